@@ -1,0 +1,39 @@
+# tiny_reason: the two commands of the README.
+#   make run   -> create .venv if missing, install, run the pipeline with the auto preset
+#   make test  -> install, then run every notebook as a test (nbdev_test) and the repo checks
+# torch is installed first and pinned, so pip never swaps it for a multi-GB CUDA build;
+# the library's requirements are ranges the installed torch satisfies.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+TORCH  ?= torch==2.13.0   # e.g. TORCH="torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu"
+OUT    ?= runs/latest
+
+.PHONY: install run test export readme clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/python setup.py settings.ini
+	$(BIN)/python -c "import torch" 2>/dev/null || $(BIN)/pip install -q $(TORCH)
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(BIN)/tiny-reason run --out $(OUT)
+
+test: install
+	$(BIN)/python scripts/check_repo.py
+	$(BIN)/nbdev_test --n_workers 2 --timing
+	$(BIN)/nbdev_test --path index.ipynb
+
+export: install
+	$(BIN)/nbdev_export && $(BIN)/nbdev_clean && $(BIN)/nbdev_clean --fname index.ipynb && $(BIN)/python scripts/render_readme.py
+
+readme: install
+	$(BIN)/python scripts/render_readme.py
+
+clean:
+	rm -rf outputs runs _docs _proc build dist *.egg-info

@@ -1,0 +1,52 @@
+"""Repository checks run by `make test` before the notebooks:
+
+1. README.md is what index.ipynb renders to (scripts/render_readme.py --check);
+2. nbdev finds every lesson notebook, and skips virtual environments and hidden folders;
+3. `nbdev_export` and `nbdev_clean` change nothing: the package and the notebooks are in sync and clean.
+"""
+import subprocess, sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+LESSONS = {"00_data", "01_model", "02_train", "03_eval", "04_demo", "10_config", "11_cli"}
+
+def check_readme():
+    import render_readme
+    assert (ROOT / "README.md").read_text() == render_readme.render(), \
+        "README.md is out of date with index.ipynb: run `make readme`"
+
+def check_notebooks_found():
+    from nbdev.doclinks import nbglob
+    found = {Path(p).stem for p in nbglob(ROOT / "nbs")}
+    assert LESSONS <= found, f"nbdev does not find {sorted(LESSONS - found)}"
+    import shutil, tempfile
+    with tempfile.TemporaryDirectory() as tmp:  # a planted notebook in .venv must be skipped
+        for rel in ("nbs/00_a.ipynb", ".venv/lib/site-packages/pkg/demo.ipynb"):
+            (Path(tmp) / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(ROOT / "nbs" / "10_config.ipynb", Path(tmp) / rel)
+        seen = {str(Path(p).relative_to(tmp)) for p in nbglob(tmp)}
+    assert seen == {"nbs/00_a.ipynb"}, f"nbdev should find only nbs/00_a.ipynb, found {sorted(seen)}"
+
+def _snapshot(paths):
+    return {p: p.read_bytes() for p in paths}
+
+def check_in_sync():
+    bindir = Path(sys.executable).parent
+    py = sorted((ROOT / "tiny_reason").glob("*.py"))
+    nbs = sorted((ROOT / "nbs").glob("*.ipynb")) + [ROOT / "index.ipynb"]
+    before = _snapshot(py + nbs)
+    for cmd in ([bindir / "nbdev_export"], [bindir / "nbdev_clean"], [bindir / "nbdev_clean", "--fname", "index.ipynb"]):
+        subprocess.run([str(c) for c in cmd], cwd=ROOT, check=True, capture_output=True)
+    after = _snapshot(sorted((ROOT / "tiny_reason").glob("*.py")) + nbs)
+    changed = sorted(str(p.relative_to(ROOT)) for p in set(before) | set(after) if before.get(p) != after.get(p))
+    assert not changed, f"nbdev_export/nbdev_clean changed {changed}: run `make export` and commit"
+
+if __name__ == "__main__":
+    checks = [check_readme, check_notebooks_found, check_in_sync]
+    failed = 0
+    for check in checks:
+        try: check(); print(f"ok    {check.__name__}")
+        except AssertionError as e: failed += 1; print(f"FAIL  {check.__name__}: {e}")
+    print(f"check_repo: {len(checks) - failed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
