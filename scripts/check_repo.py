@@ -9,7 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
-LESSONS = {"00_data", "01_model", "02_train", "03_eval", "04_demo", "10_config", "11_cli"}
+LESSONS = {"00_data", "01_model", "02_train", "03_eval", "04_demo", "10_config", "11_cli", "12_pipeline"}
 
 def check_readme():
     import render_readme
