@@ -277,10 +277,8 @@ CONFIG_FILENAME = "experiment_config.yaml"
 
 def save_config(cfg: Config, folder) -> Path:
     "Write `cfg` as `folder/experiment_config.yaml` and return the path."
-    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
-    path = folder / CONFIG_FILENAME
-    path.write_text(yaml.safe_dump(cfg.to_dict(), sort_keys=False))
-    return path
+    from tiny_reason.files import atomic_write_text
+    return atomic_write_text(Path(folder) / CONFIG_FILENAME, yaml.safe_dump(cfg.to_dict(), sort_keys=False))
 
 # %% ../nbs/10_config.ipynb #940379b2
 def parse_overrides(argv: list[str]) -> dict:

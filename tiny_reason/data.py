@@ -8,13 +8,14 @@ import json, random, re
 from collections import Counter
 from pathlib import Path
 from .config import Config, load_config, save_config, command_parser, config_from_cli
+from .files import write_jsonl
 
 # %% auto #0
 __all__ = ['CALCULATOR_ANNOTATION', 'NUMBER', 'GENERATOR_SUFFIX', 'THINK_PRIME', 'strip_calculator_annotations', 'MalformedRow',
            'split_solution', 'assistant_text', 'prompt_messages', 'to_example', 'tokenize_with_trl',
            'read_jsonl_objects', 'read_gsm8k_jsonl', 'synthetic_rows', 'hub_rows', 'load_rows', 'format_rows',
            'train_validation_split', 'prepare_examples', 'summary_line', 'token_lengths', 'plot_token_lengths',
-           'inference_prompt', 'write_jsonl', 'write_prepared', 'prepare_cli']
+           'inference_prompt', 'write_prepared', 'prepare_cli']
 
 # %% ../nbs/00_data.ipynb #1a5550ca
 CALCULATOR_ANNOTATION = re.compile(r"<<[^<>\n]*=[^<>\n]*>>")
@@ -178,15 +179,6 @@ def inference_prompt(tok, question: str, system_prompt: str) -> str:
     return text + THINK_PRIME
 
 # %% ../nbs/00_data.ipynb #5568237e
-def write_jsonl(rows: list[dict], path) -> Path:
-    "Write rows as JSON lines atomically (temporary file, then rename)."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        for r in rows: f.write(json.dumps(r, ensure_ascii=False) + "\n")
-    tmp.replace(path)
-    return path
-
 def write_prepared(cfg: Config, out_dir, verbose: bool = True) -> dict:
     "Prepare the configured data and write `train.jsonl`, `validation.jsonl` and the config into `out_dir`."
     train, val, counts = prepare_examples(cfg, verbose=verbose)

@@ -9,7 +9,8 @@ from collections import Counter
 from fractions import Fraction
 from pathlib import Path
 from .config import Config, load_config, save_config, command_parser, config_from_cli
-from .data import MalformedRow, inference_prompt, load_rows, read_jsonl_objects, split_solution, write_jsonl
+from .data import MalformedRow, inference_prompt, load_rows, read_jsonl_objects, split_solution
+from .files import atomic_write_text, write_jsonl
 
 # %% auto #0
 __all__ = ['UNITS', 'TENS', 'NUMBER_WORDS', 'SCALES', 'NUMBER_PATTERN', 'END_OF_TURN', 'EXTRACTION_RULES', 'CATEGORIES',
@@ -240,7 +241,7 @@ def read_finished(path, items: list[dict], source: str, max_new_tokens: int) -> 
             raise ValueError(f"{path}:{n}: this row belongs to another evaluation (other items, model, adapter or max_new_tokens); "
                              "use another output folder or delete the file")
         done[i], good = row, n
-    path.write_text("".join(l + "\n" for l in lines[:good]), encoding="utf-8")
+    atomic_write_text(path, "".join(l + "\n" for l in lines[:good]))  # never lose finished rows, even if killed here
     return done
 
 def generate_predictions(model, tok, items: list[dict], path, cfg: Config, source: str, progress: bool = True) -> list[dict]:
@@ -291,7 +292,7 @@ def evaluate(cfg: Config, out_dir, adapter=None, model=None, tok=None, verbose: 
     report = {"arm": "base" if adapter is None else "tuned", "adapter": None if adapter is None else str(adapter),
               "preset": cfg.preset, "model": cfg.model.name, "test_source": cfg.eval.test_source,
               "max_new_tokens": cfg.eval.max_new_tokens, **summarize(rows)}
-    (out_dir / "report.json").write_text(json.dumps(report, indent=1))
+    atomic_write_text(out_dir / "report.json", json.dumps(report, indent=1))
     if verbose: print(format_summary(report))
     return report
 

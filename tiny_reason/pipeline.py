@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 import torch
 from .config import Config, load_config, save_config, command_parser, config_from_cli
+from .files import atomic_write_text
 
 # %% auto #0
 __all__ = ['stage', 'peak_memory', 'run_pipeline', 'report_markdown', 'run_cli']
@@ -68,8 +69,8 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, verbose: bool = True) -> di
         "training": {"max_steps": cfg.training.max_steps, "learning_rate": cfg.training.learning_rate,
                      "eval_loss": [h["eval_loss"] for h in train_log if "eval_loss" in h]},
         "seconds": times, "peak_memory": peak_memory(), "throughput": throughput, **comparison}
-    (out / "report.json").write_text(json.dumps(report, indent=1))
-    (out / "report.md").write_text(report_markdown(report))
+    atomic_write_text(out / "report.json", json.dumps(report, indent=1))
+    atomic_write_text(out / "report.md", report_markdown(report))
     if verbose: print(f"\nreport: {out / 'report.md'}")
     return report
 

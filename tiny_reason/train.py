@@ -10,6 +10,7 @@ import numpy as np
 import torch
 from transformers import TrainerCallback
 from .config import Config, load_config, save_config, command_parser, config_from_cli
+from .files import writable_folder, atomic_write_text
 
 # %% auto #0
 __all__ = ['seed_everything', 'sft_config', 'to_dataset', 'make_trainer', 'padding_share', 'plot_loss', 'LiveLossPlot',
@@ -118,18 +119,12 @@ def save_artifacts(trainer, cfg: Config, adapter_dir) -> Path:
     trainer.model.save_pretrained(adapter_dir)  # adapter_model.safetensors + adapter_config.json
     trainer.processing_class.save_pretrained(adapter_dir)
     save_config(cfg, adapter_dir)
-    (adapter_dir / "log_history.json").write_text(json.dumps(trainer.state.log_history, indent=1))
+    atomic_write_text(adapter_dir / "log_history.json", json.dumps(trainer.state.log_history, indent=1))
     fig = plot_loss(trainer.state.log_history, f"{cfg.preset}: {cfg.model.name}")
     fig.savefig(adapter_dir / "loss.png", dpi=120); plt.close(fig)
     return adapter_dir
 
 # %% ../nbs/02_train.ipynb #ea0bc55b
-def _writable(folder: Path, what: str):
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / ".write_test"; probe.write_text(""); probe.unlink()
-    except OSError as e: raise PermissionError(f"{what} {folder} is not writable: {e.strerror or e}") from None
-
 def checkpoint_dir(cfg: Config) -> Path: return Path(cfg.project.output_dir) / "checkpoints"
 
 def train(cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=(), verbose: bool = True) -> Path:
@@ -137,7 +132,7 @@ def train(cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=
     from transformers.trainer_utils import get_last_checkpoint
     from tiny_reason.data import prepare_examples
     out, adapter = Path(cfg.project.output_dir), Path(cfg.project.adapter_path)
-    _writable(out, "output folder"); _writable(adapter.parent, "adapter folder")
+    writable_folder(out, "output folder"); writable_folder(adapter.parent, "adapter folder")
     if (adapter / "adapter_config.json").exists() and not (overwrite or resume):
         raise FileExistsError(f"{adapter} already holds an adapter; pass --overwrite or choose another --adapter_path")
     last = None
@@ -165,7 +160,7 @@ def ensure_adapter(cfg: Config, callbacks=(), verbose: bool = True) -> Path:
     "The preset's trained adapter folder, training it first (under a file lock) if it holds no adapter yet."
     import fcntl
     adapter = Path(cfg.project.adapter_path)
-    _writable(Path(cfg.project.output_dir), "output folder")
+    writable_folder(cfg.project.output_dir, "output folder")
     with open(Path(cfg.project.output_dir) / ".train.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
         if (adapter / "adapter_config.json").exists():
