@@ -26,7 +26,10 @@ run: install
 
 test: install
 	$(BIN)/python scripts/check_repo.py
+	@echo "== every notebook, cpu preset (test size) =="
 	$(BIN)/nbdev_test --n_workers 1 --timing  # serial: two kernels would oversubscribe 2 cores, and 02_train trains the adapter 03, 04 and 12 reuse
+	@echo "== every notebook again, colab-sim preset (the colab-t4 recipe with Qwen2.5's tokenizer, offline) =="
+	TINY_REASON_PRESET=colab-sim $(BIN)/nbdev_test --n_workers 1 --timing
 	$(BIN)/nbdev_test --path index.ipynb
 
 export: install

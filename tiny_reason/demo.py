@@ -8,6 +8,7 @@ import html, sys, threading, time
 from pathlib import Path
 from .config import Config, load_config, command_parser, config_from_cli
 from .data import THINK_PRIME, inference_prompt
+from .model import generation_kwargs
 
 # %% auto #0
 __all__ = ['split_reasoning', 'CountingStreamer', 'StopOnEvent', 'check_question', 'stream_solution', 'render_html',
@@ -56,9 +57,8 @@ def stream_solution(model, tok, question: str, system_prompt: str, max_new_token
     stop = stop or threading.Event()
     inputs = tok(prompt, return_tensors="pt", add_special_tokens=False).to(model.device)
     streamer = CountingStreamer(tok, skip_prompt=True, skip_special_tokens=True)
-    sampling = dict(do_sample=True, temperature=temperature) if temperature > 0 else dict(do_sample=False)
-    kwargs = dict(**inputs, max_new_tokens=max_new_tokens, streamer=streamer, pad_token_id=tok.pad_token_id,
-                  stopping_criteria=[StopOnEvent(stop)], **sampling)
+    kwargs = dict(**inputs, **generation_kwargs(tok, model, max_new_tokens, temperature), streamer=streamer,
+                  stopping_criteria=[StopOnEvent(stop)])
     def run():
         try:
             with torch.no_grad():

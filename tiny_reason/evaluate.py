@@ -11,12 +11,13 @@ from pathlib import Path
 from .config import Config, load_config, save_config, command_parser, config_from_cli
 from .data import MalformedRow, inference_prompt, load_rows, read_jsonl_objects, split_solution
 from .files import atomic_write_text, write_jsonl
+from .model import generation_kwargs, stop_token_ids
 
 # %% auto #0
 __all__ = ['UNITS', 'TENS', 'NUMBER_WORDS', 'SCALES', 'NUMBER_PATTERN', 'END_OF_TURN', 'EXTRACTION_RULES', 'CATEGORIES',
            'TEST_SEED_OFFSET', 'words_to_number', 'parse_number', 'format_number', 'normalize_answer', 'answers_match',
            'gold_answer', 'extract_answer', 'grade_row', 'error_category', 'wilson_interval', 'summarize',
-           'format_summary', 'load_test_rows', 'stop_token_ids', 'generate_batch', 'generated_by', 'read_finished',
+           'format_summary', 'load_test_rows', 'generate_batch', 'generated_by', 'read_finished',
            'generate_predictions', 'measure_throughput', 'evaluate', 'mcnemar_exact', 'paired_comparison',
            'plot_accuracies', 'read_predictions', 'compare_runs', 'grade_file', 'grade_cli', 'evaluate_cli']
 
@@ -155,10 +156,10 @@ def summarize(rows: list[dict]) -> dict:
             "truncated": sum(bool(r.get("truncated")) for r in rows)}
 
 def format_summary(s: dict, title: str = "") -> str:
-    "A few printable lines from `summarize`'s dict (plus any `preset`/`model` it carries)."
+    "A few printable lines from `summarize`'s dict (plus any `model`, `adapter` and `results_note` it carries)."
     pct = lambda d: f"{d['accuracy']:6.1%} ({d['correct']}/{s['n']}), 95% CI {d['ci95'][0]:.1%}-{d['ci95'][1]:.1%}"
     head = title or " ".join(str(s[k]) for k in ("arm", "model") if s.get(k)) + (f" + {s['adapter']}" if s.get("adapter") else "")
-    note = " [cpu preset: these numbers show the learned format, not GSM8K skill]" if str(s.get("preset", "")).startswith("cpu") else ""
+    note = f" [{s['results_note']}]" if s.get("results_note") else ""
     return "\n".join([f"{head}: {s['n']} items{note}".strip(),
                       f"  strict   accuracy {pct(s['strict'])}", f"  flexible accuracy {pct(s['flexible'])}",
                       f"  format-valid {s['format_valid_rate']:.1%} | " + ", ".join(f"{k} {v}" for k, v in s["errors"].items()),
@@ -192,21 +193,13 @@ def load_test_rows(cfg: Config, verbose: bool = True) -> list[dict]:
     return kept
 
 # %% ../nbs/03_eval.ipynb #a97db965
-def stop_token_ids(tok, model) -> list[int]:
-    "End-of-turn ids: the tokenizer's eos plus any eos the model's generation config lists (Qwen lists two)."
-    ids = {tok.eos_token_id}
-    extra = getattr(getattr(model, "generation_config", None), "eos_token_id", None)
-    ids |= set(extra) if isinstance(extra, (list, tuple)) else {extra}
-    return sorted(i for i in ids if i is not None)
-
 def generate_batch(model, tok, prompts: list[str], max_new_tokens: int) -> list[dict]:
     "Greedy completions of `prompts` in one left-padded batch: `generated_text`, `n_tokens`, `truncated` for each."
     import torch
     enc = tok(prompts, return_tensors="pt", padding=True, add_special_tokens=False).to(model.device)
     stop = stop_token_ids(tok, model)
     with torch.inference_mode():
-        out = model.generate(**enc, max_new_tokens=max_new_tokens, do_sample=False, repetition_penalty=1.0,
-                             eos_token_id=stop, pad_token_id=tok.pad_token_id)
+        out = model.generate(**enc, **generation_kwargs(tok, model, max_new_tokens))
     results = []
     for seq in out[:, enc["input_ids"].shape[1]:].tolist():
         end = next((i for i, t in enumerate(seq) if t in stop), None)
@@ -290,7 +283,7 @@ def evaluate(cfg: Config, out_dir, adapter=None, model=None, tok=None, verbose: 
         model = model if model is not None else load_model(cfg, adapter=adapter).eval()
     rows = generate_predictions(model, tok, items, out_dir / "predictions.jsonl", cfg, source, progress=verbose)
     report = {"arm": "base" if adapter is None else "tuned", "adapter": None if adapter is None else str(adapter),
-              "preset": cfg.preset, "model": cfg.model.name, "test_source": cfg.eval.test_source,
+              "preset": cfg.preset, "results_note": cfg.project.results_note, "model": cfg.model.name, "test_source": cfg.eval.test_source,
               "max_new_tokens": cfg.eval.max_new_tokens, **summarize(rows)}
     atomic_write_text(out_dir / "report.json", json.dumps(report, indent=1))
     if verbose: print(format_summary(report))

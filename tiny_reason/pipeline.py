@@ -64,7 +64,7 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, verbose: bool = True) -> di
     report = {
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{platform.machine()}, {torch.get_num_threads()} CPU threads" + (f", {torch.cuda.get_device_name()}" if torch.cuda.is_available() else ", no GPU"),
-        "preset": cfg.preset, "model": cfg.model.name, "adapter": str(adapter),
+        "preset": cfg.preset, "results_note": cfg.project.results_note, "model": cfg.model.name, "adapter": str(adapter),
         "data": {"source": cfg.data.source, **counts}, "test": {"source": cfg.eval.test_source, "n": comparison["base"]["n"]},
         "training": {"max_steps": cfg.training.max_steps, "learning_rate": cfg.training.learning_rate,
                      "eval_loss": [h["eval_loss"] for h in train_log if "eval_loss" in h]},
@@ -83,8 +83,7 @@ def report_markdown(r: dict) -> str:
     mem = r["peak_memory"]
     mem_line = (f"{mem['allocated_bytes'] / 2**30:.2f} GiB allocated, {mem['reserved_bytes'] / 2**30:.2f} GiB reserved on {mem['device']}"
                 if mem["kind"] == "cuda" else f"{mem['rss_bytes'] / 2**30:.2f} GiB ({mem['kind']}; no GPU)")
-    note = ("\n> **cpu preset**: SmolLM2-135M on generated GSM8K-style problems. These numbers show whether the format "
-            "was learned; they say nothing about GSM8K skill.\n" if r["preset"].startswith("cpu") else "")
+    note = f"\n> **{r['results_note']}**\n" if r.get("results_note") else ""
     th = r["throughput"]
     lines = [f"# tiny_reason run: {r['preset']}", note,
              f"- date: {r['date']}; machine: {r['machine']}",

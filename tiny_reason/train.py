@@ -32,13 +32,14 @@ def sft_config(cfg: Config, output_dir, **overrides):
     from tiny_reason.model import pick_precision
     precision = pick_precision(cfg.model.precision)
     t = cfg.training
-    optim = t.optim if torch.cuda.is_available() or "8bit" not in t.optim else "adamw_torch"  # 8-bit states need CUDA
+    if precision == "fp32" and cfg.model.precision == "auto":  # the one difference from a GPU run: say it
+        print("precision: fp32, since there is no CUDA here (a T4 trains in fp16 mixed precision, an Ampere GPU in bf16)")
     args = dict(
         output_dir=str(output_dir), seed=cfg.project.seed, data_seed=cfg.project.seed,
         max_steps=t.max_steps, per_device_train_batch_size=t.per_device_train_batch_size,
         per_device_eval_batch_size=t.per_device_train_batch_size * 2,
         gradient_accumulation_steps=t.gradient_accumulation_steps, learning_rate=t.learning_rate,
-        lr_scheduler_type=t.lr_scheduler_type, warmup_steps=t.warmup_steps, weight_decay=t.weight_decay, optim=optim,
+        lr_scheduler_type=t.lr_scheduler_type, warmup_steps=t.warmup_steps, weight_decay=t.weight_decay, optim=t.optim,
         bf16=precision == "bf16", fp16=precision == "fp16", use_cpu=not torch.cuda.is_available(),
         max_length=cfg.data.max_length, packing=False, completion_only_loss=True,
         train_sampling_strategy="group_by_length" if t.group_by_length else "random",
@@ -62,9 +63,12 @@ def make_trainer(cfg: Config, train_examples, val_examples, output_dir, model=No
     from tiny_reason.model import load_model, load_tokenizer
     tok = tok if tok is not None else load_tokenizer(cfg)
     model = model if model is not None else load_model(cfg, lora=True, training=True)
-    return SFTTrainer(model=model, args=sft_config(cfg, output_dir, **overrides), processing_class=tok,
-                      train_dataset=to_dataset(train_examples), eval_dataset=to_dataset(val_examples),
-                      callbacks=list(callbacks))
+    trainer = SFTTrainer(model=model, args=sft_config(cfg, output_dir, **overrides), processing_class=tok,
+                         train_dataset=to_dataset(train_examples), eval_dataset=to_dataset(val_examples),
+                         callbacks=list(callbacks))
+    for p in trainer.model.parameters():  # TRL casts QLoRA adapters to bf16; keep PEFT's fp32 (see above)
+        if p.requires_grad and p.dtype != torch.float32: p.data = p.data.float()
+    return trainer
 
 # %% ../nbs/02_train.ipynb #182d9fa6
 def padding_share(trainer, n_batches: int = 200) -> float:
@@ -175,9 +179,10 @@ def ensure_adapter(cfg: Config, callbacks=(), verbose: bool = True) -> Path:
 def greedy_reply(model, tok, question: str, system_prompt: str, max_new_tokens: int = 200) -> str:
     "The assistant turn for `question`: the `<think>\\n` priming plus the greedy completion (special tokens dropped)."
     from tiny_reason.data import inference_prompt, THINK_PRIME
+    from tiny_reason.model import generation_kwargs
     ids = tok(inference_prompt(tok, question, system_prompt), return_tensors="pt", add_special_tokens=False).to(model.device)
     with torch.no_grad():
-        out = model.generate(**ids, max_new_tokens=max_new_tokens, do_sample=False, pad_token_id=tok.pad_token_id)
+        out = model.generate(**ids, **generation_kwargs(tok, model, max_new_tokens))
     return THINK_PRIME + tok.decode(out[0, ids["input_ids"].shape[1]:], skip_special_tokens=True)
 
 # %% ../nbs/02_train.ipynb #d8edbae8
