@@ -9,7 +9,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
-LESSONS = {"00_data", "01_model", "02_train", "03_eval", "04_demo", "10_config", "11_cli", "12_pipeline"}
+LESSONS = {"00_data", "01_model", "02_train", "03_eval", "04_demo", "06_scratch", "10_config", "11_cli", "12_pipeline",
+           "13_files", "14_offline", "15_rwkv7"}
 
 def check_readme():
     import render_readme

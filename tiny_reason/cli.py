@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_cli.ipynb #adb86c67
 from __future__ import annotations
-import difflib, importlib, sys
+import ctypes, difflib, importlib, sys
 
 COMMANDS = {  # name: (module, function, one line of help)
     "prepare": ("tiny_reason.data", "prepare_cli", "format GSM8K rows into train/validation JSONL"),
@@ -15,6 +15,7 @@ COMMANDS = {  # name: (module, function, one line of help)
     "chat": ("tiny_reason.demo", "chat_cli", "stream the model's reasoning in the terminal"),
     "run": ("tiny_reason.pipeline", "run_cli", "prepare, evaluate, train, evaluate, report"),
     "config": ("tiny_reason.config", "config_cli", "print the resolved config as YAML"),
+    "scratch": ("tiny_reason.scratch", "scratch_cli", "train, evaluate or run a Transformer or RWKV-7 trained from scratch"),
 }
 
 def _command(name):
@@ -28,9 +29,15 @@ def usage() -> str:
     lines += [f"  {n:<9} {h}" for n, (_, _, h) in COMMANDS.items() if _command(n) is not None]
     return "\n".join(lines + ["", "`tiny-reason COMMAND -h` for a command's flags."])
 
+def return_freed_memory_promptly() -> bool:
+    "Make glibc give the memory of freed large tensors back to the OS at once; True where it could (Linux)."
+    try: return bool(ctypes.CDLL("libc.so.6").mallopt(-3, 64 * 1024))  # M_MMAP_THRESHOLD: a fixed 64 KiB
+    except (OSError, AttributeError): return False                    # (glibc raises it as big blocks are freed)
+
 def main(argv: list[str] | None = None) -> int:
     "Entry point of the `tiny-reason` console script."
     argv = sys.argv[1:] if argv is None else argv
+    return_freed_memory_promptly()  # else a long run's resident memory stays at the peak of its first stage
     if not argv or argv[0] in ("-h", "--help"): print(usage()); return 0
     name, rest = argv[0], argv[1:]
     fn = _command(name) if name in COMMANDS else None
@@ -44,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 # %% auto #0
-__all__ = ['COMMANDS', 'usage', 'main']
+__all__ = ['COMMANDS', 'usage', 'return_freed_memory_promptly', 'main']
 
 # %% ../nbs/11_cli.ipynb #e709fe6d
 #| eval: false

@@ -11,10 +11,10 @@ import yaml
 
 # %% auto #0
 __all__ = ['SEVEN_PROJECTIONS', 'ALIASES', 'RULES', 'CONFIG_FILENAME', 'ProjectConfig', 'ModelConfig', 'LoraSettings',
-           'DataConfig', 'TrainingConfig', 'EvalConfig', 'Config', 'all_keys', 'resolve_key', 'coerce', 'get_value',
-           'validate', 'preset_dir', 'list_presets', 'read_yaml', 'flatten', 'test_preset', 'preset_values',
-           'resolve_preset', 'set_value', 'load_config', 'save_config', 'parse_overrides', 'command_parser',
-           'config_from_cli', 'config_cli']
+           'DataConfig', 'TrainingConfig', 'EvalConfig', 'ScratchConfig', 'Config', 'all_keys', 'resolve_key', 'coerce',
+           'get_value', 'validate', 'preset_dir', 'list_presets', 'read_yaml', 'flatten', 'test_preset',
+           'preset_values', 'resolve_preset', 'set_value', 'load_config', 'save_config', 'parse_overrides',
+           'command_parser', 'config_from_cli', 'config_cli']
 
 # %% ../nbs/10_config.ipynb #e2995734
 SEVEN_PROJECTIONS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
@@ -77,6 +77,7 @@ class TrainingConfig:
     save_total_limit: int = 3
     group_by_length: bool = True
     train_if_missing: bool = False        # later lessons train the adapter themselves if it is missing (worth it when it takes minutes)
+    logprob_chunk_rows: int | None = None  # positions TRL's fused LM head scores at once; None keeps TRL's (32,768)
 
 @dataclass
 class EvalConfig:
@@ -85,6 +86,28 @@ class EvalConfig:
     test_samples: int | None = 50         # None (`all`) evaluates every test item
     batch_size: int = 16
     max_new_tokens: int = 512
+    throughput_items: int = 8             # the pipeline's speed check: this many prompts, batched and one at a time
+    throughput_tokens: int = 48           # new tokens per prompt in that check
+
+@dataclass
+class ScratchConfig:                      # 06_scratch: a Transformer and an RWKV-7 trained from scratch on the same text
+    size: str = "micro"                   # micro | tiny | small: a named shape (layers, width, heads), the same for both
+    size_overrides: dict[str, int] = field(default_factory=dict)  # change the named shape: layers, width, heads, kv_heads, ffn
+    num_samples: int | None = 2000        # GSM8K-format rows of text, train + held out; None (`all`) keeps every row
+    block_size: int = 256                 # tokens per training row: the texts are packed end to end, eos between them
+    batch_size: int = 8                   # rows per micro-batch
+    gradient_accumulation_steps: int = 1
+    max_steps: int = 2000                 # the same token budget for both architectures
+    warmup_steps: int = 100
+    learning_rate: float = 1e-3           # small models trained from scratch want ~1e-3, far above fine-tuning rates
+    optimizer: str = "adamw_8bit"         # a Trainer `optim` name; adamw_8bit keeps 2 bytes of state per weight, not 8
+    activation_checkpointing: bool = False  # recompute activations in the backward pass: less memory, more time
+    log_steps: int = 10                   # train loss every N steps
+    save_steps: int = 200                 # checkpoint (for --resume) and held-out loss every N steps
+    max_context: int = 4096               # longest context in the speed and memory figure (five points, doubling up to it)
+    new_tokens: int = 32                  # tokens generated at each context length to time decoding
+    test_items: int = 50                  # GSM8K-format test items for reasoning-mode accuracy
+    reply_tokens: int = 256               # longest reasoning reply, in tokens
 
 # %% ../nbs/10_config.ipynb #7f4ccda4
 @dataclass
@@ -96,6 +119,7 @@ class Config:
     data: DataConfig = field(default_factory=DataConfig)
     training: TrainingConfig = field(default_factory=TrainingConfig)
     eval: EvalConfig = field(default_factory=EvalConfig)
+    scratch: ScratchConfig = field(default_factory=ScratchConfig)
 
     def to_dict(self) -> dict: return asdict(self)
 
@@ -182,11 +206,28 @@ RULES = [  # (key, test, what it must be)
     ("training.warmup_steps", lambda v: v >= 0, ">= 0"),
     ("training.eval_steps", lambda v: v >= 1, ">= 1"),
     ("training.save_steps", lambda v: v >= 1, ">= 1"),
+    ("training.logprob_chunk_rows", lambda v: v is None or v >= 1, ">= 1 or 'none'"),
     ("eval.test_samples", lambda v: v is None or v >= 1, ">= 1 or 'all'"),
     ("eval.batch_size", lambda v: v >= 1, ">= 1"),
     ("eval.max_new_tokens", lambda v: v >= 1, ">= 1"),
+    ("eval.throughput_items", lambda v: v >= 1, ">= 1"),
+    ("eval.throughput_tokens", lambda v: v >= 1, ">= 1"),
     ("model.source", lambda v: v in ("hub", "gguf", "random"), "one of hub, gguf, random"),
     ("model.precision", lambda v: v in ("auto", "fp32", "fp16", "bf16"), "one of auto, fp32, fp16, bf16"),
+    ("scratch.size", lambda v: v in ("micro", "tiny", "small"), "one of micro, tiny, small"),
+    ("scratch.num_samples", lambda v: v is None or v >= 2, ">= 2 or 'all'"),
+    ("scratch.block_size", lambda v: v >= 8, ">= 8"),
+    ("scratch.batch_size", lambda v: v >= 1, ">= 1"),
+    ("scratch.gradient_accumulation_steps", lambda v: v >= 1, ">= 1"),
+    ("scratch.max_steps", lambda v: v >= 1, ">= 1"),
+    ("scratch.warmup_steps", lambda v: v >= 0, ">= 0"),
+    ("scratch.learning_rate", lambda v: v > 0, "> 0"),
+    ("scratch.log_steps", lambda v: v >= 1, ">= 1"),
+    ("scratch.save_steps", lambda v: v >= 1, ">= 1"),
+    ("scratch.max_context", lambda v: v >= 16, ">= 16"),
+    ("scratch.new_tokens", lambda v: v >= 1, ">= 1"),
+    ("scratch.test_items", lambda v: v >= 1, ">= 1"),
+    ("scratch.reply_tokens", lambda v: v >= 1, ">= 1"),
 ]
 
 def get_value(cfg: Config, dotted: str):

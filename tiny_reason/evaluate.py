@@ -17,9 +17,10 @@ from .model import generation_kwargs, stop_token_ids
 __all__ = ['UNITS', 'TENS', 'NUMBER_WORDS', 'SCALES', 'NUMBER_PATTERN', 'END_OF_TURN', 'EXTRACTION_RULES', 'CATEGORIES',
            'TEST_SEED_OFFSET', 'words_to_number', 'parse_number', 'format_number', 'normalize_answer', 'answers_match',
            'gold_answer', 'extract_answer', 'grade_row', 'error_category', 'wilson_interval', 'summarize',
-           'format_summary', 'load_test_rows', 'generate_batch', 'generated_by', 'read_finished',
-           'generate_predictions', 'measure_throughput', 'evaluate', 'mcnemar_exact', 'paired_comparison',
-           'plot_accuracies', 'read_predictions', 'compare_runs', 'grade_file', 'grade_cli', 'evaluate_cli']
+           'format_summary', 'load_test_rows', 'generate_batch', 'length_sorted_batches', 'padding_share',
+           'generated_by', 'read_finished', 'generate_predictions', 'measure_throughput', 'evaluate', 'mcnemar_exact',
+           'paired_comparison', 'plot_accuracies', 'read_predictions', 'compare_runs', 'grade_file', 'grade_cli',
+           'evaluate_cli']
 
 # %% ../nbs/03_eval.ipynb #12a9aa3a
 UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -57,7 +58,9 @@ def parse_number(span: str) -> Fraction | None:
     s = str(span).strip().lower().replace("\u2212", "-")
     for pattern, repl in _LATEX: s = pattern.sub(repl, s)
     s = re.sub(r"[$€£¥₹]", "", s)
-    s = re.sub(r"(?<=\d)[ \u00a0\u202f\u2009](?=\d{3}(?!\d))", "", s)  # 1 200 -> 1200 (commas are in NUMBER_PATTERN)
+    # 1 200 -> 1200 (commas are in NUMBER_PATTERN), but never when the three digits run on into a word or a hyphen:
+    # `3 500-ml bottles` is 3 bottles, not 3500
+    s = re.sub(r"(?<=\d)[ \u00a0\u202f\u2009](?=\d{3}(?![\w-]))", "", s)
     m = _VALUE.search(s)
     while m and (c := _CALCULATION.match(s, m.end())):  # `48 + 24 = 72`: the result, not the first operand
         s = s[c.end():]; m = _VALUE.search(s)
@@ -207,6 +210,17 @@ def generate_batch(model, tok, prompts: list[str], max_new_tokens: int) -> list[
         results.append({"generated_text": text, "n_tokens": len(seq) if end is None else end + 1, "truncated": end is None})
     return results
 
+# %% ../nbs/03_eval.ipynb #c6aa779d
+def length_sorted_batches(lengths: list[int], batch_size: int) -> list[list[int]]:
+    "Indices cut into batches of similar length, longest first: `[5, 1, 4, 2]`, 2 -> `[[0, 2], [3, 1]]`."
+    order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
+    return [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+
+def padding_share(lengths: list[int], batches: list[list[int]]) -> float:
+    "Share of pad tokens when each batch is padded to its longest member: `[4, 1]` in one batch -> 3/8."
+    total = sum(len(b) * max(lengths[i] for i in b) for b in batches)
+    return 1 - sum(lengths[i] for b in batches for i in b) / total
+
 # %% ../nbs/03_eval.ipynb #7a0ec1a2
 def generated_by(cfg: Config, adapter=None) -> str:
     "What generates an arm's rows: the model name, plus the adapter folder and the first 12 hex digits of its weights' SHA-256."
@@ -238,34 +252,39 @@ def read_finished(path, items: list[dict], source: str, max_new_tokens: int) -> 
     return done
 
 def generate_predictions(model, tok, items: list[dict], path, cfg: Config, source: str, progress: bool = True) -> list[dict]:
-    "Generate and grade `items` in batches of `eval.batch_size`, appending each row to `path`; finished rows are reused."
+    "Generate and grade `items` in length-sorted batches of `eval.batch_size`, appending each row to `path`; finished rows are reused."
     from tqdm.auto import tqdm
     done = read_finished(path, items, source, cfg.eval.max_new_tokens)
     todo = [i for i in range(len(items)) if i not in done]
+    prompts = {i: inference_prompt(tok, items[i]["question"], cfg.data.system_prompt) for i in todo}
+    lengths = [len(tok(prompts[i], add_special_tokens=False)["input_ids"]) for i in todo]
     with open(path, "a", encoding="utf-8") as f, tqdm(total=len(items), initial=len(done), desc="generating", disable=not progress) as bar:
-        for start in range(0, len(todo), cfg.eval.batch_size):
-            ids = todo[start:start + cfg.eval.batch_size]
-            prompts = [inference_prompt(tok, items[i]["question"], cfg.data.system_prompt) for i in ids]
-            for i, out in zip(ids, generate_batch(model, tok, prompts, cfg.eval.max_new_tokens)):
+        for batch in length_sorted_batches(lengths, cfg.eval.batch_size):
+            ids = [todo[j] for j in batch]
+            for i, out in zip(ids, generate_batch(model, tok, [prompts[i] for i in ids], cfg.eval.max_new_tokens)):
                 row = {"id": i, "question": items[i]["question"], "gold": split_solution(items[i]["answer"])[1],
                        "generated_by": source, "max_new_tokens": cfg.eval.max_new_tokens, **out}
                 done[i] = grade_row(row)
                 f.write(json.dumps(done[i], ensure_ascii=False) + "\n")
             f.flush(); bar.update(len(ids))
-    return [done[i] for i in range(len(items))]
+    return [done[i] for i in range(len(items))]  # the items' order, whatever order they were generated in
 
 # %% ../nbs/03_eval.ipynb #35e9d91d
 def measure_throughput(model, tok, prompts: list[str], max_new_tokens: int, batch_size: int) -> dict:
-    "Generated tokens per second for `prompts` in batches of `batch_size`, and one at a time, and their ratio."
+    "Generated tokens per second for `prompts` in length-sorted batches of `batch_size`, and one at a time; their ratio and the padding."
     generate_batch(model, tok, prompts[:1], 2)  # warm-up: first-call allocations are not part of either pass
-    def timed(size):
+    lengths = [len(tok(p, add_special_tokens=False)["input_ids"]) for p in prompts]
+    batches = length_sorted_batches(lengths, batch_size)
+    def timed(groups):
         t = time.perf_counter()
-        outs = [o for i in range(0, len(prompts), size) for o in generate_batch(model, tok, prompts[i:i + size], max_new_tokens)]
+        outs = [o for g in groups for o in generate_batch(model, tok, [prompts[i] for i in g], max_new_tokens)]
         return sum(o["n_tokens"] for o in outs), time.perf_counter() - t
-    (nb, tb), (ns, ts) = timed(batch_size), timed(1)
+    (nb, tb), (ns, ts) = timed(batches), timed([[i] for i in range(len(prompts))])
+    in_order = [list(range(i, min(i + batch_size, len(prompts)))) for i in range(0, len(prompts), batch_size)]
     return {"items": len(prompts), "batch_size": batch_size, "max_new_tokens": max_new_tokens,
             "batched_tokens": nb, "batched_s": tb, "batched_tokens_per_s": nb / tb,
-            "sequential_tokens": ns, "sequential_s": ts, "sequential_tokens_per_s": ns / ts, "ratio": (nb / tb) / (ns / ts)}
+            "sequential_tokens": ns, "sequential_s": ts, "sequential_tokens_per_s": ns / ts, "ratio": (nb / tb) / (ns / ts),
+            "prompt_padding_sorted": padding_share(lengths, batches), "prompt_padding_in_order": padding_share(lengths, in_order)}
 
 # %% ../nbs/03_eval.ipynb #0d65c33a
 def evaluate(cfg: Config, out_dir, adapter=None, model=None, tok=None, verbose: bool = True) -> dict:

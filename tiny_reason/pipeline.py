@@ -4,7 +4,7 @@
 
 # %% ../nbs/12_pipeline.ipynb #08af834c
 from __future__ import annotations
-import contextlib, copy, json, platform, resource, shutil, time
+import contextlib, copy, gc, json, platform, resource, shutil, time
 from datetime import datetime, timezone
 from pathlib import Path
 import torch
@@ -12,24 +12,62 @@ from .config import Config, load_config, save_config, command_parser, config_fro
 from .files import atomic_write_text
 
 # %% auto #0
-__all__ = ['stage', 'peak_memory', 'run_pipeline', 'report_markdown', 'run_cli']
+__all__ = ['reset_peak_rss', 'peak_rss_bytes', 'stage', 'peak_memory', 'plot_stage_memory', 'run_pipeline', 'report_markdown',
+           'run_cli']
 
 # %% ../nbs/12_pipeline.ipynb #fbc70ddf
+def _status_bytes(key: str) -> int | None:
+    "A `kB` field of Linux's `/proc/self/status` (`VmRSS`, `VmHWM`) in bytes; None elsewhere."
+    try: line = next(l for l in Path("/proc/self/status").read_text().splitlines() if l.startswith(key + ":"))
+    except (OSError, StopIteration): return None
+    return int(line.split()[1]) * 1024
+
+def reset_peak_rss() -> bool:
+    "Start a new peak-memory window: Linux resets the process's peak RSS (`VmHWM`) when 5 is written to `clear_refs`."
+    try: Path("/proc/self/clear_refs").write_text("5"); return True
+    except OSError: return False
+
+def peak_rss_bytes() -> int:
+    "Peak resident memory of this process since the last `reset_peak_rss` (since it started, where that is unsupported)."
+    return _status_bytes("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
 @contextlib.contextmanager
-def stage(name: str, times: dict, verbose: bool = True):
-    "Time a pipeline stage into `times[name]`, with a visible banner."
+def stage(name: str, times: dict, memory: dict | None = None, verbose: bool = True):
+    "Time a pipeline stage into `times[name]` and its peak memory into `memory[name]`, with a visible banner."
     if verbose: print(f"\n=== {name} ===", flush=True)
+    if memory is not None:
+        reset_peak_rss()
+        if torch.cuda.is_available(): torch.cuda.reset_peak_memory_stats()
     start = time.time()
     yield
     times[name] = round(time.time() - start, 1)
-    if verbose: print(f"=== {name}: {times[name]:.0f} s ===", flush=True)
+    gc.collect()  # a stage's models and trainers are garbage now (a cycle can keep one alive until collected)
+    if memory is not None:
+        memory[name] = {"peak_rss_bytes": peak_rss_bytes()}
+        if torch.cuda.is_available(): memory[name]["cuda_allocated_bytes"] = torch.cuda.max_memory_allocated()
+    mem = f", peak RSS {memory[name]['peak_rss_bytes'] / 2**30:.2f} GiB" if memory is not None else ""
+    if verbose: print(f"=== {name}: {times[name]:.0f} s{mem} ===", flush=True)
 
-def peak_memory() -> dict:
-    "Peak memory of this process so far: CUDA allocated/reserved on a GPU, else the process's peak resident set."
+def peak_memory(stages: dict | None = None) -> dict:
+    "Peak memory of the run: the largest stage peak when `stages` is given, else this process's peak so far; CUDA on a GPU."
     if torch.cuda.is_available():
         return {"kind": "cuda", "device": torch.cuda.get_device_name(), "allocated_bytes": torch.cuda.max_memory_allocated(),
                 "reserved_bytes": torch.cuda.max_memory_reserved()}
-    return {"kind": "cpu process peak RSS", "rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}
+    rss = max(s["peak_rss_bytes"] for s in stages.values()) if stages else peak_rss_bytes()
+    return {"kind": "cpu process peak RSS", "rss_bytes": rss}
+
+# %% ../nbs/12_pipeline.ipynb #092af02b
+def plot_stage_memory(memory: dict, title: str = ""):
+    "Bars of each stage's peak memory (`stage`'s `memory` dict), in GiB; returns the figure."
+    import matplotlib.pyplot as plt
+    names, key = list(memory), "cuda_allocated_bytes" if all("cuda_allocated_bytes" in m for m in memory.values()) else "peak_rss_bytes"
+    values = [memory[n][key] / 2**30 for n in names]
+    fig, ax = plt.subplots(figsize=(7, 3))
+    ax.barh(names[::-1], values[::-1], color="tab:purple")
+    for y, v in enumerate(values[::-1]): ax.text(v, y, f" {v:.2f}", va="center", fontsize=8)
+    what = "peak CUDA memory allocated" if key.startswith("cuda") else "peak resident memory of the process (RSS)"
+    ax.set(xlabel=f"GiB: {what}", title=f"memory by stage: {title}"); ax.grid(axis="x", alpha=0.3); fig.tight_layout()
+    return fig
 
 # %% ../nbs/12_pipeline.ipynb #19b7bb50
 def run_pipeline(cfg: Config, out_dir, adapter=None, verbose: bool = True) -> dict:
@@ -37,27 +75,28 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, verbose: bool = True) -> di
     import matplotlib.pyplot as plt
     from tiny_reason.data import inference_prompt, write_prepared
     from tiny_reason.evaluate import evaluate, compare_runs, plot_accuracies, measure_throughput, load_test_rows
-    from tiny_reason.model import load_model, load_tokenizer, plot_memory_budget
+    from tiny_reason.model import load_model, load_tokenizer, model_path, plot_memory_budget
     from tiny_reason.train import ensure_adapter
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
     cfg = copy.deepcopy(cfg)
     if adapter is None: cfg.project.output_dir, cfg.project.adapter_path = str(out / "train"), str(out / "lora_adapter")
     save_config(cfg, out)
-    times = {}
-    with stage("prepare", times, verbose): counts = write_prepared(cfg, out / "data", verbose=verbose)
-    with stage("evaluate base model", times, verbose): evaluate(cfg, out / "eval_base", adapter=None, verbose=verbose)
-    with stage("train", times, verbose):
+    times, memory = {}, {}
+    with stage("model files", times, memory, verbose): model_path(cfg)  # a download or an offline conversion, once
+    with stage("prepare", times, memory, verbose): counts = write_prepared(cfg, out / "data", verbose=verbose)
+    with stage("evaluate base model", times, memory, verbose): evaluate(cfg, out / "eval_base", adapter=None, verbose=verbose)
+    with stage("train", times, memory, verbose):
         adapter = Path(adapter) if adapter is not None else ensure_adapter(cfg, verbose=verbose)
-    with stage("evaluate adapter", times, verbose): evaluate(cfg, out / "eval_tuned", adapter=adapter, verbose=verbose)
-    with stage("throughput", times, verbose):
+    with stage("evaluate adapter", times, memory, verbose): evaluate(cfg, out / "eval_tuned", adapter=adapter, verbose=verbose)
+    with stage("throughput", times, memory, verbose):
         tok, model = load_tokenizer(cfg), load_model(cfg, adapter=adapter).eval()
-        items = load_test_rows(cfg, verbose=False)[: min(8, cfg.eval.batch_size)]
+        items = load_test_rows(cfg, verbose=False)[: min(cfg.eval.throughput_items, cfg.eval.batch_size)]
         prompts = [inference_prompt(tok, it["question"], cfg.data.system_prompt) for it in items]
-        throughput = measure_throughput(model, tok, prompts, max_new_tokens=48, batch_size=len(prompts))
+        throughput = measure_throughput(model, tok, prompts, max_new_tokens=cfg.eval.throughput_tokens, batch_size=len(prompts))
     comparison = compare_runs(out / "eval_base", out / "eval_tuned")
     for name, fig in (("accuracy.png", plot_accuracies({"base": comparison["base"], "tuned": comparison["tuned"]},
                                                         f"{cfg.preset}: {cfg.model.name}")),
-                      ("memory.png", plot_memory_budget(cfg))):
+                      ("memory.png", plot_memory_budget(cfg)), ("memory_stages.png", plot_stage_memory(memory, cfg.preset))):
         fig.savefig(out / name, dpi=120); plt.close(fig)
     if (adapter / "loss.png").exists(): shutil.copy(adapter / "loss.png", out / "loss.png")
     train_log = json.loads((adapter / "log_history.json").read_text()) if (adapter / "log_history.json").exists() else []
@@ -68,7 +107,7 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, verbose: bool = True) -> di
         "data": {"source": cfg.data.source, **counts}, "test": {"source": cfg.eval.test_source, "n": comparison["base"]["n"]},
         "training": {"max_steps": cfg.training.max_steps, "learning_rate": cfg.training.learning_rate,
                      "eval_loss": [h["eval_loss"] for h in train_log if "eval_loss" in h]},
-        "seconds": times, "peak_memory": peak_memory(), "throughput": throughput, **comparison}
+        "seconds": times, "stage_memory": memory, "peak_memory": peak_memory(memory), "throughput": throughput, **comparison}
     atomic_write_text(out / "report.json", json.dumps(report, indent=1))
     atomic_write_text(out / "report.md", report_markdown(report))
     if verbose: print(f"\nreport: {out / 'report.md'}")
@@ -76,6 +115,10 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, verbose: bool = True) -> di
 
 # %% ../nbs/12_pipeline.ipynb #1fa1da7c
 def _pct(d: dict) -> str: return f"{d['accuracy']:.1%} ({d['correct']}/{d.get('n', '?')}; 95% CI {d['ci95'][0]:.1%}-{d['ci95'][1]:.1%})"
+
+def _stage_gib(m: dict) -> str:
+    b = m.get("cuda_allocated_bytes", m.get("peak_rss_bytes"))
+    return "" if b is None else f"{b / 2**30:.2f}"
 
 def report_markdown(r: dict) -> str:
     "A short, readable `report.md` from the report dict."
@@ -104,8 +147,9 @@ def report_markdown(r: dict) -> str:
              f"Throughput (tuned, {th['items']} prompts, {th['max_new_tokens']} new tokens): batched "
              f"{th['batched_tokens_per_s']:.1f} tokens/s vs one at a time {th['sequential_tokens_per_s']:.1f} tokens/s "
              f"({th['ratio']:.1f}x).", "",
-             "Stage times: " + ", ".join(f"{k} {v:.0f} s" for k, v in r["seconds"].items()) + ".", "",
-             "![loss](loss.png) ![accuracy](accuracy.png) ![memory](memory.png)", ""]
+             "| stage | seconds | peak memory (GiB) |", "|---|---:|---:|",
+             *[f"| {k} | {r['seconds'][k]:.0f} | {_stage_gib(r['stage_memory'].get(k, {}))} |" for k in r["seconds"]], "",
+             "![loss](loss.png) ![accuracy](accuracy.png) ![memory by stage](memory_stages.png) ![memory budget](memory.png)", ""]
     return "\n".join(lines)
 
 # %% ../nbs/12_pipeline.ipynb #d58d5261

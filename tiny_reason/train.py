@@ -48,6 +48,7 @@ def sft_config(cfg: Config, output_dir, **overrides):
         logging_steps=t.logging_steps, eval_strategy="steps", eval_steps=t.eval_steps, eval_on_start=True,
         save_strategy="steps", save_steps=t.save_steps, save_total_limit=t.save_total_limit,
         load_best_model_at_end=True, metric_for_best_model="eval_loss", greater_is_better=False,
+        prediction_loss_only=True,  # evaluation needs the loss only: never gather per-token outputs
         report_to="none", dataloader_num_workers=0)
     return SFTConfig(**{**args, **overrides})
 
@@ -60,7 +61,10 @@ def to_dataset(examples: list[dict]):
 def make_trainer(cfg: Config, train_examples, val_examples, output_dir, model=None, tok=None, callbacks=(), **overrides):
     "An `SFTTrainer` for `cfg` on the given examples; loads the model and tokenizer unless given."
     from trl import SFTTrainer
+    import trl.trainer.utils as trl_utils
     from tiny_reason.model import load_model, load_tokenizer
+    if cfg.training.logprob_chunk_rows and hasattr(trl_utils, "_CHUNKED_LOGPROB_CHUNK_SIZE"):  # see the table above
+        trl_utils._CHUNKED_LOGPROB_CHUNK_SIZE = cfg.training.logprob_chunk_rows
     tok = tok if tok is not None else load_tokenizer(cfg)
     model = model if model is not None else load_model(cfg, lora=True, training=True)
     trainer = SFTTrainer(model=model, args=sft_config(cfg, output_dir, **overrides), processing_class=tok,
@@ -153,12 +157,13 @@ def train(cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=
 
 # %% ../nbs/02_train.ipynb #84162cb4
 def config_differences(cfg: Config, folder) -> list[str]:
-    "Dotted keys whose value differs between `cfg` and the `experiment_config.yaml` saved in `folder`."
+    "Dotted keys that shape an adapter (seed, model, LoRA, data, training) and differ between `cfg` and `folder`'s saved config."
     from tiny_reason.config import load_config, all_keys, get_value, CONFIG_FILENAME
     path = Path(folder) / CONFIG_FILENAME
     if not path.exists(): return ["(no experiment_config.yaml)"]
     saved = load_config(config_file=path)
-    return [k for k in all_keys() if k != "preset" and get_value(saved, k) != get_value(cfg, k)]
+    shaping = ("project.seed", "model.", "lora.", "data.", "training.")  # eval, scratch and notes do not change the weights
+    return [k for k in all_keys() if k.startswith(shaping) and get_value(saved, k) != get_value(cfg, k)]
 
 def ensure_adapter(cfg: Config, callbacks=(), verbose: bool = True) -> Path:
     "The preset's trained adapter folder, training it first (under a file lock) if it holds no adapter yet."

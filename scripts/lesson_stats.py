@@ -1,0 +1,55 @@
+"""Each lesson's size, computed from the notebooks: visible cells, words of prose, the longest visible code cell,
+stored outputs, file size, and a reading time (prose at 200 words a minute, code at 10 lines a minute).
+
+    .venv/bin/python scripts/lesson_stats.py            # a markdown table
+    .venv/bin/python scripts/lesson_stats.py --check    # exit 1 if a lesson is over the targets below
+
+Targets (issue 13): a lesson takes a newcomer about 20 minutes: at most ~1,500 words of prose, ~45 visible cells, no
+visible code cell over ~25 lines except one exported class, and the file under ~1 MB with its outputs.
+"""
+import json, re, sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LESSONS = ["00_data", "01_model", "02_train", "03_eval", "04_demo", "06_scratch"]
+TARGETS = {"words": 1500, "visible cells": 45, "longest code": 25, "kB": 1024}
+
+def _hidden(src: str) -> bool:
+    "nbdev hides a cell whose directives say so (`#| hide`), and the export-only `#| exporti`."
+    return bool(re.search(r"^#\|\s*(hide|exporti)\b", src, re.M))
+
+def _is_class(src: str) -> bool:
+    return bool(re.search(r"^class \w+", src, re.M))
+
+def stats(path: Path) -> dict:
+    cells = json.loads(path.read_text())["cells"]
+    visible = [c for c in cells if not _hidden("".join(c["source"]))]
+    prose = " ".join("".join(c["source"]) for c in visible if c["cell_type"] == "markdown")
+    prose = re.sub(r"```.*?```", " ", prose, flags=re.S)  # code shown in prose is read as code, not words
+    words = len(re.findall(r"[A-Za-z0-9][\w'.,%-]*", prose))
+    code = ["".join(c["source"]) for c in visible if c["cell_type"] == "code"]
+    code_lines = [len([l for l in s.splitlines() if l.strip() and not l.startswith("#|")]) for s in code]
+    longest = max((n for n, s in zip(code_lines, code) if not _is_class(s)), default=0)
+    return {"lesson": path.stem, "visible cells": len(visible), "words": words, "code lines": sum(code_lines),
+            "longest code": longest,
+            "with output": sum(bool(c.get("outputs")) for c in visible if c["cell_type"] == "code"),
+            "code cells": len(code), "kB": round(path.stat().st_size / 1024),
+            "minutes": round(words / 200 + sum(code_lines) / 10)}
+
+def table(rows: list[dict]) -> str:
+    head = "| lesson | visible cells | words | code lines | longest code cell | cells with output | kB | reading time |"
+    out = [head, "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        out.append(f"| {r['lesson']} | {r['visible cells']} | {r['words']:,} | {r['code lines']} | {r['longest code']} | "
+                   f"{r['with output']}/{r['code cells']} | {r['kB']:,} | ~{r['minutes']} min |")
+    return "\n".join(out)
+
+def over(r: dict) -> list[str]:
+    return [f"{r['lesson']}: {k} {r[k]} > {v}" for k, v in TARGETS.items() if r[k] > v]
+
+if __name__ == "__main__":
+    rows = [stats(ROOT / "nbs" / f"{n}.ipynb") for n in LESSONS if (ROOT / "nbs" / f"{n}.ipynb").exists()]
+    print(table(rows))
+    problems = [p for r in rows for p in over(r)]
+    if problems: print("\nover target:\n  " + "\n  ".join(problems))
+    if "--check" in sys.argv and problems: sys.exit(1)
