@@ -4,7 +4,9 @@
 
 # %% ../nbs/11_cli.ipynb #adb86c67
 from __future__ import annotations
-import ctypes, difflib, importlib, sys
+import ctypes, difflib, importlib, shlex, sys
+from pathlib import Path
+import tiny_reason.config  # first: it silences bitsandbytes' `kernels` message before any command imports bitsandbytes
 
 COMMANDS = {  # name: (module, function, one line of help)
     "prepare": ("tiny_reason.data", "prepare_cli", "format GSM8K rows into train/validation JSONL"),
@@ -34,11 +36,38 @@ def return_freed_memory_promptly() -> bool:
     try: return bool(ctypes.CDLL("libc.so.6").mallopt(-3, 64 * 1024))  # M_MMAP_THRESHOLD: a fixed 64 KiB
     except (OSError, AttributeError): return False                    # (glibc raises it as big blocks are freed)
 
+def error_line(e: BaseException) -> str:
+    "One line for a bad-input error: our own messages as they are; Python's file errors as the path and what is wrong."
+    if isinstance(e, OSError) and e.filename is not None:  # Python's own: args[0] is the errno (`21`), the words are in strerror
+        path = f"{e.filename} -> {e.filename2}" if e.filename2 is not None else f"{e.filename}"
+        return f"{path}: {(e.strerror or str(e)).lower()}"
+    if isinstance(e, UnicodeDecodeError):  # args[0] is the encoding (`utf-8`); readers that know the file say more
+        return f"not UTF-8 text (byte 0x{e.object[e.start]:02x} at offset {e.start})"
+    return str(e.args[0]) if e.args else type(e).__name__
+
+def interrupted_line(name: str, rest: list[str]) -> str:
+    "What a Ctrl-C leaves: for `train`, the last checkpoint and the command that resumes from it."
+    if name != "train": return f"tiny-reason {name}: interrupted"
+    from transformers.trainer_utils import get_last_checkpoint
+    from tiny_reason.config import command_parser, config_from_cli
+    from tiny_reason.train import checkpoint_dir
+    p = command_parser("tiny-reason train", "")  # the config `train` ran with, from the same flags
+    p.add_argument("--resume", action="store_true"); p.add_argument("--overwrite", action="store_true")
+    args, other = p.parse_known_args(rest)
+    ckpts = checkpoint_dir(config_from_cli(args, other))
+    last = get_last_checkpoint(str(ckpts)) if ckpts.is_dir() else None
+    again = shlex.join(["tiny-reason", "train", *[a for a in rest if a != "--resume"]])
+    if last is None: return f"tiny-reason train: interrupted before the first checkpoint in {ckpts}; nothing to resume: start again with {again}"
+    return f"tiny-reason train: interrupted; the last checkpoint is {last}: resume with {again} --resume"
+
 def main(argv: list[str] | None = None) -> int:
     "Entry point of the `tiny-reason` console script."
     argv = sys.argv[1:] if argv is None else argv
     return_freed_memory_promptly()  # else a long run's resident memory stays at the peak of its first stage
     if not argv or argv[0] in ("-h", "--help"): print(usage()); return 0
+    if argv[0] in ("-V", "--version"):
+        from tiny_reason import __version__
+        print(f"tiny-reason {__version__}"); return 0
     name, rest = argv[0], argv[1:]
     fn = _command(name) if name in COMMANDS else None
     if fn is None:
@@ -47,11 +76,13 @@ def main(argv: list[str] | None = None) -> int:
         print(usage(), file=sys.stderr); return 2
     try: fn(rest)
     except (KeyError, ValueError, TypeError, OSError) as e:  # bad input: one line, no traceback
-        print(f"tiny-reason {name}: error: {e.args[0] if e.args else e}", file=sys.stderr); return 2
+        print(f"tiny-reason {name}: error: {error_line(e)}", file=sys.stderr); return 2
+    except KeyboardInterrupt:  # Ctrl-C: what is on disk and how to go on, not a traceback; 130 = 128 + SIGINT, as shells do
+        print(interrupted_line(name, rest), file=sys.stderr); return 130
     return 0
 
 # %% auto #0
-__all__ = ['COMMANDS', 'usage', 'return_freed_memory_promptly', 'main']
+__all__ = ['COMMANDS', 'usage', 'return_freed_memory_promptly', 'error_line', 'interrupted_line', 'main']
 
 # %% ../nbs/11_cli.ipynb #e709fe6d
 #| eval: false

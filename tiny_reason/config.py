@@ -4,17 +4,25 @@
 
 # %% ../nbs/10_config.ipynb #e8f3db6d
 from __future__ import annotations
-import difflib, os, types, typing
+import difflib, logging, math, os, types, typing
 from dataclasses import dataclass, field, fields, asdict
 from pathlib import Path
 import yaml
 
 # %% auto #0
-__all__ = ['SEVEN_PROJECTIONS', 'ALIASES', 'RULES', 'CONFIG_FILENAME', 'ProjectConfig', 'ModelConfig', 'LoraSettings',
-           'DataConfig', 'TrainingConfig', 'EvalConfig', 'ScratchConfig', 'Config', 'all_keys', 'resolve_key', 'coerce',
-           'get_value', 'validate', 'preset_dir', 'list_presets', 'read_yaml', 'flatten', 'test_preset',
-           'preset_values', 'resolve_preset', 'set_value', 'load_config', 'save_config', 'parse_overrides',
-           'command_parser', 'config_from_cli', 'config_cli']
+__all__ = ['KERNELS_WARNING', 'SEVEN_PROJECTIONS', 'ALIASES', 'RULES', 'CONFIG_FILENAME', 'ProjectConfig', 'ModelConfig',
+           'LoraSettings', 'DataConfig', 'TrainingConfig', 'EvalConfig', 'ScratchConfig', 'Config', 'all_keys',
+           'resolve_key', 'coerce', 'get_value', 'validate', 'preset_dir', 'list_presets', 'read_yaml', 'flatten',
+           'test_preset', 'preset_values', 'resolve_preset', 'set_value', 'load_config', 'save_config',
+           'parse_overrides', 'command_parser', 'config_from_cli', 'config_cli']
+
+# %% ../nbs/10_config.ipynb #f313ce91
+KERNELS_WARNING = "Failed to load CPU gemm_4bit_forward from kernels-community"
+
+def _not_kernels_warning(record: logging.LogRecord) -> bool: return not record.getMessage().startswith(KERNELS_WARNING)
+
+# the logger exists before bitsandbytes is imported, so the filter is in place when it logs
+logging.getLogger("bitsandbytes.backends.cpu.ops").addFilter(_not_kernels_warning)
 
 # %% ../nbs/10_config.ipynb #e2995734
 SEVEN_PROJECTIONS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
@@ -185,8 +193,12 @@ def coerce(dotted: str, value):
     optional = typing.get_origin(tp) in (typing.Union, types.UnionType) and type(None) in typing.get_args(tp)
     base = args[0] if optional else tp
     if optional and (value is None or str(value).lower() in ("all", "none", "null")): return None
-    try: return _to(base, value)
+    try: out = _to(base, value)
     except (TypeError, ValueError): pass
+    else:
+        if isinstance(out, float) and not math.isfinite(out):  # float() reads 'inf' and 'nan'; no setting wants them
+            raise ValueError(f"config key '{dotted}' must be a finite number, got {value!r}")
+        return out
     want = getattr(base, "__name__", str(base)) + (" or 'all'" if optional else "")
     raise TypeError(f"config key '{dotted}' expects {want}, got {value!r}")
 
@@ -261,9 +273,9 @@ def list_presets() -> list[str]:
 
 def read_yaml(path) -> dict:
     "Read a YAML mapping, with errors that name the file."
+    from tiny_reason.files import read_text_file
     path = Path(path)
-    if not path.exists(): raise FileNotFoundError(f"config file not found: {path}")
-    try: data = yaml.safe_load(path.read_text()) or {}
+    try: data = yaml.safe_load(read_text_file(path, "config file")) or {}  # a folder or bad bytes: one line naming it
     except yaml.YAMLError as e: raise ValueError(f"{path}: not valid YAML: {e}") from None
     if not isinstance(data, dict): raise ValueError(f"{path}: expected a mapping of sections, got {type(data).__name__}")
     return data

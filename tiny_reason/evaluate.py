@@ -9,18 +9,18 @@ from collections import Counter
 from fractions import Fraction
 from pathlib import Path
 from .config import Config, load_config, save_config, command_parser, config_from_cli
-from .data import MalformedRow, inference_prompt, load_rows, read_jsonl_objects, split_solution
-from .files import atomic_write_text, write_jsonl
-from .model import generation_kwargs, stop_token_ids
+from .data import MalformedRow, inference_prompt, load_rows, nothing_left, read_jsonl_objects, split_solution
+from .files import atomic_write_text, read_text_file, writable_folder, write_jsonl
+from .model import check_adapter, generation_kwargs, stop_token_ids
 
 # %% auto #0
-__all__ = ['UNITS', 'TENS', 'NUMBER_WORDS', 'SCALES', 'NUMBER_PATTERN', 'END_OF_TURN', 'EXTRACTION_RULES', 'CATEGORIES',
-           'TEST_SEED_OFFSET', 'words_to_number', 'parse_number', 'format_number', 'normalize_answer', 'answers_match',
-           'gold_answer', 'extract_answer', 'grade_row', 'error_category', 'wilson_interval', 'summarize',
-           'format_summary', 'load_test_rows', 'generate_batch', 'length_sorted_batches', 'padding_share',
-           'generated_by', 'read_finished', 'generate_predictions', 'measure_throughput', 'evaluate', 'mcnemar_exact',
-           'paired_comparison', 'plot_accuracies', 'read_predictions', 'compare_runs', 'grade_file', 'grade_cli',
-           'evaluate_cli']
+__all__ = ['UNITS', 'TENS', 'NUMBER_WORDS', 'SCALES', 'NUMBER_PATTERN', 'CLOCK', 'MAX_ANSWER_DIGITS', 'END_OF_TURN',
+           'EXTRACTION_RULES', 'CATEGORIES', 'TEST_SEED_OFFSET', 'words_to_number', 'parse_number', 'format_number',
+           'normalize_answer', 'answers_match', 'gold_answer', 'extract_answer', 'grade_row', 'error_category',
+           'wilson_interval', 'summarize', 'format_summary', 'load_test_rows', 'generate_batch',
+           'length_sorted_batches', 'padding_share', 'generated_by', 'read_finished', 'generate_predictions',
+           'measure_throughput', 'evaluate', 'mcnemar_exact', 'paired_comparison', 'plot_accuracies',
+           'read_predictions', 'compare_runs', 'grade_file', 'grade_cli', 'evaluate_cli']
 
 # %% ../nbs/03_eval.ipynb #12a9aa3a
 UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -45,7 +45,10 @@ def words_to_number(text: str) -> int | None:
     return total + current if seen else None
 
 # %% ../nbs/03_eval.ipynb #22a850a7
-NUMBER_PATTERN = r"(?:(?<![\w)])-)?(?:\d+(?:,\d{3}(?!\d))*(?:\.\d+)?|\.\d+)"  # a '-' glued to a word is a hyphen
+NUMBER_PATTERN = (r"(?:(?<![\w)])-)?(?:\d+(?:,\d{3}(?!\d))*(?:\.\d+)?|\.\d+)"  # a '-' glued to a word is a hyphen
+                  r"(?:[eE][-+]?\d{1,2}(?!\d))?")                                  # 1e3, 2.5e-2: a whole number, not 1
+CLOCK = re.compile(r"(?<![\d.:])\d{1,2}:\d{2}(?::\d{2})?(?![\d:])(?:\s*[ap]\.?m\b\.?)?", re.I)  # 3:30, 10:15 pm
+MAX_ANSWER_DIGITS = 100  # GSM8K's answers have a few; past 4,300 Python refuses to convert a number at all
 _VALUE = re.compile(rf"(?P<whole>{NUMBER_PATTERN})\s+(?P<num>\d+)\s*/\s*(?P<den>\d+)"  # mixed: 1 1/2
                     rf"|(?P<a>{NUMBER_PATTERN})\s*/\s*(?P<b>\d+(?:\.\d+)?)"              # fraction: 1/2
                     rf"|(?P<x>{NUMBER_PATTERN})")                                        # plain: -1234.50
@@ -58,6 +61,7 @@ def parse_number(span: str) -> Fraction | None:
     s = str(span).strip().lower().replace("\u2212", "-")
     for pattern, repl in _LATEX: s = pattern.sub(repl, s)
     s = re.sub(r"[$€£¥₹]", "", s)
+    s = CLOCK.sub(" ", s)  # a time is no answer to a GSM8K question, and its hour (3 of 3:30) would be a wrong one
     # 1 200 -> 1200 (commas are in NUMBER_PATTERN), but never when the three digits run on into a word or a hyphen:
     # `3 500-ml bottles` is 3 bottles, not 3500
     s = re.sub(r"(?<=\d)[ \u00a0\u202f\u2009](?=\d{3}(?![\w-]))", "", s)
@@ -67,6 +71,7 @@ def parse_number(span: str) -> Fraction | None:
     if m is None:
         w = words_to_number(s)
         return None if w is None else Fraction(w)
+    if sum(ch.isdigit() for ch in m[0]) > MAX_ANSWER_DIGITS: return None  # this span's problem, not the whole file's
     num = lambda t: Fraction(t.replace(",", ""))
     if m["whole"]:
         whole, frac = num(m["whole"]), Fraction(int(m["num"]), int(m["den"])) if int(m["den"]) else None
@@ -110,7 +115,7 @@ EXTRACTION_RULES = {  # name: (pattern whose group 1 is the answer span, which m
 
 def extract_answer(text: str) -> tuple[str | None, str | None]:
     "`(normalized answer, rule name)` from the first rule in `EXTRACTION_RULES` whose span holds a number, else `(None, None)`."
-    text = END_OF_TURN.split(text, maxsplit=1)[0]
+    text = CLOCK.sub(" ", END_OF_TURN.split(text, maxsplit=1)[0])  # as in `parse_number`: else `last_number` reads 3:30 as 30
     for name, (pattern, order) in EXTRACTION_RULES.items():
         spans = [m.group(1) for m in pattern.finditer(text)]
         for span in (reversed(spans) if order == "last" else spans):
@@ -189,9 +194,10 @@ def load_test_rows(cfg: Config, verbose: bool = True) -> list[dict]:
         except MalformedRow as e: counts[f"malformed: {e.reason}"] += 1; continue
         if _question_key(r["question"]) in train_questions: counts["also in training"] += 1; continue
         kept.append(r)
+    drops = ", ".join(f"{k} {v}" for k, v in counts.items() if k != "read") or "none"
+    if not kept: raise ValueError(nothing_left(src, counts["read"], drops, "test data"))  # before a model loads or a file is written
     kept = kept[:n] if n else kept
     if verbose:
-        drops = ", ".join(f"{k} {v}" for k, v in counts.items() if k != "read") or "none"
         print(f"test items from {src}: read {counts['read']}, dropped ({drops}), using {len(kept)}")
     return kept
 
@@ -234,7 +240,7 @@ def read_finished(path, items: list[dict], source: str, max_new_tokens: int) -> 
     "Rows already in `path` by id, checked against `items`; a cut-off last line is removed from the file."
     path = Path(path)
     if not path.exists(): return {}
-    lines = path.read_text(encoding="utf-8").split("\n")
+    lines = read_text_file(path, "predictions file").split("\n")
     done, good = {}, 0
     for n, line in enumerate(lines, 1):
         if not line.strip(): continue
@@ -292,10 +298,11 @@ def evaluate(cfg: Config, out_dir, adapter=None, model=None, tok=None, verbose: 
     out_dir = Path(out_dir)
     if adapter is not None and not (Path(adapter) / "adapter_config.json").exists():
         raise FileNotFoundError(f"no LoRA adapter in {adapter} (adapter_config.json missing); train first, or evaluate --base")
+    if adapter is not None: check_adapter(adapter)  # a corrupt adapter_config.json: now, not after the base has loaded
     source = generated_by(cfg, adapter)
-    items = load_test_rows(cfg, verbose=verbose)
+    items = load_test_rows(cfg, verbose=verbose)  # no usable item: stop before anything is loaded or written
     read_finished(out_dir / "predictions.jsonl", items, source, cfg.eval.max_new_tokens)  # another evaluation's rows: stop now
-    out_dir.mkdir(parents=True, exist_ok=True); save_config(cfg, out_dir)
+    writable_folder(out_dir); save_config(cfg, out_dir)
     if tok is None or model is None:
         from tiny_reason.model import load_model, load_tokenizer
         tok = tok if tok is not None else load_tokenizer(cfg)

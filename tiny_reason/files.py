@@ -8,7 +8,7 @@ import json, os, tempfile
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['writable_folder', 'atomic_write_text', 'write_jsonl', 'stress_shared_writes']
+__all__ = ['writable_folder', 'atomic_write_text', 'write_jsonl', 'read_text_file', 'stress_shared_writes']
 
 # %% ../nbs/13_files.ipynb #a4e363e9
 def writable_folder(folder, what: str = "output folder") -> Path:
@@ -25,8 +25,11 @@ def writable_folder(folder, what: str = "output folder") -> Path:
 def atomic_write_text(path, text: str) -> Path:
     "Write `text` to `path` through a uniquely named temporary file in the same folder, then rename it onto `path`."
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    if path.is_dir(): raise IsADirectoryError(f"{path} is a folder, not a file")  # else os.replace fails naming the temp file
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as e: raise PermissionError(f"cannot write {path}: {(e.strerror or str(e)).lower()}") from None  # not the temp file's name
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f: f.write(text)
         os.replace(tmp, path)
@@ -37,6 +40,19 @@ def atomic_write_text(path, text: str) -> Path:
 def write_jsonl(rows, path) -> Path:
     "Write `rows` as JSON lines, atomically: readers see the old file or the complete new one."
     return atomic_write_text(path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+
+# %% ../nbs/13_files.ipynb #262ee491
+def read_text_file(path, what: str = "file") -> str:
+    "The UTF-8 text of `path`; a missing file, a folder or a byte that is not UTF-8 raise one-line errors naming it."
+    path = Path(path)
+    if not path.exists(): raise FileNotFoundError(f"{what} not found: {path}")
+    if path.is_dir(): raise IsADirectoryError(f"{what} {path} is a folder, not a file")
+    data = path.read_bytes()
+    try: return data.decode("utf-8")
+    except UnicodeDecodeError as e:  # find the line: the decoder only knows the offset in the whole file
+        line_start = data.rfind(b"\n", 0, e.start) + 1
+        n = data.count(b"\n", 0, e.start) + 1
+        raise ValueError(f"line {n} of {path} is not UTF-8 text (byte 0x{data[e.start]:02x} at column {e.start - line_start + 1})") from None
 
 # %% ../nbs/13_files.ipynb #2489b4d9
 def _stress_worker(folder: str, n: int, worker: int, check, errors):

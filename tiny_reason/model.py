@@ -16,8 +16,8 @@ __all__ = ['DTYPES', 'PAD_CANDIDATES', 'QWEN2_5_1_5B', 'BYTES', 'CUDA_CONTEXT_BY
            'model_path', 'pick_precision', 'load_tokenizer', 'model_config', 'linear_shapes', 'param_counts',
            'nf4_levels', 'bits_per_param', 'nf4_bytes', 'weight_bytes', 'lora_trainable_params', 'activation_bytes',
            'method_label', 'memory_budget', 'budget_table', 'plot_memory_budget', 'quantization_config', 'lora_config',
-           'load_model', 'stop_token_ids', 'generation_kwargs', 'quant_state_bytes', 'measure_nf4_weights',
-           'saved_activation_bytes', 'memory_cli']
+           'check_adapter', 'load_model', 'stop_token_ids', 'generation_kwargs', 'quant_state_bytes',
+           'measure_nf4_weights', 'saved_activation_bytes', 'memory_cli']
 
 # %% ../nbs/01_model.ipynb #64e12642
 def model_path(cfg: Config) -> str:
@@ -213,8 +213,21 @@ def lora_config(cfg: Config):
     return LoraConfig(r=cfg.lora.r, lora_alpha=cfg.lora.lora_alpha, lora_dropout=cfg.lora.lora_dropout,
                       bias=cfg.lora.bias, target_modules=list(cfg.lora.target_modules), task_type="CAUSAL_LM")
 
+def check_adapter(adapter) -> Path:
+    "`adapter` as a Path if it is a folder with a readable `adapter_config.json` (a JSON object); else a one-line error naming it."
+    import json
+    adapter = Path(adapter)
+    config = adapter / "adapter_config.json"
+    if not config.is_file(): raise FileNotFoundError(f"no LoRA adapter in {adapter} (adapter_config.json missing)")
+    from tiny_reason.files import read_text_file
+    try: ok = isinstance(json.loads(read_text_file(config, "adapter config")), dict)
+    except json.JSONDecodeError as e: raise ValueError(f"{config}: not valid JSON ({e.msg}, line {e.lineno} column {e.colno})") from None
+    if not ok: raise ValueError(f"{config}: expected a JSON object")
+    return adapter
+
 def load_model(cfg: Config, lora: bool = False, adapter=None, training: bool = False):
     "The preset's model: NF4 base if configured, plus a fresh LoRA (`lora=True`) or a trained `adapter` folder."
+    if adapter is not None: adapter = check_adapter(adapter)  # before the base: its load takes seconds to minutes
     precision = pick_precision(cfg.model.precision)
     qconf = quantization_config(cfg)
     model = AutoModelForCausalLM.from_pretrained(
@@ -231,9 +244,6 @@ def load_model(cfg: Config, lora: bool = False, adapter=None, training: bool = F
         model.enable_input_require_grads()
     if adapter is not None:
         from peft import PeftModel
-        adapter = Path(adapter)
-        if not (adapter / "adapter_config.json").exists():
-            raise FileNotFoundError(f"no LoRA adapter in {adapter} (adapter_config.json missing)")
         model = PeftModel.from_pretrained(model, adapter, is_trainable=training)
     elif lora:
         from peft import get_peft_model

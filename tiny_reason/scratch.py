@@ -8,8 +8,8 @@ import contextlib, json, math, os, shutil, sys, time
 from pathlib import Path
 import torch
 import torch.nn.functional as F
+from .config import Config, load_config, save_config, command_parser, config_from_cli  # before transformers: it silences bitsandbytes' `kernels` message
 from transformers import TrainerCallback
-from .config import Config, load_config, save_config, command_parser, config_from_cli
 from .data import THINK_PRIME
 from .files import writable_folder, atomic_write_text
 from .rwkv7 import RWKV7, RWKV7Config

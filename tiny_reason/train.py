@@ -8,8 +8,8 @@ import json, os, random, shutil
 from pathlib import Path
 import numpy as np
 import torch
+from .config import Config, load_config, save_config, command_parser, config_from_cli  # before transformers: it silences bitsandbytes' `kernels` message
 from transformers import TrainerCallback
-from .config import Config, load_config, save_config, command_parser, config_from_cli
 from .files import writable_folder, atomic_write_text
 
 # %% auto #0
