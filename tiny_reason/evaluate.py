@@ -191,10 +191,10 @@ def load_test_rows(cfg: Config, verbose: bool = True) -> list[dict]:
     counts, kept = Counter(read=len(rows)), []
     for r in rows:
         try: split_solution(r["answer"])
-        except MalformedRow as e: counts[f"malformed: {e.reason}"] += 1; continue
+        except MalformedRow as e: counts[e.reason] += 1; continue
         if _question_key(r["question"]) in train_questions: counts["also in training"] += 1; continue
         kept.append(r)
-    drops = ", ".join(f"{k} {v}" for k, v in counts.items() if k != "read") or "none"
+    drops = ", ".join(f"{k}: {v}" for k, v in counts.items() if k != "read") or "none"  # as the data lesson words them
     if not kept: raise ValueError(nothing_left(src, counts["read"], drops, "test data"))  # before a model loads or a file is written
     kept = kept[:n] if n else kept
     if verbose:
