@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 TORCH  ?= torch==2.13.0   # e.g. TORCH="torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu"
 OUT    ?= runs/latest
 
-.PHONY: install run test export readme clean
+.PHONY: install run test lessons export readme clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ test: install
 	@# 13_files (shared writes under two processes) does not depend on the preset: once, above, is enough
 	TINY_REASON_PRESET=colab-sim $(BIN)/nbdev_test --n_workers 1 --timing --skip_file_re '^([_.]|13_files)'
 	$(BIN)/nbdev_test --path index.ipynb
+
+lessons: install  # run the lessons on the cpu preset and store their outputs (about half an hour on 2 cores)
+	$(BIN)/python scripts/run_lessons.py
 
 export: install
 	$(BIN)/nbdev_export && $(BIN)/nbdev_clean && $(BIN)/nbdev_clean --fname index.ipynb && $(BIN)/python scripts/render_readme.py

@@ -2,7 +2,8 @@
 
 1. README.md is what index.ipynb renders to (scripts/render_readme.py --check);
 2. nbdev finds every lesson notebook, and skips virtual environments and hidden folders;
-3. `nbdev_export` and `nbdev_clean` change nothing: the package and the notebooks are in sync and clean.
+3. `nbdev_export` and `nbdev_clean` change nothing: the package and the notebooks are in sync and clean;
+4. index.ipynb's lessons table (cells, words, reading time) is what scripts/lesson_stats.py computes now.
 """
 import subprocess, sys
 from pathlib import Path
@@ -10,7 +11,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 LESSONS = {"00_data", "01_model", "02_train", "03_eval", "04_demo", "06_scratch", "10_config", "11_cli", "12_pipeline",
-           "13_files", "14_offline", "15_rwkv7", "16_bad_input"}
+           "13_files", "14_offline", "15_rwkv7", "16_bad_input", "20_data_checks", "21_model_checks", "22_train_checks",
+           "23_eval_checks", "24_demo_checks"}
 
 def check_readme():
     import render_readme
@@ -43,8 +45,14 @@ def check_in_sync():
     changed = sorted(str(p.relative_to(ROOT)) for p in set(before) | set(after) if before.get(p) != after.get(p))
     assert not changed, f"nbdev_export/nbdev_clean changed {changed}: run `make export` and commit"
 
+def check_lessons_table():
+    import json, lesson_stats
+    cells = json.loads((ROOT / "index.ipynb").read_text())["cells"]
+    assert any(lesson_stats.index_table() in "".join(c["source"]) for c in cells), \
+        "index.ipynb's lessons table is out of date: run `.venv/bin/python scripts/lesson_stats.py --index`, then `make readme`"
+
 if __name__ == "__main__":
-    checks = [check_readme, check_notebooks_found, check_in_sync]
+    checks = [check_readme, check_notebooks_found, check_in_sync, check_lessons_table]
     failed = 0
     for check in checks:
         try: check(); print(f"ok    {check.__name__}")

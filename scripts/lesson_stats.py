@@ -3,6 +3,7 @@ stored outputs, file size, and a reading time (prose at 200 words a minute, code
 
     .venv/bin/python scripts/lesson_stats.py            # a markdown table
     .venv/bin/python scripts/lesson_stats.py --check    # exit 1 if a lesson is over the targets below
+    .venv/bin/python scripts/lesson_stats.py --index    # write the lessons table (cells, words, reading time) into index.ipynb
 
 Targets (issue 13): a lesson takes a newcomer about 20 minutes: at most ~1,500 words of prose, ~45 visible cells, no
 visible code cell over ~25 lines except one exported class, and the file under ~1 MB with its outputs.
@@ -44,6 +45,36 @@ def table(rows: list[dict]) -> str:
                    f"{r['with output']}/{r['code cells']} | {r['kB']:,} | ~{r['minutes']} min |")
     return "\n".join(out)
 
+COLAB = "https://colab.research.google.com/github/tiny-reason/tiny_reason/blob/main/nbs"
+BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
+INDEX_START, INDEX_END = "<!-- lessons table: scripts/lesson_stats.py --index -->", "<!-- end of lessons table -->"
+
+def summary(path: Path) -> str:
+    "The lesson's one-line summary: the `> ...` line under its title."
+    first = "".join(json.loads(path.read_text())["cells"][0]["source"])
+    return next((l[1:].strip() for l in first.splitlines() if l.startswith(">")), "")
+
+def index_table() -> str:
+    "The lessons table of index.ipynb: link, Colab badge, summary, visible cells, words and reading time."
+    out = [INDEX_START, "| lesson | | what it teaches | cells | words | reading time |", "|---|---|---|---:|---:|---:|"]
+    for n in LESSONS:
+        path = ROOT / "nbs" / f"{n}.ipynb"
+        r = stats(path)
+        out.append(f"| [{n}](nbs/{n}.ipynb) | [![Open In Colab]({BADGE})]({COLAB}/{n}.ipynb) | {summary(path)} | "
+                   f"{r['visible cells']} | {r['words']:,} | ~{r['minutes']} min |")
+    return "\n".join(out + [INDEX_END])
+
+def write_index():
+    "Replace the table between the markers in index.ipynb's markdown (nothing else changes)."
+    path = ROOT / "index.ipynb"
+    nb = json.loads(path.read_text())
+    pat = re.compile(re.escape(INDEX_START) + ".*?" + re.escape(INDEX_END), re.S)
+    cells = [c for c in nb["cells"] if pat.search("".join(c["source"]))]
+    if len(cells) != 1: raise SystemExit(f"index.ipynb: expected one cell with the lessons-table markers, found {len(cells)}")
+    text = pat.sub(lambda m: index_table(), "".join(cells[0]["source"]))
+    cells[0]["source"] = text.splitlines(keepends=True)
+    path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
+
 def over(r: dict) -> list[str]:
     return [f"{r['lesson']}: {k} {r[k]} > {v}" for k, v in TARGETS.items() if r[k] > v]
 
@@ -52,4 +83,5 @@ if __name__ == "__main__":
     print(table(rows))
     problems = [p for r in rows for p in over(r)]
     if problems: print("\nover target:\n  " + "\n  ".join(problems))
+    if "--index" in sys.argv: write_index(); print("index.ipynb: lessons table written")
     if "--check" in sys.argv and problems: sys.exit(1)

@@ -6,15 +6,15 @@
 from __future__ import annotations
 import ctypes, difflib, importlib, shlex, sys
 from pathlib import Path
-import tiny_reason.config  # first: it silences bitsandbytes' `kernels` message before any command imports bitsandbytes
+from .config import command_parser, config_from_cli  # first: it silences bitsandbytes' `kernels` message before any command imports bitsandbytes
 
 COMMANDS = {  # name: (module, function, one line of help)
-    "prepare": ("tiny_reason.data", "prepare_cli", "format GSM8K rows into train/validation JSONL"),
-    "memory": ("tiny_reason.model", "memory_cli", "print the memory budget of a preset"),
-    "train": ("tiny_reason.train", "train_cli", "QLoRA fine-tuning with TRL"),
-    "evaluate": ("tiny_reason.evaluate", "evaluate_cli", "generate and grade on held-out items"),
-    "grade": ("tiny_reason.evaluate", "grade_cli", "grade a predictions file without a model"),
-    "chat": ("tiny_reason.demo", "chat_cli", "stream the model's reasoning in the terminal"),
+    "prepare": ("tiny_reason.cli", "prepare_cli", "format GSM8K rows into train/validation JSONL"),
+    "memory": ("tiny_reason.cli", "memory_cli", "print the memory budget of a preset"),
+    "train": ("tiny_reason.cli", "train_cli", "QLoRA fine-tuning with TRL"),
+    "evaluate": ("tiny_reason.cli", "evaluate_cli", "generate and grade on held-out items"),
+    "grade": ("tiny_reason.cli", "grade_cli", "grade a predictions file without a model"),
+    "chat": ("tiny_reason.cli", "chat_cli", "stream the model's reasoning in the terminal"),
     "run": ("tiny_reason.pipeline", "run_cli", "prepare, evaluate, train, evaluate, report"),
     "config": ("tiny_reason.config", "config_cli", "print the resolved config as YAML"),
     "scratch": ("tiny_reason.scratch", "scratch_cli", "train, evaluate or run a Transformer or RWKV-7 trained from scratch"),
@@ -82,8 +82,135 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 # %% auto #0
-__all__ = ['COMMANDS', 'usage', 'return_freed_memory_promptly', 'error_line', 'interrupted_line', 'main']
+__all__ = ['COMMANDS', 'usage', 'return_freed_memory_promptly', 'error_line', 'interrupted_line', 'main', 'prepare_cli',
+           'train_cli', 'grade_cli', 'evaluate_cli', 'memory_cli', 'chat_cli']
 
 # %% ../nbs/11_cli.ipynb #e709fe6d
 #| eval: false
 if __name__ == "__main__": sys.exit(main())
+
+# %% ../nbs/11_cli.ipynb #b2010aee
+def prepare_cli(argv: list[str] | None = None):
+    "`tiny-reason prepare [--preset P] [--data hub|synthetic|PATH.jsonl] [--num_samples N|all] --out DIR`"
+    p = command_parser("tiny-reason prepare", "Format GSM8K rows into train/validation JSONL.")
+    p.add_argument("--data", help="hub | synthetic | PATH.jsonl (default: the preset's data.source)")
+    p.add_argument("--out", required=True, help="output folder")
+    args, rest = p.parse_known_args(argv)
+    cfg = config_from_cli(args, rest, {"data.source": args.data} if args.data else {})
+    from tiny_reason.data import write_prepared
+    counts = write_prepared(cfg, args.out)
+    print(f"wrote {args.out}/train.jsonl ({counts['train']} rows), {args.out}/validation.jsonl "
+          f"({counts['validation']} rows), {args.out}/experiment_config.yaml")
+    return counts
+
+
+# %% ../nbs/11_cli.ipynb #d8edbae8
+def train_cli(argv: list[str] | None = None) -> Path:
+    "`tiny-reason train [--preset P] [--config FILE] [--resume] [--overwrite] [overrides]`"
+    p = command_parser("tiny-reason train", "QLoRA fine-tuning with TRL's SFTTrainer.")
+    p.add_argument("--resume", action="store_true", help="continue from the last checkpoint in OUTPUT_DIR/checkpoints")
+    p.add_argument("--overwrite", action="store_true", help="replace an adapter already in --adapter_path")
+    args, rest = p.parse_known_args(argv)
+    from tiny_reason.train import train, checkpoint_dir
+    cfg = config_from_cli(args, rest)
+    print(f"preset {cfg.preset}: {cfg.model.name}, {cfg.training.max_steps} steps -> {cfg.project.adapter_path}")
+    adapter = train(cfg, resume=args.resume, overwrite=args.overwrite)
+    print(f"artifacts: {adapter} (adapter, tokenizer, experiment_config.yaml, log_history.json, loss.png); "
+          f"checkpoints: {checkpoint_dir(cfg)}")
+    return adapter
+
+# %% ../nbs/11_cli.ipynb #2ef84f97
+def grade_cli(argv: list[str] | None = None) -> dict:
+    "`tiny-reason grade --predictions FILE.jsonl [--out FILE]`: grade without a model; the last line printed is JSON."
+    import argparse
+    p = argparse.ArgumentParser(prog="tiny-reason grade", allow_abbrev=False,
+                                description="Grade rows with generated_text and gold; no model is loaded.")
+    p.add_argument("--predictions", required=True, help="JSONL file, one row per item with generated_text and gold")
+    p.add_argument("--out", help="write the graded rows here (default: print the summary only)")
+    args = p.parse_args(argv)
+    from tiny_reason.evaluate import grade_file, summarize, format_summary
+    from tiny_reason.files import write_jsonl
+    rows = grade_file(args.predictions)
+    s = summarize(rows)
+    if args.out: write_jsonl(rows, args.out)
+    print(format_summary(s, f"{args.predictions}") + (f"\ngraded rows: {args.out}" if args.out else ""))
+    line = {"n": s["n"], "correct": s["flexible"]["correct"], "accuracy": s["flexible"]["accuracy"],
+            "strict_correct": s["strict"]["correct"], "strict_accuracy": s["strict"]["accuracy"],
+            "format_valid_rate": s["format_valid_rate"]}
+    print(json.dumps(line))
+    return line
+
+
+# %% ../nbs/11_cli.ipynb #dd2d148d
+def evaluate_cli(argv: list[str] | None = None) -> dict:
+    "`tiny-reason evaluate [--preset P] [--adapter DIR | --base] [--test_data ...] [--test_samples N|all] [--batch_size B] --out DIR`"
+    p = command_parser("tiny-reason evaluate", "Generate answers for held-out items and grade them.")
+    arm = p.add_mutually_exclusive_group()
+    arm.add_argument("--adapter", help="LoRA adapter folder (default: the preset's project.adapter_path)")
+    arm.add_argument("--base", action="store_true", help="evaluate the base model, without an adapter")
+    p.add_argument("--test_data", help="hub | synthetic | PATH.jsonl (default: the preset's eval.test_source)")
+    p.add_argument("--test_samples", help="number of test items, or 'all'")
+    p.add_argument("--batch_size", help="generation batch size (eval.batch_size, not the training batch size)")
+    p.add_argument("--out", required=True, help="output folder for predictions.jsonl, report.json, experiment_config.yaml")
+    args, rest = p.parse_known_args(argv)
+    extra = {k: v for k, v in [("eval.test_source", args.test_data), ("eval.test_samples", args.test_samples),
+                               ("eval.batch_size", args.batch_size)] if v is not None}
+    from tiny_reason.evaluate import evaluate
+    cfg = config_from_cli(args, rest, extra)
+    adapter = None if args.base else (args.adapter or cfg.project.adapter_path)
+    report = evaluate(cfg, args.out, adapter=adapter)
+    print(f"wrote {args.out}/predictions.jsonl, {args.out}/report.json, {args.out}/experiment_config.yaml")
+    return report
+
+# %% ../nbs/11_cli.ipynb #ee2b5307
+def memory_cli(argv: list[str] | None = None) -> dict:
+    "`tiny-reason memory [--preset P] [overrides]`: print the training-memory budget and the trainable-parameter count."
+    p = command_parser("tiny-reason memory", "Print the training-memory budget of a preset, computed from its model config.")
+    args, rest = p.parse_known_args(argv)
+    from tiny_reason.model import (METHODS, budget_device, budget_table, lora_trainable_params, memory_budget,
+                                   method_label, model_config, param_counts)
+    cfg = config_from_cli(args, rest)
+    mc = model_config(cfg)
+    budgets = {m: memory_budget(cfg, m, mc=mc) for m in METHODS}
+    n_base, n_lora = sum(param_counts(mc).values()), lora_trainable_params(mc, cfg.lora.r, cfg.lora.target_modules)
+    gpu = budget_device(cfg) == "cuda"  # a CPU preset gets a CPU (fp32) budget, a GPU recipe a 16-bit one
+    prec = cfg.model.precision if cfg.model.precision != "auto" else ("fp16" if gpu else "fp32")
+    print(f"preset {cfg.preset}: {cfg.model.name}, batch {cfg.training.per_device_train_batch_size} x "
+          f"{cfg.data.max_length} tokens, gradient checkpointing {'on' if cfg.model.gradient_checkpointing else 'off'}, "
+          f"{cfg.training.optim}, compute {'16-bit (bf16 or fp16)' if gpu and cfg.model.precision == 'auto' else prec}; the preset trains with "
+          f"{method_label('qlora' if cfg.model.load_in_4bit else 'lora', prec)}\n")
+    print(budget_table(budgets))
+    print(f"\ntrainable parameters (LoRA r={cfg.lora.r} on {len(cfg.lora.target_modules)} modules): {n_lora:,} "
+          f"= {n_lora / n_base:.2%} of the {n_base:,} base parameters")
+    return budgets
+
+# %% ../nbs/11_cli.ipynb #8c1a1838
+def chat_cli(argv: list[str] | None = None):
+    "`tiny-reason chat [--preset P] [--adapter DIR] [--temperature T] [--max_new_tokens N]`: a streaming REPL."
+    import threading
+    from tiny_reason.data import THINK_PRIME
+    from tiny_reason.demo import stream_solution
+    from tiny_reason.model import load_model, load_tokenizer
+    from tiny_reason.evaluate import extract_answer
+    p = command_parser("tiny-reason chat", "Ask math word problems and watch the model reason, token by token.")
+    p.add_argument("--adapter", help="a trained LoRA adapter folder (default: the base model)")
+    p.add_argument("--temperature", type=float, default=0.0, help="0 = greedy (default)")
+    args, rest = p.parse_known_args(argv)
+    cfg = config_from_cli(args, rest)
+    tok, model = load_tokenizer(cfg), load_model(cfg, adapter=args.adapter)
+    print(f"tiny_reason chat: {cfg.model.name}{' + ' + args.adapter if args.adapter else ''} "
+          "(exit, quit or Ctrl-D to leave; Ctrl-C stops an answer)")
+    while True:
+        try: question = input("\nProblem: ")
+        except EOFError: print(); break
+        except KeyboardInterrupt: print(); continue
+        if question.strip().lower() in ("exit", "quit"): break
+        stop, text, stats = threading.Event(), "", {}
+        try:
+            sys.stdout.write(THINK_PRIME)
+            for piece in stream_solution(model, tok, question, cfg.data.system_prompt, cfg.eval.max_new_tokens, args.temperature, stop, stats=stats):
+                text += piece; sys.stdout.write(piece); sys.stdout.flush()
+            value, _ = extract_answer(THINK_PRIME + text)
+            print(f"\n[{stats['n_tokens']} tokens; answer: {value}]")
+        except ValueError as e: print(e)
+        except KeyboardInterrupt: stop.set(); print("\n[stopped]")

@@ -7,15 +7,14 @@ from __future__ import annotations
 import json, random, re
 from collections import Counter
 from pathlib import Path
-from .config import Config, load_config, save_config, command_parser, config_from_cli
+from .config import Config, load_config, save_config
 from .files import read_text_file, writable_folder, write_jsonl
 
 # %% auto #0
 __all__ = ['CALCULATOR_ANNOTATION', 'NUMBER', 'GENERATOR_SUFFIX', 'THINK_PRIME', 'strip_calculator_annotations', 'MalformedRow',
-           'split_solution', 'assistant_text', 'prompt_messages', 'to_example', 'tokenize_with_trl',
-           'read_jsonl_objects', 'read_gsm8k_jsonl', 'synthetic_rows', 'hub_rows', 'load_rows', 'format_rows',
-           'train_validation_split', 'prepare_examples', 'nothing_left', 'summary_line', 'token_lengths',
-           'plot_token_lengths', 'inference_prompt', 'write_prepared', 'prepare_cli']
+           'split_solution', 'assistant_text', 'prompt_messages', 'to_example', 'tokenize_with_trl', 'synthetic_rows',
+           'hub_rows', 'load_rows', 'format_rows', 'train_validation_split', 'prepare_examples', 'token_lengths',
+           'plot_token_lengths', 'inference_prompt', 'write_prepared']
 
 # %% ../nbs/00_data.ipynb #1a5550ca
 CALCULATOR_ANNOTATION = re.compile(r"<<[^<>\n]*=[^<>\n]*>>")
@@ -147,6 +146,8 @@ def prepare_examples(cfg: Config, verbose: bool = True) -> tuple[list[dict], lis
     if verbose: print(summary_line(counts, cfg.data.source))
     return train, val, counts
 
+
+# %% ../nbs/00_data.ipynb #e7ec885f
 def _drops(counts: Counter) -> str:
     return ", ".join(f"{k.removeprefix('dropped: ')}: {v}" for k, v in counts.items() if k.startswith("dropped")) or "none"
 
@@ -195,14 +196,3 @@ def write_prepared(cfg: Config, out_dir, verbose: bool = True) -> dict:
     save_config(cfg, out_dir)
     return dict(counts)
 
-def prepare_cli(argv: list[str] | None = None):
-    "`tiny-reason prepare [--preset P] [--data hub|synthetic|PATH.jsonl] [--num_samples N|all] --out DIR`"
-    p = command_parser("tiny-reason prepare", "Format GSM8K rows into train/validation JSONL.")
-    p.add_argument("--data", help="hub | synthetic | PATH.jsonl (default: the preset's data.source)")
-    p.add_argument("--out", required=True, help="output folder")
-    args, rest = p.parse_known_args(argv)
-    cfg = config_from_cli(args, rest, {"data.source": args.data} if args.data else {})
-    counts = write_prepared(cfg, args.out)
-    print(f"wrote {args.out}/train.jsonl ({counts['train']} rows), {args.out}/validation.jsonl "
-          f"({counts['validation']} rows), {args.out}/experiment_config.yaml")
-    return counts

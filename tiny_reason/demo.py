@@ -6,23 +6,14 @@
 from __future__ import annotations
 import html, sys, threading, time
 from pathlib import Path
-from .config import Config, load_config, command_parser, config_from_cli
+from .config import Config, load_config
 from .data import THINK_PRIME, inference_prompt
 from .model import generation_kwargs
 
 # %% auto #0
-__all__ = ['split_reasoning', 'CountingStreamer', 'StopOnEvent', 'check_question', 'stream_solution', 'render_html',
-           'ReasoningDemo', 'chat_cli']
+__all__ = ['stream_solution', 'split_reasoning', 'render_html', 'ReasoningDemo']
 
-# %% ../nbs/04_demo.ipynb #c1da0ccb
-def split_reasoning(text: str) -> tuple[str, str]:
-    "`'<think>\\nsteps\\n</think>\\n\\n**Final Answer:** 4'` -> `('steps', '**Final Answer:** 4')`; mid-stream, all is reasoning."
-    body = text.split("<think>", 1)[1] if "<think>" in text else text
-    if "</think>" not in body: return body.strip(), ""
-    reasoning, answer = body.split("</think>", 1)
-    return reasoning.strip(), answer.strip()
-
-# %% ../nbs/04_demo.ipynb #558ba446
+# %% ../nbs/04_demo.ipynb #5ab23ebb
 from transformers import StoppingCriteria, TextIteratorStreamer
 
 class CountingStreamer(TextIteratorStreamer):
@@ -37,6 +28,7 @@ class StopOnEvent(StoppingCriteria):
     def __init__(self, event: threading.Event): self.event = event
     def __call__(self, input_ids, scores, **kwargs): return self.event.is_set()
 
+# %% ../nbs/04_demo.ipynb #6cf71d67
 def check_question(question: str, tok, model, max_new_tokens: int, system_prompt: str) -> str:
     "The inference prompt for `question`, or `ValueError` with a message for the user."
     if not question or not question.strip(): raise ValueError("Type a math word problem first.")
@@ -48,28 +40,38 @@ def check_question(question: str, tok, model, max_new_tokens: int, system_prompt
                          f"context of {context} tokens. Shorten it or lower max new tokens.")
     return prompt
 
+# %% ../nbs/04_demo.ipynb #2e95af44
 def stream_solution(model, tok, question: str, system_prompt: str, max_new_tokens: int = 512,
                     temperature: float = 0.0, stop: threading.Event | None = None, use_adapter: bool = True,
                     stats: dict | None = None):
     "Yield the reply's text piece by piece (greedy at temperature 0); `stop` ends it early; `stats['n_tokens']` counts tokens."
     import torch
     prompt = check_question(question, tok, model, max_new_tokens, system_prompt)
-    stop = stop or threading.Event()
     inputs = tok(prompt, return_tensors="pt", add_special_tokens=False).to(model.device)
     streamer = CountingStreamer(tok, skip_prompt=True, skip_special_tokens=True)
     kwargs = dict(**inputs, **generation_kwargs(tok, model, max_new_tokens, temperature), streamer=streamer,
-                  stopping_criteria=[StopOnEvent(stop)])
+                  stopping_criteria=[StopOnEvent(stop or threading.Event())])
+    failed = []  # what the thread raised: re-raised below, after the text it did produce
     def run():
         try:
             with torch.no_grad():
                 if not use_adapter and hasattr(model, "disable_adapter"):
                     with model.disable_adapter(): model.generate(**kwargs)
                 else: model.generate(**kwargs)
-        except Exception: streamer.end(); raise
+        except BaseException as e: failed.append(e); streamer.end()  # end(): the caller's loop must not wait forever
     thread = threading.Thread(target=run, daemon=True); thread.start()
     yield from streamer
     thread.join()
     if stats is not None: stats["n_tokens"] = streamer.n_tokens
+    if failed: raise failed[0]
+
+# %% ../nbs/04_demo.ipynb #c1da0ccb
+def split_reasoning(text: str) -> tuple[str, str]:
+    "`'<think>\\nsteps\\n</think>\\n\\n**Final Answer:** 4'` -> `('steps', '**Final Answer:** 4')`; mid-stream, all is reasoning."
+    body = text.split("<think>", 1)[1] if "<think>" in text else text
+    if "</think>" not in body: return body.strip(), ""
+    reasoning, answer = body.split("</think>", 1)
+    return reasoning.strip(), answer.strip()
 
 # %% ../nbs/04_demo.ipynb #a63c0c34
 def render_html(text: str, done: bool = False, footer: str = "") -> str:
@@ -82,23 +84,25 @@ def render_html(text: str, done: bool = False, footer: str = "") -> str:
     if footer: out += f"<div style='color:#555;margin-top:6px'>{footer}</div>"
     return out
 
-# %% ../nbs/04_demo.ipynb #dd523dca
+# %% ../nbs/04_demo.ipynb #dd8db654
 class ReasoningDemo:
     "An ipywidgets box: problem, Solve/Stop, temperature and length sliders, base or adapter, streamed reasoning."
-    def __init__(self, model, tok, cfg: Config, has_adapter: bool = True):
+    def __init__(self, model, tok, cfg: Config, has_adapter: bool = True, max_new_tokens: int = 2000):
         import ipywidgets as w
         self.model, self.tok, self.cfg = model, tok, cfg
         self.question = w.Textarea(placeholder="A math word problem...", layout=w.Layout(width="100%", height="80px"))
         self.solve_button, self.stop_button = w.Button(description="Solve", button_style="primary"), w.Button(description="Stop")
-        self.temperature = w.FloatSlider(value=0.0, min=0.0, max=1.5, step=0.05, description="temperature")
-        self.max_new_tokens = w.IntSlider(value=min(cfg.eval.max_new_tokens, 512), min=16, max=2048, step=16, description="max tokens")
-        self.which = w.ToggleButtons(options=["adapter", "base"] if has_adapter else ["base"], description="model")
-        self.output, self.status = w.HTML(), w.HTML()
+        wide = dict(description_width="initial")  # labels in full, not "temperat..."
+        self.temperature = w.FloatSlider(value=0.0, min=0.0, max=1.5, step=0.05, description="temperature", style=wide)
+        self.max_new_tokens = w.IntSlider(value=max_new_tokens, min=16, max=4096, step=16, description="max tokens", style=wide)
+        self.which = w.ToggleButtons(options=["base", "adapter"] if has_adapter else ["base"], value="base", description="model")
+        self.label = f"{cfg.preset} preset, {cfg.model.name}, {model.device}"
+        self.output, self.status = w.HTML(), w.HTML(f"ready: press Solve ({self.label})")
         self.solve_button.on_click(lambda _: self.solve()); self.stop_button.on_click(lambda _: self.stop())
         self.box = w.VBox([self.question, w.HBox([self.solve_button, self.stop_button]),
                            w.HBox([self.temperature, self.max_new_tokens]), self.which, self.output, self.status])
         self._stop, self._thread, self.chunks, self.text, self.runs = threading.Event(), None, [], "", 0
-        self.stats = {}  # n_tokens of the last generation
+        self.stats = {}  # n_tokens of the last generation, filled once generation has run
 
     @property
     def busy(self) -> bool: return self._thread is not None and self._thread.is_alive()
@@ -107,6 +111,7 @@ class ReasoningDemo:
         "Start streaming a solution for the current text; ignored while one is running."
         if self.busy: self.status.value = "<i>still solving: press Stop first</i>"; return
         self._stop.clear(); self.chunks, self.text, self.runs, self.stats = [], "", self.runs + 1, {}
+        self.status.value = f"solving with the {self.which.value} model ({self.label})..."
         self._thread = threading.Thread(target=self._run, daemon=True); self._thread.start()
 
     def stop(self): self._stop.set()
@@ -118,46 +123,23 @@ class ReasoningDemo:
 
     def _run(self):
         from tiny_reason.evaluate import extract_answer
-        start = time.time()
+        start, which = time.time(), self.which.value
         try:
-            stream = stream_solution(self.model, self.tok, self.question.value, self.cfg.data.system_prompt,
-                                     self.max_new_tokens.value, self.temperature.value, self._stop,
-                                     use_adapter=self.which.value == "adapter", stats=self.stats)
-            for piece in stream:
+            for piece in stream_solution(self.model, self.tok, self.question.value, self.cfg.data.system_prompt,
+                                         self.max_new_tokens.value, self.temperature.value, self._stop,
+                                         use_adapter=which == "adapter", stats=self.stats):
                 self.chunks.append(piece); self.text += piece
                 self.output.value = render_html(THINK_PRIME + self.text)
-        except ValueError as e: self.output.value, self.status.value = "", f"<b>{html.escape(str(e))}</b>"; return
+        except Exception as e:
+            if isinstance(e, ValueError) and not self.stats:  # from check_question: nothing was generated
+                self.output.value, self.status.value = "", f"<b>{html.escape(str(e))}</b>"; return
+            self.output.value = render_html(THINK_PRIME + self.text, done=True)
+            self.status.value = (f"<b style='color:#b00'>error after {self.stats.get('n_tokens', 0)} tokens ({which} model): "
+                                 f"{type(e).__name__}: {html.escape(str(e))}</b>; the reply above is cut short")
+            return
         n, secs = self.stats.get("n_tokens", 0), time.time() - start
         value, rule = extract_answer(THINK_PRIME + self.text)
-        ended = "stopped" if self._stop.is_set() else "done"
-        self.status.value = (f"{ended}: {n} tokens in {secs:.1f} s ({n / max(secs, 1e-9):.1f} tokens/s); "
+        self.status.value = (f"{'stopped' if self._stop.is_set() else 'done'}: {which} model, {n} tokens in {secs:.1f} s "
+                             f"({n / max(secs, 1e-9):.1f} tokens/s; {self.label}); "
                              f"extracted answer: <b>{value}</b> ({rule or 'no rule matched'})")
         self.output.value = render_html(THINK_PRIME + self.text, done=True)
-
-# %% ../nbs/04_demo.ipynb #26fc1f8b
-def chat_cli(argv: list[str] | None = None):
-    "`tiny-reason chat [--preset P] [--adapter DIR] [--temperature T] [--max_new_tokens N]`: a streaming REPL."
-    from tiny_reason.model import load_model, load_tokenizer
-    from tiny_reason.evaluate import extract_answer
-    p = command_parser("tiny-reason chat", "Ask math word problems and watch the model reason, token by token.")
-    p.add_argument("--adapter", help="a trained LoRA adapter folder (default: the base model)")
-    p.add_argument("--temperature", type=float, default=0.0, help="0 = greedy (default)")
-    args, rest = p.parse_known_args(argv)
-    cfg = config_from_cli(args, rest)
-    tok, model = load_tokenizer(cfg), load_model(cfg, adapter=args.adapter)
-    print(f"tiny_reason chat: {cfg.model.name}{' + ' + args.adapter if args.adapter else ''} "
-          "(exit, quit or Ctrl-D to leave; Ctrl-C stops an answer)")
-    while True:
-        try: question = input("\nProblem: ")
-        except EOFError: print(); break
-        except KeyboardInterrupt: print(); continue
-        if question.strip().lower() in ("exit", "quit"): break
-        stop, text, stats = threading.Event(), "", {}
-        try:
-            sys.stdout.write(THINK_PRIME)
-            for piece in stream_solution(model, tok, question, cfg.data.system_prompt, cfg.eval.max_new_tokens, args.temperature, stop, stats=stats):
-                text += piece; sys.stdout.write(piece); sys.stdout.flush()
-            value, _ = extract_answer(THINK_PRIME + text)
-            print(f"\n[{stats['n_tokens']} tokens; answer: {value}]")
-        except ValueError as e: print(e)
-        except KeyboardInterrupt: stop.set(); print("\n[stopped]")

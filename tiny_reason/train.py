@@ -8,14 +8,13 @@ import json, os, random, shutil
 from pathlib import Path
 import numpy as np
 import torch
-from .config import Config, load_config, save_config, command_parser, config_from_cli  # before transformers: it silences bitsandbytes' `kernels` message
+from .config import Config, load_config, save_config  # before transformers: it silences bitsandbytes' `kernels` message
 from transformers import TrainerCallback
 from .files import writable_folder, atomic_write_text
 
 # %% auto #0
 __all__ = ['seed_everything', 'sft_config', 'to_dataset', 'make_trainer', 'padding_share', 'plot_loss', 'LiveLossPlot',
-           'StopAfter', 'save_artifacts', 'checkpoint_dir', 'train', 'config_differences', 'ensure_adapter',
-           'greedy_reply', 'train_cli']
+           'StopAfter', 'save_artifacts', 'checkpoint_dir', 'train', 'greedy_reply']
 
 # %% ../nbs/02_train.ipynb #1aa5f6da
 def seed_everything(seed: int) -> int:
@@ -189,17 +188,3 @@ def greedy_reply(model, tok, question: str, system_prompt: str, max_new_tokens: 
     with torch.no_grad():
         out = model.generate(**ids, **generation_kwargs(tok, model, max_new_tokens))
     return THINK_PRIME + tok.decode(out[0, ids["input_ids"].shape[1]:], skip_special_tokens=True)
-
-# %% ../nbs/02_train.ipynb #d8edbae8
-def train_cli(argv: list[str] | None = None) -> Path:
-    "`tiny-reason train [--preset P] [--config FILE] [--resume] [--overwrite] [overrides]`"
-    p = command_parser("tiny-reason train", "QLoRA fine-tuning with TRL's SFTTrainer.")
-    p.add_argument("--resume", action="store_true", help="continue from the last checkpoint in OUTPUT_DIR/checkpoints")
-    p.add_argument("--overwrite", action="store_true", help="replace an adapter already in --adapter_path")
-    args, rest = p.parse_known_args(argv)
-    cfg = config_from_cli(args, rest)
-    print(f"preset {cfg.preset}: {cfg.model.name}, {cfg.training.max_steps} steps -> {cfg.project.adapter_path}")
-    adapter = train(cfg, resume=args.resume, overwrite=args.overwrite)
-    print(f"artifacts: {adapter} (adapter, tokenizer, experiment_config.yaml, log_history.json, loss.png); "
-          f"checkpoints: {checkpoint_dir(cfg)}")
-    return adapter
