@@ -12,7 +12,7 @@ import json, re, sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LESSONS = ["00_data", "01_model", "02_train", "03_eval", "04_demo", "06_scratch"]
+LESSONS = ["00_data", "01_model", "02_train", "03_eval", "04_demo", "06_scratch", "08_export"]
 TARGETS = {"words": 1500, "visible cells": 45, "longest code": 25, "kB": 1024}
 
 def _hidden(src: str) -> bool:

@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_cli.ipynb #adb86c67
 from __future__ import annotations
-import ctypes, difflib, importlib, shlex, sys
+import ctypes, difflib, importlib, json, shlex, sys
 from pathlib import Path
 from .config import command_parser, config_from_cli  # first: it silences bitsandbytes' `kernels` message before any command imports bitsandbytes
 
@@ -15,6 +15,7 @@ COMMANDS = {  # name: (module, function, one line of help)
     "evaluate": ("tiny_reason.cli", "evaluate_cli", "generate and grade on held-out items"),
     "grade": ("tiny_reason.cli", "grade_cli", "grade a predictions file without a model"),
     "chat": ("tiny_reason.cli", "chat_cli", "stream the model's reasoning in the terminal"),
+    "export": ("tiny_reason.cli", "export_cli", "merge an adapter into its base: a standalone model folder"),
     "run": ("tiny_reason.pipeline", "run_cli", "prepare, evaluate, train, evaluate, report"),
     "config": ("tiny_reason.config", "config_cli", "print the resolved config as YAML"),
     "scratch": ("tiny_reason.scratch", "scratch_cli", "train, evaluate or run a Transformer or RWKV-7 trained from scratch"),
@@ -83,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
 
 # %% auto #0
 __all__ = ['COMMANDS', 'usage', 'return_freed_memory_promptly', 'error_line', 'interrupted_line', 'main', 'prepare_cli',
-           'train_cli', 'grade_cli', 'evaluate_cli', 'memory_cli', 'chat_cli']
+           'train_cli', 'grade_cli', 'evaluate_cli', 'export_cli', 'memory_cli', 'chat_cli']
 
 # %% ../nbs/11_cli.ipynb #e709fe6d
 #| eval: false
@@ -143,11 +144,12 @@ def grade_cli(argv: list[str] | None = None) -> dict:
 
 # %% ../nbs/11_cli.ipynb #dd2d148d
 def evaluate_cli(argv: list[str] | None = None) -> dict:
-    "`tiny-reason evaluate [--preset P] [--adapter DIR | --base] [--test_data ...] [--test_samples N|all] [--batch_size B] --out DIR`"
+    "`tiny-reason evaluate [--preset P] [--adapter DIR | --base | --model DIR] [--test_data ...] [--test_samples N|all] [--batch_size B] --out DIR`"
     p = command_parser("tiny-reason evaluate", "Generate answers for held-out items and grade them.")
     arm = p.add_mutually_exclusive_group()
     arm.add_argument("--adapter", help="LoRA adapter folder (default: the preset's project.adapter_path)")
     arm.add_argument("--base", action="store_true", help="evaluate the base model, without an adapter")
+    arm.add_argument("--model", help="evaluate this model folder (e.g. from tiny-reason export) or Hub id in place of the base")
     p.add_argument("--test_data", help="hub | synthetic | PATH.jsonl (default: the preset's eval.test_source)")
     p.add_argument("--test_samples", help="number of test items, or 'all'")
     p.add_argument("--batch_size", help="generation batch size (eval.batch_size, not the training batch size)")
@@ -155,12 +157,32 @@ def evaluate_cli(argv: list[str] | None = None) -> dict:
     args, rest = p.parse_known_args(argv)
     extra = {k: v for k, v in [("eval.test_source", args.test_data), ("eval.test_samples", args.test_samples),
                                ("eval.batch_size", args.batch_size)] if v is not None}
+    if args.model:  # `from_pretrained` reads a folder as it reads a Hub id; a folder has one shape, so no overrides
+        extra |= {"model.name": args.model, "model.source": "hub", "model.architecture_overrides": {}}
     from tiny_reason.evaluate import evaluate
     cfg = config_from_cli(args, rest, extra)
-    adapter = None if args.base else (args.adapter or cfg.project.adapter_path)
+    adapter = None if args.base or args.model else (args.adapter or cfg.project.adapter_path)
     report = evaluate(cfg, args.out, adapter=adapter)
     print(f"wrote {args.out}/predictions.jsonl, {args.out}/report.json, {args.out}/experiment_config.yaml")
     return report
+
+# %% ../nbs/11_cli.ipynb #6740978e
+def export_cli(argv: list[str] | None = None) -> Path:
+    "`tiny-reason export [--preset P] [--adapter DIR] --out DIR [--dtype auto|fp16|bf16|fp32] [--overwrite] [--report FILE]`"
+    p = command_parser("tiny-reason export", "Merge a LoRA adapter into its base and save a standalone model folder.")
+    p.add_argument("--adapter", help="LoRA adapter folder (default: the preset's project.adapter_path)")
+    p.add_argument("--out", required=True, help="folder for the merged model: absent or empty, unless --overwrite")
+    p.add_argument("--dtype", default="auto", choices=["auto", "fp16", "bf16", "fp32"],
+                   help="precision of the saved weights (auto: the preset's compute precision, fp32 on a CPU)")
+    p.add_argument("--overwrite", action="store_true", help="replace what --out holds")
+    p.add_argument("--report", help="an evaluation report.json whose numbers go into the model card")
+    args, rest = p.parse_known_args(argv)
+    cfg = config_from_cli(args, rest)
+    from tiny_reason.export import export_merged
+    out = export_merged(cfg, args.adapter or cfg.project.adapter_path, args.out, args.dtype, args.overwrite, args.report)
+    print(f"wrote {out}: weights (safetensors), tokenizer, generation_config.json (greedy), README.md (model card), "
+          f"experiment_config.yaml; evaluate it with `tiny-reason evaluate --model {out} --out DIR`")
+    return out
 
 # %% ../nbs/11_cli.ipynb #ee2b5307
 def memory_cli(argv: list[str] | None = None) -> dict:
