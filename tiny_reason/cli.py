@@ -65,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     "Entry point of the `tiny-reason` console script."
     argv = sys.argv[1:] if argv is None else argv
     return_freed_memory_promptly()  # else a long run's resident memory stays at the peak of its first stage
+    if hasattr(sys.stdout, "reconfigure"): sys.stdout.reconfigure(line_buffering=True)  # piped (`| tee log`): each line when it happens
     if not argv or argv[0] in ("-h", "--help"): print(usage()); return 0
     if argv[0] in ("-V", "--version"):
         from tiny_reason import __version__
