@@ -8,6 +8,9 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 TORCH  ?= torch==2.13.0   # e.g. TORCH="torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu"
 OUT    ?= runs/latest
+# the tests' scratch folders (adapters, merged models, checkpoints: GBs per run) go here and are removed afterwards,
+# so repeated runs on one machine cannot fill its disk; a failed run's are removed by the next
+TEST_TMP := $(CURDIR)/.tmp-test
 
 .PHONY: install run test lessons export readme clean
 
@@ -26,17 +29,21 @@ run: install
 
 test: install
 	$(BIN)/python scripts/check_repo.py
+	rm -rf $(TEST_TMP) && mkdir -p $(TEST_TMP)
 	@echo "== every notebook, cpu preset (test size) =="
-	$(BIN)/nbdev_test --n_workers 1 --timing  # serial: two kernels would oversubscribe 2 cores, and 02_train trains the adapter 03, 04 and 12 reuse
+	TMPDIR=$(TEST_TMP) $(BIN)/nbdev_test --n_workers 1 --timing  # serial: two kernels would oversubscribe 2 cores, and 02_train trains the adapter 03, 04 and 12 reuse
 	@echo "== every notebook again, colab-sim preset (the colab-t4 recipe with Qwen2.5's tokenizer, offline) =="
 	@# once, above, is enough for what does not depend on the preset: config resolution (10), shared writes under two
 	@# processes (13), the offline builders (14), RWKV-7 against the rwkv package (15), bad input caught before any
 	@# model loads (16) and the JSONL reader (20)
-	TINY_REASON_PRESET=colab-sim $(BIN)/nbdev_test --n_workers 1 --timing --skip_file_re '^([_.]|1[03456]_|20_)'
-	$(BIN)/nbdev_test --path index.ipynb
+	TMPDIR=$(TEST_TMP) TINY_REASON_PRESET=colab-sim $(BIN)/nbdev_test --n_workers 1 --timing --skip_file_re '^([_.]|1[03456]_|20_)'
+	TMPDIR=$(TEST_TMP) $(BIN)/nbdev_test --path index.ipynb
+	rm -rf $(TEST_TMP)
 
 lessons: install  # run the lessons on the cpu preset and store their outputs (about half an hour on 2 cores)
-	$(BIN)/python scripts/run_lessons.py
+	rm -rf $(TEST_TMP) && mkdir -p $(TEST_TMP)
+	TMPDIR=$(TEST_TMP) $(BIN)/python scripts/run_lessons.py
+	rm -rf $(TEST_TMP)
 
 export: install
 	$(BIN)/nbdev_export && $(BIN)/nbdev_clean && $(BIN)/nbdev_clean --fname index.ipynb && $(BIN)/python scripts/render_readme.py
@@ -45,4 +52,4 @@ readme: install
 	$(BIN)/python scripts/render_readme.py
 
 clean:
-	rm -rf outputs runs _docs _proc build dist *.egg-info
+	rm -rf outputs runs _docs _proc build dist *.egg-info $(TEST_TMP)

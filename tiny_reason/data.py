@@ -61,11 +61,12 @@ def tokenize_with_trl(examples: list[dict], tok, model, max_length: int):
     from datasets import Dataset
     from trl import SFTConfig, SFTTrainer
     import tempfile
-    args = SFTConfig(output_dir=tempfile.mkdtemp(), max_length=max_length, completion_only_loss=True,
-                     report_to="none", bf16=False, fp16=False)
     rows = [{k: e[k] for k in ("prompt", "completion")} for e in examples]
-    trainer = SFTTrainer(model=model, args=args, train_dataset=Dataset.from_list(rows), processing_class=tok)
-    return trainer.data_collator([trainer.train_dataset[i] for i in range(len(rows))])
+    with tempfile.TemporaryDirectory() as out:  # the trainer wants an output folder; it writes nothing here
+        args = SFTConfig(output_dir=out, max_length=max_length, completion_only_loss=True,
+                         report_to="none", bf16=False, fp16=False)
+        trainer = SFTTrainer(model=model, args=args, train_dataset=Dataset.from_list(rows), processing_class=tok)
+        return trainer.data_collator([trainer.train_dataset[i] for i in range(len(rows))])
 
 # %% ../nbs/00_data.ipynb #3f11bdfa
 def read_jsonl_objects(path, what: str = "data file") -> list[tuple[int, dict]]:

@@ -70,8 +70,7 @@ def stress_shared_writes(n: int = 300, workers: int = 2, check=writable_folder) 
     "Race `workers` processes `n` times through `check(folder)` and an atomic write of one shared file; the errors seen."
     import multiprocessing as mp
     ctx = mp.get_context("fork")  # the workers inherit `check`, even a function defined in a notebook
-    folder = tempfile.mkdtemp()
-    with ctx.Manager() as manager:
+    with tempfile.TemporaryDirectory() as folder, ctx.Manager() as manager:
         errors = manager.list()
         procs = [ctx.Process(target=_stress_worker, args=(folder, n, w, check, errors)) for w in range(workers)]
         for p in procs: p.start()
