@@ -4,17 +4,17 @@
 
 # %% ../nbs/00_data.ipynb #6d44b1b7
 from __future__ import annotations
-import json, random, re
+import random, re
 from collections import Counter
 from pathlib import Path
 from .config import Config, load_config, save_config
-from .files import read_text_file, writable_folder, write_jsonl
+from .files import read_gsm8k_jsonl, read_jsonl_objects, writable_folder, write_jsonl  # JSONL reading: 13_files
 
 # %% auto #0
 __all__ = ['CALCULATOR_ANNOTATION', 'NUMBER', 'GENERATOR_SUFFIX', 'THINK_PRIME', 'strip_calculator_annotations', 'MalformedRow',
            'split_solution', 'assistant_text', 'prompt_messages', 'to_example', 'tokenize_with_trl', 'synthetic_rows',
-           'hub_rows', 'load_rows', 'format_rows', 'train_validation_split', 'prepare_examples', 'token_lengths',
-           'plot_token_lengths', 'inference_prompt', 'write_prepared']
+           'hub_rows', 'load_rows', 'format_rows', 'train_validation_split', 'nothing_left', 'summary_line',
+           'prepare_examples', 'token_lengths', 'plot_token_lengths', 'inference_prompt', 'write_prepared']
 
 # %% ../nbs/00_data.ipynb #1a5550ca
 CALCULATOR_ANNOTATION = re.compile(r"<<[^<>\n]*=[^<>\n]*>>")
@@ -68,28 +68,6 @@ def tokenize_with_trl(examples: list[dict], tok, model, max_length: int):
         trainer = SFTTrainer(model=model, args=args, train_dataset=Dataset.from_list(rows), processing_class=tok)
         return trainer.data_collator([trainer.train_dataset[i] for i in range(len(rows))])
 
-# %% ../nbs/00_data.ipynb #3f11bdfa
-def read_jsonl_objects(path, what: str = "data file") -> list[tuple[int, dict]]:
-    "`(line number, object)` for each non-blank line of a JSONL file; errors name the file and the line."
-    path = Path(path)
-    rows = []
-    # split on "\n" only: JSON text may hold U+2028 and other characters that `splitlines` would also cut at
-    for n, line in enumerate(read_text_file(path, what).split("\n"), 1):  # missing, a folder, not UTF-8: one-line errors
-        if not line.strip(): continue
-        try: obj = json.loads(line)
-        except json.JSONDecodeError as e: raise ValueError(f"{path}:{n}: not valid JSON ({e.msg})") from None
-        if not isinstance(obj, dict): raise ValueError(f"{path}:{n}: expected a JSON object, got {type(obj).__name__}")
-        rows.append((n, obj))
-    return rows
-
-def read_gsm8k_jsonl(path) -> list[dict]:
-    "Rows of a GSM8K-format JSONL file; errors name the file, the line and the missing key."
-    rows = read_jsonl_objects(path, "data file")
-    for n, obj in rows:
-        for key in ("question", "answer"):
-            if not isinstance(obj.get(key), str): raise ValueError(f"{path}:{n}: missing or non-text key '{key}'")
-    return [obj for _, obj in rows]
-
 # %% ../nbs/00_data.ipynb #6302f496
 GENERATOR_SUFFIX = re.compile(r"\s*Give the result as your final answer\.\s*Do not include units\.\s*$")
 
@@ -136,19 +114,6 @@ def train_validation_split(examples: list[dict], num_samples: int | None, valida
     return [examples[i] for i in order[n_val:]], [examples[i] for i in order[:n_val]]
 
 # %% ../nbs/00_data.ipynb #70977d84
-def prepare_examples(cfg: Config, verbose: bool = True) -> tuple[list[dict], list[dict], Counter]:
-    "Load the configured source, format, subsample and split: (train, validation, counts)."
-    n = cfg.data.num_samples
-    rows = load_rows(cfg.data.source, cfg, cfg.data.split, n=n)
-    examples, counts = format_rows(rows, cfg.data.system_prompt)
-    if not examples: raise ValueError(nothing_left(cfg.data.source, counts["read"], _drops(counts)))  # not a split-size error three calls later
-    train, val = train_validation_split(examples, n, cfg.data.validation_split, cfg.project.seed, cfg.data.shuffle)
-    counts["train"], counts["validation"] = len(train), len(val)
-    if verbose: print(summary_line(counts, cfg.data.source))
-    return train, val, counts
-
-
-# %% ../nbs/00_data.ipynb #e7ec885f
 def _drops(counts: Counter) -> str:
     return ", ".join(f"{k.removeprefix('dropped: ')}: {v}" for k, v in counts.items() if k.startswith("dropped")) or "none"
 
@@ -162,6 +127,17 @@ def summary_line(counts: Counter, source: str) -> str:
     "One line: rows read, kept, dropped by reason, split sizes."
     return (f"source {source}: read {counts['read']}, kept {counts['kept']}, dropped ({_drops(counts)}); "
             f"train {counts['train']}, validation {counts['validation']}")
+
+def prepare_examples(cfg: Config, verbose: bool = True) -> tuple[list[dict], list[dict], Counter]:
+    "Load the configured source, format, subsample and split: (train, validation, counts)."
+    n = cfg.data.num_samples
+    rows = load_rows(cfg.data.source, cfg, cfg.data.split, n=n)
+    examples, counts = format_rows(rows, cfg.data.system_prompt)
+    if not examples: raise ValueError(nothing_left(cfg.data.source, counts["read"], _drops(counts)))  # not a split-size error three calls later
+    train, val = train_validation_split(examples, n, cfg.data.validation_split, cfg.project.seed, cfg.data.shuffle)
+    counts["train"], counts["validation"] = len(train), len(val)
+    if verbose: print(summary_line(counts, cfg.data.source))
+    return train, val, counts
 
 # %% ../nbs/00_data.ipynb #cd9775b9
 def token_lengths(examples: list[dict], tok) -> list[int]:

@@ -4,20 +4,20 @@
 
 # %% ../nbs/03_eval.ipynb #bd6e2ce4
 from __future__ import annotations
-import json, math, re, time
+import json, math, re
 from collections import Counter
 from fractions import Fraction
 from pathlib import Path
 from .config import Config, load_config, save_config
-from .data import MalformedRow, inference_prompt, load_rows, nothing_left, read_jsonl_objects, split_solution
-from .files import atomic_write_text, read_text_file, writable_folder, write_jsonl
-from .model import check_adapter, generation_kwargs, stop_token_ids
+from .data import MalformedRow, inference_prompt, load_rows, nothing_left, split_solution
+from .files import atomic_write_text, writable_folder
+# prediction files (18_predictions); grade_file and measure_throughput are still importable from here
+from .predictions import generate_predictions, generated_by, grade_file, measure_throughput, read_finished, read_predictions
 
 # %% auto #0
 __all__ = ['EXTRACTION_RULES', 'CATEGORIES', 'parse_number', 'normalize_answer', 'answers_match', 'gold_answer', 'extract_answer',
            'grade_row', 'error_category', 'wilson_interval', 'summarize', 'format_summary', 'load_test_rows',
-           'generate_batch', 'measure_throughput', 'evaluate', 'mcnemar_exact', 'paired_comparison', 'compare_runs',
-           'plot_accuracies', 'grade_file']
+           'generate_batch', 'evaluate', 'mcnemar_exact', 'paired_comparison', 'compare_runs', 'plot_accuracies']
 
 # %% ../nbs/03_eval.ipynb #12a9aa3a
 UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -64,17 +64,14 @@ def parse_number(span: str) -> Fraction | None:
     "The number an answer span states, exactly: `'$1,234.50'` -> 2469/2, `'1/2'` -> 1/2, `'three'` -> 3; else None."
     s = str(span).strip().lower().replace("\u2212", "-")
     for pattern, repl in _LATEX: s = pattern.sub(repl, s)
-    s = re.sub(r"[$€£¥₹]", "", s)
-    s = CLOCK.sub(" ", s)  # a time is no answer to a GSM8K question, and its hour (3 of 3:30) would be a wrong one
+    s = CLOCK.sub(" ", re.sub(r"[$€£¥₹]", "", s))  # a time is no answer to a GSM8K question; its hour (3 of 3:30) a wrong one
     # 1 200 -> 1200 (commas are in NUMBER_PATTERN), but never when the three digits run on into a word or a hyphen:
     # `3 500-ml bottles` is 3 bottles, not 3500
     s = re.sub(r"(?<=\d)[ \u00a0\u202f\u2009](?=\d{3}(?![\w-]))", "", s)
     m = _VALUE.search(s)
     while m and (c := _CALCULATION.match(s, m.end())):  # `48 + 24 = 72`: the result, not the first operand
         s = s[c.end():]; m = _VALUE.search(s)
-    if m is None:
-        w = words_to_number(s)
-        return None if w is None else Fraction(w)
+    if m is None: return None if (w := words_to_number(s)) is None else Fraction(w)
     if sum(ch.isdigit() for ch in m[0]) > MAX_ANSWER_DIGITS: return None  # this span's problem, not the whole file's
     num = lambda t: Fraction(t.replace(",", ""))
     if m["whole"]:
@@ -171,16 +168,13 @@ def format_summary(s: dict, title: str = "") -> str:
                       f"  format-valid {s['format_valid_rate']:.1%} | " + ", ".join(f"{k} {v}" for k, v in s["errors"].items()),
                       "  extraction rules: " + ", ".join(f"{k} {v}" for k, v in s["rules"].items())])
 
-# %% ../nbs/03_eval.ipynb #d60f6432
-TEST_SEED_OFFSET = 1_000_000
-
-def _question_key(q: str) -> str: return " ".join(q.lower().split())
-
 # %% ../nbs/03_eval.ipynb #b021c87c
+def _question_key(q: str) -> str: return " ".join(q.lower().split())  # what makes two questions the same
+
 def load_test_rows(cfg: Config, verbose: bool = True) -> list[dict]:
     "Up to `eval.test_samples` GSM8K-format test rows from `eval.test_source`, none of whose questions is a training question."
     src, n = cfg.eval.test_source, cfg.eval.test_samples
-    try: rows = load_rows(src, cfg, cfg.eval.test_split, n=(n or 1000) + 32, seed=cfg.project.seed + TEST_SEED_OFFSET)
+    try: rows = load_rows(src, cfg, cfg.eval.test_split, n=(n or 1000) + 32, seed=cfg.project.seed + 1_000_000)  # past any training seed
     except ConnectionError:
         raise ConnectionError(f"test items from {cfg.data.dataset_name} need the Hugging Face Hub, which is not reachable "
                               "from here; use --test_data synthetic or --test_data PATH.jsonl") from None
@@ -196,14 +190,14 @@ def load_test_rows(cfg: Config, verbose: bool = True) -> list[dict]:
     drops = ", ".join(f"{k}: {v}" for k, v in counts.items() if k != "read") or "none"  # as the data lesson words them
     if not kept: raise ValueError(nothing_left(src, counts["read"], drops, "test data"))  # before a model loads or a file is written
     kept = kept[:n] if n else kept
-    if verbose:
-        print(f"test items from {src}: read {counts['read']}, dropped ({drops}), using {len(kept)}")
+    if verbose: print(f"test items from {src}: read {counts['read']}, dropped ({drops}), using {len(kept)}")
     return kept
 
 # %% ../nbs/03_eval.ipynb #a97db965
 def generate_batch(model, tok, prompts: list[str], max_new_tokens: int) -> list[dict]:
     "Greedy completions of `prompts` in one left-padded batch: `generated_text`, `n_tokens`, `truncated` for each."
-    import torch
+    import torch  # here, not at the top: grading alone never imports torch
+    from tiny_reason.model import generation_kwargs, stop_token_ids
     enc = tok(prompts, return_tensors="pt", padding=True, add_special_tokens=False).to(model.device)
     stop = stop_token_ids(tok, model)
     with torch.inference_mode():
@@ -226,76 +220,10 @@ def padding_share(lengths: list[int], batches: list[list[int]]) -> float:
     total = sum(len(b) * max(lengths[i] for i in b) for b in batches)
     return 1 - sum(lengths[i] for b in batches for i in b) / total
 
-# %% ../nbs/03_eval.ipynb #35e9d91d
-# the demo and its test: 23_eval_checks
-def measure_throughput(model, tok, prompts: list[str], max_new_tokens: int, batch_size: int) -> dict:
-    "Generated tokens per second for `prompts` in length-sorted batches of `batch_size`, and one at a time; their ratio and the padding."
-    generate_batch(model, tok, prompts[:1], 2)  # warm-up: first-call allocations are not part of either pass
-    lengths = [len(tok(p, add_special_tokens=False)["input_ids"]) for p in prompts]
-    batches = length_sorted_batches(lengths, batch_size)
-    def timed(groups):
-        t = time.perf_counter()
-        outs = [o for g in groups for o in generate_batch(model, tok, [prompts[i] for i in g], max_new_tokens)]
-        return sum(o["n_tokens"] for o in outs), time.perf_counter() - t
-    (nb, tb), (ns, ts) = timed(batches), timed([[i] for i in range(len(prompts))])
-    in_order = [list(range(i, min(i + batch_size, len(prompts)))) for i in range(0, len(prompts), batch_size)]
-    return {"items": len(prompts), "batch_size": batch_size, "max_new_tokens": max_new_tokens,
-            "batched_tokens": nb, "batched_s": tb, "batched_tokens_per_s": nb / tb,
-            "sequential_tokens": ns, "sequential_s": ts, "sequential_tokens_per_s": ns / ts, "ratio": (nb / tb) / (ns / ts),
-            "prompt_padding_sorted": padding_share(lengths, batches), "prompt_padding_in_order": padding_share(lengths, in_order)}
-
-# %% ../nbs/03_eval.ipynb #7a0ec1a2
-def generated_by(cfg: Config, adapter=None) -> str:
-    "What generates an arm's rows: the model name, plus the adapter folder and the first 12 hex digits of its weights' SHA-256."
-    if adapter is None: return cfg.model.name
-    import hashlib
-    weights = sorted(Path(adapter).glob("adapter_model.*"))
-    digest = hashlib.sha256(weights[0].read_bytes()).hexdigest()[:12] if weights else "no weights"
-    return f"{cfg.model.name} + {Path(adapter).resolve()} ({digest})"
-
-def read_finished(path, items: list[dict], source: str, max_new_tokens: int) -> dict[int, dict]:
-    "Rows already in `path` by id, checked against `items`; a cut-off last line is removed from the file."
-    path = Path(path)
-    if not path.exists(): return {}
-    lines = read_text_file(path, "predictions file").split("\n")
-    done, good = {}, 0
-    for n, line in enumerate(lines, 1):
-        if not line.strip(): continue
-        try: row = json.loads(line)
-        except json.JSONDecodeError:
-            if n == len(lines): break  # the last line was cut off mid-write (no newline yet): regenerate that row
-            raise ValueError(f"{path}:{n}: not valid JSON") from None
-        i = row.get("id") if isinstance(row, dict) else None
-        if not isinstance(i, int) or not 0 <= i < len(items) or row.get("question") != items[i]["question"] \
-                or row.get("generated_by") != source or row.get("max_new_tokens") != max_new_tokens:
-            raise ValueError(f"{path}:{n}: this row belongs to another evaluation (other items, model, adapter or max_new_tokens); "
-                             "use another output folder or delete the file")
-        done[i], good = row, n
-    atomic_write_text(path, "".join(l + "\n" for l in lines[:good]))  # never lose finished rows, even if killed here
-    return done
-
-# %% ../nbs/03_eval.ipynb #b0fdf336
-def generate_predictions(model, tok, items: list[dict], path, cfg: Config, source: str, progress: bool = True) -> list[dict]:
-    "Generate and grade `items` in length-sorted batches of `eval.batch_size`, appending each row to `path`; finished rows are reused."
-    from tqdm.auto import tqdm
-    done = read_finished(path, items, source, cfg.eval.max_new_tokens)
-    todo = [i for i in range(len(items)) if i not in done]
-    prompts = {i: inference_prompt(tok, items[i]["question"], cfg.data.system_prompt) for i in todo}
-    lengths = [len(tok(prompts[i], add_special_tokens=False)["input_ids"]) for i in todo]
-    with open(path, "a", encoding="utf-8") as f, tqdm(total=len(items), initial=len(done), desc="generating", disable=not progress) as bar:
-        for batch in length_sorted_batches(lengths, cfg.eval.batch_size):
-            ids = [todo[j] for j in batch]
-            for i, out in zip(ids, generate_batch(model, tok, [prompts[i] for i in ids], cfg.eval.max_new_tokens)):
-                row = {"id": i, "question": items[i]["question"], "gold": split_solution(items[i]["answer"])[1],
-                       "generated_by": source, "max_new_tokens": cfg.eval.max_new_tokens, **out}
-                done[i] = grade_row(row)
-                f.write(json.dumps(done[i], ensure_ascii=False) + "\n")
-            f.flush(); bar.update(len(ids))
-    return [done[i] for i in range(len(items))]  # the items' order, whatever order they were generated in
-
 # %% ../nbs/03_eval.ipynb #0d65c33a
 def evaluate(cfg: Config, out_dir, adapter=None, model=None, tok=None, verbose: bool = True) -> dict:
     "Generate and grade the configured test items with the base model (`adapter=None`) or an adapter; returns the report."
+    from tiny_reason.model import check_adapter, load_model, load_tokenizer  # not at the top: grading never imports torch
     out_dir = Path(out_dir)
     if adapter is not None and not (Path(adapter) / "adapter_config.json").exists():
         raise FileNotFoundError(f"no LoRA adapter in {adapter} (adapter_config.json missing); train first, or evaluate --base")
@@ -305,7 +233,6 @@ def evaluate(cfg: Config, out_dir, adapter=None, model=None, tok=None, verbose: 
     read_finished(out_dir / "predictions.jsonl", items, source, cfg.eval.max_new_tokens)  # another evaluation's rows: stop now
     writable_folder(out_dir); save_config(cfg, out_dir)
     if tok is None or model is None:
-        from tiny_reason.model import load_model, load_tokenizer
         tok = tok if tok is not None else load_tokenizer(cfg)
         model = model if model is not None else load_model(cfg, adapter=adapter).eval()
     rows = generate_predictions(model, tok, items, out_dir / "predictions.jsonl", cfg, source, progress=verbose)
@@ -331,11 +258,6 @@ def paired_comparison(base_rows: list[dict], tuned_rows: list[dict], key: str = 
     out = {"n": len(base_rows), "scored_on": key, "both_right": pairs[True, True], "fixed": pairs[False, True],
            "broken": pairs[True, False], "both_wrong": pairs[False, False]}
     return {**out, "mcnemar_p": mcnemar_exact(out["fixed"], out["broken"])}
-
-# %% ../nbs/03_eval.ipynb #13452d25
-def read_predictions(path) -> list[tuple[int, dict]]:
-    "Rows of a predictions JSONL file with their line numbers; errors name the file and line."
-    return read_jsonl_objects(path, "predictions file")
 
 # %% ../nbs/03_eval.ipynb #c1fe1875
 def compare_runs(base_dir, tuned_dir) -> dict:
@@ -369,17 +291,3 @@ def plot_accuracies(arms: dict, title: str = "accuracy and format"):
     ax.set(ylim=(0, 1), ylabel="share of items (95% Wilson CI)", title=title)
     ax.legend(loc="upper left", fontsize=8); ax.grid(axis="y", alpha=0.3); fig.tight_layout()
     return fig
-
-# %% ../nbs/03_eval.ipynb #b06f4e47
-def grade_file(path) -> list[dict]:
-    "Grade every row of a predictions file; an unreadable line or a row without `generated_text`/`gold` names file:line."
-    graded = []
-    for n, row in read_predictions(path):
-        for key in ("generated_text", "gold"):
-            if key not in row or row[key] is None: raise ValueError(f"{path}:{n}: row has no '{key}'")
-        if not isinstance(row["generated_text"], str): raise ValueError(f"{path}:{n}: 'generated_text' is not text")
-        try: graded.append(grade_row(row))
-        except ValueError as e: raise ValueError(f"{path}:{n}: {e}") from None
-    if not graded: raise ValueError(f"{path}: no rows to grade")
-    return graded
-

@@ -4,16 +4,17 @@
 
 # %% ../nbs/08_export.ipynb #a96cd904
 from __future__ import annotations
-import copy, json, shutil, tempfile, warnings
+import copy, shutil, tempfile, warnings
 from pathlib import Path
 import torch
-from .config import CONFIG_FILENAME, Config, get_value, load_config, save_config
-from .files import atomic_write_text, read_text_file
-from .model import DTYPES, check_adapter, load_adapter, load_base, load_tokenizer, model_path, pick_precision, stop_token_ids
+from transformers import AutoTokenizer
+from .config import CONFIG_FILENAME, Config, load_config, save_config
+from .card import check_same_base, model_card, report_arms, result_line  # the card's text: reference notebook 25
+from .files import atomic_write_text
+from .model import DTYPES, check_adapter, load_adapter, load_base, load_tokenizer, pick_precision, stop_token_ids
 
 # %% auto #0
-__all__ = ['LICENSES', 'BASE_KEYS', 'merge_rounding_error', 'adapter_model', 'merge_adapter', 'max_logit_difference',
-           'greedy_generation_config', 'adapter_base', 'check_same_base', 'report_arms', 'result_line', 'model_card',
+__all__ = ['merge_rounding_error', 'adapter_model', 'merge_adapter', 'max_logit_difference', 'greedy_generation_config',
            'export_merged', 'push_to_hub']
 
 # %% ../nbs/08_export.ipynb #e6a5c7dd
@@ -53,86 +54,10 @@ def greedy_generation_config(tok, model):
     return GenerationConfig(do_sample=False, num_beams=1, eos_token_id=stop_token_ids(tok, model), pad_token_id=tok.pad_token_id,
                             bos_token_id=getattr(model.generation_config, "bos_token_id", None))
 
-LICENSES = {  # the license each base's model card states
-    "HuggingFaceTB/SmolLM2-135M-Instruct": "apache-2.0", "HuggingFaceTB/SmolLM2-360M-Instruct": "apache-2.0",
-    "HuggingFaceTB/SmolLM2-1.7B-Instruct": "apache-2.0", "Qwen/Qwen2.5-0.5B-Instruct": "apache-2.0",
-    "Qwen/Qwen2.5-1.5B-Instruct": "apache-2.0", "Qwen/Qwen2.5-7B-Instruct": "apache-2.0"}  # not 3B or 72B: other licenses
-
-# %% ../nbs/08_export.ipynb #9cb1f1ab
-BASE_KEYS = ("model.name", "model.source", "model.gguf_file", "model.architecture_overrides")  # what fixes the base's weights
-
-def adapter_base(adapter) -> dict:
-    "The base an adapter was trained on: `BASE_KEYS` from its saved config, else `base_model_name_or_path` from adapter_config.json."
-    adapter = check_adapter(adapter)
-    if (adapter / CONFIG_FILENAME).exists():
-        saved = load_config(config_file=adapter / CONFIG_FILENAME)
-        return {k: get_value(saved, k) for k in BASE_KEYS}
-    return {"model.name": json.loads(read_text_file(adapter / "adapter_config.json"))["base_model_name_or_path"]}
-
-def check_same_base(cfg: Config, adapter):
-    "A one-line `ValueError` if `adapter` was trained on another base than the preset's."
-    trained = adapter_base(adapter)
-    if list(trained) == ["model.name"]: differ = {} if trained["model.name"] in (cfg.model.name, model_path(cfg)) else trained
-    else: differ = {k: v for k, v in trained.items() if v != get_value(cfg, k)}
-    if differ:
-        raise ValueError(f"the adapter in {adapter} was trained on another base ({', '.join(f'{k} {v!r}' for k, v in differ.items())}), "
-                         f"not on preset {cfg.preset}'s {cfg.model.name}; pick its preset, or --config {Path(adapter) / CONFIG_FILENAME}")
-
-# %% ../nbs/08_export.ipynb #04dfe6ce
-def report_arms(report) -> dict:
-    "`{arm: summary}` from a report.json: one arm (`tiny-reason evaluate`), or the `base` and `tuned` arms of the evaluation lesson's."
-    r = json.loads(read_text_file(report, "report"))
-    arms = {r.get("arm", "result"): r} if "n" in r else {k: r[k] for k in ("base", "tuned") if isinstance(r.get(k), dict)}
-    if not arms or not all({"n", "strict", "flexible"} <= set(a) for a in arms.values()):
-        raise ValueError(f"{report}: not an evaluation report (no n, strict and flexible accuracy)")
-    return arms
-
-def result_line(arm: str, s: dict) -> str:
-    "One markdown table row of an arm's accuracies with their 95% intervals."
-    pct = lambda d: f"{d['accuracy']:.1%} ({d['correct']}/{s['n']}; 95% CI {d['ci95'][0]:.1%}-{d['ci95'][1]:.1%})"
-    return f"| {arm} | {s.get('preset', '?')} | {s['n']} | {pct(s['strict'])} | {pct(s['flexible'])} | {s['format_valid_rate']:.1%} |"
-
-def _results(report) -> list[str]:
-    if report is None: return ["No evaluation report was given at export: evaluate this folder with `tiny-reason evaluate --model DIR`."]
-    arms = report_arms(report)
-    rows = [f"Measured with `tiny-reason evaluate` before the merge (the adapter on its base), from `{Path(report).name}`; greedy "
-            f"decoding, at most {next(iter(arms.values())).get('max_new_tokens', '?')} new tokens.", "",
-            "| arm | preset | items | strict accuracy | flexible accuracy | format-valid |", "|---|---|---:|---|---|---:|"]
-    notes = sorted({s["results_note"] for s in arms.values() if s.get("results_note")})
-    return rows + [result_line(a, s) for a, s in arms.items()] + [""] + [f"Note: {n}." for n in notes]
-
-def model_card(trained: Config, dtype: str, report=None) -> str:
-    "README.md of an exported model: base, data, recipe, results (from `report`, with their preset) and the base's license."
-    m, t, l, d = trained.model, trained.training, trained.lora, trained.data
-    lic = LICENSES.get(m.name, "other")
-    data = f"{d.dataset_name} ({d.subset}, {d.split} split)" if d.source == "hub" else f"{d.source} GSM8K-format problems"
-    return "\n".join([
-        "---", f"base_model: {m.name}", f"license: {lic}", "library_name: transformers", "pipeline_tag: text-generation",
-        "tags: [tiny-reason, gsm8k, lora, merged, reasoning]", "---", "", f"# {trained.project.name}", "",
-        f"{m.name} fine-tuned by [tiny-reason](https://github.com/tiny-reason/tiny_reason) (preset `{trained.preset}`) to solve "
-        "math word problems step by step inside `<think>...</think>` and end with `**Final Answer:**`; the LoRA adapter "
-        f"is merged into the weights, stored in {dtype}.", "",
-        "## Base", f"`{m.name}`, {'NF4 during training (QLoRA)' if m.load_in_4bit else 'unquantized during training'}; "
-        "the adapter is merged into its unquantized weights.", "",
-        "## Data", f"{data}: {d.num_samples or 'all'} rows, {d.validation_split:.0%} held out for validation; calculator "
-        "annotations removed, the reasoning inside `<think>`, the loss on the completion only.", "",
-        "## Recipe", f"LoRA r={l.r}, alpha={l.lora_alpha:g}, dropout {l.lora_dropout:g} on {', '.join(l.target_modules)}; "
-        f"{t.max_steps} steps of batch {t.per_device_train_batch_size} x {t.gradient_accumulation_steps}, learning rate "
-        f"{t.learning_rate:g} ({t.lr_scheduler_type}, {t.warmup_steps} warmup steps), {t.optim}, seed {trained.project.seed}.", "",
-        "## Results", *_results(report), "",
-        "## Use", "```python", "from transformers import AutoModelForCausalLM, AutoTokenizer",
-        "tok = AutoTokenizer.from_pretrained(DIR); model = AutoModelForCausalLM.from_pretrained(DIR)",
-        f"messages = [{{'role': 'system', 'content': {d.system_prompt!r}}}, {{'role': 'user', 'content': QUESTION}}]",
-        "prompt = tok.apply_chat_template(messages, tokenize=False, add_generation_prompt=True) + '<think>\\n'",
-        "ids = tok(prompt, return_tensors='pt', add_special_tokens=False)",
-        "print(tok.decode(model.generate(**ids, max_new_tokens=512)[0, ids['input_ids'].shape[1]:], skip_special_tokens=True))",
-        "```", "`generation_config.json` makes `generate` greedy and stop at the end of the turn, as the course evaluates.", "",
-        "## License", f"{lic} (the base model's license{'' if m.name in LICENSES else ': check the base model card'})."]) + "\n"
 
 # %% ../nbs/08_export.ipynb #6eb3936e
 def export_merged(cfg: Config, adapter, out, dtype: str = "auto", overwrite: bool = False, report=None) -> Path:
     "Merge `adapter` into the preset's unquantized base and save a standalone model folder `out` (written whole, or not at all)."
-    from transformers import AutoTokenizer
     out, adapter = Path(out), check_adapter(adapter)
     if out.exists() and not overwrite and (not out.is_dir() or any(out.iterdir())):
         raise FileExistsError(f"{out} is not empty; pass --overwrite to replace it, or choose another --out")

@@ -8,7 +8,8 @@ import json, os, tempfile
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['writable_folder', 'atomic_write_text', 'write_jsonl', 'read_text_file', 'stress_shared_writes']
+__all__ = ['writable_folder', 'atomic_write_text', 'write_jsonl', 'read_text_file', 'read_jsonl_objects', 'read_gsm8k_jsonl',
+           'stress_shared_writes']
 
 # %% ../nbs/13_files.ipynb #a4e363e9
 def writable_folder(folder, what: str = "output folder") -> Path:
@@ -53,6 +54,28 @@ def read_text_file(path, what: str = "file") -> str:
         line_start = data.rfind(b"\n", 0, e.start) + 1
         n = data.count(b"\n", 0, e.start) + 1
         raise ValueError(f"line {n} of {path} is not UTF-8 text (byte 0x{data[e.start]:02x} at column {e.start - line_start + 1})") from None
+
+# %% ../nbs/13_files.ipynb #9150834f
+def read_jsonl_objects(path, what: str = "data file") -> list[tuple[int, dict]]:
+    "`(line number, object)` for each non-blank line of a JSONL file; errors name the file and the line."
+    path = Path(path)
+    rows = []
+    # split on "\n" only: JSON text may hold U+2028 and other characters that `splitlines` would also cut at
+    for n, line in enumerate(read_text_file(path, what).split("\n"), 1):  # missing, a folder, not UTF-8: one-line errors
+        if not line.strip(): continue
+        try: obj = json.loads(line)
+        except json.JSONDecodeError as e: raise ValueError(f"{path}:{n}: not valid JSON ({e.msg})") from None
+        if not isinstance(obj, dict): raise ValueError(f"{path}:{n}: expected a JSON object, got {type(obj).__name__}")
+        rows.append((n, obj))
+    return rows
+
+def read_gsm8k_jsonl(path) -> list[dict]:
+    "Rows of a GSM8K-format JSONL file; errors name the file, the line and the missing key."
+    rows = read_jsonl_objects(path, "data file")
+    for n, obj in rows:
+        for key in ("question", "answer"):
+            if not isinstance(obj.get(key), str): raise ValueError(f"{path}:{n}: missing or non-text key '{key}'")
+    return [obj for _, obj in rows]
 
 # %% ../nbs/13_files.ipynb #2489b4d9
 def _stress_worker(folder: str, n: int, worker: int, check, errors):

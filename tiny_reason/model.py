@@ -4,12 +4,13 @@
 
 # %% ../nbs/01_model.ipynb #6a47437e
 from __future__ import annotations
-import tempfile
+import json
 from pathlib import Path
 import torch
-from transformers import AutoModelForCausalLM, AutoTokenizer
+from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer, BitsAndBytesConfig
 from .config import Config, load_config
 from .offline import ARCHITECTURES, known_architecture, random_model_folder, gguf_to_folder, fetch_from_wheel
+from .measure import activation_check, measure_nf4_weights  # `17_measure`: used at the end, predicted vs measured
 
 # %% auto #0
 __all__ = ['QWEN2_5_1_5B', 'BYTES', 'CUDA_CONTEXT_BYTES', 'ADAMW_BYTES', 'METHODS', 'T4_BYTES', 'PAD_CANDIDATES',
@@ -40,11 +41,9 @@ def pick_precision(requested: str = "auto") -> str:
 
 # %% ../nbs/01_model.ipynb #6b3b2a94
 QWEN2_5_1_5B = "Qwen/Qwen2.5-1.5B-Instruct"
-
 def model_config(cfg: Config):
     "The preset model's architecture: written out for the models in `ARCHITECTURES` (with the preset's overrides), else read from its folder."
     if cfg.model.name in ARCHITECTURES: return known_architecture(cfg.model.name, **cfg.model.architecture_overrides)
-    from transformers import AutoConfig
     return AutoConfig.from_pretrained(model_path(cfg), trust_remote_code=cfg.model.trust_remote_code)
 
 def linear_shapes(mc) -> dict:
@@ -88,7 +87,6 @@ def nf4_bytes(n: int, blocksize: int = 64, double_quant: bool = True) -> dict:
     else: state = 4 * blocks                                                  # fp32 absmax
     return {"packed": -(-n // 2), "quant_state": state + 4 * 16}            # + the 16 NF4 levels, stored per tensor
 
-# %% ../nbs/01_model.ipynb #ca24376d
 BYTES = {"fp32": 4, "fp16": 2, "bf16": 2}
 
 def weight_bytes(mc, load_in_4bit: bool = True, precision: str = "fp16", double_quant: bool = True) -> dict:
@@ -122,7 +120,6 @@ def activation_bytes(mc, batch: int, seq_len: int, lora_r: int = 16, n_targets: 
 CUDA_CONTEXT_BYTES = 500 * 2**20  # assumed, not measured: CUDA context + cuBLAS workspace on the GPU
 ADAMW_BYTES = {"8bit": 2 + 2 * 4 / 256, "32bit": 8}  # per trainable parameter: two states (+ bitsandbytes' block constants)
 METHODS = {"full": "full fine-tuning", "lora": "LoRA", "qlora": "QLoRA"}
-
 def memory_budget(cfg: Config, method: str | None = None, batch_size: int | None = None, seq_len: int | None = None,
                   checkpointing: bool | None = None, optim: str | None = None, precision: str | None = None, mc=None,
                   device: str | None = None) -> dict:
@@ -210,7 +207,6 @@ DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32}
 def quantization_config(cfg: Config):
     "The NF4 + double-quantization `BitsAndBytesConfig`, or None when the preset keeps the base unquantized."
     if not cfg.model.load_in_4bit: return None
-    from transformers import BitsAndBytesConfig
     return BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_use_double_quant=True,
                               bnb_4bit_compute_dtype=DTYPES[pick_precision(cfg.model.precision)])
 
@@ -222,9 +218,7 @@ def lora_config(cfg: Config):
 
 def check_adapter(adapter) -> Path:
     "`adapter` as a Path if it is a folder with a readable `adapter_config.json` (a JSON object); else a one-line error naming it."
-    import json
-    adapter = Path(adapter)
-    config = adapter / "adapter_config.json"
+    adapter, config = Path(adapter), Path(adapter) / "adapter_config.json"
     if not config.is_file(): raise FileNotFoundError(f"no LoRA adapter in {adapter} (adapter_config.json missing)")
     from tiny_reason.files import read_text_file
     try: ok = isinstance(json.loads(read_text_file(config, "adapter config")), dict)
@@ -280,48 +274,3 @@ def generation_kwargs(tok, model, max_new_tokens: int, temperature: float = 0.0,
                 dict(do_sample=False, temperature=None, top_p=None, top_k=None))  # None: not inherited, not warned about
     return dict(max_new_tokens=max_new_tokens, eos_token_id=stop_token_ids(tok, model), pad_token_id=tok.pad_token_id,
                 num_beams=1, repetition_penalty=1.0, **sampling)
-
-# %% ../nbs/01_model.ipynb #2b19bd96
-def quant_state_bytes(model) -> int:
-    "Bytes in bitsandbytes' 4-bit quant states (absmax, nested absmax, offset, code tables): not in `get_memory_footprint`."
-    import bitsandbytes as bnb
-    seen = {}
-    for m in model.modules():
-        s = getattr(getattr(m, "weight", None), "quant_state", None) if isinstance(m, bnb.nn.Linear4bit) else None
-        if s is None: continue
-        for t in [s.absmax, s.code] + ([s.offset, s.state2.absmax, s.state2.code] if s.nested else []):
-            seen[t.data_ptr()] = t.numel() * t.element_size()
-    return sum(seen.values())
-
-def measure_nf4_weights(cfg: Config, model=None) -> dict:
-    "Predicted NF4 weight bytes against the measured footprint plus quant states of `model` (default: load the preset's)."
-    if not cfg.model.load_in_4bit: raise ValueError("measure_nf4_weights needs model.load_in_4bit=True")
-    pred = weight_bytes(model_config(cfg), True, pick_precision(cfg.model.precision))
-    model = load_model(cfg) if model is None else model
-    footprint, states = model.get_memory_footprint(), quant_state_bytes(model)
-    return {"predicted footprint": pred["NF4 codes"] + pred["unquantized"], "get_memory_footprint()": footprint,
-            "predicted quant states": pred["quant states"], "measured quant states": states,
-            "predicted": sum(pred.values()), "measured": footprint + states}
-
-def saved_activation_bytes(model, batch: int, seq_len: int, seed: int = 0) -> int:
-    "Bytes autograd saves for backward in one training forward pass on random tokens (parameters excluded)."
-    params = {p.untyped_storage().data_ptr() for p in model.parameters()}
-    seen = {}
-    def pack(t):
-        ptr = t.untyped_storage().data_ptr()
-        if ptr not in params: seen[ptr] = t.untyped_storage().nbytes()
-        return t
-    ids = torch.randint(0, model.config.vocab_size, (batch, seq_len), generator=torch.Generator().manual_seed(seed))
-    was_training = model.training
-    model.train()
-    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
-        loss = model(input_ids=ids.to(model.device), labels=ids.to(model.device)).loss
-    del loss  # frees the graph: we only count, no backward needed
-    model.train(was_training)
-    return sum(seen.values())
-
-def activation_check(cfg: Config, mc, batch: int = 2, seq_len: int = 32, checkpointing: bool = False) -> tuple[int, int]:
-    "(predicted, measured) bytes saved for backward by the preset's LoRA model in fp32: the layers plus the fp32 log-softmax."
-    c = load_config(cfg.preset, overrides={"model.gradient_checkpointing": checkpointing, "model.precision": "fp32"})
-    f = activation_bytes(mc, batch, seq_len, c.lora.r, len(c.lora.target_modules), checkpointing, "fp32")
-    return f["layers"] + batch * seq_len * mc.vocab_size * 4, saved_activation_bytes(load_model(c, lora=True, training=True), batch, seq_len)

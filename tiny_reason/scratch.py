@@ -4,21 +4,20 @@
 
 # %% ../nbs/06_scratch.ipynb #33b12094
 from __future__ import annotations
-import contextlib, json, math, os, shutil, sys, time
+import math, time
 from pathlib import Path
 import torch
 import torch.nn.functional as F
-from .config import Config, load_config, save_config, command_parser, config_from_cli  # before transformers: it silences bitsandbytes' `kernels` message
-from transformers import TrainerCallback
+from .config import Config, load_config  # before transformers: it silences bitsandbytes' `kernels` message
 from .data import THINK_PRIME
-from .files import writable_folder, atomic_write_text
 from .rwkv7 import RWKV7, RWKV7Config
+from .scratch_io import model_dir, load_scratch, StepTimer, _checkpoint_to_resume, _save_scratch, peak_bytes, plot_context
+from .scratch_io import scratch_cli  # `tiny-reason scratch`, kept importable from here (11_cli's COMMANDS)
 
 # %% auto #0
-__all__ = ['ARCHS', 'SIZES', 'corpus_text', 'reasoning_prompt', 'scratch_corpus', 'pack', 'model_shape', 'build_model',
-           'vocab_size', 'parameter_counts', 'training_args', 'train_scratch', 'model_dir', 'StepTimer', 'load_scratch',
-           'plot_losses', 'token_losses', 'perplexity', 'cache_bytes', 'context_point', 'peak_bytes', 'plot_context',
-           'stream_tokens', 'stream_text', 'gsm8k_accuracy', 'scratch_cli']
+__all__ = ['ARCHS', 'SIZES', 'corpus_text', 'reasoning_prompt', 'scratch_corpus', 'pack', 'build_model', 'model_shape',
+           'vocab_size', 'parameter_counts', 'training_args', 'train_scratch', 'plot_losses', 'token_losses',
+           'perplexity', 'cache_bytes', 'context_point', 'stream_tokens', 'stream_text', 'gsm8k_accuracy']
 
 # %% ../nbs/06_scratch.ipynb #47e9a763
 def corpus_text(example: dict) -> str:
@@ -51,12 +50,6 @@ SIZES = {  # the original recipe's named shapes (its parameter counts were appro
     "small": dict(layers=12, width=768, heads=12, kv_heads=4, ffn=2048),
 }
 
-def model_shape(cfg: Config) -> dict:
-    "The named shape `scratch.size`, with `scratch.size_overrides` applied."
-    shape, extra = dict(SIZES[cfg.scratch.size]), sorted(set(cfg.scratch.size_overrides) - set(SIZES["micro"]))
-    if extra: raise KeyError(f"config key 'scratch.size_overrides': unknown {extra}; known: {list(shape)}")
-    return {**shape, **cfg.scratch.size_overrides}
-
 def build_model(arch: str, s: dict, vocab_size: int, context: int = 4096, meta: bool = False):
     "A randomly initialised `transformer` (transformers' Llama) or `rwkv7` of shape `s`; `meta`: shapes only, no memory."
     with torch.device("meta" if meta else "cpu"):
@@ -72,6 +65,12 @@ def build_model(arch: str, s: dict, vocab_size: int, context: int = 4096, meta: 
     raise ValueError(f"arch must be one of {ARCHS}, got {arch!r}")
 
 # %% ../nbs/06_scratch.ipynb #6ed2c666
+def model_shape(cfg: Config) -> dict:
+    "The named shape `scratch.size`, with `scratch.size_overrides` applied."
+    shape, extra = dict(SIZES[cfg.scratch.size]), sorted(set(cfg.scratch.size_overrides) - set(SIZES["micro"]))
+    if extra: raise KeyError(f"config key 'scratch.size_overrides': unknown {extra}; known: {list(shape)}")
+    return {**shape, **cfg.scratch.size_overrides}
+
 def vocab_size(cfg: Config) -> int:
     "Rows of the preset model's embedding, so its tokenizer's ids fit: 49,152 for SmolLM2, 151,936 for Qwen2.5."
     from tiny_reason.model import model_config
@@ -117,53 +116,6 @@ def train_scratch(cfg: Config, arch: str, resume: bool = False, overwrite: bool 
     trainer.remove_callback(PrinterCallback)  # no log line per step: the plot shows the losses
     trainer.train(resume_from_checkpoint=last)
     return _save_scratch(trainer, cfg, arch, folder, timer.seconds, last)
-
-# %% ../nbs/06_scratch.ipynb #c9a308b9
-def model_dir(cfg: Config, arch: str) -> Path:
-    "Where a from-scratch model is saved: `project.output_dir/scratch/ARCH-SIZE`."
-    return Path(cfg.project.output_dir) / "scratch" / f"{arch}-{cfg.scratch.size}"
-
-def _checkpoint_to_resume(folder: Path, arch: str, resume: bool, overwrite: bool):
-    "The checkpoint `resume=True` continues from (None for a fresh run), after the guards against lost work."
-    from transformers.trainer_utils import get_last_checkpoint
-    writable_folder(folder, "model folder")
-    if (folder / "train_stats.json").exists() and not (overwrite or resume):
-        raise FileExistsError(f"{folder} already holds a trained {arch}; pass --overwrite or --resume")
-    last = get_last_checkpoint(str(folder / "checkpoints")) if resume and (folder / "checkpoints").exists() else None
-    if resume and last is None: raise FileNotFoundError(f"--resume: no checkpoint in {folder / 'checkpoints'}")
-    if overwrite and not resume: shutil.rmtree(folder / "checkpoints", ignore_errors=True)
-    return last
-
-class StepTimer(TrainerCallback):
-    "Seconds spent in optimizer steps (not in evaluation or checkpointing), for training tokens/s."
-    seconds = 0.0
-    def on_step_begin(self, args, state, control, **kwargs): self.start = time.perf_counter()
-    def on_step_end(self, args, state, control, **kwargs): self.seconds += time.perf_counter() - self.start
-
-def _save_scratch(trainer, cfg: Config, arch: str, folder: Path, seconds: float, resumed_from=None) -> Path:
-    "Save the trained model (RWKV-7 in the `rwkv` package's .pth layout), config, log history and speed into `folder`."
-    s, model = cfg.scratch, trainer.model
-    steps = trainer.state.global_step - (int(Path(resumed_from).name.split("-")[-1]) if resumed_from else 0)
-    stats = {"arch": arch, "steps": trainer.state.global_step, "parameters": parameter_counts(model)["total"],
-             "train_tokens_per_s": steps * s.batch_size * s.gradient_accumulation_steps * s.block_size / max(seconds, 1e-9),
-             "device": str(trainer.args.device)}
-    if arch == "transformer": model.save_pretrained(folder)
-    else: torch.save(model.to_rwkv_state_dict(), folder / "rwkv7.pth")  # BlinkDL's `rwkv` package loads this file
-    save_config(cfg, folder)
-    atomic_write_text(folder / "log_history.json", json.dumps(trainer.state.log_history, indent=1))
-    atomic_write_text(folder / "train_stats.json", json.dumps(stats, indent=1))
-    return folder
-
-def load_scratch(cfg: Config, arch: str, folder=None):
-    "A trained from-scratch model, in eval mode, from `folder` (default `model_dir(cfg, arch)`)."
-    folder = Path(folder or model_dir(cfg, arch))
-    if not (folder / "train_stats.json").exists():
-        raise FileNotFoundError(f"no trained {arch} in {folder}; run `tiny-reason scratch train --arch {arch}` first")
-    if arch == "rwkv7": model = RWKV7.from_rwkv_state_dict(torch.load(folder / "rwkv7.pth", map_location="cpu"))
-    else:
-        from transformers import LlamaForCausalLM
-        model = LlamaForCausalLM.from_pretrained(folder)
-    return model.to("cuda" if torch.cuda.is_available() else "cpu").eval()
 
 # %% ../nbs/06_scratch.ipynb #8bd15edf
 def plot_losses(histories: dict, tokens_per_step: int, title: str = ""):
@@ -214,39 +166,6 @@ def context_point(model, context_ids: torch.Tensor, n: int, new_tokens: int, pie
     if device.type == "cuda": torch.cuda.synchronize()
     return {"context": n, "tokens_per_s": new_tokens / (time.perf_counter() - start), "held_bytes": held, "step_peak_bytes": one_step}
 
-# %% ../nbs/06_scratch.ipynb #b49f9b24
-@contextlib.contextmanager
-def _quiet_stderr():  # the profiler writes start/stop lines to the process's stderr at C level
-    sys.stderr.flush(); saved, null = os.dup(2), os.open(os.devnull, os.O_WRONLY)
-    try: os.dup2(null, 2); yield
-    finally: os.dup2(saved, 2); os.close(saved); os.close(null)
-
-def peak_bytes(fn) -> int:
-    "The most bytes `fn()` has allocated at once, beyond what existed before it ran."
-    if torch.cuda.is_available():
-        torch.cuda.synchronize(); before = torch.cuda.memory_allocated(); torch.cuda.reset_peak_memory_stats()
-        fn(); torch.cuda.synchronize()
-        return torch.cuda.max_memory_allocated() - before
-    from torch.profiler import ProfilerActivity, profile
-    with _quiet_stderr(), profile(activities=[ProfilerActivity.CPU], profile_memory=True) as prof: fn()
-    now = peak = 0
-    for e in sorted(prof.events(), key=lambda e: e.time_range.start):  # allocations (+) and frees (-), in order
-        now += e.self_cpu_memory_usage; peak = max(peak, now)
-    return peak
-
-def plot_context(points: dict, weight_bytes: dict, title: str = ""):
-    "Decoding tokens/s and memory (weights + cache or state + one step's peak) against the context length, per architecture."
-    import matplotlib.pyplot as plt
-    fig, (speed, memory) = plt.subplots(1, 2, figsize=(10, 3.6))
-    for (arch, pts), color in zip(points.items(), ("tab:blue", "tab:orange")):
-        n = [p["context"] for p in pts]
-        speed.plot(n, [p["tokens_per_s"] for p in pts], "o-", color=color, label=arch)
-        memory.plot(n, [(weight_bytes[arch] + p["held_bytes"] + p["step_peak_bytes"]) / 2**20 for p in pts], "o-", color=color, label=arch)
-    for ax, label in ((speed, "generated tokens/s (batch 1)"), (memory, "MiB: weights + cache/state + one step")):
-        ax.set_xscale("log", base=2); ax.set(xlabel="context length (tokens)", ylabel=label); ax.grid(alpha=0.3); ax.legend()
-    fig.suptitle(title); fig.tight_layout()
-    return fig
-
 # %% ../nbs/06_scratch.ipynb #5f8050a8
 @torch.no_grad()
 def stream_tokens(model, ids: list[int], max_new_tokens: int, stop_id: int, temperature: float = 0.0, seed: int = 0):
@@ -281,53 +200,3 @@ def gsm8k_accuracy(model, tok, cfg: Config, items: list[dict]) -> dict:
         rows.append(grade_row({"question": item["question"], "gold": split_solution(item["answer"])[1],
                                "generated_text": THINK_PRIME + tok.decode(new), "truncated": len(new) == cfg.scratch.reply_tokens}))
     return {**summarize(rows), "rows": rows}
-
-# %% ../nbs/06_scratch.ipynb #fe3e9153
-def scratch_cli(argv: list[str] | None = None):
-    "`tiny-reason scratch train|eval|generate [--arch A] [--size S] [--resume] [--overwrite] [--mode M] [--prompt P]`"
-    from dataclasses import fields
-    from tiny_reason.config import ScratchConfig
-    p = command_parser("tiny-reason scratch", "Train, evaluate or run a Transformer or an RWKV-7 trained from scratch. "
-                       "--config micro|tiny|small names a shape (when no such file exists); here a flag naming a scratch "
-                       "field (--max_steps, --learning_rate, --batch_size ...) sets the scratch section's value.")
-    p.add_argument("action", choices=["train", "eval", "generate"])
-    p.add_argument("--arch", choices=ARCHS, default="transformer")
-    p.add_argument("--resume", action="store_true", help="train: continue from the last checkpoint")
-    p.add_argument("--overwrite", action="store_true", help="train: replace a trained model")
-    p.add_argument("--mode", choices=["generate", "reasoning", "chat"], default="reasoning", help="generate: how to prompt")
-    p.add_argument("--prompt", help="generate: the text to continue, or the question (reasoning mode)")
-    p.add_argument("--temperature", type=float, default=0.0, help="0 = greedy (default)")
-    args, rest = p.parse_known_args(argv)
-    if args.config in SIZES and not Path(args.config).exists(): rest, args.config = ["--size", args.config] + rest, None
-    names = {f.name for f in fields(ScratchConfig)}  # in this command, --max_steps etc. are the scratch section's
-    rest = [f"--scratch.{a[2:]}" if a.startswith("--") and a[2:].split("=")[0] in names else a for a in rest]
-    cfg = config_from_cli(args, rest)
-    if args.action == "train":
-        folder = train_scratch(cfg, args.arch, resume=args.resume, overwrite=args.overwrite)
-        s = json.loads((folder / "train_stats.json").read_text())
-        print(f"{args.arch} ({cfg.preset} preset, {cfg.scratch.size}): {s['steps']} steps, {s['parameters']:,} parameters, "
-              f"{s['train_tokens_per_s']:,.0f} training tokens/s on {s['device']} -> {folder}")
-        return folder
-    from tiny_reason.model import load_tokenizer
-    model, tok = load_scratch(cfg, args.arch), load_tokenizer(cfg)
-    if args.action == "eval":
-        ppl = perplexity(token_losses(model, pack(scratch_corpus(cfg)[1], tok, cfg.scratch.block_size)))
-        print(f"{args.arch} ({cfg.preset} preset, {cfg.scratch.size}): held-out perplexity {ppl:.2f}")
-        return ppl
-    if args.mode == "chat": return _chat(model, tok, cfg, args.temperature)
-    if not args.prompt: raise ValueError(f"--mode {args.mode} needs --prompt")
-    prompt = reasoning_prompt(args.prompt) if args.mode == "reasoning" else args.prompt
-    reply = "".join(stream_text(model, tok, prompt, cfg.scratch.reply_tokens, args.temperature))
-    print(prompt + reply)
-    return reply
-
-def _chat(model, tok, cfg: Config, temperature: float):
-    print("tiny-reason scratch chat: one question per line; exit, quit or Ctrl-D to leave")
-    while True:
-        try: question = input("\nQuestion: ")
-        except EOFError: print(); return
-        if question.strip().lower() in ("exit", "quit"): return
-        sys.stdout.write(THINK_PRIME)
-        for piece in stream_text(model, tok, reasoning_prompt(question), cfg.scratch.reply_tokens, temperature):
-            sys.stdout.write(piece); sys.stdout.flush()
-        print()

@@ -29,8 +29,7 @@ def sft_config(cfg: Config, output_dir, **overrides):
     "TRL `SFTConfig` for `cfg`, every value we rely on set explicitly; `overrides` win (for experiments)."
     from trl import SFTConfig
     from tiny_reason.model import pick_precision
-    precision = pick_precision(cfg.model.precision)
-    t = cfg.training
+    precision, t = pick_precision(cfg.model.precision), cfg.training
     if precision == "fp32" and cfg.model.precision == "auto":  # the one difference from a GPU run: say it
         print("precision: fp32, since there is no CUDA here (a T4 trains in fp16 mixed precision, an Ampere GPU in bf16)")
     args = dict(
