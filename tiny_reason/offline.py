@@ -116,6 +116,21 @@ ARCHITECTURES = {  # model name: (config.json values, generation_config.json val
         dict(bos_token_id=151643, pad_token_id=151643, do_sample=True, eos_token_id=[151645, 151643],
              repetition_penalty=1.1, temperature=0.7, top_p=0.8, top_k=20),
         qwen2_5_tokenizer_files),
+    "Qwen/Qwen2.5-0.5B-Instruct": (  # the smallest Qwen2.5: same tokenizer and generation config as 1.5B
+        dict(model_type="qwen2", vocab_size=151936, hidden_size=896, intermediate_size=4864, num_hidden_layers=24,
+             num_attention_heads=14, num_key_value_heads=2, max_position_embeddings=32768, rms_norm_eps=1e-6,
+             rope_parameters={"rope_type": "default", "rope_theta": 1e6}, hidden_act="silu", tie_word_embeddings=True,
+             bos_token_id=151643, eos_token_id=151645),
+        dict(bos_token_id=151643, pad_token_id=151643, do_sample=True, eos_token_id=[151645, 151643],
+             repetition_penalty=1.1, temperature=0.7, top_p=0.8, top_k=20),
+        qwen2_5_tokenizer_files),
+    "TinyLlama/TinyLlama-1.1B-Chat-v1.0": (  # Llama 2's architecture and 32,000-token vocabulary, untied head
+        dict(model_type="llama", vocab_size=32000, hidden_size=2048, intermediate_size=5632, num_hidden_layers=22,
+             num_attention_heads=32, num_key_value_heads=4, max_position_embeddings=2048, rms_norm_eps=1e-5,
+             rope_parameters={"rope_type": "default", "rope_theta": 1e4}, hidden_act="silu", tie_word_embeddings=False,
+             bos_token_id=1, eos_token_id=2, pad_token_id=0),
+        dict(bos_token_id=1, eos_token_id=2, pad_token_id=0, max_length=2048),
+        None),  # no offline source for its tokenizer: memory math only, no `random` stand-in
 }
 
 def known_architecture(name: str, **overrides):
@@ -147,6 +162,7 @@ def random_model_folder(name: str, overrides: dict, cache_dir) -> Path:
     folder = Path(cache_dir).expanduser() / "models" / f"random--{name.replace('/', '--')}--{tag}"
     if (folder / "config.json").exists(): return folder
     mc, generation, tokenizer_files = known_architecture(name, **overrides), *ARCHITECTURES[name][1:]
+    if tokenizer_files is None: raise ValueError(f"no offline tokenizer for {name}: its architecture serves memory math only, not a random-weight stand-in")
     def write(tmp):
         random_weight_folder(mc, tmp, dtype=torch.bfloat16)  # Qwen2.5's checkpoints are stored in bf16
         GenerationConfig(**generation).save_pretrained(tmp)
