@@ -255,7 +255,9 @@ def load_adapter(model, adapter, training: bool = False):
 
 def load_model(cfg: Config, lora: bool = False, adapter=None, training: bool = False):
     "The preset's model: `load_base`, then a fresh LoRA (`lora=True`) or a trained `adapter` folder."
-    if adapter is not None: check_adapter(adapter)  # before the base: its load takes seconds to minutes
+    if adapter is not None:  # checked before the base loads (seconds to minutes): a folder, and trained on this base
+        from tiny_reason.card import check_same_base  # `25_model_card`: the base an adapter records
+        check_same_base(cfg, check_adapter(adapter))
     model = load_base(cfg, training=training)
     if adapter is not None: return load_adapter(model, adapter, training=training)
     return add_lora(model, cfg) if lora else model
