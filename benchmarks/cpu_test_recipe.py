@@ -5,7 +5,8 @@
 Trains SmolLM2-135M (the `cpu-test` preset with batch, steps and learning rate replaced) into a temporary folder,
 then asks the 8 validation and 8 test questions with the `<think>\\n` priming and counts the replies that hold
 `<think>`, `</think>` and `**Final Answer:**`. Prints the training time and that count (one seed: a guide, not a
-verdict). Run from `nbs/`, where the GGUF-converted model is cached as the tests use it.
+verdict). Run from `nbs/`, where the GGUF-converted model is cached as the tests use it. About 7 minutes on 2 cores,
+most of it the 16 greedy replies. Measured: `2 30 3e-3` -> training 90-93 s, 12/16 (two runs).
 """
 import os, sys, tempfile, time
 os.environ["IN_TEST"] = "1"  # the `cpu-test` sizes
