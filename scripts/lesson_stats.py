@@ -17,7 +17,8 @@ LESSONS = ["00_data", "01_model", "02_train", "03_eval", "04_demo", "06_scratch"
 TARGETS = {"words": 1500, "cells": 45, "longest code": 25, "kB": 1024}
 
 def _is_class(src: str) -> bool:
-    return bool(re.search(r"^class \w+", src, re.M))
+    "A cell that is one class and nothing else at the top level (the one exported class a lesson may show whole)."
+    return len(re.findall(r"^class \w+", src, re.M)) == 1 and not re.search(r"^def \w+", src, re.M)
 
 def stats(path: Path) -> dict:
     "Counted as a reader meets the notebook in Jupyter, Colab or on GitHub: every cell, `#| hide` ones included."

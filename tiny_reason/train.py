@@ -95,6 +95,8 @@ def plot_loss(log_history: list[dict], title: str = "loss"):
     ax.legend(); ax.grid(alpha=0.3); fig.tight_layout()
     return fig
 
+
+# %% ../nbs/02_train.ipynb #e1303042
 class LiveLossPlot(TrainerCallback):
     "Redraw the loss curves in the notebook at every log; does nothing outside IPython."
     def __init__(self, title="loss"): self.title, self.handle = title, None
