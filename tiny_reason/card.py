@@ -6,32 +6,36 @@
 from __future__ import annotations
 import json
 from pathlib import Path
-from .config import CONFIG_FILENAME, Config, get_value, load_config
+from .config import CONFIG_FILENAME, Config, get_value, load_config, save_config
+from .data import PROMPT_FORMATS
 from .files import read_text_file
 from .model import check_adapter, model_path
 
 # %% auto #0
-__all__ = ['BASE_KEYS', 'LICENSES', 'adapter_base', 'check_same_base', 'report_arms', 'result_line', 'model_card']
+__all__ = ['BASE_KEYS', 'ADAPTER_KEYS', 'LICENSES', 'adapter_base', 'check_same_base', 'report_arms', 'result_line', 'model_card']
 
 # %% ../nbs/25_model_card.ipynb #3ce825b0
 BASE_KEYS = ("model.name", "model.source", "model.gguf_file", "model.architecture_overrides")  # what fixes the base's weights
+ADAPTER_KEYS = BASE_KEYS + ("data.format",)  # and the prompt format the adapter learned to answer in
 
 def adapter_base(adapter) -> dict:
-    "The base an adapter was trained on: `BASE_KEYS` from its saved config, else `base_model_name_or_path` from adapter_config.json."
+    "What an adapter was trained on: `ADAPTER_KEYS` from its saved config, else `base_model_name_or_path` from adapter_config.json."
     adapter = check_adapter(adapter)
     if (adapter / CONFIG_FILENAME).exists():
         saved = load_config(config_file=adapter / CONFIG_FILENAME)
-        return {k: get_value(saved, k) for k in BASE_KEYS}
+        return {k: get_value(saved, k) for k in ADAPTER_KEYS}
     return {"model.name": json.loads(read_text_file(adapter / "adapter_config.json"))["base_model_name_or_path"]}
 
 def check_same_base(cfg: Config, adapter):
-    "A one-line `ValueError` if `adapter` was trained on another base than the preset's."
+    "A one-line `ValueError` if `adapter` was trained on another base, or in another prompt format, than the preset's."
     trained = adapter_base(adapter)
     if list(trained) == ["model.name"]: differ = {} if trained["model.name"] in (cfg.model.name, model_path(cfg)) else trained
     else: differ = {k: v for k, v in trained.items() if v != get_value(cfg, k)}
-    if differ:
-        raise ValueError(f"the adapter in {adapter} was trained on another base ({', '.join(f'{k} {v!r}' for k, v in differ.items())}), "
-                         f"not on preset {cfg.preset}'s {cfg.model.name}; pick its preset, or --config {Path(adapter) / CONFIG_FILENAME}")
+    if not differ: return
+    if set(differ) - {"data.format"}: what, ours, hint = "on another base", f"on preset {cfg.preset}'s {cfg.model.name}", ""
+    else: what, ours, hint = "with another prompt format", f"with preset {cfg.preset}'s data.format {cfg.data.format!r}", f" (or --format {differ['data.format']})"
+    raise ValueError(f"the adapter in {adapter} was trained {what} ({', '.join(f'{k} {v!r}' for k, v in differ.items())}), "
+                     f"not {ours}; pick its preset{hint}, or --config {Path(adapter) / CONFIG_FILENAME}")
 
 # %% ../nbs/25_model_card.ipynb #903a4d76
 LICENSES = {  # the license each base's model card states
@@ -63,6 +67,14 @@ def _results(report) -> list[str]:
 
 
 # %% ../nbs/25_model_card.ipynb #836052fa
+def _prompt_lines(d) -> list[str]:  # the prompt exactly as training built it: chat template, or the plain-text format
+    if d.format == "chat": return [
+        f"messages = [{{'role': 'system', 'content': {d.system_prompt!r}}}, {{'role': 'user', 'content': QUESTION}}]",
+        "prompt = tok.apply_chat_template(messages, tokenize=False, add_generation_prompt=True) + '<think>\\n'",
+        "ids = tok(prompt, return_tensors='pt', add_special_tokens=False)"]
+    return [f"prompt = {PROMPT_FORMATS[d.format]!r}.format(question=QUESTION) + '<think>\\n'  # data.format {d.format}, no chat template",
+            "ids = tok(prompt, return_tensors='pt')  # with the tokenizer's own special tokens, as in training"]
+
 def model_card(trained: Config, dtype: str, report=None) -> str:
     "README.md of an exported model: base, data, recipe, results (from `report`, with their preset) and the base's license."
     m, t, l, d = trained.model, trained.training, trained.lora, trained.data
@@ -84,9 +96,7 @@ def model_card(trained: Config, dtype: str, report=None) -> str:
         "## Results", *_results(report), "",
         "## Use", "```python", "from transformers import AutoModelForCausalLM, AutoTokenizer",
         "tok = AutoTokenizer.from_pretrained(DIR); model = AutoModelForCausalLM.from_pretrained(DIR)",
-        f"messages = [{{'role': 'system', 'content': {d.system_prompt!r}}}, {{'role': 'user', 'content': QUESTION}}]",
-        "prompt = tok.apply_chat_template(messages, tokenize=False, add_generation_prompt=True) + '<think>\\n'",
-        "ids = tok(prompt, return_tensors='pt', add_special_tokens=False)",
+        *_prompt_lines(d),
         "print(tok.decode(model.generate(**ids, max_new_tokens=512)[0, ids['input_ids'].shape[1]:], skip_special_tokens=True))",
         "```", "`generation_config.json` makes `generate` greedy and stop at the end of the turn, as the course evaluates.", "",
         "## License", f"{lic} (the base model's license{'' if m.name in LICENSES else ': check the base model card'})."]) + "\n"

@@ -231,7 +231,8 @@ def chat_cli(argv: list[str] | None = None):
         stop, text, stats = threading.Event(), "", {}
         try:
             sys.stdout.write(THINK_PRIME)
-            for piece in stream_solution(model, tok, question, cfg.data.system_prompt, cfg.eval.max_new_tokens, args.temperature, stop, stats=stats):
+            for piece in stream_solution(model, tok, question, cfg.data.system_prompt, cfg.eval.max_new_tokens, args.temperature, stop,
+                                         stats=stats, prompt_format=cfg.data.format):
                 text += piece; sys.stdout.write(piece); sys.stdout.flush()
             value, _ = extract_answer(THINK_PRIME + text)
             print(f"\n[{stats['n_tokens']} tokens; answer: {value}]")

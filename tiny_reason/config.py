@@ -67,6 +67,7 @@ class DataConfig:
     validation_split: float = 0.1
     shuffle: bool = True
     system_prompt: str = "You are a helpful assistant that solves math problems step by step."
+    format: str = "chat"                  # chat (the model's chat template) | instruction | qa (plain text, eos appended): 00_data
     max_length: int = 1024
 
 @dataclass
@@ -140,6 +141,7 @@ ALIASES = {
     "warmup_steps": "training.warmup_steps", "eval_steps": "training.eval_steps", "save_steps": "training.save_steps",
     "num_samples": "data.num_samples", "test_samples": "eval.test_samples",
     "validation_split": "data.validation_split", "lora_r": "lora.r", "lora_alpha": "lora.lora_alpha",
+    "model_name": "model.name", "format": "data.format",  # "the same, with my model": --model_name X --format qa
 }
 
 def _sections() -> dict: return {k: v for k, v in typing.get_type_hints(Config).items() if k != "preset"}
@@ -226,6 +228,7 @@ RULES = [  # (key, test, what it must be)
     ("eval.throughput_tokens", lambda v: v >= 1, ">= 1"),
     ("model.source", lambda v: v in ("hub", "gguf", "random"), "one of hub, gguf, random"),
     ("model.precision", lambda v: v in ("auto", "fp32", "fp16", "bf16"), "one of auto, fp32, fp16, bf16"),
+    ("data.format", lambda v: v in ("chat", "instruction", "qa"), "one of chat, instruction, qa"),
     ("scratch.size", lambda v: v in ("micro", "tiny", "small"), "one of micro, tiny, small"),
     ("scratch.num_samples", lambda v: v is None or v >= 2, ">= 2 or 'all'"),
     ("scratch.block_size", lambda v: v >= 8, ">= 8"),

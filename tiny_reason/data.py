@@ -11,10 +11,11 @@ from .config import Config, load_config, save_config
 from .files import read_gsm8k_jsonl, read_jsonl_objects, writable_folder, write_jsonl  # JSONL reading: 13_files
 
 # %% auto #0
-__all__ = ['CALCULATOR_ANNOTATION', 'NUMBER', 'GENERATOR_SUFFIX', 'THINK_PRIME', 'strip_calculator_annotations', 'MalformedRow',
-           'split_solution', 'assistant_text', 'prompt_messages', 'to_example', 'tokenize_with_trl', 'synthetic_rows',
-           'hub_rows', 'load_rows', 'format_rows', 'train_validation_split', 'nothing_left', 'summary_line',
-           'prepare_examples', 'token_lengths', 'plot_token_lengths', 'inference_prompt', 'write_prepared']
+__all__ = ['CALCULATOR_ANNOTATION', 'NUMBER', 'PROMPT_FORMATS', 'GENERATOR_SUFFIX', 'THINK_PRIME', 'strip_calculator_annotations',
+           'MalformedRow', 'split_solution', 'assistant_text', 'prompt_messages', 'to_example', 'tokenize_with_trl',
+           'synthetic_rows', 'hub_rows', 'load_rows', 'format_rows', 'train_validation_split', 'nothing_left',
+           'summary_line', 'prepare_examples', 'token_lengths', 'plot_token_lengths', 'inference_prompt',
+           'write_prepared']
 
 # %% ../nbs/00_data.ipynb #1a5550ca
 CALCULATOR_ANNOTATION = re.compile(r"<<[^<>\n]*=[^<>\n]*>>")
@@ -48,12 +49,18 @@ def prompt_messages(question: str, system_prompt: str) -> list[dict]:
     "System and user messages: what the model sees before it answers."
     return [{"role": "system", "content": system_prompt}, {"role": "user", "content": question.strip()}]
 
-def to_example(row: dict, system_prompt: str) -> dict:
-    "GSM8K row -> TRL prompt-completion example (conversational); raises `MalformedRow`."
+PROMPT_FORMATS = {  # `data.format` -> the prompt as plain text, for a model without a chat template (section 9)
+    "instruction": "### Instruction:\n{question}\n\n### Response:\n",  # Alpaca's layout
+    "qa": "### Question:\n{question}\n\n### Answer:\n"}
+
+def to_example(row: dict, system_prompt: str, prompt_format: str = "chat") -> dict:
+    "GSM8K row -> TRL prompt-completion example: chat messages, or the plain text of `PROMPT_FORMATS`; raises `MalformedRow`."
     steps, answer = split_solution(row["answer"])
+    if prompt_format != "chat":  # plain text: TRL appends the eos to the completion (section 9)
+        return {"prompt": PROMPT_FORMATS[prompt_format].format(question=row["question"].strip()),
+                "completion": assistant_text(steps, answer), "answer": answer}
     return {"prompt": prompt_messages(row["question"], system_prompt),
-            "completion": [{"role": "assistant", "content": assistant_text(steps, answer)}],
-            "answer": answer}
+            "completion": [{"role": "assistant", "content": assistant_text(steps, answer)}], "answer": answer}
 
 # %% ../nbs/00_data.ipynb #ad71470a
 def tokenize_with_trl(examples: list[dict], tok, model, max_length: int):
@@ -94,11 +101,11 @@ def load_rows(source: str, cfg: Config, split: str = "train", n: int | None = No
     return read_gsm8k_jsonl(source)
 
 # %% ../nbs/00_data.ipynb #307fc655
-def format_rows(rows: list[dict], system_prompt: str) -> tuple[list[dict], Counter]:
-    "Examples from raw rows, and counts: `read`, `kept` and one entry per drop reason."
+def format_rows(rows: list[dict], system_prompt: str, prompt_format: str = "chat") -> tuple[list[dict], Counter]:
+    "Examples (in `prompt_format`) from raw rows, and counts: `read`, `kept` and one entry per drop reason."
     examples, counts = [], Counter(read=len(rows))
     for r in rows:
-        try: examples.append(to_example(r, system_prompt))
+        try: examples.append(to_example(r, system_prompt, prompt_format))
         except MalformedRow as e: counts[f"dropped: {e.reason}"] += 1
     counts["kept"] = len(examples)
     return examples, counts
@@ -132,7 +139,7 @@ def prepare_examples(cfg: Config, verbose: bool = True) -> tuple[list[dict], lis
     "Load the configured source, format, subsample and split: (train, validation, counts)."
     n = cfg.data.num_samples
     rows = load_rows(cfg.data.source, cfg, cfg.data.split, n=n)
-    examples, counts = format_rows(rows, cfg.data.system_prompt)
+    examples, counts = format_rows(rows, cfg.data.system_prompt, cfg.data.format)
     if not examples: raise ValueError(nothing_left(cfg.data.source, counts["read"], _drops(counts)))  # not a split-size error three calls later
     train, val = train_validation_split(examples, n, cfg.data.validation_split, cfg.project.seed, cfg.data.shuffle)
     counts["train"], counts["validation"] = len(train), len(val)
@@ -141,9 +148,11 @@ def prepare_examples(cfg: Config, verbose: bool = True) -> tuple[list[dict], lis
 
 # %% ../nbs/00_data.ipynb #cd9775b9
 def token_lengths(examples: list[dict], tok) -> list[int]:
-    "Token count of each full chat-formatted example (prompt + completion)."
-    return [len(tok.apply_chat_template(e["prompt"] + e["completion"], tokenize=True, return_dict=True)["input_ids"])
-            for e in examples]
+    "Token count of each full example (prompt + completion) as TRL tokenizes it: chat template, or plain text + eos."
+    def ids(e):
+        if isinstance(e["prompt"], str): return tok(e["prompt"] + e["completion"] + tok.eos_token)["input_ids"]
+        return tok.apply_chat_template(e["prompt"] + e["completion"], tokenize=True, return_dict=True)["input_ids"]
+    return [len(ids(e)) for e in examples]
 
 def plot_token_lengths(lengths: list[int], max_length: int, title: str = ""):
     "Histogram of example lengths with `max_length` marked; returns the figure."
@@ -159,9 +168,13 @@ def plot_token_lengths(lengths: list[int], max_length: int, title: str = ""):
 # %% ../nbs/00_data.ipynb #92721119
 THINK_PRIME = "<think>\n"
 
-def inference_prompt(tok, question: str, system_prompt: str) -> str:
-    "Chat-formatted prompt ending with the assistant header and `<think>\\n`, ready for `generate`."
-    text = tok.apply_chat_template(prompt_messages(question, system_prompt), tokenize=False, add_generation_prompt=True)
+def inference_prompt(tok, question: str, system_prompt: str, prompt_format: str = "chat") -> str:
+    "The prompt up to the assistant header (chat) or the format's answer line, then `<think>\\n`, ready for `generate`."
+    if prompt_format == "chat":
+        text = tok.apply_chat_template(prompt_messages(question, system_prompt), tokenize=False, add_generation_prompt=True)
+    else:  # as TRL tokenizes a plain-text prompt: after the bos, if the tokenizer adds one (Llama's `<s>`; not SmolLM2, Qwen)
+        adds_bos = tok.bos_token_id is not None and tok("")["input_ids"][:1] == [tok.bos_token_id]
+        text = (tok.bos_token if adds_bos else "") + PROMPT_FORMATS[prompt_format].format(question=question.strip())
     return text + THINK_PRIME
 
 # %% ../nbs/00_data.ipynb #5568237e

@@ -29,10 +29,10 @@ class StopOnEvent(StoppingCriteria):
     def __call__(self, input_ids, scores, **kwargs): return self.event.is_set()
 
 # %% ../nbs/04_demo.ipynb #6cf71d67
-def check_question(question: str, tok, model, max_new_tokens: int, system_prompt: str) -> str:
+def check_question(question: str, tok, model, max_new_tokens: int, system_prompt: str, prompt_format: str = "chat") -> str:
     "The inference prompt for `question`, or `ValueError` with a message for the user."
     if not question or not question.strip(): raise ValueError("Type a math word problem first.")
-    prompt = inference_prompt(tok, question, system_prompt)
+    prompt = inference_prompt(tok, question, system_prompt, prompt_format)
     n = len(tok(prompt, add_special_tokens=False)["input_ids"])
     context = getattr(model.config, "max_position_embeddings", None)
     if context and n + max_new_tokens > context:
@@ -43,10 +43,10 @@ def check_question(question: str, tok, model, max_new_tokens: int, system_prompt
 # %% ../nbs/04_demo.ipynb #2e95af44
 def stream_solution(model, tok, question: str, system_prompt: str, max_new_tokens: int = 512,
                     temperature: float = 0.0, stop: threading.Event | None = None, use_adapter: bool = True,
-                    stats: dict | None = None):
+                    stats: dict | None = None, prompt_format: str = "chat"):
     "Yield the reply's text piece by piece (greedy at temperature 0); `stop` ends it early; `stats['n_tokens']` counts tokens."
     import torch
-    prompt = check_question(question, tok, model, max_new_tokens, system_prompt)
+    prompt = check_question(question, tok, model, max_new_tokens, system_prompt, prompt_format)
     inputs = tok(prompt, return_tensors="pt", add_special_tokens=False).to(model.device)
     streamer = CountingStreamer(tok, skip_prompt=True, skip_special_tokens=True)
     kwargs = dict(**inputs, **generation_kwargs(tok, model, max_new_tokens, temperature), streamer=streamer,
@@ -127,7 +127,7 @@ class ReasoningDemo:
         try:
             for piece in stream_solution(self.model, self.tok, self.question.value, self.cfg.data.system_prompt,
                                          self.max_new_tokens.value, self.temperature.value, self._stop,
-                                         use_adapter=which == "adapter", stats=self.stats):
+                                         use_adapter=which == "adapter", stats=self.stats, prompt_format=self.cfg.data.format):
                 self.chunks.append(piece); self.text += piece
                 self.output.value = render_html(THINK_PRIME + self.text)
         except Exception as e:

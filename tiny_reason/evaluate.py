@@ -223,11 +223,12 @@ def padding_share(lengths: list[int], batches: list[list[int]]) -> float:
 # %% ../nbs/03_eval.ipynb #0d65c33a
 def evaluate(cfg: Config, out_dir, adapter=None, model=None, tok=None, verbose: bool = True) -> dict:
     "Generate and grade the configured test items with the base model (`adapter=None`) or an adapter; returns the report."
-    from tiny_reason.model import check_adapter, load_model, load_tokenizer  # not at the top: grading never imports torch
+    from tiny_reason.model import load_model, load_tokenizer  # not at the top: grading never imports torch
+    from tiny_reason.card import check_same_base
     out_dir = Path(out_dir)
     if adapter is not None and not (Path(adapter) / "adapter_config.json").exists():
         raise FileNotFoundError(f"no LoRA adapter in {adapter} (adapter_config.json missing); train first, or evaluate --base")
-    if adapter is not None: check_adapter(adapter)  # a corrupt adapter_config.json: now, not after the base has loaded
+    if adapter is not None: check_same_base(cfg, adapter)  # a corrupt adapter_config.json, another base or format: now
     source = generated_by(cfg, adapter)
     items = load_test_rows(cfg, verbose=verbose)  # no usable item: stop before anything is loaded or written
     read_finished(out_dir / "predictions.jsonl", items, source, cfg.eval.max_new_tokens)  # another evaluation's rows: stop now

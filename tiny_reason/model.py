@@ -193,6 +193,9 @@ PAD_CANDIDATES = ["<|endoftext|>", "<|finetune_right_pad_id|>", "<pad>", "<unk>"
 def load_tokenizer(cfg: Config):
     "The preset's tokenizer, with a pad token distinct from the end-of-turn token and left padding for generation."
     tok = AutoTokenizer.from_pretrained(model_path(cfg), trust_remote_code=cfg.model.trust_remote_code)
+    if cfg.data.format == "chat" and not tok.chat_template:  # a base model: say so here, not in a Jinja error inside TRL
+        raise ValueError(f"{cfg.model.name} has no chat template, so data.format 'chat' cannot build its prompts; use "
+                         "--format qa or --format instruction (plain text, the eos appended to each answer: 00_data)")
     if tok.pad_token is None or tok.pad_token == tok.eos_token:
         vocab = tok.get_vocab()
         pad = next((t for t in PAD_CANDIDATES if t in vocab and t != tok.eos_token), None)

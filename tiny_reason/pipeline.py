@@ -91,7 +91,7 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, verbose: bool = True) -> di
     with stage("throughput", times, memory, verbose):
         tok, model = load_tokenizer(cfg), load_model(cfg, adapter=adapter).eval()
         items = load_test_rows(cfg, verbose=False)[: min(cfg.eval.throughput_items, cfg.eval.batch_size)]
-        prompts = [inference_prompt(tok, it["question"], cfg.data.system_prompt) for it in items]
+        prompts = [inference_prompt(tok, it["question"], cfg.data.system_prompt, cfg.data.format) for it in items]
         throughput = measure_throughput(model, tok, prompts, max_new_tokens=cfg.eval.throughput_tokens, batch_size=len(prompts))
     comparison = compare_runs(out / "eval_base", out / "eval_tuned")
     for name, fig in (("accuracy.png", plot_accuracies({"base": comparison["base"], "tuned": comparison["tuned"]},

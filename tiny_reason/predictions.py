@@ -50,7 +50,7 @@ def generate_predictions(model, tok, items: list[dict], path, cfg: Config, sourc
     from tiny_reason.evaluate import generate_batch, grade_row, length_sorted_batches  # not at the top: evaluate imports this module
     done = read_finished(path, items, source, cfg.eval.max_new_tokens)
     todo = [i for i in range(len(items)) if i not in done]
-    prompts = {i: inference_prompt(tok, items[i]["question"], cfg.data.system_prompt) for i in todo}
+    prompts = {i: inference_prompt(tok, items[i]["question"], cfg.data.system_prompt, cfg.data.format) for i in todo}
     lengths = [len(tok(prompts[i], add_special_tokens=False)["input_ids"]) for i in todo]
     with open(path, "a", encoding="utf-8") as f, tqdm(total=len(items), initial=len(done), desc="generating", disable=not progress) as bar:
         for batch in length_sorted_batches(lengths, cfg.eval.batch_size):

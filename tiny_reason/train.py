@@ -181,11 +181,11 @@ def ensure_adapter(cfg: Config, callbacks=(), verbose: bool = True) -> Path:
         return train(cfg, callbacks=callbacks, verbose=verbose)
 
 # %% ../nbs/02_train.ipynb #c8dc5d64
-def greedy_reply(model, tok, question: str, system_prompt: str, max_new_tokens: int = 200) -> str:
+def greedy_reply(model, tok, question: str, system_prompt: str, max_new_tokens: int = 200, prompt_format: str = "chat") -> str:
     "The assistant turn for `question`: the `<think>\\n` priming plus the greedy completion (special tokens dropped)."
     from tiny_reason.data import inference_prompt, THINK_PRIME
     from tiny_reason.model import generation_kwargs
-    ids = tok(inference_prompt(tok, question, system_prompt), return_tensors="pt", add_special_tokens=False).to(model.device)
+    ids = tok(inference_prompt(tok, question, system_prompt, prompt_format), return_tensors="pt", add_special_tokens=False).to(model.device)
     with torch.no_grad():
         out = model.generate(**ids, **generation_kwargs(tok, model, max_new_tokens))
     return THINK_PRIME + tok.decode(out[0, ids["input_ids"].shape[1]:], skip_special_tokens=True)
