@@ -11,9 +11,9 @@ import yaml
 
 # %% auto #0
 __all__ = ['KERNELS_WARNING', 'SEVEN_PROJECTIONS', 'ALIASES', 'RULES', 'CONFIG_FILENAME', 'ProjectConfig', 'ModelConfig',
-           'LoraSettings', 'DataConfig', 'TrainingConfig', 'EvalConfig', 'ScratchConfig', 'Config', 'all_keys',
-           'resolve_key', 'coerce', 'get_value', 'validate', 'preset_dir', 'list_presets', 'read_yaml', 'flatten',
-           'test_preset', 'preset_values', 'resolve_preset', 'set_value', 'load_config', 'save_config',
+           'LoraSettings', 'DataConfig', 'TrainingConfig', 'EvalConfig', 'ScratchConfig', 'DistillConfig', 'Config',
+           'all_keys', 'resolve_key', 'coerce', 'get_value', 'validate', 'preset_dir', 'list_presets', 'read_yaml',
+           'flatten', 'test_preset', 'preset_values', 'resolve_preset', 'set_value', 'load_config', 'save_config',
            'parse_overrides', 'command_parser', 'config_from_cli', 'config_cli']
 
 # %% ../nbs/10_config.ipynb #f313ce91
@@ -97,6 +97,8 @@ class EvalConfig:
     max_new_tokens: int = 512
     throughput_items: int = 8             # the pipeline's speed check: this many prompts, batched and one at a time
     throughput_tokens: int = 48           # new tokens per prompt in that check
+    samples: int = 1                      # maj@k: k sampled replies per item, majority-voted, beside the greedy one (05_distill)
+    sample_temperature: float = 0.7       # the temperature of those samples
 
 @dataclass
 class ScratchConfig:                      # 06_scratch: a Transformer and an RWKV-7 trained from scratch on the same text
@@ -118,6 +120,21 @@ class ScratchConfig:                      # 06_scratch: a Transformer and an RWK
     test_items: int = 50                  # GSM8K-format test items for reasoning-mode accuracy
     reply_tokens: int = 256               # longest reasoning reply, in tokens
 
+@dataclass
+class DistillConfig:                      # 05_distill: a teacher writes chains of thought, a grader keeps the correct ones
+    teacher: str | None = None            # a Hub id or a local model folder; None: the preset's own model (self-distillation)
+    teacher_adapter: str | None = None    # a LoRA adapter on the teacher, e.g. 02_train's (its base must be the teacher)
+    teacher_format: str | None = None     # the prompt format the teacher is asked in; None: data.format
+    traces: str | None = None             # a traces file made elsewhere (JSONL: question, cot or generated_text, answer or gold)
+    questions: int | None = 200           # training questions to sample for; None (`all`): every training question
+    k: int = 4                            # samples per question, drawn in one generate call (num_return_sequences)
+    temperature: float = 0.7
+    top_p: float = 0.95
+    max_new_tokens: int = 512
+    batch_size: int = 8                   # questions per generate call, so batch_size x k sequences
+    keep_per_question: int = 1            # m: at most this many kept traces per question, the shortest first
+    min_agreement: float = 0.5            # without gold: keep the majority answer if at least this share of the k agree
+
 # %% ../nbs/10_config.ipynb #7f4ccda4
 @dataclass
 class Config:
@@ -129,6 +146,7 @@ class Config:
     training: TrainingConfig = field(default_factory=TrainingConfig)
     eval: EvalConfig = field(default_factory=EvalConfig)
     scratch: ScratchConfig = field(default_factory=ScratchConfig)
+    distill: DistillConfig = field(default_factory=DistillConfig)
 
     def to_dict(self) -> dict: return asdict(self)
 
@@ -142,6 +160,7 @@ ALIASES = {
     "num_samples": "data.num_samples", "test_samples": "eval.test_samples",
     "validation_split": "data.validation_split", "lora_r": "lora.r", "lora_alpha": "lora.lora_alpha",
     "model_name": "model.name", "format": "data.format",  # "the same, with my model": --model_name X --format qa
+    "max_new_tokens": "eval.max_new_tokens",  # evaluate and chat; the distillation teacher's is --distill.max_new_tokens
 }
 
 def _sections() -> dict: return {k: v for k, v in typing.get_type_hints(Config).items() if k != "preset"}
@@ -229,6 +248,17 @@ RULES = [  # (key, test, what it must be)
     ("model.source", lambda v: v in ("hub", "gguf", "random"), "one of hub, gguf, random"),
     ("model.precision", lambda v: v in ("auto", "fp32", "fp16", "bf16"), "one of auto, fp32, fp16, bf16"),
     ("data.format", lambda v: v in ("chat", "instruction", "qa"), "one of chat, instruction, qa"),
+    ("distill.teacher_format", lambda v: v in (None, "chat", "instruction", "qa"), "one of chat, instruction, qa or none"),
+    ("distill.questions", lambda v: v is None or v >= 1, ">= 1 or 'all'"),
+    ("distill.k", lambda v: v >= 1, ">= 1"),
+    ("eval.samples", lambda v: v >= 1, ">= 1"),
+    ("eval.sample_temperature", lambda v: v > 0, "> 0"),
+    ("distill.temperature", lambda v: v > 0, "> 0 (sampling; k greedy samples would be k copies)"),
+    ("distill.top_p", lambda v: 0 < v <= 1, "in (0, 1]"),
+    ("distill.max_new_tokens", lambda v: v >= 1, ">= 1"),
+    ("distill.batch_size", lambda v: v >= 1, ">= 1"),
+    ("distill.keep_per_question", lambda v: v >= 1, ">= 1"),
+    ("distill.min_agreement", lambda v: 0 < v <= 1, "in (0, 1]"),
     ("scratch.size", lambda v: v in ("micro", "tiny", "small"), "one of micro, tiny, small"),
     ("scratch.num_samples", lambda v: v is None or v >= 2, ">= 2 or 'all'"),
     ("scratch.block_size", lambda v: v >= 8, ">= 8"),

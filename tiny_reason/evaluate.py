@@ -159,12 +159,13 @@ def summarize(rows: list[dict]) -> dict:
             "truncated": sum(bool(r.get("truncated")) for r in rows)}
 
 def format_summary(s: dict, title: str = "") -> str:
-    "A few printable lines from `summarize`'s dict (plus any `model`, `adapter` and `results_note` it carries)."
+    "A few printable lines from `summarize`'s dict (plus any `model`, `adapter`, `results_note` and maj@k (05_distill) it carries)."
     pct = lambda d: f"{d['accuracy']:6.1%} ({d['correct']}/{s['n']}), 95% CI {d['ci95'][0]:.1%}-{d['ci95'][1]:.1%}"
     head = title or " ".join(str(s[k]) for k in ("arm", "model") if s.get(k)) + (f" + {s['adapter']}" if s.get("adapter") else "")
     note = f" [{s['results_note']}]" if s.get("results_note") else ""
     return "\n".join([f"{head}: {s['n']} items{note}".strip(),
                       f"  strict   accuracy {pct(s['strict'])}", f"  flexible accuracy {pct(s['flexible'])}",
+                      *[f"  maj@{m['k']}    accuracy {pct(m)} (flexible; temperature {m['temperature']:g})" for m in [s.get("maj_at_k")] if m],
                       f"  format-valid {s['format_valid_rate']:.1%} | " + ", ".join(f"{k} {v}" for k, v in s["errors"].items()),
                       "  extraction rules: " + ", ".join(f"{k} {v}" for k, v in s["rules"].items())])
 
@@ -194,14 +195,15 @@ def load_test_rows(cfg: Config, verbose: bool = True) -> list[dict]:
     return kept
 
 # %% ../nbs/03_eval.ipynb #a97db965
-def generate_batch(model, tok, prompts: list[str], max_new_tokens: int) -> list[dict]:
-    "Greedy completions of `prompts` in one left-padded batch: `generated_text`, `n_tokens`, `truncated` for each."
+def generate_batch(model, tok, prompts: list[str], max_new_tokens: int, temperature: float = 0.0, top_p: float = 1.0,
+                   k: int = 1) -> list[dict]:
+    "Completions of `prompts` in one left-padded batch (greedy at temperature 0; `k` samples each, prompt after prompt): `generated_text`, `n_tokens`, `truncated`."
     import torch  # here, not at the top: grading alone never imports torch
     from tiny_reason.model import generation_kwargs, stop_token_ids
     enc = tok(prompts, return_tensors="pt", padding=True, add_special_tokens=False).to(model.device)
     stop = stop_token_ids(tok, model)
     with torch.inference_mode():
-        out = model.generate(**enc, **generation_kwargs(tok, model, max_new_tokens))
+        out = model.generate(**enc, **generation_kwargs(tok, model, max_new_tokens, temperature, top_p), num_return_sequences=k)
     results = []
     for seq in out[:, enc["input_ids"].shape[1]:].tolist():
         end = next((i for i, t in enumerate(seq) if t in stop), None)
@@ -233,13 +235,15 @@ def evaluate(cfg: Config, out_dir, adapter=None, model=None, tok=None, verbose: 
     items = load_test_rows(cfg, verbose=verbose)  # no usable item: stop before anything is loaded or written
     read_finished(out_dir / "predictions.jsonl", items, source, cfg.eval.max_new_tokens)  # another evaluation's rows: stop now
     writable_folder(out_dir); save_config(cfg, out_dir)
-    if tok is None or model is None:
-        tok = tok if tok is not None else load_tokenizer(cfg)
-        model = model if model is not None else load_model(cfg, adapter=adapter).eval()
+    tok = tok if tok is not None else load_tokenizer(cfg)
+    model = model if model is not None else load_model(cfg, adapter=adapter).eval()
     rows = generate_predictions(model, tok, items, out_dir / "predictions.jsonl", cfg, source, progress=verbose)
     report = {"arm": "base" if adapter is None else "tuned", "adapter": None if adapter is None else str(adapter),
               "preset": cfg.preset, "results_note": cfg.project.results_note, "model": cfg.model.name, "test_source": cfg.eval.test_source,
               "max_new_tokens": cfg.eval.max_new_tokens, **summarize(rows)}
+    if cfg.eval.samples > 1:  # self-consistency on the same items: 05_distill
+        from tiny_reason.distill import maj_at_k
+        report["maj_at_k"] = maj_at_k(model, tok, items, out_dir / "samples.jsonl", cfg, source, progress=verbose)
     atomic_write_text(out_dir / "report.json", json.dumps(report, indent=1))
     if verbose: print(format_summary(report))
     return report

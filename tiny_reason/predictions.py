@@ -52,7 +52,8 @@ def generate_predictions(model, tok, items: list[dict], path, cfg: Config, sourc
     todo = [i for i in range(len(items)) if i not in done]
     prompts = {i: inference_prompt(tok, items[i]["question"], cfg.data.system_prompt, cfg.data.format) for i in todo}
     lengths = [len(tok(prompts[i], add_special_tokens=False)["input_ids"]) for i in todo]
-    with open(path, "a", encoding="utf-8") as f, tqdm(total=len(items), initial=len(done), desc="generating", disable=not progress) as bar:
+    with open(path, "a", encoding="utf-8") as f, tqdm(total=len(items), initial=len(done), desc="generating",
+                                                   **({} if progress else {"disable": True})) as bar:  # else TQDM_DISABLE decides
         for batch in length_sorted_batches(lengths, cfg.eval.batch_size):
             ids = [todo[j] for j in batch]
             for i, out in zip(ids, generate_batch(model, tok, [prompts[i] for i in ids], cfg.eval.max_new_tokens)):
