@@ -46,8 +46,8 @@ def load_teacher(cfg: Config):
     return load_tokenizer(t), load_model(t, adapter=adapter).eval(), generated_by(t, adapter)
 
 # %% ../nbs/05_distill.ipynb #60f3e82f
-def read_finished_traces(path, questions: list[dict], k: int, source: str) -> dict[int, list[dict]]:
-    "Finished traces in `path` by question id (only questions with all `k`); a cut-off last line is dropped from the file."
+def read_finished_traces(path, questions: list[dict], k: int, source: str, batch_size: int) -> dict[int, list[dict]]:
+    "Finished traces in `path` by question id: whole batches only (`k` rows for each question); the rest is dropped from the file."
     path = Path(path)
     if not path.exists(): return {}
     lines, rows, good = read_text_file(path, "traces file").split("\n"), {}, 0
@@ -62,7 +62,9 @@ def read_finished_traces(path, questions: list[dict], k: int, source: str) -> di
                 or row.get("generated_by") != source:
             raise ValueError(f"{path}:{n}: this row belongs to another run (other questions or teacher); use another --out or delete the file")
         rows.setdefault(i, []).append(row); good = n
-    done = {i: r for i, r in rows.items() if len(r) == k}
+    full = {i for i, r in rows.items() if len(r) == k}
+    batch = lambda i: range(i - i % batch_size, min(i - i % batch_size + batch_size, len(questions)))
+    done = {i: rows[i] for i in full if all(j in full for j in batch(i))}  # a batch counts whole or not at all
     keep = [l for l in lines[:good] if l.strip() and json.loads(l)["id"] in done]
     atomic_write_text(path, "".join(l + "\n" for l in keep))  # half-written batches go: they are drawn again
     return done
@@ -73,12 +75,11 @@ def sample_traces(model, tok, questions: list[dict], path, cfg: Config, source: 
     import torch
     from tqdm.auto import tqdm
     d, fmt = cfg.distill, cfg.distill.teacher_format or cfg.data.format
-    done = read_finished_traces(path, questions, d.k, source)
+    done = read_finished_traces(path, questions, d.k, source, d.batch_size)
     with open(path, "a", encoding="utf-8") as f, tqdm(total=len(questions), initial=len(done), desc="sampling", **({} if progress else {"disable": True})) as bar:
         for b, start in enumerate(range(0, len(questions), d.batch_size)):
             ids = [i for i in range(start, min(start + d.batch_size, len(questions))) if i not in done]
             if not ids: continue
-            if len(ids) < min(d.batch_size, len(questions) - start): ids = list(range(start, min(start + d.batch_size, len(questions))))
             torch.manual_seed(cfg.project.seed + b)  # the batch's samples depend on its seed alone
             prompts = [inference_prompt(tok, questions[i]["question"], cfg.data.system_prompt, fmt) for i in ids]
             outs = generate_batch(model, tok, prompts, d.max_new_tokens, d.temperature, d.top_p, k=d.k)
