@@ -144,7 +144,7 @@ def read_traces(path) -> list[dict]:
             try: gold = gold_answer(gold)
             except ValueError as e: raise ValueError(f"{path}:{n}: {e}") from None
         i = ids.setdefault(q.strip(), len(ids))
-        rows.append({"id": i, "question": q.strip(), "gold": gold, "generated_text": text, "truncated": False})
+        rows.append({"id": i, "sample": n, "question": q.strip(), "gold": gold, "generated_text": text, "truncated": False})
     if not rows: raise ValueError(f"{path}: no traces in it")
     return rows
 
@@ -176,6 +176,9 @@ def distill(cfg: Config, out_dir, verbose: bool = True) -> dict:
     report = {"teacher": source, **counts, "rows": len(rows), "keep_rate": counts["kept"] / max(1, counts["traces"]),
               "tokens": sum(t.get("n_tokens") or 0 for t in traces), "seconds": round(time.time() - start, 1),
               "median_words": {"kept": sorted(lengths)[len(lengths) // 2] if lengths else None, "human": sorted(human)[len(human) // 2] if human else None}}
+    chosen, show = {(r["id"], r["sample"]) for r in kept}, ("question", "gold", "generated_text", "truncated")
+    pick = lambda t: {**{k: t.get(k) for k in show}, "prediction": extract_answer(THINK_PRIME + t["generated_text"])[0]}
+    report["examples"] = {"kept": [pick(t) for t in kept[:3]], "rejected": [pick(t) for t in traces if (t["id"], t["sample"]) not in chosen][:3]}
     atomic_write_text(out / "report.json", json.dumps(report, indent=1))
     fig = plot_chain_lengths(lengths, human, f"{cfg.preset}: {report['kept']} kept of {report['traces']} traces"); fig.savefig(out / "lengths.png", dpi=120); plt.close(fig)
     if verbose: print(f"kept {report['kept']} of {report['traces']} traces ({report['keep_rate']:.0%}); {report['covered']} of "
