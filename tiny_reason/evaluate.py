@@ -293,6 +293,6 @@ def plot_accuracies(arms: dict, title: str = "accuracy and format"):
         ax.bar(xs, [p for p, _ in vals], width, yerr=err, capsize=4, color=color, label=name)
         for x, (p, _) in zip(xs, vals): ax.text(x, p + 0.01, f"{p:.0%}", ha="center", va="bottom", fontsize=8)
     ax.set_xticks(range(len(arms)), [f"{k}\n(n={a['n']})" for k, a in arms.items()])
-    ax.set(ylim=(0, 1), ylabel="share of items (95% Wilson CI)", title=title)
+    ax.set(ylim=(0, 1.1), ylabel="share of items (95% Wilson CI)", title=title)
     ax.legend(loc="upper left", fontsize=8); ax.grid(axis="y", alpha=0.3); fig.tight_layout()
     return fig

@@ -12,7 +12,8 @@ from .config import Config, load_config, save_config, command_parser, config_fro
 from .files import atomic_write_text
 
 # %% auto #0
-__all__ = ['reset_peak_rss', 'peak_rss_bytes', 'stage', 'peak_memory', 'plot_stage_memory', 'run_pipeline', 'report_markdown',
+__all__ = ['ARM_LABELS', 'PAIRS', 'RECIPES', 'reset_peak_rss', 'peak_rss_bytes', 'stage', 'peak_memory', 'plot_stage_memory',
+           'compare_arms', 'distilled_arm_config', 'run_config', 'check_distilled', 'run_pipeline', 'report_markdown',
            'run_cli']
 
 # %% ../nbs/12_pipeline.ipynb #fbc70ddf
@@ -69,49 +70,108 @@ def plot_stage_memory(memory: dict, title: str = ""):
     ax.set(xlabel=f"GiB: {what}", title=f"memory by stage: {title}"); ax.grid(axis="x", alpha=0.3); fig.tight_layout()
     return fig
 
+# %% ../nbs/12_pipeline.ipynb #6723f2ee
+ARM_LABELS = {"base": "base", "tuned": "human SFT", "distilled": "distilled SFT", "grpo": "GRPO"}
+PAIRS = {"paired": ("base", "tuned"), "paired_distilled": ("base", "distilled"), "distilled_vs_tuned": ("tuned", "distilled"),
+         "paired_grpo": ("base", "grpo"), "grpo_vs_tuned": ("tuned", "grpo")}  # 07_grpo compares its arms with these too
+
+def compare_arms(out: Path, arms) -> dict:
+    "Each arm's report (from `out/eval_<arm>`) and, for every pair of `PAIRS` that ran, the paired tests, flexible and strict."
+    from tiny_reason.evaluate import compare_runs
+    ran, result = {"base", *arms}, {}
+    for key, (a, b) in PAIRS.items():
+        if {a, b} <= ran:
+            c = compare_runs(out / f"eval_{a}", out / f"eval_{b}")
+            result.update({a: c["base"], b: c["tuned"], key: c["paired"], f"{key}_strict": c["paired_strict"]})
+    return result
+
+
 # %% ../nbs/12_pipeline.ipynb #19b7bb50
-def run_pipeline(cfg: Config, out_dir, adapter=None, verbose: bool = True) -> dict:
-    "Prepare, evaluate base, train (unless `adapter` is given), evaluate tuned, report; returns the report dict."
+RECIPES = {"sft": ("tuned",), "distill": ("distilled",), "both": ("tuned", "distilled")}  # the trained arms beside the base
+
+def distilled_arm_config(cfg: Config, out: Path) -> Config:
+    "The distilled arm: the same recipe, steps and test items, trained on `out/distill/distilled.jsonl` into folders of its own."
+    d = copy.deepcopy(cfg)
+    d.data.source = str(out / "distill" / "distilled.jsonl")
+    d.project.output_dir, d.project.adapter_path = str(out / "train_distilled"), str(out / "lora_adapter_distilled")
+    return d
+
+def run_config(cfg: Config, out: Path, adapter=None) -> Config:
+    "The run's config: trained into `out` unless `adapter` is given; a teacher that is the preset's own SFT adapter becomes this run's."
+    c = copy.deepcopy(cfg)
+    follows = c.distill.teacher_adapter is not None and Path(c.distill.teacher_adapter) == Path(c.project.adapter_path)
+    if adapter is None: c.project.output_dir, c.project.adapter_path = str(out / "train"), str(out / "lora_adapter")
+    if follows: c.distill.teacher_adapter = str(adapter or c.project.adapter_path)  # self-distillation: this run's SFT adapter teaches
+    return c
+
+def check_distilled(report: dict, folder) -> None:
+    "Stop, naming the folder and the remedies, when distillation kept too few rows to train on (one to train, one to validate)."
+    if report["rows"] < 2: raise ValueError(
+        f"{folder}: {report['rows']} distilled rows (kept {report['kept']} of {report['traces']} traces) are too few to train the "
+        "distilled arm (one to train, one to validate); raise distill.k or distill.questions, or give a stronger teacher "
+        "(distill.teacher, distill.teacher_adapter). The finished stages are kept: rerun to continue")
+
+def _train_log(adapter: Path) -> list[dict]:
+    return json.loads((adapter / "log_history.json").read_text()) if (adapter / "log_history.json").exists() else []
+
+def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbose: bool = True) -> dict:
+    "Prepare, evaluate base, train (unless `adapter` is given) and/or distill and train on the kept traces, evaluate each arm, report."
     import matplotlib.pyplot as plt
     from tiny_reason.data import inference_prompt, write_prepared
-    from tiny_reason.evaluate import evaluate, compare_runs, plot_accuracies, measure_throughput, load_test_rows
+    from tiny_reason.distill import distill
+    from tiny_reason.evaluate import evaluate, plot_accuracies, measure_throughput, load_test_rows
     from tiny_reason.model import load_model, load_tokenizer, model_path, plot_memory_budget
     from tiny_reason.train import ensure_adapter
-    out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
-    cfg = copy.deepcopy(cfg)
-    if adapter is None: cfg.project.output_dir, cfg.project.adapter_path = str(out / "train"), str(out / "lora_adapter")
-    save_config(cfg, out)
-    times, memory = {}, {}
+    if recipe not in RECIPES: raise ValueError(f"recipe {recipe!r}: choose one of {', '.join(RECIPES)}")
+    arms, out = RECIPES[recipe], Path(out_dir)
+    cfg = run_config(cfg, out, adapter)
+    follows = cfg.distill.teacher_adapter is not None and Path(cfg.distill.teacher_adapter) == Path(adapter or cfg.project.adapter_path)
+    out.mkdir(parents=True, exist_ok=True); save_config(cfg, out)
+    times, memory, adapters = {}, {}, {}
     with stage("model files", times, memory, verbose): model_path(cfg)  # a download or an offline conversion, once
     with stage("prepare", times, memory, verbose): counts = write_prepared(cfg, out / "data", verbose=verbose)
     with stage("evaluate base model", times, memory, verbose): evaluate(cfg, out / "eval_base", adapter=None, verbose=verbose)
-    with stage("train", times, memory, verbose):
-        adapter = Path(adapter) if adapter is not None else ensure_adapter(cfg, verbose=verbose)
-    with stage("evaluate adapter", times, memory, verbose): evaluate(cfg, out / "eval_tuned", adapter=adapter, verbose=verbose)
+    if "tuned" in arms or (follows and not cfg.distill.traces):
+        with stage("train", times, memory, verbose):
+            adapters["tuned"] = Path(adapter) if adapter is not None else ensure_adapter(cfg, verbose=verbose)
+    if "tuned" in arms:
+        with stage("evaluate adapter", times, memory, verbose): evaluate(cfg, out / "eval_tuned", adapter=adapters["tuned"], verbose=verbose)
+    if "distilled" in arms:
+        with stage("distill", times, memory, verbose): distilled = distill(cfg, out / "distill", verbose=verbose)
+        check_distilled(distilled, out / "distill")
+        dcfg = distilled_arm_config(cfg, out)
+        with stage("train on distilled traces", times, memory, verbose): adapters["distilled"] = ensure_adapter(dcfg, verbose=verbose)
+        with stage("evaluate distilled adapter", times, memory, verbose):
+            evaluate(dcfg, out / "eval_distilled", adapter=adapters["distilled"], verbose=verbose)
+    fast = adapters[arms[0]]  # the first trained arm's speed: batched against one prompt at a time
     with stage("throughput", times, memory, verbose):
-        tok, model = load_tokenizer(cfg), load_model(cfg, adapter=adapter).eval()
+        tok, model = load_tokenizer(cfg), load_model(cfg, adapter=fast).eval()
         items = load_test_rows(cfg, verbose=False)[: min(cfg.eval.throughput_items, cfg.eval.batch_size)]
         prompts = [inference_prompt(tok, it["question"], cfg.data.system_prompt, cfg.data.format) for it in items]
-        throughput = measure_throughput(model, tok, prompts, max_new_tokens=cfg.eval.throughput_tokens, batch_size=len(prompts))
-    comparison = compare_runs(out / "eval_base", out / "eval_tuned")
-    for name, fig in (("accuracy.png", plot_accuracies({"base": comparison["base"], "tuned": comparison["tuned"]},
-                                                        f"{cfg.preset}: {cfg.model.name}")),
+        throughput = {"arm": arms[0], **measure_throughput(model, tok, prompts, max_new_tokens=cfg.eval.throughput_tokens, batch_size=len(prompts))}
+    comparison = compare_arms(out, arms)
+    shown = {ARM_LABELS[a]: comparison[a] for a in ("base", *arms)}
+    for name, fig in (("accuracy.png", plot_accuracies(shown, f"{cfg.preset}: {cfg.model.name}")),
                       ("memory.png", plot_memory_budget(cfg)), ("memory_stages.png", plot_stage_memory(memory, cfg.preset))):
         fig.savefig(out / name, dpi=120); plt.close(fig)
-    if (adapter / "loss.png").exists(): shutil.copy(adapter / "loss.png", out / "loss.png")
-    train_log = json.loads((adapter / "log_history.json").read_text()) if (adapter / "log_history.json").exists() else []
+    for arm, a in adapters.items():
+        if (a / "loss.png").exists(): shutil.copy(a / "loss.png", out / ("loss.png" if arm == "tuned" else f"loss_{arm}.png"))
     report = {
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{platform.machine()}, {torch.get_num_threads()} CPU threads" + (f", {torch.cuda.get_device_name()}" if torch.cuda.is_available() else ", no GPU"),
-        "preset": cfg.preset, "results_note": cfg.project.results_note, "model": cfg.model.name, "adapter": str(adapter),
+        "preset": cfg.preset, "recipe": recipe, "results_note": cfg.project.results_note, "model": cfg.model.name,
+        "adapters": {k: str(v) for k, v in adapters.items()},
         "data": {"source": cfg.data.source, **counts}, "test": {"source": cfg.eval.test_source, "n": comparison["base"]["n"]},
-        "training": {"max_steps": cfg.training.max_steps, "learning_rate": cfg.training.learning_rate,
-                     "eval_loss": [h["eval_loss"] for h in train_log if "eval_loss" in h]},
+        "training": {arm: {"max_steps": cfg.training.max_steps, "learning_rate": cfg.training.learning_rate,
+                           "eval_loss": [h["eval_loss"] for h in _train_log(a) if "eval_loss" in h]} for arm, a in adapters.items()},
         "seconds": times, "stage_memory": memory, "peak_memory": peak_memory(memory), "throughput": throughput, **comparison}
+    if "distilled" in arms: report["distill"] = {k: distilled[k] for k in ("teacher", "traces", "kept", "keep_rate", "covered", "questions",
+                                                                          "rows", "tokens", "seconds", "median_words")}
     atomic_write_text(out / "report.json", json.dumps(report, indent=1))
     atomic_write_text(out / "report.md", report_markdown(report))
     if verbose: print(f"\nreport: {out / 'report.md'}")
     return report
+
 
 # %% ../nbs/12_pipeline.ipynb #1fa1da7c
 def _pct(d: dict) -> str: return f"{d['accuracy']:.1%} ({d['correct']}/{d.get('n', '?')}; 95% CI {d['ci95'][0]:.1%}-{d['ci95'][1]:.1%})"
@@ -120,49 +180,62 @@ def _stage_gib(m: dict) -> str:
     b = m.get("cuda_allocated_bytes", m.get("peak_rss_bytes"))
     return "" if b is None else f"{b / 2**30:.2f}"
 
+def _distill_lines(d: dict) -> list[str]:
+    words = d["median_words"]
+    return [f"- distillation: teacher {d['teacher']}; kept {d['kept']} of {d['traces']} traces ({d['keep_rate']:.1%}), "
+            f"{d['covered']} of {d['questions']} questions covered, {d['rows']} distilled rows (train and validation); {d['tokens']:,} tokens sampled in "
+            f"{d['seconds']:.0f} s; median words of reasoning: kept {words['kept']}, human {words['human']}"]
+
 def report_markdown(r: dict) -> str:
-    "A short, readable `report.md` from the report dict."
-    b, t, p = r["base"], r["tuned"], r["paired"]
+    "A short, readable `report.md` from the report dict: one column per arm, one line per paired test."
+    arms = [a for a in ARM_LABELS if a in r]
+    cols = lambda f: " | ".join(f(r[a]) for a in arms)
     mem = r["peak_memory"]
     mem_line = (f"{mem['allocated_bytes'] / 2**30:.2f} GiB allocated, {mem['reserved_bytes'] / 2**30:.2f} GiB reserved on {mem['device']}"
                 if mem["kind"] == "cuda" else f"{mem['rss_bytes'] / 2**30:.2f} GiB ({mem['kind']}; no GPU)")
     note = f"\n> **{r['results_note']}**\n" if r.get("results_note") else ""
     th = r["throughput"]
-    lines = [f"# tiny_reason run: {r['preset']}", note,
-             f"- date: {r['date']}; machine: {r['machine']}",
-             f"- model: {r['model']}; adapter: `{r['adapter']}`",
+    trained = [f"- {ARM_LABELS[arm]}: `{r['adapters'][arm]}`, {t['max_steps']} steps at lr {t['learning_rate']:g}; eval loss "
+               + (" -> ".join(f"{x:.3f}" for x in t["eval_loss"]) or "not logged") for arm, t in r["training"].items()]
+    paired = [f"- {ARM_LABELS[b]} against {ARM_LABELS[a]}, on the same {p['n']} items (flexible): both right {p['both_right']}, "
+              f"fixed {p['fixed']}, broken {p['broken']}, both wrong {p['both_wrong']}; McNemar exact p = {p['mcnemar_p']:.3g}"
+              for key, (a, b) in PAIRS.items() if (p := r.get(key))]
+    lines = [f"# tiny_reason run: {r['preset']}, recipe {r.get('recipe', 'sft')}", note,
+             f"- date: {r['date']}; machine: {r['machine']}", f"- model: {r['model']}",
              f"- training data: {r['data']['source']}: read {r['data']['read']}, kept {r['data']['kept']}, "
              f"train {r['data']['train']}, validation {r['data']['validation']}",
-             f"- test items: {r['test']['source']}, n = {r['test']['n']}",
-             f"- training: {r['training']['max_steps']} steps at lr {r['training']['learning_rate']:g}, "
-             f"{r['seconds'].get('train', 0):.0f} s; eval loss " + " -> ".join(f"{x:.3f}" for x in r["training"]["eval_loss"]),
-             f"- peak memory: {mem_line}", "",
-             "| | base | tuned |", "|---|---|---|",
-             f"| strict accuracy | {_pct({**b['strict'], 'n': b['n']})} | {_pct({**t['strict'], 'n': t['n']})} |",
-             f"| flexible accuracy | {_pct({**b['flexible'], 'n': b['n']})} | {_pct({**t['flexible'], 'n': t['n']})} |",
-             f"| format-valid rate | {b['format_valid_rate']:.1%} | {t['format_valid_rate']:.1%} |",
-             f"| truncated at max tokens | {b['truncated']} | {t['truncated']} |", "",
-             f"Paired on the same {p['n']} items (flexible): both right {p['both_right']}, fixed {p['fixed']}, "
-             f"broken {p['broken']}, both wrong {p['both_wrong']}; McNemar exact p = {p['mcnemar_p']:.3g}.", "",
-             f"Throughput (tuned, {th['items']} prompts, {th['max_new_tokens']} new tokens): batched "
+             *(_distill_lines(r["distill"]) if "distill" in r else []),
+             f"- test items: {r['test']['source']}, n = {r['test']['n']}", f"- peak memory: {mem_line}", "",
+             "Trained adapters:", *trained, "",
+             "| | " + " | ".join(ARM_LABELS[a] for a in arms) + " |", "|---" * (len(arms) + 1) + "|",
+             f"| strict accuracy | {cols(lambda x: _pct({**x['strict'], 'n': x['n']}))} |",
+             f"| flexible accuracy | {cols(lambda x: _pct({**x['flexible'], 'n': x['n']}))} |",
+             f"| format-valid rate | {cols(lambda x: format(x['format_valid_rate'], '.1%'))} |",
+             f"| truncated at max tokens | {cols(lambda x: str(x['truncated']))} |", "",
+             "Paired tests (\"fixed\": right in the second arm named, wrong in the first):", *paired, "",
+             f"Throughput ({ARM_LABELS[th.get('arm', 'tuned')]}, {th['items']} prompts, {th['max_new_tokens']} new tokens): batched "
              f"{th['batched_tokens_per_s']:.1f} tokens/s vs one at a time {th['sequential_tokens_per_s']:.1f} tokens/s "
              f"({th['ratio']:.1f}x).", "",
              "| stage | seconds | peak memory (GiB) |", "|---|---:|---:|",
              *[f"| {k} | {r['seconds'][k]:.0f} | {_stage_gib(r['stage_memory'].get(k, {}))} |" for k in r["seconds"]], "",
-             "![loss](loss.png) ![accuracy](accuracy.png) ![memory by stage](memory_stages.png) ![memory budget](memory.png)", ""]
+             " ".join(f"![{f}]({f})" for f in ("loss.png", "loss_distilled.png", "accuracy.png", "memory_stages.png", "memory.png")
+                      if f != "loss_distilled.png" or "distilled" in r["training"]), ""]
     return "\n".join(lines)
+
 
 # %% ../nbs/12_pipeline.ipynb #d58d5261
 def run_cli(argv: list[str] | None = None) -> dict:
-    "`tiny-reason run [--preset P] [--data ...] [--test_data ...] [--adapter DIR] [--out DIR] [overrides]`"
+    "`tiny-reason run [--preset P] [--data ...] [--test_data ...] [--adapter DIR] [--recipe sft|distill|both] [--out DIR] [overrides]`"
     p = command_parser("tiny-reason run", "Prepare, evaluate the base model, train, evaluate the adapter, report.")
     p.add_argument("--data", help="hub | synthetic | PATH.jsonl (default: the preset's data.source)")
     p.add_argument("--test_data", help="hub | synthetic | PATH.jsonl (default: the preset's eval.test_source)")
     p.add_argument("--adapter", help="skip training and use this trained adapter")
     p.add_argument("--out", help="output folder (default: runs/PRESET)")
+    p.add_argument("--recipe", choices=list(RECIPES), default="sft",
+                   help="sft: train on human solutions; distill: on a teacher's kept traces; both: the two, three arms in one report")
     args, rest = p.parse_known_args(argv)
     extra = {k: v for k, v in [("data.source", args.data), ("eval.test_source", args.test_data)] if v is not None}
     cfg = config_from_cli(args, rest, extra)
     out = Path(args.out or f"runs/{cfg.preset}")
-    print(f"tiny-reason run: preset {cfg.preset}, {cfg.model.name}, output {out}")
-    return run_pipeline(cfg, out, adapter=args.adapter)
+    print(f"tiny-reason run: preset {cfg.preset}, {cfg.model.name}, recipe {args.recipe}, output {out}")
+    return run_pipeline(cfg, out, adapter=args.adapter, recipe=args.recipe)
