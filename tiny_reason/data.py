@@ -76,28 +76,29 @@ def tokenize_with_trl(examples: list[dict], tok, model, max_length: int):
         return trainer.data_collator([trainer.train_dataset[i] for i in range(len(rows))])
 
 # %% ../nbs/00_data.ipynb #6302f496
-GENERATOR_SUFFIX = re.compile(r"\s*Give the result as your final answer\.\s*Do not include units\.\s*$")
-
-def synthetic_rows(n: int, seed: int) -> list[dict]:
-    "`n` GSM8K-format rows from reasoning-gym's `gsm_symbolic` generator, deterministic from `seed`."
+GENERATOR_SUFFIX = re.compile(r"\s*Give the result as your final answer\.\s*Do not include units\.\s*$")  # gsm_symbolic's, not GSM8K's
+def synthetic_rows(n: int, seed: int, task: str = "gsm_symbolic", options: dict | None = None) -> list[dict]:
+    "`n` GSM8K-format rows from a reasoning-gym generator, deterministic from `seed`: `gsm_symbolic` with worked solutions, other tasks answer only."
     import reasoning_gym
-    items = reasoning_gym.create_dataset("gsm_symbolic", size=n, seed=seed)
+    try: items = reasoning_gym.create_dataset(task, size=n, seed=seed, **(options or {}))
+    except (ValueError, TypeError) as e: raise ValueError(f"synthetic:{task} (options {options}): reasoning-gym says: {e}") from None
+    if task != "gsm_symbolic": return [{"question": it["question"], "answer": f"#### {it['answer']}"} for it in items]  # no steps: RL prompts, test items
     return [{"question": GENERATOR_SUFFIX.sub("", it["question"]), "answer": it["metadata"]["answer_cot"]} for it in items]
 
 def hub_rows(cfg: Config, split: str) -> list[dict]:
     "GSM8K rows of `split` from the Hugging Face Hub (`data.dataset_name`, config `data.subset`)."
     from datasets import load_dataset
     from tiny_reason.offline import hub_reachable
-    if not hub_reachable():
-        raise ConnectionError(f"{cfg.data.dataset_name} needs the Hugging Face Hub, which is not reachable from here; "
-                              "use --data synthetic (offline generator) or --data PATH.jsonl (a local GSM8K-format file)")
-    ds = load_dataset(cfg.data.dataset_name, cfg.data.subset, split=split)
-    return [{"question": r["question"], "answer": r["answer"]} for r in ds]
+    if not hub_reachable(): raise ConnectionError(f"{cfg.data.dataset_name} needs the Hugging Face Hub, not reachable from here; use --data synthetic or --data PATH.jsonl")
+    return [{"question": r["question"], "answer": r["answer"]} for r in load_dataset(cfg.data.dataset_name, cfg.data.subset, split=split)]
 
 def load_rows(source: str, cfg: Config, split: str = "train", n: int | None = None, seed: int | None = None) -> list[dict]:
-    "Raw rows from `hub`, `synthetic` or a JSONL path. `n` only sizes the generator (other sources are complete)."
+    "Raw rows from `hub`, `synthetic` (`gsm_symbolic`), `synthetic:TASK[:key=value,...]` (any reasoning-gym task) or a JSONL path. `n` only sizes the generator."
     if source == "hub": return hub_rows(cfg, split)
-    if source == "synthetic": return synthetic_rows(n or 1000, cfg.project.seed if seed is None else seed)
+    if source == "synthetic" or source.startswith("synthetic:"):  # e.g. synthetic:chain_sum:max_terms=2,max_digits=2
+        task, _, opts = source.partition(":")[2].partition(":")
+        options = {k: float(v) if "." in v else int(v) for k, v in (kv.split("=", 1) for kv in opts.split(",") if "=" in kv)}
+        return synthetic_rows(n or 1000, cfg.project.seed if seed is None else seed, task or "gsm_symbolic", options)
     return read_gsm8k_jsonl(source)
 
 # %% ../nbs/00_data.ipynb #307fc655

@@ -13,8 +13,8 @@ from .files import atomic_write_text
 
 # %% auto #0
 __all__ = ['ARM_LABELS', 'PAIRS', 'RECIPES', 'reset_peak_rss', 'peak_rss_bytes', 'stage', 'peak_memory', 'plot_stage_memory',
-           'compare_arms', 'distilled_arm_config', 'run_config', 'check_distilled', 'run_pipeline', 'report_markdown',
-           'run_cli']
+           'compare_arms', 'distilled_arm_config', 'run_config', 'check_distilled', 'grpo_arm_config', 'ensure_grpo',
+           'run_pipeline', 'report_markdown', 'run_cli']
 
 # %% ../nbs/12_pipeline.ipynb #fbc70ddf
 def _status_bytes(key: str) -> int | None:
@@ -87,7 +87,8 @@ def compare_arms(out: Path, arms) -> dict:
 
 
 # %% ../nbs/12_pipeline.ipynb #19b7bb50
-RECIPES = {"sft": ("tuned",), "distill": ("distilled",), "both": ("tuned", "distilled")}  # the trained arms beside the base
+RECIPES = {"sft": ("tuned",), "distill": ("distilled",), "both": ("tuned", "distilled"), "grpo": ("tuned", "grpo"),
+           "all": ("tuned", "distilled", "grpo")}  # the trained arms beside the base
 
 def distilled_arm_config(cfg: Config, out: Path) -> Config:
     "The distilled arm: the same recipe, steps and test items, trained on `out/distill/distilled.jsonl` into folders of its own."
@@ -111,11 +112,35 @@ def check_distilled(report: dict, folder) -> None:
         "distilled arm (one to train, one to validate); raise distill.k or distill.questions, or give a stronger teacher "
         "(distill.teacher, distill.teacher_adapter). The finished stages are kept: rerun to continue")
 
-def _train_log(adapter: Path) -> list[dict]:
-    return json.loads((adapter / "log_history.json").read_text()) if (adapter / "log_history.json").exists() else []
+def grpo_arm_config(cfg: Config, out: Path, sft_adapter) -> Config:
+    "The GRPO arm: 07_grpo's recipe into `out/grpo`, starting from this run's SFT adapter when `grpo.start` is `sft`."
+    g = copy.deepcopy(cfg)
+    if g.grpo.start == "sft": g.grpo.start = str(sft_adapter)
+    g.grpo.output_dir, g.grpo.adapter_path = str(out / "grpo"), str(out / "grpo" / "lora_adapter")
+    return g
+
+def ensure_grpo(cfg: Config, verbose: bool = True) -> Path:
+    "The GRPO adapter of `cfg`: reused if trained with this config, resumed from its last checkpoint, else trained."
+    from tiny_reason.config import CONFIG_FILENAME, all_keys, get_value
+    from tiny_reason.grpo import train_grpo
+    adapter, ckpts = Path(cfg.grpo.adapter_path), Path(cfg.grpo.output_dir) / "checkpoints"
+    if (adapter / "adapter_config.json").exists():
+        saved = load_config(config_file=adapter / CONFIG_FILENAME)
+        differ = [k for k in all_keys() if k.startswith(("project.seed", "model.", "lora.", "grpo.")) and get_value(saved, k) != get_value(cfg, k)]
+        if differ: raise FileExistsError(f"{adapter} holds a GRPO adapter trained with another config ({', '.join(differ[:5])} differ); "
+                                         "delete it, or choose another --out")
+        return adapter
+    return train_grpo(cfg, resume=ckpts.exists() and any(ckpts.glob("checkpoint-*")), verbose=verbose)
+
+def _training(arm: str, adapter: Path, cfg: Config) -> dict:
+    "An arm's steps and rate, and its curve from the saved log: eval loss for SFT, mean reward for GRPO."
+    log = json.loads((adapter / "log_history.json").read_text()) if (adapter / "log_history.json").exists() else []
+    t = cfg.grpo if arm == "grpo" else cfg.training
+    key = "reward" if arm == "grpo" else "eval_loss"
+    return {"max_steps": t.max_steps, "learning_rate": t.learning_rate, key: [h[key] for h in log if key in h]}
 
 def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbose: bool = True) -> dict:
-    "Prepare, evaluate base, train (unless `adapter` is given) and/or distill and train on the kept traces, evaluate each arm, report."
+    "Prepare, evaluate base, then each arm of `recipe` (SFT unless `adapter` is given, distilled SFT, GRPO), evaluate each on the same items, report."
     import matplotlib.pyplot as plt
     from tiny_reason.data import inference_prompt, write_prepared
     from tiny_reason.distill import distill
@@ -131,7 +156,7 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbos
     with stage("model files", times, memory, verbose): model_path(cfg)  # a download or an offline conversion, once
     with stage("prepare", times, memory, verbose): counts = write_prepared(cfg, out / "data", verbose=verbose)
     with stage("evaluate base model", times, memory, verbose): evaluate(cfg, out / "eval_base", adapter=None, verbose=verbose)
-    if "tuned" in arms or (follows and not cfg.distill.traces):
+    if "tuned" in arms or (follows and not cfg.distill.traces):  # GRPO from `sft` is a recipe with "tuned"
         with stage("train", times, memory, verbose):
             adapters["tuned"] = Path(adapter) if adapter is not None else ensure_adapter(cfg, verbose=verbose)
     if "tuned" in arms:
@@ -143,6 +168,10 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbos
         with stage("train on distilled traces", times, memory, verbose): adapters["distilled"] = ensure_adapter(dcfg, verbose=verbose)
         with stage("evaluate distilled adapter", times, memory, verbose):
             evaluate(dcfg, out / "eval_distilled", adapter=adapters["distilled"], verbose=verbose)
+    if "grpo" in arms:
+        gcfg = grpo_arm_config(cfg, out, adapters.get("tuned"))
+        with stage("GRPO", times, memory, verbose): adapters["grpo"] = ensure_grpo(gcfg, verbose=verbose)
+        with stage("evaluate GRPO adapter", times, memory, verbose): evaluate(cfg, out / "eval_grpo", adapter=adapters["grpo"], verbose=verbose)
     fast = adapters[arms[0]]  # the first trained arm's speed: batched against one prompt at a time
     with stage("throughput", times, memory, verbose):
         tok, model = load_tokenizer(cfg), load_model(cfg, adapter=fast).eval()
@@ -156,14 +185,14 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbos
         fig.savefig(out / name, dpi=120); plt.close(fig)
     for arm, a in adapters.items():
         if (a / "loss.png").exists(): shutil.copy(a / "loss.png", out / ("loss.png" if arm == "tuned" else f"loss_{arm}.png"))
+        if (a / "rewards.png").exists(): shutil.copy(a / "rewards.png", out / "rewards.png")
     report = {
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{platform.machine()}, {torch.get_num_threads()} CPU threads" + (f", {torch.cuda.get_device_name()}" if torch.cuda.is_available() else ", no GPU"),
         "preset": cfg.preset, "recipe": recipe, "results_note": cfg.project.results_note, "model": cfg.model.name,
         "adapters": {k: str(v) for k, v in adapters.items()},
         "data": {"source": cfg.data.source, **counts}, "test": {"source": cfg.eval.test_source, "n": comparison["base"]["n"]},
-        "training": {arm: {"max_steps": cfg.training.max_steps, "learning_rate": cfg.training.learning_rate,
-                           "eval_loss": [h["eval_loss"] for h in _train_log(a) if "eval_loss" in h]} for arm, a in adapters.items()},
+        "training": {arm: _training(arm, a, cfg) for arm, a in adapters.items()},
         "seconds": times, "stage_memory": memory, "peak_memory": peak_memory(memory), "throughput": throughput, **comparison}
     if "distilled" in arms: report["distill"] = {k: distilled[k] for k in ("teacher", "traces", "kept", "keep_rate", "covered", "questions",
                                                                           "rows", "tokens", "seconds", "median_words")}
@@ -195,8 +224,10 @@ def report_markdown(r: dict) -> str:
                 if mem["kind"] == "cuda" else f"{mem['rss_bytes'] / 2**30:.2f} GiB ({mem['kind']}; no GPU)")
     note = f"\n> **{r['results_note']}**\n" if r.get("results_note") else ""
     th = r["throughput"]
-    trained = [f"- {ARM_LABELS[arm]}: `{r['adapters'][arm]}`, {t['max_steps']} steps at lr {t['learning_rate']:g}; eval loss "
-               + (" -> ".join(f"{x:.3f}" for x in t["eval_loss"]) or "not logged") for arm, t in r["training"].items()]
+    curve = lambda t: (f"mean reward {t['reward'][0]:.2f} -> {t['reward'][-1]:.2f}" if t.get("reward") else
+                       "eval loss " + (" -> ".join(f"{x:.3f}" for x in t.get("eval_loss", [])) or "not logged"))
+    trained = [f"- {ARM_LABELS[arm]}: `{r['adapters'][arm]}`, {t['max_steps']} steps at lr {t['learning_rate']:g}; {curve(t)}"
+               for arm, t in r["training"].items()]
     paired = [f"- {ARM_LABELS[b]} against {ARM_LABELS[a]}, on the same {p['n']} items (flexible): both right {p['both_right']}, "
               f"fixed {p['fixed']}, broken {p['broken']}, both wrong {p['both_wrong']}; McNemar exact p = {p['mcnemar_p']:.3g}"
               for key, (a, b) in PAIRS.items() if (p := r.get(key))]
@@ -218,21 +249,22 @@ def report_markdown(r: dict) -> str:
              f"({th['ratio']:.1f}x).", "",
              "| stage | seconds | peak memory (GiB) |", "|---|---:|---:|",
              *[f"| {k} | {r['seconds'][k]:.0f} | {_stage_gib(r['stage_memory'].get(k, {}))} |" for k in r["seconds"]], "",
-             " ".join(f"![{f}]({f})" for f in ("loss.png", "loss_distilled.png", "accuracy.png", "memory_stages.png", "memory.png")
-                      if f != "loss_distilled.png" or "distilled" in r["training"]), ""]
+             " ".join(f"![{f}]({f})" for f, arm in (("loss.png", None), ("loss_distilled.png", "distilled"), ("rewards.png", "grpo"),
+                                                   ("accuracy.png", None), ("memory_stages.png", None), ("memory.png", None))
+                      if arm is None or arm in r["training"]), ""]
     return "\n".join(lines)
 
 
 # %% ../nbs/12_pipeline.ipynb #d58d5261
 def run_cli(argv: list[str] | None = None) -> dict:
-    "`tiny-reason run [--preset P] [--data ...] [--test_data ...] [--adapter DIR] [--recipe sft|distill|both] [--out DIR] [overrides]`"
+    "`tiny-reason run [--preset P] [--data ...] [--test_data ...] [--adapter DIR] [--recipe sft|distill|both|grpo|all] [--out DIR] [overrides]`"
     p = command_parser("tiny-reason run", "Prepare, evaluate the base model, train, evaluate the adapter, report.")
     p.add_argument("--data", help="hub | synthetic | PATH.jsonl (default: the preset's data.source)")
     p.add_argument("--test_data", help="hub | synthetic | PATH.jsonl (default: the preset's eval.test_source)")
     p.add_argument("--adapter", help="skip training and use this trained adapter")
     p.add_argument("--out", help="output folder (default: runs/PRESET)")
     p.add_argument("--recipe", choices=list(RECIPES), default="sft",
-                   help="sft: train on human solutions; distill: on a teacher's kept traces; both: the two, three arms in one report")
+                   help="sft: train on human solutions; distill: on a teacher's kept traces; both: the two; grpo: SFT, then GRPO from it; all: every arm")
     args, rest = p.parse_known_args(argv)
     extra = {k: v for k, v in [("data.source", args.data), ("eval.test_source", args.test_data)] if v is not None}
     cfg = config_from_cli(args, rest, extra)

@@ -98,8 +98,8 @@ def plot_loss(log_history: list[dict], title: str = "loss"):
 
 # %% ../nbs/02_train.ipynb #e1303042
 class LiveLossPlot(TrainerCallback):
-    "Redraw the loss curves in the notebook at every log; does nothing outside IPython."
-    def __init__(self, title="loss"): self.title, self.handle = title, None
+    "Redraw `plot(log_history, title)` (the loss curves by default) in the notebook at every log; does nothing outside IPython."
+    def __init__(self, title="loss", plot=None): self.title, self.plot, self.handle = title, plot or plot_loss, None
     def on_log(self, args, state, control, logs=None, **kwargs):
         try:
             from IPython import get_ipython
@@ -107,7 +107,7 @@ class LiveLossPlot(TrainerCallback):
         except ImportError: return
         if get_ipython() is None: return
         import matplotlib.pyplot as plt
-        fig = plot_loss(state.log_history, self.title); plt.close(fig)
+        fig = self.plot(state.log_history, self.title); plt.close(fig)
         if self.handle is None: self.handle = display(fig, display_id=True)
         else: self.handle.update(fig)
 
