@@ -4,7 +4,8 @@
 # thread each: on 2 cores, two 2-thread processes oversubscribe them and run several times slower, but one thread each
 # keeps both cores busy through the single-threaded parts too (kernel starts, imports, tokenizing, grading).
 #   worker 1: the lessons and the notebooks that reuse 02_train's adapter (cpu-test);
-#   worker 2: the rest of the cpu pass, then the colab-sim pass.
+#   worker 2: the colab-sim pass, then the rest of the cpu pass (by then the cpu-test adapter is trained: measured,
+#   the other order left 11_cli waiting about 4 minutes for it).
 # An adapter two notebooks need is trained once, by whichever asks first, under a file lock (train.ensure_adapter).
 # colab-sim skips what does not depend on the preset: config resolution (10), the command line's parsing, exits and
 # messages (11; the stages it calls run under colab-sim in 12), shared writes under two processes (13), the offline
@@ -20,14 +21,15 @@ mkdir -p "$TMP"
 FIRST='0[0-8]_|12_|2[1-4]_'
 export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 TMPDIR="$TMP"
 ( "$BIN/nbdev_test" --n_workers 1 --timing --file_re "^($FIRST)" > "$TMP/worker1.log" 2>&1; echo $? > "$TMP/worker1.rc" ) &
-( "$BIN/nbdev_test" --n_workers 1 --timing --skip_file_re "^([_.]|$FIRST)" > "$TMP/worker2.log" 2>&1; echo $? > "$TMP/worker2.rc"
-  echo "== colab-sim ==" >> "$TMP/worker2.log"
+( echo "== colab-sim ==" > "$TMP/worker2.log"  # first: meanwhile worker 1 trains the cpu-test adapter that 11 and 29 reuse
   TINY_REASON_PRESET=colab-sim "$BIN/nbdev_test" --n_workers 1 --timing --skip_file_re '^([_.]|1[013-9]_|2[05-9]_)' >> "$TMP/worker2.log" 2>&1
-  echo $? >> "$TMP/worker2.rc" ) &
+  echo $? > "$TMP/worker2.rc"
+  echo "== cpu ==" >> "$TMP/worker2.log"
+  "$BIN/nbdev_test" --n_workers 1 --timing --skip_file_re "^([_.]|$FIRST)" >> "$TMP/worker2.log" 2>&1; echo $? >> "$TMP/worker2.rc" ) &
 wait
 status=0
 for w in 1 2; do
-  echo "== worker $w: $([ $w = 1 ] && echo 'lessons and adapter users, cpu preset' || echo 'the rest of the cpu pass, then colab-sim') =="
+  echo "== worker $w: $([ $w = 1 ] && echo 'lessons and adapter users, cpu preset' || echo 'colab-sim, then the rest of the cpu pass') =="
   cat "$TMP/worker$w.log"
   { [ -s "$TMP/worker$w.rc" ] && ! grep -qv "^0$" "$TMP/worker$w.rc"; } || status=1
 done

@@ -99,7 +99,7 @@ def grpo_args(cfg: Config, output_dir, **overrides):
 
 # %% ../nbs/07_grpo.ipynb #2e37c3c1
 def record_groups(reward, every: int, path):
-    "`reward`, also appending one prompt's group (question, gold, replies, rewards) to JSONL `path` every `every` steps."
+    "`reward`, also appending one prompt's group (prompt, gold, replies, rewards) to JSONL `path` every `every` steps."
     seen = set()
     def recorded(prompts, completions, gold, trainer_state=None, **kwargs):
         scores, step = reward(completions=completions, gold=gold, **kwargs), trainer_state.global_step if trainer_state else 0

@@ -132,7 +132,7 @@ class GRPOSettings:                       # 07_grpo: reinforcement learning agai
     max_completion_length: int = 256      # tokens; a completion cut here never reaches its answer
     sampling_temperature: float = 1.0     # on-policy sampling: the loss is the gradient of the policy at temperature 1
     beta: float = 0.0                     # KL to the start model; 0: no reference model in memory
-    loss_type: str = "dapo"               # token-level loss over the whole batch (no length bias), TRL's default since 0.20
+    loss_type: str = "dapo"               # token-level loss over the whole batch (no length bias), TRL 1.16's default
     scale_rewards: str = "group"          # advantages divided by the group's std (group) | the batch's (batch) | not (none)
     mask_truncated_completions: bool = False  # drop cut-off completions from the loss
     learning_rate: float = 1e-5
