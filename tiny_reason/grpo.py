@@ -128,7 +128,6 @@ def grpo_checkpoint(cfg: Config, resume: bool = False, overwrite: bool = False) 
 # %% ../nbs/07_grpo.ipynb #666d514d
 def train_grpo(cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=(), verbose: bool = True) -> Path:
     "GRPO on `grpo.prompt_source` from `grpo.start`; saves the adapter, config, log, `rewards.png`; returns the adapter folder."
-    import matplotlib.pyplot as plt
     from datasets import Dataset
     from trl import GRPOTrainer
     from tiny_reason.model import load_model, load_tokenizer
@@ -140,7 +139,7 @@ def train_grpo(cfg: Config, resume: bool = False, overwrite: bool = False, callb
     model = load_model(cfg, lora=start is None, adapter=start, training=True)
     funcs = [REWARDS[n] for n in g.rewards]
     funcs[0] = record_groups(funcs[0], g.sample_every, out / "samples.jsonl")
-    trainer = GRPOTrainer(model=model, reward_funcs=funcs, args=grpo_args(cfg, out / "checkpoints"), processing_class=tok,
+    trainer = GRPOTrainer(model=model, reward_funcs=funcs, args=grpo_args(cfg, out / "checkpoints", disable_tqdm=not verbose), processing_class=tok,
                           train_dataset=Dataset.from_list(grpo_prompts(cfg, tok)), callbacks=list(callbacks))
     for p in trainer.model.parameters():  # as in 02_train: LoRA weights stay fp32 under fp16 autocast (the GradScaler needs it)
         if p.requires_grad and p.dtype != torch.float32: p.data = p.data.float()
