@@ -10,7 +10,7 @@ import torch
 from .config import Config, command_parser, config_from_cli, load_config, save_config
 from .data import THINK_PRIME, MalformedRow, inference_prompt, load_rows, split_solution
 from .evaluate import NUMBER_PATTERN, extract_answer, grade_row
-from .files import atomic_write_text, writable_folder
+from .files import atomic_write_text
 
 # %% auto #0
 __all__ = ['STRICT_FORMAT', 'REWARDS', 'correctness_reward', 'format_reward', 'soft_format_reward', 'grpo_prompts',
@@ -114,15 +114,11 @@ def record_groups(reward, every: int, path):
 
 # %% ../nbs/07_grpo.ipynb #ebb8c362
 def grpo_checkpoint(cfg: Config, resume: bool = False, overwrite: bool = False) -> str | None:
-    "Check the output folders; the checkpoint to resume from, None for a fresh run (whose old samples go)."
-    from transformers.trainer_utils import get_last_checkpoint
-    out, adapter = Path(cfg.grpo.output_dir), Path(cfg.grpo.adapter_path)
-    writable_folder(out, "output folder"); writable_folder(adapter.parent, "adapter folder")
-    if (adapter / "adapter_config.json").exists() and not (overwrite or resume):
-        raise FileExistsError(f"{adapter} already holds an adapter; pass --overwrite or choose another --grpo.adapter_path")
-    if not resume: (out / "samples.jsonl").unlink(missing_ok=True); return None
-    last = get_last_checkpoint(str(out / "checkpoints")) if (out / "checkpoints").exists() else None
-    if last is None: raise FileNotFoundError(f"--resume: no checkpoint in {out / 'checkpoints'} to resume from")
+    "Check the output folders (02_train's `resume_point`); the checkpoint to resume from, None for a fresh run (whose old samples go)."
+    from tiny_reason.train import resume_point
+    out = Path(cfg.grpo.output_dir)
+    last = resume_point(out, cfg.grpo.adapter_path, out / "checkpoints", resume, overwrite, "--grpo.adapter_path")
+    if not resume: (out / "samples.jsonl").unlink(missing_ok=True)
     return last
 
 # %% ../nbs/07_grpo.ipynb #666d514d

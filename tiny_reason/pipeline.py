@@ -13,8 +13,8 @@ from .files import atomic_write_text
 
 # %% auto #0
 __all__ = ['ARM_LABELS', 'PAIRS', 'RECIPES', 'reset_peak_rss', 'peak_rss_bytes', 'stage', 'peak_memory', 'plot_stage_memory',
-           'compare_arms', 'distilled_arm_config', 'run_config', 'check_distilled', 'grpo_arm_config', 'ensure_grpo',
-           'run_pipeline', 'report_markdown', 'run_cli']
+           'compare_arms', 'distilled_arm_config', 'run_config', 'require_distilled_rows', 'grpo_arm_config',
+           'ensure_grpo', 'run_pipeline', 'report_markdown', 'run_cli']
 
 # %% ../nbs/12_pipeline.ipynb #fbc70ddf
 def _status_bytes(key: str) -> int | None:
@@ -105,7 +105,7 @@ def run_config(cfg: Config, out: Path, adapter=None) -> Config:
     if follows: c.distill.teacher_adapter = str(adapter or c.project.adapter_path)  # self-distillation: this run's SFT adapter teaches
     return c
 
-def check_distilled(report: dict, folder) -> None:
+def require_distilled_rows(report: dict, folder) -> None:
     "Stop, naming the folder and the remedies, when distillation kept too few rows to train on (one to train, one to validate)."
     if report["rows"] < 2: raise ValueError(
         f"{folder}: {report['rows']} distilled rows (kept {report['kept']} of {report['traces']} traces) are too few to train the "
@@ -121,16 +121,15 @@ def grpo_arm_config(cfg: Config, out: Path, sft_adapter) -> Config:
 
 def ensure_grpo(cfg: Config, verbose: bool = True) -> Path:
     "The GRPO adapter of `cfg`: reused if trained with this config, resumed from its last checkpoint, else trained."
-    from tiny_reason.config import CONFIG_FILENAME, all_keys, get_value
     from tiny_reason.grpo import train_grpo
+    from tiny_reason.train import config_differences
     adapter, ckpts = Path(cfg.grpo.adapter_path), Path(cfg.grpo.output_dir) / "checkpoints"
     if (adapter / "adapter_config.json").exists():
-        saved = load_config(config_file=adapter / CONFIG_FILENAME)
-        differ = [k for k in all_keys() if k.startswith(("project.seed", "model.", "lora.", "grpo.")) and get_value(saved, k) != get_value(cfg, k)]
+        differ = config_differences(cfg, adapter, shaping=("project.seed", "model.", "lora.", "grpo."))
         if differ: raise FileExistsError(f"{adapter} holds a GRPO adapter trained with another config ({', '.join(differ[:5])} differ); "
                                          "delete it, or choose another --out")
         return adapter
-    return train_grpo(cfg, resume=ckpts.exists() and any(ckpts.glob("checkpoint-*")), verbose=verbose)
+    return train_grpo(cfg, resume=any(ckpts.glob("checkpoint-*")), verbose=verbose)
 
 def _training(arm: str, adapter: Path, cfg: Config) -> dict:
     "An arm's steps and rate, and its curve from the saved log: eval loss for SFT, mean reward for GRPO."
@@ -163,7 +162,7 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbos
         with stage("evaluate adapter", times, memory, verbose): evaluate(cfg, out / "eval_tuned", adapter=adapters["tuned"], verbose=verbose)
     if "distilled" in arms:
         with stage("distill", times, memory, verbose): distilled = distill(cfg, out / "distill", verbose=verbose)
-        check_distilled(distilled, out / "distill")
+        require_distilled_rows(distilled, out / "distill")
         dcfg = distilled_arm_config(cfg, out)
         with stage("train on distilled traces", times, memory, verbose): adapters["distilled"] = ensure_adapter(dcfg, verbose=verbose)
         with stage("evaluate distilled adapter", times, memory, verbose):

@@ -14,7 +14,7 @@ from .files import writable_folder, atomic_write_text
 
 # %% auto #0
 __all__ = ['seed_everything', 'sft_config', 'to_dataset', 'make_trainer', 'padding_share', 'plot_loss', 'LiveLossPlot',
-           'StopAfter', 'save_artifacts', 'checkpoint_dir', 'train', 'greedy_reply']
+           'StopAfter', 'save_artifacts', 'checkpoint_dir', 'resume_point', 'train', 'greedy_reply']
 
 # %% ../nbs/02_train.ipynb #1aa5f6da
 def seed_everything(seed: int) -> int:
@@ -135,34 +135,38 @@ def save_artifacts(trainer, cfg: Config, adapter_dir) -> Path:
 # %% ../nbs/02_train.ipynb #ea0bc55b
 def checkpoint_dir(cfg: Config) -> Path: return Path(cfg.project.output_dir) / "checkpoints"
 
-def train(cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=(), verbose: bool = True) -> Path:
-    "Prepare data, train LoRA with TRL, save every artifact; returns the adapter folder."
+def resume_point(out, adapter, ckpts, resume: bool, overwrite: bool, flag: str = "--adapter_path") -> str | None:
+    "Check the folders before any model loads (an adapter is never silently replaced); the checkpoint to resume from, or None."
     from transformers.trainer_utils import get_last_checkpoint
-    from tiny_reason.data import prepare_examples
-    out, adapter = Path(cfg.project.output_dir), Path(cfg.project.adapter_path)
+    adapter, ckpts = Path(adapter), Path(ckpts)
     writable_folder(out, "output folder"); writable_folder(adapter.parent, "adapter folder")
     if (adapter / "adapter_config.json").exists() and not (overwrite or resume):
-        raise FileExistsError(f"{adapter} already holds an adapter; pass --overwrite or choose another --adapter_path")
-    last = None
-    if resume:
-        ckpts = checkpoint_dir(cfg)
-        last = get_last_checkpoint(str(ckpts)) if ckpts.exists() else None
-        if last is None: raise FileNotFoundError(f"--resume: no checkpoint in {ckpts} to resume from")
-        if verbose: print(f"resuming from {last}")
+        raise FileExistsError(f"{adapter} already holds an adapter; pass --overwrite or choose another {flag}")
+    if not resume: return None
+    last = get_last_checkpoint(str(ckpts)) if ckpts.exists() else None
+    if last is None: raise FileNotFoundError(f"--resume: no checkpoint in {ckpts} to resume from")
+    return last
+
+def train(cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=(), verbose: bool = True) -> Path:
+    "Prepare data, train LoRA with TRL, save every artifact; returns the adapter folder."
+    from tiny_reason.data import prepare_examples
+    last = resume_point(cfg.project.output_dir, cfg.project.adapter_path, checkpoint_dir(cfg), resume, overwrite)
+    if verbose and last: print(f"resuming from {last}")
     seed_everything(cfg.project.seed)
     train_ex, val_ex, _ = prepare_examples(cfg, verbose=verbose)
     trainer = make_trainer(cfg, train_ex, val_ex, checkpoint_dir(cfg), callbacks=callbacks)
     trainer.train(resume_from_checkpoint=last)
-    return save_artifacts(trainer, cfg, adapter)
+    return save_artifacts(trainer, cfg, cfg.project.adapter_path)
 
 # %% ../nbs/02_train.ipynb #84162cb4
-def config_differences(cfg: Config, folder) -> list[str]:
-    "Dotted keys that shape an adapter (seed, model, LoRA, data, training) and differ between `cfg` and `folder`'s saved config."
+SFT_SHAPING = ("project.seed", "model.", "lora.", "data.", "training.")  # eval, scratch and notes do not change the weights
+
+def config_differences(cfg: Config, folder, shaping: tuple = SFT_SHAPING) -> list[str]:
+    "Dotted keys under `shaping` (what shapes the adapter) that differ between `cfg` and `folder`'s saved config."
     from tiny_reason.config import load_config, all_keys, get_value, CONFIG_FILENAME
     path = Path(folder) / CONFIG_FILENAME
     if not path.exists(): return ["(no experiment_config.yaml)"]
     saved = load_config(config_file=path)
-    shaping = ("project.seed", "model.", "lora.", "data.", "training.")  # eval, scratch and notes do not change the weights
     return [k for k in all_keys() if k.startswith(shaping) and get_value(saved, k) != get_value(cfg, k)]
 
 def ensure_adapter(cfg: Config, callbacks=(), verbose: bool = True) -> Path:
