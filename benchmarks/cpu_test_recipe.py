@@ -16,7 +16,8 @@ from tiny_reason.config import load_config
 from tiny_reason.data import prepare_examples
 from tiny_reason.evaluate import load_test_rows
 from tiny_reason.model import load_model, load_tokenizer
-from tiny_reason.train import greedy_reply, train
+from tiny_reason.generation import greedy_reply
+from tiny_reason.train import train
 
 FORMAT = ("<think>", "</think>", "**Final Answer:**")
 

@@ -3,7 +3,8 @@
 1. README.md is what index.ipynb renders to (scripts/render_readme.py --check);
 2. nbdev finds every lesson notebook, and skips virtual environments and hidden folders;
 3. `nbdev_export` and `nbdev_clean` change nothing: the package and the notebooks are in sync and clean;
-4. index.ipynb's lessons table (cells, words, reading time) is what scripts/lesson_stats.py computes now.
+4. index.ipynb's lessons table (cells, words, reading time) is what scripts/lesson_stats.py computes now;
+5. the package's modules import each other in no circle, deferred imports included (the README's layers).
 """
 import subprocess, sys
 from pathlib import Path
@@ -12,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 LESSONS = {"00_data", "01_model", "02_train", "03_eval", "04_demo", "05_distill", "06_scratch", "07_grpo", "08_export", "10_config", "11_cli", "12_pipeline",
            "13_files", "14_offline", "15_rwkv7", "16_bad_input", "20_data_checks", "21_model_checks", "22_train_checks",
-           "23_eval_checks", "24_demo_checks", "17_measure", "18_predictions", "19_scratch_io", "25_model_card",
+           "23_evaluate", "24_demo_checks", "17_loader", "18_generation", "19_scratch_io", "25_model_card",
            "26_scratch_checks", "27_formats", "28_sections", "29_grpo_checks"}
 
 def check_readme():
@@ -52,8 +53,34 @@ def check_lessons_table():
     assert any(lesson_stats.index_table() in "".join(c["source"]) for c in cells), \
         "index.ipynb's lessons table is out of date: run `.venv/bin/python scripts/lesson_stats.py --index`, then `make readme`"
 
+def import_graph(pkg: Path) -> dict:
+    "{module: set of the package's modules it imports}, every import counted (a deferred one too)."
+    import ast
+    mods = {p.stem: p for p in pkg.glob("*.py") if not p.stem.startswith("_")}
+    graph = {m: set() for m in mods}
+    for m, path in mods.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                parts = node.module.split(".")
+                target = parts[1] if parts[0] == pkg.name and len(parts) > 1 else parts[0] if node.level == 1 else None
+                if target in mods and target != m: graph[m].add(target)
+            elif isinstance(node, ast.Import):  # `import tiny_reason.data`
+                graph[m] |= {a.name.split(".")[1] for a in node.names if a.name.startswith(pkg.name + ".")} & set(mods) - {m}
+    return graph
+
+def check_no_import_cycles():
+    graph, state = import_graph(ROOT / "tiny_reason"), {}
+    def visit(m, path):  # depth first; a module met again on the current path closes a circle
+        state[m] = "open"
+        for d in sorted(graph[m]):
+            if state.get(d) == "open": raise AssertionError(f"import circle: {' -> '.join(path[path.index(d):] + [d])}")
+            if d not in state: visit(d, path + [d])
+        state[m] = "done"
+    for m in sorted(graph):
+        if m not in state: visit(m, [m])
+
 if __name__ == "__main__":
-    checks = [check_readme, check_notebooks_found, check_in_sync, check_lessons_table]
+    checks = [check_readme, check_notebooks_found, check_in_sync, check_lessons_table, check_no_import_cycles]
     failed = 0
     for check in checks:
         try: check(); print(f"ok    {check.__name__}")

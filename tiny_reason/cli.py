@@ -6,32 +6,28 @@
 from __future__ import annotations
 import ctypes, difflib, importlib, json, shlex, sys
 from pathlib import Path
-from .config import command_parser, config_from_cli  # first: it silences bitsandbytes' `kernels` message before any command imports bitsandbytes
+from .config import command_parser, config_from_cli, run_flags  # first: it silences bitsandbytes' `kernels` message before any command imports bitsandbytes
 
-COMMANDS = {  # name: (module, function, one line of help)
-    "prepare": ("tiny_reason.cli", "prepare_cli", "format GSM8K rows into train/validation JSONL"),
-    "memory": ("tiny_reason.cli", "memory_cli", "print the memory budget of a preset"),
-    "train": ("tiny_reason.cli", "train_cli", "QLoRA fine-tuning with TRL"),
-    "evaluate": ("tiny_reason.cli", "evaluate_cli", "generate and grade on held-out items"),
-    "grade": ("tiny_reason.cli", "grade_cli", "grade a predictions file without a model"),
-    "chat": ("tiny_reason.cli", "chat_cli", "stream the model's reasoning in the terminal"),
-    "export": ("tiny_reason.cli", "export_cli", "merge an adapter into its base: a standalone model folder"),
-    "distill": ("tiny_reason.distill", "distill_cli", "a teacher samples chains of thought; the correct ones become training rows"),
-    "grpo": ("tiny_reason.grpo", "grpo_cli", "reinforcement learning against the grader (GRPO), from the SFT adapter or the base"),
-    "run": ("tiny_reason.pipeline", "run_cli", "prepare, evaluate, train, evaluate, report"),
-    "config": ("tiny_reason.config", "config_cli", "print the resolved config as YAML"),
-    "scratch": ("tiny_reason.scratch", "scratch_cli", "train, evaluate or run a Transformer or RWKV-7 trained from scratch"),
+COMMANDS = {  # name: (module, one line of help); the command runs `NAME_cli(argv)` from that module
+    "prepare": ("cli", "format GSM8K rows into train/validation JSONL"), "memory": ("cli", "print the memory budget of a preset"),
+    "train": ("cli", "QLoRA fine-tuning with TRL"), "evaluate": ("cli", "generate and grade on held-out items"),
+    "grade": ("cli", "grade a predictions file without a model"), "chat": ("cli", "stream the model's reasoning in the terminal"),
+    "export": ("cli", "merge an adapter into its base: a standalone model folder"),
+    "distill": ("distill", "a teacher samples chains of thought; the correct ones become training rows"),
+    "grpo": ("grpo", "reinforcement learning against the grader (GRPO), from the SFT adapter or the base"),
+    "run": ("pipeline", "prepare, evaluate, train, evaluate, report"), "config": ("config", "print the resolved config as YAML"),
+    "scratch": ("cli", "train, evaluate or run a Transformer or RWKV-7 trained from scratch"),
 }
 
 def _command(name):
-    module, fn, _ = COMMANDS[name]
-    try: return getattr(importlib.import_module(module), fn)
+    module, _ = COMMANDS[name]
+    try: return getattr(importlib.import_module(f"tiny_reason.{module}"), f"{name}_cli")
     except (ImportError, AttributeError): return None
 
 def usage() -> str:
     "The top-level help text, listing the commands that this install provides."
     lines = ["usage: tiny-reason COMMAND [--preset P] [--config FILE] [--key value ...]", "", "commands:"]
-    lines += [f"  {n:<9} {h}" for n, (_, _, h) in COMMANDS.items() if _command(n) is not None]
+    lines += [f"  {n:<9} {h}" for n, (_, h) in COMMANDS.items() if _command(n) is not None]
     return "\n".join(lines + ["", "`tiny-reason COMMAND -h` for a command's flags."])
 
 def return_freed_memory_promptly() -> bool:
@@ -51,14 +47,12 @@ def error_line(e: BaseException) -> str:
 def interrupted_line(name: str, rest: list[str]) -> str:
     "What a Ctrl-C leaves: for `train`, the last checkpoint and the command that resumes from it."
     if name != "train": return f"tiny-reason {name}: interrupted"
-    from transformers.trainer_utils import get_last_checkpoint
-    from tiny_reason.config import command_parser, config_from_cli
+    from tiny_reason.files import last_checkpoint
     from tiny_reason.train import checkpoint_dir
-    p = command_parser("tiny-reason train", "")  # the config `train` ran with, from the same flags
-    p.add_argument("--resume", action="store_true"); p.add_argument("--overwrite", action="store_true")
+    p = run_flags(command_parser("tiny-reason train", ""), "", "")  # the config `train` ran with, from the same flags
     args, other = p.parse_known_args(rest)
     ckpts = checkpoint_dir(config_from_cli(args, other))
-    last = get_last_checkpoint(str(ckpts)) if ckpts.is_dir() else None
+    last = last_checkpoint(ckpts)
     again = shlex.join(["tiny-reason", "train", *[a for a in rest if a != "--resume"]])
     if last is None: return f"tiny-reason train: interrupted before the first checkpoint in {ckpts}; nothing to resume: start again with {again}"
     return f"tiny-reason train: interrupted; the last checkpoint is {last}: resume with {again} --resume"
@@ -87,7 +81,8 @@ def main(argv: list[str] | None = None) -> int:
 
 # %% auto #0
 __all__ = ['COMMANDS', 'usage', 'return_freed_memory_promptly', 'error_line', 'interrupted_line', 'main', 'prepare_cli',
-           'train_cli', 'grade_cli', 'evaluate_cli', 'export_cli', 'memory_cli', 'chat_cli']
+           'train_cli', 'grade_cli', 'evaluate_cli', 'export_cli', 'memory_cli', 'chat_cli', 'scratch_args',
+           'scratch_cli', 'scratch_chat']
 
 # %% ../nbs/11_cli.ipynb #e709fe6d
 #| eval: false
@@ -111,9 +106,8 @@ def prepare_cli(argv: list[str] | None = None):
 # %% ../nbs/11_cli.ipynb #d8edbae8
 def train_cli(argv: list[str] | None = None) -> Path:
     "`tiny-reason train [--preset P] [--config FILE] [--resume] [--overwrite] [overrides]`"
-    p = command_parser("tiny-reason train", "QLoRA fine-tuning with TRL's SFTTrainer.")
-    p.add_argument("--resume", action="store_true", help="continue from the last checkpoint in OUTPUT_DIR/checkpoints")
-    p.add_argument("--overwrite", action="store_true", help="replace an adapter already in --adapter_path")
+    p = run_flags(command_parser("tiny-reason train", "QLoRA fine-tuning with TRL's SFTTrainer."), "OUTPUT_DIR/checkpoints",
+                  "an adapter already in --adapter_path")
     args, rest = p.parse_known_args(argv)
     from tiny_reason.train import train, checkpoint_dir
     cfg = config_from_cli(args, rest)
@@ -132,7 +126,7 @@ def grade_cli(argv: list[str] | None = None) -> dict:
     p.add_argument("--predictions", required=True, help="JSONL file, one row per item with generated_text and gold")
     p.add_argument("--out", help="write the graded rows here (default: print the summary only)")
     args = p.parse_args(argv)
-    from tiny_reason.evaluate import grade_file, summarize, format_summary
+    from tiny_reason.grading import grade_file, summarize, format_summary
     from tiny_reason.files import write_jsonl
     rows = grade_file(args.predictions)
     s = summarize(rows)
@@ -192,8 +186,8 @@ def memory_cli(argv: list[str] | None = None) -> dict:
     "`tiny-reason memory [--preset P] [overrides]`: print the training-memory budget and the trainable-parameter count."
     p = command_parser("tiny-reason memory", "Print the training-memory budget of a preset, computed from its model config.")
     args, rest = p.parse_known_args(argv)
-    from tiny_reason.model import (METHODS, budget_device, budget_table, lora_trainable_params, memory_budget,
-                                   method_label, model_config, param_counts)
+    from tiny_reason.memory import METHODS, budget_device, budget_table, lora_trainable_params, memory_budget, method_label, param_counts
+    from tiny_reason.model import model_config
     cfg = config_from_cli(args, rest)
     mc = model_config(cfg)
     budgets = {m: memory_budget(cfg, m, mc=mc) for m in METHODS}
@@ -216,7 +210,7 @@ def chat_cli(argv: list[str] | None = None):
     from tiny_reason.data import THINK_PRIME
     from tiny_reason.demo import stream_solution
     from tiny_reason.model import load_model, load_tokenizer
-    from tiny_reason.evaluate import extract_answer
+    from tiny_reason.grading import extract_answer
     p = command_parser("tiny-reason chat", "Ask math word problems and watch the model reason, token by token.")
     p.add_argument("--adapter", help="a trained LoRA adapter folder (default: the base model)")
     p.add_argument("--temperature", type=float, default=0.0, help="0 = greedy (default)")
@@ -240,3 +234,64 @@ def chat_cli(argv: list[str] | None = None):
             print(f"\n[{stats['n_tokens']} tokens; answer: {value}]")
         except ValueError as e: print(e)
         except KeyboardInterrupt: stop.set(); print("\n[stopped]")
+
+# %% ../nbs/11_cli.ipynb #1149a76f
+def scratch_args(argv: list[str] | None = None):
+    "The parsed flags and the config of `tiny-reason scratch`: `--config SIZE` names a shape, `--max_steps` etc. set `scratch.*`."
+    from dataclasses import fields
+    from tiny_reason.config import ScratchSection
+    from tiny_reason.scratch import ARCHS, SIZES  # here, not at the top: `tiny-reason -h` stays quick
+    p = command_parser("tiny-reason scratch", "Train, evaluate or run a Transformer or an RWKV-7 trained from scratch. "
+                       "--config micro|tiny|small names a shape (when no such file exists); here a flag naming a scratch "
+                       "field (--max_steps, --learning_rate, --batch_size ...) sets the scratch section's value.")
+    p.add_argument("action", choices=["train", "eval", "generate"])
+    p.add_argument("--arch", choices=ARCHS, default="transformer")
+    run_flags(p, "train: OUTPUT_DIR/scratch/ARCH-SIZE/checkpoints", "train: a trained model")
+    p.add_argument("--mode", choices=["generate", "reasoning", "chat"], default="reasoning", help="generate: how to prompt")
+    p.add_argument("--prompt", help="generate: the text to continue, or the question (reasoning mode)")
+    p.add_argument("--temperature", type=float, default=0.0, help="0 = greedy (default)")
+    args, rest = p.parse_known_args(argv)
+    if args.config in SIZES and not Path(args.config).exists(): rest, args.config = ["--size", args.config] + rest, None
+    names = {f.name for f in fields(ScratchSection)}  # in this command, --max_steps etc. are the scratch section's
+    rest = [f"--scratch.{a[2:]}" if a.startswith("--") and a[2:].split("=")[0] in names else a for a in rest]
+    return args, config_from_cli(args, rest)
+
+# %% ../nbs/11_cli.ipynb #e11ce0cf
+def scratch_cli(argv: list[str] | None = None):
+    "`tiny-reason scratch train|eval|generate [--arch A] [--size S] [--resume] [--overwrite] [--mode M] [--prompt P]`"
+    from tiny_reason.model import load_tokenizer
+    from tiny_reason.scratch import pack, perplexity, reasoning_prompt, scratch_corpus, stream_text, token_losses, train_scratch
+    from tiny_reason.scratch_io import load_scratch
+    args, cfg = scratch_args(argv)
+    if args.action == "train":
+        folder = train_scratch(cfg, args.arch, resume=args.resume, overwrite=args.overwrite)
+        s = json.loads((folder / "train_stats.json").read_text())
+        print(f"{args.arch} ({cfg.preset} preset, {cfg.scratch.size}): {s['steps']} steps, {s['parameters']:,} parameters, "
+              f"{s['train_tokens_per_s']:,.0f} training tokens/s on {s['device']} -> {folder}")
+        return folder
+    model, tok = load_scratch(cfg, args.arch), load_tokenizer(cfg)
+    if args.action == "eval":
+        ppl = perplexity(token_losses(model, pack(scratch_corpus(cfg)[1], tok, cfg.scratch.block_size)))
+        print(f"{args.arch} ({cfg.preset} preset, {cfg.scratch.size}): held-out perplexity {ppl:.2f}")
+        return ppl
+    if args.mode == "chat": return scratch_chat(model, tok, cfg, args.temperature)
+    if not args.prompt: raise ValueError(f"--mode {args.mode} needs --prompt")
+    prompt = reasoning_prompt(args.prompt) if args.mode == "reasoning" else args.prompt
+    reply = "".join(stream_text(model, tok, prompt, cfg.scratch.reply_tokens, args.temperature))
+    print(prompt + reply)
+    return reply
+
+# %% ../nbs/11_cli.ipynb #2553d2f1
+def scratch_chat(model, tok, cfg, temperature: float):
+    "`tiny-reason scratch generate --mode chat`: a question per line, the reasoning reply streamed; exit, quit or Ctrl-D leave."
+    from tiny_reason.data import THINK_PRIME
+    from tiny_reason.scratch import reasoning_prompt, stream_text
+    print("tiny-reason scratch chat: one question per line; exit, quit or Ctrl-D to leave")
+    while True:
+        try: question = input("\nQuestion: ")
+        except EOFError: print(); return
+        if question.strip().lower() in ("exit", "quit"): return
+        sys.stdout.write(THINK_PRIME)
+        for piece in stream_text(model, tok, reasoning_prompt(question), cfg.scratch.reply_tokens, temperature):
+            sys.stdout.write(piece); sys.stdout.flush()
+        print()

@@ -14,7 +14,7 @@ from .sections import *  # the dataclasses, one per section (a module of their o
 __all__ = ['KERNELS_WARNING', 'ALIASES', 'RULES', 'CONFIG_FILENAME', 'Config', 'all_keys', 'resolve_key', 'coerce', 'get_value',
            'validate', 'preset_dir', 'list_presets', 'read_yaml', 'flatten', 'test_preset', 'preset_values',
            'resolve_preset', 'set_value', 'load_config', 'save_config', 'parse_overrides', 'command_parser',
-           'config_from_cli', 'config_cli']
+           'run_flags', 'config_from_cli', 'config_cli']
 
 # %% ../nbs/10_config.ipynb #f313ce91
 KERNELS_WARNING = "Failed to load CPU gemm_4bit_forward from kernels-community"
@@ -28,15 +28,15 @@ logging.getLogger("bitsandbytes.backends.cpu.ops").addFilter(_not_kernels_warnin
 @dataclass
 class Config:
     preset: str = "colab-t4"
-    project: ProjectConfig = field(default_factory=ProjectConfig)
-    model: ModelConfig = field(default_factory=ModelConfig)
-    lora: LoraSettings = field(default_factory=LoraSettings)
-    data: DataConfig = field(default_factory=DataConfig)
-    training: TrainingConfig = field(default_factory=TrainingConfig)
-    eval: EvalConfig = field(default_factory=EvalConfig)
-    scratch: ScratchConfig = field(default_factory=ScratchConfig)
-    distill: DistillConfig = field(default_factory=DistillConfig)
-    grpo: GRPOSettings = field(default_factory=GRPOSettings)
+    project: ProjectSection = field(default_factory=ProjectSection)
+    model: ModelSection = field(default_factory=ModelSection)
+    lora: LoraSection = field(default_factory=LoraSection)
+    data: DataSection = field(default_factory=DataSection)
+    training: TrainingSection = field(default_factory=TrainingSection)
+    eval: EvalSection = field(default_factory=EvalSection)
+    scratch: ScratchSection = field(default_factory=ScratchSection)
+    distill: DistillSection = field(default_factory=DistillSection)
+    grpo: GRPOSection = field(default_factory=GRPOSection)
 
     def to_dict(self) -> dict: return asdict(self)
 
@@ -114,71 +114,42 @@ def coerce(dotted: str, value):
     raise TypeError(f"config key '{dotted}' expects {want}, got {value!r}")
 
 # %% ../nbs/10_config.ipynb #afa0c05f
+def _at_least(n: int, keys: str, none: str | None = None) -> list:
+    "Rules `value >= n` for each of `keys`; with `none`, also None (written `all` or `none` in YAML and flags)."
+    ok = (lambda v: v >= n) if none is None else (lambda v: v is None or v >= n)
+    return [(k, ok, f">= {n}" + (f" or '{none}'" if none else "")) for k in keys.split()]
+
+def _one_of(*pairs: str) -> list:
+    "Rules `value in options`, from `key`, `'option option ...'` pairs."
+    return [(k, lambda v, o=tuple(opts.split()): v in o, f"one of {', '.join(opts.split())}") for k, opts in zip(pairs[::2], pairs[1::2])]
+
 RULES = [  # (key, test, what it must be)
-    ("training.learning_rate", lambda v: v > 0, "> 0"),
-    ("lora.r", lambda v: v >= 1, ">= 1"),
-    ("lora.lora_alpha", lambda v: v > 0, "> 0"),
+    *[(k, lambda v: v > 0, "> 0") for k in ("training.learning_rate lora.lora_alpha eval.sample_temperature "
+                                            "grpo.sampling_temperature grpo.learning_rate scratch.learning_rate").split()],
+    *_at_least(0, "training.warmup_steps grpo.warmup_steps scratch.warmup_steps grpo.beta"),
+    *_at_least(1, "lora.r training.max_steps training.per_device_train_batch_size training.gradient_accumulation_steps "
+                  "training.eval_steps training.save_steps eval.batch_size eval.max_new_tokens eval.throughput_items "
+                  "eval.throughput_tokens eval.samples distill.k distill.max_new_tokens distill.batch_size "
+                  "distill.keep_per_question grpo.max_completion_length grpo.max_steps grpo.batch_size "
+                  "grpo.gradient_accumulation_steps grpo.save_steps grpo.sample_every scratch.batch_size "
+                  "scratch.gradient_accumulation_steps scratch.max_steps scratch.log_steps scratch.save_steps "
+                  "scratch.new_tokens scratch.test_items scratch.reply_tokens"),
+    *_at_least(1, "eval.test_samples distill.questions grpo.prompts", "all"), *_at_least(2, "data.num_samples scratch.num_samples", "all"),
+    *_at_least(1, "training.logprob_chunk_rows", "none"), *_at_least(16, "data.max_length scratch.max_context"),
+    *_at_least(8, "scratch.block_size"),
+    *_one_of("model.source", "hub gguf random", "model.precision", "auto fp32 fp16 bf16", "data.format", "chat instruction qa",
+             "grpo.loss_type", "grpo dr_grpo dapo bnpo", "grpo.scale_rewards", "group batch none", "scratch.size", "micro tiny small"),
     ("lora.lora_dropout", lambda v: 0 <= v < 1, "in [0, 1)"),
     ("lora.target_modules", lambda v: len(v) >= 1, "a non-empty list"),
     ("data.validation_split", lambda v: 0 < v < 1, "in (0, 1)"),
-    ("data.num_samples", lambda v: v is None or v >= 2, ">= 2 or 'all'"),
-    ("data.max_length", lambda v: v >= 16, ">= 16"),
-    ("training.max_steps", lambda v: v >= 1, ">= 1"),
-    ("training.per_device_train_batch_size", lambda v: v >= 1, ">= 1"),
-    ("training.gradient_accumulation_steps", lambda v: v >= 1, ">= 1"),
-    ("training.warmup_steps", lambda v: v >= 0, ">= 0"),
-    ("training.eval_steps", lambda v: v >= 1, ">= 1"),
-    ("training.save_steps", lambda v: v >= 1, ">= 1"),
-    ("training.logprob_chunk_rows", lambda v: v is None or v >= 1, ">= 1 or 'none'"),
-    ("eval.test_samples", lambda v: v is None or v >= 1, ">= 1 or 'all'"),
-    ("eval.batch_size", lambda v: v >= 1, ">= 1"),
-    ("eval.max_new_tokens", lambda v: v >= 1, ">= 1"),
-    ("eval.throughput_items", lambda v: v >= 1, ">= 1"),
-    ("eval.throughput_tokens", lambda v: v >= 1, ">= 1"),
-    ("model.source", lambda v: v in ("hub", "gguf", "random"), "one of hub, gguf, random"),
-    ("model.precision", lambda v: v in ("auto", "fp32", "fp16", "bf16"), "one of auto, fp32, fp16, bf16"),
-    ("data.format", lambda v: v in ("chat", "instruction", "qa"), "one of chat, instruction, qa"),
     ("distill.teacher_format", lambda v: v in (None, "chat", "instruction", "qa"), "one of chat, instruction, qa or none"),
-    ("distill.questions", lambda v: v is None or v >= 1, ">= 1 or 'all'"),
-    ("distill.k", lambda v: v >= 1, ">= 1"),
-    ("eval.samples", lambda v: v >= 1, ">= 1"),
-    ("eval.sample_temperature", lambda v: v > 0, "> 0"),
     ("distill.temperature", lambda v: v > 0, "> 0 (sampling; k greedy samples would be k copies)"),
     ("distill.top_p", lambda v: 0 < v <= 1, "in (0, 1]"),
-    ("distill.max_new_tokens", lambda v: v >= 1, ">= 1"),
-    ("distill.batch_size", lambda v: v >= 1, ">= 1"),
-    ("distill.keep_per_question", lambda v: v >= 1, ">= 1"),
     ("distill.min_agreement", lambda v: 0 < v <= 1, "in (0, 1]"),
     ("grpo.start", lambda v: bool(v), "sft, base or an adapter folder"),
-    ("grpo.prompts", lambda v: v is None or v >= 1, ">= 1 or 'all'"),
-    ("grpo.rewards", lambda v: v and set(v) <= {"correctness", "format", "soft_format"}, "a mapping of correctness, format, soft_format to weights"),
+    ("grpo.rewards", lambda v: v and set(v) <= {"correctness", "format", "soft_format"} and all(math.isfinite(w) for w in v.values()),
+     "a mapping of correctness, format, soft_format to finite weights"),
     ("grpo.num_generations", lambda v: v >= 2, ">= 2 (a group of one has no variance to learn from)"),
-    ("grpo.max_completion_length", lambda v: v >= 1, ">= 1"),
-    ("grpo.sampling_temperature", lambda v: v > 0, "> 0"),
-    ("grpo.beta", lambda v: v >= 0, ">= 0"),
-    ("grpo.loss_type", lambda v: v in ("grpo", "dr_grpo", "dapo", "bnpo"), "one of grpo, dr_grpo, dapo, bnpo"),
-    ("grpo.scale_rewards", lambda v: v in ("group", "batch", "none"), "one of group, batch, none"),
-    ("grpo.learning_rate", lambda v: v > 0, "> 0"),
-    ("grpo.max_steps", lambda v: v >= 1, ">= 1"),
-    ("grpo.warmup_steps", lambda v: v >= 0, ">= 0"),
-    ("grpo.batch_size", lambda v: v >= 1, ">= 1"),
-    ("grpo.gradient_accumulation_steps", lambda v: v >= 1, ">= 1"),
-    ("grpo.save_steps", lambda v: v >= 1, ">= 1"),
-    ("grpo.sample_every", lambda v: v >= 1, ">= 1"),
-    ("scratch.size", lambda v: v in ("micro", "tiny", "small"), "one of micro, tiny, small"),
-    ("scratch.num_samples", lambda v: v is None or v >= 2, ">= 2 or 'all'"),
-    ("scratch.block_size", lambda v: v >= 8, ">= 8"),
-    ("scratch.batch_size", lambda v: v >= 1, ">= 1"),
-    ("scratch.gradient_accumulation_steps", lambda v: v >= 1, ">= 1"),
-    ("scratch.max_steps", lambda v: v >= 1, ">= 1"),
-    ("scratch.warmup_steps", lambda v: v >= 0, ">= 0"),
-    ("scratch.learning_rate", lambda v: v > 0, "> 0"),
-    ("scratch.log_steps", lambda v: v >= 1, ">= 1"),
-    ("scratch.save_steps", lambda v: v >= 1, ">= 1"),
-    ("scratch.max_context", lambda v: v >= 16, ">= 16"),
-    ("scratch.new_tokens", lambda v: v >= 1, ">= 1"),
-    ("scratch.test_items", lambda v: v >= 1, ">= 1"),
-    ("scratch.reply_tokens", lambda v: v >= 1, ">= 1"),
 ]
 
 def get_value(cfg: Config, dotted: str):
@@ -311,6 +282,12 @@ def command_parser(prog: str, description: str):
                                        "--lora_r 8) or a dotted path (--training.max_steps 5).")
     p.add_argument("--preset", help=f"one of {', '.join(list_presets())} (default: $TINY_REASON_PRESET, else colab-t4 with CUDA, cpu without)")
     p.add_argument("--config", help="YAML file of overrides; it may start with `extends: PRESET`")
+    return p
+
+def run_flags(p, checkpoints: str, result: str):
+    "Add a training command's `--resume` (from the last checkpoint in `checkpoints`) and `--overwrite` (`result`) to parser `p`."
+    p.add_argument("--resume", action="store_true", help=f"continue from the last checkpoint in {checkpoints}")
+    p.add_argument("--overwrite", action="store_true", help=f"replace {result}")
     return p
 
 def config_from_cli(args, rest: list[str], extra: dict | None = None) -> Config:

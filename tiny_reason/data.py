@@ -54,13 +54,13 @@ PROMPT_FORMATS = {  # `data.format` -> the prompt as plain text, for a model wit
     "qa": "### Question:\n{question}\n\n### Answer:\n"}
 
 def to_example(row: dict, system_prompt: str, prompt_format: str = "chat") -> dict:
-    "GSM8K row -> TRL prompt-completion example: chat messages, or the plain text of `PROMPT_FORMATS`; raises `MalformedRow`."
+    "GSM8K row -> TRL prompt-completion example (chat messages, or the plain text of `PROMPT_FORMATS`) plus its parts; raises `MalformedRow`."
     steps, answer = split_solution(row["answer"])
+    parts = {"question": row["question"].strip(), "steps": steps, "answer": answer}  # TRL reads prompt and completion only
     if prompt_format != "chat":  # plain text: TRL appends the eos to the completion (section 9)
-        return {"prompt": PROMPT_FORMATS[prompt_format].format(question=row["question"].strip()),
-                "completion": assistant_text(steps, answer), "answer": answer}
+        return {"prompt": PROMPT_FORMATS[prompt_format].format(question=parts["question"]), "completion": assistant_text(steps, answer), **parts}
     return {"prompt": prompt_messages(row["question"], system_prompt),
-            "completion": [{"role": "assistant", "content": assistant_text(steps, answer)}], "answer": answer}
+            "completion": [{"role": "assistant", "content": assistant_text(steps, answer)}], **parts}
 
 # %% ../nbs/00_data.ipynb #ad71470a
 def tokenize_with_trl(examples: list[dict], tok, model, max_length: int):
@@ -136,9 +136,9 @@ def summary_line(counts: Counter, source: str) -> str:
     return (f"source {source}: read {counts['read']}, kept {counts['kept']}, dropped ({_drops(counts)}); "
             f"train {counts['train']}, validation {counts['validation']}")
 
-def prepare_examples(cfg: Config, verbose: bool = True) -> tuple[list[dict], list[dict], Counter]:
-    "Load the configured source, format, subsample and split: (train, validation, counts)."
-    n = cfg.data.num_samples
+def prepare_examples(cfg: Config, verbose: bool = True, n=...) -> tuple[list[dict], list[dict], Counter]:
+    "Load the configured source, format, subsample to `n` rows (None: all; by default `data.num_samples`) and split: (train, validation, counts)."
+    n = cfg.data.num_samples if n is ... else n
     rows = load_rows(cfg.data.source, cfg, cfg.data.split, n=n)
     examples, counts = format_rows(rows, cfg.data.system_prompt, cfg.data.format)
     if not examples: raise ValueError(nothing_left(cfg.data.source, counts["read"], _drops(counts)))  # not a split-size error three calls later

@@ -8,7 +8,7 @@ import html, sys, threading, time
 from pathlib import Path
 from .config import Config, load_config
 from .data import THINK_PRIME, inference_prompt
-from .model import generation_kwargs
+from .generation import generation_kwargs
 
 # %% auto #0
 __all__ = ['stream_solution', 'split_reasoning', 'render_html', 'ReasoningDemo']
@@ -122,7 +122,7 @@ class ReasoningDemo:
         return not self.busy
 
     def _run(self):
-        from tiny_reason.evaluate import extract_answer
+        from tiny_reason.grading import extract_answer
         start, which = time.time(), self.which.value
         try:
             for piece in stream_solution(self.model, self.tok, self.question.value, self.cfg.data.system_prompt,

@@ -8,25 +8,20 @@ import json, time
 from collections import Counter
 from pathlib import Path
 from .config import Config, command_parser, config_from_cli, load_config, save_config, set_value, validate
-from .data import THINK_PRIME, MalformedRow, inference_prompt, load_rows, split_solution, train_validation_split
-from .evaluate import answers_match, extract_answer, generate_batch, gold_answer  # grading never imports torch
-from .files import atomic_write_text, read_jsonl_objects, read_text_file, writable_folder, write_jsonl
+from .data import THINK_PRIME, inference_prompt, prepare_examples
+from .files import atomic_write_text, read_jsonl_objects, writable_folder, write_jsonl
+from .grading import answers_match, extract_answer, gold_answer, majority_answer  # grading never imports torch
+from .generation import generated_by, sample_replies
 
 # %% auto #0
-__all__ = ['training_questions', 'teacher_config', 'load_teacher', 'read_finished_traces', 'sample_traces', 'majority_answer',
-           'keep_traces', 'reasoning_of', 'distilled_rows', 'read_traces', 'plot_chain_lengths', 'distill',
-           'distill_cli', 'maj_at_k']
+__all__ = ['training_questions', 'teacher_config', 'load_teacher', 'keep_traces', 'reasoning_of', 'distilled_rows', 'read_traces',
+           'upper_median', 'plot_chain_lengths', 'distill', 'distill_cli']
 
 # %% ../nbs/05_distill.ipynb #e20cabb7
 def training_questions(cfg: Config) -> list[dict]:
-    "`question`, `gold` and the human `steps` of the first `distill.questions` training rows, split as `prepare` splits them."
-    rows = []
-    for r in load_rows(cfg.data.source, cfg, cfg.data.split, n=cfg.data.num_samples):
-        try: steps, gold = split_solution(r["answer"])
-        except MalformedRow: continue  # `prepare` drops the same rows, so the split below matches its split
-        rows.append({"question": r["question"], "gold": gold, "steps": steps})
-    train, _ = train_validation_split(rows, cfg.data.num_samples, cfg.data.validation_split, cfg.project.seed, cfg.data.shuffle)
-    return train[:cfg.distill.questions] if cfg.distill.questions else train
+    "`question`, `gold` and the human `steps` of the first `distill.questions` training rows, as `prepare` splits them."
+    train, _, _ = prepare_examples(cfg, verbose=False)  # the same rows, the same seed: no validation or test question leaks in
+    return [{"question": e["question"], "gold": e["answer"], "steps": e["steps"]} for e in train][:cfg.distill.questions or None]
 
 # %% ../nbs/05_distill.ipynb #b01f02d2
 def teacher_config(cfg: Config) -> Config:
@@ -41,62 +36,8 @@ def teacher_config(cfg: Config) -> Config:
 def load_teacher(cfg: Config):
     "(tokenizer, model in eval mode, what generates the traces) for `teacher_config(cfg)` plus `distill.teacher_adapter`."
     from tiny_reason.model import load_model, load_tokenizer
-    from tiny_reason.predictions import generated_by
     t, adapter = teacher_config(cfg), cfg.distill.teacher_adapter
     return load_tokenizer(t), load_model(t, adapter=adapter).eval(), generated_by(t, adapter)
-
-# %% ../nbs/05_distill.ipynb #60f3e82f
-def read_finished_traces(path, questions: list[dict], k: int, source: str, batch_size: int) -> dict[int, list[dict]]:
-    "Finished traces in `path` by question id: whole batches only (`k` rows for each question); the rest is dropped from the file."
-    path = Path(path)
-    if not path.exists(): return {}
-    lines, rows, good = read_text_file(path, "traces file").split("\n"), {}, 0
-    for n, line in enumerate(lines, 1):
-        if not line.strip(): continue
-        try: row = json.loads(line)
-        except json.JSONDecodeError:
-            if n == len(lines): break  # cut off mid-write: its batch is drawn again
-            raise ValueError(f"{path}:{n}: not valid JSON") from None
-        i = row.get("id") if isinstance(row, dict) else None
-        if not isinstance(i, int) or not 0 <= i < len(questions) or row.get("question") != questions[i]["question"] \
-                or row.get("generated_by") != source:
-            raise ValueError(f"{path}:{n}: this row belongs to another run (other questions or teacher); use another --out or delete the file")
-        rows.setdefault(i, []).append(row); good = n
-    full = {i for i, r in rows.items() if len(r) == k}
-    batch = lambda i: range(i - i % batch_size, min(i - i % batch_size + batch_size, len(questions)))
-    done = {i: rows[i] for i in full if all(j in full for j in batch(i))}  # a batch counts whole or not at all
-    keep = [l for l in lines[:good] if l.strip() and json.loads(l)["id"] in done]
-    atomic_write_text(path, "".join(l + "\n" for l in keep))  # half-written batches go: they are drawn again
-    return done
-
-# %% ../nbs/05_distill.ipynb #bceb5a85
-def sample_traces(model, tok, questions: list[dict], path, cfg: Config, source: str, progress: bool = True) -> list[dict]:
-    "`distill.k` sampled traces per question, appended to `path` batch by batch (seeded per batch); finished batches are reused."
-    import torch
-    from tqdm.auto import tqdm
-    d, fmt = cfg.distill, cfg.distill.teacher_format or cfg.data.format
-    done = read_finished_traces(path, questions, d.k, source, d.batch_size)
-    with open(path, "a", encoding="utf-8") as f, tqdm(total=len(questions), initial=len(done), desc="sampling", **({} if progress else {"disable": True})) as bar:
-        for b, start in enumerate(range(0, len(questions), d.batch_size)):
-            ids = [i for i in range(start, min(start + d.batch_size, len(questions))) if i not in done]
-            if not ids: continue
-            torch.manual_seed(cfg.project.seed + b)  # the batch's samples depend on its seed alone
-            prompts = [inference_prompt(tok, questions[i]["question"], cfg.data.system_prompt, fmt) for i in ids]
-            outs = generate_batch(model, tok, prompts, d.max_new_tokens, d.temperature, d.top_p, k=d.k)
-            for n, i in enumerate(ids):
-                done[i] = [{"id": i, "sample": j, "question": questions[i]["question"], "gold": questions[i]["gold"],
-                            "generated_by": source, **outs[n * d.k + j]} for j in range(d.k)]
-                f.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in done[i]))
-            f.flush(); bar.update(len(ids))
-    return [r for i in range(len(questions)) for r in done[i]]
-
-# %% ../nbs/05_distill.ipynb #6f1cb54e
-def majority_answer(predictions: list) -> tuple[str | None, float]:
-    "The most common answer and its share of all votes (an unreadable reply votes for nothing): `['3', '3', None, '4']` -> `('3', 0.5)`."
-    votes = Counter(p for p in predictions if p is not None)
-    if not votes: return None, 0.0
-    top, n = votes.most_common(1)[0]  # a tie goes to the answer seen first
-    return top, n / len(predictions)
 
 # %% ../nbs/05_distill.ipynb #3a500918
 def keep_traces(traces: list[dict], keep_per_question: int = 1, min_agreement: float = 0.5) -> tuple[list[dict], Counter]:
@@ -149,13 +90,17 @@ def read_traces(path) -> list[dict]:
     return rows
 
 # %% ../nbs/05_distill.ipynb #ad6b5a54
+def upper_median(xs: list):
+    "The middle value, the upper of the two for an even count: `[3, 1, 2, 4]` -> 3; None for no values."
+    return sorted(xs)[len(xs) // 2] if xs else None
+
 def plot_chain_lengths(kept: list[int], human: list[int], title: str = ""):
     "Histograms of kept teacher chains and human solutions, in words; returns the figure."
     import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(6.4, 3), dpi=90)
     bins = range(0, max(kept + human + [1]) + 10, 10)
-    ax.hist(human, bins=bins, alpha=0.6, label=f"human (GSM8K-format), median {sorted(human)[len(human) // 2] if human else 0}")
-    ax.hist(kept, bins=bins, alpha=0.6, label=f"kept teacher chains, median {sorted(kept)[len(kept) // 2] if kept else 0}")
+    ax.hist(human, bins=bins, alpha=0.6, label=f"human (GSM8K-format), median {upper_median(human)}")
+    ax.hist(kept, bins=bins, alpha=0.6, label=f"kept teacher chains, median {upper_median(kept)}")
     ax.set(xlabel="words of reasoning", ylabel="chains", title=title); ax.legend(fontsize=8); fig.tight_layout()
     return fig
 
@@ -168,14 +113,17 @@ def distill(cfg: Config, out_dir, verbose: bool = True) -> dict:
     out = writable_folder(out_dir); save_config(cfg, out)
     if traces is None:
         tok, model, source = load_teacher(cfg)
-        traces = sample_traces(model, tok, questions, out / "traces.jsonl", cfg, source, progress=verbose)
+        d, fmt = cfg.distill, cfg.distill.teacher_format or cfg.data.format
+        prompts = [inference_prompt(tok, q["question"], cfg.data.system_prompt, fmt) for q in questions]
+        traces = sample_replies(model, tok, questions, prompts, out / "traces.jsonl", source, d.k, d.max_new_tokens, d.temperature,
+                                d.top_p, d.batch_size, cfg.project.seed, progress=verbose)
     kept, counts = keep_traces(traces, cfg.distill.keep_per_question, cfg.distill.min_agreement)
     rows = distilled_rows(kept)
     write_jsonl(rows, out / "distilled.jsonl")
     human, lengths = [len(q["steps"].split()) for q in questions or []], [len(r["answer"].rsplit("####", 1)[0].split()) for r in rows]
     report = {"teacher": source, **counts, "rows": len(rows), "keep_rate": counts["kept"] / max(1, counts["traces"]),
               "tokens": sum(t.get("n_tokens") or 0 for t in traces), "seconds": round(time.time() - start, 1),
-              "median_words": {"kept": sorted(lengths)[len(lengths) // 2] if lengths else None, "human": sorted(human)[len(human) // 2] if human else None}}
+              "median_words": {"kept": upper_median(lengths), "human": upper_median(human)}}
     chosen, show = {(r["id"], r["sample"]) for r in kept}, ("question", "gold", "generated_text", "truncated")
     pick = lambda t: {**{k: t.get(k) for k in show}, "prediction": extract_answer(THINK_PRIME + t["generated_text"])[0]}
     report["examples"] = {"kept": [pick(t) for t in kept[:3]], "rejected": [pick(t) for t in traces if (t["id"], t["sample"]) not in chosen][:3]}
@@ -194,21 +142,3 @@ def distill_cli(argv: list[str] | None = None) -> dict:
     report = distill(config_from_cli(args, rest), args.out)
     print(f"train on them: tiny-reason train --data {Path(args.out) / 'distilled.jsonl'} --adapter_path DIR")
     return report
-
-# %% ../nbs/05_distill.ipynb #ca4d1c28
-def maj_at_k(model, tok, items: list[dict], path, cfg: Config, source: str, progress: bool = True) -> dict:
-    "Accuracy of the majority answer of `eval.samples` sampled replies per item (flexible grading), its interval, and maj@1..k."
-    import copy
-    from tiny_reason.evaluate import wilson_interval
-    k, c = cfg.eval.samples, copy.deepcopy(cfg)
-    for key, v in (("distill.k", k), ("distill.temperature", cfg.eval.sample_temperature), ("distill.top_p", 1.0),
-                   ("distill.max_new_tokens", cfg.eval.max_new_tokens), ("distill.batch_size", max(1, cfg.eval.batch_size // k)),
-                   ("distill.teacher_format", None)): set_value(c, key, v)  # the items are asked as evaluation asks them
-    questions = [{"question": it["question"], "gold": split_solution(it["answer"])[1]} for it in items]
-    traces = sample_traces(model, tok, questions, path, c, source, progress)
-    preds = [[extract_answer(THINK_PRIME + t["generated_text"])[0] for t in traces[i * k:(i + 1) * k]] for i in range(len(questions))]
-    right = lambda j: sum(answers_match(majority_answer(p[:j])[0], q["gold"]) for p, q in zip(preds, questions))
-    n, correct = len(questions), right(k)
-    return {"k": k, "temperature": cfg.eval.sample_temperature, "correct": correct, "accuracy": correct / n,
-            "ci95": list(wilson_interval(correct, n)), "by_k": {j: right(j) / n for j in range(1, k + 1)},
-            "tokens": sum(t["n_tokens"] for t in traces)}

@@ -9,9 +9,11 @@ from pathlib import Path
 import torch
 from transformers import AutoTokenizer
 from .config import CONFIG_FILENAME, Config, load_config, save_config
-from .card import check_same_base, model_card, report_arms, result_line  # the card's text: reference notebook 25
+from .card import model_card, report_arms, result_line  # the card's text: reference notebook 25
+from .model import check_same_base
 from .files import atomic_write_text
-from .model import DTYPES, check_adapter, load_adapter, load_base, load_tokenizer, pick_precision, stop_token_ids
+from .model import DTYPES, check_adapter, load_adapter, load_base, load_tokenizer, pick_precision
+from .generation import stop_token_ids
 
 # %% auto #0
 __all__ = ['merge_rounding_error', 'adapter_model', 'merge_adapter', 'max_logit_difference', 'greedy_generation_config',

@@ -4,12 +4,12 @@
 
 # %% ../nbs/13_files.ipynb #c8dd3900
 from __future__ import annotations
-import json, os, tempfile
+import json, os, re, shutil, tempfile
 from pathlib import Path
 
 # %% auto #0
 __all__ = ['writable_folder', 'atomic_write_text', 'write_jsonl', 'read_text_file', 'read_jsonl_objects', 'read_gsm8k_jsonl',
-           'stress_shared_writes']
+           'read_resumable', 'last_checkpoint', 'resume_point', 'stress_shared_writes']
 
 # %% ../nbs/13_files.ipynb #a4e363e9
 def writable_folder(folder, what: str = "output folder") -> Path:
@@ -76,6 +76,46 @@ def read_gsm8k_jsonl(path) -> list[dict]:
         for key in ("question", "answer"):
             if not isinstance(obj.get(key), str): raise ValueError(f"{path}:{n}: missing or non-text key '{key}'")
     return [obj for _, obj in rows]
+
+# %% ../nbs/13_files.ipynb #efa89b4b
+def read_resumable(path, belongs, other: str = "another run", what: str = "file", keep=None) -> list[dict]:
+    "Rows already in an append-only JSONL `path`, each checked by `belongs(row)`; a cut-off last line is dropped; the file keeps exactly the rows returned."
+    path = Path(path)
+    if not path.exists(): return []
+    lines, rows = read_text_file(path, what).split("\n"), []
+    for n, line in enumerate(lines, 1):
+        if not line.strip(): continue
+        try: row = json.loads(line)
+        except json.JSONDecodeError:
+            if n == len(lines): break  # no newline yet: the last row was cut off mid-write; it is made again
+            raise ValueError(f"{path}:{n}: not valid JSON (a line cut in the middle of the file: delete the file to start over)") from None
+        if not isinstance(row, dict) or not belongs(row):
+            raise ValueError(f"{path}:{n}: this row belongs to {other}; use another output folder or delete the file")
+        rows.append(row)
+    rows = keep(rows) if keep else rows
+    write_jsonl(rows, path)  # atomic: killed here, the file still holds every finished row
+    return rows
+
+# %% ../nbs/13_files.ipynb #80b766ec
+def last_checkpoint(folder) -> Path | None:
+    "The newest complete `checkpoint-N` in `folder` (it holds `trainer_state.json`, which the trainer writes last), or None."
+    folder = Path(folder)
+    steps = [(int(m[1]), p) for p in folder.glob("checkpoint-*") if (m := re.fullmatch(r"checkpoint-(\d+)", p.name))
+             and (p / "trainer_state.json").is_file()] if folder.is_dir() else []
+    return max(steps)[1] if steps else None
+
+def resume_point(result, checkpoints, resume: bool = False, overwrite: bool = False, what: str = "a finished run",
+                 hint: str = "--overwrite") -> Path | None:
+    "Check the folders before any model loads: `result` (the file a finished run leaves) is never replaced silently; the checkpoint to resume from, or None."
+    result, checkpoints = Path(result), Path(checkpoints)
+    writable_folder(checkpoints.parent, "output folder"); writable_folder(result.parent.parent, "output folder")
+    if result.exists() and not (overwrite or resume): raise FileExistsError(f"{result.parent} already holds {what}; pass {hint}")
+    if resume:
+        last = last_checkpoint(checkpoints)
+        if last is None: raise FileNotFoundError(f"--resume: no complete checkpoint in {checkpoints} to resume from")
+        return last
+    if overwrite: shutil.rmtree(checkpoints, ignore_errors=True)  # a fresh run: no later --resume may pick up the old one's
+    return None
 
 # %% ../nbs/13_files.ipynb #2489b4d9
 def _stress_worker(folder: str, n: int, worker: int, check, errors):

