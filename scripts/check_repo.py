@@ -4,7 +4,9 @@
 2. nbdev finds every lesson notebook, and skips virtual environments and hidden folders;
 3. `nbdev_export` and `nbdev_clean` change nothing: the package and the notebooks are in sync and clean;
 4. index.ipynb's lessons table (cells, words, reading time) is what scripts/lesson_stats.py computes now;
-5. the package's modules import each other in no circle, deferred imports included (the README's layers).
+5. the package's modules import each other in no circle, deferred imports included (the README's layers);
+6. every notebook's Colab badge and install cell point at settings.ini's repository (scripts/repo_links.py);
+7. no notebook stores widget views or widget state (progress bars, the demo): GitHub and the docs cannot draw them.
 """
 import subprocess, sys
 from pathlib import Path
@@ -14,7 +16,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 LESSONS = {"00_data", "01_model", "02_train", "03_eval", "04_demo", "05_distill", "06_scratch", "07_grpo", "08_export", "10_config", "11_cli", "12_pipeline",
            "13_files", "14_offline", "15_rwkv7", "16_bad_input", "20_data_checks", "21_model_checks", "22_train_checks",
            "23_evaluate", "24_demo_checks", "17_loader", "18_generation", "19_scratch_io", "25_model_card",
-           "26_scratch_checks", "27_formats", "28_sections", "29_grpo_checks"}
+           "26_scratch_checks", "27_formats", "28_sections", "29_grpo_checks", "30_nothing_lost"}
 
 def check_readme():
     import render_readme
@@ -79,8 +81,24 @@ def check_no_import_cycles():
     for m in sorted(graph):
         if m not in state: visit(m, [m])
 
+def check_repo_links():
+    import repo_links
+    bad = [p.name for p in repo_links.notebooks() if repo_links.stale(p)]
+    assert not bad, f"{bad} point at another repository than settings.ini's: run `make export`"
+
+def check_no_widget_state():
+    import json
+    from run_lessons import WIDGET
+    bad = []
+    for p in sorted((ROOT / "nbs").glob("*.ipynb")) + [ROOT / "index.ipynb"]:
+        nb = json.loads(p.read_text())
+        views = sum(WIDGET in o.get("data", {}) for c in nb["cells"] for o in c.get("outputs", []))
+        if views or "widgets" in nb.get("metadata", {}): bad.append(f"{p.name} ({views} widget views)")
+    assert not bad, f"{bad} store widgets: run them with scripts/run_lessons.py, which strips them"
+
 if __name__ == "__main__":
-    checks = [check_readme, check_notebooks_found, check_in_sync, check_lessons_table, check_no_import_cycles]
+    checks = [check_readme, check_notebooks_found, check_in_sync, check_lessons_table, check_no_import_cycles, check_repo_links,
+              check_no_widget_state]
     failed = 0
     for check in checks:
         try: check(); print(f"ok    {check.__name__}")

@@ -42,7 +42,8 @@ def table(rows: list[dict]) -> str:
                    f"{r['with output']}/{r['code cells']} | {r['kB']:,} | ~{r['minutes']} min |")
     return "\n".join(out)
 
-COLAB = "https://colab.research.google.com/github/tiny-reason/tiny_reason/blob/main/nbs"
+from repo_links import colab_prefix
+COLAB = colab_prefix().rstrip("/")  # settings.ini's repository
 BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
 INDEX_START, INDEX_END = "<!-- lessons table: scripts/lesson_stats.py --index -->", "<!-- end of lessons table -->"
 

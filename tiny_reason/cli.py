@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_cli.ipynb #adb86c67
 from __future__ import annotations
-import ctypes, difflib, importlib, json, shlex, sys
+import difflib, importlib, json, shlex, sys
 from pathlib import Path
 from .config import command_parser, config_from_cli, run_flags  # first: it silences bitsandbytes' `kernels` message before any command imports bitsandbytes
 
@@ -29,11 +29,6 @@ def usage() -> str:
     lines = ["usage: tiny-reason COMMAND [--preset P] [--config FILE] [--key value ...]", "", "commands:"]
     lines += [f"  {n:<9} {h}" for n, (_, h) in COMMANDS.items() if _command(n) is not None]
     return "\n".join(lines + ["", "`tiny-reason COMMAND -h` for a command's flags."])
-
-def return_freed_memory_promptly() -> bool:
-    "Make glibc give the memory of freed large tensors back to the OS at once; True where it could (Linux)."
-    try: return bool(ctypes.CDLL("libc.so.6").mallopt(-3, 64 * 1024))  # M_MMAP_THRESHOLD: a fixed 64 KiB
-    except (OSError, AttributeError): return False                    # (glibc raises it as big blocks are freed)
 
 def error_line(e: BaseException) -> str:
     "One line for a bad-input error: our own messages as they are; Python's file errors as the path and what is wrong."
@@ -60,7 +55,6 @@ def interrupted_line(name: str, rest: list[str]) -> str:
 def main(argv: list[str] | None = None) -> int:
     "Entry point of the `tiny-reason` console script."
     argv = sys.argv[1:] if argv is None else argv
-    return_freed_memory_promptly()  # else a long run's resident memory stays at the peak of its first stage
     if hasattr(sys.stdout, "reconfigure"): sys.stdout.reconfigure(line_buffering=True)  # piped (`| tee log`): each line when it happens
     if not argv or argv[0] in ("-h", "--help"): print(usage()); return 0
     if argv[0] in ("-V", "--version"):
@@ -80,9 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 # %% auto #0
-__all__ = ['COMMANDS', 'usage', 'return_freed_memory_promptly', 'error_line', 'interrupted_line', 'main', 'prepare_cli',
-           'train_cli', 'grade_cli', 'evaluate_cli', 'export_cli', 'memory_cli', 'chat_cli', 'scratch_args',
-           'scratch_cli', 'scratch_chat']
+__all__ = ['COMMANDS', 'usage', 'error_line', 'interrupted_line', 'main', 'prepare_cli', 'train_cli', 'grade_cli', 'adapter_arg',
+           'evaluate_cli', 'export_cli', 'memory_cli', 'chat_cli', 'scratch_args', 'scratch_cli', 'scratch_chat']
 
 # %% ../nbs/11_cli.ipynb #e709fe6d
 #| eval: false
@@ -140,6 +133,12 @@ def grade_cli(argv: list[str] | None = None) -> dict:
 
 
 # %% ../nbs/11_cli.ipynb #dd2d148d
+def adapter_arg(value, cfg):
+    "An `--adapter` value: a folder as it is, or a Hub repo id (user/name) fetched once into OUTPUT_DIR/adapters."
+    if value is None or Path(value).exists(): return value
+    from tiny_reason.model import fetch_adapter
+    return fetch_adapter(value, cfg, Path(cfg.project.output_dir) / "adapters" / value.replace("/", "--"))
+
 def evaluate_cli(argv: list[str] | None = None) -> dict:
     "`tiny-reason evaluate [--preset P] [--adapter DIR | --base | --model DIR] [--test_data ...] [--test_samples N|all] [--batch_size B] --out DIR`"
     p = command_parser("tiny-reason evaluate", "Generate answers for held-out items and grade them.")
@@ -150,35 +149,47 @@ def evaluate_cli(argv: list[str] | None = None) -> dict:
     p.add_argument("--test_data", help="hub | synthetic | PATH.jsonl (default: the preset's eval.test_source)")
     p.add_argument("--test_samples", help="number of test items, or 'all'")
     p.add_argument("--batch_size", help="generation batch size (eval.batch_size, not the training batch size)")
+    p.add_argument("--samples", help="k > 1 adds maj@k: the majority answer of k sampled replies per item (eval.samples)")
     p.add_argument("--out", required=True, help="output folder for predictions.jsonl, report.json, experiment_config.yaml")
     args, rest = p.parse_known_args(argv)
     extra = {k: v for k, v in [("eval.test_source", args.test_data), ("eval.test_samples", args.test_samples),
-                               ("eval.batch_size", args.batch_size)] if v is not None}
+                               ("eval.batch_size", args.batch_size), ("eval.samples", args.samples)] if v is not None}
+    if args.model and (Path(args.model) / "adapter_config.json").is_file():
+        raise ValueError(f"--model {args.model} is a LoRA adapter folder, not a model: evaluate it with --adapter {args.model}")
     if args.model:  # `from_pretrained` reads a folder as it reads a Hub id; a folder has one shape, so no overrides
-        extra |= {"model.name": args.model, "model.source": "hub", "model.architecture_overrides": {}}
+        extra |= {"model.name": args.model, "model.source": "hub", "model.architecture_overrides": {}, "model.load_in_4bit": False}
+        saved = Path(args.model) / "experiment_config.yaml"  # an exported folder: ask it in the format it was trained in
+        if saved.is_file():
+            from tiny_reason.config import load_config
+            trained = load_config(config_file=saved)
+            extra |= {"data.format": trained.data.format, "data.system_prompt": trained.data.system_prompt}
     from tiny_reason.evaluate import evaluate
     cfg = config_from_cli(args, rest, extra)
-    adapter = None if args.base or args.model else (args.adapter or cfg.project.adapter_path)
-    report = evaluate(cfg, args.out, adapter=adapter)
+    adapter = None if args.base or args.model else adapter_arg(args.adapter, cfg) or cfg.project.adapter_path
+    report = evaluate(cfg, args.out, adapter=adapter, arm="model" if args.model else None)
     print(f"wrote {args.out}/predictions.jsonl, {args.out}/report.json, {args.out}/experiment_config.yaml")
     return report
 
 # %% ../nbs/11_cli.ipynb #6740978e
 def export_cli(argv: list[str] | None = None) -> Path:
-    "`tiny-reason export [--preset P] [--adapter DIR] --out DIR [--dtype auto|fp16|bf16|fp32] [--overwrite] [--report FILE]`"
+    "`tiny-reason export [--preset P] [--adapter DIR] --out DIR [--dtype fp16|bf16|fp32] [--base unquantized|nf4] [--overwrite] [--report FILE]`"
     p = command_parser("tiny-reason export", "Merge a LoRA adapter into its base and save a standalone model folder.")
     p.add_argument("--adapter", help="LoRA adapter folder (default: the preset's project.adapter_path)")
     p.add_argument("--out", required=True, help="folder for the merged model: absent or empty, unless --overwrite")
-    p.add_argument("--dtype", default="auto", choices=["auto", "fp16", "bf16", "fp32"],
-                   help="precision of the saved weights (auto: the preset's compute precision, fp32 on a CPU)")
+    p.add_argument("--dtype", default="fp16", choices=["fp16", "bf16", "fp32"],
+                   help="precision of the saved weights (default fp16); the merge runs in fp32 and is cast once")
+    p.add_argument("--base", default="unquantized", choices=["unquantized", "nf4"],
+                   help="the weights the update is added to: the original ones, or (QLoRA) the NF4-rounded ones it trained against")
     p.add_argument("--overwrite", action="store_true", help="replace what --out holds")
     p.add_argument("--report", help="an evaluation report.json whose numbers go into the model card")
+    p.add_argument("--no_evaluation", action="store_true", help="skip evaluating the merged folder (its card then has none of its own numbers)")
     args, rest = p.parse_known_args(argv)
     cfg = config_from_cli(args, rest)
     from tiny_reason.export import export_merged
-    out = export_merged(cfg, args.adapter or cfg.project.adapter_path, args.out, args.dtype, args.overwrite, args.report)
-    print(f"wrote {out}: weights (safetensors), tokenizer, generation_config.json (greedy), README.md (model card), "
-          f"experiment_config.yaml; evaluate it with `tiny-reason evaluate --model {out} --out DIR`")
+    out = export_merged(cfg, adapter_arg(args.adapter, cfg) or cfg.project.adapter_path, args.out, args.dtype, args.overwrite, args.report, args.base,
+                        evaluate_it=not args.no_evaluation)
+    print(f"wrote {out}: weights (safetensors, {args.dtype}), tokenizer with the course's chat template, generation_config.json (greedy, "
+          f"its length), evaluation/ (the folder's own numbers) and README.md (model card); evaluate again with `tiny-reason evaluate --model {out} --out DIR`")
     return out
 
 # %% ../nbs/11_cli.ipynb #ee2b5307
@@ -216,7 +227,7 @@ def chat_cli(argv: list[str] | None = None):
     p.add_argument("--temperature", type=float, default=0.0, help="0 = greedy (default)")
     args, rest = p.parse_known_args(argv)
     cfg = config_from_cli(args, rest)
-    tok, model = load_tokenizer(cfg), load_model(cfg, adapter=args.adapter)
+    tok, model = load_tokenizer(cfg), load_model(cfg, adapter=adapter_arg(args.adapter, cfg))
     print(f"tiny_reason chat: {cfg.model.name}{' + ' + args.adapter if args.adapter else ''} "
           "(exit, quit or Ctrl-D to leave; Ctrl-C stops an answer)")
     while True:
@@ -251,6 +262,7 @@ def scratch_args(argv: list[str] | None = None):
     p.add_argument("--prompt", help="generate: the text to continue, or the question (reasoning mode)")
     p.add_argument("--temperature", type=float, default=0.0, help="0 = greedy (default)")
     args, rest = p.parse_known_args(argv)
+    if not 0 <= args.temperature < float("inf"): raise ValueError(f"--temperature must be >= 0 (0: greedy), got {args.temperature}")
     if args.config in SIZES and not Path(args.config).exists(): rest, args.config = ["--size", args.config] + rest, None
     names = {f.name for f in fields(ScratchSection)}  # in this command, --max_steps etc. are the scratch section's
     rest = [f"--scratch.{a[2:]}" if a.startswith("--") and a[2:].split("=")[0] in names else a for a in rest]

@@ -11,10 +11,11 @@ import yaml
 from .sections import *  # the dataclasses, one per section (a module of their own: this one stays short)
 
 # %% auto #0
-__all__ = ['KERNELS_WARNING', 'ALIASES', 'RULES', 'CONFIG_FILENAME', 'Config', 'all_keys', 'resolve_key', 'coerce', 'get_value',
-           'validate', 'preset_dir', 'list_presets', 'read_yaml', 'flatten', 'test_preset', 'preset_values',
-           'resolve_preset', 'set_value', 'load_config', 'save_config', 'parse_overrides', 'command_parser',
-           'run_flags', 'config_from_cli', 'config_cli']
+__all__ = ['KERNELS_WARNING', 'ALIASES', 'RULES', 'RETIRED', 'DRIVE_ROOT', 'CONFIG_FILENAME', 'Config', 'all_keys', 'resolve_key',
+           'coerce', 'get_value', 'settings_of', 'validate', 'preset_dir', 'list_presets', 'read_yaml', 'flatten',
+           'test_preset', 'preset_values', 'resolve_preset', 'set_value', 'load_config', 'derive_paths',
+           'keep_on_drive', 'save_config', 'parse_overrides', 'command_parser', 'run_flags', 'config_from_cli',
+           'config_cli']
 
 # %% ../nbs/10_config.ipynb #f313ce91
 KERNELS_WARNING = "Failed to load CPU gemm_4bit_forward from kernels-community"
@@ -157,6 +158,10 @@ def get_value(cfg: Config, dotted: str):
     sec, name = dotted.split(".")
     return getattr(getattr(cfg, sec), name)
 
+def settings_of(cfg: Config, prefixes: tuple) -> dict:
+    "`{dotted key: value}` of every key starting with one of `prefixes`: what made a result, to compare with a rerun's."
+    return {k: get_value(cfg, k) for k in all_keys() if k.startswith(prefixes)}
+
 def validate(cfg: Config) -> Config:
     "Check every range rule; raise `ValueError` naming the key and the rule."
     for key, ok, what in RULES:
@@ -194,6 +199,8 @@ def read_yaml(path) -> dict:
     if not isinstance(data, dict): raise ValueError(f"{path}: expected a mapping of sections, got {type(data).__name__}")
     return data
 
+RETIRED = {"training.train_if_missing"}  # keys older configs hold (an adapter's saved experiment_config.yaml): read, then dropped
+
 def flatten(data: dict, source: str = "config") -> dict:
     "`{'training': {'max_steps': 5}}` -> `{'training.max_steps': 5}`, each key checked against the schema."
     out = {}
@@ -204,6 +211,7 @@ def flatten(data: dict, source: str = "config") -> dict:
         else:
             for kk, vv in v.items():
                 dotted = f"{k}.{kk}"
+                if dotted in RETIRED: continue
                 if dotted not in all_keys(): raise KeyError(f"{source}: unknown config key '{dotted}'" + _near(dotted, all_keys()))
                 out[dotted] = vv
     return out
@@ -250,7 +258,28 @@ def load_config(preset: str | None = None, config_file=None, overrides: dict | N
     cfg = Config(preset=name)
     values = {**preset_values(name), **file_values, **{resolve_key(k): v for k, v in (overrides or {}).items()}}
     for k, v in values.items(): set_value(cfg, k, v)
-    return validate(cfg)
+    return validate(derive_paths(cfg))
+
+def derive_paths(cfg: Config) -> Config:
+    "Fill the output paths left empty from `project.output_dir` (itself `outputs/PRESET` when empty), so one `--output_dir` moves them all."
+    p, g = cfg.project, cfg.grpo
+    p.output_dir = p.output_dir or f"outputs/{cfg.preset}"
+    p.adapter_path = p.adapter_path or f"{p.output_dir}/lora_adapter"
+    g.output_dir = g.output_dir or f"{p.output_dir}/grpo"
+    g.adapter_path = g.adapter_path or f"{g.output_dir}/lora_adapter"
+    if cfg.distill.teacher_adapter == "sft": cfg.distill.teacher_adapter = p.adapter_path  # self-distillation
+    return cfg
+
+# %% ../nbs/10_config.ipynb #d75ac3f9
+DRIVE_ROOT = "/content/drive/MyDrive/tiny_reason"  # where a Colab learner's outputs persist between runtimes
+
+def keep_on_drive(use: bool = True, preset: str | None = None) -> dict:
+    "Overrides putting `project.output_dir` on Google Drive (mounted here) when `use` and on Colab; `{}` elsewhere."
+    if not use: return {}
+    try: from google.colab import drive
+    except ImportError: print("keep_on_drive: not on Colab, so outputs stay in this folder's outputs/"); return {}
+    drive.mount("/content/drive")
+    return {"project.output_dir": f"{DRIVE_ROOT}/{resolve_preset(preset)}"}
 
 # %% ../nbs/10_config.ipynb #1b2940fb
 CONFIG_FILENAME = "experiment_config.yaml"

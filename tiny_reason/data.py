@@ -7,8 +7,8 @@ from __future__ import annotations
 import random, re
 from collections import Counter
 from pathlib import Path
-from .config import Config, load_config, save_config
-from .files import read_gsm8k_jsonl, read_jsonl_objects, writable_folder, write_jsonl  # JSONL reading: 13_files
+from .config import Config, load_config, save_config, settings_of
+from .files import claim_folder, mark_folder, read_gsm8k_jsonl, read_jsonl_objects, write_jsonl  # JSONL reading: 13_files
 
 # %% auto #0
 __all__ = ['CALCULATOR_ANNOTATION', 'NUMBER', 'PROMPT_FORMATS', 'GENERATOR_SUFFIX', 'THINK_PRIME', 'strip_calculator_annotations',
@@ -63,16 +63,19 @@ def to_example(row: dict, system_prompt: str, prompt_format: str = "chat") -> di
             "completion": [{"role": "assistant", "content": assistant_text(steps, answer)}], **parts}
 
 # %% ../nbs/00_data.ipynb #ad71470a
-def tokenize_with_trl(examples: list[dict], tok, model, max_length: int):
-    "Tokenize prompt-completion examples exactly as `SFTTrainer` will, and collate them into one batch."
+def tokenize_with_trl(examples: list[dict], tok, max_length: int):
+    "Tokenize prompt-completion examples exactly as `SFTTrainer` will, and collate them into one batch; no model weights are loaded."
     from datasets import Dataset
+    from transformers import LlamaConfig, LlamaForCausalLM
     from trl import SFTConfig, SFTTrainer
     import tempfile
     rows = [{k: e[k] for k in ("prompt", "completion")} for e in examples]
+    stand_in = LlamaForCausalLM(LlamaConfig(vocab_size=len(tok), hidden_size=8, intermediate_size=8, num_hidden_layers=1,
+                                            num_attention_heads=1, num_key_value_heads=1))  # the trainer wants a model; tokenizing reads only `tok`
     with tempfile.TemporaryDirectory() as out:  # the trainer wants an output folder; it writes nothing here
         args = SFTConfig(output_dir=out, max_length=max_length, completion_only_loss=True,
                          report_to="none", bf16=False, fp16=False)
-        trainer = SFTTrainer(model=model, args=args, train_dataset=Dataset.from_list(rows), processing_class=tok)
+        trainer = SFTTrainer(model=stand_in, args=args, train_dataset=Dataset.from_list(rows), processing_class=tok)
         return trainer.data_collator([trainer.train_dataset[i] for i in range(len(rows))])
 
 # %% ../nbs/00_data.ipynb #6302f496
@@ -176,13 +179,15 @@ def inference_prompt(tok, question: str, system_prompt: str, prompt_format: str 
     else:  # as TRL tokenizes a plain-text prompt: after the bos, if the tokenizer adds one (Llama's `<s>`; not SmolLM2, Qwen)
         adds_bos = tok.bos_token_id is not None and tok("")["input_ids"][:1] == [tok.bos_token_id]
         text = (tok.bos_token if adds_bos else "") + PROMPT_FORMATS[prompt_format].format(question=question.strip())
-    return text + THINK_PRIME
+    return text if text.endswith(THINK_PRIME) else text + THINK_PRIME  # an exported template may open the reply already (08_export)
 
 # %% ../nbs/00_data.ipynb #5568237e
 def write_prepared(cfg: Config, out_dir, verbose: bool = True) -> dict:
     "Prepare the configured data and write `train.jsonl`, `validation.jsonl` and the config into `out_dir`."
+    settings, outputs = settings_of(cfg, ("project.seed", "data.")), ("train.jsonl", "validation.jsonl", "experiment_config.yaml")
+    claim_folder(out_dir, "prepare", settings, outputs)  # another command's results, or other data: refused before anything
     train, val, counts = prepare_examples(cfg, verbose=verbose)
-    out_dir = writable_folder(out_dir)  # after the data: a bad input creates no folder; before any write: none half-done
+    out_dir = mark_folder(out_dir, "prepare", settings)  # after the data: a bad input creates no folder
     write_jsonl(train, out_dir / "train.jsonl"); write_jsonl(val, out_dir / "validation.jsonl")
     save_config(cfg, out_dir)
     return dict(counts)

@@ -75,27 +75,31 @@ def split_reasoning(text: str) -> tuple[str, str]:
 
 # %% ../nbs/04_demo.ipynb #a63c0c34
 def render_html(text: str, done: bool = False, footer: str = "") -> str:
-    "HTML for a (possibly partial) reply: grey collapsible reasoning, then the answer in bold."
+    "HTML for a (possibly partial) reply: grey collapsible reasoning, then the answer, its `**...**` shown bold."
+    import re
     reasoning, answer = split_reasoning(text)
     esc = lambda s: html.escape(s).replace("\n", "<br>")
     out = (f"<details open><summary style='color:#888'>reasoning{'' if done or answer else ' …'}</summary>"
            f"<div style='color:#777;font-family:monospace;white-space:pre-wrap'>{esc(reasoning)}</div></details>")
-    if answer: out += f"<div style='font-weight:bold;font-size:1.15em;margin-top:6px'>{esc(answer)}</div>"
+    if answer:  # the model writes Markdown bold (`**Final Answer:**`): show it as bold, not as asterisks
+        bold = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", esc(answer))
+        out += f"<div style='font-size:1.15em;margin-top:6px'>{bold}</div>"
     if footer: out += f"<div style='color:#555;margin-top:6px'>{footer}</div>"
     return out
 
 # %% ../nbs/04_demo.ipynb #dd8db654
 class ReasoningDemo:
     "An ipywidgets box: problem, Solve/Stop, temperature and length sliders, base or adapter, streamed reasoning."
-    def __init__(self, model, tok, cfg: Config, has_adapter: bool = True, max_new_tokens: int = 2000):
+    def __init__(self, model, tok, cfg: Config, has_adapter: bool = True, max_new_tokens: int | None = None):
         import ipywidgets as w
         self.model, self.tok, self.cfg = model, tok, cfg
         self.question = w.Textarea(placeholder="A math word problem...", layout=w.Layout(width="100%", height="80px"))
         self.solve_button, self.stop_button = w.Button(description="Solve", button_style="primary"), w.Button(description="Stop")
         wide = dict(description_width="initial")  # labels in full, not "temperat..."
         self.temperature = w.FloatSlider(value=0.0, min=0.0, max=1.5, step=0.05, description="temperature", style=wide)
+        max_new_tokens = max_new_tokens or cfg.eval.max_new_tokens  # the budget the model was evaluated with
         self.max_new_tokens = w.IntSlider(value=max_new_tokens, min=16, max=4096, step=16, description="max tokens", style=wide)
-        self.which = w.ToggleButtons(options=["base", "adapter"] if has_adapter else ["base"], value="base", description="model")
+        self.which = w.ToggleButtons(options=["adapter", "base"] if has_adapter else ["base"], description="model")
         self.label = f"{cfg.preset} preset, {cfg.model.name}, {model.device}"
         self.output, self.status = w.HTML(), w.HTML(f"ready: press Solve ({self.label})")
         self.solve_button.on_click(lambda _: self.solve()); self.stop_button.on_click(lambda _: self.stop())

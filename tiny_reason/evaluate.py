@@ -4,18 +4,19 @@
 
 # %% ../nbs/23_evaluate.ipynb #68aa5863
 from __future__ import annotations
-import json
+import itertools, json
 from collections import Counter
 from pathlib import Path
-from .config import Config, save_config
+from .config import CONFIG_FILENAME, Config, save_config
 from .data import THINK_PRIME, MalformedRow, inference_prompt, load_rows, nothing_left, split_solution
-from .files import atomic_write_text, read_resumable, writable_folder
+from .files import atomic_write_text, claim_folder, mark_folder, read_resumable
 from .grading import answers_match, extract_answer, read_predictions, format_summary, grade_row, majority_answer, summarize, wilson_interval, paired_comparison
-from .generation import generate_batch, generated_by, length_sorted_batches, sample_replies
+from .generation import generate_batch, generated_by, length_sorted_batches, read_samples, sample_replies
 from .model import check_adapter, check_same_base, load_model, load_tokenizer
 
 # %% auto #0
-__all__ = ['load_test_rows', 'read_finished', 'generate_predictions', 'evaluate', 'compare_runs', 'maj_at_k']
+__all__ = ['load_test_rows', 'read_finished', 'generate_predictions', 'sample_questions', 'sample_settings', 'evaluate',
+           'compare_runs', 'maj_at_k']
 
 # %% ../nbs/23_evaluate.ipynb #b021c87c
 def _question_key(q: str) -> str: return " ".join(q.lower().split())  # what makes two questions the same
@@ -69,24 +70,37 @@ def generate_predictions(model, tok, items: list[dict], path, cfg: Config, sourc
             f.flush(); bar.update(len(ids))
     return [done[i] for i in range(len(items))]  # the items' order, whatever order they were generated in
 
+# %% ../nbs/23_evaluate.ipynb #d412d65e
+def sample_questions(items: list[dict]) -> list[dict]:
+    "Test items as `sample_replies` takes them: question and gold answer."
+    return [{"question": it["question"], "gold": split_solution(it["answer"])[1]} for it in items]
+
+def sample_settings(cfg: Config) -> dict:
+    "`sample_replies`' sampling settings for maj@k: `eval.samples` replies per item, batches that hold `eval.batch_size` replies."
+    k = cfg.eval.samples
+    return dict(k=k, max_new_tokens=cfg.eval.max_new_tokens, temperature=cfg.eval.sample_temperature,
+                batch_size=max(1, cfg.eval.batch_size // k), seed=cfg.project.seed)
+
 # %% ../nbs/23_evaluate.ipynb #0d65c33a
-def evaluate(cfg: Config, out_dir, adapter=None, model=None, tok=None, verbose: bool = True, exclude: list[dict] | None = None) -> dict:
-    "Generate and grade the configured test items (none in `exclude`: `load_test_rows`) with the base model (`adapter=None`) or an adapter; returns the report."
-    out_dir = Path(out_dir)
+def evaluate(cfg: Config, out_dir, adapter=None, model=None, tok=None, verbose: bool = True, exclude: list[dict] | None = None,
+             arm: str | None = None) -> dict:
+    "Generate and grade the configured test items (none in `exclude`: `load_test_rows`) with the preset's model, plus `adapter` if given; returns the report (`arm`: its name, base or tuned by default)."
+    out_dir = claim_folder(out_dir, "evaluate", outputs=("predictions.jsonl", "samples.jsonl", "report.json", CONFIG_FILENAME))
     if adapter is not None: check_same_base(cfg, check_adapter(adapter))  # missing, corrupt, another base or format: now
     source = generated_by(cfg, adapter)
     items = load_test_rows(cfg, verbose=verbose, exclude=exclude)  # no usable item: stop before anything is loaded or written
     read_finished(out_dir / "predictions.jsonl", items, source, cfg.eval.max_new_tokens)  # another evaluation's rows: stop now
-    writable_folder(out_dir); save_config(cfg, out_dir)
+    if cfg.eval.samples > 1: read_samples(out_dir / "samples.jsonl", sample_questions(items), source, **sample_settings(cfg))  # so are samples
+    mark_folder(out_dir, "evaluate")
     tok = tok if tok is not None else load_tokenizer(cfg)
     model = model if model is not None else load_model(cfg, adapter=adapter).eval()
     rows = generate_predictions(model, tok, items, out_dir / "predictions.jsonl", cfg, source, progress=verbose)
-    report = {"arm": "base" if adapter is None else "tuned", "adapter": None if adapter is None else str(adapter),
+    report = {"arm": arm or ("base" if adapter is None else "tuned"), "adapter": None if adapter is None else str(adapter),
               "preset": cfg.preset, "results_note": cfg.project.results_note, "model": cfg.model.name, "test_source": cfg.eval.test_source,
               "max_new_tokens": cfg.eval.max_new_tokens, **summarize(rows)}
     if cfg.eval.samples > 1:  # self-consistency on the same items (05_distill)
         report["maj_at_k"] = maj_at_k(model, tok, items, out_dir / "samples.jsonl", cfg, source, progress=verbose)
-    atomic_write_text(out_dir / "report.json", json.dumps(report, indent=1))
+    atomic_write_text(out_dir / "report.json", json.dumps(report, indent=1)); save_config(cfg, out_dir)  # last: a refused rerun changes nothing
     if verbose: print(format_summary(report))
     return report
 
@@ -104,15 +118,16 @@ def compare_runs(base_dir, tuned_dir) -> dict:
 
 # %% ../nbs/23_evaluate.ipynb #ca4d1c28
 def maj_at_k(model, tok, items: list[dict], path, cfg: Config, source: str, progress: bool = True) -> dict:
-    "Accuracy of the majority answer of `eval.samples` sampled replies per item (flexible grading), its interval, and maj@1..k."
-    k = cfg.eval.samples
-    questions = [{"question": it["question"], "gold": split_solution(it["answer"])[1]} for it in items]
+    "Accuracy of the majority answer of `eval.samples` sampled replies per item (flexible grading; a cut reply votes for nothing), its interval, and maj@j for j <= k, averaged over every j-subset."
+    k, questions, settings = cfg.eval.samples, sample_questions(items), sample_settings(cfg)
     prompts = [inference_prompt(tok, q["question"], cfg.data.system_prompt, cfg.data.format) for q in questions]
-    replies = sample_replies(model, tok, questions, prompts, path, source, k, cfg.eval.max_new_tokens, cfg.eval.sample_temperature,
-                             batch_size=max(1, cfg.eval.batch_size // k), seed=cfg.project.seed, progress=progress)
-    preds = [[extract_answer(THINK_PRIME + r["generated_text"])[0] for r in replies[i * k:(i + 1) * k]] for i in range(len(questions))]
-    right = lambda j: sum(answers_match(majority_answer(p[:j])[0], q["gold"]) for p, q in zip(preds, questions))
-    n, correct = len(questions), right(k)
+    replies = sample_replies(model, tok, questions, prompts, path, source, **settings, progress=progress)
+    preds = [[None if r["truncated"] else extract_answer(THINK_PRIME + r["generated_text"])[0]  # a cut reply votes for nothing
+              for r in replies[i * k:(i + 1) * k]] for i in range(len(questions))]
+    def right(p, gold, j):  # the share of the j-sample subsets of p whose majority is right: maj@j without picking one subset
+        subsets = list(itertools.combinations(p, j))
+        return sum(answers_match(majority_answer(list(s))[0], gold) for s in subsets) / len(subsets)
+    n, correct = len(questions), sum(answers_match(majority_answer(p)[0], q["gold"]) for p, q in zip(preds, questions))
     return {"k": k, "temperature": cfg.eval.sample_temperature, "correct": correct, "accuracy": correct / n,
-            "ci95": list(wilson_interval(correct, n)), "by_k": {j: right(j) / n for j in range(1, k + 1)},
-            "tokens": sum(r["n_tokens"] for r in replies)}
+            "ci95": list(wilson_interval(correct, n)), "by_k": {j: sum(right(p, q["gold"], j) for p, q in zip(preds, questions)) / n
+                                                                 for j in range(1, k + 1)}, "tokens": sum(r["n_tokens"] for r in replies)}

@@ -4,20 +4,21 @@
 
 # %% ../nbs/08_export.ipynb #a96cd904
 from __future__ import annotations
-import copy, shutil, tempfile, warnings
+import copy, json, os, shutil, tempfile, warnings
 from pathlib import Path
 import torch
 from transformers import AutoTokenizer
 from .config import CONFIG_FILENAME, Config, load_config, save_config
 from .card import model_card, report_arms, result_line  # the card's text: reference notebook 25
 from .model import check_same_base
-from .files import atomic_write_text
-from .model import DTYPES, check_adapter, load_adapter, load_base, load_tokenizer, pick_precision
+from .files import MARKER, atomic_write_text, claim_folder, current_umask, folder_mark, mark_folder
+from .data import PROMPT_FORMATS, THINK_PRIME
+from .model import DTYPES, check_adapter, load_adapter, load_base, load_model, load_tokenizer, pick_precision
 from .generation import stop_token_ids
 
 # %% auto #0
-__all__ = ['merge_rounding_error', 'adapter_model', 'merge_adapter', 'max_logit_difference', 'greedy_generation_config',
-           'export_merged', 'push_to_hub']
+__all__ = ['BASES', 'merge_rounding_error', 'adapter_model', 'merge_adapter', 'max_logit_difference', 'greedy_generation_config',
+           'course_chat_template', 'export_merged']
 
 # %% ../nbs/08_export.ipynb #e6a5c7dd
 def merge_rounding_error(weight: torch.Tensor, delta: torch.Tensor) -> dict:
@@ -32,17 +33,22 @@ def merge_rounding_error(weight: torch.Tensor, delta: torch.Tensor) -> dict:
     return {k: ((v.double() - exact).abs().mean() / scale).item() for k, v in stored.items()}
 
 # %% ../nbs/08_export.ipynb #363d5f64
-def adapter_model(cfg: Config, adapter, dtype: str = "auto"):
-    "The preset's base loaded unquantized in `dtype` (auto: the preset's compute precision) with `adapter` on top, unmerged."
+def adapter_model(cfg: Config, adapter, dtype: str = "fp32", base: str = "unquantized"):
+    "The preset's base in `dtype` with `adapter` on top, unmerged: its original weights (`unquantized`), or the NF4-rounded ones the adapter trained against (`nf4`)."
+    if base not in BASES: raise ValueError(f"base must be one of {', '.join(BASES)}; got {base!r}")
     c = copy.deepcopy(cfg)
-    c.model.load_in_4bit, c.model.precision = False, pick_precision(cfg.model.precision if dtype == "auto" else dtype)
+    c.model.load_in_4bit, c.model.precision = base == "nf4", "fp32" if base == "nf4" else dtype
     with warnings.catch_warnings():  # PEFT asks transformers a deprecated question when it wraps the model
         warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing.*", category=FutureWarning)
-        return load_adapter(load_base(c), adapter).eval()
+        model = load_base(c)
+        if base == "nf4": model = model.dequantize().to(DTYPES[dtype])  # each NF4 weight as its 16 levels and block scales decode it
+        return load_adapter(model, adapter).eval()
 
-def merge_adapter(cfg: Config, adapter, dtype: str = "auto"):
-    "`adapter_model` with each LoRA update added into its base weight: a plain `transformers` model, no PEFT left."
-    return adapter_model(cfg, adapter, dtype).merge_and_unload()
+BASES = ("unquantized", "nf4")
+
+def merge_adapter(cfg: Config, adapter, dtype: str = "fp16", base: str = "unquantized"):
+    "`adapter` added into the base's weights in fp32, then cast once to `dtype`: a plain `transformers` model, no PEFT left."
+    return adapter_model(cfg, adapter, "fp32", base).merge_and_unload().to(DTYPES[dtype])
 
 def max_logit_difference(a, b, enc) -> float:
     "Largest |logit| difference between models `a` and `b` over every position of the batch `enc` that is not padding."
@@ -50,51 +56,63 @@ def max_logit_difference(a, b, enc) -> float:
     return (la - lb).abs()[enc["attention_mask"].bool()].max().item()
 
 # %% ../nbs/08_export.ipynb #d8ca61cc
-def greedy_generation_config(tok, model):
-    "The course's decoding as a `GenerationConfig`: greedy, one beam, stop at every end-of-turn id; no sampling knob set."
+def greedy_generation_config(tok, model, max_new_tokens: int):
+    "The course's decoding as a `GenerationConfig`: greedy, one beam, no penalty, its length, stop at every end-of-turn id; no sampling knob set."
     from transformers import GenerationConfig
-    return GenerationConfig(do_sample=False, num_beams=1, eos_token_id=stop_token_ids(tok, model), pad_token_id=tok.pad_token_id,
+    return GenerationConfig(do_sample=False, num_beams=1, repetition_penalty=1.0, max_new_tokens=max_new_tokens,
+                            eos_token_id=stop_token_ids(tok, model), pad_token_id=tok.pad_token_id,
                             bos_token_id=getattr(model.generation_config, "bos_token_id", None))
 
+def course_chat_template(tok, trained: Config) -> str:
+    "The tokenizer's chat template made to build the course's prompt: its system prompt when none is given, the reply opened with `<think>\\n`."
+    if trained.data.format != "chat":  # a plain-text format: the template writes it from the last user message
+        text = PROMPT_FORMATS[trained.data.format].replace("{question}", "{{ messages[-1]['content'] | trim }}")
+        return ("{{ bos_token if bos_token and " + repr(tok("")["input_ids"][:1] == [tok.bos_token_id]).lower() + " else '' }}"
+                + text + "{% if add_generation_prompt %}" + THINK_PRIME + "{% endif %}")
+    system = {"role": "system", "content": trained.data.system_prompt}
+    return ("{%- if messages[0]['role'] != 'system' %}{%- set messages = [" + json.dumps(system) + "] + messages %}{%- endif %}"
+            + tok.chat_template + "{%- if add_generation_prompt %}" + json.dumps(THINK_PRIME)[1:-1].join(["{{ '", "' }}"]) + "{%- endif %}")
 
 # %% ../nbs/08_export.ipynb #6eb3936e
-def export_merged(cfg: Config, adapter, out, dtype: str = "auto", overwrite: bool = False, report=None) -> Path:
-    "Merge `adapter` into the preset's unquantized base and save a standalone model folder `out` (written whole, or not at all)."
+def export_merged(cfg: Config, adapter, out, dtype: str = "fp16", overwrite: bool = False, report=None, base: str = "unquantized",
+                  evaluate_it: bool = True) -> Path:
+    "Merge `adapter` into the preset's base, evaluate the merged model, and save a standalone model folder `out` (written whole, or not at all)."
     out, adapter = Path(out), check_adapter(adapter)
-    if out.exists() and not overwrite and (not out.is_dir() or any(out.iterdir())):
-        raise FileExistsError(f"{out} is not empty; pass --overwrite to replace it, or choose another --out")
+    claim_folder(out, "export", inputs=[adapter], overwrite=overwrite)  # never the adapter itself, nor a folder around it
+    if out.is_dir() and any(p.name != MARKER for p in out.iterdir()):
+        if not overwrite: raise FileExistsError(f"{out} is not empty; pass --overwrite to replace it, or choose another --out")
+        if folder_mark(out) is None: raise FileExistsError(f"{out} holds files that no tiny-reason export made; --overwrite replaces "
+                                                           "only an earlier export: choose another --out")
     check_same_base(cfg, adapter)
     if report is not None: report_arms(report)  # a bad report: now, not after the merge
-    dtype = pick_precision(cfg.model.precision if dtype == "auto" else dtype)
-    if dtype not in DTYPES: raise ValueError(f"dtype must be one of auto, {', '.join(DTYPES)}; got {dtype!r}")
+    if dtype not in DTYPES: raise ValueError(f"dtype must be one of {', '.join(DTYPES)}; got {dtype!r}")
+    if base not in BASES: raise ValueError(f"base must be one of {', '.join(BASES)}; got {base!r}")
     trained = load_config(config_file=adapter / CONFIG_FILENAME) if (adapter / CONFIG_FILENAME).exists() else cfg
     out.parent.mkdir(parents=True, exist_ok=True)
+    for stale in out.parent.glob(f".{out.name}.*.partial"): shutil.rmtree(stale, ignore_errors=True)  # a killed export's
     tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".partial"))  # same disk: renaming is atomic
+    os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp's folder is 0700: the export is shared as any folder would be
     try:
-        model = merge_adapter(cfg, adapter, dtype)
+        model = merge_adapter(cfg, adapter, dtype, base)
         tok = AutoTokenizer.from_pretrained(adapter) if (adapter / "tokenizer_config.json").exists() else load_tokenizer(cfg)
         tok.padding_side = tok.init_kwargs["padding_side"] = "left"  # saved with it: batched generation pads on the left
-        model.generation_config = greedy_generation_config(tok, model)
+        tok.chat_template = course_chat_template(tok, trained)
+        model.generation_config = greedy_generation_config(tok, model, cfg.eval.max_new_tokens)
         model.save_pretrained(tmp); tok.save_pretrained(tmp); save_config(trained, tmp)
-        atomic_write_text(tmp / "README.md", model_card(trained, dtype, report))
+        reports = [report]
+        if evaluate_it:  # the folder's own numbers for its card, loaded and asked as `tiny-reason evaluate --model OUT` does
+            from tiny_reason.evaluate import evaluate
+            as_folder = lambda name: load_config(cfg.preset, overrides={
+                "model.name": str(name), "model.source": "hub", "model.architecture_overrides": {}, "model.load_in_4bit": False,
+                "data.format": trained.data.format, "data.system_prompt": trained.data.system_prompt})
+            del model  # the saved folder is what is evaluated, not the model in memory
+            evaluate(as_folder(out), tmp / "evaluation", model=load_model(as_folder(tmp)).eval(), tok=load_tokenizer(as_folder(tmp)),
+                     verbose=False, arm="merged")
+            reports = [tmp / "evaluation" / "report.json", report]
+        atomic_write_text(tmp / "README.md", model_card(trained, dtype, reports))
+        mark_folder(tmp, "export")
         if out.exists(): shutil.rmtree(out) if out.is_dir() else out.unlink()
         tmp.rename(out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True); raise
     return out
-
-# %% ../nbs/08_export.ipynb #1065ac8d
-def push_to_hub(folder, repo_id: str, token: str | None = None, private: bool = True) -> str:
-    "Upload an exported folder to the Hugging Face Hub as `repo_id` (private by default); the commit's URL. Never run by the tests."
-    folder = Path(folder)
-    if not (folder / "config.json").is_file():
-        raise FileNotFoundError(f"no exported model in {folder} (config.json missing): run tiny-reason export first")
-    import huggingface_hub
-    from tiny_reason import offline
-    token = token or huggingface_hub.get_token()
-    if not token: raise PermissionError("no Hugging Face token: run `hf auth login` or set HF_TOKEN, then push again")
-    if not offline.hub_reachable(): raise ConnectionError("the Hugging Face Hub is not reachable from here; copy the folder "
-                                                          "to a machine that reaches it and push from there")
-    api = huggingface_hub.HfApi(token=token)
-    api.create_repo(repo_id, private=private, exist_ok=True)
-    return str(api.upload_folder(folder_path=str(folder), repo_id=repo_id, commit_message="tiny-reason export"))

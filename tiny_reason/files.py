@@ -8,8 +8,9 @@ import json, os, re, shutil, tempfile
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['writable_folder', 'atomic_write_text', 'write_jsonl', 'read_text_file', 'read_jsonl_objects', 'read_gsm8k_jsonl',
-           'read_resumable', 'last_checkpoint', 'resume_point', 'stress_shared_writes']
+__all__ = ['MARKER', 'writable_folder', 'current_umask', 'atomic_write_text', 'write_jsonl', 'read_text_file',
+           'read_jsonl_objects', 'read_gsm8k_jsonl', 'folder_mark', 'claim_folder', 'mark_folder', 'read_resumable',
+           'last_checkpoint', 'resume_point', 'stress_shared_writes', 'malloc_in_use']
 
 # %% ../nbs/13_files.ipynb #a4e363e9
 def writable_folder(folder, what: str = "output folder") -> Path:
@@ -23,6 +24,11 @@ def writable_folder(folder, what: str = "output folder") -> Path:
     return folder
 
 # %% ../nbs/13_files.ipynb #0d561b70
+def current_umask() -> int:
+    "The process's file-creation mask (read by setting it and setting it back: there is no other way to read it)."
+    mask = os.umask(0o022); os.umask(mask)
+    return mask
+
 def atomic_write_text(path, text: str) -> Path:
     "Write `text` to `path` through a uniquely named temporary file in the same folder, then rename it onto `path`."
     path = Path(path)
@@ -33,6 +39,7 @@ def atomic_write_text(path, text: str) -> Path:
     except OSError as e: raise PermissionError(f"cannot write {path}: {(e.strerror or str(e)).lower()}") from None  # not the temp file's name
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f: f.write(text)
+        os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp's file is 0600: give it the mode any new file would have
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True); raise
@@ -76,6 +83,44 @@ def read_gsm8k_jsonl(path) -> list[dict]:
         for key in ("question", "answer"):
             if not isinstance(obj.get(key), str): raise ValueError(f"{path}:{n}: missing or non-text key '{key}'")
     return [obj for _, obj in rows]
+
+# %% ../nbs/13_files.ipynb #b988660d
+MARKER = ".tiny_reason.json"  # which command's results a folder holds, and with which settings
+
+def folder_mark(folder) -> dict | None:
+    "What `mark_folder` recorded in `folder`: `{command, settings}`, or None."
+    path = Path(folder) / MARKER
+    if not path.is_file(): return None
+    try: mark = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError): return {"command": "an unknown command", "settings": {}}
+    return mark if isinstance(mark, dict) else {"command": "an unknown command", "settings": {}}
+
+def claim_folder(folder, command: str, settings: dict | None = None, outputs=(), inputs=(), overwrite: bool = False,
+                 flag: str = "--out") -> Path:
+    "Check, writing nothing, that `command` may write `outputs` into `folder`; a one-line error names what it would lose."
+    folder, settings = Path(folder), settings or {}
+    if folder.exists() and not folder.is_dir(): raise NotADirectoryError(f"{flag} {folder} is a file, not a folder")
+    for path in map(Path, inputs):
+        if folder.resolve() == path.resolve() or folder.resolve() in path.resolve().parents:
+            raise ValueError(f"{flag} {folder} is, or holds, this command's input {path}: its results would replace it; choose another {flag}")
+    mark = folder_mark(folder)
+    if mark is not None and mark.get("command") != command:
+        raise FileExistsError(f"{flag} {folder} holds the results of tiny-reason {mark.get('command')}; choose another {flag}")
+    if mark is not None:
+        old = mark.get("settings", {})
+        differ = sorted(k for k in set(old) | set(settings) if old.get(k) != settings.get(k))
+        if differ and not overwrite: raise FileExistsError(
+            f"{flag} {folder} holds tiny-reason {command} results made with other settings ({', '.join(differ[:4])} differ); "
+            f"rerun with those settings to resume, or choose another {flag}")
+    elif not overwrite and (clash := [n for n in outputs if (folder / n).exists()]):
+        raise FileExistsError(f"{flag} {folder} already holds {', '.join(clash[:3])}, not made by tiny-reason {command}; choose another {flag}")
+    return folder
+
+def mark_folder(folder, command: str, settings: dict | None = None) -> Path:
+    "Create `folder` and record that it holds `command`'s results made with `settings` (after `claim_folder` passed)."
+    folder = writable_folder(folder)
+    atomic_write_text(folder / MARKER, json.dumps({"command": command, "settings": settings or {}}, indent=1, default=str))
+    return folder
 
 # %% ../nbs/13_files.ipynb #efa89b4b
 def read_resumable(path, belongs, other: str = "another run", what: str = "file", keep=None) -> list[dict]:
@@ -139,3 +184,10 @@ def stress_shared_writes(n: int = 300, workers: int = 2, check=writable_folder) 
         for p in procs: p.start()
         for p in procs: p.join()
         return list(errors)
+
+# %% ../nbs/13_files.ipynb #f508fe25
+def malloc_in_use() -> str:
+    "The memory allocator this process runs with: a preloaded tcmalloc, jemalloc or mimalloc, else glibc's malloc."
+    try: maps = Path("/proc/self/maps").read_text()
+    except OSError: return "the platform's malloc"
+    return next((f"{name} (preloaded)" for name in ("tcmalloc", "jemalloc", "mimalloc") if f"lib{name}" in maps), "glibc malloc")

@@ -13,7 +13,7 @@ from .files import read_resumable
 
 # %% auto #0
 __all__ = ['stop_token_ids', 'generation_kwargs', 'generate_batch', 'length_sorted_batches', 'padding_share', 'greedy_reply',
-           'generated_by', 'sample_replies', 'measure_throughput']
+           'generated_by', 'read_samples', 'sample_replies', 'measure_throughput']
 
 # %% ../nbs/18_generation.ipynb #1ac6584a
 def stop_token_ids(tok, model) -> list[int]:
@@ -81,15 +81,21 @@ def _whole_batches(rows: list[dict], n: int, k: int, batch_size: int) -> list[di
     batch = lambda i: range(i - i % batch_size, min(i - i % batch_size + batch_size, n))
     return [r for r in rows if all(j in full for j in batch(r["id"]))]
 
+def read_samples(path, questions: list[dict], source: str, k: int, max_new_tokens: int, temperature: float, top_p: float = 1.0,
+                 batch_size: int = 8, seed: int = 0) -> list[dict]:
+    "The sample rows already in `path` (whole batches), each checked against the questions, the generator and every sampling setting; else one-line `ValueError`."
+    sampling = {"k": k, "temperature": temperature, "top_p": top_p, "max_new_tokens": max_new_tokens, "batch_size": batch_size, "seed": seed}
+    belongs = lambda r: isinstance(r.get("id"), int) and 0 <= r["id"] < len(questions) and r.get("question") == questions[r["id"]]["question"] \
+        and r.get("generated_by") == source and r.get("sampling") == sampling
+    return read_resumable(path, belongs, "another run (other questions, model or sampling settings)", "samples file",
+                          keep=lambda rs: _whole_batches(rs, len(questions), k, batch_size))
+
 def sample_replies(model, tok, questions: list[dict], prompts: list[str], path, source: str, k: int, max_new_tokens: int,
                    temperature: float, top_p: float = 1.0, batch_size: int = 8, seed: int = 0, progress: bool = True) -> list[dict]:
     "`k` sampled replies to each of `questions` (dicts with `question` and `gold`; `prompts` aligned), appended to `path` batch by batch; finished batches are reused."
     from tqdm.auto import tqdm
     sampling = {"k": k, "temperature": temperature, "top_p": top_p, "max_new_tokens": max_new_tokens, "batch_size": batch_size, "seed": seed}
-    belongs = lambda r: isinstance(r.get("id"), int) and 0 <= r["id"] < len(questions) and r.get("question") == questions[r["id"]]["question"] \
-        and r.get("generated_by") == source and r.get("sampling") == sampling
-    rows = read_resumable(path, belongs, "another run (other questions, model or sampling settings)", "samples file",
-                          keep=lambda rs: _whole_batches(rs, len(questions), k, batch_size))
+    rows = read_samples(path, questions, source, k, max_new_tokens, temperature, top_p, batch_size, seed)
     done = {}
     for r in rows: done.setdefault(r["id"], []).append(r)
     with open(path, "a", encoding="utf-8") as f, tqdm(total=len(questions), initial=len(done), desc="sampling", **({} if progress else {"disable": True})) as bar:

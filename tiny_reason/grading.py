@@ -77,11 +77,15 @@ def normalize_answer(span: str) -> str | None:
     return format_number(parse_number(span))
 
 # %% ../nbs/03_eval.ipynb #43bab35f
-def answers_match(prediction: str | None, gold: str | None, rel_tol: float = 1e-6) -> bool:
-    "True if both normalized answers exist and agree numerically within `rel_tol` (`'0.5'` matches `'1/2'`)."
+def answers_match(prediction: str | None, gold: str | None) -> bool:
+    "True if both answers exist and are the same number: exactly, or, for a gold with no finite decimal (1/3), its decimal to within 1e-6."
     p, g = parse_number(prediction) if prediction is not None else None, parse_number(gold) if gold is not None else None
     if p is None or g is None: return False
-    return p == g or math.isclose(float(p), float(g), rel_tol=rel_tol, abs_tol=1e-12)
+    if p == g: return True
+    den = g.denominator
+    for f in (2, 5):
+        while den % f == 0: den //= f
+    return den != 1 and abs(p - g) <= abs(g) / 10**6  # only a rounded decimal of a gold that has none; `1,000,001` is not 1,000,000
 
 def gold_answer(gold) -> str:
     "A gold answer, bare (`'1,000'`, `72`) or a GSM8K solution ending in `#### N`, as canonical number text."
@@ -113,18 +117,18 @@ def extract_answer(text: str) -> tuple[str | None, str | None]:
 CATEGORIES = ("correct", "wrong number", "no final answer", "truncated")
 
 def grade_row(row: dict) -> dict:
-    "A row with `generated_text` and `gold`, plus `prediction`, `extraction_rule`, `correct` (flexible) and `strict_correct`."
+    "A row with `generated_text`, `gold` (and `truncated`), plus `prediction`, `extraction_rule`, `correct` (flexible) and `strict_correct`."
     gold = gold_answer(row["gold"])
     prediction, rule = extract_answer(row["generated_text"])
-    correct = answers_match(prediction, gold)
+    correct = not row.get("truncated") and answers_match(prediction, gold)  # a reply cut off at the limit is no answer
     return {**row, "prediction": prediction, "extraction_rule": rule, "correct": correct,
             "strict_correct": correct and rule == "strict"}
 
 def error_category(row: dict) -> str:
     "One of `CATEGORIES` for a graded row, against the strict format."
     if row["strict_correct"]: return "correct"
-    if row["extraction_rule"] == "strict": return "wrong number"
-    return "truncated" if row.get("truncated") else "no final answer"
+    if row.get("truncated"): return "truncated"
+    return "wrong number" if row["extraction_rule"] == "strict" else "no final answer"
 
 # %% ../nbs/03_eval.ipynb #2b917bc7
 def wilson_interval(correct: int, n: int, z: float = 1.959964) -> tuple[float, float]:
@@ -192,9 +196,9 @@ def plot_accuracies(arms: dict, title: str = "accuracy and format"):
         vals = [bars(a)[name] for a in arms.values()]
         err = [[p - ci[0] for p, ci in vals], [ci[1] - p for p, ci in vals]]
         ax.bar(xs, [p for p, _ in vals], width, yerr=err, capsize=4, color=color, label=name)
-        for x, (p, _) in zip(xs, vals): ax.text(x, p + 0.01, f"{p:.0%}", ha="center", va="bottom", fontsize=8)
+        for x, (p, ci) in zip(xs, vals): ax.text(x, ci[1] + 0.01, f"{p:.0%}", ha="center", va="bottom", fontsize=8)  # above the error bar
     ax.set_xticks(range(len(arms)), [f"{k}\n(n={a['n']})" for k, a in arms.items()])
-    ax.set(ylim=(0, 1.1), ylabel="share of items (95% Wilson CI)", title=title)
+    ax.set(ylim=(0, 1.15), ylabel="share of items (95% Wilson CI)", title=title)
     ax.legend(loc="upper left", fontsize=8); ax.grid(axis="y", alpha=0.3); fig.tight_layout()
     return fig
 

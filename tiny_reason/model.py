@@ -4,7 +4,7 @@
 
 # %% ../nbs/17_loader.ipynb #a292b9d5
 from __future__ import annotations
-import json
+import json, os
 from pathlib import Path
 import torch
 from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer, BitsAndBytesConfig
@@ -15,7 +15,7 @@ from .offline import ARCHITECTURES, known_architecture, random_model_folder, ggu
 # %% auto #0
 __all__ = ['PAD_CANDIDATES', 'DTYPES', 'BASE_KEYS', 'ADAPTER_KEYS', 'model_path', 'pick_precision', 'model_config',
            'load_tokenizer', 'quantization_config', 'lora_config', 'check_adapter', 'adapter_base', 'check_same_base',
-           'load_base', 'add_lora', 'load_adapter', 'load_model']
+           'check_finite', 'load_base', 'add_lora', 'load_adapter', 'load_model', 'fetch_adapter', 'push_to_hub']
 
 # %% ../nbs/17_loader.ipynb #0b68be41
 def model_path(cfg: Config) -> str:
@@ -107,11 +107,22 @@ def check_same_base(cfg: Config, adapter):
                      f"not {ours}; pick its preset{hint}, or --config {Path(adapter) / CONFIG_FILENAME}")
 
 # %% ../nbs/17_loader.ipynb #b0900c9d
+def check_finite(model, cfg: Config):
+    "One forward pass on a few tokens; a one-line `ValueError` naming the cause and the remedy if a logit is inf or nan."
+    ids = torch.arange(1, 9, device=model.device).view(1, -1)
+    with torch.no_grad(): logits = model(input_ids=ids).logits
+    if not torch.isfinite(logits).all():
+        raise ValueError(f"{cfg.model.name} gives inf or nan logits in {pick_precision(cfg.model.precision)} (its activations overflow the "
+                         "16-bit range, as Qwen2-family models are reported to in fp16); use --model.precision fp32, or bf16 on a GPU that has it")
+
 def load_base(cfg: Config, training: bool = False):
     "The preset's frozen base model (NF4 if `load_in_4bit`); with `training`, prepared for it (fp32 non-4-bit parts, checkpointing)."
     model = AutoModelForCausalLM.from_pretrained(
         model_path(cfg), quantization_config=quantization_config(cfg), trust_remote_code=cfg.model.trust_remote_code,
-        dtype=DTYPES[pick_precision(cfg.model.precision)], device_map={"": 0} if torch.cuda.is_available() else None)
+        dtype=DTYPES[pick_precision(cfg.model.precision)],
+        device_map={"": int(os.environ.get("LOCAL_RANK", 0))} if torch.cuda.is_available() else None)  # each process its own GPU
+    if pick_precision(cfg.model.precision) == "fp16" and model.device.type == "cuda":  # fp16 overflows in some models (Qwen2's) on
+        check_finite(model, cfg)  # a GPU; on a CPU a forward now would repack NF4 weights for inference (below) before training
     if not training: return model
     if cfg.model.load_in_4bit:
         from peft import prepare_model_for_kbit_training
@@ -140,3 +151,34 @@ def load_model(cfg: Config, lora: bool = False, adapter=None, training: bool = F
     model = load_base(cfg, training=training)
     if adapter is not None: return load_adapter(model, adapter, training=training)
     return add_lora(model, cfg) if lora else model
+
+# %% ../nbs/17_loader.ipynb #e2b0bf68
+def fetch_adapter(source, cfg: Config, dest=None) -> Path:
+    "A trained adapter from `source`: a local folder as it is, or a Hub repo id downloaded once into `dest` (default `project.adapter_path`); checked against the preset's base."
+    path = Path(str(source)).expanduser()
+    if not path.exists():
+        if str(source).count("/") != 1 or str(source).startswith((".", "/", "~")):
+            raise FileNotFoundError(f"adapter {source}: no such folder, and not a Hub repo id (user/name)")
+        from tiny_reason.offline import hub_reachable
+        if not hub_reachable(): raise ConnectionError(f"adapter {source} is a Hub repo id and the Hugging Face Hub is not reachable "
+                                                      "from here; give the adapter's folder instead")
+        from huggingface_hub import snapshot_download
+        path = Path(snapshot_download(str(source), local_dir=str(dest or cfg.project.adapter_path)))
+    check_same_base(cfg, check_adapter(path))
+    return path
+
+# %% ../nbs/17_loader.ipynb #ad308030
+def push_to_hub(folder, repo_id: str, token: str | None = None, private: bool = True) -> str:
+    "Upload a trained adapter folder or an exported model folder to the Hugging Face Hub as `repo_id` (private by default); the commit's URL."
+    folder = Path(folder)
+    if not ((folder / "adapter_config.json").is_file() or (folder / "config.json").is_file()):
+        raise FileNotFoundError(f"{folder} holds no adapter (adapter_config.json) and no exported model (config.json): nothing to push")
+    import huggingface_hub
+    from tiny_reason.offline import hub_reachable
+    token = token or huggingface_hub.get_token()
+    if not token: raise PermissionError("no Hugging Face token: run `hf auth login` or set HF_TOKEN, then push again")
+    if not hub_reachable(): raise ConnectionError("the Hugging Face Hub is not reachable from here; copy the folder "
+                                                  "to a machine that reaches it and push from there")
+    api = huggingface_hub.HfApi(token=token)
+    api.create_repo(repo_id, private=private, exist_ok=True)
+    return str(api.upload_folder(folder_path=str(folder), repo_id=repo_id, commit_message="tiny-reason"))

@@ -8,13 +8,13 @@ import contextlib, copy, gc, json, platform, resource, shutil, time
 from datetime import datetime, timezone
 from pathlib import Path
 import torch
-from .config import Config, load_config, save_config, command_parser, config_from_cli
-from .files import atomic_write_text
+from .config import Config, load_config, save_config, settings_of, command_parser, config_from_cli
+from .files import atomic_write_text, claim_folder, malloc_in_use, mark_folder
 
 # %% auto #0
-__all__ = ['ARM_LABELS', 'PAIRS', 'RECIPES', 'reset_peak_rss', 'peak_rss_bytes', 'stage', 'peak_memory', 'plot_stage_memory',
-           'compare_arms', 'distilled_arm_config', 'run_config', 'require_distilled_rows', 'grpo_arm_config',
-           'ensure_grpo', 'run_pipeline', 'report_markdown', 'run_cli']
+__all__ = ['ARM_LABELS', 'PAIRS', 'RECIPES', 'RUN_KEYS', 'reset_peak_rss', 'peak_rss_bytes', 'stage', 'peak_memory',
+           'plot_stage_memory', 'compare_arms', 'distilled_arm_config', 'run_config', 'require_distilled_rows',
+           'grpo_arm_config', 'ensure_grpo', 'run_pipeline', 'report_markdown', 'run_cli']
 
 # %% ../nbs/12_pipeline.ipynb #fbc70ddf
 def _status_bytes(key: str) -> int | None:
@@ -121,11 +121,11 @@ def grpo_arm_config(cfg: Config, out: Path, sft_adapter) -> Config:
 
 def ensure_grpo(cfg: Config, verbose: bool = True) -> Path:
     "The GRPO adapter of `cfg`: reused if trained with this config, resumed from its last checkpoint, else trained."
-    from tiny_reason.grpo import train_grpo
+    from tiny_reason.grpo import GRPO_SHAPING, train_grpo
     from tiny_reason.train import config_differences
     adapter, ckpts = Path(cfg.grpo.adapter_path), Path(cfg.grpo.output_dir) / "checkpoints"
     if (adapter / "adapter_config.json").exists():
-        differ = config_differences(cfg, adapter, shaping=("project.seed", "model.", "lora.", "grpo."))
+        differ = config_differences(cfg, adapter, shaping=GRPO_SHAPING)
         if differ: raise FileExistsError(f"{adapter} holds a GRPO adapter trained with another config ({', '.join(differ[:5])} differ); "
                                          "delete it, or choose another --out")
         return adapter
@@ -137,6 +137,9 @@ def _training(arm: str, adapter: Path, cfg: Config) -> dict:
     t = cfg.grpo if arm == "grpo" else cfg.training
     key = "reward" if arm == "grpo" else "eval_loss"
     return {"max_steps": t.max_steps, "learning_rate": t.learning_rate, key: [h[key] for h in log if key in h]}
+
+RUN_KEYS = ("project.seed", "model.", "lora.", "data.", "training.", "distill.", "grpo.", "eval.test_", "eval.max_new_tokens",
+            "eval.sample")  # what makes a run's results: a rerun with other values goes to another folder
 
 def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbose: bool = True) -> dict:
     "Prepare, evaluate base, then each arm of `recipe` (SFT unless `adapter` is given, distilled SFT, GRPO), evaluate each on the same items, report."
@@ -152,8 +155,10 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbos
     if recipe not in RECIPES: raise ValueError(f"recipe {recipe!r}: choose one of {', '.join(RECIPES)}")
     arms, out = RECIPES[recipe], Path(out_dir)
     cfg = run_config(cfg, out, adapter)
+    settings = settings_of(cfg, RUN_KEYS)
+    claim_folder(out, "run", settings)  # a folder of another run, or of another config: one line, before anything is written
     follows = cfg.distill.teacher_adapter is not None and Path(cfg.distill.teacher_adapter) == Path(adapter or cfg.project.adapter_path)
-    out.mkdir(parents=True, exist_ok=True); save_config(cfg, out)
+    save_config(cfg, mark_folder(out, "run", settings))
     times, memory, adapters = {}, {}, {}
     with stage("model files", times, memory, verbose): model_path(cfg)  # a download or an offline conversion, once
     with stage("prepare", times, memory, verbose): counts = write_prepared(cfg, out / "data", verbose=verbose)
@@ -190,7 +195,8 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbos
         if (a / "rewards.png").exists(): shutil.copy(a / "rewards.png", out / "rewards.png")
     report = {
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "machine": f"{platform.machine()}, {torch.get_num_threads()} CPU threads" + (f", {torch.cuda.get_device_name()}" if torch.cuda.is_available() else ", no GPU"),
+        "machine": f"{platform.machine()}, {torch.get_num_threads()} CPU threads" + (f", {torch.cuda.get_device_name()}" if torch.cuda.is_available() else ", no GPU")
+                   + f", {malloc_in_use()}",
         "preset": cfg.preset, "recipe": recipe, "results_note": cfg.project.results_note, "model": cfg.model.name,
         "adapters": {k: str(v) for k, v in adapters.items()},
         "data": {"source": cfg.data.source, **counts}, "test": {"source": cfg.eval.test_source, "n": comparison["base"]["n"]},

@@ -13,7 +13,8 @@ from fastcore.basics import patch
 from transformers.modeling_outputs import CausalLMOutputWithPast
 
 # %% auto #0
-__all__ = ['wkv7_recurrent', 'wkv7_chunked', 'RWKV7Config', 'TimeMix', 'ChannelMix', 'Block', 'RWKV7', 'rwkv_package_logits']
+__all__ = ['wkv7_recurrent', 'wkv7_chunked', 'RWKV7Config', 'TimeMix', 'ChannelMix', 'Block', 'RWKV7', 'rwkv_package_logits',
+           'randomize_']
 
 # %% ../nbs/15_rwkv7.ipynb #439bc760
 def wkv7_recurrent(r, w, k, v, a, b, S):
@@ -235,3 +236,20 @@ def rwkv_package_logits(model: RWKV7, tokens: list[int]) -> dict:
                               env=env, capture_output=True, text=True)
         if done.returncode: raise RuntimeError(f"the rwkv package failed (pip install rwkv==0.8.32?):\n{done.stderr[-2000:]}")
         return torch.load(f"{d}/out.pt")
+
+# %% ../nbs/15_rwkv7.ipynb #53792b86
+def randomize_(model: RWKV7, seed: int = 0) -> RWKV7:
+    "Every parameter random at a plausible trained scale (activations stay O(1), nothing saturates)."
+    g = torch.Generator().manual_seed(seed)
+    def fill(name, p):
+        leaf = name.split(".")[-1]
+        if leaf in ("w1", "a1", "v1", "g1"): return torch.randn(p.shape, generator=g) * p.shape[0] ** -0.5
+        if leaf in ("w2", "a2", "v2", "g2"): return torch.randn(p.shape, generator=g) * 0.5 * p.shape[0] ** -0.5
+        if name == "emb.weight": return torch.randn(p.shape, generator=g)
+        if p.ndim == 2 and leaf == "weight": return torch.randn(p.shape, generator=g) * p.shape[1] ** -0.5
+        lo, hi = {"w0": (-4, 2), "k_k": (0.5, 1), "k_a": (0.8, 1.2), "weight": (0.5, 1.5)}.get(leaf, (0, 1) if leaf.startswith("x_") else (None, None))
+        if lo is not None: return lo + (hi - lo) * torch.rand(p.shape, generator=g)
+        return torch.randn(p.shape, generator=g) * {"bias": 0.1, "r_k": 0.3}.get(leaf, 1.0)  # a0, v0: N(0, 1)
+    with torch.no_grad():
+        for name, p in model.named_parameters(): p.copy_(fill(name, p))
+    return model

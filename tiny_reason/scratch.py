@@ -85,13 +85,14 @@ def training_args(cfg: Config, output_dir, **overrides):
     "`TrainingArguments` from `cfg.scratch` (and the project seed); `overrides` win."
     from transformers import TrainingArguments
     from tiny_reason.model import pick_precision
+    from tiny_reason.train import checkpointing_args
     s, precision = cfg.scratch, pick_precision(cfg.model.precision)
     return TrainingArguments(**{**dict(
         output_dir=str(output_dir), seed=cfg.project.seed, data_seed=cfg.project.seed, max_steps=s.max_steps,
         per_device_train_batch_size=s.batch_size, per_device_eval_batch_size=s.batch_size,
         gradient_accumulation_steps=s.gradient_accumulation_steps, learning_rate=s.learning_rate, lr_scheduler_type="cosine",
         warmup_steps=s.warmup_steps, optim=s.optimizer, bf16=precision == "bf16", fp16=precision == "fp16",
-        use_cpu=not torch.cuda.is_available(), activation_checkpointing=s.activation_checkpointing,
+        use_cpu=not torch.cuda.is_available(), **checkpointing_args(s.activation_checkpointing),
         logging_steps=s.log_steps, eval_strategy="steps", eval_steps=s.save_steps, prediction_loss_only=True,
         save_strategy="steps", save_steps=s.save_steps, save_total_limit=2, report_to="none", disable_tqdm=True,
         dataloader_num_workers=0), **overrides})

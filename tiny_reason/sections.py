@@ -17,8 +17,9 @@ SEVEN_PROJECTIONS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_pr
 class ProjectSection:
     name: str = "tiny-reason"
     seed: int = 3407
-    output_dir: str = "outputs"
-    adapter_path: str = "outputs/lora_adapter"
+    output_dir: str = ""                  # "": outputs/PRESET; every output path below follows it unless set
+    adapter_path: str = ""                # "": OUTPUT_DIR/lora_adapter
+    adapter_source: str | None = None     # a Hub repo id or a folder with a trained adapter, for lessons that need one (03-08)
     results_note: str | None = None       # said beside every result of this preset (e.g. what its numbers cannot show)
 
 @dataclass
@@ -71,7 +72,6 @@ class TrainingSection:
     save_steps: int = 50
     save_total_limit: int = 3
     group_by_length: bool = True
-    train_if_missing: bool = False        # later lessons train the adapter themselves if it is missing (worth it when it takes minutes)
     logprob_chunk_rows: int | None = None  # positions TRL's fused LM head scores at once; None keeps TRL's (32,768)
 
 @dataclass
@@ -109,7 +109,7 @@ class ScratchSection:                      # 06_scratch: a Transformer and an RW
 @dataclass
 class DistillSection:                      # 05_distill: a teacher writes chains of thought, a grader keeps the correct ones
     teacher: str | None = None            # a Hub id or a local model folder; None: the preset's own model (self-distillation)
-    teacher_adapter: str | None = None    # a LoRA adapter on the teacher, e.g. 02_train's (its base must be the teacher)
+    teacher_adapter: str | None = None    # a LoRA adapter on the teacher; sft: this preset's own (project.adapter_path)
     teacher_format: str | None = None     # the prompt format the teacher is asked in; None: data.format
     traces: str | None = None             # a traces file made elsewhere (JSONL: question, cot or generated_text, answer or gold)
     questions: int | None = 200           # training questions to sample for; None (`all`): every training question
@@ -142,6 +142,6 @@ class GRPOSection:                       # 07_grpo: reinforcement learning again
     gradient_accumulation_steps: int = 2  # micro-batches per step; batch_size x this must be a multiple of num_generations
     save_steps: int = 25
     sample_every: int = 10                # keep one prompt's group of completions every N steps, to read them
-    output_dir: str = "outputs/grpo"
-    adapter_path: str = "outputs/grpo/lora_adapter"
+    output_dir: str = ""                  # "": OUTPUT_DIR/grpo
+    adapter_path: str = ""                # "": grpo.output_dir/lora_adapter
 

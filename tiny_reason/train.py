@@ -4,17 +4,16 @@
 
 # %% ../nbs/02_train.ipynb #81c1853b
 from __future__ import annotations
-import json, os, random, shutil
+import json, math, os, random, shutil
 from pathlib import Path
 import numpy as np
 import torch
 from .config import Config, load_config, save_config  # before transformers: it silences bitsandbytes' `kernels` message
 from transformers import TrainerCallback
-from .files import atomic_write_text, resume_point, writable_folder
+from .files import atomic_write_text, last_checkpoint, resume_point, writable_folder
 
 # %% auto #0
-__all__ = ['seed_everything', 'sft_config', 'to_dataset', 'make_trainer', 'train_padding_share', 'plot_loss', 'LiveLossPlot',
-           'StopAfter', 'save_artifacts', 'checkpoint_dir', 'train']
+__all__ = ['seed_everything', 'checkpointing_args', 'sft_config', 'StopOnNonFinite', 'to_dataset', 'make_trainer', 'train_padding_share', 'plot_loss', 'LiveLossPlot', 'StopAfter', 'save_artifacts', 'checkpoint_dir', 'train', 'TRAINING_EFFICIENCY', 'matmul_rate', 'training_flops', 'training_plan', 'adapter_status', 'obtain_adapter']
 
 # %% ../nbs/02_train.ipynb #1aa5f6da
 def seed_everything(seed: int) -> int:
@@ -25,6 +24,12 @@ def seed_everything(seed: int) -> int:
     return seed
 
 # %% ../nbs/02_train.ipynb #57d87802
+def checkpointing_args(on: bool) -> dict:
+    "Gradient checkpointing as `TrainingArguments` spell it: `activation_checkpointing` since transformers 5.x, `gradient_checkpointing` before."
+    from transformers import TrainingArguments
+    name = "activation" if "activation_checkpointing" in TrainingArguments.__dataclass_fields__ else "gradient"  # no FutureWarning either way
+    return {f"{name}_checkpointing": on, f"{name}_checkpointing_kwargs": {"use_reentrant": False} if on else None}
+
 def sft_config(cfg: Config, output_dir, **overrides):
     "TRL `SFTConfig` for `cfg`, every value we rely on set explicitly; `overrides` win (for experiments)."
     from trl import SFTConfig
@@ -41,14 +46,23 @@ def sft_config(cfg: Config, output_dir, **overrides):
         bf16=precision == "bf16", fp16=precision == "fp16", use_cpu=not torch.cuda.is_available(),
         max_length=cfg.data.max_length, packing=False, completion_only_loss=True,
         train_sampling_strategy="group_by_length" if t.group_by_length else "random",
-        gradient_checkpointing=cfg.model.gradient_checkpointing,
-        gradient_checkpointing_kwargs={"use_reentrant": False} if cfg.model.gradient_checkpointing else None,
+        **checkpointing_args(cfg.model.gradient_checkpointing),
         logging_steps=t.logging_steps, eval_strategy="steps", eval_steps=t.eval_steps, eval_on_start=True,
         save_strategy="steps", save_steps=t.save_steps, save_total_limit=t.save_total_limit,
         load_best_model_at_end=True, metric_for_best_model="eval_loss", greater_is_better=False,
         prediction_loss_only=True,  # evaluation needs the loss only: never gather per-token outputs
         report_to="none", dataloader_num_workers=0)
     return SFTConfig(**{**args, **overrides})
+
+# %% ../nbs/02_train.ipynb #29af4305
+class StopOnNonFinite(TrainerCallback):
+    "Stop at the first logged loss that is inf or nan, with one line naming the cause and the remedy (fp16 overflow, or too large a rate)."
+    def on_log(self, args, state, control, logs=None, **kwargs):
+        loss = (logs or {}).get("loss")
+        if loss is not None and not math.isfinite(loss):
+            precision = "fp16" if args.fp16 else "bf16" if args.bf16 else "fp32"
+            raise ValueError(f"the training loss became {loss} at step {state.global_step} ({precision}): in fp16 the activations may "
+                             "overflow (use --model.precision fp32, or bf16 where the GPU has it), or the learning rate is too large")
 
 # %% ../nbs/02_train.ipynb #9651a8d0
 def to_dataset(examples: list[dict]):
@@ -67,7 +81,7 @@ def make_trainer(cfg: Config, train_examples, val_examples, output_dir, model=No
     model = model if model is not None else load_model(cfg, lora=True, training=True)
     trainer = SFTTrainer(model=model, args=sft_config(cfg, output_dir, **overrides), processing_class=tok,
                          train_dataset=to_dataset(train_examples), eval_dataset=to_dataset(val_examples),
-                         callbacks=list(callbacks))
+                         callbacks=[StopOnNonFinite(), *callbacks])
     for p in trainer.model.parameters():  # TRL casts QLoRA adapters to bf16; keep PEFT's fp32 (see above)
         if p.requires_grad and p.dtype != torch.float32: p.data = p.data.float()
     return trainer
@@ -119,7 +133,7 @@ class StopAfter(TrainerCallback):
 
 # %% ../nbs/02_train.ipynb #e690c809
 def save_artifacts(trainer, cfg: Config, adapter_dir) -> Path:
-    "Save adapter, tokenizer (with chat template), config, log history and loss plot into `adapter_dir`."
+    "Save adapter, tokenizer (with chat template), config, model card, log history and loss plot into `adapter_dir`."
     import matplotlib.pyplot as plt
     adapter_dir = Path(adapter_dir)
     if not trainer.is_world_process_zero(): return adapter_dir  # under `accelerate launch`, one process writes
@@ -127,6 +141,8 @@ def save_artifacts(trainer, cfg: Config, adapter_dir) -> Path:
     trainer.model.save_pretrained(adapter_dir)  # adapter_model.safetensors + adapter_config.json
     trainer.processing_class.save_pretrained(adapter_dir)
     save_config(cfg, adapter_dir)
+    from tiny_reason.card import model_card
+    atomic_write_text(adapter_dir / "README.md", model_card(cfg, "fp32", merged=False))  # in place of PEFT's blank template
     atomic_write_text(adapter_dir / "log_history.json", json.dumps(trainer.state.log_history, indent=1))
     fig = plot_loss(trainer.state.log_history, f"{cfg.preset}: {cfg.model.name}")
     fig.savefig(adapter_dir / "loss.png", dpi=120); plt.close(fig)
@@ -140,10 +156,14 @@ def train(cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=
     from tiny_reason.data import prepare_examples
     last = resume_point(Path(cfg.project.adapter_path) / "adapter_config.json", checkpoint_dir(cfg), resume, overwrite,  # 13_files
                         "an adapter", "--overwrite or choose another --adapter_path")
+    differ = config_differences(cfg, checkpoint_dir(cfg)) if last else []
+    if differ: raise ValueError(f"--resume: the checkpoints in {checkpoint_dir(cfg)} were made with another config ({', '.join(differ[:5])} "
+                                "differ); resume with that config, or start again with --overwrite")
     if verbose and last: print(f"resuming from {last}")
     seed_everything(cfg.project.seed)
     train_ex, val_ex, _ = prepare_examples(cfg, verbose=verbose)
     trainer = make_trainer(cfg, train_ex, val_ex, checkpoint_dir(cfg), callbacks=callbacks)
+    save_config(cfg, checkpoint_dir(cfg))  # what the checkpoints were made with: a resumed run must match it
     trainer.train(resume_from_checkpoint=str(last) if last else None)
     return save_artifacts(trainer, cfg, cfg.project.adapter_path)
 
@@ -159,9 +179,9 @@ def config_differences(cfg: Config, folder, shaping: tuple = SFT_SHAPING) -> lis
     return [k for k in all_keys() if k.startswith(shaping) and get_value(saved, k) != get_value(cfg, k)]
 
 def ensure_adapter(cfg: Config, callbacks=(), verbose: bool = True) -> Path:
-    "The preset's trained adapter folder, training it first (under a file lock) if it holds no adapter yet."
+    "The preset's trained adapter: reused if trained with this config, else resumed from this config's checkpoints, else trained (under a file lock)."
     import fcntl
-    adapter = Path(cfg.project.adapter_path)
+    adapter, ckpts = Path(cfg.project.adapter_path), checkpoint_dir(cfg)
     writable_folder(cfg.project.output_dir, "output folder")
     with open(Path(cfg.project.output_dir) / ".train.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
@@ -171,4 +191,71 @@ def ensure_adapter(cfg: Config, callbacks=(), verbose: bool = True) -> Path:
                                              "differ); delete it, or choose another adapter_path")
             if verbose: print(f"reusing the adapter in {adapter} (delete it, or call train(cfg, overwrite=True), to retrain)")
             return adapter
-        return train(cfg, callbacks=callbacks, verbose=verbose)
+        last = last_checkpoint(ckpts)
+        if last is not None and config_differences(cfg, ckpts):
+            raise FileExistsError(f"{ckpts} holds checkpoints of another config ({', '.join(config_differences(cfg, ckpts)[:5])} differ); "
+                                  "delete them, or choose another output_dir")
+        if verbose: print(f"resuming from {last}: a run with this config stopped there" if last else training_plan(cfg))
+        return train(cfg, resume=last is not None, callbacks=callbacks, verbose=verbose)
+
+# %% ../nbs/22_train_checks.ipynb #7fca904c
+TRAINING_EFFICIENCY = 0.3  # the share of its matmul rate a training step reached: benchmarks/training_time.py on the cpu preset
+
+def matmul_rate(device: str | None = None, dtype=torch.float32, size: int = 1024, seconds: float = 0.3) -> float:
+    "Floating-point operations per second that `size`-square matrix products reach on `device` in `dtype` (a short probe)."
+    import time
+    device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+    a, b = (torch.randn(size, size, device=device, dtype=dtype) for _ in range(2))
+    n, start = 0, time.perf_counter()
+    while n < 3 or time.perf_counter() - start < seconds:
+        a @ b; n += 1
+        if device == "cuda": torch.cuda.synchronize()
+    return 2 * size ** 3 * n / (time.perf_counter() - start)
+
+def training_flops(cfg: Config, tokens_per_example: float, n_validation: int, mc=None) -> float:
+    "Predicted floating-point operations of `cfg`'s training run: forward, backward to the activations, recomputation under checkpointing, and the evaluations."
+    from tiny_reason.memory import param_counts
+    from tiny_reason.model import model_config
+    mc, t = mc if mc is not None else model_config(cfg), cfg.training
+    weights = param_counts(mc)["linear"] + mc.vocab_size * mc.hidden_size  # the projections and the LM head: LoRA's are too few to count
+    trained = t.max_steps * t.per_device_train_batch_size * t.gradient_accumulation_steps * tokens_per_example
+    evaluated = (t.max_steps // t.eval_steps + 1) * n_validation * tokens_per_example  # eval_on_start, then every eval_steps
+    return 2 * weights * ((3 if cfg.model.gradient_checkpointing else 2) * trained + evaluated)
+
+def training_plan(cfg: Config) -> str:
+    "One line: what training `cfg` will do, and its predicted time on this device."
+    from tiny_reason.data import prepare_examples, token_lengths
+    from tiny_reason.model import DTYPES, load_tokenizer, pick_precision
+    train_ex, val_ex, _ = prepare_examples(cfg, verbose=False)
+    per_example = sum(token_lengths(train_ex[:64], load_tokenizer(cfg))) / len(train_ex[:64])
+    flops, gpu = training_flops(cfg, per_example, len(val_ex)), torch.cuda.is_available()
+    rate = matmul_rate(dtype=DTYPES[pick_precision(cfg.model.precision)])
+    where = torch.cuda.get_device_name() if gpu else f"this CPU ({torch.get_num_threads()} threads)"
+    t = cfg.training
+    secs = flops / (rate * TRAINING_EFFICIENCY)
+    return (f"training {t.max_steps} steps of {t.per_device_train_batch_size} x {t.gradient_accumulation_steps} examples (~{per_example:.0f} "
+            f"tokens each) into {cfg.project.adapter_path}: predicted {f'{secs / 60:.0f} min' if secs >= 120 else f'{secs:.0f} s'} on {where} "
+            f"({flops:.2g} FLOPs at {TRAINING_EFFICIENCY:.0%} of the {rate / 1e12:.2f} TFLOP/s its matrix products reached just now"
+            f"{'; that share was measured on a CPU, not on a GPU' if gpu else ''})")
+
+# %% ../nbs/22_train_checks.ipynb #66a17f47
+def adapter_status(cfg: Config) -> str:
+    "Where the preset's trained adapter is, or, if it is nowhere yet, the choices (with their cost) a learner has before anything long runs."
+    from tiny_reason.memory import lora_trainable_params
+    from tiny_reason.model import model_config
+    adapter, last = Path(cfg.project.adapter_path), last_checkpoint(checkpoint_dir(cfg))
+    if (adapter / "adapter_config.json").exists(): return f"02_train's adapter is in {adapter}: this lesson uses it."
+    if cfg.project.adapter_source: return f"the adapter comes from {cfg.project.adapter_source} (a folder is used as it is; a Hub id is fetched into {adapter})"
+    megabytes = 4 * lora_trainable_params(model_config(cfg), cfg.lora.r, cfg.lora.target_modules) / 1e6  # fp32 LoRA weights
+    train_now = f"resumes training from {last.name}, which a run with this config left" if last else f"trains it now: {training_plan(cfg)}"
+    return "\n".join([f"No trained adapter in {adapter}. Before anything long runs, the choices:",
+        "- on Colab, USE_DRIVE = True if an earlier runtime kept its outputs on Google Drive (found in seconds);",
+        f"- ADAPTER_SOURCE = a Hub repo id (user/name, as 02_train pushes it) or a folder with a trained adapter (~{megabytes:.0f} MB);",
+        f"- or neither: the next cell {train_now}."])
+
+def obtain_adapter(cfg: Config, callbacks=(), verbose: bool = True) -> Path:
+    "The trained adapter a later lesson needs, from the first place that has it: `project.adapter_path`, `project.adapter_source`, or trained now."
+    if cfg.project.adapter_source and not (Path(cfg.project.adapter_path) / "adapter_config.json").exists():
+        from tiny_reason.model import fetch_adapter
+        return fetch_adapter(cfg.project.adapter_source, cfg)
+    return ensure_adapter(cfg, callbacks=callbacks, verbose=verbose)

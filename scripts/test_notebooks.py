@@ -1,0 +1,121 @@
+"""`make test`'s notebook passes, on two workers of one torch thread each, the longest ready job first.
+
+    .venv/bin/python scripts/test_notebooks.py [--only REGEX] [--workers N]
+
+- **cpu**: every notebook under the `cpu` preset at its test size (`cpu-test`), in `nbs/`, sharing the adapter
+  `02_train` trains (the notebooks that use it start once it is there: `ensure_adapter` would make them wait anyway);
+- **badge**: every lesson under `colab-sim` (the `colab-t4` recipe, offline) alone in a fresh, empty folder, as its
+  Colab badge runs it: nothing from earlier lessons on disk, only the offline model cache shared (Colab shares pip's);
+- **colab-sim**: the reference notebooks whose result depends on the preset, under `colab-sim`, in `nbs/`.
+The other reference notebooks (config resolution, files, offline builders, RWKV-7 against `rwkv`, bad input, the
+plain-text format, GRPO's resume) do not depend on the preset and run under `cpu` only.
+
+Two workers of one thread each: on 2 cores one 2-thread process per core oversubscribes them, while single-threaded
+work (imports, tokenizing, grading) overlaps for free. Each job is a fresh process running nbdev's `test_nb` on its
+notebooks (what `nbdev_test` runs for each). The short notebooks share a process in groups, which saves importing
+torch, transformers and TRL (about 7 s) for each; a badge job is always one lesson alone. The estimates below order
+the jobs (seconds on this project's 2-core machine, from the last runs); each run prints its times, slowest first,
+so they can be kept current.
+"""
+import argparse, os, re, shutil, subprocess, sys, threading, time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LESSONS = ["00_data", "01_model", "02_train", "03_eval", "04_demo", "05_distill", "06_scratch", "07_grpo", "08_export"]
+SIM_REFERENCE = ["12_pipeline", "17_loader", "21_model_checks", "22_train_checks", "23_evaluate", "24_demo_checks"]
+NO_ADAPTER = {"00_data", "01_model", "02_train", "06_scratch", "10_config", "13_files", "14_offline", "15_rwkv7", "16_bad_input",
+              "17_loader", "18_generation", "19_scratch_io", "20_data_checks", "21_model_checks", "26_scratch_checks", "27_formats",
+              "28_sections", "index"}  # need no trained cpu-test adapter
+GROUPS = {  # short notebooks that share one process: (kind, name) -> notebooks, run in this order
+    ("cpu", "short"): ["10_config", "28_sections", "20_data_checks", "18_generation", "19_scratch_io", "14_offline", "15_rwkv7",
+                       "26_scratch_checks", "00_data", "06_scratch", "16_bad_input", "17_loader", "21_model_checks", "01_model", "index"],
+    ("cpu", "short-adapter"): ["25_model_card", "03_eval", "23_evaluate", "24_demo_checks", "04_demo"],
+    ("sim", "short"): ["21_model_checks", "23_evaluate", "24_demo_checks"],
+}
+ESTIMATE = {"cpu:02_train": 170, "cpu:27_formats": 160, "cpu:short": 150, "cpu:12_pipeline": 120, "cpu:short-adapter": 110,
+            "cpu:07_grpo": 100, "cpu:05_distill": 100, "cpu:30_nothing_lost": 60, "cpu:08_export": 70, "cpu:11_cli": 60,
+            "badge:07_grpo": 50, "badge:08_export": 50, "badge:05_distill": 50, "cpu:22_train_checks": 50, "sim:22_train_checks": 45,
+            "sim:17_loader": 40, "cpu:13_files": 40, "sim:12_pipeline": 40, "cpu:29_grpo_checks": 35, "badge:03_eval": 30,
+            "badge:04_demo": 30, "badge:02_train": 30, "sim:short": 40}
+
+class Job:
+    def __init__(self, kind: str, name: str, after: str | None = None):
+        self.kind, self.name, self.after = kind, name, after
+        self.notebooks = GROUPS.get((kind, name), [name])
+        self.key, self.seconds, self.ok, self.log = f"{kind}:{name}", 0.0, None, ""
+    def command(self, tmp: Path) -> tuple[list, dict]:
+        env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "TMPDIR": str(tmp)}
+        if self.kind != "cpu": env["TINY_REASON_PRESET"] = "colab-sim"
+        if self.kind == "badge":  # a fresh, empty folder holding only the lesson
+            folder = tmp / "badge" / self.name
+            shutil.rmtree(folder, ignore_errors=True); folder.mkdir(parents=True)
+            paths = [shutil.copy(ROOT / "nbs" / f"{self.name}.ipynb", folder)]
+        else: paths = [ROOT / ("index.ipynb" if n == "index" else f"nbs/{n}.ipynb") for n in self.notebooks]
+        return [sys.executable, __file__, "--child", *map(str, paths)], env
+
+def jobs() -> list[Job]:
+    names = sorted(p.stem for p in (ROOT / "nbs").glob("*.ipynb") if not p.name.startswith(("_", "."))) + ["index"]
+    grouped = {n for (kind, _), ns in GROUPS.items() if kind == "cpu" for n in ns}
+    singles = [n for n in names if n not in grouped]
+    after = lambda ns: None if set(ns) <= NO_ADAPTER else "cpu:02_train"
+    out = [Job("cpu", n, after([n])) for n in singles] + [Job(k, n, after(ns)) for (k, n), ns in GROUPS.items() if k == "cpu"]
+    out += [Job("badge", n) for n in LESSONS]
+    sim_grouped = set(GROUPS["sim", "short"])
+    out += [Job("sim", n, None if n == "17_loader" else "sim:17_loader") for n in SIM_REFERENCE if n not in sim_grouped]
+    out += [Job("sim", "short", "sim:17_loader")]  # 17 trains their adapter
+    return out
+
+def child(paths: list[str]) -> int:
+    "Run each notebook with nbdev's `test_nb` in this process, as `nbdev_test` does; print each one's time."
+    from nbdev.config import get_config
+    from nbdev.test import test_nb
+    failed = 0
+    for p in map(Path, paths):
+        ok, secs = test_nb(p.absolute(), skip_flags=get_config().tst_flags.split(), basepath=get_config().config_path)
+        print(f"  {'ok  ' if ok else 'FAIL'} {p.stem:<26} {secs:5.0f} s", flush=True); failed += not ok
+    return 1 if failed else 0
+
+def run(selected: list[Job], tmp: Path, workers: int) -> bool:
+    pending, done, lock = list(selected), set(), threading.Condition()
+    keys = {j.key for j in selected}
+    def ready(j): return j.after is None or j.after not in keys or j.after in done
+    def worker():
+        while True:
+            with lock:
+                while True:
+                    candidates = [j for j in pending if ready(j)]
+                    if candidates or not pending: break
+                    lock.wait()
+                if not pending: return
+                job = max(candidates, key=lambda j: ESTIMATE.get(j.key, 30))  # the longest ready job first
+                pending.remove(job)
+            cmd, env = job.command(tmp)
+            start = time.time()
+            res = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+            job.seconds, job.ok, job.log = time.time() - start, res.returncode == 0, res.stdout + res.stderr
+            inner = "".join(f"\n{l}" for l in res.stdout.splitlines() if l.startswith("  ok  ") or l.startswith("  FAIL")) if len(job.notebooks) > 1 else ""
+            print(f"{'ok  ' if job.ok else 'FAIL'} {job.key:<28} {job.seconds:5.0f} s{inner}", flush=True)
+            with lock: done.add(job.key); lock.notify_all()
+    threads = [threading.Thread(target=worker) for _ in range(workers)]
+    for t in threads: t.start()
+    for t in threads: t.join()
+    return all(j.ok for j in selected)
+
+if __name__ == "__main__":
+    p = argparse.ArgumentParser()
+    p.add_argument("--tmp", default=str(ROOT / ".tmp-test"))
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--only", help="run the jobs whose KIND:NAME matches this regular expression")
+    p.add_argument("--child", nargs="+", help=argparse.SUPPRESS)  # internal: one job's notebooks, in this process
+    a = p.parse_args()
+    if a.child: sys.exit(child(a.child))
+    tmp = Path(a.tmp).resolve(); tmp.mkdir(parents=True, exist_ok=True)
+    selected = [j for j in jobs() if not a.only or re.search(a.only, j.key)]
+    start = time.time()
+    ok = run(selected, tmp, a.workers)
+    print(f"\n{len(selected)} jobs ({sum(len(j.notebooks) for j in selected)} notebook runs) on {a.workers} workers in "
+          f"{(time.time() - start) / 60:.1f} min; each job, slowest first:")
+    for j in sorted(selected, key=lambda j: -j.seconds): print(f"  {j.key:<28} {j.seconds:5.0f} s{'' if j.ok else '  FAILED'}")
+    for j in selected:
+        if not j.ok: print(f"\n===== {j.key} =====\n" + "\n".join(j.log.strip().splitlines()[-40:]))
+    sys.exit(0 if ok else 1)
