@@ -6,7 +6,7 @@ Trains SmolLM2-135M (PRESET, default `cpu-test`, with batch, steps and learning 
 then asks the 8 validation and 8 test questions with the `<think>\\n` priming, in the preset's prompt format
 (`data.format`), and counts the replies that hold `<think>`, `</think>` and `**Final Answer:**`. Prints the training
 time and that count (one seed: a guide, not a verdict). Run from `nbs/`, where the GGUF-converted model is cached as
-the tests use it. About 7 minutes on 2 cores, most of it the 16 greedy replies. Measured (2026-11-21/22, 2 cores):
+the tests use it. A few minutes on 2 cores (the replies are generated in batches of 8 since 2026-11-22). Measured (2026-11-21/22, 2 cores):
 `2 30 3e-3 cpu-test` -> training 90-93 s, 12/16 (two runs); `2 30 3e-3 cpu-base-test` -> 6/16; `2 30 5e-3 cpu-base-test`
 -> 9/16 (the qa format; its test items 6/8).
 """
@@ -16,7 +16,8 @@ from tiny_reason.config import load_config
 from tiny_reason.data import prepare_examples
 from tiny_reason.evaluate import load_test_rows
 from tiny_reason.model import load_model, load_tokenizer
-from tiny_reason.generation import greedy_reply
+from tiny_reason.data import inference_prompt
+from tiny_reason.generation import generate_batch
 from tiny_reason.train import train
 
 FORMAT = ("<think>", "</think>", "**Final Answer:**")
@@ -33,7 +34,9 @@ with tempfile.TemporaryDirectory() as out:
     tok, model = load_tokenizer(cfg), load_model(cfg, adapter=adapter)
     _, val, _ = prepare_examples(cfg, verbose=False)
     questions = [question_of(v) for v in val] + [r["question"] for r in load_test_rows(cfg, verbose=False)]
-    ok = sum(all(m in greedy_reply(model, tok, q, cfg.data.system_prompt, cfg.eval.max_new_tokens, cfg.data.format) for m in FORMAT)
-             for q in questions)
+    prompts = [inference_prompt(tok, q, cfg.data.system_prompt, cfg.data.format) for q in questions]
+    replies = [o["generated_text"] for i in range(0, len(prompts), 8)
+               for o in generate_batch(model, tok, prompts[i:i + 8], cfg.eval.max_new_tokens)]  # greedy, batches of 8
+    ok = sum(all(m in "<think>\n" + r for m in FORMAT) for r in replies)
 print(f"{preset} recipe ({cfg.data.format} format), batch {bs} x {steps} steps at lr {lr:g}: training {dt:.0f} s; "
       f"well-formed replies {ok}/{len(questions)}")

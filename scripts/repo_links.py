@@ -24,8 +24,7 @@ def colab_prefix() -> str:
     return f"https://colab.research.google.com/github/{s['user']}/{s['repo']}/blob/{s['branch']}/nbs/"
 
 INSTALL = '''#| hide
-# Colab: install the library (Colab's own torch stays untouched); elsewhere this cell does nothing. REPO is settings.ini's
-# git_url, written here by `make export`: a fork edits settings.ini and runs `make export`, and every notebook follows.
+# Colab: install the library (its torch untouched); elsewhere nothing. REPO: settings.ini's git_url, via `make export`
 REPO = "{git_url}"
 import subprocess, sys
 if "google.colab" in sys.modules:

@@ -11,11 +11,7 @@ from .config import Config, load_config, save_config, settings_of
 from .files import claim_folder, mark_folder, read_gsm8k_jsonl, read_jsonl_objects, write_jsonl  # JSONL reading: 13_files
 
 # %% auto #0
-__all__ = ['CALCULATOR_ANNOTATION', 'NUMBER', 'PROMPT_FORMATS', 'GENERATOR_SUFFIX', 'THINK_PRIME', 'strip_calculator_annotations',
-           'MalformedRow', 'split_solution', 'assistant_text', 'prompt_messages', 'to_example', 'tokenize_with_trl',
-           'synthetic_rows', 'hub_rows', 'load_rows', 'format_rows', 'train_validation_split', 'nothing_left',
-           'summary_line', 'prepare_examples', 'token_lengths', 'plot_token_lengths', 'inference_prompt',
-           'write_prepared']
+__all__ = ['CALCULATOR_ANNOTATION', 'NUMBER', 'PROMPT_FORMATS', 'GENERATOR_SUFFIX', 'THINK_PRIME', 'strip_calculator_annotations', 'MalformedRow', 'split_solution', 'assistant_text', 'prompt_messages', 'to_example', 'tokenize_with_trl', 'synthetic_rows', 'hub_rows', 'load_rows', 'format_rows', 'train_validation_split', 'prepare_examples', 'token_lengths', 'inference_prompt', 'nothing_left', 'summary_line', 'plot_token_lengths', 'write_prepared']
 
 # %% ../nbs/00_data.ipynb #1a5550ca
 CALCULATOR_ANNOTATION = re.compile(r"<<[^<>\n]*=[^<>\n]*>>")
@@ -125,20 +121,6 @@ def train_validation_split(examples: list[dict], num_samples: int | None, valida
     return [examples[i] for i in order[n_val:]], [examples[i] for i in order[:n_val]]
 
 # %% ../nbs/00_data.ipynb #70977d84
-def _drops(counts: Counter) -> str:
-    return ", ".join(f"{k.removeprefix('dropped: ')}: {v}" for k, v in counts.items() if k.startswith("dropped")) or "none"
-
-def nothing_left(source: str, read: int, drops: str, what: str = "data") -> str:
-    "Why `source` gave no usable row: it is empty, or all `read` rows were dropped (`drops`: the counts by reason)."
-    name = f"{what} source {source}" if source in ("hub", "synthetic") else f"{what} file {source}"
-    if not read: return f"{name} is empty: no rows to use"
-    return f"{name}: all {read} rows dropped ({drops}); none left to use"
-
-def summary_line(counts: Counter, source: str) -> str:
-    "One line: rows read, kept, dropped by reason, split sizes."
-    return (f"source {source}: read {counts['read']}, kept {counts['kept']}, dropped ({_drops(counts)}); "
-            f"train {counts['train']}, validation {counts['validation']}")
-
 def prepare_examples(cfg: Config, verbose: bool = True, n=...) -> tuple[list[dict], list[dict], Counter]:
     "Load the configured source, format, subsample to `n` rows (None: all; by default `data.num_samples`) and split: (train, validation, counts)."
     n = cfg.data.num_samples if n is ... else n
@@ -158,17 +140,6 @@ def token_lengths(examples: list[dict], tok) -> list[int]:
         return tok.apply_chat_template(e["prompt"] + e["completion"], tokenize=True, return_dict=True)["input_ids"]
     return [len(ids(e)) for e in examples]
 
-def plot_token_lengths(lengths: list[int], max_length: int, title: str = ""):
-    "Histogram of example lengths with `max_length` marked; returns the figure."
-    import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(7, 3))
-    ax.hist(lengths, bins=30, color="tab:blue", alpha=0.8)
-    ax.axvline(max_length, color="tab:red", ls="--", label=f"max_length = {max_length}")
-    cut = sum(l > max_length for l in lengths) / len(lengths)
-    ax.set(xlabel="tokens per example", ylabel="examples", title=f"{title} ({cut:.1%} truncated)")
-    ax.legend(); fig.tight_layout()
-    return fig
-
 # %% ../nbs/00_data.ipynb #92721119
 THINK_PRIME = "<think>\n"
 
@@ -181,7 +152,34 @@ def inference_prompt(tok, question: str, system_prompt: str, prompt_format: str 
         text = (tok.bos_token if adds_bos else "") + PROMPT_FORMATS[prompt_format].format(question=question.strip())
     return text if text.endswith(THINK_PRIME) else text + THINK_PRIME  # an exported template may open the reply already (08_export)
 
-# %% ../nbs/00_data.ipynb #5568237e
+# %% ../nbs/20_data_checks.ipynb #5dc6c48b
+def _drops(counts: Counter) -> str:
+    return ", ".join(f"{k.removeprefix('dropped: ')}: {v}" for k, v in counts.items() if k.startswith("dropped")) or "none"
+
+def nothing_left(source: str, read: int, drops: str, what: str = "data") -> str:
+    "Why `source` gave no usable row: it is empty, or all `read` rows were dropped (`drops`: the counts by reason)."
+    name = f"{what} source {source}" if source in ("hub", "synthetic") else f"{what} file {source}"
+    if not read: return f"{name} is empty: no rows to use"
+    return f"{name}: all {read} rows dropped ({drops}); none left to use"
+
+def summary_line(counts: Counter, source: str) -> str:
+    "One line: rows read, kept, dropped by reason, split sizes."
+    return (f"source {source}: read {counts['read']}, kept {counts['kept']}, dropped ({_drops(counts)}); "
+            f"train {counts['train']}, validation {counts['validation']}")
+
+# %% ../nbs/20_data_checks.ipynb #3a83562c
+def plot_token_lengths(lengths: list[int], max_length: int, title: str = ""):
+    "Histogram of example lengths with `max_length` marked; returns the figure."
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(7, 3))
+    ax.hist(lengths, bins=30, color="tab:blue", alpha=0.8)
+    ax.axvline(max_length, color="tab:red", ls="--", label=f"max_length = {max_length}")
+    cut = sum(l > max_length for l in lengths) / len(lengths)
+    ax.set(xlabel="tokens per example", ylabel="examples", title=f"{title} ({cut:.1%} truncated)")
+    ax.legend(); fig.tight_layout()
+    return fig
+
+# %% ../nbs/20_data_checks.ipynb #5568237e
 def write_prepared(cfg: Config, out_dir, verbose: bool = True) -> dict:
     "Prepare the configured data and write `train.jsonl`, `validation.jsonl` and the config into `out_dir`."
     settings, outputs = settings_of(cfg, ("project.seed", "data.")), ("train.jsonl", "validation.jsonl", "experiment_config.yaml")
@@ -191,4 +189,3 @@ def write_prepared(cfg: Config, out_dir, verbose: bool = True) -> dict:
     write_jsonl(train, out_dir / "train.jsonl"); write_jsonl(val, out_dir / "validation.jsonl")
     save_config(cfg, out_dir)
     return dict(counts)
-

@@ -14,8 +14,7 @@ from .grading import answers_match, extract_answer, gold_answer, majority_answer
 from .generation import generated_by, sample_replies
 
 # %% auto #0
-__all__ = ['training_questions', 'teacher_config', 'load_teacher', 'keep_traces', 'reasoning_of', 'distilled_rows', 'read_traces',
-           'upper_median', 'plot_chain_lengths', 'distill', 'distill_cli']
+__all__ = ['training_questions', 'teacher_config', 'load_teacher', 'keep_traces', 'reasoning_of', 'distilled_rows', 'read_traces', 'upper_median', 'plot_chain_lengths', 'distill', 'distill_cli']
 
 # %% ../nbs/05_distill.ipynb #e20cabb7
 def training_questions(cfg: Config) -> list[dict]:
@@ -135,7 +134,7 @@ def distill(cfg: Config, out_dir, verbose: bool = True) -> dict:
                       f"{report['questions']} questions covered; {report['tokens']:,} tokens in {report['seconds']:.0f} s -> {out / 'distilled.jsonl'}")
     return report
 
-# %% ../nbs/05_distill.ipynb #8c276c9a
+# %% ../nbs/11_cli.ipynb #8c276c9a
 def distill_cli(argv: list[str] | None = None) -> dict:
     "`tiny-reason distill [--preset P] [--teacher ID|DIR] [--teacher_adapter DIR] [--traces FILE] [--k K] [--questions N] --out DIR`"
     p = command_parser("tiny-reason distill", "A teacher samples chains of thought; the correct ones become training rows.")

@@ -9,29 +9,7 @@ from collections import Counter
 from fractions import Fraction
 
 # %% auto #0
-__all__ = ['EXTRACTION_RULES', 'CATEGORIES', 'parse_number', 'normalize_answer', 'answers_match', 'gold_answer', 'extract_answer', 'grade_row', 'error_category', 'wilson_interval', 'summarize', 'format_summary', 'mcnemar_exact', 'paired_comparison', 'plot_accuracies', 'majority_answer', 'read_predictions', 'grade_file']
-
-# %% ../nbs/03_eval.ipynb #12a9aa3a
-UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-         "seventeen eighteen nineteen").split()
-TENS = {w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
-NUMBER_WORDS = {**{w: i for i, w in enumerate(UNITS)}, **TENS}
-SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6}
-
-def words_to_number(text: str) -> int | None:
-    "The first run of English number words: `'twenty-five apples'` -> 25, `'three thousand two hundred'` -> 3200; else None."
-    total = current = 0
-    seen = False
-    for w in re.findall(r"[a-z]+", text.lower()):
-        if w in NUMBER_WORDS: current += NUMBER_WORDS[w]
-        elif w in SCALES and seen:
-            if SCALES[w] == 100: current *= 100
-            else: total, current = total + current * SCALES[w], 0
-        elif w == "and" and seen: continue
-        elif seen: break
-        else: continue
-        seen = True
-    return total + current if seen else None
+__all__ = ['EXTRACTION_RULES', 'CATEGORIES', 'parse_number', 'normalize_answer', 'answers_match', 'gold_answer', 'extract_answer', 'grade_row', 'error_category', 'wilson_interval', 'summarize', 'mcnemar_exact', 'paired_comparison', 'majority_answer', 'UNITS', 'TENS', 'NUMBER_WORDS', 'SCALES', 'read_predictions', 'grade_file', 'words_to_number', 'format_summary', 'plot_accuracies']
 
 # %% ../nbs/03_eval.ipynb #ccc710f1
 NUMBER_PATTERN = (r"(?:(?<![\w)])-)?(?:\d+(?:,\d{3}(?!\d))*(?:\.\d+)?|\.\d+)"  # a '-' glued to a word is a hyphen
@@ -154,17 +132,6 @@ def summarize(rows: list[dict]) -> dict:
             "rules": dict(Counter(r["extraction_rule"] or "none" for r in rows).most_common()),
             "truncated": sum(bool(r.get("truncated")) for r in rows)}
 
-def format_summary(s: dict, title: str = "") -> str:
-    "A few printable lines from `summarize`'s dict (plus any `model`, `adapter`, `results_note` and maj@k (05_distill) it carries)."
-    pct = lambda d: f"{d['accuracy']:6.1%} ({d['correct']}/{s['n']}), 95% CI {d['ci95'][0]:.1%}-{d['ci95'][1]:.1%}"
-    head = title or " ".join(str(s[k]) for k in ("arm", "model") if s.get(k)) + (f" + {s['adapter']}" if s.get("adapter") else "")
-    note = f" [{s['results_note']}]" if s.get("results_note") else ""
-    return "\n".join([f"{head}: {s['n']} items{note}".strip(),
-                      f"  strict   accuracy {pct(s['strict'])}", f"  flexible accuracy {pct(s['flexible'])}",
-                      *[f"  maj@{m['k']}    accuracy {pct(m)} (flexible; temperature {m['temperature']:g})" for m in [s.get("maj_at_k")] if m],
-                      f"  format-valid {s['format_valid_rate']:.1%} | " + ", ".join(f"{k} {v}" for k, v in s["errors"].items()),
-                      "  extraction rules: " + ", ".join(f"{k} {v}" for k, v in s["rules"].items())])
-
 # %% ../nbs/03_eval.ipynb #240fbc00
 def mcnemar_exact(fixed: int, broken: int) -> float:
     "Two-sided exact McNemar p-value: `2·P(X <= min(b, c))` for X ~ Binomial(b + c, 1/2), capped at 1."
@@ -180,27 +147,6 @@ def paired_comparison(base_rows: list[dict], tuned_rows: list[dict], key: str = 
     out = {"n": len(base_rows), "scored_on": key, "both_right": pairs[True, True], "fixed": pairs[False, True],
            "broken": pairs[True, False], "both_wrong": pairs[False, False]}
     return {**out, "mcnemar_p": mcnemar_exact(out["fixed"], out["broken"])}
-
-# %% ../nbs/03_eval.ipynb #908732e6
-def plot_accuracies(arms: dict, title: str = "accuracy and format"):
-    "Strict and flexible accuracy and the format-valid rate of each arm (`{name: summarize(...)}`), with 95% Wilson intervals."
-    import matplotlib.pyplot as plt
-    def bars(a):  # (rate, (low, high)) for each bar of one arm
-        valid = round(a["format_valid_rate"] * a["n"])
-        return {"strict": (a["strict"]["accuracy"], a["strict"]["ci95"]), "flexible": (a["flexible"]["accuracy"], a["flexible"]["ci95"]),
-                "format-valid": (a["format_valid_rate"], wilson_interval(valid, a["n"]))}
-    fig, ax = plt.subplots(figsize=(6.4, 3.4), dpi=90)
-    width = 0.27
-    for j, (name, color) in enumerate([("strict", "tab:blue"), ("flexible", "tab:orange"), ("format-valid", "tab:gray")]):
-        xs = [i + (j - 1) * width for i in range(len(arms))]
-        vals = [bars(a)[name] for a in arms.values()]
-        err = [[p - ci[0] for p, ci in vals], [ci[1] - p for p, ci in vals]]
-        ax.bar(xs, [p for p, _ in vals], width, yerr=err, capsize=4, color=color, label=name)
-        for x, (p, ci) in zip(xs, vals): ax.text(x, ci[1] + 0.01, f"{p:.0%}", ha="center", va="bottom", fontsize=8)  # above the error bar
-    ax.set_xticks(range(len(arms)), [f"{k}\n(n={a['n']})" for k, a in arms.items()])
-    ax.set(ylim=(0, 1.15), ylabel="share of items (95% Wilson CI)", title=title)
-    ax.legend(loc="upper left", fontsize=8); ax.grid(axis="y", alpha=0.3); fig.tight_layout()
-    return fig
 
 # %% ../nbs/05_distill.ipynb #6f1cb54e
 def majority_answer(predictions: list) -> tuple[str | None, float]:
@@ -228,3 +174,58 @@ def grade_file(path) -> list[dict]:
         except ValueError as e: raise ValueError(f"{path}:{n}: {e}") from None
     if not graded: raise ValueError(f"{path}: no rows to grade")
     return graded
+
+# %% ../nbs/23_evaluate.ipynb #12a9aa3a
+UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+         "seventeen eighteen nineteen").split()
+TENS = {w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
+NUMBER_WORDS = {**{w: i for i, w in enumerate(UNITS)}, **TENS}
+SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6}
+
+def words_to_number(text: str) -> int | None:
+    "The first run of English number words: `'twenty-five apples'` -> 25, `'three thousand two hundred'` -> 3200; else None."
+    total = current = 0
+    seen = False
+    for w in re.findall(r"[a-z]+", text.lower()):
+        if w in NUMBER_WORDS: current += NUMBER_WORDS[w]
+        elif w in SCALES and seen:
+            if SCALES[w] == 100: current *= 100
+            else: total, current = total + current * SCALES[w], 0
+        elif w == "and" and seen: continue
+        elif seen: break
+        else: continue
+        seen = True
+    return total + current if seen else None
+
+# %% ../nbs/23_evaluate.ipynb #42f7f046
+def format_summary(s: dict, title: str = "") -> str:
+    "A few printable lines from `summarize`'s dict (plus any `model`, `adapter`, `results_note` and maj@k (05_distill) it carries)."
+    pct = lambda d: f"{d['accuracy']:6.1%} ({d['correct']}/{s['n']}), 95% CI {d['ci95'][0]:.1%}-{d['ci95'][1]:.1%}"
+    head = title or " ".join(str(s[k]) for k in ("arm", "model") if s.get(k)) + (f" + {s['adapter']}" if s.get("adapter") else "")
+    note = f" [{s['results_note']}]" if s.get("results_note") else ""
+    return "\n".join([f"{head}: {s['n']} items{note}".strip(),
+                      f"  strict   accuracy {pct(s['strict'])}", f"  flexible accuracy {pct(s['flexible'])}",
+                      *[f"  maj@{m['k']}    accuracy {pct(m)} (flexible; temperature {m['temperature']:g})" for m in [s.get("maj_at_k")] if m],
+                      f"  format-valid {s['format_valid_rate']:.1%} | " + ", ".join(f"{k} {v}" for k, v in s["errors"].items()),
+                      "  extraction rules: " + ", ".join(f"{k} {v}" for k, v in s["rules"].items())])
+
+# %% ../nbs/23_evaluate.ipynb #908732e6
+def plot_accuracies(arms: dict, title: str = "accuracy and format"):
+    "Strict and flexible accuracy and the format-valid rate of each arm (`{name: summarize(...)}`), with 95% Wilson intervals."
+    import matplotlib.pyplot as plt
+    def bars(a):  # (rate, (low, high)) for each bar of one arm
+        valid = round(a["format_valid_rate"] * a["n"])
+        return {"strict": (a["strict"]["accuracy"], a["strict"]["ci95"]), "flexible": (a["flexible"]["accuracy"], a["flexible"]["ci95"]),
+                "format-valid": (a["format_valid_rate"], wilson_interval(valid, a["n"]))}
+    fig, ax = plt.subplots(figsize=(6.4, 3.4), dpi=90)
+    width = 0.27
+    for j, (name, color) in enumerate([("strict", "tab:blue"), ("flexible", "tab:orange"), ("format-valid", "tab:gray")]):
+        xs = [i + (j - 1) * width for i in range(len(arms))]
+        vals = [bars(a)[name] for a in arms.values()]
+        err = [[p - ci[0] for p, ci in vals], [ci[1] - p for p, ci in vals]]
+        ax.bar(xs, [p for p, _ in vals], width, yerr=err, capsize=4, color=color, label=name)
+        for x, (p, ci) in zip(xs, vals): ax.text(x, ci[1] + 0.01, f"{p:.0%}", ha="center", va="bottom", fontsize=8)  # above the error bar
+    ax.set_xticks(range(len(arms)), [f"{k}\n(n={a['n']})" for k, a in arms.items()])
+    ax.set(ylim=(0, 1.15), ylabel="share of items (95% Wilson CI)", title=title)
+    ax.legend(loc="upper left", fontsize=8); ax.grid(axis="y", alpha=0.3); fig.tight_layout()
+    return fig

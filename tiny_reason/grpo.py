@@ -15,9 +15,7 @@ from .generation import generate_batch, stop_token_ids
 from .model import check_adapter
 
 # %% auto #0
-__all__ = ['STRICT_FORMAT', 'REWARDS', 'GRPO_SHAPING', 'correctness_reward', 'format_reward', 'soft_format_reward',
-           'as_trl_reward', 'grpo_rows', 'grpo_prompts', 'start_adapter', 'group_signal', 'grpo_args', 'record_groups',
-           'grpo_checkpoint', 'train_grpo', 'plot_grpo_log', 'save_grpo', 'grpo_eval_config', 'grpo_cli']
+__all__ = ['STRICT_FORMAT', 'REWARDS', 'correctness_reward', 'format_reward', 'soft_format_reward', 'as_trl_reward', 'grpo_rows', 'grpo_prompts', 'start_adapter', 'group_signal', 'grpo_args', 'train_grpo', 'GRPO_SHAPING', 'record_groups', 'grpo_checkpoint', 'save_grpo', 'plot_grpo_log', 'grpo_eval_config', 'grpo_cli']
 
 # %% ../nbs/07_grpo.ipynb #b8580f6e
 STRICT_FORMAT = re.compile(rf"(?s)(?:(?!</think>).)*\S(?:(?!</think>).)*\n</think>\n\n\*\*Final Answer:\*\* *{NUMBER_PATTERN}\s*")
@@ -111,40 +109,6 @@ def grpo_args(cfg: Config, output_dir, **overrides):
         log_completions=False, use_vllm=False, disable_dropout=True, dataloader_num_workers=0)
     return GRPOConfig(**{**args, **overrides})
 
-# %% ../nbs/07_grpo.ipynb #2e37c3c1
-def record_groups(rewards: dict, every: int, path):
-    "The first of `rewards` (name: a TRL reward function), also appending one prompt's group (replies, cut or not, every reward by name) to JSONL `path` every `every` steps."
-    (first, reward), seen = next(iter(rewards.items())), set()
-    def recorded(prompts, completions, gold, trainer_state=None, completion_ids=None, **kwargs):
-        args = dict(prompts=prompts, completions=completions, gold=gold, completion_ids=completion_ids, **kwargs)
-        scores, step = reward(**args), trainer_state.global_step if trainer_state else 0
-        if step % every == 0 and step not in seen:
-            seen.add(step)
-            group = [i for i, p in enumerate(prompts) if p == prompts[0]]
-            by_name = {n: scores if n == first else f(**args) for n, f in rewards.items()}  # the others, to read beside it
-            row = {"step": step, "prompt": prompts[0], "gold": gold[0], "replies": [completions[i] for i in group],
-                   "ids": [completion_ids[i] for i in group] if completion_ids else None,
-                   "rewards": {n: [s[i] for i in group] for n, s in by_name.items()}}
-            with open(path, "a") as f: f.write(json.dumps(row) + "\n")
-        return scores
-    recorded.__name__ = reward.__name__  # TRL logs each reward under its function's name
-    return recorded
-
-# %% ../nbs/07_grpo.ipynb #ebb8c362
-GRPO_SHAPING = ("project.seed", "model.", "lora.", "grpo.")  # what shapes a GRPO adapter
-
-def grpo_checkpoint(cfg: Config, resume: bool = False, overwrite: bool = False) -> Path | None:
-    "Check the output folders (`resume_point`, 13_files); the checkpoint to resume from, None for a fresh run (whose old samples go)."
-    out = Path(cfg.grpo.output_dir)
-    last = resume_point(Path(cfg.grpo.adapter_path) / "adapter_config.json", out / "checkpoints", resume, overwrite,
-                        "an adapter", "--overwrite or choose another --grpo.adapter_path")
-    from tiny_reason.train import config_differences
-    differ = config_differences(cfg, out / "checkpoints", GRPO_SHAPING) if last else []
-    if differ: raise ValueError(f"--resume: the checkpoints in {out / 'checkpoints'} were made with another config ({', '.join(differ[:5])} "
-                                "differ); resume with that config, or start again with --overwrite")
-    if not resume: (out / "samples.jsonl").unlink(missing_ok=True)
-    return last
-
 # %% ../nbs/07_grpo.ipynb #666d514d
 def train_grpo(cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=(), verbose: bool = True) -> Path:
     "GRPO on `grpo.prompt_source` from `grpo.start`; saves the adapter, config, log, `rewards.png`; returns the adapter folder."
@@ -168,7 +132,54 @@ def train_grpo(cfg: Config, resume: bool = False, overwrite: bool = False, callb
     trainer.train(resume_from_checkpoint=str(last) if last else None)
     return save_grpo(trainer, cfg, g.adapter_path)
 
-# %% ../nbs/07_grpo.ipynb #43013d40
+# %% ../nbs/29_grpo_checks.ipynb #2e37c3c1
+def record_groups(rewards: dict, every: int, path):
+    "The first of `rewards` (name: a TRL reward function), also appending one prompt's group (replies, cut or not, every reward by name) to JSONL `path` every `every` steps."
+    (first, reward), seen = next(iter(rewards.items())), set()
+    def recorded(prompts, completions, gold, trainer_state=None, completion_ids=None, **kwargs):
+        args = dict(prompts=prompts, completions=completions, gold=gold, completion_ids=completion_ids, **kwargs)
+        scores, step = reward(**args), trainer_state.global_step if trainer_state else 0
+        if step % every == 0 and step not in seen:
+            seen.add(step)
+            group = [i for i, p in enumerate(prompts) if p == prompts[0]]
+            by_name = {n: scores if n == first else f(**args) for n, f in rewards.items()}  # the others, to read beside it
+            row = {"step": step, "prompt": prompts[0], "gold": gold[0], "replies": [completions[i] for i in group],
+                   "ids": [completion_ids[i] for i in group] if completion_ids else None,
+                   "rewards": {n: [s[i] for i in group] for n, s in by_name.items()}}
+            with open(path, "a") as f: f.write(json.dumps(row) + "\n")
+        return scores
+    recorded.__name__ = reward.__name__  # TRL logs each reward under its function's name
+    return recorded
+
+# %% ../nbs/29_grpo_checks.ipynb #ebb8c362
+GRPO_SHAPING = ("project.seed", "model.", "lora.", "grpo.")  # what shapes a GRPO adapter
+
+def grpo_checkpoint(cfg: Config, resume: bool = False, overwrite: bool = False) -> Path | None:
+    "Check the output folders (`resume_point`, 13_files); the checkpoint to resume from, None for a fresh run (whose old samples go)."
+    out = Path(cfg.grpo.output_dir)
+    last = resume_point(Path(cfg.grpo.adapter_path) / "adapter_config.json", out / "checkpoints", resume, overwrite,
+                        "an adapter", "--overwrite or choose another --grpo.adapter_path")
+    from tiny_reason.train import config_differences
+    differ = config_differences(cfg, out / "checkpoints", GRPO_SHAPING) if last else []
+    if differ: raise ValueError(f"--resume: the checkpoints in {out / 'checkpoints'} were made with another config ({', '.join(differ[:5])} "
+                                "differ); resume with that config, or start again with --overwrite")
+    if not resume: (out / "samples.jsonl").unlink(missing_ok=True)
+    return last
+
+# %% ../nbs/29_grpo_checks.ipynb #01e81593
+def save_grpo(trainer, cfg: Config, adapter_dir) -> Path:
+    "Save adapter, tokenizer, config, log history and `rewards.png` into `adapter_dir`."
+    import matplotlib.pyplot as plt
+    adapter_dir = Path(adapter_dir)
+    if not trainer.is_world_process_zero(): return adapter_dir
+    adapter_dir.mkdir(parents=True, exist_ok=True)
+    trainer.model.save_pretrained(adapter_dir); trainer.processing_class.save_pretrained(adapter_dir); save_config(cfg, adapter_dir)
+    atomic_write_text(adapter_dir / "log_history.json", json.dumps(trainer.state.log_history, indent=1))
+    fig = plot_grpo_log(trainer.state.log_history, f"{cfg.preset}: GRPO from {cfg.grpo.start}", cfg.grpo.max_completion_length)
+    fig.savefig(adapter_dir / "rewards.png", dpi=120); plt.close(fig)
+    return adapter_dir
+
+# %% ../nbs/29_grpo_checks.ipynb #43013d40
 def plot_grpo_log(log_history: list[dict], title: str = "GRPO", max_length: int | None = None):
     "Rewards per function, zero-variance share, mean reply length and truncated share against the step; returns the figure."
     import matplotlib.pyplot as plt
@@ -190,20 +201,7 @@ def plot_grpo_log(log_history: list[dict], title: str = "GRPO", max_length: int 
     fig.suptitle(title, fontsize=10); fig.tight_layout()
     return fig
 
-# %% ../nbs/07_grpo.ipynb #01e81593
-def save_grpo(trainer, cfg: Config, adapter_dir) -> Path:
-    "Save adapter, tokenizer, config, log history and `rewards.png` into `adapter_dir`."
-    import matplotlib.pyplot as plt
-    adapter_dir = Path(adapter_dir)
-    if not trainer.is_world_process_zero(): return adapter_dir
-    adapter_dir.mkdir(parents=True, exist_ok=True)
-    trainer.model.save_pretrained(adapter_dir); trainer.processing_class.save_pretrained(adapter_dir); save_config(cfg, adapter_dir)
-    atomic_write_text(adapter_dir / "log_history.json", json.dumps(trainer.state.log_history, indent=1))
-    fig = plot_grpo_log(trainer.state.log_history, f"{cfg.preset}: GRPO from {cfg.grpo.start}", cfg.grpo.max_completion_length)
-    fig.savefig(adapter_dir / "rewards.png", dpi=120); plt.close(fig)
-    return adapter_dir
-
-# %% ../nbs/07_grpo.ipynb #d6233805
+# %% ../nbs/29_grpo_checks.ipynb #d6233805
 def grpo_eval_config(cfg: Config) -> Config:
     "The GRPO evaluation's config: its test items from `grpo.eval_source` (else `eval.test_source`); exclude `grpo_rows(cfg)` from them."
     import copy
@@ -211,7 +209,7 @@ def grpo_eval_config(cfg: Config) -> Config:
     c.eval.test_source = cfg.grpo.eval_source or cfg.eval.test_source
     return c
 
-# %% ../nbs/07_grpo.ipynb #54e11e84
+# %% ../nbs/29_grpo_checks.ipynb #54e11e84
 def grpo_cli(argv: list[str] | None = None) -> Path:
     "`tiny-reason grpo [--preset P] [--start sft|base|DIR] [--resume] [--overwrite] [overrides]`"
     p = run_flags(command_parser("tiny-reason grpo", "Reinforcement learning against the grader (GRPO), from the SFT adapter or the base."),

@@ -9,7 +9,7 @@ from .config import Config, load_config
 from .model import model_config, pick_precision, load_model, add_lora  # the loader: reference notebook 17_loader
 
 # %% auto #0
-__all__ = ['QWEN2_5_1_5B', 'BYTES', 'CUDA_CONTEXT_BYTES', 'ADAMW_BYTES', 'METHODS', 'T4_BYTES', 'linear_shapes', 'param_counts', 'nf4_levels', 'bits_per_param', 'nf4_bytes', 'weight_bytes', 'lora_trainable_params', 'activation_bytes', 'memory_budget', 'plot_memory_budget', 'budget_device', 'method_label', 'budget_title', 'budget_table', 'quant_state_bytes', 'measure_nf4_weights', 'saved_activation_bytes', 'activation_check']
+__all__ = ['QWEN2_5_1_5B', 'BYTES', 'CUDA_CONTEXT_BYTES', 'ADAMW_BYTES', 'METHODS', 'linear_shapes', 'param_counts', 'nf4_levels', 'bits_per_param', 'nf4_bytes', 'weight_bytes', 'lora_trainable_params', 'activation_bytes', 'memory_budget', 'T4_BYTES', 'budget_device', 'method_label', 'budget_title', 'budget_table', 'plot_memory_budget', 'quant_state_bytes', 'measure_nf4_weights', 'saved_activation_bytes', 'activation_check']
 
 # %% ../nbs/01_model.ipynb #6b3b2a94
 QWEN2_5_1_5B = "Qwen/Qwen2.5-1.5B-Instruct"
@@ -109,27 +109,6 @@ def memory_budget(cfg: Config, method: str | None = None, batch_size: int | None
     if device == "cuda": rows["CUDA context"] = CUDA_CONTEXT_BYTES
     return {**rows, "total": sum(rows.values())}
 
-# %% ../nbs/01_model.ipynb #20f11073
-T4_BYTES = 15 * 2**30  # Colab reports its T4 as 15 GB
-
-def plot_memory_budget(cfg: Config, limit_bytes: int | None = None, mc=None, device: str | None = None):
-    "Stacked bars of the predicted `memory_budget` for full fine-tuning, LoRA and QLoRA; a GPU budget shows the T4's memory as a line."
-    import matplotlib.pyplot as plt
-    mc, device = mc if mc is not None else model_config(cfg), device or budget_device(cfg)
-    budgets = {m: memory_budget(cfg, m, mc=mc, device=device) for m in METHODS}
-    limit_bytes = limit_bytes or (T4_BYTES if device == "cuda" else None)
-    prec = cfg.model.precision if cfg.model.precision != "auto" else ("fp16" if device == "cuda" else "fp32")
-    labels, bottom = [method_label(m, prec).replace(" (", "\n(") for m in budgets], [0.0] * len(budgets)
-    fig, ax = plt.subplots(figsize=(9, 5), dpi=90)
-    for item in [k for k in next(iter(budgets.values())) if k != "total"]:
-        vals = [b[item] / 2**30 for b in budgets.values()]
-        ax.bar(labels, vals, bottom=bottom, label=item); bottom = [a + v for a, v in zip(bottom, vals)]
-    for x, top in enumerate(bottom): ax.text(x, top * 1.01, f"{top:.1f} GiB", ha="center")
-    if limit_bytes: ax.axhline(limit_bytes / 2**30, color="red", ls="--", label=f"GPU memory: {limit_bytes / 2**30:.0f} GB (T4)")
-    ax.set_ylabel("GiB"); ax.set_title(f"{cfg.model.name}, preset {cfg.preset}:\n{budget_title(budgets['qlora'])}", fontsize=10)
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1)); fig.tight_layout()
-    return fig
-
 # %% ../nbs/21_model_checks.ipynb #05bde1e2
 import copy
 
@@ -156,6 +135,27 @@ def budget_table(budgets: dict) -> str:
         if item == "total": rows.append("-" * len(rows[0]))
         rows.append(f"{item:<28}" + "".join(f"{budgets[c][item] / 2**30:>14.2f}" for c in cols))
     return "\n".join([budget_title(next(iter(budgets.values()))) + ":"] + rows)
+
+# %% ../nbs/21_model_checks.ipynb #20f11073
+T4_BYTES = 15 * 2**30  # Colab reports its T4 as 15 GB
+
+def plot_memory_budget(cfg: Config, limit_bytes: int | None = None, mc=None, device: str | None = None):
+    "Stacked bars of the predicted `memory_budget` for full fine-tuning, LoRA and QLoRA; a GPU budget shows the T4's memory as a line."
+    import matplotlib.pyplot as plt
+    mc, device = mc if mc is not None else model_config(cfg), device or budget_device(cfg)
+    budgets = {m: memory_budget(cfg, m, mc=mc, device=device) for m in METHODS}
+    limit_bytes = limit_bytes or (T4_BYTES if device == "cuda" else None)
+    prec = cfg.model.precision if cfg.model.precision != "auto" else ("fp16" if device == "cuda" else "fp32")
+    labels, bottom = [method_label(m, prec).replace(" (", "\n(") for m in budgets], [0.0] * len(budgets)
+    fig, ax = plt.subplots(figsize=(9, 5), dpi=90)
+    for item in [k for k in next(iter(budgets.values())) if k != "total"]:
+        vals = [b[item] / 2**30 for b in budgets.values()]
+        ax.bar(labels, vals, bottom=bottom, label=item); bottom = [a + v for a, v in zip(bottom, vals)]
+    for x, top in enumerate(bottom): ax.text(x, top * 1.01, f"{top:.1f} GiB", ha="center")
+    if limit_bytes: ax.axhline(limit_bytes / 2**30, color="red", ls="--", label=f"GPU memory: {limit_bytes / 2**30:.0f} GB (T4)")
+    ax.set_ylabel("GiB"); ax.set_title(f"{cfg.model.name}, preset {cfg.preset}:\n{budget_title(budgets['qlora'])}", fontsize=10)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1)); fig.tight_layout()
+    return fig
 
 # %% ../nbs/21_model_checks.ipynb #10088e3b
 def quant_state_bytes(model) -> int:

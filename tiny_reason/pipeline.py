@@ -13,8 +13,8 @@ from .files import atomic_write_text, claim_folder, malloc_in_use, mark_folder
 
 # %% auto #0
 __all__ = ['ARM_LABELS', 'PAIRS', 'RECIPES', 'RUN_KEYS', 'reset_peak_rss', 'peak_rss_bytes', 'stage', 'peak_memory',
-           'plot_stage_memory', 'compare_arms', 'distilled_arm_config', 'run_config', 'require_distilled_rows',
-           'grpo_arm_config', 'ensure_grpo', 'run_pipeline', 'report_markdown', 'run_cli']
+           'cpu_seconds', 'plot_stage_memory', 'compare_arms', 'distilled_arm_config', 'run_config',
+           'require_distilled_rows', 'grpo_arm_config', 'ensure_grpo', 'run_pipeline', 'report_markdown', 'run_cli']
 
 # %% ../nbs/12_pipeline.ipynb #fbc70ddf
 def _status_bytes(key: str) -> int | None:
@@ -56,6 +56,12 @@ def peak_memory(stages: dict | None = None) -> dict:
                 "reserved_bytes": torch.cuda.max_memory_reserved()}
     rss = max(s["peak_rss_bytes"] for s in stages.values()) if stages else peak_rss_bytes()
     return {"kind": "cpu process peak RSS", "rss_bytes": rss}
+
+def cpu_seconds() -> dict:
+    "CPU seconds this process has used so far, in user code and in the kernel (the allocator's page faults land there)."
+    import resource
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    return {"user": round(ru.ru_utime, 1), "system": round(ru.ru_stime, 1)}
 
 # %% ../nbs/12_pipeline.ipynb #092af02b
 def plot_stage_memory(memory: dict, title: str = ""):
@@ -201,7 +207,8 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbos
         "adapters": {k: str(v) for k, v in adapters.items()},
         "data": {"source": cfg.data.source, **counts}, "test": {"source": cfg.eval.test_source, "n": comparison["base"]["n"]},
         "training": {arm: _training(arm, a, cfg) for arm, a in adapters.items()},
-        "seconds": times, "stage_memory": memory, "peak_memory": peak_memory(memory), "throughput": throughput, **comparison}
+        "seconds": times, "total_seconds": round(sum(times.values()), 1), "cpu_seconds": cpu_seconds(),
+        "stage_memory": memory, "peak_memory": peak_memory(memory), "throughput": throughput, **comparison}
     if "distilled" in arms: report["distill"] = {k: distilled[k] for k in ("teacher", "traces", "kept", "keep_rate", "covered", "questions",
                                                                           "rows", "tokens", "seconds", "median_words")}
     atomic_write_text(out / "report.json", json.dumps(report, indent=1))
@@ -244,7 +251,10 @@ def report_markdown(r: dict) -> str:
              f"- training data: {r['data']['source']}: read {r['data']['read']}, kept {r['data']['kept']}, "
              f"train {r['data']['train']}, validation {r['data']['validation']}",
              *(_distill_lines(r["distill"]) if "distill" in r else []),
-             f"- test items: {r['test']['source']}, n = {r['test']['n']}", f"- peak memory: {mem_line}", "",
+             f"- test items: {r['test']['source']}, n = {r['test']['n']}", f"- peak memory: {mem_line}",
+             *([f"- time: {r['total_seconds'] / 60:.1f} min over the stages below; CPU: user {r['cpu_seconds']['user']:.0f} s, "
+                f"system {r['cpu_seconds']['system']:.0f} s ({r['cpu_seconds']['system'] / max(r['cpu_seconds']['user'], 1e-9):.0%} of user)"]
+               if "total_seconds" in r else []), "",
              "Trained adapters:", *trained, "",
              "| | " + " | ".join(ARM_LABELS[a] for a in arms) + " |", "|---" * (len(arms) + 1) + "|",
              f"| strict accuracy | {cols(lambda x: _pct({**x['strict'], 'n': x['n']}))} |",

@@ -15,9 +15,7 @@ from .files import resume_point
 from .scratch_io import model_dir, load_scratch, StepTimer, save_scratch, peak_bytes, plot_context  # 19_scratch_io
 
 # %% auto #0
-__all__ = ['ARCHS', 'SIZES', 'corpus_text', 'reasoning_prompt', 'scratch_corpus', 'pack', 'build_model', 'model_shape',
-           'vocab_size', 'parameter_counts', 'training_args', 'train_scratch', 'plot_losses', 'token_losses',
-           'perplexity', 'cache_bytes', 'context_point', 'stream_tokens', 'stream_text', 'reasoning_accuracy']
+__all__ = ['ARCHS', 'SIZES', 'corpus_text', 'reasoning_prompt', 'scratch_corpus', 'pack', 'build_model', 'train_scratch', 'token_losses', 'perplexity', 'cache_bytes', 'context_point', 'stream_tokens', 'stream_text', 'reasoning_accuracy', 'model_shape', 'vocab_size', 'parameter_counts', 'training_args', 'plot_losses']
 
 # %% ../nbs/06_scratch.ipynb #47e9a763
 def corpus_text(example: dict) -> str:
@@ -62,41 +60,6 @@ def build_model(arch: str, s: dict, vocab_size: int, context: int = 4096, meta: 
                                      head_size=s["width"] // s["heads"], dim_ffn=3 * s["ffn"] // 2))
     raise ValueError(f"arch must be one of {ARCHS}, got {arch!r}")
 
-# %% ../nbs/06_scratch.ipynb #6ed2c666
-def model_shape(cfg: Config) -> dict:
-    "The named shape `scratch.size`, with `scratch.size_overrides` applied."
-    shape, extra = dict(SIZES[cfg.scratch.size]), sorted(set(cfg.scratch.size_overrides) - set(SIZES["micro"]))
-    if extra: raise KeyError(f"config key 'scratch.size_overrides': unknown {extra}; known: {list(shape)}")
-    return {**shape, **cfg.scratch.size_overrides}
-
-def vocab_size(cfg: Config) -> int:
-    "Rows of the preset model's embedding, so its tokenizer's ids fit: 49,152 for SmolLM2, 151,936 for Qwen2.5."
-    from tiny_reason.model import model_config
-    return model_config(cfg).vocab_size
-
-def parameter_counts(model) -> dict:
-    "Parameters in the embedding and the output head (vocabulary x width each), in the blocks, and in total."
-    total = sum(p.numel() for p in model.parameters())
-    vocab = sum(p.numel() for n, p in model.named_parameters() if n.split(".")[-2] in ("embed_tokens", "lm_head", "emb", "head"))
-    return {"embedding + head": vocab, "blocks": total - vocab, "total": total}
-
-# %% ../nbs/06_scratch.ipynb #3080e1e3
-def training_args(cfg: Config, output_dir, **overrides):
-    "`TrainingArguments` from `cfg.scratch` (and the project seed); `overrides` win."
-    from transformers import TrainingArguments
-    from tiny_reason.model import pick_precision
-    from tiny_reason.train import checkpointing_args
-    s, precision = cfg.scratch, pick_precision(cfg.model.precision)
-    return TrainingArguments(**{**dict(
-        output_dir=str(output_dir), seed=cfg.project.seed, data_seed=cfg.project.seed, max_steps=s.max_steps,
-        per_device_train_batch_size=s.batch_size, per_device_eval_batch_size=s.batch_size,
-        gradient_accumulation_steps=s.gradient_accumulation_steps, learning_rate=s.learning_rate, lr_scheduler_type="cosine",
-        warmup_steps=s.warmup_steps, optim=s.optimizer, bf16=precision == "bf16", fp16=precision == "fp16",
-        use_cpu=not torch.cuda.is_available(), **checkpointing_args(s.activation_checkpointing),
-        logging_steps=s.log_steps, eval_strategy="steps", eval_steps=s.save_steps, prediction_loss_only=True,
-        save_strategy="steps", save_steps=s.save_steps, save_total_limit=2, report_to="none", disable_tqdm=True,
-        dataloader_num_workers=0), **overrides})
-
 # %% ../nbs/06_scratch.ipynb #1b4a4c4d
 def train_scratch(cfg: Config, arch: str, resume: bool = False, overwrite: bool = False, callbacks=(), tok=None) -> Path:
     "Train `arch` from random weights with `Trainer`; save the model, config, log and speed in `model_dir`; return it."
@@ -115,19 +78,6 @@ def train_scratch(cfg: Config, arch: str, resume: bool = False, overwrite: bool 
     trainer.remove_callback(PrinterCallback)  # no log line per step: the plot shows the losses
     trainer.train(resume_from_checkpoint=str(last) if last else None)
     return save_scratch(trainer, cfg, arch, folder, timer.seconds, last)
-
-# %% ../nbs/06_scratch.ipynb #8bd15edf
-def plot_losses(histories: dict, tokens_per_step: int, title: str = ""):
-    "Train loss (lines) and held-out loss (dots) of each architecture against the tokens trained on."
-    import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(7, 3.5))
-    for (arch, history), color in zip(histories.items(), ("tab:blue", "tab:orange")):
-        for key, style, what in (("loss", "-", "train"), ("eval_loss", "o", "held out")):
-            points = [(h["step"] * tokens_per_step, h[key]) for h in history if key in h]
-            if points: ax.plot(*zip(*points), style, color=color, label=f"{arch}, {what}")
-    ax.set(xlabel="tokens trained on", ylabel="cross-entropy (nats per token)", title=title)
-    ax.legend(); ax.grid(alpha=0.3); fig.tight_layout()
-    return fig
 
 # %% ../nbs/06_scratch.ipynb #b5baec65
 @torch.no_grad()
@@ -199,3 +149,51 @@ def reasoning_accuracy(model, tok, cfg: Config, items: list[dict]) -> dict:
         rows.append(grade_row({"question": item["question"], "gold": split_solution(item["answer"])[1],
                                "generated_text": THINK_PRIME + tok.decode(new), "truncated": len(new) == cfg.scratch.reply_tokens}))
     return {**summarize(rows), "rows": rows}
+
+# %% ../nbs/26_scratch_checks.ipynb #6ed2c666
+def model_shape(cfg: Config) -> dict:
+    "The named shape `scratch.size`, with `scratch.size_overrides` applied."
+    shape, extra = dict(SIZES[cfg.scratch.size]), sorted(set(cfg.scratch.size_overrides) - set(SIZES["micro"]))
+    if extra: raise KeyError(f"config key 'scratch.size_overrides': unknown {extra}; known: {list(shape)}")
+    return {**shape, **cfg.scratch.size_overrides}
+
+def vocab_size(cfg: Config) -> int:
+    "Rows of the preset model's embedding, so its tokenizer's ids fit: 49,152 for SmolLM2, 151,936 for Qwen2.5."
+    from tiny_reason.model import model_config
+    return model_config(cfg).vocab_size
+
+def parameter_counts(model) -> dict:
+    "Parameters in the embedding and the output head (vocabulary x width each), in the blocks, and in total."
+    total = sum(p.numel() for p in model.parameters())
+    vocab = sum(p.numel() for n, p in model.named_parameters() if n.split(".")[-2] in ("embed_tokens", "lm_head", "emb", "head"))
+    return {"embedding + head": vocab, "blocks": total - vocab, "total": total}
+
+# %% ../nbs/26_scratch_checks.ipynb #3080e1e3
+def training_args(cfg: Config, output_dir, **overrides):
+    "`TrainingArguments` from `cfg.scratch` (and the project seed); `overrides` win."
+    from transformers import TrainingArguments
+    from tiny_reason.model import pick_precision
+    from tiny_reason.train import checkpointing_args
+    s, precision = cfg.scratch, pick_precision(cfg.model.precision)
+    return TrainingArguments(**{**dict(
+        output_dir=str(output_dir), seed=cfg.project.seed, data_seed=cfg.project.seed, max_steps=s.max_steps,
+        per_device_train_batch_size=s.batch_size, per_device_eval_batch_size=s.batch_size,
+        gradient_accumulation_steps=s.gradient_accumulation_steps, learning_rate=s.learning_rate, lr_scheduler_type="cosine",
+        warmup_steps=s.warmup_steps, optim=s.optimizer, bf16=precision == "bf16", fp16=precision == "fp16",
+        use_cpu=not torch.cuda.is_available(), **checkpointing_args(s.activation_checkpointing),
+        logging_steps=s.log_steps, eval_strategy="steps", eval_steps=s.save_steps, prediction_loss_only=True,
+        save_strategy="steps", save_steps=s.save_steps, save_total_limit=2, report_to="none", disable_tqdm=True,
+        dataloader_num_workers=0), **overrides})
+
+# %% ../nbs/26_scratch_checks.ipynb #8bd15edf
+def plot_losses(histories: dict, tokens_per_step: int, title: str = ""):
+    "Train loss (lines) and held-out loss (dots) of each architecture against the tokens trained on."
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(7, 3.5))
+    for (arch, history), color in zip(histories.items(), ("tab:blue", "tab:orange")):
+        for key, style, what in (("loss", "-", "train"), ("eval_loss", "o", "held out")):
+            points = [(h["step"] * tokens_per_step, h[key]) for h in history if key in h]
+            if points: ax.plot(*zip(*points), style, color=color, label=f"{arch}, {what}")
+    ax.set(xlabel="tokens trained on", ylabel="cross-entropy (nats per token)", title=title)
+    ax.legend(); ax.grid(alpha=0.3); fig.tight_layout()
+    return fig

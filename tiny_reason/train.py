@@ -13,7 +13,7 @@ from transformers import TrainerCallback
 from .files import atomic_write_text, last_checkpoint, resume_point, writable_folder
 
 # %% auto #0
-__all__ = ['seed_everything', 'checkpointing_args', 'sft_config', 'StopOnNonFinite', 'to_dataset', 'make_trainer', 'train_padding_share', 'plot_loss', 'LiveLossPlot', 'StopAfter', 'save_artifacts', 'checkpoint_dir', 'train', 'TRAINING_EFFICIENCY', 'matmul_rate', 'training_flops', 'training_plan', 'adapter_status', 'obtain_adapter']
+__all__ = ['seed_everything', 'checkpointing_args', 'sft_config', 'StopOnNonFinite', 'to_dataset', 'make_trainer', 'train_padding_share', 'LiveLossPlot', 'StopAfter', 'checkpoint_dir', 'train', 'SFT_SHAPING', 'TRAINING_EFFICIENCY', 'plot_loss', 'save_artifacts', 'config_differences', 'ensure_adapter', 'matmul_rate', 'training_flops', 'training_plan', 'adapter_status', 'obtain_adapter']
 
 # %% ../nbs/02_train.ipynb #1aa5f6da
 def seed_everything(seed: int) -> int:
@@ -96,20 +96,6 @@ def train_padding_share(trainer, n_batches: int = 200) -> float:
         pad += int((mask == 0).sum()); total += mask.numel()
     return pad / total
 
-# %% ../nbs/02_train.ipynb #3b7cfc47
-def plot_loss(log_history: list[dict], title: str = "loss"):
-    "Train and eval loss against the step, from a trainer's `log_history`; returns the figure."
-    import matplotlib.pyplot as plt
-    tr = [(h["step"], h["loss"]) for h in log_history if "loss" in h]
-    ev = [(h["step"], h["eval_loss"]) for h in log_history if "eval_loss" in h]
-    fig, ax = plt.subplots(figsize=(6, 3.2))
-    if tr: ax.plot(*zip(*tr), label="train loss", color="tab:blue")
-    if ev: ax.plot(*zip(*ev), "o-", label="eval loss", color="tab:orange")
-    ax.set(xlabel="optimizer step", ylabel="cross-entropy (completion tokens)", title=title)
-    ax.legend(); ax.grid(alpha=0.3); fig.tight_layout()
-    return fig
-
-
 # %% ../nbs/02_train.ipynb #e1303042
 class LiveLossPlot(TrainerCallback):
     "Redraw `plot(log_history, title)` (the loss curves by default) in the notebook at every log; does nothing outside IPython."
@@ -131,23 +117,6 @@ class StopAfter(TrainerCallback):
     def on_step_end(self, args, state, control, **kwargs):
         if state.global_step >= self.step: control.should_training_stop = True
 
-# %% ../nbs/02_train.ipynb #e690c809
-def save_artifacts(trainer, cfg: Config, adapter_dir) -> Path:
-    "Save adapter, tokenizer (with chat template), config, model card, log history and loss plot into `adapter_dir`."
-    import matplotlib.pyplot as plt
-    adapter_dir = Path(adapter_dir)
-    if not trainer.is_world_process_zero(): return adapter_dir  # under `accelerate launch`, one process writes
-    adapter_dir.mkdir(parents=True, exist_ok=True)
-    trainer.model.save_pretrained(adapter_dir)  # adapter_model.safetensors + adapter_config.json
-    trainer.processing_class.save_pretrained(adapter_dir)
-    save_config(cfg, adapter_dir)
-    from tiny_reason.card import model_card
-    atomic_write_text(adapter_dir / "README.md", model_card(cfg, "fp32", merged=False))  # in place of PEFT's blank template
-    atomic_write_text(adapter_dir / "log_history.json", json.dumps(trainer.state.log_history, indent=1))
-    fig = plot_loss(trainer.state.log_history, f"{cfg.preset}: {cfg.model.name}")
-    fig.savefig(adapter_dir / "loss.png", dpi=120); plt.close(fig)
-    return adapter_dir
-
 # %% ../nbs/02_train.ipynb #ea0bc55b
 def checkpoint_dir(cfg: Config) -> Path: return Path(cfg.project.output_dir) / "checkpoints"
 
@@ -167,7 +136,38 @@ def train(cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=
     trainer.train(resume_from_checkpoint=str(last) if last else None)
     return save_artifacts(trainer, cfg, cfg.project.adapter_path)
 
-# %% ../nbs/02_train.ipynb #84162cb4
+# %% ../nbs/22_train_checks.ipynb #3b7cfc47
+def plot_loss(log_history: list[dict], title: str = "loss"):
+    "Train and eval loss against the step, from a trainer's `log_history`; returns the figure."
+    import matplotlib.pyplot as plt
+    tr = [(h["step"], h["loss"]) for h in log_history if "loss" in h]
+    ev = [(h["step"], h["eval_loss"]) for h in log_history if "eval_loss" in h]
+    fig, ax = plt.subplots(figsize=(6, 3.2))
+    if tr: ax.plot(*zip(*tr), label="train loss", color="tab:blue")
+    if ev: ax.plot(*zip(*ev), "o-", label="eval loss", color="tab:orange")
+    ax.set(xlabel="optimizer step", ylabel="cross-entropy (completion tokens)", title=title)
+    ax.legend(); ax.grid(alpha=0.3); fig.tight_layout()
+    return fig
+
+
+# %% ../nbs/22_train_checks.ipynb #e690c809
+def save_artifacts(trainer, cfg: Config, adapter_dir) -> Path:
+    "Save adapter, tokenizer (with chat template), config, model card, log history and loss plot into `adapter_dir`."
+    import matplotlib.pyplot as plt
+    adapter_dir = Path(adapter_dir)
+    if not trainer.is_world_process_zero(): return adapter_dir  # under `accelerate launch`, one process writes
+    adapter_dir.mkdir(parents=True, exist_ok=True)
+    trainer.model.save_pretrained(adapter_dir)  # adapter_model.safetensors + adapter_config.json
+    trainer.processing_class.save_pretrained(adapter_dir)
+    save_config(cfg, adapter_dir)
+    from tiny_reason.card import model_card
+    atomic_write_text(adapter_dir / "README.md", model_card(cfg, "fp32", merged=False))  # in place of PEFT's blank template
+    atomic_write_text(adapter_dir / "log_history.json", json.dumps(trainer.state.log_history, indent=1))
+    fig = plot_loss(trainer.state.log_history, f"{cfg.preset}: {cfg.model.name}")
+    fig.savefig(adapter_dir / "loss.png", dpi=120); plt.close(fig)
+    return adapter_dir
+
+# %% ../nbs/22_train_checks.ipynb #84162cb4
 SFT_SHAPING = ("project.seed", "model.", "lora.", "data.", "training.")  # eval, scratch and notes do not change the weights
 
 def config_differences(cfg: Config, folder, shaping: tuple = SFT_SHAPING) -> list[str]:
