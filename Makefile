@@ -16,7 +16,7 @@ MALLOC ?= $(firstword $(wildcard /usr/lib/*/libtcmalloc_minimal.so.4 /usr/lib/li
 # so repeated runs on one machine cannot fill its disk; a failed run's are removed by the next
 TEST_TMP := $(CURDIR)/.tmp-test
 
-.PHONY: install run test lessons export readme clean
+.PHONY: install run test lessons study export readme clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,9 @@ lessons: install  # run the lessons on the cpu preset and store their outputs (a
 	rm -rf $(TEST_TMP) && mkdir -p $(TEST_TMP)
 	LD_PRELOAD=$(MALLOC) TMPDIR=$(TEST_TMP) $(BIN)/python scripts/run_lessons.py
 	rm -rf $(TEST_TMP)
+
+study: install  # 09_study's full study (about an hour on 2 cores on the cpu preset), resumable, into the folder the lesson reads
+	cd nbs && LD_PRELOAD=$(MALLOC) ../$(BIN)/tiny-reason study
 
 export: install
 	$(BIN)/python scripts/repo_links.py && $(BIN)/nbdev_export && $(BIN)/nbdev_clean && $(BIN)/nbdev_clean --fname index.ipynb && $(BIN)/python scripts/render_readme.py

@@ -16,6 +16,7 @@ COMMANDS = {  # name: (module, one line of help); the command runs `NAME_cli(arg
     "distill": ("distill", "a teacher samples chains of thought; the correct ones become training rows"),
     "grpo": ("grpo", "reinforcement learning against the grader (GRPO), from the SFT adapter or the base"),
     "run": ("pipeline", "prepare, evaluate, train, evaluate, report"), "config": ("config", "print the resolved config as YAML"),
+    "study": ("study", "does the chain of thought matter? five arms on the same prompts and test items, several seeds"),
     "scratch": ("cli", "train, evaluate or run a Transformer or RWKV-7 trained from scratch"),
 }
 

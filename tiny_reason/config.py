@@ -38,6 +38,7 @@ class Config:
     scratch: ScratchSection = field(default_factory=ScratchSection)
     distill: DistillSection = field(default_factory=DistillSection)
     grpo: GRPOSection = field(default_factory=GRPOSection)
+    study: StudySection = field(default_factory=StudySection)
 
     def to_dict(self) -> dict: return asdict(self)
 
@@ -80,13 +81,13 @@ def _field_type(dotted: str):
     return typing.get_type_hints(_sections()[sec])[name]
 
 def _to(base, value):
-    "Convert one value to `base` (int, float, bool, str, list[str] or dict[str, int]); raise ValueError if it does not fit."
+    "Convert one value to `base` (int, float, bool, str, a list or a dict of those); raise ValueError if it does not fit."
     if typing.get_origin(base) is dict:  # YAML mapping, or `key=value,key=value` from a command line
         items = value if isinstance(value, dict) else dict(kv.split("=", 1) for kv in str(value).replace(",", " ").split())
         return {str(k): _to(typing.get_args(base)[1], v) for k, v in items.items()}
-    if typing.get_origin(base) is list:
+    if typing.get_origin(base) is list:  # YAML list, or `a,b,c` from a command line
         items = value if isinstance(value, list) else [v for v in str(value).replace(",", " ").split() if v]
-        return [str(v) for v in items]
+        return [_to(typing.get_args(base)[0], v) for v in items]
     if base is bool:
         if isinstance(value, bool): return value
         if str(value).lower() in ("true", "1", "yes"): return True
@@ -134,8 +135,9 @@ RULES = [  # (key, test, what it must be)
                   "distill.keep_per_question grpo.max_completion_length grpo.max_steps grpo.batch_size "
                   "grpo.gradient_accumulation_steps grpo.save_steps grpo.sample_every scratch.batch_size "
                   "scratch.gradient_accumulation_steps scratch.max_steps scratch.log_steps scratch.save_steps "
-                  "scratch.new_tokens scratch.test_items scratch.reply_tokens"),
-    *_at_least(1, "eval.test_samples distill.questions grpo.prompts", "all"), *_at_least(2, "data.num_samples scratch.num_samples", "all"),
+                  "scratch.new_tokens scratch.test_items scratch.reply_tokens study.max_steps study.rft_k study.grpo_steps "
+                  "study.max_new_tokens"),
+    *_at_least(1, "eval.test_samples distill.questions grpo.prompts", "all"), *_at_least(2, "study.train_questions study.test_items", "all"), *_at_least(2, "data.num_samples scratch.num_samples", "all"),
     *_at_least(1, "training.logprob_chunk_rows", "none"), *_at_least(16, "data.max_length scratch.max_context"),
     *_at_least(8, "scratch.block_size"),
     *_one_of("model.source", "hub gguf random", "model.precision", "auto fp32 fp16 bf16", "data.format", "chat instruction qa",
@@ -151,6 +153,7 @@ RULES = [  # (key, test, what it must be)
     ("grpo.rewards", lambda v: v and set(v) <= {"correctness", "format", "soft_format"} and all(math.isfinite(w) for w in v.values()),
      "a mapping of correctness, format, soft_format to finite weights"),
     ("grpo.num_generations", lambda v: v >= 2, ">= 2 (a group of one has no variance to learn from)"),
+    ("study.seeds", lambda v: len(v) >= 1 and len(set(v)) == len(v), "a non-empty list of different seeds"),
 ]
 
 def get_value(cfg: Config, dotted: str):

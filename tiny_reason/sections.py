@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 # %% auto #0
 __all__ = ['SEVEN_PROJECTIONS', 'ProjectSection', 'ModelSection', 'LoraSection', 'DataSection', 'TrainingSection', 'EvalSection',
-           'ScratchSection', 'DistillSection', 'GRPOSection']
+           'ScratchSection', 'DistillSection', 'GRPOSection', 'StudySection']
 
 # %% ../nbs/28_sections.ipynb #993780fe
 SEVEN_PROJECTIONS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
@@ -145,3 +145,15 @@ class GRPOSection:                       # 07_grpo: reinforcement learning again
     output_dir: str = ""                  # "": OUTPUT_DIR/grpo
     adapter_path: str = ""                # "": grpo.output_dir/lora_adapter
 
+@dataclass
+class StudySection:                      # 09_study: does the chain of thought matter? the same prompts and test items, five arms
+    source: str = "hub"                   # the problems, with worked solutions: hub (GSM8K) | synthetic:word_problems | a .jsonl
+    train_questions: int | None = 2000    # training questions, the same for every arm (None: all)
+    test_items: int | None = 500          # held-out items, the same for every arm (at least 300 for an interval of +-5 points)
+    seeds: list[int] = field(default_factory=lambda: [3407, 3408, 3409])  # each trained arm runs once per seed
+    system_prompt: str = ("Solve the math problem step by step. Write your reasoning inside <think> and </think>, then "
+                          "the result as **Final Answer:** followed by the number.")  # every arm, the base model too, is told the format
+    max_steps: int = 250                  # optimizer steps of each SFT arm (answers only, CoT, RFT): the same for all three
+    rft_k: int = 4                        # replies sampled per training question from the CoT arm, for RFT
+    grpo_steps: int = 100                 # GRPO steps from the CoT arm
+    max_new_tokens: int = 512             # every evaluation's, and RFT's samples'
