@@ -131,13 +131,14 @@ RULES = [  # (key, test, what it must be)
     *_at_least(0, "training.warmup_steps grpo.warmup_steps scratch.warmup_steps grpo.beta"),
     *_at_least(1, "lora.r training.max_steps training.per_device_train_batch_size training.gradient_accumulation_steps "
                   "training.eval_steps training.save_steps eval.batch_size eval.max_new_tokens eval.throughput_items "
-                  "eval.throughput_tokens eval.samples distill.k distill.max_new_tokens distill.batch_size "
+                  "eval.throughput_tokens distill.k distill.max_new_tokens distill.batch_size "
                   "distill.keep_per_question grpo.max_completion_length grpo.max_steps grpo.batch_size "
                   "grpo.gradient_accumulation_steps grpo.save_steps grpo.sample_every scratch.batch_size "
                   "scratch.gradient_accumulation_steps scratch.max_steps scratch.log_steps scratch.save_steps "
                   "scratch.new_tokens scratch.test_items scratch.reply_tokens study.max_steps study.rft_k study.grpo_steps "
                   "study.max_new_tokens"),
-    *_at_least(1, "eval.test_samples distill.questions grpo.prompts", "all"), *_at_least(2, "study.train_questions study.test_items", "all"), *_at_least(2, "data.num_samples scratch.num_samples", "all"),
+    *_at_least(1, "eval.test_samples distill.questions grpo.prompts", "all"), *_at_least(2, "data.num_samples scratch.num_samples", "all"),
+    *_at_least(2, "study.train_questions study.test_items", "all"),
     *_at_least(1, "training.logprob_chunk_rows", "none"), *_at_least(16, "data.max_length scratch.max_context"),
     *_at_least(8, "scratch.block_size"),
     *_one_of("model.source", "hub gguf random", "model.precision", "auto fp32 fp16 bf16", "data.format", "chat instruction qa",
@@ -152,6 +153,7 @@ RULES = [  # (key, test, what it must be)
     ("grpo.start", lambda v: bool(v), "sft, base or an adapter folder"),
     ("grpo.rewards", lambda v: v and set(v) <= {"correctness", "format", "soft_format"} and all(math.isfinite(w) for w in v.values()),
      "a mapping of correctness, format, soft_format to finite weights"),
+    ("eval.samples", lambda v: 1 <= v <= 64, "1 to 64 (each sample is one more generation of every test item)"),
     ("grpo.num_generations", lambda v: v >= 2, ">= 2 (a group of one has no variance to learn from)"),
     ("study.seeds", lambda v: len(v) >= 1 and len(set(v)) == len(v), "a non-empty list of different seeds"),
 ]

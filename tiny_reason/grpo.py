@@ -117,6 +117,7 @@ def train_grpo(cfg: Config, resume: bool = False, overwrite: bool = False, callb
     from tiny_reason.model import load_model, load_tokenizer
     from tiny_reason.train import StopOnNonFinite, seed_everything
     g, last = cfg.grpo, grpo_checkpoint(cfg, resume, overwrite)  # the folders checked before any model loads
+    grpo_rows(cfg)  # and the prompts: an unknown task, a bad option or a missing file stops here, not after a model load
     out = Path(g.output_dir)
     seed_everything(cfg.project.seed)
     tok, start = load_tokenizer(cfg), start_adapter(cfg)

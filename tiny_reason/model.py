@@ -13,14 +13,24 @@ from .files import read_text_file
 from .offline import ARCHITECTURES, known_architecture, random_model_folder, gguf_to_folder, fetch_from_wheel
 
 # %% auto #0
-__all__ = ['PAD_CANDIDATES', 'DTYPES', 'BASE_KEYS', 'ADAPTER_KEYS', 'model_path', 'pick_precision', 'model_config',
-           'load_tokenizer', 'quantization_config', 'lora_config', 'check_adapter', 'adapter_base', 'check_same_base',
-           'check_finite', 'load_base', 'add_lora', 'load_adapter', 'load_model', 'fetch_adapter', 'push_to_hub']
+__all__ = ['PAD_CANDIDATES', 'DTYPES', 'BASE_KEYS', 'ADAPTER_KEYS', 'check_model_ref', 'model_path', 'pick_precision',
+           'model_config', 'load_tokenizer', 'quantization_config', 'lora_config', 'check_adapter', 'adapter_base',
+           'check_same_base', 'check_finite', 'load_base', 'add_lora', 'load_adapter', 'load_model', 'fetch_adapter',
+           'push_to_hub']
 
 # %% ../nbs/17_loader.ipynb #0b68be41
+def check_model_ref(name: str) -> str:
+    "`name` if it is a Hub id (`namespace/name`) or a model folder; a path that is neither gets one line before `from_pretrained`'s."
+    p = Path(name).expanduser()
+    if not (p.exists() or name.startswith(("/", ".", "~")) or name.count("/") > 1): return name  # reads as a Hub id
+    if not p.exists(): raise FileNotFoundError(f"no model folder at {name} (a Hub id reads namespace/name)")
+    if p.is_file(): raise ValueError(f"{name} is a file: give a model folder or a Hub id")
+    if not (p / "config.json").is_file(): raise FileNotFoundError(f"{name} holds no config.json: not a model folder (an exported model or a Hub snapshot)")
+    return name
+
 def model_path(cfg: Config) -> str:
     "What to pass to `from_pretrained`: the Hub id, or a local folder built once from the preset's offline source."
-    if cfg.model.source == "hub": return cfg.model.name
+    if cfg.model.source == "hub": return check_model_ref(cfg.model.name)
     cache = Path(cfg.model.cache_dir).expanduser()
     if cfg.model.source == "random": return str(random_model_folder(cfg.model.name, cfg.model.architecture_overrides, cache))
     folder = cache / "models" / cfg.model.name.replace("/", "--")
@@ -75,12 +85,18 @@ def lora_config(cfg: Config):
                       bias=cfg.lora.bias, target_modules=list(cfg.lora.target_modules), task_type="CAUSAL_LM")
 
 def check_adapter(adapter) -> Path:
-    "`adapter` as a Path if it is a folder with a readable `adapter_config.json` (a JSON object); else a one-line error naming it."
+    "`adapter` as a Path if it is a folder with a readable `adapter_config.json` (a JSON object) and complete weights; else a one-line error naming the file."
     adapter, config = Path(adapter), Path(adapter) / "adapter_config.json"
     if not config.is_file(): raise FileNotFoundError(f"no LoRA adapter in {adapter} (adapter_config.json missing)")
     try: ok = isinstance(json.loads(read_text_file(config, "adapter config")), dict)
     except json.JSONDecodeError as e: raise ValueError(f"{config}: not valid JSON ({e.msg}, line {e.lineno} column {e.colno})") from None
     if not ok: raise ValueError(f"{config}: expected a JSON object")
+    weights = adapter / "adapter_model.safetensors"
+    if weights.is_file():  # a cut copy or download: named now, not in a safetensors traceback after the base model loads
+        from safetensors import safe_open
+        try:
+            with safe_open(str(weights), "pt"): pass  # reads the header, and checks that the data it describes is all there
+        except Exception as e: raise ValueError(f"{weights}: incomplete or not a safetensors file ({e})") from None
     return adapter
 
 # %% ../nbs/17_loader.ipynb #3ce825b0

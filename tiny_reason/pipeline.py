@@ -151,11 +151,12 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbos
     "Prepare, evaluate base, then each arm of `recipe` (SFT unless `adapter` is given, distilled SFT, GRPO), evaluate each on the same items, report."
     import matplotlib.pyplot as plt
     from tiny_reason.data import inference_prompt, write_prepared
-    from tiny_reason.distill import distill
+    from tiny_reason.distill import distill, read_traces
+    from tiny_reason.grpo import grpo_rows
     from tiny_reason.evaluate import evaluate, load_test_rows
     from tiny_reason.grading import plot_accuracies
     from tiny_reason.generation import measure_throughput
-    from tiny_reason.model import load_model, load_tokenizer, model_path
+    from tiny_reason.model import check_adapter, check_same_base, load_model, load_tokenizer, model_path
     from tiny_reason.memory import plot_memory_budget
     from tiny_reason.train import ensure_adapter
     if recipe not in RECIPES: raise ValueError(f"recipe {recipe!r}: choose one of {', '.join(RECIPES)}")
@@ -163,6 +164,9 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbos
     cfg = run_config(cfg, out, adapter)
     settings = settings_of(cfg, RUN_KEYS)
     claim_folder(out, "run", settings)  # a folder of another run, or of another config: one line, before anything is written
+    if adapter is not None: check_same_base(cfg, check_adapter(adapter))              # inputs that a later stage reads: checked now,
+    if "distilled" in arms and cfg.distill.traces: read_traces(cfg.distill.traces)  # not after a base evaluation and a training
+    if "grpo" in arms: grpo_rows(cfg)
     follows = cfg.distill.teacher_adapter is not None and Path(cfg.distill.teacher_adapter) == Path(adapter or cfg.project.adapter_path)
     save_config(cfg, mark_folder(out, "run", settings))
     times, memory, adapters = {}, {}, {}

@@ -151,6 +151,7 @@ class StudySection:                      # 09_study: does the chain of thought m
     train_questions: int | None = 2000    # training questions, the same for every arm (None: all)
     test_items: int | None = 500          # held-out items, the same for every arm (at least 300 for an interval of +-5 points)
     seeds: list[int] = field(default_factory=lambda: [3407, 3408, 3409])  # each trained arm runs once per seed
+    arms: list[str] = field(default_factory=lambda: ["base", "answer_only", "cot", "rft", "grpo"])  # which arms a study runs
     system_prompt: str = ("Solve the math problem step by step. Write your reasoning inside <think> and </think>, then "
                           "the result as **Final Answer:** followed by the number.")  # every arm, the base model too, is told the format
     max_steps: int = 250                  # optimizer steps of each SFT arm (answers only, CoT, RFT): the same for all three

@@ -81,6 +81,7 @@ def run_arm(cfg: Config, out: Path, arm: str, seed: int, train_file: Path, test_
 
 def stages(arms, seeds) -> list[tuple[str, int]]:
     "Every (arm, seed) to run, in an order that trains each CoT adapter before the arms that start from it; `base` once."
+    if unknown := [a for a in arms if a not in ARMS]: raise ValueError(f"study arms: unknown {unknown}; choose from {', '.join(ARMS)}")
     order = [a for a in ARMS if a in arms]
     if ({"rft", "grpo"} & set(order)) and "cot" not in order: raise ValueError("study arms rft and grpo start from cot: add it")
     return [("base", seeds[0])] * ("base" in order) + [(a, s) for s in seeds for a in order if a != "base"]
@@ -139,19 +140,21 @@ def plot_study(r: dict, title: str = ""):
     return fig
 
 # %% ../nbs/09_study.ipynb #c8df0af0
-def run_study(cfg: Config, out=None, arms=tuple(ARMS), verbose: bool = True) -> dict:
-    "Every arm at every seed of `cfg.study` on the same prompts and test items, resumable; writes report.json, report.md and study.png to `out`."
+def run_study(cfg: Config, out=None, arms=None, verbose: bool = True) -> dict:
+    "Every arm (default `study.arms`) at every seed of `cfg.study` on the same prompts and test items, resumable; writes report.json, report.md and study.png to `out`."
     import time
     import matplotlib.pyplot as plt
     from tqdm.auto import tqdm
     out = Path(out or Path(cfg.project.output_dir) / "study")
-    seeds, todo = list(cfg.study.seeds), stages(arms, list(cfg.study.seeds))
+    arms, seeds = list(arms or cfg.study.arms), list(cfg.study.seeds)
+    todo = stages(arms, seeds)
     train_file, test_file = study_rows(cfg, out)  # first: a bad source stops before any model loads
     times = json.loads((out / "times.json").read_text()) if (out / "times.json").exists() else {}
     for arm, seed in (bar := tqdm(todo, desc="study", disable=not verbose)):
         bar.set_postfix_str(f"{arm}, seed {seed}")
         start = time.time()
-        run_arm(cfg, out, arm, seed, train_file, test_file)
+        finished = (out / arm / f"seed{seed}" / "eval" / "report.json").exists()  # rechecked by run_arm, quietly
+        run_arm(cfg, out, arm, seed, train_file, test_file, verbose=verbose and not finished)  # each stage with its own progress bars
         key = f"{arm}/seed{seed}"
         times[key] = round(times.get(key, 0) + time.time() - start, 1)  # a resumed stage adds its remaining time
         atomic_write_text(out / "times.json", json.dumps(times, indent=1))
@@ -169,10 +172,10 @@ def study_cli(argv: list[str] | None = None) -> dict:
     "`tiny-reason study [--preset P] [--out DIR] [--arms base,answer_only,cot,rft,grpo] [overrides]`"
     p = command_parser("tiny-reason study", "Does the chain of thought matter? Five arms on the same prompts and test items, several seeds.")
     p.add_argument("--out", help="folder for the study (default: OUTPUT_DIR/study); a rerun resumes it")
-    p.add_argument("--arms", default=",".join(ARMS), help=f"comma-separated, from {', '.join(ARMS)}")
+    p.add_argument("--arms", help=f"comma-separated, from {', '.join(ARMS)} (default: the preset's study.arms)")
     args, rest = p.parse_known_args(argv)
-    arms = [a.strip() for a in args.arms.split(",") if a.strip()]
-    if unknown := [a for a in arms if a not in ARMS]: raise ValueError(f"--arms: unknown {unknown}; choose from {', '.join(ARMS)}")
+    arms = [a.strip() for a in args.arms.split(",") if a.strip()] if args.arms else None
+    if unknown := [a for a in arms or [] if a not in ARMS]: raise ValueError(f"--arms: unknown {unknown}; choose from {', '.join(ARMS)}")
     cfg = config_from_cli(args, rest)
     report = run_study(cfg, args.out, arms)
     print(study_markdown(report))
