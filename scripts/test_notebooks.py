@@ -36,7 +36,8 @@ ESTIMATE = {"cpu:02_train": 170, "cpu:27_formats": 160, "cpu:short": 150, "cpu:1
             "cpu:07_grpo": 100, "cpu:05_distill": 100, "cpu:30_nothing_lost": 60, "cpu:08_export": 70, "cpu:11_cli": 60,
             "badge:07_grpo": 50, "badge:08_export": 50, "badge:05_distill": 50, "cpu:22_train_checks": 50, "sim:22_train_checks": 45,
             "sim:17_loader": 40, "cpu:13_files": 40, "sim:12_pipeline": 40, "cpu:29_grpo_checks": 35, "badge:03_eval": 30,
-            "badge:04_demo": 30, "badge:02_train": 30, "sim:short": 40}
+            "badge:04_demo": 30, "badge:02_train": 30, "sim:short": 40,
+            "cpu:09_study": 90, "badge:09_study": 50, "cpu:31_study_checks": 40}
 
 class Job:
     def __init__(self, kind: str, name: str, after: str | None = None):

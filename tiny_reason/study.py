@@ -119,7 +119,8 @@ def study_markdown(r: dict, note: str = "") -> str:
     lines = [note, "", "| arm | n | accuracy by seed (95% Wilson) | mean ± sd over seeds | format-valid |", "|---|---:|---|---|---:|"]
     for a, t in r["arms"].items():
         seeds = "; ".join(f"{pct(t['accuracy'][s])} ({pct(t['ci95'][s][0])}-{pct(t['ci95'][s][1])})" for s in t["accuracy"])
-        lines.append(f"| {t['label']} | {t['n']} | {seeds} | {pct(t['mean'])} ± {pct(t['sd'])} | {pct(t['format_valid'])} |")
+        spread = f"{pct(t['mean'])} ± {pct(t['sd'])}" if len(t["accuracy"]) > 1 else f"{pct(t['mean'])} (one run)"
+        lines.append(f"| {t['label']} | {t['n']} | {seeds} | {spread} | {pct(t['format_valid'])} |")
     lines += ["", f"Paired on the same items, seed by seed (exact McNemar; {r['correction']}; fixed = right only in the second arm):", "",
               "| question | arms | seed | fixed | broken | p | Holm p |", "|---|---|---:|---:|---:|---:|---:|"]
     lines += [f"| {t['question']} | {t['arms'][0]} -> {t['arms'][1]} | {t['seed']} | {t['fixed']} | {t['broken']} | "
@@ -161,8 +162,8 @@ def run_study(cfg: Config, out=None, arms=None, verbose: bool = True) -> dict:
     report = {**summarize_study(out, arms, seeds), "preset": cfg.preset, "model": cfg.model.name, "source": cfg.study.source,
               "results_note": cfg.project.results_note, "seconds": times, "total_seconds": round(sum(times.values()), 1)}
     note = (f"**Study, {cfg.preset} preset** ({cfg.model.name}; {cfg.study.source}: {report['arms'][next(iter(report['arms']))]['n']} "
-            f"held-out items, seeds {', '.join(map(str, seeds))}; {report['total_seconds'] / 60:.0f} min of stages)"
-            + (f"\n\n> {cfg.project.results_note}" if cfg.project.results_note else ""))
+            f"held-out items, seeds {', '.join(map(str, seeds))}; {report['total_seconds'] / 60:.0f} min of stages)")  # the preset's
+    # results_note speaks of its pipeline run; what the study measures is said by its source and its arms
     atomic_write_text(out / "report.json", json.dumps(report, indent=1, default=str))
     atomic_write_text(out / "report.md", study_markdown(report, note))
     fig = plot_study(report, f"{cfg.preset}: {cfg.study.source}"); fig.savefig(out / "study.png", dpi=120); plt.close(fig)
