@@ -12,12 +12,14 @@ plain-text format, GRPO's resume) do not depend on the preset and run under `cpu
 
 Two workers of one thread each: on 2 cores one 2-thread process per core oversubscribes them, while single-threaded
 work (imports, tokenizing, grading) overlaps for free. Each job is a fresh process running nbdev's `test_nb` on its
-notebooks (what `nbdev_test` runs for each). The short notebooks share a process in groups, which saves importing
-torch, transformers and TRL (about 7 s) for each; a badge job is always one lesson alone. The estimates below order
-the jobs (seconds on this project's 2-core machine, from the last runs); each run prints its times, slowest first,
-so they can be kept current.
+notebooks (what `nbdev_test` runs for each), forked from a `multiprocessing` forkserver that has imported torch,
+transformers, TRL, PEFT and the library once (about 8 s a process otherwise, measured): the job starts from a
+process in the state a fresh one reaches after those imports, with its own environment, temporary folder and working
+folder, and nothing from another job. The short notebooks share a process in groups; a badge job is always one
+lesson alone. The estimates below order the jobs (seconds on this project's 2-core machine, from the last runs);
+each run prints its times, slowest first, and each notebook's slowest cells, so they can be kept current.
 """
-import argparse, os, re, shutil, subprocess, sys, threading, time
+import argparse, multiprocessing, os, re, shutil, sys, tempfile, threading, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,7 +46,8 @@ class Job:
         self.kind, self.name, self.after = kind, name, after
         self.notebooks = GROUPS.get((kind, name), [name])
         self.key, self.seconds, self.ok, self.log = f"{kind}:{name}", 0.0, None, ""
-    def command(self, tmp: Path) -> tuple[list, dict]:
+    def spec(self, tmp: Path) -> tuple[list, dict]:
+        "The job's notebooks and environment."
         env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "TMPDIR": str(tmp)}
         if self.kind != "cpu": env["TINY_REASON_PRESET"] = "colab-sim"
         if self.kind == "badge":  # a fresh, empty folder holding only the lesson
@@ -52,7 +55,7 @@ class Job:
             shutil.rmtree(folder, ignore_errors=True); folder.mkdir(parents=True)
             paths = [shutil.copy(ROOT / "nbs" / f"{self.name}.ipynb", folder)]
         else: paths = [ROOT / ("index.ipynb" if n == "index" else f"nbs/{n}.ipynb") for n in self.notebooks]
-        return [sys.executable, __file__, "--child", *map(str, paths)], env
+        return [str(p) for p in paths], env
 
 def jobs() -> list[Job]:
     names = sorted(p.stem for p in (ROOT / "nbs").glob("*.ipynb") if not p.name.startswith(("_", "."))) + ["index"]
@@ -66,17 +69,37 @@ def jobs() -> list[Job]:
     out += [Job("sim", "short", "sim:17_loader")]  # 17 trains their adapter
     return out
 
-def child(paths: list[str]) -> int:
-    "Run each notebook with nbdev's `test_nb` in this process, as `nbdev_test` does; print each one's time."
+# imported once by the forkserver; every job's process is forked from it (TRL's trainers load lazily, so named)
+PRELOAD = ["torch", "transformers", "peft", "datasets", "trl.trainer.sft_trainer", "trl.trainer.grpo_trainer",
+           "nbdev.test", "execnb.shell", "tiny_reason.train", "tiny_reason.evaluate", "tiny_reason.grpo"]
+SLOW_CELL = 10  # seconds: cells at least this long are named under their notebook, to show where the time goes
+
+def child(paths: list[str], env: dict, log: str) -> None:
+    "One job, in a process forked from the forkserver: run each notebook with nbdev's `test_nb`, as `nbdev_test` does."
+    os.environ.clear(); os.environ.update(env); tempfile.tempdir = None  # this job's environment and TMPDIR
+    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC); os.dup2(fd, 1); os.dup2(fd, 2)
+    sys.stdout = sys.stderr = open(1, "w", buffering=1, closefd=False)
+    os.chdir(ROOT)
     from nbdev.config import get_config
     from nbdev.test import test_nb
+    from execnb.shell import CaptureShell
+    slow, cell = [], CaptureShell.cell
+    def timed(self, c, *args, **kwargs):
+        start = time.time(); out = cell(self, c, *args, **kwargs)
+        slow.append((time.time() - start, c.source.split("\n")[0][:60])); return out
+    CaptureShell.cell = timed
     failed = 0
     for p in map(Path, paths):
+        slow.clear()
         ok, secs = test_nb(p.absolute(), skip_flags=get_config().tst_flags.split(), basepath=get_config().config_path)
         print(f"  {'ok  ' if ok else 'FAIL'} {p.stem:<26} {secs:5.0f} s", flush=True); failed += not ok
-    return 1 if failed else 0
+        for t, first in sorted(slow, reverse=True)[:3]:
+            if t >= SLOW_CELL: print(f"       {t:5.0f} s  {first}", flush=True)
+    sys.exit(1 if failed else 0)
 
 def run(selected: list[Job], tmp: Path, workers: int) -> bool:
+    os.environ.update(OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")  # the forkserver imports torch with one thread, as the jobs run
+    context = multiprocessing.get_context("forkserver"); context.set_forkserver_preload(PRELOAD)
     pending, done, lock = list(selected), set(), threading.Condition()
     keys = {j.key for j in selected}
     def ready(j): return j.after is None or j.after not in keys or j.after in done
@@ -90,11 +113,13 @@ def run(selected: list[Job], tmp: Path, workers: int) -> bool:
                 if not pending: return
                 job = max(candidates, key=lambda j: ESTIMATE.get(j.key, 30))  # the longest ready job first
                 pending.remove(job)
-            cmd, env = job.command(tmp)
+            paths, env = job.spec(tmp)
+            log = tmp / "logs" / f"{job.kind}-{job.name}.log"; log.parent.mkdir(exist_ok=True)
             start = time.time()
-            res = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
-            job.seconds, job.ok, job.log = time.time() - start, res.returncode == 0, res.stdout + res.stderr
-            inner = "".join(f"\n{l}" for l in res.stdout.splitlines() if l.startswith("  ok  ") or l.startswith("  FAIL")) if len(job.notebooks) > 1 else ""
+            proc = context.Process(target=child, args=(paths, env, str(log))); proc.start(); proc.join()
+            job.seconds, job.ok, job.log = time.time() - start, proc.exitcode == 0, log.read_text(errors="replace")
+            shown = ("  ok  ", "  FAIL", "       ") if len(job.notebooks) > 1 else ("       ",)  # a group's notebooks; slow cells
+            inner = "".join(f"\n{l}" for l in job.log.splitlines() if l.startswith(shown))
             print(f"{'ok  ' if job.ok else 'FAIL'} {job.key:<28} {job.seconds:5.0f} s{inner}", flush=True)
             with lock: done.add(job.key); lock.notify_all()
     threads = [threading.Thread(target=worker) for _ in range(workers)]
@@ -107,9 +132,7 @@ if __name__ == "__main__":
     p.add_argument("--tmp", default=str(ROOT / ".tmp-test"))
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--only", help="run the jobs whose KIND:NAME matches this regular expression")
-    p.add_argument("--child", nargs="+", help=argparse.SUPPRESS)  # internal: one job's notebooks, in this process
     a = p.parse_args()
-    if a.child: sys.exit(child(a.child))
     tmp = Path(a.tmp).resolve(); tmp.mkdir(parents=True, exist_ok=True)
     selected = [j for j in jobs() if not a.only or re.search(a.only, j.key)]
     start = time.time()

@@ -9,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 from .config import CONFIG_FILENAME, Config, save_config
 from .data import THINK_PRIME, MalformedRow, inference_prompt, load_rows, nothing_left, split_solution
-from .files import atomic_write_text, claim_folder, mark_folder, read_resumable
+from .files import atomic_write_text, claim_folder, mark_folder, read_resumable, folder_lock
 from .grading import answers_match, extract_answer, read_predictions, format_summary, grade_row, majority_answer, summarize, wilson_interval, paired_comparison
 from .generation import generate_batch, generated_by, length_sorted_batches, read_samples, sample_replies
 from .model import check_adapter, check_same_base, hub_checked_path, load_model, load_tokenizer
@@ -89,18 +89,19 @@ def evaluate(cfg: Config, out_dir, adapter=None, model=None, tok=None, verbose: 
     if adapter is not None: check_same_base(cfg, check_adapter(adapter))  # missing, corrupt, another base or format: now
     source = generated_by(cfg, adapter)
     items = load_test_rows(cfg, verbose=verbose, exclude=exclude)  # no usable item: stop before anything is loaded or written
-    read_finished(out_dir / "predictions.jsonl", items, source, cfg.eval.max_new_tokens)  # another evaluation's rows: stop now
-    if cfg.eval.samples > 1: read_samples(out_dir / "samples.jsonl", sample_questions(items), source, **sample_settings(cfg))  # so are samples
     if model is None: hub_checked_path(cfg)  # a model folder that is not there, or no Hub: one line, before the folder is marked
-    mark_folder(out_dir, "evaluate")
-    tok = tok if tok is not None else load_tokenizer(cfg)
-    model = model if model is not None else load_model(cfg, adapter=adapter).eval()
-    rows = generate_predictions(model, tok, items, out_dir / "predictions.jsonl", cfg, source, progress=verbose)
+    with folder_lock(out_dir, "evaluate"):  # another process evaluating here finishes first; its rows are then reused
+        read_finished(out_dir / "predictions.jsonl", items, source, cfg.eval.max_new_tokens)  # another evaluation's rows: stop now
+        if cfg.eval.samples > 1: read_samples(out_dir / "samples.jsonl", sample_questions(items), source, **sample_settings(cfg))  # so are samples
+        mark_folder(out_dir, "evaluate")
+        tok = tok if tok is not None else load_tokenizer(cfg)
+        model = model if model is not None else load_model(cfg, adapter=adapter).eval()
+        rows = generate_predictions(model, tok, items, out_dir / "predictions.jsonl", cfg, source, progress=verbose)
+        majority = maj_at_k(model, tok, items, out_dir / "samples.jsonl", cfg, source, progress=verbose) if cfg.eval.samples > 1 else None
     report = {"arm": arm or ("base" if adapter is None else "tuned"), "adapter": None if adapter is None else str(adapter),
               "preset": cfg.preset, "results_note": cfg.project.results_note, "model": cfg.model.name, "test_source": cfg.eval.test_source,
               "max_new_tokens": cfg.eval.max_new_tokens, **summarize(rows)}
-    if cfg.eval.samples > 1:  # self-consistency on the same items (05_distill)
-        report["maj_at_k"] = maj_at_k(model, tok, items, out_dir / "samples.jsonl", cfg, source, progress=verbose)
+    if majority is not None: report["maj_at_k"] = majority  # self-consistency on the same items (05_distill)
     atomic_write_text(out_dir / "report.json", json.dumps(report, indent=1)); save_config(cfg, out_dir)  # last: a refused rerun changes nothing
     if verbose: print(format_summary(report))
     return report

@@ -4,13 +4,13 @@
 
 # %% ../nbs/13_files.ipynb #c8dd3900
 from __future__ import annotations
-import json, os, re, shutil, tempfile
+import contextlib, json, os, re, shutil, tempfile
 from pathlib import Path
 
 # %% auto #0
 __all__ = ['MARKER', 'writable_folder', 'current_umask', 'atomic_write_text', 'write_jsonl', 'read_text_file',
-           'read_jsonl_objects', 'read_gsm8k_jsonl', 'folder_mark', 'claim_folder', 'mark_folder', 'read_resumable',
-           'last_checkpoint', 'resume_point', 'stress_shared_writes', 'malloc_in_use']
+           'read_jsonl_objects', 'read_gsm8k_jsonl', 'folder_mark', 'claim_folder', 'mark_folder', 'folder_lock',
+           'read_resumable', 'last_checkpoint', 'resume_point', 'stress_shared_writes', 'malloc_in_use']
 
 # %% ../nbs/13_files.ipynb #a4e363e9
 def writable_folder(folder, what: str = "output folder") -> Path:
@@ -121,6 +121,15 @@ def mark_folder(folder, command: str, settings: dict | None = None) -> Path:
     folder = writable_folder(folder)
     atomic_write_text(folder / MARKER, json.dumps({"command": command, "settings": settings or {}}, indent=1, default=str))
     return folder
+
+# %% ../nbs/13_files.ipynb #3ea5737c
+@contextlib.contextmanager
+def folder_lock(folder, name: str):
+    "Hold an exclusive lock on `folder` (created if missing) for the `with` block; another process asking for it waits."
+    import fcntl
+    with open(writable_folder(folder) / f".{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        yield Path(folder)
 
 # %% ../nbs/13_files.ipynb #efa89b4b
 def read_resumable(path, belongs, other: str = "another run", what: str = "file", keep=None) -> list[dict]:

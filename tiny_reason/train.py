@@ -10,7 +10,7 @@ import numpy as np
 import torch
 from .config import Config, load_config, save_config  # before transformers: it silences bitsandbytes' `kernels` message
 from transformers import TrainerCallback
-from .files import atomic_write_text, last_checkpoint, resume_point, writable_folder
+from .files import atomic_write_text, last_checkpoint, resume_point, writable_folder, folder_lock
 
 # %% auto #0
 __all__ = ['seed_everything', 'checkpointing_args', 'sft_config', 'StopOnNonFinite', 'to_dataset', 'make_trainer', 'train_padding_share', 'LiveLossPlot', 'StopAfter', 'checkpoint_dir', 'train', 'SFT_SHAPING', 'TRAINING_EFFICIENCY', 'plot_loss', 'save_artifacts', 'config_differences', 'ensure_adapter', 'matmul_rate', 'training_flops', 'training_plan', 'adapter_status', 'obtain_adapter']
@@ -180,11 +180,9 @@ def config_differences(cfg: Config, folder, shaping: tuple = SFT_SHAPING) -> lis
 
 def ensure_adapter(cfg: Config, callbacks=(), verbose: bool = True) -> Path:
     "The preset's trained adapter: reused if trained with this config, else resumed from this config's checkpoints, else trained (under a file lock)."
-    import fcntl
     adapter, ckpts = Path(cfg.project.adapter_path), checkpoint_dir(cfg)
     writable_folder(cfg.project.output_dir, "output folder")
-    with open(Path(cfg.project.output_dir) / ".train.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+    with folder_lock(cfg.project.output_dir, "train"):  # a second process waits, then reuses what the first trained
         if (adapter / "adapter_config.json").exists():
             differ = config_differences(cfg, adapter)
             if differ: raise FileExistsError(f"{adapter} holds an adapter trained with another config ({', '.join(differ[:5])} "
