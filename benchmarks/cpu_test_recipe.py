@@ -8,7 +8,8 @@ then asks the 8 validation and 8 test questions with the `<think>\\n` priming, i
 time and that count (one seed: a guide, not a verdict). Run from `nbs/`, where the GGUF-converted model is cached as
 the tests use it. A few minutes on 2 cores (the replies are generated in batches of 8 since 2026-11-22). Measured (2026-11-21/22, 2 cores):
 `2 30 3e-3 cpu-test` -> training 90-93 s, 12/16 (two runs); `2 30 3e-3 cpu-base-test` -> 6/16; `2 30 5e-3 cpu-base-test`
--> 9/16 (the qa format; its test items 6/8).
+-> 9/16 (the qa format; its test items 6/8); with one thread each, two at a time: `2 20 4e-3 cpu-test` -> 10/16,
+`2 15 5e-3 cpu-test` -> 16/16 (69 s), `2 20 5e-3 cpu-base-test` -> 14/16 (84 s), `2 20 6e-3` -> 9/16, `2 20 7e-3` -> 8/16.
 """
 import os, sys, tempfile, time
 os.environ["IN_TEST"] = "1"  # the test sizes

@@ -115,7 +115,7 @@ def wilson_interval(correct: int, n: int, z: float = 1.959964) -> tuple[float, f
     p = correct / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return (max(0.0, centre - half), min(1.0, centre + half))
+    return (0.0 if correct == 0 else max(0.0, centre - half), 1.0 if correct == n else min(1.0, centre + half))  # exact ends: no 0.9999999999999999
 
 # %% ../nbs/03_eval.ipynb #eb29d407
 def summarize(rows: list[dict]) -> dict:
