@@ -34,12 +34,12 @@ GROUPS = {  # short notebooks that share one process: (kind, name) -> notebooks,
     ("cpu", "short-adapter"): ["25_model_card", "03_eval", "23_evaluate", "24_demo_checks", "04_demo"],
     ("sim", "short"): ["21_model_checks", "23_evaluate", "24_demo_checks"],
 }
-ESTIMATE = {"cpu:02_train": 170, "cpu:27_formats": 160, "cpu:short": 150, "cpu:12_pipeline": 120, "cpu:short-adapter": 110,
-            "cpu:07_grpo": 100, "cpu:05_distill": 100, "cpu:30_nothing_lost": 60, "cpu:08_export": 70, "cpu:11_cli": 60,
-            "badge:07_grpo": 50, "badge:08_export": 50, "badge:05_distill": 50, "cpu:22_train_checks": 50, "sim:22_train_checks": 45,
-            "sim:17_loader": 40, "cpu:13_files": 40, "sim:12_pipeline": 40, "cpu:29_grpo_checks": 35, "badge:03_eval": 30,
-            "badge:04_demo": 30, "badge:02_train": 30, "sim:short": 40,
-            "cpu:09_study": 90, "badge:09_study": 50, "cpu:31_study_checks": 40}
+ESTIMATE = {"cpu:27_formats": 105, "cpu:02_train": 90, "cpu:09_study": 90, "cpu:short-adapter": 80, "cpu:short": 80,
+            "cpu:12_pipeline": 75, "cpu:07_grpo": 70, "cpu:05_distill": 65, "badge:09_study": 55, "cpu:11_cli": 45,
+            "cpu:22_train_checks": 45, "sim:22_train_checks": 42, "badge:05_distill": 40, "badge:08_export": 37, "cpu:08_export": 37,
+            "badge:07_grpo": 36, "cpu:13_files": 35, "sim:12_pipeline": 32, "cpu:31_study_checks": 32, "sim:short": 30,
+            "badge:02_train": 27, "cpu:30_nothing_lost": 25, "cpu:29_grpo_checks": 26, "badge:03_eval": 24, "badge:04_demo": 23,
+            "sim:17_loader": 20}
 
 class Job:
     def __init__(self, kind: str, name: str, after: str | None = None):
