@@ -105,7 +105,7 @@ def train_cli(argv: list[str] | None = None) -> Path:
     args, rest = p.parse_known_args(argv)
     from tiny_reason.train import train, checkpoint_dir
     cfg = config_from_cli(args, rest)
-    print(f"preset {cfg.preset}: {cfg.model.name}, {cfg.training.max_steps} steps -> {cfg.project.adapter_path}")
+    print(f"preset {cfg.preset}: {cfg.model.name}, {cfg.training.max_steps} steps -> {cfg.project.adapter_path}", flush=True)  # before the long work, even into a pipe
     adapter = train(cfg, resume=args.resume, overwrite=args.overwrite)
     print(f"artifacts: {adapter} (adapter, tokenizer, experiment_config.yaml, log_history.json, loss.png); "
           f"checkpoints: {checkpoint_dir(cfg)}")

@@ -4,14 +4,14 @@
 
 # %% ../nbs/00_data.ipynb #6d44b1b7
 from __future__ import annotations
-import random, re
+import contextlib, random, re
 from collections import Counter
 from pathlib import Path
 from .config import Config, load_config, save_config, settings_of
 from .files import claim_folder, mark_folder, read_gsm8k_jsonl, read_jsonl_objects, write_jsonl  # JSONL reading: 13_files
 
 # %% auto #0
-__all__ = ['CALCULATOR_ANNOTATION', 'NUMBER', 'PROMPT_FORMATS', 'GENERATOR_SUFFIX', 'THINK_PRIME', 'strip_calculator_annotations', 'MalformedRow', 'split_solution', 'assistant_text', 'prompt_messages', 'to_example', 'tokenize_with_trl', 'synthetic_rows', 'hub_rows', 'load_rows', 'format_rows', 'train_validation_split', 'prepare_examples', 'token_lengths', 'inference_prompt', 'NAMES', 'word_problem_rows', 'nothing_left', 'summary_line', 'plot_token_lengths', 'write_prepared']
+__all__ = ['CALCULATOR_ANNOTATION', 'NUMBER', 'PROMPT_FORMATS', 'GENERATOR_SUFFIX', 'THINK_PRIME', 'strip_calculator_annotations', 'MalformedRow', 'split_solution', 'assistant_text', 'prompt_messages', 'to_example', 'tokenize_with_trl', 'synthetic_rows', 'hub_rows', 'load_rows', 'format_rows', 'train_validation_split', 'prepare_examples', 'token_lengths', 'inference_prompt', 'NAMES', 'word_problem_rows', 'nothing_left', 'summary_line', 'plot_token_lengths', 'write_prepared', 'light_tokenizer_hash']
 
 # %% ../nbs/00_data.ipynb #1a5550ca
 CALCULATOR_ANNOTATION = re.compile(r"<<[^<>\n]*=[^<>\n]*>>")
@@ -71,7 +71,7 @@ def tokenize_with_trl(examples: list[dict], tok, max_length: int):
     with tempfile.TemporaryDirectory() as out:  # the trainer wants an output folder; it writes nothing here
         args = SFTConfig(output_dir=out, max_length=max_length, completion_only_loss=True,
                          report_to="none", bf16=False, fp16=False)
-        trainer = SFTTrainer(model=stand_in, args=args, train_dataset=Dataset.from_list(rows), processing_class=tok)
+        with light_tokenizer_hash(tok): trainer = SFTTrainer(model=stand_in, args=args, train_dataset=Dataset.from_list(rows), processing_class=tok)
         return trainer.data_collator([trainer.train_dataset[i] for i in range(len(rows))])
 
 # %% ../nbs/00_data.ipynb #6302f496
@@ -227,3 +227,18 @@ def write_prepared(cfg: Config, out_dir, verbose: bool = True) -> dict:
     write_jsonl(train, out_dir / "train.jsonl"); write_jsonl(val, out_dir / "validation.jsonl")
     save_config(cfg, out_dir)
     return dict(counts)
+
+
+# %% ../nbs/20_data_checks.ipynb #861b7662
+@contextlib.contextmanager
+def light_tokenizer_hash(tok):
+    "While the block runs, `datasets` fingerprints `tok` by its name, size and chat template instead of its pickled vocabulary."
+    try: from datasets.utils._dill import Pickler  # the table `datasets` keeps its own tokenizer hook in
+    except ImportError: yield; return  # another datasets layout: hashing as it does is slower, not wrong
+    kind = type(tok)
+    old = Pickler.dispatch.get(kind)
+    Pickler.dispatch[kind] = lambda pickler, obj: pickler.save_reduce(str, (f"{obj.name_or_path}|{len(obj)}|{obj.chat_template}",), obj=obj)
+    try: yield
+    finally:
+        if old is None: Pickler.dispatch.pop(kind, None)
+        else: Pickler.dispatch[kind] = old

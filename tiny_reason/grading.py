@@ -9,7 +9,7 @@ from collections import Counter
 from fractions import Fraction
 
 # %% auto #0
-__all__ = ['EXTRACTION_RULES', 'CATEGORIES', 'parse_number', 'normalize_answer', 'answers_match', 'gold_answer', 'extract_answer', 'grade_row', 'error_category', 'wilson_interval', 'summarize', 'mcnemar_exact', 'paired_comparison', 'majority_answer', 'UNITS', 'TENS', 'NUMBER_WORDS', 'SCALES', 'read_predictions', 'grade_file', 'words_to_number', 'format_summary', 'plot_accuracies']
+__all__ = ['EXTRACTION_RULES', 'CATEGORIES', 'parse_number', 'normalize_answer', 'answers_match', 'gold_answer', 'extract_answer', 'grade_row', 'error_category', 'wilson_interval', 'mcnemar_exact', 'majority_answer', 'UNITS', 'TENS', 'NUMBER_WORDS', 'SCALES', 'read_predictions', 'grade_file', 'words_to_number', 'summarize', 'paired_comparison', 'format_summary', 'plot_accuracies']
 
 # %% ../nbs/03_eval.ipynb #ccc710f1
 NUMBER_PATTERN = (r"(?:(?<![\w)])-)?(?:\d+(?:,\d{3}(?!\d))*(?:\.\d+)?|\.\d+)"  # a '-' glued to a word is a hyphen
@@ -35,8 +35,7 @@ def parse_number(span: str) -> Fraction | None:
     s = str(span).strip().lower().replace("\u2212", "-")
     for pattern, repl in _LATEX: s = pattern.sub(repl, s)
     s = CLOCK.sub(" ", re.sub(r"[$€£¥₹]", "", s))  # a time is no answer to a GSM8K question; its hour (3 of 3:30) a wrong one
-    # 1 200 -> 1200 (commas are in NUMBER_PATTERN), but never when the three digits run on into a word or a hyphen:
-    # `3 500-ml bottles` is 3 bottles, not 3500
+    # 1 200 -> 1200, but not when the three digits run on into a word or a hyphen (`3 500-ml bottles` is 3, not 3500)
     s = re.sub(r"(?<=\d)[ \u00a0\u202f\u2009](?=\d{3}(?![\w-]))", "", s)
     m = _VALUE.search(s)
     while m and (c := _CALCULATION.match(s, m.end())):  # `48 + 24 = 72`: the result, not the first operand
@@ -117,36 +116,12 @@ def wilson_interval(correct: int, n: int, z: float = 1.959964) -> tuple[float, f
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
     return (0.0 if correct == 0 else max(0.0, centre - half), 1.0 if correct == n else min(1.0, centre + half))  # exact ends: no 0.9999999999999999
 
-# %% ../nbs/03_eval.ipynb #eb29d407
-def summarize(rows: list[dict]) -> dict:
-    "Strict and flexible accuracy with Wilson 95% intervals, format-valid rate, error categories and rule counts."
-    n = len(rows)
-    if n == 0: raise ValueError("no graded rows to summarize")
-    def score(key):
-        c = sum(bool(r[key]) for r in rows)
-        return {"correct": c, "accuracy": c / n, "ci95": list(wilson_interval(c, n))}
-    errors = Counter(error_category(r) for r in rows)
-    return {"n": n, "strict": score("strict_correct"), "flexible": score("correct"),
-            "format_valid_rate": sum(r["extraction_rule"] == "strict" for r in rows) / n,
-            "errors": {c: errors[c] for c in CATEGORIES},
-            "rules": dict(Counter(r["extraction_rule"] or "none" for r in rows).most_common()),
-            "truncated": sum(bool(r.get("truncated")) for r in rows)}
-
 # %% ../nbs/03_eval.ipynb #240fbc00
 def mcnemar_exact(fixed: int, broken: int) -> float:
     "Two-sided exact McNemar p-value: `2·P(X <= min(b, c))` for X ~ Binomial(b + c, 1/2), capped at 1."
     n = fixed + broken
     if n == 0: return 1.0
     return min(1.0, 2 * sum(math.comb(n, k) for k in range(min(fixed, broken) + 1)) / 2 ** n)
-
-def paired_comparison(base_rows: list[dict], tuned_rows: list[dict], key: str = "correct") -> dict:
-    "Both right / fixed / broken / both wrong counts over the same items, and McNemar's exact p-value."
-    if [r["question"] for r in base_rows] != [r["question"] for r in tuned_rows]:
-        raise ValueError("the two arms were not evaluated on the same items in the same order")
-    pairs = Counter((bool(b[key]), bool(t[key])) for b, t in zip(base_rows, tuned_rows))
-    out = {"n": len(base_rows), "scored_on": key, "both_right": pairs[True, True], "fixed": pairs[False, True],
-           "broken": pairs[True, False], "both_wrong": pairs[False, False]}
-    return {**out, "mcnemar_p": mcnemar_exact(out["fixed"], out["broken"])}
 
 # %% ../nbs/05_distill.ipynb #6f1cb54e
 def majority_answer(predictions: list) -> tuple[str | None, float]:
@@ -196,6 +171,31 @@ def words_to_number(text: str) -> int | None:
         else: continue
         seen = True
     return total + current if seen else None
+
+# %% ../nbs/23_evaluate.ipynb #e6d29216
+def summarize(rows: list[dict]) -> dict:
+    "Strict and flexible accuracy with Wilson 95% intervals, format-valid rate, error categories and rule counts."
+    n = len(rows)
+    if n == 0: raise ValueError("no graded rows to summarize")
+    def score(key):
+        c = sum(bool(r[key]) for r in rows)
+        return {"correct": c, "accuracy": c / n, "ci95": list(wilson_interval(c, n))}
+    errors = Counter(error_category(r) for r in rows)
+    return {"n": n, "strict": score("strict_correct"), "flexible": score("correct"),
+            "format_valid_rate": sum(r["extraction_rule"] == "strict" for r in rows) / n,
+            "errors": {c: errors[c] for c in CATEGORIES},
+            "rules": dict(Counter(r["extraction_rule"] or "none" for r in rows).most_common()),
+            "truncated": sum(bool(r.get("truncated")) for r in rows)}
+
+# %% ../nbs/23_evaluate.ipynb #ece964e4
+def paired_comparison(base_rows: list[dict], tuned_rows: list[dict], key: str = "correct") -> dict:
+    "Both right / fixed / broken / both wrong counts over the same items, and McNemar's exact p-value."
+    if [r["question"] for r in base_rows] != [r["question"] for r in tuned_rows]:
+        raise ValueError("the two arms were not evaluated on the same items in the same order")
+    pairs = Counter((bool(b[key]), bool(t[key])) for b, t in zip(base_rows, tuned_rows))
+    out = {"n": len(base_rows), "scored_on": key, "both_right": pairs[True, True], "fixed": pairs[False, True],
+           "broken": pairs[True, False], "both_wrong": pairs[False, False]}
+    return {**out, "mcnemar_p": mcnemar_exact(out["fixed"], out["broken"])}
 
 # %% ../nbs/23_evaluate.ipynb #42f7f046
 def format_summary(s: dict, title: str = "") -> str:

@@ -15,7 +15,7 @@ from .files import resume_point
 from .scratch_io import model_dir, load_scratch, StepTimer, save_scratch, peak_bytes, plot_context  # 19_scratch_io
 
 # %% auto #0
-__all__ = ['ARCHS', 'SIZES', 'corpus_text', 'reasoning_prompt', 'scratch_corpus', 'pack', 'build_model', 'train_scratch', 'token_losses', 'perplexity', 'cache_bytes', 'context_point', 'stream_tokens', 'stream_text', 'reasoning_accuracy', 'model_shape', 'vocab_size', 'parameter_counts', 'training_args', 'plot_losses']
+__all__ = ['ARCHS', 'SIZES', 'corpus_text', 'reasoning_prompt', 'scratch_corpus', 'pack', 'build_model', 'train_scratch', 'stream_tokens', 'stream_text', 'token_losses', 'perplexity', 'cache_bytes', 'context_point', 'reasoning_accuracy', 'model_shape', 'vocab_size', 'parameter_counts', 'training_args', 'plot_losses']
 
 # %% ../nbs/06_scratch.ipynb #47e9a763
 def corpus_text(example: dict) -> str:
@@ -79,42 +79,6 @@ def train_scratch(cfg: Config, arch: str, resume: bool = False, overwrite: bool 
     trainer.train(resume_from_checkpoint=str(last) if last else None)
     return save_scratch(trainer, cfg, arch, folder, timer.seconds, last)
 
-# %% ../nbs/06_scratch.ipynb #b5baec65
-@torch.no_grad()
-def token_losses(model, blocks: torch.Tensor, batch_size: int = 2) -> torch.Tensor:
-    "Cross-entropy (nats) of every predicted token of `blocks`, `(rows, block_size - 1)`; a row's first token is context."
-    device, out = next(model.parameters()).device, []
-    for i in range(0, len(blocks), batch_size):
-        x = blocks[i:i + batch_size].to(device)
-        logits = model(input_ids=x, use_cache=False).logits[:, :-1].float()
-        out.append(F.cross_entropy(logits.transpose(1, 2), x[:, 1:], reduction="none").cpu())
-    return torch.cat(out)
-
-def perplexity(losses: torch.Tensor) -> float:
-    "exp(mean cross-entropy)."
-    return math.exp(losses.mean().item())
-
-# %% ../nbs/06_scratch.ipynb #3add4918
-def cache_bytes(cache) -> int:
-    "Bytes a model carries from one token to the next: a KV cache's keys and values, or RWKV-7's state."
-    tensors = [t for l in cache.layers for t in (l.keys, l.values)] if hasattr(cache, "layers") else [t for s in cache for t in s]
-    return sum(t.numel() * t.element_size() for t in tensors)
-
-@torch.no_grad()
-def context_point(model, context_ids: torch.Tensor, n: int, new_tokens: int, piece: int) -> dict:
-    "Read `context_ids[:n]`, then decode `new_tokens` greedily: decoding tokens/s, bytes held, one step's peak bytes."
-    device, cache = next(model.parameters()).device, None
-    step = lambda ids, cache: model(input_ids=ids, past_key_values=cache, use_cache=True, logits_to_keep=1)
-    for i in range(0, n, piece):
-        out = step(context_ids[i:min(i + piece, n)].view(1, -1).to(device), cache); cache = out.past_key_values
-    held, nxt = cache_bytes(cache), out.logits[:, -1:].argmax(-1)
-    one_step = peak_bytes(lambda: step(nxt, cache))  # (a KV cache takes in this token too: harmless here)
-    start = time.perf_counter()
-    for _ in range(new_tokens):
-        out = step(nxt, cache); cache, nxt = out.past_key_values, out.logits[:, -1:].argmax(-1)
-    if device.type == "cuda": torch.cuda.synchronize()
-    return {"context": n, "tokens_per_s": new_tokens / (time.perf_counter() - start), "held_bytes": held, "step_peak_bytes": one_step}
-
 # %% ../nbs/06_scratch.ipynb #5f8050a8
 @torch.no_grad()
 def stream_tokens(model, ids: list[int], max_new_tokens: int, stop_id: int, temperature: float = 0.0, seed: int = 0):
@@ -137,7 +101,43 @@ def stream_text(model, tok, prompt: str, max_new_tokens: int, temperature: float
         if not text.endswith("\ufffd"): yield text[len(shown):]; shown = text  # wait for a character's last byte
     if new and len(text := tok.decode(new)) > len(shown): yield text[len(shown):]
 
-# %% ../nbs/06_scratch.ipynb #07b38cee
+# %% ../nbs/26_scratch_checks.ipynb #7acd88e7
+@torch.no_grad()
+def token_losses(model, blocks: torch.Tensor, batch_size: int = 2) -> torch.Tensor:
+    "Cross-entropy (nats) of every predicted token of `blocks`, `(rows, block_size - 1)`; a row's first token is context."
+    device, out = next(model.parameters()).device, []
+    for i in range(0, len(blocks), batch_size):
+        x = blocks[i:i + batch_size].to(device)
+        logits = model(input_ids=x, use_cache=False).logits[:, :-1].float()
+        out.append(F.cross_entropy(logits.transpose(1, 2), x[:, 1:], reduction="none").cpu())
+    return torch.cat(out)
+
+def perplexity(losses: torch.Tensor) -> float:
+    "exp(mean cross-entropy)."
+    return math.exp(losses.mean().item())
+
+# %% ../nbs/26_scratch_checks.ipynb #cfbf521c
+def cache_bytes(cache) -> int:
+    "Bytes a model carries from one token to the next: a KV cache's keys and values, or RWKV-7's state."
+    tensors = [t for l in cache.layers for t in (l.keys, l.values)] if hasattr(cache, "layers") else [t for s in cache for t in s]
+    return sum(t.numel() * t.element_size() for t in tensors)
+
+@torch.no_grad()
+def context_point(model, context_ids: torch.Tensor, n: int, new_tokens: int, piece: int) -> dict:
+    "Read `context_ids[:n]`, then decode `new_tokens` greedily: decoding tokens/s, bytes held, one step's peak bytes."
+    device, cache = next(model.parameters()).device, None
+    step = lambda ids, cache: model(input_ids=ids, past_key_values=cache, use_cache=True, logits_to_keep=1)
+    for i in range(0, n, piece):
+        out = step(context_ids[i:min(i + piece, n)].view(1, -1).to(device), cache); cache = out.past_key_values
+    held, nxt = cache_bytes(cache), out.logits[:, -1:].argmax(-1)
+    one_step = peak_bytes(lambda: step(nxt, cache))  # (a KV cache takes in this token too: harmless here)
+    start = time.perf_counter()
+    for _ in range(new_tokens):
+        out = step(nxt, cache); cache, nxt = out.past_key_values, out.logits[:, -1:].argmax(-1)
+    if device.type == "cuda": torch.cuda.synchronize()
+    return {"context": n, "tokens_per_s": new_tokens / (time.perf_counter() - start), "held_bytes": held, "step_peak_bytes": one_step}
+
+# %% ../nbs/26_scratch_checks.ipynb #214ebf79
 def reasoning_accuracy(model, tok, cfg: Config, items: list[dict]) -> dict:
     "Reasoning-mode replies to `items`, graded by the evaluation lesson: `summarize`'s report plus the graded rows."
     from tiny_reason.data import split_solution

@@ -12,8 +12,7 @@ from .files import atomic_write_text, read_jsonl_objects, write_jsonl
 from .grading import paired_comparison, read_predictions, wilson_interval
 
 # %% auto #0
-__all__ = ['ARMS', 'QUESTIONS', 'study_rows', 'arm_config', 'run_arm', 'stages', 'holm', 'summarize_study', 'study_markdown',
-           'plot_study', 'run_study', 'study_cli']
+__all__ = ['ARMS', 'QUESTIONS', 'study_rows', 'arm_config', 'run_arm', 'stages', 'holm', 'summarize_study', 'run_study', 'study_markdown', 'plot_study', 'study_cli']
 
 # %% ../nbs/09_study.ipynb #3d5a6fea
 ARMS = {"base": "base, told the format", "answer_only": "SFT on answers only", "cot": "SFT with the chain of thought",
@@ -113,33 +112,6 @@ def summarize_study(out: Path, arms, seeds) -> dict:
     for t, p in zip(tests, holm([t["mcnemar_p"] for t in tests])): t["holm_p"] = p
     return {"arms": table, "tests": tests, "seeds": list(seeds), "correction": f"Holm-Bonferroni over the {len(tests)} tests"}
 
-def study_markdown(r: dict, note: str = "") -> str:
-    "The study's two tables: accuracy by arm (each seed with its Wilson interval, mean and spread), and the paired tests."
-    pct = lambda x: f"{x:.1%}"
-    lines = [note, "", "| arm | n | accuracy by seed (95% Wilson) | mean ± sd over seeds | format-valid |", "|---|---:|---|---|---:|"]
-    for a, t in r["arms"].items():
-        seeds = "; ".join(f"{pct(t['accuracy'][s])} ({pct(t['ci95'][s][0])}-{pct(t['ci95'][s][1])})" for s in t["accuracy"])
-        spread = f"{pct(t['mean'])} ± {pct(t['sd'])}" if len(t["accuracy"]) > 1 else f"{pct(t['mean'])} (one run)"
-        lines.append(f"| {t['label']} | {t['n']} | {seeds} | {spread} | {pct(t['format_valid'])} |")
-    lines += ["", f"Paired on the same items, seed by seed (exact McNemar; {r['correction']}; fixed = right only in the second arm):", "",
-              "| question | arms | seed | fixed | broken | p | Holm p |", "|---|---|---:|---:|---:|---:|---:|"]
-    lines += [f"| {t['question']} | {t['arms'][0]} -> {t['arms'][1]} | {t['seed']} | {t['fixed']} | {t['broken']} | "
-              f"{t['mcnemar_p']:.3g} | {t['holm_p']:.3g} |" for t in r["tests"]]
-    return "\n".join(lines)
-
-def plot_study(r: dict, title: str = ""):
-    "Each arm's accuracy: a bar at the mean over seeds, each seed as a dot with its Wilson 95% interval."
-    import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(7, 3.4), dpi=90)
-    for x, (a, t) in enumerate(r["arms"].items()):
-        ax.bar(x, t["mean"], 0.6, color="tab:blue", alpha=0.35)
-        for j, s in enumerate(t["accuracy"]):
-            lo, hi = t["ci95"][s]; dx = (j - (len(t["accuracy"]) - 1) / 2) * 0.12
-            ax.errorbar(x + dx, t["accuracy"][s], yerr=[[t["accuracy"][s] - lo], [hi - t["accuracy"][s]]], fmt="o", color="tab:blue", ms=4, capsize=3)
-    ax.set_xticks(range(len(r["arms"])), [t["label"].replace(" ", "\n", 1) for t in r["arms"].values()], fontsize=8)
-    ax.set(ylabel="accuracy (flexible)", ylim=(0, 1), title=title); ax.grid(axis="y", alpha=0.3); fig.tight_layout()
-    return fig
-
 # %% ../nbs/09_study.ipynb #c8df0af0
 def run_study(cfg: Config, out=None, arms=None, verbose: bool = True) -> dict:
     "Every arm (default `study.arms`) at every seed of `cfg.study` on the same prompts and test items, resumable; writes report.json, report.md and study.png to `out`."
@@ -169,6 +141,35 @@ def run_study(cfg: Config, out=None, arms=None, verbose: bool = True) -> dict:
     fig = plot_study(report, f"{cfg.preset}: {cfg.study.source}"); fig.savefig(out / "study.png", dpi=120); plt.close(fig)
     return report
 
+# %% ../nbs/31_study_checks.ipynb #6cec6438
+def study_markdown(r: dict, note: str = "") -> str:
+    "The study's two tables: accuracy by arm (each seed with its Wilson interval, mean and spread), and the paired tests."
+    pct = lambda x: f"{x:.1%}"
+    lines = [note, "", "| arm | n | accuracy by seed (95% Wilson) | mean ± sd over seeds | format-valid |", "|---|---:|---|---|---:|"]
+    for a, t in r["arms"].items():
+        seeds = "; ".join(f"{pct(t['accuracy'][s])} ({pct(t['ci95'][s][0])}-{pct(t['ci95'][s][1])})" for s in t["accuracy"])
+        spread = f"{pct(t['mean'])} ± {pct(t['sd'])}" if len(t["accuracy"]) > 1 else f"{pct(t['mean'])} (one run)"
+        lines.append(f"| {t['label']} | {t['n']} | {seeds} | {spread} | {pct(t['format_valid'])} |")
+    lines += ["", f"Paired on the same items, seed by seed (exact McNemar; {r['correction']}; fixed = right only in the second arm):", "",
+              "| question | arms | seed | fixed | broken | p | Holm p |", "|---|---|---:|---:|---:|---:|---:|"]
+    lines += [f"| {t['question']} | {t['arms'][0]} -> {t['arms'][1]} | {t['seed']} | {t['fixed']} | {t['broken']} | "
+              f"{t['mcnemar_p']:.3g} | {t['holm_p']:.3g} |" for t in r["tests"]]
+    return "\n".join(lines)
+
+def plot_study(r: dict, title: str = ""):
+    "Each arm's accuracy: a bar at the mean over seeds, each seed as a dot with its Wilson 95% interval."
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(7, 3.4), dpi=90)
+    for x, (a, t) in enumerate(r["arms"].items()):
+        ax.bar(x, t["mean"], 0.6, color="tab:blue", alpha=0.35)
+        for j, s in enumerate(t["accuracy"]):
+            lo, hi = t["ci95"][s]; dx = (j - (len(t["accuracy"]) - 1) / 2) * 0.12
+            ax.errorbar(x + dx, t["accuracy"][s], yerr=[[t["accuracy"][s] - lo], [hi - t["accuracy"][s]]], fmt="o", color="tab:blue", ms=4, capsize=3)
+    ax.set_xticks(range(len(r["arms"])), [t["label"].replace(" ", "\n", 1) for t in r["arms"].values()], fontsize=8)
+    ax.set(ylabel="accuracy (flexible)", ylim=(0, 1), title=title); ax.grid(axis="y", alpha=0.3); fig.tight_layout()
+    return fig
+
+# %% ../nbs/31_study_checks.ipynb #59809f7e
 def study_cli(argv: list[str] | None = None) -> dict:
     "`tiny-reason study [--preset P] [--out DIR] [--arms base,answer_only,cot,rft,grpo] [overrides]`"
     p = command_parser("tiny-reason study", "Does the chain of thought matter? Five arms on the same prompts and test items, several seeds.")

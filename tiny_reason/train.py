@@ -75,13 +75,15 @@ def make_trainer(cfg: Config, train_examples, val_examples, output_dir, model=No
     from trl import SFTTrainer
     import trl.trainer.utils as trl_utils
     from tiny_reason.model import load_model, load_tokenizer
+    from tiny_reason.data import light_tokenizer_hash
     if cfg.training.logprob_chunk_rows and hasattr(trl_utils, "_CHUNKED_LOGPROB_CHUNK_SIZE"):  # see the table above
         trl_utils._CHUNKED_LOGPROB_CHUNK_SIZE = cfg.training.logprob_chunk_rows
     tok = tok if tok is not None else load_tokenizer(cfg)
     model = model if model is not None else load_model(cfg, lora=True, training=True)
-    trainer = SFTTrainer(model=model, args=sft_config(cfg, output_dir, **overrides), processing_class=tok,
-                         train_dataset=to_dataset(train_examples), eval_dataset=to_dataset(val_examples),
-                         callbacks=[StopOnNonFinite(), *callbacks])
+    with light_tokenizer_hash(tok):  # TRL's dataset preparation, without hashing the vocabulary (20_data_checks)
+        trainer = SFTTrainer(model=model, args=sft_config(cfg, output_dir, **overrides), processing_class=tok,
+                             train_dataset=to_dataset(train_examples), eval_dataset=to_dataset(val_examples),
+                             callbacks=[StopOnNonFinite(), *callbacks])
     for p in trainer.model.parameters():  # TRL casts QLoRA adapters to bf16; keep PEFT's fp32 (see above)
         if p.requires_grad and p.dtype != torch.float32: p.data = p.data.float()
     return trainer
