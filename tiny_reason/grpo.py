@@ -114,6 +114,7 @@ def train_grpo(cfg: Config, resume: bool = False, overwrite: bool = False, callb
     "GRPO on `grpo.prompt_source` from `grpo.start`; saves the adapter, config, log, `rewards.png`; returns the adapter folder."
     from datasets import Dataset
     from trl import GRPOTrainer
+    from transformers.trainer_callback import PrinterCallback
     from tiny_reason.model import load_model, load_tokenizer
     from tiny_reason.train import StopOnNonFinite, seed_everything
     g, last = cfg.grpo, grpo_checkpoint(cfg, resume, overwrite)  # the folders checked before any model loads
@@ -127,6 +128,7 @@ def train_grpo(cfg: Config, resume: bool = False, overwrite: bool = False, callb
     funcs = [record_groups(funcs, g.sample_every, out / "samples.jsonl"), *list(funcs.values())[1:]]
     trainer = GRPOTrainer(model=model, reward_funcs=funcs, args=grpo_args(cfg, out / "checkpoints", disable_tqdm=not verbose), processing_class=tok,
                           train_dataset=Dataset.from_list(grpo_prompts(cfg, tok)), callbacks=[StopOnNonFinite(), *callbacks])
+    if not verbose: trainer.remove_callback(PrinterCallback)  # no dict per step: the caller's figure or report is the progress
     for p in trainer.model.parameters():  # as in 02_train: LoRA weights stay fp32 under fp16 autocast (the GradScaler needs it)
         if p.requires_grad and p.dtype != torch.float32: p.data = p.data.float()
     save_config(cfg, out / "checkpoints")  # what the checkpoints are made with: a resumed run must match it
