@@ -183,7 +183,6 @@ def config_differences(cfg: Config, folder, shaping: tuple = SFT_SHAPING) -> lis
 def ensure_adapter(cfg: Config, callbacks=(), verbose: bool = True) -> Path:
     "The preset's trained adapter: reused if trained with this config, else resumed from this config's checkpoints, else trained (under a file lock)."
     adapter, ckpts = Path(cfg.project.adapter_path), checkpoint_dir(cfg)
-    writable_folder(cfg.project.output_dir, "output folder")
     with folder_lock(cfg.project.output_dir, "train"):  # a second process waits, then reuses what the first trained
         if (adapter / "adapter_config.json").exists():
             differ = config_differences(cfg, adapter)
