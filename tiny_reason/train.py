@@ -10,7 +10,7 @@ import numpy as np
 import torch
 from .config import Config, load_config, save_config  # before transformers: it silences bitsandbytes' `kernels` message
 from transformers import TrainerCallback
-from .files import atomic_write_text, last_checkpoint, resume_point, writable_folder, folder_lock
+from .files import atomic_write_text, last_checkpoint, resume_point, folder_lock
 
 # %% auto #0
 __all__ = ['seed_everything', 'checkpointing_args', 'sft_config', 'StopOnNonFinite', 'to_dataset', 'make_trainer', 'train_padding_share', 'LiveLossPlot', 'StopAfter', 'checkpoint_dir', 'train', 'SFT_SHAPING', 'TRAINING_EFFICIENCY', 'plot_loss', 'save_artifacts', 'config_differences', 'ensure_adapter', 'matmul_rate', 'training_flops', 'training_plan', 'adapter_status', 'obtain_adapter']
