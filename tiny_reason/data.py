@@ -6,9 +6,8 @@
 from __future__ import annotations
 import contextlib, random, re
 from collections import Counter
-from pathlib import Path
 from .config import Config, load_config, save_config, settings_of
-from .files import claim_folder, mark_folder, read_gsm8k_jsonl, read_jsonl_objects, write_jsonl  # JSONL reading: 13_files
+from .files import claim_folder, mark_folder, read_gsm8k_jsonl, write_jsonl  # JSONL reading: 13_files
 
 # %% auto #0
 __all__ = ['CALCULATOR_ANNOTATION', 'NUMBER', 'PROMPT_FORMATS', 'GENERATOR_SUFFIX', 'THINK_PRIME', 'strip_calculator_annotations', 'MalformedRow', 'split_solution', 'assistant_text', 'prompt_messages', 'to_example', 'tokenize_with_trl', 'synthetic_rows', 'hub_rows', 'load_rows', 'format_rows', 'train_validation_split', 'prepare_examples', 'token_lengths', 'inference_prompt', 'NAMES', 'word_problem_rows', 'nothing_left', 'summary_line', 'plot_token_lengths', 'write_prepared', 'light_tokenizer_hash']

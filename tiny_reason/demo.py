@@ -5,7 +5,6 @@
 # %% ../nbs/04_demo.ipynb #0c236d26
 from __future__ import annotations
 import html, sys, threading, time
-from pathlib import Path
 from .config import Config, load_config
 from .data import THINK_PRIME, inference_prompt
 from .generation import generation_kwargs

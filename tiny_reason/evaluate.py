@@ -11,7 +11,7 @@ from .config import CONFIG_FILENAME, Config, save_config
 from .data import THINK_PRIME, MalformedRow, inference_prompt, load_rows, nothing_left, split_solution
 from .files import atomic_write_text, claim_folder, mark_folder, read_resumable, folder_lock
 from .grading import answers_match, extract_answer, read_predictions, format_summary, grade_row, majority_answer, summarize, wilson_interval, paired_comparison
-from .generation import generate_batch, generated_by, length_sorted_batches, read_samples, sample_replies
+from .generation import generate_batch, generated_by, same_generator, length_sorted_batches, read_samples, sample_replies
 from .model import check_adapter, check_same_base, hub_checked_path, load_model, load_tokenizer
 
 # %% auto #0
@@ -46,7 +46,7 @@ def load_test_rows(cfg: Config, verbose: bool = True, exclude: list[dict] | None
 def read_finished(path, items: list[dict], source: str, max_new_tokens: int) -> dict[int, dict]:
     "Rows already in `path` by id, checked against `items`, the generator and `max_new_tokens`; a cut-off last line is removed from the file."
     belongs = lambda r: isinstance(r.get("id"), int) and 0 <= r["id"] < len(items) and r.get("question") == items[r["id"]]["question"] \
-        and r.get("generated_by") == source and r.get("max_new_tokens") == max_new_tokens
+        and same_generator(r.get("generated_by"), source) and r.get("max_new_tokens") == max_new_tokens
     rows = read_resumable(path, belongs, "another evaluation (other items, model, adapter or max_new_tokens)", "predictions file")
     return {r["id"]: r for r in rows}
 

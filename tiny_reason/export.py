@@ -13,7 +13,7 @@ from .card import model_card, report_arms, result_line  # the card's text: refer
 from .model import check_same_base
 from .files import MARKER, atomic_write_text, claim_folder, current_umask, folder_mark, mark_folder
 from .data import PROMPT_FORMATS, THINK_PRIME
-from .model import DTYPES, check_adapter, load_adapter, load_base, load_model, load_tokenizer, pick_precision
+from .model import DTYPES, check_adapter, load_adapter, load_base, load_model, load_tokenizer
 from .generation import stop_token_ids
 
 # %% auto #0

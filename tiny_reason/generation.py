@@ -4,7 +4,7 @@
 
 # %% ../nbs/18_generation.ipynb #bc7dfe09
 from __future__ import annotations
-import hashlib, json, time
+import hashlib, json, re, time
 from pathlib import Path
 import torch
 from .config import Config
@@ -13,7 +13,7 @@ from .files import read_resumable
 
 # %% auto #0
 __all__ = ['stop_token_ids', 'generation_kwargs', 'generate_batch', 'length_sorted_batches', 'padding_share', 'greedy_reply',
-           'generated_by', 'read_samples', 'sample_replies', 'measure_throughput']
+           'generated_by', 'same_generator', 'read_samples', 'sample_replies', 'measure_throughput']
 
 # %% ../nbs/18_generation.ipynb #1ac6584a
 def stop_token_ids(tok, model) -> list[int]:
@@ -72,6 +72,11 @@ def generated_by(cfg: Config, adapter=None) -> str:
     digest = hashlib.sha256(weights[0].read_bytes()).hexdigest()[:12] if weights else "no weights"
     return f"{cfg.model.name} + {Path(adapter).resolve()} ({digest})"
 
+def same_generator(a, b) -> bool:
+    "Whether two `generated_by` values name the same model and adapter weights; the adapter's folder may differ (a moved or copied output folder)."
+    key = lambda s: re.sub(r" \+ .* \(([0-9a-f]{12}|no weights)\)$", r" + (\1)", s) if isinstance(s, str) else s
+    return key(a) == key(b)
+
 # %% ../nbs/18_generation.ipynb #57137ebf
 def _whole_batches(rows: list[dict], n: int, k: int, batch_size: int) -> list[dict]:
     "The rows of batches whose every question has all `k` rows: a batch counts whole or not at all."
@@ -86,7 +91,7 @@ def read_samples(path, questions: list[dict], source: str, k: int, max_new_token
     "The sample rows already in `path` (whole batches), each checked against the questions, the generator and every sampling setting; else one-line `ValueError`."
     sampling = {"k": k, "temperature": temperature, "top_p": top_p, "max_new_tokens": max_new_tokens, "batch_size": batch_size, "seed": seed}
     belongs = lambda r: isinstance(r.get("id"), int) and 0 <= r["id"] < len(questions) and r.get("question") == questions[r["id"]]["question"] \
-        and r.get("generated_by") == source and r.get("sampling") == sampling
+        and same_generator(r.get("generated_by"), source) and r.get("sampling") == sampling
     return read_resumable(path, belongs, "another run (other questions, model or sampling settings)", "samples file",
                           keep=lambda rs: _whole_batches(rs, len(questions), k, batch_size))
 

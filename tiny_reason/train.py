@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_train.ipynb #81c1853b
 from __future__ import annotations
-import json, math, os, random, shutil
+import json, math, os, random
 from pathlib import Path
 import numpy as np
 import torch
@@ -174,7 +174,7 @@ SFT_SHAPING = ("project.seed", "model.", "lora.", "data.", "training.")  # eval,
 
 def config_differences(cfg: Config, folder, shaping: tuple = SFT_SHAPING) -> list[str]:
     "Dotted keys under `shaping` (what shapes the adapter) that differ between `cfg` and `folder`'s saved config."
-    from tiny_reason.config import load_config, all_keys, get_value, CONFIG_FILENAME
+    from tiny_reason.config import all_keys, get_value, CONFIG_FILENAME
     path = Path(folder) / CONFIG_FILENAME
     if not path.exists(): return ["(no experiment_config.yaml)"]
     saved = load_config(config_file=path)
