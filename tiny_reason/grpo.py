@@ -75,10 +75,10 @@ def start_adapter(cfg: Config) -> Path | None:
 # %% ../nbs/07_grpo.ipynb #abe60e16
 def group_signal(model, tok, prompts: list[dict], cfg: Config) -> dict:
     "Sample `grpo.num_generations` replies per prompt as training does, score them, and measure how many groups all tie."
-    from transformers import set_seed
     g = cfg.grpo
-    set_seed(cfg.project.seed)  # the same samples on a rerun: the lesson's stored shares are then the ones a reader gets
-    outs = generate_batch(model, tok, [p["prompt"] for p in prompts], g.max_completion_length, g.sampling_temperature, 1.0, k=g.num_generations)
+    with torch.random.fork_rng():  # seeded, so a rerun samples the same replies, and the caller's random state untouched
+        torch.manual_seed(cfg.project.seed)
+        outs = generate_batch(model, tok, [p["prompt"] for p in prompts], g.max_completion_length, g.sampling_temperature, 1.0, k=g.num_generations)
     texts, golds = [o["generated_text"] for o in outs], [p["gold"] for p in prompts for _ in range(g.num_generations)]
     cut = [o["truncated"] for o in outs]
     scores = {n: torch.tensor(REWARDS[n](completions=texts, gold=golds, truncated=cut)) for n in g.rewards}
