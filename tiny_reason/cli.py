@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_cli.ipynb #adb86c67
 from __future__ import annotations
-import difflib, importlib, json, shlex, sys
+import contextlib, difflib, importlib, json, os, shlex, signal, sys
 from pathlib import Path
 from .config import command_parser, config_from_cli, run_flags  # first: it silences bitsandbytes' `kernels` message before any command imports bitsandbytes
 
@@ -19,6 +19,8 @@ COMMANDS = {  # name: (module, one line of help); the command runs `NAME_cli(arg
     "study": ("study", "does the chain of thought matter? five arms on the same prompts and test items, several seeds"),
     "scratch": ("cli", "train, evaluate or run a Transformer or RWKV-7 trained from scratch"),
 }
+
+LIGHT_COMMANDS = ("prepare", "grade", "config")  # no model: they never import torch, so they start in a fraction of a second
 
 def _command(name):
     module, _ = COMMANDS[name]
@@ -40,11 +42,44 @@ def error_line(e: BaseException) -> str:
         return f"not UTF-8 text (byte 0x{e.object[e.start]:02x} at offset {e.start})"
     return str(e.args[0]) if e.args else type(e).__name__
 
+PATH_FLAGS = ("--out", "--adapter", "--model", "--data", "--test_data", "--predictions", "--report", "--config")
+
+def empty_path_flag(argv: list[str]) -> str | None:
+    "The first of `PATH_FLAGS` given an empty value (`--out ''`, `--out=`), or None: an empty path would name the current folder."
+    for i, a in enumerate(argv):
+        flag, eq, value = a.partition("=")
+        if not eq: value = argv[i + 1] if i + 1 < len(argv) else None  # a flag given last: argparse asks for its value
+        if flag in PATH_FLAGS and value is not None and not value.strip(): return flag
+    return None
+
+def interrupted(e: BaseException | None) -> bool:
+    "Whether `e` is a Ctrl-C, or an error raised because of one (transformers' lazy imports wrap an interrupted import)."
+    for _ in range(20):  # the chain of causes; never a cycle followed forever
+        if e is None: return False
+        if isinstance(e, KeyboardInterrupt): return True
+        e = e.__cause__ or e.__context__
+    return False
+
+@contextlib.contextmanager
+def held_interrupt():
+    "Hold a Ctrl-C until the block ends, then raise it: torch or numpy imported half way breaks whatever runs next (a segfault, once)."
+    hit, old = [], signal.getsignal(signal.SIGINT)
+    hold = old is signal.default_int_handler  # not where Ctrl-C is ignored (a background job) or handled by someone else
+    try:
+        if hold: signal.signal(signal.SIGINT, lambda *_: hit.append(True))
+    except ValueError: hold = False  # not the main thread: it gets no signals
+    try: yield
+    finally:
+        if hold: signal.signal(signal.SIGINT, old)
+    if hit: raise KeyboardInterrupt
+
 def interrupted_line(name: str, rest: list[str]) -> str:
     "What a Ctrl-C leaves: for `train`, the last checkpoint and the command that resumes from it."
     if name != "train": return f"tiny-reason {name}: interrupted"
     from tiny_reason.files import last_checkpoint
-    from tiny_reason.train import checkpoint_dir
+    checkpoint_dir = getattr(sys.modules.get("tiny_reason.train"), "checkpoint_dir", None)  # importing it now could half-import torch again
+    if checkpoint_dir is None:
+        return f"tiny-reason train: interrupted while loading its libraries, before training started: run it again: {shlex.join(['tiny-reason', 'train', *rest])}"
     p = run_flags(command_parser("tiny-reason train", ""), "", "")  # the config `train` ran with, from the same flags
     args, other = p.parse_known_args(rest)
     ckpts = checkpoint_dir(config_from_cli(args, other))
@@ -62,21 +97,30 @@ def main(argv: list[str] | None = None) -> int:
         from tiny_reason import __version__
         print(f"tiny-reason {__version__}"); return 0
     name, rest = argv[0], argv[1:]
-    fn = _command(name) if name in COMMANDS else None
-    if fn is None:
-        near = difflib.get_close_matches(name, list(COMMANDS), n=1)
-        print(f"tiny-reason: unknown command '{name}'" + (f"; did you mean '{near[0]}'?" if near else ""), file=sys.stderr)
-        print(usage(), file=sys.stderr); return 2
-    try: fn(rest)
-    except (KeyError, ValueError, TypeError, OSError) as e:  # bad input: one line, no traceback
-        print(f"tiny-reason {name}: error: {error_line(e)}", file=sys.stderr); return 2
-    except KeyboardInterrupt:  # Ctrl-C: what is on disk and how to go on, not a traceback; 130 = 128 + SIGINT, as shells do
-        print(interrupted_line(name, rest), file=sys.stderr); return 130
+    try:
+        with held_interrupt():  # the libraries load whole; a Ctrl-C meanwhile stops the command once they have (a second or two)
+            fn = _command(name) if name in COMMANDS else None
+            if fn is not None and name not in LIGHT_COMMANDS: importlib.import_module("torch")
+        if fn is None:
+            near = difflib.get_close_matches(name, list(COMMANDS), n=1)
+            print(f"tiny-reason: unknown command '{name}'" + (f"; did you mean '{near[0]}'?" if near else ""), file=sys.stderr)
+            print(usage(), file=sys.stderr); return 2
+        if (flag := empty_path_flag(rest)) is not None:
+            raise ValueError(f"{flag} is empty: give it a path ('.' for the current folder)")
+        fn(rest)
+    except BaseException as e:
+        if interrupted(e):  # Ctrl-C: what is on disk and how to go on, not a traceback; 130 = 128 + SIGINT, as shells do
+            print(interrupted_line(name, rest), file=sys.stderr); return 130
+        if isinstance(e, (KeyError, ValueError, TypeError, OSError, ImportError)):  # bad input or a missing extra: one line, no traceback
+            print(f"tiny-reason {name}: error: {error_line(e)}", file=sys.stderr); return 2
+        raise
     return 0
 
 # %% auto #0
-__all__ = ['COMMANDS', 'usage', 'error_line', 'interrupted_line', 'main', 'prepare_cli', 'train_cli', 'grade_cli', 'adapter_arg',
-           'evaluate_cli', 'export_cli', 'memory_cli', 'chat_cli', 'scratch_args', 'scratch_cli', 'scratch_chat']
+__all__ = ['COMMANDS', 'LIGHT_COMMANDS', 'PATH_FLAGS', 'PROMPT_KEYS', 'usage', 'error_line', 'empty_path_flag', 'interrupted',
+           'held_interrupt', 'interrupted_line', 'main', 'prepare_cli', 'train_cli', 'grade_cli', 'adapter_arg',
+           'command_adapter', 'user_keys', 'asked_as_trained', 'evaluate_cli', 'export_cli', 'memory_cli', 'chat_cli',
+           'scratch_args', 'scratch_cli', 'scratch_chat']
 
 # %% ../nbs/11_cli.ipynb #e709fe6d
 #| eval: false
@@ -103,10 +147,20 @@ def train_cli(argv: list[str] | None = None) -> Path:
     p = run_flags(command_parser("tiny-reason train", "QLoRA fine-tuning with TRL's SFTTrainer."), "OUTPUT_DIR/checkpoints",
                   "an adapter already in --adapter_path")
     args, rest = p.parse_known_args(argv)
-    from tiny_reason.train import train, checkpoint_dir
+    with held_interrupt(): from tiny_reason.train import train, checkpoint_dir  # transformers' Trainer: 3 s of imports
     cfg = config_from_cli(args, rest)
     print(f"preset {cfg.preset}: {cfg.model.name}, {cfg.training.max_steps} steps -> {cfg.project.adapter_path}", flush=True)  # before the long work, even into a pipe
-    adapter = train(cfg, resume=args.resume, overwrite=args.overwrite)
+    from tiny_reason.files import folder_lock
+    from tiny_reason.train import config_differences
+    adapter = Path(cfg.project.adapter_path)
+    trained_before = (adapter / "adapter_config.json").exists()
+    alone = int(os.environ.get("WORLD_SIZE", "1")) == 1  # the processes of one torchrun job train together: a lock would deadlock them
+    with folder_lock(cfg.project.output_dir, "train", f"waiting: another tiny-reason train is writing into {cfg.project.output_dir}") \
+            if alone else contextlib.nullcontext():
+        if not (trained_before or args.overwrite or args.resume) and (adapter / "adapter_config.json").exists() and not config_differences(cfg, adapter):
+            print(f"reusing {adapter}: another tiny-reason train with this config finished it while this one waited")
+            return adapter
+        adapter = train(cfg, resume=args.resume, overwrite=args.overwrite)
     print(f"artifacts: {adapter} (adapter, tokenizer, experiment_config.yaml, log_history.json, loss.png); "
           f"checkpoints: {checkpoint_dir(cfg)}")
     return adapter
@@ -140,8 +194,37 @@ def adapter_arg(value, cfg):
     from tiny_reason.model import fetch_adapter
     return fetch_adapter(value, cfg, Path(cfg.project.output_dir) / "adapters" / value.replace("/", "--"))
 
+def command_adapter(value, cfg, default=None):
+    "The adapter a command uses: `--adapter`, else `project.adapter_source` (as the lessons read it), else `default`; a Hub id is fetched once."
+    source = cfg.project.adapter_source
+    if value is not None and source is not None and value != source:
+        raise ValueError(f"--adapter {value} and project.adapter_source {source} name two adapters; give one of them")
+    return adapter_arg(value or source, cfg) or default
+
+PROMPT_KEYS = ("data.format", "data.system_prompt")  # how an adapter, or a model exported from one, learned to be asked
+
+def user_keys(args, rest: list[str]) -> set[str]:
+    "The config keys this command line sets itself: its `--key value` overrides and the keys of its `--config` file."
+    from tiny_reason.config import flatten, parse_overrides, read_yaml
+    return set(parse_overrides(rest)) | (set(flatten(read_yaml(args.config), str(args.config))) if args.config else set())
+
+def asked_as_trained(cfg, folder, args, rest: list[str], extra: dict):
+    "`cfg` asking in the prompt `folder` (an adapter or an exported model) was trained with, where the command line leaves it; one line says so."
+    from tiny_reason.config import CONFIG_FILENAME, get_value, load_config
+    saved = None if folder is None else Path(folder) / CONFIG_FILENAME
+    if saved is None or not saved.is_file(): return cfg  # nothing recorded (a Hub model): the preset's prompt
+    trained, mine = load_config(config_file=saved), user_keys(args, rest)
+    keep = {k: get_value(trained, k) for k in PROMPT_KEYS if k not in mine}
+    if changed := [k for k, v in keep.items() if get_value(cfg, k) != v]:
+        cfg = config_from_cli(args, rest, {**extra, **keep})
+        print(f"asking as {folder} was trained to be asked: {' and '.join(changed)} from its {CONFIG_FILENAME}, not preset {cfg.preset}'s "
+              f"(set {' or '.join('--' + k for k in changed)} to ask otherwise)", flush=True)
+    if given := [k for k in PROMPT_KEYS if k in mine and get_value(cfg, k) != get_value(trained, k)]:
+        print(f"asking with {' and '.join(given)} as given here, not as {folder} was trained to be asked ({saved})", flush=True)
+    return cfg
+
 def evaluate_cli(argv: list[str] | None = None) -> dict:
-    "`tiny-reason evaluate [--preset P] [--adapter DIR | --base | --model DIR] [--test_data ...] [--test_samples N|all] [--batch_size B] --out DIR`"
+    "`tiny-reason evaluate [--preset P] [--adapter DIR | --base | --model DIR] [--test_data ...] [--test_samples N|all] [--batch_size B] [--protocol tiny-reason|lm-eval:TASK] --out DIR`"
     p = command_parser("tiny-reason evaluate", "Generate answers for held-out items and grade them.")
     arm = p.add_mutually_exclusive_group()
     arm.add_argument("--adapter", help="LoRA adapter folder (default: the preset's project.adapter_path)")
@@ -151,22 +234,30 @@ def evaluate_cli(argv: list[str] | None = None) -> dict:
     p.add_argument("--test_samples", help="number of test items, or 'all'")
     p.add_argument("--batch_size", help="generation batch size (eval.batch_size, not the training batch size)")
     p.add_argument("--samples", help="k > 1 adds maj@k: the majority answer of k sampled replies per item (eval.samples)")
+    from tiny_reason.harness import HARNESS_TASKS
+    p.add_argument("--protocol", default="tiny-reason", choices=["tiny-reason", *(f"lm-eval:{t}" for t in HARNESS_TASKS)],
+                   help="tiny-reason (ours: 0-shot, the chat template, <think>, our grader; default) or an lm-evaluation-harness task "
+                        "on the same items and model, in OUT/lm-eval_TASK (pip install 'tiny-reason[eval]')")
     p.add_argument("--out", required=True, help="output folder for predictions.jsonl, report.json, experiment_config.yaml")
     args, rest = p.parse_known_args(argv)
+    if args.protocol != "tiny-reason" and args.samples is not None:
+        raise ValueError(f"--samples (maj@k) is the tiny-reason protocol's; --protocol {args.protocol} is greedy, one reply per item")
     extra = {k: v for k, v in [("eval.test_source", args.test_data), ("eval.test_samples", args.test_samples),
                                ("eval.batch_size", args.batch_size), ("eval.samples", args.samples)] if v is not None}
     if args.model and (Path(args.model) / "adapter_config.json").is_file():
         raise ValueError(f"--model {args.model} is a LoRA adapter folder, not a model: evaluate it with --adapter {args.model}")
     if args.model:  # `from_pretrained` reads a folder as it reads a Hub id; a folder has one shape, so no overrides
         extra |= {"model.name": args.model, "model.source": "hub", "model.architecture_overrides": {}, "model.load_in_4bit": False}
-        saved = Path(args.model) / "experiment_config.yaml"  # an exported folder: ask it in the format it was trained in
-        if saved.is_file():
-            from tiny_reason.config import load_config
-            trained = load_config(config_file=saved)
-            extra |= {"data.format": trained.data.format, "data.system_prompt": trained.data.system_prompt}
     from tiny_reason.evaluate import evaluate
     cfg = config_from_cli(args, rest, extra)
-    adapter = None if args.base or args.model else adapter_arg(args.adapter, cfg) or cfg.project.adapter_path
+    adapter = None if args.base or args.model else command_adapter(args.adapter, cfg, cfg.project.adapter_path)
+    cfg = asked_as_trained(cfg, args.model or adapter, args, rest, extra)  # the same weights are asked the same way, adapter or export
+    if args.protocol != "tiny-reason":
+        from tiny_reason.harness import harness_evaluate, harness_task
+        report = harness_evaluate(cfg, args.out, args.protocol, adapter=adapter, arm="model" if args.model else None)
+        print(f"wrote {args.out}/lm-eval_{harness_task(args.protocol)}/: report.json, samples.jsonl (the harness's per-sample outputs), "
+              "results.json (its results), tasks/ (the task file) and the items it read")
+        return report
     report = evaluate(cfg, args.out, adapter=adapter, arm="model" if args.model else None)
     print(f"wrote {args.out}/predictions.jsonl, {args.out}/report.json, {args.out}/experiment_config.yaml")
     return report
@@ -178,7 +269,7 @@ def export_cli(argv: list[str] | None = None) -> Path:
     p.add_argument("--adapter", help="LoRA adapter folder (default: the preset's project.adapter_path)")
     p.add_argument("--out", required=True, help="folder for the merged model: absent or empty, unless --overwrite")
     p.add_argument("--dtype", default="fp16", choices=["fp16", "bf16", "fp32"],
-                   help="precision of the saved weights (default fp16); the merge runs in fp32 and is cast once")
+                   help="precision of the saved weights (default fp16); each weight's sum is computed in fp32 and rounded once")
     p.add_argument("--base", default="unquantized", choices=["unquantized", "nf4"],
                    help="the weights the update is added to: the original ones, or (QLoRA) the NF4-rounded ones it trained against")
     p.add_argument("--overwrite", action="store_true", help="replace what --out holds")
@@ -187,7 +278,7 @@ def export_cli(argv: list[str] | None = None) -> Path:
     args, rest = p.parse_known_args(argv)
     cfg = config_from_cli(args, rest)
     from tiny_reason.export import export_merged
-    out = export_merged(cfg, adapter_arg(args.adapter, cfg) or cfg.project.adapter_path, args.out, args.dtype, args.overwrite, args.report, args.base,
+    out = export_merged(cfg, command_adapter(args.adapter, cfg, cfg.project.adapter_path), args.out, args.dtype, args.overwrite, args.report, args.base,
                         evaluate_it=not args.no_evaluation)
     print(f"wrote {out}: weights (safetensors, {args.dtype}), tokenizer with the course's chat template, generation_config.json (greedy, "
           f"its length), evaluation/ (the folder's own numbers) and README.md (model card); evaluate again with `tiny-reason evaluate --model {out} --out DIR`")
@@ -228,8 +319,10 @@ def chat_cli(argv: list[str] | None = None):
     p.add_argument("--temperature", type=float, default=0.0, help="0 = greedy (default)")
     args, rest = p.parse_known_args(argv)
     cfg = config_from_cli(args, rest)
-    tok, model = load_tokenizer(cfg), load_model(cfg, adapter=adapter_arg(args.adapter, cfg))
-    print(f"tiny_reason chat: {cfg.model.name}{' + ' + args.adapter if args.adapter else ''} "
+    adapter = command_adapter(args.adapter, cfg)
+    cfg = asked_as_trained(cfg, adapter, args, rest, {})
+    tok, model = load_tokenizer(cfg), load_model(cfg, adapter=adapter)
+    print(f"tiny_reason chat: {cfg.model.name}{f' + {adapter}' if adapter else ''} "
           "(exit, quit or Ctrl-D to leave; Ctrl-C stops an answer)")
     while True:
         try: question = input("\nProblem: ")

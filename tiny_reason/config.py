@@ -11,11 +11,11 @@ import yaml
 from .sections import *  # the dataclasses, one per section (a module of their own: this one stays short)
 
 # %% auto #0
-__all__ = ['KERNELS_WARNING', 'ALIASES', 'RULES', 'RETIRED', 'DRIVE_ROOT', 'CONFIG_FILENAME', 'Config', 'all_keys', 'resolve_key',
-           'coerce', 'get_value', 'settings_of', 'validate', 'preset_dir', 'list_presets', 'read_yaml', 'flatten',
-           'test_preset', 'preset_values', 'resolve_preset', 'set_value', 'load_config', 'derive_paths',
-           'keep_on_drive', 'save_config', 'parse_overrides', 'command_parser', 'run_flags', 'config_from_cli',
-           'config_cli']
+__all__ = ['KERNELS_WARNING', 'ALIASES', 'RULES', 'GENERATED_MAX', 'GENERATED_COUNTS', 'RETIRED', 'DRIVE_ROOT', 'CONFIG_FILENAME',
+           'Config', 'all_keys', 'resolve_key', 'coerce', 'get_value', 'settings_of', 'validate', 'preset_dir',
+           'list_presets', 'read_yaml', 'flatten', 'test_preset', 'preset_values', 'resolve_preset', 'set_value',
+           'load_config', 'derive_paths', 'keep_on_drive', 'save_config', 'parse_overrides', 'command_parser',
+           'run_flags', 'config_from_cli', 'config_cli']
 
 # %% ../nbs/10_config.ipynb #f313ce91
 KERNELS_WARNING = "Failed to load CPU gemm_4bit_forward from kernels-community"
@@ -73,6 +73,9 @@ def resolve_key(key: str) -> str:
     if key in ALIASES: return ALIASES[key]
     bare = [k for k in keys if k.split(".")[-1] == key]
     if len(bare) == 1: return bare[0]
+    if key in _sections():  # `--data my.jsonl`: a section, not a key (`prepare` and `run` have a --data flag; other commands do not)
+        raise KeyError(f"unknown config key '{key}': {key} is a section of the config; set one of its keys, as in "
+                       f"--{key}.{fields(_sections()[key])[0].name} VALUE (tiny-reason config prints them all)")
     raise KeyError(f"unknown config key '{key}'" + _near(key, keys + list(ALIASES)))
 
 # %% ../nbs/10_config.ipynb #6cc83755
@@ -82,6 +85,9 @@ def _field_type(dotted: str):
 
 def _to(base, value):
     "Convert one value to `base` (int, float, bool, str, a list or a dict of those); raise ValueError if it does not fit."
+    if isinstance(value, str) and value.strip()[:1] in ("[", "{") and typing.get_origin(base) in (list, dict):
+        try: value = yaml.safe_load(value)  # `[3407, 3408]` or `{correctness: 1}`, as YAML writes them
+        except yaml.YAMLError: raise ValueError(value) from None
     if typing.get_origin(base) is dict:  # YAML mapping, or `key=value,key=value` from a command line
         items = value if isinstance(value, dict) else dict(kv.split("=", 1) for kv in str(value).replace(",", " ").split())
         return {str(k): _to(typing.get_args(base)[1], v) for k, v in items.items()}
@@ -112,8 +118,18 @@ def coerce(dotted: str, value):
         if isinstance(out, float) and not math.isfinite(out):  # float() reads 'inf' and 'nan'; no setting wants them
             raise ValueError(f"config key '{dotted}' must be a finite number, got {value!r}")
         return out
-    want = getattr(base, "__name__", str(base)) + (" or 'all'" if optional else "")
-    raise TypeError(f"config key '{dotted}' expects {want}, got {value!r}")
+    want = _written(dotted, base) if typing.get_origin(base) in (list, dict) else getattr(base, "__name__", str(base))
+    raise TypeError(f"config key '{dotted}' expects {want}" + (" or 'all'" if optional else "") + f", got {value!r}")
+
+def _written(dotted: str, base) -> str:
+    "How a list or mapping field is written on a command line, from its default: `a list of int, as in --study.seeds 3407,3408`."
+    sec, name = dotted.split(".")
+    default = next(f for f in fields(_sections()[sec]) if f.name == name).default_factory()
+    kind = "list" if typing.get_origin(base) is list else "mapping"
+    if kind == "list": example = ",".join(map(str, default[:2])) or "a,b"
+    else: example = ",".join(f"{k}={v}" for k, v in list(default.items())[:2]) or "key=1,other=2"
+    what = getattr(typing.get_args(base)[-1], "__name__", "values")
+    return f"a {kind} of {what}, as in --{dotted} {example}"
 
 # %% ../nbs/10_config.ipynb #afa0c05f
 def _at_least(n: int, keys: str, none: str | None = None) -> list:
@@ -141,9 +157,10 @@ RULES = [  # (key, test, what it must be)
     *_at_least(2, "study.train_questions study.test_items", "all"),
     *_at_least(1, "training.logprob_chunk_rows", "none"), *_at_least(16, "data.max_length scratch.max_context"),
     *_at_least(8, "scratch.block_size"),
-    *_one_of("model.source", "hub gguf random", "model.precision", "auto fp32 fp16 bf16", "data.format", "chat instruction qa",
+    *_one_of("eval.engine", "reference merged compiled", "model.source", "hub gguf random", "model.precision", "auto fp32 fp16 bf16", "data.format", "chat instruction qa",
              "grpo.loss_type", "grpo dr_grpo dapo bnpo", "grpo.scale_rewards", "group batch none", "scratch.size", "micro tiny small"),
     ("lora.lora_dropout", lambda v: 0 <= v < 1, "in [0, 1)"),
+    *[(k, lambda v: v is None or v > 0, "> 0 or none") for k in ("model.gpu_memory_limit_gb", "training.fit_memory_gb", "eval.fit_memory_gb")],
     ("lora.target_modules", lambda v: len(v) >= 1, "a non-empty list"),
     ("data.validation_split", lambda v: 0 < v < 1, "in (0, 1)"),
     ("distill.teacher_format", lambda v: v in (None, "chat", "instruction", "qa"), "one of chat, instruction, qa or none"),
@@ -155,8 +172,17 @@ RULES = [  # (key, test, what it must be)
      "a mapping of correctness, format, soft_format to finite weights"),
     ("eval.samples", lambda v: 1 <= v <= 64, "1 to 64 (each sample is one more generation of every test item)"),
     ("grpo.num_generations", lambda v: v >= 2, ">= 2 (a group of one has no variance to learn from)"),
-    ("study.seeds", lambda v: len(v) >= 1 and len(set(v)) == len(v), "a non-empty list of different seeds"),
+    ("project.seed", lambda v: 0 <= v < 2**32, "in 0 to 2**32 - 1 (NumPy's seed range; the trainers seed NumPy with it)"),
+    ("study.seeds", lambda v: len(v) >= 1 and len(set(v)) == len(v) and all(0 <= s < 2**32 for s in v),
+     "a non-empty list of different seeds, each in 0 to 2**32 - 1 (NumPy's seed range)"),
 ]
+
+GENERATED_MAX = 100_000  # rows a generator makes in one run, all held in memory: ~0.7 GB of gsm_symbolic's (measured: 139 MB for 20,000)
+GENERATED_COUNTS = {"data.source": "data.num_samples scratch.num_samples", "eval.test_source": "eval.test_samples",
+                    "grpo.eval_source": "eval.test_samples", "grpo.prompt_source": "grpo.prompts",
+                    "study.source": "study.train_questions study.test_items"}  # a source, and the counts drawn from it
+
+def _generated(source) -> bool: return isinstance(source, str) and (source == "synthetic" or source.startswith("synthetic:"))
 
 def get_value(cfg: Config, dotted: str):
     "Read a dotted key from a config."
@@ -183,6 +209,11 @@ def validate(cfg: Config) -> Config:
         raise ValueError("config key 'model.source' is 'gguf', which needs model.gguf_package and model.gguf_file")
     if cfg.model.architecture_overrides and cfg.model.source != "random":  # pretrained weights have one shape only
         raise ValueError("config key 'model.architecture_overrides' only applies to model.source 'random'")
+    for src, counts in GENERATED_COUNTS.items():  # a file or the Hub ends where it ends; a generator makes as many as asked
+        for key in counts.split() if _generated(get_value(cfg, src)) else ():
+            if (n := get_value(cfg, key)) is not None and n > GENERATED_MAX:
+                raise ValueError(f"config key '{key}' is {n:,}, but {src} {get_value(cfg, src)!r} is a generator, which makes at most "
+                                 f"{GENERATED_MAX:,} rows a run (all held in memory); ask for {GENERATED_MAX:,} or fewer")
     return cfg
 
 # %% ../nbs/10_config.ipynb #ed80e51b

@@ -10,7 +10,7 @@ from .config import Config, load_config, save_config, settings_of
 from .files import claim_folder, mark_folder, read_gsm8k_jsonl, write_jsonl  # JSONL reading: 13_files
 
 # %% auto #0
-__all__ = ['CALCULATOR_ANNOTATION', 'NUMBER', 'PROMPT_FORMATS', 'GENERATOR_SUFFIX', 'THINK_PRIME', 'strip_calculator_annotations', 'MalformedRow', 'split_solution', 'assistant_text', 'prompt_messages', 'to_example', 'tokenize_with_trl', 'synthetic_rows', 'hub_rows', 'load_rows', 'format_rows', 'train_validation_split', 'prepare_examples', 'token_lengths', 'inference_prompt', 'NAMES', 'word_problem_rows', 'nothing_left', 'summary_line', 'plot_token_lengths', 'write_prepared', 'light_tokenizer_hash']
+__all__ = ['CALCULATOR_ANNOTATION', 'NUMBER', 'PROMPT_FORMATS', 'GENERATOR_SUFFIX', 'THINK_PRIME', 'strip_calculator_annotations', 'MalformedRow', 'split_solution', 'assistant_text', 'prompt_messages', 'to_example', 'tokenize_with_trl', 'synthetic_rows', 'hub_rows', 'load_rows', 'format_rows', 'train_validation_split', 'prepare_examples', 'token_lengths', 'inference_prompt', 'nothing_left', 'summary_line', 'plot_token_lengths', 'write_prepared', 'light_tokenizer_hash', 'NAMES', 'word_problem_rows']
 
 # %% ../nbs/00_data.ipynb #1a5550ca
 CALCULATOR_ANNOTATION = re.compile(r"<<[^<>\n]*=[^<>\n]*>>")
@@ -122,14 +122,23 @@ def train_validation_split(examples: list[dict], num_samples: int | None, valida
 
 # %% ../nbs/00_data.ipynb #70977d84
 def prepare_examples(cfg: Config, verbose: bool = True, n=...) -> tuple[list[dict], list[dict], Counter]:
-    "Load the configured source, format, subsample to `n` rows (None: all; by default `data.num_samples`) and split: (train, validation, counts)."
-    n = cfg.data.num_samples if n is ... else n
-    rows = load_rows(cfg.data.source, cfg, cfg.data.split, n=n)
-    examples, counts = format_rows(rows, cfg.data.system_prompt, cfg.data.format)
-    if not examples: raise ValueError(nothing_left(cfg.data.source, counts["read"], _drops(counts)))  # not a split-size error three calls later
-    train, val = train_validation_split(examples, n, cfg.data.validation_split, cfg.project.seed, cfg.data.shuffle)
+    "Load the configured source, format, subsample to `n` rows (None: all; by default `data.num_samples`) and split, or validate on `data.validation_source`: (train, validation, counts)."
+    n, d = cfg.data.num_samples if n is ... else n, cfg.data
+    rows = load_rows(d.source, cfg, d.split, n=n)
+    examples, counts = format_rows(rows, d.system_prompt, d.format)
+    if not examples: raise ValueError(nothing_left(d.source, counts["read"], _drops(counts)))  # not a split-size error three calls later
+    if d.validation_source:  # a split made once elsewhere: 09_study's arms add rows to the same training questions
+        val, _ = format_rows(load_rows(d.validation_source, cfg, d.split), d.system_prompt, d.format)
+        if not val: raise ValueError(f"data.validation_source {d.validation_source} has no usable row")
+        seen = {" ".join(e["question"].lower().split()) for e in examples}
+        if leak := sum(" ".join(e["question"].lower().split()) in seen for e in val): raise ValueError(
+            f"data.validation_source {d.validation_source}: {leak} of its questions are also in data.source {d.source}; hold them out")
+        order = list(range(len(examples)))
+        if d.shuffle: random.Random(cfg.project.seed).shuffle(order)
+        train = [examples[i] for i in order[:n or None]]
+    else: train, val = train_validation_split(examples, n, d.validation_split, cfg.project.seed, d.shuffle)
     counts["train"], counts["validation"] = len(train), len(val)
-    if verbose: print(summary_line(counts, cfg.data.source))
+    if verbose: print(summary_line(counts, d.source) + (f" (from {d.validation_source})" if d.validation_source else ""))
     return train, val, counts
 
 # %% ../nbs/00_data.ipynb #cd9775b9
@@ -151,43 +160,6 @@ def inference_prompt(tok, question: str, system_prompt: str, prompt_format: str 
         adds_bos = tok.bos_token_id is not None and tok("")["input_ids"][:1] == [tok.bos_token_id]
         text = (tok.bos_token if adds_bos else "") + PROMPT_FORMATS[prompt_format].format(question=question.strip())
     return text if text.endswith(THINK_PRIME) else text + THINK_PRIME  # an exported template may open the reply already (08_export)
-
-# %% ../nbs/09_study.ipynb #52b4ab8f
-NAMES = "Ava Ben Chloe Dan Ella Finn Grace Hugo Ivy Jack Lily Max Nora Omar Rosa Sam Tara Umar Vera Will".split()
-
-def _word_problem(r: random.Random) -> tuple[str, list[str], int]:
-    "One two-step word problem of whole-number addition and subtraction under 100: (question, worked steps, answer)."
-    p, a, b, c = r.choice(NAMES), r.randint(12, 40), r.randint(2, 11), r.randint(2, 11)
-    kind = r.randrange(6)
-    if kind == 0:
-        return (f"{p} has {a} apples, buys {b} more, and then eats {c}. How many apples does {p} have now?",
-                [f"After buying, {p} has {a} + {b} = {a + b} apples.", f"After eating {c}, {p} has {a + b} - {c} = {a + b - c} apples."], a + b - c)
-    if kind == 1:
-        return (f"{p} has {a} stickers, gives {b} to a friend, and then finds {c} more. How many stickers does {p} have now?",
-                [f"After giving {b} away, {p} has {a} - {b} = {a - b} stickers.", f"After finding {c}, {p} has {a - b} + {c} = {a - b + c} stickers."],
-                a - b + c)
-    if kind == 2:
-        return (f"{p} reads {a} pages on Monday, {b} pages on Tuesday and {c} pages on Wednesday. How many pages did {p} read in all?",
-                [f"Monday and Tuesday: {a} + {b} = {a + b} pages.", f"With Wednesday: {a + b} + {c} = {a + b + c} pages."], a + b + c)
-    if kind == 3:
-        return (f"A bus has {a} people on it. At the first stop {b} people get off, and {c} people get on. How many people are on the bus now?",
-                [f"After {b} get off: {a} - {b} = {a - b} people.", f"After {c} get on: {a - b} + {c} = {a - b + c} people."], a - b + c)
-    if kind == 4:
-        (f1, f2), a = r.sample([n for n in NAMES if n != p], 2), a + b + c  # a - b - c stays above zero
-        return (f"{p} has {a} marbles and gives {b} to {f1} and {c} to {f2}. How many marbles does {p} keep?",
-                [f"After giving {b} to {f1}, {p} has {a} - {b} = {a - b} marbles.", f"After giving {c} to {f2}, {p} has {a - b} - {c} = {a - b - c} marbles."],
-                a - b - c)
-    paid = a + b + c + r.randint(1, 20)
-    return (f"{p} buys a book for ${a} and a pen for ${b}, and pays with ${paid}. How much change does {p} get?",
-            [f"The book and the pen cost {a} + {b} = {a + b} dollars.", f"The change is {paid} - {a + b} = {paid - a - b} dollars."], paid - a - b)
-
-def word_problem_rows(n: int, seed: int) -> list[dict]:
-    "`n` GSM8K-format rows of `_word_problem`s with worked solutions, deterministic from `seed` (row i from `Random(seed + i)`)."
-    rows = []
-    for i in range(n):
-        question, steps, answer = _word_problem(random.Random(seed + i))
-        rows.append({"question": question, "answer": "\n".join(steps) + f"\n#### {answer}"})
-    return rows
 
 # %% ../nbs/20_data_checks.ipynb #5dc6c48b
 def _drops(counts: Counter) -> str:
@@ -241,3 +213,40 @@ def light_tokenizer_hash(tok):
     finally:
         if old is None: Pickler.dispatch.pop(kind, None)
         else: Pickler.dispatch[kind] = old
+
+# %% ../nbs/31_study_checks.ipynb #52b4ab8f
+NAMES = "Ava Ben Chloe Dan Ella Finn Grace Hugo Ivy Jack Lily Max Nora Omar Rosa Sam Tara Umar Vera Will".split()
+
+def _word_problem(r: random.Random) -> tuple[str, list[str], int]:
+    "One two-step word problem of whole-number addition and subtraction under 100: (question, worked steps, answer)."
+    p, a, b, c = r.choice(NAMES), r.randint(12, 40), r.randint(2, 11), r.randint(2, 11)
+    kind = r.randrange(6)
+    if kind == 0:
+        return (f"{p} has {a} apples, buys {b} more, and then eats {c}. How many apples does {p} have now?",
+                [f"After buying, {p} has {a} + {b} = {a + b} apples.", f"After eating {c}, {p} has {a + b} - {c} = {a + b - c} apples."], a + b - c)
+    if kind == 1:
+        return (f"{p} has {a} stickers, gives {b} to a friend, and then finds {c} more. How many stickers does {p} have now?",
+                [f"After giving {b} away, {p} has {a} - {b} = {a - b} stickers.", f"After finding {c}, {p} has {a - b} + {c} = {a - b + c} stickers."],
+                a - b + c)
+    if kind == 2:
+        return (f"{p} reads {a} pages on Monday, {b} pages on Tuesday and {c} pages on Wednesday. How many pages did {p} read in all?",
+                [f"Monday and Tuesday: {a} + {b} = {a + b} pages.", f"With Wednesday: {a + b} + {c} = {a + b + c} pages."], a + b + c)
+    if kind == 3:
+        return (f"A bus has {a} people on it. At the first stop {b} people get off, and {c} people get on. How many people are on the bus now?",
+                [f"After {b} get off: {a} - {b} = {a - b} people.", f"After {c} get on: {a - b} + {c} = {a - b + c} people."], a - b + c)
+    if kind == 4:
+        (f1, f2), a = r.sample([n for n in NAMES if n != p], 2), a + b + c  # a - b - c stays above zero
+        return (f"{p} has {a} marbles and gives {b} to {f1} and {c} to {f2}. How many marbles does {p} keep?",
+                [f"After giving {b} to {f1}, {p} has {a} - {b} = {a - b} marbles.", f"After giving {c} to {f2}, {p} has {a - b} - {c} = {a - b - c} marbles."],
+                a - b - c)
+    paid = a + b + c + r.randint(1, 20)
+    return (f"{p} buys a book for ${a} and a pen for ${b}, and pays with ${paid}. How much change does {p} get?",
+            [f"The book and the pen cost {a} + {b} = {a + b} dollars.", f"The change is {paid} - {a + b} = {paid - a - b} dollars."], paid - a - b)
+
+def word_problem_rows(n: int, seed: int) -> list[dict]:
+    "`n` GSM8K-format rows of `_word_problem`s with worked solutions, deterministic from `seed` (row i from `Random(seed + i)`)."
+    rows = []
+    for i in range(n):
+        question, steps, answer = _word_problem(random.Random(seed + i))
+        rows.append({"question": question, "answer": "\n".join(steps) + f"\n#### {answer}"})
+    return rows

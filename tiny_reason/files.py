@@ -8,7 +8,7 @@ import contextlib, json, os, re, shutil, tempfile
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['MARKER', 'writable_folder', 'current_umask', 'atomic_write_text', 'write_jsonl', 'read_text_file',
+__all__ = ['MARKER', 'writable_folder', 'current_umask', 'apply_umask', 'atomic_write_text', 'write_jsonl', 'read_text_file',
            'read_jsonl_objects', 'read_gsm8k_jsonl', 'folder_mark', 'claim_folder', 'mark_folder', 'folder_lock',
            'read_resumable', 'last_checkpoint', 'resume_point', 'stress_shared_writes', 'malloc_in_use']
 
@@ -29,6 +29,13 @@ def current_umask() -> int:
     mask = os.umask(0o022); os.umask(mask)
     return mask
 
+def apply_umask(path) -> Path:
+    "Give `path` (a file, or each file directly inside a folder) the mode a new file gets under the umask: 0644 under 022."
+    path = Path(path)
+    for p in ([q for q in path.iterdir() if q.is_file() and not q.is_symlink()] if path.is_dir() else [path]):
+        os.chmod(p, 0o666 & ~current_umask())
+    return path
+
 def atomic_write_text(path, text: str) -> Path:
     "Write `text` to `path` through a uniquely named temporary file in the same folder, then rename it onto `path`."
     path = Path(path)
@@ -39,7 +46,7 @@ def atomic_write_text(path, text: str) -> Path:
     except OSError as e: raise PermissionError(f"cannot write {path}: {(e.strerror or str(e)).lower()}") from None  # not the temp file's name
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f: f.write(text)
-        os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp's file is 0600: give it the mode any new file would have
+        apply_umask(tmp)  # mkstemp's file is 0600: give it the mode any new file would have
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True); raise
@@ -51,12 +58,12 @@ def write_jsonl(rows, path) -> Path:
 
 # %% ../nbs/13_files.ipynb #262ee491
 def read_text_file(path, what: str = "file") -> str:
-    "The UTF-8 text of `path`; a missing file, a folder or a byte that is not UTF-8 raise one-line errors naming it."
+    "The UTF-8 text of `path` (a leading byte-order mark dropped); a missing file, a folder or a byte that is not UTF-8 raise one-line errors naming it."
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"{what} not found: {path}")
     if path.is_dir(): raise IsADirectoryError(f"{what} {path} is a folder, not a file")
     data = path.read_bytes()
-    try: return data.decode("utf-8")
+    try: return data.decode("utf-8").removeprefix("\ufeff")  # Windows editors start UTF-8 files with a BOM; JSON forbids it
     except UnicodeDecodeError as e:  # find the line: the decoder only knows the offset in the whole file
         line_start = data.rfind(b"\n", 0, e.start) + 1
         n = data.count(b"\n", 0, e.start) + 1
@@ -124,16 +131,19 @@ def mark_folder(folder, command: str, settings: dict | None = None) -> Path:
 
 # %% ../nbs/13_files.ipynb #3ea5737c
 @contextlib.contextmanager
-def folder_lock(folder, name: str):
-    "Hold an exclusive lock on `folder` (created if missing) for the `with` block; another process asking for it waits."
+def folder_lock(folder, name: str, waiting: str | None = None):
+    "Hold an exclusive lock on `folder` (created if missing) for the `with` block; another process asking for it waits (printing `waiting` first, if given)."
     import fcntl
     with open(writable_folder(folder) / f".{name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        try: fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:  # held by another process: say why nothing happens, then wait for it
+            if waiting: print(waiting, flush=True)
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
         yield Path(folder)
 
 # %% ../nbs/13_files.ipynb #efa89b4b
 def read_resumable(path, belongs, other: str = "another run", what: str = "file", keep=None) -> list[dict]:
-    "Rows already in an append-only JSONL `path`, each checked by `belongs(row)`; a cut-off last line is dropped; the file keeps exactly the rows returned."
+    "Rows already in an append-only JSONL `path`, each checked by `belongs(row)` (True, False, or the reason it does not belong); a cut-off last line is dropped; the file keeps exactly the rows returned."
     path = Path(path)
     if not path.exists(): return []
     lines, rows = read_text_file(path, what).split("\n"), []
@@ -143,8 +153,9 @@ def read_resumable(path, belongs, other: str = "another run", what: str = "file"
         except json.JSONDecodeError:
             if n == len(lines): break  # no newline yet: the last row was cut off mid-write; it is made again
             raise ValueError(f"{path}:{n}: not valid JSON (a line cut in the middle of the file: delete the file to start over)") from None
-        if not isinstance(row, dict) or not belongs(row):
-            raise ValueError(f"{path}:{n}: this row belongs to {other}; use another output folder or delete the file")
+        verdict = belongs(row) if isinstance(row, dict) else False
+        if isinstance(verdict, str) or not verdict:  # a string says why the row is not this run's
+            raise ValueError(f"{path}:{n}: this row {verdict or f'belongs to {other}'}; use another output folder or delete the file")
         rows.append(row)
     rows = keep(rows) if keep else rows
     write_jsonl(rows, path)  # atomic: killed here, the file still holds every finished row

@@ -12,8 +12,9 @@ from .data import THINK_PRIME, inference_prompt
 from .files import read_resumable
 
 # %% auto #0
-__all__ = ['stop_token_ids', 'generation_kwargs', 'generate_batch', 'length_sorted_batches', 'padding_share', 'greedy_reply',
-           'generated_by', 'same_generator', 'read_samples', 'sample_replies', 'measure_throughput']
+__all__ = ['STATIC_PAD', 'ENGINES', 'MAX_ROWS', 'stop_token_ids', 'generation_kwargs', 'generate_batch', 'length_sorted_batches',
+           'padding_share', 'inference_model', 'static_cache', 'generation_batch_size', 'greedy_reply', 'generated_by',
+           'prompt_hash', 'same_generator', 'read_samples', 'sample_replies', 'measure_throughput']
 
 # %% ../nbs/18_generation.ipynb #1ac6584a
 def stop_token_ids(tok, model) -> list[int]:
@@ -31,13 +32,16 @@ def generation_kwargs(tok, model, max_new_tokens: int, temperature: float = 0.0,
                 num_beams=1, repetition_penalty=1.0, **sampling)
 
 # %% ../nbs/18_generation.ipynb #a97db965
+STATIC_PAD = 64  # a compiled step is compiled once per prompt length: lengths rounded up to this many tokens
+
 def generate_batch(model, tok, prompts: list[str], max_new_tokens: int, temperature: float = 0.0, top_p: float = 1.0,
-                   k: int = 1) -> list[dict]:
-    "Completions of `prompts` in one left-padded batch (greedy at temperature 0; `k` samples each, prompt after prompt): `generated_text`, `n_tokens`, `truncated`."
-    enc = tok(prompts, return_tensors="pt", padding=True, add_special_tokens=False).to(model.device)
+                   k: int = 1, static: bool = False) -> list[dict]:
+    "Completions of `prompts` in one left-padded batch (greedy at temperature 0; `k` samples each, prompt after prompt): `generated_text`, `n_tokens`, `truncated`; `static`: a fixed-size KV cache, which lets `generate` compile its step."
+    enc = tok(prompts, return_tensors="pt", padding=True, add_special_tokens=False, pad_to_multiple_of=STATIC_PAD if static else None).to(model.device)
     stop = stop_token_ids(tok, model)
     with torch.inference_mode():
-        out = model.generate(**enc, **generation_kwargs(tok, model, max_new_tokens, temperature, top_p), num_return_sequences=k)
+        out = model.generate(**enc, **generation_kwargs(tok, model, max_new_tokens, temperature, top_p), num_return_sequences=k,
+                             **({"cache_implementation": "static"} if static else {}))
     results = []
     for seq in out[:, enc["input_ids"].shape[1]:].tolist():
         end = next((i for i, t in enumerate(seq) if t in stop), None)
@@ -56,6 +60,36 @@ def padding_share(lengths: list[int], batches: list[list[int]]) -> float:
     total = sum(len(b) * max(lengths[i] for i in b) for b in batches)
     return 1 - sum(lengths[i] for b in batches for i in b) / total
 
+# %% ../nbs/18_generation.ipynb #2d14b8af
+ENGINES = ("reference", "merged", "compiled")
+MAX_ROWS = 128  # more rows a batch buy little once the GPU is busy, and a compiled step is recorded for each batch size
+
+def inference_model(cfg: Config, adapter=None):
+    "The model `eval.engine` generates with: reference (the preset's loader, as trained), or merged / compiled (the adapter, if any, merged once into the base: the dequantized NF4 one for a QLoRA preset)."
+    from tiny_reason.model import adapter_model, load_model, pick_precision
+    engine = cfg.eval.engine
+    if engine not in ENGINES: raise ValueError(f"config key 'eval.engine' must be one of {', '.join(ENGINES)}, got {engine!r}")
+    if engine == "reference": return load_model(cfg, adapter=adapter).eval()
+    model = adapter_model(cfg, adapter, pick_precision(cfg.model.precision), "nf4" if cfg.model.load_in_4bit else "unquantized")
+    return (model.merge_and_unload() if adapter is not None else model).eval()
+
+def static_cache(cfg: Config) -> bool:
+    "Whether generation uses a static KV cache (and `generate` compiles its step): `eval.engine` compiled, on CUDA; a line says when a CPU falls back."
+    if cfg.eval.engine != "compiled": return False
+    if torch.cuda.is_available(): return True
+    print("eval.engine compiled needs CUDA (its step replays as CUDA graphs): generating with the merged model, uncompiled")
+    return False
+
+def generation_batch_size(cfg: Config, model, prompt_tokens: int) -> int:
+    "Rows a generate call holds: `eval.batch_size`, or with a merged engine and `eval.fit_memory_gb` on CUDA, as many as the memory left by the weights holds (KV cache of prompt and reply, and a row of logits), at most `MAX_ROWS`."
+    gb = cfg.eval.fit_memory_gb
+    if gb is None or cfg.eval.engine == "reference" or not torch.cuda.is_available(): return cfg.eval.batch_size
+    mc, width = model.config, next(model.parameters()).element_size()
+    head_dim = getattr(mc, "head_dim", None) or mc.hidden_size // mc.num_attention_heads
+    per_row = 2 * mc.num_hidden_layers * mc.num_key_value_heads * head_dim * width * (prompt_tokens + cfg.eval.max_new_tokens) + 3 * 4 * mc.vocab_size
+    free = 0.8 * gb * 1e9 - model.get_memory_footprint() - 500 * 2**20  # a fifth for prefill's activations; the CUDA context
+    return max(1, min(MAX_ROWS, int(free // per_row)))
+
 # %% ../nbs/18_generation.ipynb #c8dc5d64
 def greedy_reply(model, tok, question: str, system_prompt: str, max_new_tokens: int = 200, prompt_format: str = "chat") -> str:
     "The assistant turn for `question`: the `<think>\\n` priming plus the greedy completion (special tokens dropped)."
@@ -72,6 +106,10 @@ def generated_by(cfg: Config, adapter=None) -> str:
     digest = hashlib.sha256(weights[0].read_bytes()).hexdigest()[:12] if weights else "no weights"
     return f"{cfg.model.name} + {Path(adapter).resolve()} ({digest})"
 
+def prompt_hash(prompt: str) -> str:
+    "The first 16 hex digits of the SHA-256 of the exact prompt text: what a resumed row was asked, without storing it."
+    return hashlib.sha256(prompt.encode("utf-8")).hexdigest()[:16]
+
 def same_generator(a, b) -> bool:
     "Whether two `generated_by` values name the same model and adapter weights; the adapter's folder may differ (a moved or copied output folder)."
     key = lambda s: re.sub(r" \+ .* \(([0-9a-f]{12}|no weights)\)$", r" + (\1)", s) if isinstance(s, str) else s
@@ -86,12 +124,16 @@ def _whole_batches(rows: list[dict], n: int, k: int, batch_size: int) -> list[di
     batch = lambda i: range(i - i % batch_size, min(i - i % batch_size + batch_size, n))
     return [r for r in rows if all(j in full for j in batch(r["id"]))]
 
-def read_samples(path, questions: list[dict], source: str, k: int, max_new_tokens: int, temperature: float, top_p: float = 1.0,
-                 batch_size: int = 8, seed: int = 0) -> list[dict]:
-    "The sample rows already in `path` (whole batches), each checked against the questions, the generator and every sampling setting; else one-line `ValueError`."
+def read_samples(path, questions: list[dict], prompts: list[str], source: str, k: int, max_new_tokens: int, temperature: float,
+                 top_p: float = 1.0, batch_size: int = 8, seed: int = 0) -> list[dict]:
+    "The sample rows already in `path` (whole batches), each checked against the questions, their `prompts`, the generator and every sampling setting; else one-line `ValueError`."
     sampling = {"k": k, "temperature": temperature, "top_p": top_p, "max_new_tokens": max_new_tokens, "batch_size": batch_size, "seed": seed}
-    belongs = lambda r: isinstance(r.get("id"), int) and 0 <= r["id"] < len(questions) and r.get("question") == questions[r["id"]]["question"] \
-        and same_generator(r.get("generated_by"), source) and r.get("sampling") == sampling
+    hashes = [prompt_hash(p) for p in prompts]
+    def belongs(r):
+        if not (isinstance(r.get("id"), int) and 0 <= r["id"] < len(questions) and r.get("question") == questions[r["id"]]["question"]
+                and same_generator(r.get("generated_by"), source) and r.get("sampling") == sampling): return False
+        if "prompt_sha256" not in r: return "records no prompt (an older tiny-reason wrote it)"
+        return r["prompt_sha256"] == hashes[r["id"]] or "was sampled with another prompt (data.format, data.system_prompt or the chat template differ)"
     return read_resumable(path, belongs, "another run (other questions, model or sampling settings)", "samples file",
                           keep=lambda rs: _whole_batches(rs, len(questions), k, batch_size))
 
@@ -100,7 +142,7 @@ def sample_replies(model, tok, questions: list[dict], prompts: list[str], path, 
     "`k` sampled replies to each of `questions` (dicts with `question` and `gold`; `prompts` aligned), appended to `path` batch by batch; finished batches are reused."
     from tqdm.auto import tqdm
     sampling = {"k": k, "temperature": temperature, "top_p": top_p, "max_new_tokens": max_new_tokens, "batch_size": batch_size, "seed": seed}
-    rows = read_samples(path, questions, source, k, max_new_tokens, temperature, top_p, batch_size, seed)
+    rows = read_samples(path, questions, prompts, source, k, max_new_tokens, temperature, top_p, batch_size, seed)
     done = {}
     for r in rows: done.setdefault(r["id"], []).append(r)
     with open(path, "a", encoding="utf-8") as f, tqdm(total=len(questions), initial=len(done), desc="sampling", **({} if progress else {"disable": True})) as bar:
@@ -111,7 +153,7 @@ def sample_replies(model, tok, questions: list[dict], prompts: list[str], path, 
             outs = generate_batch(model, tok, [prompts[i] for i in ids], max_new_tokens, temperature, top_p, k=k)
             for n, i in enumerate(ids):
                 done[i] = [{"id": i, "sample": j, "question": questions[i]["question"], "gold": questions[i].get("gold"),
-                            "generated_by": source, "sampling": sampling, **outs[n * k + j]} for j in range(k)]
+                            "generated_by": source, "prompt_sha256": prompt_hash(prompts[i]), "sampling": sampling, **outs[n * k + j]} for j in range(k)]
                 f.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in done[i]))
             f.flush(); bar.update(len(ids))
     return [r for i in range(len(questions)) for r in done[i]]

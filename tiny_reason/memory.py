@@ -9,7 +9,7 @@ from .config import Config, load_config
 from .model import model_config, pick_precision, load_model, add_lora  # the loader: reference notebook 17_loader
 
 # %% auto #0
-__all__ = ['QWEN2_5_1_5B', 'BYTES', 'CUDA_CONTEXT_BYTES', 'ADAMW_BYTES', 'METHODS', 'linear_shapes', 'param_counts', 'nf4_levels', 'bits_per_param', 'nf4_bytes', 'weight_bytes', 'lora_trainable_params', 'activation_bytes', 'memory_budget', 'T4_BYTES', 'budget_device', 'method_label', 'budget_title', 'budget_table', 'plot_memory_budget', 'quant_state_bytes', 'measure_nf4_weights', 'saved_activation_bytes', 'activation_check']
+__all__ = ['QWEN2_5_1_5B', 'BYTES', 'HEAD_TILE_ROWS', 'HEAD_TILE_VOCAB', 'CUDA_CONTEXT_BYTES', 'ADAMW_BYTES', 'METHODS', 'linear_shapes', 'param_counts', 'nf4_levels', 'bits_per_param', 'nf4_bytes', 'weight_bytes', 'lora_trainable_params', 'layer_activation_bytes', 'activation_bytes', 'memory_budget', 'T4_BYTES', 'FIT_MARGIN', 'budget_device', 'method_label', 'budget_title', 'budget_table', 'plot_memory_budget', 'quant_state_bytes', 'measure_nf4_weights', 'saved_activation_bytes', 'activation_check', 'fit_batch']
 
 # %% ../nbs/01_model.ipynb #6b3b2a94
 QWEN2_5_1_5B = "Qwen/Qwen2.5-1.5B-Instruct"
@@ -73,15 +73,28 @@ def lora_trainable_params(mc, r: int, target_modules) -> int:
     return mc.num_hidden_layers * sum(r * sum(shapes[t]) for t in target_modules)
 
 # %% ../nbs/01_model.ipynb #12955e42
-def activation_bytes(mc, batch: int, seq_len: int, lora_r: int = 16, n_targets: int = 7,
-                     checkpointing: bool = True, precision: str = "fp16") -> dict:
-    "Bytes kept for backward: `layers` (all, or only checkpoints), `recompute` (one layer, with checkpointing), `logits`."
-    shapes, L, h, p = linear_shapes(mc), mc.num_hidden_layers, mc.hidden_size, BYTES[precision]
-    per_layer = 4 * h + 2 * (shapes["q_proj"][1] + shapes["k_proj"][1]) + 4 * mc.intermediate_size + n_targets * lora_r
-    tokens = batch * seq_len
-    layers = (L + 1) * h if checkpointing else L * per_layer + h  # + h: the final norm's input
-    return {"layers": tokens * layers * p, "recompute": tokens * per_layer * p if checkpointing else 0,
-            "logits": tokens * mc.vocab_size * (p + 4 + (4 if p < 4 else 0))}
+def layer_activation_bytes(mc, lora_r: int = 16, n_targets: int = 7, precision: str = "fp16", kbit: bool = False) -> int:
+    "Bytes one decoder layer saves for backward per token; `kbit`: QLoRA's mixed precision (fp32 residual stream, 16-bit copies)."
+    (h, q), i = linear_shapes(mc)["q_proj"], mc.intermediate_size
+    lse = 4 * (mc.num_attention_heads + 2)  # fp32: the kernel's log-sum-exp per head, each norm's reciprocal RMS
+    kv = linear_shapes(mc)["k_proj"][1]
+    k = q if 1 < mc.num_key_value_heads < mc.num_attention_heads else kv  # repeated by copy; one head repeats as a view
+    if kbit and precision != "fp32":  # norms and MLP outputs fp32; 16-bit copies into attention, down_proj and the adapters
+        return 4 * (3 * i + 2 * h) + BYTES[precision] * (i + 5 * h + 2 * q + 2 * k + n_targets * lora_r) + lse
+    return BYTES[precision] * (4 * h + 2 * q + 2 * k + 4 * i + n_targets * lora_r) + lse
+
+HEAD_TILE_ROWS, HEAD_TILE_VOCAB = 4096, 32768  # TRL's LM-head tile: positions x vocabulary rows (02_train)
+
+def activation_bytes(mc, batch: int, seq_len: int, lora_r: int = 16, n_targets: int = 7, checkpointing: bool = True,
+                     precision: str = "fp16", kbit: bool = False, head_vocab: int = HEAD_TILE_VOCAB) -> dict:
+    "Bytes kept for backward: `layers` (all, or only checkpoints), `recompute` (one layer, with checkpointing), `LM head` (TRL's tiles)."
+    L, h, p, tokens = mc.num_hidden_layers, mc.hidden_size, BYTES[precision], batch * seq_len
+    per_layer = layer_activation_bytes(mc, lora_r, n_targets, precision, kbit) + seq_len * p  # + its row of each layer's s x s mask
+    residual = 4 if kbit else p  # kbit preparation casts the embedding to fp32: the residual stream, so the checkpoints, are fp32
+    tile = min(head_vocab, mc.vocab_size)
+    return {"layers": tokens * ((L + 1) * h * residual if checkpointing else L * per_layer),
+            "recompute": tokens * per_layer if checkpointing else 0,
+            "LM head": 2 * min(tokens, HEAD_TILE_ROWS) * tile * p + tile * h * p + tokens * h * 4}  # two tiles, a weight slice, fp32 grad
 
 # %% ../nbs/01_model.ipynb #883f7e0a
 CUDA_CONTEXT_BYTES = 500 * 2**20  # assumed, not measured: CUDA context + cuBLAS workspace on the GPU
@@ -102,10 +115,11 @@ def memory_budget(cfg: Config, method: str | None = None, batch_size: int | None
     else: w = weight_bytes(mc, method == "qlora", "fp32" if method == "qlora" else p)  # kbit prep: the rest in fp32
     act = activation_bytes(mc, batch_size or cfg.training.per_device_train_batch_size, seq_len or cfg.data.max_length,
                            cfg.lora.r if lora else 0, len(cfg.lora.target_modules),
-                           cfg.model.gradient_checkpointing if checkpointing is None else checkpointing, p)
+                           cfg.model.gradient_checkpointing if checkpointing is None else checkpointing, p, kbit=method == "qlora",
+                           head_vocab=cfg.training.logprob_chunk_rows or HEAD_TILE_VOCAB)
     rows = {"weights: NF4 + quant states": w["NF4 codes"] + w["quant states"], "weights: unquantized": w["unquantized"],
             "LoRA weights": 4 * lora, "gradients": 4 * n_train, "optimizer states": round(adamw * n_train),
-            "activations": act["layers"] + act["recompute"], "logits": act["logits"]}
+            "activations": act["layers"] + act["recompute"], "LM head": act["LM head"]}
     if device == "cuda": rows["CUDA context"] = CUDA_CONTEXT_BYTES
     return {**rows, "total": sum(rows.values())}
 
@@ -182,26 +196,47 @@ def measure_nf4_weights(cfg: Config, model=None) -> dict:
 
 # %% ../nbs/21_model_checks.ipynb #603ec70b
 def saved_activation_bytes(model, batch: int, seq_len: int, seed: int = 0) -> int:
-    "Bytes autograd saves for backward in one training forward pass on random tokens (parameters excluded)."
+    "Bytes autograd saves for backward in one training forward pass on random tokens, the last row padded (parameters excluded)."
     params = {p.untyped_storage().data_ptr() for p in model.parameters()}
     seen = {}
     def pack(t):
         ptr = t.untyped_storage().data_ptr()
         if ptr not in params: seen[ptr] = t.untyped_storage().nbytes()
-        return t
+        return t.detach()  # the tensor itself would close a reference cycle through the graph: the model would never be freed
     ids = torch.randint(0, model.config.vocab_size, (batch, seq_len), generator=torch.Generator().manual_seed(seed))
+    mask = torch.ones_like(ids); mask[-1, : seq_len // 4] = 0  # left padding in the last row, as generation and training batches have
     was_training = model.training
     model.train()
     with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
-        loss = model(input_ids=ids.to(model.device), labels=ids.to(model.device), use_cache=False).loss  # training: no KV cache
+        loss = model(input_ids=ids.to(model.device), attention_mask=mask.to(model.device), labels=ids.to(model.device),
+                     use_cache=False).loss  # training: no KV cache
     del loss  # frees the graph: we only count, no backward needed
     model.train(was_training)
     return sum(seen.values())
 
 # %% ../nbs/21_model_checks.ipynb #c5d004fd
 def activation_check(cfg: Config, mc, batch: int = 2, seq_len: int = 32, checkpointing: bool = False) -> tuple[int, int]:
-    "(predicted, measured) bytes saved for backward by `cfg`'s LoRA model in fp32: the layers plus the fp32 log-softmax."
+    "(predicted, measured) bytes saved for backward by `cfg`'s LoRA model in fp32: the layers, the fp32 log-softmax and the rotary tables."
     c = copy.deepcopy(cfg)
     c.model.gradient_checkpointing, c.model.precision = checkpointing, "fp32"
     f = activation_bytes(mc, batch, seq_len, c.lora.r, len(c.lora.target_modules), checkpointing, "fp32")
-    return f["layers"] + batch * seq_len * mc.vocab_size * 4, saved_activation_bytes(load_model(c, lora=True, training=True), batch, seq_len)
+    head_dim = getattr(mc, "head_dim", None) or mc.hidden_size // mc.num_attention_heads
+    shared = 0 if checkpointing else 4 * 2 * seq_len * head_dim  # the rotary tables cos, sin (once for all layers; recomputed under checkpointing)
+    return f["layers"] + batch * seq_len * mc.vocab_size * 4 + shared, saved_activation_bytes(load_model(c, lora=True, training=True), batch, seq_len)
+
+# %% ../nbs/21_model_checks.ipynb #96bc8fa9
+FIT_MARGIN = 0.9  # of the memory a micro-batch may fill: backward's temporaries and the allocator's rounding take the rest
+
+def fit_batch(cfg: Config, seq_len: int, limit_bytes: float, mc=None) -> dict:
+    "The micro-batch, accumulation and checkpointing that keep the recipe's rows per step with the fewest micro-batches whose predicted peak fits `limit_bytes`."
+    t = cfg.training
+    rows = t.per_device_train_batch_size * t.gradient_accumulation_steps
+    for batch in [b for b in range(rows, 0, -1) if rows % b == 0]:
+        for ckpt in (False, True):
+            total = memory_budget(cfg, batch_size=batch, seq_len=seq_len, checkpointing=ckpt, mc=mc, device="cuda")["total"]
+            if total <= FIT_MARGIN * limit_bytes:
+                return {"per_device_train_batch_size": batch, "gradient_accumulation_steps": rows // batch,
+                        "gradient_checkpointing": ckpt, "predicted": total}
+    total = memory_budget(cfg, seq_len=seq_len, mc=mc, device="cuda")["total"]  # nothing fits: the recipe as written, said so
+    return {"per_device_train_batch_size": t.per_device_train_batch_size, "gradient_accumulation_steps": t.gradient_accumulation_steps,
+            "gradient_checkpointing": cfg.model.gradient_checkpointing, "predicted": total}

@@ -4,7 +4,7 @@
 
 # %% ../nbs/17_loader.ipynb #a292b9d5
 from __future__ import annotations
-import json, os, warnings
+import copy, json, os, warnings
 from pathlib import Path
 import torch
 from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer, BitsAndBytesConfig
@@ -16,10 +16,10 @@ from .offline import ARCHITECTURES, known_architecture, random_model_folder, ggu
 warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing.*", category=FutureWarning)
 
 # %% auto #0
-__all__ = ['PAD_CANDIDATES', 'DTYPES', 'BASE_KEYS', 'ADAPTER_KEYS', 'check_hub', 'check_model_ref', 'model_path',
+__all__ = ['PAD_CANDIDATES', 'DTYPES', 'BASE_KEYS', 'ADAPTER_KEYS', 'BASES', 'check_hub', 'check_model_ref', 'model_path',
            'hub_checked_path', 'pick_precision', 'model_config', 'load_tokenizer', 'quantization_config', 'lora_config',
-           'check_adapter', 'adapter_base', 'check_same_base', 'check_finite', 'load_base', 'add_lora', 'load_adapter',
-           'load_model', 'fetch_adapter', 'push_to_hub']
+           'check_adapter', 'adapter_base', 'check_same_base', 'limit_gpu_memory', 'check_finite', 'load_base',
+           'add_lora', 'load_adapter', 'load_model', 'adapter_model', 'merge_adapter', 'fetch_adapter', 'push_to_hub']
 
 # %% ../nbs/17_loader.ipynb #0b68be41
 def check_hub(name: str) -> str:
@@ -30,8 +30,8 @@ def check_hub(name: str) -> str:
     try: model_info(name, timeout=10)
     except HfHubHTTPError: pass  # the Hub answered (not found, gated, ...): from_pretrained says what is wrong
     except Exception as e:
-        raise ConnectionError(f"the Hugging Face Hub is unreachable for {name} ({type(e).__name__}: {e}); offline, give a model folder "
-                              "(--model DIR) or use a preset that needs no Hub (cpu)") from None
+        raise ConnectionError(f"the Hugging Face Hub is unreachable for {name} ({type(e).__name__}: {e}); offline, point --model_name at a "
+                              "model folder (an export, or a Hub snapshot), or use a preset that needs no Hub (cpu)") from None
     return name
 
 def check_model_ref(name: str) -> str:
@@ -105,14 +105,18 @@ def lora_config(cfg: Config):
     return LoraConfig(r=cfg.lora.r, lora_alpha=cfg.lora.lora_alpha, lora_dropout=cfg.lora.lora_dropout,
                       bias=cfg.lora.bias, target_modules=list(cfg.lora.target_modules), task_type="CAUSAL_LM")
 
-def check_adapter(adapter) -> Path:
-    "`adapter` as a Path if it is a folder with a readable `adapter_config.json` (a JSON object) and complete weights; else a one-line error naming the file."
+def check_adapter(adapter, weights: bool = True) -> Path:
+    "`adapter` as a Path if it is a folder with a readable `adapter_config.json` (a JSON object) and (with `weights`) complete weights; else a one-line error naming the file."
     adapter, config = Path(adapter), Path(adapter) / "adapter_config.json"
     if not config.is_file(): raise FileNotFoundError(f"no LoRA adapter in {adapter} (adapter_config.json missing)")
     try: ok = isinstance(json.loads(read_text_file(config, "adapter config")), dict)
     except json.JSONDecodeError as e: raise ValueError(f"{config}: not valid JSON ({e.msg}, line {e.lineno} column {e.colno})") from None
     if not ok: raise ValueError(f"{config}: expected a JSON object")
+    if not weights: return adapter  # its config is enough to tell its base and format
     weights = adapter / "adapter_model.safetensors"
+    if not weights.is_file() and not (adapter / "adapter_model.bin").is_file():  # else PEFT, after the base loads, looks for it on the Hub
+        raise FileNotFoundError(f"no LoRA weights in {adapter} (adapter_config.json is there, adapter_model.safetensors is not): "
+                                "copy the whole adapter folder")
     if weights.is_file():  # a cut copy or download: named now, not in a safetensors traceback after the base model loads
         from safetensors import safe_open
         try:
@@ -126,7 +130,7 @@ ADAPTER_KEYS = BASE_KEYS + ("data.format",)  # and the prompt format the adapter
 
 def adapter_base(adapter) -> dict:
     "What an adapter was trained on: `ADAPTER_KEYS` from its saved config, else `base_model_name_or_path` from adapter_config.json."
-    adapter = check_adapter(adapter)
+    adapter = check_adapter(adapter, weights=False)
     if (adapter / CONFIG_FILENAME).exists():
         saved = load_config(config_file=adapter / CONFIG_FILENAME)
         return {k: get_value(saved, k) for k in ADAPTER_KEYS}
@@ -143,6 +147,17 @@ def check_same_base(cfg: Config, adapter):
     raise ValueError(f"the adapter in {adapter} was trained {what} ({', '.join(f'{k} {v!r}' for k, v in differ.items())}), "
                      f"not {ours}; pick its preset{hint}, or --config {Path(adapter) / CONFIG_FILENAME}")
 
+# %% ../nbs/17_loader.ipynb #712fbf9e
+def limit_gpu_memory(cfg: Config) -> float | None:
+    "Cap this process's CUDA allocations at `model.gpu_memory_limit_gb` (a T4's 15 on a larger GPU): the fraction of the GPU set, or None (no cap, or no CUDA)."
+    gb = cfg.model.gpu_memory_limit_gb
+    if gb is None or not torch.cuda.is_available(): return None
+    if gb <= 0: raise ValueError(f"config key 'model.gpu_memory_limit_gb' must be > 0 or none, got {gb!r}")
+    device = torch.cuda.current_device()
+    fraction = min(1.0, gb * 1e9 / torch.cuda.get_device_properties(device).total_memory)
+    torch.cuda.set_per_process_memory_fraction(fraction, device)  # the caching allocator refuses past it: an OutOfMemoryError
+    return fraction
+
 # %% ../nbs/17_loader.ipynb #b0900c9d
 def check_finite(model, cfg: Config):
     "One forward pass on a few tokens; a one-line `ValueError` naming the cause and the remedy if a logit is inf or nan."
@@ -154,6 +169,7 @@ def check_finite(model, cfg: Config):
 
 def load_base(cfg: Config, training: bool = False):
     "The preset's frozen base model (NF4 if `load_in_4bit`); with `training`, prepared for it (fp32 non-4-bit parts, checkpointing)."
+    limit_gpu_memory(cfg)  # before any weight reaches the GPU
     model = AutoModelForCausalLM.from_pretrained(
         hub_checked_path(cfg), quantization_config=quantization_config(cfg), trust_remote_code=cfg.model.trust_remote_code,
         dtype=DTYPES[pick_precision(cfg.model.precision)],
@@ -183,11 +199,27 @@ def load_adapter(model, adapter, training: bool = False):
 
 def load_model(cfg: Config, lora: bool = False, adapter=None, training: bool = False):
     "The preset's model: `load_base`, then a fresh LoRA (`lora=True`) or a trained `adapter` folder."
-    if adapter is not None:  # checked before the base loads (seconds to minutes): a folder, and trained on this base
-        check_same_base(cfg, check_adapter(adapter))
+    if adapter is not None:  # checked before the base loads (seconds to minutes): trained on this base, and whole
+        check_same_base(cfg, adapter); check_adapter(adapter)
     model = load_base(cfg, training=training)
     if adapter is not None: return load_adapter(model, adapter, training=training)
     return add_lora(model, cfg) if lora else model
+
+# %% ../nbs/17_loader.ipynb #02c89c30
+BASES = ("unquantized", "nf4")  # which base weights an adapter is put on or merged into (08_export)
+
+def adapter_model(cfg: Config, adapter, dtype: str = "fp32", base: str = "unquantized"):
+    "The preset's base in `dtype` with `adapter` (if any) on top, unmerged: its original weights (`unquantized`), or the NF4-rounded ones the adapter trained against (`nf4`)."
+    if base not in BASES: raise ValueError(f"base must be one of {', '.join(BASES)}; got {base!r}")
+    c = copy.deepcopy(cfg)
+    c.model.load_in_4bit, c.model.precision = base == "nf4", dtype  # NF4: computes (and dequantizes) in `dtype`
+    model = load_base(c)
+    if base == "nf4": model = model.dequantize().to(DTYPES[dtype])  # each NF4 weight as its 16 levels and block scales decode it
+    return (model if adapter is None else load_adapter(model, adapter)).eval()
+
+def merge_adapter(cfg: Config, adapter, dtype: str = "fp16", base: str = "unquantized"):
+    "`adapter` added into the base's weights, loaded in `dtype` (one copy of the model): a plain `transformers` model, no PEFT left."
+    return adapter_model(cfg, adapter, dtype, base).merge_and_unload()  # each W += (alpha/r)·B·A: summed in fp32, rounded once to W's dtype
 
 # %% ../nbs/17_loader.ipynb #e2b0bf68
 def fetch_adapter(source, cfg: Config, dest=None) -> Path:
@@ -201,7 +233,7 @@ def fetch_adapter(source, cfg: Config, dest=None) -> Path:
                                                       "from here; give the adapter's folder instead")
         from huggingface_hub import snapshot_download
         path = Path(snapshot_download(str(source), local_dir=str(dest or cfg.project.adapter_path)))
-    check_same_base(cfg, check_adapter(path))
+    check_same_base(cfg, path); check_adapter(path)  # its base first, then whether it is whole
     return path
 
 # %% ../nbs/17_loader.ipynb #ad308030

@@ -167,6 +167,9 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbos
     if adapter is not None: check_same_base(cfg, check_adapter(adapter))              # inputs that a later stage reads: checked now,
     if "distilled" in arms and cfg.distill.traces: read_traces(cfg.distill.traces)  # not after a base evaluation and a training
     if "grpo" in arms: grpo_rows(cfg)
+    if cfg.eval.harness_tasks:  # an unknown task, or no lm-eval installed: now, in one line
+        from tiny_reason.harness import harness_evaluate, harness_task, require_lm_eval
+        require_lm_eval(); [harness_task(f"lm-eval:{t}") for t in cfg.eval.harness_tasks]
     follows = cfg.distill.teacher_adapter is not None and Path(cfg.distill.teacher_adapter) == Path(adapter or cfg.project.adapter_path)
     save_config(cfg, mark_folder(out, "run", settings))
     times, memory, adapters = {}, {}, {}
@@ -189,6 +192,11 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbos
         gcfg = grpo_arm_config(cfg, out, adapters.get("tuned"))
         with stage("GRPO", times, memory, verbose): adapters["grpo"] = ensure_grpo(gcfg, verbose=verbose)
         with stage("evaluate GRPO adapter", times, memory, verbose): evaluate(cfg, out / "eval_grpo", adapter=adapters["grpo"], verbose=verbose)
+    harness = {}
+    for task in cfg.eval.harness_tasks:  # the same items and weights, graded by EleutherAI's harness beside our protocol (03_eval)
+        with stage(f"lm-eval {task}", times, memory, verbose):
+            for arm in ("base", *arms):
+                harness.setdefault(arm, {})[task] = harness_evaluate(cfg, out / f"eval_{arm}", f"lm-eval:{task}", adapter=adapters.get(arm), verbose=False)
     fast = adapters[arms[0]]  # the first trained arm's speed: batched against one prompt at a time
     with stage("throughput", times, memory, verbose):
         tok, model = load_tokenizer(cfg), load_model(cfg, adapter=fast).eval()
@@ -212,7 +220,8 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbos
         "data": {"source": cfg.data.source, **counts}, "test": {"source": cfg.eval.test_source, "n": comparison["base"]["n"]},
         "training": {arm: _training(arm, a, cfg) for arm, a in adapters.items()},
         "seconds": times, "total_seconds": round(sum(times.values()), 1), "cpu_seconds": cpu_seconds(),
-        "stage_memory": memory, "peak_memory": peak_memory(memory), "throughput": throughput, **comparison}
+        "stage_memory": memory, "peak_memory": peak_memory(memory), "throughput": throughput, **comparison,
+        **({"harness": harness} if harness else {})}
     if "distilled" in arms: report["distill"] = {k: distilled[k] for k in ("teacher", "traces", "kept", "keep_rate", "covered", "questions",
                                                                           "rows", "tokens", "seconds", "median_words")}
     atomic_write_text(out / "report.json", json.dumps(report, indent=1))
@@ -264,7 +273,9 @@ def report_markdown(r: dict) -> str:
              f"| strict accuracy | {cols(lambda x: _pct({**x['strict'], 'n': x['n']}))} |",
              f"| flexible accuracy | {cols(lambda x: _pct({**x['flexible'], 'n': x['n']}))} |",
              f"| format-valid rate | {cols(lambda x: format(x['format_valid_rate'], '.1%'))} |",
-             f"| truncated at max tokens | {cols(lambda x: str(x['truncated']))} |", "",
+             f"| truncated at max tokens | {cols(lambda x: str(x['truncated']))} |",
+             *[f"| lm-eval {t}, {k} | {' | '.join(_pct({**r['harness'][a][t][k], 'n': r['harness'][a][t]['n']}) for a in arms)} |"
+               for t in r.get("harness", {}).get("base", {}) for k in ("strict", "flexible")], "",
              "Paired tests (\"fixed\": right in the second arm named, wrong in the first):", *paired, "",
              f"Throughput ({ARM_LABELS[th.get('arm', 'tuned')]}, {th['items']} prompts, {th['max_new_tokens']} new tokens): batched "
              f"{th['batched_tokens_per_s']:.1f} tokens/s vs one at a time {th['sequential_tokens_per_s']:.1f} tokens/s "

@@ -13,8 +13,8 @@ from fastcore.basics import patch
 from transformers.modeling_outputs import CausalLMOutputWithPast
 
 # %% auto #0
-__all__ = ['wkv7_recurrent', 'wkv7_chunked', 'RWKV7Config', 'TimeMix', 'ChannelMix', 'Block', 'RWKV7', 'rwkv_package_logits',
-           'randomize_']
+__all__ = ['wkv7_recurrent', 'reorder_bound', 'wkv7_chunked', 'RWKV7Config', 'TimeMix', 'ChannelMix', 'Block', 'RWKV7',
+           'rwkv_package_logits', 'randomize_']
 
 # %% ../nbs/15_rwkv7.ipynb #439bc760
 def wkv7_recurrent(r, w, k, v, a, b, S):
@@ -25,6 +25,12 @@ def wkv7_recurrent(r, w, k, v, a, b, S):
         S = S * wt.exp().mT + (S @ at) @ bt.mT + vt @ kt.mT  # decay the keys, delta-rule correction, write
         ys.append((S @ rt).squeeze(-1))
     return torch.stack(ys, 1), S
+
+# %% ../nbs/15_rwkv7.ipynb #75bd5e66
+def reorder_bound(n: int, layers: int, magnitude: float, dtype=torch.float32) -> float:
+    "How far two correct evaluations of the same function may differ: `layers` layers in a row, each summing at most `n` products in `dtype`, carrying values up to `magnitude` (the bound derived above)."
+    u = torch.finfo(dtype).eps / 2  # unit roundoff: 2^-24 in fp32, 2^-11 in fp16, 2^-8 in bf16
+    return 2 * layers * n * u * magnitude
 
 # %% ../nbs/15_rwkv7.ipynb #15f804ce
 def wkv7_chunked(r, w, k, v, a, b, S, chunk_len: int = 32):

@@ -4,21 +4,30 @@
 
 # %% ../nbs/19_scratch_io.ipynb #a81eec91
 from __future__ import annotations
-import contextlib, json, os, sys, time
+import contextlib, json, os, platform, sys, time
 from pathlib import Path
 import torch
 from .config import Config, save_config  # before transformers: it silences bitsandbytes' `kernels` message
 from transformers import TrainerCallback
-from .files import writable_folder, atomic_write_text
+from .files import apply_umask, writable_folder, atomic_write_text
 from .rwkv7 import RWKV7
 
 # %% auto #0
-__all__ = ['model_dir', 'StepTimer', 'save_scratch', 'load_scratch', 'peak_bytes', 'plot_context']
+__all__ = ['model_dir', 'device_label', 'StepTimer', 'save_scratch', 'load_scratch', 'peak_bytes', 'plot_context']
 
 # %% ../nbs/19_scratch_io.ipynb #51c6ae97
 def model_dir(cfg: Config, arch: str) -> Path:
     "Where a from-scratch model is saved: `project.output_dir/scratch/ARCH-SIZE`."
     return Path(cfg.project.output_dir) / "scratch" / f"{arch}-{cfg.scratch.size}"
+
+# %% ../nbs/19_scratch_io.ipynb #57f6f6fb
+def device_label(device="cpu") -> str:
+    "The device a measurement ran on, by name: `cuda:0 (Tesla T4)`, or `CPU (its model name, N threads)`."
+    device = torch.device(device)
+    if device.type == "cuda": return f"{device} ({torch.cuda.get_device_name(device)})"
+    try: name = next(l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines() if l.startswith("model name"))
+    except (OSError, StopIteration): name = platform.processor() or platform.machine()  # not Linux: what the platform says
+    return f"CPU ({name}, {torch.get_num_threads()} threads)"
 
 # %% ../nbs/19_scratch_io.ipynb #68a58e0f
 class StepTimer(TrainerCallback):
@@ -33,13 +42,13 @@ def save_scratch(trainer, cfg: Config, arch: str, folder: Path, seconds: float, 
     steps = trainer.state.global_step - (int(Path(resumed_from).name.split("-")[-1]) if resumed_from else 0)
     stats = {"arch": arch, "steps": trainer.state.global_step, "parameters": sum(p.numel() for p in model.parameters()),
              "train_tokens_per_s": steps * s.batch_size * s.gradient_accumulation_steps * s.block_size / max(seconds, 1e-9),
-             "device": str(trainer.args.device)}
+             "device": device_label(trainer.args.device)}
     if arch == "transformer": model.save_pretrained(folder)
     else: torch.save(model.to_rwkv_state_dict(), folder / "rwkv7.pth")  # BlinkDL's `rwkv` package loads this file
     save_config(cfg, folder)
     atomic_write_text(folder / "log_history.json", json.dumps(trainer.state.log_history, indent=1))
     atomic_write_text(folder / "train_stats.json", json.dumps(stats, indent=1))
-    return folder
+    return apply_umask(folder)  # safetensors writes its weights 0600: the mode any new file gets, as the rest have
 
 def load_scratch(cfg: Config, arch: str, folder=None):
     "A trained from-scratch model, in eval mode, from `folder` (default `model_dir(cfg, arch)`)."

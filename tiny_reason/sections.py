@@ -35,6 +35,7 @@ class ModelSection:
     gradient_checkpointing: bool = True
     trust_remote_code: bool = False
     cache_dir: str = "~/.cache/tiny_reason"  # where models built offline (gguf, random) are kept
+    gpu_memory_limit_gb: float | None = None  # cap this process's CUDA memory (15: a T4), so what that GPU cannot hold fails on a larger one
 
 @dataclass
 class LoraSection:
@@ -52,6 +53,7 @@ class DataSection:
     split: str = "train"
     num_samples: int | None = 2000        # None (`all` in YAML/CLI) keeps every valid row
     validation_split: float = 0.1
+    validation_source: str | None = None  # a GSM8K-format .jsonl to validate on in place of validation_split's share of source (09_study)
     shuffle: bool = True
     system_prompt: str = "You are a helpful assistant that solves math problems step by step."
     format: str = "chat"                  # chat (the model's chat template) | instruction | qa (plain text, eos appended): 00_data
@@ -72,7 +74,8 @@ class TrainingSection:
     save_steps: int = 50
     save_total_limit: int = 3
     group_by_length: bool = True
-    logprob_chunk_rows: int | None = None  # positions TRL's fused LM head scores at once; None keeps TRL's (32,768)
+    fit_memory_gb: float | None = None    # a GPU's memory: the fewest micro-batches (the same rows a step) that fit it, checkpointing only if needed
+    logprob_chunk_rows: int | None = None  # vocabulary rows a tile of TRL's fused LM head scores at once; None keeps TRL's (32,768)
 
 @dataclass
 class EvalSection:
@@ -80,6 +83,9 @@ class EvalSection:
     test_split: str = "test"
     test_samples: int | None = 50         # None (`all`) evaluates every test item
     batch_size: int = 16
+    engine: str = "reference"             # reference (the model as trained) | merged (the adapter merged once) | compiled (merged, CUDA graphs)
+    harness_tasks: list[str] = field(default_factory=list)  # `run` also grades each arm with these lm-eval tasks (gsm8k, ...: 32_harness)
+    fit_memory_gb: float | None = None    # with merged or compiled on a GPU: as many rows a batch as this memory holds (at most 128)
     max_new_tokens: int = 512
     throughput_items: int = 8             # the pipeline's speed check: this many prompts, batched and one at a time
     throughput_tokens: int = 48           # new tokens per prompt in that check

@@ -4,15 +4,15 @@
 
 # %% ../nbs/09_study.ipynb #5aa5c3a2
 from __future__ import annotations
-import copy, json, random, statistics
+import contextlib, copy, json, math, random, statistics
 from pathlib import Path
-from .config import Config, command_parser, config_from_cli, load_config
-from .data import load_rows, split_solution
-from .files import atomic_write_text, read_jsonl_objects, write_jsonl
+from .config import Config, command_parser, config_from_cli, load_config, settings_of
+from .data import load_rows, split_solution, train_validation_split
+from .files import atomic_write_text, claim_folder, mark_folder, read_jsonl_objects, write_jsonl
 from .grading import paired_comparison, read_predictions, wilson_interval
 
 # %% auto #0
-__all__ = ['ARMS', 'QUESTIONS', 'study_rows', 'arm_config', 'run_arm', 'stages', 'holm', 'summarize_study', 'run_study', 'study_markdown', 'plot_study', 'study_cli']
+__all__ = ['ARMS', 'QUESTIONS', 'study_rows', 'split_files', 'seed_split', 'arm_config', 'run_arm', 'stages', 'holm', 'seed_level', 'summarize_study', 'STUDY_KEYS', 'study_markdown', 'plot_study', 'study_cli', 'study_settings', 'run_study', 't_quantile', 'arm_details']
 
 # %% ../nbs/09_study.ipynb #3d5a6fea
 ARMS = {"base": "base, told the format", "answer_only": "SFT on answers only", "cot": "SFT with the chain of thought",
@@ -30,56 +30,68 @@ def study_rows(cfg: Config, out: Path) -> tuple[Path, Path]:
     pool = load_rows(s.source, cfg, cfg.eval.test_split, n=(s.test_items or 1000) + 64, seed=cfg.project.seed + 1_000_000)
     test = [r for r in pool if " ".join(r["question"].lower().split()) not in seen][:s.test_items]
     if len(test) < (s.test_items or 0): raise ValueError(f"study.source {s.source}: only {len(test)} test items left, {s.test_items} asked")
-    out.mkdir(parents=True, exist_ok=True)
+    mark_folder(out, "study", study_settings(cfg))  # after the draw: a bad source leaves no folder behind
     write_jsonl(train, train_file); write_jsonl(test, test_file)
     return train_file, test_file
 
-def arm_config(cfg: Config, out: Path, arm: str, seed: int, data_file: Path, test_file: Path) -> Config:
-    "The config of one arm and seed: its own folder, its training rows, the study's test items, prompt and sizes."
-    c, s = copy.deepcopy(cfg), cfg.study
+# %% ../nbs/09_study.ipynb #2f990d5a
+def split_files(out: Path, seed: int) -> tuple[Path, Path]: return tuple(out / "split" / f"seed{seed}" / f"{n}.jsonl" for n in ("train", "validation"))
+
+def seed_split(cfg: Config, out: Path, seed: int) -> tuple[Path, Path]:
+    "One seed's split of the study's human rows, made once for every arm before anything is added (`split_files`)."
+    train_file, val_file = split_files(out, seed)
+    if not (train_file.exists() and val_file.exists()):  # as `prepare` would split them, with the arm's seed
+        train, val = train_validation_split([r for _, r in read_jsonl_objects(out / "train.jsonl")], None, cfg.data.validation_split, seed, cfg.data.shuffle)
+        write_jsonl(val, val_file); write_jsonl(train, train_file)
+    return train_file, val_file
+
+# %% ../nbs/09_study.ipynb #5f9e914b
+def arm_config(cfg: Config, out: Path, arm: str, seed: int, data_file=None, validation_file=None) -> Config:
+    "The config of one arm and seed: its own folder, its training and validation rows (by default the seed's split), the study's test items, prompt and sizes."
+    c, s, (train_file, val_file) = copy.deepcopy(cfg), cfg.study, split_files(out, seed)
     folder = out / arm / f"seed{seed}"
     c.project.seed, c.project.output_dir, c.project.adapter_path = seed, str(folder), str(folder / "lora_adapter")
-    c.data.source, c.data.num_samples, c.data.system_prompt = str(data_file), None, s.system_prompt
+    c.data.source, c.data.validation_source = str(data_file or train_file), str(validation_file or val_file)
+    c.data.num_samples, c.data.system_prompt = None, s.system_prompt
     c.training.max_steps, c.training.save_steps, c.training.eval_steps = s.max_steps, s.max_steps, s.max_steps
-    c.eval.test_source, c.eval.test_samples, c.eval.max_new_tokens, c.eval.samples = str(test_file), None, s.max_new_tokens, 1
-    c.grpo.output_dir, c.grpo.adapter_path, c.grpo.prompt_source = str(folder / "grpo"), str(folder / "grpo" / "lora_adapter"), str(data_file)
+    c.eval.test_source, c.eval.test_samples, c.eval.max_new_tokens, c.eval.samples = str(out / "test.jsonl"), None, s.max_new_tokens, 1
+    c.grpo.output_dir, c.grpo.adapter_path, c.grpo.prompt_source = str(folder / "grpo"), str(folder / "grpo" / "lora_adapter"), str(train_file)
     c.grpo.max_steps, c.grpo.save_steps, c.grpo.prompts = s.grpo_steps, s.grpo_steps, None
     c.distill.teacher, c.distill.teacher_format, c.distill.traces = None, None, None
     c.distill.questions, c.distill.k, c.distill.max_new_tokens = None, s.rft_k, s.max_new_tokens
+    c.distill.teacher_adapter = c.grpo.start = str(out / "cot" / f"seed{seed}" / "lora_adapter")  # RFT and GRPO start from the CoT arm
     return c
 
 # %% ../nbs/09_study.ipynb #c794f305
-def _adapter(out: Path, arm: str, seed: int) -> Path: return out / arm / f"seed{seed}" / "lora_adapter"
-
-def run_arm(cfg: Config, out: Path, arm: str, seed: int, train_file: Path, test_file: Path, verbose: bool = False) -> Path:
-    "Train (or reuse) one arm at one seed and evaluate it on the study's test items; returns its evaluation folder."
+def run_arm(cfg: Config, out: Path, arm: str, seed: int, verbose: bool = False) -> Path:
+    "Train (or reuse) one arm at one seed on the seed's split and evaluate it on the study's test items; returns its evaluation folder."
     from tiny_reason.distill import distill
     from tiny_reason.evaluate import evaluate
     from tiny_reason.pipeline import ensure_grpo
     from tiny_reason.train import ensure_adapter
-    folder, human = out / arm / f"seed{seed}", [r for _, r in read_jsonl_objects(train_file)]
-    c = arm_config(cfg, out, arm, seed, train_file, test_file)
-    adapter = None
+    folder, (train_file, val_file) = out / arm / f"seed{seed}", seed_split(cfg, out, seed)
+    rows = lambda path: [r for _, r in read_jsonl_objects(path)]
+    c, adapter = arm_config(cfg, out, arm, seed), None
     if arm == "answer_only":  # the same questions and answers, the reasoning left out: `<think>\n\n</think>` then the answer
-        data = folder / "answer_only.jsonl"
-        if not data.exists(): write_jsonl([{"question": r["question"], "answer": f"#### {split_solution(r['answer'])[1]}"} for r in human], data)
-        adapter = ensure_adapter(arm_config(cfg, out, arm, seed, data, test_file), verbose=verbose)
+        files = folder / "answer_only.jsonl", folder / "answer_only_validation.jsonl"
+        for human, mine in zip((train_file, val_file), files):
+            if not mine.exists(): write_jsonl([{"question": r["question"], "answer": f"#### {split_solution(r['answer'])[1]}"} for r in rows(human)], mine)
+        adapter = ensure_adapter(arm_config(cfg, out, arm, seed, *files), verbose=verbose)
     elif arm == "cot": adapter = ensure_adapter(c, verbose=verbose)
-    elif arm == "rft":  # the CoT arm of the same seed samples `rft_k` replies a question; its right, finished ones join the human rows
-        c.distill.teacher_adapter = str(_adapter(out, "cot", seed))
+    elif arm == "rft":  # the CoT arm of the same seed samples `rft_k` replies to each of its training questions; the right ones join its rows
         distill(c, folder / "distill", verbose=verbose)
         data = folder / "rft_rows.jsonl"
-        if not data.exists(): write_jsonl(human + [r for _, r in read_jsonl_objects(folder / "distill" / "distilled.jsonl")], data)
-        adapter = ensure_adapter(arm_config(cfg, out, arm, seed, data, test_file), verbose=verbose)
-    elif arm == "grpo":
-        c.grpo.start = str(_adapter(out, "cot", seed))
-        adapter = ensure_grpo(c, verbose=verbose)
+        if not data.exists(): write_jsonl(rows(train_file) + rows(folder / "distill" / "distilled.jsonl"), data)
+        adapter = ensure_adapter(arm_config(cfg, out, arm, seed, data), verbose=verbose)  # validated on the CoT arm's validation rows
+    elif arm == "grpo": adapter = ensure_grpo(c, verbose=verbose)
     elif arm != "base": raise ValueError(f"unknown study arm {arm!r}; choose from {', '.join(ARMS)}")
     evaluate(c, folder / "eval", adapter=adapter, verbose=verbose, exclude=[], arm=arm)
     return folder / "eval"
 
+# %% ../nbs/09_study.ipynb #524f31e7
 def stages(arms, seeds) -> list[tuple[str, int]]:
     "Every (arm, seed) to run, in an order that trains each CoT adapter before the arms that start from it; `base` once."
+    if not arms: raise ValueError(f"study arms: none given; choose from {', '.join(ARMS)} (comma-separated)")
     if unknown := [a for a in arms if a not in ARMS]: raise ValueError(f"study arms: unknown {unknown}; choose from {', '.join(ARMS)}")
     order = [a for a in ARMS if a in arms]
     if ({"rft", "grpo"} & set(order)) and "cot" not in order: raise ValueError("study arms rft and grpo start from cot: add it")
@@ -94,8 +106,19 @@ def holm(pvalues: list[float]) -> list[float]:
         out[i] = running
     return out
 
+# %% ../nbs/09_study.ipynb #ea199638
+def seed_level(differences: dict) -> dict:
+    "The arm-level view of one paired difference per seed: mean, sd, a 95% t interval over seeds, and an exact two-sided sign test."
+    d, n = list(differences.values()), len(differences)
+    mean, sd = statistics.mean(d), statistics.stdev(d) if n > 1 else float("nan")
+    half = t_quantile(0.975, n - 1) * sd / math.sqrt(n) if n > 1 else float("nan")
+    up, m = sum(x > 0 for x in d), sum(x != 0 for x in d)  # a seed with no difference is dropped, as the sign test does
+    tail = sum(math.comb(m, i) for i in range(min(up, m - up) + 1)) / 2**m if m else 0.5
+    return {"differences": differences, "mean": mean, "sd": sd, "ci95": (mean - half, mean + half), "sign_p": min(1.0, 2 * tail)}
+
+# %% ../nbs/09_study.ipynb #c1b6cff7
 def summarize_study(out: Path, arms, seeds) -> dict:
-    "Each arm's accuracy by seed (Wilson 95%), mean and spread over seeds; each question's paired McNemar tests, Holm-adjusted."
+    "Each arm's accuracy by seed (Wilson 95%), mean and spread over seeds; each question's paired tests, seed by seed (Holm-adjusted) and over seeds."
     rows = {}
     for arm, seed in stages(arms, seeds):
         got = sorted((r for _, r in read_predictions(out / arm / f"seed{seed}" / "eval" / "predictions.jsonl")), key=lambda r: r["id"])
@@ -107,43 +130,17 @@ def summarize_study(out: Path, arms, seeds) -> dict:
                       "ci95": {s: wilson_interval(sum(r["correct"] for r in rs), len(rs)) for s, rs in by_seed.items()},
                       "mean": statistics.mean(acc.values()), "sd": statistics.stdev(acc.values()) if len(acc) > 1 else 0.0,
                       "format_valid": statistics.mean(sum(r["extraction_rule"] == "strict" for r in rs) / len(rs) for rs in by_seed.values())}
-    tests = [{"question": q, "arms": (a, b), "seed": s, **paired_comparison(rows[a][s], rows[b][s])}
-             for q, (a, b) in QUESTIONS.items() if a in rows and b in rows for s in seeds]
+    pairs = [(q, a, b) for q, (a, b) in QUESTIONS.items() if a in rows and b in rows]
+    tests = [{"question": q, "arms": (a, b), "seed": s, **paired_comparison(rows[a][s], rows[b][s])} for q, a, b in pairs for s in seeds]
     for t, p in zip(tests, holm([t["mcnemar_p"] for t in tests])): t["holm_p"] = p
-    return {"arms": table, "tests": tests, "seeds": list(seeds), "correction": f"Holm-Bonferroni over the {len(tests)} tests"}
-
-# %% ../nbs/09_study.ipynb #c8df0af0
-def run_study(cfg: Config, out=None, arms=None, verbose: bool = True) -> dict:
-    "Every arm (default `study.arms`) at every seed of `cfg.study` on the same prompts and test items, resumable; writes report.json, report.md and study.png to `out`."
-    import time
-    import matplotlib.pyplot as plt
-    from tqdm.auto import tqdm
-    out = Path(out or Path(cfg.project.output_dir) / "study")
-    arms, seeds = list(arms or cfg.study.arms), list(cfg.study.seeds)
-    todo = stages(arms, seeds)
-    train_file, test_file = study_rows(cfg, out)  # first: a bad source stops before any model loads
-    times = json.loads((out / "times.json").read_text()) if (out / "times.json").exists() else {}
-    for arm, seed in (bar := tqdm(todo, desc="study", disable=not verbose)):
-        bar.set_postfix_str(f"{arm}, seed {seed}")
-        start = time.time()
-        finished = (out / arm / f"seed{seed}" / "eval" / "report.json").exists()  # rechecked by run_arm, quietly
-        run_arm(cfg, out, arm, seed, train_file, test_file, verbose=verbose and not finished)  # each stage with its own progress bars
-        key = f"{arm}/seed{seed}"
-        times[key] = round(times.get(key, 0) + time.time() - start, 1)  # a resumed stage adds its remaining time
-        atomic_write_text(out / "times.json", json.dumps(times, indent=1))
-    report = {**summarize_study(out, arms, seeds), "preset": cfg.preset, "model": cfg.model.name, "source": cfg.study.source,
-              "results_note": cfg.project.results_note, "seconds": times, "total_seconds": round(sum(times.values()), 1)}
-    note = (f"**Study, {cfg.preset} preset** ({cfg.model.name}; {cfg.study.source}: {report['arms'][next(iter(report['arms']))]['n']} "
-            f"held-out items, seeds {', '.join(map(str, seeds))}; {report['total_seconds'] / 60:.0f} min of stages)")  # the preset's
-    # results_note speaks of its pipeline run; what the study measures is said by its source and its arms
-    atomic_write_text(out / "report.json", json.dumps(report, indent=1, default=str))
-    atomic_write_text(out / "report.md", study_markdown(report, note))
-    fig = plot_study(report, f"{cfg.preset}: {cfg.study.source}"); fig.savefig(out / "study.png", dpi=120); plt.close(fig)
-    return report
+    over_seeds = [{"question": q, "arms": (a, b), **seed_level({s: table[b]["accuracy"][s] - table[a]["accuracy"][s] for s in seeds})}
+                  for q, a, b in pairs]
+    return {"arms": table, "tests": tests, "seed_level": over_seeds, "details": arm_details(out, arms, seeds), "seeds": list(seeds),
+            "correction": f"Holm-Bonferroni over the {len(tests)} tests"}
 
 # %% ../nbs/31_study_checks.ipynb #6cec6438
 def study_markdown(r: dict, note: str = "") -> str:
-    "The study's two tables: accuracy by arm (each seed with its Wilson interval, mean and spread), and the paired tests."
+    "The study's tables: accuracy by arm (each seed with its Wilson interval, mean and spread), the paired tests seed by seed, and over seeds."
     pct = lambda x: f"{x:.1%}"
     lines = [note, "", "| arm | n | accuracy by seed (95% Wilson) | mean ± sd over seeds | format-valid |", "|---|---:|---|---|---:|"]
     for a, t in r["arms"].items():
@@ -154,6 +151,12 @@ def study_markdown(r: dict, note: str = "") -> str:
               "| question | arms | seed | fixed | broken | p | Holm p |", "|---|---|---:|---:|---:|---:|---:|"]
     lines += [f"| {t['question']} | {t['arms'][0]} -> {t['arms'][1]} | {t['seed']} | {t['fixed']} | {t['broken']} | "
               f"{t['mcnemar_p']:.3g} | {t['holm_p']:.3g} |" for t in r["tests"]]
+    if len(r["seeds"]) > 1:
+        pts = lambda x: f"{100 * x:+.1f}"
+        lines += ["", "Over seeds, the arm as the unit (each seed's difference in accuracy, second arm minus first, in points; 95% t interval):", "",
+                  "| question | arms | difference by seed | mean ± sd | 95% interval | sign test p |", "|---|---|---|---|---|---:|"]
+        lines += [f"| {v['question']} | {v['arms'][0]} -> {v['arms'][1]} | {', '.join(pts(d) for d in v['differences'].values())} | "
+                  f"{pts(v['mean'])} ± {100 * v['sd']:.1f} | {pts(v['ci95'][0])} to {pts(v['ci95'][1])} | {v['sign_p']:.2g} |" for v in r["seed_level"]]
     return "\n".join(lines)
 
 def plot_study(r: dict, title: str = ""):
@@ -173,11 +176,87 @@ def plot_study(r: dict, title: str = ""):
 def study_cli(argv: list[str] | None = None) -> dict:
     "`tiny-reason study [--preset P] [--out DIR] [--arms base,answer_only,cot,rft,grpo] [overrides]`"
     p = command_parser("tiny-reason study", "Does the chain of thought matter? Five arms on the same prompts and test items, several seeds.")
-    p.add_argument("--out", help="folder for the study (default: OUTPUT_DIR/study); a rerun resumes it")
+    p.add_argument("--out", help="folder for the study (default: OUTPUT_DIR/study); a rerun resumes it, moved or not")
     p.add_argument("--arms", help=f"comma-separated, from {', '.join(ARMS)} (default: the preset's study.arms)")
     args, rest = p.parse_known_args(argv)
-    arms = [a.strip() for a in args.arms.split(",") if a.strip()] if args.arms else None
+    arms = None if args.arms is None else [a.strip() for a in args.arms.split(",") if a.strip()]
+    if arms == []: raise ValueError(f"--arms {args.arms!r} names no arm; give some of {','.join(ARMS)}, or leave --arms out for the preset's")
     cfg = config_from_cli(args, rest)
     report = run_study(cfg, args.out, arms)
     print(study_markdown(report))
     return report
+
+# %% ../nbs/31_study_checks.ipynb #7127c937
+STUDY_KEYS = ("project.seed", "model.", "lora.", "data.", "training.", "eval.", "distill.", "grpo.", "study.")
+def study_settings(cfg: Config) -> dict:
+    "What a study folder's results depend on: the seed its items are drawn with, and each key of its arms' configs not at its built-in default."
+    arm, default = settings_of(arm_config(cfg, Path(), "arm", 0), STUDY_KEYS), settings_of(Config(), STUDY_KEYS)  # the arm's folders and seed: the study's own
+    return {"project.seed": cfg.project.seed, **{k: v for k, v in arm.items() if v != default[k] and k not in  # a field added later changes nothing
+            ("project.seed", "study.seeds", "study.arms") and not k.startswith("eval.throughput")}}  # more seeds or arms resume
+
+# %% ../nbs/31_study_checks.ipynb #c8df0af0
+def _inputs_absolute(cfg: Config) -> Config:
+    "`cfg` with the inputs it names relative to this folder (a local model folder, the model cache) made absolute: the study reads them from its own folder."
+    c = copy.deepcopy(cfg)
+    if c.model.source == "hub" and Path(c.model.name).exists() and not Path(c.model.name).is_absolute(): c.model.name = str(Path(c.model.name).resolve())
+    if not Path(c.model.cache_dir).expanduser().is_absolute(): c.model.cache_dir = str(Path(c.model.cache_dir).resolve())  # `~/...` stays as written
+    return c
+
+# %% ../nbs/31_study_checks.ipynb #07ac8d78
+def run_study(cfg: Config, out=None, arms=None, verbose: bool = True) -> dict:
+    "Every arm (default `study.arms`) at every seed of `cfg.study` on the same prompts and test items, resumable; writes report.json, report.md and study.png to `out`."
+    import time
+    import matplotlib.pyplot as plt
+    from tqdm.auto import tqdm
+    out = Path(out or Path(cfg.project.output_dir) / "study")
+    arms, seeds = list(cfg.study.arms if arms is None else arms), list(cfg.study.seeds)
+    todo = stages(arms, seeds)  # no arm, an unknown one: one line, nothing written
+    theirs = sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) if out.is_dir() else []
+    claim_folder(out, "study", study_settings(cfg), outputs=theirs)  # a file, another command's folder, other settings: refused, nothing written
+    study_rows(cfg, out)  # then the items: a bad source stops before any model loads
+    with contextlib.chdir(out):  # every path an arm saves is relative to the study folder: moved or spelled otherwise, it resumes
+        cfg, here = _inputs_absolute(cfg), Path()
+        times = json.loads(Path("times.json").read_text()) if Path("times.json").exists() else {}
+        for arm, seed in (bar := tqdm(todo, desc="study", disable=not verbose)):
+            bar.set_postfix_str(f"{arm}, seed {seed}")
+            if (here / arm / f"seed{seed}" / "eval" / "report.json").exists(): continue  # finished: nothing reloaded, no time added
+            key, start = f"{arm}/seed{seed}", time.time()
+            try: run_arm(cfg, here, arm, seed, verbose=verbose)  # each stage with its own progress bars
+            finally:  # an interrupted stage keeps the time it ran; its rerun adds what it still needs
+                times[key] = round(times.get(key, 0) + time.time() - start, 1)
+                atomic_write_text("times.json", json.dumps(times, indent=1))
+        report = {**summarize_study(here, arms, seeds), "preset": cfg.preset, "model": cfg.model.name, "source": cfg.study.source,
+                  "results_note": cfg.project.results_note, "seconds": times, "total_seconds": round(sum(times.values()), 1)}
+    note = (f"**Study, {cfg.preset} preset** ({cfg.model.name}; {cfg.study.source}: {report['arms'][next(iter(report['arms']))]['n']} "
+            f"held-out items, seeds {', '.join(map(str, seeds))}; {report['total_seconds'] / 60:.0f} min of stages)")  # the preset's
+    # results_note speaks of its pipeline run; what the study measures is said by its source and its arms
+    atomic_write_text(out / "report.json", json.dumps(report, indent=1, default=str))
+    atomic_write_text(out / "report.md", study_markdown(report, note))
+    fig = plot_study(report, f"{cfg.preset}: {cfg.study.source}"); fig.savefig(out / "study.png", dpi=120); plt.close(fig)
+    return report
+
+# %% ../nbs/31_study_checks.ipynb #d69e13a1
+def t_quantile(p: float, df: int) -> float:
+    "The `p` quantile (p > 0.5) of Student's t with `df` degrees of freedom: bisection on its CDF, integrated by Simpson's rule."
+    c = math.exp(math.lgamma((df + 1) / 2) - math.lgamma(df / 2)) / math.sqrt(df * math.pi)
+    pdf = lambda x: c * (1 + x * x / df) ** (-(df + 1) / 2)
+    cdf = lambda x, n=2000: 0.5 + x / n / 3 * (pdf(0) + pdf(x) + sum((4 if i % 2 else 2) * pdf(i * x / n) for i in range(1, n)))
+    lo, hi = 0.0, 1.0
+    while cdf(hi) < p: hi *= 2
+    for _ in range(50): lo, hi = ((lo + hi) / 2, hi) if cdf((lo + hi) / 2) < p else (lo, (lo + hi) / 2)
+    return (lo + hi) / 2
+
+# %% ../nbs/31_study_checks.ipynb #bc8038f2
+def arm_details(out: Path, arms, seeds) -> dict:
+    "What each seed's RFT arm sampled and kept (its distill report) and how each GRPO run's reward moved (its log), by seed."
+    details = {}
+    for s in seeds if "rft" in arms else []:
+        r = json.loads((out / "rft" / f"seed{s}" / "distill" / "report.json").read_text())
+        details.setdefault("rft", {})[s] = {"sampled": r["traces"], "right": r["traces"] - r["truncated"] - r["wrong or no answer"],
+                                            "kept rows": r["rows"], "questions": r["questions"], "median words": r["median_words"]}
+    for s in seeds if "grpo" in arms else []:
+        log = [h for h in json.loads((out / "grpo" / f"seed{s}" / "grpo" / "lora_adapter" / "log_history.json").read_text()) if "reward" in h]
+        details.setdefault("grpo", {})[s] = {"reward, first 5 steps": statistics.mean(h["reward"] for h in log[:5]),
+                                             "reward, last 5 steps": statistics.mean(h["reward"] for h in log[-5:]),
+                                             "groups tied": statistics.mean(h["frac_reward_zero_std"] for h in log)}
+    return details

@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_train.ipynb #81c1853b
 from __future__ import annotations
-import json, math, os, random
+import copy, json, math, os, random, time
 from pathlib import Path
 import numpy as np
 import torch
@@ -13,7 +13,7 @@ from transformers import TrainerCallback
 from .files import atomic_write_text, last_checkpoint, resume_point, folder_lock
 
 # %% auto #0
-__all__ = ['seed_everything', 'checkpointing_args', 'sft_config', 'StopOnNonFinite', 'to_dataset', 'make_trainer', 'train_padding_share', 'LiveLossPlot', 'StopAfter', 'checkpoint_dir', 'train', 'SFT_SHAPING', 'TRAINING_EFFICIENCY', 'plot_loss', 'save_artifacts', 'config_differences', 'ensure_adapter', 'matmul_rate', 'training_flops', 'training_plan', 'adapter_status', 'obtain_adapter']
+__all__ = ['seed_everything', 'checkpointing_args', 'sft_config', 'StopOnNonFinite', 'to_dataset', 'make_trainer', 'train_padding_share', 'LiveLossPlot', 'StopAfter', 'checkpoint_dir', 'train', 'SFT_SHAPING', 'plot_loss', 'save_artifacts', 'config_differences', 'ensure_adapter', 'StepClock', 'fitted', 'training_plan', 'adapter_status', 'obtain_adapter']
 
 # %% ../nbs/02_train.ipynb #1aa5f6da
 def seed_everything(seed: int) -> int:
@@ -79,11 +79,12 @@ def make_trainer(cfg: Config, train_examples, val_examples, output_dir, model=No
     if cfg.training.logprob_chunk_rows and hasattr(trl_utils, "_CHUNKED_LOGPROB_CHUNK_SIZE"):  # see the table above
         trl_utils._CHUNKED_LOGPROB_CHUNK_SIZE = cfg.training.logprob_chunk_rows
     tok = tok if tok is not None else load_tokenizer(cfg)
+    cfg = fitted(cfg, train_examples, tok) if model is None else cfg  # training.fit_memory_gb: the micro-batch a GPU's memory holds (22)
     model = model if model is not None else load_model(cfg, lora=True, training=True)
     with light_tokenizer_hash(tok):  # TRL's dataset preparation, without hashing the vocabulary (20_data_checks)
         trainer = SFTTrainer(model=model, args=sft_config(cfg, output_dir, **overrides), processing_class=tok,
                              train_dataset=to_dataset(train_examples), eval_dataset=to_dataset(val_examples),
-                             callbacks=[StopOnNonFinite(), *callbacks])
+                             callbacks=[StopOnNonFinite(), StepClock(), *callbacks])  # StepClock: the time, measured then predicted (22)
     for p in trainer.model.parameters():  # TRL casts QLoRA adapters to bf16; keep PEFT's fp32 (see above)
         if p.requires_grad and p.dtype != torch.float32: p.data = p.data.float()
     return trainer
@@ -167,7 +168,8 @@ def save_artifacts(trainer, cfg: Config, adapter_dir) -> Path:
     atomic_write_text(adapter_dir / "log_history.json", json.dumps(trainer.state.log_history, indent=1))
     fig = plot_loss(trainer.state.log_history, f"{cfg.preset}: {cfg.model.name}")
     fig.savefig(adapter_dir / "loss.png", dpi=120); plt.close(fig)
-    return adapter_dir
+    from tiny_reason.files import apply_umask
+    return apply_umask(adapter_dir)  # safetensors writes its weights 0600: readable as the rest of the folder is
 
 # %% ../nbs/22_train_checks.ipynb #84162cb4
 SFT_SHAPING = ("project.seed", "model.", "lora.", "data.", "training.")  # eval, scratch and notes do not change the weights
@@ -183,7 +185,7 @@ def config_differences(cfg: Config, folder, shaping: tuple = SFT_SHAPING) -> lis
 def ensure_adapter(cfg: Config, callbacks=(), verbose: bool = True) -> Path:
     "The preset's trained adapter: reused if trained with this config, else resumed from this config's checkpoints, else trained (under a file lock)."
     adapter, ckpts = Path(cfg.project.adapter_path), checkpoint_dir(cfg)
-    with folder_lock(cfg.project.output_dir, "train"):  # a second process waits, then reuses what the first trained
+    with folder_lock(cfg.project.output_dir, "train", f"waiting: another process is training into {cfg.project.output_dir}"):  # then reuse it
         if (adapter / "adapter_config.json").exists():
             differ = config_differences(cfg, adapter)
             if differ: raise FileExistsError(f"{adapter} holds an adapter trained with another config ({', '.join(differ[:5])} "
@@ -198,44 +200,56 @@ def ensure_adapter(cfg: Config, callbacks=(), verbose: bool = True) -> Path:
         return train(cfg, resume=last is not None, callbacks=callbacks, verbose=verbose)
 
 # %% ../nbs/22_train_checks.ipynb #7fca904c
-TRAINING_EFFICIENCY = 0.3  # the share of its matmul rate a training step reached: benchmarks/training_time.py on the cpu preset
+class StepClock(TrainerCallback):
+    "Time `warmup` optimizer steps after the first `skip` (which pay one-off set-up) and the first evaluation; print the run's predicted time, and at the end the measured one beside it."
+    def __init__(self, warmup: int = 4, skip: int = 2, verbose: bool = True):
+        self.warmup, self.skip, self.verbose, self.marks, self.eval_s = warmup, skip, verbose, [], None
+    def on_train_begin(self, args, state, control, **kwargs): self.t0 = self.last = time.perf_counter()
+    def on_evaluate(self, args, state, control, **kwargs):
+        if self.eval_s is None: self.eval_s = time.perf_counter() - self.last  # the first evaluation: eval_on_start, or after a step
+        self.last = time.perf_counter()
+    def on_step_end(self, args, state, control, **kwargs):
+        now = time.perf_counter(); self.marks.append(now - self.last); self.last = now
+        k = len(self.marks)
+        if k == min(self.skip + self.warmup, args.max_steps) and not hasattr(self, "predicted"):
+            timed = self.marks[min(self.skip, k - 1):]  # a run too short to skip them all times what it has
+            step = sum(timed) / len(timed)
+            evals = (args.max_steps // args.eval_steps - state.global_step // args.eval_steps) if args.eval_strategy != "no" else 0
+            self.predicted = (now - self.t0) + (args.max_steps - state.global_step) * step + evals * (self.eval_s or 0)
+            if self.verbose: print(f"measured {step:.2f} s a step (steps {k - len(timed) + 1}-{k}): the run predicted at {_duration(self.predicted)}, "
+                                   f"ending about {time.strftime('%H:%M', time.localtime(time.time() - (now - self.t0) + self.predicted))}", flush=True)
+    def on_train_end(self, args, state, control, **kwargs):
+        took = time.perf_counter() - self.t0
+        predicted = getattr(self, "predicted", None)
+        state.log_history.append({"timing": {"predicted_s": predicted, "measured_s": round(took, 1)}})
+        if self.verbose and predicted: print(f"training took {_duration(took)}; predicted {_duration(predicted)} after {min(self.skip + self.warmup, len(self.marks))} steps ({predicted / took - 1:+.0%})")
 
-def matmul_rate(device: str | None = None, dtype=torch.float32, size: int = 1024, seconds: float = 0.3) -> float:
-    "Floating-point operations per second that `size`-square matrix products reach on `device` in `dtype` (a short probe)."
-    import time
-    device = device or ("cuda" if torch.cuda.is_available() else "cpu")
-    a, b = (torch.randn(size, size, device=device, dtype=dtype) for _ in range(2))
-    n, start = 0, time.perf_counter()
-    while n < 3 or time.perf_counter() - start < seconds:
-        a @ b; n += 1
-        if device == "cuda": torch.cuda.synchronize()
-    return 2 * size ** 3 * n / (time.perf_counter() - start)
+def _duration(s: float) -> str: return f"{s / 60:.1f} min" if s >= 120 else f"{s:.0f} s"
 
-def training_flops(cfg: Config, tokens_per_example: float, n_validation: int, mc=None) -> float:
-    "Predicted floating-point operations of `cfg`'s training run: forward, backward to the activations, recomputation under checkpointing, and the evaluations."
-    from tiny_reason.memory import param_counts
-    from tiny_reason.model import model_config
-    mc, t = mc if mc is not None else model_config(cfg), cfg.training
-    weights = param_counts(mc)["linear"] + mc.vocab_size * mc.hidden_size  # the projections and the LM head: LoRA's are too few to count
-    trained = t.max_steps * t.per_device_train_batch_size * t.gradient_accumulation_steps * tokens_per_example
-    evaluated = (t.max_steps // t.eval_steps + 1) * n_validation * tokens_per_example  # eval_on_start, then every eval_steps
-    return 2 * weights * ((3 if cfg.model.gradient_checkpointing else 2) * trained + evaluated)
+def fitted(cfg: Config, examples: list[dict], tok) -> Config:
+    "`cfg` with the micro-batch, accumulation and checkpointing `fit_batch` picks for `training.fit_memory_gb` and the longest of `examples` (on CUDA); else `cfg` itself."
+    gb = cfg.training.fit_memory_gb
+    if gb is None or not torch.cuda.is_available(): return cfg
+    from tiny_reason.data import token_lengths
+    from tiny_reason.memory import fit_batch
+    longest = min(cfg.data.max_length, max(token_lengths(examples, tok)))
+    f, c = fit_batch(cfg, longest, gb * 1e9), copy.deepcopy(cfg)
+    c.training.per_device_train_batch_size, c.training.gradient_accumulation_steps = f["per_device_train_batch_size"], f["gradient_accumulation_steps"]
+    c.model.gradient_checkpointing = f["gradient_checkpointing"]
+    print(f"fitted to {gb:g} GB (training.fit_memory_gb): {c.training.per_device_train_batch_size} x {c.training.gradient_accumulation_steps} rows "
+          f"(the recipe's {cfg.training.per_device_train_batch_size} x {cfg.training.gradient_accumulation_steps}), checkpointing "
+          f"{'on' if c.model.gradient_checkpointing else 'off'}; rows up to {longest} tokens; predicted peak {f['predicted'] / 2**30:.1f} GiB")
+    return c
 
 def training_plan(cfg: Config) -> str:
-    "One line: what training `cfg` will do, and its predicted time on this device."
+    "One line: what training `cfg` will do; its time is measured over its first steps (`StepClock`) and said then."
     from tiny_reason.data import prepare_examples, token_lengths
-    from tiny_reason.model import DTYPES, load_tokenizer, pick_precision
-    train_ex, val_ex, _ = prepare_examples(cfg, verbose=False)
+    from tiny_reason.model import load_tokenizer
+    train_ex, _, _ = prepare_examples(cfg, verbose=False)
     per_example = sum(token_lengths(train_ex[:64], load_tokenizer(cfg))) / len(train_ex[:64])
-    flops, gpu = training_flops(cfg, per_example, len(val_ex)), torch.cuda.is_available()
-    rate = matmul_rate(dtype=DTYPES[pick_precision(cfg.model.precision)])
-    where = torch.cuda.get_device_name() if gpu else f"this CPU ({torch.get_num_threads()} threads)"
     t = cfg.training
-    secs = flops / (rate * TRAINING_EFFICIENCY)
     return (f"training {t.max_steps} steps of {t.per_device_train_batch_size} x {t.gradient_accumulation_steps} examples (~{per_example:.0f} "
-            f"tokens each) into {cfg.project.adapter_path}: predicted {f'{secs / 60:.0f} min' if secs >= 120 else f'{secs:.0f} s'} on {where} "
-            f"({flops:.2g} FLOPs at {TRAINING_EFFICIENCY:.0%} of the {rate / 1e12:.2f} TFLOP/s its matrix products reached just now"
-            f"{'; that share was measured on a CPU, not on a GPU' if gpu else ''})")
+            f"tokens each) into {cfg.project.adapter_path}; its time is predicted from its first steps, and said then")
 
 # %% ../nbs/22_train_checks.ipynb #66a17f47
 def adapter_status(cfg: Config) -> str:

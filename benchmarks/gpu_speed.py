@@ -1,0 +1,143 @@
+"""Today's path against the fast ones, in one process, on the same items: evaluation and training speed, the GPU's
+busy share, peak memory, and whether the fast paths give the same answers and losses.
+
+    python benchmarks/gpu_speed.py                          # CUDA: t4-sim (colab-t4 at Qwen2.5-1.5B's full size, fp16, a T4's 15 GB)
+    python benchmarks/gpu_speed.py --preset cpu-test        # a CPU: the same comparison at a small size, and it says so
+    python benchmarks/gpu_speed.py --items 1319 --no_train  # the full GSM8K test's size, evaluation only
+
+Evaluation: `eval.engine` reference (the NF4 base with the adapter on top, as trained; eval.batch_size) against merged
+(the adapter merged into the dequantized NF4 base once, fp16, batches as large as memory allows) and compiled (merged,
+with a static KV cache that lets `generate` compile its decoding step). Same items, same greedy decoding; agreement is
+the share of items whose extracted answer (and whose whole text) is the reference path's. Random weights (t4-sim)
+never stop, so every reply runs to max_new_tokens: the worst case for speed, and answers that mean nothing.
+Training: the recipe as written (batch 2 x 4, gradient checkpointing) against `training.fit_memory_gb` (the same
+8 rows a step, as few micro-batches as the memory model says fit, checkpointing only if needed), the same steps and
+rows; tokens/s counts real tokens, from the second step on.
+A benchmark, not a test: it prints one table (and --out writes it as JSON); run it alone on the machine.
+"""
+import argparse, copy, json, platform, subprocess, tempfile, threading, time
+from pathlib import Path
+import torch
+from tiny_reason.config import load_config
+from tiny_reason.data import prepare_examples
+from tiny_reason.evaluate import eval_prompts, generate_predictions, load_test_rows
+from tiny_reason.generation import generated_by, generation_batch_size, inference_model
+from tiny_reason.grading import extract_answer
+from tiny_reason.model import load_model, load_tokenizer, pick_precision
+from tiny_reason.train import ensure_adapter, make_trainer, seed_everything
+
+class Busy:
+    "The GPU's utilization (nvidia-smi, every 0.2 s) while a block runs: its mean share of samples, in percent; None without nvidia-smi."
+    def __enter__(self):
+        self.samples, self.stop = [], threading.Event()
+        def loop():
+            while not self.stop.wait(0.2):
+                try: out = subprocess.run(["nvidia-smi", "--query-gpu=utilization.gpu", "--format=csv,noheader,nounits"], capture_output=True, text=True)
+                except OSError: return
+                self.samples += [int(x) for x in out.stdout.split() if x.isdigit()]
+        self.thread = threading.Thread(target=loop, daemon=True); self.thread.start(); return self
+    def __exit__(self, *exc): self.stop.set(); self.thread.join()
+    @property
+    def share(self): return sum(self.samples) / len(self.samples) if self.samples else None
+
+def peak_reset():
+    if torch.cuda.is_available(): torch.cuda.empty_cache(); torch.cuda.reset_peak_memory_stats()
+def peak(): return torch.cuda.max_memory_allocated() if torch.cuda.is_available() else None
+
+def evaluate_engine(cfg, engine: str, items, adapter, tok) -> dict:
+    "Greedy replies to `items` through `engine`, timed (model preparation apart), with the GPU's busy share and peak memory."
+    c = copy.deepcopy(cfg); c.eval.engine = engine
+    peak_reset(); t0 = time.perf_counter()
+    model = inference_model(c, adapter)
+    prepare_s = time.perf_counter() - t0
+    batch = generation_batch_size(c, model, max(len(tok(p, add_special_tokens=False)["input_ids"]) for p in eval_prompts(tok, items, c)))
+    with tempfile.TemporaryDirectory() as d, Busy() as busy:
+        t0 = time.perf_counter()
+        rows = generate_predictions(model, tok, items, Path(d) / "predictions.jsonl", c, generated_by(c, adapter), progress=False)
+        if torch.cuda.is_available(): torch.cuda.synchronize()
+        seconds = time.perf_counter() - t0
+    del model
+    tokens = sum(r["n_tokens"] for r in rows)
+    return {"engine": engine, "batch": batch, "prepare_s": prepare_s, "seconds": seconds, "tokens": tokens,
+            "tokens_per_s": tokens / seconds, "items_per_s": len(rows) / seconds, "busy": busy.share, "peak": peak(), "rows": rows}
+
+class Steps:
+    "Wall time and the trainer's token count at each optimizer step's end."
+    def __init__(self): self.marks = []
+    def on_step_end(self, args, state, control, **kw):
+        if torch.cuda.is_available(): torch.cuda.synchronize()
+        self.marks.append((time.perf_counter(), state.num_input_tokens_seen or 0))
+
+def train_setup(cfg, name: str, steps: int, train_ex, val_ex) -> dict:
+    "`steps` optimizer steps of `cfg`'s recipe on the same rows: real tokens per second from the second step on, each step's loss, busy share, peak."
+    from transformers import TrainerCallback
+    timer = type("Timer", (Steps, TrainerCallback), {})()
+    seed_everything(cfg.project.seed); peak_reset()
+    c = copy.deepcopy(cfg); c.training.max_steps, c.training.logging_steps = steps, 1
+    with tempfile.TemporaryDirectory() as d, Busy() as busy:
+        trainer = make_trainer(c, train_ex, val_ex, d, callbacks=[timer], eval_strategy="no", eval_on_start=False, save_strategy="no",
+                               load_best_model_at_end=False, include_num_input_tokens_seen="non_padding")
+        trainer.train()
+    (t1, n1), (t2, n2) = timer.marks[0], timer.marks[-1]
+    args = trainer.args
+    losses = [h["loss"] for h in trainer.state.log_history if "loss" in h]
+    out = {"setup": name, "micro_batch": args.per_device_train_batch_size, "accumulation": args.gradient_accumulation_steps,
+           "checkpointing": bool(getattr(args, "gradient_checkpointing", False) or getattr(args, "activation_checkpointing", False)),
+           "seconds_per_step": (t2 - t1) / max(1, len(timer.marks) - 1), "tokens_per_s": (n2 - n1) / (t2 - t1) if t2 > t1 else None,
+           "losses": losses, "busy": busy.share, "peak": peak()}
+    del trainer
+    return out
+
+if __name__ == "__main__":
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--preset", default="t4-sim" if torch.cuda.is_available() else "cpu-test")
+    p.add_argument("--items", type=int, help="test items (default: 128 on CUDA, 8 on a CPU)")
+    p.add_argument("--ref_items", type=int, help="items the reference engine answers, the first of the others' (default: 16 on CUDA, all on a CPU)")
+    p.add_argument("--max_new_tokens", type=int, help="default: the preset's eval.max_new_tokens")
+    p.add_argument("--engines", default=None, help="comma-separated (default: reference,merged,compiled on CUDA; reference,merged on a CPU)")
+    p.add_argument("--steps", type=int, default=8, help="optimizer steps of each training setup")
+    p.add_argument("--no_train", action="store_true")
+    p.add_argument("--out", help="write the results as JSON here")
+    a = p.parse_args()
+    cuda = torch.cuda.is_available()
+    cfg = load_config(a.preset, overrides={"eval.test_samples": a.items or (128 if cuda else 8),
+                                           **({"eval.max_new_tokens": a.max_new_tokens} if a.max_new_tokens else {})})
+    device = torch.cuda.get_device_name() if cuda else f"CPU ({platform.processor() or platform.machine()}, {torch.get_num_threads()} threads)"
+    print(f"{cfg.preset} preset ({cfg.model.name}{'' if cfg.model.pretrained else ', random weights'}), {pick_precision(cfg.model.precision)}, "
+          f"on {device}, {time.strftime('%Y-%m-%d')}; {'' if cuda else 'a CPU: the comparison at a small size, not a GPU figure'}", flush=True)
+    tok, adapter = load_tokenizer(cfg), ensure_adapter(cfg, verbose=False)
+    items = load_test_rows(cfg, verbose=False)
+    results = {"preset": cfg.preset, "device": device, "date": time.strftime("%Y-%m-%d"), "items": len(items),
+               "max_new_tokens": cfg.eval.max_new_tokens, "eval": [], "train": []}
+    engines = (a.engines or ("reference,merged,compiled" if cuda else "reference,merged")).split(",")
+    ref = None
+    for engine in engines:
+        subset = items[: a.ref_items or (16 if cuda else len(items))] if engine == "reference" else items  # the slow path: fewer items
+        try: r = evaluate_engine(cfg, engine, subset, adapter, tok)
+        except Exception as e: print(f"  {engine}: failed ({type(e).__name__}: {str(e)[:200]})", flush=True); continue
+        ref = ref or r["rows"]  # the reference engine's replies: the others are compared with it on its items
+        answers = lambda rows: [extract_answer("<think>\n" + x["generated_text"])[0] for x in rows]
+        r["same_answer"] = sum(x == y for x, y in zip(answers(r["rows"]), answers(ref))) / len(ref)
+        r["same_text"] = sum(x["generated_text"] == y["generated_text"] for x, y in zip(r["rows"], ref)) / len(ref)
+        r["items"] = len(r["rows"])
+        r["full_test_s"] = 1319 * cfg.eval.max_new_tokens / r["tokens_per_s"] + r["prepare_s"]  # GSM8K's test, every reply at the limit
+        del r["rows"]; results["eval"].append(r)
+        print(f"  eval {engine:<9} {r['items']} items, batch {r['batch']:>3}: {r['tokens']:,} tokens in {r['seconds']:.1f} s = {r['tokens_per_s']:,.0f} tok/s, "
+              f"{r['items_per_s']:.2f} items/s (+{r['prepare_s']:.0f} s to prepare); same answer {r['same_answer']:.1%}, same text "
+              f"{r['same_text']:.1%} (on the reference's items); GPU busy {r['busy'] or 0:.0f}%; peak {((r['peak'] or 0) / 2**30):.2f} GiB; "
+              f"GSM8K's 1,319 test items at this rate, replies at the limit: {r['full_test_s'] / 60:.1f} min", flush=True)
+    if not a.no_train:
+        train_ex, val_ex, _ = prepare_examples(cfg, verbose=False)
+        fast = copy.deepcopy(cfg); fast.training.fit_memory_gb = fast.training.fit_memory_gb or cfg.model.gpu_memory_limit_gb or 15.0
+        slow = copy.deepcopy(cfg); slow.training.fit_memory_gb = None
+        for name, c in (("recipe as written", slow), ("fit to memory", fast)):
+            try: r = train_setup(c, name, a.steps, train_ex, val_ex)
+            except Exception as e: print(f"  train {name}: failed ({type(e).__name__}: {str(e)[:200]})", flush=True); continue
+            results["train"].append(r)
+            print(f"  train {name:<17}: {r['micro_batch']} x {r['accumulation']}, checkpointing {'on' if r['checkpointing'] else 'off'}: "
+                  f"{r['seconds_per_step']:.2f} s a step, {r['tokens_per_s'] or 0:,.0f} tokens/s; losses {[round(x, 3) for x in r['losses']]}; "
+                  f"GPU busy {r['busy'] or 0:.0f}%; peak {((r['peak'] or 0) / 2**30):.2f} GiB", flush=True)
+    e, t = results["eval"], results["train"]
+    if len(e) > 1: print("evaluation speed-ups over the reference path: " + ", ".join(f"{r['engine']} {r['tokens_per_s'] / e[0]['tokens_per_s']:.1f}x" for r in e[1:]))
+    if len(t) > 1 and t[0]["tokens_per_s"] and t[1]["tokens_per_s"]: print(f"training speed-up: {t[1]['tokens_per_s'] / t[0]['tokens_per_s']:.1f}x tokens/s")
+    if a.out: Path(a.out).write_text(json.dumps(results, indent=1))
