@@ -39,7 +39,7 @@ test: install
 
 test-gpu: install  # every lesson alone under t4-sim on a CUDA GPU (the colab-t4 recipe at full size, fp16, capped at a T4's 15 GB); refuses without CUDA
 	rm -rf $(TEST_TMP) && mkdir -p $(TEST_TMP)
-	$(BIN)/python scripts/test_notebooks.py --gpu --workers 3 --tmp $(TEST_TMP)
+	$(BIN)/python scripts/test_notebooks.py --gpu --workers 3 --tmp $(TEST_TMP) --record assets/gpu_pass.json
 	rm -rf $(TEST_TMP)
 
 lessons: install  # run the lessons on the cpu preset and store their outputs (about half an hour on 2 cores)

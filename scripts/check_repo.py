@@ -54,6 +54,13 @@ def check_lessons_table():
     cells = json.loads((ROOT / "index.ipynb").read_text())["cells"]
     assert any(lesson_stats.index_table() in "".join(c["source"]) for c in cells), \
         "index.ipynb's lessons table is out of date: run `.venv/bin/python scripts/lesson_stats.py --index`, then `make readme`"
+    stale = [n for n in lesson_stats.LESSONS if lesson_stats.gpu_line(n) not in "".join(lesson_stats.badge_cell(n)["source"])]
+    assert not stale, f"the GPU-pass line under the Colab badge is missing or out of date in {stale}: run `.venv/bin/python scripts/lesson_stats.py --index`"
+
+def check_prose_numbers():
+    import prose_numbers
+    missing = [f"{name}: {n}" for name in prose_numbers.LESSONS for n, _ in prose_numbers.unprinted(name)]
+    assert not missing, f"numbers in lesson prose that no stored output prints (scripts/prose_numbers.py): {', '.join(missing)}"
 
 def import_graph(pkg: Path) -> dict:
     "{module: set of the package's modules it imports}, every import counted (a deferred one too)."
@@ -97,7 +104,7 @@ def check_no_widget_state():
     assert not bad, f"{bad} store widgets: run them with scripts/run_lessons.py, which strips them"
 
 if __name__ == "__main__":
-    checks = [check_readme, check_notebooks_found, check_in_sync, check_lessons_table, check_no_import_cycles, check_repo_links,
+    checks = [check_readme, check_notebooks_found, check_in_sync, check_lessons_table, check_prose_numbers, check_no_import_cycles, check_repo_links,
               check_no_widget_state]
     failed = 0
     for check in checks:

@@ -3,7 +3,8 @@ stored outputs, file size, and a reading time (prose at 200 words a minute, code
 
     .venv/bin/python scripts/lesson_stats.py            # a markdown table
     .venv/bin/python scripts/lesson_stats.py --check    # exit 1 if a lesson is over the targets below
-    .venv/bin/python scripts/lesson_stats.py --index    # write the lessons table (cells, words, reading time) into index.ipynb
+    .venv/bin/python scripts/lesson_stats.py --index    # write the lessons table (cells, words, reading time, GPU pass) into
+                                                        # index.ipynb, and each lesson's GPU-pass line under its Colab badge
 
 Targets (issue 13): a lesson takes a newcomer about 20 minutes: at most ~1,500 words of prose, ~45 cells, no code cell
 over ~25 lines except one exported class, and the file under ~1 MB with its outputs. Everything is counted as a reader
@@ -52,15 +53,56 @@ def summary(path: Path) -> str:
     first = "".join(json.loads(path.read_text())["cells"][0]["source"])
     return next((l[1:].strip() for l in first.splitlines() if l.startswith(">")), "")
 
+GPU_PASS = ROOT / "assets" / "gpu_pass.json"  # written by `make test-gpu` (scripts/test_notebooks.py --gpu --record)
+GPU_START, GPU_END = "<!-- GPU pass: scripts/lesson_stats.py --index -->", "<!-- end of GPU pass -->"
+
+def gpu_figures(name: str) -> tuple[dict, dict]:
+    "The last GPU pass (the whole record) and this lesson's row of it."
+    record = json.loads(GPU_PASS.read_text())
+    return record, record["lessons"].get(name, {"result": "not run"})
+
+def gpu_cell(name: str) -> str:
+    "The lessons table's GPU column: result, time, peak GPU memory reserved."
+    f = gpu_figures(name)[1]
+    if f["result"] != "pass": return f["result"].split(" (")[0]
+    return ", ".join(x for x in ("pass", f.get("seconds") and f"{f['seconds']} s", f"{f['reserved_gib']:.1f} GiB") if x)
+
+def gpu_line(name: str) -> str:
+    "The line under a lesson's Colab badge: what this lesson took on a GPU in the last `make test-gpu`, where and when."
+    record, f = gpu_figures(name)
+    where = f"`make test-gpu` on an {record['device']}, {record['date']}"
+    if f["result"] != "pass": return f"{GPU_START}**On a GPU** ({where}): {f['result']}.{GPU_END}"
+    took = ", ".join(x for x in (f.get("seconds") and f"{f['seconds']} s", f"at most {f['reserved_gib']:.2f} GiB of GPU memory reserved by PyTorch",
+                                 f.get("host_rss_gib") and f"{f['host_rss_gib']:.1f} GiB of host memory") if x)
+    return (f"{GPU_START}**On a GPU** ({where}; the `colab-t4` recipe at full size with random weights, fp16, capped at a "
+            f"T4's 15 GB): passed, {took}. A T4 computes slower; its time is not measured (README: Results).{GPU_END}")
+
 def index_table() -> str:
-    "The lessons table of index.ipynb: link, Colab badge, summary, cells, words and reading time."
-    out = [INDEX_START, "| lesson | | what it teaches | cells | words | reading time |", "|---|---|---|---:|---:|---:|"]
+    "The lessons table of index.ipynb: link, Colab badge, summary, cells, words, reading time and the GPU pass."
+    record = json.loads(GPU_PASS.read_text())
+    out = [INDEX_START, f"| lesson | | what it teaches | cells | words | reading time | GPU pass ({record['device']}, {record['date']}) |",
+           "|---|---|---|---:|---:|---:|---|"]
     for n in LESSONS:
         path = ROOT / "nbs" / f"{n}.ipynb"
         r = stats(path)
         out.append(f"| [{n}](nbs/{n}.ipynb) | [![Open In Colab]({BADGE})]({COLAB}/{n}.ipynb) | {summary(path)} | "
-                   f"{r['cells']} | {r['words']:,} | ~{r['minutes']} min |")
+                   f"{r['cells']} | {r['words']:,} | ~{r['minutes']} min | {gpu_cell(n)} |")
     return "\n".join(out + [INDEX_END])
+
+def badge_cell(name: str) -> dict:
+    "The lesson's markdown cell with its Colab badge (the GPU-pass line lives there)."
+    cells = [c for c in json.loads((ROOT / "nbs" / f"{name}.ipynb").read_text())["cells"] if c["cell_type"] == "markdown"]
+    return next(c for c in cells if BADGE in "".join(c["source"]))
+
+def write_lessons():
+    "Put (or replace) the GPU-pass line under each lesson's Colab badge; nothing else in the lesson changes."
+    pat = re.compile(r"\n*" + re.escape(GPU_START) + ".*?" + re.escape(GPU_END), re.S)
+    for n in LESSONS:
+        path = ROOT / "nbs" / f"{n}.ipynb"
+        nb = json.loads(path.read_text())
+        cell = next(c for c in nb["cells"] if c["cell_type"] == "markdown" and BADGE in "".join(c["source"]))
+        cell["source"] = (pat.sub("", "".join(cell["source"])).rstrip() + "\n\n" + gpu_line(n)).splitlines(keepends=True)
+        path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
 
 def write_index():
     "Replace the table between the markers in index.ipynb's markdown (nothing else changes)."
@@ -81,5 +123,5 @@ if __name__ == "__main__":
     print(table(rows))
     problems = [p for r in rows for p in over(r)]
     if problems: print("\nover target:\n  " + "\n  ".join(problems))
-    if "--index" in sys.argv: write_index(); print("index.ipynb: lessons table written")
+    if "--index" in sys.argv: write_lessons(); write_index();  # the lessons first: their GPU lines count as words print("index.ipynb: lessons table written; each lesson's GPU-pass line too")
     if "--check" in sys.argv and problems: sys.exit(1)

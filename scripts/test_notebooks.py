@@ -189,6 +189,20 @@ class GpuSampler:
 def gpu_jobs(preset: str) -> list[Job]:
     return [Job("gpu", n, preset=preset) for n in LESSONS]
 
+def record(selected: list[Job], path: Path) -> None:
+    "The pass's figures as `assets/gpu_pass.json` holds them: `scripts/lesson_stats.py --index` prints them in each lesson."
+    import datetime, torch
+    r = lambda b: round(b / 2**30, 2)
+    lessons = {j.name: {"result": "pass" if j.ok else "FAIL", "seconds": round(j.seconds),
+                        **({"allocated_gib": r(j.figures["allocated"]), "reserved_gib": r(j.figures["reserved"]),
+                            "host_rss_gib": r(j.figures["host_rss"])} if j.figures else {})} for j in selected}
+    path.write_text(json.dumps({"what": f"make test-gpu: every lesson alone in an empty folder under {selected[0].preset}",
+                                "device": torch.cuda.get_device_name(), "date": datetime.date.today().isoformat(),
+                                "software": f"torch {torch.__version__}, CUDA {torch.version.cuda}",
+                                "source": f"scripts/test_notebooks.py --gpu, {os.environ['TEST_NOTEBOOKS_WORKERS']} lessons at once",
+                                "lessons": lessons}, indent=2) + "\n")
+    print(f"figures written to {path}: `scripts/lesson_stats.py --index` puts them in the lessons")
+
 def gpu_report(selected: list[Job], sampler: GpuSampler) -> bool:
     "One row per lesson: time and memory; a lesson over a T4's GPU memory or Colab's host memory fails."
     import torch
@@ -216,6 +230,7 @@ if __name__ == "__main__":
     p.add_argument("--only", help="run the jobs whose KIND:NAME matches this regular expression")
     p.add_argument("--gpu", action="store_true", help="the GPU pass instead: every lesson alone under --preset, on CUDA")
     p.add_argument("--preset", default="t4-sim", help="the GPU pass's preset (default t4-sim)")
+    p.add_argument("--record", help="with --gpu: write the figures to this JSON file (make test-gpu: assets/gpu_pass.json)")
     a = p.parse_args()
     tmp = Path(a.tmp).resolve(); tmp.mkdir(parents=True, exist_ok=True)
     os.environ["TEST_NOTEBOOKS_WORKERS"] = str(a.workers)
@@ -233,7 +248,9 @@ if __name__ == "__main__":
     print(f"\n{len(selected)} jobs ({sum(len(j.notebooks) for j in selected)} notebook runs) on {a.workers} workers in "
           f"{(time.time() - start) / 60:.1f} min; each job, slowest first:")
     for j in sorted(selected, key=lambda j: -j.seconds): print(f"  {j.key:<28} {j.seconds:5.0f} s{'' if j.ok else '  FAILED'}")
-    if a.gpu: sampler.stop.set(); ok = gpu_report(selected, sampler) and ok
+    if a.gpu:
+        sampler.stop.set(); ok = gpu_report(selected, sampler) and ok
+        if a.record: record(selected, Path(a.record))
     for j in selected:
         if not j.ok: print(f"\n===== {j.key} =====\n" + "\n".join(j.log.strip().splitlines()[-40:]))
     sys.exit(0 if ok else 1)
