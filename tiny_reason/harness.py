@@ -109,7 +109,9 @@ def harness_grade(items: list[dict], replies: list[str], task: str, folder) -> t
         def loglikelihood(self, requests): raise NotImplementedError
         def loglikelihood_rolling(self, requests): raise NotImplementedError
     task = harness_task(task)
-    task_file = write_task_files(folder, task, items, items if draws_shots(task) else None, 256)
+    shots = harness_yaml(task)[1].get("num_fewshot", 0)  # the items are the shots' pool too, repeated up to the shots a prompt takes
+    pool = items * -(-shots // len(items)) if draws_shots(task) else None  # (the prompts do not matter here: the replies are given)
+    task_file = write_task_files(folder, task, items, pool, 256)
     return run_harness(Scripted(), task_file, verbose=False)  # how a reply is read does not depend on the prompt: no chat template needed
 
 # %% ../nbs/32_harness.ipynb #d7dd68d9
