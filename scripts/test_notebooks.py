@@ -41,15 +41,15 @@ GROUPS = {  # short notebooks that share one process: (kind, name) -> notebooks,
     ("cpu", "short-adapter"): ["25_model_card", "03_eval", "23_evaluate", "24_demo_checks", "04_demo"],
     ("sim", "short"): ["21_model_checks", "23_evaluate", "24_demo_checks"],
 }
-ESTIMATE = {"cpu:27_formats": 105, "cpu:02_train": 90, "cpu:09_study": 90, "cpu:short-adapter": 80, "cpu:short": 80, "cpu:32_harness": 80,
-            "cpu:12_pipeline": 75, "cpu:07_grpo": 70, "cpu:05_distill": 65, "badge:09_study": 55, "cpu:11_cli": 45,
-            "cpu:22_train_checks": 45, "sim:22_train_checks": 42, "badge:05_distill": 40, "badge:08_export": 37, "cpu:08_export": 37,
-            "badge:07_grpo": 36, "cpu:13_files": 35, "sim:12_pipeline": 32, "cpu:31_study_checks": 32, "sim:short": 30,
-            "badge:02_train": 27, "cpu:30_nothing_lost": 25, "cpu:29_grpo_checks": 26, "badge:03_eval": 24, "badge:04_demo": 23,
-            "sim:17_loader": 20,
-            # the GPU pass (t4-sim), guessed until measured: the longest lessons first
-            "gpu:09_study": 300, "gpu:07_grpo": 200, "gpu:03_eval": 160, "gpu:05_distill": 150, "gpu:08_export": 150,
-            "gpu:06_scratch": 120, "gpu:04_demo": 100, "gpu:02_train": 90, "gpu:01_model": 60, "gpu:00_data": 40}
+ESTIMATE = {"cpu:27_formats": 112, "cpu:02_train": 95, "cpu:short": 80, "cpu:07_grpo": 74, "cpu:09_study": 67,
+            "cpu:short-adapter": 66, "cpu:31_study_checks": 62, "cpu:32_harness": 62, "cpu:12_pipeline": 59,
+            "cpu:22_train_checks": 55, "cpu:30_nothing_lost": 54, "cpu:11_cli": 51, "badge:08_export": 48,
+            "cpu:08_export": 48, "cpu:05_distill": 46, "sim:22_train_checks": 44, "badge:05_distill": 40,
+            "badge:07_grpo": 40, "badge:09_study": 37, "sim:12_pipeline": 33, "cpu:13_files": 32, "badge:03_eval": 32,
+            "cpu:29_grpo_checks": 30, "sim:short": 30, "badge:04_demo": 30, "sim:17_loader": 27, "badge:02_train": 27,
+            # the GPU pass (t4-sim), measured on an H100 with 10 lessons at once (2026-11-23; 00_data's a guess)
+            "gpu:09_study": 448, "gpu:07_grpo": 306, "gpu:04_demo": 305, "gpu:05_distill": 282, "gpu:08_export": 270,
+            "gpu:02_train": 191, "gpu:06_scratch": 173, "gpu:03_eval": 167, "gpu:01_model": 88, "gpu:00_data": 40}
 
 class Job:
     def __init__(self, kind: str, name: str, after: str | None = None, preset: str | None = None):
