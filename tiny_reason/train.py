@@ -205,8 +205,9 @@ class StepClock(TrainerCallback):
     def __init__(self, warmup: int = 4, skip: int = 2, verbose: bool = True):
         self.warmup, self.skip, self.verbose, self.marks, self.eval_s = warmup, skip, verbose, [], None
     def on_train_begin(self, args, state, control, **kwargs): self.t0 = self.last = time.perf_counter()
-    def on_evaluate(self, args, state, control, **kwargs):
-        if self.eval_s is None: self.eval_s = time.perf_counter() - self.last  # the first evaluation: eval_on_start, or after a step
+    def on_evaluate(self, args, state, control, metrics=None, **kwargs):
+        if self.eval_s is None:  # the first evaluation's own time (the trainer's `eval_runtime`), not the set-up before an eval_on_start
+            self.eval_s = (metrics or {}).get("eval_runtime") or time.perf_counter() - self.last
         self.last = time.perf_counter()
     def on_step_end(self, args, state, control, **kwargs):
         now = time.perf_counter(); self.marks.append(now - self.last); self.last = now
