@@ -54,7 +54,7 @@ def check_lessons_table():
     cells = json.loads((ROOT / "index.ipynb").read_text())["cells"]
     assert any(lesson_stats.index_table() in "".join(c["source"]) for c in cells), \
         "index.ipynb's lessons table is out of date: run `.venv/bin/python scripts/lesson_stats.py --index`, then `make readme`"
-    stale = [n for n in lesson_stats.LESSONS if lesson_stats.gpu_line(n) not in "".join(lesson_stats.badge_cell(n)["source"])]
+    stale = [n for n in lesson_stats.LESSONS if lesson_stats.gpu_line(n) not in "".join(lesson_stats.badge_cell(json.loads((ROOT / "nbs" / f"{n}.ipynb").read_text())["cells"])["source"])]
     assert not stale, f"the GPU-pass line under the Colab badge is missing or out of date in {stale}: run `.venv/bin/python scripts/lesson_stats.py --index`"
 
 def check_prose_numbers():

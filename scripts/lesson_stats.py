@@ -89,10 +89,9 @@ def index_table() -> str:
                    f"{r['cells']} | {r['words']:,} | ~{r['minutes']} min | {gpu_cell(n)} |")
     return "\n".join(out + [INDEX_END])
 
-def badge_cell(name: str) -> dict:
-    "The lesson's markdown cell with its Colab badge (the GPU-pass line lives there)."
-    cells = [c for c in json.loads((ROOT / "nbs" / f"{name}.ipynb").read_text())["cells"] if c["cell_type"] == "markdown"]
-    return next(c for c in cells if BADGE in "".join(c["source"]))
+def badge_cell(cells: list[dict]) -> dict:
+    "The markdown cell of a lesson's `cells` that holds its Colab badge (the GPU-pass line lives there)."
+    return next(c for c in cells if c["cell_type"] == "markdown" and BADGE in "".join(c["source"]))
 
 def write_lessons():
     "Put (or replace) the GPU-pass line under each lesson's Colab badge; nothing else in the lesson changes."
@@ -100,7 +99,7 @@ def write_lessons():
     for n in LESSONS:
         path = ROOT / "nbs" / f"{n}.ipynb"
         nb = json.loads(path.read_text())
-        cell = next(c for c in nb["cells"] if c["cell_type"] == "markdown" and BADGE in "".join(c["source"]))
+        cell = badge_cell(nb["cells"])
         cell["source"] = (pat.sub("", "".join(cell["source"])).rstrip() + "\n\n" + gpu_line(n)).splitlines(keepends=True)
         path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
 

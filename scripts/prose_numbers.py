@@ -12,7 +12,7 @@ it is current). Counted: numbers with at least three significant digits (`546`, 
 `0.0386`; not `0.05` or `0.77`). Not counted: dates (`2026-11-22`), years, arXiv ids (`2402.03300`), and anything inside
 `code spans`, LaTeX (`$...$`) or link targets.
 """
-import json, re, sys
+import functools, json, re, sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,12 +80,10 @@ def printed(n: str, shown: str) -> bool:
     places = len(n.split(".")[1]) if "." in n else 0
     return any(round(x / 1000**k, places) == float(n) for x in shown_numbers(shown) for k in range(4))
 
-_cache: dict = {}
-def shown_numbers(shown: str) -> set[float]:
+@functools.lru_cache(maxsize=None)
+def shown_numbers(shown: str) -> frozenset[float]:
     "Every number in `shown` (commas already dropped), as a float; computed once per text."
-    key = hash(shown)
-    if key not in _cache: _cache[key] = {float(m) for m in re.findall(r"(?<![\w.])\d+(?:\.\d+)?", shown)}
-    return _cache[key]
+    return frozenset(float(m) for m in re.findall(r"(?<![\w.])\d+(?:\.\d+)?", shown))
 
 def unprinted(name: str) -> list[tuple[str, str]]:
     "(number, the start of its prose cell) for each number no output of the lesson or of a notebook its cell names shows."
