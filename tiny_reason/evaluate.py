@@ -11,7 +11,7 @@ from .config import CONFIG_FILENAME, Config, save_config
 from .data import THINK_PRIME, MalformedRow, inference_prompt, load_rows, nothing_left, split_solution
 from .files import atomic_write_text, claim_folder, mark_folder, read_resumable, folder_lock
 from .grading import answers_match, extract_answer, read_predictions, format_summary, grade_row, majority_answer, summarize, wilson_interval, paired_comparison
-from .generation import generate_batch, generated_by, generation_batch_size, inference_model, prompt_hash, same_generator, static_cache, length_sorted_batches, read_samples, sample_replies
+from .generation import STATIC_PAD, compiles, fixed_shape_batches, generate_batch, generated_by, generation_batch_size, inference_model, prompt_hash, same_generator, length_sorted_batches, read_samples, sample_replies
 from .model import check_adapter, check_same_base, hub_checked_path, load_model, load_tokenizer, pick_precision
 
 # %% auto #0
@@ -69,18 +69,21 @@ def read_finished(path, items: list[dict], prompts: list[str], source: str, sett
 
 # %% ../nbs/23_evaluate.ipynb #0b832cfc
 def generate_predictions(model, tok, items: list[dict], path, cfg: Config, source: str, progress: bool = True) -> list[dict]:
-    "Generate and grade `items` in length-sorted batches (`generation_batch_size` rows: `eval.batch_size`, or what memory holds), appending each row to `path`; finished rows are reused."
+    "Generate and grade `items` in length-sorted batches (`generation_batch_size` rows: `eval.batch_size`, or what memory holds; one fixed shape where the engine compiles), appending each row to `path`; finished rows are reused."
     from tqdm.auto import tqdm
     prompts, settings = eval_prompts(tok, items, cfg), greedy_settings(cfg)
     done = read_finished(path, items, prompts, source, settings)
     todo = [i for i in range(len(items)) if i not in done]
     lengths = [len(tok(prompts[i], add_special_tokens=False)["input_ids"]) for i in todo]
+    if todo and cfg.eval.engine == "compiled" and not compiles(cfg, model): print("eval.engine compiled: `generate` compiles its step on a GPU only; the merged model runs uncompiled here")
     with open(path, "a", encoding="utf-8") as f, tqdm(total=len(items), initial=len(done), desc="generating",
                                                    **({} if progress else {"disable": True})) as bar:  # else TQDM_DISABLE decides
-        static = static_cache(cfg)
-        for batch in length_sorted_batches(lengths, generation_batch_size(cfg, model, max(lengths, default=0))):
+        compiled, width = compiles(cfg, model), max(lengths, default=0)
+        rows = generation_batch_size(cfg, model, -(-width // STATIC_PAD) * STATIC_PAD if compiled else width)
+        batches, shape = fixed_shape_batches(lengths, rows) if compiled else (length_sorted_batches(lengths, rows), None)  # compiled: one shape, one compile
+        for batch in batches:
             ids = [todo[j] for j in batch]
-            for i, out in zip(ids, generate_batch(model, tok, [prompts[i] for i in ids], cfg.eval.max_new_tokens, static=static)):
+            for i, out in zip(ids, generate_batch(model, tok, [prompts[i] for i in ids], cfg.eval.max_new_tokens, shape=shape)):
                 row = {"id": i, "question": items[i]["question"], "gold": split_solution(items[i]["answer"])[1],
                        "generated_by": source, "prompt_sha256": prompt_hash(prompts[i]), "generation": settings, **out}
                 done[i] = grade_row(row)
@@ -115,6 +118,7 @@ def evaluate(cfg: Config, out_dir, adapter=None, model=None, tok=None, verbose: 
         if cfg.eval.samples > 1: read_samples(out_dir / "samples.jsonl", sample_questions(items), prompts, source, **sample_settings(cfg))  # so are samples
         mark_folder(out_dir, "evaluate")
         model, engine = (model, "given") if model is not None else (inference_model(cfg, adapter), cfg.eval.engine)
+        if engine == "compiled" and not compiles(cfg, model): engine = "compiled, run uncompiled (no GPU)"  # the report says what ran
         rows = generate_predictions(model, tok, items, out_dir / "predictions.jsonl", cfg, source, progress=verbose)
         majority = maj_at_k(model, tok, items, out_dir / "samples.jsonl", cfg, source, progress=verbose) if cfg.eval.samples > 1 else None
     report = {"arm": arm or ("base" if adapter is None else "tuned"), "adapter": None if adapter is None else str(adapter),

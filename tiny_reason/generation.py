@@ -12,9 +12,10 @@ from .data import THINK_PRIME, inference_prompt
 from .files import read_resumable
 
 # %% auto #0
-__all__ = ['STATIC_PAD', 'ENGINES', 'MAX_ROWS', 'stop_token_ids', 'generation_kwargs', 'generate_batch', 'length_sorted_batches',
-           'padding_share', 'inference_model', 'static_cache', 'generation_batch_size', 'greedy_reply', 'generated_by',
-           'prompt_hash', 'same_generator', 'read_samples', 'sample_replies', 'measure_throughput']
+__all__ = ['ENGINES', 'MAX_ROWS', 'STATIC_PAD', 'stop_token_ids', 'generation_kwargs', 'generate_batch', 'length_sorted_batches',
+           'padding_share', 'inference_model', 'compiles', 'fixed_shape_batches', 'generation_batch_size',
+           'greedy_reply', 'generated_by', 'prompt_hash', 'same_generator', 'read_samples', 'sample_replies',
+           'measure_throughput']
 
 # %% ../nbs/18_generation.ipynb #1ac6584a
 def stop_token_ids(tok, model) -> list[int]:
@@ -32,18 +33,21 @@ def generation_kwargs(tok, model, max_new_tokens: int, temperature: float = 0.0,
                 num_beams=1, repetition_penalty=1.0, **sampling)
 
 # %% ../nbs/18_generation.ipynb #a97db965
-STATIC_PAD = 64  # a compiled step is compiled once per prompt length: lengths rounded up to this many tokens
-
 def generate_batch(model, tok, prompts: list[str], max_new_tokens: int, temperature: float = 0.0, top_p: float = 1.0,
-                   k: int = 1, static: bool = False) -> list[dict]:
-    "Completions of `prompts` in one left-padded batch (greedy at temperature 0; `k` samples each, prompt after prompt): `generated_text`, `n_tokens`, `truncated`; `static`: a fixed-size KV cache, which lets `generate` compile its step."
-    enc = tok(prompts, return_tensors="pt", padding=True, add_special_tokens=False, pad_to_multiple_of=STATIC_PAD if static else None).to(model.device)
-    stop = stop_token_ids(tok, model)
+                   k: int = 1, shape: tuple[int, int] | None = None) -> list[dict]:
+    "Completions of `prompts` in one left-padded batch (greedy at temperature 0; `k` samples each, prompt after prompt): `generated_text`, `n_tokens`, `truncated`; `shape` (rows, prompt tokens): one fixed shape and a static KV cache, so that `generate` compiles its step once for every call of that shape (`fixed_shape_batches`)."
+    n = len(prompts)
+    if shape is None: enc = tok(prompts, return_tensors="pt", padding=True, add_special_tokens=False)
+    else:  # the rows filled with copies of the last prompt (their replies dropped), every prompt padded to the same width
+        (rows, width), longest = shape, max(len(x) for x in tok(prompts, add_special_tokens=False)["input_ids"])
+        if n > rows or longest > width: raise ValueError(f"{n} prompts of up to {longest} tokens do not fit a fixed shape of {rows} rows x {width} tokens")
+        enc = tok(prompts + prompts[-1:] * (rows - n), return_tensors="pt", padding="max_length", max_length=width, add_special_tokens=False)
+    enc, stop = enc.to(model.device), stop_token_ids(tok, model)
     with torch.inference_mode():
         out = model.generate(**enc, **generation_kwargs(tok, model, max_new_tokens, temperature, top_p), num_return_sequences=k,
-                             **({"cache_implementation": "static"} if static else {}))
+                             **({"cache_implementation": "static"} if shape else {}))
     results = []
-    for seq in out[:, enc["input_ids"].shape[1]:].tolist():
+    for seq in out[:n * k, enc["input_ids"].shape[1]:].tolist():
         end = next((i for i, t in enumerate(seq) if t in stop), None)
         text = tok.decode(seq[:end], skip_special_tokens=True)
         results.append({"generated_text": text, "n_tokens": len(seq) if end is None else end + 1, "truncated": end is None})
@@ -62,7 +66,8 @@ def padding_share(lengths: list[int], batches: list[list[int]]) -> float:
 
 # %% ../nbs/18_generation.ipynb #2d14b8af
 ENGINES = ("reference", "merged", "compiled")
-MAX_ROWS = 128  # more rows a batch buy little once the GPU is busy, and a compiled step is recorded for each batch size
+MAX_ROWS = 128  # more rows a batch buy little once the GPU is busy
+STATIC_PAD = 64  # a compiled run's prompt width: its longest prompt rounded up to this many tokens
 
 def inference_model(cfg: Config, adapter=None):
     "The model `eval.engine` generates with: reference (the preset's loader, as trained), or merged / compiled (the adapter, if any, merged once into the base: the dequantized NF4 one for a QLoRA preset)."
@@ -73,12 +78,18 @@ def inference_model(cfg: Config, adapter=None):
     model = adapter_model(cfg, adapter, pick_precision(cfg.model.precision), "nf4" if cfg.model.load_in_4bit else "unquantized")
     return (model.merge_and_unload() if adapter is not None else model).eval()
 
-def static_cache(cfg: Config) -> bool:
-    "Whether generation uses a static KV cache (and `generate` compiles its step): `eval.engine` compiled, on CUDA; a line says when a CPU falls back."
+def compiles(cfg: Config, model) -> bool:
+    "Whether `eval.engine` compiled generates in fixed shapes with a static KV cache here: where `generate` compiles its step (CUDA, or a model whose `generation_config.compile_config` asks for every device); elsewhere the merged model runs uncompiled."
     if cfg.eval.engine != "compiled": return False
-    if torch.cuda.is_available(): return True
-    print("eval.engine compiled needs CUDA (its step replays as CUDA graphs): generating with the merged model, uncompiled")
-    return False
+    device, compile_config = getattr(model, "device", None), getattr(getattr(model, "generation_config", None), "compile_config", None)
+    return getattr(device, "type", None) == "cuda" or bool(getattr(compile_config, "_compile_all_devices", False))
+
+def fixed_shape_batches(lengths: list[int], rows: int) -> tuple[list[list[int]], tuple[int, int]]:
+    "Length-sorted batches of at most `rows` prompts, as even as the count allows, and the one (rows, width) shape all of them are padded to: `[5, 1, 4, 2, 3]`, 2 -> `[[0, 2], [4, 3], [1]]`, (2, 64)."
+    if not lengths: return [], (rows, STATIC_PAD)
+    calls = -(-len(lengths) // rows)
+    even = -(-len(lengths) // calls)  # 1,319 items at 128 rows: 11 calls of 120, one filler row, not 39 filler rows
+    return length_sorted_batches(lengths, even), (even, -(-max(lengths) // STATIC_PAD) * STATIC_PAD)
 
 def generation_batch_size(cfg: Config, model, prompt_tokens: int) -> int:
     "Rows a generate call holds: `eval.batch_size`, or with a merged engine and `eval.fit_memory_gb` on CUDA, as many as the memory left by the weights holds (KV cache of prompt and reply, and a row of logits), at most `MAX_ROWS`."

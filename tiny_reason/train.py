@@ -201,29 +201,52 @@ def ensure_adapter(cfg: Config, callbacks=(), verbose: bool = True) -> Path:
 
 # %% ../nbs/22_train_checks.ipynb #7fca904c
 class StepClock(TrainerCallback):
-    "Time `warmup` optimizer steps after the first `skip` (which pay one-off set-up) and the first evaluation; print the run's predicted time, and at the end the measured one beside it."
+    "Time `warmup` optimizer steps after the first `skip` (which pay one-off set-up) and the first evaluation; predict the run's time between two bounds (time per token, time per step) and print it, and at the end the measured time beside it."
     def __init__(self, warmup: int = 4, skip: int = 2, verbose: bool = True):
         self.warmup, self.skip, self.verbose, self.marks, self.eval_s = warmup, skip, verbose, [], None
-    def on_train_begin(self, args, state, control, **kwargs): self.t0 = self.last = time.perf_counter()
+        self.seen, self.at_step, self.hook, self.mean_row = 0, [], None, None
+    def on_train_begin(self, args, state, control, model=None, train_dataloader=None, **kwargs):
+        self.t0 = self.last = time.perf_counter()
+        lengths = _row_lengths(train_dataloader)
+        self.mean_row = sum(lengths) / len(lengths) if lengths else None
+        if model is not None and self.mean_row: self.hook = model.get_input_embeddings().register_forward_pre_hook(self._count)
+    def _count(self, module, inputs):  # each training micro-batch's positions, padding included: a shape, no GPU sync
+        if module.training: self.seen += inputs[0].numel()
     def on_evaluate(self, args, state, control, metrics=None, **kwargs):
         if self.eval_s is None:  # the first evaluation's own time (the trainer's `eval_runtime`), not the set-up before an eval_on_start
             self.eval_s = (metrics or {}).get("eval_runtime") or time.perf_counter() - self.last
         self.last = time.perf_counter()
     def on_step_end(self, args, state, control, **kwargs):
-        now = time.perf_counter(); self.marks.append(now - self.last); self.last = now
+        now = time.perf_counter(); self.marks.append(now - self.last); self.last = now; self.at_step.append(self.seen)
         k = len(self.marks)
         if k == min(self.skip + self.warmup, args.max_steps) and not hasattr(self, "predicted"):
-            timed = self.marks[min(self.skip, k - 1):]  # a run too short to skip them all times what it has
-            step = sum(timed) / len(timed)
+            first = min(self.skip, k - 1)  # a run too short to skip them all times what it has
+            timed, tokens = self.marks[first:], self.at_step[-1] - (self.at_step[first - 1] if first else 0)
+            step, left = sum(timed) / len(timed), args.max_steps - state.global_step
+            run_step = args.per_device_train_batch_size * args.gradient_accumulation_steps * (self.mean_row or 0)  # an average step's tokens
+            per_step = left * step  # right if a step costs the same whatever its length (a GPU bound by launches)
+            per_token = left * run_step * sum(timed) / tokens if tokens and run_step else per_step  # right if time grows with tokens (a CPU)
             evals = (args.max_steps // args.eval_steps - state.global_step // args.eval_steps) if args.eval_strategy != "no" else 0
-            self.predicted = (now - self.t0) + (args.max_steps - state.global_step) * step + evals * (self.eval_s or 0)
-            if self.verbose: print(f"measured {step:.2f} s a step (steps {k - len(timed) + 1}-{k}): the run predicted at {_duration(self.predicted)}, "
-                                   f"ending about {time.strftime('%H:%M', time.localtime(time.time() - (now - self.t0) + self.predicted))}", flush=True)
+            fixed = (now - self.t0) + evals * (self.eval_s or 0)
+            self.bounds = sorted((fixed + per_token, fixed + per_step))  # a step that costs a + b x tokens lies between them
+            self.predicted = sum(self.bounds) / 2  # off by at most half their gap
+            if self.hook is not None: self.hook.remove()
+            if self.verbose:
+                sizes = f", {tokens / len(timed):.0f} positions each against the run's mean of {run_step:.0f}" if tokens and run_step else ""
+                print(f"measured {step:.2f} s a step (steps {k - len(timed) + 1}-{k}{sizes}): the run predicted at {_duration(self.predicted)} "
+                      f"(between {_duration(self.bounds[0])} and {_duration(self.bounds[1])}), ending about "
+                      f"{time.strftime('%H:%M', time.localtime(time.time() - (now - self.t0) + self.predicted))}", flush=True)
     def on_train_end(self, args, state, control, **kwargs):
         took = time.perf_counter() - self.t0
         predicted = getattr(self, "predicted", None)
-        state.log_history.append({"timing": {"predicted_s": predicted, "measured_s": round(took, 1)}})
+        if self.hook is not None: self.hook.remove()
+        state.log_history.append({"timing": {"predicted_s": predicted, "bounds_s": getattr(self, "bounds", None), "measured_s": round(took, 1)}})
         if self.verbose and predicted: print(f"training took {_duration(took)}; predicted {_duration(predicted)} after {min(self.skip + self.warmup, len(self.marks))} steps ({predicted / took - 1:+.0%})")
+
+def _row_lengths(loader) -> list[int]:
+    "The tokens of each training row, from the dataloader's dataset (TRL's tokenized `input_ids`); empty if it has none."
+    try: return [len(x) for x in loader.dataset["input_ids"]]
+    except (AttributeError, KeyError, TypeError, IndexError): return []
 
 def _duration(s: float) -> str: return f"{s / 60:.1f} min" if s >= 120 else f"{s:.0f} s"
 
