@@ -15,6 +15,8 @@ never stop, so every reply runs to max_new_tokens: the worst case for speed, and
 Training: the recipe as written (batch 2 x 4, gradient checkpointing) against `training.fit_memory_gb` (the same
 8 rows a step, as few micro-batches as the memory model says fit, checkpointing only if needed), the same steps and
 rows; tokens/s counts real tokens, from the second step on.
+T4 figures are predictions (`on_t4`): the GPU's busy time scaled by the data sheets' ratio, its idle time the host's
+(Colab's assumed 1.5x slower).
 A benchmark, not a test: it prints one table (and --out writes it as JSON); run it alone on the machine.
 """
 import argparse, copy, json, platform, subprocess, tempfile, threading, time
@@ -41,6 +43,22 @@ class Busy:
     def __exit__(self, *exc): self.stop.set(); self.thread.join()
     @property
     def share(self): return sum(self.samples) / len(self.samples) if self.samples else None
+
+# Data-sheet peaks: dense fp16 tensor FLOP/s and memory bandwidth in bytes/s (an H100 is taken as the SXM part).
+GPUS = {"T4": (65e12, 320e9), "L4": (121e12, 300e9), "A100": (312e12, 2.0e12), "H100": (989e12, 3.35e12), "H200": (989e12, 4.8e12)}
+COLAB_HOST = 1.5  # Colab's host CPU against a GPU server's, for launches and Python: an assumption, not measured
+
+def on_t4(seconds: float, busy, device: str, bound: str):
+    """A prediction for a T4, not a measurement: `seconds` measured on `device`, busy `busy`% of them (nvidia-smi: a kernel
+    was running). The busy part scales with the hardware, by FLOP/s for training (`bound="flops"`) and by memory
+    bandwidth for decoding (`"bandwidth"`: every step reads every weight); the idle part (Python, launches) is the host's,
+    `COLAB_HOST` times slower. An upper estimate where kernels are too small to fill the faster GPU; None elsewhere."""
+    spec, i = next((v for k, v in GPUS.items() if k in (device or "")), None), 0 if bound == "flops" else 1
+    if spec is None or busy is None: return None
+    return seconds * busy / 100 * spec[i] / GPUS["T4"][i] + seconds * (1 - busy / 100) * COLAB_HOST
+
+def pct(x): return "n/a" if x is None else f"{x:.0f}%"  # no nvidia-smi, no busy share
+def gib(x): return "n/a" if x is None else f"{x / 2**30:.2f} GiB"  # no CUDA, no peak
 
 def peak_reset():
     if torch.cuda.is_available(): torch.cuda.empty_cache(); torch.cuda.reset_peak_memory_stats()
@@ -129,12 +147,15 @@ if __name__ == "__main__":
         r["same_text"] = sum(x["generated_text"] == y["generated_text"] for x, y in zip(r["rows"], ref)) / len(ref)
         r["items"] = len(r["rows"])
         r["full_test_s"] = 1319 * cfg.eval.max_new_tokens / r["tokens_per_s"] + r["prepare_s"] + r["compile_s"]  # GSM8K's test, every reply at the limit, one compile
+        t4 = on_t4(r["seconds"], r["busy"], device, "bandwidth")
+        r["t4_tokens_per_s_predicted"] = r["tokens"] / t4 if t4 else None
         del r["rows"]; results["eval"].append(r)
         compile_note = f", +{r['compile_s']:.0f} s to compile" if r["compiled"] else ""
         print(f"  eval {engine:<9} {r['items']} items, batch {r['batch']:>3}: {r['tokens']:,} tokens in {r['seconds']:.1f} s = {r['tokens_per_s']:,.0f} tok/s, "
               f"{r['items_per_s']:.2f} items/s (+{r['prepare_s']:.0f} s to prepare{compile_note}); same answer {r['same_answer']:.1%}, same text "
-              f"{r['same_text']:.1%} (on the reference's items); GPU busy {r['busy'] or 0:.0f}%; peak {((r['peak'] or 0) / 2**30):.2f} GiB; "
-              f"GSM8K's 1,319 test items at this rate, replies at the limit, preparation and compile included: {r['full_test_s'] / 60:.1f} min", flush=True)
+              f"{r['same_text']:.1%} (on the reference's items); GPU busy {pct(r['busy'])}; peak {gib(r['peak'])}; "
+              f"GSM8K's 1,319 test items at this rate, replies at the limit, preparation and compile included: {r['full_test_s'] / 60:.1f} min"
+              + (f"; on a T4, predicted: {r['t4_tokens_per_s_predicted']:,.0f} tok/s" if r["t4_tokens_per_s_predicted"] else ""), flush=True)
     if not a.no_train:
         train_ex, val_ex, _ = prepare_examples(cfg, verbose=False)
         fast = copy.deepcopy(cfg); fast.training.fit_memory_gb = fast.training.fit_memory_gb or cfg.model.gpu_memory_limit_gb or 15.0
@@ -142,10 +163,12 @@ if __name__ == "__main__":
         for name, c in (("recipe as written", slow), ("fit to memory", fast)):
             try: r = train_setup(c, name, a.steps, train_ex, val_ex)
             except Exception as e: print(f"  train {name}: failed ({type(e).__name__}: {str(e)[:200]})", flush=True); continue
+            t4 = on_t4(r["seconds_per_step"], r["busy"], device, "flops")
+            r["t4_seconds_per_step_predicted"] = t4
             results["train"].append(r)
             print(f"  train {name:<17}: {r['micro_batch']} x {r['accumulation']}, checkpointing {'on' if r['checkpointing'] else 'off'}: "
                   f"{r['seconds_per_step']:.2f} s a step, {r['tokens_per_s'] or 0:,.0f} tokens/s; losses {[round(x, 3) for x in r['losses']]}; "
-                  f"GPU busy {r['busy'] or 0:.0f}%; peak {((r['peak'] or 0) / 2**30):.2f} GiB", flush=True)
+                  f"GPU busy {pct(r['busy'])}; peak {gib(r['peak'])}" + (f"; on a T4, predicted: {t4:.2f} s a step" if t4 else ""), flush=True)
     e, t = results["eval"], results["train"]
     if len(e) > 1: print("evaluation speed-ups over the reference path: " + ", ".join(f"{r['engine']} {r['tokens_per_s'] / e[0]['tokens_per_s']:.1f}x" for r in e[1:]))
     if len(t) > 1 and t[0]["tokens_per_s"] and t[1]["tokens_per_s"]: print(f"training speed-up: {t[1]['tokens_per_s'] / t[0]['tokens_per_s']:.1f}x tokens/s")

@@ -79,10 +79,16 @@ def inference_model(cfg: Config, adapter=None):
     return (model.merge_and_unload() if adapter is not None else model).eval()
 
 def compiles(cfg: Config, model) -> bool:
-    "Whether `eval.engine` compiled generates in fixed shapes with a static KV cache here: where `generate` compiles its step (CUDA, or a model whose `generation_config.compile_config` asks for every device); elsewhere the merged model runs uncompiled."
+    "Whether `eval.engine` compiled generates in fixed shapes with a static KV cache here: where `generate` compiles its step (CUDA, or a model whose `generation_config.compile_config` asks for every device; not an NF4 or offloaded model); elsewhere the merged model runs uncompiled."
     if cfg.eval.engine != "compiled": return False
-    device, compile_config = getattr(model, "device", None), getattr(getattr(model, "generation_config", None), "compile_config", None)
-    return getattr(device, "type", None) == "cuda" or bool(getattr(compile_config, "_compile_all_devices", False))
+    gen = getattr(model, "generation_config", None)
+    quantizer, devices = getattr(model, "hf_quantizer", None), set((getattr(model, "hf_device_map", None) or {}).values())
+    # transformers' own rules (`_valid_auto_compile_criteria`): no compile when told not to, for a quantizer that cannot
+    # (bitsandbytes' NF4), or with weights offloaded to the CPU or a disk
+    if getattr(gen, "disable_compile", False) or (quantizer is not None and not quantizer.is_compileable): return False
+    if "disk" in devices or ("cpu" in devices and len(devices) > 1): return False
+    device = getattr(getattr(model, "device", None), "type", None)
+    return device in ("cuda", "xpu", "neuron", "tpu") or bool(getattr(getattr(gen, "compile_config", None), "_compile_all_devices", False))
 
 def fixed_shape_batches(lengths: list[int], rows: int) -> tuple[list[list[int]], tuple[int, int]]:
     "Length-sorted batches of at most `rows` prompts, as even as the count allows, and the one (rows, width) shape all of them are padded to: `[5, 1, 4, 2, 3]`, 2 -> `[[0, 2], [4, 3], [1]]`, (2, 64)."
