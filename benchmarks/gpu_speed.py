@@ -25,7 +25,7 @@ import torch
 from tiny_reason.config import load_config
 from tiny_reason.data import prepare_examples
 from tiny_reason.evaluate import eval_prompts, generate_predictions, load_test_rows
-from tiny_reason.generation import STATIC_PAD, compiles, fixed_shape_batches, generated_by, generation_batch_size, inference_model
+from tiny_reason.generation import compiles, generated_by, generation_plan, inference_model
 from tiny_reason.grading import extract_answer
 from tiny_reason.model import load_model, load_tokenizer, pick_precision
 from tiny_reason.train import ensure_adapter, make_trainer, seed_everything
@@ -71,8 +71,8 @@ def evaluate_engine(cfg, engine: str, items, adapter, tok) -> dict:
     model = inference_model(c, adapter)
     prepare_s = time.perf_counter() - t0
     compiled, lengths = compiles(c, model), [len(tok(p, add_special_tokens=False)["input_ids"]) for p in eval_prompts(tok, items, c)]
-    rows_max = generation_batch_size(c, model, -(-max(lengths) // STATIC_PAD) * STATIC_PAD if compiled else max(lengths))
-    batch = fixed_shape_batches(lengths, rows_max)[1][0] if compiled else rows_max  # as generate_predictions cuts them
+    batches, shape = generation_plan(c, model, lengths)  # as generate_predictions cuts them
+    batch = shape[0] if shape else max(map(len, batches), default=0)
     runs = []
     for _ in range(2 if compiled else 1):  # compiled: the first run compiles the step, the second replays it
         with tempfile.TemporaryDirectory() as d, Busy() as busy:

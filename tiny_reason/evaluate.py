@@ -11,7 +11,7 @@ from .config import CONFIG_FILENAME, Config, save_config
 from .data import THINK_PRIME, MalformedRow, inference_prompt, load_rows, nothing_left, split_solution
 from .files import atomic_write_text, claim_folder, mark_folder, read_resumable, folder_lock
 from .grading import answers_match, extract_answer, read_predictions, format_summary, grade_row, majority_answer, summarize, wilson_interval, paired_comparison
-from .generation import STATIC_PAD, compiles, fixed_shape_batches, generate_batch, generated_by, generation_batch_size, inference_model, prompt_hash, same_generator, length_sorted_batches, read_samples, sample_replies
+from .generation import compiles, generate_batch, generated_by, generation_plan, inference_model, prompt_hash, same_generator, read_samples, sample_replies
 from .model import check_adapter, check_same_base, hub_checked_path, load_model, load_tokenizer, pick_precision
 
 # %% auto #0
@@ -78,9 +78,7 @@ def generate_predictions(model, tok, items: list[dict], path, cfg: Config, sourc
     if todo and cfg.eval.engine == "compiled" and not compiles(cfg, model): print("eval.engine compiled: `generate` compiles its step on a GPU only; the merged model runs uncompiled here")
     with open(path, "a", encoding="utf-8") as f, tqdm(total=len(items), initial=len(done), desc="generating",
                                                    **({} if progress else {"disable": True})) as bar:  # else TQDM_DISABLE decides
-        compiled, width = compiles(cfg, model), max(lengths, default=0)
-        rows = generation_batch_size(cfg, model, -(-width // STATIC_PAD) * STATIC_PAD if compiled else width)
-        batches, shape = fixed_shape_batches(lengths, rows) if compiled else (length_sorted_batches(lengths, rows), None)  # compiled: one shape, one compile
+        batches, shape = generation_plan(cfg, model, lengths)  # where the engine compiles: one shape, one compile
         for batch in batches:
             ids = [todo[j] for j in batch]
             for i, out in zip(ids, generate_batch(model, tok, [prompts[i] for i in ids], cfg.eval.max_new_tokens, shape=shape)):

@@ -13,9 +13,9 @@ from .files import read_resumable
 
 # %% auto #0
 __all__ = ['ENGINES', 'MAX_ROWS', 'STATIC_PAD', 'stop_token_ids', 'generation_kwargs', 'generate_batch', 'length_sorted_batches',
-           'padding_share', 'inference_model', 'compiles', 'fixed_shape_batches', 'generation_batch_size',
-           'greedy_reply', 'generated_by', 'prompt_hash', 'same_generator', 'read_samples', 'sample_replies',
-           'measure_throughput']
+           'padding_share', 'inference_model', 'compiles', 'fixed_shape_batches', 'generation_plan',
+           'generation_batch_size', 'greedy_reply', 'generated_by', 'prompt_hash', 'same_generator', 'read_samples',
+           'sample_replies', 'measure_throughput']
 
 # %% ../nbs/18_generation.ipynb #1ac6584a
 def stop_token_ids(tok, model) -> list[int]:
@@ -96,6 +96,12 @@ def fixed_shape_batches(lengths: list[int], rows: int) -> tuple[list[list[int]],
     calls = -(-len(lengths) // rows)
     even = -(-len(lengths) // calls)  # 1,319 items at 128 rows: 11 calls of 120, one filler row, not 39 filler rows
     return length_sorted_batches(lengths, even), (even, -(-max(lengths) // STATIC_PAD) * STATIC_PAD)
+
+def generation_plan(cfg: Config, model, lengths: list[int]) -> tuple[list[list[int]], tuple[int, int] | None]:
+    "The batches (indices into `lengths`) an evaluation generates in, `generation_batch_size` rows each, length-sorted; and the one (rows, width) shape where the engine compiles (`fixed_shape_batches`), else None."
+    compiled, width = compiles(cfg, model), max(lengths, default=0)
+    rows = generation_batch_size(cfg, model, -(-width // STATIC_PAD) * STATIC_PAD if compiled else width)
+    return fixed_shape_batches(lengths, rows) if compiled else (length_sorted_batches(lengths, rows), None)  # compiled: one shape, one compile
 
 def generation_batch_size(cfg: Config, model, prompt_tokens: int) -> int:
     "Rows a generate call holds: `eval.batch_size`, or with a merged engine and `eval.fit_memory_gb` on CUDA, as many as the memory left by the weights holds (KV cache of prompt and reply, and a row of logits), at most `MAX_ROWS`."
