@@ -9,7 +9,7 @@ from pathlib import Path
 from .config import command_parser, config_from_cli, run_flags  # first: it silences bitsandbytes' `kernels` message before any command imports bitsandbytes
 
 COMMANDS = {  # name: (module, one line of help); the command runs `NAME_cli(argv)` from that module
-    "prepare": ("cli", "format GSM8K rows into train/validation JSONL"), "memory": ("cli", "print the memory budget of a preset"),
+    "prepare": ("cli", "format GSM8K rows into train/validation JSONL"), "memory": ("memory", "print the memory budget of a preset"),
     "train": ("cli", "QLoRA fine-tuning with TRL"), "evaluate": ("cli", "generate and grade on held-out items"),
     "grade": ("cli", "grade a predictions file without a model"), "chat": ("cli", "stream the model's reasoning in the terminal"),
     "export": ("cli", "merge an adapter into its base: a standalone model folder"),
@@ -17,20 +17,20 @@ COMMANDS = {  # name: (module, one line of help); the command runs `NAME_cli(arg
     "grpo": ("grpo", "reinforcement learning against the grader (GRPO), from the SFT adapter or the base"),
     "run": ("pipeline", "prepare, evaluate, train, evaluate, report"), "config": ("config", "print the resolved config as YAML"),
     "study": ("study", "does the chain of thought matter? five arms on the same prompts and test items, several seeds"),
-    "scratch": ("cli", "train, evaluate or run a Transformer or RWKV-7 trained from scratch"),
+    "scratch": ("scratch", "train, evaluate or run a Transformer or RWKV-7 trained from scratch"),
 }
 
 LIGHT_COMMANDS = ("prepare", "grade", "config")  # no model: they never import torch, so they start in a fraction of a second
 
 def _command(name):
+    "The function that runs command `name`, its module imported now; a library it needs and lacks is an ImportError naming it."
     module, _ = COMMANDS[name]
-    try: return getattr(importlib.import_module(f"tiny_reason.{module}"), f"{name}_cli")
-    except (ImportError, AttributeError): return None
+    return getattr(importlib.import_module(f"tiny_reason.{module}"), f"{name}_cli")
 
 def usage() -> str:
-    "The top-level help text, listing the commands that this install provides."
+    "The top-level help text: every command, none imported (`tiny-reason -h` starts no torch)."
     lines = ["usage: tiny-reason COMMAND [--preset P] [--config FILE] [--key value ...]", "", "commands:"]
-    lines += [f"  {n:<9} {h}" for n, (_, h) in COMMANDS.items() if _command(n) is not None]
+    lines += [f"  {n:<9} {h}" for n, (_, h) in COMMANDS.items()]
     return "\n".join(lines + ["", "`tiny-reason COMMAND -h` for a command's flags."])
 
 def error_line(e: BaseException) -> str:
@@ -119,8 +119,7 @@ def main(argv: list[str] | None = None) -> int:
 # %% auto #0
 __all__ = ['COMMANDS', 'LIGHT_COMMANDS', 'PATH_FLAGS', 'PROMPT_KEYS', 'usage', 'error_line', 'empty_path_flag', 'interrupted',
            'held_interrupt', 'interrupted_line', 'main', 'prepare_cli', 'train_cli', 'grade_cli', 'adapter_arg',
-           'command_adapter', 'user_keys', 'asked_as_trained', 'evaluate_cli', 'export_cli', 'memory_cli', 'chat_cli',
-           'scratch_args', 'scratch_cli', 'scratch_chat']
+           'command_adapter', 'user_keys', 'asked_as_trained', 'evaluate_cli', 'export_cli', 'chat_cli']
 
 # %% ../nbs/11_cli.ipynb #e709fe6d
 #| eval: false
@@ -284,28 +283,6 @@ def export_cli(argv: list[str] | None = None) -> Path:
           f"its length), evaluation/ (the folder's own numbers) and README.md (model card); evaluate again with `tiny-reason evaluate --model {out} --out DIR`")
     return out
 
-# %% ../nbs/11_cli.ipynb #ee2b5307
-def memory_cli(argv: list[str] | None = None) -> dict:
-    "`tiny-reason memory [--preset P] [overrides]`: print the training-memory budget and the trainable-parameter count."
-    p = command_parser("tiny-reason memory", "Print the training-memory budget of a preset, computed from its model config.")
-    args, rest = p.parse_known_args(argv)
-    from tiny_reason.memory import METHODS, budget_device, budget_table, lora_trainable_params, memory_budget, method_label, param_counts
-    from tiny_reason.model import model_config
-    cfg = config_from_cli(args, rest)
-    mc = model_config(cfg)
-    budgets = {m: memory_budget(cfg, m, mc=mc) for m in METHODS}
-    n_base, n_lora = sum(param_counts(mc).values()), lora_trainable_params(mc, cfg.lora.r, cfg.lora.target_modules)
-    gpu = budget_device(cfg) == "cuda"  # a CPU preset gets a CPU (fp32) budget, a GPU recipe a 16-bit one
-    prec = cfg.model.precision if cfg.model.precision != "auto" else ("fp16" if gpu else "fp32")
-    print(f"preset {cfg.preset}: {cfg.model.name}, batch {cfg.training.per_device_train_batch_size} x "
-          f"{cfg.data.max_length} tokens, gradient checkpointing {'on' if cfg.model.gradient_checkpointing else 'off'}, "
-          f"{cfg.training.optim}, compute {'16-bit (bf16 or fp16)' if gpu and cfg.model.precision == 'auto' else prec}; the preset trains with "
-          f"{method_label('qlora' if cfg.model.load_in_4bit else 'lora', prec)}\n")
-    print(budget_table(budgets))
-    print(f"\ntrainable parameters (LoRA r={cfg.lora.r} on {len(cfg.lora.target_modules)} modules): {n_lora:,} "
-          f"= {n_lora / n_base:.2%} of the {n_base:,} base parameters")
-    return budgets
-
 # %% ../nbs/11_cli.ipynb #8c1a1838
 def chat_cli(argv: list[str] | None = None):
     "`tiny-reason chat [--preset P] [--adapter DIR] [--temperature T] [--max_new_tokens N]`: a streaming REPL."
@@ -339,65 +316,3 @@ def chat_cli(argv: list[str] | None = None):
             print(f"\n[{stats['n_tokens']} tokens; answer: {value}]")
         except ValueError as e: print(e)
         except KeyboardInterrupt: stop.set(); print("\n[stopped]")
-
-# %% ../nbs/11_cli.ipynb #1149a76f
-def scratch_args(argv: list[str] | None = None):
-    "The parsed flags and the config of `tiny-reason scratch`: `--config SIZE` names a shape, `--max_steps` etc. set `scratch.*`."
-    from dataclasses import fields
-    from tiny_reason.config import ScratchSection
-    from tiny_reason.scratch import ARCHS, SIZES  # here, not at the top: `tiny-reason -h` stays quick
-    p = command_parser("tiny-reason scratch", "Train, evaluate or run a Transformer or an RWKV-7 trained from scratch. "
-                       "--config micro|tiny|small names a shape (when no such file exists); here a flag naming a scratch "
-                       "field (--max_steps, --learning_rate, --batch_size ...) sets the scratch section's value.")
-    p.add_argument("action", choices=["train", "eval", "generate"])
-    p.add_argument("--arch", choices=ARCHS, default="transformer")
-    run_flags(p, "train: OUTPUT_DIR/scratch/ARCH-SIZE/checkpoints", "train: a trained model")
-    p.add_argument("--mode", choices=["generate", "reasoning", "chat"], default="reasoning", help="generate: how to prompt")
-    p.add_argument("--prompt", help="generate: the text to continue, or the question (reasoning mode)")
-    p.add_argument("--temperature", type=float, default=0.0, help="0 = greedy (default)")
-    args, rest = p.parse_known_args(argv)
-    if not 0 <= args.temperature < float("inf"): raise ValueError(f"--temperature must be >= 0 (0: greedy), got {args.temperature}")
-    if args.config in SIZES and not Path(args.config).exists(): rest, args.config = ["--size", args.config] + rest, None
-    names = {f.name for f in fields(ScratchSection)}  # in this command, --max_steps etc. are the scratch section's
-    rest = [f"--scratch.{a[2:]}" if a.startswith("--") and a[2:].split("=")[0] in names else a for a in rest]
-    return args, config_from_cli(args, rest)
-
-# %% ../nbs/11_cli.ipynb #e11ce0cf
-def scratch_cli(argv: list[str] | None = None):
-    "`tiny-reason scratch train|eval|generate [--arch A] [--size S] [--resume] [--overwrite] [--mode M] [--prompt P]`"
-    from tiny_reason.model import load_tokenizer
-    from tiny_reason.scratch import pack, perplexity, reasoning_prompt, scratch_corpus, stream_text, token_losses, train_scratch
-    from tiny_reason.scratch_io import load_scratch
-    args, cfg = scratch_args(argv)
-    if args.action == "train":
-        folder = train_scratch(cfg, args.arch, resume=args.resume, overwrite=args.overwrite)
-        s = json.loads((folder / "train_stats.json").read_text())
-        print(f"{args.arch} ({cfg.preset} preset, {cfg.scratch.size}): {s['steps']} steps, {s['parameters']:,} parameters, "
-              f"{s['train_tokens_per_s']:,.0f} training tokens/s on {s['device']} -> {folder}")
-        return folder
-    model, tok = load_scratch(cfg, args.arch), load_tokenizer(cfg)
-    if args.action == "eval":
-        ppl = perplexity(token_losses(model, pack(scratch_corpus(cfg)[1], tok, cfg.scratch.block_size)))
-        print(f"{args.arch} ({cfg.preset} preset, {cfg.scratch.size}): held-out perplexity {ppl:.2f}")
-        return ppl
-    if args.mode == "chat": return scratch_chat(model, tok, cfg, args.temperature)
-    if not args.prompt: raise ValueError(f"--mode {args.mode} needs --prompt")
-    prompt = reasoning_prompt(args.prompt) if args.mode == "reasoning" else args.prompt
-    reply = "".join(stream_text(model, tok, prompt, cfg.scratch.reply_tokens, args.temperature))
-    print(prompt + reply)
-    return reply
-
-# %% ../nbs/11_cli.ipynb #2553d2f1
-def scratch_chat(model, tok, cfg, temperature: float):
-    "`tiny-reason scratch generate --mode chat`: a question per line, the reasoning reply streamed; exit, quit or Ctrl-D leave."
-    from tiny_reason.data import THINK_PRIME
-    from tiny_reason.scratch import reasoning_prompt, stream_text
-    print("tiny-reason scratch chat: one question per line; exit, quit or Ctrl-D to leave")
-    while True:
-        try: question = input("\nQuestion: ")
-        except EOFError: print(); return
-        if question.strip().lower() in ("exit", "quit"): return
-        sys.stdout.write(THINK_PRIME)
-        for piece in stream_text(model, tok, reasoning_prompt(question), cfg.scratch.reply_tokens, temperature):
-            sys.stdout.write(piece); sys.stdout.flush()
-        print()

@@ -9,7 +9,7 @@ from .config import Config, load_config
 from .model import model_config, pick_precision, load_model, add_lora  # the loader: reference notebook 17_loader
 
 # %% auto #0
-__all__ = ['QWEN2_5_1_5B', 'BYTES', 'HEAD_TILE_ROWS', 'HEAD_TILE_VOCAB', 'CUDA_CONTEXT_BYTES', 'ADAMW_BYTES', 'METHODS', 'linear_shapes', 'param_counts', 'nf4_levels', 'bits_per_param', 'nf4_bytes', 'weight_bytes', 'lora_trainable_params', 'layer_activation_bytes', 'activation_bytes', 'memory_budget', 'T4_BYTES', 'FIT_MARGIN', 'budget_device', 'method_label', 'budget_title', 'budget_table', 'plot_memory_budget', 'quant_state_bytes', 'measure_nf4_weights', 'saved_activation_bytes', 'activation_check', 'fit_batch']
+__all__ = ['QWEN2_5_1_5B', 'BYTES', 'HEAD_TILE_ROWS', 'HEAD_TILE_VOCAB', 'CUDA_CONTEXT_BYTES', 'ADAMW_BYTES', 'METHODS', 'linear_shapes', 'param_counts', 'nf4_levels', 'bits_per_param', 'nf4_bytes', 'weight_bytes', 'lora_trainable_params', 'layer_activation_bytes', 'activation_bytes', 'memory_budget', 'memory_cli', 'T4_BYTES', 'FIT_MARGIN', 'budget_device', 'method_label', 'budget_title', 'budget_table', 'plot_memory_budget', 'quant_state_bytes', 'measure_nf4_weights', 'saved_activation_bytes', 'activation_check', 'fit_batch']
 
 # %% ../nbs/01_model.ipynb #6b3b2a94
 QWEN2_5_1_5B = "Qwen/Qwen2.5-1.5B-Instruct"
@@ -122,6 +122,27 @@ def memory_budget(cfg: Config, method: str | None = None, batch_size: int | None
             "activations": act["layers"] + act["recompute"], "LM head": act["LM head"]}
     if device == "cuda": rows["CUDA context"] = CUDA_CONTEXT_BYTES
     return {**rows, "total": sum(rows.values())}
+
+# %% ../nbs/11_cli.ipynb #ee2b5307
+def memory_cli(argv: list[str] | None = None) -> dict:
+    "`tiny-reason memory [--preset P] [overrides]`: print the training-memory budget and the trainable-parameter count."
+    from tiny_reason.config import command_parser, config_from_cli
+    p = command_parser("tiny-reason memory", "Print the training-memory budget of a preset, computed from its model config.")
+    args, rest = p.parse_known_args(argv)
+    cfg = config_from_cli(args, rest)
+    mc = model_config(cfg)
+    budgets = {m: memory_budget(cfg, m, mc=mc) for m in METHODS}
+    n_base, n_lora = sum(param_counts(mc).values()), lora_trainable_params(mc, cfg.lora.r, cfg.lora.target_modules)
+    gpu = budget_device(cfg) == "cuda"  # a CPU preset gets a CPU (fp32) budget, a GPU recipe a 16-bit one
+    prec = cfg.model.precision if cfg.model.precision != "auto" else ("fp16" if gpu else "fp32")
+    print(f"preset {cfg.preset}: {cfg.model.name}, batch {cfg.training.per_device_train_batch_size} x "
+          f"{cfg.data.max_length} tokens, gradient checkpointing {'on' if cfg.model.gradient_checkpointing else 'off'}, "
+          f"{cfg.training.optim}, compute {'16-bit (bf16 or fp16)' if gpu and cfg.model.precision == 'auto' else prec}; the preset trains with "
+          f"{method_label('qlora' if cfg.model.load_in_4bit else 'lora', prec)}\n")
+    print(budget_table(budgets))
+    print(f"\ntrainable parameters (LoRA r={cfg.lora.r} on {len(cfg.lora.target_modules)} modules): {n_lora:,} "
+          f"= {n_lora / n_base:.2%} of the {n_base:,} base parameters")
+    return budgets
 
 # %% ../nbs/21_model_checks.ipynb #05bde1e2
 import copy

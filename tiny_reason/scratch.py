@@ -15,7 +15,7 @@ from .files import resume_point
 from .scratch_io import model_dir, load_scratch, StepTimer, save_scratch, peak_bytes, plot_context  # 19_scratch_io
 
 # %% auto #0
-__all__ = ['ARCHS', 'SIZES', 'corpus_text', 'reasoning_prompt', 'scratch_corpus', 'pack', 'build_model', 'train_scratch', 'stream_tokens', 'stream_text', 'token_losses', 'perplexity', 'cache_bytes', 'context_point', 'reasoning_accuracy', 'model_shape', 'vocab_size', 'parameter_counts', 'training_args', 'plot_losses']
+__all__ = ['ARCHS', 'SIZES', 'corpus_text', 'reasoning_prompt', 'scratch_corpus', 'pack', 'build_model', 'train_scratch', 'stream_tokens', 'stream_text', 'scratch_args', 'scratch_cli', 'scratch_chat', 'token_losses', 'perplexity', 'cache_bytes', 'context_point', 'reasoning_accuracy', 'model_shape', 'vocab_size', 'parameter_counts', 'training_args', 'plot_losses']
 
 # %% ../nbs/06_scratch.ipynb #47e9a763
 def corpus_text(example: dict) -> str:
@@ -100,6 +100,65 @@ def stream_text(model, tok, prompt: str, max_new_tokens: int, temperature: float
         new.append(t); text = tok.decode(new)
         if not text.endswith("\ufffd"): yield text[len(shown):]; shown = text  # wait for a character's last byte
     if new and len(text := tok.decode(new)) > len(shown): yield text[len(shown):]
+
+# %% ../nbs/11_cli.ipynb #1149a76f
+def scratch_args(argv: list[str] | None = None):
+    "The parsed flags and the config of `tiny-reason scratch`: `--config SIZE` names a shape, `--max_steps` etc. set `scratch.*`."
+    from dataclasses import fields
+    from tiny_reason.config import ScratchSection, command_parser, config_from_cli, run_flags
+    p = command_parser("tiny-reason scratch", "Train, evaluate or run a Transformer or an RWKV-7 trained from scratch. "
+                       "--config micro|tiny|small names a shape (when no such file exists); here a flag naming a scratch "
+                       "field (--max_steps, --learning_rate, --batch_size ...) sets the scratch section's value.")
+    p.add_argument("action", choices=["train", "eval", "generate"])
+    p.add_argument("--arch", choices=ARCHS, default="transformer")
+    run_flags(p, "train: OUTPUT_DIR/scratch/ARCH-SIZE/checkpoints", "train: a trained model")
+    p.add_argument("--mode", choices=["generate", "reasoning", "chat"], default="reasoning", help="generate: how to prompt")
+    p.add_argument("--prompt", help="generate: the text to continue, or the question (reasoning mode)")
+    p.add_argument("--temperature", type=float, default=0.0, help="0 = greedy (default)")
+    args, rest = p.parse_known_args(argv)
+    if not 0 <= args.temperature < float("inf"): raise ValueError(f"--temperature must be >= 0 (0: greedy), got {args.temperature}")
+    if args.config in SIZES and not Path(args.config).exists(): rest, args.config = ["--size", args.config] + rest, None
+    names = {f.name for f in fields(ScratchSection)}  # in this command, --max_steps etc. are the scratch section's
+    rest = [f"--scratch.{a[2:]}" if a.startswith("--") and a[2:].split("=")[0] in names else a for a in rest]
+    return args, config_from_cli(args, rest)
+
+# %% ../nbs/11_cli.ipynb #e11ce0cf
+def scratch_cli(argv: list[str] | None = None):
+    "`tiny-reason scratch train|eval|generate [--arch A] [--size S] [--resume] [--overwrite] [--mode M] [--prompt P]`"
+    import json
+    from tiny_reason.model import load_tokenizer
+    args, cfg = scratch_args(argv)
+    if args.action == "train":
+        folder = train_scratch(cfg, args.arch, resume=args.resume, overwrite=args.overwrite)
+        s = json.loads((folder / "train_stats.json").read_text())
+        print(f"{args.arch} ({cfg.preset} preset, {cfg.scratch.size}): {s['steps']} steps, {s['parameters']:,} parameters, "
+              f"{s['train_tokens_per_s']:,.0f} training tokens/s on {s['device']} -> {folder}")
+        return folder
+    model, tok = load_scratch(cfg, args.arch), load_tokenizer(cfg)
+    if args.action == "eval":
+        ppl = perplexity(token_losses(model, pack(scratch_corpus(cfg)[1], tok, cfg.scratch.block_size)))
+        print(f"{args.arch} ({cfg.preset} preset, {cfg.scratch.size}): held-out perplexity {ppl:.2f}")
+        return ppl
+    if args.mode == "chat": return scratch_chat(model, tok, cfg, args.temperature)
+    if not args.prompt: raise ValueError(f"--mode {args.mode} needs --prompt")
+    prompt = reasoning_prompt(args.prompt) if args.mode == "reasoning" else args.prompt
+    reply = "".join(stream_text(model, tok, prompt, cfg.scratch.reply_tokens, args.temperature))
+    print(prompt + reply)
+    return reply
+
+# %% ../nbs/11_cli.ipynb #2553d2f1
+def scratch_chat(model, tok, cfg, temperature: float):
+    "`tiny-reason scratch generate --mode chat`: a question per line, the reasoning reply streamed; exit, quit or Ctrl-D leave."
+    import sys
+    print("tiny-reason scratch chat: one question per line; exit, quit or Ctrl-D to leave")
+    while True:
+        try: question = input("\nQuestion: ")
+        except EOFError: print(); return
+        if question.strip().lower() in ("exit", "quit"): return
+        sys.stdout.write(THINK_PRIME)
+        for piece in stream_text(model, tok, reasoning_prompt(question), cfg.scratch.reply_tokens, temperature):
+            sys.stdout.write(piece); sys.stdout.flush()
+        print()
 
 # %% ../nbs/26_scratch_checks.ipynb #7acd88e7
 @torch.no_grad()
