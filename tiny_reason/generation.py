@@ -12,10 +12,10 @@ from .data import THINK_PRIME, inference_prompt
 from .files import read_resumable
 
 # %% auto #0
-__all__ = ['ENGINES', 'MAX_ROWS', 'STATIC_PAD', 'stop_token_ids', 'generation_kwargs', 'generate_batch', 'length_sorted_batches',
-           'padding_share', 'inference_model', 'compiles', 'fixed_shape_batches', 'generation_plan',
-           'generation_batch_size', 'greedy_reply', 'generated_by', 'prompt_hash', 'same_generator', 'read_samples',
-           'sample_replies', 'measure_throughput']
+__all__ = ['ENGINES', 'MAX_ROWS', 'STATIC_PAD', 'stop_token_ids', 'generation_kwargs', 'prefilled', 'generate_batch',
+           'length_sorted_batches', 'padding_share', 'inference_model', 'compiles', 'fixed_shape_batches',
+           'generation_plan', 'generation_batch_size', 'greedy_reply', 'generated_by', 'prompt_hash', 'same_generator',
+           'read_samples', 'sample_replies', 'measure_throughput']
 
 # %% ../nbs/18_generation.ipynb #1ac6584a
 def stop_token_ids(tok, model) -> list[int]:
@@ -33,6 +33,18 @@ def generation_kwargs(tok, model, max_new_tokens: int, temperature: float = 0.0,
                 num_beams=1, repetition_penalty=1.0, **sampling)
 
 # %% ../nbs/18_generation.ipynb #a97db965
+def prefilled(model, enc, k: int) -> dict:
+    "`generate`'s inputs for `k` samples of each row of the left-padded batch `enc`: the prompts' KV cache computed once and copied `k` times, row after row (the order `num_return_sequences` gives)."
+    from transformers import DynamicCache
+    ids, mask = enc["input_ids"], enc["attention_mask"]
+    cache = DynamicCache(config=model.config)
+    # all but each row's last token, which `generate` feeds to get the first logits; positions counted from each row's
+    # first real token, as `generate` counts them on a left-padded batch; one row of logits kept (not vocabulary x prompt)
+    model(input_ids=ids[:, :-1], attention_mask=mask[:, :-1], position_ids=(mask[:, :-1].cumsum(-1) - 1).clamp(min=0),
+          past_key_values=cache, use_cache=True, logits_to_keep=1)
+    cache.batch_repeat_interleave(k)
+    return {"input_ids": ids.repeat_interleave(k, 0), "attention_mask": mask.repeat_interleave(k, 0), "past_key_values": cache}
+
 def generate_batch(model, tok, prompts: list[str], max_new_tokens: int, temperature: float = 0.0, top_p: float = 1.0,
                    k: int = 1, shape: tuple[int, int] | None = None) -> list[dict]:
     "Completions of `prompts` in one left-padded batch (greedy at temperature 0; `k` samples each, prompt after prompt): `generated_text`, `n_tokens`, `truncated`; `shape` (rows, prompt tokens): one fixed shape and a static KV cache, so that `generate` compiles its step once for every call of that shape (`fixed_shape_batches`)."
@@ -44,7 +56,9 @@ def generate_batch(model, tok, prompts: list[str], max_new_tokens: int, temperat
         enc = tok(prompts + prompts[-1:] * (rows - n), return_tensors="pt", padding="max_length", max_length=width, add_special_tokens=False)
     enc, stop = enc.to(model.device), stop_token_ids(tok, model)
     with torch.inference_mode():
-        out = model.generate(**enc, **generation_kwargs(tok, model, max_new_tokens, temperature, top_p), num_return_sequences=k,
+        if k > 1 and shape is None and enc["input_ids"].shape[1] > 1: enc, k_rows = prefilled(model, enc, k), 1  # the prompt once, not k times
+        else: k_rows = k
+        out = model.generate(**enc, **generation_kwargs(tok, model, max_new_tokens, temperature, top_p), num_return_sequences=k_rows,
                              **({"cache_implementation": "static"} if shape else {}))
     results = []
     for seq in out[:n * k, enc["input_ids"].shape[1]:].tolist():

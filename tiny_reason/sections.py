@@ -119,7 +119,7 @@ class DistillSection:                      # 05_distill: a teacher writes chains
     teacher_format: str | None = None     # the prompt format the teacher is asked in; None: data.format
     traces: str | None = None             # a traces file made elsewhere (JSONL: question, cot or generated_text, answer or gold)
     questions: int | None = 200           # training questions to sample for; None (`all`): every training question
-    k: int = 4                            # samples per question, drawn in one generate call (num_return_sequences)
+    k: int = 4                            # samples per question, drawn in one generate call (each prompt prefilled once)
     temperature: float = 0.7
     top_p: float = 0.95
     max_new_tokens: int = 512

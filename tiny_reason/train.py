@@ -78,6 +78,8 @@ def make_trainer(cfg: Config, train_examples, val_examples, output_dir, model=No
     from tiny_reason.data import light_tokenizer_hash
     if cfg.training.logprob_chunk_rows and hasattr(trl_utils, "_CHUNKED_LOGPROB_CHUNK_SIZE"):  # see the table above
         trl_utils._CHUNKED_LOGPROB_CHUNK_SIZE = cfg.training.logprob_chunk_rows
+    if hasattr(trl_utils, "_use_triton"):  # TRL reads it only to pick the positions its LM head scores: the completions, everywhere
+        trl_utils._use_triton = lambda device: True  # (its tiles keep their own device check: torch ops on a CPU)
     tok = tok if tok is not None else load_tokenizer(cfg)
     cfg = fitted(cfg, train_examples, tok) if model is None else cfg  # training.fit_memory_gb: the micro-batch a GPU's memory holds (22)
     model = model if model is not None else load_model(cfg, lora=True, training=True)
