@@ -118,11 +118,11 @@ def train_grpo(cfg: Config, resume: bool = False, overwrite: bool = False, callb
     from trl import GRPOTrainer
     from transformers.trainer_callback import PrinterCallback
     from tiny_reason.model import load_model, load_tokenizer
-    from tiny_reason.train import StopOnNonFinite, seed_everything
+    from tiny_reason.train import StopOnNonFinite, seed_everything, set_trl_lm_head
     g, last = cfg.grpo, grpo_checkpoint(cfg, resume, overwrite)  # the folders checked before any model loads
     grpo_rows(cfg)  # and the prompts: an unknown task, a bad option or a missing file stops here, not after a model load
     out = Path(g.output_dir)
-    seed_everything(cfg.project.seed)
+    seed_everything(cfg.project.seed); set_trl_lm_head(cfg)  # the LM head as SFT scores it (02_train)
     tok, start = load_tokenizer(cfg), start_adapter(cfg)
     model = load_model(cfg, lora=start is None, adapter=start, training=True)
     stop = stop_token_ids(tok, model)

@@ -13,7 +13,7 @@ from transformers import TrainerCallback
 from .files import atomic_write_text, last_checkpoint, resume_point, folder_lock
 
 # %% auto #0
-__all__ = ['seed_everything', 'checkpointing_args', 'sft_config', 'StopOnNonFinite', 'to_dataset', 'make_trainer', 'train_padding_share', 'LiveLossPlot', 'StopAfter', 'checkpoint_dir', 'train', 'SFT_SHAPING', 'plot_loss', 'save_artifacts', 'config_differences', 'ensure_adapter', 'StepClock', 'fitted', 'training_plan', 'adapter_status', 'obtain_adapter']
+__all__ = ['seed_everything', 'checkpointing_args', 'sft_config', 'StopOnNonFinite', 'to_dataset', 'set_trl_lm_head', 'make_trainer', 'train_padding_share', 'LiveLossPlot', 'StopAfter', 'checkpoint_dir', 'train', 'SFT_SHAPING', 'plot_loss', 'save_artifacts', 'config_differences', 'ensure_adapter', 'StepClock', 'fitted', 'training_plan', 'adapter_status', 'obtain_adapter']
 
 # %% ../nbs/02_train.ipynb #1aa5f6da
 def seed_everything(seed: int) -> int:
@@ -70,16 +70,20 @@ def to_dataset(examples: list[dict]):
     from datasets import Dataset
     return Dataset.from_list([{"prompt": e["prompt"], "completion": e["completion"]} for e in examples])
 
-def make_trainer(cfg: Config, train_examples, val_examples, output_dir, model=None, tok=None, callbacks=(), **overrides):
-    "An `SFTTrainer` for `cfg` on the given examples; loads the model and tokenizer unless given."
-    from trl import SFTTrainer
+def set_trl_lm_head(cfg: Config) -> None:
+    "TRL's fused LM head (SFT and GRPO), as the table above sets it: `training.logprob_chunk_rows` vocabulary rows a tile, the completions scored."
     import trl.trainer.utils as trl_utils
-    from tiny_reason.model import load_model, load_tokenizer
-    from tiny_reason.data import light_tokenizer_hash
-    if cfg.training.logprob_chunk_rows and hasattr(trl_utils, "_CHUNKED_LOGPROB_CHUNK_SIZE"):  # see the table above
+    if cfg.training.logprob_chunk_rows and hasattr(trl_utils, "_CHUNKED_LOGPROB_CHUNK_SIZE"):
         trl_utils._CHUNKED_LOGPROB_CHUNK_SIZE = cfg.training.logprob_chunk_rows
     if hasattr(trl_utils, "_use_triton"):  # TRL reads it only to pick the positions its LM head scores: the completions, everywhere
         trl_utils._use_triton = lambda device: True  # (its tiles keep their own device check: torch ops on a CPU)
+
+def make_trainer(cfg: Config, train_examples, val_examples, output_dir, model=None, tok=None, callbacks=(), **overrides):
+    "An `SFTTrainer` for `cfg` on the given examples; loads the model and tokenizer unless given."
+    from trl import SFTTrainer
+    from tiny_reason.model import load_model, load_tokenizer
+    from tiny_reason.data import light_tokenizer_hash
+    set_trl_lm_head(cfg)
     tok = tok if tok is not None else load_tokenizer(cfg)
     cfg = fitted(cfg, train_examples, tok) if model is None else cfg  # training.fit_memory_gb: the micro-batch a GPU's memory holds (22)
     model = model if model is not None else load_model(cfg, lora=True, training=True)
