@@ -16,12 +16,12 @@ the share of items whose extracted answer (and whose whole text) is the referenc
 never stop, so every reply runs to max_new_tokens: the worst case for speed, and answers that mean nothing.
 Training: the recipe as written (batch 2 x 4, gradient checkpointing) against `training.fit_memory_gb` (the same
 8 rows a step, as few micro-batches as the memory model says fit, checkpointing only if needed), the same steps and
-rows; tokens/s counts real tokens, from the second step on.
+rows; tokens/s counts real tokens, and the GPU's busy share is sampled, from the second step on.
 T4 figures are predictions (`on_t4`): the GPU's busy time scaled by the data sheets' ratio, its idle time the host's
 (Colab's assumed 1.5x slower).
 A benchmark, not a test: it prints one table (and --out writes it as JSON); run it alone on the machine.
 """
-import argparse, copy, json, platform, subprocess, tempfile, threading, time
+import argparse, copy, gc, json, platform, subprocess, tempfile, threading, time
 from pathlib import Path
 import torch
 from tiny_reason.config import load_config
@@ -33,18 +33,21 @@ from tiny_reason.model import load_model, load_tokenizer, pick_precision
 from tiny_reason.train import ensure_adapter, make_trainer, seed_everything
 
 class Busy:
-    "The GPU's utilization (nvidia-smi, every 0.2 s) while a block runs: its mean share of samples, in percent; None without nvidia-smi."
+    "The GPU's utilization (nvidia-smi, every 0.2 s) while a block runs: its mean share of samples, in percent (of those between two times with `between`); None without nvidia-smi."
     def __enter__(self):
         self.samples, self.stop = [], threading.Event()
         def loop():
             while not self.stop.wait(0.2):
                 try: out = subprocess.run(["nvidia-smi", "--query-gpu=utilization.gpu", "--format=csv,noheader,nounits"], capture_output=True, text=True)
                 except OSError: return
-                self.samples += [int(x) for x in out.stdout.split() if x.isdigit()]
+                self.samples += [(time.perf_counter(), int(x)) for x in out.stdout.split() if x.isdigit()]
         self.thread = threading.Thread(target=loop, daemon=True); self.thread.start(); return self
     def __exit__(self, *exc): self.stop.set(); self.thread.join()
+    def between(self, start: float = float("-inf"), end: float = float("inf")):
+        busy = [u for t, u in self.samples if start <= t <= end]
+        return sum(busy) / len(busy) if busy else None
     @property
-    def share(self): return sum(self.samples) / len(self.samples) if self.samples else None
+    def share(self): return self.between()
 
 # Data-sheet peaks: dense fp16 tensor FLOP/s and memory bandwidth in bytes/s (an H100 is taken as the SXM part).
 GPUS = {"T4": (65e12, 320e9), "L4": (121e12, 300e9), "A100": (312e12, 2.0e12), "H100": (989e12, 3.35e12), "H200": (989e12, 4.8e12)}
@@ -63,6 +66,7 @@ def pct(x): return "n/a" if x is None else f"{x:.0f}%"  # no nvidia-smi, no busy
 def gib(x): return "n/a" if x is None else f"{x / 2**30:.2f} GiB"  # no CUDA, no peak
 
 def peak_reset():
+    gc.collect()  # a compiled model is held in a reference cycle (its compiled call), which only a collection frees
     if torch.cuda.is_available(): torch.cuda.empty_cache(); torch.cuda.reset_peak_memory_stats()
 def peak(): return torch.cuda.max_memory_allocated() if torch.cuda.is_available() else None
 
@@ -86,6 +90,7 @@ def evaluate_engine(cfg, engine: str, items, adapter, tok) -> dict:
             if torch.cuda.is_available(): torch.cuda.synchronize()
             runs.append((time.perf_counter() - t0, busy.share))
     del model
+    if compiled: torch._dynamo.reset()  # its graphs (and CUDA graphs' memory pool) go with it
     (first_s, _), (seconds, busy) = runs[0], runs[-1]
     tokens = sum(r["n_tokens"] for r in rows)
     return {"engine": engine, "compiled": compiled, "batch": batch, "prepare_s": prepare_s, "compile_s": first_s - seconds if compiled else 0.0,
@@ -115,7 +120,7 @@ def train_setup(cfg, name: str, steps: int, train_ex, val_ex) -> dict:
     out = {"setup": name, "micro_batch": args.per_device_train_batch_size, "accumulation": args.gradient_accumulation_steps,
            "checkpointing": bool(getattr(args, "gradient_checkpointing", False) or getattr(args, "activation_checkpointing", False)),
            "seconds_per_step": (t2 - t1) / max(1, len(timer.marks) - 1), "tokens_per_s": (n2 - n1) / (t2 - t1) if t2 > t1 else None,
-           "losses": losses, "busy": busy.share, "peak": peak()}
+           "losses": losses, "busy": busy.between(t1, t2), "peak": peak()}  # busy over the timed steps, not the model's loading
     del trainer
     return out
 
@@ -135,18 +140,18 @@ if __name__ == "__main__":
                                            **({"eval.max_new_tokens": a.max_new_tokens} if a.max_new_tokens else {})})
     device = torch.cuda.get_device_name() if cuda else f"CPU ({platform.processor() or platform.machine()}, {torch.get_num_threads()} threads)"
     print(f"{cfg.preset} preset ({cfg.model.name}{'' if cfg.model.pretrained else ', random weights'}), {pick_precision(cfg.model.precision)}, "
-          f"on {device}, {time.strftime('%Y-%m-%d')}; {'' if cuda else 'a CPU: the comparison at a small size, not a GPU figure'}", flush=True)
+          f"on {device}, torch {torch.__version__}, {time.strftime('%Y-%m-%d')}; {'' if cuda else 'a CPU: the comparison at a small size, not a GPU figure'}", flush=True)
     tok, adapter = load_tokenizer(cfg), ensure_adapter(cfg, verbose=False)
     items = load_test_rows(cfg, verbose=False)
     results = {"preset": cfg.preset, "device": device, "date": time.strftime("%Y-%m-%d"), "items": len(items),
                "max_new_tokens": cfg.eval.max_new_tokens, "eval": [], "train": []}
     engines = (a.engines or ("reference,merged,compiled" if cuda else "reference,merged")).split(",")
-    ref = None
+    ref = ref_engine = None
     for engine in engines:
         subset = items[: a.ref_items or (16 if cuda else len(items))] if engine == "reference" else items  # the slow path: fewer items
         try: r = evaluate_engine(cfg, engine, subset, adapter, tok)
         except Exception as e: print(f"  {engine}: failed ({type(e).__name__}: {str(e)[:200]})", flush=True); continue
-        ref = ref or r["rows"]  # the reference engine's replies: the others are compared with it on its items
+        ref, ref_engine = ref or r["rows"], ref_engine or engine  # the first engine's replies (reference's, unless it failed or was left out): the others are compared with it
         answers = lambda rows: [extract_answer("<think>\n" + x["generated_text"])[0] for x in rows]
         r["same_answer"] = sum(x == y for x, y in zip(answers(r["rows"]), answers(ref))) / len(ref)
         r["same_text"] = sum(x["generated_text"] == y["generated_text"] for x, y in zip(r["rows"], ref)) / len(ref)
@@ -158,7 +163,7 @@ if __name__ == "__main__":
         compile_note = f", +{r['compile_s']:.0f} s to compile" if r["compiled"] else ""
         print(f"  eval {engine:<9} {r['items']} items, batch {r['batch']:>3}: {r['tokens']:,} tokens in {r['seconds']:.1f} s = {r['tokens_per_s']:,.0f} tok/s, "
               f"{r['items_per_s']:.2f} items/s (+{r['prepare_s']:.0f} s to prepare{compile_note}); same answer {r['same_answer']:.1%}, same text "
-              f"{r['same_text']:.1%} (on the reference's items); GPU busy {pct(r['busy'])}; peak {gib(r['peak'])}; "
+              f"{r['same_text']:.1%} (on the {ref_engine} engine's {len(ref)} items); GPU busy {pct(r['busy'])}; peak {gib(r['peak'])}; "
               f"GSM8K's 1,319 test items at this rate, replies at the limit, preparation and compile included: {r['full_test_s'] / 60:.1f} min"
               + (f"; on a T4, predicted: {r['t4_tokens_per_s_predicted']:,.0f} tok/s" if r["t4_tokens_per_s_predicted"] else ""), flush=True)
     if not a.no_train:
@@ -175,6 +180,6 @@ if __name__ == "__main__":
                   f"{r['seconds_per_step']:.2f} s a step, {r['tokens_per_s'] or 0:,.0f} tokens/s; losses {[round(x, 3) for x in r['losses']]}; "
                   f"GPU busy {pct(r['busy'])}; peak {gib(r['peak'])}" + (f"; on a T4, predicted: {t4:.2f} s a step" if t4 else ""), flush=True)
     e, t = results["eval"], results["train"]
-    if len(e) > 1: print("evaluation speed-ups over the reference path: " + ", ".join(f"{r['engine']} {r['tokens_per_s'] / e[0]['tokens_per_s']:.1f}x" for r in e[1:]))
+    if len(e) > 1: print(f"evaluation speed-ups over the {e[0]['engine']} engine: " + ", ".join(f"{r['engine']} {r['tokens_per_s'] / e[0]['tokens_per_s']:.1f}x" for r in e[1:]))
     if len(t) > 1 and t[0]["tokens_per_s"] and t[1]["tokens_per_s"]: print(f"training speed-up: {t[1]['tokens_per_s'] / t[0]['tokens_per_s']:.1f}x tokens/s")
     if a.out: Path(a.out).write_text(json.dumps(results, indent=1))

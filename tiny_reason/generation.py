@@ -12,10 +12,11 @@ from .data import THINK_PRIME, inference_prompt
 from .files import read_resumable
 
 # %% auto #0
-__all__ = ['ENGINES', 'MAX_ROWS', 'STATIC_PAD', 'stop_token_ids', 'generation_kwargs', 'prefilled', 'generate_batch',
-           'length_sorted_batches', 'padding_share', 'inference_model', 'compiles', 'fixed_shape_batches',
-           'generation_plan', 'generation_batch_size', 'greedy_reply', 'generated_by', 'prompt_hash', 'same_generator',
-           'read_samples', 'sample_replies', 'measure_throughput']
+__all__ = ['ENGINES', 'MAX_ROWS', 'STATIC_PAD', 'PACKED_GQA', 'stop_token_ids', 'generation_kwargs', 'prefilled', 'static_cache',
+           'generate_batch', 'length_sorted_batches', 'padding_share', 'inference_model', 'sdpa_packed_gqa',
+           'use_packed_gqa', 'compiles', 'fixed_shape_batches', 'generation_plan', 'generation_batch_size',
+           'greedy_reply', 'generated_by', 'prompt_hash', 'same_generator', 'read_samples', 'sample_replies',
+           'measure_throughput']
 
 # %% ../nbs/18_generation.ipynb #1ac6584a
 def stop_token_ids(tok, model) -> list[int]:
@@ -45,6 +46,16 @@ def prefilled(model, enc, k: int) -> dict:
     cache.batch_repeat_interleave(k)
     return {"input_ids": ids.repeat_interleave(k, 0), "attention_mask": mask.repeat_interleave(k, 0), "past_key_values": cache}
 
+def static_cache(model, rows: int, length: int):
+    "`model`'s one static KV cache of `rows` x `length` positions, emptied: every call of one fixed shape writes into the same tensors (`generate` would allocate a new cache each call, which CUDA graphs record again for)."
+    from transformers import StaticCache
+    key, cache = model.__dict__.get("_static_cache", (None, None))
+    if key != (rows, length):
+        cache = StaticCache(config=model.config, max_cache_len=length)  # its tensors are made on the first call, on its device
+        model.__dict__["_static_cache"] = ((rows, length), cache)
+    cache.reset()  # zeroed in place: the same addresses
+    return cache
+
 def generate_batch(model, tok, prompts: list[str], max_new_tokens: int, temperature: float = 0.0, top_p: float = 1.0,
                    k: int = 1, shape: tuple[int, int] | None = None) -> list[dict]:
     "Completions of `prompts` in one left-padded batch (greedy at temperature 0; `k` samples each, prompt after prompt): `generated_text`, `n_tokens`, `truncated`; `shape` (rows, prompt tokens): one fixed shape and a static KV cache, so that `generate` compiles its step once for every call of that shape (`fixed_shape_batches`)."
@@ -58,8 +69,9 @@ def generate_batch(model, tok, prompts: list[str], max_new_tokens: int, temperat
     with torch.inference_mode():
         if k > 1 and shape is None and enc["input_ids"].shape[1] > 1: enc, k_rows = prefilled(model, enc, k), 1  # the prompt once, not k times
         else: k_rows = k
-        out = model.generate(**enc, **generation_kwargs(tok, model, max_new_tokens, temperature, top_p), num_return_sequences=k_rows,
-                             **({"cache_implementation": "static"} if shape else {}))
+        if shape:  # the prompt and every new token but the last, as `generate` sizes a static cache
+            enc["past_key_values"] = static_cache(model, enc["input_ids"].shape[0] * k_rows, enc["input_ids"].shape[1] + max_new_tokens - 1)
+        out = model.generate(**enc, **generation_kwargs(tok, model, max_new_tokens, temperature, top_p), num_return_sequences=k_rows)
     results = []
     for seq in out[:n * k, enc["input_ids"].shape[1]:].tolist():
         end = next((i for i, t in enumerate(seq) if t in stop), None)
@@ -90,7 +102,33 @@ def inference_model(cfg: Config, adapter=None):
     if engine not in ENGINES: raise ValueError(f"config key 'eval.engine' must be one of {', '.join(ENGINES)}, got {engine!r}")
     if engine == "reference": return load_model(cfg, adapter=adapter).eval()
     model = adapter_model(cfg, adapter, pick_precision(cfg.model.precision), "nf4" if cfg.model.load_in_4bit else "unquantized")
-    return (model.merge_and_unload() if adapter is not None else model).eval()
+    model = (model.merge_and_unload() if adapter is not None else model).eval()
+    return use_packed_gqa(model) if engine == "compiled" else model
+
+PACKED_GQA = "sdpa_packed_gqa"  # the name transformers knows our attention function by
+
+def sdpa_packed_gqa(module, query, key, value, attention_mask, dropout: float = 0.0, scaling: float | None = None, **kwargs):
+    "transformers' SDPA attention, except that one query token's heads always attend in groups over their shared key/value heads (`pack_gqa`), compiled or not."
+    from transformers.integrations.sdpa_attention import pack_gqa, sdpa_attention_forward
+    n = getattr(module, "num_key_value_groups", 1)
+    if (n == 1 or query.shape[2] != 1 or kwargs.get("position_bias") is not None or kwargs.get("cache") is not None
+            or (attention_mask is not None and attention_mask.shape[1] != 1)):  # prefill, or a case transformers' own handles
+        return sdpa_attention_forward(module, query, key, value, attention_mask, dropout=dropout, scaling=scaling, **kwargs)
+    # (rows, heads, 1, d) -> (rows, kv heads, n, d): each kv head's n query heads as n queries of it; the mask, shared by
+    # every head, broadcasts. transformers does this only uncompiled: traced, it copies every key and value n times
+    out = torch.nn.functional.scaled_dot_product_attention(pack_gqa(query, n), key, value, attn_mask=attention_mask, dropout_p=dropout, scale=scaling)
+    return out.reshape(out.shape[0], -1, 1, value.shape[-1]).transpose(1, 2).contiguous(), None
+
+def use_packed_gqa(model):
+    "`model` attending with `sdpa_packed_gqa`, if it uses SDPA and its query heads share key/value heads; else as it was."
+    from transformers import AttentionInterface
+    from transformers.masking_utils import ALL_MASK_ATTENTION_FUNCTIONS, sdpa_mask
+    c = model.config
+    heads, kv_heads = getattr(c, "num_attention_heads", None), getattr(c, "num_key_value_heads", None)
+    if getattr(c, "_attn_implementation", None) != "sdpa" or not heads or not kv_heads or heads == kv_heads: return model
+    AttentionInterface.register(PACKED_GQA, sdpa_packed_gqa); ALL_MASK_ATTENTION_FUNCTIONS.register(PACKED_GQA, sdpa_mask)  # SDPA's masks
+    model.set_attn_implementation(PACKED_GQA)
+    return model
 
 def compiles(cfg: Config, model) -> bool:
     "Whether `eval.engine` compiled generates in fixed shapes with a static KV cache here: where `generate` compiles its step (CUDA, or a model whose `generation_config.compile_config` asks for every device; not an NF4 or offloaded model); elsewhere the merged model runs uncompiled."
