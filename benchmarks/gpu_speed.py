@@ -16,7 +16,9 @@ the share of items whose extracted answer (and whose whole text) is the referenc
 never stop, so every reply runs to max_new_tokens: the worst case for speed, and answers that mean nothing.
 Training: the recipe as written (batch 2 x 4, gradient checkpointing) against `training.fit_memory_gb` (the same
 8 rows a step, as few micro-batches as the memory model says fit, checkpointing only if needed), the same steps and
-rows; tokens/s counts real tokens, and the GPU's busy share is sampled, from the second step on.
+rows; tokens/s counts real tokens, and the GPU's busy share is sampled, from the second step on. Each setup also
+prints the trainer's own time prediction (`StepClock`: made after 6 of the 20 steps, from their measured time) beside
+the time the run took.
 T4 figures are predictions (`on_t4`): the GPU's busy time scaled by the data sheets' ratio, its idle time the host's
 (Colab's assumed 1.5x slower).
 A benchmark, not a test: it prints one table (and --out writes it as JSON); run it alone on the machine.
@@ -121,22 +123,24 @@ def train_setup(cfg, name: str, steps: int, train_ex, val_ex) -> dict:
            "checkpointing": bool(getattr(args, "gradient_checkpointing", False) or getattr(args, "activation_checkpointing", False)),
            "seconds_per_step": (t2 - t1) / max(1, len(timer.marks) - 1), "tokens_per_s": (n2 - n1) / (t2 - t1) if t2 > t1 else None,
            "losses": losses, "busy": busy.between(t1, t2), "peak": peak()}  # busy over the timed steps, not the model's loading
+    timing = next((h["timing"] for h in trainer.state.log_history if "timing" in h), {})  # StepClock's, from its warm-up
+    out["predicted_s"], out["measured_s"] = timing.get("predicted_s"), timing.get("measured_s")
     del trainer
     return out
 
 if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--preset", default="t4-sim" if torch.cuda.is_available() else "cpu-test")
-    p.add_argument("--items", type=int, help="test items (default: 128 on CUDA, 8 on a CPU)")
+    p.add_argument("--items", type=int, help="test items (default: 256 on CUDA, one call of the fast engines, 8 on a CPU)")
     p.add_argument("--ref_items", type=int, help="items the reference engine answers, the first of the others' (default: 16 on CUDA, all on a CPU)")
     p.add_argument("--max_new_tokens", type=int, help="default: the preset's eval.max_new_tokens")
     p.add_argument("--engines", default=None, help="comma-separated (default: reference,merged,compiled on CUDA; reference,merged on a CPU)")
-    p.add_argument("--steps", type=int, default=8, help="optimizer steps of each training setup")
+    p.add_argument("--steps", type=int, default=20, help="optimizer steps of each training setup (the trainer predicts the run's time after 6)")
     p.add_argument("--no_train", action="store_true")
     p.add_argument("--out", help="write the results as JSON here")
     a = p.parse_args()
     cuda = torch.cuda.is_available()
-    cfg = load_config(a.preset, overrides={"eval.test_samples": a.items or (128 if cuda else 8),
+    cfg = load_config(a.preset, overrides={"eval.test_samples": a.items or (256 if cuda else 8),
                                            **({"eval.max_new_tokens": a.max_new_tokens} if a.max_new_tokens else {})})
     device = torch.cuda.get_device_name() if cuda else f"CPU ({platform.processor() or platform.machine()}, {torch.get_num_threads()} threads)"
     print(f"{cfg.preset} preset ({cfg.model.name}{'' if cfg.model.pretrained else ', random weights'}), {pick_precision(cfg.model.precision)}, "
@@ -178,7 +182,9 @@ if __name__ == "__main__":
             results["train"].append(r)
             print(f"  train {name:<17}: {r['micro_batch']} x {r['accumulation']}, checkpointing {'on' if r['checkpointing'] else 'off'}: "
                   f"{r['seconds_per_step']:.2f} s a step, {r['tokens_per_s'] or 0:,.0f} tokens/s; losses {[round(x, 3) for x in r['losses']]}; "
-                  f"GPU busy {pct(r['busy'])}; peak {gib(r['peak'])}" + (f"; on a T4, predicted: {t4:.2f} s a step" if t4 else ""), flush=True)
+                  f"GPU busy {pct(r['busy'])}; peak {gib(r['peak'])}" + (f"; on a T4, predicted: {t4:.2f} s a step" if t4 else "")
+                  + (f"; the trainer's time prediction {r['predicted_s']:.0f} s, took {r['measured_s']:.0f} s ({r['predicted_s'] / r['measured_s'] - 1:+.0%})"
+                     if r["predicted_s"] and r["measured_s"] else ""), flush=True)
     e, t = results["eval"], results["train"]
     if len(e) > 1: print(f"evaluation speed-ups over the {e[0]['engine']} engine: " + ", ".join(f"{r['engine']} {r['tokens_per_s'] / e[0]['tokens_per_s']:.1f}x" for r in e[1:]))
     if len(t) > 1 and t[0]["tokens_per_s"] and t[1]["tokens_per_s"]: print(f"training speed-up: {t[1]['tokens_per_s'] / t[0]['tokens_per_s']:.1f}x tokens/s")

@@ -69,24 +69,33 @@ def read_finished(path, items: list[dict], prompts: list[str], source: str, sett
 
 # %% ../nbs/23_evaluate.ipynb #0b832cfc
 def generate_predictions(model, tok, items: list[dict], path, cfg: Config, source: str, progress: bool = True) -> list[dict]:
-    "Generate and grade `items` in length-sorted batches (`generation_batch_size` rows: `eval.batch_size`, or what memory holds; one fixed shape where the engine compiles), appending each row to `path`; finished rows are reused."
+    "Generate and grade `items` in length-sorted batches (`generation_batch_size` rows: `eval.batch_size`, or what memory holds; one fixed shape where the engine compiles; half as many from there on if memory runs out), appending each row to `path`; finished rows are reused."
+    from accelerate.utils import find_executable_batch_size
     from tqdm.auto import tqdm
     prompts, settings = eval_prompts(tok, items, cfg), greedy_settings(cfg)
     done = read_finished(path, items, prompts, source, settings)
     todo = [i for i in range(len(items)) if i not in done]
-    lengths = [len(tok(prompts[i], add_special_tokens=False)["input_ids"]) for i in todo]
+    lengths = {i: len(tok(prompts[i], add_special_tokens=False)["input_ids"]) for i in todo}
     if todo and cfg.eval.engine == "compiled" and not compiles(cfg, model): print("eval.engine compiled: `generate` compiles its step on a GPU only; the merged model runs uncompiled here")
     with open(path, "a", encoding="utf-8") as f, tqdm(total=len(items), initial=len(done), desc="generating",
                                                    **({} if progress else {"disable": True})) as bar:  # else TQDM_DISABLE decides
-        batches, shape = generation_plan(cfg, model, lengths)  # where the engine compiles: one shape, one compile
-        for batch in batches:
-            ids = [todo[j] for j in batch]
-            for i, out in zip(ids, generate_batch(model, tok, [prompts[i] for i in ids], cfg.eval.max_new_tokens, shape=shape)):
-                row = {"id": i, "question": items[i]["question"], "gold": split_solution(items[i]["answer"])[1],
-                       "generated_by": source, "prompt_sha256": prompt_hash(prompts[i]), "generation": settings, **out}
-                done[i] = grade_row(row)
-                f.write(json.dumps(done[i], ensure_ascii=False) + "\n")
-            f.flush(); bar.update(len(ids))
+        def generate_left(rows: int | None):  # the items not done yet, `rows` prompts a call
+            left = [i for i in todo if i not in done]
+            batches, shape = generation_plan(cfg, model, [lengths[i] for i in left], rows)  # compiled: one shape, one compile
+            for batch in batches:
+                ids = [left[j] for j in batch]
+                for i, out in zip(ids, generate_batch(model, tok, [prompts[i] for i in ids], cfg.eval.max_new_tokens, shape=shape)):
+                    row = {"id": i, "question": items[i]["question"], "gold": split_solution(items[i]["answer"])[1],
+                           "generated_by": source, "prompt_sha256": prompt_hash(prompts[i]), "generation": settings, **out}
+                    done[i] = grade_row(row)
+                    f.write(json.dumps(done[i], ensure_ascii=False) + "\n")
+                f.flush(); bar.update(len(ids))
+        rows = len(generation_plan(cfg, model, list(lengths.values()))[0][0]) if todo else 0
+        def halve():  # out of memory (accelerate's test): half the rows a call for the rest, the rows written so far kept
+            nonlocal rows; was, rows = rows, rows // 2
+            if rows: print(f"out of memory at {was} rows a call: {rows} from here on", flush=True)
+            return rows
+        if todo: find_executable_batch_size(generate_left, starting_batch_size=rows, reduce_batch_size_fn=halve)()
     return [done[i] for i in range(len(items))]  # the items' order, whatever order they were generated in
 
 # %% ../nbs/23_evaluate.ipynb #d412d65e

@@ -92,7 +92,7 @@ def padding_share(lengths: list[int], batches: list[list[int]]) -> float:
 
 # %% ../nbs/18_generation.ipynb #2d14b8af
 ENGINES = ("reference", "merged", "compiled")
-MAX_ROWS = 128  # more rows a batch buy little once the GPU is busy
+MAX_ROWS = 512  # a guard on the memory arithmetic below, not a speed limit: a decoding step bound by the host costs the same at any rows
 STATIC_PAD = 64  # a compiled run's prompt width: its longest prompt rounded up to this many tokens
 
 def inference_model(cfg: Config, adapter=None):
@@ -146,23 +146,28 @@ def fixed_shape_batches(lengths: list[int], rows: int) -> tuple[list[list[int]],
     "Length-sorted batches of at most `rows` prompts, as even as the count allows, and the one (rows, width) shape all of them are padded to: `[5, 1, 4, 2, 3]`, 2 -> `[[0, 2], [4, 3], [1]]`, (2, 64)."
     if not lengths: return [], (rows, STATIC_PAD)
     calls = -(-len(lengths) // rows)
-    even = -(-len(lengths) // calls)  # 1,319 items at 128 rows: 11 calls of 120, one filler row, not 39 filler rows
+    even = -(-len(lengths) // calls)  # 1,319 items at 358 rows: 4 calls of 330, one filler row, not 113 filler rows
     return length_sorted_batches(lengths, even), (even, -(-max(lengths) // STATIC_PAD) * STATIC_PAD)
 
-def generation_plan(cfg: Config, model, lengths: list[int]) -> tuple[list[list[int]], tuple[int, int] | None]:
-    "The batches (indices into `lengths`) an evaluation generates in, `generation_batch_size` rows each, length-sorted; and the one (rows, width) shape where the engine compiles (`fixed_shape_batches`), else None."
+def generation_plan(cfg: Config, model, lengths: list[int], rows: int | None = None) -> tuple[list[list[int]], tuple[int, int] | None]:
+    "The batches (indices into `lengths`) an evaluation generates in, `rows` each (default `generation_batch_size`), length-sorted; and the one (rows, width) shape where the engine compiles (`fixed_shape_batches`), else None."
     compiled, width = compiles(cfg, model), max(lengths, default=0)
-    rows = generation_batch_size(cfg, model, -(-width // STATIC_PAD) * STATIC_PAD if compiled else width)
+    rows = rows or generation_batch_size(cfg, model, -(-width // STATIC_PAD) * STATIC_PAD if compiled else width)
     return fixed_shape_batches(lengths, rows) if compiled else (length_sorted_batches(lengths, rows), None)  # compiled: one shape, one compile
 
 def generation_batch_size(cfg: Config, model, prompt_tokens: int) -> int:
-    "Rows a generate call holds: `eval.batch_size`, or with a merged engine and `eval.fit_memory_gb` on CUDA, as many as the memory left by the weights holds (KV cache of prompt and reply, and a row of logits), at most `MAX_ROWS`."
+    "Rows a generate call holds: `eval.batch_size`, or with a merged engine and `eval.fit_memory_gb` on CUDA, as many as the memory left by the weights holds (each row's KV cache of prompt and reply, plus the larger of its prompt's activations in one layer and a step's logits), at most `MAX_ROWS`."
     gb = cfg.eval.fit_memory_gb
     if gb is None or cfg.eval.engine == "reference" or not torch.cuda.is_available(): return cfg.eval.batch_size
     mc, width = model.config, next(model.parameters()).element_size()
     head_dim = getattr(mc, "head_dim", None) or mc.hidden_size // mc.num_attention_heads
-    per_row = 2 * mc.num_hidden_layers * mc.num_key_value_heads * head_dim * width * (prompt_tokens + cfg.eval.max_new_tokens) + 3 * 4 * mc.vocab_size
-    free = 0.8 * gb * 1e9 - model.get_memory_footprint() - 500 * 2**20  # a fifth for prefill's activations; the CUDA context
+    cache = 2 * mc.num_hidden_layers * mc.num_key_value_heads * head_dim * width * (prompt_tokens + cfg.eval.max_new_tokens)
+    # the prompt's pass (prefill) frees each layer's activations before the next: the MLP's three wide products and
+    # attention's few hidden-sized ones, for every prompt token; a decoding step keeps one token's logits, in 16 bits
+    # and in generate's fp32 copy and scores
+    prefill = prompt_tokens * (3 * (getattr(mc, "intermediate_size", None) or 4 * mc.hidden_size) + 6 * mc.hidden_size) * width
+    per_row = cache + max(prefill, (width + 8) * mc.vocab_size)
+    free = 0.9 * gb * 1e9 - model.get_memory_footprint() - 500 * 2**20  # a tenth for the allocator's fragments; the CUDA context
     return max(1, min(MAX_ROWS, int(free // per_row)))
 
 # %% ../nbs/18_generation.ipynb #c8dc5d64

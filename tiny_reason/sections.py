@@ -85,7 +85,7 @@ class EvalSection:
     batch_size: int = 16
     engine: str = "reference"             # reference (the model as trained) | merged (the adapter merged once) | compiled (merged, CUDA graphs)
     harness_tasks: list[str] = field(default_factory=list)  # `run` also grades each arm with these lm-eval tasks (gsm8k, ...: 32_harness)
-    fit_memory_gb: float | None = None    # with merged or compiled on a GPU: as many rows a batch as this memory holds (at most 128)
+    fit_memory_gb: float | None = None    # with merged or compiled on a GPU: as many rows a batch as this memory holds (at most 512)
     max_new_tokens: int = 512
     throughput_items: int = 8             # the pipeline's speed check: this many prompts, batched and one at a time
     throughput_tokens: int = 48           # new tokens per prompt in that check
