@@ -17,7 +17,7 @@ never stop, so every reply runs to max_new_tokens: the worst case for speed, and
 Training: the recipe as written (batch 2 x 4, gradient checkpointing) against `training.fit_memory_gb` (the same
 8 rows a step, as few micro-batches as the memory model says fit, checkpointing only if needed), the same steps and
 rows; tokens/s counts real tokens, and the GPU's busy share is sampled, from the second step on. Each setup also
-prints the trainer's own time prediction (`StepClock`: made after 6 of the 20 steps, from their measured time) beside
+prints the trainer's own time prediction (`StepClock`: made after 6 of the 16 steps, from their measured time) beside
 the time the run took.
 T4 figures are predictions (`on_t4`): the GPU's busy time scaled by the data sheets' ratio, its idle time the host's
 (Colab's assumed 1.5x slower).
@@ -135,7 +135,7 @@ if __name__ == "__main__":
     p.add_argument("--ref_items", type=int, help="items the reference engine answers, the first of the others' (default: 16 on CUDA, all on a CPU)")
     p.add_argument("--max_new_tokens", type=int, help="default: the preset's eval.max_new_tokens")
     p.add_argument("--engines", default=None, help="comma-separated (default: reference,merged,compiled on CUDA; reference,merged on a CPU)")
-    p.add_argument("--steps", type=int, default=20, help="optimizer steps of each training setup (the trainer predicts the run's time after 6)")
+    p.add_argument("--steps", type=int, default=16, help="optimizer steps of each training setup (the trainer predicts the run's time after 6)")
     p.add_argument("--no_train", action="store_true")
     p.add_argument("--out", help="write the results as JSON here")
     a = p.parse_args()
