@@ -3,6 +3,7 @@ busy share, peak memory, and whether the fast paths give the same answers and lo
 
     python benchmarks/gpu_speed.py                          # CUDA: t4-sim (colab-t4 at Qwen2.5-1.5B's full size, fp16, a T4's 15 GB)
     python benchmarks/gpu_speed.py --preset cpu-test        # a CPU: the same comparison at a small size, and it says so
+    LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4 python benchmarks/gpu_speed.py  # a CPU, as `make` runs
     python benchmarks/gpu_speed.py --items 1319 --no_train  # the full GSM8K test's size, evaluation only
 
 Evaluation: `eval.engine` reference (the NF4 base with the adapter on top, as trained; eval.batch_size) against merged
@@ -18,18 +19,24 @@ Training: the recipe as written (batch 2 x 4, gradient checkpointing) against `t
 8 rows a step, as few micro-batches as the memory model says fit, checkpointing only if needed), the same steps and
 rows; tokens/s counts real tokens, and the GPU's busy share is sampled, from the second step on. Each setup also
 prints the trainer's own time prediction (`StepClock`: made after 6 of the 16 steps, from their measured time) beside
-the time the run took.
+the time the run took. With random weights (t4-sim) a third setup, the host floor, runs the fitted one at Qwen2.5-1.5B's
+depth with its widths shrunk (`HOST_FLOOR_WIDTHS`): the arithmetic gone, what is left is the host's work a step, the
+time no GPU can take off; a fitted step near it is bound by launches and Python, not by the GPU.
 T4 figures are predictions (`on_t4`): the GPU's busy time scaled by the data sheets' ratio, its idle time the host's
 (Colab's assumed 1.5x slower).
-A benchmark, not a test: it prints one table (and --out writes it as JSON); run it alone on the machine.
+A benchmark, not a test: as each measurement ends it prints a line, and at the end one Markdown table of them all,
+headed by the device, the date and the command (the README's table is that output); --out writes the figures as JSON,
+--markdown the table. Run it alone on the machine.
 """
-import argparse, copy, gc, json, platform, subprocess, tempfile, threading, time
+import argparse, copy, gc, json, platform, shlex, subprocess, sys, tempfile, threading, time
+from unittest import mock
 from pathlib import Path
 import torch
+import tiny_reason.evaluate
 from tiny_reason.config import load_config
 from tiny_reason.data import prepare_examples
 from tiny_reason.evaluate import eval_prompts, generate_predictions, load_test_rows
-from tiny_reason.generation import compiles, generated_by, generation_plan, inference_model
+from tiny_reason.generation import compiles, generated_by, inference_model
 from tiny_reason.grading import extract_answer
 from tiny_reason.model import load_model, load_tokenizer, pick_precision
 from tiny_reason.train import ensure_adapter, make_trainer, seed_everything
@@ -64,6 +71,11 @@ def on_t4(seconds: float, busy, device: str, bound: str):
     if spec is None or busy is None: return None
     return seconds * busy / 100 * spec[i] / GPUS["T4"][i] + seconds * (1 - busy / 100) * COLAB_HOST
 
+def allocator() -> str:
+    "tcmalloc when preloaded (as `make` does where the system has it), else glibc's malloc: on a CPU, with glibc's the first engine to build a model pays its page faults (measured: merged 0.9x the reference engine first, 1.4x second; 1.2x both times with tcmalloc)."
+    maps = Path("/proc/self/maps")
+    return "tcmalloc" if maps.exists() and "tcmalloc" in maps.read_text() else "glibc malloc (timings move ~20% with the order: preload tcmalloc as `make` does)"
+
 def pct(x): return "n/a" if x is None else f"{x:.0f}%"  # no nvidia-smi, no busy share
 def gib(x): return "n/a" if x is None else f"{x / 2**30:.2f} GiB"  # no CUDA, no peak
 
@@ -78,15 +90,15 @@ def evaluate_engine(cfg, engine: str, items, adapter, tok) -> dict:
     peak_reset(); t0 = time.perf_counter()
     model = inference_model(c, adapter)
     prepare_s = time.perf_counter() - t0
-    compiled, lengths = compiles(c, model), [len(tok(p, add_special_tokens=False)["input_ids"]) for p in eval_prompts(tok, items, c)]
-    batches, shape = generation_plan(c, model, lengths)  # as generate_predictions cuts them
-    batch = shape[0] if shape else max(map(len, batches), default=0)
+    compiled = compiles(c, model)
     if not compiled:  # a first call pays one-time costs (CUDA's libraries, oneDNN's kernels, the allocator): paid here, untimed,
         w = copy.deepcopy(c); w.eval.max_new_tokens = 4  # so the engine that runs first is not the slower for it
         with tempfile.TemporaryDirectory() as d: generate_predictions(model, tok, items[:2], Path(d) / "w.jsonl", w, generated_by(w, adapter), progress=False)
-    runs = []
+    runs, real = [], tiny_reason.evaluate.generate_batch
     for _ in range(2 if compiled else 1):  # compiled: the first run compiles the step, the second replays it
-        with tempfile.TemporaryDirectory() as d, Busy() as busy:
+        calls = []  # the rows of each generate call made, as made (after an out-of-memory halving too), not as planned
+        def counted(model, tok, prompts, *a, **kw): calls.append(len(prompts)); return real(model, tok, prompts, *a, **kw)
+        with tempfile.TemporaryDirectory() as d, Busy() as busy, mock.patch.object(tiny_reason.evaluate, "generate_batch", counted):
             t0 = time.perf_counter()
             rows = generate_predictions(model, tok, items, Path(d) / "predictions.jsonl", c, generated_by(c, adapter), progress=False)
             if torch.cuda.is_available(): torch.cuda.synchronize()
@@ -95,9 +107,15 @@ def evaluate_engine(cfg, engine: str, items, adapter, tok) -> dict:
     if compiled: torch._dynamo.reset()  # its graphs (and CUDA graphs' memory pool) go with it
     (first_s, _), (seconds, busy) = runs[0], runs[-1]
     tokens = sum(r["n_tokens"] for r in rows)
-    return {"engine": engine, "compiled": compiled, "batch": batch, "prepare_s": prepare_s, "compile_s": first_s - seconds if compiled else 0.0,
+    return {"engine": engine, "compiled": compiled, "batch": max(calls, default=0), "calls": calls, "prepare_s": prepare_s, "compile_s": first_s - seconds if compiled else 0.0,
             "first_run_s": first_s, "seconds": seconds, "tokens": tokens, "tokens_per_s": tokens / seconds, "items_per_s": len(rows) / seconds,
             "busy": busy, "peak": peak(), "rows": rows}
+
+# Widths for the host floor (random weights only; Qwen2.5's 12 query heads of 16, NF4's 64-wide blocks). At
+# Qwen2.5-1.5B's depth a step then does about 1/40 of the full model's arithmetic (most of it the 151,936-row LM head;
+# the layers' 1/120) but makes every launch and every Python call of PEFT, bitsandbytes and the Trainer: on a GPU its
+# time is about what the host spends on a step.
+HOST_FLOOR_WIDTHS = {"hidden_size": 192, "intermediate_size": 512}
 
 class Steps:
     "Wall time and the trainer's token count at each optimizer step's end."
@@ -128,6 +146,41 @@ def train_setup(cfg, name: str, steps: int, train_ex, val_ex) -> dict:
     del trainer
     return out
 
+def calls_text(calls: list[int]) -> str:
+    "`[330, 330, 330, 329]` as '4 calls of 329-330 rows'."
+    lo, hi = min(calls, default=0), max(calls, default=0)
+    return f"{len(calls)} call{'s' * (len(calls) != 1)} of {lo if lo == hi else f'{lo}-{hi}'} rows"
+
+def markdown_table(results: dict) -> str:
+    """The run as one Markdown table, headed by what ran where and when: each engine's and each training setup's speed
+    against the first of its kind (the path as it was), agreement with it, the GPU's busy share, peak memory, and a T4
+    prediction labelled as one."""
+    e, t = results["eval"], results["train"]
+    lines = [f"`{results['command']}`: {results['preset']} preset ({results['model']}), {results['precision']}, on "
+             f"{results['device']}, torch {results['torch']}, {results['date']}" + ("" if results["cuda"] else f", {results['allocator']} (a CPU: the comparison at a small size, not a GPU figure)"),
+             "", "| run | shape | time | tokens/s | speed-up | agreement with the first | GPU busy | peak | on a T4 (predicted) | notes |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in e:
+        extra = f" (+{r['prepare_s']:.0f} s to prepare" + (f", +{r['compile_s']:.0f} s to compile)" if r["compiled"] else ")")
+        agree = "(the first)" if r is e[0] else f"same answer {r['same_answer']:.1%}, same text {r['same_text']:.1%} ({r['compared_on']} items)"
+        t4 = f"{r['t4_tokens_per_s_predicted']:,.0f} tokens/s" if r["t4_tokens_per_s_predicted"] else "n/a"
+        lines.append(f"| evaluation: {r['engine']} | {r['items']} items, {calls_text(r['calls'])} | {r['seconds']:.1f} s{extra} | {r['tokens_per_s']:,.0f} | "
+                     f"**{r['tokens_per_s'] / e[0]['tokens_per_s']:.1f}x** | {agree} | {pct(r['busy'])} | {gib(r['peak'])} | {t4} | "
+                     f"GSM8K's 1,319 items: {r['full_test_s'] / 60:.1f} min (replies at {results['max_new_tokens']} tokens{', one compile' if r['compiled'] else ''}) |")
+    for r in t:
+        same = "(the first)" if r is t[0] else "n/a (another model)" if r["setup"] == "host floor" else f"losses within {max(abs(x - y) for x, y in zip(r['losses'], t[0]['losses'])):.4f} over {min(len(r['losses']), len(t[0]['losses']))} steps"
+        shape = lambda r: (r["micro_batch"], r["accumulation"], r["checkpointing"])
+        floor = ("the fitted setup at widths 192/512, the same depth: " + ("about the host's time a step, whatever the GPU" if results["cuda"] else
+                 "a CPU does its arithmetic itself, so here it is no floor") + " (its tokens/s is not the model's); ") if r["setup"] == "host floor" else ""
+        twin = "the same setup as the first here (`fit_memory_gb` applies on CUDA only): its speed-up is noise; " if r is not t[0] and not floor and shape(r) == shape(t[0]) else ""
+        clock = floor + twin + (f"the trainer predicted {r['predicted_s']:.0f} s, took {r['measured_s']:.0f} s ({r['predicted_s'] / r['measured_s'] - 1:+.0%})"
+                 if r.get("predicted_s") and r.get("measured_s") else "")
+        speed = f"**{r['tokens_per_s'] / t[0]['tokens_per_s']:.1f}x**" if r["tokens_per_s"] and t[0]["tokens_per_s"] and r["setup"] != "host floor" else "n/a"
+        t4 = f"{r['t4_seconds_per_step_predicted']:.2f} s a step" if r["t4_seconds_per_step_predicted"] and r["setup"] != "host floor" else "n/a"
+        lines.append(f"| training: {r['setup']} | {r['micro_batch']} x {r['accumulation']}, checkpointing {'on' if r['checkpointing'] else 'off'} | "
+                     f"{r['seconds_per_step']:.2f} s a step | {r['tokens_per_s'] or 0:,.0f} | {speed} | {same} | {pct(r['busy'])} | {gib(r['peak'])} | {t4} | {clock} |")
+    return "\n".join(lines) + "\n"
+
 if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--preset", default="t4-sim" if torch.cuda.is_available() else "cpu-test")
@@ -138,6 +191,7 @@ if __name__ == "__main__":
     p.add_argument("--steps", type=int, default=16, help="optimizer steps of each training setup (the trainer predicts the run's time after 6)")
     p.add_argument("--no_train", action="store_true")
     p.add_argument("--out", help="write the results as JSON here")
+    p.add_argument("--markdown", help="write the table as Markdown here (it is printed at the end either way)")
     a = p.parse_args()
     cuda = torch.cuda.is_available()
     cfg = load_config(a.preset, overrides={"eval.test_samples": a.items or (256 if cuda else 8),
@@ -147,7 +201,9 @@ if __name__ == "__main__":
           f"on {device}, torch {torch.__version__}, {time.strftime('%Y-%m-%d')}; {'' if cuda else 'a CPU: the comparison at a small size, not a GPU figure'}", flush=True)
     tok, adapter = load_tokenizer(cfg), ensure_adapter(cfg, verbose=False)
     items = load_test_rows(cfg, verbose=False)
-    results = {"preset": cfg.preset, "device": device, "date": time.strftime("%Y-%m-%d"), "items": len(items),
+    results = {"command": shlex.join(["python", "benchmarks/gpu_speed.py", *sys.argv[1:]]), "preset": cfg.preset,
+               "model": cfg.model.name + ("" if cfg.model.pretrained else ", random weights"), "precision": pick_precision(cfg.model.precision),
+               "device": device, "cuda": cuda, "torch": torch.__version__, "allocator": allocator(), "date": time.strftime("%Y-%m-%d"), "items": len(items),
                "max_new_tokens": cfg.eval.max_new_tokens, "eval": [], "train": []}
     engines = (a.engines or ("reference,merged,compiled" if cuda else "reference,merged")).split(",")
     ref = ref_engine = None
@@ -159,13 +215,13 @@ if __name__ == "__main__":
         answers = lambda rows: [extract_answer("<think>\n" + x["generated_text"])[0] for x in rows]
         r["same_answer"] = sum(x == y for x, y in zip(answers(r["rows"]), answers(ref))) / len(ref)
         r["same_text"] = sum(x["generated_text"] == y["generated_text"] for x, y in zip(r["rows"], ref)) / len(ref)
-        r["items"] = len(r["rows"])
+        r["items"], r["compared_on"] = len(r["rows"]), len(ref)
         r["full_test_s"] = 1319 * cfg.eval.max_new_tokens / r["tokens_per_s"] + r["prepare_s"] + r["compile_s"]  # GSM8K's test, every reply at the limit, one compile
         t4 = on_t4(r["seconds"], r["busy"], device, "bandwidth")
         r["t4_tokens_per_s_predicted"] = r["tokens"] / t4 if t4 else None
         del r["rows"]; results["eval"].append(r)
         compile_note = f", +{r['compile_s']:.0f} s to compile" if r["compiled"] else ""
-        print(f"  eval {engine:<9} {r['items']} items, batch {r['batch']:>3}: {r['tokens']:,} tokens in {r['seconds']:.1f} s = {r['tokens_per_s']:,.0f} tok/s, "
+        print(f"  eval {engine:<9} {r['items']} items, {calls_text(r['calls'])}: {r['tokens']:,} tokens in {r['seconds']:.1f} s = {r['tokens_per_s']:,.0f} tok/s, "
               f"{r['items_per_s']:.2f} items/s (+{r['prepare_s']:.0f} s to prepare{compile_note}); same answer {r['same_answer']:.1%}, same text "
               f"{r['same_text']:.1%} (on the {ref_engine} engine's {len(ref)} items); GPU busy {pct(r['busy'])}; peak {gib(r['peak'])}; "
               f"GSM8K's 1,319 test items at this rate, replies at the limit, preparation and compile included: {r['full_test_s'] / 60:.1f} min"
@@ -174,7 +230,11 @@ if __name__ == "__main__":
         train_ex, val_ex, _ = prepare_examples(cfg, verbose=False)
         fast = copy.deepcopy(cfg); fast.training.fit_memory_gb = fast.training.fit_memory_gb or cfg.model.gpu_memory_limit_gb or 15.0
         slow = copy.deepcopy(cfg); slow.training.fit_memory_gb = None
-        for name, c in (("recipe as written", slow), ("fit to memory", fast)):
+        setups = [("recipe as written", slow), ("fit to memory", fast)]
+        if cfg.model.source == "random":  # the host floor: the fitted setup at the same depth, widths shrunk so the arithmetic is ~1% of the full model's
+            floor = copy.deepcopy(fast); floor.model.architecture_overrides = {**cfg.model.architecture_overrides, **HOST_FLOOR_WIDTHS}
+            setups.append(("host floor", floor))
+        for name, c in setups:
             try: r = train_setup(c, name, a.steps, train_ex, val_ex)
             except Exception as e: print(f"  train {name}: failed ({type(e).__name__}: {str(e)[:200]})", flush=True); continue
             t4 = on_t4(r["seconds_per_step"], r["busy"], device, "flops")
@@ -185,7 +245,7 @@ if __name__ == "__main__":
                   f"GPU busy {pct(r['busy'])}; peak {gib(r['peak'])}" + (f"; on a T4, predicted: {t4:.2f} s a step" if t4 else "")
                   + (f"; the trainer's time prediction {r['predicted_s']:.0f} s, took {r['measured_s']:.0f} s ({r['predicted_s'] / r['measured_s'] - 1:+.0%})"
                      if r["predicted_s"] and r["measured_s"] else ""), flush=True)
-    e, t = results["eval"], results["train"]
-    if len(e) > 1: print(f"evaluation speed-ups over the {e[0]['engine']} engine: " + ", ".join(f"{r['engine']} {r['tokens_per_s'] / e[0]['tokens_per_s']:.1f}x" for r in e[1:]))
-    if len(t) > 1 and t[0]["tokens_per_s"] and t[1]["tokens_per_s"]: print(f"training speed-up: {t[1]['tokens_per_s'] / t[0]['tokens_per_s']:.1f}x tokens/s")
+    table = markdown_table(results)
+    print("\n" + table, flush=True)
+    if a.markdown: Path(a.markdown).write_text(table)
     if a.out: Path(a.out).write_text(json.dumps(results, indent=1))
