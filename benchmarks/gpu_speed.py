@@ -16,10 +16,11 @@ process's first-call costs. Same items, same greedy decoding; agreement is
 the share of items whose extracted answer (and whose whole text) is the reference path's. Random weights (t4-sim)
 never stop, so every reply runs to max_new_tokens: the worst case for speed, and answers that mean nothing.
 Training: the recipe as written (batch 2 x 4, gradient checkpointing) against `training.fit_memory_gb` (the same
-8 rows a step, as few micro-batches as the memory model says fit, checkpointing only if needed), the same steps and
-rows; tokens/s counts real tokens, and the GPU's busy share is sampled, from the second step on. Each setup also
+8 rows a step, as few micro-batches as the memory model says fit, checkpointing only if needed) and that setup compiled
+(`training.torch_compile`), the same steps and rows; tokens/s counts real tokens, and the GPU's busy share is sampled,
+after the first `WARM_STEPS` (set-up; a compiled model's compiles, reported apart). Each setup also
 prints the trainer's own time prediction (`StepClock`: made after 6 of the 16 steps, from their measured time) beside
-the time the run took. With random weights (t4-sim) a third setup, the host floor, runs the fitted one at Qwen2.5-1.5B's
+the time the run took. With random weights (t4-sim) a fourth setup, the host floor, runs the fitted one at Qwen2.5-1.5B's
 depth with its widths shrunk (`HOST_FLOOR_WIDTHS`): the arithmetic gone, what is left is the host's work a step, the
 time no GPU can take off; a fitted step near it is bound by launches and Python, not by the GPU.
 T4 figures are predictions (`on_t4`): the GPU's busy time scaled by the data sheets' ratio, its idle time the host's
@@ -120,12 +121,16 @@ HOST_FLOOR_WIDTHS = {"hidden_size": 192, "intermediate_size": 512}
 class Steps:
     "Wall time and the trainer's token count at each optimizer step's end."
     def __init__(self): self.marks = []
+    def on_train_begin(self, args, state, control, **kw): self.start = time.perf_counter()
     def on_step_end(self, args, state, control, **kw):
         if torch.cuda.is_available(): torch.cuda.synchronize()
         self.marks.append((time.perf_counter(), state.num_input_tokens_seen or 0))
 
+SETUPS = ("recipe", "fitted", "compiled", "floor")  # --setups' names, in the order they run
+WARM_STEPS = 3  # training steps left out of the timing: set-up, and a compiled model's compiles (its first shape, then the length made dynamic)
+
 def train_setup(cfg, name: str, steps: int, train_ex, val_ex) -> dict:
-    "`steps` optimizer steps of `cfg`'s recipe on the same rows: real tokens per second from the second step on, each step's loss, busy share, peak."
+    "`steps` optimizer steps of `cfg`'s recipe on the same rows: real tokens per second after the first `WARM_STEPS`, what those took beyond the steady rate, each step's loss, busy share, peak."
     from transformers import TrainerCallback
     timer = type("Timer", (Steps, TrainerCallback), {})()
     seed_everything(cfg.project.seed); peak_reset()
@@ -134,16 +139,19 @@ def train_setup(cfg, name: str, steps: int, train_ex, val_ex) -> dict:
         trainer = make_trainer(c, train_ex, val_ex, d, callbacks=[timer], eval_strategy="no", eval_on_start=False, save_strategy="no",
                                load_best_model_at_end=False, include_num_input_tokens_seen="non_padding")
         trainer.train()
-    (t1, n1), (t2, n2) = timer.marks[0], timer.marks[-1]
+    warm = min(WARM_STEPS, len(timer.marks) - 2)  # a run too short to leave them all out times what it has
+    (t1, n1), (t2, n2) = timer.marks[warm], timer.marks[-1]
+    step_s = (t2 - t1) / max(1, len(timer.marks) - 1 - warm)
     args = trainer.args
     losses = [h["loss"] for h in trainer.state.log_history if "loss" in h]
-    out = {"setup": name, "micro_batch": args.per_device_train_batch_size, "accumulation": args.gradient_accumulation_steps,
+    out = {"setup": name, "compiled": c.training.torch_compile, "micro_batch": args.per_device_train_batch_size, "accumulation": args.gradient_accumulation_steps,
            "checkpointing": bool(getattr(args, "gradient_checkpointing", False) or getattr(args, "activation_checkpointing", False)),
-           "seconds_per_step": (t2 - t1) / max(1, len(timer.marks) - 1), "tokens_per_s": (n2 - n1) / (t2 - t1) if t2 > t1 else None,
+           "seconds_per_step": step_s, "warm_extra_s": t1 - timer.start - (warm + 1) * step_s, "tokens_per_s": (n2 - n1) / (t2 - t1) if t2 > t1 else None,
            "losses": losses, "busy": busy.between(t1, t2), "peak": peak()}  # busy over the timed steps, not the model's loading
     timing = next((h["timing"] for h in trainer.state.log_history if "timing" in h), {})  # StepClock's, from its warm-up
     out["predicted_s"], out["measured_s"] = timing.get("predicted_s"), timing.get("measured_s")
     del trainer
+    if c.training.torch_compile: torch._dynamo.reset()  # its graphs go with it
     return out
 
 def calls_text(calls: list[int]) -> str:
@@ -169,11 +177,12 @@ def markdown_table(results: dict) -> str:
                      f"GSM8K's 1,319 items: {r['full_test_s'] / 60:.1f} min (replies at {results['max_new_tokens']} tokens{', one compile' if r['compiled'] else ''}) |")
     for r in t:
         same = "(the first)" if r is t[0] else "n/a (another model)" if r["setup"] == "host floor" else f"losses within {max(abs(x - y) for x, y in zip(r['losses'], t[0]['losses'])):.4f} over {min(len(r['losses']), len(t[0]['losses']))} steps"
-        shape = lambda r: (r["micro_batch"], r["accumulation"], r["checkpointing"])
+        shape = lambda r: (r["micro_batch"], r["accumulation"], r["checkpointing"], r.get("compiled"))
         floor = ("the fitted setup at widths 192/512, the same depth: " + ("about the host's time a step, whatever the GPU" if results["cuda"] else
                  "a CPU does its arithmetic itself, so here it is no floor") + " (its tokens/s is not the model's); ") if r["setup"] == "host floor" else ""
         twin = "the same setup as the first here (`fit_memory_gb` applies on CUDA only): its speed-up is noise; " if r is not t[0] and not floor and shape(r) == shape(t[0]) else ""
-        clock = floor + twin + (f"the trainer predicted {r['predicted_s']:.0f} s, took {r['measured_s']:.0f} s ({r['predicted_s'] / r['measured_s'] - 1:+.0%})"
+        warm = f"its first {WARM_STEPS + 1} steps took {r['warm_extra_s']:.0f} s more than at its steady rate (the compile); " if r["setup"].endswith("compiled") else ""
+        clock = floor + twin + warm + (f"the trainer predicted {r['predicted_s']:.0f} s, took {r['measured_s']:.0f} s ({r['predicted_s'] / r['measured_s'] - 1:+.0%})"
                  if r.get("predicted_s") and r.get("measured_s") else "")
         speed = f"**{r['tokens_per_s'] / t[0]['tokens_per_s']:.1f}x**" if r["tokens_per_s"] and t[0]["tokens_per_s"] and r["setup"] != "host floor" else "n/a"
         t4 = f"{r['t4_seconds_per_step_predicted']:.2f} s a step" if r["t4_seconds_per_step_predicted"] and r["setup"] != "host floor" else "n/a"
@@ -188,6 +197,8 @@ if __name__ == "__main__":
     p.add_argument("--ref_items", type=int, help="items the reference engine answers, the first of the others' (default: 16 on CUDA, all on a CPU)")
     p.add_argument("--max_new_tokens", type=int, help="default: the preset's eval.max_new_tokens")
     p.add_argument("--engines", default=None, help="comma-separated (default: reference,merged,compiled on CUDA; reference,merged on a CPU)")
+    p.add_argument("--setups", default=None, help="training setups, comma-separated, of recipe,fitted,compiled,floor (default: all on CUDA, floor "
+                   "with random weights only; recipe,fitted on a CPU, where compiling the model takes minutes)")
     p.add_argument("--steps", type=int, default=16, help="optimizer steps of each training setup (the trainer predicts the run's time after 6)")
     p.add_argument("--no_train", action="store_true")
     p.add_argument("--out", help="write the results as JSON here")
@@ -196,6 +207,9 @@ if __name__ == "__main__":
     cuda = torch.cuda.is_available()
     cfg = load_config(a.preset, overrides={"eval.test_samples": a.items or (256 if cuda else 8),
                                            **({"eval.max_new_tokens": a.max_new_tokens} if a.max_new_tokens else {})})
+    chosen = (a.setups or ("recipe,fitted,compiled" + (",floor" if cfg.model.source == "random" else "") if cuda else "recipe,fitted")).split(",")
+    if set(chosen) - set(SETUPS): p.error(f"--setups: {', '.join(sorted(set(chosen) - set(SETUPS)))} unknown; choose among {', '.join(SETUPS)}")
+    if "floor" in chosen and cfg.model.source != "random": p.error("--setups floor: only with random weights (model.source random, e.g. t4-sim), whose widths can shrink")
     device = torch.cuda.get_device_name() if cuda else f"CPU ({platform.processor() or platform.machine()}, {torch.get_num_threads()} threads)"
     print(f"{cfg.preset} preset ({cfg.model.name}{'' if cfg.model.pretrained else ', random weights'}), {pick_precision(cfg.model.precision)}, "
           f"on {device}, torch {torch.__version__}, {time.strftime('%Y-%m-%d')}; {'' if cuda else 'a CPU: the comparison at a small size, not a GPU figure'}", flush=True)
@@ -230,11 +244,10 @@ if __name__ == "__main__":
         train_ex, val_ex, _ = prepare_examples(cfg, verbose=False)
         fast = copy.deepcopy(cfg); fast.training.fit_memory_gb = fast.training.fit_memory_gb or cfg.model.gpu_memory_limit_gb or 15.0
         slow = copy.deepcopy(cfg); slow.training.fit_memory_gb = None
-        setups = [("recipe as written", slow), ("fit to memory", fast)]
-        if cfg.model.source == "random":  # the host floor: the fitted setup at the same depth, widths shrunk so the arithmetic is ~1% of the full model's
-            floor = copy.deepcopy(fast); floor.model.architecture_overrides = {**cfg.model.architecture_overrides, **HOST_FLOOR_WIDTHS}
-            setups.append(("host floor", floor))
-        for name, c in setups:
+        compiled = copy.deepcopy(fast); compiled.training.torch_compile = True
+        floor = copy.deepcopy(fast); floor.model.architecture_overrides = {**cfg.model.architecture_overrides, **HOST_FLOOR_WIDTHS}  # the fitted setup, the same depth, ~1/40 of the arithmetic
+        setups = {"recipe": ("recipe as written", slow), "fitted": ("fit to memory", fast), "compiled": ("fit to memory, compiled", compiled), "floor": ("host floor", floor)}
+        for name, c in (setups[k] for k in chosen):
             try: r = train_setup(c, name, a.steps, train_ex, val_ex)
             except Exception as e: print(f"  train {name}: failed ({type(e).__name__}: {str(e)[:200]})", flush=True); continue
             t4 = on_t4(r["seconds_per_step"], r["busy"], device, "flops")

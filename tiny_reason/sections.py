@@ -76,6 +76,7 @@ class TrainingSection:
     group_by_length: bool = True
     fit_memory_gb: float | None = None    # a GPU's memory: the fewest micro-batches (the same rows a step) that fit it, checkpointing only if needed
     logprob_chunk_rows: int | None = None  # vocabulary rows a tile of TRL's fused LM head scores at once; None keeps TRL's (32,768)
+    torch_compile: bool = False           # compile the model's forward and backward (torch.compile): fewer launches where a step is bound by them; the first steps pay the compile (22_train_checks)
 
 @dataclass
 class EvalSection:

@@ -46,7 +46,7 @@ def sft_config(cfg: Config, output_dir, **overrides):
         bf16=precision == "bf16", fp16=precision == "fp16", use_cpu=not torch.cuda.is_available(),
         max_length=cfg.data.max_length, packing=False, completion_only_loss=True,
         train_sampling_strategy="group_by_length" if t.group_by_length else "random",
-        **checkpointing_args(cfg.model.gradient_checkpointing),
+        **checkpointing_args(cfg.model.gradient_checkpointing), torch_compile=t.torch_compile,
         logging_steps=t.logging_steps, eval_strategy="steps", eval_steps=t.eval_steps, eval_on_start=True,
         save_strategy="steps", save_steps=t.save_steps, save_total_limit=t.save_total_limit,
         load_best_model_at_end=True, metric_for_best_model="eval_loss", greater_is_better=False,
@@ -216,6 +216,7 @@ class StepClock(TrainerCallback):
         lengths = _row_lengths(train_dataloader)
         self.mean_row = sum(lengths) / len(lengths) if lengths else None
         if model is not None and self.mean_row: self.hook = model.get_input_embeddings().register_forward_pre_hook(self._count)
+    @torch.compiler.disable  # with training.torch_compile, run eagerly: traced, the count would be a constant the graph checks, and recompiled every step
     def _count(self, module, inputs):  # each training micro-batch's positions, padding included: a shape, no GPU sync
         if module.training: self.seen += inputs[0].numel()
     def on_evaluate(self, args, state, control, metrics=None, **kwargs):
