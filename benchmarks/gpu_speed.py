@@ -27,7 +27,8 @@ T4 figures are predictions (`on_t4`): the GPU's busy time scaled by the data she
 (Colab's assumed 1.5x slower).
 A benchmark, not a test: as each measurement ends it prints a line, and at the end one Markdown table of them all,
 headed by the device, the date and the command (the README's table is that output); --out writes the figures as JSON,
---markdown the table. Run it alone on the machine.
+--markdown the table, both rewritten as each measurement ends, so a run cut short by a time limit keeps what it
+finished. Run it alone on the machine.
 """
 import argparse, copy, gc, json, platform, shlex, subprocess, sys, tempfile, threading, time
 from unittest import mock
@@ -176,7 +177,7 @@ def markdown_table(results: dict) -> str:
                      f"**{r['tokens_per_s'] / e[0]['tokens_per_s']:.1f}x** | {agree} | {pct(r['busy'])} | {gib(r['peak'])} | {t4} | "
                      f"GSM8K's 1,319 items: {r['full_test_s'] / 60:.1f} min (replies at {results['max_new_tokens']} tokens{', one compile' if r['compiled'] else ''}) |")
     for r in t:
-        same = "(the first)" if r is t[0] else "n/a (another model)" if r["setup"] == "host floor" else f"losses within {max(abs(x - y) for x, y in zip(r['losses'], t[0]['losses'])):.4f} over {min(len(r['losses']), len(t[0]['losses']))} steps"
+        same = "(the first)" if r is t[0] else "n/a (another model)" if r["setup"] == "host floor" else f"losses within {max([abs(x - y) for x, y in zip(r['losses'], t[0]['losses'])], default=float('nan')):.4f} over {min(len(r['losses']), len(t[0]['losses']))} steps"
         shape = lambda r: (r["micro_batch"], r["accumulation"], r["checkpointing"], r.get("compiled"))
         floor = ("the fitted setup at widths 192/512, the same depth: " + ("about the host's time a step, whatever the GPU" if results["cuda"] else
                  "a CPU does its arithmetic itself, so here it is no floor") + " (its tokens/s is not the model's); ") if r["setup"] == "host floor" else ""
@@ -204,7 +205,8 @@ if __name__ == "__main__":
     p.add_argument("--out", help="write the results as JSON here")
     p.add_argument("--markdown", help="write the table as Markdown here (it is printed at the end either way)")
     a = p.parse_args()
-    cuda = torch.cuda.is_available()
+    cuda, began = torch.cuda.is_available(), time.perf_counter()
+    clock = lambda: f"[{time.perf_counter() - began:4.0f} s]"  # each line's time since the start: what a run under a time limit can fit
     cfg = load_config(a.preset, overrides={"eval.test_samples": a.items or (256 if cuda else 8),
                                            **({"eval.max_new_tokens": a.max_new_tokens} if a.max_new_tokens else {})})
     chosen = (a.setups or ("recipe,fitted,compiled" + (",floor" if cfg.model.source == "random" else "") if cuda else "recipe,fitted")).split(",")
@@ -219,12 +221,15 @@ if __name__ == "__main__":
                "model": cfg.model.name + ("" if cfg.model.pretrained else ", random weights"), "precision": pick_precision(cfg.model.precision),
                "device": device, "cuda": cuda, "torch": torch.__version__, "allocator": allocator(), "date": time.strftime("%Y-%m-%d"), "items": len(items),
                "max_new_tokens": cfg.eval.max_new_tokens, "eval": [], "train": []}
+    def save():  # after every measurement: a run stopped by a time limit keeps the table of what it finished
+        if a.markdown: Path(a.markdown).write_text(markdown_table(results))
+        if a.out: Path(a.out).write_text(json.dumps(results, indent=1))
     engines = (a.engines or ("reference,merged,compiled" if cuda else "reference,merged")).split(",")
     ref = ref_engine = None
     for engine in engines:
         subset = items[: a.ref_items or (16 if cuda else len(items))] if engine == "reference" else items  # the slow path: fewer items
         try: r = evaluate_engine(cfg, engine, subset, adapter, tok)
-        except Exception as e: print(f"  {engine}: failed ({type(e).__name__}: {str(e)[:200]})", flush=True); continue
+        except Exception as e: print(f"{clock()} {engine}: failed ({type(e).__name__}: {str(e)[:200]})", flush=True); continue
         ref, ref_engine = ref or r["rows"], ref_engine or engine  # the first engine's replies (reference's, unless it failed or was left out): the others are compared with it
         answers = lambda rows: [extract_answer("<think>\n" + x["generated_text"])[0] for x in rows]
         r["same_answer"] = sum(x == y for x, y in zip(answers(r["rows"]), answers(ref))) / len(ref)
@@ -233,9 +238,9 @@ if __name__ == "__main__":
         r["full_test_s"] = 1319 * cfg.eval.max_new_tokens / r["tokens_per_s"] + r["prepare_s"] + r["compile_s"]  # GSM8K's test, every reply at the limit, one compile
         t4 = on_t4(r["seconds"], r["busy"], device, "bandwidth")
         r["t4_tokens_per_s_predicted"] = r["tokens"] / t4 if t4 else None
-        del r["rows"]; results["eval"].append(r)
+        del r["rows"]; results["eval"].append(r); save()
         compile_note = f", +{r['compile_s']:.0f} s to compile" if r["compiled"] else ""
-        print(f"  eval {engine:<9} {r['items']} items, {calls_text(r['calls'])}: {r['tokens']:,} tokens in {r['seconds']:.1f} s = {r['tokens_per_s']:,.0f} tok/s, "
+        print(f"{clock()} eval {engine:<9} {r['items']} items, {calls_text(r['calls'])}: {r['tokens']:,} tokens in {r['seconds']:.1f} s = {r['tokens_per_s']:,.0f} tok/s, "
               f"{r['items_per_s']:.2f} items/s (+{r['prepare_s']:.0f} s to prepare{compile_note}); same answer {r['same_answer']:.1%}, same text "
               f"{r['same_text']:.1%} (on the {ref_engine} engine's {len(ref)} items); GPU busy {pct(r['busy'])}; peak {gib(r['peak'])}; "
               f"GSM8K's 1,319 test items at this rate, replies at the limit, preparation and compile included: {r['full_test_s'] / 60:.1f} min"
@@ -249,16 +254,13 @@ if __name__ == "__main__":
         setups = {"recipe": ("recipe as written", slow), "fitted": ("fit to memory", fast), "compiled": ("fit to memory, compiled", compiled), "floor": ("host floor", floor)}
         for name, c in (setups[k] for k in chosen):
             try: r = train_setup(c, name, a.steps, train_ex, val_ex)
-            except Exception as e: print(f"  train {name}: failed ({type(e).__name__}: {str(e)[:200]})", flush=True); continue
+            except Exception as e: print(f"{clock()} train {name}: failed ({type(e).__name__}: {str(e)[:200]})", flush=True); continue
             t4 = on_t4(r["seconds_per_step"], r["busy"], device, "flops")
             r["t4_seconds_per_step_predicted"] = t4
-            results["train"].append(r)
-            print(f"  train {name:<17}: {r['micro_batch']} x {r['accumulation']}, checkpointing {'on' if r['checkpointing'] else 'off'}: "
+            results["train"].append(r); save()
+            print(f"{clock()} train {name:<17}: {r['micro_batch']} x {r['accumulation']}, checkpointing {'on' if r['checkpointing'] else 'off'}: "
                   f"{r['seconds_per_step']:.2f} s a step, {r['tokens_per_s'] or 0:,.0f} tokens/s; losses {[round(x, 3) for x in r['losses']]}; "
                   f"GPU busy {pct(r['busy'])}; peak {gib(r['peak'])}" + (f"; on a T4, predicted: {t4:.2f} s a step" if t4 else "")
                   + (f"; the trainer's time prediction {r['predicted_s']:.0f} s, took {r['measured_s']:.0f} s ({r['predicted_s'] / r['measured_s'] - 1:+.0%})"
                      if r["predicted_s"] and r["measured_s"] else ""), flush=True)
-    table = markdown_table(results)
-    print("\n" + table, flush=True)
-    if a.markdown: Path(a.markdown).write_text(table)
-    if a.out: Path(a.out).write_text(json.dumps(results, indent=1))
+    print("\n" + markdown_table(results), flush=True); save()
