@@ -4,7 +4,8 @@ busy share, peak memory, and whether the fast paths give the same answers and lo
     python benchmarks/gpu_speed.py                          # CUDA: t4-sim (colab-t4 at Qwen2.5-1.5B's full size, fp16, a T4's 15 GB)
     python benchmarks/gpu_speed.py --preset cpu-test        # a CPU: the same comparison at a small size, and it says so
     LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4 python benchmarks/gpu_speed.py  # a CPU, as `make` runs
-    python benchmarks/gpu_speed.py --items 1319 --no_train  # the full GSM8K test's size, evaluation only
+    python benchmarks/gpu_speed.py --items 1319 --no_train --engines reference,compiled  # GSM8K's full test's size, evaluation only
+    python benchmarks/gpu_speed.py --preset cpu --set model.precision=fp16 --no_train --ref_items 64  # real weights: the answers' agreement
 
 Evaluation: `eval.engine` reference (the NF4 base with the adapter on top, as trained; eval.batch_size) against merged
 (the adapter merged into the dequantized NF4 base once, fp16, batches as large as memory allows) and compiled (merged,
@@ -12,9 +13,11 @@ every batch in one fixed shape with a static KV cache, so that `generate` compil
 engine answers the items twice: the first run compiles, the second replays, and the difference is reported as its
 compile time, counted once in the projection to GSM8K's full test (on a CPU it runs uncompiled, as `evaluate` would);
 an engine that does not compile first answers two items with 4 new tokens, untimed, so that no engine's time holds the
-process's first-call costs. Same items, same greedy decoding; agreement is
-the share of items whose extracted answer (and whose whole text) is the reference path's. Random weights (t4-sim)
-never stop, so every reply runs to max_new_tokens: the worst case for speed, and answers that mean nothing.
+process's first-call costs. Same items, same greedy decoding; agreement is the share of items whose extracted answer
+(and whose whole text) is the reference path's, and how much of the text comes before the first difference. Random
+weights (t4-sim) never stop, so every reply runs to max_new_tokens: the worst case for speed; they seldom write a
+number, so their "same answer" mostly compares no answer with none (the table counts the answers): the answers'
+agreement needs real weights (`--preset cpu`, SmolLM2-135M, staged with `stage.sh --smollm2` on a GPU machine).
 Training: the recipe as written (batch 2 x 4, gradient checkpointing) against `training.fit_memory_gb` (the same
 8 rows a step, as few micro-batches as the memory model says fit, checkpointing only if needed) and that setup compiled
 (`training.torch_compile`), the same steps and rows; tokens/s counts real tokens, and the GPU's busy share is sampled,
@@ -155,6 +158,23 @@ def train_setup(cfg, name: str, steps: int, train_ex, val_ex) -> dict:
     if c.training.torch_compile: torch._dynamo.reset()  # its graphs go with it
     return out
 
+def agreement(rows: list[dict], ref: list[dict]) -> dict:
+    """How far `rows` agree with `ref` (the same items, in order): the share with the same extracted answer, the share
+    with the same text, and the mean share of the reference's text before the first difference. `answered` counts the
+    reference's replies that hold an answer at all: random weights seldom write a number, so there "same answer" mostly
+    compares no answer with no answer, and the text and its common prefix say how close two engines' arithmetic is."""
+    answers = lambda rows: [extract_answer("<think>\n" + x["generated_text"])[0] for x in rows]
+    ours, theirs = answers(rows[:len(ref)]), answers(ref)
+    def prefix(x: str, y: str) -> float: return next((i for i, (p, q) in enumerate(zip(x, y)) if p != q), min(len(x), len(y))) / max(1, len(y))
+    pairs = list(zip(rows, ref))
+    return {"same_answer": sum(x == y for x, y in zip(ours, theirs)) / len(ref), "answered": sum(y is not None for y in theirs),
+            "same_text": sum(x["generated_text"] == y["generated_text"] for x, y in pairs) / len(ref),
+            "common_prefix": sum(prefix(x["generated_text"], y["generated_text"]) for x, y in pairs) / len(ref)}
+
+def agreement_text(r: dict) -> str:
+    return (f"same answer {r['same_answer']:.1%} ({r['answered']} of {r['compared_on']} with an answer), same text {r['same_text']:.1%}, "
+            f"{r['common_prefix']:.0%} of the text before the first difference")
+
 def calls_text(calls: list[int]) -> str:
     "`[330, 330, 330, 329]` as '4 calls of 329-330 rows'."
     lo, hi = min(calls, default=0), max(calls, default=0)
@@ -171,7 +191,7 @@ def markdown_table(results: dict) -> str:
              "|---|---|---|---|---|---|---|---|---|---|"]
     for r in e:
         extra = f" (+{r['prepare_s']:.0f} s to prepare" + (f", +{r['compile_s']:.0f} s to compile)" if r["compiled"] else ")")
-        agree = "(the first)" if r is e[0] else f"same answer {r['same_answer']:.1%}, same text {r['same_text']:.1%} ({r['compared_on']} items)"
+        agree = "(the first)" if r is e[0] else agreement_text(r)
         t4 = f"{r['t4_tokens_per_s_predicted']:,.0f} tokens/s" if r["t4_tokens_per_s_predicted"] else "n/a"
         lines.append(f"| evaluation: {r['engine']} | {r['items']} items, {calls_text(r['calls'])} | {r['seconds']:.1f} s{extra} | {r['tokens_per_s']:,.0f} | "
                      f"**{r['tokens_per_s'] / e[0]['tokens_per_s']:.1f}x** | {agree} | {pct(r['busy'])} | {gib(r['peak'])} | {t4} | "
@@ -201,21 +221,27 @@ if __name__ == "__main__":
     p.add_argument("--setups", default=None, help="training setups, comma-separated, of recipe,fitted,compiled,floor (default: all on CUDA, floor "
                    "with random weights only; recipe,fitted on a CPU, where compiling the model takes minutes)")
     p.add_argument("--steps", type=int, default=16, help="optimizer steps of each training setup (the trainer predicts the run's time after 6)")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="a config override, repeatable (e.g. --set model.precision=fp16: a T4's "
+                   "arithmetic for the cpu preset's real weights, whose answers' agreement means something)")
     p.add_argument("--no_train", action="store_true")
     p.add_argument("--out", help="write the results as JSON here")
     p.add_argument("--markdown", help="write the table as Markdown here (it is printed at the end either way)")
     a = p.parse_args()
     cuda, began = torch.cuda.is_available(), time.perf_counter()
     clock = lambda: f"[{time.perf_counter() - began:4.0f} s]"  # each line's time since the start: what a run under a time limit can fit
-    cfg = load_config(a.preset, overrides={"eval.test_samples": a.items or (256 if cuda else 8),
-                                           **({"eval.max_new_tokens": a.max_new_tokens} if a.max_new_tokens else {})})
+    bad = [x for x in a.set if "=" not in x]
+    if bad: p.error(f"--set {bad[0]}: expected KEY=VALUE, e.g. model.precision=fp16")
+    try: cfg = load_config(a.preset, overrides={**dict(x.split("=", 1) for x in a.set), "eval.test_samples": a.items or (256 if cuda else 8),
+                                                **({"eval.max_new_tokens": a.max_new_tokens} if a.max_new_tokens else {})})
+    except (KeyError, ValueError) as e: p.error(f"--preset/--set: {e.args[0]}")
     chosen = (a.setups or ("recipe,fitted,compiled" + (",floor" if cfg.model.source == "random" else "") if cuda else "recipe,fitted")).split(",")
     if set(chosen) - set(SETUPS): p.error(f"--setups: {', '.join(sorted(set(chosen) - set(SETUPS)))} unknown; choose among {', '.join(SETUPS)}")
     if "floor" in chosen and cfg.model.source != "random": p.error("--setups floor: only with random weights (model.source random, e.g. t4-sim), whose widths can shrink")
     device = torch.cuda.get_device_name() if cuda else f"CPU ({platform.processor() or platform.machine()}, {torch.get_num_threads()} threads)"
     print(f"{cfg.preset} preset ({cfg.model.name}{'' if cfg.model.pretrained else ', random weights'}), {pick_precision(cfg.model.precision)}, "
           f"on {device}, torch {torch.__version__}, {time.strftime('%Y-%m-%d')}; {'' if cuda else 'a CPU: the comparison at a small size, not a GPU figure'}", flush=True)
-    tok, adapter = load_tokenizer(cfg), ensure_adapter(cfg, verbose=False)
+    try: tok, adapter = load_tokenizer(cfg), ensure_adapter(cfg, verbose=False)
+    except FileExistsError as e: p.error(f"{e} (with --set, --set project.output_dir=outputs/ANOTHER trains one with the overrides there)")
     items = load_test_rows(cfg, verbose=False)
     results = {"command": shlex.join(["python", "benchmarks/gpu_speed.py", *sys.argv[1:]]), "preset": cfg.preset,
                "model": cfg.model.name + ("" if cfg.model.pretrained else ", random weights"), "precision": pick_precision(cfg.model.precision),
@@ -231,18 +257,15 @@ if __name__ == "__main__":
         try: r = evaluate_engine(cfg, engine, subset, adapter, tok)
         except Exception as e: print(f"{clock()} {engine}: failed ({type(e).__name__}: {str(e)[:200]})", flush=True); continue
         ref, ref_engine = ref or r["rows"], ref_engine or engine  # the first engine's replies (reference's, unless it failed or was left out): the others are compared with it
-        answers = lambda rows: [extract_answer("<think>\n" + x["generated_text"])[0] for x in rows]
-        r["same_answer"] = sum(x == y for x, y in zip(answers(r["rows"]), answers(ref))) / len(ref)
-        r["same_text"] = sum(x["generated_text"] == y["generated_text"] for x, y in zip(r["rows"], ref)) / len(ref)
-        r["items"], r["compared_on"] = len(r["rows"]), len(ref)
+        r.update(agreement(r["rows"], ref)); r["items"], r["compared_on"] = len(r["rows"]), len(ref)
         r["full_test_s"] = 1319 * cfg.eval.max_new_tokens / r["tokens_per_s"] + r["prepare_s"] + r["compile_s"]  # GSM8K's test, every reply at the limit, one compile
         t4 = on_t4(r["seconds"], r["busy"], device, "bandwidth")
         r["t4_tokens_per_s_predicted"] = r["tokens"] / t4 if t4 else None
         del r["rows"]; results["eval"].append(r); save()
         compile_note = f", +{r['compile_s']:.0f} s to compile" if r["compiled"] else ""
         print(f"{clock()} eval {engine:<9} {r['items']} items, {calls_text(r['calls'])}: {r['tokens']:,} tokens in {r['seconds']:.1f} s = {r['tokens_per_s']:,.0f} tok/s, "
-              f"{r['items_per_s']:.2f} items/s (+{r['prepare_s']:.0f} s to prepare{compile_note}); same answer {r['same_answer']:.1%}, same text "
-              f"{r['same_text']:.1%} (on the {ref_engine} engine's {len(ref)} items); GPU busy {pct(r['busy'])}; peak {gib(r['peak'])}; "
+              f"{r['items_per_s']:.2f} items/s (+{r['prepare_s']:.0f} s to prepare{compile_note}); {agreement_text(r)} "
+              f"(against the {ref_engine} engine); GPU busy {pct(r['busy'])}; peak {gib(r['peak'])}; "
               f"GSM8K's 1,319 test items at this rate, replies at the limit, preparation and compile included: {r['full_test_s'] / 60:.1f} min"
               + (f"; on a T4, predicted: {r['t4_tokens_per_s_predicted']:,.0f} tok/s" if r["t4_tokens_per_s_predicted"] else ""), flush=True)
     if not a.no_train:
