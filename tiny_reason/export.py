@@ -17,8 +17,7 @@ from .model import BASES, DTYPES, adapter_model, check_adapter, load_adapter, lo
 from .generation import stop_token_ids
 
 # %% auto #0
-__all__ = ['merge_rounding_error', 'max_logit_difference', 'greedy_generation_config', 'course_chat_template', 'export_merged',
-           'merge_errors']
+__all__ = ['merge_rounding_error', 'max_logit_difference', 'greedy_generation_config', 'course_chat_template', 'evaluate_folder', 'export_merged', 'merge_errors', 'check_export_target']
 
 # %% ../nbs/08_export.ipynb #e6a5c7dd
 def merge_rounding_error(weight: torch.Tensor, delta: torch.Tensor) -> dict:
@@ -56,30 +55,22 @@ def course_chat_template(tok, trained: Config) -> str:
     return ("{%- if messages[0]['role'] != 'system' %}{%- set messages = [" + json.dumps(system) + "] + messages %}{%- endif %}"
             + tok.chat_template + "{%- if add_generation_prompt %}" + json.dumps(THINK_PRIME)[1:-1].join(["{{ '", "' }}"]) + "{%- endif %}")
 
+# %% ../nbs/08_export.ipynb #3429b51a
+def evaluate_folder(cfg: Config, trained: Config, out, folder) -> Path:
+    "Evaluate the model saved in `folder` (to be renamed `out`) as `tiny-reason evaluate --model OUT` would, into `folder/evaluation`; returns its `report.json`."
+    from tiny_reason.evaluate import evaluate
+    as_folder = lambda name: load_config(cfg.preset, overrides={
+        "model.name": str(name), "model.source": "hub", "model.architecture_overrides": {}, "model.load_in_4bit": False,
+        "data.format": trained.data.format, "data.system_prompt": trained.data.system_prompt})
+    evaluate(as_folder(out), folder / "evaluation", model=load_model(as_folder(folder)).eval(), tok=load_tokenizer(as_folder(folder)),
+             verbose=False, arm="merged")
+    return folder / "evaluation" / "report.json"
+
 # %% ../nbs/08_export.ipynb #6eb3936e
 def export_merged(cfg: Config, adapter, out, dtype: str = "fp16", overwrite: bool = False, report=None, base: str = "unquantized",
                   evaluate_it: bool = True) -> Path:
     "Merge `adapter` into the preset's base, evaluate the merged model, and save a standalone model folder `out` (written whole, or not at all)."
-    out, adapter = Path(out), check_adapter(adapter, weights=False)  # whole: checked after its base
-    here, where = Path.cwd().resolve(), out.resolve()
-    if where == here or where in here.parents:  # the export replaces its folder whole: never the one this process works in
-        raise ValueError(f"--out {str(out) or repr(str(out))} is the folder you are working in, or holds it; the export replaces its folder "
-                         "whole: choose a new folder, e.g. --out merged")
-    if adapter.resolve() in where.parents:
-        raise ValueError(f"--out {out} is inside the adapter folder {adapter}: the merged model would be mixed into the adapter; choose a folder outside it")
-    claim_folder(out, "export", inputs=[adapter], overwrite=overwrite)  # never the adapter itself, nor a folder around it
-    if out.is_dir() and any(p.name != MARKER for p in out.iterdir()):
-        if not overwrite: raise FileExistsError(f"{out} is not empty; pass --overwrite to replace it, or choose another --out")
-        if folder_mark(out) is None: raise FileExistsError(f"{out} holds files that no tiny-reason export made; --overwrite replaces "
-                                                           "only an earlier export: choose another --out")
-    check_same_base(cfg, adapter); check_adapter(adapter)
-    if report is not None: report_arms(report)  # a bad report: now, not after the merge
-    if dtype not in DTYPES: raise ValueError(f"dtype must be one of {', '.join(DTYPES)}; got {dtype!r}")
-    if base not in BASES: raise ValueError(f"base must be one of {', '.join(BASES)}; got {base!r}")
-    trained = load_config(config_file=adapter / CONFIG_FILENAME) if (adapter / CONFIG_FILENAME).exists() else cfg
-    if base == "nf4" and not trained.model.load_in_4bit:  # there are no NF4-rounded weights it learned to correct
-        raise ValueError(f"--base nf4 merges into the NF4-rounded weights a QLoRA adapter trained against; {adapter} was trained on an "
-                         "unquantized base (model.load_in_4bit false): use --base unquantized")
+    adapter, out, trained = check_export_target(cfg, adapter, out, dtype, base, overwrite, report)  # every guard first, nothing written (25_model_card)
     out.parent.mkdir(parents=True, exist_ok=True)
     for stale in out.parent.glob(f".{out.name}.*.partial"): shutil.rmtree(stale, ignore_errors=True)  # a killed export's
     tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".partial"))  # same disk: renaming is atomic
@@ -93,15 +84,9 @@ def export_merged(cfg: Config, adapter, out, dtype: str = "fp16", overwrite: boo
         model.save_pretrained(tmp); tok.save_pretrained(tmp); save_config(trained, tmp)
         apply_umask(tmp)  # safetensors writes its weights 0600: the mode any new file gets here, as the rest have
         reports = [report]
-        if evaluate_it:  # the folder's own numbers for its card, loaded and asked as `tiny-reason evaluate --model OUT` does
-            from tiny_reason.evaluate import evaluate
-            as_folder = lambda name: load_config(cfg.preset, overrides={
-                "model.name": str(name), "model.source": "hub", "model.architecture_overrides": {}, "model.load_in_4bit": False,
-                "data.format": trained.data.format, "data.system_prompt": trained.data.system_prompt})
-            del model; gc.collect(); torch.cuda.empty_cache()  # the saved folder is evaluated, not this copy: never two at once
-            evaluate(as_folder(out), tmp / "evaluation", model=load_model(as_folder(tmp)).eval(), tok=load_tokenizer(as_folder(tmp)),
-                     verbose=False, arm="merged")
-            reports = [tmp / "evaluation" / "report.json", report]
+        if evaluate_it:  # the folder's own numbers for its card, not this copy's: never two models at once
+            del model; gc.collect(); torch.cuda.empty_cache()
+            reports = [evaluate_folder(cfg, trained, out, tmp), report]
         atomic_write_text(tmp / "README.md", model_card(trained, dtype, reports, base=base))
         mark_folder(tmp, "export")
         if out.exists(): shutil.rmtree(out) if out.is_dir() else out.unlink()
@@ -127,3 +112,28 @@ def merge_errors(peft_model, enc) -> dict:
     gap = lambda x: (x - unmerged).abs().max().item()
     return {"adapter effect": gap(base), "merged": gap(merged), "planted: scale halved": gap(planted),
             "largest logit": unmerged.abs().max().item(), "same top token": (merged.argmax(-1) == unmerged.argmax(-1)).float().mean().item()}
+
+# %% ../nbs/25_model_card.ipynb #3d2b3859
+def check_export_target(cfg: Config, adapter, out, dtype: str = "fp16", base: str = "unquantized", overwrite: bool = False, report=None) -> tuple[Path, Path, Config]:
+    "`export_merged`'s guards, before any model loads or anything is written: `(adapter, out, the config the adapter trained with)` as Paths and a Config, or one line saying what is wrong."
+    out, adapter = Path(out), check_adapter(adapter, weights=False)  # whole: checked after its base
+    here, where = Path.cwd().resolve(), out.resolve()
+    if where == here or where in here.parents:  # the export replaces its folder whole: never the one this process works in
+        raise ValueError(f"--out {str(out) or repr(str(out))} is the folder you are working in, or holds it; the export replaces its folder "
+                         "whole: choose a new folder, e.g. --out merged")
+    if adapter.resolve() in where.parents:
+        raise ValueError(f"--out {out} is inside the adapter folder {adapter}: the merged model would be mixed into the adapter; choose a folder outside it")
+    claim_folder(out, "export", inputs=[adapter], overwrite=overwrite)  # never the adapter itself, nor a folder around it
+    if out.is_dir() and any(p.name != MARKER for p in out.iterdir()):
+        if not overwrite: raise FileExistsError(f"{out} is not empty; pass --overwrite to replace it, or choose another --out")
+        if folder_mark(out) is None: raise FileExistsError(f"{out} holds files that no tiny-reason export made; --overwrite replaces "
+                                                           "only an earlier export: choose another --out")
+    check_same_base(cfg, adapter); check_adapter(adapter)
+    if report is not None: report_arms(report)  # a bad report: now, not after the merge
+    if dtype not in DTYPES: raise ValueError(f"dtype must be one of {', '.join(DTYPES)}; got {dtype!r}")
+    if base not in BASES: raise ValueError(f"base must be one of {', '.join(BASES)}; got {base!r}")
+    trained = load_config(config_file=adapter / CONFIG_FILENAME) if (adapter / CONFIG_FILENAME).exists() else cfg
+    if base == "nf4" and not trained.model.load_in_4bit:  # there are no NF4-rounded weights it learned to correct
+        raise ValueError(f"--base nf4 merges into the NF4-rounded weights a QLoRA adapter trained against; {adapter} was trained on an "
+                         "unquantized base (model.load_in_4bit false): use --base unquantized")
+    return adapter, out, trained
