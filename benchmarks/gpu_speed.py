@@ -5,7 +5,8 @@ busy share, peak memory, and whether the fast paths give the same answers and lo
     python benchmarks/gpu_speed.py --preset cpu-test        # a CPU: the same comparison at a small size, and it says so
     LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4 python benchmarks/gpu_speed.py  # a CPU, as `make` runs
     python benchmarks/gpu_speed.py --items 1319 --no_train --engines reference,compiled  # GSM8K's full test's size, evaluation only
-    python benchmarks/gpu_speed.py --preset cpu --set model.precision=fp16 --no_train --ref_items 64  # real weights: the answers' agreement
+    python benchmarks/gpu_speed.py --preset cpu --set model.precision=fp16 --set data.source=synthetic:word_problems \
+        --set eval.test_source=synthetic:word_problems --no_train --ref_items 64  # real weights, the answers' agreement (a GPU machine has no reasoning-gym)
 
 Evaluation: `eval.engine` reference (the NF4 base with the adapter on top, as trained; eval.batch_size) against merged
 (the adapter merged into the dequantized NF4 base once, fp16, batches as large as memory allows) and compiled (merged,
