@@ -34,7 +34,7 @@ headed by the device, the date and the command (the README's table is that outpu
 --markdown the table, both rewritten as each measurement ends, so a run cut short by a time limit keeps what it
 finished. Run it alone on the machine.
 """
-import argparse, copy, gc, json, platform, shlex, subprocess, sys, tempfile, threading, time
+import argparse, copy, gc, json, os, platform, shlex, subprocess, sys, tempfile, threading, time
 from unittest import mock
 from pathlib import Path
 import torch
@@ -166,7 +166,7 @@ def agreement(rows: list[dict], ref: list[dict]) -> dict:
     compares no answer with no answer, and the text and its common prefix say how close two engines' arithmetic is."""
     answers = lambda rows: [extract_answer("<think>\n" + x["generated_text"])[0] for x in rows]
     ours, theirs = answers(rows[:len(ref)]), answers(ref)
-    def prefix(x: str, y: str) -> float: return next((i for i, (p, q) in enumerate(zip(x, y)) if p != q), min(len(x), len(y))) / max(1, len(y))
+    prefix = lambda x, y: len(os.path.commonprefix([x, y])) / max(1, len(y))
     pairs = list(zip(rows, ref))
     return {"same_answer": sum(x == y for x, y in zip(ours, theirs)) / len(ref), "answered": sum(y is not None for y in theirs),
             "same_text": sum(x["generated_text"] == y["generated_text"] for x, y in pairs) / len(ref),
