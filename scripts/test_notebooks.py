@@ -1,4 +1,4 @@
-"""`make test`'s notebook passes, on two workers of one torch thread each, the longest ready job first.
+"""`make test`'s notebook passes, on two workers of one torch thread each, the ready job that starts the longest chain first.
 
     .venv/bin/python scripts/test_notebooks.py [--only REGEX] [--workers N]
     python scripts/test_notebooks.py --gpu [--preset t4-sim] [--workers 3]     # make test-gpu, on a CUDA machine
@@ -41,12 +41,12 @@ GROUPS = {  # short notebooks that share one process: (kind, name) -> notebooks,
     ("cpu", "short-adapter"): ["25_model_card", "03_eval", "23_evaluate", "24_demo_checks", "04_demo"],
     ("sim", "short"): ["21_model_checks", "23_evaluate", "24_demo_checks"],
 }
-ESTIMATE = {"cpu:27_formats": 112, "cpu:02_train": 95, "cpu:short": 80, "cpu:07_grpo": 74, "cpu:09_study": 67,
-            "cpu:short-adapter": 66, "cpu:31_study_checks": 62, "cpu:32_harness": 62, "cpu:12_pipeline": 59,
-            "cpu:22_train_checks": 55, "cpu:30_nothing_lost": 54, "cpu:11_cli": 51, "badge:08_export": 48,
-            "cpu:08_export": 48, "cpu:05_distill": 46, "sim:22_train_checks": 44, "badge:05_distill": 40,
-            "badge:07_grpo": 40, "badge:09_study": 37, "sim:12_pipeline": 33, "cpu:13_files": 32, "badge:03_eval": 32,
-            "cpu:29_grpo_checks": 30, "sim:short": 30, "badge:04_demo": 30, "sim:17_loader": 27, "badge:02_train": 27,
+ESTIMATE = {"cpu:27_formats": 115, "cpu:short-adapter": 112, "cpu:short": 102, "cpu:02_train": 96, "cpu:32_harness": 74,
+            "cpu:09_study": 72, "cpu:12_pipeline": 62, "cpu:30_nothing_lost": 62, "cpu:07_grpo": 61, "cpu:31_study_checks": 58,
+            "cpu:22_train_checks": 53, "cpu:08_export": 52, "cpu:11_cli": 50, "cpu:05_distill": 49, "sim:short": 42,
+            "badge:09_study": 34, "badge:08_export": 32, "cpu:13_files": 30, "sim:12_pipeline": 29, "badge:05_distill": 28,
+            "cpu:29_grpo_checks": 27, "badge:07_grpo": 23, "sim:22_train_checks": 23, "badge:03_eval": 21, "badge:04_demo": 14,
+            "badge:02_train": 12, "sim:17_loader": 12, "badge:06_scratch": 9, "badge:01_model": 9, "badge:00_data": 4,
             # the GPU pass (t4-sim), measured on an H100 with 10 lessons at once (2026-11-23; 00_data's a guess)
             "gpu:09_study": 448, "gpu:07_grpo": 306, "gpu:04_demo": 305, "gpu:05_distill": 282, "gpu:08_export": 270,
             "gpu:02_train": 191, "gpu:06_scratch": 173, "gpu:03_eval": 167, "gpu:01_model": 88, "gpu:00_data": 40}
@@ -134,6 +134,12 @@ def run(selected: list[Job], tmp: Path, workers: int, sampler=None) -> bool:
     else: context = multiprocessing.get_context("forkserver"); context.set_forkserver_preload(PRELOAD)
     pending, done, lock = list(selected), set(), threading.Condition()
     keys = {j.key for j in selected}
+    # a job's chain: its own estimate and the longest chain of the jobs that wait for it. Ordering by the job's own
+    # length alone started sim:17_loader (12 s) late, and the 42 s job waiting on it ran alone at the end
+    chain = {}
+    def length(j): return chain.get(j.key) or chain.setdefault(j.key, ESTIMATE.get(j.key, 30) + max(
+        (length(d) for d in selected if d.after == j.key), default=0))
+    for j in selected: length(j)
     def ready(j): return j.after is None or j.after not in keys or j.after in done
     def worker():
         while True:
@@ -143,7 +149,7 @@ def run(selected: list[Job], tmp: Path, workers: int, sampler=None) -> bool:
                     if candidates or not pending: break
                     lock.wait()
                 if not pending: return
-                job = max(candidates, key=lambda j: ESTIMATE.get(j.key, 30))  # the longest ready job first
+                job = max(candidates, key=lambda j: chain[j.key])  # the ready job that starts the longest chain first
                 pending.remove(job)
             paths, env = job.spec(tmp)
             log = tmp / "logs" / f"{job.kind}-{job.name}.log"; log.parent.mkdir(exist_ok=True)
