@@ -41,7 +41,7 @@ GROUPS = {  # short notebooks that share one process: (kind, name) -> notebooks,
     ("cpu", "short-adapter"): ["25_model_card", "03_eval", "23_evaluate", "24_demo_checks", "04_demo"],
     ("sim", "short"): ["21_model_checks", "23_evaluate", "24_demo_checks"],
 }
-ESTIMATE = {"cpu:27_formats": 115, "cpu:short-adapter": 112, "cpu:short": 102, "cpu:02_train": 96, "cpu:32_harness": 74,
+ESTIMATE = {"cpu:27_formats": 115, "cpu:short-adapter": 112, "cpu:short": 102, "cpu:02_train": 96, "cpu:32_harness": 56,
             "cpu:09_study": 72, "cpu:12_pipeline": 62, "cpu:30_nothing_lost": 62, "cpu:07_grpo": 61, "cpu:31_study_checks": 58,
             "cpu:22_train_checks": 53, "cpu:08_export": 52, "cpu:11_cli": 50, "cpu:05_distill": 49, "sim:short": 42,
             "badge:09_study": 34, "badge:08_export": 32, "cpu:13_files": 30, "sim:12_pipeline": 29, "badge:05_distill": 28,
@@ -136,10 +136,8 @@ def run(selected: list[Job], tmp: Path, workers: int, sampler=None) -> bool:
     keys = {j.key for j in selected}
     # a job's chain: its own estimate and the longest chain of the jobs that wait for it. Ordering by the job's own
     # length alone started sim:17_loader (12 s) late, and the 42 s job waiting on it ran alone at the end
-    chain = {}
-    def length(j): return chain.get(j.key) or chain.setdefault(j.key, ESTIMATE.get(j.key, 30) + max(
-        (length(d) for d in selected if d.after == j.key), default=0))
-    for j in selected: length(j)
+    def length(j): return ESTIMATE.get(j.key, 30) + max((length(d) for d in selected if d.after == j.key), default=0)
+    chain = {j.key: length(j) for j in selected}
     def ready(j): return j.after is None or j.after not in keys or j.after in done
     def worker():
         while True:
