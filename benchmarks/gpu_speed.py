@@ -22,9 +22,9 @@ agreement needs real weights (`--preset cpu`, SmolLM2-135M, staged with `stage.s
 Training: the recipe as written (batch 2 x 4, gradient checkpointing) against `training.fit_memory_gb` (the same
 8 rows a step, as few micro-batches as the memory model says fit, checkpointing only if needed) and that setup compiled
 (`training.torch_compile`), the same steps and rows; tokens/s counts real tokens, and the GPU's busy share is sampled,
-after the first `WARM_STEPS` (set-up; a compiled model's compiles, reported apart). Each setup also
-prints the trainer's own time prediction (`StepClock`: made after 6 of the 16 steps, from their measured time) beside
-the time the run took. With random weights (t4-sim) a fourth setup, the host floor, runs the fitted one at Qwen2.5-1.5B's
+after the first `WARM_STEPS` (set-up; a compiled model's compiles, reported apart). Each setup also prints the
+trainer's own time prediction (`StepClock`: made after 6 of the 16 steps, from the faster half of steps 3-6) beside the
+time the run took. With random weights (t4-sim) a fourth setup, the host floor, runs the fitted one at Qwen2.5-1.5B's
 depth with its widths shrunk (`HOST_FLOOR_WIDTHS`): the arithmetic gone, what is left is the host's work a step, the
 time no GPU can take off; a fitted step near it is bound by launches and Python, not by the GPU.
 T4 figures are predictions (`on_t4`): the GPU's busy time scaled by the data sheets' ratio, its idle time the host's

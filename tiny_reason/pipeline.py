@@ -274,6 +274,7 @@ def report_markdown(r: dict) -> str:
              f"| flexible accuracy | {cols(lambda x: _pct({**x['flexible'], 'n': x['n']}))} |",
              f"| format-valid rate | {cols(lambda x: format(x['format_valid_rate'], '.1%'))} |",
              f"| truncated at max tokens | {cols(lambda x: str(x['truncated']))} |",
+             f"| engine (18_generation) | {cols(lambda x: x.get('engine', 'not recorded'))} |",  # which path wrote the replies
              *[f"| lm-eval {t}, {k} | {' | '.join(_pct({**r['harness'][a][t][k], 'n': r['harness'][a][t]['n']}) for a in arms)} |"
                for t in r.get("harness", {}).get("base", {}) for k in ("strict", "flexible")], "",
              "Paired tests (\"fixed\": right in the second arm named, wrong in the first):", *paired, "",

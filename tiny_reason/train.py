@@ -207,7 +207,7 @@ def ensure_adapter(cfg: Config, callbacks=(), verbose: bool = True) -> Path:
 
 # %% ../nbs/22_train_checks.ipynb #7fca904c
 class StepClock(TrainerCallback):
-    "Time `warmup` optimizer steps after the first `skip` (which pay one-off set-up) and the first evaluation; predict the run's time between two bounds (time per token, time per step) and print it, and at the end the measured time beside it."
+    "Time `warmup` optimizer steps after the first `skip` (which pay one-off set-up) and the first evaluation; from the faster half of them, predict the run's time between two bounds (time per token, time per step) and print it, and at the end the measured time beside it."
     def __init__(self, warmup: int = 4, skip: int = 2, verbose: bool = True):
         self.warmup, self.skip, self.verbose, self.marks, self.eval_s = warmup, skip, verbose, [], None
         self.seen, self.at_step, self.hook, self.mean_row = 0, [], None, None
@@ -228,7 +228,12 @@ class StepClock(TrainerCallback):
         k = len(self.marks)
         if k == min(self.skip + self.warmup, args.max_steps) and not hasattr(self, "predicted"):
             first = min(self.skip, k - 1)  # a run too short to skip them all times what it has
-            timed, tokens = self.marks[first:], self.at_step[-1] - (self.at_step[first - 1] if first else 0)
+            sizes = [b - a for a, b in zip(([0] + self.at_step)[first:], self.at_step[first:])]  # each timed step's positions
+            # One-off costs (a first shape's kernels, a bigger allocation, a compile) only ever make a step slower, and they
+            # are paid: the faster half of the timed steps (per position, when counted) is the rate the steps left run at
+            rate = lambda i: self.marks[first + i] / sizes[i] if all(sizes) else self.marks[first + i]
+            kept = sorted(range(len(sizes)), key=rate)[:(len(sizes) + 1) // 2]
+            timed, tokens = [self.marks[first + i] for i in kept], sum(sizes[i] for i in kept)
             step, left = sum(timed) / len(timed), args.max_steps - state.global_step
             run_step = args.per_device_train_batch_size * args.gradient_accumulation_steps * (self.mean_row or 0)  # an average step's tokens
             per_step = left * step  # right if a step costs the same whatever its length (a GPU bound by launches)
@@ -239,8 +244,8 @@ class StepClock(TrainerCallback):
             self.predicted = sum(self.bounds) / 2  # off by at most half their gap
             if self.hook is not None: self.hook.remove()
             if self.verbose:
-                sizes = f", {tokens / len(timed):.0f} positions each against the run's mean of {run_step:.0f}" if tokens and run_step else ""
-                print(f"measured {step:.2f} s a step (steps {k - len(timed) + 1}-{k}{sizes}): the run predicted at {_duration(self.predicted)} "
+                each = f", {tokens / len(timed):.0f} positions each against the run's mean of {run_step:.0f}" if tokens and run_step else ""
+                print(f"measured {step:.2f} s a step (the faster {len(timed)} of steps {first + 1}-{k}{each}): the run predicted at {_duration(self.predicted)} "
                       f"(between {_duration(self.bounds[0])} and {_duration(self.bounds[1])}), ending about "
                       f"{time.strftime('%H:%M', time.localtime(time.time() - (now - self.t0) + self.predicted))}", flush=True)
     def on_train_end(self, args, state, control, **kwargs):
