@@ -7,8 +7,9 @@
 `StepClock` (22_train_checks) times steps 3-6 and the first evaluation. From the faster half of those steps (a step
 slowed by a one-off cost is left out) it predicts the run between two bounds: the tokens left at their time per token,
 and the steps left at their time per step, plus the evaluations left at theirs. It takes the middle; at the end the
-trainer logs both (`timing` in the log history). This script trains the preset's recipe into a scratch folder and prints the two, with the error. The target is within 30%. A
-benchmark, not a test: run it alone on an idle machine; the print says which preset and device.
+trainer logs both (`timing` in the log history). This script trains the preset's recipe into a scratch folder and
+prints the two, with the error. The target is within 30%. A benchmark, not a test: run it alone on an idle machine;
+the print says which preset and device.
 """
 import argparse, platform, tempfile
 import torch
