@@ -76,7 +76,7 @@ def generate_predictions(model, tok, items: list[dict], path, cfg: Config, sourc
     done = read_finished(path, items, prompts, source, settings)
     todo = [i for i in range(len(items)) if i not in done]
     lengths = {i: len(tok(prompts[i], add_special_tokens=False)["input_ids"]) for i in todo}
-    if todo and cfg.eval.engine == "compiled" and not compiles(cfg, model): print("eval.engine compiled: `generate` compiles its step on a GPU only; the merged model runs uncompiled here")
+    if todo and cfg.eval.engine == "compiled" and not compiles(cfg, model): print("eval.engine compiled: `generate` compiles its step only on a GPU of CUDA capability 7.0 or more; the merged model runs uncompiled here")
     with open(path, "a", encoding="utf-8") as f, tqdm(total=len(items), initial=len(done), desc="generating",
                                                    **({} if progress else {"disable": True})) as bar:  # else TQDM_DISABLE decides
         def generate_left(rows: int | None):  # the items not done yet, `rows` prompts a call
@@ -125,7 +125,7 @@ def evaluate(cfg: Config, out_dir, adapter=None, model=None, tok=None, verbose: 
         if cfg.eval.samples > 1: read_samples(out_dir / "samples.jsonl", sample_questions(items), prompts, source, **sample_settings(cfg))  # so are samples
         mark_folder(out_dir, "evaluate")
         model, engine = (model, "given") if model is not None else (inference_model(cfg, adapter), cfg.eval.engine)
-        if engine == "compiled" and not compiles(cfg, model): engine = "compiled, run uncompiled (no GPU)"  # the report says what ran
+        if engine == "compiled" and not compiles(cfg, model): engine = "compiled, run uncompiled (no GPU that compiles)"  # the report says what ran
         rows = generate_predictions(model, tok, items, out_dir / "predictions.jsonl", cfg, source, progress=verbose)
         majority = maj_at_k(model, tok, items, out_dir / "samples.jsonl", cfg, source, progress=verbose) if cfg.eval.samples > 1 else None
     report = {"arm": arm or ("base" if adapter is None else "tuned"), "adapter": None if adapter is None else str(adapter),

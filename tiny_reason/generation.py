@@ -131,7 +131,7 @@ def use_packed_gqa(model):
     return model
 
 def compiles(cfg: Config, model) -> bool:
-    "Whether `eval.engine` compiled generates in fixed shapes with a static KV cache here: where `generate` compiles its step (CUDA, or a model whose `generation_config.compile_config` asks for every device; not an NF4 or offloaded model); elsewhere the merged model runs uncompiled."
+    "Whether `eval.engine` compiled generates in fixed shapes with a static KV cache here: where `generate` compiles its step (CUDA of capability 7.0 or more, or a model whose `generation_config.compile_config` asks for every device; not an NF4 or offloaded model); elsewhere the merged model runs uncompiled."
     if cfg.eval.engine != "compiled": return False
     gen = getattr(model, "generation_config", None)
     quantizer, devices = getattr(model, "hf_quantizer", None), set((getattr(model, "hf_device_map", None) or {}).values())
@@ -140,6 +140,7 @@ def compiles(cfg: Config, model) -> bool:
     if getattr(gen, "disable_compile", False) or (quantizer is not None and not quantizer.is_compileable): return False
     if "disk" in devices or ("cpu" in devices and len(devices) > 1): return False
     device = getattr(getattr(model, "device", None), "type", None)
+    if device == "cuda" and torch.cuda.get_device_capability(model.device) < (7, 0): return False  # inductor's Triton needs 7.0 (a T4: 7.5, a P100: 6.0)
     return device in ("cuda", "xpu", "neuron", "tpu") or bool(getattr(getattr(gen, "compile_config", None), "_compile_all_devices", False))
 
 def fixed_shape_batches(lengths: list[int], rows: int) -> tuple[list[list[int]], tuple[int, int]]:
