@@ -3,7 +3,7 @@
 1. README.md is what index.ipynb renders to (scripts/render_readme.py --check);
 2. nbdev finds every lesson notebook, and skips virtual environments and hidden folders;
 3. `nbdev_export` and `nbdev_clean` change nothing: the package and the notebooks are in sync and clean;
-4. index.ipynb's lessons table (cells, words, reading time) is what scripts/lesson_stats.py computes now;
+4. index.ipynb's lessons table (cells, words, reading time, predicted T4 time) is what scripts/lesson_stats.py computes now;
 5. the package's modules import each other in no circle, deferred imports included (the README's layers);
 6. every notebook's Colab badge and install cell point at settings.ini's repository (scripts/repo_links.py);
 7. no notebook stores widget views or widget state (progress bars, the demo): GitHub and the docs cannot draw them.
@@ -16,7 +16,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 LESSONS = {"00_data", "01_model", "02_train", "03_eval", "04_demo", "05_distill", "06_scratch", "07_grpo", "08_export", "10_config", "11_cli", "12_pipeline",
            "13_files", "14_offline", "15_rwkv7", "16_bad_input", "20_data_checks", "21_model_checks", "22_train_checks",
            "23_evaluate", "24_demo_checks", "17_loader", "18_generation", "19_scratch_io", "25_model_card",
-           "26_scratch_checks", "27_formats", "28_sections", "29_grpo_checks", "30_nothing_lost", "09_study", "31_study_checks", "32_harness"}
+           "26_scratch_checks", "27_formats", "28_sections", "29_grpo_checks", "30_nothing_lost", "09_study", "31_study_checks", "32_harness",
+           "33_t4_time", "34_lesson_time"}
 
 def check_readme():
     import render_readme
@@ -52,10 +53,14 @@ def check_in_sync():
 def check_lessons_table():
     import json, lesson_stats
     cells = json.loads((ROOT / "index.ipynb").read_text())["cells"]
+    assert any(lesson_stats.validation_block() in "".join(c["source"]) for c in cells), \
+        "index.ipynb's T4 validation table is out of date: run `.venv/bin/python scripts/lesson_stats.py --index`, then `make readme`"
     assert any(lesson_stats.index_table() in "".join(c["source"]) for c in cells), \
         "index.ipynb's lessons table is out of date: run `.venv/bin/python scripts/lesson_stats.py --index`, then `make readme`"
-    stale = [n for n in lesson_stats.LESSONS if lesson_stats.gpu_line(n) not in "".join(lesson_stats.badge_cell(json.loads((ROOT / "nbs" / f"{n}.ipynb").read_text())["cells"])["source"])]
-    assert not stale, f"the GPU-pass line under the Colab badge is missing or out of date in {stale}: run `.venv/bin/python scripts/lesson_stats.py --index`"
+    times = lesson_stats.t4_times()
+    badge = lambda n: "".join(lesson_stats.badge_cell(json.loads((ROOT / "nbs" / f"{n}.ipynb").read_text())["cells"])["source"])
+    stale = [n for n in lesson_stats.LESSONS if lesson_stats.gpu_line(n) not in badge(n) or lesson_stats.t4_line(n, times) not in badge(n)]
+    assert not stale, f"the predicted T4 time or the GPU-pass line under the Colab badge is missing or out of date in {stale}: run `.venv/bin/python scripts/lesson_stats.py --index`"
 
 def check_prose_numbers():
     import prose_numbers

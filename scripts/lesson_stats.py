@@ -3,8 +3,9 @@ stored outputs, file size, and a reading time (prose at 200 words a minute, code
 
     .venv/bin/python scripts/lesson_stats.py            # a markdown table
     .venv/bin/python scripts/lesson_stats.py --check    # exit 1 if a lesson is over the targets below
-    .venv/bin/python scripts/lesson_stats.py --index    # write the lessons table (cells, words, reading time, GPU pass) into
-                                                        # index.ipynb, and each lesson's GPU-pass line under its Colab badge
+    .venv/bin/python scripts/lesson_stats.py --index    # write the lessons table (cells, words, reading time, predicted T4
+                                                        # time, GPU pass) into index.ipynb, and under each lesson's Colab
+                                                        # badge its predicted T4 time and its GPU-pass line
 
 Targets (issue 13): a lesson takes a newcomer about 20 minutes: at most ~1,500 words of prose, ~45 cells, no code cell
 over ~25 lines except one exported class, and the file under ~1 MB with its outputs. Everything is counted as a reader
@@ -75,18 +76,37 @@ def gpu_line(name: str) -> str:
     took = ", ".join(x for x in (f.get("seconds") and f"{f['seconds']} s", f"at most {f['reserved_gib']:.2f} GiB of GPU memory reserved by PyTorch",
                                  f.get("host_rss_gib") and f"{f['host_rss_gib']:.1f} GiB of host memory") if x)
     return (f"{GPU_START}**On a GPU** ({where}; the `colab-t4` recipe at full size with random weights, fp16, capped at a "
-            f"T4's 15 GB): passed, {took}. A T4 computes slower; its time is not measured (README: Results).{GPU_END}")
+            f"T4's 15 GB): passed, {took}. A T4 computes slower: its time is the prediction above.{GPU_END}")
+
+T4_START, T4_END = "<!-- T4 time: scripts/lesson_stats.py --index -->", "<!-- end of T4 time -->"
+T4_PRESET = "colab-t4"  # what a badge runs on a T4
+
+def t4_times() -> dict:
+    "Each lesson's predicted minutes on a free Colab T4 under `T4_PRESET`, and its longest stage (tiny_reason.lesson_time)."
+    from tiny_reason.config import load_config
+    from tiny_reason.lesson_time import LESSONS as TIMED, lesson_stages
+    cfg, out = load_config(T4_PRESET), {}
+    for n in TIMED:
+        stages = lesson_stages(cfg, n)
+        out[n] = (sum(s["seconds"] for _, s in stages) / 60, max(stages, key=lambda x: x[1]["seconds"]))
+    return out
+
+def t4_line(name: str, times: dict) -> str:
+    "The line under a lesson's badge: its predicted time on a free T4 and its longest stage, from the same model as `tiny-reason time`."
+    minutes, (stage, s) = times[name]
+    return (f"{T4_START}**On a free Colab T4: about {minutes:.0f} min, predicted** (not measured) from the work `{T4_PRESET}` implies, a fresh "
+            f"runtime included; its longest stage: {stage}, {s['work']}. `tiny-reason time --lesson {name}` lists every stage.{T4_END}")
 
 def index_table() -> str:
-    "The lessons table of index.ipynb: link, Colab badge, summary, cells, words, reading time and the GPU pass."
-    record = json.loads(GPU_PASS.read_text())
-    out = [INDEX_START, f"| lesson | | what it teaches | cells | words | reading time | GPU pass ({record['device']}, {record['date']}) |",
-           "|---|---|---|---:|---:|---:|---|"]
+    "The lessons table of index.ipynb: link, Colab badge, summary, cells, words, reading time, predicted T4 time and the GPU pass."
+    record, times = json.loads(GPU_PASS.read_text()), t4_times()
+    out = [INDEX_START, f"| lesson | | what it teaches | cells | words | reading time | on a T4 (predicted) | GPU pass ({record['device']}, {record['date']}) |",
+           "|---|---|---|---:|---:|---:|---:|---|"]
     for n in LESSONS:
         path = ROOT / "nbs" / f"{n}.ipynb"
         r = stats(path)
         out.append(f"| [{n}](nbs/{n}.ipynb) | [![Open In Colab]({BADGE})]({COLAB}/{n}.ipynb) | {summary(path)} | "
-                   f"{r['cells']} | {r['words']:,} | ~{r['minutes']} min | {gpu_cell(n)} |")
+                   f"{r['cells']} | {r['words']:,} | ~{r['minutes']} min | ~{times[n][0]:.0f} min | {gpu_cell(n)} |")
     return "\n".join(out + [INDEX_END])
 
 def badge_cell(cells: list[dict]) -> dict:
@@ -94,24 +114,35 @@ def badge_cell(cells: list[dict]) -> dict:
     return next(c for c in cells if c["cell_type"] == "markdown" and BADGE in "".join(c["source"]))
 
 def write_lessons():
-    "Put (or replace) the GPU-pass line under each lesson's Colab badge; nothing else in the lesson changes."
-    pat = re.compile(r"\n*" + re.escape(GPU_START) + ".*?" + re.escape(GPU_END), re.S)
+    "Put (or replace) the predicted T4 time and the GPU-pass line under each lesson's Colab badge; nothing else in the lesson changes."
+    pats = [re.compile(r"\n*" + re.escape(a) + ".*?" + re.escape(b), re.S) for a, b in ((T4_START, T4_END), (GPU_START, GPU_END))]
+    times = t4_times()
     for n in LESSONS:
         path = ROOT / "nbs" / f"{n}.ipynb"
         nb = json.loads(path.read_text())
-        cell = badge_cell(nb["cells"])
-        cell["source"] = (pat.sub("", "".join(cell["source"])).rstrip() + "\n\n" + gpu_line(n)).splitlines(keepends=True)
+        cell, text = badge_cell(nb["cells"]), None
+        text = "".join(cell["source"])
+        for pat in pats: text = pat.sub("", text)
+        cell["source"] = (text.rstrip() + "\n\n" + t4_line(n, times) + "\n\n" + gpu_line(n)).splitlines(keepends=True)
         path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
 
+VALIDATION_START, VALIDATION_END = "<!-- T4 validation: scripts/lesson_stats.py --index -->", "<!-- end of T4 validation -->"
+
+def validation_block() -> str:
+    "The T4 time model against published T4 runs (tiny_reason.t4_time.validation_table), between its markers."
+    from tiny_reason.t4_time import validation_table
+    return f"{VALIDATION_START}\n{validation_table()}\n{VALIDATION_END}"
+
 def write_index():
-    "Replace the table between the markers in index.ipynb's markdown (nothing else changes)."
+    "Replace the lessons table and the T4 validation table between their markers in index.ipynb's markdown (nothing else changes)."
     path = ROOT / "index.ipynb"
     nb = json.loads(path.read_text())
-    pat = re.compile(re.escape(INDEX_START) + ".*?" + re.escape(INDEX_END), re.S)
-    cells = [c for c in nb["cells"] if pat.search("".join(c["source"]))]
-    if len(cells) != 1: raise SystemExit(f"index.ipynb: expected one cell with the lessons-table markers, found {len(cells)}")
-    text = pat.sub(lambda m: index_table(), "".join(cells[0]["source"]))
-    cells[0]["source"] = text.splitlines(keepends=True)
+    for start, end, make in ((INDEX_START, INDEX_END, index_table), (VALIDATION_START, VALIDATION_END, validation_block)):
+        pat = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
+        cells = [c for c in nb["cells"] if pat.search("".join(c["source"]))]
+        if len(cells) != 1: raise SystemExit(f"index.ipynb: expected one cell with the markers {start}, found {len(cells)}")
+        text = pat.sub(lambda m: make(), "".join(cells[0]["source"]))
+        cells[0]["source"] = text.splitlines(keepends=True)
     path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
 
 def over(r: dict) -> list[str]:

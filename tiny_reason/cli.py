@@ -10,6 +10,7 @@ from .config import command_parser, config_from_cli, run_flags  # first: it sile
 
 COMMANDS = {  # name: (module, one line of help); the command runs `NAME_cli(argv)` from that module
     "prepare": ("cli", "format GSM8K rows into train/validation JSONL"), "memory": ("memory", "print the memory budget of a preset"),
+    "time": ("lesson_time", "each lesson's predicted time on a free Colab T4, and the work behind it"),
     "train": ("cli", "QLoRA fine-tuning with TRL"), "evaluate": ("cli", "generate and grade on held-out items"),
     "grade": ("cli", "grade a predictions file without a model"), "chat": ("cli", "stream the model's reasoning in the terminal"),
     "export": ("cli", "merge an adapter into its base: a standalone model folder"),
