@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"tiny-reason: unknown command '{name}'" + (f"; did you mean '{near[0]}'?" if near else ""), file=sys.stderr)
             print(usage(), file=sys.stderr); return 2
         if (flag := empty_path_flag(rest)) is not None:
-            raise ValueError(f"{flag} is empty: give it a path ('.' for the current folder)")
+            raise ValueError(f"{flag} is empty: give it a path" + (f" (a new folder, e.g. --out my_{name})" if flag == "--out" else " ('.' for the current folder)"))
         fn(rest)
     except BaseException as e:
         if interrupted(e):  # Ctrl-C: what is on disk and how to go on, not a traceback; 130 = 128 + SIGINT, as shells do
@@ -281,7 +281,8 @@ def export_cli(argv: list[str] | None = None) -> Path:
     out = export_merged(cfg, command_adapter(args.adapter, cfg, cfg.project.adapter_path), args.out, args.dtype, args.overwrite, args.report, args.base,
                         evaluate_it=not args.no_evaluation)
     print(f"wrote {out}: weights (safetensors, {args.dtype}), tokenizer with the course's chat template, generation_config.json (greedy, "
-          f"its length), evaluation/ (the folder's own numbers) and README.md (model card); evaluate again with `tiny-reason evaluate --model {out} --out DIR`")
+          f"its length), {'' if args.no_evaluation else 'evaluation/ (the folder' + chr(39) + 's own numbers) and '}README.md (model card); "
+          f"evaluate {'it' if args.no_evaluation else 'again'} with `tiny-reason evaluate --model {out} --out DIR`")
     return out
 
 # %% ../nbs/11_cli.ipynb #8c1a1838
@@ -303,9 +304,12 @@ def chat_cli(argv: list[str] | None = None):
     print(f"tiny_reason chat: {cfg.model.name}{f' + {adapter}' if adapter else ''} "
           "(exit, quit or Ctrl-D to leave; Ctrl-C stops an answer)")
     while True:
-        try: question = input("\nProblem: ")
+        try:
+            question = input("\nProblem: ")
+            question.encode("utf-8")  # bytes that are not UTF-8 arrive as lone surrogates (or fail here): the tokenizer cannot read them
         except EOFError: print(); break
         except KeyboardInterrupt: print(); continue
+        except UnicodeError: print("[that line could not be decoded as UTF-8 text: type it again]"); continue
         if question.strip().lower() in ("exit", "quit"): break
         stop, text, stats = threading.Event(), "", {}
         try:

@@ -11,11 +11,11 @@ import yaml
 from .sections import *  # the dataclasses, one per section (a module of their own: this one stays short)
 
 # %% auto #0
-__all__ = ['KERNELS_WARNING', 'ALIASES', 'RULES', 'GENERATED_MAX', 'GENERATED_COUNTS', 'RETIRED', 'DRIVE_ROOT', 'CONFIG_FILENAME',
-           'Config', 'all_keys', 'resolve_key', 'coerce', 'get_value', 'settings_of', 'validate', 'preset_dir',
-           'list_presets', 'read_yaml', 'flatten', 'test_preset', 'preset_values', 'resolve_preset', 'set_value',
-           'load_config', 'derive_paths', 'keep_on_drive', 'save_config', 'parse_overrides', 'command_parser',
-           'run_flags', 'config_from_cli', 'config_cli']
+__all__ = ['KERNELS_WARNING', 'ALIASES', 'ALL_KEYS', 'NONE_MEANS', 'RULES', 'GENERATED_MAX', 'GENERATED_COUNTS', 'RETIRED',
+           'DRIVE_ROOT', 'CONFIG_FILENAME', 'Config', 'all_keys', 'resolve_key', 'coerce', 'get_value', 'settings_of',
+           'validate', 'preset_dir', 'list_presets', 'UniqueKeyLoader', 'read_yaml', 'flatten', 'test_preset',
+           'preset_values', 'resolve_preset', 'set_value', 'load_config', 'derive_paths', 'keep_on_drive',
+           'save_config', 'parse_overrides', 'command_parser', 'run_flags', 'config_from_cli', 'config_cli']
 
 # %% ../nbs/10_config.ipynb #f313ce91
 KERNELS_WARNING = "Failed to load CPU gemm_4bit_forward from kernels-community"
@@ -105,13 +105,19 @@ def _to(base, value):
     elif base is str and not isinstance(value, (dict, list)): return str(value)
     raise ValueError(value)
 
+ALL_KEYS = frozenset("eval.test_samples distill.questions grpo.prompts data.num_samples scratch.num_samples study.train_questions "
+                     "study.test_items".split())  # counts whose None means every row: written `all`; elsewhere None is `none`
+NONE_MEANS = {"training.fit_memory_gb": "none: no fitting, the recipe's micro-batches as written; to fit a GPU, its memory in GB, e.g. 15",
+              "eval.fit_memory_gb": "none: no fitting, eval.batch_size rows a call; to fit a GPU, its memory in GB, e.g. 15",
+              "model.gpu_memory_limit_gb": "none: no cap"}  # what None does, where a word like `all` could read as its opposite
+
 def coerce(dotted: str, value):
     "Convert `value` (from YAML or a CLI string) to the declared type of field `dotted`, or raise a clear error."
     tp = _field_type(dotted)
     args = [a for a in typing.get_args(tp) if a is not type(None)]
     optional = typing.get_origin(tp) in (typing.Union, types.UnionType) and type(None) in typing.get_args(tp)
     base = args[0] if optional else tp
-    if optional and (value is None or str(value).lower() in ("all", "none", "null")): return None
+    if optional and (value is None or str(value).lower() in ("none", "null") or (str(value).lower() == "all" and dotted in ALL_KEYS)): return None
     try: out = _to(base, value)
     except (TypeError, ValueError): pass
     else:
@@ -119,7 +125,8 @@ def coerce(dotted: str, value):
             raise ValueError(f"config key '{dotted}' must be a finite number, got {value!r}")
         return out
     want = _written(dotted, base) if typing.get_origin(base) in (list, dict) else getattr(base, "__name__", str(base))
-    raise TypeError(f"config key '{dotted}' expects {want}" + (" or 'all'" if optional else "") + f", got {value!r}")
+    none = f" or '{'all' if dotted in ALL_KEYS else 'none'}'" + (f" ({NONE_MEANS[dotted]})" if dotted in NONE_MEANS else "")
+    raise TypeError(f"config key '{dotted}' expects {want}" + (none if optional else "") + f", got {value!r}")
 
 def _written(dotted: str, base) -> str:
     "How a list or mapping field is written on a command line, from its default: `a list of int, as in --study.seeds 3407,3408`."
@@ -154,7 +161,7 @@ RULES = [  # (key, test, what it must be)
                   "scratch.new_tokens scratch.test_items scratch.reply_tokens study.max_steps study.rft_k study.grpo_steps "
                   "study.max_new_tokens"),
     *_at_least(1, "eval.test_samples distill.questions grpo.prompts", "all"), *_at_least(2, "data.num_samples scratch.num_samples", "all"),
-    *_at_least(2, "study.train_questions study.test_items", "all"),
+    *_at_least(2, "study.train_questions study.test_items", "all"),  # ALL_KEYS: the counts whose None is written `all`
     *_at_least(1, "training.logprob_chunk_rows", "none"), *_at_least(16, "data.max_length scratch.max_context"),
     *_at_least(8, "scratch.block_size"),
     *_one_of("eval.engine", "reference merged compiled", "model.source", "hub gguf random", "model.precision", "auto fp32 fp16 bf16", "data.format", "chat instruction qa",
@@ -173,6 +180,7 @@ RULES = [  # (key, test, what it must be)
     ("eval.samples", lambda v: 1 <= v <= 64, "1 to 64 (each sample is one more generation of every test item)"),
     ("grpo.num_generations", lambda v: v >= 2, ">= 2 (a group of one has no variance to learn from)"),
     ("project.seed", lambda v: 0 <= v < 2**32, "in 0 to 2**32 - 1 (NumPy's seed range; the trainers seed NumPy with it)"),
+    ("study.arms", lambda v: len(v) >= 1 and len(set(v)) == len(v), "a non-empty list of different arms (an arm named twice would run once)"),
     ("study.seeds", lambda v: len(v) >= 1 and len(set(v)) == len(v) and all(0 <= s < 2**32 for s in v),
      "a non-empty list of different seeds, each in 0 to 2**32 - 1 (NumPy's seed range)"),
 ]
@@ -207,6 +215,11 @@ def validate(cfg: Config) -> Config:
                          f"must be a multiple of 'grpo.num_generations' ({g.num_generations}): each step samples whole groups")
     if cfg.model.source == "gguf" and not (cfg.model.gguf_package and cfg.model.gguf_file):
         raise ValueError("config key 'model.source' is 'gguf', which needs model.gguf_package and model.gguf_file")
+    if cfg.model.source == "gguf" and not Path(cfg.model.gguf_file).name.lower().startswith(cfg.model.name.split("/")[-1].lower() + "."):
+        # the GGUF is the model, whatever the name says: a report would name one model while another ran
+        raise ValueError(f"config key 'model.name' is {cfg.model.name!r}, but model.source 'gguf' loads {Path(cfg.model.gguf_file).name} "
+                         f"(from {cfg.model.gguf_package}), another model: keep this preset's model, or take yours from the Hub "
+                         f"(--preset colab-t4 --model_name {cfg.model.name}) or a local folder (--model_name DIR --model.source hub)")
     if cfg.model.architecture_overrides and cfg.model.source != "random":  # pretrained weights have one shape only
         raise ValueError("config key 'model.architecture_overrides' only applies to model.source 'random'")
     for src, counts in GENERATED_COUNTS.items():  # a file or the Hub ends where it ends; a generator makes as many as asked
@@ -226,11 +239,29 @@ def list_presets() -> list[str]:
     "Names of the shipped presets."
     return sorted(p.stem for p in preset_dir().glob("*.yaml"))
 
+class _KeySetTwice(Exception): pass
+
+class UniqueKeyLoader(yaml.SafeLoader):
+    "PyYAML's safe loader, except that a mapping setting one key twice is refused: PyYAML keeps the last one silently (the YAML spec forbids it)."
+
+def _unique_mapping(loader, node, deep=False):
+    seen = {}
+    for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge": continue  # `<<: *anchor`: its keys are defaults the mapping's own may override
+        key = loader.construct_object(key_node, deep=deep)
+        line = key_node.start_mark.line + 1
+        if key in seen: raise _KeySetTwice(f"line {line}: key '{key}' is set twice (first at line {seen[key]}); keep one")
+        seen[key] = line
+    return loader.construct_mapping(node, deep)
+
+UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
+
 def read_yaml(path) -> dict:
-    "Read a YAML mapping, with errors that name the file."
+    "Read a YAML mapping, with errors that name the file; a key set twice in one mapping is an error (file and line), not the last one winning."
     from tiny_reason.files import read_text_file
     path = Path(path)
-    try: data = yaml.safe_load(read_text_file(path, "config file")) or {}  # a folder or bad bytes: one line naming it
+    try: data = yaml.load(read_text_file(path, "config file"), Loader=UniqueKeyLoader) or {}  # a folder or bad bytes: one line naming it
+    except _KeySetTwice as e: raise ValueError(f"{path}: {e}") from None
     except yaml.YAMLError as e: raise ValueError(f"{path}: not valid YAML: {e}") from None
     if not isinstance(data, dict): raise ValueError(f"{path}: expected a mapping of sections, got {type(data).__name__}")
     return data

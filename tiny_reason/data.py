@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_data.ipynb #6d44b1b7
 from __future__ import annotations
-import contextlib, random, re
+import contextlib, random, re, unicodedata
 from collections import Counter
 from .config import Config, load_config, save_config, settings_of
 from .files import claim_folder, mark_folder, read_gsm8k_jsonl, write_jsonl  # JSONL reading: 13_files
@@ -29,8 +29,9 @@ class MalformedRow(ValueError):
 def split_solution(answer: str) -> tuple[str, str]:
     "GSM8K answer -> (steps without annotations, final number as text): `'...#### 1,000'` -> `('...', '1000')`."
     if "####" not in answer: raise MalformedRow("no ####")
+    if answer.count("####") > 1: raise MalformedRow("#### twice")  # which is the answer? the first would stay in the reasoning as text
     steps, final = answer.rsplit("####", 1)
-    final = final.strip().replace(",", "")
+    final = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in final.strip().replace(",", ""))  # '٧٢', '７２' -> '72'
     if not final: raise MalformedRow("empty answer")
     if not NUMBER.match(final): raise MalformedRow("answer not a number")
     return strip_calculator_annotations(steps).strip(), final

@@ -95,7 +95,10 @@ def run_harness(lm, task_file, chat: bool = False, verbose: bool = True) -> tupl
     from lm_eval import simple_evaluate
     from lm_eval.tasks import TaskManager
     name = Path(task_file).stem
-    with quiet(verbose):
+    from unittest import mock
+    # lm-eval records the working folder's git commit with `git describe`, whose "fatal: not a git repository" outside one
+    # reaches the terminal from git itself; the commit of wherever the user stands says nothing about this evaluation
+    with quiet(verbose), mock.patch("lm_eval.evaluator.get_git_commit_hash", lambda: None):
         res = simple_evaluate(model=lm, tasks=[name], task_manager=TaskManager(include_path=str(Path(task_file).parent), include_defaults=False),
                               apply_chat_template=chat, fewshot_as_multiturn=chat, log_samples=True)
     return res, sorted(res.pop("samples")[name], key=lambda s: (s["doc_id"], s["filter"]))
@@ -194,6 +197,10 @@ def harness_evaluate(cfg: Config, out_dir, task: str = "gsm8k", model=None, tok=
     claim_folder(folder, f"evaluate --protocol {protocol}", settings, outputs=("report.json", "samples.jsonl", "results.json"))
     items = load_test_rows(cfg, verbose=verbose, exclude=exclude)  # the items our evaluation grades
     train = load_rows(cfg.data.source, cfg, cfg.data.split, n=cfg.data.num_samples) if draws_shots(task) else None  # the shots' pool
+    shots = harness_yaml(task)[1].get("num_fewshot", 0)
+    if train is not None and len(train) < shots:  # lm-eval would fail deep inside ("Sample larger than population") after the folder was marked
+        raise ValueError(f"{protocol} puts {shots} worked examples in each prompt, drawn from data.source {cfg.data.source}, which has "
+                         f"{len(train)} row{'s' * (len(train) != 1)}: give one with at least {shots} (--data.source FILE; a generated source: --num_samples {shots})")
     if model is None: hub_checked_path(cfg)  # no model folder, or no Hub: one line, before anything is written
     with folder_lock(folder, "evaluate"):
         mark_folder(out_dir, "evaluate"); mark_folder(folder, f"evaluate --protocol {protocol}", settings)

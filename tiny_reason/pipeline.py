@@ -14,7 +14,8 @@ from .files import atomic_write_text, claim_folder, malloc_in_use, mark_folder
 # %% auto #0
 __all__ = ['ARM_LABELS', 'PAIRS', 'RECIPES', 'RUN_KEYS', 'reset_peak_rss', 'peak_rss_bytes', 'stage', 'peak_memory',
            'cpu_seconds', 'plot_stage_memory', 'compare_arms', 'distilled_arm_config', 'run_config',
-           'require_distilled_rows', 'grpo_arm_config', 'ensure_grpo', 'run_pipeline', 'report_markdown', 'run_cli']
+           'require_distilled_rows', 'empty_distillation', 'grpo_arm_config', 'ensure_grpo', 'run_pipeline',
+           'report_markdown', 'run_cli']
 
 # %% ../nbs/12_pipeline.ipynb #fbc70ddf
 def _status_bytes(key: str) -> int | None:
@@ -115,8 +116,20 @@ def require_distilled_rows(report: dict, folder) -> None:
     "Stop, naming the folder and the remedies, when distillation kept too few rows to train on (one to train, one to validate)."
     if report["rows"] < 2: raise ValueError(
         f"{folder}: {report['rows']} distilled rows (kept {report['kept']} of {report['traces']} traces) are too few to train the "
-        "distilled arm (one to train, one to validate); raise distill.k or distill.questions, or give a stronger teacher "
-        "(distill.teacher, distill.teacher_adapter). The finished stages are kept: rerun to continue")
+        "distilled arm (one to train, one to validate); rerun on the same --out with a larger --distill.k or --distill.questions, or a "
+        "stronger teacher (--distill.teacher, --distill.teacher_adapter): distillation runs again, the finished stages are kept")
+
+def empty_distillation(out: Path, settings: dict) -> list[str]:
+    "The `distill.` settings a rerun changes in the run folder `out` whose distillation kept too few rows to train on (that stage alone may run again with them); [] otherwise."
+    from tiny_reason.files import folder_mark
+    mark, report = folder_mark(out), Path(out) / "distill" / "report.json"
+    if mark is None or mark.get("command") != "run" or not report.exists(): return []
+    old = mark.get("settings", {})
+    differ = sorted(k for k in set(old) | set(settings) if old.get(k) != settings.get(k))
+    if not differ or not all(k.startswith("distill.") for k in differ): return []
+    try: rows = json.loads(report.read_text())["rows"]
+    except (ValueError, KeyError, TypeError): return []  # not a distillation's report: the usual rule refuses the rerun
+    return differ if rows < 2 else []
 
 def grpo_arm_config(cfg: Config, out: Path, sft_adapter) -> Config:
     "The GRPO arm: 07_grpo's recipe into `out/grpo`, starting from this run's SFT adapter when `grpo.start` is `sft`."
@@ -163,7 +176,8 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbos
     arms, out = RECIPES[recipe], Path(out_dir)
     cfg = run_config(cfg, out, adapter)
     settings = settings_of(cfg, RUN_KEYS)
-    claim_folder(out, "run", settings)  # a folder of another run, or of another config: one line, before anything is written
+    retry = empty_distillation(out, settings)  # a distillation that kept too few rows may run again with other distill settings
+    claim_folder(out, "run", settings, overwrite=bool(retry))  # a folder of another run, or of another config: one line, before anything is written
     if adapter is not None: check_same_base(cfg, check_adapter(adapter))              # inputs that a later stage reads: checked now,
     if "distilled" in arms and cfg.distill.traces: read_traces(cfg.distill.traces)  # not after a base evaluation and a training
     if "grpo" in arms: grpo_rows(cfg)
@@ -171,6 +185,9 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbos
         from tiny_reason.harness import harness_evaluate, harness_task, require_lm_eval
         require_lm_eval(); [harness_task(f"lm-eval:{t}") for t in cfg.eval.harness_tasks]
     follows = cfg.distill.teacher_adapter is not None and Path(cfg.distill.teacher_adapter) == Path(adapter or cfg.project.adapter_path)
+    if retry:  # every input checked: the stage that produced nothing goes, the finished ones stay
+        shutil.rmtree(out / "distill")
+        print(f"{out / 'distill'} kept too few rows to train on: distillation runs again with the new {', '.join(retry)}; the finished stages are kept")
     save_config(cfg, mark_folder(out, "run", settings))
     times, memory, adapters = {}, {}, {}
     with stage("model files", times, memory, verbose): model_path(cfg)  # a download or an offline conversion, once

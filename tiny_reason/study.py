@@ -93,6 +93,7 @@ def stages(arms, seeds) -> list[tuple[str, int]]:
     "Every (arm, seed) to run, in an order that trains each CoT adapter before the arms that start from it; `base` once."
     if not arms: raise ValueError(f"study arms: none given; choose from {', '.join(ARMS)} (comma-separated)")
     if unknown := [a for a in arms if a not in ARMS]: raise ValueError(f"study arms: unknown {unknown}; choose from {', '.join(ARMS)}")
+    if twice := sorted({a for a in arms if list(arms).count(a) > 1}): raise ValueError(f"study arms: {', '.join(twice)} named twice; name each arm once")
     order = [a for a in ARMS if a in arms]
     if ({"rft", "grpo"} & set(order)) and "cot" not in order: raise ValueError("study arms rft and grpo start from cot: add it")
     return [("base", seeds[0])] * ("base" in order) + [(a, s) for s in seeds for a in order if a != "base"]
