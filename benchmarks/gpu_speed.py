@@ -19,6 +19,13 @@ process's first-call costs. Same items, same greedy decoding; agreement is the s
 weights (t4-sim) never stop, so every reply runs to max_new_tokens: the worst case for speed; they seldom write a
 number, so their "same answer" mostly compares no answer with none (the table counts the answers): the answers'
 agreement needs real weights (`--preset cpu`, SmolLM2-135M, staged with `stage.sh --smollm2` on a GPU machine).
+Sampling (`--no_sample` skips it): distillation's `k` samples a training question (`distill.k`, `batch_size`,
+`max_new_tokens`, temperature, top-p: the preset's teacher, `load_teacher`) through each engine, timed the same way
+(the reference engine on one batch on CUDA). Two engines' samples from one seed are not expected to be the same tokens:
+once the arithmetic differs, a draw near a boundary of the cumulative distribution picks the neighbouring token and
+the replies part (18_generation). What is compared instead is the distribution: the log-probability each sampled
+token gets from the engine and from the reference model (`logprob_agreement`, on the first `CHECK_ROWS` samples), its
+largest difference against the bound rounding alone allows (an fp32 bound; in 16 bits it allows almost anything).
 Training: the recipe as written (batch 2 x 4, gradient checkpointing) against `training.fit_memory_gb` (the same
 8 rows a step, as few micro-batches as the memory model says fit, checkpointing only if needed) and that setup compiled
 (`training.torch_compile`), the same steps and rows; tokens/s counts real tokens, and the GPU's busy share is sampled,
@@ -27,8 +34,8 @@ trainer's own time prediction (`StepClock`: made after 6 of the 16 steps, from t
 time the run took. With random weights (t4-sim) a fourth setup, the host floor, runs the fitted one at Qwen2.5-1.5B's
 depth with its widths shrunk (`HOST_FLOOR_WIDTHS`): the arithmetic gone, what is left is the host's work a step, the
 time no GPU can take off; a fitted step near it is bound by launches and Python, not by the GPU.
-T4 figures are predictions (`on_t4`): the GPU's busy time scaled by the data sheets' ratio, its idle time the host's
-(Colab's assumed 1.5x slower).
+T4 figures are predictions of the T4 time model (`tiny_reason.t4_time`, 33_t4_time) for the same calls and steps: the
+work counted, not this GPU's busy share scaled (a busy GPU is not a saturated one).
 A benchmark, not a test: as each measurement ends it prints a line, and at the end one Markdown table of them all,
 headed by the device, the date and the command (the README's table is that output); --out writes the figures as JSON,
 --markdown the table, both rewritten as each measurement ends, so a run cut short by a time limit keeps what it
@@ -42,7 +49,10 @@ import tiny_reason.evaluate
 from tiny_reason.config import load_config
 from tiny_reason.data import prepare_examples
 from tiny_reason.evaluate import eval_prompts, generate_predictions, load_test_rows
-from tiny_reason.generation import compiles, generated_by, inference_model
+from tiny_reason.data import inference_prompt
+from tiny_reason.distill import load_teacher, teacher_config, training_questions
+from tiny_reason.generation import compiles, generated_by, inference_model, logprob_agreement, sample_replies
+import tiny_reason.generation
 from tiny_reason.grading import extract_answer
 from tiny_reason.model import load_model, load_tokenizer, pick_precision
 from tiny_reason.train import ensure_adapter, make_trainer, seed_everything
@@ -64,18 +74,22 @@ class Busy:
     @property
     def share(self): return self.between()
 
-# Data-sheet peaks: dense fp16 tensor FLOP/s and memory bandwidth in bytes/s (an H100 is taken as the SXM part).
-GPUS = {"T4": (65e12, 320e9), "L4": (121e12, 300e9), "A100": (312e12, 2.0e12), "H100": (989e12, 3.35e12), "H200": (989e12, 4.8e12)}
-COLAB_HOST = 1.5  # Colab's host CPU against a GPU server's, for launches and Python: an assumption, not measured
+def t4_generation(cfg, engine: str, compiled: bool, calls: list[int], new_tokens: int, source: str) -> float | None:
+    """Predicted T4 tokens/s for the same generate calls (`calls`: rows each), every reply at `new_tokens`: the T4 time
+    model (tiny_reason.t4_time, 33_t4_time) counts their work. Not this GPU's time scaled: a busy share is not saturation."""
+    from tiny_reason.model import model_config
+    from tiny_reason.t4_time import COMPILE_S, generate_call, row_tokens
+    mc, prompt, kind = model_config(cfg), row_tokens(cfg, source)["prompt_tokens"], engine if compiled or engine != "compiled" else "merged"
+    seconds = sum(generate_call(mc, n, prompt, new_tokens, kind, kbit=cfg.model.load_in_4bit)["seconds"] for n in calls) + COMPILE_S * compiled
+    return sum(calls) * new_tokens / seconds if calls else None
 
-def on_t4(seconds: float, busy, device: str, bound: str):
-    """A prediction for a T4, not a measurement: `seconds` measured on `device`, busy `busy`% of them (nvidia-smi: a kernel
-    was running). The busy part scales with the hardware, by FLOP/s for training (`bound="flops"`) and by memory
-    bandwidth for decoding (`"bandwidth"`: every step reads every weight); the idle part (Python, launches) is the host's,
-    `COLAB_HOST` times slower. An upper estimate where kernels are too small to fill the faster GPU; None elsewhere."""
-    spec, i = next((v for k, v in GPUS.items() if k in (device or "")), None), 0 if bound == "flops" else 1
-    if spec is None or busy is None: return None
-    return seconds * busy / 100 * spec[i] / GPUS["T4"][i] + seconds * (1 - busy / 100) * COLAB_HOST
+def t4_step(cfg, r: dict) -> float:
+    "Predicted T4 seconds for one step of training setup `r` (its micro-batches and checkpointing) on the preset's rows (33_t4_time)."
+    from tiny_reason.model import model_config
+    from tiny_reason.t4_time import row_tokens, train_step
+    t = row_tokens(cfg)
+    return train_step(model_config(cfg), r["micro_batch"] * r["accumulation"], t["prompt_tokens"], t["completion_tokens"], r["accumulation"],
+                      r["checkpointing"], cfg.lora.r, len(cfg.lora.target_modules), cfg.model.load_in_4bit)["seconds"]
 
 def allocator() -> str:
     "tcmalloc when preloaded (as `make` does where the system has it), else glibc's malloc: on a CPU, with glibc's the first engine to build a model pays its page faults (measured: merged 0.9x the reference engine first, 1.4x second; 1.2x both times with tcmalloc)."
@@ -116,6 +130,51 @@ def evaluate_engine(cfg, engine: str, items, adapter, tok) -> dict:
     return {"engine": engine, "compiled": compiled, "batch": max(calls, default=0), "calls": calls, "prepare_s": prepare_s, "compile_s": first_s - seconds if compiled else 0.0,
             "first_run_s": first_s, "seconds": seconds, "tokens": tokens, "tokens_per_s": tokens / seconds, "items_per_s": len(rows) / seconds,
             "busy": busy, "peak": peak(), "rows": rows}
+
+CHECK_ROWS = 16  # sampled replies whose log-probabilities are read by both models (one row at a time: a check, not a benchmark)
+
+def sample_engine(cfg, engine: str, n_questions: int) -> dict:
+    "Distillation's `k` samples of the first `n_questions` training questions through `engine`, timed as `evaluate_engine` times greedy replies (a compiling engine runs twice, the first run's extra time its compile), with the GPU's busy share, peak memory, and the log-prob agreement of the first `CHECK_ROWS` samples with the reference model."
+    c = copy.deepcopy(cfg); c.eval.engine = engine
+    d, t, questions = c.distill, teacher_config(c), training_questions(c)[:n_questions]
+    peak_reset(); t0 = time.perf_counter()
+    tok, model, source = load_teacher(c)
+    prepare_s = time.perf_counter() - t0
+    prompts = [inference_prompt(tok, q["question"], c.data.system_prompt, t.data.format) for q in questions]
+    draw = lambda n, path, new_tokens: sample_replies(model, tok, questions[:n], prompts[:n], path, source, d.k, new_tokens, d.temperature,
+                                                      d.top_p, d.batch_size, c.project.seed, progress=False, cfg=t)
+    compiled = compiles(t, model)
+    if not compiled:  # first-call costs, untimed (a compiling engine compiles for the run's one shape in its first run instead)
+        with tempfile.TemporaryDirectory() as tmp: draw(1, Path(tmp) / "w.jsonl", 4)
+    runs, real = [], tiny_reason.generation.generate_batch
+    for _ in range(2 if compiled else 1):
+        calls = []  # the rows (prompts x k) of each generate call
+        def counted(model, tok, prompts, *a, **kw): calls.append(len(prompts) * kw.get("k", 1)); return real(model, tok, prompts, *a, **kw)
+        with tempfile.TemporaryDirectory() as tmp, Busy() as busy, mock.patch.object(tiny_reason.generation, "generate_batch", counted):
+            t0 = time.perf_counter()
+            rows = draw(len(questions), Path(tmp) / "traces.jsonl", d.max_new_tokens)
+            if torch.cuda.is_available(): torch.cuda.synchronize()
+            runs.append((time.perf_counter() - t0, busy.share))
+    top = peak()
+    check = None
+    if engine != "reference":  # the same tokens' log-probabilities under the reference model (the preset's loader, the adapter unmerged)
+        r = copy.deepcopy(c); r.eval.engine = "reference"
+        reference, sub = load_teacher(r)[1], rows[:CHECK_ROWS]
+        check = logprob_agreement(model, reference, tok, [prompts[x["id"]] for x in sub], [x["generated_text"] for x in sub])
+        del reference
+    del model
+    if compiled: torch._dynamo.reset()
+    (first_s, _), (seconds, busy) = runs[0], runs[-1]
+    tokens = sum(x["n_tokens"] for x in rows)
+    return {"engine": engine, "compiled": compiled, "questions": len(questions), "k": d.k, "max_new_tokens": d.max_new_tokens, "calls": calls,
+            "prepare_s": prepare_s, "compile_s": first_s - seconds if compiled else 0.0, "first_run_s": first_s, "seconds": seconds,
+            "tokens": tokens, "tokens_per_s": tokens / seconds, "busy": busy, "peak": top, "logprob": check}
+
+def logprob_text(r: dict) -> str:
+    c = r["logprob"]
+    if c is None: return "(the reference)"
+    return (f"log-prob max |Δ| {c['max_diff']:.1e} over {c['tokens']} tokens, bound {c['bound']:.2g} ({c['dtype']}): "
+            + ("within" if c["agree"] else "**beyond**"))
 
 # Widths for the host floor (random weights only; Qwen2.5's 12 query heads of 16, NF4's 64-wide blocks). At
 # Qwen2.5-1.5B's depth a step then does about 1/40 of the full model's arithmetic (most of it the 151,936-row LM head;
@@ -185,7 +244,7 @@ def markdown_table(results: dict) -> str:
     """The run as one Markdown table, headed by what ran where and when: each engine's and each training setup's speed
     against the first of its kind (the path as it was), agreement with it, the GPU's busy share, peak memory, and a T4
     prediction labelled as one."""
-    e, t = results["eval"], results["train"]
+    e, t, s = results["eval"], results["train"], results.get("sample", [])
     lines = [f"`{results['command']}`: {results['preset']} preset ({results['model']}), {results['precision']}, on "
              f"{results['device']}, torch {results['torch']}, {results['date']}" + ("" if results["cuda"] else f", {results['allocator']} (a CPU: the comparison at a small size, not a GPU figure)"),
              "", "| run | shape | time | tokens/s | speed-up | agreement with the first | GPU busy | peak | on a T4 (predicted) | notes |",
@@ -197,6 +256,12 @@ def markdown_table(results: dict) -> str:
         lines.append(f"| evaluation: {r['engine']} | {r['items']} items, {calls_text(r['calls'])} | {r['seconds']:.1f} s{extra} | {r['tokens_per_s']:,.0f} | "
                      f"**{r['tokens_per_s'] / e[0]['tokens_per_s']:.1f}x** | {agree} | {pct(r['busy'])} | {gib(r['peak'])} | {t4} | "
                      f"GSM8K's 1,319 items: {r['full_test_s'] / 60:.1f} min (replies at {results['max_new_tokens']} tokens{', one compile' if r['compiled'] else ''}) |")
+    for r in s:
+        extra = f" (+{r['prepare_s']:.0f} s to prepare" + (f", +{r['compile_s']:.0f} s to compile)" if r["compiled"] else ")")
+        t4 = f"{r['t4_tokens_per_s_predicted']:,.0f} tokens/s" if r["t4_tokens_per_s_predicted"] else "n/a"
+        lines.append(f"| sampling: {r['engine']} | {r['questions']} questions x {r['k']} samples, {calls_text(r['calls'])} | {r['seconds']:.1f} s{extra} | "
+                     f"{r['tokens_per_s']:,.0f} | **{r['tokens_per_s'] / s[0]['tokens_per_s']:.1f}x** | {logprob_text(r)} | {pct(r['busy'])} | {gib(r['peak'])} | {t4} | "
+                     f"same-seed tokens not expected to match; replies up to {r['max_new_tokens']} tokens |")
     for r in t:
         same = "(the first)" if r is t[0] else "n/a (another model)" if r["setup"] == "host floor" else f"losses within {max([abs(x - y) for x, y in zip(r['losses'], t[0]['losses'])], default=float('nan')):.4f} over {min(len(r['losses']), len(t[0]['losses']))} steps"
         shape = lambda r: (r["micro_batch"], r["accumulation"], r["checkpointing"], r.get("compiled"))
@@ -225,6 +290,9 @@ if __name__ == "__main__":
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="a config override, repeatable (e.g. --set model.precision=fp16: a T4's "
                    "arithmetic for the cpu preset's real weights, whose answers' agreement means something)")
     p.add_argument("--no_train", action="store_true")
+    p.add_argument("--no_sample", action="store_true", help="skip distillation's sampling rows")
+    p.add_argument("--sample_questions", type=int, help="training questions each engine samples distill.k replies to (default: 32 on CUDA, "
+                   "distill.questions on a CPU; the reference engine: one distill.batch_size batch of them on CUDA)")
     p.add_argument("--out", help="write the results as JSON here")
     p.add_argument("--markdown", help="write the table as Markdown here (it is printed at the end either way)")
     a = p.parse_args()
@@ -247,7 +315,7 @@ if __name__ == "__main__":
     results = {"command": shlex.join(["python", "benchmarks/gpu_speed.py", *sys.argv[1:]]), "preset": cfg.preset,
                "model": cfg.model.name + ("" if cfg.model.pretrained else ", random weights"), "precision": pick_precision(cfg.model.precision),
                "device": device, "cuda": cuda, "torch": torch.__version__, "allocator": allocator(), "date": time.strftime("%Y-%m-%d"), "items": len(items),
-               "max_new_tokens": cfg.eval.max_new_tokens, "eval": [], "train": []}
+               "max_new_tokens": cfg.eval.max_new_tokens, "eval": [], "sample": [], "train": []}
     def save():  # after every measurement: a run stopped by a time limit keeps the table of what it finished
         if a.markdown: Path(a.markdown).write_text(markdown_table(results))
         if a.out: Path(a.out).write_text(json.dumps(results, indent=1))
@@ -260,14 +328,24 @@ if __name__ == "__main__":
         ref, ref_engine = ref or r["rows"], ref_engine or engine  # the first engine's replies (reference's, unless it failed or was left out): the others are compared with it
         r.update(agreement(r["rows"], ref)); r["items"], r["compared_on"] = len(r["rows"]), len(ref)
         r["full_test_s"] = 1319 * cfg.eval.max_new_tokens / r["tokens_per_s"] + r["prepare_s"] + r["compile_s"]  # GSM8K's test, every reply at the limit, one compile
-        t4 = on_t4(r["seconds"], r["busy"], device, "bandwidth")
-        r["t4_tokens_per_s_predicted"] = r["tokens"] / t4 if t4 else None
+        r["t4_tokens_per_s_predicted"] = t4_generation(cfg, engine, r["compiled"], r["calls"], cfg.eval.max_new_tokens, cfg.eval.test_source)
         del r["rows"]; results["eval"].append(r); save()
         compile_note = f", +{r['compile_s']:.0f} s to compile" if r["compiled"] else ""
         print(f"{clock()} eval {engine:<9} {r['items']} items, {calls_text(r['calls'])}: {r['tokens']:,} tokens in {r['seconds']:.1f} s = {r['tokens_per_s']:,.0f} tok/s, "
               f"{r['items_per_s']:.2f} items/s (+{r['prepare_s']:.0f} s to prepare{compile_note}); {agreement_text(r)} "
               f"(against the {ref_engine} engine); GPU busy {pct(r['busy'])}; peak {gib(r['peak'])}; "
               f"GSM8K's 1,319 test items at this rate, replies at the limit, preparation and compile included: {r['full_test_s'] / 60:.1f} min"
+              + (f"; on a T4, predicted: {r['t4_tokens_per_s_predicted']:,.0f} tok/s" if r["t4_tokens_per_s_predicted"] else ""), flush=True)
+    for engine in [] if a.no_sample else engines:
+        n = a.sample_questions or (32 if cuda else cfg.distill.questions or 8)
+        n = min(n, cfg.distill.batch_size) if engine == "reference" and cuda else n  # the slow path: one batch
+        try: r = sample_engine(cfg, engine, n)
+        except Exception as e: print(f"{clock()} sampling {engine}: failed ({type(e).__name__}: {str(e)[:200]})", flush=True); continue
+        r["t4_tokens_per_s_predicted"] = t4_generation(cfg, engine, r["compiled"], r["calls"], r["max_new_tokens"], cfg.data.source)
+        results["sample"].append(r); save()
+        compile_note = f", +{r['compile_s']:.0f} s to compile" if r["compiled"] else ""
+        print(f"{clock()} sample {engine:<9} {r['questions']} questions x {r['k']}, {calls_text(r['calls'])}: {r['tokens']:,} tokens in {r['seconds']:.1f} s = "
+              f"{r['tokens_per_s']:,.0f} tok/s (+{r['prepare_s']:.0f} s to prepare{compile_note}); {logprob_text(r)}; GPU busy {pct(r['busy'])}; peak {gib(r['peak'])}"
               + (f"; on a T4, predicted: {r['t4_tokens_per_s_predicted']:,.0f} tok/s" if r["t4_tokens_per_s_predicted"] else ""), flush=True)
     if not a.no_train:
         train_ex, val_ex, _ = prepare_examples(cfg, verbose=False)
@@ -279,8 +357,7 @@ if __name__ == "__main__":
         for name, c in (setups[k] for k in chosen):
             try: r = train_setup(c, name, a.steps, train_ex, val_ex)
             except Exception as e: print(f"{clock()} train {name}: failed ({type(e).__name__}: {str(e)[:200]})", flush=True); continue
-            t4 = on_t4(r["seconds_per_step"], r["busy"], device, "flops")
-            r["t4_seconds_per_step_predicted"] = t4
+            t4 = r["t4_seconds_per_step_predicted"] = t4_step(c, r)
             results["train"].append(r); save()
             print(f"{clock()} train {name:<17}: {r['micro_batch']} x {r['accumulation']}, checkpointing {'on' if r['checkpointing'] else 'off'}: "
                   f"{r['seconds_per_step']:.2f} s a step, {r['tokens_per_s'] or 0:,.0f} tokens/s; losses {[round(x, 3) for x in r['losses']]}; "

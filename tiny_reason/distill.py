@@ -11,7 +11,7 @@ from .config import CONFIG_FILENAME, Config, command_parser, config_from_cli, lo
 from .data import THINK_PRIME, inference_prompt, prepare_examples
 from .files import atomic_write_text, claim_folder, mark_folder, read_jsonl_objects, write_jsonl
 from .grading import answers_match, extract_answer, gold_answer, majority_answer  # grading never imports torch
-from .generation import generated_by, sample_replies
+from .generation import engine_that_ran, generated_by, inference_model, sample_replies
 
 # %% auto #0
 __all__ = ['training_questions', 'teacher_config', 'load_teacher', 'keep_traces', 'reasoning_of', 'distilled_rows', 'read_traces', 'upper_median', 'plot_chain_lengths', 'distill', 'distill_cli']
@@ -33,10 +33,11 @@ def teacher_config(cfg: Config) -> Config:
     return validate(t)
 
 def load_teacher(cfg: Config):
-    "(tokenizer, model in eval mode, what generates the traces) for `teacher_config(cfg)` plus `distill.teacher_adapter`."
-    from tiny_reason.model import load_model, load_tokenizer
+    "(tokenizer, model in eval mode, what generates the traces) for `teacher_config(cfg)` plus `distill.teacher_adapter`, prepared by `eval.engine` as evaluation's model is (`inference_model`)."
+    from tiny_reason.model import check_adapter, check_same_base, load_tokenizer
     t, adapter = teacher_config(cfg), cfg.distill.teacher_adapter
-    return load_tokenizer(t), load_model(t, adapter=adapter).eval(), generated_by(t, adapter)
+    if adapter is not None: check_same_base(t, check_adapter(adapter))  # another base or format, or a cut copy: before the model loads
+    return load_tokenizer(t), inference_model(t, adapter), generated_by(t, adapter)
 
 # %% ../nbs/05_distill.ipynb #3a500918
 def keep_traces(traces: list[dict], keep_per_question: int = 1, min_agreement: float = 0.5) -> tuple[list[dict], Counter]:
@@ -107,22 +108,30 @@ def plot_chain_lengths(kept: list[int], human: list[int], title: str = ""):
 def distill(cfg: Config, out_dir, verbose: bool = True) -> dict:
     "Sample (or read `distill.traces`), keep, and write traces.jsonl, distilled.jsonl, report.json and lengths.png into `out_dir`."
     import matplotlib.pyplot as plt
-    start, given, settings = time.time(), cfg.distill.traces, settings_of(cfg, ("project.seed", "model.", "data.", "distill."))
+    start, given = time.time(), cfg.distill.traces
+    settings = settings_of(cfg, ("project.seed", "model.", "data.", "distill.") + (() if given else ("eval.engine",)))  # what samples, too
     claim_folder(out_dir, "distill", settings, ("traces.jsonl", "distilled.jsonl", "report.json", "lengths.png", CONFIG_FILENAME))
-    traces, questions, source = (read_traces(given), None, given) if given else (None, training_questions(cfg), None)
+    traces, questions, source, engine = (read_traces(given), None, given, None) if given else (None, training_questions(cfg), None, None)
     out = mark_folder(out_dir, "distill", settings)  # the inputs first: a bad one stops before anything is written
     if traces is None:
         tok, model, source = load_teacher(cfg)
-        d, fmt = cfg.distill, cfg.distill.teacher_format or cfg.data.format
-        prompts = [inference_prompt(tok, q["question"], cfg.data.system_prompt, fmt) for q in questions]
+        d, t = cfg.distill, teacher_config(cfg)
+        prompts = [inference_prompt(tok, q["question"], cfg.data.system_prompt, t.data.format) for q in questions]
+        if verbose:  # before the long work: this sampling on a free T4 (33_t4_time); its time here is in the last line
+            from tiny_reason.model import model_config
+            from tiny_reason.t4_time import generation as t4_generation, predicted_line
+            mean = sum(map(len, tok(prompts, add_special_tokens=False)["input_ids"])) / max(1, len(prompts))
+            print(predicted_line(f"sampling {len(questions)} questions x {d.k}", t4_generation(
+                t, model_config(t), len(questions) * d.k, mean, d.max_new_tokens, rows=d.batch_size * d.k)))
         traces = sample_replies(model, tok, questions, prompts, out / "traces.jsonl", source, d.k, d.max_new_tokens, d.temperature,
-                                d.top_p, d.batch_size, cfg.project.seed, progress=verbose)
+                                d.top_p, d.batch_size, cfg.project.seed, progress=verbose, cfg=t)  # eval.engine's calls, recorded in every row
+        engine = engine_that_ran(t, model)
     kept, counts = keep_traces(traces, cfg.distill.keep_per_question, cfg.distill.min_agreement)
     rows = distilled_rows(kept)
     write_jsonl(rows, out / "distilled.jsonl")
     covered = {r["question"] for r in rows}  # compared on the same questions: an easy question has a short solution either way
     human, lengths = [len(q["steps"].split()) for q in questions or [] if q["question"] in covered], [len(r["answer"].rsplit("####", 1)[0].split()) for r in rows]
-    report = {"teacher": source, **counts, "rows": len(rows), "keep_rate": counts["kept"] / max(1, counts["traces"]),
+    report = {"teacher": source, "engine": engine, **counts, "rows": len(rows), "keep_rate": counts["kept"] / max(1, counts["traces"]),
               "tokens": sum(t.get("n_tokens") or 0 for t in traces), "seconds": round(time.time() - start, 1),
               "median_words": {"kept": upper_median(lengths), "human": upper_median(human)}}
     chosen, show = {(r["id"], r["sample"]) for r in kept}, ("question", "gold", "generated_text", "truncated")
@@ -131,7 +140,7 @@ def distill(cfg: Config, out_dir, verbose: bool = True) -> dict:
     atomic_write_text(out / "report.json", json.dumps(report, indent=1)); save_config(cfg, out)
     fig = plot_chain_lengths(lengths, human, f"{cfg.preset}: {report['kept']} kept of {report['traces']} traces"); fig.savefig(out / "lengths.png", dpi=120); plt.close(fig)
     if verbose: print(f"kept {report['kept']} of {report['traces']} traces ({report['keep_rate']:.0%}); {report['covered']} of "
-                      f"{report['questions']} questions covered; {report['tokens']:,} tokens in {report['seconds']:.0f} s -> {out / 'distilled.jsonl'}")
+                      f"{report['questions']} questions covered; {report['tokens']:,} tokens in {report['seconds']:.0f} s ({engine or 'no'} engine) -> {out / 'distilled.jsonl'}")
     return report
 
 # %% ../nbs/11_cli.ipynb #8c276c9a

@@ -4,14 +4,14 @@
 
 # %% ../nbs/23_evaluate.ipynb #68aa5863
 from __future__ import annotations
-import itertools, json
+import itertools, json, time
 from collections import Counter
 from pathlib import Path
 from .config import CONFIG_FILENAME, Config, save_config
 from .data import THINK_PRIME, MalformedRow, inference_prompt, load_rows, nothing_left, split_solution
 from .files import atomic_write_text, claim_folder, mark_folder, read_resumable, folder_lock
 from .grading import answers_match, extract_answer, read_predictions, format_summary, grade_row, majority_answer, summarize, wilson_interval, paired_comparison
-from .generation import compiles, generate_batch, generated_by, generation_plan, inference_model, prompt_hash, same_generator, read_samples, sample_replies
+from .generation import compiles, engine_that_ran, generate_batch, generated_by, generation_plan, inference_model, prompt_hash, same_generator, read_samples, sample_replies
 from .model import check_adapter, check_same_base, hub_checked_path, load_model, load_tokenizer, pick_precision
 
 # %% auto #0
@@ -122,16 +122,23 @@ def evaluate(cfg: Config, out_dir, adapter=None, model=None, tok=None, verbose: 
         tok = tok if tok is not None else load_tokenizer(cfg)  # the prompts it renders are part of every row's check
         prompts = eval_prompts(tok, items, cfg)
         read_finished(out_dir / "predictions.jsonl", items, prompts, source, greedy_settings(cfg))  # another evaluation's rows: stop now
-        if cfg.eval.samples > 1: read_samples(out_dir / "samples.jsonl", sample_questions(items), prompts, source, **sample_settings(cfg))  # so are samples
+        if cfg.eval.samples > 1:  # so are samples (of another engine too)
+            read_samples(out_dir / "samples.jsonl", sample_questions(items), prompts, source, **sample_settings(cfg), engine=cfg.eval.engine)
         mark_folder(out_dir, "evaluate")
-        model, engine = (model, "given") if model is not None else (inference_model(cfg, adapter), cfg.eval.engine)
-        if engine == "compiled" and not compiles(cfg, model): engine = "compiled, run uncompiled (no GPU that compiles)"  # the report says what ran
+        if verbose:  # before the long work: this evaluation on a free T4 (33_t4_time), then what it took here
+            from tiny_reason.model import model_config
+            from tiny_reason.t4_time import evaluation as t4_evaluation, predicted_line
+            print(predicted_line(f"evaluating {len(items)} items", t4_evaluation(cfg, model_config(cfg), len(items), k=cfg.eval.samples if cfg.eval.samples > 1 else 0)))
+        start = time.perf_counter()
+        model, given = (model, True) if model is not None else (inference_model(cfg, adapter), False)  # eval.engine: greedy and maj@k alike
+        engine = "given" if given else engine_that_ran(cfg, model)  # the report says what ran
         rows = generate_predictions(model, tok, items, out_dir / "predictions.jsonl", cfg, source, progress=verbose)
         majority = maj_at_k(model, tok, items, out_dir / "samples.jsonl", cfg, source, progress=verbose) if cfg.eval.samples > 1 else None
+        if verbose: print(f"generated in {time.perf_counter() - start:.0f} s here ({engine} engine)")
     report = {"arm": arm or ("base" if adapter is None else "tuned"), "adapter": None if adapter is None else str(adapter),
               "preset": cfg.preset, "results_note": cfg.project.results_note, "model": cfg.model.name, "test_source": cfg.eval.test_source,
               "max_new_tokens": cfg.eval.max_new_tokens, "engine": engine, **summarize(rows)}
-    if majority is not None: report["maj_at_k"] = majority  # self-consistency on the same items (05_distill)
+    if majority is not None: report["maj_at_k"] = {**majority, "engine": engine}  # self-consistency on the same items (05_distill), and what sampled
     atomic_write_text(out_dir / "report.json", json.dumps(report, indent=1)); save_config(cfg, out_dir)  # last: a refused rerun changes nothing
     if verbose: print(format_summary(report))
     return report
@@ -150,10 +157,10 @@ def compare_runs(base_dir, tuned_dir) -> dict:
 
 # %% ../nbs/23_evaluate.ipynb #ca4d1c28
 def maj_at_k(model, tok, items: list[dict], path, cfg: Config, source: str, progress: bool = True) -> dict:
-    "Accuracy of the majority answer of `eval.samples` sampled replies per item (flexible grading; a cut reply votes for nothing), its interval, and maj@j for j <= k, averaged over every j-subset."
+    "Accuracy of the majority answer of `eval.samples` sampled replies per item (sampled through `eval.engine`, which prepared `model`; flexible grading; a cut reply votes for nothing), its interval, and maj@j for j <= k, averaged over every j-subset."
     k, questions, settings = cfg.eval.samples, sample_questions(items), sample_settings(cfg)
     prompts = eval_prompts(tok, items, cfg)
-    replies = sample_replies(model, tok, questions, prompts, path, source, **settings, progress=progress)
+    replies = sample_replies(model, tok, questions, prompts, path, source, **settings, progress=progress, cfg=cfg)  # the engine's calls, recorded in each row
     preds = [[None if r["truncated"] else extract_answer(THINK_PRIME + r["generated_text"])[0]  # a cut reply votes for nothing
               for r in replies[i * k:(i + 1) * k]] for i in range(len(questions))]
     def right(p, gold, j):  # the share of the j-sample subsets of p whose majority is right: maj@j without picking one subset
