@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from lesson_stats import LESSONS
 
 NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(e-?\d+)?(?![\w])")
-SKIP = re.compile(r"<!-- GPU pass.*?<!-- end of GPU pass -->|`[^`]*`|\$\$.*?\$\$|\$[^$]*\$|\]\([^)]*\)|\d{4}-\d{2}-\d{2}|\b\d{4}\.\d{5}\b|https?://\S+", re.S)
+SKIP = re.compile(r"<!-- GPU pass.*?<!-- end of GPU pass -->|<!-- T4 time.*?<!-- end of T4 time -->|`[^`]*`|\$\$.*?\$\$|\$[^$]*\$|\]\([^)]*\)|\d{4}-\d{2}-\d{2}|\b\d{4}\.\d{5}\b|https?://\S+", re.S)
 NAMED = re.compile(r"\b(\d\d_[a-z0-9_]+)\b")
 
 # Numbers no cell can print, each with where it comes from: constants, config values of a preset the lesson does not run,

@@ -15,7 +15,7 @@ from .generation import generate_batch, stop_token_ids
 from .model import check_adapter
 
 # %% auto #0
-__all__ = ['STRICT_FORMAT', 'REWARDS', 'correctness_reward', 'format_reward', 'soft_format_reward', 'as_trl_reward', 'grpo_rows', 'grpo_prompts', 'start_adapter', 'group_signal', 'grpo_args', 'train_grpo', 'GRPO_SHAPING', 'record_groups', 'grpo_checkpoint', 'save_grpo', 'plot_grpo_log', 'grpo_eval_config', 'grpo_cli']
+__all__ = ['STRICT_FORMAT', 'REWARDS', 'correctness_reward', 'format_reward', 'soft_format_reward', 'as_trl_reward', 'grpo_rows', 'grpo_prompts', 'start_adapter', 'group_signal', 'grpo_args', 'train_grpo', 'GRPO_SHAPING', 'record_groups', 'grpo_checkpoint', 'save_grpo', 'plot_grpo_log', 'grpo_eval_config', 'grpo_cli', 'refresh_copy', 'merged_copy', 'generate_with_copy']
 
 # %% ../nbs/07_grpo.ipynb #b8580f6e
 STRICT_FORMAT = re.compile(rf"(?s)(?:(?!</think>).)*\S(?:(?!</think>).)*\n</think>\n\n\*\*Final Answer:\*\* *{NUMBER_PATTERN}\s*")
@@ -112,12 +112,13 @@ def grpo_args(cfg: Config, output_dir, **overrides):
     return GRPOConfig(**{**args, **overrides})
 
 # %% ../nbs/07_grpo.ipynb #666d514d
-def train_grpo(cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=(), verbose: bool = True) -> Path:
-    "GRPO on `grpo.prompt_source` from `grpo.start`; saves the adapter, config, log, `rewards.png`; returns the adapter folder."
+def train_grpo(cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=(), verbose: bool = True,
+               generation_copy: bool | None = None) -> Path:
+    "GRPO on `grpo.prompt_source` from `grpo.start`, its groups sampled from a merged copy of the policy if `generation_copy` (default: where CUDA is); saves the adapter, config, log, `rewards.png`; returns the adapter folder."
     from datasets import Dataset
     from trl import GRPOTrainer
     from transformers.trainer_callback import PrinterCallback
-    from tiny_reason.model import load_model, load_tokenizer
+    from tiny_reason.model import DTYPES, load_model, load_tokenizer, pick_precision
     from tiny_reason.train import StopOnNonFinite, seed_everything, set_trl_lm_head
     g, last = cfg.grpo, grpo_checkpoint(cfg, resume, overwrite)  # the folders checked before any model loads
     grpo_rows(cfg)  # and the prompts: an unknown task, a bad option or a missing file stops here, not after a model load
@@ -133,6 +134,13 @@ def train_grpo(cfg: Config, resume: bool = False, overwrite: bool = False, callb
     if not verbose: trainer.remove_callback(PrinterCallback)  # no dict per step: the caller's figure or report is the progress
     for p in trainer.model.parameters():  # as in 02_train: LoRA weights stay fp32 under fp16 autocast (the GradScaler needs it)
         if p.requires_grad and p.dtype != torch.float32: p.data = p.data.float()
+    copy_on = cfg.grpo.generation_copy if generation_copy is None else generation_copy  # grpo.generation_copy; None: where CUDA is
+    if verbose:  # before the long work: this run on a free T4 (33_t4_time); its time here is in its log
+        from tiny_reason.model import model_config
+        from tiny_reason.t4_time import grpo as t4_grpo, grpo_engine, predicted_line
+        print(predicted_line(f"GRPO, {g.max_steps} steps", t4_grpo(cfg, model_config(cfg), engine=grpo_engine(cfg))))
+    if torch.cuda.is_available() if copy_on is None else copy_on:  # no NF4 or LoRA work per decoding step
+        generate_with_copy(trainer, merged_copy(trainer.model, DTYPES[pick_precision(cfg.model.precision)]))
     save_config(cfg, out / "checkpoints")  # what the checkpoints are made with: a resumed run must match it
     trainer.train(resume_from_checkpoint=str(last) if last else None)
     return save_grpo(trainer, cfg, g.adapter_path)
@@ -226,3 +234,51 @@ def grpo_cli(argv: list[str] | None = None) -> Path:
     print(f"adapter, log and rewards.png in {adapter}; evaluate it: tiny-reason evaluate --adapter {adapter} "
           f"--test_data {cfg.grpo.eval_source or cfg.eval.test_source}")
     return adapter
+
+# %% ../nbs/29_grpo_checks.ipynb #c6c9600a
+def _dense(w):
+    "`w` as a plain tensor: an NF4 weight dequantized by bitsandbytes (as its forward does), any other as it is."
+    from peft.utils.integrations import dequantize_bnb_weight, get_bnb_param_type
+    return dequantize_bnb_weight(w) if get_bnb_param_type(w) == "4bit" else w
+
+@torch.no_grad()
+def refresh_copy(copy, model):
+    "Write `model`'s current weights into `copy` in place (the same tensors): a LoRA layer's base weight, dequantized if NF4, plus (alpha/r)·B·A, summed in fp32, rounded once to the copy's dtype; every other weight as it is."
+    from peft.tuners.lora import LoraLayer
+    base = model.get_base_model() if hasattr(model, "get_base_model") else model
+    source = dict(base.named_modules())
+    for name, m in copy.named_modules():
+        s = source[name]
+        lora = isinstance(s, LoraLayer)
+        for key, p in m.named_parameters(recurse=False):
+            if lora and key == "weight":  # out of place: the policy's own weight is never written
+                p.copy_(_dense(s.get_base_layer().weight).float() + sum(s.get_delta_weight(a).float() for a in s.active_adapters))
+            else: p.copy_(_dense(getattr(s.get_base_layer() if lora else s, key)))
+        for key, b in m.named_buffers(recurse=False): b.copy_(getattr(s, key))  # the rotary tables
+    return copy
+
+def merged_copy(model, dtype):
+    "A plain transformers model of `model`'s architecture (no PEFT, no quantization) on its device in `dtype`, holding `model`'s weights with the LoRA merged (`refresh_copy`)."
+    import copy
+    from transformers import AutoModelForCausalLM
+    base = model.get_base_model() if hasattr(model, "get_base_model") else model
+    config = copy.deepcopy(base.config)
+    config.__dict__.pop("quantization_config", None)  # dense: nothing to quantize
+    config.use_cache = True  # a trainer turns it off in the policy's config; without it each step recomputes the whole reply
+    with torch.random.fork_rng(), torch.device(base.device):  # its random init, overwritten, leaves the seeded sampling as it was
+        dense = AutoModelForCausalLM.from_config(config, dtype=dtype)
+    dense.generation_config = copy.deepcopy(base.generation_config)  # the checkpoint's (its end-of-turn ids), as the policy's
+    dense.generation_config.use_cache = True
+    return refresh_copy(dense.eval().requires_grad_(False), model)
+
+# %% ../nbs/29_grpo_checks.ipynb #ece82694
+def generate_with_copy(trainer, copy):
+    "`trainer` (TRL 1.16's `GRPOTrainer`) sampling every generation round from `copy`, refreshed from the policy first; rewards, loss and logs stay TRL's."
+    policy_turn = trainer._generate_single_turn  # the one method that calls `generate`
+    def turn(*args, **kwargs):
+        refresh_copy(copy, trainer.model)
+        policy, trainer.model_wrapped = trainer.model_wrapped, copy  # what TRL unwraps and generates with
+        try: return policy_turn(*args, **kwargs)
+        finally: trainer.model_wrapped = policy
+    trainer._generate_single_turn, trainer.generation_copy = turn, copy
+    return trainer

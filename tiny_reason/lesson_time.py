@@ -63,7 +63,8 @@ def lesson_stages(cfg: Config, lesson: str) -> list[tuple[str, dict]]:
                                          ("maj@4 evaluation", evaluation(cfg, mc, min(d.questions, e.test_samples), k=4))],
         "06_scratch": lambda: start(False)[:1] + [("a Transformer from scratch", scratch(cfg, model_shape(cfg), vocab_size(cfg))),
                                                   ("an RWKV-7 from scratch", scratch(cfg, model_shape(cfg), vocab_size(cfg), "rwkv7"))],
-        "07_grpo": lambda: start() + [("groups sampled before training", replies(cfg, mc, 16 * g.num_generations, g.max_completion_length, e.batch_size)),
+        "07_grpo": lambda: start() + [("groups sampled before training", replies(cfg, mc, 8 * g.num_generations * len({cfg.data.source, g.prompt_source}),
+                                                                                g.max_completion_length, e.batch_size)),  # 8 prompts of each source
                                       ("GRPO", grpo(cfg, mc, engine=grpo_engine(cfg))), ("three evaluations", evaluation(cfg, mc, 3 * e.test_samples))],
         "08_export": lambda: start() + [("merge and save", fixed(2 * LOAD_S, "dequantize, merge, write 16-bit safetensors")),
                                         ("the export's evaluation", evaluation(cfg, mc, e.test_samples))],

@@ -9,7 +9,7 @@ from .config import Config, load_config
 from .model import model_config, pick_precision, load_model, add_lora  # the loader: reference notebook 17_loader
 
 # %% auto #0
-__all__ = ['QWEN2_5_1_5B', 'BYTES', 'HEAD_TILE_ROWS', 'HEAD_TILE_VOCAB', 'CUDA_CONTEXT_BYTES', 'ADAMW_BYTES', 'METHODS', 'linear_shapes', 'param_counts', 'nf4_levels', 'bits_per_param', 'nf4_bytes', 'weight_bytes', 'lora_trainable_params', 'layer_activation_bytes', 'activation_bytes', 'memory_budget', 'memory_cli', 'T4_BYTES', 'FIT_MARGIN', 'budget_device', 'method_label', 'budget_title', 'budget_table', 'plot_memory_budget', 'quant_state_bytes', 'measure_nf4_weights', 'saved_activation_bytes', 'activation_check', 'fit_batch']
+__all__ = ['QWEN2_5_1_5B', 'BYTES', 'HEAD_TILE_ROWS', 'HEAD_TILE_VOCAB', 'CUDA_CONTEXT_BYTES', 'ADAMW_BYTES', 'METHODS', 'linear_shapes', 'param_counts', 'nf4_levels', 'bits_per_param', 'nf4_bytes', 'weight_bytes', 'lora_trainable_params', 'layer_activation_bytes', 'activation_bytes', 'memory_budget', 'memory_cli', 'T4_BYTES', 'FIT_MARGIN', 'budget_device', 'method_label', 'budget_title', 'budget_table', 'plot_memory_budget', 'quant_state_bytes', 'measure_nf4_weights', 'saved_activation_bytes', 'activation_check', 'fit_batch', 'generation_copy_bytes']
 
 # %% ../nbs/01_model.ipynb #6b3b2a94
 QWEN2_5_1_5B = "Qwen/Qwen2.5-1.5B-Instruct"
@@ -142,6 +142,11 @@ def memory_cli(argv: list[str] | None = None) -> dict:
     print(budget_table(budgets))
     print(f"\ntrainable parameters (LoRA r={cfg.lora.r} on {len(cfg.lora.target_modules)} modules): {n_lora:,} "
           f"= {n_lora / n_base:.2%} of the {n_base:,} base parameters")
+    g = cfg.grpo  # GRPO's replies from a merged 16-bit copy beside the training model (29_grpo_checks): what the copy adds
+    c = generation_copy_bytes(mc, g.batch_size * g.gradient_accumulation_steps, 256 + g.max_completion_length, "fp16" if gpu else prec)
+    print(f"GRPO's generation copy (grpo.generation_copy, on a GPU): weights {c['weights'] / 2**30:.2f} GiB + KV cache for "
+          f"{g.batch_size * g.gradient_accumulation_steps} replies of up to {256 + g.max_completion_length} tokens {c['KV cache'] / 2**30:.2f} GiB "
+          f"= {c['total'] / 2**30:.2f} GiB beside the training step's budget")
     return budgets
 
 # %% ../nbs/21_model_checks.ipynb #05bde1e2
@@ -261,3 +266,11 @@ def fit_batch(cfg: Config, seq_len: int, limit_bytes: float, mc=None) -> dict:
     total = memory_budget(cfg, seq_len=seq_len, mc=mc, device="cuda")["total"]  # nothing fits: the recipe as written, said so
     return {"per_device_train_batch_size": t.per_device_train_batch_size, "gradient_accumulation_steps": t.gradient_accumulation_steps,
             "gradient_checkpointing": cfg.model.gradient_checkpointing, "predicted": total}
+
+# %% ../nbs/21_model_checks.ipynb #32e664de
+def generation_copy_bytes(mc, rows: int, tokens: int, precision: str = "fp16") -> dict:
+    "Bytes of GRPO's merged generation copy of the model `mc`: its `weights` in `precision` (an untied LM head too), its `KV cache` for `rows` replies of `tokens` (prompt + completion) each, and `total`."
+    head_dim = getattr(mc, "head_dim", None) or mc.hidden_size // mc.num_attention_heads
+    out = {"weights": sum(param_counts(mc).values()) * BYTES[precision],
+           "KV cache": 2 * mc.num_hidden_layers * mc.num_key_value_heads * head_dim * BYTES[precision] * rows * tokens}
+    return {**out, "total": sum(out.values())}

@@ -149,8 +149,8 @@ class GRPOSection:                       # 07_grpo: reinforcement learning again
     gradient_accumulation_steps: int = 2  # micro-batches per step; batch_size x this must be a multiple of num_generations
     save_steps: int = 25
     sample_every: int = 10                # keep one prompt's group of completions every N steps, to read them
-    generation_copy: bool | None = None   # replies from a merged 16-bit copy of the policy at eval.engine's speed, refreshed
-                                          # before each round (29_grpo_checks); None: on a GPU, not on a CPU
+    generation_copy: bool | None = None   # replies from a merged 16-bit copy of the policy (no NF4 or LoRA work a step), refreshed
+                                          # in place before each round (29_grpo_checks); None: on a GPU, not on a CPU
     output_dir: str = ""                  # "": OUTPUT_DIR/grpo
     adapter_path: str = ""                # "": grpo.output_dir/lora_adapter
 

@@ -202,8 +202,8 @@ def evaluation(cfg: Config, mc, items: int, source: str | None = None, new_token
     return {"seconds": greedy["seconds"] + sampled["seconds"], "bound": sampled["bound"], "work": f"{greedy['work']}; {sampled['work']}"}
 
 def grpo_engine(cfg: Config) -> str:
-    "The engine GRPO's replies come from on a GPU: its merged copy at `eval.engine`'s speed, or the policy as trained (`reference`)."
-    return cfg.eval.engine if cfg.grpo.generation_copy is not False else "reference"
+    "The engine GRPO's replies come from on a GPU: its merged 16-bit copy, uncompiled (TRL's generation config disables compiling: `29_grpo_checks`), or the policy as trained (`reference`)."
+    return "merged" if cfg.grpo.generation_copy is not False else "reference"
 
 def study_stages(cfg: Config, mc) -> list[tuple[str, dict]]:
     "09_study's arms at every seed: SFT runs on the study's questions, RFT's samples, GRPO, and an evaluation of each arm."
