@@ -51,7 +51,7 @@ from tiny_reason.data import prepare_examples
 from tiny_reason.evaluate import eval_prompts, generate_predictions, load_test_rows
 from tiny_reason.data import inference_prompt
 from tiny_reason.distill import load_teacher, teacher_config, training_questions
-from tiny_reason.generation import compiles, generated_by, inference_model, logprob_agreement, sample_replies
+from tiny_reason.generation import ENGINES, compiles, generated_by, inference_model, logprob_agreement, sample_replies
 import tiny_reason.generation
 from tiny_reason.grading import extract_answer
 from tiny_reason.model import load_model, load_tokenizer, pick_precision
@@ -300,6 +300,10 @@ if __name__ == "__main__":
     clock = lambda: f"[{time.perf_counter() - began:4.0f} s]"  # each line's time since the start: what a run under a time limit can fit
     bad = [x for x in a.set if "=" not in x]
     if bad: p.error(f"--set {bad[0]}: expected KEY=VALUE, e.g. model.precision=fp16")
+    for flag in ("items", "ref_items", "max_new_tokens", "steps", "sample_questions"):  # 0 is not "the default": refused before any work
+        if getattr(a, flag) is not None and getattr(a, flag) < 1: p.error(f"--{flag} {getattr(a, flag)}: give 1 or more (leave it out for the default)")
+    if a.engines is not None and (unknown := [e for e in a.engines.split(",") if e not in ENGINES]):
+        p.error(f"--engines: {', '.join(repr(e) for e in unknown)} unknown; choose among {', '.join(ENGINES)}, comma-separated")
     try: cfg = load_config(a.preset, overrides={**dict(x.split("=", 1) for x in a.set), "eval.test_samples": a.items or (256 if cuda else 8),
                                                 **({"eval.max_new_tokens": a.max_new_tokens} if a.max_new_tokens else {})})
     except (KeyError, ValueError) as e: p.error(f"--preset/--set: {e.args[0]}")

@@ -132,7 +132,11 @@ def adapter_base(adapter) -> dict:
     "What an adapter was trained on: `ADAPTER_KEYS` from its saved config, else `base_model_name_or_path` from adapter_config.json."
     adapter = check_adapter(adapter, weights=False)
     if (adapter / CONFIG_FILENAME).exists():
-        saved = load_config(config_file=adapter / CONFIG_FILENAME)
+        try: saved = load_config(config_file=adapter / CONFIG_FILENAME)
+        except ValueError:  # a config today's checks refuse (a model name its GGUF is not): what it recorded still says what trained
+            from tiny_reason.config import read_yaml
+            raw = read_yaml(adapter / CONFIG_FILENAME)  # save_config writes every section whole
+            return {k: (raw.get(k.split(".")[0]) or {}).get(k.split(".")[1]) for k in ADAPTER_KEYS}
         return {k: get_value(saved, k) for k in ADAPTER_KEYS}
     return {"model.name": json.loads(read_text_file(adapter / "adapter_config.json"))["base_model_name_or_path"]}
 
