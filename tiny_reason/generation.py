@@ -15,8 +15,8 @@ from .files import read_resumable
 __all__ = ['ENGINES', 'MAX_ROWS', 'STATIC_PAD', 'PACKED_GQA', 'stop_token_ids', 'generation_kwargs', 'prefilled', 'static_cache',
            'generate_batch', 'length_sorted_batches', 'padding_share', 'inference_model', 'sdpa_packed_gqa',
            'use_packed_gqa', 'compiles', 'engine_that_ran', 'fixed_shape_batches', 'generation_plan',
-           'generation_batch_size', 'greedy_reply', 'generated_by', 'prompt_hash', 'same_generator', 'read_samples',
-           'sampling_plan', 'sample_replies', 'reply_logprobs', 'logprob_bound', 'logprob_agreement',
+           'generation_batch_size', 'rows_in_memory', 'greedy_reply', 'generated_by', 'prompt_hash', 'same_generator',
+           'read_samples', 'sampling_plan', 'sample_replies', 'reply_logprobs', 'logprob_bound', 'logprob_agreement',
            'measure_throughput']
 
 # %% ../nbs/18_generation.ipynb #1ac6584a
@@ -166,15 +166,19 @@ def generation_batch_size(cfg: Config, model, prompt_tokens: int, max_new_tokens
     "Rows a generate call holds: `default` (else `eval.batch_size`), or with a merged engine and `eval.fit_memory_gb` on CUDA, as many as the memory left by the weights holds (each row's KV cache of prompt and reply, `max_new_tokens` else `eval.max_new_tokens`, plus the larger of its prompt's activations in one layer and a step's logits), at most `MAX_ROWS`."
     gb = cfg.eval.fit_memory_gb
     if gb is None or cfg.eval.engine == "reference" or not torch.cuda.is_available(): return default or cfg.eval.batch_size
-    mc, width = model.config, next(model.parameters()).element_size()
+    return rows_in_memory(model.config, next(model.parameters()).element_size(), model.get_memory_footprint(), prompt_tokens,
+                          max_new_tokens or cfg.eval.max_new_tokens, gb)
+
+def rows_in_memory(mc, width: int, weights: float, prompt_tokens: float, new_tokens: int, gb: float) -> int:
+    "Rows of `prompt_tokens` + `new_tokens` that a model of config `mc` (`width` bytes a value, `weights` bytes loaded) generates at once in `gb` GB, at most `MAX_ROWS` (the rule of `generation_batch_size`; 33_t4_time counts with it too)."
     head_dim = getattr(mc, "head_dim", None) or mc.hidden_size // mc.num_attention_heads
-    cache = 2 * mc.num_hidden_layers * mc.num_key_value_heads * head_dim * width * (prompt_tokens + (max_new_tokens or cfg.eval.max_new_tokens))
+    cache = 2 * mc.num_hidden_layers * mc.num_key_value_heads * head_dim * width * (prompt_tokens + new_tokens)
     # the prompt's pass (prefill) frees each layer's activations before the next: the MLP's three wide products and
     # attention's few hidden-sized ones, for every prompt token; a decoding step keeps one token's logits, in 16 bits
     # and in generate's fp32 copy and scores
     prefill = prompt_tokens * (3 * (getattr(mc, "intermediate_size", None) or 4 * mc.hidden_size) + 6 * mc.hidden_size) * width
     per_row = cache + max(prefill, (width + 8) * mc.vocab_size)
-    free = 0.9 * gb * 1e9 - model.get_memory_footprint() - 500 * 2**20  # a tenth for the allocator's fragments; the CUDA context
+    free = 0.9 * gb * 1e9 - weights - 500 * 2**20  # a tenth for the allocator's fragments; the CUDA context
     return max(1, min(MAX_ROWS, int(free // per_row)))
 
 # %% ../nbs/18_generation.ipynb #c8dc5d64

@@ -140,10 +140,8 @@ def host_scale(kind: str) -> float:
 def merged_rows(cfg: Config, mc, prompt: float, new_tokens: int) -> int:
     "Rows a merged 16-bit model generates at once in `eval.fit_memory_gb` (`generation_batch_size`'s rule, the weights counted from the config); `eval.batch_size` otherwise."
     if cfg.eval.engine == "reference" or cfg.eval.fit_memory_gb is None: return cfg.eval.batch_size
-    s = shape(mc)
-    per_row = s["kv"] * 2 * (prompt + new_tokens) + max(prompt * (3 * mc.intermediate_size + 6 * mc.hidden_size) * 2, 10 * s["vocab"])
-    free = 0.9 * cfg.eval.fit_memory_gb * 1e9 - sum(param_counts(mc).values()) * 2 - 500 * 2**20
-    return max(1, min(512, int(free // per_row)))
+    from tiny_reason.generation import rows_in_memory  # the one rule, the 16-bit weights counted from the config
+    return rows_in_memory(mc, 2, sum(param_counts(mc).values()) * 2, prompt, new_tokens, cfg.eval.fit_memory_gb)
 
 def generation(cfg: Config, mc, sequences: int, prompt: float, new_tokens: int, engine: str | None = None, rows: int | None = None) -> dict:
     "`sequences` replies of up to `new_tokens` tokens through `engine` (default `eval.engine`), in as few calls as memory holds (and at most `rows` a call: sampling's seed unit), plus its compile."
