@@ -15,7 +15,7 @@ from .generation import generate_batch, stop_token_ids
 from .model import check_adapter
 
 # %% auto #0
-__all__ = ['STRICT_FORMAT', 'REWARDS', 'correctness_reward', 'format_reward', 'soft_format_reward', 'as_trl_reward', 'grpo_rows', 'grpo_prompts', 'start_adapter', 'group_signal', 'grpo_args', 'train_grpo', 'GRPO_SHAPING', 'record_groups', 'grpo_checkpoint', 'save_grpo', 'plot_grpo_log', 'grpo_eval_config', 'grpo_cli', 'refresh_copy', 'merged_copy', 'generate_with_copy']
+__all__ = ['STRICT_FORMAT', 'REWARDS', 'correctness_reward', 'format_reward', 'soft_format_reward', 'as_trl_reward', 'grpo_rows', 'grpo_prompts', 'start_adapter', 'group_signal', 'grpo_args', 'grpo_plan', 'train_grpo', 'ensure_grpo', 'GRPO_SHAPING', 'record_groups', 'grpo_checkpoint', 'save_grpo', 'plot_grpo_log', 'grpo_eval_config', 'grpo_cli', 'refresh_copy', 'merged_copy', 'generate_with_copy']
 
 # %% ../nbs/07_grpo.ipynb #b8580f6e
 STRICT_FORMAT = re.compile(rf"(?s)(?:(?!</think>).)*\S(?:(?!</think>).)*\n</think>\n\n\*\*Final Answer:\*\* *{NUMBER_PATTERN}\s*")
@@ -112,9 +112,15 @@ def grpo_args(cfg: Config, output_dir, **overrides):
     return GRPOConfig(**{**args, **overrides})
 
 # %% ../nbs/07_grpo.ipynb #666d514d
+def grpo_plan(cfg: Config) -> str:
+    "One line: the GRPO run `cfg` asks for, and its predicted time on a free T4 (33_t4_time)."
+    from tiny_reason.model import model_config
+    from tiny_reason.t4_time import grpo as t4_grpo, grpo_engine, predicted_line
+    return predicted_line(f"GRPO, {cfg.grpo.max_steps} steps", t4_grpo(cfg, model_config(cfg), engine=grpo_engine(cfg)))
+
 def train_grpo(cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=(), verbose: bool = True,
-               generation_copy: bool | None = None) -> Path:
-    "GRPO on `grpo.prompt_source` from `grpo.start`, its groups sampled from a merged copy of the policy if `generation_copy` (default: where CUDA is); saves the adapter, config, log, `rewards.png`; returns the adapter folder."
+               generation_copy: bool | None = None, table: bool = True) -> Path:
+    "GRPO on `grpo.prompt_source` from `grpo.start`, its groups sampled from a merged copy of the policy if `generation_copy` (default: where CUDA is); saves the adapter, config, log, `rewards.png`; returns the adapter folder. `verbose`: the predicted T4 time first, and (with `table`) the trainer's progress bar and log lines."
     from datasets import Dataset
     from trl import GRPOTrainer
     from transformers.trainer_callback import PrinterCallback
@@ -129,21 +135,34 @@ def train_grpo(cfg: Config, resume: bool = False, overwrite: bool = False, callb
     stop = stop_token_ids(tok, model)
     funcs = {n: as_trl_reward(REWARDS[n], stop) for n in g.rewards}  # a reply cut at the length limit earns no answer reward
     funcs = [record_groups(funcs, g.sample_every, out / "samples.jsonl"), *list(funcs.values())[1:]]
-    trainer = GRPOTrainer(model=model, reward_funcs=funcs, args=grpo_args(cfg, out / "checkpoints", disable_tqdm=not verbose), processing_class=tok,
+    trainer = GRPOTrainer(model=model, reward_funcs=funcs, args=grpo_args(cfg, out / "checkpoints", disable_tqdm=not (verbose and table)), processing_class=tok,
                           train_dataset=Dataset.from_list(grpo_prompts(cfg, tok)), callbacks=[StopOnNonFinite(), *callbacks])
-    if not verbose: trainer.remove_callback(PrinterCallback)  # no dict per step: the caller's figure or report is the progress
+    if not (verbose and table): trainer.remove_callback(PrinterCallback)  # no dict per step: the caller's figure or report is the progress
     for p in trainer.model.parameters():  # as in 02_train: LoRA weights stay fp32 under fp16 autocast (the GradScaler needs it)
         if p.requires_grad and p.dtype != torch.float32: p.data = p.data.float()
     copy_on = cfg.grpo.generation_copy if generation_copy is None else generation_copy  # grpo.generation_copy; None: where CUDA is
-    if verbose:  # before the long work: this run on a free T4 (33_t4_time); its time here is in its log
-        from tiny_reason.model import model_config
-        from tiny_reason.t4_time import grpo as t4_grpo, grpo_engine, predicted_line
-        print(predicted_line(f"GRPO, {g.max_steps} steps", t4_grpo(cfg, model_config(cfg), engine=grpo_engine(cfg))))
+    if verbose: print(grpo_plan(cfg))  # before the long work: this run on a free T4 (33_t4_time); its time here is in its log
     if torch.cuda.is_available() if copy_on is None else copy_on:  # no NF4 or LoRA work per decoding step
         generate_with_copy(trainer, merged_copy(trainer.model, DTYPES[pick_precision(cfg.model.precision)]))
     save_config(cfg, out / "checkpoints")  # what the checkpoints are made with: a resumed run must match it
     trainer.train(resume_from_checkpoint=str(last) if last else None)
     return save_grpo(trainer, cfg, g.adapter_path)
+
+def ensure_grpo(cfg: Config, callbacks=(), verbose: bool = True, table: bool = True, generation_copy: bool | None = None) -> Path:
+    "The GRPO adapter of `cfg`: reused if trained with this config, else resumed from this config's last checkpoint (a session cut short), else trained; says which."
+    from tiny_reason.files import folder_lock, last_checkpoint
+    from tiny_reason.train import config_differences
+    adapter, ckpts = Path(cfg.grpo.adapter_path), Path(cfg.grpo.output_dir) / "checkpoints"
+    with folder_lock(cfg.grpo.output_dir, "grpo", f"waiting: another process is training GRPO into {cfg.grpo.output_dir}"):
+        if (adapter / "adapter_config.json").exists():
+            differ = config_differences(cfg, adapter, shaping=GRPO_SHAPING)
+            if differ: raise FileExistsError(f"{adapter} holds a GRPO adapter trained with another config ({', '.join(differ[:5])} differ); "
+                                             "delete it, or choose another grpo.adapter_path")
+            if verbose: print(f"reusing the GRPO adapter in {adapter} (delete it, or call train_grpo(cfg, overwrite=True), to train again)")
+            return adapter
+        last = last_checkpoint(ckpts)
+        if verbose and last: print(f"resuming from {last}: a run with this config stopped there")
+        return train_grpo(cfg, resume=last is not None, callbacks=callbacks, verbose=verbose, table=table, generation_copy=generation_copy)
 
 # %% ../nbs/29_grpo_checks.ipynb #2e37c3c1
 def record_groups(rewards: dict, every: int, path):

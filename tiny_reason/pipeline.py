@@ -14,8 +14,8 @@ from .files import atomic_write_text, claim_folder, malloc_in_use, mark_folder
 # %% auto #0
 __all__ = ['ARM_LABELS', 'PAIRS', 'RECIPES', 'RUN_KEYS', 'reset_peak_rss', 'peak_rss_bytes', 'stage', 'peak_memory',
            'cpu_seconds', 'plot_stage_memory', 'compare_arms', 'distilled_arm_config', 'run_config',
-           'require_distilled_rows', 'empty_distillation', 'grpo_arm_config', 'ensure_grpo', 'run_pipeline',
-           'report_markdown', 'run_cli']
+           'require_distilled_rows', 'empty_distillation', 'grpo_arm_config', 'run_pipeline', 'report_markdown',
+           'run_cli']
 
 # %% ../nbs/12_pipeline.ipynb #fbc70ddf
 def _status_bytes(key: str) -> int | None:
@@ -138,18 +138,6 @@ def grpo_arm_config(cfg: Config, out: Path, sft_adapter) -> Config:
     g.grpo.output_dir, g.grpo.adapter_path = str(out / "grpo"), str(out / "grpo" / "lora_adapter")
     return g
 
-def ensure_grpo(cfg: Config, verbose: bool = True) -> Path:
-    "The GRPO adapter of `cfg`: reused if trained with this config, resumed from its last checkpoint, else trained."
-    from tiny_reason.grpo import GRPO_SHAPING, train_grpo
-    from tiny_reason.train import config_differences
-    adapter, ckpts = Path(cfg.grpo.adapter_path), Path(cfg.grpo.output_dir) / "checkpoints"
-    if (adapter / "adapter_config.json").exists():
-        differ = config_differences(cfg, adapter, shaping=GRPO_SHAPING)
-        if differ: raise FileExistsError(f"{adapter} holds a GRPO adapter trained with another config ({', '.join(differ[:5])} differ); "
-                                         "delete it, or choose another --out")
-        return adapter
-    return train_grpo(cfg, resume=any(ckpts.glob("checkpoint-*")), verbose=verbose)
-
 def _training(arm: str, adapter: Path, cfg: Config) -> dict:
     "An arm's steps and rate, and its curve from the saved log: eval loss for SFT, mean reward for GRPO."
     log = json.loads((adapter / "log_history.json").read_text()) if (adapter / "log_history.json").exists() else []
@@ -165,7 +153,7 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbos
     import matplotlib.pyplot as plt
     from tiny_reason.data import inference_prompt, write_prepared
     from tiny_reason.distill import distill, read_traces
-    from tiny_reason.grpo import grpo_rows
+    from tiny_reason.grpo import ensure_grpo, grpo_rows
     from tiny_reason.evaluate import evaluate, load_test_rows
     from tiny_reason.grading import plot_accuracies
     from tiny_reason.generation import measure_throughput

@@ -67,7 +67,7 @@ def run_arm(cfg: Config, out: Path, arm: str, seed: int, verbose: bool = False) 
     "Train (or reuse) one arm at one seed on the seed's split and evaluate it on the study's test items; returns its evaluation folder."
     from tiny_reason.distill import distill
     from tiny_reason.evaluate import evaluate
-    from tiny_reason.pipeline import ensure_grpo
+    from tiny_reason.grpo import ensure_grpo
     from tiny_reason.train import ensure_adapter
     folder, (train_file, val_file) = out / arm / f"seed{seed}", seed_split(cfg, out, seed)
     rows = lambda path: [r for _, r in read_jsonl_objects(path)]
