@@ -37,7 +37,7 @@ time no GPU can take off; a fitted step near it is bound by launches and Python,
 T4 figures are predictions of the T4 time model (`tiny_reason.t4_time`, 33_t4_time) for the same calls and steps: the
 work counted, not this GPU's busy share scaled (a busy GPU is not a saturated one).
 A benchmark, not a test: as each measurement ends it prints a line, and at the end one Markdown table of them all,
-headed by the device, the date and the command (the README's table is that output); --out writes the figures as JSON,
+headed by the device, the date and the command (docs/speed.md renders it from assets/results/); --out writes the figures as JSON,
 --markdown the table, both rewritten as each measurement ends, so a run cut short by a time limit keeps what it
 finished. Run it alone on the machine.
 """

@@ -3,7 +3,9 @@
 1. README.md is what index.ipynb renders to (scripts/render_readme.py --check);
 2. nbdev finds every lesson notebook, and skips virtual environments and hidden folders;
 3. `nbdev_export` and `nbdev_clean` change nothing: the package and the notebooks are in sync and clean;
-4. index.ipynb's lessons table (cells, words, reading time, predicted T4 time) is what scripts/lesson_stats.py computes now;
+4. every figure rendered between markers in index.ipynb and docs/*.md (the lessons table, the study's report, the GPU
+   pass, the T4 predictions, benchmark tables) is what its result file says now (scripts/lesson_stats.py), a planted
+   change is caught, and README.md stays a front page (at most 1,500 words);
 5. the package's modules import each other in no circle, deferred imports included (the README's layers);
 6. every notebook's Colab badge and install cell point at settings.ini's repository (scripts/repo_links.py);
 7. no notebook stores widget views or widget state (progress bars, the demo): GitHub and the docs cannot draw them.
@@ -52,15 +54,23 @@ def check_in_sync():
 
 def check_lessons_table():
     import json, lesson_stats
-    cells = json.loads((ROOT / "index.ipynb").read_text())["cells"]
-    assert any(lesson_stats.validation_block() in "".join(c["source"]) for c in cells), \
-        "index.ipynb's T4 validation table is out of date: run `.venv/bin/python scripts/lesson_stats.py --index`, then `make readme`"
-    assert any(lesson_stats.index_table() in "".join(c["source"]) for c in cells), \
-        "index.ipynb's lessons table is out of date: run `.venv/bin/python scripts/lesson_stats.py --index`, then `make readme`"
+    stale = lesson_stats.stale_pages()
+    assert not stale, f"rendered figures out of date with their result files in {stale}: run `.venv/bin/python scripts/lesson_stats.py --index`, then `make readme`"
+    page = lesson_stats.page_text(ROOT / "index.ipynb")  # the check catches a figure edited by hand: plant one and see it fail
+    planted = page.replace("47.6%", "48.6%", 1)
+    assert planted != page and lesson_stats.render_blocks(planted) != planted, "the drift check missed a planted figure"
     times = lesson_stats.t4_times()
     badge = lambda n: "".join(lesson_stats.badge_cell(json.loads((ROOT / "nbs" / f"{n}.ipynb").read_text())["cells"])["source"])
     stale = [n for n in lesson_stats.LESSONS if lesson_stats.gpu_line(n) not in badge(n) or lesson_stats.t4_line(n, times) not in badge(n)]
     assert not stale, f"the predicted T4 time or the GPU-pass line under the Colab badge is missing or out of date in {stale}: run `.venv/bin/python scripts/lesson_stats.py --index`"
+
+README_WORDS = 1500  # a front page, not a lab notebook: the rest lives in docs/
+
+def check_readme_words():
+    import re
+    text = re.sub(r"<!--.*?-->", "", (ROOT / "README.md").read_text(), flags=re.S)  # URLs and HTML comments are not prose
+    words = len(re.sub(r"https?://\S+", "", re.sub(r"\(https?://[^)]*\)", "", text)).split())
+    assert words <= README_WORDS, f"README.md has {words} words (URLs and comments not counted), over {README_WORDS}: move detail to docs/"
 
 def check_prose_numbers():
     import prose_numbers
@@ -109,7 +119,7 @@ def check_no_widget_state():
     assert not bad, f"{bad} store widgets: run them with scripts/run_lessons.py, which strips them"
 
 if __name__ == "__main__":
-    checks = [check_readme, check_notebooks_found, check_in_sync, check_lessons_table, check_prose_numbers, check_no_import_cycles, check_repo_links,
+    checks = [check_readme, check_readme_words, check_notebooks_found, check_in_sync, check_lessons_table, check_prose_numbers, check_no_import_cycles, check_repo_links,
               check_no_widget_state]
     failed = 0
     for check in checks:

@@ -73,10 +73,11 @@ def gpu_line(name: str) -> str:
     record, f = gpu_figures(name)
     where = f"`make test-gpu` on an {record['device']}, {record['date']}"
     if f["result"] != "pass": return f"{GPU_START}**On a GPU** ({where}): {f['result']}.{GPU_END}"
+    note = f" ({f['note']})" if f.get("note") else ""
     took = ", ".join(x for x in (f.get("seconds") and f"{f['seconds']} s", f"at most {f['reserved_gib']:.2f} GiB of GPU memory reserved by PyTorch",
                                  f.get("host_rss_gib") and f"{f['host_rss_gib']:.1f} GiB of host memory") if x)
     return (f"{GPU_START}**On a GPU** ({where}; the `colab-t4` recipe at full size with random weights, fp16, capped at a "
-            f"T4's 15 GB): passed, {took}. A T4 computes slower: its time is the prediction above.{GPU_END}")
+            f"T4's 15 GB): passed, {took}{note}. A T4 computes slower: its time is the prediction above.{GPU_END}")
 
 T4_START, T4_END = "<!-- T4 time: scripts/lesson_stats.py --index -->", "<!-- end of T4 time -->"
 T4_PRESET = "colab-t4"  # what a badge runs on a T4
@@ -133,17 +134,83 @@ def validation_block() -> str:
     from tiny_reason.t4_time import validation_table
     return f"{VALIDATION_START}\n{validation_table()}\n{VALIDATION_END}"
 
-def write_index():
-    "Replace the lessons table and the T4 validation table between their markers in index.ipynb's markdown (nothing else changes)."
-    path = ROOT / "index.ipynb"
-    nb = json.loads(path.read_text())
-    for start, end, make in ((INDEX_START, INDEX_END, index_table), (VALIDATION_START, VALIDATION_END, validation_block)):
+STUDY_START, STUDY_END = "<!-- study result: scripts/lesson_stats.py --index -->", "<!-- end of study result -->"
+STUDY_CELL = "report = run_study(cfg)"  # 09_study's cell whose stored output is the study's report.md
+
+def study_block() -> str:
+    "The study's arms table and its over-seeds table, from the report that 09_study's committed run displayed (its stored output), between markers."
+    cells = json.loads((ROOT / "nbs" / "09_study.ipynb").read_text())["cells"]
+    cell = next(c for c in cells if STUDY_CELL in "".join(c["source"]))
+    report = next("".join(o["data"]["text/markdown"]) for o in cell["outputs"] if "text/markdown" in o.get("data", {}))
+    parts = report.strip().split("\n\n")  # the header line, the arms table, the paired tests' intro and table, the over-seeds intro and table
+    keep = [parts[0], parts[1]] + [p for p in parts if p.startswith("Over seeds")] + \
+           [parts[i + 1] for i, p in enumerate(parts[:-1]) if p.startswith("Over seeds")]
+    return f"{STUDY_START}\n" + "\n\n".join(keep) + f"\n{STUDY_END}"
+
+GPU_TABLE_START, GPU_TABLE_END = "<!-- GPU pass table: scripts/lesson_stats.py --index -->", "<!-- end of GPU pass table -->"
+
+def gpu_table() -> str:
+    "Every lesson's row of the last GPU pass (assets/gpu_pass.json), between markers."
+    record = json.loads(GPU_PASS.read_text())
+    out = [GPU_TABLE_START, f"{record['what']}; {record['device']}, {record['date']}, {record['software']}. Source: {record['source']}.", "",
+           "| lesson | result | time | GPU allocated / reserved (GiB) | host RSS (GiB) |", "|---|---|---:|---:|---:|"]
+    for n in LESSONS:
+        f = record["lessons"].get(n, {"result": "not run"})
+        mem = f"{f['allocated_gib']:.2f} / {f['reserved_gib']:.2f}" if "reserved_gib" in f else "-"
+        result = f["result"] + (f" ({f['note']})" if f.get("note") else "")
+        seconds = f"{f['seconds']} s" if "seconds" in f else "-"
+        out.append(f"| {n} | {result} | {seconds} | {mem} | {f.get('host_rss_gib', '-')} |")
+    return "\n".join(out + [GPU_TABLE_END])
+
+TIMES_START, TIMES_END = "<!-- T4 lesson times: scripts/lesson_stats.py --index -->", "<!-- end of T4 lesson times -->"
+
+def times_block() -> str:
+    "`tiny-reason time` for colab-t4 and colab-t4-full (tiny_reason.lesson_time, offline), between markers."
+    from tiny_reason.config import load_config
+    from tiny_reason.lesson_time import time_table
+    runs = "\n\n".join(f"`tiny-reason time --preset {p}` (predicted):\n\n```text\n{time_table(load_config(p))}\n```" for p in (T4_PRESET, "colab-t4-full"))
+    return f"{TIMES_START}\n{runs}\n{TIMES_END}"
+
+MEMORY_START, MEMORY_END = "<!-- memory budget: scripts/lesson_stats.py --index -->", "<!-- end of memory budget -->"
+
+def memory_block() -> str:
+    "`tiny-reason memory --preset colab-t4`'s output (computed from the model's config, offline), between markers."
+    import contextlib, io
+    from tiny_reason.memory import memory_cli
+    with contextlib.redirect_stdout(io.StringIO()) as out: memory_cli(["--preset", T4_PRESET])
+    return f"{MEMORY_START}\n`tiny-reason memory --preset {T4_PRESET}` (predicted):\n\n```text\n{out.getvalue().strip()}\n```\n{MEMORY_END}"
+
+INCLUDE = re.compile(r"(<!-- include: (\S+) -->\n).*?(<!-- end of include -->)", re.S)  # a result file's Markdown, copied in whole
+
+BLOCKS = {"lessons table": (INDEX_START, INDEX_END, lambda: index_table()), "T4 validation": (VALIDATION_START, VALIDATION_END, lambda: validation_block()),
+          "study result": (STUDY_START, STUDY_END, lambda: study_block()), "GPU pass table": (GPU_TABLE_START, GPU_TABLE_END, lambda: gpu_table()),
+          "T4 lesson times": (TIMES_START, TIMES_END, lambda: times_block()), "memory budget": (MEMORY_START, MEMORY_END, lambda: memory_block())}
+PAGES = [ROOT / "index.ipynb", *sorted((ROOT / "docs").glob("*.md"))]  # where rendered blocks live: the front page and the docs pages
+
+def render_blocks(text: str) -> str:
+    "`text` with every known block between its markers replaced by what its result file says now."
+    for start, end, make in BLOCKS.values():
         pat = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
-        cells = [c for c in nb["cells"] if pat.search("".join(c["source"]))]
-        if len(cells) != 1: raise SystemExit(f"index.ipynb: expected one cell with the markers {start}, found {len(cells)}")
-        text = pat.sub(lambda m: make(), "".join(cells[0]["source"]))
-        cells[0]["source"] = text.splitlines(keepends=True)
-    path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
+        if pat.search(text):
+            block = make()
+            text = pat.sub(lambda m: block, text)
+    return INCLUDE.sub(lambda m: m[1] + (ROOT / m[2]).read_text().strip() + "\n" + m[3], text)
+
+def page_text(path: Path) -> str:
+    return "\n\n".join("".join(c["source"]) for c in json.loads(path.read_text())["cells"]) if path.suffix == ".ipynb" else path.read_text()
+
+def stale_pages() -> list[str]:
+    "The pages whose rendered blocks differ from their result files now."
+    return [str(p.relative_to(ROOT)) for p in PAGES if render_blocks(page_text(p)) != page_text(p)]
+
+def write_index():
+    "Replace every rendered block between its markers in index.ipynb's markdown and in docs/*.md (nothing else changes)."
+    for path in PAGES:
+        if path.suffix == ".md": path.write_text(render_blocks(path.read_text())); continue
+        nb = json.loads(path.read_text())
+        for c in nb["cells"]:
+            if c["cell_type"] == "markdown": c["source"] = render_blocks("".join(c["source"])).splitlines(keepends=True)
+        path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
 
 def over(r: dict) -> list[str]:
     return [f"{r['lesson']}: {k} {r[k]} > {v}" for k, v in TARGETS.items() if r[k] > v]
