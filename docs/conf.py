@@ -87,9 +87,21 @@ docs/*
 """
 
 _DIRECTIVE = re.compile(r"^\s*#\|\s*(.*)$")
+_COMMENT = re.compile(r"<!--.*?-->")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+def drop_comments(md: str) -> str:
+    """A Markdown text without its one-line HTML comments (outside code fences). A line that opens with a comment is
+    an HTML block in CommonMark, shown raw: the lessons' `<!-- T4 time -->**On a free Colab T4…**` lines would show
+    their `**` and backticks. A comment shows nothing, so dropping it changes nothing else."""
+    out, fenced = [], False
+    for line in md.splitlines(keepends=True):
+        if _FENCE.match(line): fenced = not fenced
+        out.append(line if fenced or _FENCE.match(line) else _COMMENT.sub("", line))
+    return "".join(out)
 
 def nbdev_cells(nb: dict) -> dict:
-    "What nbdev's docs do to a notebook: code cells marked `#| hide` go, and the `#| …` lines of the others."
+    "What nbdev's docs do to a notebook: code cells marked `#| hide` go, and the `#| …` lines of the others; and comments."
     cells = []
     for c in nb["cells"]:
         lines = "".join(c["source"]).splitlines(keepends=True)
@@ -97,6 +109,7 @@ def nbdev_cells(nb: dict) -> dict:
         if c["cell_type"] == "code":
             if "hide" in flags: continue
             c["source"] = "".join(l for l in lines if not _DIRECTIVE.match(l)).lstrip("\n")
+        elif c["cell_type"] == "markdown": c["source"] = drop_comments("".join(lines))
         cells.append(c)
     nb["cells"] = cells
     nb.setdefault("metadata", {}).setdefault("language_info", {"name": "python", "pygments_lexer": "ipython3"})
@@ -104,7 +117,7 @@ def nbdev_cells(nb: dict) -> dict:
 
 def _read(app, docname, source):
     "source-read: nbdev's processing of every notebook; the site's sections added to the home page."
-    if app.env.doc2path(docname).suffix != ".ipynb": return
+    if app.env.doc2path(docname).suffix != ".ipynb": source[0] = drop_comments(source[0]); return
     nb = nbdev_cells(json.loads(source[0]))
     if docname == app.config.root_doc: nb["cells"].append({"cell_type": "markdown", "id": "site-nav", "metadata": {}, "source": NAV})
     source[0] = json.dumps(nb)
