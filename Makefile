@@ -1,6 +1,7 @@
 # tiny_reason: the two commands of the README.
 #   make run   -> create .venv if missing, install, run the pipeline with the auto preset
-#   make test  -> install, then run every notebook as a test (nbdev_test) and the repo checks
+#   make test  -> install, then run every notebook as a test (nbdev_test) and the repo checks, then build and check the docs
+#   make docs  -> the docs site, offline, into _site/ (docs/site.md), and its link check
 # torch is installed first and pinned, so pip never swaps it for a multi-GB CUDA build;
 # the library's requirements are ranges the installed torch satisfies.
 PYTHON ?= python3
@@ -16,7 +17,7 @@ MALLOC ?= $(firstword $(wildcard /usr/lib/*/libtcmalloc_minimal.so.4 /usr/lib/li
 # so repeated runs on one machine cannot fill its disk; a failed run's are removed by the next
 TEST_TMP := $(CURDIR)/.tmp-test
 
-.PHONY: install run test test-gpu lessons study export readme clean
+.PHONY: install run test test-gpu lessons study export readme docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +45,7 @@ test: install
 	rm -rf $(TEST_TMP) && mkdir -p $(TEST_TMP)
 	LD_PRELOAD=$(MALLOC) $(BIN)/python scripts/test_notebooks.py --tmp $(TEST_TMP)  # cpu, badge and colab-sim passes: two workers
 	rm -rf $(TEST_TMP)
+	$(MAKE) docs
 
 test-gpu: install  # every lesson alone under t4-sim on a CUDA GPU (the colab-t4 recipe at full size, fp16, capped at a T4's 15 GB); refuses without CUDA
 	rm -rf $(TEST_TMP) && mkdir -p $(TEST_TMP)
@@ -64,5 +66,15 @@ export: install
 readme: install
 	$(BIN)/python scripts/render_readme.py
 
+# the docs site (Sphinx + MyST-NB, docs/conf.py): the notebooks with their stored outputs, never executed, nothing
+# fetched; any Sphinx warning fails it. Built in .docs-cache/ (MyST-NB writes beside the output folder), then moved
+# to _site/, which a static host serves as it is. Then the site's own link check, after the check's self-test.
+docs: install
+	rm -rf _site .docs-cache
+	$(BIN)/sphinx-build -q -W --keep-going -b html -c docs -d .docs-cache/doctrees . .docs-cache/html
+	mv .docs-cache/html _site
+	$(BIN)/python scripts/check_site.py --selftest
+	$(BIN)/python scripts/check_site.py _site
+
 clean:
-	rm -rf outputs runs _docs _proc build dist *.egg-info $(TEST_TMP)
+	rm -rf outputs runs _docs _proc _site .docs-cache api build dist *.egg-info $(TEST_TMP)
