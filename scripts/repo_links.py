@@ -1,4 +1,4 @@
-"""The repository the notebooks point at, read from settings.ini: each notebook's Colab badge and its install cell.
+"""The repository the notebooks point at, read from settings.ini: each notebook's Colab badge, its install cell and its images.
 
     .venv/bin/python scripts/repo_links.py           # rewrite badges and install cells from settings.ini (`make export`)
     .venv/bin/python scripts/repo_links.py --check   # exit 1 if a notebook points elsewhere (`make test`, via check_repo.py)
@@ -13,10 +13,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BADGE_URL = re.compile(r"https://colab\.research\.google\.com/github/[^/\s)]+/[^/\s)]+/blob/[^/\s)]+/nbs/")
 REPO_LINE = re.compile(r'^REPO = "[^"]*"', re.M)
+# a lesson's image: `../assets/X` resolves on GitHub and in a clone, not in Colab (a notebook opened from GitHub has no
+# folder around it): one URL, this repository's raw file on its branch, loads in all three and on the docs site
+IMAGE_URL = re.compile(r"\]\((?:\.\./assets/|https://raw\.githubusercontent\.com/[^/\s)]+/[^/\s)]+/[^/\s)]+/assets/)")
 
 def settings() -> dict:
     cfg = ConfigParser(delimiters=["="]); cfg.read(ROOT / "settings.ini", encoding="utf-8")
     return dict(cfg["DEFAULT"])
+
+def image_prefix() -> str:
+    "Where a lesson's image under `assets/` is read from: this repository's raw files on its branch."
+    s = settings()
+    return f"](https://raw.githubusercontent.com/{s['user']}/{s['repo']}/{s['branch']}/assets/"
 
 def colab_prefix() -> str:
     "Where a badge sends a reader: Colab opening this repository's `nbs/` on its branch."
@@ -37,7 +45,8 @@ def rewrite(source: str, cell_type: str) -> str:
     "A cell's source with its badge links and its install cell as settings.ini says."
     if cell_type == "code" and is_install_cell(source):
         return INSTALL.format(git_url=settings()["git_url"])
-    return BADGE_URL.sub(colab_prefix(), source)
+    source = BADGE_URL.sub(colab_prefix(), source)
+    return IMAGE_URL.sub(image_prefix(), source) if cell_type == "markdown" else source
 
 def notebooks() -> list[Path]: return sorted((ROOT / "nbs").glob("*.ipynb"))
 
