@@ -133,13 +133,14 @@ def mark_folder(folder, command: str, settings: dict | None = None) -> Path:
 @contextlib.contextmanager
 def folder_lock(folder, name: str, waiting: str | None = None):
     "Hold an exclusive lock on `folder` (created if missing) for the `with` block; another process asking for it waits (printing `waiting` first, if given)."
-    import fcntl
-    with open(writable_folder(folder) / f".{name}.lock", "w") as lock:
-        try: fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:  # held by another process: say why nothing happens, then wait for it
-            if waiting: print(waiting, flush=True)
-            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
-        yield Path(folder)
+    from filelock import FileLock, Timeout
+    lock = FileLock(writable_folder(folder) / f".{name}.lock")
+    try: lock.acquire(blocking=False)
+    except Timeout:  # held by another process: say why nothing happens, then wait for it
+        if waiting: print(waiting, flush=True)
+        lock.acquire()
+    try: yield Path(folder)
+    finally: lock.release()
 
 # %% ../nbs/13_files.ipynb #efa89b4b
 def read_resumable(path, belongs, other: str = "another run", what: str = "file", keep=None) -> list[dict]:

@@ -108,20 +108,19 @@ def error_category(row: dict) -> str:
     return "wrong number" if row["extraction_rule"] == "strict" else "no final answer"
 
 # %% ../nbs/03_eval.ipynb #2b917bc7
-def wilson_interval(correct: int, n: int, z: float = 1.959964) -> tuple[float, float]:
-    "95% Wilson score interval for `correct` successes out of `n` trials: `(low, high)`."
-    if n == 0: return (0.0, 1.0)
-    p = correct / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return (0.0 if correct == 0 else max(0.0, centre - half), 1.0 if correct == n else min(1.0, centre + half))  # exact ends: no 0.9999999999999999
+def wilson_interval(correct: int, n: int, level: float = 0.95) -> tuple[float, float]:
+    "Wilson score interval (95% by default) for `correct` successes out of `n` trials, `(low, high)`: SciPy's `binomtest(...).proportion_ci`."
+    if n == 0: return (0.0, 1.0)  # no trial: every rate (SciPy refuses n = 0)
+    from scipy.stats import binomtest  # imported when first needed: SciPy takes a moment to import
+    ci = binomtest(correct, n).proportion_ci(level, method="wilson")
+    return float(ci.low), float(ci.high)  # exactly 0.0 at 0 of n and 1.0 at n of n
 
 # %% ../nbs/03_eval.ipynb #240fbc00
 def mcnemar_exact(fixed: int, broken: int) -> float:
-    "Two-sided exact McNemar p-value: `2·P(X <= min(b, c))` for X ~ Binomial(b + c, 1/2), capped at 1."
-    n = fixed + broken
-    if n == 0: return 1.0
-    return min(1.0, 2 * sum(math.comb(n, k) for k in range(min(fixed, broken) + 1)) / 2 ** n)
+    "Two-sided exact McNemar p-value: SciPy's binomial test of `fixed` successes in `fixed + broken` trials at 1/2."
+    if fixed + broken == 0: return 1.0  # no discordant item: no evidence either way (SciPy refuses n = 0)
+    from scipy.stats import binomtest
+    return float(binomtest(fixed, fixed + broken, 0.5).pvalue)
 
 # %% ../nbs/05_distill.ipynb #6f1cb54e
 def majority_answer(predictions: list) -> tuple[str | None, float]:

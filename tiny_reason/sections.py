@@ -158,7 +158,7 @@ class GRPOSection:                       # 07_grpo: reinforcement learning again
 class StudySection:                      # 09_study: does the chain of thought matter? the same prompts and test items, five arms
     source: str = "hub"                   # the problems, with worked solutions: hub (GSM8K) | synthetic:word_problems | a .jsonl
     train_questions: int | None = 2000    # training questions, the same for every arm (None: all)
-    test_items: int | None = 500          # held-out items, the same for every arm (at least 300 for an interval of +-5 points)
+    test_items: int | None = 500          # held-out items, the same for every arm (a 95% interval of +-5 points at 50% needs 385; 300 give +-5.7)
     seeds: list[int] = field(default_factory=lambda: [3407, 3408, 3409])  # each trained arm runs once per seed
     arms: list[str] = field(default_factory=lambda: ["base", "answer_only", "cot", "rft", "grpo"])  # which arms a study runs
     system_prompt: str = ("Solve the math problem step by step. Write your reasoning inside <think> and </think>, then "

@@ -12,7 +12,7 @@ from .files import atomic_write_text, claim_folder, mark_folder, read_jsonl_obje
 from .grading import paired_comparison, read_predictions, wilson_interval
 
 # %% auto #0
-__all__ = ['ARMS', 'QUESTIONS', 'study_rows', 'split_files', 'seed_split', 'arm_config', 'run_arm', 'stages', 'holm', 'seed_level', 'summarize_study', 'STUDY_KEYS', 'study_markdown', 'plot_study', 'study_cli', 'study_settings', 'run_study', 't_quantile', 'arm_details']
+__all__ = ['ARMS', 'QUESTIONS', 'study_rows', 'split_files', 'seed_split', 'arm_config', 'run_arm', 'stages', 'holm', 'seed_level', 'summarize_study', 'STUDY_KEYS', 'study_markdown', 'plot_study', 'study_cli', 'study_settings', 'run_study', 'arm_details']
 
 # %% ../nbs/09_study.ipynb #3d5a6fea
 ARMS = {"base": "base, told the format", "answer_only": "SFT on answers only", "cot": "SFT with the chain of thought",
@@ -109,13 +109,14 @@ def holm(pvalues: list[float]) -> list[float]:
 
 # %% ../nbs/09_study.ipynb #ea199638
 def seed_level(differences: dict) -> dict:
-    "The arm-level view of one paired difference per seed: mean, sd, a 95% t interval over seeds, and an exact two-sided sign test."
+    "The arm-level view of one paired difference per seed: mean, sd, a 95% t interval over seeds, and an exact two-sided sign test (SciPy's)."
+    from scipy.stats import binomtest, t
     d, n = list(differences.values()), len(differences)
     mean, sd = statistics.mean(d), statistics.stdev(d) if n > 1 else float("nan")
-    half = t_quantile(0.975, n - 1) * sd / math.sqrt(n) if n > 1 else float("nan")
+    half = float(t.ppf(0.975, n - 1)) * sd / math.sqrt(n) if n > 1 else float("nan")
     up, m = sum(x > 0 for x in d), sum(x != 0 for x in d)  # a seed with no difference is dropped, as the sign test does
-    tail = sum(math.comb(m, i) for i in range(min(up, m - up) + 1)) / 2**m if m else 0.5
-    return {"differences": differences, "mean": mean, "sd": sd, "ci95": (mean - half, mean + half), "sign_p": min(1.0, 2 * tail)}
+    return {"differences": differences, "mean": mean, "sd": sd, "ci95": (mean - half, mean + half),
+            "sign_p": float(binomtest(up, m).pvalue) if m else 1.0}
 
 # %% ../nbs/09_study.ipynb #c1b6cff7
 def summarize_study(out: Path, arms, seeds) -> dict:
@@ -242,17 +243,6 @@ def run_study(cfg: Config, out=None, arms=None, verbose: bool = True) -> dict:
     atomic_write_text(out / "report.md", study_markdown(report, note))
     fig = plot_study(report, f"{cfg.preset}: {cfg.study.source}"); fig.savefig(out / "study.png", dpi=120); plt.close(fig)
     return report
-
-# %% ../nbs/31_study_checks.ipynb #d69e13a1
-def t_quantile(p: float, df: int) -> float:
-    "The `p` quantile (p > 0.5) of Student's t with `df` degrees of freedom: bisection on its CDF, integrated by Simpson's rule."
-    c = math.exp(math.lgamma((df + 1) / 2) - math.lgamma(df / 2)) / math.sqrt(df * math.pi)
-    pdf = lambda x: c * (1 + x * x / df) ** (-(df + 1) / 2)
-    cdf = lambda x, n=2000: 0.5 + x / n / 3 * (pdf(0) + pdf(x) + sum((4 if i % 2 else 2) * pdf(i * x / n) for i in range(1, n)))
-    lo, hi = 0.0, 1.0
-    while cdf(hi) < p: hi *= 2
-    for _ in range(50): lo, hi = ((lo + hi) / 2, hi) if cdf((lo + hi) / 2) < p else (lo, (lo + hi) / 2)
-    return (lo + hi) / 2
 
 # %% ../nbs/31_study_checks.ipynb #bc8038f2
 def arm_details(out: Path, arms, seeds) -> dict:

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from .config import Config, load_config, save_config  # before transformers: it silences bitsandbytes' `kernels` message
-from transformers import TrainerCallback
+from transformers import TrainerCallback, set_seed
 from .files import atomic_write_text, last_checkpoint, resume_point, folder_lock
 
 # %% auto #0
@@ -17,10 +17,9 @@ __all__ = ['seed_everything', 'checkpointing_args', 'sft_config', 'StopOnNonFini
 
 # %% ../nbs/02_train.ipynb #1aa5f6da
 def seed_everything(seed: int) -> int:
-    "Seed Python, NumPy, torch (CPU and all GPUs) and `PYTHONHASHSEED` for subprocesses; returns the seed."
+    "Seed Python, NumPy and torch on the CPU and every GPU (`transformers.set_seed`), and `PYTHONHASHSEED` for subprocesses, which `set_seed` leaves; returns the seed."
     os.environ["PYTHONHASHSEED"] = str(seed)
-    random.seed(seed); np.random.seed(seed); torch.manual_seed(seed)
-    if torch.cuda.is_available(): torch.cuda.manual_seed_all(seed)
+    set_seed(seed)
     return seed
 
 # %% ../nbs/02_train.ipynb #57d87802
