@@ -1,6 +1,6 @@
 # tiny_reason: the two commands of the README.
 #   make run   -> create .venv if missing, install, run the pipeline with the auto preset
-#   make test  -> install, then run every notebook as a test (nbdev_test) and the repo checks, then build and check the docs
+#   make test  -> install, then run every notebook as a test (nbdev_test) and the repo checks
 #   make docs  -> the docs site, offline, into _site/ (docs/site.md), and its link check
 # torch is installed first and pinned, so pip never swaps it for a multi-GB CUDA build;
 # the library's requirements are ranges the installed torch satisfies.
@@ -45,7 +45,6 @@ test: install
 	rm -rf $(TEST_TMP) && mkdir -p $(TEST_TMP)
 	LD_PRELOAD=$(MALLOC) $(BIN)/python scripts/test_notebooks.py --tmp $(TEST_TMP)  # cpu, badge and colab-sim passes: two workers
 	rm -rf $(TEST_TMP)
-	$(MAKE) docs
 
 test-gpu: install  # every lesson alone under t4-sim on a CUDA GPU (the colab-t4 recipe at full size, fp16, capped at a T4's 15 GB); refuses without CUDA
 	rm -rf $(TEST_TMP) && mkdir -p $(TEST_TMP)
