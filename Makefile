@@ -17,6 +17,15 @@ MALLOC ?= $(firstword $(wildcard /usr/lib/*/libtcmalloc_minimal.so.4 /usr/lib/li
 # so repeated runs on one machine cannot fill its disk; a failed run's are removed by the next
 TEST_TMP := $(CURDIR)/.tmp-test
 
+# llama.cpp, for `export --gguf` and the test that loads its files (35_gguf), through pip: llama-cpp-python's sdist
+# compiles llama.cpp here, once (about 4 min on 2 cores; then seconds, from the cache below). Built for any x86-64 CPU
+# with AVX2 (GGML_NATIVE=OFF): its default build, tuned to the building CPU, crashed in decode on an AMX/AVX-512 CPU.
+# pip's wheel cache does not key on CMAKE_ARGS and would hand back a wheel built without the flag, crash included, so
+# the build goes into a cache of its own that only this line writes, and --no-binary refuses any wheel built elsewhere
+LLAMA_CPP       ?= llama-cpp-python==0.3.36
+LLAMA_CPP_CMAKE := -DGGML_NATIVE=OFF
+LLAMA_CPP_CACHE ?= $(HOME)/.cache/tiny_reason/pip-llama-cpp-portable
+
 .PHONY: install run test test-gpu lessons study export readme docs clean
 
 $(BIN)/python:
@@ -35,7 +44,13 @@ $(VENV)/.installed: $(BIN)/python setup.py settings.ini
 	$(BIN)/python -c "import tiny_reason.cli, tiny_reason.train, tiny_reason.evaluate, tiny_reason.grpo"
 	touch $@
 
-install: $(VENV)/.installed
+$(VENV)/.llama-cpp: $(BIN)/python Makefile
+	CMAKE_ARGS="$(LLAMA_CPP_CMAKE)" $(BIN)/pip install -q --no-compile --force-reinstall --no-deps --no-binary llama-cpp-python \
+		--cache-dir $(LLAMA_CPP_CACHE) "$(LLAMA_CPP)"
+	$(BIN)/pip install -q --no-compile "$(LLAMA_CPP)"  # its dependencies (numpy, jinja2, diskcache, typing-extensions)
+	echo 'CMAKE_ARGS="$(LLAMA_CPP_CMAKE)" $(LLAMA_CPP)' > $@
+
+install: $(VENV)/.installed $(VENV)/.llama-cpp
 
 run: install
 	LD_PRELOAD=$(MALLOC) $(BIN)/tiny-reason run --out $(OUT)

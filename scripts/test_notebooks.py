@@ -34,17 +34,17 @@ LESSONS = ["00_data", "01_model", "02_train", "03_eval", "04_demo", "05_distill"
 SIM_REFERENCE = ["12_pipeline", "17_loader", "21_model_checks", "22_train_checks", "23_evaluate", "24_demo_checks"]
 NO_ADAPTER = {"00_data", "01_model", "02_train", "06_scratch", "10_config", "13_files", "14_offline", "15_rwkv7", "16_bad_input",
               "17_loader", "18_generation", "19_scratch_io", "20_data_checks", "21_model_checks", "26_scratch_checks", "27_formats",
-              "28_sections", "09_study", "31_study_checks", "32_harness", "33_t4_time", "34_lesson_time", "index"}  # need no trained cpu-test adapter
+              "28_sections", "09_study", "31_study_checks", "32_harness", "33_t4_time", "34_lesson_time", "35_gguf", "index"}  # need no trained cpu-test adapter
 GROUPS = {  # short notebooks that share one process: (kind, name) -> notebooks, run in this order
     ("cpu", "short"): ["10_config", "28_sections", "20_data_checks", "18_generation", "19_scratch_io", "14_offline", "15_rwkv7",
                        "26_scratch_checks", "00_data", "06_scratch", "16_bad_input", "17_loader", "21_model_checks", "01_model", "33_t4_time",
-                       "34_lesson_time", "index"],
+                       "34_lesson_time", "35_gguf", "index"],
     ("cpu", "short-adapter"): ["25_model_card", "03_eval", "23_evaluate", "24_demo_checks", "04_demo"],
     ("sim", "short"): ["21_model_checks", "23_evaluate", "24_demo_checks"],
 }
 ESTIMATE = {"cpu:27_formats": 115, "cpu:short-adapter": 112, "cpu:short": 102, "cpu:02_train": 96, "cpu:32_harness": 56,
             "cpu:09_study": 72, "cpu:12_pipeline": 62, "cpu:30_nothing_lost": 62, "cpu:07_grpo": 61, "cpu:31_study_checks": 58,
-            "cpu:22_train_checks": 53, "cpu:08_export": 52, "cpu:11_cli": 50, "cpu:05_distill": 49, "sim:short": 42,
+            "cpu:22_train_checks": 53, "cpu:36_gguf_check": 100, "cpu:08_export": 52, "cpu:11_cli": 50, "cpu:05_distill": 49, "sim:short": 42,
             "badge:09_study": 34, "badge:08_export": 32, "cpu:13_files": 30, "sim:12_pipeline": 29, "badge:05_distill": 28,
             "cpu:29_grpo_checks": 27, "badge:07_grpo": 23, "sim:22_train_checks": 23, "badge:03_eval": 21, "badge:04_demo": 14,
             "badge:02_train": 12, "sim:17_loader": 12, "badge:06_scratch": 9, "badge:01_model": 9, "badge:00_data": 4,

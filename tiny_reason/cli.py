@@ -264,7 +264,7 @@ def evaluate_cli(argv: list[str] | None = None) -> dict:
 
 # %% ../nbs/11_cli.ipynb #6740978e
 def export_cli(argv: list[str] | None = None) -> Path:
-    "`tiny-reason export [--preset P] [--adapter DIR] --out DIR [--dtype fp16|bf16|fp32] [--base unquantized|nf4] [--overwrite] [--report FILE]`"
+    "`tiny-reason export [--preset P] [--adapter DIR] --out DIR [--dtype fp16|bf16|fp32] [--base unquantized|nf4] [--gguf TYPE] [--overwrite] [--report FILE]`"
     p = command_parser("tiny-reason export", "Merge a LoRA adapter into its base and save a standalone model folder.")
     p.add_argument("--adapter", help="LoRA adapter folder (default: the preset's project.adapter_path)")
     p.add_argument("--out", required=True, help="folder for the merged model: absent or empty, unless --overwrite")
@@ -272,6 +272,8 @@ def export_cli(argv: list[str] | None = None) -> Path:
                    help="precision of the saved weights (default fp16); each weight's sum is computed in fp32 and rounded once")
     p.add_argument("--base", default="unquantized", choices=["unquantized", "nf4"],
                    help="the weights the update is added to: the original ones, or (QLoRA) the NF4-rounded ones it trained against")
+    p.add_argument("--gguf", metavar="TYPE", help="also write the model as one GGUF file for llama.cpp, Ollama and LM Studio, with an Ollama "
+                   "Modelfile: f16, q8_0, q4_k_m or another type llama.cpp's quantizer offers (35_gguf)")
     p.add_argument("--overwrite", action="store_true", help="replace what --out holds")
     p.add_argument("--report", help="an evaluation report.json whose numbers go into the model card")
     p.add_argument("--no_evaluation", action="store_true", help="skip evaluating the merged folder (its card then has none of its own numbers)")
@@ -279,9 +281,10 @@ def export_cli(argv: list[str] | None = None) -> Path:
     cfg = config_from_cli(args, rest)
     from tiny_reason.export import export_merged
     out = export_merged(cfg, command_adapter(args.adapter, cfg, cfg.project.adapter_path), args.out, args.dtype, args.overwrite, args.report, args.base,
-                        evaluate_it=not args.no_evaluation)
+                        evaluate_it=not args.no_evaluation, gguf=args.gguf)
+    gguf = f"{next(out.glob('*.gguf')).name} ({args.gguf}: llama.cpp, Ollama, LM Studio) with an Ollama Modelfile, " if args.gguf else ""
     print(f"wrote {out}: weights (safetensors, {args.dtype}), tokenizer with the course's chat template, generation_config.json (greedy, "
-          f"its length), {'' if args.no_evaluation else 'evaluation/ (the folder' + chr(39) + 's own numbers) and '}README.md (model card); "
+          f"its length), {gguf}{'' if args.no_evaluation else 'evaluation/ (the folder' + chr(39) + 's own numbers) and '}README.md (model card); "
           f"evaluate {'it' if args.no_evaluation else 'again'} with `tiny-reason evaluate --model {out} --out DIR`")
     return out
 

@@ -15,6 +15,8 @@ from .files import MARKER, apply_umask, atomic_write_text, claim_folder, current
 from .data import PROMPT_FORMATS, THINK_PRIME
 from .model import BASES, DTYPES, adapter_model, check_adapter, load_adapter, load_base, load_model, load_tokenizer, merge_adapter
 from .generation import stop_token_ids
+from .gguf_export import check_gguf, ollama_modelfile, write_gguf  # the GGUF file (35_gguf)
+from .model import model_config
 
 # %% auto #0
 __all__ = ['merge_rounding_error', 'max_logit_difference', 'greedy_generation_config', 'course_chat_template', 'evaluate_folder', 'export_merged', 'merge_errors', 'check_export_target']
@@ -68,16 +70,17 @@ def evaluate_folder(cfg: Config, trained: Config, out, folder) -> Path:
 
 # %% ../nbs/08_export.ipynb #6eb3936e
 def export_merged(cfg: Config, adapter, out, dtype: str = "fp16", overwrite: bool = False, report=None, base: str = "unquantized",
-                  evaluate_it: bool = True) -> Path:
-    "Merge `adapter` into the preset's base, evaluate the merged model, and save a standalone model folder `out` (written whole, or not at all)."
+                  evaluate_it: bool = True, gguf: str | None = None) -> Path:
+    "Merge `adapter` into the preset's base, evaluate the merged model, and save a standalone model folder `out` (written whole, or not at all); with `gguf`, one GGUF file of that type too."
     adapter, out, trained = check_export_target(cfg, adapter, out, dtype, base, overwrite, report)  # every guard first, nothing written (25_model_card)
+    tok = AutoTokenizer.from_pretrained(adapter) if (adapter / "tokenizer_config.json").exists() else load_tokenizer(cfg)
+    if gguf: check_gguf(model_config(cfg).to_dict(), tok, gguf)  # a type, architecture or tokenizer the GGUF writer lacks: now (35_gguf)
     out.parent.mkdir(parents=True, exist_ok=True)
     for stale in out.parent.glob(f".{out.name}.*.partial"): shutil.rmtree(stale, ignore_errors=True)  # a killed export's
     tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".partial"))  # same disk: renaming is atomic
     os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp's folder is 0700: the export is shared as any folder would be
     try:
         model = merge_adapter(cfg, adapter, dtype, base)
-        tok = AutoTokenizer.from_pretrained(adapter) if (adapter / "tokenizer_config.json").exists() else load_tokenizer(cfg)
         tok.padding_side = tok.init_kwargs["padding_side"] = "left"  # saved with it: batched generation pads on the left
         tok.chat_template = course_chat_template(tok, trained)
         model.generation_config = greedy_generation_config(tok, model, cfg.eval.max_new_tokens)
@@ -87,7 +90,15 @@ def export_merged(cfg: Config, adapter, out, dtype: str = "fp16", overwrite: boo
         if evaluate_it:  # the folder's own numbers for its card, not this copy's: never two models at once
             del model; gc.collect(); torch.cuda.empty_cache()
             reports = [evaluate_folder(cfg, trained, out, tmp), report]
-        atomic_write_text(tmp / "README.md", model_card(trained, dtype, reports, base=base))
+        card = model_card(trained, dtype, reports, base=base)
+        if gguf:  # one file for llama.cpp, Ollama and LM Studio, from the folder just written, and an Ollama Modelfile beside it
+            name = f"{trained.project.name}-{gguf.upper()}.gguf"
+            size = write_gguf(tmp, tmp / name, gguf, name=trained.project.name).stat().st_size / 2**20
+            atomic_write_text(tmp / "Modelfile", ollama_modelfile(tmp, name, trained.data.system_prompt))
+            card += (f"\n## GGUF\n`{name}` ({gguf}, {size:.0f} MiB): these weights with the tokenizer, the chat template, the end-of-turn "
+                     f"ids and greedy settings, for llama.cpp (`llama-cli -m {name}`) and LM Studio; `ollama create NAME -f Modelfile` "
+                     "for Ollama (the Modelfile is derived from the chat template, not run here).\n")
+        atomic_write_text(tmp / "README.md", card)
         mark_folder(tmp, "export")
         if out.exists(): shutil.rmtree(out) if out.is_dir() else out.unlink()
         tmp.rename(out)
