@@ -44,8 +44,8 @@ GROUPS = {  # short notebooks that share one process: (kind, name) -> notebooks,
 }
 ESTIMATE = {"cpu:27_formats": 115, "cpu:short-adapter": 112, "cpu:short": 102, "cpu:02_train": 96, "cpu:32_harness": 56,
             "cpu:09_study": 72, "cpu:12_pipeline": 62, "cpu:30_nothing_lost": 62, "cpu:07_grpo": 61, "cpu:31_study_checks": 58,
-            "cpu:22_train_checks": 53, "cpu:36_gguf_check": 100, "cpu:08_export": 52, "cpu:11_cli": 50, "cpu:05_distill": 49, "sim:short": 42,
-            "badge:09_study": 34, "badge:08_export": 32, "cpu:13_files": 30, "sim:12_pipeline": 29, "badge:05_distill": 28,
+            "cpu:22_train_checks": 53, "cpu:36_gguf_check": 100, "cpu:08_export": 75, "cpu:11_cli": 50, "cpu:05_distill": 49, "sim:short": 42,
+            "badge:09_study": 34, "badge:08_export": 75, "cpu:13_files": 30, "sim:12_pipeline": 29, "badge:05_distill": 28,
             "cpu:29_grpo_checks": 27, "badge:07_grpo": 23, "sim:22_train_checks": 23, "badge:03_eval": 21, "badge:04_demo": 14,
             "badge:02_train": 12, "sim:17_loader": 12, "badge:06_scratch": 9, "badge:01_model": 9, "badge:00_data": 4,
             # the GPU pass (t4-sim), measured on an H100 with 10 lessons at once (2026-11-23; 00_data's a guess)

@@ -43,11 +43,12 @@ def llama_greedy(llm, prompt_ids: list[int], max_new_tokens: int) -> tuple[list[
     return ids, np.stack(rows)
 
 # %% ../nbs/36_gguf_check.ipynb #690bec6c
-def judge_gguf(path, folder, first: int = 32, rows: int | None = None, threads: int | None = None) -> dict:
+def judge_gguf(path, folder, first: int = 32, rows: int | None = None, threads: int | None = None, model=None) -> dict:
     """llama.cpp's greedy replies from GGUF `path` to the prompts merged `folder`'s own evaluation asked (`evaluation/predictions.jsonl`),
     held against that evaluation: the prompt the file's chat template builds (text and ids), its end-of-turn ids, each answer and the
     first `first` tokens; then both engines fed the same tokens (prompt and the evaluation's reply): llama.cpp's top token at each of
-    the reply's first `first` positions, the largest logit gap, and transformers' margin where a free reply parts from the evaluation's."""
+    the reply's first `first` positions, the largest logit gap, and transformers' margin where a free reply parts from the evaluation's.
+    `model`: the folder already loaded in fp32, to judge several files without loading it again."""
     import llama_cpp, torch
     from transformers import AutoModelForCausalLM, AutoTokenizer, GenerationConfig
     from tiny_reason.generation import prompt_hash
@@ -56,7 +57,7 @@ def judge_gguf(path, folder, first: int = 32, rows: int | None = None, threads: 
     preds = [json.loads(l) for l in (folder / "evaluation" / "predictions.jsonl").read_text().splitlines() if l.strip()][:rows]
     gen = GenerationConfig.from_pretrained(folder)
     stops = [gen.eos_token_id] if isinstance(gen.eos_token_id, int) else gen.eos_token_id
-    tok, model = AutoTokenizer.from_pretrained(folder), AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32).eval()
+    tok, model = AutoTokenizer.from_pretrained(folder), model if model is not None else AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32).eval()
     llm = llama_cpp_model(path, threads=threads)
     try:
         vocab = llama_cpp.llama_model_get_vocab(llm._model.model)

@@ -13,7 +13,7 @@ import numpy as np
 __all__ = ['GGUF_TYPES', 'UNQUANTIZED', 'LLAMA_CPP', 'LLAMA_CPP_INSTALL', 'ARCHITECTURES', 'CHKTXT', 'PRE_TOKENIZERS',
            'gguf_file_type', 'bits_per_weight', 'use_more_bits', 'planned_types', 'gguf_architecture', 'tokenizer_kind',
            'gguf_vocab', 'check_gguf', 'permute_qk', 'gguf_tensors', 'add_metadata', 'write_unquantized',
-           'quantize_gguf', 'write_gguf', 'ollama_modelfile']
+           'quantize_gguf', 'write_gguf', 'ollama_modelfile', 'gguf_into']
 
 # %% ../nbs/35_gguf.ipynb #c2d484df
 GGUF_TYPES = {"f32": 0, "f16": 1, "bf16": 32, "q8_0": 7, "q6_k": 18, "q5_k_m": 17, "q5_0": 8, "q4_k_m": 15, "q4_0": 2,
@@ -195,12 +195,16 @@ def write_unquantized(folder, path, kind: str = "f16", name: str | None = None) 
 # %% ../nbs/35_gguf.ipynb #7555cc86
 def quantize_gguf(src, dst, kind: str, threads: int = 0) -> Path:
     "llama.cpp's own quantizer (`llama_model_quantize` in llama-cpp-python) from the f32, f16 or bf16 file `src` to type `kind` in `dst`, quietly."
-    import llama_cpp, llama_cpp._logger as log
-    log.set_verbose(False)  # its per-tensor lines; errors still print
+    import contextlib, io, sys, llama_cpp
     params = llama_cpp.llama_model_quantize_default_params()
     params.ftype, params.nthread = gguf_file_type(kind), threads
-    if llama_cpp.llama_model_quantize(str(src).encode(), str(dst).encode(), params) != 0:
-        raise RuntimeError(f"llama.cpp could not quantize {src} to {kind}")
+    sys.stderr.flush()
+    saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    try:  # a line for each tensor and fallback, through llama-cpp-python's logger (sys.stderr) or C's stderr: not shown
+        os.dup2(devnull, 2)
+        with contextlib.redirect_stderr(io.StringIO()): failed = llama_cpp.llama_model_quantize(str(src).encode(), str(dst).encode(), params) != 0
+    finally: os.dup2(saved, 2); os.close(saved); os.close(devnull)
+    if failed: raise RuntimeError(f"llama.cpp could not quantize {src} to {kind}")
     return Path(dst)
 
 def write_gguf(folder, path, kind: str = "f16", name: str | None = None, threads: int = 0) -> Path:
@@ -231,3 +235,13 @@ def ollama_modelfile(folder, gguf_name: str, system_prompt: str | None = None) -
     lines += [f'PARAMETER stop "{s}"' for s in stops]
     lines += ["PARAMETER temperature 0", "PARAMETER top_k 1", "PARAMETER repeat_penalty 1", f"PARAMETER num_predict {gen.max_new_tokens}"]
     return "\n".join(lines) + "\n"
+
+
+def gguf_into(folder, kind: str, name: str, system_prompt: str | None = None) -> str:
+    "Merged `folder` as `NAME-KIND.gguf` in it, with an Ollama Modelfile beside; returns the model card's paragraph about them."
+    file = f"{name}-{kind.upper()}.gguf"
+    size = write_gguf(folder, Path(folder) / file, kind, name=name).stat().st_size / 2**20
+    (Path(folder) / "Modelfile").write_text(ollama_modelfile(folder, file, system_prompt), encoding="utf-8")
+    return (f"\n## GGUF\n`{file}` ({kind}, {size:.0f} MiB): these weights with the tokenizer, the chat template, the end-of-turn ids and "
+            f"greedy settings, for llama.cpp (`llama-cli -m {file}`) and LM Studio; `ollama create NAME -f Modelfile` for Ollama (the "
+            "Modelfile is derived from the chat template, not run by the tests).\n")
