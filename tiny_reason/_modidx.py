@@ -553,5 +553,6 @@ d = { 'settings': { 'branch': 'main',
                                    'tiny_reason.train.sft_config': ('train.html#sft_config', 'tiny_reason/train.py'),
                                    'tiny_reason.train.to_dataset': ('train.html#to_dataset', 'tiny_reason/train.py'),
                                    'tiny_reason.train.train': ('train.html#train', 'tiny_reason/train.py'),
+                                   'tiny_reason.train.train_or_restore': ('train.html#train_or_restore', 'tiny_reason/train.py'),
                                    'tiny_reason.train.train_padding_share': ('train.html#train_padding_share', 'tiny_reason/train.py'),
                                    'tiny_reason.train.training_plan': ('train_checks.html#training_plan', 'tiny_reason/train.py')}}}

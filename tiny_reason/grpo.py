@@ -125,7 +125,7 @@ def train_grpo(cfg: Config, resume: bool = False, overwrite: bool = False, callb
     from trl import GRPOTrainer
     from transformers.trainer_callback import PrinterCallback
     from tiny_reason.model import DTYPES, load_model, load_tokenizer, pick_precision
-    from tiny_reason.train import StopOnNonFinite, seed_everything, set_trl_lm_head
+    from tiny_reason.train import StopOnNonFinite, seed_everything, set_trl_lm_head, train_or_restore
     g, last = cfg.grpo, grpo_checkpoint(cfg, resume, overwrite)  # the folders checked before any model loads
     grpo_rows(cfg)  # and the prompts: an unknown task, a bad option or a missing file stops here, not after a model load
     out = Path(g.output_dir)
@@ -145,10 +145,7 @@ def train_grpo(cfg: Config, resume: bool = False, overwrite: bool = False, callb
     if torch.cuda.is_available() if copy_on is None else copy_on:  # no NF4 or LoRA work per decoding step
         generate_with_copy(trainer, merged_copy(trainer.model, DTYPES[pick_precision(cfg.model.precision)]))
     save_config(cfg, out / "checkpoints")  # what the checkpoints are made with: a resumed run must match it
-    if last is not None and int(last.name.split("-")[-1]) >= g.max_steps:  # cut after the last step, before the save: nothing
-        from transformers.trainer_callback import TrainerState               # to train (a resumed Trainer would take one step more)
-        trainer._load_from_checkpoint(str(last)); trainer.state = TrainerState.load_from_json(str(last / "trainer_state.json"))
-    else: trainer.train(resume_from_checkpoint=str(last) if last else None)
+    train_or_restore(trainer, last, g.max_steps)  # 02_train: a run cut after its last step is loaded, not trained further
     return save_grpo(trainer, cfg, g.adapter_path)
 
 def ensure_grpo(cfg: Config, callbacks=(), verbose: bool = True, table: bool = True, generation_copy: bool | None = None) -> Path:

@@ -13,7 +13,7 @@ from transformers import TrainerCallback, set_seed
 from .files import atomic_write_text, last_checkpoint, resume_point, folder_lock
 
 # %% auto #0
-__all__ = ['seed_everything', 'checkpointing_args', 'sft_config', 'StopOnNonFinite', 'to_dataset', 'set_trl_lm_head', 'make_trainer', 'train_padding_share', 'LiveLossPlot', 'StopAfter', 'checkpoint_dir', 'train', 'SFT_SHAPING', 'plot_loss', 'save_artifacts', 'config_differences', 'ensure_adapter', 'StepClock', 'fitted', 'training_plan', 'adapter_status', 'obtain_adapter']
+__all__ = ['seed_everything', 'checkpointing_args', 'sft_config', 'StopOnNonFinite', 'to_dataset', 'set_trl_lm_head', 'make_trainer', 'train_padding_share', 'LiveLossPlot', 'StopAfter', 'checkpoint_dir', 'train_or_restore', 'train', 'SFT_SHAPING', 'plot_loss', 'save_artifacts', 'config_differences', 'ensure_adapter', 'StepClock', 'fitted', 'training_plan', 'adapter_status', 'obtain_adapter']
 
 # %% ../nbs/02_train.ipynb #1aa5f6da
 def seed_everything(seed: int) -> int:
@@ -128,6 +128,14 @@ class StopAfter(TrainerCallback):
 # %% ../nbs/02_train.ipynb #ea0bc55b
 def checkpoint_dir(cfg: Config) -> Path: return Path(cfg.project.output_dir) / "checkpoints"
 
+def train_or_restore(trainer, last, max_steps: int) -> None:
+    "Train `trainer`, resuming from checkpoint `last` if given; a checkpoint at `max_steps` holds a finished run cut before its save, so its best (or last) weights and its state are loaded instead: a resumed Trainer would take one step more."
+    if last is None or int(Path(last).name.split("-")[-1]) < max_steps:
+        trainer.train(resume_from_checkpoint=str(last) if last else None); return
+    from transformers.trainer_callback import TrainerState
+    trainer.state = TrainerState.load_from_json(str(Path(last) / "trainer_state.json"))
+    trainer._load_from_checkpoint(trainer.state.best_model_checkpoint or str(last))  # as load_best_model_at_end would have
+
 def train(cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=(), verbose: bool = True) -> Path:
     "Prepare data, train LoRA with TRL, save every artifact; returns the adapter folder."
     from tiny_reason.data import prepare_examples
@@ -141,7 +149,7 @@ def train(cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=
     train_ex, val_ex, _ = prepare_examples(cfg, verbose=verbose)
     trainer = make_trainer(cfg, train_ex, val_ex, checkpoint_dir(cfg), callbacks=callbacks)
     save_config(cfg, checkpoint_dir(cfg))  # what the checkpoints were made with: a resumed run must match it
-    trainer.train(resume_from_checkpoint=str(last) if last else None)
+    train_or_restore(trainer, last, cfg.training.max_steps)
     return save_artifacts(trainer, cfg, cfg.project.adapter_path)
 
 # %% ../nbs/22_train_checks.ipynb #3b7cfc47
