@@ -8,7 +8,8 @@
    change is caught, and README.md stays a front page (at most 1,500 words);
 5. the package's modules import each other in no circle, deferred imports included (the README's layers);
 6. every notebook's Colab badge and install cell point at settings.ini's repository (scripts/repo_links.py);
-7. no notebook stores widget views or widget state (progress bars, the demo): GitHub and the docs cannot draw them.
+7. no notebook stores widget views or widget state (progress bars, the demo): GitHub and the docs cannot draw them;
+8. the llama.cpp build the Makefile runs (version, CMake flags, its own cache) is the one the library tells a user to run.
 """
 import subprocess, sys
 from pathlib import Path
@@ -118,9 +119,23 @@ def check_no_widget_state():
         if views or "widgets" in nb.get("metadata", {}): bad.append(f"{p.name} ({views} widget views)")
     assert not bad, f"{bad} store widgets: run them with scripts/run_lessons.py, which strips them"
 
+def llama_cpp_build(makefile: str) -> tuple[str, str, str]:
+    "The Makefile's llama-cpp-python requirement, CMake flags and cache folder."
+    import re
+    get = lambda name: re.search(rf"^{name}\s*\??:?=\s*(.+?)\s*$", makefile, re.M).group(1)
+    return get("LLAMA_CPP"), get("LLAMA_CPP_CMAKE"), get("LLAMA_CPP_CACHE").replace("$(HOME)", "~")
+
+def check_llama_cpp_build():
+    from tiny_reason.gguf_export import LLAMA_CPP, LLAMA_CPP_INSTALL
+    version, flags, cache = llama_cpp_build((ROOT / "Makefile").read_text())
+    want = f'CMAKE_ARGS="{flags}" pip install --no-binary llama-cpp-python --cache-dir {cache} "{version}"'
+    assert version == LLAMA_CPP and LLAMA_CPP_INSTALL == want, f"the Makefile builds {want!r}; tiny_reason.gguf_export says {LLAMA_CPP_INSTALL!r}"
+    planted = (ROOT / "Makefile").read_text().replace("-DGGML_NATIVE=OFF", "-DGGML_NATIVE=ON")  # the check must see a changed flag
+    assert llama_cpp_build(planted)[1] != flags
+
 if __name__ == "__main__":
     checks = [check_readme, check_readme_words, check_notebooks_found, check_in_sync, check_lessons_table, check_prose_numbers, check_no_import_cycles, check_repo_links,
-              check_no_widget_state]
+              check_no_widget_state, check_llama_cpp_build]
     failed = 0
     for check in checks:
         try: check(); print(f"ok    {check.__name__}")

@@ -74,10 +74,10 @@ def gpu_line(name: str) -> str:
     where = f"`make test-gpu` on an {record['device']}, {record['date']}"
     if f["result"] != "pass": return f"{GPU_START}**On a GPU** ({where}): {f['result']}.{GPU_END}"
     note = f" ({f['note']})" if f.get("note") else ""
-    took = ", ".join(x for x in (f.get("seconds") and f"{f['seconds']} s", f"at most {f['reserved_gib']:.2f} GiB of GPU memory reserved by PyTorch",
+    took = ", ".join(x for x in (f.get("seconds") and f"{f['seconds']} s", f"at most {f['reserved_gib']:.2f} GiB of GPU memory reserved",
                                  f.get("host_rss_gib") and f"{f['host_rss_gib']:.1f} GiB of host memory") if x)
-    return (f"{GPU_START}**On a GPU** ({where}; the `colab-t4` recipe at full size with random weights, fp16, capped at a "
-            f"T4's 15 GB): passed, {took}{note}. A T4 computes slower: its time is the prediction above.{GPU_END}")
+    return (f"{GPU_START}**On a GPU** ({where}; the `colab-t4` recipe at full size, random weights, fp16, capped at 15 GB): "
+            f"passed, {took}{note}. A T4 is slower: its time is above.{GPU_END}")
 
 T4_START, T4_END = "<!-- T4 time: scripts/lesson_stats.py --index -->", "<!-- end of T4 time -->"
 T4_PRESET = "colab-t4"  # what a badge runs on a T4
@@ -95,8 +95,8 @@ def t4_times() -> dict:
 def t4_line(name: str, times: dict) -> str:
     "The line under a lesson's badge: its predicted time on a free T4 and its longest stage, from the same model as `tiny-reason time`."
     minutes, (stage, s) = times[name]
-    return (f"{T4_START}**On a free Colab T4: about {minutes:.0f} min, predicted** (not measured) from the work `{T4_PRESET}` implies, a fresh "
-            f"runtime included; its longest stage: {stage}, {s['work']}. `tiny-reason time --lesson {name}` lists every stage.{T4_END}")
+    return (f"{T4_START}**On a free Colab T4: about {minutes:.0f} min, predicted** (not measured) for `{T4_PRESET}`, a fresh runtime "
+            f"included; longest stage: {stage}, {s['work']} (`tiny-reason time --lesson {name}` lists each).{T4_END}")
 
 def index_table() -> str:
     "The lessons table of index.ipynb: link, Colab badge, summary, cells, words, reading time, predicted T4 time and the GPU pass."
