@@ -1,6 +1,7 @@
 # tiny_reason: the two commands of the README.
 #   make run   -> create .venv if missing, install, run the pipeline with the auto preset
 #   make test  -> install, then run every notebook as a test (nbdev_test) and the repo checks
+#   make test-slow -> the checks make test leaves to CI to keep its 13 minutes (`#| slow` cells, lm-eval, colab-sim's pipeline)
 #   make docs  -> the docs site, offline, into _site/ (docs/site.md), and its link check
 # torch is installed first and pinned, so pip never swaps it for a multi-GB CUDA build;
 # the library's requirements are ranges the installed torch satisfies.
@@ -26,7 +27,7 @@ LLAMA_CPP       ?= llama-cpp-python==0.3.36
 LLAMA_CPP_CMAKE := -DGGML_NATIVE=OFF
 LLAMA_CPP_CACHE ?= $(HOME)/.cache/tiny_reason/pip-llama-cpp-portable
 
-.PHONY: install run test test-gpu lessons study export readme docs clean
+.PHONY: install run test test-slow test-gpu lessons study export readme docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +60,11 @@ test: install
 	$(BIN)/python scripts/check_repo.py
 	rm -rf $(TEST_TMP) && mkdir -p $(TEST_TMP)
 	LD_PRELOAD=$(MALLOC) $(BIN)/python scripts/test_notebooks.py --tmp $(TEST_TMP)  # cpu, badge and colab-sim passes: two workers
+	rm -rf $(TEST_TMP)
+
+test-slow: install  # what make test leaves out to keep its 13 minutes (scripts/test_notebooks.py --slow; CI runs it after make test): about 4 min on 2 cores
+	rm -rf $(TEST_TMP) && mkdir -p $(TEST_TMP)
+	LD_PRELOAD=$(MALLOC) $(BIN)/python scripts/test_notebooks.py --slow --tmp $(TEST_TMP)
 	rm -rf $(TEST_TMP)
 
 test-gpu: install  # every lesson alone under t4-sim on a CUDA GPU (the colab-t4 recipe at full size, fp16, capped at a T4's 15 GB); refuses without CUDA

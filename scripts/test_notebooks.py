@@ -1,6 +1,7 @@
 """`make test`'s notebook passes, on two workers of one torch thread each, the ready job that starts the longest chain first.
 
     .venv/bin/python scripts/test_notebooks.py [--only REGEX] [--workers N]
+    .venv/bin/python scripts/test_notebooks.py --slow          # make test-slow: what make test leaves to CI (below)
     python scripts/test_notebooks.py --gpu [--preset t4-sim] [--workers 3]     # make test-gpu, on a CUDA machine
 
 - **cpu**: every notebook under the `cpu` preset at its test size (`cpu-test`), in `nbs/`, sharing the adapter
@@ -16,6 +17,12 @@ GPU memory nvidia-smi saw its processes use (CUDA context included, where the co
 host RSS; a lesson over 15 GB of GPU memory or 12 GB of host memory fails.
 The other reference notebooks (config resolution, files, offline builders, RWKV-7 against `rwkv`, bad input, the
 plain-text format, GRPO's resume) do not depend on the preset and run under `cpu` only.
+
+With `--slow` (`make test-slow`, which CI runs after `make test`) it runs instead what `make test` leaves out to keep
+its 13 minutes on 2 cores: the jobs in `SLOW_JOBS` (lm-eval's protocols, an optional extra; the whole pipeline under
+`colab-sim`, whose stages the badge pass runs one by one) and every notebook with `#| slow` cells, those cells included
+(nbdev's `tst_flags`: 13's two-process `torchrun` training, 21's full 28-layer NF4 measurement, 27's qa-format learning
+check, 36's llama.cpp on Qwen2 and on a sentencepiece-style tokenizer).
 
 Two workers of one thread each: on 2 cores one 2-thread process per core oversubscribes them, while single-threaded
 work (imports, tokenizing, grading) overlaps for free. Each job is a fresh process running nbdev's `test_nb` on its
@@ -53,13 +60,14 @@ ESTIMATE = {"cpu:27_formats": 115, "cpu:short-adapter": 112, "cpu:short": 102, "
             "gpu:02_train": 191, "gpu:06_scratch": 173, "gpu:03_eval": 167, "gpu:01_model": 88, "gpu:00_data": 40}
 
 class Job:
-    def __init__(self, kind: str, name: str, after: str | None = None, preset: str | None = None):
-        self.kind, self.name, self.after, self.preset = kind, name, after, preset
+    def __init__(self, kind: str, name: str, after: str | None = None, preset: str | None = None, slow: bool = False):
+        self.kind, self.name, self.after, self.preset, self.slow = kind, name, after, preset, slow
         self.notebooks = GROUPS.get((kind, name), [name])
         self.key, self.seconds, self.ok, self.log, self.figures = f"{kind}:{name}", 0.0, None, "", {}
     def spec(self, tmp: Path) -> tuple[list, dict]:
         "The job's notebooks and environment."
         env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "TMPDIR": str(tmp)}
+        if self.slow: env["TEST_NOTEBOOKS_SLOW"] = "1"  # run the notebook's `#| slow` cells too
         if self.kind != "cpu": env["TINY_REASON_PRESET"] = self.preset or "colab-sim"
         if self.kind == "gpu":  # a GPU machine's cores, shared by the lessons that run at once
             threads = str(max(1, (os.cpu_count() or 4) // max(1, int(os.environ.get("TEST_NOTEBOOKS_WORKERS", "1")))))
@@ -71,6 +79,14 @@ class Job:
         else: paths = [ROOT / ("index.ipynb" if n == "index" else f"nbs/{n}.ipynb") for n in self.notebooks]
         return [str(p) for p in paths], env
 
+SLOW_JOBS = {"cpu:32_harness", "sim:12_pipeline"}  # make test-slow's whole jobs (CI runs them after make test)
+
+def slow_jobs() -> list[Job]:
+    "make test-slow: `SLOW_JOBS`, and the notebooks with `#| slow` cells under `cpu`, those cells run (no job waits for another)."
+    flagged = sorted(p.stem for p in (ROOT / "nbs").glob("*.ipynb") if '"#| slow' in p.read_text())
+    out = [Job(*k.split(":")) for k in sorted(SLOW_JOBS)] + [Job("cpu", n, slow=True) for n in flagged]
+    return out
+
 def jobs() -> list[Job]:
     names = sorted(p.stem for p in (ROOT / "nbs").glob("*.ipynb") if not p.name.startswith(("_", "."))) + ["index"]
     grouped = {n for (kind, _), ns in GROUPS.items() if kind == "cpu" for n in ns}
@@ -81,7 +97,7 @@ def jobs() -> list[Job]:
     sim_grouped = set(GROUPS["sim", "short"])
     out += [Job("sim", n, None if n == "17_loader" else "sim:17_loader") for n in SIM_REFERENCE if n not in sim_grouped]
     out += [Job("sim", "short", "sim:17_loader")]  # 17 trains their adapter
-    return out
+    return [j for j in out if j.key not in SLOW_JOBS]
 
 # imported once by the forkserver; every job's process is forked from it (TRL's trainers load lazily, so named);
 # tiny_reason.config first: it silences bitsandbytes' `kernels` message before peft imports bitsandbytes
@@ -114,7 +130,8 @@ def child(paths: list[str], env: dict, log: str) -> None:
     failed = 0
     for p in map(Path, paths):
         slow.clear()
-        ok, secs = test_nb(p.absolute(), skip_flags=get_config().tst_flags.split(), basepath=get_config().config_path)
+        skip = [f for f in get_config().tst_flags.split() if not (f == "slow" and env.get("TEST_NOTEBOOKS_SLOW") == "1")]
+        ok, secs = test_nb(p.absolute(), skip_flags=skip, basepath=get_config().config_path)
         print(f"  {'ok  ' if ok else 'FAIL'} {p.stem:<26} {secs:5.0f} s", flush=True); failed += not ok
         if gpu and executed:
             from execnb.nbio import write_nb
@@ -234,6 +251,7 @@ if __name__ == "__main__":
     p.add_argument("--tmp", default=str(ROOT / ".tmp-test"))
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--only", help="run the jobs whose KIND:NAME matches this regular expression")
+    p.add_argument("--slow", action="store_true", help="make test-slow: the jobs and `#| slow` cells make test leaves to CI")
     p.add_argument("--gpu", action="store_true", help="the GPU pass instead: every lesson alone under --preset, on CUDA")
     p.add_argument("--preset", default="t4-sim", help="the GPU pass's preset (default t4-sim)")
     p.add_argument("--record", help="with --gpu: write the figures to this JSON file (make test-gpu: assets/gpu_pass.json)")
@@ -248,7 +266,7 @@ if __name__ == "__main__":
         from tiny_reason.model import model_path
         print(f"GPU pass: {a.preset} on {torch.cuda.get_device_name()}; its model: {model_path(load_config(a.preset))}", flush=True)  # built once, first
         sampler = GpuSampler(); sampler.thread.start()
-    selected = [j for j in (gpu_jobs(a.preset) if a.gpu else jobs()) if not a.only or re.search(a.only, j.key)]
+    selected = [j for j in (gpu_jobs(a.preset) if a.gpu else slow_jobs() if a.slow else jobs()) if not a.only or re.search(a.only, j.key)]
     start = time.time()
     ok = run(selected, tmp, a.workers, sampler)
     print(f"\n{len(selected)} jobs ({sum(len(j.notebooks) for j in selected)} notebook runs) on {a.workers} workers in "
