@@ -22,7 +22,9 @@ from lesson_stats import LESSONS, stats
 QUIET = {"TINY_REASON_PRESET": "cpu",            # the stored outputs are the `cpu` preset's, whatever this machine is
          "TQDM_DISABLE": "1", "HF_HUB_DISABLE_PROGRESS_BARS": "1", "HF_DATASETS_DISABLE_PROGRESS_BARS": "1",
          "TRANSFORMERS_NO_ADVISORY_WARNINGS": "1",
-         "PYTHONWARNINGS": "ignore::FutureWarning"}  # transformers 5.23's notices of v6 renames, once per cell otherwise
+         "PYTHONWARNINGS": "ignore::FutureWarning,ignore::SyntaxWarning"}  # transformers 5.23's notices of v6 renames, once per
+# cell otherwise; and cellpylib's (a dependency of reasoning-gym) SyntaxWarnings, printed when its files compile: where
+# bytecode is not written (PYTHONDONTWRITEBYTECODE), at every import. Colab's pip writes bytecode, so a learner never sees them
 
 WIDGET = "application/vnd.jupyter.widget-view+json"
 

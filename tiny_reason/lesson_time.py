@@ -7,12 +7,12 @@ from __future__ import annotations
 from .config import Config, command_parser, config_from_cli
 from .memory import fit_batch, param_counts
 from .model import model_config
-from .t4_time import (DOWNLOAD_BYTES_PER_S, LOAD_S, SETUP_S, evaluation, generate_call, generation, grpo, grpo_engine, row_tokens,
+from .t4_time import (COLAB_HOST, DOWNLOAD_BYTES_PER_S, LOAD_S, SETUP_S, evaluation, generate_call, generation, grpo, grpo_engine, row_tokens,
                                  scratch, sft, study_stages, train_step)
 
 # %% auto #0
-__all__ = ['LESSONS', 'SESSION_MINUTES', 'fixed', 'fresh_runtime', 'replies', 'one_step', 'lesson_stages', 'lesson_minutes',
-           'time_table', 'time_cli']
+__all__ = ['LESSONS', 'SESSION_MINUTES', 'GGUF_BYTES_PER_S', 'fixed', 'gguf_file', 'fresh_runtime', 'replies', 'one_step',
+           'lesson_stages', 'lesson_minutes', 'time_table', 'time_cli']
 
 # %% ../nbs/34_lesson_time.ipynb #922458fa
 LESSONS = ["00_data", "01_model", "02_train", "03_eval", "04_demo", "05_distill", "06_scratch", "07_grpo", "08_export", "09_study"]
@@ -21,6 +21,14 @@ SESSION_MINUTES = 30  # a lesson's budget on a T4: a free Colab session holds it
 def fixed(seconds: float, work: str) -> dict:
     "A stage whose time is an assumption, not counted work."
     return {"seconds": seconds, "work": work, "bound": "assumed"}
+
+GGUF_BYTES_PER_S = 222e6 / COLAB_HOST  # gguf's Python writer: 222 MB/s measured writing SmolLM2's f16 file on this project's 2-core machine
+
+def gguf_file(mc) -> dict:
+    "08's f16 GGUF file (Run all writes f16 only: the quantized types need llama-cpp-python, a build of minutes): its bytes at the writer's rate."
+    size = sum(param_counts(mc).values()) * 2
+    return {"seconds": size / GGUF_BYTES_PER_S, "bound": "assumed",
+            "work": f"{size / 1e9:.1f} GB of f16 weights through gguf's writer at {GGUF_BYTES_PER_S / 1e6:.0f} MB/s (measured on a CPU here, x{COLAB_HOST:g} for Colab)"}
 
 def fresh_runtime(cfg: Config, mc, adapter: bool) -> list[tuple[str, dict]]:
     "What a fresh runtime does first: install, download the weights, load them, and (`adapter`) train 02_train's adapter."
@@ -67,7 +75,7 @@ def lesson_stages(cfg: Config, lesson: str) -> list[tuple[str, dict]]:
                                                                                 g.max_completion_length, e.batch_size)),  # 8 prompts of each source
                                       ("GRPO", grpo(cfg, mc, engine=grpo_engine(cfg))), ("three evaluations", evaluation(cfg, mc, 3 * e.test_samples))],
         "08_export": lambda: start() + [("merge and save", fixed(2 * LOAD_S, "dequantize, merge, write 16-bit safetensors")),
-                                        ("the export's evaluation", evaluation(cfg, mc, e.test_samples))],
+                                        ("the export's evaluation", evaluation(cfg, mc, e.test_samples)), ("the GGUF file", gguf_file(mc))],
         "09_study": lambda: start(False) + study_stages(cfg, mc),
     }
     return stages[lesson]()
