@@ -84,8 +84,7 @@ SLOW_JOBS = {"cpu:32_harness", "sim:12_pipeline"}  # make test-slow's whole jobs
 def slow_jobs() -> list[Job]:
     "make test-slow: `SLOW_JOBS`, and the notebooks with `#| slow` cells under `cpu`, those cells run (no job waits for another)."
     flagged = sorted(p.stem for p in (ROOT / "nbs").glob("*.ipynb") if '"#| slow' in p.read_text())
-    out = [Job(*k.split(":")) for k in sorted(SLOW_JOBS)] + [Job("cpu", n, slow=True) for n in flagged]
-    return out
+    return [Job(*k.split(":")) for k in sorted(SLOW_JOBS)] + [Job("cpu", n, slow=True) for n in flagged]
 
 def jobs() -> list[Job]:
     names = sorted(p.stem for p in (ROOT / "nbs").glob("*.ipynb") if not p.name.startswith(("_", "."))) + ["index"]
