@@ -1,5 +1,5 @@
 # tiny_reason: the two commands of the README.
-#   make run   -> create .venv if missing, install, run the pipeline with the auto preset
+#   make run   -> create .venv if missing, install the library (not llama.cpp, which the run does not use), run the pipeline with the auto preset
 #   make test  -> install, then run every notebook as a test (nbdev_test) and the repo checks
 #   make test-slow -> the checks make test leaves to CI to keep its 13 minutes (`#| slow` cells, lm-eval, colab-sim's pipeline)
 #   make docs  -> the docs site, offline, into _site/ (docs/site.md), and its link check
@@ -53,7 +53,7 @@ $(VENV)/.llama-cpp: $(BIN)/python Makefile
 
 install: $(VENV)/.installed $(VENV)/.llama-cpp
 
-run: install
+run: $(VENV)/.installed  # not llama.cpp: the run never writes a GGUF (export --gguf says how to get it)
 	LD_PRELOAD=$(MALLOC) $(BIN)/tiny-reason run --out $(OUT)
 
 test: install

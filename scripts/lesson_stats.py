@@ -6,6 +6,8 @@ stored outputs, file size, and a reading time (prose at 200 words a minute, code
     .venv/bin/python scripts/lesson_stats.py --index    # write the lessons table (cells, words, reading time, predicted T4
                                                         # time, GPU pass) into index.ipynb, and under each lesson's Colab
                                                         # badge its predicted T4 time and its GPU-pass line
+    .venv/bin/python scripts/lesson_stats.py --pages    # only index.ipynb's and docs/*.md's blocks, no lesson touched
+    .venv/bin/python scripts/lesson_stats.py --keep-run runs/latest --index   # `make run`'s report, the front page's first result
 
 Targets (issue 13): a lesson takes a newcomer about 20 minutes: at most ~1,500 words of prose, ~45 cells, no code cell
 over ~25 lines except one exported class, and the file under ~1 MB with its outputs. Everything is counted as a reader
@@ -62,16 +64,24 @@ def gpu_figures(name: str) -> tuple[dict, dict]:
     record = json.loads(GPU_PASS.read_text())
     return record, record["lessons"].get(name, {"result": "not run"})
 
+def gpu_run(name: str, short: bool = False) -> str:
+    "This lesson's own run in the GPU pass: device, date and evaluation engine (the record's device and date unless the row names its own; an engine only where the record names one)."
+    record, f = gpu_figures(name)
+    device, date = f.get("device", record["device"]), f.get("date", record["date"])
+    if short: device = device.removeprefix("NVIDIA ")
+    return f"{device}, {date}, " + (f"{f['engine']} engine" if f.get("engine") else "engine not recorded")
+
 def gpu_cell(name: str) -> str:
-    "The lessons table's GPU column: result, time, peak GPU memory reserved."
+    "The lessons table's GPU column: result, time, peak GPU memory reserved, and the run it came from."
     f = gpu_figures(name)[1]
-    if f["result"] != "pass": return f["result"].split(" (")[0]
-    return ", ".join(x for x in ("pass", f.get("seconds") and f"{f['seconds']} s", f"{f['reserved_gib']:.1f} GiB") if x)
+    result = f["result"].split(" (")[0] if f["result"] != "pass" else \
+        ", ".join(x for x in ("pass", f.get("seconds") and f"{f['seconds']} s", f"{f['reserved_gib']:.1f} GiB") if x)
+    return f"{result} ({gpu_run(name, short=True)})"
 
 def gpu_line(name: str) -> str:
     "The line under a lesson's Colab badge: what this lesson took on a GPU in the last `make test-gpu`, where and when."
     record, f = gpu_figures(name)
-    where = f"`make test-gpu` on an {record['device']}, {record['date']}"
+    where = f"`make test-gpu` on an {gpu_run(name)}"
     if f["result"] != "pass": return f"{GPU_START}**On a GPU** ({where}): {f['result']}.{GPU_END}"
     note = f" ({f['note']})" if f.get("note") else ""
     took = ", ".join(x for x in (f.get("seconds") and f"{f['seconds']} s", f"at most {f['reserved_gib']:.2f} GiB of GPU memory reserved",
@@ -81,6 +91,11 @@ def gpu_line(name: str) -> str:
 
 T4_START, T4_END = "<!-- T4 time: scripts/lesson_stats.py --index -->", "<!-- end of T4 time -->"
 T4_PRESET = "colab-t4"  # what a badge runs on a T4
+
+def minutes_band(seconds: float) -> tuple[int, int, int]:
+    "Whole minutes and the band the published T4 runs earned (tiny_reason.t4_time, imported only when asked for)."
+    from tiny_reason.t4_time import minutes_band as band
+    return band(seconds)
 
 def t4_times() -> dict:
     "Each lesson's predicted minutes on a free Colab T4 under `T4_PRESET`, and its longest stage (tiny_reason.lesson_time)."
@@ -95,19 +110,20 @@ def t4_times() -> dict:
 def t4_line(name: str, times: dict) -> str:
     "The line under a lesson's badge: its predicted time on a free T4 and its longest stage, from the same model as `tiny-reason time`."
     minutes, (stage, s) = times[name]
-    return (f"{T4_START}**On a free Colab T4: about {minutes:.0f} min, predicted** (not measured) for `{T4_PRESET}`, a fresh runtime "
-            f"included; longest stage: {stage}, {s['work']} (`tiny-reason time --lesson {name}` lists each).{T4_END}")
+    m, lo, hi = minutes_band(minutes * 60)
+    return (f"{T4_START}**On a free Colab T4: about {m} min, predicted**, not measured ({lo}-{hi} min by the model's misses on published "
+            f"runs), for `{T4_PRESET}` in a fresh runtime; longest stage: {stage}, {s['work']} (`tiny-reason time --lesson {name}` lists each).{T4_END}")
 
 def index_table() -> str:
-    "The lessons table of index.ipynb: link, Colab badge, summary, cells, words, reading time, predicted T4 time and the GPU pass."
-    record, times = json.loads(GPU_PASS.read_text()), t4_times()
-    out = [INDEX_START, f"| lesson | | what it teaches | cells | words | reading time | on a T4 (predicted) | GPU pass ({record['device']}, {record['date']}) |",
-           "|---|---|---|---:|---:|---:|---:|---|"]
+    "The lessons table of index.ipynb: link, Colab badge, summary, reading time, predicted T4 time with its band, and the GPU pass with each row's own run."
+    times = t4_times()
+    out = [INDEX_START, "| lesson | | what it teaches | reading time | on a T4 (predicted, band) | GPU pass (device, date, engine) |",
+           "|---|---|---|---:|---:|---|"]
     for n in LESSONS:
         path = ROOT / "nbs" / f"{n}.ipynb"
-        r = stats(path)
+        m, lo, hi = minutes_band(times[n][0] * 60)
         out.append(f"| [{n}](nbs/{n}.ipynb) | [![Open In Colab]({BADGE})]({COLAB}/{n}.ipynb) | {summary(path)} | "
-                   f"{r['cells']} | {r['words']:,} | ~{r['minutes']} min | ~{times[n][0]:.0f} min | {gpu_cell(n)} |")
+                   f"~{stats(path)['minutes']} min | ~{m} min ({lo}-{hi}) | {gpu_cell(n)} |")
     return "\n".join(out + [INDEX_END])
 
 def badge_cell(cells: list[dict]) -> dict:
@@ -147,6 +163,30 @@ def study_block() -> str:
            [parts[i + 1] for i, p in enumerate(parts[:-1]) if p.startswith("Over seeds")]
     return f"{STUDY_START}\n" + "\n\n".join(keep) + f"\n{STUDY_END}"
 
+RUN_START, RUN_END = "<!-- run result: scripts/lesson_stats.py --index -->", "<!-- end of run result -->"
+RUN_REPORT, RUN_PLOT = ROOT / "assets" / "results" / "cpu_run.json", ROOT / "assets" / "cpu_run_accuracy.png"  # `make run`'s, kept by --keep-run
+
+def keep_run(folder: str) -> None:
+    "Copy a finished `tiny-reason run` folder's report.json and accuracy plot to where the front page renders them from."
+    import shutil
+    report = json.loads((Path(folder) / "report.json").read_text())  # a run that did not finish has none: nothing is copied
+    RUN_REPORT.write_text(json.dumps(report, indent=1) + "\n")
+    shutil.copy(Path(folder) / "accuracy.png", RUN_PLOT)
+
+def run_block() -> str:
+    "`make run`'s result (assets/results/cpu_run.json): each arm's accuracy with its interval, and the paired test, between markers."
+    r = json.loads(RUN_REPORT.read_text())
+    pct = lambda d: f"{d['accuracy']:.1%} ({d['correct']}/{d['n']}; {d['ci95'][0]:.1%}-{d['ci95'][1]:.1%})"
+    arms = [("base", "base model, primed with `<think>`"), ("tuned", "SFT with the chain of thought")]
+    p = r["paired"]
+    rows = [f"| {label} | {pct({**r[a]['flexible'], 'n': r[a]['n']})} | {pct({**r[a]['strict'], 'n': r[a]['n']})} | "
+            f"{r[a]['format_valid_rate']:.0%} |" for a, label in arms]
+    return "\n".join([RUN_START, f"**`make run`, {r['preset']} preset** ({r['model']}; {r['test']['source']}: {r['test']['n']} held-out items; "
+                      f"{r['training']['tuned']['max_steps']} training steps; {r['total_seconds'] / 60:.0f} min of stages on {', '.join(r['machine'].split(', ')[:2])}, "
+                      f"{r['date'][:10]})", "", "| arm | accuracy (95% Wilson) | strict: in the trained format | format-valid |", "|---|---|---|---:|",
+                      *rows, "", f"Paired on the same items: SFT fixed {p['fixed']} and broke {p['broken']} of the base model's answers; "
+                      f"McNemar exact p = {p['mcnemar_p']:.2g}.", RUN_END])
+
 GPU_TABLE_START, GPU_TABLE_END = "<!-- GPU pass table: scripts/lesson_stats.py --index -->", "<!-- end of GPU pass table -->"
 
 def gpu_table() -> str:
@@ -180,10 +220,25 @@ def memory_block() -> str:
     with contextlib.redirect_stdout(io.StringIO()) as out: memory_cli(["--preset", T4_PRESET])
     return f"{MEMORY_START}\n`tiny-reason memory --preset {T4_PRESET}` (predicted):\n\n```text\n{out.getvalue().strip()}\n```\n{MEMORY_END}"
 
-INCLUDE = re.compile(r"(<!-- include: (\S+) -->\n).*?(<!-- end of include -->)", re.S)  # a result file's Markdown, copied in whole
+INCLUDE = re.compile(r"(<!-- include: (\S+?)(?:, without the column: ([^>]*?))? -->\n).*?(<!-- end of include -->)", re.S)  # a result file's Markdown
+
+def included(path: str, drop: str | None = None) -> str:
+    "A result file's Markdown as a page shows it: the file's own leading comment (its provenance) stays in the file, and a table column headed `drop` is left out."
+    text, out, col = re.sub(r"\A<!--.*?-->\s*", "", (ROOT / path).read_text().strip(), flags=re.S), [], None
+    for line in text.splitlines():
+        if drop and line.startswith("|"):
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            col = cells.index(drop) if col is None and drop in cells else col
+            if col is not None:
+                kept = cells[:col] + cells[col + 1:]
+                line = "|" + "|".join(kept) + "|" if all(set(c) <= set("-:") for c in kept) else "| " + " | ".join(kept) + " |"
+        elif not line.startswith("|"): col = None  # the next table finds its own column
+        out.append(line)
+    return "\n".join(out)
 
 BLOCKS = {"lessons table": (INDEX_START, INDEX_END, lambda: index_table()), "T4 validation": (VALIDATION_START, VALIDATION_END, lambda: validation_block()),
-          "study result": (STUDY_START, STUDY_END, lambda: study_block()), "GPU pass table": (GPU_TABLE_START, GPU_TABLE_END, lambda: gpu_table()),
+          "study result": (STUDY_START, STUDY_END, lambda: study_block()),
+          "run result": (RUN_START, RUN_END, lambda: run_block()), "GPU pass table": (GPU_TABLE_START, GPU_TABLE_END, lambda: gpu_table()),
           "T4 lesson times": (TIMES_START, TIMES_END, lambda: times_block()), "memory budget": (MEMORY_START, MEMORY_END, lambda: memory_block())}
 PAGES = [ROOT / "index.ipynb", *sorted((ROOT / "docs").glob("*.md"))]  # where rendered blocks live: the front page and the docs pages
 
@@ -194,7 +249,7 @@ def render_blocks(text: str) -> str:
         if pat.search(text):
             block = make()
             text = pat.sub(lambda m: block, text)
-    return INCLUDE.sub(lambda m: m[1] + (ROOT / m[2]).read_text().strip() + "\n" + m[3], text)
+    return INCLUDE.sub(lambda m: m[1] + included(m[2], m[3]) + "\n" + m[4], text)
 
 def page_text(path: Path) -> str:
     return "\n\n".join("".join(c["source"]) for c in json.loads(path.read_text())["cells"]) if path.suffix == ".ipynb" else path.read_text()
@@ -216,9 +271,12 @@ def over(r: dict) -> list[str]:
     return [f"{r['lesson']}: {k} {r[k]} > {v}" for k, v in TARGETS.items() if r[k] > v]
 
 if __name__ == "__main__":
+    if "--keep-run" in sys.argv: keep_run(sys.argv[sys.argv.index("--keep-run") + 1])  # e.g. --keep-run runs/latest, before any block renders
     rows = [stats(ROOT / "nbs" / f"{n}.ipynb") for n in LESSONS if (ROOT / "nbs" / f"{n}.ipynb").exists()]
     print(table(rows))
     problems = [p for r in rows for p in over(r)]
     if problems: print("\nover target:\n  " + "\n  ".join(problems))
-    if "--index" in sys.argv: write_lessons(); write_index();  # the lessons first: their GPU lines count as words print("index.ipynb: lessons table written; each lesson's GPU-pass line too")
+    if "--pages" in sys.argv: write_index(); print("index.ipynb and docs/*.md: rendered blocks written (the lessons untouched)")
+    if "--index" in sys.argv:  # the lessons first: their GPU lines count as words
+        write_lessons(); write_index(); print("index.ipynb: lessons table written; each lesson's GPU-pass line too")
     if "--check" in sys.argv and problems: sys.exit(1)

@@ -10,7 +10,7 @@ from .config import Config, load_config, save_config, settings_of
 from .files import claim_folder, mark_folder, read_gsm8k_jsonl, write_jsonl  # JSONL reading: 13_files
 
 # %% auto #0
-__all__ = ['CALCULATOR_ANNOTATION', 'NUMBER', 'PROMPT_FORMATS', 'GENERATOR_SUFFIX', 'THINK_PRIME', 'strip_calculator_annotations', 'MalformedRow', 'split_solution', 'assistant_text', 'prompt_messages', 'to_example', 'tokenize_with_trl', 'synthetic_rows', 'hub_rows', 'load_rows', 'format_rows', 'train_validation_split', 'prepare_examples', 'token_lengths', 'inference_prompt', 'nothing_left', 'summary_line', 'plot_token_lengths', 'write_prepared', 'light_tokenizer_hash', 'NAMES', 'word_problem_rows']
+__all__ = ['CALCULATOR_ANNOTATION', 'NUMBER', 'PROMPT_FORMATS', 'GENERATOR_SUFFIX', 'NAMES', 'THINK_PRIME', 'strip_calculator_annotations', 'MalformedRow', 'split_solution', 'assistant_text', 'prompt_messages', 'to_example', 'tokenize_with_trl', 'synthetic_rows', 'hub_rows', 'load_rows', 'word_problem_rows', 'format_rows', 'train_validation_split', 'prepare_examples', 'token_lengths', 'inference_prompt', 'nothing_left', 'summary_line', 'plot_token_lengths', 'write_prepared', 'light_tokenizer_hash']
 
 # %% ../nbs/00_data.ipynb #1a5550ca
 CALCULATOR_ANNOTATION = re.compile(r"<<[^<>\n]*=[^<>\n]*>>")
@@ -78,7 +78,7 @@ def tokenize_with_trl(examples: list[dict], tok, max_length: int):
 GENERATOR_SUFFIX = re.compile(r"\s*Give the result as your final answer\.\s*Do not include units\.\s*$")  # gsm_symbolic's, not GSM8K's
 def synthetic_rows(n: int, seed: int, task: str = "gsm_symbolic", options: dict | None = None) -> list[dict]:
     "`n` GSM8K-format rows from a generator, deterministic from `seed`: reasoning-gym's `gsm_symbolic` and our `word_problems` with worked solutions, other reasoning-gym tasks answer only."
-    if task == "word_problems": return word_problem_rows(n, seed)  # our own, with worked steps (09_study)
+    if task == "word_problems": return word_problem_rows(n, seed)  # our own, with worked steps (below)
     import reasoning_gym
     try: items = reasoning_gym.create_dataset(task, size=n, seed=seed, **(options or {}))
     except (ValueError, TypeError) as e: raise ValueError(f"synthetic:{task} (options {options}): reasoning-gym says: {e}") from None
@@ -100,6 +100,43 @@ def load_rows(source: str, cfg: Config, split: str = "train", n: int | None = No
         options = {k: float(v) if "." in v else int(v) for k, v in (kv.split("=", 1) for kv in opts.split(",") if "=" in kv)}
         return synthetic_rows(n or 1000, cfg.project.seed if seed is None else seed, task or "gsm_symbolic", options)
     return read_gsm8k_jsonl(source)
+
+# %% ../nbs/00_data.ipynb #52b4ab8f
+NAMES = "Ava Ben Chloe Dan Ella Finn Grace Hugo Ivy Jack Lily Max Nora Omar Rosa Sam Tara Umar Vera Will".split()
+
+def _word_problem(r: random.Random) -> tuple[str, list[str], int]:
+    "One two-step word problem of whole-number addition and subtraction under 100: (question, worked steps, answer)."
+    p, a, b, c = r.choice(NAMES), r.randint(12, 40), r.randint(2, 11), r.randint(2, 11)
+    kind = r.randrange(6)
+    if kind == 0:
+        return (f"{p} has {a} apples, buys {b} more, and then eats {c}. How many apples does {p} have now?",
+                [f"After buying, {p} has {a} + {b} = {a + b} apples.", f"After eating {c}, {p} has {a + b} - {c} = {a + b - c} apples."], a + b - c)
+    if kind == 1:
+        return (f"{p} has {a} stickers, gives {b} to a friend, and then finds {c} more. How many stickers does {p} have now?",
+                [f"After giving {b} away, {p} has {a} - {b} = {a - b} stickers.", f"After finding {c}, {p} has {a - b} + {c} = {a - b + c} stickers."],
+                a - b + c)
+    if kind == 2:
+        return (f"{p} reads {a} pages on Monday, {b} pages on Tuesday and {c} pages on Wednesday. How many pages did {p} read in all?",
+                [f"Monday and Tuesday: {a} + {b} = {a + b} pages.", f"With Wednesday: {a + b} + {c} = {a + b + c} pages."], a + b + c)
+    if kind == 3:
+        return (f"A bus has {a} people on it. At the first stop {b} people get off, and {c} people get on. How many people are on the bus now?",
+                [f"After {b} get off: {a} - {b} = {a - b} people.", f"After {c} get on: {a - b} + {c} = {a - b + c} people."], a - b + c)
+    if kind == 4:
+        (f1, f2), a = r.sample([n for n in NAMES if n != p], 2), a + b + c  # a - b - c stays above zero
+        return (f"{p} has {a} marbles and gives {b} to {f1} and {c} to {f2}. How many marbles does {p} keep?",
+                [f"After giving {b} to {f1}, {p} has {a} - {b} = {a - b} marbles.", f"After giving {c} to {f2}, {p} has {a - b} - {c} = {a - b - c} marbles."],
+                a - b - c)
+    paid = a + b + c + r.randint(1, 20)
+    return (f"{p} buys a book for ${a} and a pen for ${b}, and pays with ${paid}. How much change does {p} get?",
+            [f"The book and the pen cost {a} + {b} = {a + b} dollars.", f"The change is {paid} - {a + b} = {paid - a - b} dollars."], paid - a - b)
+
+def word_problem_rows(n: int, seed: int) -> list[dict]:
+    "`n` GSM8K-format rows of `_word_problem`s with worked solutions, deterministic from `seed` (row i from `Random(seed + i)`)."
+    rows = []
+    for i in range(n):
+        question, steps, answer = _word_problem(random.Random(seed + i))
+        rows.append({"question": question, "answer": "\n".join(steps) + f"\n#### {answer}"})
+    return rows
 
 # %% ../nbs/00_data.ipynb #307fc655
 def format_rows(rows: list[dict], system_prompt: str, prompt_format: str = "chat") -> tuple[list[dict], Counter]:
@@ -214,40 +251,3 @@ def light_tokenizer_hash(tok):
     finally:
         if old is None: Pickler.dispatch.pop(kind, None)
         else: Pickler.dispatch[kind] = old
-
-# %% ../nbs/31_study_checks.ipynb #52b4ab8f
-NAMES = "Ava Ben Chloe Dan Ella Finn Grace Hugo Ivy Jack Lily Max Nora Omar Rosa Sam Tara Umar Vera Will".split()
-
-def _word_problem(r: random.Random) -> tuple[str, list[str], int]:
-    "One two-step word problem of whole-number addition and subtraction under 100: (question, worked steps, answer)."
-    p, a, b, c = r.choice(NAMES), r.randint(12, 40), r.randint(2, 11), r.randint(2, 11)
-    kind = r.randrange(6)
-    if kind == 0:
-        return (f"{p} has {a} apples, buys {b} more, and then eats {c}. How many apples does {p} have now?",
-                [f"After buying, {p} has {a} + {b} = {a + b} apples.", f"After eating {c}, {p} has {a + b} - {c} = {a + b - c} apples."], a + b - c)
-    if kind == 1:
-        return (f"{p} has {a} stickers, gives {b} to a friend, and then finds {c} more. How many stickers does {p} have now?",
-                [f"After giving {b} away, {p} has {a} - {b} = {a - b} stickers.", f"After finding {c}, {p} has {a - b} + {c} = {a - b + c} stickers."],
-                a - b + c)
-    if kind == 2:
-        return (f"{p} reads {a} pages on Monday, {b} pages on Tuesday and {c} pages on Wednesday. How many pages did {p} read in all?",
-                [f"Monday and Tuesday: {a} + {b} = {a + b} pages.", f"With Wednesday: {a + b} + {c} = {a + b + c} pages."], a + b + c)
-    if kind == 3:
-        return (f"A bus has {a} people on it. At the first stop {b} people get off, and {c} people get on. How many people are on the bus now?",
-                [f"After {b} get off: {a} - {b} = {a - b} people.", f"After {c} get on: {a - b} + {c} = {a - b + c} people."], a - b + c)
-    if kind == 4:
-        (f1, f2), a = r.sample([n for n in NAMES if n != p], 2), a + b + c  # a - b - c stays above zero
-        return (f"{p} has {a} marbles and gives {b} to {f1} and {c} to {f2}. How many marbles does {p} keep?",
-                [f"After giving {b} to {f1}, {p} has {a} - {b} = {a - b} marbles.", f"After giving {c} to {f2}, {p} has {a - b} - {c} = {a - b - c} marbles."],
-                a - b - c)
-    paid = a + b + c + r.randint(1, 20)
-    return (f"{p} buys a book for ${a} and a pen for ${b}, and pays with ${paid}. How much change does {p} get?",
-            [f"The book and the pen cost {a} + {b} = {a + b} dollars.", f"The change is {paid} - {a + b} = {paid - a - b} dollars."], paid - a - b)
-
-def word_problem_rows(n: int, seed: int) -> list[dict]:
-    "`n` GSM8K-format rows of `_word_problem`s with worked solutions, deterministic from `seed` (row i from `Random(seed + i)`)."
-    rows = []
-    for i in range(n):
-        question, steps, answer = _word_problem(random.Random(seed + i))
-        rows.append({"question": question, "answer": "\n".join(steps) + f"\n#### {answer}"})
-    return rows

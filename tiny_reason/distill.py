@@ -117,12 +117,6 @@ def distill(cfg: Config, out_dir, verbose: bool = True) -> dict:
         tok, model, source = load_teacher(cfg)
         d, t = cfg.distill, teacher_config(cfg)
         prompts = [inference_prompt(tok, q["question"], cfg.data.system_prompt, t.data.format) for q in questions]
-        if verbose:  # before the long work: this sampling on a free T4 (33_t4_time); its time here is in the last line
-            from tiny_reason.model import model_config
-            from tiny_reason.t4_time import generation as t4_generation, predicted_line
-            mean = sum(map(len, tok(prompts, add_special_tokens=False)["input_ids"])) / max(1, len(prompts))
-            print(predicted_line(f"sampling {len(questions)} questions x {d.k}", t4_generation(
-                t, model_config(t), len(questions) * d.k, mean, d.max_new_tokens, rows=d.batch_size * d.k)))
         traces = sample_replies(model, tok, questions, prompts, out / "traces.jsonl", source, d.k, d.max_new_tokens, d.temperature,
                                 d.top_p, d.batch_size, cfg.project.seed, progress=verbose, cfg=t)  # eval.engine's calls, recorded in every row
         engine = engine_that_ran(t, model)

@@ -125,10 +125,6 @@ def evaluate(cfg: Config, out_dir, adapter=None, model=None, tok=None, verbose: 
         if cfg.eval.samples > 1:  # so are samples (of another engine too)
             read_samples(out_dir / "samples.jsonl", sample_questions(items), prompts, source, **sample_settings(cfg), engine=cfg.eval.engine)
         mark_folder(out_dir, "evaluate")
-        if verbose:  # before the long work: this evaluation on a free T4 (33_t4_time), then what it took here
-            from tiny_reason.model import model_config
-            from tiny_reason.t4_time import evaluation as t4_evaluation, predicted_line
-            print(predicted_line(f"evaluating {len(items)} items", t4_evaluation(cfg, model_config(cfg), len(items), k=cfg.eval.samples if cfg.eval.samples > 1 else 0)))
         start = time.perf_counter()
         model, given = (model, True) if model is not None else (inference_model(cfg, adapter), False)  # eval.engine: greedy and maj@k alike
         engine = "given" if given else engine_that_ran(cfg, model)  # the report says what ran
@@ -166,7 +162,8 @@ def maj_at_k(model, tok, items: list[dict], path, cfg: Config, source: str, prog
     def right(p, gold, j):  # the share of the j-sample subsets of p whose majority is right: maj@j without picking one subset
         subsets = list(itertools.combinations(p, j))
         return sum(answers_match(majority_answer(list(s))[0], gold) for s in subsets) / len(subsets)
-    n, correct = len(questions), sum(answers_match(majority_answer(p)[0], q["gold"]) for p, q in zip(preds, questions))
-    return {"k": k, "temperature": cfg.eval.sample_temperature, "correct": correct, "accuracy": correct / n,
+    voted = [answers_match(majority_answer(p)[0], q["gold"]) for p, q in zip(preds, questions)]  # per item: paired against greedy
+    n, correct = len(questions), sum(voted)
+    return {"k": k, "temperature": cfg.eval.sample_temperature, "correct": correct, "accuracy": correct / n, "item_correct": voted,
             "ci95": list(wilson_interval(correct, n)), "by_k": {j: sum(right(p, q["gold"], j) for p, q in zip(preds, questions)) / n
                                                                  for j in range(1, k + 1)}, "tokens": sum(r["n_tokens"] for r in replies)}

@@ -113,14 +113,14 @@ def grpo_args(cfg: Config, output_dir, **overrides):
 
 # %% ../nbs/07_grpo.ipynb #666d514d
 def grpo_plan(cfg: Config) -> str:
-    "One line: the GRPO run `cfg` asks for, and its predicted time on a free T4 (33_t4_time)."
-    from tiny_reason.model import model_config
-    from tiny_reason.t4_time import grpo as t4_grpo, grpo_engine, predicted_line
-    return predicted_line(f"GRPO, {cfg.grpo.max_steps} steps", t4_grpo(cfg, model_config(cfg), engine=grpo_engine(cfg)))
+    "One line: the GRPO run `cfg` asks for; its time on this machine is in its progress bar and log (`tiny-reason time` plans for a T4)."
+    g = cfg.grpo
+    return (f"GRPO: {g.max_steps} steps of {g.batch_size * g.gradient_accumulation_steps} replies ({g.num_generations} per prompt, "
+            f"up to {g.max_completion_length} tokens) from {g.start or 'fresh LoRA weights'} into {g.adapter_path}")
 
 def train_grpo(cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=(), verbose: bool = True,
                generation_copy: bool | None = None, table: bool = True) -> Path:
-    "GRPO on `grpo.prompt_source` from `grpo.start`, its groups sampled from a merged copy of the policy if `generation_copy` (default: where CUDA is); saves the adapter, config, log, `rewards.png`; returns the adapter folder. `verbose`: the predicted T4 time first, and (with `table`) the trainer's progress bar and log lines."
+    "GRPO on `grpo.prompt_source` from `grpo.start`, its groups sampled from a merged copy of the policy if `generation_copy` (default: where CUDA is); saves the adapter, config, log, `rewards.png`; returns the adapter folder. `verbose`: what it will do first, and (with `table`) the trainer's progress bar and log lines."
     from datasets import Dataset
     from trl import GRPOTrainer
     from transformers.trainer_callback import PrinterCallback
@@ -141,7 +141,7 @@ def train_grpo(cfg: Config, resume: bool = False, overwrite: bool = False, callb
     for p in trainer.model.parameters():  # as in 02_train: LoRA weights stay fp32 under fp16 autocast (the GradScaler needs it)
         if p.requires_grad and p.dtype != torch.float32: p.data = p.data.float()
     copy_on = cfg.grpo.generation_copy if generation_copy is None else generation_copy  # grpo.generation_copy; None: where CUDA is
-    if verbose: print(grpo_plan(cfg))  # before the long work: this run on a free T4 (33_t4_time); its time here is in its log
+    if verbose: print(grpo_plan(cfg))  # before the long work: what it will do; its time here is in its log
     if torch.cuda.is_available() if copy_on is None else copy_on:  # no NF4 or LoRA work per decoding step
         generate_with_copy(trainer, merged_copy(trainer.model, DTYPES[pick_precision(cfg.model.precision)]))
     save_config(cfg, out / "checkpoints")  # what the checkpoints are made with: a resumed run must match it

@@ -7,12 +7,12 @@ from __future__ import annotations
 from .config import Config, command_parser, config_from_cli
 from .memory import fit_batch, param_counts
 from .model import model_config
-from .t4_time import (COLAB_HOST, DOWNLOAD_BYTES_PER_S, LOAD_S, SETUP_S, evaluation, generate_call, generation, grpo, grpo_engine, row_tokens,
-                                 scratch, sft, study_stages, train_step)
+from .t4_time import (COLAB_HOST, DOWNLOAD_BYTES_PER_S, LOAD_S, SETUP_S, evaluation, generate_call, generation, grpo, grpo_engine, minutes_band,
+                                 minutes_text, row_tokens, scratch, sft, study_stages, train_step)
 
 # %% auto #0
 __all__ = ['LESSONS', 'SESSION_MINUTES', 'GGUF_BYTES_PER_S', 'fixed', 'gguf_file', 'fresh_runtime', 'replies', 'one_step',
-           'lesson_stages', 'lesson_minutes', 'time_table', 'time_cli']
+           'lesson_stages', 'lesson_minutes', 'stage_minutes', 'time_table', 'time_cli']
 
 # %% ../nbs/34_lesson_time.ipynb #922458fa
 LESSONS = ["00_data", "01_model", "02_train", "03_eval", "04_demo", "05_distill", "06_scratch", "07_grpo", "08_export", "09_study"]
@@ -68,6 +68,8 @@ def lesson_stages(cfg: Config, lesson: str) -> list[tuple[str, dict]]:
         "04_demo": lambda: start() + [("streamed replies", replies(cfg, mc, 3, e.max_new_tokens))],
         "05_distill": lambda: start() + [("the teacher's samples", generation(cfg, mc, d.questions * d.k, row_tokens(cfg)["prompt_tokens"], d.max_new_tokens,
                                                                              rows=d.batch_size * d.k)),  # a call: distill.batch_size questions, its seed unit
+                                         ("RFT: training on human rows and kept traces", sft(cfg, mc)),
+                                         ("SFT and RFT: evaluation", evaluation(cfg, mc, 2 * min(d.questions, e.test_samples))),
                                          ("maj@4 evaluation", evaluation(cfg, mc, min(d.questions, e.test_samples), k=4))],
         "06_scratch": lambda: start(False)[:1] + [("a Transformer from scratch", scratch(cfg, model_shape(cfg), vocab_size(cfg))),
                                                   ("an RWKV-7 from scratch", scratch(cfg, model_shape(cfg), vocab_size(cfg), "rwkv7"))],
@@ -85,14 +87,20 @@ def lesson_minutes(cfg: Config, lessons=LESSONS) -> dict:
     return {n: sum(s["seconds"] for _, s in lesson_stages(cfg, n)) / 60 for n in lessons}
 
 # %% ../nbs/34_lesson_time.ipynb #cd12014a
+def stage_minutes(seconds: float) -> str:
+    "A stage's predicted time in whole minutes (its lesson's total carries the band)."
+    return f"about {round(seconds / 60)} min" if seconds >= 30 else "under a minute"
+
 def time_table(cfg: Config, lessons=LESSONS) -> str:
-    "One line a lesson: its predicted T4 minutes and its longest stage."
-    out = [f"{'lesson':<11} {'on a T4':>9}  longest stage"]
+    "One line a lesson: its predicted T4 time in whole minutes, the band the published runs earned (`minutes_band`), and its longest stage."
+    out = [f"{'lesson':<11} {'on a T4':>8}  {'band':>11}  longest stage"]
     for n in lessons:
         stages = lesson_stages(cfg, n)
         name, top = max(stages, key=lambda x: x[1]["seconds"])
-        total = sum(s["seconds"] for _, s in stages) / 60
-        out.append(f"{n:<11} {total:6.1f} min  {name} ({top['seconds'] / 60:.1f} min: {top['work']})" + ("  OVER A SESSION" if total > SESSION_MINUTES else ""))
+        total = sum(s["seconds"] for _, s in stages)
+        m, lo, hi = minutes_band(total)
+        out.append(f"{n:<11} {m:>4} min  {f'{lo}-{hi} min':>11}  {name} ({stage_minutes(top['seconds'])}: {top['work']})"
+                   + ("  OVER A SESSION" if total / 60 > SESSION_MINUTES else ""))
     return "\n".join(out)
 
 def time_cli(argv: list[str] | None = None) -> dict:
@@ -101,12 +109,13 @@ def time_cli(argv: list[str] | None = None) -> dict:
     p.add_argument("--lesson", help=f"one lesson's stages and their work ({', '.join(LESSONS)})")
     args, rest = p.parse_known_args(argv)
     cfg = config_from_cli(args, rest)
-    print(f"preset {cfg.preset} ({cfg.model.name}) on a free Colab T4, predicted (not measured) from the work its config implies; "
-          f"a lesson runs in a fresh runtime, so it trains 02's adapter where it needs it\n")
+    print(f"preset {cfg.preset} ({cfg.model.name}) on a free Colab T4, predicted (not measured) from the work its config implies, in whole "
+          f"minutes; the band is how far off the model has been on published T4 runs (33_t4_time). A lesson runs in a fresh runtime, "
+          f"so it trains 02's adapter where it needs it.\n")
     if args.lesson:
         stages = lesson_stages(cfg, args.lesson)
-        for name, s in stages: print(f"{name:>34}: {s['seconds'] / 60:6.1f} min  {s['work']}")
-        print(f"{'in all':>34}: {sum(s['seconds'] for _, s in stages) / 60:6.1f} min")
+        for name, s in stages: print(f"{name:>34}: {stage_minutes(s['seconds']):>14}  {s['work']}")
+        print(f"{'in all':>34}: {minutes_text(sum(s['seconds'] for _, s in stages))}")
         return {args.lesson: sum(s["seconds"] for _, s in stages) / 60}
     print(time_table(cfg))
     return lesson_minutes(cfg)

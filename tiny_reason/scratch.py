@@ -40,7 +40,7 @@ def pack(texts: list[str], tok, block_size: int) -> torch.Tensor:
 
 # %% ../nbs/06_scratch.ipynb #39621d5a
 ARCHS = ("transformer", "rwkv7")
-SIZES = {  # the original recipe's named shapes (its parameter counts were approximate: see the table below)
+SIZES = {  # three named shapes; their parameter counts depend on the vocabulary (the table below)
     "micro": dict(layers=6, width=384, heads=6, kv_heads=2, ffn=1024),
     "tiny": dict(layers=8, width=512, heads=8, kv_heads=2, ffn=1376),
     "small": dict(layers=12, width=768, heads=12, kv_heads=4, ffn=2048),

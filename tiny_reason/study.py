@@ -216,13 +216,7 @@ def run_study(cfg: Config, out=None, arms=None, verbose: bool = True) -> dict:
     theirs = sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) if out.is_dir() else []
     claim_folder(out, "study", study_settings(cfg), outputs=theirs)  # a file, another command's folder, other settings: refused, nothing written
     study_rows(cfg, out)  # then the items: a bad source stops before any model loads
-    if verbose:  # before the long work: what the whole study costs on a T4 (each stage's measured time is in times.json, below)
-        from tiny_reason.model import model_config
-        from tiny_reason.t4_time import predicted_line, study_stages
-        parts = study_stages(cfg, model_config(cfg))
-        print(predicted_line(f"the study ({len(arms)} arms x {len(seeds)} seed{'s' * (len(seeds) > 1)})",
-                             {"seconds": sum(s["seconds"] for _, s in parts), "work": f"{len(parts)} stages; the longest: "
-                              f"{max(parts, key=lambda x: x[1]['seconds'])[0]}, {max(s['seconds'] for _, s in parts) / 60:.1f} min"}))
+    if verbose: print(f"the study: {len(todo)} stages ({len(arms)} arms x {len(seeds)} seed{'s' * (len(seeds) > 1)}); each stage's time here goes to times.json")
     with contextlib.chdir(out):  # every path an arm saves is relative to the study folder: moved or spelled otherwise, it resumes
         cfg, here = _inputs_absolute(cfg), Path()
         times = json.loads(Path("times.json").read_text()) if Path("times.json").exists() else {}

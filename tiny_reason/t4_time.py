@@ -4,7 +4,7 @@
 
 # %% ../nbs/33_t4_time.ipynb #6b501fcb
 from __future__ import annotations
-import copy, json
+import copy, functools, json
 from pathlib import Path
 from types import SimpleNamespace
 import tiny_reason
@@ -14,9 +14,9 @@ from .memory import fit_batch, layer_activation_bytes, lora_trainable_params, pa
 # %% auto #0
 __all__ = ['T4_MATMUL', 'T4_FP32', 'T4_BANDWIDTH', 'COLAB_HOST', 'HOST_PER_LAYER', 'COMPILE_S', 'SETUP_S', 'DOWNLOAD_BYTES_PER_S',
            'LOAD_S', 'MEASURED', 'LORA_TARGETS', 'UNSLOTH', 'HF_STACK', 'GEMMA3_1B', 'shape', 'timed', 'train_step',
-           'generate_call', 'anchors', 'known_architecture_of', 'validation_table', 'row_tokens', 'host_scale',
-           'merged_rows', 'generation', 'sft', 'grpo', 'scratch', 'evaluation', 'grpo_engine', 'study_stages',
-           'predicted_line']
+           'generate_call', 'anchors', 'known_architecture_of', 'reference_s', 'validation_table', 'band_factors',
+           'band', 'minutes_band', 'minutes_text', 'row_tokens', 'host_scale', 'merged_rows', 'generation', 'sft',
+           'grpo', 'scratch', 'evaluation', 'grpo_engine', 'study_stages', 'predicted_line']
 
 # %% ../nbs/33_t4_time.ipynb #cf1e7d0f
 T4_MATMUL = 24e12      # fp16 tensor-core GEMM under the 70 W power cap, 4096^3 cuBLAS (NVIDIA developer forum, "About GPU
@@ -88,24 +88,25 @@ def generate_call(mc, rows: int, prompt: float, new_tokens: int, engine: str, kb
 
 # %% ../nbs/33_t4_time.ipynb #dbf8eaa7
 UNSLOTH = "https://github.com/unslothai/notebooks/blob/{}/nb/{}"
-HF_STACK = 3.87 / 2.06  # Unsloth against Hugging Face + SDPA on a T4, TinyLlama (huggingface.co/blog/unsloth-trl): up to this much slower here
+HF_STACK = 3.87 / 2.06  # TinyLlama QLoRA training on a free T4 (huggingface.co/blog/unsloth-trl): Unsloth 3.87x plain Hugging Face, Hugging Face + SDPA 2.06x
 GEMMA3_1B = dict(model_type="gemma3_text", hidden_size=1152, intermediate_size=6912, num_hidden_layers=26, num_attention_heads=4,
                  num_key_value_heads=1, head_dim=256, vocab_size=262144, tie_word_embeddings=True)  # google/gemma-3-1b-it's config.json
 
 def anchors() -> list[dict]:
-    "Published T4 runs, each with its source, its measured seconds a step, and this model's prediction for the same work."
+    "Published T4 runs: the source, the seconds a step measured on Unsloth's stack, the factor to this project's stack where one was measured (`stack`), and this model's prediction for the same work (`predicted_s`: low, high)."
     tinyllama, gemma = known_architecture_of("TinyLlama/TinyLlama-1.1B-Chat-v1.0"), SimpleNamespace(**GEMMA3_1B)
-    gen = lambda n: generate_call(gemma, 4, 100, n, "reference", kbit=False, fp32=True)["seconds"]
-    train = train_step(gemma, 4, 100, 504, 1, True, lora_r=8, kbit=False, fp32=True)["seconds"]
+    sft_step = train_step(tinyllama, 8, 0, 4096, 4, False, lora_r=32)["seconds"]
+    grpo_step = lambda n: (generate_call(gemma, 4, 100, n, "reference", kbit=False, fp32=True)["seconds"]  # the call lasts until its longest reply ends
+                           + train_step(gemma, 4, 100, n, 1, True, lora_r=8, kbit=False, fp32=True)["seconds"])  # the replies padded to the longest
     return [
-        {"run": "TinyLlama-1.1B, NF4 QLoRA r=32, 8 packed rows of 4,096 tokens (2 x 4), no checkpointing",
+        {"run": "TinyLlama-1.1B SFT, NF4 QLoRA r=32, 8 packed rows of 4,096 tokens (2 x 4), no checkpointing",
          "source": UNSLOTH.format("bdda2efc7ad5ae129ea63cd2065d23c391406283", "TinyLlama_(1.1B)-Alpaca.ipynb"),
-         "printed": "5034.6413 seconds used for training, 375 steps", "measured_s": 5034.6413 / 375,
-         "predicted_s": train_step(tinyllama, 8, 0, 4096, 4, False, lora_r=32)["seconds"], "range_s": None},
-        {"run": "Gemma-3-1B GRPO, 16-bit LoRA r=8 in fp32, 4 replies (mean 504 tokens, limit 768) through `generate`, then training",
+         "printed": "5034.6413 seconds used for training, 375 steps", "measured_s": 5034.6413 / 375, "stack": HF_STACK,
+         "predicted_s": (sft_step, sft_step), "work": "known"},
+        {"run": "Gemma-3-1B GRPO, 16-bit LoRA r=8 in fp32, 4 replies through `generate` (mean 504 tokens, limit 768), then training on them",
          "source": UNSLOTH.format("0114b779decfaadf0888c002eae1a19334258dc6", "Gemma3_(1B)-GRPO.ipynb"),
-         "printed": "14 of 50 steps in 13:12 (stopped there)", "measured_s": 792 / 14,
-         "predicted_s": gen(504) + train, "range_s": (gen(504) + train, gen(768) + train)},  # a call lasts its longest reply: mean .. limit
+         "printed": "14 of 50 steps in 13:12 (stopped there)", "measured_s": 792 / 14, "stack": None,
+         "predicted_s": (grpo_step(504), grpo_step(768)), "work": "the longest reply: at least the mean, at most the limit"},
     ]
 
 # %% ../nbs/33_t4_time.ipynb #bcae133d
@@ -114,14 +115,45 @@ def known_architecture_of(name: str):
     from tiny_reason.offline import known_architecture
     return known_architecture(name)
 
+def reference_s(a: dict) -> float:
+    "What an anchor's prediction is held against: its time on this project's stack where a factor was measured, Unsloth's measured time otherwise."
+    return a["measured_s"] * (a["stack"] or 1)
+
 def validation_table() -> str:
-    "The anchors as a Markdown table: measured and predicted seconds a step, the error, the source."
-    out = ["| published T4 run | measured | predicted (this model) | error | source |", "|---|---:|---:|---:|---|"]
+    "The anchors as a Markdown table: measured seconds a step, the same on this project's stack where known, the prediction, the miss, the source."
+    out = ["| published T4 run (Unsloth's stack) | measured | on this project's stack | predicted (this model) | miss | source |",
+           "|---|---:|---:|---:|---|---|"]
     for a in anchors():
-        err = a["predicted_s"] / a["measured_s"] - 1
-        rng = f" ({a['range_s'][0]:.0f}-{a['range_s'][1]:.0f} s: {a['range_s'][0] / a['measured_s'] - 1:+.0%} to {a['range_s'][1] / a['measured_s'] - 1:+.0%})" if a["range_s"] else ""
-        out.append(f"| {a['run']} | {a['measured_s']:.1f} s a step | {a['predicted_s']:.1f} s{rng} | {err:+.0%} | [{a['printed']}]({a['source']}) |")
+        lo, hi = a["predicted_s"]
+        pred = f"{lo:.1f} s" if lo == hi else f"{lo:.0f}-{hi:.0f} s ({a['work']})"
+        miss = lambda ref: f"{lo / ref - 1:+.0%}" if lo == hi else f"{lo / ref - 1:+.0%} to {hi / ref - 1:+.0%}"
+        if a["stack"]:
+            stack, against = f"{reference_s(a):.1f} s (x{a['stack']:.2f}, Hugging Face's T4 timing)", f"{miss(reference_s(a))} on this stack ({miss(a['measured_s'])} against Unsloth's time)"
+        else: stack, against = "not measured (the factor was timed on training)", f"{miss(a['measured_s'])} against Unsloth's time"
+        out.append(f"| {a['run']} | {a['measured_s']:.1f} s a step | {stack} | {pred} | {against} | [{a['printed']}]({a['source']}) |")
     return "\n".join(out)
+
+# %% ../nbs/33_t4_time.ipynb #3d67a63f
+@functools.cache
+def band_factors() -> tuple[float, float]:
+    "The smallest and the largest ratio of an anchor's reference time (`reference_s`) to this model's prediction for it, over both ends of each prediction."
+    ratios = [reference_s(a) / p for a in anchors() for p in a["predicted_s"]]
+    return min(ratios), max(ratios)
+
+def band(seconds: float) -> tuple[float, float]:
+    "The range a prediction of `seconds` has earned: the prediction scaled by `band_factors`."
+    lo, hi = band_factors()
+    return seconds * lo, seconds * hi
+
+def minutes_band(seconds: float) -> tuple[int, int, int]:
+    "A prediction in whole minutes with its band: (about, low, high); about 0 means under a minute."
+    lo, hi = band(seconds)
+    return round(seconds / 60), max(1, round(lo / 60)), max(1, round(hi / 60))
+
+def minutes_text(seconds: float) -> str:
+    "How a prediction reads: 'about 8 min (4-23 min)', or 'under a minute (at most 2 min)', 'under a minute'."
+    m, lo, hi = minutes_band(seconds)
+    return f"about {m} min ({lo}-{hi} min)" if m else f"under a minute (at most {hi} min)" if hi > 1 else "under a minute"
 
 # %% ../nbs/33_t4_time.ipynb #5d6742f0
 def row_tokens(cfg: Config, source: str | None = None) -> dict:
@@ -221,7 +253,5 @@ def study_stages(cfg: Config, mc) -> list[tuple[str, dict]]:
     return out
 
 def predicted_line(name: str, stage: dict) -> str:
-    "What a long stage prints before it starts: its predicted time on a free Colab T4 and the work behind it."
-    m = stage["seconds"] / 60
-    return f"{name}: about {m:.0f} min on a free Colab T4 (predicted, not measured: {stage['work']})" if m >= 1 else \
-           f"{name}: under a minute on a free Colab T4 (predicted: {stage['work']})"
+    "What a long stage prints before it starts: its predicted time on a free Colab T4 in whole minutes with its band (`minutes_text`), and the work behind it."
+    return f"{name}: {minutes_text(stage['seconds'])} on a free Colab T4 (predicted, not measured: {stage['work']})"

@@ -285,16 +285,14 @@ def fitted(cfg: Config, examples: list[dict], tok) -> Config:
     return c
 
 def training_plan(cfg: Config) -> str:
-    "One line: what training `cfg` will do; its time is measured over its first steps (`StepClock`) and said then."
+    "One line: what training `cfg` will do; its time on this machine is measured over its first steps (`StepClock`) and said then."
     from tiny_reason.data import prepare_examples, token_lengths
-    from tiny_reason.model import load_tokenizer, model_config
+    from tiny_reason.model import load_tokenizer
     train_ex, _, _ = prepare_examples(cfg, verbose=False)
     per_example = sum(token_lengths(train_ex[:64], load_tokenizer(cfg))) / len(train_ex[:64])
-    from tiny_reason.t4_time import sft
-    t, t4 = cfg.training, sft(cfg, model_config(cfg))
+    t = cfg.training  # no T4 prediction here: a stage measures where it runs (`tiny-reason time` plans for a T4)
     return (f"training {t.max_steps} steps of {t.per_device_train_batch_size} x {t.gradient_accumulation_steps} examples (~{per_example:.0f} "
-            f"tokens each) into {cfg.project.adapter_path}; on a free Colab T4 about {t4['seconds'] / 60:.0f} min (predicted from the work: "
-            f"33_t4_time); here, its time is predicted from its first steps, and said then")
+            f"tokens each) into {cfg.project.adapter_path}; its time here is measured over its first steps, and said then")
 
 # %% ../nbs/22_train_checks.ipynb #66a17f47
 def adapter_status(cfg: Config) -> str:
