@@ -26,6 +26,7 @@ NAMED = re.compile(r"\b(\d\d_[a-z0-9_]+)\b")
 # Numbers no cell can print, each with where it comes from: constants, config values of a preset the lesson does not run,
 # published figures the prose cites, and arithmetic on printed numbers. Anything else must be printed.
 SOURCED = {
+    ("08_export", "256"): "a K-quant super-block's weights (llama.cpp's QK_K), which the row lengths are held against",
     ("00_data", "100"): "the label -100 that PyTorch's cross-entropy ignores",
     ("01_model", "65504"): "fp16's largest finite number (IEEE 754)",
     ("01_model", "128"): "Qwen2.5-1.5B's head dimension, 1,536 / 12 heads (its config)",
