@@ -1,7 +1,8 @@
 # tiny_reason: the two commands of the README.
 #   make run   -> create .venv if missing, install the library (not llama.cpp, which the run does not use), run the pipeline with the auto preset
 #   make test  -> install, then run every notebook as a test (nbdev_test) and the repo checks
-#   make test-slow -> the checks make test leaves to CI to keep its 13 minutes (`#| slow` cells, lm-eval, colab-sim's pipeline)
+#   make test-slow -> what make test leaves to CI to keep its 13 minutes: the colab-sim passes (each lesson alone, as its badge
+#                    runs it), the minutes-long plumbing suites, lm-eval, the `#| slow` cells
 #   make docs  -> the docs site, offline, into _site/ (docs/site.md), and its link check
 # torch is installed first and pinned, so pip never swaps it for a multi-GB CUDA build;
 # the library's requirements are ranges the installed torch satisfies.
@@ -59,10 +60,10 @@ run: $(VENV)/.installed  # not llama.cpp: the run never writes a GGUF (export --
 test: install
 	$(BIN)/python scripts/check_repo.py
 	rm -rf $(TEST_TMP) && mkdir -p $(TEST_TMP)
-	LD_PRELOAD=$(MALLOC) $(BIN)/python scripts/test_notebooks.py --tmp $(TEST_TMP)  # cpu, badge and colab-sim passes: two workers
+	LD_PRELOAD=$(MALLOC) $(BIN)/python scripts/test_notebooks.py --tmp $(TEST_TMP)  # every notebook under cpu-test: two workers
 	rm -rf $(TEST_TMP)
 
-test-slow: install  # what make test leaves out to keep its 13 minutes (scripts/test_notebooks.py --slow; CI runs it after make test): about 4 min on 2 cores
+test-slow: install  # what make test leaves out to keep its 13 minutes (scripts/test_notebooks.py --slow; CI runs it after make test)
 	rm -rf $(TEST_TMP) && mkdir -p $(TEST_TMP)
 	LD_PRELOAD=$(MALLOC) $(BIN)/python scripts/test_notebooks.py --slow --tmp $(TEST_TMP)
 	rm -rf $(TEST_TMP)

@@ -1,9 +1,10 @@
-"""`make test`'s notebook passes, on two workers of one torch thread each, the ready job that starts the longest chain first.
+"""`make test`'s notebook pass, on two workers of one torch thread each, the ready job that starts the longest chain first.
 
     .venv/bin/python scripts/test_notebooks.py [--only REGEX] [--workers N]
     .venv/bin/python scripts/test_notebooks.py --slow          # make test-slow: what make test leaves to CI (below)
     python scripts/test_notebooks.py --gpu [--preset t4-sim] [--workers 3]     # make test-gpu, on a CUDA machine
 
+Three CPU passes; `make test` runs the first, less `SLOW_JOBS`, and `make test-slow` (CI, after make test) the rest:
 - **cpu**: every notebook under the `cpu` preset at its test size (`cpu-test`), in `nbs/`, sharing the adapter
   `02_train` trains (the notebooks that use it start once it is there: `ensure_adapter` would make them wait anyway);
 - **badge**: every lesson under `colab-sim` (the `colab-t4` recipe, offline) alone in a fresh, empty folder, as its
@@ -18,9 +19,9 @@ host RSS; a lesson over 15 GB of GPU memory or 12 GB of host memory fails.
 The other reference notebooks (config resolution, files, offline builders, RWKV-7 against `rwkv`, bad input, the
 plain-text format, GRPO's resume) do not depend on the preset and run under `cpu` only.
 
-With `--slow` (`make test-slow`, which CI runs after `make test`) it runs instead what `make test` leaves out to keep
-its 13 minutes on 2 cores: the jobs in `SLOW_JOBS` (lm-eval's protocols, an optional extra; the whole pipeline under
-`colab-sim`, whose stages the badge pass runs one by one) and every notebook with `#| slow` cells, those cells included
+With `--slow` (`make test-slow`, which CI runs after `make test`) it runs what `make test` leaves out to keep its 13
+minutes on 2 cores: the badge and colab-sim passes, the jobs in `SLOW_JOBS` (plumbing suites with minutes-long
+end-to-end runs; lm-eval's protocols, an optional extra) and every notebook with `#| slow` cells, those cells included
 (nbdev's `tst_flags`: 13's two-process `torchrun` training, 21's full 28-layer NF4 measurement, 27's qa-format learning
 check, 36's llama.cpp on Qwen2 and on a sentencepiece-style tokenizer).
 
@@ -79,14 +80,14 @@ class Job:
         else: paths = [ROOT / ("index.ipynb" if n == "index" else f"nbs/{n}.ipynb") for n in self.notebooks]
         return [str(p) for p in paths], env
 
-SLOW_JOBS = {"cpu:32_harness", "sim:12_pipeline"}  # make test-slow's whole jobs (CI runs them after make test)
+# make test-slow's whole jobs (CI runs them after make test): lm-eval's protocols, and the plumbing suites whose
+# end-to-end runs cost minutes on 2 cores (GRPO resumed through its merged copy, every stage cut by Ctrl-C, the study
+# resumed and moved, the whole pipeline, GGUF files judged by llama.cpp)
+SLOW_JOBS = {"cpu:32_harness", "cpu:12_pipeline", "cpu:29_grpo_checks", "cpu:30_nothing_lost", "cpu:31_study_checks", "cpu:36_gguf_check"}
+SLOW_KINDS = {"badge", "sim"}  # the colab-sim passes: each lesson alone, as its Colab badge runs it, and the reference notebooks
 
-def slow_jobs() -> list[Job]:
-    "make test-slow: `SLOW_JOBS`, and the notebooks with `#| slow` cells under `cpu`, those cells run (no job waits for another)."
-    flagged = sorted(p.stem for p in (ROOT / "nbs").glob("*.ipynb") if '"#| slow' in p.read_text())
-    return [Job(*k.split(":")) for k in sorted(SLOW_JOBS)] + [Job("cpu", n, slow=True) for n in flagged]
-
-def jobs() -> list[Job]:
+def all_jobs() -> list[Job]:
+    "Every job of the three CPU passes (cpu, badge, colab-sim), each with the job it waits for."
     names = sorted(p.stem for p in (ROOT / "nbs").glob("*.ipynb") if not p.name.startswith(("_", "."))) + ["index"]
     grouped = {n for (kind, _), ns in GROUPS.items() if kind == "cpu" for n in ns}
     singles = [n for n in names if n not in grouped]
@@ -96,7 +97,20 @@ def jobs() -> list[Job]:
     sim_grouped = set(GROUPS["sim", "short"])
     out += [Job("sim", n, None if n == "17_loader" else "sim:17_loader") for n in SIM_REFERENCE if n not in sim_grouped]
     out += [Job("sim", "short", "sim:17_loader")]  # 17 trains their adapter
-    return [j for j in out if j.key not in SLOW_JOBS]
+    return out
+
+def is_slow(j: Job) -> bool: return j.key in SLOW_JOBS or j.kind in SLOW_KINDS
+
+def jobs() -> list[Job]:
+    "make test: every notebook under `cpu` at its test size (what `nbdev_test` runs), less `SLOW_JOBS`."
+    return [j for j in all_jobs() if not is_slow(j)]
+
+def slow_jobs() -> list[Job]:
+    "make test-slow: `SLOW_JOBS`, the colab-sim passes, and the notebooks with `#| slow` cells under `cpu`, those cells run."
+    flagged = {p.stem for p in (ROOT / "nbs").glob("*.ipynb") if '"#| slow' in p.read_text()}
+    out = [j for j in all_jobs() if is_slow(j)]
+    for j in out: j.slow = j.kind == "cpu" and j.name in flagged  # a whole slow job runs its `#| slow` cells too
+    return out + [Job("cpu", n, slow=True) for n in sorted(flagged) if f"cpu:{n}" not in SLOW_JOBS]
 
 # imported once by the forkserver; every job's process is forked from it (TRL's trainers load lazily, so named);
 # tiny_reason.config first: it silences bitsandbytes' `kernels` message before peft imports bitsandbytes
