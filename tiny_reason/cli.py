@@ -53,6 +53,15 @@ def empty_path_flag(argv: list[str]) -> str | None:
         if flag in PATH_FLAGS and value is not None and not value.strip(): return flag
     return None
 
+def home_expanded(argv: list[str]) -> list[str]:
+    "`argv` with a leading `~` of each `PATH_FLAGS` value expanded: a shell expands a word of its own, not `--out=~/x` (config keys: `set_value`)."
+    out = list(argv)
+    for i, a in enumerate(argv):
+        flag, eq, value = a.partition("=")
+        if i and argv[i - 1] in PATH_FLAGS and a.startswith("~"): out[i] = os.path.expanduser(a)
+        elif eq and flag in PATH_FLAGS and value.startswith("~"): out[i] = f"{flag}={os.path.expanduser(value)}"
+    return out
+
 def interrupted(e: BaseException | None) -> bool:
     "Whether `e` is a Ctrl-C, or an error raised because of one (transformers' lazy imports wrap an interrupted import)."
     for _ in range(20):  # the chain of causes; never a cycle followed forever
@@ -103,12 +112,12 @@ def main(argv: list[str] | None = None) -> int:
             fn = _command(name) if name in COMMANDS else None
             if fn is not None and name not in LIGHT_COMMANDS: importlib.import_module("torch")
         if fn is None:
-            near = difflib.get_close_matches(name, list(COMMANDS), n=1)
+            near = difflib.get_close_matches(name.lower(), list(COMMANDS), n=1)  # `TRAIN` too
             print(f"tiny-reason: unknown command '{name}'" + (f"; did you mean '{near[0]}'?" if near else ""), file=sys.stderr)
             print(usage(), file=sys.stderr); return 2
         if (flag := empty_path_flag(rest)) is not None:
             raise ValueError(f"{flag} is empty: give it a path" + (f" (a new folder, e.g. --out my_{name})" if flag == "--out" else " ('.' for the current folder)"))
-        fn(rest)
+        fn(home_expanded(rest))
     except BaseException as e:
         if interrupted(e):  # Ctrl-C: what is on disk and how to go on, not a traceback; 130 = 128 + SIGINT, as shells do
             print(interrupted_line(name, rest), file=sys.stderr); return 130
@@ -118,9 +127,9 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 # %% auto #0
-__all__ = ['COMMANDS', 'LIGHT_COMMANDS', 'PATH_FLAGS', 'PROMPT_KEYS', 'usage', 'error_line', 'empty_path_flag', 'interrupted',
-           'held_interrupt', 'interrupted_line', 'main', 'prepare_cli', 'train_cli', 'grade_cli', 'adapter_arg',
-           'command_adapter', 'user_keys', 'asked_as_trained', 'evaluate_cli', 'export_cli', 'chat_cli']
+__all__ = ['COMMANDS', 'LIGHT_COMMANDS', 'PATH_FLAGS', 'PROMPT_KEYS', 'usage', 'error_line', 'empty_path_flag', 'home_expanded',
+           'interrupted', 'held_interrupt', 'interrupted_line', 'main', 'prepare_cli', 'train_cli', 'grade_cli',
+           'adapter_arg', 'command_adapter', 'user_keys', 'asked_as_trained', 'evaluate_cli', 'export_cli', 'chat_cli']
 
 # %% ../nbs/11_cli.ipynb #e709fe6d
 #| eval: false
@@ -167,15 +176,20 @@ def train_cli(argv: list[str] | None = None) -> Path:
 
 # %% ../nbs/11_cli.ipynb #2ef84f97
 def grade_cli(argv: list[str] | None = None) -> dict:
-    "`tiny-reason grade --predictions FILE.jsonl [--out FILE]`: grade without a model; the last line printed is JSON."
+    "`tiny-reason grade --predictions FILE.jsonl [--out FILE [--overwrite]]`: grade without a model; the last line printed is JSON."
     import argparse
     p = argparse.ArgumentParser(prog="tiny-reason grade", allow_abbrev=False,
                                 description="Grade rows with generated_text and gold; no model is loaded.")
     p.add_argument("--predictions", required=True, help="JSONL file, one row per item with generated_text and gold")
-    p.add_argument("--out", help="write the graded rows here (default: print the summary only)")
+    p.add_argument("--out", help="write the graded rows here, a new file (default: print the summary only)")
+    p.add_argument("--overwrite", action="store_true", help="replace --out if it holds graded rows (an earlier grade's, or evaluate's predictions)")
     args = p.parse_args(argv)
     from tiny_reason.grading import grade_file, summarize, format_summary
-    from tiny_reason.files import write_jsonl
+    from tiny_reason.files import claim_file, read_jsonl_objects, write_jsonl
+    def graded(f):  # the rows grade writes (as evaluate's predictions.jsonl holds): --overwrite replaces no other file
+        try: return all({"prediction", "correct", "strict_correct"} <= set(r) for _, r in read_jsonl_objects(f, "--out file"))
+        except (OSError, ValueError): return False
+    if args.out: claim_file(args.out, "grade", args.overwrite, graded)  # before anything is read or written
     rows = grade_file(args.predictions)
     s = summarize(rows)
     if args.out: write_jsonl(rows, args.out)
@@ -300,6 +314,7 @@ def chat_cli(argv: list[str] | None = None):
     p.add_argument("--adapter", help="a trained LoRA adapter folder (default: the base model)")
     p.add_argument("--temperature", type=float, default=0.0, help="0 = greedy (default)")
     args, rest = p.parse_known_args(argv)
+    if not 0 <= args.temperature < float("inf"): raise ValueError(f"--temperature must be a finite number >= 0 (0: greedy; e.g. 0.7 samples), got {args.temperature}")
     cfg = config_from_cli(args, rest)
     adapter = command_adapter(args.adapter, cfg)
     cfg = asked_as_trained(cfg, adapter, args, rest, {})

@@ -12,10 +12,11 @@ from .sections import *  # the dataclasses, one per section (a module of their o
 
 # %% auto #0
 __all__ = ['KERNELS_WARNING', 'ALIASES', 'ALL_KEYS', 'NONE_MEANS', 'RULES', 'GENERATED_MAX', 'GENERATED_COUNTS', 'RETIRED',
-           'DRIVE_ROOT', 'CONFIG_FILENAME', 'Config', 'all_keys', 'resolve_key', 'coerce', 'get_value', 'settings_of',
-           'validate', 'preset_dir', 'list_presets', 'UniqueKeyLoader', 'read_yaml', 'flatten', 'test_preset',
-           'preset_values', 'resolve_preset', 'set_value', 'load_config', 'derive_paths', 'keep_on_drive',
-           'save_config', 'parse_overrides', 'command_parser', 'run_flags', 'config_from_cli', 'config_cli']
+           'PATH_KEYS', 'DRIVE_ROOT', 'CONFIG_FILENAME', 'Config', 'all_keys', 'resolve_key', 'coerce', 'get_value',
+           'settings_of', 'validate', 'preset_dir', 'list_presets', 'UniqueKeyLoader', 'read_yaml', 'flatten',
+           'test_preset', 'preset_values', 'resolve_preset', 'set_value', 'load_config', 'derive_paths',
+           'keep_on_drive', 'save_config', 'parse_overrides', 'command_parser', 'run_flags', 'config_from_cli',
+           'config_cli']
 
 # %% ../nbs/10_config.ipynb #f313ce91
 KERNELS_WARNING = "Failed to load CPU gemm_4bit_forward from kernels-community"
@@ -165,7 +166,8 @@ RULES = [  # (key, test, what it must be)
     *_at_least(1, "training.logprob_chunk_rows", "none"), *_at_least(16, "data.max_length scratch.max_context"),
     *_at_least(8, "scratch.block_size"),
     *_one_of("eval.engine", "reference merged compiled", "model.source", "hub gguf random", "model.precision", "auto fp32 fp16 bf16", "data.format", "chat instruction qa",
-             "grpo.loss_type", "grpo dr_grpo dapo bnpo", "grpo.scale_rewards", "group batch none", "scratch.size", "micro tiny small"),
+             "grpo.loss_type", "grpo dr_grpo dapo bnpo", "grpo.scale_rewards", "group batch none", "scratch.size", "micro tiny small",
+             "lora.bias", "none all lora_only"),  # PEFT's; another value failed after the model loaded
     ("lora.lora_dropout", lambda v: 0 <= v < 1, "in [0, 1)"),
     *[(k, lambda v: v is None or v > 0, "> 0 or none") for k in ("model.gpu_memory_limit_gb", "training.fit_memory_gb", "eval.fit_memory_gb")],
     ("lora.target_modules", lambda v: len(v) >= 1, "a non-empty list"),
@@ -206,6 +208,13 @@ def validate(cfg: Config) -> Config:
     for key, ok, what in RULES:
         v = get_value(cfg, key)
         if not ok(v): raise ValueError(f"config key '{key}' must be {what}, got {v!r}")
+    for key, enum in (("training.lr_scheduler_type", "SchedulerType"), ("training.optim", "OptimizerNames"), ("scratch.optimizer", "OptimizerNames")):
+        if (names := trainer_names(enum)) and (v := get_value(cfg, key)) not in names:  # else the Trainer refuses it once the model is loaded
+            raise ValueError(f"config key '{key}' must be one of transformers' {enum} ({', '.join(names)}), got {v!r}" + _near(v, names))
+    if bad := [m for m in cfg.lora.target_modules if m not in SEVEN_PROJECTIONS]:  # PEFT skips a name no layer has (`memory` counts these seven)
+        keep = ",".join(m for m in cfg.lora.target_modules if m in SEVEN_PROJECTIONS) or "q_proj,v_proj"
+        raise ValueError(f"config key 'lora.target_modules' names {', '.join(map(repr, bad))}, not a projection of a decoder layer "
+                         f"({', '.join(SEVEN_PROJECTIONS)}): e.g. --lora.target_modules {keep}")
     if cfg.training.save_steps % cfg.training.eval_steps:  # the best checkpoint is chosen among evaluated ones
         raise ValueError(f"config key 'training.save_steps' ({cfg.training.save_steps}) must be a multiple of "
                          f"'training.eval_steps' ({cfg.training.eval_steps}), so every checkpoint has an eval loss")
@@ -288,14 +297,16 @@ def test_preset(name: str) -> str:
     path = preset_dir() / f"{name}.yaml"
     return read_yaml(path).get("test_preset", name) if path.exists() else name
 
-def preset_values(name: str) -> dict:
-    "Flat values of preset `name`, following `extends:`."
+def preset_values(name: str, chain: tuple = ()) -> dict:
+    "Flat values of preset `name`, following `extends:` (`chain`: the presets that led here)."
     path = preset_dir() / f"{name}.yaml"
     if not path.exists(): raise ValueError(f"unknown preset '{name}'; choose one of {list_presets()}")
+    if name in chain: raise ValueError(f"presets in {path.parent} extend each other in a cycle, {' -> '.join(f'{n}.yaml' for n in (*chain, name))}: "
+                                       "remove the `extends:` line of one of them")
     flat = flatten(read_yaml(path), str(path))
     flat.pop("preset", None); flat.pop("test_preset", None)
     parent = flat.pop("extends", None)
-    return {**(preset_values(parent) if parent else {}), **flat}
+    return {**(preset_values(parent, (*chain, name)) if parent else {}), **flat}
 
 # %% ../nbs/10_config.ipynb #5f676298
 def resolve_preset(flag: str | None = None, env: typing.Mapping | None = None, cuda: bool | None = None) -> str:
@@ -310,9 +321,14 @@ def resolve_preset(flag: str | None = None, env: typing.Mapping | None = None, c
     return test_preset(name) if env.get("IN_TEST") else name
 
 # %% ../nbs/10_config.ipynb #97d701a4
+PATH_KEYS = frozenset("project.output_dir project.adapter_path project.adapter_source model.name data.source data.validation_source "
+                      "eval.test_source distill.teacher distill.teacher_adapter distill.traces grpo.start grpo.prompt_source grpo.eval_source "
+                      "grpo.output_dir grpo.adapter_path study.source".split())  # folders and files (model.cache_dir is expanded where it is read)
+
 def set_value(cfg: Config, dotted: str, value):
-    "Set a dotted key after coercing `value` to the field's type."
+    "Set a dotted key after coercing `value` to the field's type; a path key's leading `~` is the home folder (no shell expands `--out=~/x`)."
     if dotted == "preset": cfg.preset = str(value); return
+    if dotted in PATH_KEYS and isinstance(value, str): value = os.path.expanduser(value)
     sec, name = dotted.split(".")
     setattr(getattr(cfg, sec), name, coerce(dotted, value))
 
@@ -359,14 +375,16 @@ def save_config(cfg: Config, folder) -> Path:
 # %% ../nbs/10_config.ipynb #940379b2
 def parse_overrides(argv: list[str]) -> dict:
     "`['--max_steps', '5', '--lora.r=8']` -> `{'training.max_steps': '5', 'lora.r': '8'}`."
-    out, i = {}, 0
+    out, given, i = {}, {}, 0
     while i < len(argv):
         a = argv[i]
         if not a.startswith("--"): raise ValueError(f"expected --key value, got '{a}'")
         if "=" in a: (k, v), i = a[2:].split("=", 1), i + 1
         elif i + 1 >= len(argv): raise ValueError(f"missing a value for '{a}'")
         else: (k, v), i = (a[2:], argv[i + 1]), i + 2
-        out[resolve_key(k)] = v
+        if (key := resolve_key(k)) in out:  # YAML refuses a key set twice: so does a command line
+            raise ValueError(f"config key '{key}' is set twice, by --{given[key]} {out[key]} and --{k} {v}; keep one")
+        out[key], given[key] = v, k
     return out
 
 # %% ../nbs/10_config.ipynb #0a7d8a9f

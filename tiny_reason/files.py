@@ -8,9 +8,10 @@ import contextlib, json, os, re, shutil, tempfile
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['MARKER', 'writable_folder', 'current_umask', 'apply_umask', 'atomic_write_text', 'write_jsonl', 'read_text_file',
-           'read_jsonl_objects', 'read_gsm8k_jsonl', 'folder_mark', 'claim_folder', 'mark_folder', 'folder_lock',
-           'read_resumable', 'last_checkpoint', 'resume_point', 'stress_shared_writes', 'malloc_in_use']
+__all__ = ['MARKER', 'writable_folder', 'current_umask', 'apply_umask', 'file_above', 'atomic_write_text', 'write_jsonl',
+           'read_text_file', 'read_jsonl_objects', 'read_gsm8k_jsonl', 'folder_mark', 'claim_folder', 'mark_folder',
+           'claim_file', 'folder_lock', 'read_resumable', 'last_checkpoint', 'resume_point', 'stress_shared_writes',
+           'malloc_in_use']
 
 # %% ../nbs/13_files.ipynb #a4e363e9
 def writable_folder(folder, what: str = "output folder") -> Path:
@@ -36,6 +37,10 @@ def apply_umask(path) -> Path:
         os.chmod(p, 0o666 & ~current_umask())
     return path
 
+def file_above(path) -> Path | None:
+    "The nearest of `path`'s parents that exists and is a file: nothing can be written below it (`mkdir` says only `file exists`)."
+    return next((p for p in Path(path).parents if p.exists() and not p.is_dir()), None)
+
 def atomic_write_text(path, text: str) -> Path:
     "Write `text` to `path` through a uniquely named temporary file in the same folder, then rename it onto `path`."
     path = Path(path)
@@ -43,7 +48,9 @@ def atomic_write_text(path, text: str) -> Path:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as e: raise PermissionError(f"cannot write {path}: {(e.strerror or str(e)).lower()}") from None  # not the temp file's name
+    except OSError as e:
+        if (f := file_above(path)) is not None: raise NotADirectoryError(f"cannot write {path}: {f} is a file, not a folder") from None
+        raise PermissionError(f"cannot write {path}: {(e.strerror or str(e)).lower()}") from None  # not the temp file's name
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f: f.write(text)
         apply_umask(tmp)  # mkstemp's file is 0600: give it the mode any new file would have
@@ -128,6 +135,17 @@ def mark_folder(folder, command: str, settings: dict | None = None) -> Path:
     folder = writable_folder(folder)
     atomic_write_text(folder / MARKER, json.dumps({"command": command, "settings": settings or {}}, indent=1, default=str))
     return folder
+
+# %% ../nbs/13_files.ipynb #f58307ab
+def claim_file(path, command: str, overwrite: bool = False, ours=None, flag: str = "--out") -> Path:
+    "Check, writing nothing, that `command` may write the file `path`: an existing one only with `overwrite`, and only if `ours(path)` says it holds what `command` writes."
+    path = Path(path)
+    if path.is_dir(): raise IsADirectoryError(f"{flag} {path} is a folder, not a file")
+    if (f := file_above(path)) is not None: raise NotADirectoryError(f"{flag} {path}: {f} is a file, not a folder; choose another {flag}")
+    if path.exists() and not overwrite: raise FileExistsError(f"{flag} {path} already exists; pass --overwrite to replace it, or choose another {flag}")
+    if path.exists() and ours is not None and not ours(path):
+        raise FileExistsError(f"{flag} {path} is not a file tiny-reason {command} writes; --overwrite replaces only such a file: choose another {flag}")
+    return path
 
 # %% ../nbs/13_files.ipynb #3ea5737c
 @contextlib.contextmanager

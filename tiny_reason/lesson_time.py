@@ -4,6 +4,7 @@
 
 # %% ../nbs/34_lesson_time.ipynb #88347b22
 from __future__ import annotations
+import copy
 from .config import Config, command_parser, config_from_cli
 from .memory import fit_batch, param_counts
 from .model import model_config
@@ -11,8 +12,9 @@ from .t4_time import (COLAB_HOST, DOWNLOAD_BYTES_PER_S, LOAD_S, SETUP_S, evaluat
                                  minutes_text, row_tokens, scratch, sft, study_stages, train_step)
 
 # %% auto #0
-__all__ = ['LESSONS', 'SESSION_MINUTES', 'GGUF_BYTES_PER_S', 'fixed', 'gguf_file', 'fresh_runtime', 'replies', 'one_step',
-           'lesson_stages', 'lesson_minutes', 'stage_minutes', 'time_table', 'time_cli']
+__all__ = ['LESSONS', 'SESSION_MINUTES', 'GGUF_BYTES_PER_S', 'GSM8K_ROWS', 'fixed', 'gguf_file', 'fresh_runtime', 'replies',
+           'one_step', 'source_rows', 'counted', 'lesson_stages', 'lesson_minutes', 'stage_minutes', 'time_table',
+           'time_cli']
 
 # %% ../nbs/34_lesson_time.ipynb #922458fa
 LESSONS = ["00_data", "01_model", "02_train", "03_eval", "04_demo", "05_distill", "06_scratch", "07_grpo", "08_export", "09_study"]
@@ -53,10 +55,31 @@ def one_step(cfg: Config, mc) -> dict:
     return {**step, "work": f"{rows} rows of {cfg.data.max_length} tokens"}
 
 # %% ../nbs/34_lesson_time.ipynb #851cd692
+GSM8K_ROWS = {"train": 7473, "test": 1319}  # openai/gsm8k's splits on the Hub
+
+def source_rows(source: str, split: str, past: int = 0) -> int:
+    "The rows a stage asking `source` for all of them reads: GSM8K's `split` on the Hub, a file's rows, or a generator's 1,000 (`load_rows`' rule) and the `past` the stage draws beyond them."
+    if source == "hub": return GSM8K_ROWS.get(split, GSM8K_ROWS["train"])
+    if source == "synthetic" or source.startswith("synthetic:"): return 1000 + past
+    from tiny_reason.files import read_jsonl_objects
+    return len(read_jsonl_objects(source, "data file"))
+
+def counted(cfg: Config) -> Config:
+    "A copy of `cfg` whose `all` counts (None) are the rows their stage reads, as `load_test_rows`, `training_questions` and `study_rows` count them."
+    c = copy.deepcopy(cfg); d, e, s = c.data, c.eval, c.study
+    if d.num_samples is None: d.num_samples = source_rows(d.source, d.split)
+    if e.test_samples is None: e.test_samples = source_rows(e.test_source, e.test_split, 32)
+    if c.distill.questions is None:  # every training question: prepare's rows less its validation share
+        c.distill.questions = d.num_samples - (0 if d.validation_source else max(1, round(d.num_samples * d.validation_split)))
+    if s.train_questions is None: s.train_questions = source_rows(s.source, "train")
+    if s.test_items is None: s.test_items = source_rows(s.source, e.test_split, 64)
+    return c
+
 def lesson_stages(cfg: Config, lesson: str) -> list[tuple[str, dict]]:
     "`lesson`'s long stages under `cfg`, in order, as a fresh runtime runs them on a T4: (name, {`seconds`, `work`, `bound`})."
     from tiny_reason.scratch import model_shape, vocab_size  # 06's shapes: scratch sits above this module's layer
     if lesson not in LESSONS: raise ValueError(f"no lesson {lesson!r}; the lessons: {', '.join(LESSONS)}")
+    cfg = counted(cfg)  # `--test_samples all` and the like: the rows the stage would read
     mc, e, d, g = model_config(cfg), cfg.eval, cfg.distill, cfg.grpo
     start = lambda adapter=True: fresh_runtime(cfg, mc, adapter)
     stages = {

@@ -4,11 +4,12 @@
 
 # %% ../nbs/28_sections.ipynb #6d0b9bec
 from __future__ import annotations
+import functools
 from dataclasses import dataclass, field
 
 # %% auto #0
 __all__ = ['SEVEN_PROJECTIONS', 'ProjectSection', 'ModelSection', 'LoraSection', 'DataSection', 'TrainingSection', 'EvalSection',
-           'ScratchSection', 'DistillSection', 'GRPOSection', 'StudySection']
+           'ScratchSection', 'DistillSection', 'GRPOSection', 'StudySection', 'trainer_names']
 
 # %% ../nbs/28_sections.ipynb #993780fe
 SEVEN_PROJECTIONS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
@@ -167,3 +168,16 @@ class StudySection:                      # 09_study: does the chain of thought m
     rft_k: int = 4                        # replies sampled per training question from the CoT arm, for RFT
     grpo_steps: int = 100                 # GRPO steps from the CoT arm
     max_new_tokens: int = 512             # every evaluation's, and RFT's samples'
+
+# %% ../nbs/28_sections.ipynb #3a0cfc0f
+@functools.cache
+def trainer_names(enum: str) -> tuple[str, ...]:
+    "The values of transformers' `SchedulerType` or `OptimizerNames`, read from its source without importing it (which imports torch); () without transformers."
+    import ast, importlib.util
+    from pathlib import Path
+    spec = importlib.util.find_spec("transformers")
+    if spec is None or spec.origin is None: return ()
+    module = {"SchedulerType": "trainer_utils", "OptimizerNames": "training_args"}[enum]
+    tree = ast.parse((Path(spec.origin).parent / f"{module}.py").read_text(encoding="utf-8"))
+    body = next((n.body for n in tree.body if isinstance(n, ast.ClassDef) and n.name == enum), [])
+    return tuple(s.value.value for s in body if isinstance(s, ast.Assign) and isinstance(s.value, ast.Constant) and isinstance(s.value.value, str))
