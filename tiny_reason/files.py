@@ -8,10 +8,10 @@ import contextlib, json, os, re, shutil, tempfile
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['MARKER', 'writable_folder', 'current_umask', 'apply_umask', 'file_above', 'atomic_write_text', 'write_jsonl',
-           'read_text_file', 'read_jsonl_objects', 'read_gsm8k_jsonl', 'folder_mark', 'claim_folder', 'mark_folder',
-           'claim_file', 'folder_lock', 'read_resumable', 'last_checkpoint', 'resume_point', 'stress_shared_writes',
-           'malloc_in_use']
+__all__ = ['MARKER', 'LITTER', 'writable_folder', 'current_umask', 'apply_umask', 'file_above', 'atomic_write_text',
+           'write_jsonl', 'read_text_file', 'read_jsonl_objects', 'read_gsm8k_jsonl', 'folder_mark', 'claim_folder',
+           'mark_folder', 'claim_file', 'folder_lock', 'read_resumable', 'last_checkpoint', 'resume_point',
+           'stress_shared_writes', 'malloc_in_use']
 
 # %% ../nbs/13_files.ipynb #a4e363e9
 def writable_folder(folder, what: str = "output folder") -> Path:
@@ -100,6 +100,7 @@ def read_gsm8k_jsonl(path) -> list[dict]:
 
 # %% ../nbs/13_files.ipynb #b988660d
 MARKER = ".tiny_reason.json"  # which command's results a folder holds, and with which settings
+LITTER = (".DS_Store", "Thumbs.db", "desktop.ini")  # what file browsers leave in any folder they show: no one's work
 
 def folder_mark(folder) -> dict | None:
     "What `mark_folder` recorded in `folder`: `{command, settings}`, or None."

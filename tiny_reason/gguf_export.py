@@ -10,10 +10,11 @@ from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['GGUF_TYPES', 'UNQUANTIZED', 'LLAMA_CPP', 'LLAMA_CPP_INSTALL', 'ARCHITECTURES', 'CHKTXT', 'PRE_TOKENIZERS',
-           'gguf_file_type', 'bits_per_weight', 'use_more_bits', 'planned_types', 'gguf_architecture', 'tokenizer_kind',
-           'gguf_vocab', 'check_gguf', 'permute_qk', 'gguf_tensors', 'add_metadata', 'write_unquantized',
-           'quantize_gguf', 'write_gguf', 'ollama_modelfile', 'gguf_into']
+__all__ = ['GGUF_TYPES', 'UNQUANTIZED', 'LLAMA_CPP', 'LLAMA_CPP_INSTALL', 'FILE_NAME', 'ARCHITECTURES', 'CHKTXT',
+           'PRE_TOKENIZERS', 'gguf_file_type', 'gguf_file_name', 'bits_per_weight', 'use_more_bits', 'planned_types',
+           'gguf_architecture', 'tokenizer_kind', 'gguf_vocab', 'check_gguf', 'permute_qk', 'gguf_tensors',
+           'add_metadata', 'write_unquantized', 'quantize_gguf', 'write_gguf', 'modelfile_value', 'ollama_modelfile',
+           'gguf_into']
 
 # %% ../nbs/35_gguf.ipynb #c2d484df
 GGUF_TYPES = {"f32": 0, "f16": 1, "bf16": 32, "q8_0": 7, "q6_k": 18, "q5_k_m": 17, "q5_0": 8, "q4_k_m": 15, "q4_0": 2,
@@ -25,8 +26,20 @@ LLAMA_CPP_INSTALL = (f'CMAKE_ARGS="-DGGML_NATIVE=OFF" pip install --no-binary ll
 
 def gguf_file_type(name: str) -> int:
     "llama.cpp's `llama_ftype` for type `name` (`q4_k_m`), or one line naming the types the export writes."
-    if name not in GGUF_TYPES: raise ValueError(f"--gguf {name}: not a type llama.cpp's quantizer offers here; choose one of {', '.join(GGUF_TYPES)}")
+    if name not in GGUF_TYPES:  # an empty one too (`--gguf ''`): it wrote no file and said nothing
+        raise ValueError(f"--gguf {name or repr(name)}: not a type llama.cpp's quantizer offers here; choose one of {', '.join(GGUF_TYPES)}")
     return GGUF_TYPES[name]
+
+FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")  # a plain file name: no folder (`/`, `..`), not hidden, no space
+
+def gguf_file_name(name: str, kind: str, where: str = "") -> str:
+    "`NAME-KIND.gguf`, the GGUF file's name in the export folder; one line, naming the key (project.name) and `where` it was set, for a type llama.cpp lacks or a name that is no plain file name."
+    gguf_file_type(kind)
+    if not FILE_NAME.fullmatch(name or ""):  # `../../escaped` wrote the file two folders above --out, then the export failed
+        plain = re.sub(r"[^A-Za-z0-9._-]+", "-", name or "").strip("-._") or "my-model"
+        raise ValueError(f"project.name {name!r}{f' ({where})' if where else ''} names the GGUF file ({name}-{kind.upper()}.gguf), which must stay in --out: use letters, "
+                         f"digits, '.', '_' and '-', starting with a letter or digit (at most 200), e.g. --project.name {plain}")
+    return f"{name}-{kind.upper()}.gguf"
 
 def bits_per_weight(ggml_type: str) -> float:
     "Bits a weight costs in a GGML tensor type (`Q4_K`): the bytes of one block over the weights it holds, from `gguf`'s table."
@@ -217,6 +230,12 @@ def write_gguf(folder, path, kind: str = "f16", name: str | None = None, threads
     finally: source.unlink(missing_ok=True)
 
 # %% ../nbs/35_gguf.ipynb #804fbd8c
+def modelfile_value(text: str, what: str = "data.system_prompt",
+                    fix: str = 'export without --gguf, or train with a data.system_prompt that has no """') -> str:
+    '`text` as a Modelfile value in triple quotes; one line naming `what` if it holds `"""`, which Ollama\'s parser has no escape for (the value would end there).'
+    if '"""' in text: raise ValueError(f'{what} holds """, which ends a value in an Ollama Modelfile (its parser has no escape for it): {fix}')
+    return f'"""{text}"""'
+
 def ollama_modelfile(folder, gguf_name: str, system_prompt: str | None = None) -> str:
     "An Ollama Modelfile for `gguf_name` beside merged `folder`: one turn of its chat template around Ollama's placeholders, its end-of-turn stops, greedy."
     from transformers import AutoTokenizer, GenerationConfig
@@ -230,8 +249,8 @@ def ollama_modelfile(folder, gguf_name: str, system_prompt: str | None = None) -
     stops = [tok.convert_ids_to_tokens(i) for i in ([gen.eos_token_id] if isinstance(gen.eos_token_id, int) else gen.eos_token_id)]
     lines = ["# Ollama Modelfile written by `tiny-reason export --gguf` (not run by the tests: no Ollama where it was written).",
              "# TEMPLATE is one turn of the folder's chat template with Ollama's placeholders; SYSTEM is the course's system prompt.",
-             f"FROM ./{gguf_name}", f'TEMPLATE """{template}"""']
-    if system: lines.append(f'SYSTEM """{system}"""')
+             f"FROM ./{gguf_name}", f"TEMPLATE {modelfile_value(template, 'the chat template', 'export without --gguf')}"]
+    if system: lines.append(f"SYSTEM {modelfile_value(system)}")
     lines += [f'PARAMETER stop "{s}"' for s in stops]
     lines += ["PARAMETER temperature 0", "PARAMETER top_k 1", "PARAMETER repeat_penalty 1", f"PARAMETER num_predict {gen.max_new_tokens}"]
     return "\n".join(lines) + "\n"
@@ -239,7 +258,7 @@ def ollama_modelfile(folder, gguf_name: str, system_prompt: str | None = None) -
 
 def gguf_into(folder, kind: str, name: str, system_prompt: str | None = None) -> str:
     "Merged `folder` as `NAME-KIND.gguf` in it, with an Ollama Modelfile beside; returns the model card's paragraph about them."
-    file = f"{name}-{kind.upper()}.gguf"
+    file = gguf_file_name(name, kind)
     size = write_gguf(folder, Path(folder) / file, kind, name=name).stat().st_size / 2**20
     (Path(folder) / "Modelfile").write_text(ollama_modelfile(folder, file, system_prompt), encoding="utf-8")
     return (f"\n## GGUF\n`{file}` ({kind}, {size:.0f} MiB): these weights with the tokenizer, the chat template, the end-of-turn ids and "
