@@ -11,7 +11,7 @@ from transformers import AutoTokenizer
 from .config import CONFIG_FILENAME, Config, load_config, save_config
 from .card import export_name, model_card, report_arms, result_line  # the card's text: reference notebook 25
 from .model import check_same_base
-from .files import LITTER, MARKER, apply_umask, atomic_write_text, claim_folder, current_umask, folder_mark, mark_folder
+from .files import LITTER, MARKER, apply_umask, atomic_write_text, claim_folder, current_umask, folder_lock, folder_mark, mark_folder, no_space
 from .data import PROMPT_FORMATS, THINK_PRIME
 from .model import BASES, DTYPES, adapter_model, check_adapter, load_adapter, load_base, load_model, load_tokenizer, merge_adapter
 from .generation import stop_token_ids
@@ -19,7 +19,7 @@ from .gguf_export import check_gguf, gguf_file_name, gguf_into, modelfile_value 
 from .model import model_config
 
 # %% auto #0
-__all__ = ['merge_rounding_error', 'max_logit_difference', 'greedy_generation_config', 'course_chat_template', 'evaluate_folder', 'export_merged', 'merge_errors', 'check_export_target']
+__all__ = ['merge_rounding_error', 'max_logit_difference', 'greedy_generation_config', 'course_chat_template', 'evaluate_folder', 'export_merged', 'export_locked', 'merge_errors', 'check_export_target']
 
 # %% ../nbs/08_export.ipynb #e6a5c7dd
 def merge_rounding_error(weight: torch.Tensor, delta: torch.Tensor) -> dict:
@@ -76,11 +76,20 @@ def export_merged(cfg: Config, adapter, out, dtype: str = "fp16", overwrite: boo
     tok = AutoTokenizer.from_pretrained(adapter) if (adapter / "tokenizer_config.json").exists() else load_tokenizer(cfg)
     if gguf is not None: check_gguf(model_config(cfg).to_dict(), tok, gguf)  # a type, architecture or tokenizer the GGUF writer lacks: now (35_gguf)
     out.parent.mkdir(parents=True, exist_ok=True)
+    with folder_lock(out.parent, f"{out.name}.export", f"waiting: another process is exporting to {out}"):  # one export into `out` at a time
+        export_locked(cfg, adapter, out, dtype, overwrite, report, base, evaluate_it, gguf, name, tok)
+    return out
+
+def export_locked(cfg, adapter, out, dtype, overwrite, report, base, evaluate_it, gguf, name, tok) -> None:
+    "`export_merged`'s work, under its lock on `out`: a partial folder found now is a killed export's, not a live one's."
+    adapter, out, trained = check_export_target(cfg, adapter, out, dtype, base, overwrite, report, gguf, name)  # again: what a waited-for export left
     for stale in out.parent.glob(f".{out.name}.*.partial"): shutil.rmtree(stale, ignore_errors=True)  # a killed export's
     tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".partial"))  # same disk: renaming is atomic
     os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp's folder is 0700: the export is shared as any folder would be
+    needed = 0
     try:
         model = merge_adapter(cfg, adapter, dtype, base)
+        needed = sum(p.numel() * p.element_size() for p in model.parameters()) * (2 if gguf else 1)  # the weights (and a GGUF of them, at most)
         tok.padding_side = tok.init_kwargs["padding_side"] = "left"  # saved with it: batched generation pads on the left
         tok.chat_template = course_chat_template(tok, trained)
         model.generation_config = greedy_generation_config(tok, model, cfg.eval.max_new_tokens)
@@ -95,9 +104,10 @@ def export_merged(cfg: Config, adapter, out, dtype: str = "fp16", overwrite: boo
         mark_folder(tmp, "export")
         if out.exists(): shutil.rmtree(out) if out.is_dir() else out.unlink()
         tmp.rename(out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True); raise
-    return out
+    except BaseException as e:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if (full := no_space(e, out.parent, needed)) is not None: raise full from e  # a full disk: one line, not the writer's byte counts
+        raise
 
 # %% ../nbs/08_export.ipynb #0ea4fed0
 def merge_errors(peft_model, enc) -> dict:

@@ -4,13 +4,13 @@
 
 # %% ../nbs/13_files.ipynb #c8dd3900
 from __future__ import annotations
-import contextlib, json, os, re, shutil, tempfile
+import contextlib, errno, json, os, re, shutil, tempfile
 from pathlib import Path
 
 # %% auto #0
 __all__ = ['MARKER', 'LITTER', 'writable_folder', 'current_umask', 'apply_umask', 'file_above', 'atomic_write_text',
            'write_jsonl', 'read_text_file', 'read_jsonl_objects', 'read_gsm8k_jsonl', 'folder_mark', 'claim_folder',
-           'mark_folder', 'claim_file', 'folder_lock', 'read_resumable', 'last_checkpoint', 'resume_point',
+           'mark_folder', 'claim_file', 'folder_lock', 'no_space', 'read_resumable', 'last_checkpoint', 'resume_point',
            'stress_shared_writes', 'malloc_in_use']
 
 # %% ../nbs/13_files.ipynb #a4e363e9
@@ -160,6 +160,14 @@ def folder_lock(folder, name: str, waiting: str | None = None):
         lock.acquire()
     try: yield Path(folder)
     finally: lock.release()
+
+def no_space(e: BaseException, folder, needed: int = 0) -> OSError | None:
+    "If `e` says the disk is full (`ENOSPC`, safetensors' `N requested and M written`, gguf's `Not enough free space`), one line naming `folder`, the MB `needed` and the MB free; else None."
+    if not ((isinstance(e, OSError) and e.errno == errno.ENOSPC) or re.search(r"\d+ requested and \d+ written|no space left|not enough free space", str(e), re.I)): return None
+    free = shutil.disk_usage(folder).free / 2**20 if Path(folder).exists() else 0
+    full = OSError(f"no space left on {folder}: " + (f"about {-(-needed // 2**20)} MB needed, " if needed else "") + f"{free:.0f} MB free; nothing was replaced")
+    full.errno = errno.ENOSPC  # args stay the one line (the CLI prints args[0])
+    return full
 
 # %% ../nbs/13_files.ipynb #efa89b4b
 def read_resumable(path, belongs, other: str = "another run", what: str = "file", keep=None) -> list[dict]:
