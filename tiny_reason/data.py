@@ -59,8 +59,8 @@ def to_example(row: dict, system_prompt: str, prompt_format: str = "chat") -> di
             "completion": [{"role": "assistant", "content": assistant_text(steps, answer)}], **parts}
 
 # %% ../nbs/00_data.ipynb #ad71470a
-def tokenize_with_trl(examples: list[dict], tok, max_length: int):
-    "Tokenize prompt-completion examples exactly as `SFTTrainer` will, and collate them into one batch; no model weights are loaded."
+def tokenize_with_trl(examples: list[dict], tok, max_length: int, completion_only_loss: bool = True):
+    "Tokenize prompt-completion examples exactly as `SFTTrainer` will, and collate them into one batch; no model weights are loaded. `completion_only_loss=False` drops the mask."
     from datasets import Dataset
     from transformers import LlamaConfig, LlamaForCausalLM
     from trl import SFTConfig, SFTTrainer
@@ -69,7 +69,7 @@ def tokenize_with_trl(examples: list[dict], tok, max_length: int):
     stand_in = LlamaForCausalLM(LlamaConfig(vocab_size=len(tok), hidden_size=8, intermediate_size=8, num_hidden_layers=1,
                                             num_attention_heads=1, num_key_value_heads=1))  # the trainer wants a model; tokenizing reads only `tok`
     with tempfile.TemporaryDirectory() as out:  # the trainer wants an output folder; it writes nothing here
-        args = SFTConfig(output_dir=out, max_length=max_length, completion_only_loss=True,
+        args = SFTConfig(output_dir=out, max_length=max_length, completion_only_loss=completion_only_loss,
                          report_to="none", bf16=False, fp16=False)
         with light_tokenizer_hash(tok): trainer = SFTTrainer(model=stand_in, args=args, train_dataset=Dataset.from_list(rows), processing_class=tok)
         return trainer.data_collator([trainer.train_dataset[i] for i in range(len(rows))])
