@@ -15,7 +15,7 @@ from .generation import generate_batch, stop_token_ids
 from .model import check_adapter
 
 # %% auto #0
-__all__ = ['STRICT_FORMAT', 'REWARDS', 'correctness_reward', 'format_reward', 'soft_format_reward', 'as_trl_reward', 'grpo_rows', 'grpo_prompts', 'start_adapter', 'group_signal', 'grpo_args', 'grpo_plan', 'train_grpo', 'ensure_grpo', 'GRPO_SHAPING', 'record_groups', 'grpo_checkpoint', 'save_grpo', 'plot_grpo_log', 'grpo_eval_config', 'grpo_cli', 'refresh_copy', 'merged_copy', 'generate_with_copy']
+__all__ = ['STRICT_FORMAT', 'REWARDS', 'correctness_reward', 'format_reward', 'soft_format_reward', 'as_trl_reward', 'grpo_rows', 'grpo_prompts', 'start_adapter', 'group_signal', 'group_advantages', 'grpo_args', 'grpo_plan', 'train_grpo', 'ensure_grpo', 'GRPO_SHAPING', 'record_groups', 'grpo_checkpoint', 'save_grpo', 'plot_grpo_log', 'grpo_eval_config', 'grpo_cli', 'refresh_copy', 'merged_copy', 'generate_with_copy']
 
 # %% ../nbs/07_grpo.ipynb #b8580f6e
 STRICT_FORMAT = re.compile(rf"(?s)(?:(?!</think>).)*\S(?:(?!</think>).)*\n</think>\n\n\*\*Final Answer:\*\* *{NUMBER_PATTERN}\s*")
@@ -74,8 +74,8 @@ def start_adapter(cfg: Config) -> Path | None:
 
 # %% ../nbs/07_grpo.ipynb #abe60e16
 def group_signal(model, tok, prompts: list[dict], cfg: Config) -> dict:
-    "Sample `grpo.num_generations` replies per prompt as training does, score them, and measure how many groups all tie."
-    g = cfg.grpo
+    "Sample `grpo.num_generations` replies per prompt as training does, score them, and measure how many groups all tie; `groups`: each group's replies and rewards."
+    g, G = cfg.grpo, cfg.grpo.num_generations
     with torch.random.fork_rng():  # seeded, so a rerun samples the same replies, and the caller's random state untouched
         torch.manual_seed(cfg.project.seed)
         outs = generate_batch(model, tok, [p["prompt"] for p in prompts], g.max_completion_length, g.sampling_temperature, 1.0, k=g.num_generations)
@@ -87,7 +87,19 @@ def group_signal(model, tok, prompts: list[dict], cfg: Config) -> dict:
     return {"prompts": len(prompts), "group_size": g.num_generations, "mean": {n: s.mean().item() for n, s in scores.items()},
             "zero_variance_share": tied(total), "zero_variance_by_reward": {n: tied(s) for n, s in scores.items()},
             "truncated_share": sum(o["truncated"] for o in outs) / len(outs),
-            "examples": [{"gold": gl, "reply": t} for t, gl in zip(texts[:2], golds[:2])]}
+            "examples": [{"gold": gl, "reply": t} for t, gl in zip(texts[:2], golds[:2])],
+            "groups": [{"gold": golds[i * G], "replies": texts[i * G:(i + 1) * G], "rewards": {n: s[i * G:(i + 1) * G].tolist() for n, s in scores.items()}}
+                       for i in range(len(prompts))]}
+
+# %% ../nbs/07_grpo.ipynb #f9e56273
+def group_advantages(rewards, group_size: int, scale_rewards: str = "group") -> torch.Tensor:
+    "Each reply's advantage as TRL's GRPO computes it: its reward minus its group's mean, divided by the group's (`group`) or the batch's (`batch`) sample std + 1e-4, or not (`none`)."
+    r = torch.as_tensor(rewards, dtype=torch.float32)
+    groups = r.view(-1, group_size)  # consecutive rewards form a group, as TRL lays them out
+    centred = (groups - groups.mean(1, keepdim=True)).view(-1)
+    if scale_rewards == "none": return centred
+    std = groups.std(1).repeat_interleave(group_size) if scale_rewards == "group" else r.std()
+    return centred / (std + 1e-4)
 
 # %% ../nbs/07_grpo.ipynb #2733f228
 def grpo_args(cfg: Config, output_dir, **overrides):
