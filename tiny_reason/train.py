@@ -13,7 +13,7 @@ from transformers import TrainerCallback, set_seed
 from .files import atomic_write_text, last_checkpoint, resume_point, folder_lock
 
 # %% auto #0
-__all__ = ['seed_everything', 'checkpointing_args', 'sft_config', 'StopOnNonFinite', 'to_dataset', 'set_trl_lm_head', 'make_trainer', 'train_padding_share', 'LiveLossPlot', 'StopAfter', 'checkpoint_dir', 'train_or_restore', 'train', 'SFT_SHAPING', 'plot_loss', 'save_artifacts', 'config_differences', 'ensure_adapter', 'StepClock', 'fitted', 'training_plan', 'adapter_status', 'obtain_adapter']
+__all__ = ['seed_everything', 'checkpointing_args', 'sft_config', 'StopOnNonFinite', 'to_dataset', 'set_trl_lm_head', 'make_trainer', 'train_padding_share', 'LiveLossPlot', 'StopAfter', 'checkpoint_dir', 'train_or_restore', 'train', 'ADAPTER_FILES', 'SFT_SHAPING', 'plot_loss', 'save_artifacts', 'adapter_problems', 'train_start', 'config_differences', 'ensure_adapter', 'StepClock', 'fitted', 'training_plan', 'adapter_status', 'obtain_adapter']
 
 # %% ../nbs/02_train.ipynb #1aa5f6da
 def seed_everything(seed: int) -> int:
@@ -139,8 +139,7 @@ def train_or_restore(trainer, last, max_steps: int) -> None:
 def train(cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=(), verbose: bool = True) -> Path:
     "Prepare data, train LoRA with TRL, save every artifact; returns the adapter folder."
     from tiny_reason.data import prepare_examples
-    last = resume_point(Path(cfg.project.adapter_path) / "adapter_config.json", checkpoint_dir(cfg), resume, overwrite,  # 13_files
-                        "an adapter", "--overwrite or choose another --adapter_path")
+    last = train_start(cfg, resume, overwrite)  # the folders checked before any model loads (22_train_checks)
     differ = config_differences(cfg, checkpoint_dir(cfg)) if last else []
     if differ: raise ValueError(f"--resume: the checkpoints in {checkpoint_dir(cfg)} were made with another config ({', '.join(differ[:5])} "
                                 "differ); resume with that config, or start again with --overwrite")
@@ -168,21 +167,53 @@ def plot_loss(log_history: list[dict], title: str = "loss"):
 
 # %% ../nbs/22_train_checks.ipynb #e690c809
 def save_artifacts(trainer, cfg: Config, adapter_dir) -> Path:
-    "Save adapter, tokenizer (with chat template), config, model card, log history and loss plot into `adapter_dir`."
+    "Save adapter, tokenizer (with chat template), config, model card, log history and loss plot into `adapter_dir`, written whole: killed mid-save, it is whole or absent."
     import matplotlib.pyplot as plt
+    from tiny_reason.files import apply_umask, whole_folder
     adapter_dir = Path(adapter_dir)
     if not trainer.is_world_process_zero(): return adapter_dir  # under `accelerate launch`, one process writes
-    adapter_dir.mkdir(parents=True, exist_ok=True)
-    trainer.model.save_pretrained(adapter_dir)  # adapter_model.safetensors + adapter_config.json
-    trainer.processing_class.save_pretrained(adapter_dir)
-    save_config(cfg, adapter_dir)
-    from tiny_reason.card import model_card
-    atomic_write_text(adapter_dir / "README.md", model_card(cfg, "fp32", merged=False))  # in place of PEFT's blank template
-    atomic_write_text(adapter_dir / "log_history.json", json.dumps(trainer.state.log_history, indent=1))
-    fig = plot_loss(trainer.state.log_history, f"{cfg.preset}: {cfg.model.name}")
-    fig.savefig(adapter_dir / "loss.png", dpi=120); plt.close(fig)
-    from tiny_reason.files import apply_umask
-    return apply_umask(adapter_dir)  # safetensors writes its weights 0600: readable as the rest of the folder is
+    with whole_folder(adapter_dir) as tmp:  # written into a hidden sibling, then renamed into place (13_files)
+        trainer.model.save_pretrained(tmp)  # adapter_model.safetensors + adapter_config.json
+        trainer.processing_class.save_pretrained(tmp)
+        save_config(cfg, tmp)
+        from tiny_reason.card import model_card
+        atomic_write_text(tmp / "README.md", model_card(cfg, "fp32", merged=False))  # in place of PEFT's blank template
+        atomic_write_text(tmp / "log_history.json", json.dumps(trainer.state.log_history, indent=1))
+        fig = plot_loss(trainer.state.log_history, f"{cfg.preset}: {cfg.model.name}")
+        fig.savefig(tmp / "loss.png", dpi=120); plt.close(fig)
+        apply_umask(tmp)  # safetensors writes its weights 0600: readable as the rest of the folder is
+    return adapter_dir
+
+# %% ../nbs/22_train_checks.ipynb #3e8b7c15
+ADAPTER_FILES = ("adapter_config.json", "adapter_model.safetensors|adapter_model.bin", "tokenizer_config.json", "experiment_config.yaml")
+
+def adapter_problems(folder) -> list[str]:
+    "What a cut-off save left short in the adapter folder `folder` (`folder_problems`, 13_files): [] if it is whole, absent or empty."
+    from tiny_reason.files import LITTER, folder_problems
+    folder = Path(folder)
+    return folder_problems(folder, ADAPTER_FILES) if folder.is_dir() and any(p.name not in LITTER for p in folder.iterdir()) else []
+
+def train_start(cfg: Config, resume: bool = False, overwrite: bool = False) -> Path | None:
+    "`train`'s checks before any model loads, and the checkpoint to resume from: a half-written adapter, a stopped run's checkpoints and files of another kind are never trained over unasked; each refusal says what goes on."
+    from tiny_reason.config import CONFIG_FILENAME
+    from tiny_reason.files import LITTER
+    adapter, ckpts = Path(cfg.project.adapter_path), checkpoint_dir(cfg)
+    if adapter.resolve() in (ckpts.resolve(), *ckpts.resolve().parents):
+        raise ValueError(f"--adapter_path {adapter} holds the checkpoints ({ckpts}), and the adapter is saved as a whole folder: "
+                         f"choose a folder of its own, e.g. --adapter_path {Path(cfg.project.output_dir) / 'lora_adapter'}")
+    held, last = sorted(p.name for p in adapter.iterdir() if p.name not in LITTER) if adapter.is_dir() else [], last_checkpoint(ckpts)
+    if held and not any(n.startswith("adapter_") or n == CONFIG_FILENAME for n in held):
+        raise FileExistsError(f"--adapter_path {adapter} holds files that are not an adapter ({', '.join(held[:3])}), and the adapter "
+                              "is saved as a whole folder: choose another --adapter_path")
+    if (problems := adapter_problems(adapter)) and not (resume or overwrite):
+        fix = (f"pass --resume to save it again from its last checkpoint, {last} (step {last.name.split('-')[-1]} of "
+               f"{cfg.training.max_steps}), or --overwrite to train anew") if last else "pass --overwrite to train it again (no checkpoint is left)"
+        raise FileExistsError(f"{adapter} holds a half-written adapter ({'; '.join(problems[:3])}): its save was cut off; {fix}")
+    if last and not (resume or overwrite or held) and (differ := config_differences(cfg, ckpts)):
+        raise FileExistsError(f"{ckpts} holds {last.name}, where a run with another config stopped ({', '.join(differ[:5])} differ): "
+                              "pass --overwrite to start over with this config (deleting its checkpoints), or choose another --output_dir")
+    return resume_point(adapter / "adapter_config.json", ckpts, resume, overwrite, "an adapter",  # 13_files
+                        "--overwrite or choose another --adapter_path", keep_checkpoints=True)
 
 # %% ../nbs/22_train_checks.ipynb #84162cb4
 SFT_SHAPING = ("project.seed", "model.", "lora.", "data.", "training.")  # eval, scratch and notes do not change the weights
@@ -199,7 +230,7 @@ def ensure_adapter(cfg: Config, callbacks=(), verbose: bool = True) -> Path:
     "The preset's trained adapter: reused if trained with this config, else resumed from this config's checkpoints, else trained (under a file lock)."
     adapter, ckpts = Path(cfg.project.adapter_path), checkpoint_dir(cfg)
     with folder_lock(cfg.project.output_dir, "train", f"waiting: another process is training into {cfg.project.output_dir}"):  # then reuse it
-        if (adapter / "adapter_config.json").exists():
+        if (adapter / "adapter_config.json").exists() and not adapter_problems(adapter):  # a half-written one is saved again below
             differ = config_differences(cfg, adapter)
             if differ: raise FileExistsError(f"{adapter} holds an adapter trained with another config ({', '.join(differ[:5])} "
                                              "differ); delete it, or choose another adapter_path")
@@ -300,7 +331,7 @@ def adapter_status(cfg: Config) -> str:
     from tiny_reason.memory import lora_trainable_params
     from tiny_reason.model import model_config
     adapter, last = Path(cfg.project.adapter_path), last_checkpoint(checkpoint_dir(cfg))
-    if (adapter / "adapter_config.json").exists(): return f"02_train's adapter is in {adapter}: this lesson uses it."
+    if (adapter / "adapter_config.json").exists() and not adapter_problems(adapter): return f"02_train's adapter is in {adapter}: this lesson uses it."
     if cfg.project.adapter_source: return f"the adapter comes from {cfg.project.adapter_source} (a folder is used as it is; a Hub id is fetched into {adapter})"
     megabytes = 4 * lora_trainable_params(model_config(cfg), cfg.lora.r, cfg.lora.target_modules) / 1e6  # fp32 LoRA weights
     train_now = f"resumes training from {last.name}, which a run with this config left" if last else f"trains it now: {training_plan(cfg)}"
