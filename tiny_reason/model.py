@@ -122,6 +122,10 @@ def check_adapter(adapter, weights: bool = True) -> Path:
         try:
             with safe_open(str(weights), "pt"): pass  # reads the header, and checks that the data it describes is all there
         except Exception as e: raise ValueError(f"{weights}: incomplete or not a safetensors file ({e})") from None
+    from tiny_reason.files import folder_problems  # a save cut off leaves e.g. half a tokenizer.json: named here, not in a JSON traceback
+    if problems := folder_problems(adapter):
+        raise ValueError(f"{adapter} is half written ({'; '.join(problems[:3])}): a save was cut off; rerun the "
+                         "`tiny-reason train` command that made it with --resume, to save it again from its checkpoints")
     return adapter
 
 # %% ../nbs/17_loader.ipynb #3ce825b0
