@@ -14,7 +14,7 @@ from .grading import answers_match, extract_answer, gold_answer, majority_answer
 from .generation import engine_that_ran, generated_by, inference_model, sample_replies
 
 # %% auto #0
-__all__ = ['training_questions', 'teacher_config', 'load_teacher', 'keep_traces', 'reasoning_of', 'distilled_rows', 'read_traces', 'upper_median', 'plot_chain_lengths', 'distill', 'distill_cli']
+__all__ = ['training_questions', 'teacher_config', 'check_teacher', 'load_teacher', 'keep_traces', 'reasoning_of', 'distilled_rows', 'read_traces', 'upper_median', 'plot_chain_lengths', 'distill', 'distill_cli']
 
 # %% ../nbs/05_distill.ipynb #e20cabb7
 def training_questions(cfg: Config) -> list[dict]:
@@ -32,11 +32,21 @@ def teacher_config(cfg: Config) -> Config:
         for k, v in (("model.name", cfg.distill.teacher), ("model.source", "hub"), ("model.architecture_overrides", {})): set_value(t, k, v)
     return validate(t)
 
+def check_teacher(cfg: Config) -> Config:
+    "`teacher_config(cfg)` if `distill.teacher_adapter` is none or a whole adapter trained on that teacher, in its format; else one line naming the key and how to go without it."
+    from tiny_reason.model import check_adapter, check_same_base
+    t, adapter = teacher_config(cfg), cfg.distill.teacher_adapter
+    try:
+        if adapter is not None: check_same_base(t, check_adapter(adapter))  # another base or format, or a cut copy: before the model loads
+    except (FileNotFoundError, ValueError) as e:  # a preset's `sft` stays set under another --distill.teacher: say how to drop it
+        raise type(e)(f"{e.args[0]}; that is distill.teacher_adapter, the adapter put on the teacher {t.model.name}: give one trained on it, "
+                      "or --distill.teacher_adapter none to sample the teacher as it is") from None
+    return t
+
 def load_teacher(cfg: Config):
     "(tokenizer, model in eval mode, what generates the traces) for `teacher_config(cfg)` plus `distill.teacher_adapter`, prepared by `eval.engine` as evaluation's model is (`inference_model`)."
-    from tiny_reason.model import check_adapter, check_same_base, load_tokenizer
-    t, adapter = teacher_config(cfg), cfg.distill.teacher_adapter
-    if adapter is not None: check_same_base(t, check_adapter(adapter))  # another base or format, or a cut copy: before the model loads
+    from tiny_reason.model import load_tokenizer
+    t, adapter = check_teacher(cfg), cfg.distill.teacher_adapter
     return load_tokenizer(t), inference_model(t, adapter), generated_by(t, adapter)
 
 # %% ../nbs/05_distill.ipynb #3a500918
@@ -111,6 +121,7 @@ def distill(cfg: Config, out_dir, verbose: bool = True) -> dict:
     start, given = time.time(), cfg.distill.traces
     settings = settings_of(cfg, ("project.seed", "model.", "data.", "distill.") + (() if given else ("eval.engine",)))  # what samples, too
     claim_folder(out_dir, "distill", settings, ("traces.jsonl", "distilled.jsonl", "report.json", "lengths.png", CONFIG_FILENAME))
+    if not given: check_teacher(cfg)  # its adapter, before the questions are drawn
     traces, questions, source, engine = (read_traces(given), None, given, None) if given else (None, training_questions(cfg), None, None)
     out = mark_folder(out_dir, "distill", settings)  # the inputs first: a bad one stops before anything is written
     if traces is None:

@@ -142,6 +142,12 @@ def check_export_target(cfg: Config, adapter, out, dtype: str = "fp16", base: st
     if adapter.resolve() in where.parents:
         raise ValueError(f"--out {out} is inside the adapter folder {adapter}: the merged model would be mixed into the adapter; choose a folder outside it")
     claim_folder(out, "export", inputs=[adapter], overwrite=overwrite)  # never the adapter itself, nor a folder around it
+    for folder in ([out] if out.is_dir() else []) + [next(p for p in out.parents if p.exists())]:  # --out, replaced whole; where it is made, with its lock and partial copy
+        try:
+            with tempfile.TemporaryFile(dir=folder): pass  # a nameless file, gone on close: nothing is left
+        except OSError as e:  # else the merge ran first, and the error named the lock or the hidden partial folder
+            raise PermissionError(f"--out {out} cannot be written: {'it' if folder == out else f'{folder}, where it would be made,'} is not writable "
+                                  f"({e.strerror or e}); choose a folder you can write, e.g. --out {Path.home() / out.name}") from None
     held = sorted(p.name for p in out.iterdir() if p.name not in (MARKER, *LITTER)) if out.is_dir() else []  # a file browser's litter: no one's
     if held and folder_mark(out) is None:  # --overwrite replaces only an earlier export: not offered where it would be refused
         raise FileExistsError(f"--out {out} holds files that no tiny-reason export made ({', '.join(held[:3])}{', ...' if len(held) > 3 else ''}); "

@@ -9,7 +9,7 @@ from .config import Config, load_config
 from .model import model_config, pick_precision, load_model, add_lora  # the loader: reference notebook 17_loader
 
 # %% auto #0
-__all__ = ['QWEN2_5_1_5B', 'BYTES', 'HEAD_TILE_ROWS', 'HEAD_TILE_VOCAB', 'CUDA_CONTEXT_BYTES', 'ADAMW_BYTES', 'METHODS', 'linear_shapes', 'param_counts', 'nf4_levels', 'bits_per_param', 'nf4_bytes', 'weight_bytes', 'lora_trainable_params', 'layer_activation_bytes', 'activation_bytes', 'memory_budget', 'memory_cli', 'T4_BYTES', 'FIT_MARGIN', 'budget_device', 'method_label', 'budget_title', 'budget_table', 'plot_memory_budget', 'quant_state_bytes', 'measure_nf4_weights', 'saved_activation_bytes', 'activation_check', 'fit_batch', 'generation_copy_bytes']
+__all__ = ['QWEN2_5_1_5B', 'BYTES', 'HEAD_TILE_ROWS', 'HEAD_TILE_VOCAB', 'CUDA_CONTEXT_BYTES', 'ADAMW_BYTES', 'METHODS', 'linear_shapes', 'param_counts', 'nf4_levels', 'bits_per_param', 'nf4_bytes', 'weight_bytes', 'lora_trainable_params', 'layer_activation_bytes', 'activation_bytes', 'memory_budget', 'memory_cli', 'T4_BYTES', 'FIT_MARGIN', 'budget_device', 'method_label', 'budget_title', 'budget_table', 'plot_memory_budget', 'quant_state_bytes', 'measure_nf4_weights', 'saved_activation_bytes', 'activation_check', 'fit_batch', 'generation_copy_bytes', 'lora_rank_limit', 'check_lora_rank']
 
 # %% ../nbs/01_model.ipynb #6b3b2a94
 QWEN2_5_1_5B = "Qwen/Qwen2.5-1.5B-Instruct"
@@ -129,8 +129,9 @@ def memory_cli(argv: list[str] | None = None) -> dict:
     from tiny_reason.config import command_parser, config_from_cli
     p = command_parser("tiny-reason memory", "Print the training-memory budget of a preset, computed from its model config.")
     args, rest = p.parse_known_args(argv)
+    from tiny_reason.memory import check_lora_rank, generation_copy_bytes  # 21_model_checks adds them to this module, after this notebook's cells
     cfg = config_from_cli(args, rest)
-    mc = model_config(cfg)
+    mc = check_lora_rank(cfg)  # the model's shape; a rank no target matrix holds is refused, not counted
     budgets = {m: memory_budget(cfg, m, mc=mc) for m in METHODS}
     n_base, n_lora = sum(param_counts(mc).values()), lora_trainable_params(mc, cfg.lora.r, cfg.lora.target_modules)
     gpu = budget_device(cfg) == "cuda"  # a CPU preset gets a CPU (fp32) budget, a GPU recipe a 16-bit one
@@ -142,7 +143,6 @@ def memory_cli(argv: list[str] | None = None) -> dict:
     print(budget_table(budgets))
     print(f"\ntrainable parameters (LoRA r={cfg.lora.r} on {len(cfg.lora.target_modules)} modules): {n_lora:,} "
           f"= {n_lora / n_base:.2%} of the {n_base:,} base parameters")
-    from tiny_reason.memory import generation_copy_bytes  # 21_model_checks adds it to this module, after this notebook's cells
     g = cfg.grpo  # GRPO's replies from a merged 16-bit copy beside the training model (29_grpo_checks): what the copy adds
     c = generation_copy_bytes(mc, g.batch_size * g.gradient_accumulation_steps, 256 + g.max_completion_length, "fp16" if gpu else prec)
     print(f"GRPO's generation copy (grpo.generation_copy, on a GPU): weights {c['weights'] / 2**30:.2f} GiB + KV cache for "
@@ -275,3 +275,20 @@ def generation_copy_bytes(mc, rows: int, tokens: int, precision: str = "fp16") -
     out = {"weights": sum(param_counts(mc).values()) * BYTES[precision],
            "KV cache": 2 * mc.num_hidden_layers * mc.num_key_value_heads * head_dim * BYTES[precision] * rows * tokens}
     return {**out, "total": sum(out.values())}
+
+# %% ../nbs/21_model_checks.ipynb #7c41a9e2
+def lora_rank_limit(mc, target_modules) -> tuple[int, str]:
+    "The highest LoRA rank that means anything on `target_modules` of `mc`: the smallest dimension of a target matrix (its update `B @ A` has at most that rank), and that matrix's name."
+    shapes = linear_shapes(mc)
+    name = min(target_modules, key=lambda t: min(shapes[t]))
+    return min(shapes[name]), name
+
+def check_lora_rank(cfg: Config, mc=None):
+    "The model's config (`mc`, else `model_config(cfg)`) if `lora.r` is at most `lora_rank_limit`; else a one-line `ValueError` naming the key, the limit and why."
+    mc = mc if mc is not None else model_config(cfg)
+    limit, name = lora_rank_limit(mc, cfg.lora.target_modules)
+    if cfg.lora.r > limit:
+        d_in, d_out = linear_shapes(mc)[name]
+        raise ValueError(f"config key 'lora.r' is {cfg.lora.r}, above {limit}: {cfg.model.name}'s {name} maps {d_in} features to {d_out}, so its "
+                         f"update B @ A has rank {limit} at most; a higher r adds parameters and memory, not capacity: give --lora.r {limit} or less")
+    return mc
