@@ -50,8 +50,8 @@ GROUPS = {  # short notebooks that share one process: (kind, name) -> notebooks,
     ("cpu", "short-adapter"): ["25_model_card", "03_eval", "24_demo_checks", "04_demo"],
     ("sim", "short"): ["21_model_checks", "23_evaluate", "24_demo_checks"],
 }
-ESTIMATE = {"cpu:short-adapter": 180, "cpu:05_distill": 243, "cpu:short": 180, "cpu:07_grpo": 216, "cpu:08_export": 171,
-            "cpu:02_train": 158, "cpu:09_study": 65, "cpu:27_formats": 34, "cpu:13_files": 4,  # make test, 2026-11-25 (AMD EPYC, 2 cores)
+ESTIMATE = {"cpu:short-adapter": 188, "cpu:05_distill": 110, "cpu:short": 234, "cpu:07_grpo": 218, "cpu:08_export": 165,
+            "cpu:02_train": 165, "cpu:09_study": 75, "cpu:27_formats": 21, "cpu:13_files": 4,  # make test, 2026-11-26 (AMD EPYC, 2 cores)
             "cpu:32_harness": 56, "cpu:12_pipeline": 146, "cpu:30_nothing_lost": 118, "cpu:31_study_checks": 145,
             "cpu:22_train_checks": 68, "cpu:36_gguf_check": 196, "cpu:11_cli": 96, "sim:short": 42,
             "badge:09_study": 34, "badge:08_export": 75, "sim:12_pipeline": 29, "badge:05_distill": 28,
