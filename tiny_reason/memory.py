@@ -9,7 +9,7 @@ from .config import Config, load_config
 from .model import model_config, pick_precision, load_model, add_lora  # the loader: reference notebook 17_loader
 
 # %% auto #0
-__all__ = ['QWEN2_5_1_5B', 'BYTES', 'HEAD_TILE_ROWS', 'HEAD_TILE_VOCAB', 'CUDA_CONTEXT_BYTES', 'ADAMW_BYTES', 'METHODS', 'linear_shapes', 'param_counts', 'nf4_levels', 'bits_per_param', 'nf4_bytes', 'weight_bytes', 'lora_trainable_params', 'layer_activation_bytes', 'activation_bytes', 'memory_budget', 'memory_cli', 'T4_BYTES', 'FIT_MARGIN', 'budget_device', 'method_label', 'budget_title', 'budget_table', 'plot_memory_budget', 'quant_state_bytes', 'measure_nf4_weights', 'saved_activation_bytes', 'activation_check', 'fit_batch', 'generation_copy_bytes', 'lora_rank_limit', 'check_lora_rank']
+__all__ = ['QWEN2_5_1_5B', 'BYTES', 'HEAD_TILE_ROWS', 'HEAD_TILE_VOCAB', 'CUDA_CONTEXT_BYTES', 'ADAMW_BYTES', 'METHODS', 'linear_shapes', 'param_counts', 'nf4_levels', 'bits_per_param', 'nf4_bytes', 'weight_bytes', 'lora_trainable_params', 'layer_activation_bytes', 'activation_bytes', 'memory_budget', 'memory_cli', 'T4_BYTES', 'FIT_MARGIN', 'budget_device', 'method_label', 'budget_title', 'budget_table', 'plot_memory_budget', 'quant_state_bytes', 'measure_nf4_weights', 'saved_activation_bytes', 'activation_check', 'fit_batch', 'generation_copy_bytes']
 
 # %% ../nbs/01_model.ipynb #6b3b2a94
 QWEN2_5_1_5B = "Qwen/Qwen2.5-1.5B-Instruct"
@@ -129,7 +129,8 @@ def memory_cli(argv: list[str] | None = None) -> dict:
     from tiny_reason.config import command_parser, config_from_cli
     p = command_parser("tiny-reason memory", "Print the training-memory budget of a preset, computed from its model config.")
     args, rest = p.parse_known_args(argv)
-    from tiny_reason.memory import check_lora_rank, generation_copy_bytes  # 21_model_checks adds them to this module, after this notebook's cells
+    from tiny_reason.memory import generation_copy_bytes  # 21_model_checks adds it to this module, after this notebook's cells
+    from tiny_reason.model import check_lora_rank  # the loader's: every stage that builds a LoRA refuses the same rank (17_loader)
     cfg = config_from_cli(args, rest)
     mc = check_lora_rank(cfg)  # the model's shape; a rank no target matrix holds is refused, not counted
     budgets = {m: memory_budget(cfg, m, mc=mc) for m in METHODS}
@@ -277,18 +278,4 @@ def generation_copy_bytes(mc, rows: int, tokens: int, precision: str = "fp16") -
     return {**out, "total": sum(out.values())}
 
 # %% ../nbs/21_model_checks.ipynb #7c41a9e2
-def lora_rank_limit(mc, target_modules) -> tuple[int, str]:
-    "The highest LoRA rank that means anything on `target_modules` of `mc`: the smallest dimension of a target matrix (its update `B @ A` has at most that rank), and that matrix's name."
-    shapes = linear_shapes(mc)
-    name = min(target_modules, key=lambda t: min(shapes[t]))
-    return min(shapes[name]), name
-
-def check_lora_rank(cfg: Config, mc=None):
-    "The model's config (`mc`, else `model_config(cfg)`) if `lora.r` is at most `lora_rank_limit`; else a one-line `ValueError` naming the key, the limit and why."
-    mc = mc if mc is not None else model_config(cfg)
-    limit, name = lora_rank_limit(mc, cfg.lora.target_modules)
-    if cfg.lora.r > limit:
-        d_in, d_out = linear_shapes(mc)[name]
-        raise ValueError(f"config key 'lora.r' is {cfg.lora.r}, above {limit}: {cfg.model.name}'s {name} maps {d_in} features to {d_out}, so its "
-                         f"update B @ A has rank {limit} at most; a higher r adds parameters and memory, not capacity: give --lora.r {limit} or less")
-    return mc
+from .model import check_lora_rank, lora_rank_limit  # one home, in the loader (17_loader): memory, time and every stage that builds a LoRA
