@@ -97,11 +97,12 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbos
     from tiny_reason.evaluate import evaluate, load_test_rows
     from tiny_reason.grading import plot_accuracies
     from tiny_reason.generation import measure_throughput
-    from tiny_reason.model import check_adapter, check_same_base, load_model, load_tokenizer, model_path
+    from tiny_reason.model import check_adapter, check_lora_rank, check_same_base, load_model, load_tokenizer, model_path
     from tiny_reason.memory import plot_memory_budget
     from tiny_reason.train import ensure_adapter
     if recipe not in RECIPES: raise ValueError(f"recipe {recipe!r}: choose one of {', '.join(RECIPES)}")
     arms, out = RECIPES[recipe], Path(out_dir)
+    if adapter is None or arms != ("tuned",): check_lora_rank(cfg)  # a rank no target matrix holds: refused before the base evaluation
     cfg = run_config(cfg, out, adapter)
     settings = settings_of(cfg, RUN_KEYS)
     retry = empty_distillation(out, settings)  # a distillation that kept too few rows may run again with other distill settings
