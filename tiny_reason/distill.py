@@ -14,7 +14,7 @@ from .grading import answers_match, extract_answer, gold_answer, majority_answer
 from .generation import engine_that_ran, generated_by, inference_model, sample_replies
 
 # %% auto #0
-__all__ = ['training_questions', 'teacher_config', 'check_teacher', 'load_teacher', 'keep_traces', 'reasoning_of', 'distilled_rows', 'read_traces', 'upper_median', 'plot_chain_lengths', 'distill', 'distill_cli']
+__all__ = ['training_questions', 'teacher_config', 'load_teacher', 'keep_traces', 'reasoning_of', 'distilled_rows', 'upper_median', 'plot_chain_lengths', 'distill', 'distill_cli', 'check_teacher', 'read_traces']
 
 # %% ../nbs/05_distill.ipynb #e20cabb7
 def training_questions(cfg: Config) -> list[dict]:
@@ -31,17 +31,6 @@ def teacher_config(cfg: Config) -> Config:
     if cfg.distill.teacher:  # a folder reads like a Hub id; its shape is its own, so no overrides
         for k, v in (("model.name", cfg.distill.teacher), ("model.source", "hub"), ("model.architecture_overrides", {})): set_value(t, k, v)
     return validate(t)
-
-def check_teacher(cfg: Config) -> Config:
-    "`teacher_config(cfg)` if `distill.teacher_adapter` is none or a whole adapter trained on that teacher, in its format; else one line naming the key and how to go without it."
-    from tiny_reason.model import check_adapter, check_same_base
-    t, adapter = teacher_config(cfg), cfg.distill.teacher_adapter
-    try:
-        if adapter is not None: check_same_base(t, check_adapter(adapter))  # another base or format, or a cut copy: before the model loads
-    except (FileNotFoundError, ValueError) as e:  # a preset's `sft` stays set under another --distill.teacher: say how to drop it
-        raise type(e)(f"{e.args[0]}; that is distill.teacher_adapter, the adapter put on the teacher {t.model.name}: give one trained on it, "
-                      "or --distill.teacher_adapter none to sample the teacher as it is") from None
-    return t
 
 def load_teacher(cfg: Config):
     "(tokenizer, model in eval mode, what generates the traces) for `teacher_config(cfg)` plus `distill.teacher_adapter`, prepared by `eval.engine` as evaluation's model is (`inference_model`)."
@@ -82,22 +71,6 @@ def distilled_rows(kept: list[dict]) -> list[dict]:
     "GSM8K-format rows from kept traces (`--data distilled.jsonl` reads them); a trace with no reasoning left is dropped."
     return [{"question": r["question"], "answer": f"{reasoning_of(r['generated_text'])}\n#### {r['answer']}"}
             for r in kept if reasoning_of(r["generated_text"])]
-
-# %% ../nbs/05_distill.ipynb #299669f2
-def read_traces(path) -> list[dict]:
-    "Traces from a JSONL file made elsewhere: `question`, `cot` or `generated_text`, optional `answer`/`gold`; errors name file:line."
-    ids, rows = {}, []
-    for n, r in read_jsonl_objects(path, "traces file"):
-        q, text, gold = r.get("question"), r.get("generated_text", r.get("cot")), r.get("gold", r.get("answer"))
-        if not isinstance(q, str) or not q.strip(): raise ValueError(f"{path}:{n}: no 'question' (text)")
-        if not isinstance(text, str): raise ValueError(f"{path}:{n}: no 'cot' or 'generated_text' (text)")
-        if gold is not None:
-            try: gold = gold_answer(gold)
-            except ValueError as e: raise ValueError(f"{path}:{n}: {e}") from None
-        i = ids.setdefault(q.strip(), len(ids))
-        rows.append({"id": i, "sample": n, "question": q.strip(), "gold": gold, "generated_text": text, "truncated": False})
-    if not rows: raise ValueError(f"{path}: no traces in it")
-    return rows
 
 # %% ../nbs/05_distill.ipynb #ad6b5a54
 def upper_median(xs: list):
@@ -159,3 +132,31 @@ def distill_cli(argv: list[str] | None = None) -> dict:
     else: print(f"{report['rows']} distilled row{'s' * (report['rows'] != 1)}: too few to train on (one to train, one to validate); "
                 "raise --k or --questions, or give a stronger --teacher")
     return report
+
+# %% ../nbs/40_distill_checks.ipynb #eed954df
+def check_teacher(cfg: Config) -> Config:
+    "`teacher_config(cfg)` if `distill.teacher_adapter` is none or a whole adapter trained on that teacher, in its format; else one line naming the key and how to go without it."
+    from tiny_reason.model import check_adapter, check_same_base
+    t, adapter = teacher_config(cfg), cfg.distill.teacher_adapter
+    try:
+        if adapter is not None: check_same_base(t, check_adapter(adapter))  # another base or format, or a cut copy: before the model loads
+    except (FileNotFoundError, ValueError) as e:  # a preset's `sft` stays set under another --distill.teacher: say how to drop it
+        raise type(e)(f"{e.args[0]}; that is distill.teacher_adapter, the adapter put on the teacher {t.model.name}: give one trained on it, "
+                      "or --distill.teacher_adapter none to sample the teacher as it is") from None
+    return t
+
+# %% ../nbs/40_distill_checks.ipynb #5c5f1272
+def read_traces(path) -> list[dict]:
+    "Traces from a JSONL file made elsewhere: `question`, `cot` or `generated_text`, optional `answer`/`gold`; errors name file:line."
+    ids, rows = {}, []
+    for n, r in read_jsonl_objects(path, "traces file"):
+        q, text, gold = r.get("question"), r.get("generated_text", r.get("cot")), r.get("gold", r.get("answer"))
+        if not isinstance(q, str) or not q.strip(): raise ValueError(f"{path}:{n}: no 'question' (text)")
+        if not isinstance(text, str): raise ValueError(f"{path}:{n}: no 'cot' or 'generated_text' (text)")
+        if gold is not None:
+            try: gold = gold_answer(gold)
+            except ValueError as e: raise ValueError(f"{path}:{n}: {e}") from None
+        i = ids.setdefault(q.strip(), len(ids))
+        rows.append({"id": i, "sample": n, "question": q.strip(), "gold": gold, "generated_text": text, "truncated": False})
+    if not rows: raise ValueError(f"{path}: no traces in it")
+    return rows
