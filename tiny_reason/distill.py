@@ -133,7 +133,7 @@ def distill_cli(argv: list[str] | None = None) -> dict:
                 "raise --k or --questions, or give a stronger --teacher")
     return report
 
-# %% ../nbs/40_distill_checks.ipynb #eed954df
+# %% ../nbs/40_distill_checks.ipynb #08deee47
 def check_teacher(cfg: Config) -> Config:
     "`teacher_config(cfg)` if `distill.teacher_adapter` is none or a whole adapter trained on that teacher, in its format; else one line naming the key and how to go without it."
     from tiny_reason.model import check_adapter, check_same_base
@@ -145,7 +145,7 @@ def check_teacher(cfg: Config) -> Config:
                       "or --distill.teacher_adapter none to sample the teacher as it is") from None
     return t
 
-# %% ../nbs/40_distill_checks.ipynb #5c5f1272
+# %% ../nbs/40_distill_checks.ipynb #10bfe570
 def read_traces(path) -> list[dict]:
     "Traces from a JSONL file made elsewhere: `question`, `cot` or `generated_text`, optional `answer`/`gold`; errors name file:line."
     ids, rows = {}, []
