@@ -14,7 +14,7 @@ from .grading import answers_match, extract_answer, gold_answer, majority_answer
 from .generation import engine_that_ran, generated_by, inference_model, sample_replies
 
 # %% auto #0
-__all__ = ['training_questions', 'teacher_config', 'load_teacher', 'keep_traces', 'reasoning_of', 'distilled_rows', 'upper_median', 'plot_chain_lengths', 'distill', 'distill_cli', 'check_teacher', 'read_traces']
+__all__ = ['training_questions', 'teacher_config', 'load_teacher', 'keep_traces', 'reasoning_of', 'distilled_rows', 'distill_cli', 'check_teacher', 'read_traces', 'upper_median', 'plot_chain_lengths', 'distill']
 
 # %% ../nbs/05_distill.ipynb #e20cabb7
 def training_questions(cfg: Config) -> list[dict]:
@@ -72,55 +72,6 @@ def distilled_rows(kept: list[dict]) -> list[dict]:
     return [{"question": r["question"], "answer": f"{reasoning_of(r['generated_text'])}\n#### {r['answer']}"}
             for r in kept if reasoning_of(r["generated_text"])]
 
-# %% ../nbs/05_distill.ipynb #ad6b5a54
-def upper_median(xs: list):
-    "The middle value, the upper of the two for an even count: `[3, 1, 2, 4]` -> 3; None for no values."
-    return sorted(xs)[len(xs) // 2] if xs else None
-
-def plot_chain_lengths(kept: list[int], human: list[int], title: str = ""):
-    "Histograms of kept teacher chains and human solutions, in words; returns the figure."
-    import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(6.4, 3), dpi=90)
-    bins = range(0, max(kept + human + [1]) + 10, 10)
-    ax.hist(human, bins=bins, alpha=0.6, label=f"human (GSM8K-format), median {upper_median(human)}")
-    ax.hist(kept, bins=bins, alpha=0.6, label=f"kept teacher chains, median {upper_median(kept)}")
-    ax.set(xlabel="words of reasoning", ylabel="chains", title=title); ax.legend(fontsize=8); fig.tight_layout()
-    return fig
-
-# %% ../nbs/05_distill.ipynb #7925021b
-def distill(cfg: Config, out_dir, verbose: bool = True) -> dict:
-    "Sample (or read `distill.traces`), keep, and write traces.jsonl, distilled.jsonl, report.json and lengths.png into `out_dir`."
-    import matplotlib.pyplot as plt
-    start, given = time.time(), cfg.distill.traces
-    settings = settings_of(cfg, ("project.seed", "model.", "data.", "distill.") + (() if given else ("eval.engine",)))  # what samples, too
-    claim_folder(out_dir, "distill", settings, ("traces.jsonl", "distilled.jsonl", "report.json", "lengths.png", CONFIG_FILENAME))
-    if not given: check_teacher(cfg)  # its adapter, before the questions are drawn
-    traces, questions, source, engine = (read_traces(given), None, given, None) if given else (None, training_questions(cfg), None, None)
-    out = mark_folder(out_dir, "distill", settings)  # the inputs first: a bad one stops before anything is written
-    if traces is None:
-        tok, model, source = load_teacher(cfg)
-        d, t = cfg.distill, teacher_config(cfg)
-        prompts = [inference_prompt(tok, q["question"], cfg.data.system_prompt, t.data.format) for q in questions]
-        traces = sample_replies(model, tok, questions, prompts, out / "traces.jsonl", source, d.k, d.max_new_tokens, d.temperature,
-                                d.top_p, d.batch_size, cfg.project.seed, progress=verbose, cfg=t)  # eval.engine's calls, recorded in every row
-        engine = engine_that_ran(t, model)
-    kept, counts = keep_traces(traces, cfg.distill.keep_per_question, cfg.distill.min_agreement)
-    rows = distilled_rows(kept)
-    write_jsonl(rows, out / "distilled.jsonl")
-    covered = {r["question"] for r in rows}  # compared on the same questions: an easy question has a short solution either way
-    human, lengths = [len(q["steps"].split()) for q in questions or [] if q["question"] in covered], [len(r["answer"].rsplit("####", 1)[0].split()) for r in rows]
-    report = {"teacher": source, "engine": engine, **counts, "rows": len(rows), "keep_rate": counts["kept"] / max(1, counts["traces"]),
-              "tokens": sum(t.get("n_tokens") or 0 for t in traces), "seconds": round(time.time() - start, 1),
-              "median_words": {"kept": upper_median(lengths), "human": upper_median(human)}}
-    chosen, show = {(r["id"], r["sample"]) for r in kept}, ("question", "gold", "generated_text", "truncated")
-    pick = lambda t: {**{k: t.get(k) for k in show}, "prediction": extract_answer(THINK_PRIME + t["generated_text"])[0]}
-    report["examples"] = {"kept": [pick(t) for t in kept[:3]], "rejected": [pick(t) for t in traces if (t["id"], t["sample"]) not in chosen][:3]}
-    atomic_write_text(out / "report.json", json.dumps(report, indent=1)); save_config(cfg, out)
-    fig = plot_chain_lengths(lengths, human, f"{cfg.preset}: {report['kept']} kept of {report['traces']} traces"); fig.savefig(out / "lengths.png", dpi=120); plt.close(fig)
-    if verbose: print(f"kept {report['kept']} of {report['traces']} traces ({report['keep_rate']:.0%}); {report['covered']} of "
-                      f"{report['questions']} questions covered; {report['tokens']:,} tokens in {report['seconds']:.0f} s ({engine or 'no'} engine) -> {out / 'distilled.jsonl'}")
-    return report
-
 # %% ../nbs/11_cli.ipynb #8c276c9a
 def distill_cli(argv: list[str] | None = None) -> dict:
     "`tiny-reason distill [--preset P] [--teacher ID|DIR] [--teacher_adapter DIR] [--traces FILE] [--k K] [--questions N] --out DIR`"
@@ -160,3 +111,52 @@ def read_traces(path) -> list[dict]:
         rows.append({"id": i, "sample": n, "question": q.strip(), "gold": gold, "generated_text": text, "truncated": False})
     if not rows: raise ValueError(f"{path}: no traces in it")
     return rows
+
+# %% ../nbs/40_distill_checks.ipynb #ad6b5a54
+def upper_median(xs: list):
+    "The middle value, the upper of the two for an even count: `[3, 1, 2, 4]` -> 3; None for no values."
+    return sorted(xs)[len(xs) // 2] if xs else None
+
+def plot_chain_lengths(kept: list[int], human: list[int], title: str = ""):
+    "Histograms of kept teacher chains and human solutions, in words; returns the figure."
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(6.4, 3), dpi=90)
+    bins = range(0, max(kept + human + [1]) + 10, 10)
+    ax.hist(human, bins=bins, alpha=0.6, label=f"human (GSM8K-format), median {upper_median(human)}")
+    ax.hist(kept, bins=bins, alpha=0.6, label=f"kept teacher chains, median {upper_median(kept)}")
+    ax.set(xlabel="words of reasoning", ylabel="chains", title=title); ax.legend(fontsize=8); fig.tight_layout()
+    return fig
+
+# %% ../nbs/40_distill_checks.ipynb #7925021b
+def distill(cfg: Config, out_dir, verbose: bool = True) -> dict:
+    "Sample (or read `distill.traces`), keep, and write traces.jsonl, distilled.jsonl, report.json and lengths.png into `out_dir`."
+    import matplotlib.pyplot as plt
+    start, given = time.time(), cfg.distill.traces
+    settings = settings_of(cfg, ("project.seed", "model.", "data.", "distill.") + (() if given else ("eval.engine",)))  # what samples, too
+    claim_folder(out_dir, "distill", settings, ("traces.jsonl", "distilled.jsonl", "report.json", "lengths.png", CONFIG_FILENAME))
+    if not given: check_teacher(cfg)  # its adapter, before the questions are drawn
+    traces, questions, source, engine = (read_traces(given), None, given, None) if given else (None, training_questions(cfg), None, None)
+    out = mark_folder(out_dir, "distill", settings)  # the inputs first: a bad one stops before anything is written
+    if traces is None:
+        tok, model, source = load_teacher(cfg)
+        d, t = cfg.distill, teacher_config(cfg)
+        prompts = [inference_prompt(tok, q["question"], cfg.data.system_prompt, t.data.format) for q in questions]
+        traces = sample_replies(model, tok, questions, prompts, out / "traces.jsonl", source, d.k, d.max_new_tokens, d.temperature,
+                                d.top_p, d.batch_size, cfg.project.seed, progress=verbose, cfg=t)  # eval.engine's calls, recorded in every row
+        engine = engine_that_ran(t, model)
+    kept, counts = keep_traces(traces, cfg.distill.keep_per_question, cfg.distill.min_agreement)
+    rows = distilled_rows(kept)
+    write_jsonl(rows, out / "distilled.jsonl")
+    covered = {r["question"] for r in rows}  # compared on the same questions: an easy question has a short solution either way
+    human, lengths = [len(q["steps"].split()) for q in questions or [] if q["question"] in covered], [len(r["answer"].rsplit("####", 1)[0].split()) for r in rows]
+    report = {"teacher": source, "engine": engine, **counts, "rows": len(rows), "keep_rate": counts["kept"] / max(1, counts["traces"]),
+              "tokens": sum(t.get("n_tokens") or 0 for t in traces), "seconds": round(time.time() - start, 1),
+              "median_words": {"kept": upper_median(lengths), "human": upper_median(human)}}
+    chosen, show = {(r["id"], r["sample"]) for r in kept}, ("question", "gold", "generated_text", "truncated")
+    pick = lambda t: {**{k: t.get(k) for k in show}, "prediction": extract_answer(THINK_PRIME + t["generated_text"])[0]}
+    report["examples"] = {"kept": [pick(t) for t in kept[:3]], "rejected": [pick(t) for t in traces if (t["id"], t["sample"]) not in chosen][:3]}
+    atomic_write_text(out / "report.json", json.dumps(report, indent=1)); save_config(cfg, out)
+    fig = plot_chain_lengths(lengths, human, f"{cfg.preset}: {report['kept']} kept of {report['traces']} traces"); fig.savefig(out / "lengths.png", dpi=120); plt.close(fig)
+    if verbose: print(f"kept {report['kept']} of {report['traces']} traces ({report['keep_rate']:.0%}); {report['covered']} of "
+                      f"{report['questions']} questions covered; {report['tokens']:,} tokens in {report['seconds']:.0f} s ({engine or 'no'} engine) -> {out / 'distilled.jsonl'}")
+    return report
