@@ -53,7 +53,7 @@ GROUPS = {  # short notebooks that share one process: (kind, name) -> notebooks,
 ESTIMATE = {"cpu:short-adapter": 188, "cpu:05_distill": 110, "cpu:short": 234, "cpu:07_grpo": 218, "cpu:08_export": 165,
             "cpu:02_train": 165, "cpu:09_study": 75, "cpu:27_formats": 21, "cpu:13_files": 4,  # make test, 2026-11-26 (AMD EPYC, 2 cores)
             "cpu:32_harness": 56, "cpu:12_pipeline": 146, "cpu:30_nothing_lost": 118, "cpu:31_study_checks": 145,
-            "cpu:22_train_checks": 68, "cpu:36_gguf_check": 196, "cpu:11_cli": 96, "sim:short": 42,
+            "cpu:22_train_checks": 68, "cpu:40_distill_checks": 60, "cpu:36_gguf_check": 196, "cpu:11_cli": 96, "sim:short": 42,
             "badge:09_study": 34, "badge:08_export": 75, "sim:12_pipeline": 29, "badge:05_distill": 28,
             "cpu:29_grpo_checks": 211, "badge:07_grpo": 23, "sim:22_train_checks": 23, "badge:03_eval": 21, "badge:04_demo": 14,
             "badge:02_train": 12, "sim:17_loader": 12, "cpu:23_evaluate": 70, "cpu:18_generation": 55, "badge:06_scratch": 9, "badge:01_model": 9, "badge:00_data": 4,
@@ -83,10 +83,11 @@ class Job:
 
 # make test-slow's whole jobs (CI runs them after make test): lm-eval's protocols, and the plumbing suites whose
 # end-to-end runs cost a minute or more each on 2 cores (the CLI's commands, training and evaluation plumbing, the
-# generation engines, GRPO resumed through its merged copy, every stage cut by Ctrl-C, the study resumed and moved,
-# the whole pipeline, GGUF files judged by llama.cpp). make test keeps the lessons and the quick reference notebooks
+# generation engines, distillation's guards and its run refused under another engine, GRPO resumed through its merged
+# copy, every stage cut by Ctrl-C, the study resumed and moved, the whole pipeline, GGUF files judged by llama.cpp).
+# make test keeps the lessons and the quick reference notebooks
 SLOW_JOBS = {"cpu:32_harness", "cpu:11_cli", "cpu:12_pipeline", "cpu:18_generation", "cpu:22_train_checks", "cpu:23_evaluate",
-             "cpu:29_grpo_checks", "cpu:30_nothing_lost", "cpu:31_study_checks", "cpu:36_gguf_check"}
+             "cpu:29_grpo_checks", "cpu:30_nothing_lost", "cpu:31_study_checks", "cpu:36_gguf_check", "cpu:40_distill_checks"}
 SLOW_KINDS = {"badge", "sim"}  # the colab-sim passes: each lesson alone, as its Colab badge runs it, and the reference notebooks
 
 def all_jobs() -> list[Job]:
