@@ -19,7 +19,7 @@ from .gguf_export import check_gguf, gguf_file_name, gguf_into, modelfile_value 
 from .model import model_config
 
 # %% auto #0
-__all__ = ['merge_rounding_error', 'max_logit_difference', 'greedy_generation_config', 'course_chat_template', 'evaluate_folder', 'export_merged', 'export_locked', 'merge_errors', 'check_export_target']
+__all__ = ['merge_rounding_error', 'max_logit_difference', 'greedy_generation_config', 'merge_errors', 'course_chat_template', 'evaluate_folder', 'export_merged', 'export_locked', 'check_export_target']
 
 # %% ../nbs/08_export.ipynb #e6a5c7dd
 def merge_rounding_error(weight: torch.Tensor, delta: torch.Tensor) -> dict:
@@ -47,6 +47,25 @@ def greedy_generation_config(tok, model, max_new_tokens: int):
                             eos_token_id=stop_token_ids(tok, model), pad_token_id=tok.pad_token_id,
                             bos_token_id=getattr(model.generation_config, "bos_token_id", None))
 
+# %% ../nbs/08_export.ipynb #0ea4fed0
+def merge_errors(peft_model, enc) -> dict:
+    "Max |logit| gaps from the unmerged adapter model at the non-pad positions of `enc`: the base alone (the adapter's effect), the merge, and a planted wrong merge (scale halved); all in place."
+    mask = enc["attention_mask"].bool()
+    def logits():
+        with torch.inference_mode(): return peft_model(**enc).logits.float()[mask]
+    lora = [m for m in peft_model.modules() if isinstance(getattr(m, "scaling", None), dict) and m.scaling]
+    def merged_logits(scale: float = 1.0):
+        for m in lora: m.scaling = {k: v * scale for k, v in m.scaling.items()}
+        peft_model.merge_adapter(); out = logits(); peft_model.unmerge_adapter()  # the weights back, within rounding
+        for m in lora: m.scaling = {k: v / scale for k, v in m.scaling.items()}
+        return out
+    with peft_model.disable_adapter(): base = logits()
+    unmerged, merged, planted = logits(), merged_logits(), merged_logits(0.5)
+    gap = lambda x: (x - unmerged).abs().max().item()
+    return {"adapter effect": gap(base), "merged": gap(merged), "planted: scale halved": gap(planted),
+            "largest logit": unmerged.abs().max().item(), "same top token": (merged.argmax(-1) == unmerged.argmax(-1)).float().mean().item()}
+
+# %% ../nbs/25_model_card.ipynb #b5e02ded
 def course_chat_template(tok, trained: Config) -> str:
     "The tokenizer's chat template made to build the course's prompt: its system prompt when none is given, the reply opened with `<think>\\n`."
     if trained.data.format != "chat":  # a plain-text format: the template writes it from the last user message
@@ -57,7 +76,7 @@ def course_chat_template(tok, trained: Config) -> str:
     return ("{%- if messages[0]['role'] != 'system' %}{%- set messages = [" + json.dumps(system) + "] + messages %}{%- endif %}"
             + tok.chat_template + "{%- if add_generation_prompt %}" + json.dumps(THINK_PRIME)[1:-1].join(["{{ '", "' }}"]) + "{%- endif %}")
 
-# %% ../nbs/08_export.ipynb #3429b51a
+# %% ../nbs/25_model_card.ipynb #2e789f39
 def evaluate_folder(cfg: Config, trained: Config, out, folder) -> Path:
     "Evaluate the model saved in `folder` (to be renamed `out`) as `tiny-reason evaluate --model OUT` would, into `folder/evaluation`; returns its `report.json`."
     from tiny_reason.evaluate import evaluate
@@ -68,7 +87,7 @@ def evaluate_folder(cfg: Config, trained: Config, out, folder) -> Path:
              verbose=False, arm="merged")
     return folder / "evaluation" / "report.json"
 
-# %% ../nbs/08_export.ipynb #6eb3936e
+# %% ../nbs/25_model_card.ipynb #f53de286
 def export_merged(cfg: Config, adapter, out, dtype: str = "fp16", overwrite: bool = False, report=None, base: str = "unquantized",
                   evaluate_it: bool = True, gguf: str | None = None, name: str | None = None) -> Path:
     "Merge `adapter` into the preset's base, evaluate the merged model, and save a standalone model folder `out` (written whole, or not at all); with `gguf`, one GGUF file of that type too; `name`: its project.name, if not the adapter's."
@@ -108,24 +127,6 @@ def export_locked(cfg, adapter, out, dtype, overwrite, report, base, evaluate_it
         shutil.rmtree(tmp, ignore_errors=True)
         if (full := no_space(e, out.parent, needed)) is not None: raise full from e  # a full disk: one line, not the writer's byte counts
         raise
-
-# %% ../nbs/08_export.ipynb #0ea4fed0
-def merge_errors(peft_model, enc) -> dict:
-    "Max |logit| gaps from the unmerged adapter model at the non-pad positions of `enc`: the base alone (the adapter's effect), the merge, and a planted wrong merge (scale halved); all in place."
-    mask = enc["attention_mask"].bool()
-    def logits():
-        with torch.inference_mode(): return peft_model(**enc).logits.float()[mask]
-    lora = [m for m in peft_model.modules() if isinstance(getattr(m, "scaling", None), dict) and m.scaling]
-    def merged_logits(scale: float = 1.0):
-        for m in lora: m.scaling = {k: v * scale for k, v in m.scaling.items()}
-        peft_model.merge_adapter(); out = logits(); peft_model.unmerge_adapter()  # the weights back, within rounding
-        for m in lora: m.scaling = {k: v / scale for k, v in m.scaling.items()}
-        return out
-    with peft_model.disable_adapter(): base = logits()
-    unmerged, merged, planted = logits(), merged_logits(), merged_logits(0.5)
-    gap = lambda x: (x - unmerged).abs().max().item()
-    return {"adapter effect": gap(base), "merged": gap(merged), "planted: scale halved": gap(planted),
-            "largest logit": unmerged.abs().max().item(), "same top token": (merged.argmax(-1) == unmerged.argmax(-1)).float().mean().item()}
 
 # %% ../nbs/25_model_card.ipynb #3d2b3859
 def check_export_target(cfg: Config, adapter, out, dtype: str = "fp16", base: str = "unquantized", overwrite: bool = False, report=None,

@@ -12,55 +12,13 @@ from .files import atomic_write_text, claim_folder, mark_folder, read_jsonl_obje
 from .grading import paired_comparison, read_predictions, wilson_interval
 
 # %% auto #0
-__all__ = ['ARMS', 'QUESTIONS', 'study_rows', 'split_files', 'seed_split', 'arm_config', 'run_arm', 'stages', 'holm', 'seed_level', 'summarize_study', 'STUDY_KEYS', 'study_markdown', 'plot_study', 'study_cli', 'study_settings', 'run_study', 'arm_details']
+__all__ = ['ARMS', 'QUESTIONS', 'run_arm', 'holm', 'seed_level', 'summarize_study', 'STUDY_KEYS', 'study_rows', 'split_files', 'seed_split', 'arm_config', 'study_markdown', 'plot_study', 'study_cli', 'study_settings', 'stages', 'run_study', 'arm_details']
 
 # %% ../nbs/09_study.ipynb #3d5a6fea
 ARMS = {"base": "base, told the format", "answer_only": "SFT on answers only", "cot": "SFT with the chain of thought",
         "rft": "rejection-sampling FT", "grpo": "GRPO from CoT SFT"}
 QUESTIONS = {"does the reasoning matter?": ("answer_only", "cot"), "does RFT add to CoT SFT?": ("cot", "rft"),
              "does GRPO add to CoT SFT?": ("cot", "grpo")}
-
-def study_rows(cfg: Config, out: Path) -> tuple[Path, Path]:
-    "Write the study's training rows and held-out test items once (`out/train.jsonl`, `out/test.jsonl`); no test question is a training one."
-    train_file, test_file = out / "train.jsonl", out / "test.jsonl"
-    if train_file.exists() and test_file.exists(): return train_file, test_file
-    s = cfg.study
-    train = load_rows(s.source, cfg, "train", n=s.train_questions, seed=cfg.project.seed)[:s.train_questions]
-    seen = {" ".join(r["question"].lower().split()) for r in train}
-    pool = load_rows(s.source, cfg, cfg.eval.test_split, n=(s.test_items or 1000) + 64, seed=cfg.project.seed + 1_000_000)
-    test = [r for r in pool if " ".join(r["question"].lower().split()) not in seen][:s.test_items]
-    if len(test) < (s.test_items or 0): raise ValueError(f"study.source {s.source}: only {len(test)} test items left, {s.test_items} asked")
-    mark_folder(out, "study", study_settings(cfg))  # after the draw: a bad source leaves no folder behind
-    write_jsonl(train, train_file); write_jsonl(test, test_file)
-    return train_file, test_file
-
-# %% ../nbs/09_study.ipynb #2f990d5a
-def split_files(out: Path, seed: int) -> tuple[Path, Path]: return tuple(out / "split" / f"seed{seed}" / f"{n}.jsonl" for n in ("train", "validation"))
-
-def seed_split(cfg: Config, out: Path, seed: int) -> tuple[Path, Path]:
-    "One seed's split of the study's human rows, made once for every arm before anything is added (`split_files`)."
-    train_file, val_file = split_files(out, seed)
-    if not (train_file.exists() and val_file.exists()):  # as `prepare` would split them, with the arm's seed
-        train, val = train_validation_split([r for _, r in read_jsonl_objects(out / "train.jsonl")], None, cfg.data.validation_split, seed, cfg.data.shuffle)
-        write_jsonl(val, val_file); write_jsonl(train, train_file)
-    return train_file, val_file
-
-# %% ../nbs/09_study.ipynb #5f9e914b
-def arm_config(cfg: Config, out: Path, arm: str, seed: int, data_file=None, validation_file=None) -> Config:
-    "The config of one arm and seed: its own folder, its training and validation rows (by default the seed's split), the study's test items, prompt and sizes."
-    c, s, (train_file, val_file) = copy.deepcopy(cfg), cfg.study, split_files(out, seed)
-    folder = out / arm / f"seed{seed}"
-    c.project.seed, c.project.output_dir, c.project.adapter_path = seed, str(folder), str(folder / "lora_adapter")
-    c.data.source, c.data.validation_source = str(data_file or train_file), str(validation_file or val_file)
-    c.data.num_samples, c.data.system_prompt = None, s.system_prompt
-    c.training.max_steps, c.training.save_steps, c.training.eval_steps = s.max_steps, s.max_steps, s.max_steps
-    c.eval.test_source, c.eval.test_samples, c.eval.max_new_tokens, c.eval.samples = str(out / "test.jsonl"), None, s.max_new_tokens, 1
-    c.grpo.output_dir, c.grpo.adapter_path, c.grpo.prompt_source = str(folder / "grpo"), str(folder / "grpo" / "lora_adapter"), str(train_file)
-    c.grpo.max_steps, c.grpo.save_steps, c.grpo.prompts = s.grpo_steps, s.grpo_steps, None
-    c.distill.teacher, c.distill.teacher_format, c.distill.traces = None, None, None
-    c.distill.questions, c.distill.k, c.distill.max_new_tokens = None, s.rft_k, s.max_new_tokens
-    c.distill.teacher_adapter = c.grpo.start = str(out / "cot" / f"seed{seed}" / "lora_adapter")  # RFT and GRPO start from the CoT arm
-    return c
 
 # %% ../nbs/09_study.ipynb #c794f305
 def run_arm(cfg: Config, out: Path, arm: str, seed: int, verbose: bool = False) -> Path:
@@ -87,16 +45,6 @@ def run_arm(cfg: Config, out: Path, arm: str, seed: int, verbose: bool = False) 
     elif arm != "base": raise ValueError(f"unknown study arm {arm!r}; choose from {', '.join(ARMS)}")
     evaluate(c, folder / "eval", adapter=adapter, verbose=verbose, exclude=[], arm=arm)
     return folder / "eval"
-
-# %% ../nbs/09_study.ipynb #524f31e7
-def stages(arms, seeds) -> list[tuple[str, int]]:
-    "Every (arm, seed) to run, in an order that trains each CoT adapter before the arms that start from it; `base` once."
-    if not arms: raise ValueError(f"study arms: none given; choose from {', '.join(ARMS)} (comma-separated)")
-    if unknown := [a for a in arms if a not in ARMS]: raise ValueError(f"study arms: unknown {unknown}; choose from {', '.join(ARMS)}")
-    if twice := sorted({a for a in arms if list(arms).count(a) > 1}): raise ValueError(f"study arms: {', '.join(twice)} named twice; name each arm once")
-    order = [a for a in ARMS if a in arms]
-    if ({"rft", "grpo"} & set(order)) and "cot" not in order: raise ValueError("study arms rft and grpo start from cot: add it")
-    return [("base", seeds[0])] * ("base" in order) + [(a, s) for s in seeds for a in order if a != "base"]
 
 # %% ../nbs/09_study.ipynb #f05dd12a
 def holm(pvalues: list[float]) -> list[float]:
@@ -139,6 +87,49 @@ def summarize_study(out: Path, arms, seeds) -> dict:
                   for q, a, b in pairs]
     return {"arms": table, "tests": tests, "seed_level": over_seeds, "details": arm_details(out, arms, seeds), "seeds": list(seeds),
             "correction": f"Holm-Bonferroni over the {len(tests)} tests"}
+
+# %% ../nbs/31_study_checks.ipynb #cd30907f
+def study_rows(cfg: Config, out: Path) -> tuple[Path, Path]:
+    "Write the study's training rows and held-out test items once (`out/train.jsonl`, `out/test.jsonl`); no test question is a training one."
+    train_file, test_file = out / "train.jsonl", out / "test.jsonl"
+    if train_file.exists() and test_file.exists(): return train_file, test_file
+    s = cfg.study
+    train = load_rows(s.source, cfg, "train", n=s.train_questions, seed=cfg.project.seed)[:s.train_questions]
+    seen = {" ".join(r["question"].lower().split()) for r in train}
+    pool = load_rows(s.source, cfg, cfg.eval.test_split, n=(s.test_items or 1000) + 64, seed=cfg.project.seed + 1_000_000)
+    test = [r for r in pool if " ".join(r["question"].lower().split()) not in seen][:s.test_items]
+    if len(test) < (s.test_items or 0): raise ValueError(f"study.source {s.source}: only {len(test)} test items left, {s.test_items} asked")
+    mark_folder(out, "study", study_settings(cfg))  # after the draw: a bad source leaves no folder behind
+    write_jsonl(train, train_file); write_jsonl(test, test_file)
+    return train_file, test_file
+
+# %% ../nbs/31_study_checks.ipynb #cb096fdb
+def split_files(out: Path, seed: int) -> tuple[Path, Path]: return tuple(out / "split" / f"seed{seed}" / f"{n}.jsonl" for n in ("train", "validation"))
+
+def seed_split(cfg: Config, out: Path, seed: int) -> tuple[Path, Path]:
+    "One seed's split of the study's human rows, made once for every arm before anything is added (`split_files`)."
+    train_file, val_file = split_files(out, seed)
+    if not (train_file.exists() and val_file.exists()):  # as `prepare` would split them, with the arm's seed
+        train, val = train_validation_split([r for _, r in read_jsonl_objects(out / "train.jsonl")], None, cfg.data.validation_split, seed, cfg.data.shuffle)
+        write_jsonl(val, val_file); write_jsonl(train, train_file)
+    return train_file, val_file
+
+# %% ../nbs/31_study_checks.ipynb #c11c64c6
+def arm_config(cfg: Config, out: Path, arm: str, seed: int, data_file=None, validation_file=None) -> Config:
+    "The config of one arm and seed: its own folder, its training and validation rows (by default the seed's split), the study's test items, prompt and sizes."
+    c, s, (train_file, val_file) = copy.deepcopy(cfg), cfg.study, split_files(out, seed)
+    folder = out / arm / f"seed{seed}"
+    c.project.seed, c.project.output_dir, c.project.adapter_path = seed, str(folder), str(folder / "lora_adapter")
+    c.data.source, c.data.validation_source = str(data_file or train_file), str(validation_file or val_file)
+    c.data.num_samples, c.data.system_prompt = None, s.system_prompt
+    c.training.max_steps, c.training.save_steps, c.training.eval_steps = s.max_steps, s.max_steps, s.max_steps
+    c.eval.test_source, c.eval.test_samples, c.eval.max_new_tokens, c.eval.samples = str(out / "test.jsonl"), None, s.max_new_tokens, 1
+    c.grpo.output_dir, c.grpo.adapter_path, c.grpo.prompt_source = str(folder / "grpo"), str(folder / "grpo" / "lora_adapter"), str(train_file)
+    c.grpo.max_steps, c.grpo.save_steps, c.grpo.prompts = s.grpo_steps, s.grpo_steps, None
+    c.distill.teacher, c.distill.teacher_format, c.distill.traces = None, None, None
+    c.distill.questions, c.distill.k, c.distill.max_new_tokens = None, s.rft_k, s.max_new_tokens
+    c.distill.teacher_adapter = c.grpo.start = str(out / "cot" / f"seed{seed}" / "lora_adapter")  # RFT and GRPO start from the CoT arm
+    return c
 
 # %% ../nbs/31_study_checks.ipynb #6cec6438
 def study_markdown(r: dict, note: str = "") -> str:
@@ -195,6 +186,16 @@ def study_settings(cfg: Config) -> dict:
     arm, default = settings_of(arm_config(cfg, Path(), "arm", 0), STUDY_KEYS), settings_of(Config(), STUDY_KEYS)  # the arm's folders and seed: the study's own
     return {"project.seed": cfg.project.seed, **{k: v for k, v in arm.items() if v != default[k] and k not in  # a field added later changes nothing
             ("project.seed", "study.seeds", "study.arms") and not k.startswith("eval.throughput")}}  # more seeds or arms resume
+
+# %% ../nbs/31_study_checks.ipynb #7fc131a5
+def stages(arms, seeds) -> list[tuple[str, int]]:
+    "Every (arm, seed) to run, in an order that trains each CoT adapter before the arms that start from it; `base` once."
+    if not arms: raise ValueError(f"study arms: none given; choose from {', '.join(ARMS)} (comma-separated)")
+    if unknown := [a for a in arms if a not in ARMS]: raise ValueError(f"study arms: unknown {unknown}; choose from {', '.join(ARMS)}")
+    if twice := sorted({a for a in arms if list(arms).count(a) > 1}): raise ValueError(f"study arms: {', '.join(twice)} named twice; name each arm once")
+    order = [a for a in ARMS if a in arms]
+    if ({"rft", "grpo"} & set(order)) and "cot" not in order: raise ValueError("study arms rft and grpo start from cot: add it")
+    return [("base", seeds[0])] * ("base" in order) + [(a, s) for s in seeds for a in order if a != "base"]
 
 # %% ../nbs/31_study_checks.ipynb #c8df0af0
 def _inputs_absolute(cfg: Config) -> Config:
