@@ -13,15 +13,9 @@ from transformers import TrainerCallback, set_seed
 from .files import atomic_write_text, last_checkpoint, resume_point, folder_lock
 
 # %% auto #0
-__all__ = ['checkpointing_args', 'sft_config', 'StopOnNonFinite', 'to_dataset', 'set_trl_lm_head', 'make_trainer', 'train_padding_share', 'LiveLossPlot', 'StopAfter', 'checkpoint_dir', 'train_or_restore', 'train', 'ADAPTER_FILES', 'SFT_SHAPING', 'seed_everything', 'plot_loss', 'save_artifacts', 'adapter_problems', 'train_start', 'config_differences', 'ensure_adapter', 'StepClock', 'fitted', 'training_plan', 'adapter_status', 'obtain_adapter']
+__all__ = ['sft_config', 'StopOnNonFinite', 'to_dataset', 'make_trainer', 'train_padding_share', 'ADAPTER_FILES', 'SFT_SHAPING', 'seed_everything', 'plot_loss', 'save_artifacts', 'LiveLossPlot', 'StopAfter', 'adapter_problems', 'train_start', 'checkpoint_dir', 'train_or_restore', 'train', 'config_differences', 'ensure_adapter', 'checkpointing_args', 'set_trl_lm_head', 'StepClock', 'fitted', 'training_plan', 'adapter_status', 'obtain_adapter']
 
 # %% ../nbs/02_train.ipynb #57d87802
-def checkpointing_args(on: bool) -> dict:
-    "Gradient checkpointing as `TrainingArguments` spell it: `activation_checkpointing` since transformers 5.x, `gradient_checkpointing` before."
-    from transformers import TrainingArguments
-    name = "activation" if "activation_checkpointing" in TrainingArguments.__dataclass_fields__ else "gradient"  # no FutureWarning either way
-    return {f"{name}_checkpointing": on, f"{name}_checkpointing_kwargs": {"use_reentrant": False} if on else None}
-
 def sft_config(cfg: Config, output_dir, **overrides):
     "TRL `SFTConfig` for `cfg`, every value we rely on set explicitly; `overrides` win (for experiments)."
     from trl import SFTConfig
@@ -62,14 +56,6 @@ def to_dataset(examples: list[dict]):
     from datasets import Dataset
     return Dataset.from_list([{"prompt": e["prompt"], "completion": e["completion"]} for e in examples])
 
-def set_trl_lm_head(cfg: Config) -> None:
-    "TRL's fused LM head (SFT and GRPO), as the table above sets it: `training.logprob_chunk_rows` vocabulary rows a tile, the completions scored."
-    import trl.trainer.utils as trl_utils
-    if cfg.training.logprob_chunk_rows and hasattr(trl_utils, "_CHUNKED_LOGPROB_CHUNK_SIZE"):
-        trl_utils._CHUNKED_LOGPROB_CHUNK_SIZE = cfg.training.logprob_chunk_rows
-    if hasattr(trl_utils, "_use_triton"):  # TRL reads it only to pick the positions its LM head scores: the completions, everywhere
-        trl_utils._use_triton = lambda device: True  # (its tiles keep their own device check: torch ops on a CPU)
-
 def make_trainer(cfg: Config, train_examples, val_examples, output_dir, model=None, tok=None, callbacks=(), **overrides):
     "An `SFTTrainer` for `cfg` on the given examples; loads the model and tokenizer unless given."
     from trl import SFTTrainer
@@ -96,53 +82,6 @@ def train_padding_share(trainer, n_batches: int = 200) -> float:
         mask = batch["attention_mask"]
         pad += int((mask == 0).sum()); total += mask.numel()
     return pad / total
-
-# %% ../nbs/02_train.ipynb #e1303042
-class LiveLossPlot(TrainerCallback):
-    "Redraw `plot(log_history, title)` (the loss curves by default) in the notebook at every log; does nothing outside IPython."
-    def __init__(self, title="loss", plot=None): self.title, self.plot, self.handle = title, plot or plot_loss, None
-    def on_log(self, args, state, control, logs=None, **kwargs):
-        try:
-            from IPython import get_ipython
-            from IPython.display import display
-        except ImportError: return
-        if get_ipython() is None: return
-        import matplotlib.pyplot as plt
-        fig = self.plot(state.log_history, self.title); plt.close(fig)
-        if self.handle is None: self.handle = display(fig, display_id=True)
-        else: self.handle.update(fig)
-
-class StopAfter(TrainerCallback):
-    "Stop training after `step` optimizer steps: a stand-in for an interruption (Ctrl-C, a Colab disconnect)."
-    def __init__(self, step): self.step = step
-    def on_step_end(self, args, state, control, **kwargs):
-        if state.global_step >= self.step: control.should_training_stop = True
-
-# %% ../nbs/02_train.ipynb #ea0bc55b
-def checkpoint_dir(cfg: Config) -> Path: return Path(cfg.project.output_dir) / "checkpoints"
-
-def train_or_restore(trainer, last, max_steps: int) -> None:
-    "Train `trainer`, resuming from checkpoint `last` if given; a checkpoint at `max_steps` holds a finished run cut before its save, so its best (or last) weights and its state are loaded instead: a resumed Trainer would take one step more."
-    if last is None or int(Path(last).name.split("-")[-1]) < max_steps:
-        trainer.train(resume_from_checkpoint=str(last) if last else None); return
-    from transformers.trainer_callback import TrainerState
-    trainer.state = TrainerState.load_from_json(str(Path(last) / "trainer_state.json"))
-    trainer._load_from_checkpoint(trainer.state.best_model_checkpoint or str(last))  # as load_best_model_at_end would have
-
-def train(cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=(), verbose: bool = True) -> Path:
-    "Prepare data, train LoRA with TRL, save every artifact; returns the adapter folder."
-    from tiny_reason.data import prepare_examples
-    last = train_start(cfg, resume, overwrite)  # the folders checked before any model loads (22_train_checks)
-    differ = config_differences(cfg, checkpoint_dir(cfg)) if last else []
-    if differ: raise ValueError(f"--resume: the checkpoints in {checkpoint_dir(cfg)} were made with another config ({', '.join(differ[:5])} "
-                                "differ); resume with that config, or start again with --overwrite")
-    if verbose and last: print(f"resuming from {last}")
-    seed_everything(cfg.project.seed)
-    train_ex, val_ex, _ = prepare_examples(cfg, verbose=verbose)
-    trainer = make_trainer(cfg, train_ex, val_ex, checkpoint_dir(cfg), callbacks=callbacks)
-    save_config(cfg, checkpoint_dir(cfg))  # what the checkpoints were made with: a resumed run must match it
-    train_or_restore(trainer, last, cfg.training.max_steps)
-    return save_artifacts(trainer, cfg, cfg.project.adapter_path)
 
 # %% ../nbs/22_train_checks.ipynb #1aa5f6da
 def seed_everything(seed: int) -> int:
@@ -184,6 +123,27 @@ def save_artifacts(trainer, cfg: Config, adapter_dir) -> Path:
         apply_umask(tmp)  # safetensors writes its weights 0600: readable as the rest of the folder is
     return adapter_dir
 
+# %% ../nbs/22_train_checks.ipynb #76c331bb
+class LiveLossPlot(TrainerCallback):
+    "Redraw `plot(log_history, title)` (the loss curves by default) in the notebook at every log; does nothing outside IPython."
+    def __init__(self, title="loss", plot=None): self.title, self.plot, self.handle = title, plot or plot_loss, None
+    def on_log(self, args, state, control, logs=None, **kwargs):
+        try:
+            from IPython import get_ipython
+            from IPython.display import display
+        except ImportError: return
+        if get_ipython() is None: return
+        import matplotlib.pyplot as plt
+        fig = self.plot(state.log_history, self.title); plt.close(fig)
+        if self.handle is None: self.handle = display(fig, display_id=True)
+        else: self.handle.update(fig)
+
+class StopAfter(TrainerCallback):
+    "Stop training after `step` optimizer steps: a stand-in for an interruption (Ctrl-C, a Colab disconnect)."
+    def __init__(self, step): self.step = step
+    def on_step_end(self, args, state, control, **kwargs):
+        if state.global_step >= self.step: control.should_training_stop = True
+
 # %% ../nbs/22_train_checks.ipynb #3e8b7c15
 ADAPTER_FILES = ("adapter_config.json", "adapter_model.safetensors|adapter_model.bin", "tokenizer_config.json", "experiment_config.yaml")
 
@@ -215,6 +175,32 @@ def train_start(cfg: Config, resume: bool = False, overwrite: bool = False) -> P
     return resume_point(adapter / "adapter_config.json", ckpts, resume, overwrite, "an adapter",  # 13_files
                         "--overwrite or choose another --adapter_path", keep_checkpoints=True)
 
+# %% ../nbs/22_train_checks.ipynb #d6252044
+def checkpoint_dir(cfg: Config) -> Path: return Path(cfg.project.output_dir) / "checkpoints"
+
+def train_or_restore(trainer, last, max_steps: int) -> None:
+    "Train `trainer`, resuming from checkpoint `last` if given; a checkpoint at `max_steps` holds a finished run cut before its save, so its best (or last) weights and its state are loaded instead: a resumed Trainer would take one step more."
+    if last is None or int(Path(last).name.split("-")[-1]) < max_steps:
+        trainer.train(resume_from_checkpoint=str(last) if last else None); return
+    from transformers.trainer_callback import TrainerState
+    trainer.state = TrainerState.load_from_json(str(Path(last) / "trainer_state.json"))
+    trainer._load_from_checkpoint(trainer.state.best_model_checkpoint or str(last))  # as load_best_model_at_end would have
+
+def train(cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=(), verbose: bool = True) -> Path:
+    "Prepare data, train LoRA with TRL, save every artifact; returns the adapter folder."
+    from tiny_reason.data import prepare_examples
+    last = train_start(cfg, resume, overwrite)  # the folders checked before any model loads (22_train_checks)
+    differ = config_differences(cfg, checkpoint_dir(cfg)) if last else []
+    if differ: raise ValueError(f"--resume: the checkpoints in {checkpoint_dir(cfg)} were made with another config ({', '.join(differ[:5])} "
+                                "differ); resume with that config, or start again with --overwrite")
+    if verbose and last: print(f"resuming from {last}")
+    seed_everything(cfg.project.seed)
+    train_ex, val_ex, _ = prepare_examples(cfg, verbose=verbose)
+    trainer = make_trainer(cfg, train_ex, val_ex, checkpoint_dir(cfg), callbacks=callbacks)
+    save_config(cfg, checkpoint_dir(cfg))  # what the checkpoints were made with: a resumed run must match it
+    train_or_restore(trainer, last, cfg.training.max_steps)
+    return save_artifacts(trainer, cfg, cfg.project.adapter_path)
+
 # %% ../nbs/22_train_checks.ipynb #84162cb4
 SFT_SHAPING = ("project.seed", "model.", "lora.", "data.", "training.")  # eval, scratch and notes do not change the weights
 
@@ -242,6 +228,22 @@ def ensure_adapter(cfg: Config, callbacks=(), verbose: bool = True) -> Path:
                                   "delete them, or choose another output_dir")
         if verbose: print(f"resuming from {last}: a run with this config stopped there" if last else training_plan(cfg))
         return train(cfg, resume=last is not None, callbacks=callbacks, verbose=verbose)
+
+# %% ../nbs/22_train_checks.ipynb #23516e97
+def checkpointing_args(on: bool) -> dict:
+    "Gradient checkpointing as `TrainingArguments` spell it: `activation_checkpointing` since transformers 5.x, `gradient_checkpointing` before."
+    from transformers import TrainingArguments
+    name = "activation" if "activation_checkpointing" in TrainingArguments.__dataclass_fields__ else "gradient"  # no FutureWarning either way
+    return {f"{name}_checkpointing": on, f"{name}_checkpointing_kwargs": {"use_reentrant": False} if on else None}
+
+# %% ../nbs/22_train_checks.ipynb #b5710bb4
+def set_trl_lm_head(cfg: Config) -> None:
+    "TRL's fused LM head (SFT and GRPO), as the table above sets it: `training.logprob_chunk_rows` vocabulary rows a tile, the completions scored."
+    import trl.trainer.utils as trl_utils
+    if cfg.training.logprob_chunk_rows and hasattr(trl_utils, "_CHUNKED_LOGPROB_CHUNK_SIZE"):
+        trl_utils._CHUNKED_LOGPROB_CHUNK_SIZE = cfg.training.logprob_chunk_rows
+    if hasattr(trl_utils, "_use_triton"):  # TRL reads it only to pick the positions its LM head scores: the completions, everywhere
+        trl_utils._use_triton = lambda device: True  # (its tiles keep their own device check: torch ops on a CPU)
 
 # %% ../nbs/22_train_checks.ipynb #7fca904c
 class StepClock(TrainerCallback):
