@@ -45,12 +45,12 @@ NO_ADAPTER = {"00_data", "01_model", "02_train", "06_scratch", "10_config", "38_
               "28_sections", "09_study", "31_study_checks", "32_harness", "33_t4_time", "34_lesson_time", "35_gguf", "37_exercises", "index"}  # need no trained cpu-test adapter
 GROUPS = {  # short notebooks that share one process: (kind, name) -> notebooks, run in this order
     ("cpu", "short"): ["38_config_schema", "10_config", "39_measure", "28_sections", "20_data_checks", "19_scratch_io", "14_offline", "15_rwkv7",
-                       "26_scratch_checks", "00_data", "06_scratch", "16_bad_input", "17_loader", "21_model_checks", "01_model", "33_t4_time",
+                       "26_scratch_checks", "00_data", "06_scratch", "16_bad_input", "17_loader", "01_model", "33_t4_time",
                        "34_lesson_time", "35_gguf", "37_exercises", "index"],
     ("cpu", "short-adapter"): ["25_model_card", "03_eval", "24_demo_checks", "04_demo"],
     ("sim", "short"): ["21_model_checks", "23_evaluate", "24_demo_checks"],
 }
-ESTIMATE = {"cpu:short-adapter": 188, "cpu:05_distill": 110, "cpu:short": 234, "cpu:07_grpo": 218, "cpu:08_export": 165,
+ESTIMATE = {"cpu:short-adapter": 229, "cpu:05_distill": 110, "cpu:short": 210, "cpu:21_model_checks": 80, "cpu:07_grpo": 245, "cpu:08_export": 165,
             "cpu:02_train": 165, "cpu:09_study": 75, "cpu:27_formats": 21, "cpu:13_files": 4,  # make test, 2026-11-26 (AMD EPYC, 2 cores)
             "cpu:32_harness": 56, "cpu:12_pipeline": 146, "cpu:30_nothing_lost": 118, "cpu:31_study_checks": 145,
             "cpu:22_train_checks": 68, "cpu:40_distill_checks": 60, "cpu:36_gguf_check": 196, "cpu:11_cli": 96, "sim:short": 42,
@@ -86,7 +86,7 @@ class Job:
 # generation engines, distillation's guards and its run refused under another engine, GRPO resumed through its merged
 # copy, every stage cut by Ctrl-C, the study resumed and moved, the whole pipeline, GGUF files judged by llama.cpp).
 # make test keeps the lessons and the quick reference notebooks
-SLOW_JOBS = {"cpu:32_harness", "cpu:11_cli", "cpu:12_pipeline", "cpu:18_generation", "cpu:22_train_checks", "cpu:23_evaluate",
+SLOW_JOBS = {"cpu:32_harness", "cpu:11_cli", "cpu:21_model_checks", "cpu:12_pipeline", "cpu:18_generation", "cpu:22_train_checks", "cpu:23_evaluate",
              "cpu:29_grpo_checks", "cpu:30_nothing_lost", "cpu:31_study_checks", "cpu:36_gguf_check", "cpu:40_distill_checks"}
 SLOW_KINDS = {"badge", "sim"}  # the colab-sim passes: each lesson alone, as its Colab badge runs it, and the reference notebooks
 

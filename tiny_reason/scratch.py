@@ -106,7 +106,8 @@ def stream_text(model, tok, prompt: str, max_new_tokens: int, temperature: float
 def scratch_args(argv: list[str] | None = None):
     "The parsed flags and the config of `tiny-reason scratch`: `--config SIZE` names a shape, `--max_steps` etc. set `scratch.*`."
     from dataclasses import fields
-    from tiny_reason.config import ScratchSection, command_parser, config_from_cli, run_flags
+    from tiny_reason.config import command_parser, config_from_cli, run_flags
+    from tiny_reason.sections import ScratchSection
     p = command_parser("tiny-reason scratch", "Train, evaluate or run a Transformer or an RWKV-7 trained from scratch. "
                        "--config micro|tiny|small names a shape (when no such file exists); here a flag naming a scratch "
                        "field (--max_steps, --learning_rate, --batch_size ...) sets the scratch section's value.")
