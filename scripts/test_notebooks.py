@@ -45,12 +45,12 @@ NO_ADAPTER = {"00_data", "01_model", "02_train", "06_scratch", "10_config", "38_
               "28_sections", "09_study", "31_study_checks", "32_harness", "33_t4_time", "34_lesson_time", "35_gguf", "37_exercises", "index"}  # need no trained cpu-test adapter
 GROUPS = {  # short notebooks that share one process: (kind, name) -> notebooks, run in this order
     ("cpu", "short"): ["38_config_schema", "10_config", "39_measure", "28_sections", "20_data_checks", "19_scratch_io", "14_offline", "15_rwkv7",
-                       "26_scratch_checks", "00_data", "06_scratch", "16_bad_input", "17_loader", "01_model", "33_t4_time",
+                       "26_scratch_checks", "00_data", "06_scratch", "01_model", "33_t4_time",
                        "34_lesson_time", "35_gguf", "37_exercises", "index"],
-    ("cpu", "short-adapter"): ["25_model_card", "03_eval", "24_demo_checks", "04_demo"],
+    ("cpu", "short-adapter"): ["03_eval", "24_demo_checks", "04_demo"],
     ("sim", "short"): ["21_model_checks", "23_evaluate", "24_demo_checks"],
 }
-ESTIMATE = {"cpu:short-adapter": 229, "cpu:05_distill": 110, "cpu:short": 210, "cpu:21_model_checks": 80, "cpu:07_grpo": 245, "cpu:08_export": 165,
+ESTIMATE = {"cpu:short-adapter": 197, "cpu:05_distill": 110, "cpu:short": 128, "cpu:16_bad_input": 40, "cpu:17_loader": 55, "cpu:25_model_card": 45, "cpu:21_model_checks": 80, "cpu:07_grpo": 245, "cpu:08_export": 165,
             "cpu:02_train": 165, "cpu:09_study": 75, "cpu:27_formats": 21, "cpu:13_files": 4,  # make test, 2026-11-26 (AMD EPYC, 2 cores)
             "cpu:32_harness": 56, "cpu:12_pipeline": 146, "cpu:30_nothing_lost": 118, "cpu:31_study_checks": 145,
             "cpu:22_train_checks": 68, "cpu:40_distill_checks": 60, "cpu:36_gguf_check": 196, "cpu:11_cli": 96, "sim:short": 42,
@@ -82,11 +82,12 @@ class Job:
         return [str(p) for p in paths], env
 
 # make test-slow's whole jobs (CI runs them after make test): lm-eval's protocols, and the plumbing suites whose
-# end-to-end runs cost a minute or more each on 2 cores (the CLI's commands, training and evaluation plumbing, the
+# end-to-end runs cost half a minute or more each on 2 cores (the CLI's commands, bad input to each, the loader's and
+# the memory maths' checks, the export's guards and card, training and evaluation plumbing, the
 # generation engines, distillation's guards and its run refused under another engine, GRPO resumed through its merged
 # copy, every stage cut by Ctrl-C, the study resumed and moved, the whole pipeline, GGUF files judged by llama.cpp).
 # make test keeps the lessons and the quick reference notebooks
-SLOW_JOBS = {"cpu:32_harness", "cpu:11_cli", "cpu:21_model_checks", "cpu:12_pipeline", "cpu:18_generation", "cpu:22_train_checks", "cpu:23_evaluate",
+SLOW_JOBS = {"cpu:32_harness", "cpu:11_cli", "cpu:21_model_checks", "cpu:16_bad_input", "cpu:17_loader", "cpu:25_model_card", "cpu:12_pipeline", "cpu:18_generation", "cpu:22_train_checks", "cpu:23_evaluate",
              "cpu:29_grpo_checks", "cpu:30_nothing_lost", "cpu:31_study_checks", "cpu:36_gguf_check", "cpu:40_distill_checks"}
 SLOW_KINDS = {"badge", "sim"}  # the colab-sim passes: each lesson alone, as its Colab badge runs it, and the reference notebooks
 
