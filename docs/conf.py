@@ -65,9 +65,7 @@ nbs/0*
 :caption: Reference notebooks
 :glob:
 
-nbs/1*
-nbs/2*
-nbs/3*
+nbs/[1-9]*
 ```
 
 ```{{toctree}}

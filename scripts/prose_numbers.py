@@ -52,6 +52,10 @@ SOURCED = {
     ("05_distill", "49.3"): "Yuan et al. 2023 (arXiv 2308.01825): LLaMA-7B after RFT pooled over models",
     ("06_scratch", "15.7"): "the README's cpu run of 2026-11-21 (its report.md), which the cell cites",
     ("06_scratch", "7473"): "GSM8K's training split (Cobbe et al. 2021)",
+    ("01_model", "1.85"): "NF4's outermost level as a normal quantile: the inverse normal CDF at 0.9677 is 1.848 (the section's formula)",
+    ("03_eval", "800"): "exercise 1's own input: 800 items",
+    ("03_eval", "320"): "exercise 1's own input: 40% of 800 items right",
+    ("03_eval", "72000"): "exercise 3's own input: a reply that ends `72,000`",
 }
 
 def digits(text: str) -> str: return text.replace(",", "")

@@ -156,8 +156,8 @@ def train_cli(argv: list[str] | None = None) -> Path:
     p = run_flags(command_parser("tiny-reason train", "QLoRA fine-tuning with TRL's SFTTrainer."), "OUTPUT_DIR/checkpoints",
                   "an adapter already in --adapter_path")
     args, rest = p.parse_known_args(argv)
-    with held_interrupt(): from tiny_reason.train import train, checkpoint_dir  # transformers' Trainer: 3 s of imports
-    cfg = config_from_cli(args, rest)
+    with held_interrupt(): from tiny_reason.train import train, checkpoint_dir; from tiny_reason.model import check_lora_rank  # transformers' Trainer: 3 s of imports
+    cfg = config_from_cli(args, rest); check_lora_rank(cfg)  # a rank no target matrix holds: refused before anything loads (17_loader)
     print(f"preset {cfg.preset}: {cfg.model.name}, {cfg.training.max_steps} steps -> {cfg.project.adapter_path}", flush=True)  # before the long work, even into a pipe
     from tiny_reason.files import folder_lock
     from tiny_reason.train import config_differences
@@ -331,10 +331,9 @@ def chat_cli(argv: list[str] | None = None):
         if question.strip().lower() in ("exit", "quit"): break
         stop, text, stats = threading.Event(), "", {}
         try:
-            sys.stdout.write(THINK_PRIME)
-            for piece in stream_solution(model, tok, question, cfg.data.system_prompt, cfg.eval.max_new_tokens, args.temperature, stop,
-                                         stats=stats, prompt_format=cfg.data.format):
-                text += piece; sys.stdout.write(piece); sys.stdout.flush()
+            for i, piece in enumerate(stream_solution(model, tok, question, cfg.data.system_prompt, cfg.eval.max_new_tokens, args.temperature,
+                                                      stop, stats=stats, prompt_format=cfg.data.format)):  # a refused question: its message alone
+                text += piece; sys.stdout.write(THINK_PRIME * (i == 0) + piece); sys.stdout.flush()
             value, _ = extract_answer(THINK_PRIME + text)
             print(f"\n[{stats['n_tokens']} tokens; answer: {value}]")
         except ValueError as e: print(e)

@@ -10,7 +10,7 @@ from .config import Config, load_config, save_config, settings_of
 from .files import claim_folder, mark_folder, read_gsm8k_jsonl, write_jsonl  # JSONL reading: 13_files
 
 # %% auto #0
-__all__ = ['CALCULATOR_ANNOTATION', 'NUMBER', 'PROMPT_FORMATS', 'GENERATOR_SUFFIX', 'NAMES', 'THINK_PRIME', 'strip_calculator_annotations', 'MalformedRow', 'split_solution', 'assistant_text', 'prompt_messages', 'to_example', 'tokenize_with_trl', 'synthetic_rows', 'hub_rows', 'load_rows', 'word_problem_rows', 'format_rows', 'train_validation_split', 'prepare_examples', 'token_lengths', 'inference_prompt', 'nothing_left', 'summary_line', 'question_key', 'drop_repeats', 'keep_questions_together', 'drop_too_long', 'plot_token_lengths', 'write_prepared', 'light_tokenizer_hash']
+__all__ = ['CALCULATOR_ANNOTATION', 'NUMBER', 'PROMPT_FORMATS', 'THINK_PRIME', 'strip_calculator_annotations', 'MalformedRow', 'split_solution', 'assistant_text', 'prompt_messages', 'to_example', 'format_rows', 'train_validation_split', 'token_lengths', 'inference_prompt', 'GENERATOR_SUFFIX', 'NAMES', 'synthetic_rows', 'hub_rows', 'load_rows', 'word_problem_rows', 'nothing_left', 'summary_line', 'question_key', 'drop_repeats', 'keep_questions_together', 'drop_too_long', 'prepare_examples', 'plot_token_lengths', 'write_prepared', 'light_tokenizer_hash', 'tokenize_with_trl']
 
 # %% ../nbs/00_data.ipynb #1a5550ca
 CALCULATOR_ANNOTATION = re.compile(r"<<[^<>\n]*=[^<>\n]*>>")
@@ -58,23 +58,47 @@ def to_example(row: dict, system_prompt: str, prompt_format: str = "chat") -> di
     return {"prompt": prompt_messages(row["question"], system_prompt),
             "completion": [{"role": "assistant", "content": assistant_text(steps, answer)}], **parts}
 
-# %% ../nbs/00_data.ipynb #ad71470a
-def tokenize_with_trl(examples: list[dict], tok, max_length: int):
-    "Tokenize prompt-completion examples exactly as `SFTTrainer` will, and collate them into one batch; no model weights are loaded."
-    from datasets import Dataset
-    from transformers import LlamaConfig, LlamaForCausalLM
-    from trl import SFTConfig, SFTTrainer
-    import tempfile
-    rows = [{k: e[k] for k in ("prompt", "completion")} for e in examples]
-    stand_in = LlamaForCausalLM(LlamaConfig(vocab_size=len(tok), hidden_size=8, intermediate_size=8, num_hidden_layers=1,
-                                            num_attention_heads=1, num_key_value_heads=1))  # the trainer wants a model; tokenizing reads only `tok`
-    with tempfile.TemporaryDirectory() as out:  # the trainer wants an output folder; it writes nothing here
-        args = SFTConfig(output_dir=out, max_length=max_length, completion_only_loss=True,
-                         report_to="none", bf16=False, fp16=False)
-        with light_tokenizer_hash(tok): trainer = SFTTrainer(model=stand_in, args=args, train_dataset=Dataset.from_list(rows), processing_class=tok)
-        return trainer.data_collator([trainer.train_dataset[i] for i in range(len(rows))])
+# %% ../nbs/00_data.ipynb #307fc655
+def format_rows(rows: list[dict], system_prompt: str, prompt_format: str = "chat") -> tuple[list[dict], Counter]:
+    "Examples (in `prompt_format`) from raw rows, and counts: `read`, `kept` and one entry per drop reason."
+    examples, counts = [], Counter(read=len(rows))
+    for r in rows:
+        try: examples.append(to_example(r, system_prompt, prompt_format))
+        except MalformedRow as e: counts[f"dropped: {e.reason}"] += 1
+    counts["kept"] = len(examples)
+    return examples, counts
 
-# %% ../nbs/00_data.ipynb #6302f496
+def train_validation_split(examples: list[dict], num_samples: int | None, validation_split: float,
+                           seed: int, shuffle: bool = True) -> tuple[list[dict], list[dict]]:
+    "Seeded shuffle, keep `num_samples` (None: all), hold out `validation_split` of them (at least one row)."
+    order = list(range(len(examples)))
+    if shuffle: random.Random(seed).shuffle(order)
+    order = order[:num_samples] if num_samples else order
+    n_val = max(1, round(len(order) * validation_split))
+    if len(order) - n_val < 1: raise ValueError(f"{len(order)} examples are too few to split off {validation_split:.0%} for validation")
+    return [examples[i] for i in order[n_val:]], [examples[i] for i in order[:n_val]]
+
+# %% ../nbs/00_data.ipynb #cd9775b9
+def token_lengths(examples: list[dict], tok) -> list[int]:
+    "Token count of each full example (prompt + completion) as TRL tokenizes it: chat template, or plain text + eos."
+    def ids(e):
+        if isinstance(e["prompt"], str): return tok(e["prompt"] + e["completion"] + tok.eos_token)["input_ids"]
+        return tok.apply_chat_template(e["prompt"] + e["completion"], tokenize=True, return_dict=True)["input_ids"]
+    return [len(ids(e)) for e in examples]
+
+# %% ../nbs/00_data.ipynb #92721119
+THINK_PRIME = "<think>\n"
+
+def inference_prompt(tok, question: str, system_prompt: str, prompt_format: str = "chat") -> str:
+    "The prompt up to the assistant header (chat) or the format's answer line, then `<think>\\n`, ready for `generate`."
+    if prompt_format == "chat":
+        text = tok.apply_chat_template(prompt_messages(question, system_prompt), tokenize=False, add_generation_prompt=True)
+    else:  # as TRL tokenizes a plain-text prompt: after the bos, if the tokenizer adds one (Llama's `<s>`; not SmolLM2, Qwen)
+        adds_bos = tok.bos_token_id is not None and tok("")["input_ids"][:1] == [tok.bos_token_id]
+        text = (tok.bos_token if adds_bos else "") + PROMPT_FORMATS[prompt_format].format(question=question.strip())
+    return text if text.endswith(THINK_PRIME) else text + THINK_PRIME  # an exported template may open the reply already (08_export)
+
+# %% ../nbs/20_data_checks.ipynb #ef00ce46
 GENERATOR_SUFFIX = re.compile(r"\s*Give the result as your final answer\.\s*Do not include units\.\s*$")  # gsm_symbolic's, not GSM8K's
 def synthetic_rows(n: int, seed: int, task: str = "gsm_symbolic", options: dict | None = None) -> list[dict]:
     "`n` GSM8K-format rows from a generator, deterministic from `seed`: reasoning-gym's `gsm_symbolic` and our `word_problems` with worked solutions, other reasoning-gym tasks answer only."
@@ -101,7 +125,7 @@ def load_rows(source: str, cfg: Config, split: str = "train", n: int | None = No
         return synthetic_rows(n or 1000, cfg.project.seed if seed is None else seed, task or "gsm_symbolic", options)
     return read_gsm8k_jsonl(source)
 
-# %% ../nbs/00_data.ipynb #52b4ab8f
+# %% ../nbs/20_data_checks.ipynb #d14ae284
 NAMES = "Ava Ben Chloe Dan Ella Finn Grace Hugo Ivy Jack Lily Max Nora Omar Rosa Sam Tara Umar Vera Will".split()
 
 def _word_problem(r: random.Random) -> tuple[str, list[str], int]:
@@ -137,75 +161,6 @@ def word_problem_rows(n: int, seed: int) -> list[dict]:
         question, steps, answer = _word_problem(random.Random(seed + i))
         rows.append({"question": question, "answer": "\n".join(steps) + f"\n#### {answer}"})
     return rows
-
-# %% ../nbs/00_data.ipynb #307fc655
-def format_rows(rows: list[dict], system_prompt: str, prompt_format: str = "chat") -> tuple[list[dict], Counter]:
-    "Examples (in `prompt_format`) from raw rows, and counts: `read`, `kept` and one entry per drop reason."
-    examples, counts = [], Counter(read=len(rows))
-    for r in rows:
-        try: examples.append(to_example(r, system_prompt, prompt_format))
-        except MalformedRow as e: counts[f"dropped: {e.reason}"] += 1
-    counts["kept"] = len(examples)
-    return examples, counts
-
-def train_validation_split(examples: list[dict], num_samples: int | None, validation_split: float,
-                           seed: int, shuffle: bool = True) -> tuple[list[dict], list[dict]]:
-    "Seeded shuffle, keep `num_samples` (None: all), hold out `validation_split` of them (at least one row)."
-    order = list(range(len(examples)))
-    if shuffle: random.Random(seed).shuffle(order)
-    order = order[:num_samples] if num_samples else order
-    n_val = max(1, round(len(order) * validation_split))
-    if len(order) - n_val < 1: raise ValueError(f"{len(order)} examples are too few to split off {validation_split:.0%} for validation")
-    return [examples[i] for i in order[n_val:]], [examples[i] for i in order[:n_val]]
-
-# %% ../nbs/00_data.ipynb #70977d84
-def prepare_examples(cfg: Config, verbose: bool = True, n=..., tok=None) -> tuple[list[dict], list[dict], Counter]:
-    "Load the configured source, format, drop repeated rows, subsample to `n` rows (None: all; by default `data.num_samples`) and split (a question's rows on one side), or validate on `data.validation_source`; with `tok`, drop rows over `data.max_length` tokens: (train, validation, counts)."
-    n, d = cfg.data.num_samples if n is ... else n, cfg.data
-    rows = load_rows(d.source, cfg, d.split, n=n)
-    examples, counts = format_rows(rows, d.system_prompt, d.format)
-    examples = drop_repeats(examples, counts)  # a repeated row counts once (20_data_checks)
-    counts["kept"] = len(examples)
-    if not examples: raise ValueError(nothing_left(d.source, counts["read"], _drops(counts)))  # not a split-size error three calls later
-    if d.validation_source:  # a split made once elsewhere: 09_study's arms add rows to the same training questions
-        val, _ = format_rows(load_rows(d.validation_source, cfg, d.split), d.system_prompt, d.format)
-        val = drop_repeats(val, counts)
-        if not val: raise ValueError(f"data.validation_source {d.validation_source} has no usable row")
-        seen = {question_key(e["question"]) for e in examples}
-        if leak := sum(question_key(e["question"]) in seen for e in val): raise ValueError(
-            f"data.validation_source {d.validation_source}: {leak} of its questions are also in data.source {d.source}; hold them out")
-        order = list(range(len(examples)))
-        if d.shuffle: random.Random(cfg.project.seed).shuffle(order)
-        train = [examples[i] for i in order[:n or None]]
-    else: train, val = keep_questions_together(*train_validation_split(examples, n, d.validation_split, cfg.project.seed, d.shuffle))
-    if tok is not None:  # after the split: which row goes where does not hang on the tokenizer (20_data_checks)
-        before, (train, val) = len(train) + len(val), (drop_too_long(train, tok, d.max_length, counts), drop_too_long(val, tok, d.max_length, counts))
-        counts["kept"] -= before - len(train) - len(val)
-        if not (train and val): raise ValueError(f"{d.source}: no {'training' if not train else 'validation'} row left within "
-                                                 f"data.max_length {d.max_length} tokens ({_drops(counts)})")
-    counts["train"], counts["validation"] = len(train), len(val)
-    if verbose: print(summary_line(counts, d.source) + (f" (from {d.validation_source})" if d.validation_source else ""))
-    return train, val, counts
-
-# %% ../nbs/00_data.ipynb #cd9775b9
-def token_lengths(examples: list[dict], tok) -> list[int]:
-    "Token count of each full example (prompt + completion) as TRL tokenizes it: chat template, or plain text + eos."
-    def ids(e):
-        if isinstance(e["prompt"], str): return tok(e["prompt"] + e["completion"] + tok.eos_token)["input_ids"]
-        return tok.apply_chat_template(e["prompt"] + e["completion"], tokenize=True, return_dict=True)["input_ids"]
-    return [len(ids(e)) for e in examples]
-
-# %% ../nbs/00_data.ipynb #92721119
-THINK_PRIME = "<think>\n"
-
-def inference_prompt(tok, question: str, system_prompt: str, prompt_format: str = "chat") -> str:
-    "The prompt up to the assistant header (chat) or the format's answer line, then `<think>\\n`, ready for `generate`."
-    if prompt_format == "chat":
-        text = tok.apply_chat_template(prompt_messages(question, system_prompt), tokenize=False, add_generation_prompt=True)
-    else:  # as TRL tokenizes a plain-text prompt: after the bos, if the tokenizer adds one (Llama's `<s>`; not SmolLM2, Qwen)
-        adds_bos = tok.bos_token_id is not None and tok("")["input_ids"][:1] == [tok.bos_token_id]
-        text = (tok.bos_token if adds_bos else "") + PROMPT_FORMATS[prompt_format].format(question=question.strip())
-    return text if text.endswith(THINK_PRIME) else text + THINK_PRIME  # an exported template may open the reply already (08_export)
 
 # %% ../nbs/20_data_checks.ipynb #5dc6c48b
 def _drops(counts: Counter) -> str:
@@ -247,6 +202,35 @@ def drop_too_long(examples: list[dict], tok, max_length: int, counts: Counter) -
     if len(kept) < len(examples): counts[f"dropped: over {max_length} tokens (data.max_length)"] += len(examples) - len(kept)
     return kept
 
+# %% ../nbs/20_data_checks.ipynb #6cd061c8
+def prepare_examples(cfg: Config, verbose: bool = True, n=..., tok=None) -> tuple[list[dict], list[dict], Counter]:
+    "Load the configured source, format, drop repeated rows, subsample to `n` rows (None: all; by default `data.num_samples`) and split (a question's rows on one side), or validate on `data.validation_source`; with `tok`, drop rows over `data.max_length` tokens: (train, validation, counts)."
+    n, d = cfg.data.num_samples if n is ... else n, cfg.data
+    rows = load_rows(d.source, cfg, d.split, n=n)
+    examples, counts = format_rows(rows, d.system_prompt, d.format)
+    examples = drop_repeats(examples, counts)  # a repeated row counts once (20_data_checks)
+    counts["kept"] = len(examples)
+    if not examples: raise ValueError(nothing_left(d.source, counts["read"], _drops(counts)))  # not a split-size error three calls later
+    if d.validation_source:  # a split made once elsewhere: 09_study's arms add rows to the same training questions
+        val, _ = format_rows(load_rows(d.validation_source, cfg, d.split), d.system_prompt, d.format)
+        val = drop_repeats(val, counts)
+        if not val: raise ValueError(f"data.validation_source {d.validation_source} has no usable row")
+        seen = {question_key(e["question"]) for e in examples}
+        if leak := sum(question_key(e["question"]) in seen for e in val): raise ValueError(
+            f"data.validation_source {d.validation_source}: {leak} of its questions are also in data.source {d.source}; hold them out")
+        order = list(range(len(examples)))
+        if d.shuffle: random.Random(cfg.project.seed).shuffle(order)
+        train = [examples[i] for i in order[:n or None]]
+    else: train, val = keep_questions_together(*train_validation_split(examples, n, d.validation_split, cfg.project.seed, d.shuffle))
+    if tok is not None:  # after the split: which row goes where does not hang on the tokenizer (20_data_checks)
+        before, (train, val) = len(train) + len(val), (drop_too_long(train, tok, d.max_length, counts), drop_too_long(val, tok, d.max_length, counts))
+        counts["kept"] -= before - len(train) - len(val)
+        if not (train and val): raise ValueError(f"{d.source}: no {'training' if not train else 'validation'} row left within "
+                                                 f"data.max_length {d.max_length} tokens ({_drops(counts)})")
+    counts["train"], counts["validation"] = len(train), len(val)
+    if verbose: print(summary_line(counts, d.source) + (f" (from {d.validation_source})" if d.validation_source else ""))
+    return train, val, counts
+
 # %% ../nbs/20_data_checks.ipynb #3a83562c
 def plot_token_lengths(lengths: list[int], max_length: int, title: str = ""):
     "Histogram of example lengths with `max_length` marked; returns the figure."
@@ -285,3 +269,19 @@ def light_tokenizer_hash(tok):
     finally:
         if old is None: Pickler.dispatch.pop(kind, None)
         else: Pickler.dispatch[kind] = old
+
+# %% ../nbs/20_data_checks.ipynb #caa7e13d
+def tokenize_with_trl(examples: list[dict], tok, max_length: int, completion_only_loss: bool = True):
+    "Tokenize prompt-completion examples exactly as `SFTTrainer` will, and collate them into one batch; no model weights are loaded. `completion_only_loss=False` drops the mask."
+    from datasets import Dataset
+    from transformers import LlamaConfig, LlamaForCausalLM
+    from trl import SFTConfig, SFTTrainer
+    import tempfile
+    rows = [{k: e[k] for k in ("prompt", "completion")} for e in examples]
+    stand_in = LlamaForCausalLM(LlamaConfig(vocab_size=len(tok), hidden_size=8, intermediate_size=8, num_hidden_layers=1,
+                                            num_attention_heads=1, num_key_value_heads=1))  # the trainer wants a model; tokenizing reads only `tok`
+    with tempfile.TemporaryDirectory() as out:  # the trainer wants an output folder; it writes nothing here
+        args = SFTConfig(output_dir=out, max_length=max_length, completion_only_loss=completion_only_loss,
+                         report_to="none", bf16=False, fp16=False)
+        with light_tokenizer_hash(tok): trainer = SFTTrainer(model=stand_in, args=args, train_dataset=Dataset.from_list(rows), processing_class=tok)
+        return trainer.data_collator([trainer.train_dataset[i] for i in range(len(rows))])

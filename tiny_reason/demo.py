@@ -12,33 +12,6 @@ from .generation import generation_kwargs
 # %% auto #0
 __all__ = ['stream_solution', 'split_reasoning', 'render_html', 'ReasoningDemo']
 
-# %% ../nbs/04_demo.ipynb #5ab23ebb
-from transformers import StoppingCriteria, TextIteratorStreamer
-
-class CountingStreamer(TextIteratorStreamer):
-    "A `TextIteratorStreamer` that also counts the generated tokens it receives."
-    n_tokens = 0
-    def put(self, value):
-        if not (self.skip_prompt and self.next_tokens_are_prompt): self.n_tokens += value.numel()
-        super().put(value)
-
-class StopOnEvent(StoppingCriteria):
-    "Stop generating as soon as `event` is set (the Stop button, Ctrl-C)."
-    def __init__(self, event: threading.Event): self.event = event
-    def __call__(self, input_ids, scores, **kwargs): return self.event.is_set()
-
-# %% ../nbs/04_demo.ipynb #6cf71d67
-def check_question(question: str, tok, model, max_new_tokens: int, system_prompt: str, prompt_format: str = "chat") -> str:
-    "The inference prompt for `question`, or `ValueError` with a message for the user."
-    if not question or not question.strip(): raise ValueError("Type a math word problem first.")
-    prompt = inference_prompt(tok, question, system_prompt, prompt_format)
-    n = len(tok(prompt, add_special_tokens=False)["input_ids"])
-    context = getattr(model.config, "max_position_embeddings", None)
-    if context and n + max_new_tokens > context:
-        raise ValueError(f"The problem is {n} tokens long; with {max_new_tokens} new tokens that exceeds the model's "
-                         f"context of {context} tokens. Shorten it or lower max new tokens.")
-    return prompt
-
 # %% ../nbs/04_demo.ipynb #2e95af44
 def stream_solution(model, tok, question: str, system_prompt: str, max_new_tokens: int = 512,
                     temperature: float = 0.0, stop: threading.Event | None = None, use_adapter: bool = True,
@@ -86,7 +59,34 @@ def render_html(text: str, done: bool = False, footer: str = "") -> str:
     if footer: out += f"<div style='color:#555;margin-top:6px'>{footer}</div>"
     return out
 
-# %% ../nbs/04_demo.ipynb #dd8db654
+# %% ../nbs/24_demo_checks.ipynb #5ab23ebb
+from transformers import StoppingCriteria, TextIteratorStreamer
+
+class CountingStreamer(TextIteratorStreamer):
+    "A `TextIteratorStreamer` that also counts the generated tokens it receives."
+    n_tokens = 0
+    def put(self, value):
+        if not (self.skip_prompt and self.next_tokens_are_prompt): self.n_tokens += value.numel()
+        super().put(value)
+
+class StopOnEvent(StoppingCriteria):
+    "Stop generating as soon as `event` is set (the Stop button, Ctrl-C)."
+    def __init__(self, event: threading.Event): self.event = event
+    def __call__(self, input_ids, scores, **kwargs): return self.event.is_set()
+
+# %% ../nbs/24_demo_checks.ipynb #6cf71d67
+def check_question(question: str, tok, model, max_new_tokens: int, system_prompt: str, prompt_format: str = "chat") -> str:
+    "The inference prompt for `question`, or `ValueError` with a message for the user."
+    if not question or not question.strip(): raise ValueError("Type a math word problem first.")
+    prompt = inference_prompt(tok, question, system_prompt, prompt_format)
+    n = len(tok(prompt, add_special_tokens=False)["input_ids"])
+    context = getattr(model.config, "max_position_embeddings", None)
+    if context and n + max_new_tokens > context:
+        raise ValueError(f"The problem is {n} tokens long; with {max_new_tokens} new tokens that exceeds the model's "
+                         f"context of {context} tokens. Shorten it or lower max new tokens.")
+    return prompt
+
+# %% ../nbs/24_demo_checks.ipynb #dd8db654
 class ReasoningDemo:
     "An ipywidgets box: problem, Solve/Stop, temperature and length sliders, base or adapter, streamed reasoning."
     def __init__(self, model, tok, cfg: Config, has_adapter: bool = True, max_new_tokens: int | None = None):

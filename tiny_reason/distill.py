@@ -14,7 +14,7 @@ from .grading import answers_match, extract_answer, gold_answer, majority_answer
 from .generation import engine_that_ran, generated_by, inference_model, sample_replies
 
 # %% auto #0
-__all__ = ['training_questions', 'teacher_config', 'load_teacher', 'keep_traces', 'reasoning_of', 'distilled_rows', 'read_traces', 'upper_median', 'plot_chain_lengths', 'distill', 'distill_cli']
+__all__ = ['training_questions', 'teacher_config', 'load_teacher', 'keep_traces', 'reasoning_of', 'distilled_rows', 'distill_cli', 'check_teacher', 'read_traces', 'upper_median', 'plot_chain_lengths', 'distill']
 
 # %% ../nbs/05_distill.ipynb #e20cabb7
 def training_questions(cfg: Config) -> list[dict]:
@@ -34,9 +34,8 @@ def teacher_config(cfg: Config) -> Config:
 
 def load_teacher(cfg: Config):
     "(tokenizer, model in eval mode, what generates the traces) for `teacher_config(cfg)` plus `distill.teacher_adapter`, prepared by `eval.engine` as evaluation's model is (`inference_model`)."
-    from tiny_reason.model import check_adapter, check_same_base, load_tokenizer
-    t, adapter = teacher_config(cfg), cfg.distill.teacher_adapter
-    if adapter is not None: check_same_base(t, check_adapter(adapter))  # another base or format, or a cut copy: before the model loads
+    from tiny_reason.model import load_tokenizer
+    t, adapter = check_teacher(cfg), cfg.distill.teacher_adapter
     return load_tokenizer(t), inference_model(t, adapter), generated_by(t, adapter)
 
 # %% ../nbs/05_distill.ipynb #3a500918
@@ -73,7 +72,31 @@ def distilled_rows(kept: list[dict]) -> list[dict]:
     return [{"question": r["question"], "answer": f"{reasoning_of(r['generated_text'])}\n#### {r['answer']}"}
             for r in kept if reasoning_of(r["generated_text"])]
 
-# %% ../nbs/05_distill.ipynb #299669f2
+# %% ../nbs/11_cli.ipynb #8c276c9a
+def distill_cli(argv: list[str] | None = None) -> dict:
+    "`tiny-reason distill [--preset P] [--teacher ID|DIR] [--teacher_adapter DIR] [--traces FILE] [--k K] [--questions N] --out DIR`"
+    p = command_parser("tiny-reason distill", "A teacher samples chains of thought; the correct ones become training rows.")
+    p.add_argument("--out", required=True, help="folder for traces.jsonl, distilled.jsonl, report.json, lengths.png")
+    args, rest = p.parse_known_args(argv)
+    report = distill(config_from_cli(args, rest), args.out)
+    if report["rows"] >= 2: print(f"train on them: tiny-reason train --data {Path(args.out) / 'distilled.jsonl'} --adapter_path DIR")
+    else: print(f"{report['rows']} distilled row{'s' * (report['rows'] != 1)}: too few to train on (one to train, one to validate); "
+                "raise --k or --questions, or give a stronger --teacher")
+    return report
+
+# %% ../nbs/40_distill_checks.ipynb #08deee47
+def check_teacher(cfg: Config) -> Config:
+    "`teacher_config(cfg)` if `distill.teacher_adapter` is none or a whole adapter trained on that teacher, in its format; else one line naming the key and how to go without it."
+    from tiny_reason.model import check_adapter, check_same_base
+    t, adapter = teacher_config(cfg), cfg.distill.teacher_adapter
+    try:
+        if adapter is not None: check_same_base(t, check_adapter(adapter))  # another base or format, or a cut copy: before the model loads
+    except (FileNotFoundError, ValueError) as e:  # a preset's `sft` stays set under another --distill.teacher: say how to drop it
+        raise type(e)(f"{e.args[0]}; that is distill.teacher_adapter, the adapter put on the teacher {t.model.name}: give one trained on it, "
+                      "or --distill.teacher_adapter none to sample the teacher as it is") from None
+    return t
+
+# %% ../nbs/40_distill_checks.ipynb #10bfe570
 def read_traces(path) -> list[dict]:
     "Traces from a JSONL file made elsewhere: `question`, `cot` or `generated_text`, optional `answer`/`gold`; errors name file:line."
     ids, rows = {}, []
@@ -89,7 +112,7 @@ def read_traces(path) -> list[dict]:
     if not rows: raise ValueError(f"{path}: no traces in it")
     return rows
 
-# %% ../nbs/05_distill.ipynb #ad6b5a54
+# %% ../nbs/40_distill_checks.ipynb #ad6b5a54
 def upper_median(xs: list):
     "The middle value, the upper of the two for an even count: `[3, 1, 2, 4]` -> 3; None for no values."
     return sorted(xs)[len(xs) // 2] if xs else None
@@ -104,13 +127,14 @@ def plot_chain_lengths(kept: list[int], human: list[int], title: str = ""):
     ax.set(xlabel="words of reasoning", ylabel="chains", title=title); ax.legend(fontsize=8); fig.tight_layout()
     return fig
 
-# %% ../nbs/05_distill.ipynb #7925021b
+# %% ../nbs/40_distill_checks.ipynb #7925021b
 def distill(cfg: Config, out_dir, verbose: bool = True) -> dict:
     "Sample (or read `distill.traces`), keep, and write traces.jsonl, distilled.jsonl, report.json and lengths.png into `out_dir`."
     import matplotlib.pyplot as plt
     start, given = time.time(), cfg.distill.traces
     settings = settings_of(cfg, ("project.seed", "model.", "data.", "distill.") + (() if given else ("eval.engine",)))  # what samples, too
     claim_folder(out_dir, "distill", settings, ("traces.jsonl", "distilled.jsonl", "report.json", "lengths.png", CONFIG_FILENAME))
+    if not given: check_teacher(cfg)  # its adapter, before the questions are drawn
     traces, questions, source, engine = (read_traces(given), None, given, None) if given else (None, training_questions(cfg), None, None)
     out = mark_folder(out_dir, "distill", settings)  # the inputs first: a bad one stops before anything is written
     if traces is None:
@@ -135,16 +159,4 @@ def distill(cfg: Config, out_dir, verbose: bool = True) -> dict:
     fig = plot_chain_lengths(lengths, human, f"{cfg.preset}: {report['kept']} kept of {report['traces']} traces"); fig.savefig(out / "lengths.png", dpi=120); plt.close(fig)
     if verbose: print(f"kept {report['kept']} of {report['traces']} traces ({report['keep_rate']:.0%}); {report['covered']} of "
                       f"{report['questions']} questions covered; {report['tokens']:,} tokens in {report['seconds']:.0f} s ({engine or 'no'} engine) -> {out / 'distilled.jsonl'}")
-    return report
-
-# %% ../nbs/11_cli.ipynb #8c276c9a
-def distill_cli(argv: list[str] | None = None) -> dict:
-    "`tiny-reason distill [--preset P] [--teacher ID|DIR] [--teacher_adapter DIR] [--traces FILE] [--k K] [--questions N] --out DIR`"
-    p = command_parser("tiny-reason distill", "A teacher samples chains of thought; the correct ones become training rows.")
-    p.add_argument("--out", required=True, help="folder for traces.jsonl, distilled.jsonl, report.json, lengths.png")
-    args, rest = p.parse_known_args(argv)
-    report = distill(config_from_cli(args, rest), args.out)
-    if report["rows"] >= 2: print(f"train on them: tiny-reason train --data {Path(args.out) / 'distilled.jsonl'} --adapter_path DIR")
-    else: print(f"{report['rows']} distilled row{'s' * (report['rows'] != 1)}: too few to train on (one to train, one to validate); "
-                "raise --k or --questions, or give a stronger --teacher")
     return report

@@ -11,7 +11,7 @@ from transformers import AutoTokenizer
 from .config import CONFIG_FILENAME, Config, load_config, save_config
 from .card import export_name, model_card, report_arms, result_line  # the card's text: reference notebook 25
 from .model import check_same_base
-from .files import LITTER, MARKER, apply_umask, atomic_write_text, claim_folder, current_umask, folder_mark, mark_folder
+from .files import LITTER, MARKER, apply_umask, atomic_write_text, claim_folder, current_umask, folder_lock, folder_mark, mark_folder, no_space
 from .data import PROMPT_FORMATS, THINK_PRIME
 from .model import BASES, DTYPES, adapter_model, check_adapter, load_adapter, load_base, load_model, load_tokenizer, merge_adapter
 from .generation import stop_token_ids
@@ -19,7 +19,7 @@ from .gguf_export import check_gguf, gguf_file_name, gguf_into, modelfile_value 
 from .model import model_config
 
 # %% auto #0
-__all__ = ['merge_rounding_error', 'max_logit_difference', 'greedy_generation_config', 'course_chat_template', 'evaluate_folder', 'export_merged', 'merge_errors', 'check_export_target']
+__all__ = ['merge_rounding_error', 'max_logit_difference', 'greedy_generation_config', 'merge_errors', 'course_chat_template', 'evaluate_folder', 'export_merged', 'export_locked', 'check_export_target']
 
 # %% ../nbs/08_export.ipynb #e6a5c7dd
 def merge_rounding_error(weight: torch.Tensor, delta: torch.Tensor) -> dict:
@@ -47,58 +47,6 @@ def greedy_generation_config(tok, model, max_new_tokens: int):
                             eos_token_id=stop_token_ids(tok, model), pad_token_id=tok.pad_token_id,
                             bos_token_id=getattr(model.generation_config, "bos_token_id", None))
 
-def course_chat_template(tok, trained: Config) -> str:
-    "The tokenizer's chat template made to build the course's prompt: its system prompt when none is given, the reply opened with `<think>\\n`."
-    if trained.data.format != "chat":  # a plain-text format: the template writes it from the last user message
-        text = PROMPT_FORMATS[trained.data.format].replace("{question}", "{{ messages[-1]['content'] | trim }}")
-        return ("{{ bos_token if bos_token and " + repr(tok("")["input_ids"][:1] == [tok.bos_token_id]).lower() + " else '' }}"
-                + text + "{% if add_generation_prompt %}" + THINK_PRIME + "{% endif %}")
-    system = {"role": "system", "content": trained.data.system_prompt}
-    return ("{%- if messages[0]['role'] != 'system' %}{%- set messages = [" + json.dumps(system) + "] + messages %}{%- endif %}"
-            + tok.chat_template + "{%- if add_generation_prompt %}" + json.dumps(THINK_PRIME)[1:-1].join(["{{ '", "' }}"]) + "{%- endif %}")
-
-# %% ../nbs/08_export.ipynb #3429b51a
-def evaluate_folder(cfg: Config, trained: Config, out, folder) -> Path:
-    "Evaluate the model saved in `folder` (to be renamed `out`) as `tiny-reason evaluate --model OUT` would, into `folder/evaluation`; returns its `report.json`."
-    from tiny_reason.evaluate import evaluate
-    as_folder = lambda name: load_config(cfg.preset, overrides={
-        "model.name": str(name), "model.source": "hub", "model.architecture_overrides": {}, "model.load_in_4bit": False,
-        "data.format": trained.data.format, "data.system_prompt": trained.data.system_prompt})
-    evaluate(as_folder(out), folder / "evaluation", model=load_model(as_folder(folder)).eval(), tok=load_tokenizer(as_folder(folder)),
-             verbose=False, arm="merged")
-    return folder / "evaluation" / "report.json"
-
-# %% ../nbs/08_export.ipynb #6eb3936e
-def export_merged(cfg: Config, adapter, out, dtype: str = "fp16", overwrite: bool = False, report=None, base: str = "unquantized",
-                  evaluate_it: bool = True, gguf: str | None = None, name: str | None = None) -> Path:
-    "Merge `adapter` into the preset's base, evaluate the merged model, and save a standalone model folder `out` (written whole, or not at all); with `gguf`, one GGUF file of that type too; `name`: its project.name, if not the adapter's."
-    adapter, out, trained = check_export_target(cfg, adapter, out, dtype, base, overwrite, report, gguf, name)  # every guard first, nothing written (25_model_card)
-    tok = AutoTokenizer.from_pretrained(adapter) if (adapter / "tokenizer_config.json").exists() else load_tokenizer(cfg)
-    if gguf is not None: check_gguf(model_config(cfg).to_dict(), tok, gguf)  # a type, architecture or tokenizer the GGUF writer lacks: now (35_gguf)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    for stale in out.parent.glob(f".{out.name}.*.partial"): shutil.rmtree(stale, ignore_errors=True)  # a killed export's
-    tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".partial"))  # same disk: renaming is atomic
-    os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp's folder is 0700: the export is shared as any folder would be
-    try:
-        model = merge_adapter(cfg, adapter, dtype, base)
-        tok.padding_side = tok.init_kwargs["padding_side"] = "left"  # saved with it: batched generation pads on the left
-        tok.chat_template = course_chat_template(tok, trained)
-        model.generation_config = greedy_generation_config(tok, model, cfg.eval.max_new_tokens)
-        model.save_pretrained(tmp); tok.save_pretrained(tmp); save_config(trained, tmp)
-        apply_umask(tmp)  # safetensors writes its weights 0600: the mode any new file gets here, as the rest have
-        reports = [report]
-        if evaluate_it:  # the folder's own numbers for its card, not this copy's: never two models at once
-            del model; gc.collect(); torch.cuda.empty_cache()
-            reports = [evaluate_folder(cfg, trained, out, tmp), report]
-        gguf_text = gguf_into(tmp, gguf, export_name(trained), trained.data.system_prompt) if gguf is not None else ""  # the GGUF file and a Modelfile
-        atomic_write_text(tmp / "README.md", model_card(trained, dtype, reports, base=base) + gguf_text)
-        mark_folder(tmp, "export")
-        if out.exists(): shutil.rmtree(out) if out.is_dir() else out.unlink()
-        tmp.rename(out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True); raise
-    return out
-
 # %% ../nbs/08_export.ipynb #0ea4fed0
 def merge_errors(peft_model, enc) -> dict:
     "Max |logit| gaps from the unmerged adapter model at the non-pad positions of `enc`: the base alone (the adapter's effect), the merge, and a planted wrong merge (scale halved); all in place."
@@ -117,6 +65,69 @@ def merge_errors(peft_model, enc) -> dict:
     return {"adapter effect": gap(base), "merged": gap(merged), "planted: scale halved": gap(planted),
             "largest logit": unmerged.abs().max().item(), "same top token": (merged.argmax(-1) == unmerged.argmax(-1)).float().mean().item()}
 
+# %% ../nbs/25_model_card.ipynb #b5e02ded
+def course_chat_template(tok, trained: Config) -> str:
+    "The tokenizer's chat template made to build the course's prompt: its system prompt when none is given, the reply opened with `<think>\\n`."
+    if trained.data.format != "chat":  # a plain-text format: the template writes it from the last user message
+        text = PROMPT_FORMATS[trained.data.format].replace("{question}", "{{ messages[-1]['content'] | trim }}")
+        return ("{{ bos_token if bos_token and " + repr(tok("")["input_ids"][:1] == [tok.bos_token_id]).lower() + " else '' }}"
+                + text + "{% if add_generation_prompt %}" + THINK_PRIME + "{% endif %}")
+    system = {"role": "system", "content": trained.data.system_prompt}
+    return ("{%- if messages[0]['role'] != 'system' %}{%- set messages = [" + json.dumps(system) + "] + messages %}{%- endif %}"
+            + tok.chat_template + "{%- if add_generation_prompt %}" + json.dumps(THINK_PRIME)[1:-1].join(["{{ '", "' }}"]) + "{%- endif %}")
+
+# %% ../nbs/25_model_card.ipynb #2e789f39
+def evaluate_folder(cfg: Config, trained: Config, out, folder) -> Path:
+    "Evaluate the model saved in `folder` (to be renamed `out`) as `tiny-reason evaluate --model OUT` would, into `folder/evaluation`; returns its `report.json`."
+    from tiny_reason.evaluate import evaluate
+    as_folder = lambda name: load_config(cfg.preset, overrides={
+        "model.name": str(name), "model.source": "hub", "model.architecture_overrides": {}, "model.load_in_4bit": False,
+        "data.format": trained.data.format, "data.system_prompt": trained.data.system_prompt})
+    evaluate(as_folder(out), folder / "evaluation", model=load_model(as_folder(folder)).eval(), tok=load_tokenizer(as_folder(folder)),
+             verbose=False, arm="merged")
+    return folder / "evaluation" / "report.json"
+
+# %% ../nbs/25_model_card.ipynb #f53de286
+def export_merged(cfg: Config, adapter, out, dtype: str = "fp16", overwrite: bool = False, report=None, base: str = "unquantized",
+                  evaluate_it: bool = True, gguf: str | None = None, name: str | None = None) -> Path:
+    "Merge `adapter` into the preset's base, evaluate the merged model, and save a standalone model folder `out` (written whole, or not at all); with `gguf`, one GGUF file of that type too; `name`: its project.name, if not the adapter's."
+    adapter, out, trained = check_export_target(cfg, adapter, out, dtype, base, overwrite, report, gguf, name)  # every guard first, nothing written (25_model_card)
+    tok = AutoTokenizer.from_pretrained(adapter) if (adapter / "tokenizer_config.json").exists() else load_tokenizer(cfg)
+    if gguf is not None: check_gguf(model_config(cfg).to_dict(), tok, gguf)  # a type, architecture or tokenizer the GGUF writer lacks: now (35_gguf)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with folder_lock(out.parent, f"{out.name}.export", f"waiting: another process is exporting to {out}"):  # one export into `out` at a time
+        export_locked(cfg, adapter, out, dtype, overwrite, report, base, evaluate_it, gguf, name, tok)
+    return out
+
+def export_locked(cfg, adapter, out, dtype, overwrite, report, base, evaluate_it, gguf, name, tok) -> None:
+    "`export_merged`'s work, under its lock on `out`: a partial folder found now is a killed export's, not a live one's."
+    adapter, out, trained = check_export_target(cfg, adapter, out, dtype, base, overwrite, report, gguf, name)  # again: what a waited-for export left
+    for stale in out.parent.glob(f".{out.name}.*.partial"): shutil.rmtree(stale, ignore_errors=True)  # a killed export's
+    tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".partial"))  # same disk: renaming is atomic
+    os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp's folder is 0700: the export is shared as any folder would be
+    needed = 0
+    try:
+        model = merge_adapter(cfg, adapter, dtype, base)
+        needed = sum(p.numel() * p.element_size() for p in model.parameters()) * (2 if gguf else 1)  # the weights (and a GGUF of them, at most)
+        tok.padding_side = tok.init_kwargs["padding_side"] = "left"  # saved with it: batched generation pads on the left
+        tok.chat_template = course_chat_template(tok, trained)
+        model.generation_config = greedy_generation_config(tok, model, cfg.eval.max_new_tokens)
+        model.save_pretrained(tmp); tok.save_pretrained(tmp); save_config(trained, tmp)
+        apply_umask(tmp)  # safetensors writes its weights 0600: the mode any new file gets here, as the rest have
+        reports = [report]
+        if evaluate_it:  # the folder's own numbers for its card, not this copy's: never two models at once
+            del model; gc.collect(); torch.cuda.empty_cache()
+            reports = [evaluate_folder(cfg, trained, out, tmp), report]
+        gguf_text = gguf_into(tmp, gguf, export_name(trained), trained.data.system_prompt) if gguf is not None else ""  # the GGUF file and a Modelfile
+        atomic_write_text(tmp / "README.md", model_card(trained, dtype, reports, base=base) + gguf_text)
+        mark_folder(tmp, "export")
+        if out.exists(): shutil.rmtree(out) if out.is_dir() else out.unlink()
+        tmp.rename(out)
+    except BaseException as e:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if (full := no_space(e, out.parent, needed)) is not None: raise full from e  # a full disk: one line, not the writer's byte counts
+        raise
+
 # %% ../nbs/25_model_card.ipynb #3d2b3859
 def check_export_target(cfg: Config, adapter, out, dtype: str = "fp16", base: str = "unquantized", overwrite: bool = False, report=None,
                         gguf: str | None = None, name: str | None = None) -> tuple[Path, Path, Config]:
@@ -132,6 +143,12 @@ def check_export_target(cfg: Config, adapter, out, dtype: str = "fp16", base: st
     if adapter.resolve() in where.parents:
         raise ValueError(f"--out {out} is inside the adapter folder {adapter}: the merged model would be mixed into the adapter; choose a folder outside it")
     claim_folder(out, "export", inputs=[adapter], overwrite=overwrite)  # never the adapter itself, nor a folder around it
+    for folder in ([out] if out.is_dir() else []) + [next(p for p in out.parents if p.exists())]:  # --out, replaced whole; where it is made, with its lock and partial copy
+        try:
+            with tempfile.TemporaryFile(dir=folder): pass  # a nameless file, gone on close: nothing is left
+        except OSError as e:  # else the merge ran first, and the error named the lock or the hidden partial folder
+            raise PermissionError(f"--out {out} cannot be written: {'it' if folder == out else f'{folder}, where it would be made,'} is not writable "
+                                  f"({e.strerror or e}); choose a folder you can write, e.g. --out {Path.home() / out.name}") from None
     held = sorted(p.name for p in out.iterdir() if p.name not in (MARKER, *LITTER)) if out.is_dir() else []  # a file browser's litter: no one's
     if held and folder_mark(out) is None:  # --overwrite replaces only an earlier export: not offered where it would be refused
         raise FileExistsError(f"--out {out} holds files that no tiny-reason export made ({', '.join(held[:3])}{', ...' if len(held) > 3 else ''}); "

@@ -4,14 +4,14 @@
 
 # %% ../nbs/13_files.ipynb #c8dd3900
 from __future__ import annotations
-import contextlib, json, os, re, shutil, tempfile
+import contextlib, errno, json, os, re, shutil, tempfile
 from pathlib import Path
 
 # %% auto #0
 __all__ = ['MARKER', 'LITTER', 'writable_folder', 'current_umask', 'apply_umask', 'file_above', 'atomic_write_text',
            'write_jsonl', 'read_text_file', 'read_jsonl_objects', 'read_gsm8k_jsonl', 'folder_mark', 'claim_folder',
-           'mark_folder', 'claim_file', 'folder_lock', 'read_resumable', 'last_checkpoint', 'resume_point',
-           'stress_shared_writes', 'malloc_in_use']
+           'mark_folder', 'claim_file', 'folder_lock', 'no_space', 'read_resumable', 'last_checkpoint', 'resume_point',
+           'folder_problems', 'whole_folder', 'stress_shared_writes', 'malloc_in_use']
 
 # %% ../nbs/13_files.ipynb #a4e363e9
 def writable_folder(folder, what: str = "output folder") -> Path:
@@ -161,6 +161,14 @@ def folder_lock(folder, name: str, waiting: str | None = None):
     try: yield Path(folder)
     finally: lock.release()
 
+def no_space(e: BaseException, folder, needed: int = 0) -> OSError | None:
+    "If `e` says the disk is full (`ENOSPC`, safetensors' `N requested and M written`, gguf's `Not enough free space`), one line naming `folder`, the MB `needed` and the MB free; else None."
+    if not ((isinstance(e, OSError) and e.errno == errno.ENOSPC) or re.search(r"\d+ requested and \d+ written|no space left|not enough free space", str(e), re.I)): return None
+    free = shutil.disk_usage(folder).free / 2**20 if Path(folder).exists() else 0
+    full = OSError(f"no space left on {folder}: " + (f"about {-(-needed // 2**20)} MB needed, " if needed else "") + f"{free:.0f} MB free; nothing was replaced")
+    full.errno = errno.ENOSPC  # args stay the one line (the CLI prints args[0])
+    return full
+
 # %% ../nbs/13_files.ipynb #efa89b4b
 def read_resumable(path, belongs, other: str = "another run", what: str = "file", keep=None) -> list[dict]:
     "Rows already in an append-only JSONL `path`, each checked by `belongs(row)` (True, False, or the reason it does not belong); a cut-off last line is dropped; the file keeps exactly the rows returned."
@@ -190,8 +198,8 @@ def last_checkpoint(folder) -> Path | None:
     return max(steps)[1] if steps else None
 
 def resume_point(result, checkpoints, resume: bool = False, overwrite: bool = False, what: str = "a finished run",
-                 hint: str = "--overwrite") -> Path | None:
-    "Check the folders before any model loads: `result` (the file a finished run leaves) is never replaced silently; the checkpoint to resume from, or None."
+                 hint: str = "--overwrite", keep_checkpoints: bool = False) -> Path | None:
+    "Check the folders before any model loads: `result` (the file a finished run leaves) is never replaced silently, nor (with `keep_checkpoints`) a stopped run's checkpoints; the checkpoint to resume from, or None."
     result, checkpoints = Path(result), Path(checkpoints)
     writable_folder(checkpoints.parent, "output folder"); writable_folder(result.parent.parent, "output folder")
     if result.exists() and not (overwrite or resume): raise FileExistsError(f"{result.parent} already holds {what}; pass {hint}")
@@ -200,7 +208,63 @@ def resume_point(result, checkpoints, resume: bool = False, overwrite: bool = Fa
         if last is None: raise FileNotFoundError(f"--resume: no complete checkpoint in {checkpoints} to resume from")
         return last
     if overwrite: shutil.rmtree(checkpoints, ignore_errors=True)  # a fresh run: no later --resume may pick up the old one's
+    elif keep_checkpoints and (last := last_checkpoint(checkpoints)) is not None:  # a run stopped there: its steps are not trained over unasked
+        step = last.name.split("-")[-1]
+        raise FileExistsError(f"{checkpoints} holds {last.name}, where a run stopped: pass --resume to continue from step {step}, "
+                              "or --overwrite to start over (deleting its checkpoints)")
     return None
+
+# %% ../nbs/13_files.ipynb #5b2e9d41
+def _unreadable(p: Path) -> str | None:
+    "Why the JSON, YAML or safetensors file `p` does not read to its end (as a write cut off leaves it), or None."
+    try:
+        if p.suffix == ".json": json.loads(p.read_bytes())
+        elif p.suffix in (".yaml", ".yml"):
+            import yaml
+            yaml.safe_load(p.read_text(encoding="utf-8"))
+        elif p.suffix == ".safetensors":  # an 8-byte header length, a JSON header, then the data it describes
+            with p.open("rb") as f: n = int.from_bytes(f.read(8), "little"); header = f.read(n)
+            try: end = 8 + n + max((v["data_offsets"][1] for k, v in json.loads(header).items() if k != "__metadata__"), default=0)
+            except Exception: return "is cut off in its header, or not a safetensors file"
+            if p.stat().st_size < end: return f"is cut off ({p.stat().st_size:,} of {end:,} bytes)"
+    except json.JSONDecodeError as e: return f"is cut off or not valid JSON ({e.msg}, line {e.lineno} column {e.colno})"
+    except Exception as e: return f"is unreadable ({str(e).splitlines()[0] if str(e) else type(e).__name__})"
+    return None
+
+def folder_problems(folder, needed=()) -> list[str]:
+    "What keeps `folder` from being whole, a phrase a file: each of `needed` missing (`a|b`: either will do), and each JSON, YAML or safetensors file in it that does not read to its end; [] if none."
+    folder = Path(folder)
+    said = [f"{n.split('|')[0]} is missing" for n in needed if not any((folder / m).is_file() for m in n.split("|"))]
+    return said + [f"{p.name} {why}" for p in sorted(folder.iterdir()) if p.is_file() and (why := _unreadable(p))]
+
+def _gone(pid: str) -> bool:
+    "Whether no process `pid` runs here (never on Windows, where `os.kill` would end it)."
+    if os.name == "nt" or not pid.isdigit(): return False
+    try: os.kill(int(pid), 0)
+    except ProcessLookupError: return True
+    except OSError: return False  # another user's: alive
+    return False
+
+@contextlib.contextmanager
+def whole_folder(folder):
+    "Fill a new hidden sibling of `folder` in the `with` block, then rename it to `folder` (the old one moved aside, then deleted): killed at any moment, `folder` is whole or absent; an error leaves it as it was. A killed writer's leftovers go."
+    folder = Path(folder)
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()): raise NotADirectoryError(f"{folder} is a file or a link, not a folder")
+    writable_folder(folder.parent)
+    for stale in folder.parent.iterdir():  # `.NAME.PID-XXXX.partial` (or `.old`), PID the writer's
+        if stale.name.startswith(f".{folder.name}.") and stale.suffix in (".partial", ".old") and _gone(stale.name[len(folder.name) + 2:].split("-")[0]):
+            shutil.rmtree(stale, ignore_errors=True)
+    tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.{os.getpid()}-", suffix=".partial"))  # same disk: renaming is atomic
+    os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp's is 0700: the folder is shared as any new folder would be
+    old = tmp.with_suffix(".old")  # the folder it replaces, for an instant: a kill then leaves `folder` absent, never half
+    try:
+        yield tmp
+        if folder.exists(): folder.rename(old)
+        tmp.rename(folder)
+    except BaseException:
+        if old.exists() and not folder.exists(): old.rename(folder)
+        shutil.rmtree(tmp, ignore_errors=True); raise
+    shutil.rmtree(old, ignore_errors=True)
 
 # %% ../nbs/13_files.ipynb #2489b4d9
 def _stress_worker(folder: str, n: int, worker: int, check, errors):

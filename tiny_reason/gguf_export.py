@@ -4,7 +4,7 @@
 
 # %% ../nbs/35_gguf.ipynb #2090e7d4
 from __future__ import annotations
-import json, os, re
+import json, os, re, threading
 from hashlib import sha256
 from pathlib import Path
 import numpy as np
@@ -200,24 +200,43 @@ def write_unquantized(folder, path, kind: str = "f16", name: str | None = None) 
         k = stored_as(len(shape))
         w.add_tensor_info(name_, shape, np.float32 if k == "f32" else np.float16, int(np.prod(shape)) * (4 if k == "f32" else 2), raw_dtype=raw[k])
     path.parent.mkdir(parents=True, exist_ok=True)
-    w.write_header_to_file(path); w.write_kv_data_to_file(); w.write_ti_data_to_file()
-    for _, hf, f, heads in plan: w.write_tensor_data(load(hf, f, heads))
-    w.close()
+    try:
+        w.write_header_to_file(path); w.write_kv_data_to_file(); w.write_ti_data_to_file()
+        for _, hf, f, heads in plan: w.write_tensor_data(load(hf, f, heads))
+        w.close()
+    except BaseException as e:  # a Ctrl-C or a full disk: no half-written file left
+        for f in w.fout or []: f.close()  # the space it held, given back
+        path.unlink(missing_ok=True)
+        from tiny_reason.files import no_space
+        if (full := no_space(e, path.parent)) is not None: raise full from e
+        raise
     return path
 
 # %% ../nbs/35_gguf.ipynb #7555cc86
 def quantize_gguf(src, dst, kind: str, threads: int = 0) -> Path:
     "llama.cpp's own quantizer (`llama_model_quantize` in llama-cpp-python) from the f32, f16 or bf16 file `src` to type `kind` in `dst`, quietly."
-    import contextlib, io, sys, llama_cpp
+    import contextlib, errno, io, shutil, signal, sys, llama_cpp
+    from tiny_reason.files import no_space
     params = llama_cpp.llama_model_quantize_default_params()
     params.ftype, params.nthread = gguf_file_type(kind), threads
     sys.stderr.flush()
-    saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    hit, old = [], signal.getsignal(signal.SIGINT)  # llama.cpp logs through a Python callback: a Ctrl-C raised in it is printed and dropped
+    hold = old is signal.default_int_handler and threading.current_thread() is threading.main_thread()
+    if hold: signal.signal(signal.SIGINT, lambda *_: hit.append(True))  # so held, and raised once llama.cpp returns
+    saved, devnull, log = os.dup(2), os.open(os.devnull, os.O_WRONLY), io.StringIO()
     try:  # a line for each tensor and fallback, through llama-cpp-python's logger (sys.stderr) or C's stderr: not shown
         os.dup2(devnull, 2)
-        with contextlib.redirect_stderr(io.StringIO()): failed = llama_cpp.llama_model_quantize(str(src).encode(), str(dst).encode(), params) != 0
-    finally: os.dup2(saved, 2); os.close(saved); os.close(devnull)
-    if failed: raise RuntimeError(f"llama.cpp could not quantize {src} to {kind}")
+        with contextlib.redirect_stderr(log): failed = llama_cpp.llama_model_quantize(str(src).encode(), str(dst).encode(), params) != 0
+    finally:
+        os.dup2(saved, 2); os.close(saved); os.close(devnull)
+        if hold: signal.signal(signal.SIGINT, old)
+    if hit: Path(dst).unlink(missing_ok=True); raise KeyboardInterrupt
+    if failed:
+        full = shutil.disk_usage(Path(dst).parent).free < 2**20  # llama.cpp says only `iostream error` of a full disk
+        Path(dst).unlink(missing_ok=True)
+        reason = next((l.strip() for l in reversed(log.getvalue().splitlines()) if "fail" in l or "error" in l.lower()), "")
+        if (e := no_space(OSError(errno.ENOSPC, reason) if full else RuntimeError(reason), Path(dst).parent)) is not None: raise e
+        raise RuntimeError(f"llama.cpp could not quantize {src} to {kind}" + (f": {reason}" if reason else ""))
     return Path(dst)
 
 def write_gguf(folder, path, kind: str = "f16", name: str | None = None, threads: int = 0) -> Path:

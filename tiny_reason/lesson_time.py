@@ -6,8 +6,7 @@
 from __future__ import annotations
 import copy
 from .config import Config, command_parser, config_from_cli
-from .memory import fit_batch, param_counts
-from .model import model_config
+from .memory import check_lora_rank, fit_batch, param_counts
 from .t4_time import (COLAB_HOST, DOWNLOAD_BYTES_PER_S, LOAD_S, SETUP_S, evaluation, generate_call, generation, grpo, grpo_engine, minutes_band,
                                  minutes_text, row_tokens, scratch, sft, study_stages, train_step)
 
@@ -80,7 +79,7 @@ def lesson_stages(cfg: Config, lesson: str) -> list[tuple[str, dict]]:
     from tiny_reason.scratch import model_shape, vocab_size  # 06's shapes: scratch sits above this module's layer
     if lesson not in LESSONS: raise ValueError(f"no lesson {lesson!r}; the lessons: {', '.join(LESSONS)}")
     cfg = counted(cfg)  # `--test_samples all` and the like: the rows the stage would read
-    mc, e, d, g = model_config(cfg), cfg.eval, cfg.distill, cfg.grpo
+    mc, e, d, g = check_lora_rank(cfg), cfg.eval, cfg.distill, cfg.grpo  # the model's shape; a rank no target matrix holds is refused
     start = lambda adapter=True: fresh_runtime(cfg, mc, adapter)
     stages = {
         "00_data": lambda: start(False)[:1],
@@ -131,7 +130,7 @@ def time_cli(argv: list[str] | None = None) -> dict:
     p = command_parser("tiny-reason time", "Predict each lesson's time on a free Colab T4 from its config (a prediction: tiny_reason.t4_time).")
     p.add_argument("--lesson", help=f"one lesson's stages and their work ({', '.join(LESSONS)})")
     args, rest = p.parse_known_args(argv)
-    cfg = config_from_cli(args, rest)
+    cfg = config_from_cli(args, rest); check_lora_rank(cfg)  # a refused rank: its one line, before the header
     print(f"preset {cfg.preset} ({cfg.model.name}) on a free Colab T4, predicted (not measured) from the work its config implies, in whole "
           f"minutes; the band is how far off the model has been on published T4 runs (33_t4_time). A lesson runs in a fresh runtime, "
           f"so it trains 02's adapter where it needs it.\n")

@@ -129,8 +129,10 @@ def memory_cli(argv: list[str] | None = None) -> dict:
     from tiny_reason.config import command_parser, config_from_cli
     p = command_parser("tiny-reason memory", "Print the training-memory budget of a preset, computed from its model config.")
     args, rest = p.parse_known_args(argv)
+    from tiny_reason.memory import generation_copy_bytes  # 21_model_checks adds it to this module, after this notebook's cells
+    from tiny_reason.model import check_lora_rank  # the loader's: every stage that builds a LoRA refuses the same rank (17_loader)
     cfg = config_from_cli(args, rest)
-    mc = model_config(cfg)
+    mc = check_lora_rank(cfg)  # the model's shape; a rank no target matrix holds is refused, not counted
     budgets = {m: memory_budget(cfg, m, mc=mc) for m in METHODS}
     n_base, n_lora = sum(param_counts(mc).values()), lora_trainable_params(mc, cfg.lora.r, cfg.lora.target_modules)
     gpu = budget_device(cfg) == "cuda"  # a CPU preset gets a CPU (fp32) budget, a GPU recipe a 16-bit one
@@ -142,7 +144,6 @@ def memory_cli(argv: list[str] | None = None) -> dict:
     print(budget_table(budgets))
     print(f"\ntrainable parameters (LoRA r={cfg.lora.r} on {len(cfg.lora.target_modules)} modules): {n_lora:,} "
           f"= {n_lora / n_base:.2%} of the {n_base:,} base parameters")
-    from tiny_reason.memory import generation_copy_bytes  # 21_model_checks adds it to this module, after this notebook's cells
     g = cfg.grpo  # GRPO's replies from a merged 16-bit copy beside the training model (29_grpo_checks): what the copy adds
     c = generation_copy_bytes(mc, g.batch_size * g.gradient_accumulation_steps, 256 + g.max_completion_length, "fp16" if gpu else prec)
     print(f"GRPO's generation copy (grpo.generation_copy, on a GPU): weights {c['weights'] / 2**30:.2f} GiB + KV cache for "
@@ -275,3 +276,6 @@ def generation_copy_bytes(mc, rows: int, tokens: int, precision: str = "fp16") -
     out = {"weights": sum(param_counts(mc).values()) * BYTES[precision],
            "KV cache": 2 * mc.num_hidden_layers * mc.num_key_value_heads * head_dim * BYTES[precision] * rows * tokens}
     return {**out, "total": sum(out.values())}
+
+# %% ../nbs/21_model_checks.ipynb #7c41a9e2
+from .model import check_lora_rank, lora_rank_limit  # one home, in the loader (17_loader): memory, time and every stage that builds a LoRA

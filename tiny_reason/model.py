@@ -18,8 +18,9 @@ warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing.*", categ
 # %% auto #0
 __all__ = ['PAD_CANDIDATES', 'DTYPES', 'BASE_KEYS', 'ADAPTER_KEYS', 'BASES', 'check_hub', 'check_model_ref', 'model_path',
            'hub_checked_path', 'pick_precision', 'model_config', 'load_tokenizer', 'quantization_config', 'lora_config',
-           'check_adapter', 'adapter_base', 'check_same_base', 'limit_gpu_memory', 'check_finite', 'load_base',
-           'add_lora', 'load_adapter', 'load_model', 'adapter_model', 'merge_adapter', 'fetch_adapter', 'push_to_hub']
+           'check_adapter', 'adapter_base', 'check_same_base', 'projection_shapes', 'lora_rank_limit',
+           'check_lora_rank', 'limit_gpu_memory', 'check_finite', 'load_base', 'add_lora', 'load_adapter', 'load_model',
+           'adapter_model', 'merge_adapter', 'fetch_adapter', 'push_to_hub']
 
 # %% ../nbs/17_loader.ipynb #0b68be41
 def check_hub(name: str) -> str:
@@ -122,6 +123,10 @@ def check_adapter(adapter, weights: bool = True) -> Path:
         try:
             with safe_open(str(weights), "pt"): pass  # reads the header, and checks that the data it describes is all there
         except Exception as e: raise ValueError(f"{weights}: incomplete or not a safetensors file ({e})") from None
+    from tiny_reason.files import folder_problems  # a save cut off leaves e.g. half a tokenizer.json: named here, not in a JSON traceback
+    if problems := folder_problems(adapter):
+        raise ValueError(f"{adapter} is half written ({'; '.join(problems[:3])}): a save was cut off; rerun the "
+                         "`tiny-reason train` command that made it with --resume, to save it again from its checkpoints")
     return adapter
 
 # %% ../nbs/17_loader.ipynb #3ce825b0
@@ -150,6 +155,31 @@ def check_same_base(cfg: Config, adapter):
     else: what, ours, hint = "with another prompt format", f"with preset {cfg.preset}'s data.format {cfg.data.format!r}", f" (or --format {differ['data.format']})"
     raise ValueError(f"the adapter in {adapter} was trained {what} ({', '.join(f'{k} {v!r}' for k, v in differ.items())}), "
                      f"not {ours}; pick its preset{hint}, or --config {Path(adapter) / CONFIG_FILENAME}")
+
+# %% ../nbs/17_loader.ipynb #f93fcbff
+def projection_shapes(mc) -> dict:
+    "`{module: (d_in, d_out)}` for the seven projections of one decoder layer of a Llama/Qwen2-style config `mc` (`01_model`'s `linear_shapes`, which sits above the loader)."
+    h, i = mc.hidden_size, mc.intermediate_size
+    d = getattr(mc, "head_dim", None) or h // mc.num_attention_heads
+    q, kv = mc.num_attention_heads * d, mc.num_key_value_heads * d
+    return {"q_proj": (h, q), "k_proj": (h, kv), "v_proj": (h, kv), "o_proj": (q, h),
+            "gate_proj": (h, i), "up_proj": (h, i), "down_proj": (i, h)}
+
+def lora_rank_limit(mc, target_modules) -> tuple[int, str]:
+    "The highest LoRA rank that means anything on `target_modules` of `mc`: the smallest dimension of a target matrix (its update `B @ A` has at most that rank), and that matrix's name."
+    shapes = projection_shapes(mc)
+    name = min(target_modules, key=lambda t: min(shapes[t]))
+    return min(shapes[name]), name
+
+def check_lora_rank(cfg: Config, mc=None):
+    "The model's config (`mc`, else `model_config(cfg)`) if `lora.r` is at most `lora_rank_limit`; else a one-line `ValueError` naming the key, the value, the limit and the model."
+    mc = mc if mc is not None else model_config(cfg)
+    limit, name = lora_rank_limit(mc, cfg.lora.target_modules)
+    if cfg.lora.r > limit:
+        d_in, d_out = projection_shapes(mc)[name]
+        raise ValueError(f"config key 'lora.r' is {cfg.lora.r}, above {limit}: {cfg.model.name}'s {name} maps {d_in} features to {d_out}, so its "
+                         f"update B @ A has rank {limit} at most; a higher r adds parameters and memory, not capacity: give --lora.r {limit} or less")
+    return mc
 
 # %% ../nbs/17_loader.ipynb #712fbf9e
 def limit_gpu_memory(cfg: Config) -> float | None:
@@ -194,6 +224,7 @@ def load_base(cfg: Config, training: bool = False):
 def add_lora(model, cfg: Config):
     "`model` wrapped in a fresh PEFT LoRA model (`B` = 0: it starts as the base) on the config's target projections."
     from peft import get_peft_model
+    check_lora_rank(cfg, model.config)  # a rank no target matrix holds: one line, not a model PEFT builds anyway
     return get_peft_model(model, lora_config(cfg))
 
 def load_adapter(model, adapter, training: bool = False):
@@ -205,6 +236,7 @@ def load_model(cfg: Config, lora: bool = False, adapter=None, training: bool = F
     "The preset's model: `load_base`, then a fresh LoRA (`lora=True`) or a trained `adapter` folder."
     if adapter is not None:  # checked before the base loads (seconds to minutes): trained on this base, and whole
         check_same_base(cfg, adapter); check_adapter(adapter)
+    elif lora: check_lora_rank(cfg)  # a fresh LoRA's rank, from the model's shape alone: before the weights load
     model = load_base(cfg, training=training)
     if adapter is not None: return load_adapter(model, adapter, training=training)
     return add_lora(model, cfg) if lora else model

@@ -4,78 +4,18 @@
 
 # %% ../nbs/12_pipeline.ipynb #08af834c
 from __future__ import annotations
-import contextlib, copy, gc, json, platform, resource, shutil, time
+import copy, json, platform, shutil
 from datetime import datetime, timezone
 from pathlib import Path
 import torch
 from .config import Config, load_config, save_config, settings_of, command_parser, config_from_cli
 from .files import atomic_write_text, claim_folder, malloc_in_use, mark_folder
+from .measure import cpu_seconds, peak_memory, plot_stage_memory, stage  # each stage's time and peak memory (39_measure)
 
 # %% auto #0
-__all__ = ['ARM_LABELS', 'PAIRS', 'RECIPES', 'RUN_KEYS', 'reset_peak_rss', 'peak_rss_bytes', 'stage', 'peak_memory',
-           'cpu_seconds', 'plot_stage_memory', 'compare_arms', 'distilled_arm_config', 'run_config',
+__all__ = ['ARM_LABELS', 'PAIRS', 'RECIPES', 'RUN_KEYS', 'compare_arms', 'distilled_arm_config', 'run_config',
            'require_distilled_rows', 'empty_distillation', 'grpo_arm_config', 'run_pipeline', 'report_markdown',
            'run_cli']
-
-# %% ../nbs/12_pipeline.ipynb #fbc70ddf
-def _status_bytes(key: str) -> int | None:
-    "A `kB` field of Linux's `/proc/self/status` (`VmRSS`, `VmHWM`) in bytes; None elsewhere."
-    try: line = next(l for l in Path("/proc/self/status").read_text().splitlines() if l.startswith(key + ":"))
-    except (OSError, StopIteration): return None
-    return int(line.split()[1]) * 1024
-
-def reset_peak_rss() -> bool:
-    "Start a new peak-memory window: Linux resets the process's peak RSS (`VmHWM`) when 5 is written to `clear_refs`."
-    try: Path("/proc/self/clear_refs").write_text("5"); return True
-    except OSError: return False
-
-def peak_rss_bytes() -> int:
-    "Peak resident memory of this process since the last `reset_peak_rss` (since it started, where that is unsupported)."
-    return _status_bytes("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-
-@contextlib.contextmanager
-def stage(name: str, times: dict, memory: dict | None = None, verbose: bool = True):
-    "Time a pipeline stage into `times[name]` and its peak memory into `memory[name]`, with a visible banner."
-    if verbose: print(f"\n=== {name} ===", flush=True)
-    if memory is not None:
-        reset_peak_rss()
-        if torch.cuda.is_available(): torch.cuda.reset_peak_memory_stats()
-    start = time.time()
-    yield
-    times[name] = round(time.time() - start, 1)
-    gc.collect()  # a stage's models and trainers are garbage now (a cycle can keep one alive until collected)
-    if memory is not None:
-        memory[name] = {"peak_rss_bytes": peak_rss_bytes()}
-        if torch.cuda.is_available(): memory[name]["cuda_allocated_bytes"] = torch.cuda.max_memory_allocated()
-    mem = f", peak RSS {memory[name]['peak_rss_bytes'] / 2**30:.2f} GiB" if memory is not None else ""
-    if verbose: print(f"=== {name}: {times[name]:.0f} s{mem} ===", flush=True)
-
-def peak_memory(stages: dict | None = None) -> dict:
-    "Peak memory of the run: the largest stage peak when `stages` is given, else this process's peak so far; CUDA on a GPU."
-    if torch.cuda.is_available():
-        return {"kind": "cuda", "device": torch.cuda.get_device_name(), "allocated_bytes": torch.cuda.max_memory_allocated(),
-                "reserved_bytes": torch.cuda.max_memory_reserved()}
-    rss = max(s["peak_rss_bytes"] for s in stages.values()) if stages else peak_rss_bytes()
-    return {"kind": "cpu process peak RSS", "rss_bytes": rss}
-
-def cpu_seconds() -> dict:
-    "CPU seconds this process has used so far, in user code and in the kernel (the allocator's page faults land there)."
-    import resource
-    ru = resource.getrusage(resource.RUSAGE_SELF)
-    return {"user": round(ru.ru_utime, 1), "system": round(ru.ru_stime, 1)}
-
-# %% ../nbs/12_pipeline.ipynb #092af02b
-def plot_stage_memory(memory: dict, title: str = ""):
-    "Bars of each stage's peak memory (`stage`'s `memory` dict), in GiB; returns the figure."
-    import matplotlib.pyplot as plt
-    names, key = list(memory), "cuda_allocated_bytes" if all("cuda_allocated_bytes" in m for m in memory.values()) else "peak_rss_bytes"
-    values = [memory[n][key] / 2**30 for n in names]
-    fig, ax = plt.subplots(figsize=(7, 3))
-    ax.barh(names[::-1], values[::-1], color="tab:purple")
-    for y, v in enumerate(values[::-1]): ax.text(v, y, f" {v:.2f}", va="center", fontsize=8)
-    what = "peak CUDA memory allocated" if key.startswith("cuda") else "peak resident memory of the process (RSS)"
-    ax.set(xlabel=f"GiB: {what}", title=f"memory by stage: {title}"); ax.grid(axis="x", alpha=0.3); fig.tight_layout()
-    return fig
 
 # %% ../nbs/12_pipeline.ipynb #6723f2ee
 ARM_LABELS = {"base": "base", "tuned": "human SFT", "distilled": "distilled SFT", "grpo": "GRPO"}
@@ -157,11 +97,12 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbos
     from tiny_reason.evaluate import evaluate, load_test_rows
     from tiny_reason.grading import plot_accuracies
     from tiny_reason.generation import measure_throughput
-    from tiny_reason.model import check_adapter, check_same_base, load_model, load_tokenizer, model_path
+    from tiny_reason.model import check_adapter, check_lora_rank, check_same_base, load_model, load_tokenizer, model_path
     from tiny_reason.memory import plot_memory_budget
     from tiny_reason.train import ensure_adapter
     if recipe not in RECIPES: raise ValueError(f"recipe {recipe!r}: choose one of {', '.join(RECIPES)}")
     arms, out = RECIPES[recipe], Path(out_dir)
+    if adapter is None or arms != ("tuned",): check_lora_rank(cfg)  # a rank no target matrix holds: refused before the base evaluation
     cfg = run_config(cfg, out, adapter)
     settings = settings_of(cfg, RUN_KEYS)
     retry = empty_distillation(out, settings)  # a distillation that kept too few rows may run again with other distill settings

@@ -68,7 +68,8 @@ def train_scratch(cfg: Config, arch: str, resume: bool = False, overwrite: bool 
     from tiny_reason.model import load_tokenizer
     from tiny_reason.train import seed_everything
     folder = model_dir(cfg, arch)
-    last = resume_point(folder / "train_stats.json", folder / "checkpoints", resume, overwrite, f"a trained {arch}", "--overwrite or --resume")
+    last = resume_point(folder / "train_stats.json", folder / "checkpoints", resume, overwrite, f"a trained {arch}", "--overwrite or --resume",
+                        keep_checkpoints=True)  # a stopped run's checkpoints: --resume or --overwrite, never trained over unasked
     seed_everything(cfg.project.seed)
     tok, (train_texts, val_texts) = tok or load_tokenizer(cfg), scratch_corpus(cfg)
     rows = lambda texts: [{"input_ids": r, "labels": r} for r in pack(texts, tok, cfg.scratch.block_size)]
@@ -105,7 +106,8 @@ def stream_text(model, tok, prompt: str, max_new_tokens: int, temperature: float
 def scratch_args(argv: list[str] | None = None):
     "The parsed flags and the config of `tiny-reason scratch`: `--config SIZE` names a shape, `--max_steps` etc. set `scratch.*`."
     from dataclasses import fields
-    from tiny_reason.config import ScratchSection, command_parser, config_from_cli, run_flags
+    from tiny_reason.config import command_parser, config_from_cli, run_flags
+    from tiny_reason.sections import ScratchSection
     p = command_parser("tiny-reason scratch", "Train, evaluate or run a Transformer or an RWKV-7 trained from scratch. "
                        "--config micro|tiny|small names a shape (when no such file exists); here a flag naming a scratch "
                        "field (--max_steps, --learning_rate, --batch_size ...) sets the scratch section's value.")
@@ -155,6 +157,7 @@ def scratch_chat(model, tok, cfg, temperature: float):
         try: question = input("\nQuestion: ")
         except EOFError: print(); return
         if question.strip().lower() in ("exit", "quit"): return
+        if not question.strip(): print("Type a math word problem first."); continue  # as `chat` says it (04_demo's check_question), before any reply
         sys.stdout.write(THINK_PRIME)
         for piece in stream_text(model, tok, reasoning_prompt(question), cfg.scratch.reply_tokens, temperature):
             sys.stdout.write(piece); sys.stdout.flush()

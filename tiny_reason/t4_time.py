@@ -184,16 +184,19 @@ def generation(cfg: Config, mc, sequences: int, prompt: float, new_tokens: int, 
             "work": f"{sequences:,} replies of up to {new_tokens} tokens: {calls} call{'s' * (calls > 1)} of {rows} rows ({engine})"}
 
 def sft(cfg: Config, mc, steps: int | None = None, source: str | None = None) -> dict:
-    "`steps` SFT steps (default `training.max_steps`) at the micro-batches `training.fit_memory_gb` fits, with its evaluations on the validation rows."
+    "`steps` SFT steps (default `training.max_steps`) at the micro-batches `training.fit_memory_gb` fits, with its evaluations on the validation rows; a row is cut at `data.max_length` tokens, as TRL cuts it."
     t, n, tr = row_tokens(cfg, source), steps or cfg.training.max_steps, cfg.training
+    cut = cfg.data.max_length  # TRL keeps a row's first max_length tokens: the prompt, then what fits of the completion (the mean row's: an upper bound)
+    prompt, completion = min(t["prompt_tokens"], cut), min(t["completion_tokens"], max(0, cut - t["prompt_tokens"]))
+    size = f"~{t['row_tokens']:.0f} tokens" if cut >= t["prompt_tokens"] + t["completion_tokens"] else f"~{prompt + completion:.0f} tokens (cut at data.max_length {cut})"
     rows = tr.per_device_train_batch_size * tr.gradient_accumulation_steps
     f = (fit_batch(cfg, min(cfg.data.max_length, t["longest_row"]), tr.fit_memory_gb * 1e9, mc) if tr.fit_memory_gb else
          {"per_device_train_batch_size": tr.per_device_train_batch_size, "gradient_checkpointing": cfg.model.gradient_checkpointing})
     micro, ckpt = rows // f["per_device_train_batch_size"], f["gradient_checkpointing"]
-    step = train_step(mc, rows, t["prompt_tokens"], t["completion_tokens"], micro, ckpt, cfg.lora.r, len(cfg.lora.target_modules), cfg.model.load_in_4bit)
+    step = train_step(mc, rows, prompt, completion, micro, ckpt, cfg.lora.r, len(cfg.lora.target_modules), cfg.model.load_in_4bit)
     val, evals = max(1, round((cfg.data.num_samples or 7473) * cfg.data.validation_split)), n // tr.eval_steps + 1
     return {"seconds": n * step["seconds"] + evals * val / rows * step["seconds"] / 3, "bound": step["bound"],  # an evaluation: forward only
-            "work": f"{n} steps of {rows} rows of ~{t['row_tokens']:.0f} tokens, {micro} micro-batch{'es' * (micro > 1)}, checkpointing "
+            "work": f"{n} steps of {rows} rows of {size}, {micro} micro-batch{'es' * (micro > 1)}, checkpointing "
                     f"{'on' if ckpt else 'off'}; {evals} evaluations of {val} rows"}
 
 def grpo(cfg: Config, mc, steps: int | None = None, engine: str = "reference") -> dict:
