@@ -10,7 +10,7 @@ from .config import Config, load_config, save_config, settings_of
 from .files import claim_folder, mark_folder, read_gsm8k_jsonl, write_jsonl  # JSONL reading: 13_files
 
 # %% auto #0
-__all__ = ['CALCULATOR_ANNOTATION', 'NUMBER', 'PROMPT_FORMATS', 'THINK_PRIME', 'strip_calculator_annotations', 'MalformedRow', 'split_solution', 'assistant_text', 'prompt_messages', 'to_example', 'format_rows', 'train_validation_split', 'token_lengths', 'inference_prompt', 'GENERATOR_SUFFIX', 'NAMES', 'synthetic_rows', 'hub_rows', 'load_rows', 'word_problem_rows', 'nothing_left', 'summary_line', 'prepare_examples', 'plot_token_lengths', 'write_prepared', 'light_tokenizer_hash', 'tokenize_with_trl']
+__all__ = ['CALCULATOR_ANNOTATION', 'NUMBER', 'PROMPT_FORMATS', 'THINK_PRIME', 'strip_calculator_annotations', 'MalformedRow', 'split_solution', 'assistant_text', 'prompt_messages', 'to_example', 'format_rows', 'train_validation_split', 'token_lengths', 'inference_prompt', 'GENERATOR_SUFFIX', 'NAMES', 'synthetic_rows', 'hub_rows', 'load_rows', 'word_problem_rows', 'nothing_left', 'summary_line', 'question_key', 'drop_repeats', 'keep_questions_together', 'drop_too_long', 'prepare_examples', 'plot_token_lengths', 'write_prepared', 'light_tokenizer_hash', 'tokenize_with_trl']
 
 # %% ../nbs/00_data.ipynb #1a5550ca
 CALCULATOR_ANNOTATION = re.compile(r"<<[^<>\n]*=[^<>\n]*>>")
@@ -177,23 +177,56 @@ def summary_line(counts: Counter, source: str) -> str:
     return (f"source {source}: read {counts['read']}, kept {counts['kept']}, dropped ({_drops(counts)}); "
             f"train {counts['train']}, validation {counts['validation']}")
 
+# %% ../nbs/20_data_checks.ipynb #a64c0002
+def question_key(question: str) -> str:
+    "What makes two questions the same, in training, validation and test rows alike: lowercased, whitespace collapsed."
+    return " ".join(question.lower().split())
+
+def drop_repeats(rows: list[dict], counts: Counter, key: str = "dropped: repeated question and answer", whole: bool = True) -> list[dict]:
+    "The first of each repeated row (`whole`: the same question and the same solution; else the same question), the repeats counted under `key`: a repeat would count twice in a score, or sit on both sides of a split."
+    seen, kept = set(), []
+    for r in rows:  # another solution to a question is another row to learn from (rejection sampling, 09_study): kept, split with its question
+        k = (question_key(r["question"]), r.get("answer"), r.get("steps")) if whole else question_key(r["question"])
+        if k in seen: counts[key] += 1
+        else: seen.add(k); kept.append(r)
+    return kept
+
+def keep_questions_together(train: list[dict], val: list[dict]) -> tuple[list[dict], list[dict]]:
+    "Rows of a validation question that the split put in training move to validation: no question sits on both sides."
+    held = {question_key(e["question"]) for e in val}
+    return [e for e in train if question_key(e["question"]) not in held], val + [e for e in train if question_key(e["question"]) in held]
+
+def drop_too_long(examples: list[dict], tok, max_length: int, counts: Counter) -> list[dict]:
+    "Rule: a row whose prompt + completion is over `max_length` (`data.max_length`) tokens is dropped and counted. TRL would cut it at the end, and the end is the answer: the loss would train a reply with no final answer."
+    kept = [e for e, n in zip(examples, token_lengths(examples, tok)) if n <= max_length]
+    if len(kept) < len(examples): counts[f"dropped: over {max_length} tokens (data.max_length)"] += len(examples) - len(kept)
+    return kept
+
 # %% ../nbs/20_data_checks.ipynb #6cd061c8
-def prepare_examples(cfg: Config, verbose: bool = True, n=...) -> tuple[list[dict], list[dict], Counter]:
-    "Load the configured source, format, subsample to `n` rows (None: all; by default `data.num_samples`) and split, or validate on `data.validation_source`: (train, validation, counts)."
+def prepare_examples(cfg: Config, verbose: bool = True, n=..., tok=None) -> tuple[list[dict], list[dict], Counter]:
+    "Load the configured source, format, drop repeated rows, subsample to `n` rows (None: all; by default `data.num_samples`) and split (a question's rows on one side), or validate on `data.validation_source`; with `tok`, drop rows over `data.max_length` tokens: (train, validation, counts)."
     n, d = cfg.data.num_samples if n is ... else n, cfg.data
     rows = load_rows(d.source, cfg, d.split, n=n)
     examples, counts = format_rows(rows, d.system_prompt, d.format)
+    examples = drop_repeats(examples, counts)  # a repeated row counts once (20_data_checks)
+    counts["kept"] = len(examples)
     if not examples: raise ValueError(nothing_left(d.source, counts["read"], _drops(counts)))  # not a split-size error three calls later
     if d.validation_source:  # a split made once elsewhere: 09_study's arms add rows to the same training questions
         val, _ = format_rows(load_rows(d.validation_source, cfg, d.split), d.system_prompt, d.format)
+        val = drop_repeats(val, counts)
         if not val: raise ValueError(f"data.validation_source {d.validation_source} has no usable row")
-        seen = {" ".join(e["question"].lower().split()) for e in examples}
-        if leak := sum(" ".join(e["question"].lower().split()) in seen for e in val): raise ValueError(
+        seen = {question_key(e["question"]) for e in examples}
+        if leak := sum(question_key(e["question"]) in seen for e in val): raise ValueError(
             f"data.validation_source {d.validation_source}: {leak} of its questions are also in data.source {d.source}; hold them out")
         order = list(range(len(examples)))
         if d.shuffle: random.Random(cfg.project.seed).shuffle(order)
         train = [examples[i] for i in order[:n or None]]
-    else: train, val = train_validation_split(examples, n, d.validation_split, cfg.project.seed, d.shuffle)
+    else: train, val = keep_questions_together(*train_validation_split(examples, n, d.validation_split, cfg.project.seed, d.shuffle))
+    if tok is not None:  # after the split: which row goes where does not hang on the tokenizer (20_data_checks)
+        before, (train, val) = len(train) + len(val), (drop_too_long(train, tok, d.max_length, counts), drop_too_long(val, tok, d.max_length, counts))
+        counts["kept"] -= before - len(train) - len(val)
+        if not (train and val): raise ValueError(f"{d.source}: no {'training' if not train else 'validation'} row left within "
+                                                 f"data.max_length {d.max_length} tokens ({_drops(counts)})")
     counts["train"], counts["validation"] = len(train), len(val)
     if verbose: print(summary_line(counts, d.source) + (f" (from {d.validation_source})" if d.validation_source else ""))
     return train, val, counts
@@ -215,7 +248,8 @@ def write_prepared(cfg: Config, out_dir, verbose: bool = True) -> dict:
     "Prepare the configured data and write `train.jsonl`, `validation.jsonl` and the config into `out_dir`."
     settings, outputs = settings_of(cfg, ("project.seed", "data.")), ("train.jsonl", "validation.jsonl", "experiment_config.yaml")
     claim_folder(out_dir, "prepare", settings, outputs)  # another command's results, or other data: refused before anything
-    train, val, counts = prepare_examples(cfg, verbose=verbose)
+    from tiny_reason.model import load_tokenizer
+    train, val, counts = prepare_examples(cfg, verbose=verbose, tok=load_tokenizer(cfg))  # rows over data.max_length: dropped, counted
     out_dir = mark_folder(out_dir, "prepare", settings)  # after the data: a bad input creates no folder
     write_jsonl(train, out_dir / "train.jsonl"); write_jsonl(val, out_dir / "validation.jsonl")
     save_config(cfg, out_dir)

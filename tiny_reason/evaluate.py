@@ -8,18 +8,18 @@ import itertools, json, time
 from collections import Counter
 from pathlib import Path
 from .config import CONFIG_FILENAME, Config, save_config
-from .data import THINK_PRIME, MalformedRow, inference_prompt, load_rows, nothing_left, split_solution
+from .data import THINK_PRIME, MalformedRow, drop_repeats, inference_prompt, load_rows, nothing_left, question_key, split_solution
 from .files import atomic_write_text, claim_folder, mark_folder, read_resumable, folder_lock
 from .grading import answers_match, extract_answer, read_predictions, format_summary, grade_row, majority_answer, summarize, wilson_interval, paired_comparison
 from .generation import compiles, engine_that_ran, generate_batch, generated_by, generation_plan, inference_model, prompt_hash, same_generator, read_samples, sample_replies
 from .model import check_adapter, check_same_base, hub_checked_path, load_model, load_tokenizer, pick_precision
 
 # %% auto #0
-__all__ = ['load_test_rows', 'greedy_settings', 'eval_prompts', 'read_finished', 'generate_predictions', 'sample_questions',
-           'sample_settings', 'evaluate', 'compare_runs', 'maj_at_k']
+__all__ = ['load_test_rows', 'drop_long_prompts', 'greedy_settings', 'eval_prompts', 'read_finished', 'generate_predictions',
+           'sample_questions', 'sample_settings', 'evaluate', 'compare_runs', 'maj_at_k']
 
 # %% ../nbs/23_evaluate.ipynb #b021c87c
-def _question_key(q: str) -> str: return " ".join(q.lower().split())  # what makes two questions the same
+_question_key = question_key  # what makes two questions the same (20_data_checks)
 
 def load_test_rows(cfg: Config, verbose: bool = True, exclude: list[dict] | None = None) -> list[dict]:
     "Up to `eval.test_samples` GSM8K-format rows of `eval.test_source`, none of whose questions is in `exclude` (default: the training rows of `data.source`)."
@@ -36,10 +36,21 @@ def load_test_rows(cfg: Config, verbose: bool = True, exclude: list[dict] | None
         except MalformedRow as e: counts[e.reason] += 1; continue
         if _question_key(r["question"]) in seen: counts["also in training"] += 1; continue
         kept.append(r)
+    kept = drop_repeats(kept, counts, "repeated", whole=False)  # a repeated item would count twice: the interval would overstate n
     drops = ", ".join(f"{k}: {v}" for k, v in counts.items() if k != "read") or "none"  # as the data lesson words them
     if not kept: raise ValueError(nothing_left(src, counts["read"], drops, "test data"))  # before a model loads or a file is written
     kept = kept[:n] if n else kept
     if verbose: print(f"test items from {src}: read {counts['read']}, dropped ({drops}), using {len(kept)}")
+    return kept
+
+def drop_long_prompts(items: list[dict], tok, cfg: Config, verbose: bool = True) -> list[dict]:
+    "The test items whose prompt alone is at most `data.max_length` tokens; the others are dropped, and counted in one line."
+    # Rule: dropped and counted, not refused: the model was trained on no prompt that long, one such item holds its whole batch
+    # for minutes, and one stray row should not stop the other items' evaluation; the line keeps the score's n honest.
+    kept = [it for it, p in zip(items, eval_prompts(tok, items, cfg)) if len(tok(p, add_special_tokens=False)["input_ids"]) <= cfg.data.max_length]
+    if not kept: raise ValueError(f"test data {cfg.eval.test_source}: every prompt is over {cfg.data.max_length} tokens (data.max_length)")
+    if verbose and len(kept) < len(items): print(f"test items: dropped {len(items) - len(kept)} whose prompt alone is over "
+                                                 f"{cfg.data.max_length} tokens (data.max_length), using {len(kept)}")
     return kept
 
 # %% ../nbs/23_evaluate.ipynb #0a5fe95e
@@ -120,6 +131,7 @@ def evaluate(cfg: Config, out_dir, adapter=None, model=None, tok=None, verbose: 
     if model is None: hub_checked_path(cfg)  # a model folder that is not there, or no Hub: one line, before the folder is marked
     with folder_lock(out_dir, "evaluate"):  # another process evaluating here finishes first; its rows are then reused
         tok = tok if tok is not None else load_tokenizer(cfg)  # the prompts it renders are part of every row's check
+        items = drop_long_prompts(items, tok, cfg, verbose)  # a prompt over data.max_length tokens: dropped, counted
         prompts = eval_prompts(tok, items, cfg)
         read_finished(out_dir / "predictions.jsonl", items, prompts, source, greedy_settings(cfg))  # another evaluation's rows: stop now
         if cfg.eval.samples > 1:  # so are samples (of another engine too)

@@ -8,7 +8,7 @@ import contextlib, json, logging
 from pathlib import Path
 from .config import Config
 from .data import load_rows
-from .evaluate import load_test_rows
+from .evaluate import drop_long_prompts, load_test_rows
 from .files import atomic_write_text, claim_folder, folder_lock, mark_folder
 from .generation import generated_by
 from .grading import grade_row, normalize_answer, summarize, wilson_interval
@@ -204,8 +204,9 @@ def harness_evaluate(cfg: Config, out_dir, task: str = "gsm8k", model=None, tok=
     if model is None: hub_checked_path(cfg)  # no model folder, or no Hub: one line, before anything is written
     with folder_lock(folder, "evaluate"):
         mark_folder(out_dir, "evaluate"); mark_folder(folder, f"evaluate --protocol {protocol}", settings)
-        task_file = write_task_files(folder, task, items, train, cfg.eval.max_new_tokens)
         tok = tok if tok is not None else load_tokenizer(cfg)
+        items = drop_long_prompts(items, tok, cfg, verbose)  # as `evaluate` drops them: the same items
+        task_file = write_task_files(folder, task, items, train, cfg.eval.max_new_tokens)
         model = model if model is not None else load_model(cfg, adapter=adapter).eval()
         from lm_eval.models.huggingface import HFLM
         with quiet(verbose): lm = HFLM(pretrained=model, tokenizer=tok, batch_size=cfg.eval.batch_size)

@@ -5,9 +5,10 @@
 # %% ../nbs/09_study.ipynb #5aa5c3a2
 from __future__ import annotations
 import contextlib, copy, json, math, random, statistics
+from collections import Counter
 from pathlib import Path
 from .config import Config, command_parser, config_from_cli, load_config, settings_of
-from .data import load_rows, split_solution, train_validation_split
+from .data import drop_repeats, load_rows, question_key, split_solution, train_validation_split
 from .files import atomic_write_text, claim_folder, mark_folder, read_jsonl_objects, write_jsonl
 from .grading import paired_comparison, read_predictions, wilson_interval
 
@@ -95,9 +96,9 @@ def study_rows(cfg: Config, out: Path) -> tuple[Path, Path]:
     if train_file.exists() and test_file.exists(): return train_file, test_file
     s = cfg.study
     train = load_rows(s.source, cfg, "train", n=s.train_questions, seed=cfg.project.seed)[:s.train_questions]
-    seen = {" ".join(r["question"].lower().split()) for r in train}
+    seen = {question_key(r["question"]) for r in train}
     pool = load_rows(s.source, cfg, cfg.eval.test_split, n=(s.test_items or 1000) + 64, seed=cfg.project.seed + 1_000_000)
-    test = [r for r in pool if " ".join(r["question"].lower().split()) not in seen][:s.test_items]
+    test = drop_repeats([r for r in pool if question_key(r["question"]) not in seen], Counter(), whole=False)[:s.test_items]  # each item once
     if len(test) < (s.test_items or 0): raise ValueError(f"study.source {s.source}: only {len(test)} test items left, {s.test_items} asked")
     mark_folder(out, "study", study_settings(cfg))  # after the draw: a bad source leaves no folder behind
     write_jsonl(train, train_file); write_jsonl(test, test_file)

@@ -195,8 +195,10 @@ def train(cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=
                                 "differ); resume with that config, or start again with --overwrite")
     if verbose and last: print(f"resuming from {last}")
     seed_everything(cfg.project.seed)
-    train_ex, val_ex, _ = prepare_examples(cfg, verbose=verbose)
-    trainer = make_trainer(cfg, train_ex, val_ex, checkpoint_dir(cfg), callbacks=callbacks)
+    from tiny_reason.model import load_tokenizer
+    tok = load_tokenizer(cfg)
+    train_ex, val_ex, _ = prepare_examples(cfg, verbose=verbose, tok=tok)  # rows over data.max_length: dropped, counted
+    trainer = make_trainer(cfg, train_ex, val_ex, checkpoint_dir(cfg), tok=tok, callbacks=callbacks)
     save_config(cfg, checkpoint_dir(cfg))  # what the checkpoints were made with: a resumed run must match it
     train_or_restore(trainer, last, cfg.training.max_steps)
     return save_artifacts(trainer, cfg, cfg.project.adapter_path)
