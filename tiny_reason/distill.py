@@ -19,7 +19,8 @@ __all__ = ['training_questions', 'teacher_config', 'load_teacher', 'keep_traces'
 # %% ../nbs/05_distill.ipynb #e20cabb7
 def training_questions(cfg: Config) -> list[dict]:
     "`question`, `gold` and the human `steps` of the first `distill.questions` training rows, as `prepare` splits them."
-    train, _, _ = prepare_examples(cfg, verbose=False)  # the same rows, the same seed: no validation or test question leaks in
+    from tiny_reason.model import load_tokenizer
+    train, _, _ = prepare_examples(cfg, verbose=False, tok=load_tokenizer(cfg))  # the rows train uses, the same seed: no validation or test question leaks in
     return [{"question": e["question"], "gold": e["answer"], "steps": e["steps"]} for e in train][:cfg.distill.questions or None]
 
 # %% ../nbs/05_distill.ipynb #b01f02d2
