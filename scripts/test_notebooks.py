@@ -55,7 +55,7 @@ ESTIMATE = {"cpu:short-adapter": 197, "cpu:05_distill": 110, "cpu:short": 128, "
             "cpu:32_harness": 56, "cpu:12_pipeline": 146, "cpu:30_nothing_lost": 118, "cpu:31_study_checks": 145,
             "cpu:22_train_checks": 68, "cpu:40_distill_checks": 60, "cpu:36_gguf_check": 196, "cpu:11_cli": 96, "sim:short": 42,
             "badge:09_study": 34, "badge:08_export": 75, "sim:12_pipeline": 29, "badge:05_distill": 28,
-            "cpu:29_grpo_checks": 211, "badge:07_grpo": 23, "sim:22_train_checks": 23, "badge:03_eval": 21, "badge:04_demo": 14,
+            "cpu:29_grpo_checks": 150, "cpu:41_policy_copy": 70, "badge:07_grpo": 23, "sim:22_train_checks": 23, "badge:03_eval": 21, "badge:04_demo": 14,
             "badge:02_train": 12, "sim:17_loader": 12, "cpu:23_evaluate": 70, "cpu:18_generation": 55, "badge:06_scratch": 9, "badge:01_model": 9, "badge:00_data": 4,
             # the GPU pass (t4-sim), measured on an H100 with 10 lessons at once (2026-11-23; 00_data's a guess)
             "gpu:09_study": 448, "gpu:07_grpo": 306, "gpu:04_demo": 305, "gpu:05_distill": 282, "gpu:08_export": 270,
@@ -85,10 +85,10 @@ class Job:
 # end-to-end runs cost half a minute or more each on 2 cores (the CLI's commands, bad input to each, the loader's and
 # the memory maths' checks, the export's guards and card, training and evaluation plumbing, the
 # generation engines, distillation's guards and its run refused under another engine, GRPO resumed through its merged
-# copy, every stage cut by Ctrl-C, the study resumed and moved, the whole pipeline, GGUF files judged by llama.cpp).
+# copy, that copy held to its rounding bound, every stage cut by Ctrl-C, the study resumed and moved, the whole pipeline, GGUF files judged by llama.cpp).
 # make test keeps the lessons and the quick reference notebooks
 SLOW_JOBS = {"cpu:32_harness", "cpu:11_cli", "cpu:21_model_checks", "cpu:16_bad_input", "cpu:17_loader", "cpu:25_model_card", "cpu:12_pipeline", "cpu:18_generation", "cpu:22_train_checks", "cpu:23_evaluate",
-             "cpu:29_grpo_checks", "cpu:30_nothing_lost", "cpu:31_study_checks", "cpu:36_gguf_check", "cpu:40_distill_checks"}
+             "cpu:29_grpo_checks", "cpu:41_policy_copy", "cpu:30_nothing_lost", "cpu:31_study_checks", "cpu:36_gguf_check", "cpu:40_distill_checks"}
 SLOW_KINDS = {"badge", "sim"}  # the colab-sim passes: each lesson alone, as its Colab badge runs it, and the reference notebooks
 
 def all_jobs() -> list[Job]:

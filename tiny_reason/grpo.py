@@ -13,9 +13,10 @@ from .files import atomic_write_text, resume_point
 from .grading import NUMBER_PATTERN, extract_answer, grade_row
 from .generation import generate_batch, stop_token_ids
 from .model import check_adapter
+from .policy_copy import generate_with_copy, merged_copy  # 41_policy_copy
 
 # %% auto #0
-__all__ = ['STRICT_FORMAT', 'REWARDS', 'correctness_reward', 'format_reward', 'soft_format_reward', 'as_trl_reward', 'grpo_rows', 'grpo_prompts', 'start_adapter', 'group_signal', 'group_advantages', 'grpo_args', 'grpo_plan', 'train_grpo', 'ensure_grpo', 'GRPO_SHAPING', 'record_groups', 'grpo_checkpoint', 'save_grpo', 'plot_grpo_log', 'grpo_eval_config', 'grpo_cli', 'refresh_copy', 'merged_copy', 'generate_with_copy']
+__all__ = ['STRICT_FORMAT', 'REWARDS', 'correctness_reward', 'format_reward', 'soft_format_reward', 'grpo_rows', 'grpo_prompts', 'group_signal', 'group_advantages', 'train_grpo', 'GRPO_SHAPING', 'grpo_args', 'record_groups', 'grpo_checkpoint', 'save_grpo', 'plot_grpo_log', 'start_adapter', 'grpo_plan', 'ensure_grpo', 'grpo_eval_config', 'grpo_cli', 'as_trl_reward']
 
 # %% ../nbs/07_grpo.ipynb #b8580f6e
 STRICT_FORMAT = re.compile(rf"(?s)(?:(?!</think>).)*\S(?:(?!</think>).)*\n</think>\n\n\*\*Final Answer:\*\* *{NUMBER_PATTERN}\s*")
@@ -38,14 +39,6 @@ def soft_format_reward(completions: list[str], truncated=None, **kwargs) -> list
 
 REWARDS = {"correctness": correctness_reward, "format": format_reward, "soft_format": soft_format_reward}
 
-def as_trl_reward(reward, stop_ids):
-    "`reward` as TRL calls it: each completion's `truncated` read off its ids (one that ends without an end-of-turn id was cut)."
-    def scored(completions, completion_ids=None, **kwargs):
-        cut = None if completion_ids is None else [not ids or ids[-1] not in stop_ids for ids in completion_ids]
-        return reward(completions=completions, truncated=cut, **kwargs)
-    scored.__name__ = reward.__name__  # TRL logs each reward under its function's name
-    return scored
-
 # %% ../nbs/07_grpo.ipynb #4f6e9127
 def grpo_rows(cfg: Config) -> list[dict]:
     "The rows GRPO draws its prompts from: `grpo.prompts` of `grpo.prompt_source` (an evaluation excludes their questions)."
@@ -62,15 +55,6 @@ def grpo_prompts(cfg: Config, tok) -> list[dict]:
         if adds_bos and prompt.startswith(tok.bos_token): prompt = prompt[len(tok.bos_token):]  # TRL's tokenizer call adds it
         out.append({"prompt": prompt, "gold": gold, "question": r["question"]})
     return out[:cfg.grpo.prompts] if cfg.grpo.prompts else out
-
-# %% ../nbs/07_grpo.ipynb #92f0e8b2
-def start_adapter(cfg: Config) -> Path | None:
-    "The adapter GRPO trains on: 02_train's for `sft`, a folder, or None for `base`."
-    if cfg.grpo.start == "base": return None
-    if cfg.grpo.start != "sft": return check_adapter(cfg.grpo.start)
-    try: return check_adapter(cfg.project.adapter_path)
-    except FileNotFoundError: raise FileNotFoundError(f"grpo.start 'sft' needs 02_train's adapter in {cfg.project.adapter_path}: "
-                                                      "train it first (02_train, `tiny-reason train`), or use --start base") from None
 
 # %% ../nbs/07_grpo.ipynb #abe60e16
 def group_signal(model, tok, prompts: list[dict], cfg: Config) -> dict:
@@ -101,35 +85,7 @@ def group_advantages(rewards, group_size: int, scale_rewards: str = "group") -> 
     std = groups.std(1).repeat_interleave(group_size) if scale_rewards == "group" else r.std()
     return centred / (std + 1e-4)
 
-# %% ../nbs/07_grpo.ipynb #2733f228
-def grpo_args(cfg: Config, output_dir, **overrides):
-    "TRL `GRPOConfig` for `cfg`, every value we rely on set explicitly; `overrides` win (for experiments)."
-    from trl import GRPOConfig
-    from tiny_reason.model import pick_precision
-    from tiny_reason.train import checkpointing_args
-    g, precision = cfg.grpo, pick_precision(cfg.model.precision)
-    args = dict(
-        output_dir=str(output_dir), seed=cfg.project.seed, data_seed=cfg.project.seed, report_to="none",
-        max_steps=g.max_steps, learning_rate=g.learning_rate, warmup_steps=g.warmup_steps, lr_scheduler_type="constant_with_warmup",
-        per_device_train_batch_size=g.batch_size, gradient_accumulation_steps=g.gradient_accumulation_steps,
-        optim=cfg.training.optim, weight_decay=cfg.training.weight_decay, max_grad_norm=1.0,
-        num_generations=g.num_generations, max_completion_length=g.max_completion_length, steps_per_generation=g.gradient_accumulation_steps,
-        temperature=g.sampling_temperature, top_p=1.0, top_k=0, min_p=None, repetition_penalty=1.0,
-        loss_type=g.loss_type, scale_rewards=g.scale_rewards, beta=g.beta, epsilon=0.2, num_iterations=1,
-        mask_truncated_completions=g.mask_truncated_completions, reward_weights=list(g.rewards.values()),
-        bf16=precision == "bf16", fp16=precision == "fp16", use_cpu=not torch.cuda.is_available(),
-        **checkpointing_args(cfg.model.gradient_checkpointing),
-        logging_steps=1, save_strategy="steps", save_steps=g.save_steps, save_total_limit=2,
-        log_completions=False, use_vllm=False, disable_dropout=True, dataloader_num_workers=0)
-    return GRPOConfig(**{**args, **overrides})
-
 # %% ../nbs/07_grpo.ipynb #666d514d
-def grpo_plan(cfg: Config) -> str:
-    "One line: the GRPO run `cfg` asks for; its time on this machine is in its progress bar and log (`tiny-reason time` plans for a T4)."
-    g = cfg.grpo
-    return (f"GRPO: {g.max_steps} steps of {g.batch_size * g.gradient_accumulation_steps} replies ({g.num_generations} per prompt, "
-            f"up to {g.max_completion_length} tokens) from {g.start or 'fresh LoRA weights'} into {g.adapter_path}")
-
 def train_grpo(cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=(), verbose: bool = True,
                generation_copy: bool | None = None, table: bool = True) -> Path:
     "GRPO on `grpo.prompt_source` from `grpo.start`, its groups sampled from a merged copy of the policy if `generation_copy` (default: where CUDA is); saves the adapter, config, log, `rewards.png`; returns the adapter folder. `verbose`: what it will do first, and (with `table`) the trainer's progress bar and log lines."
@@ -160,21 +116,27 @@ def train_grpo(cfg: Config, resume: bool = False, overwrite: bool = False, callb
     train_or_restore(trainer, last, g.max_steps)  # 02_train: a run cut after its last step is loaded, not trained further
     return save_grpo(trainer, cfg, g.adapter_path)
 
-def ensure_grpo(cfg: Config, callbacks=(), verbose: bool = True, table: bool = True, generation_copy: bool | None = None) -> Path:
-    "The GRPO adapter of `cfg`: reused if trained with this config, else resumed from this config's last checkpoint (a session cut short), else trained; says which."
-    from tiny_reason.files import folder_lock, last_checkpoint
-    from tiny_reason.train import config_differences
-    adapter, ckpts = Path(cfg.grpo.adapter_path), Path(cfg.grpo.output_dir) / "checkpoints"
-    with folder_lock(cfg.grpo.output_dir, "grpo", f"waiting: another process is training GRPO into {cfg.grpo.output_dir}"):
-        if (adapter / "adapter_config.json").exists():
-            differ = config_differences(cfg, adapter, shaping=GRPO_SHAPING)
-            if differ: raise FileExistsError(f"{adapter} holds a GRPO adapter trained with another config ({', '.join(differ[:5])} differ); "
-                                             "delete it, or choose another grpo.adapter_path")
-            if verbose: print(f"reusing the GRPO adapter in {adapter} (delete it, or call train_grpo(cfg, overwrite=True), to train again)")
-            return adapter
-        last = last_checkpoint(ckpts)
-        if verbose and last: print(f"resuming from {last}: a run with this config stopped there")
-        return train_grpo(cfg, resume=last is not None, callbacks=callbacks, verbose=verbose, table=table, generation_copy=generation_copy)
+# %% ../nbs/29_grpo_checks.ipynb #b80df7f1
+def grpo_args(cfg: Config, output_dir, **overrides):
+    "TRL `GRPOConfig` for `cfg`, every value we rely on set explicitly; `overrides` win (for experiments)."
+    from trl import GRPOConfig
+    from tiny_reason.model import pick_precision
+    from tiny_reason.train import checkpointing_args
+    g, precision = cfg.grpo, pick_precision(cfg.model.precision)
+    args = dict(
+        output_dir=str(output_dir), seed=cfg.project.seed, data_seed=cfg.project.seed, report_to="none",
+        max_steps=g.max_steps, learning_rate=g.learning_rate, warmup_steps=g.warmup_steps, lr_scheduler_type="constant_with_warmup",
+        per_device_train_batch_size=g.batch_size, gradient_accumulation_steps=g.gradient_accumulation_steps,
+        optim=cfg.training.optim, weight_decay=cfg.training.weight_decay, max_grad_norm=1.0,
+        num_generations=g.num_generations, max_completion_length=g.max_completion_length, steps_per_generation=g.gradient_accumulation_steps,
+        temperature=g.sampling_temperature, top_p=1.0, top_k=0, min_p=None, repetition_penalty=1.0,
+        loss_type=g.loss_type, scale_rewards=g.scale_rewards, beta=g.beta, epsilon=0.2, num_iterations=1,
+        mask_truncated_completions=g.mask_truncated_completions, reward_weights=list(g.rewards.values()),
+        bf16=precision == "bf16", fp16=precision == "fp16", use_cpu=not torch.cuda.is_available(),
+        **checkpointing_args(cfg.model.gradient_checkpointing),
+        logging_steps=1, save_strategy="steps", save_steps=g.save_steps, save_total_limit=2,
+        log_completions=False, use_vllm=False, disable_dropout=True, dataloader_num_workers=0)
+    return GRPOConfig(**{**args, **overrides})
 
 # %% ../nbs/29_grpo_checks.ipynb #2e37c3c1
 def record_groups(rewards: dict, every: int, path):
@@ -249,6 +211,37 @@ def plot_grpo_log(log_history: list[dict], title: str = "GRPO", max_length: int 
     fig.suptitle(title, fontsize=10); fig.tight_layout()
     return fig
 
+# %% ../nbs/29_grpo_checks.ipynb #519e77ea
+def start_adapter(cfg: Config) -> Path | None:
+    "The adapter GRPO trains on: 02_train's for `sft`, a folder, or None for `base`."
+    if cfg.grpo.start == "base": return None
+    if cfg.grpo.start != "sft": return check_adapter(cfg.grpo.start)
+    try: return check_adapter(cfg.project.adapter_path)
+    except FileNotFoundError: raise FileNotFoundError(f"grpo.start 'sft' needs 02_train's adapter in {cfg.project.adapter_path}: "
+                                                      "train it first (02_train, `tiny-reason train`), or use --start base") from None
+
+def grpo_plan(cfg: Config) -> str:
+    "One line: the GRPO run `cfg` asks for; its time on this machine is in its progress bar and log (`tiny-reason time` plans for a T4)."
+    g = cfg.grpo
+    return (f"GRPO: {g.max_steps} steps of {g.batch_size * g.gradient_accumulation_steps} replies ({g.num_generations} per prompt, "
+            f"up to {g.max_completion_length} tokens) from {g.start or 'fresh LoRA weights'} into {g.adapter_path}")
+
+def ensure_grpo(cfg: Config, callbacks=(), verbose: bool = True, table: bool = True, generation_copy: bool | None = None) -> Path:
+    "The GRPO adapter of `cfg`: reused if trained with this config, else resumed from this config's last checkpoint (a session cut short), else trained; says which."
+    from tiny_reason.files import folder_lock, last_checkpoint
+    from tiny_reason.train import config_differences
+    adapter, ckpts = Path(cfg.grpo.adapter_path), Path(cfg.grpo.output_dir) / "checkpoints"
+    with folder_lock(cfg.grpo.output_dir, "grpo", f"waiting: another process is training GRPO into {cfg.grpo.output_dir}"):
+        if (adapter / "adapter_config.json").exists():
+            differ = config_differences(cfg, adapter, shaping=GRPO_SHAPING)
+            if differ: raise FileExistsError(f"{adapter} holds a GRPO adapter trained with another config ({', '.join(differ[:5])} differ); "
+                                             "delete it, or choose another grpo.adapter_path")
+            if verbose: print(f"reusing the GRPO adapter in {adapter} (delete it, or call train_grpo(cfg, overwrite=True), to train again)")
+            return adapter
+        last = last_checkpoint(ckpts)
+        if verbose and last: print(f"resuming from {last}: a run with this config stopped there")
+        return train_grpo(cfg, resume=last is not None, callbacks=callbacks, verbose=verbose, table=table, generation_copy=generation_copy)
+
 # %% ../nbs/29_grpo_checks.ipynb #d6233805
 def grpo_eval_config(cfg: Config) -> Config:
     "The GRPO evaluation's config: its test items from `grpo.eval_source` (else `eval.test_source`); exclude `grpo_rows(cfg)` from them."
@@ -269,50 +262,11 @@ def grpo_cli(argv: list[str] | None = None) -> Path:
           f"--test_data {cfg.grpo.eval_source or cfg.eval.test_source}")
     return adapter
 
-# %% ../nbs/29_grpo_checks.ipynb #c6c9600a
-def _dense(w):
-    "`w` as a plain tensor: an NF4 weight dequantized by bitsandbytes (as its forward does), any other as it is."
-    from peft.utils.integrations import dequantize_bnb_weight, get_bnb_param_type
-    return dequantize_bnb_weight(w) if get_bnb_param_type(w) == "4bit" else w
-
-@torch.no_grad()
-def refresh_copy(copy, model):
-    "Write `model`'s current weights into `copy` in place (the same tensors): a LoRA layer's base weight, dequantized if NF4, plus (alpha/r)·B·A, summed in fp32, rounded once to the copy's dtype; every other weight as it is."
-    from peft.tuners.lora import LoraLayer
-    base = model.get_base_model() if hasattr(model, "get_base_model") else model
-    source = dict(base.named_modules())
-    for name, m in copy.named_modules():
-        s = source[name]
-        lora = isinstance(s, LoraLayer)
-        for key, p in m.named_parameters(recurse=False):
-            if lora and key == "weight":  # out of place: the policy's own weight is never written
-                p.copy_(_dense(s.get_base_layer().weight).float() + sum(s.get_delta_weight(a).float() for a in s.active_adapters))
-            else: p.copy_(_dense(getattr(s.get_base_layer() if lora else s, key)))
-        for key, b in m.named_buffers(recurse=False): b.copy_(getattr(s, key))  # the rotary tables
-    return copy
-
-def merged_copy(model, dtype):
-    "A plain transformers model of `model`'s architecture (no PEFT, no quantization) on its device in `dtype`, holding `model`'s weights with the LoRA merged (`refresh_copy`)."
-    import copy
-    from transformers import AutoModelForCausalLM
-    base = model.get_base_model() if hasattr(model, "get_base_model") else model
-    config = copy.deepcopy(base.config)
-    config.__dict__.pop("quantization_config", None)  # dense: nothing to quantize
-    config.use_cache = True  # a trainer turns it off in the policy's config; without it each step recomputes the whole reply
-    with torch.random.fork_rng(), torch.device(base.device):  # its random init, overwritten, leaves the seeded sampling as it was
-        dense = AutoModelForCausalLM.from_config(config, dtype=dtype)
-    dense.generation_config = copy.deepcopy(base.generation_config)  # the checkpoint's (its end-of-turn ids), as the policy's
-    dense.generation_config.use_cache = True
-    return refresh_copy(dense.eval().requires_grad_(False), model)
-
-# %% ../nbs/29_grpo_checks.ipynb #ece82694
-def generate_with_copy(trainer, copy):
-    "`trainer` (TRL 1.16's `GRPOTrainer`) sampling every generation round from `copy`, refreshed from the policy first; rewards, loss and logs stay TRL's."
-    policy_turn = trainer._generate_single_turn  # the one method that calls `generate`
-    def turn(*args, **kwargs):
-        refresh_copy(copy, trainer.model)
-        policy, trainer.model_wrapped = trainer.model_wrapped, copy  # what TRL unwraps and generates with
-        try: return policy_turn(*args, **kwargs)
-        finally: trainer.model_wrapped = policy
-    trainer._generate_single_turn, trainer.generation_copy = turn, copy
-    return trainer
+# %% ../nbs/29_grpo_checks.ipynb #6273fc45
+def as_trl_reward(reward, stop_ids):
+    "`reward` as TRL calls it: each completion's `truncated` read off its ids (one that ends without an end-of-turn id was cut)."
+    def scored(completions, completion_ids=None, **kwargs):
+        cut = None if completion_ids is None else [not ids or ids[-1] not in stop_ids for ids in completion_ids]
+        return reward(completions=completions, truncated=cut, **kwargs)
+    scored.__name__ = reward.__name__  # TRL logs each reward under its function's name
+    return scored

@@ -15,7 +15,7 @@ from .files import resume_point
 from .scratch_io import model_dir, load_scratch, StepTimer, save_scratch, peak_bytes, plot_context  # 19_scratch_io
 
 # %% auto #0
-__all__ = ['ARCHS', 'SIZES', 'corpus_text', 'reasoning_prompt', 'scratch_corpus', 'pack', 'build_model', 'train_scratch', 'stream_tokens', 'stream_text', 'scratch_args', 'scratch_cli', 'scratch_chat', 'token_losses', 'perplexity', 'cache_bytes', 'context_point', 'reasoning_accuracy', 'model_shape', 'vocab_size', 'parameter_counts', 'training_args', 'plot_losses']
+__all__ = ['ARCHS', 'SIZES', 'corpus_text', 'reasoning_prompt', 'scratch_corpus', 'pack', 'build_model', 'train_scratch', 'stream_tokens', 'scratch_args', 'scratch_cli', 'scratch_chat', 'token_losses', 'perplexity', 'cache_bytes', 'context_point', 'reasoning_accuracy', 'stream_text', 'model_shape', 'vocab_size', 'parameter_counts', 'training_args', 'plot_losses']
 
 # %% ../nbs/06_scratch.ipynb #47e9a763
 def corpus_text(example: dict) -> str:
@@ -93,14 +93,6 @@ def stream_tokens(model, ids: list[int], max_new_tokens: int, stop_id: int, temp
         if nxt == stop_id: return
         yield nxt
         out = model(input_ids=torch.tensor([[nxt]], device=device), past_key_values=out.past_key_values, use_cache=True, logits_to_keep=1)
-
-def stream_text(model, tok, prompt: str, max_new_tokens: int, temperature: float = 0.0):
-    "Yield the continuation of `prompt` (read after an end-of-text token, as in training) piece by piece, as text."
-    ids, new, shown = [tok.eos_token_id] + tok(prompt, add_special_tokens=False)["input_ids"], [], ""
-    for t in stream_tokens(model, ids, max_new_tokens, tok.eos_token_id, temperature):
-        new.append(t); text = tok.decode(new)
-        if not text.endswith("\ufffd"): yield text[len(shown):]; shown = text  # wait for a character's last byte
-    if new and len(text := tok.decode(new)) > len(shown): yield text[len(shown):]
 
 # %% ../nbs/11_cli.ipynb #1149a76f
 def scratch_args(argv: list[str] | None = None):
@@ -211,6 +203,15 @@ def reasoning_accuracy(model, tok, cfg: Config, items: list[dict]) -> dict:
         rows.append(grade_row({"question": item["question"], "gold": split_solution(item["answer"])[1],
                                "generated_text": THINK_PRIME + tok.decode(new), "truncated": len(new) == cfg.scratch.reply_tokens}))
     return {**summarize(rows), "rows": rows}
+
+# %% ../nbs/26_scratch_checks.ipynb #351504d5
+def stream_text(model, tok, prompt: str, max_new_tokens: int, temperature: float = 0.0):
+    "Yield the continuation of `prompt` (read after an end-of-text token, as in training) piece by piece, as text."
+    ids, new, shown = [tok.eos_token_id] + tok(prompt, add_special_tokens=False)["input_ids"], [], ""
+    for t in stream_tokens(model, ids, max_new_tokens, tok.eos_token_id, temperature):
+        new.append(t); text = tok.decode(new)
+        if not text.endswith("\ufffd"): yield text[len(shown):]; shown = text  # wait for a character's last byte
+    if new and len(text := tok.decode(new)) > len(shown): yield text[len(shown):]
 
 # %% ../nbs/26_scratch_checks.ipynb #6ed2c666
 def model_shape(cfg: Config) -> dict:
