@@ -266,7 +266,7 @@ def fit_batch(cfg: Config, seq_len: int, limit_bytes: float, mc=None) -> dict:
 # %% ../nbs/21_model_checks.ipynb #32e664de
 def generation_copy_bytes(mc, rows: int, tokens: int, precision: str = "fp16") -> dict:
     "Bytes of GRPO's merged generation copy of the model `mc`: its `weights` in `precision` (an untied LM head too), its `KV cache` for `rows` replies of `tokens` (prompt + completion) each, and `total`."
-    head_dim = getattr(mc, "head_dim", None) or mc.hidden_size // mc.num_attention_heads
+    kv = linear_shapes(mc)["k_proj"][1]  # a token's key (and value) width in one layer: k_proj's (and v_proj's) output
     out = {"weights": sum(param_counts(mc).values()) * BYTES[precision],
-           "KV cache": 2 * mc.num_hidden_layers * mc.num_key_value_heads * head_dim * BYTES[precision] * rows * tokens}
+           "KV cache": 2 * mc.num_hidden_layers * kv * BYTES[precision] * rows * tokens}
     return {**out, "total": sum(out.values())}
