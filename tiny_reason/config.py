@@ -14,8 +14,8 @@ from .config_schema import _near, _sections
 # %% auto #0
 __all__ = ['KERNELS_WARNING', 'RETIRED', 'PATH_KEYS', 'DRIVE_ROOT', 'CONFIG_FILENAME', 'preset_dir', 'list_presets',
            'UniqueKeyLoader', 'read_yaml', 'flatten', 'test_preset', 'preset_values', 'resolve_preset', 'set_value',
-           'load_config', 'derive_paths', 'keep_on_drive', 'save_config', 'parse_overrides', 'command_parser',
-           'run_flags', 'config_from_cli', 'config_cli']
+           'load_config', 'teacher_is_sft', 'derive_paths', 'keep_on_drive', 'save_config', 'parse_overrides',
+           'command_parser', 'run_flags', 'config_from_cli', 'config_cli']
 
 # %% ../nbs/10_config.ipynb #f313ce91
 KERNELS_WARNING = "Failed to load CPU gemm_4bit_forward from kernels-community"
@@ -130,6 +130,11 @@ def load_config(preset: str | None = None, config_file=None, overrides: dict | N
     for k, v in values.items(): set_value(cfg, k, v)
     return validate(derive_paths(cfg))
 
+def teacher_is_sft(cfg: Config, adapter=None) -> bool:
+    "Whether distillation's teacher adapter is the SFT adapter (self-distillation): `distill.teacher_adapter` is `sft` or names the folder `adapter` (else `project.adapter_path`)."
+    t = cfg.distill.teacher_adapter
+    return t is not None and (t == "sft" or Path(t) == Path(adapter or cfg.project.adapter_path))
+
 def derive_paths(cfg: Config) -> Config:
     "Fill the output paths left empty from `project.output_dir` (itself `outputs/PRESET` when empty), so one `--output_dir` moves them all."
     p, g = cfg.project, cfg.grpo
@@ -137,7 +142,7 @@ def derive_paths(cfg: Config) -> Config:
     p.adapter_path = p.adapter_path or f"{p.output_dir}/lora_adapter"
     g.output_dir = g.output_dir or f"{p.output_dir}/grpo"
     g.adapter_path = g.adapter_path or f"{g.output_dir}/lora_adapter"
-    if cfg.distill.teacher_adapter == "sft": cfg.distill.teacher_adapter = p.adapter_path  # self-distillation
+    if teacher_is_sft(cfg): cfg.distill.teacher_adapter = p.adapter_path  # `sft` names the folder it is
     return cfg
 
 # %% ../nbs/10_config.ipynb #d75ac3f9

@@ -6,20 +6,14 @@
 from __future__ import annotations
 import torch
 from .config import Config, load_config
-from .model import model_config, pick_precision, load_model, add_lora  # the loader: reference notebook 17_loader
+from .model import model_config, pick_precision, load_model, add_lora, projection_shapes  # the loader: reference notebook 17_loader
 
 # %% auto #0
-__all__ = ['QWEN2_5_1_5B', 'BYTES', 'HEAD_TILE_ROWS', 'HEAD_TILE_VOCAB', 'CUDA_CONTEXT_BYTES', 'ADAMW_BYTES', 'METHODS', 'linear_shapes', 'param_counts', 'nf4_levels', 'bits_per_param', 'nf4_bytes', 'weight_bytes', 'lora_trainable_params', 'layer_activation_bytes', 'activation_bytes', 'memory_budget', 'memory_cli', 'T4_BYTES', 'FIT_MARGIN', 'budget_device', 'method_label', 'budget_title', 'budget_table', 'plot_memory_budget', 'quant_state_bytes', 'measure_nf4_weights', 'saved_activation_bytes', 'activation_check', 'fit_batch', 'generation_copy_bytes']
+__all__ = ['QWEN2_5_1_5B', 'linear_shapes', 'BYTES', 'HEAD_TILE_ROWS', 'HEAD_TILE_VOCAB', 'CUDA_CONTEXT_BYTES', 'ADAMW_BYTES', 'METHODS', 'param_counts', 'nf4_levels', 'bits_per_param', 'nf4_bytes', 'weight_bytes', 'lora_trainable_params', 'layer_activation_bytes', 'activation_bytes', 'memory_budget', 'memory_cli', 'T4_BYTES', 'FIT_MARGIN', 'budget_device', 'method_label', 'budget_title', 'budget_table', 'plot_memory_budget', 'quant_state_bytes', 'measure_nf4_weights', 'saved_activation_bytes', 'activation_check', 'fit_batch', 'generation_copy_bytes']
 
 # %% ../nbs/01_model.ipynb #6b3b2a94
 QWEN2_5_1_5B = "Qwen/Qwen2.5-1.5B-Instruct"
-def linear_shapes(mc) -> dict:
-    "`{module: (d_in, d_out)}` for the seven projections of one decoder layer of a Llama/Qwen2-style config."
-    h, i = mc.hidden_size, mc.intermediate_size
-    d = getattr(mc, "head_dim", None) or h // mc.num_attention_heads
-    q, kv = mc.num_attention_heads * d, mc.num_key_value_heads * d
-    return {"q_proj": (h, q), "k_proj": (h, kv), "v_proj": (h, kv), "o_proj": (q, h),
-            "gate_proj": (h, i), "up_proj": (h, i), "down_proj": (i, h)}
+linear_shapes = projection_shapes  # `{module: (d_in, d_out)}` of one decoder layer: the loader's (17_loader), which bounds LoRA's rank with it
 
 def param_counts(mc) -> dict:
     "Parameters by kind: the decoder's linear weights (what NF4 quantizes) and the parts that stay unquantized."
@@ -272,10 +266,7 @@ def fit_batch(cfg: Config, seq_len: int, limit_bytes: float, mc=None) -> dict:
 # %% ../nbs/21_model_checks.ipynb #32e664de
 def generation_copy_bytes(mc, rows: int, tokens: int, precision: str = "fp16") -> dict:
     "Bytes of GRPO's merged generation copy of the model `mc`: its `weights` in `precision` (an untied LM head too), its `KV cache` for `rows` replies of `tokens` (prompt + completion) each, and `total`."
-    head_dim = getattr(mc, "head_dim", None) or mc.hidden_size // mc.num_attention_heads
+    kv = linear_shapes(mc)["k_proj"][1]  # a token's key (and value) width in one layer: k_proj's (and v_proj's) output
     out = {"weights": sum(param_counts(mc).values()) * BYTES[precision],
-           "KV cache": 2 * mc.num_hidden_layers * mc.num_key_value_heads * head_dim * BYTES[precision] * rows * tokens}
+           "KV cache": 2 * mc.num_hidden_layers * kv * BYTES[precision] * rows * tokens}
     return {**out, "total": sum(out.values())}
-
-# %% ../nbs/21_model_checks.ipynb #7c41a9e2
-from .model import check_lora_rank, lora_rank_limit  # one home, in the loader (17_loader): memory, time and every stage that builds a LoRA

@@ -158,7 +158,7 @@ def check_same_base(cfg: Config, adapter):
 
 # %% ../nbs/17_loader.ipynb #f93fcbff
 def projection_shapes(mc) -> dict:
-    "`{module: (d_in, d_out)}` for the seven projections of one decoder layer of a Llama/Qwen2-style config `mc` (`01_model`'s `linear_shapes`, which sits above the loader)."
+    "`{module: (d_in, d_out)}` for the seven projections of one decoder layer of a Llama/Qwen2-style config `mc` (`01_model` teaches it as `linear_shapes`, this function)."
     h, i = mc.hidden_size, mc.intermediate_size
     d = getattr(mc, "head_dim", None) or h // mc.num_attention_heads
     q, kv = mc.num_attention_heads * d, mc.num_key_value_heads * d

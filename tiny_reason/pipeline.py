@@ -8,7 +8,7 @@ import copy, json, platform, shutil
 from datetime import datetime, timezone
 from pathlib import Path
 import torch
-from .config import Config, load_config, save_config, settings_of, command_parser, config_from_cli
+from .config import Config, load_config, save_config, settings_of, command_parser, config_from_cli, teacher_is_sft
 from .files import atomic_write_text, claim_folder, malloc_in_use, mark_folder
 from .measure import cpu_seconds, peak_memory, plot_stage_memory, stage  # each stage's time and peak memory (39_measure)
 
@@ -47,7 +47,7 @@ def distilled_arm_config(cfg: Config, out: Path) -> Config:
 def run_config(cfg: Config, out: Path, adapter=None) -> Config:
     "The run's config: trained into `out` unless `adapter` is given; a teacher that is the preset's own SFT adapter becomes this run's."
     c = copy.deepcopy(cfg)
-    follows = c.distill.teacher_adapter is not None and Path(c.distill.teacher_adapter) == Path(c.project.adapter_path)
+    follows = teacher_is_sft(c)  # the preset's SFT adapter, before this run's folders replace it
     if adapter is None: c.project.output_dir, c.project.adapter_path = str(out / "train"), str(out / "lora_adapter")
     if follows: c.distill.teacher_adapter = str(adapter or c.project.adapter_path)  # self-distillation: this run's SFT adapter teaches
     return c
@@ -113,7 +113,7 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbos
     if cfg.eval.harness_tasks:  # an unknown task, or no lm-eval installed: now, in one line
         from tiny_reason.harness import harness_evaluate, harness_task, require_lm_eval
         require_lm_eval(); [harness_task(f"lm-eval:{t}") for t in cfg.eval.harness_tasks]
-    follows = cfg.distill.teacher_adapter is not None and Path(cfg.distill.teacher_adapter) == Path(adapter or cfg.project.adapter_path)
+    follows = teacher_is_sft(cfg, adapter)  # this run's SFT adapter teaches (`run_config`)
     if retry:  # every input checked: the stage that produced nothing goes, the finished ones stay
         shutil.rmtree(out / "distill")
         print(f"{out / 'distill'} kept too few rows to train on: distillation runs again with the new {', '.join(retry)}; the finished stages are kept")

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import tiny_reason
 from .config import Config, set_value
 from .memory import fit_batch, layer_activation_bytes, lora_trainable_params, param_counts
+from .model import projection_shapes  # one layer's projections, (d_in, d_out): 17_loader
 
 # %% auto #0
 __all__ = ['T4_MATMUL', 'T4_FP32', 'T4_BANDWIDTH', 'COLAB_HOST', 'HOST_PER_LAYER', 'COMPILE_S', 'SETUP_S', 'DOWNLOAD_BYTES_PER_S',
@@ -42,10 +43,10 @@ MEASURED = Path(tiny_reason.__file__).parent / "measured"  # files the benchmark
 # %% ../nbs/33_t4_time.ipynb #daaf71bd
 def shape(mc) -> dict:
     "What the time model counts of a Llama/Qwen2-style config: layers, linear weights, the LM head's, attention width, KV elements per token."
-    head_dim = getattr(mc, "head_dim", None) or mc.hidden_size // mc.num_attention_heads
+    p = projection_shapes(mc)
     return {"layers": mc.num_hidden_layers, "linear": param_counts(mc)["linear"], "head": mc.vocab_size * mc.hidden_size,
-            "vocab": mc.vocab_size, "attention": mc.num_attention_heads * head_dim,
-            "kv": 2 * mc.num_hidden_layers * mc.num_key_value_heads * head_dim}
+            "vocab": mc.vocab_size, "attention": p["q_proj"][1],
+            "kv": 2 * mc.num_hidden_layers * p["k_proj"][1]}  # each layer caches its k_proj and v_proj outputs
 
 def timed(flops: float, nbytes: float, host: float, fp32: bool = False) -> dict:
     "T4 seconds of a stage whose GEMMs are bound by arithmetic and whose other kernels by bytes, run one after another, against the host's launches, which overlap them: the longer wins."
