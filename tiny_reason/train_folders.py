@@ -9,8 +9,30 @@ from .config import Config, load_config
 from .files import last_checkpoint, resume_point
 
 # %% auto #0
-__all__ = ['ADAPTER_FILES', 'SFT_SHAPING', 'adapter_problems', 'train_start', 'checkpoint_dir', 'train_or_restore',
-           'config_differences']
+__all__ = ['SFT_SHAPING', 'ADAPTER_FILES', 'config_differences', 'checkpoint_dir', 'train_or_restore', 'adapter_problems',
+           'train_start']
+
+# %% ../nbs/42_train_folders.ipynb #ef8b85d1
+SFT_SHAPING = ("project.seed", "model.", "lora.", "data.", "training.")  # eval, scratch and notes do not change the weights
+
+def config_differences(cfg: Config, folder, shaping: tuple = SFT_SHAPING) -> list[str]:
+    "Dotted keys under `shaping` (what shapes the adapter) that differ between `cfg` and `folder`'s saved config."
+    from tiny_reason.config import all_keys, get_value, CONFIG_FILENAME
+    path = Path(folder) / CONFIG_FILENAME
+    if not path.exists(): return ["(no experiment_config.yaml)"]
+    saved = load_config(config_file=path)
+    return [k for k in all_keys() if k.startswith(shaping) and get_value(saved, k) != get_value(cfg, k)]
+
+# %% ../nbs/42_train_folders.ipynb #65b49c6c
+def checkpoint_dir(cfg: Config) -> Path: return Path(cfg.project.output_dir) / "checkpoints"
+
+def train_or_restore(trainer, last, max_steps: int) -> None:
+    "Train `trainer`, resuming from checkpoint `last` if given; a checkpoint at `max_steps` holds a finished run cut before its save, so its best (or last) weights and its state are loaded instead: a resumed Trainer would take one step more."
+    if last is None or int(Path(last).name.split("-")[-1]) < max_steps:
+        trainer.train(resume_from_checkpoint=str(last) if last else None); return
+    from transformers.trainer_callback import TrainerState
+    trainer.state = TrainerState.load_from_json(str(Path(last) / "trainer_state.json"))
+    trainer._load_from_checkpoint(trainer.state.best_model_checkpoint or str(last))  # as load_best_model_at_end would have
 
 # %% ../nbs/42_train_folders.ipynb #a2bd61dd
 ADAPTER_FILES = ("adapter_config.json", "adapter_model.safetensors|adapter_model.bin", "tokenizer_config.json", "experiment_config.yaml")
@@ -42,25 +64,3 @@ def train_start(cfg: Config, resume: bool = False, overwrite: bool = False) -> P
                               "pass --overwrite to start over with this config (deleting its checkpoints), or choose another --output_dir")
     return resume_point(adapter / "adapter_config.json", ckpts, resume, overwrite, "an adapter",  # 13_files
                         "--overwrite or choose another --adapter_path", keep_checkpoints=True)
-
-# %% ../nbs/42_train_folders.ipynb #65b49c6c
-def checkpoint_dir(cfg: Config) -> Path: return Path(cfg.project.output_dir) / "checkpoints"
-
-def train_or_restore(trainer, last, max_steps: int) -> None:
-    "Train `trainer`, resuming from checkpoint `last` if given; a checkpoint at `max_steps` holds a finished run cut before its save, so its best (or last) weights and its state are loaded instead: a resumed Trainer would take one step more."
-    if last is None or int(Path(last).name.split("-")[-1]) < max_steps:
-        trainer.train(resume_from_checkpoint=str(last) if last else None); return
-    from transformers.trainer_callback import TrainerState
-    trainer.state = TrainerState.load_from_json(str(Path(last) / "trainer_state.json"))
-    trainer._load_from_checkpoint(trainer.state.best_model_checkpoint or str(last))  # as load_best_model_at_end would have
-
-# %% ../nbs/42_train_folders.ipynb #ef8b85d1
-SFT_SHAPING = ("project.seed", "model.", "lora.", "data.", "training.")  # eval, scratch and notes do not change the weights
-
-def config_differences(cfg: Config, folder, shaping: tuple = SFT_SHAPING) -> list[str]:
-    "Dotted keys under `shaping` (what shapes the adapter) that differ between `cfg` and `folder`'s saved config."
-    from tiny_reason.config import all_keys, get_value, CONFIG_FILENAME
-    path = Path(folder) / CONFIG_FILENAME
-    if not path.exists(): return ["(no experiment_config.yaml)"]
-    saved = load_config(config_file=path)
-    return [k for k in all_keys() if k.startswith(shaping) and get_value(saved, k) != get_value(cfg, k)]
