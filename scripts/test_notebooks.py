@@ -41,22 +41,22 @@ ROOT = Path(__file__).resolve().parent.parent
 LESSONS = ["00_data", "01_model", "02_train", "03_eval", "04_demo", "05_distill", "06_scratch", "07_grpo", "08_export", "09_study"]
 SIM_REFERENCE = ["12_pipeline", "17_loader", "21_model_checks", "22_train_checks", "23_evaluate", "24_demo_checks"]
 NO_ADAPTER = {"00_data", "01_model", "02_train", "06_scratch", "10_config", "38_config_schema", "39_measure", "13_files", "14_offline", "15_rwkv7", "16_bad_input",
-              "17_loader", "18_generation", "19_scratch_io", "20_data_checks", "21_model_checks", "26_scratch_checks", "27_formats",
-              "28_sections", "09_study", "31_study_checks", "32_harness", "33_t4_time", "34_lesson_time", "35_gguf", "37_exercises", "index"}  # need no trained cpu-test adapter
+              "17_loader", "18_generation", "43_generation_measures", "19_scratch_io", "20_data_checks", "21_model_checks", "26_scratch_checks", "27_formats",
+              "28_sections", "09_study", "31_study_checks", "32_harness", "33_t4_time", "34_lesson_time", "35_gguf", "37_exercises", "42_train_folders", "index"}  # need no trained cpu-test adapter
 GROUPS = {  # short notebooks that share one process: (kind, name) -> notebooks, run in this order
     ("cpu", "short"): ["38_config_schema", "10_config", "39_measure", "28_sections", "20_data_checks", "19_scratch_io", "14_offline", "15_rwkv7",
                        "26_scratch_checks", "00_data", "06_scratch", "01_model", "33_t4_time",
-                       "34_lesson_time", "35_gguf", "37_exercises", "index"],
+                       "34_lesson_time", "35_gguf", "37_exercises", "42_train_folders", "index"],
     ("cpu", "short-adapter"): ["03_eval", "24_demo_checks", "04_demo"],
     ("sim", "short"): ["21_model_checks", "23_evaluate", "24_demo_checks"],
 }
-ESTIMATE = {"cpu:short-adapter": 197, "cpu:05_distill": 110, "cpu:short": 128, "cpu:16_bad_input": 40, "cpu:17_loader": 55, "cpu:25_model_card": 45, "cpu:21_model_checks": 80, "cpu:07_grpo": 245, "cpu:08_export": 165,
+ESTIMATE = {"cpu:short-adapter": 197, "cpu:05_distill": 110, "cpu:short": 131, "cpu:16_bad_input": 40, "cpu:17_loader": 55, "cpu:25_model_card": 45, "cpu:21_model_checks": 80, "cpu:07_grpo": 245, "cpu:08_export": 165,
             "cpu:02_train": 165, "cpu:09_study": 75, "cpu:27_formats": 21, "cpu:13_files": 4,  # make test, 2026-11-26 (AMD EPYC, 2 cores)
             "cpu:32_harness": 56, "cpu:12_pipeline": 146, "cpu:30_nothing_lost": 118, "cpu:31_study_checks": 145,
-            "cpu:22_train_checks": 68, "cpu:40_distill_checks": 60, "cpu:36_gguf_check": 196, "cpu:11_cli": 96, "sim:short": 42,
+            "cpu:22_train_checks": 65, "cpu:40_distill_checks": 60, "cpu:36_gguf_check": 196, "cpu:11_cli": 30, "cpu:44_adapter_commands": 70, "sim:short": 42,
             "badge:09_study": 34, "badge:08_export": 75, "sim:12_pipeline": 29, "badge:05_distill": 28,
             "cpu:29_grpo_checks": 150, "cpu:41_policy_copy": 70, "badge:07_grpo": 23, "sim:22_train_checks": 23, "badge:03_eval": 21, "badge:04_demo": 14,
-            "badge:02_train": 12, "sim:17_loader": 12, "cpu:23_evaluate": 70, "cpu:18_generation": 55, "badge:06_scratch": 9, "badge:01_model": 9, "badge:00_data": 4,
+            "badge:02_train": 12, "sim:17_loader": 12, "cpu:23_evaluate": 70, "cpu:18_generation": 30, "cpu:43_generation_measures": 35, "badge:06_scratch": 9, "badge:01_model": 9, "badge:00_data": 4,
             # the GPU pass (t4-sim), measured on an H100 with 10 lessons at once (2026-11-23; 00_data's a guess)
             "gpu:09_study": 448, "gpu:07_grpo": 306, "gpu:04_demo": 305, "gpu:05_distill": 282, "gpu:08_export": 270,
             "gpu:02_train": 191, "gpu:06_scratch": 173, "gpu:03_eval": 167, "gpu:01_model": 88, "gpu:00_data": 40}
@@ -82,12 +82,12 @@ class Job:
         return [str(p) for p in paths], env
 
 # make test-slow's whole jobs (CI runs them after make test): lm-eval's protocols, and the plumbing suites whose
-# end-to-end runs cost half a minute or more each on 2 cores (the CLI's commands, bad input to each, the loader's and
+# end-to-end runs cost half a minute or more each on 2 cores (the CLI's commands and those that run an adapter, bad input to each, the loader's and
 # the memory maths' checks, the export's guards and card, training and evaluation plumbing, the
-# generation engines, distillation's guards and its run refused under another engine, GRPO resumed through its merged
+# generation engines and their measures, distillation's guards and its run refused under another engine, GRPO resumed through its merged
 # copy, that copy held to its rounding bound, every stage cut by Ctrl-C, the study resumed and moved, the whole pipeline, GGUF files judged by llama.cpp).
 # make test keeps the lessons and the quick reference notebooks
-SLOW_JOBS = {"cpu:32_harness", "cpu:11_cli", "cpu:21_model_checks", "cpu:16_bad_input", "cpu:17_loader", "cpu:25_model_card", "cpu:12_pipeline", "cpu:18_generation", "cpu:22_train_checks", "cpu:23_evaluate",
+SLOW_JOBS = {"cpu:32_harness", "cpu:11_cli", "cpu:44_adapter_commands", "cpu:21_model_checks", "cpu:16_bad_input", "cpu:17_loader", "cpu:25_model_card", "cpu:12_pipeline", "cpu:18_generation", "cpu:43_generation_measures", "cpu:22_train_checks", "cpu:23_evaluate",
              "cpu:29_grpo_checks", "cpu:41_policy_copy", "cpu:30_nothing_lost", "cpu:31_study_checks", "cpu:36_gguf_check", "cpu:40_distill_checks"}
 SLOW_KINDS = {"badge", "sim"}  # the colab-sim passes: each lesson alone, as its Colab badge runs it, and the reference notebooks
 

@@ -11,9 +11,9 @@ from .config import command_parser, config_from_cli, run_flags  # first: it sile
 COMMANDS = {  # name: (module, one line of help); the command runs `NAME_cli(argv)` from that module
     "prepare": ("cli", "format GSM8K rows into train/validation JSONL"), "memory": ("memory", "print the memory budget of a preset"),
     "time": ("lesson_time", "each lesson's predicted time on a free Colab T4, and the work behind it"),
-    "train": ("cli", "QLoRA fine-tuning with TRL"), "evaluate": ("cli", "generate and grade on held-out items"),
-    "grade": ("cli", "grade a predictions file without a model"), "chat": ("cli", "stream the model's reasoning in the terminal"),
-    "export": ("cli", "merge an adapter into its base: a standalone model folder"),
+    "train": ("cli", "QLoRA fine-tuning with TRL"), "evaluate": ("adapter_commands", "generate and grade on held-out items"),
+    "grade": ("cli", "grade a predictions file without a model"), "chat": ("adapter_commands", "stream the model's reasoning in the terminal"),
+    "export": ("adapter_commands", "merge an adapter into its base: a standalone model folder"),
     "distill": ("distill", "a teacher samples chains of thought; the correct ones become training rows"),
     "grpo": ("grpo", "reinforcement learning against the grader (GRPO), from the SFT adapter or the base"),
     "run": ("pipeline", "prepare, evaluate, train, evaluate, report"), "config": ("config", "print the resolved config as YAML"),
@@ -86,10 +86,10 @@ def held_interrupt():
 def interrupted_line(name: str, rest: list[str]) -> str:
     "What a Ctrl-C leaves: for `train`, the last checkpoint and the command that resumes from it."
     if name != "train": return f"tiny-reason {name}: interrupted"
-    from tiny_reason.files import last_checkpoint
-    checkpoint_dir = getattr(sys.modules.get("tiny_reason.train"), "checkpoint_dir", None)  # importing it now could half-import torch again
-    if checkpoint_dir is None:
+    if getattr(sys.modules.get("tiny_reason.train"), "train", None) is None:  # its libraries were loading: importing them now could half-import torch again
         return f"tiny-reason train: interrupted while loading its libraries, before training started: run it again: {shlex.join(['tiny-reason', 'train', *rest])}"
+    from tiny_reason.files import last_checkpoint
+    from tiny_reason.train_folders import checkpoint_dir  # no torch
     p = run_flags(command_parser("tiny-reason train", ""), "", "")  # the config `train` ran with, from the same flags
     args, other = p.parse_known_args(rest)
     ckpts = checkpoint_dir(config_from_cli(args, other))
@@ -127,9 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 # %% auto #0
-__all__ = ['COMMANDS', 'LIGHT_COMMANDS', 'PATH_FLAGS', 'PROMPT_KEYS', 'usage', 'error_line', 'empty_path_flag', 'home_expanded',
-           'interrupted', 'held_interrupt', 'interrupted_line', 'main', 'prepare_cli', 'train_cli', 'grade_cli',
-           'adapter_arg', 'command_adapter', 'user_keys', 'asked_as_trained', 'evaluate_cli', 'export_cli', 'chat_cli']
+__all__ = ['COMMANDS', 'LIGHT_COMMANDS', 'PATH_FLAGS', 'usage', 'error_line', 'empty_path_flag', 'home_expanded', 'interrupted',
+           'held_interrupt', 'interrupted_line', 'main', 'prepare_cli', 'train_cli', 'grade_cli']
 
 # %% ../nbs/11_cli.ipynb #e709fe6d
 #| eval: false
@@ -156,11 +155,11 @@ def train_cli(argv: list[str] | None = None) -> Path:
     p = run_flags(command_parser("tiny-reason train", "QLoRA fine-tuning with TRL's SFTTrainer."), "OUTPUT_DIR/checkpoints",
                   "an adapter already in --adapter_path")
     args, rest = p.parse_known_args(argv)
-    with held_interrupt(): from tiny_reason.train import train, checkpoint_dir; from tiny_reason.model import check_lora_rank  # transformers' Trainer: 3 s of imports
+    with held_interrupt(): from tiny_reason.train import train; from tiny_reason.model import check_lora_rank  # transformers' Trainer: 3 s of imports
     cfg = config_from_cli(args, rest); check_lora_rank(cfg)  # a rank no target matrix holds: refused before anything loads (17_loader)
     print(f"preset {cfg.preset}: {cfg.model.name}, {cfg.training.max_steps} steps -> {cfg.project.adapter_path}", flush=True)  # before the long work, even into a pipe
     from tiny_reason.files import folder_lock
-    from tiny_reason.train import config_differences
+    from tiny_reason.train_folders import checkpoint_dir, config_differences
     adapter = Path(cfg.project.adapter_path)
     trained_before = (adapter / "adapter_config.json").exists()
     alone = int(os.environ.get("WORLD_SIZE", "1")) == 1  # the processes of one torchrun job train together: a lock would deadlock them
@@ -200,141 +199,3 @@ def grade_cli(argv: list[str] | None = None) -> dict:
     print(json.dumps(line))
     return line
 
-
-# %% ../nbs/11_cli.ipynb #dd2d148d
-def adapter_arg(value, cfg):
-    "An `--adapter` value: a folder as it is, or a Hub repo id (user/name) fetched once into OUTPUT_DIR/adapters."
-    if value is None or Path(value).exists(): return value
-    from tiny_reason.model import fetch_adapter
-    return fetch_adapter(value, cfg, Path(cfg.project.output_dir) / "adapters" / value.replace("/", "--"))
-
-def command_adapter(value, cfg, default=None):
-    "The adapter a command uses: `--adapter`, else `project.adapter_source` (as the lessons read it), else `default`; a Hub id is fetched once."
-    source = cfg.project.adapter_source
-    if value is not None and source is not None and value != source:
-        raise ValueError(f"--adapter {value} and project.adapter_source {source} name two adapters; give one of them")
-    return adapter_arg(value or source, cfg) or default
-
-PROMPT_KEYS = ("data.format", "data.system_prompt")  # how an adapter, or a model exported from one, learned to be asked
-
-def user_keys(args, rest: list[str]) -> set[str]:
-    "The config keys this command line sets itself: its `--key value` overrides and the keys of its `--config` file."
-    from tiny_reason.config import flatten, parse_overrides, read_yaml
-    return set(parse_overrides(rest)) | (set(flatten(read_yaml(args.config), str(args.config))) if args.config else set())
-
-def asked_as_trained(cfg, folder, args, rest: list[str], extra: dict):
-    "`cfg` asking in the prompt `folder` (an adapter or an exported model) was trained with, where the command line leaves it; one line says so."
-    from tiny_reason.config import CONFIG_FILENAME, get_value, load_config
-    saved = None if folder is None else Path(folder) / CONFIG_FILENAME
-    if saved is None or not saved.is_file(): return cfg  # nothing recorded (a Hub model): the preset's prompt
-    trained, mine = load_config(config_file=saved), user_keys(args, rest)
-    keep = {k: get_value(trained, k) for k in PROMPT_KEYS if k not in mine}
-    if changed := [k for k, v in keep.items() if get_value(cfg, k) != v]:
-        cfg = config_from_cli(args, rest, {**extra, **keep})
-        print(f"asking as {folder} was trained to be asked: {' and '.join(changed)} from its {CONFIG_FILENAME}, not preset {cfg.preset}'s "
-              f"(set {' or '.join('--' + k for k in changed)} to ask otherwise)", flush=True)
-    if given := [k for k in PROMPT_KEYS if k in mine and get_value(cfg, k) != get_value(trained, k)]:
-        print(f"asking with {' and '.join(given)} as given here, not as {folder} was trained to be asked ({saved})", flush=True)
-    return cfg
-
-def evaluate_cli(argv: list[str] | None = None) -> dict:
-    "`tiny-reason evaluate [--preset P] [--adapter DIR | --base | --model DIR] [--test_data ...] [--test_samples N|all] [--batch_size B] [--protocol tiny-reason|lm-eval:TASK] --out DIR`"
-    p = command_parser("tiny-reason evaluate", "Generate answers for held-out items and grade them.")
-    arm = p.add_mutually_exclusive_group()
-    arm.add_argument("--adapter", help="LoRA adapter folder (default: the preset's project.adapter_path)")
-    arm.add_argument("--base", action="store_true", help="evaluate the base model, without an adapter")
-    arm.add_argument("--model", help="evaluate this model folder (e.g. from tiny-reason export) or Hub id in place of the base")
-    p.add_argument("--test_data", help="hub | synthetic | PATH.jsonl (default: the preset's eval.test_source)")
-    p.add_argument("--test_samples", help="number of test items, or 'all'")
-    p.add_argument("--batch_size", help="generation batch size (eval.batch_size, not the training batch size)")
-    p.add_argument("--samples", help="k > 1 adds maj@k: the majority answer of k sampled replies per item (eval.samples)")
-    from tiny_reason.harness import HARNESS_TASKS
-    p.add_argument("--protocol", default="tiny-reason", choices=["tiny-reason", *(f"lm-eval:{t}" for t in HARNESS_TASKS)],
-                   help="tiny-reason (ours: 0-shot, the chat template, <think>, our grader; default) or an lm-evaluation-harness task "
-                        "on the same items and model, in OUT/lm-eval_TASK (pip install 'tiny-reason[eval]')")
-    p.add_argument("--out", required=True, help="output folder for predictions.jsonl, report.json, experiment_config.yaml")
-    args, rest = p.parse_known_args(argv)
-    if args.protocol != "tiny-reason" and args.samples is not None:
-        raise ValueError(f"--samples (maj@k) is the tiny-reason protocol's; --protocol {args.protocol} is greedy, one reply per item")
-    extra = {k: v for k, v in [("eval.test_source", args.test_data), ("eval.test_samples", args.test_samples),
-                               ("eval.batch_size", args.batch_size), ("eval.samples", args.samples)] if v is not None}
-    if args.model and (Path(args.model) / "adapter_config.json").is_file():
-        raise ValueError(f"--model {args.model} is a LoRA adapter folder, not a model: evaluate it with --adapter {args.model}")
-    if args.model:  # `from_pretrained` reads a folder as it reads a Hub id; a folder has one shape, so no overrides
-        extra |= {"model.name": args.model, "model.source": "hub", "model.architecture_overrides": {}, "model.load_in_4bit": False}
-    from tiny_reason.evaluate import evaluate
-    cfg = config_from_cli(args, rest, extra)
-    adapter = None if args.base or args.model else command_adapter(args.adapter, cfg, cfg.project.adapter_path)
-    cfg = asked_as_trained(cfg, args.model or adapter, args, rest, extra)  # the same weights are asked the same way, adapter or export
-    if args.protocol != "tiny-reason":
-        from tiny_reason.harness import harness_evaluate, harness_task
-        report = harness_evaluate(cfg, args.out, args.protocol, adapter=adapter, arm="model" if args.model else None)
-        print(f"wrote {args.out}/lm-eval_{harness_task(args.protocol)}/: report.json, samples.jsonl (the harness's per-sample outputs), "
-              "results.json (its results), tasks/ (the task file) and the items it read")
-        return report
-    report = evaluate(cfg, args.out, adapter=adapter, arm="model" if args.model else None)
-    print(f"wrote {args.out}/predictions.jsonl, {args.out}/report.json, {args.out}/experiment_config.yaml")
-    return report
-
-# %% ../nbs/11_cli.ipynb #6740978e
-def export_cli(argv: list[str] | None = None) -> Path:
-    "`tiny-reason export [--preset P] [--adapter DIR] --out DIR [--dtype fp16|bf16|fp32] [--base unquantized|nf4] [--gguf TYPE] [--overwrite] [--report FILE]`"
-    p = command_parser("tiny-reason export", "Merge a LoRA adapter into its base and save a standalone model folder.")
-    p.add_argument("--adapter", help="LoRA adapter folder (default: the preset's project.adapter_path)")
-    p.add_argument("--out", required=True, help="folder for the merged model: absent or empty, unless --overwrite")
-    p.add_argument("--dtype", default="fp16", choices=["fp16", "bf16", "fp32"],
-                   help="precision of the saved weights (default fp16); each weight's sum is computed in fp32 and rounded once")
-    p.add_argument("--base", default="unquantized", choices=["unquantized", "nf4"],
-                   help="the weights the update is added to: the original ones, or (QLoRA) the NF4-rounded ones it trained against")
-    p.add_argument("--gguf", metavar="TYPE", help="also write the model as one GGUF file for llama.cpp, Ollama and LM Studio, with an Ollama "
-                   "Modelfile: f16, q8_0, q4_k_m or another type llama.cpp's quantizer offers (35_gguf)")
-    p.add_argument("--overwrite", action="store_true", help="replace what --out holds")
-    p.add_argument("--report", help="an evaluation report.json whose numbers go into the model card")
-    p.add_argument("--no_evaluation", action="store_true", help="skip evaluating the merged folder (its card then has none of its own numbers)")
-    args, rest = p.parse_known_args(argv)
-    cfg = config_from_cli(args, rest)
-    from tiny_reason.export import export_merged
-    out = export_merged(cfg, command_adapter(args.adapter, cfg, cfg.project.adapter_path), args.out, args.dtype, args.overwrite, args.report, args.base,
-                        evaluate_it=not args.no_evaluation, gguf=args.gguf, name=cfg.project.name if "project.name" in user_keys(args, rest) else None)
-    gguf = f"{next(out.glob('*.gguf')).name} ({args.gguf}: llama.cpp, Ollama, LM Studio) with an Ollama Modelfile, " if args.gguf else ""
-    print(f"wrote {out}: weights (safetensors, {args.dtype}), tokenizer with the course's chat template, generation_config.json (greedy, "
-          f"its length), {gguf}{'' if args.no_evaluation else 'evaluation/ (the folder' + chr(39) + 's own numbers) and '}README.md (model card); "
-          f"evaluate {'it' if args.no_evaluation else 'again'} with `tiny-reason evaluate --model {out} --out DIR`")
-    return out
-
-# %% ../nbs/11_cli.ipynb #8c1a1838
-def chat_cli(argv: list[str] | None = None):
-    "`tiny-reason chat [--preset P] [--adapter DIR] [--temperature T] [--max_new_tokens N]`: a streaming REPL."
-    import threading
-    from tiny_reason.data import THINK_PRIME
-    from tiny_reason.demo import stream_solution
-    from tiny_reason.model import load_model, load_tokenizer
-    from tiny_reason.grading import extract_answer
-    p = command_parser("tiny-reason chat", "Ask math word problems and watch the model reason, token by token.")
-    p.add_argument("--adapter", help="a trained LoRA adapter folder (default: the base model)")
-    p.add_argument("--temperature", type=float, default=0.0, help="0 = greedy (default)")
-    args, rest = p.parse_known_args(argv)
-    if not 0 <= args.temperature < float("inf"): raise ValueError(f"--temperature must be a finite number >= 0 (0: greedy; e.g. 0.7 samples), got {args.temperature}")
-    cfg = config_from_cli(args, rest)
-    adapter = command_adapter(args.adapter, cfg)
-    cfg = asked_as_trained(cfg, adapter, args, rest, {})
-    tok, model = load_tokenizer(cfg), load_model(cfg, adapter=adapter)
-    print(f"tiny_reason chat: {cfg.model.name}{f' + {adapter}' if adapter else ''} "
-          "(exit, quit or Ctrl-D to leave; Ctrl-C stops an answer)")
-    while True:
-        try:
-            question = input("\nProblem: ")
-            question.encode("utf-8")  # bytes that are not UTF-8 arrive as lone surrogates (or fail here): the tokenizer cannot read them
-        except EOFError: print(); break
-        except KeyboardInterrupt: print(); continue
-        except UnicodeError: print("[that line could not be decoded as UTF-8 text: type it again]"); continue
-        if question.strip().lower() in ("exit", "quit"): break
-        stop, text, stats = threading.Event(), "", {}
-        try:
-            for i, piece in enumerate(stream_solution(model, tok, question, cfg.data.system_prompt, cfg.eval.max_new_tokens, args.temperature,
-                                                      stop, stats=stats, prompt_format=cfg.data.format)):  # a refused question: its message alone
-                text += piece; sys.stdout.write(THINK_PRIME * (i == 0) + piece); sys.stdout.flush()
-            value, _ = extract_answer(THINK_PRIME + text)
-            print(f"\n[{stats['n_tokens']} tokens; answer: {value}]")
-        except ValueError as e: print(e)
-        except KeyboardInterrupt: stop.set(); print("\n[stopped]")

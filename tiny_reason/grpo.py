@@ -164,7 +164,7 @@ def grpo_checkpoint(cfg: Config, resume: bool = False, overwrite: bool = False) 
     "Check `lora.r` (17_loader) and the output folders (`resume_point`, 13_files: a stopped run's checkpoints are not trained over unasked); the checkpoint to resume from, None for a fresh run (whose old samples go)."
     from tiny_reason.files import last_checkpoint
     from tiny_reason.model import check_lora_rank
-    from tiny_reason.train import config_differences
+    from tiny_reason.train_folders import config_differences
     check_lora_rank(cfg)  # a fresh LoRA's rank, or the one a started adapter's config records: one line, before any model loads
     out, adapter, ckpts = Path(cfg.grpo.output_dir), Path(cfg.grpo.adapter_path) / "adapter_config.json", Path(cfg.grpo.output_dir) / "checkpoints"
     stopped = None if overwrite or (adapter.exists() and not resume) else last_checkpoint(ckpts)  # the run a rerun would go on from

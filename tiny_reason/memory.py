@@ -138,7 +138,7 @@ def memory_cli(argv: list[str] | None = None) -> dict:
     print(budget_table(budgets))
     print(f"\ntrainable parameters (LoRA r={cfg.lora.r} on {len(cfg.lora.target_modules)} modules): {n_lora:,} "
           f"= {n_lora / n_base:.2%} of the {n_base:,} base parameters")
-    g = cfg.grpo  # GRPO's replies from a merged 16-bit copy beside the training model (29_grpo_checks): what the copy adds
+    g = cfg.grpo  # GRPO's replies from a merged 16-bit copy beside the training model (41_policy_copy): what the copy adds
     c = generation_copy_bytes(mc, g.batch_size * g.gradient_accumulation_steps, 256 + g.max_completion_length, "fp16" if gpu else prec)
     print(f"GRPO's generation copy (grpo.generation_copy, on a GPU): weights {c['weights'] / 2**30:.2f} GiB + KV cache for "
           f"{g.batch_size * g.gradient_accumulation_steps} replies of up to {256 + g.max_completion_length} tokens {c['KV cache'] / 2**30:.2f} GiB "

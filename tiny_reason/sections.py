@@ -151,7 +151,7 @@ class GRPOSection:                       # 07_grpo: reinforcement learning again
     save_steps: int = 25
     sample_every: int = 10                # keep one prompt's group of completions every N steps, to read them
     generation_copy: bool | None = None   # replies from a merged 16-bit copy of the policy (no NF4 or LoRA work a step), refreshed
-                                          # in place before each round (29_grpo_checks); None: on a GPU, not on a CPU
+                                          # in place before each round (41_policy_copy); None: on a GPU, not on a CPU
     output_dir: str = ""                  # "": OUTPUT_DIR/grpo
     adapter_path: str = ""                # "": grpo.output_dir/lora_adapter
 

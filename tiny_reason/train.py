@@ -13,7 +13,7 @@ from transformers import TrainerCallback, set_seed
 from .files import atomic_write_text, last_checkpoint, resume_point, folder_lock
 
 # %% auto #0
-__all__ = ['sft_config', 'StopOnNonFinite', 'to_dataset', 'make_trainer', 'train_padding_share', 'ADAPTER_FILES', 'SFT_SHAPING', 'seed_everything', 'plot_loss', 'save_artifacts', 'LiveLossPlot', 'StopAfter', 'adapter_problems', 'train_start', 'checkpoint_dir', 'train_or_restore', 'train', 'config_differences', 'ensure_adapter', 'checkpointing_args', 'set_trl_lm_head', 'StepClock', 'fitted', 'training_plan', 'adapter_status', 'obtain_adapter']
+__all__ = ['sft_config', 'StopOnNonFinite', 'to_dataset', 'make_trainer', 'train_padding_share', 'seed_everything', 'plot_loss', 'save_artifacts', 'LiveLossPlot', 'StopAfter', 'train', 'ensure_adapter', 'checkpointing_args', 'set_trl_lm_head', 'StepClock', 'fitted', 'training_plan', 'adapter_status', 'obtain_adapter']
 
 # %% ../nbs/02_train.ipynb #57d87802
 def sft_config(cfg: Config, output_dir, **overrides):
@@ -103,7 +103,6 @@ def plot_loss(log_history: list[dict], title: str = "loss"):
     ax.legend(); ax.grid(alpha=0.3); fig.tight_layout()
     return fig
 
-
 # %% ../nbs/22_train_checks.ipynb #e690c809
 def save_artifacts(trainer, cfg: Config, adapter_dir) -> Path:
     "Save adapter, tokenizer (with chat template), config, model card, log history and loss plot into `adapter_dir`, written whole: killed mid-save, it is whole or absent."
@@ -144,76 +143,26 @@ class StopAfter(TrainerCallback):
     def on_step_end(self, args, state, control, **kwargs):
         if state.global_step >= self.step: control.should_training_stop = True
 
-# %% ../nbs/22_train_checks.ipynb #3e8b7c15
-ADAPTER_FILES = ("adapter_config.json", "adapter_model.safetensors|adapter_model.bin", "tokenizer_config.json", "experiment_config.yaml")
-
-def adapter_problems(folder) -> list[str]:
-    "What a cut-off save left short in the adapter folder `folder` (`folder_problems`, 13_files): [] if it is whole, absent or empty."
-    from tiny_reason.files import LITTER, folder_problems
-    folder = Path(folder)
-    return folder_problems(folder, ADAPTER_FILES) if folder.is_dir() and any(p.name not in LITTER for p in folder.iterdir()) else []
-
-def train_start(cfg: Config, resume: bool = False, overwrite: bool = False) -> Path | None:
-    "`train`'s checks before any model loads, and the checkpoint to resume from: a half-written adapter, a stopped run's checkpoints and files of another kind are never trained over unasked; each refusal says what goes on."
-    from tiny_reason.config import CONFIG_FILENAME
-    from tiny_reason.files import LITTER
-    adapter, ckpts = Path(cfg.project.adapter_path), checkpoint_dir(cfg)
-    if adapter.resolve() in (ckpts.resolve(), *ckpts.resolve().parents):
-        raise ValueError(f"--adapter_path {adapter} holds the checkpoints ({ckpts}), and the adapter is saved as a whole folder: "
-                         f"choose a folder of its own, e.g. --adapter_path {Path(cfg.project.output_dir) / 'lora_adapter'}")
-    held, last = sorted(p.name for p in adapter.iterdir() if p.name not in LITTER) if adapter.is_dir() else [], last_checkpoint(ckpts)
-    if held and not any(n.startswith("adapter_") or n == CONFIG_FILENAME for n in held):
-        raise FileExistsError(f"--adapter_path {adapter} holds files that are not an adapter ({', '.join(held[:3])}), and the adapter "
-                              "is saved as a whole folder: choose another --adapter_path")
-    if (problems := adapter_problems(adapter)) and not (resume or overwrite):
-        fix = (f"pass --resume to save it again from its last checkpoint, {last} (step {last.name.split('-')[-1]} of "
-               f"{cfg.training.max_steps}), or --overwrite to train anew") if last else "pass --overwrite to train it again (no checkpoint is left)"
-        raise FileExistsError(f"{adapter} holds a half-written adapter ({'; '.join(problems[:3])}): its save was cut off; {fix}")
-    if last and not (resume or overwrite or held) and (differ := config_differences(cfg, ckpts)):
-        raise FileExistsError(f"{ckpts} holds {last.name}, where a run with another config stopped ({', '.join(differ[:5])} differ): "
-                              "pass --overwrite to start over with this config (deleting its checkpoints), or choose another --output_dir")
-    return resume_point(adapter / "adapter_config.json", ckpts, resume, overwrite, "an adapter",  # 13_files
-                        "--overwrite or choose another --adapter_path", keep_checkpoints=True)
-
 # %% ../nbs/22_train_checks.ipynb #d6252044
-def checkpoint_dir(cfg: Config) -> Path: return Path(cfg.project.output_dir) / "checkpoints"
-
-def train_or_restore(trainer, last, max_steps: int) -> None:
-    "Train `trainer`, resuming from checkpoint `last` if given; a checkpoint at `max_steps` holds a finished run cut before its save, so its best (or last) weights and its state are loaded instead: a resumed Trainer would take one step more."
-    if last is None or int(Path(last).name.split("-")[-1]) < max_steps:
-        trainer.train(resume_from_checkpoint=str(last) if last else None); return
-    from transformers.trainer_callback import TrainerState
-    trainer.state = TrainerState.load_from_json(str(Path(last) / "trainer_state.json"))
-    trainer._load_from_checkpoint(trainer.state.best_model_checkpoint or str(last))  # as load_best_model_at_end would have
+from .train_folders import adapter_problems, checkpoint_dir, config_differences, train_or_restore, train_start  # 42_train_folders
 
 def train(cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=(), verbose: bool = True) -> Path:
     "Prepare data, train LoRA with TRL, save every artifact; returns the adapter folder."
     from tiny_reason.data import prepare_examples
-    last = train_start(cfg, resume, overwrite)  # the folders checked before any model loads (22_train_checks)
+    last = train_start(cfg, resume, overwrite)  # the folders checked before any model loads (42_train_folders)
     differ = config_differences(cfg, checkpoint_dir(cfg)) if last else []
     if differ: raise ValueError(f"--resume: the checkpoints in {checkpoint_dir(cfg)} were made with another config ({', '.join(differ[:5])} "
                                 "differ); resume with that config, or start again with --overwrite")
     if verbose and last: print(f"resuming from {last}")
     seed_everything(cfg.project.seed)
     from tiny_reason.model import load_tokenizer
-    tok = load_tokenizer(cfg)
-    train_ex, val_ex, _ = prepare_examples(cfg, verbose=verbose, tok=tok)  # rows over data.max_length: dropped, counted
+    train_ex, val_ex, _ = prepare_examples(cfg, verbose=verbose, tok=(tok := load_tokenizer(cfg)))  # rows over data.max_length: dropped, counted
     trainer = make_trainer(cfg, train_ex, val_ex, checkpoint_dir(cfg), tok=tok, callbacks=callbacks)
     save_config(cfg, checkpoint_dir(cfg))  # what the checkpoints were made with: a resumed run must match it
     train_or_restore(trainer, last, cfg.training.max_steps)
     return save_artifacts(trainer, cfg, cfg.project.adapter_path)
 
 # %% ../nbs/22_train_checks.ipynb #84162cb4
-SFT_SHAPING = ("project.seed", "model.", "lora.", "data.", "training.")  # eval, scratch and notes do not change the weights
-
-def config_differences(cfg: Config, folder, shaping: tuple = SFT_SHAPING) -> list[str]:
-    "Dotted keys under `shaping` (what shapes the adapter) that differ between `cfg` and `folder`'s saved config."
-    from tiny_reason.config import all_keys, get_value, CONFIG_FILENAME
-    path = Path(folder) / CONFIG_FILENAME
-    if not path.exists(): return ["(no experiment_config.yaml)"]
-    saved = load_config(config_file=path)
-    return [k for k in all_keys() if k.startswith(shaping) and get_value(saved, k) != get_value(cfg, k)]
-
 def ensure_adapter(cfg: Config, callbacks=(), verbose: bool = True) -> Path:
     "The preset's trained adapter: reused if trained with this config, else resumed from this config's checkpoints, else trained (under a file lock)."
     adapter, ckpts = Path(cfg.project.adapter_path), checkpoint_dir(cfg)
