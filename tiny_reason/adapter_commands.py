@@ -16,7 +16,7 @@ __all__ = ['PROMPT_KEYS', 'adapter_arg', 'command_adapter', 'user_keys', 'asked_
 def adapter_arg(value, cfg):
     "An `--adapter` value: a folder as it is, or a Hub repo id (user/name) fetched once into OUTPUT_DIR/adapters."
     if value is None or Path(value).exists(): return value
-    from tiny_reason.model import fetch_adapter
+    from tiny_reason.loader import fetch_adapter
     return fetch_adapter(value, cfg, Path(cfg.project.output_dir) / "adapters" / value.replace("/", "--"))
 
 def command_adapter(value, cfg, default=None):
@@ -119,8 +119,8 @@ def chat_cli(argv: list[str] | None = None):
     import threading
     from tiny_reason.data import THINK_PRIME
     from tiny_reason.demo import stream_solution
-    from tiny_reason.model import load_model, load_tokenizer
-    from tiny_reason.grading import extract_answer
+    from tiny_reason.loader import load_model, load_tokenizer
+    from tiny_reason.evaluation import extract_answer
     p = command_parser("tiny-reason chat", "Ask math word problems and watch the model reason, token by token.")
     p.add_argument("--adapter", help="a trained LoRA adapter folder (default: the base model)")
     p.add_argument("--temperature", type=float, default=0.0, help="0 = greedy (default)")

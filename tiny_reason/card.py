@@ -100,7 +100,7 @@ def model_card(trained: Config, dtype: str, reports=(), merged: bool = True, bas
         "## Results", *_results([r for r in reports if r is not None]), "",
         "## Use", "```python", "from transformers import AutoModelForCausalLM, AutoTokenizer",
         *(["tok = AutoTokenizer.from_pretrained(DIR); model = AutoModelForCausalLM.from_pretrained(DIR)"] if merged else
-          ["from peft import PeftModel", *([] if sim is None else ["from tiny_reason.config import load_config; from tiny_reason.model import model_path  # the random-weight base it trained on"]),
+          ["from peft import PeftModel", *([] if sim is None else ["from tiny_reason.config import load_config; from tiny_reason.loader import model_path  # the random-weight base it trained on"]),
            f"tok = AutoTokenizer.from_pretrained(DIR); model = PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained({base_ref}), DIR)"]),
         *_prompt_lines(d, merged),
         "print(tok.decode(model.generate(**ids, max_new_tokens=512, do_sample=False, repetition_penalty=1.0)[0, ids['input_ids'].shape[1]:], skip_special_tokens=True))",

@@ -9,7 +9,7 @@ from pathlib import Path
 from .config import command_parser, config_from_cli, run_flags  # first: it silences bitsandbytes' `kernels` message before any command imports bitsandbytes
 
 COMMANDS = {  # name: (module, one line of help); the command runs `NAME_cli(argv)` from that module
-    "prepare": ("cli", "format GSM8K rows into train/validation JSONL"), "memory": ("memory", "print the memory budget of a preset"),
+    "prepare": ("cli", "format GSM8K rows into train/validation JSONL"), "memory": ("model", "print the memory budget of a preset"),
     "time": ("lesson_time", "each lesson's predicted time on a free Colab T4, and the work behind it"),
     "train": ("cli", "QLoRA fine-tuning with TRL"), "evaluate": ("adapter_commands", "generate and grade on held-out items"),
     "grade": ("cli", "grade a predictions file without a model"), "chat": ("adapter_commands", "stream the model's reasoning in the terminal"),
@@ -155,7 +155,7 @@ def train_cli(argv: list[str] | None = None) -> Path:
     p = run_flags(command_parser("tiny-reason train", "QLoRA fine-tuning with TRL's SFTTrainer."), "OUTPUT_DIR/checkpoints",
                   "an adapter already in --adapter_path")
     args, rest = p.parse_known_args(argv)
-    with held_interrupt(): from tiny_reason.train import train; from tiny_reason.model import check_lora_rank  # transformers' Trainer: 3 s of imports
+    with held_interrupt(): from tiny_reason.train import train; from tiny_reason.loader import check_lora_rank  # transformers' Trainer: 3 s of imports
     cfg = config_from_cli(args, rest); check_lora_rank(cfg)  # a rank no target matrix holds: refused before anything loads (17_loader)
     print(f"preset {cfg.preset}: {cfg.model.name}, {cfg.training.max_steps} steps -> {cfg.project.adapter_path}", flush=True)  # before the long work, even into a pipe
     from tiny_reason.files import folder_lock
@@ -183,7 +183,7 @@ def grade_cli(argv: list[str] | None = None) -> dict:
     p.add_argument("--out", help="write the graded rows here, a new file (default: print the summary only)")
     p.add_argument("--overwrite", action="store_true", help="replace --out if it holds graded rows (an earlier grade's, or evaluate's predictions)")
     args = p.parse_args(argv)
-    from tiny_reason.grading import grade_file, summarize, format_summary
+    from tiny_reason.evaluation import grade_file, summarize, format_summary
     from tiny_reason.files import claim_file, read_jsonl_objects, write_jsonl
     def graded(f):  # the rows grade writes (as evaluate's predictions.jsonl holds): --overwrite replaces no other file
         try: return all({"prediction", "correct", "strict_correct"} <= set(r) for _, r in read_jsonl_objects(f, "--out file"))

@@ -248,7 +248,7 @@ def write_prepared(cfg: Config, out_dir, verbose: bool = True) -> dict:
     "Prepare the configured data and write `train.jsonl`, `validation.jsonl` and the config into `out_dir`."
     settings, outputs = settings_of(cfg, ("project.seed", "data.")), ("train.jsonl", "validation.jsonl", "experiment_config.yaml")
     claim_folder(out_dir, "prepare", settings, outputs)  # another command's results, or other data: refused before anything
-    from tiny_reason.model import load_tokenizer
+    from tiny_reason.loader import load_tokenizer
     train, val, counts = prepare_examples(cfg, verbose=verbose, tok=load_tokenizer(cfg))  # rows over data.max_length: dropped, counted
     out_dir = mark_folder(out_dir, "prepare", settings)  # after the data: a bad input creates no folder
     write_jsonl(train, out_dir / "train.jsonl"); write_jsonl(val, out_dir / "validation.jsonl")

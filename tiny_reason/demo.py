@@ -125,7 +125,7 @@ class ReasoningDemo:
         return not self.busy
 
     def _run(self):
-        from tiny_reason.grading import extract_answer
+        from tiny_reason.evaluation import extract_answer
         start, which = time.time(), self.which.value
         try:
             for piece in stream_solution(self.model, self.tok, self.question.value, self.cfg.data.system_prompt,

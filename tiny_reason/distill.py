@@ -10,7 +10,7 @@ from pathlib import Path
 from .config import CONFIG_FILENAME, Config, command_parser, config_from_cli, load_config, save_config, set_value, settings_of, validate
 from .data import THINK_PRIME, inference_prompt, prepare_examples
 from .files import atomic_write_text, claim_folder, mark_folder, read_jsonl_objects, write_jsonl
-from .grading import answers_match, extract_answer, gold_answer, majority_answer  # grading never imports torch
+from .evaluation import answers_match, extract_answer, gold_answer, majority_answer  # grading never imports torch
 from .generation import engine_that_ran, generated_by, inference_model, sample_replies
 
 # %% auto #0
@@ -19,7 +19,7 @@ __all__ = ['training_questions', 'teacher_config', 'load_teacher', 'keep_traces'
 # %% ../nbs/05_distill.ipynb #e20cabb7
 def training_questions(cfg: Config) -> list[dict]:
     "`question`, `gold` and the human `steps` of the first `distill.questions` training rows, as `prepare` splits them."
-    from tiny_reason.model import load_tokenizer
+    from tiny_reason.loader import load_tokenizer
     train, _, _ = prepare_examples(cfg, verbose=False, tok=load_tokenizer(cfg))  # the rows train uses, the same seed: no validation or test question leaks in
     return [{"question": e["question"], "gold": e["answer"], "steps": e["steps"]} for e in train][:cfg.distill.questions or None]
 
@@ -35,7 +35,7 @@ def teacher_config(cfg: Config) -> Config:
 
 def load_teacher(cfg: Config):
     "(tokenizer, model in eval mode, what generates the traces) for `teacher_config(cfg)` plus `distill.teacher_adapter`, prepared by `eval.engine` as evaluation's model is (`inference_model`)."
-    from tiny_reason.model import load_tokenizer
+    from tiny_reason.loader import load_tokenizer
     t, adapter = check_teacher(cfg), cfg.distill.teacher_adapter
     return load_tokenizer(t), inference_model(t, adapter), generated_by(t, adapter)
 
@@ -88,7 +88,7 @@ def distill_cli(argv: list[str] | None = None) -> dict:
 # %% ../nbs/40_distill_checks.ipynb #08deee47
 def check_teacher(cfg: Config) -> Config:
     "`teacher_config(cfg)` if `distill.teacher_adapter` is none or a whole adapter trained on that teacher, in its format; else one line naming the key and how to go without it."
-    from tiny_reason.model import check_adapter, check_same_base
+    from tiny_reason.loader import check_adapter, check_same_base
     t, adapter = teacher_config(cfg), cfg.distill.teacher_adapter
     try:
         if adapter is not None: check_same_base(t, check_adapter(adapter))  # another base or format, or a cut copy: before the model loads

@@ -10,9 +10,9 @@ from pathlib import Path
 from .config import CONFIG_FILENAME, Config, save_config
 from .data import THINK_PRIME, MalformedRow, drop_repeats, inference_prompt, load_rows, nothing_left, question_key, split_solution
 from .files import atomic_write_text, claim_folder, mark_folder, read_resumable, folder_lock
-from .grading import answers_match, extract_answer, read_predictions, format_summary, grade_row, majority_answer, summarize, wilson_interval, paired_comparison
+from .evaluation import answers_match, extract_answer, read_predictions, format_summary, grade_row, majority_answer, summarize, wilson_interval, paired_comparison
 from .generation import compiles, engine_that_ran, generate_batch, generated_by, generation_plan, inference_model, prompt_hash, same_generator, read_samples, sample_replies
-from .model import check_adapter, check_same_base, hub_checked_path, load_model, load_tokenizer, pick_precision
+from .loader import check_adapter, check_same_base, hub_checked_path, load_model, load_tokenizer, pick_precision
 
 # %% auto #0
 __all__ = ['load_test_rows', 'drop_long_prompts', 'greedy_settings', 'eval_prompts', 'read_finished', 'generate_predictions',

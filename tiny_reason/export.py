@@ -10,13 +10,13 @@ import torch
 from transformers import AutoTokenizer
 from .config import CONFIG_FILENAME, Config, load_config, save_config
 from .card import export_name, model_card, report_arms, result_line  # the card's text: reference notebook 25
-from .model import check_same_base
+from .loader import check_same_base
 from .files import LITTER, MARKER, apply_umask, atomic_write_text, claim_folder, current_umask, folder_lock, folder_mark, mark_folder, no_space
 from .data import PROMPT_FORMATS, THINK_PRIME
-from .model import BASES, DTYPES, adapter_model, check_adapter, load_adapter, load_base, load_model, load_tokenizer, merge_adapter
+from .loader import BASES, DTYPES, adapter_model, check_adapter, load_adapter, load_base, load_model, load_tokenizer, merge_adapter
 from .generation import stop_token_ids
 from .gguf_export import check_gguf, gguf_file_name, gguf_into, modelfile_value  # the GGUF file (35_gguf)
-from .model import model_config
+from .loader import model_config
 
 # %% auto #0
 __all__ = ['merge_rounding_error', 'max_logit_difference', 'greedy_generation_config', 'merge_errors', 'course_chat_template', 'evaluate_folder', 'export_merged', 'export_locked', 'check_export_target']

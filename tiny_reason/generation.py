@@ -98,7 +98,7 @@ STATIC_PAD = 64  # a compiled run's prompt width: its longest prompt rounded up 
 
 def inference_model(cfg: Config, adapter=None):
     "The model `eval.engine` generates with, greedy or sampled (evaluation, maj@k, distillation's teacher: one setting for every way a model writes): reference (the preset's loader, as trained), or merged / compiled (the adapter, if any, merged once into the base: the dequantized NF4 one for a QLoRA preset)."
-    from tiny_reason.model import adapter_model, load_model, pick_precision
+    from tiny_reason.loader import adapter_model, load_model, pick_precision
     engine = cfg.eval.engine
     if engine not in ENGINES: raise ValueError(f"config key 'eval.engine' must be one of {', '.join(ENGINES)}, got {engine!r}")
     if engine == "reference": return load_model(cfg, adapter=adapter).eval()

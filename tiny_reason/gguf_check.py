@@ -52,7 +52,7 @@ def judge_gguf(path, folder, first: int = 32, rows: int | None = None, threads: 
     import llama_cpp, torch
     from transformers import AutoModelForCausalLM, AutoTokenizer, GenerationConfig
     from tiny_reason.generation import prompt_hash
-    from tiny_reason.grading import extract_answer
+    from tiny_reason.evaluation import extract_answer
     folder = Path(folder)
     preds = [json.loads(l) for l in (folder / "evaluation" / "predictions.jsonl").read_text().splitlines() if l.strip()][:rows]
     gen = GenerationConfig.from_pretrained(folder)

@@ -10,9 +10,9 @@ import torch
 from .config import Config, command_parser, config_from_cli, load_config, run_flags, save_config
 from .data import THINK_PRIME, MalformedRow, inference_prompt, load_rows, split_solution
 from .files import atomic_write_text, resume_point
-from .grading import NUMBER_PATTERN, extract_answer, grade_row
+from .evaluation import NUMBER_PATTERN, extract_answer, grade_row
 from .generation import generate_batch, stop_token_ids
-from .model import check_adapter
+from .loader import check_adapter
 from .policy_copy import generate_with_copy, merged_copy  # 41_policy_copy
 
 # %% auto #0
@@ -92,7 +92,7 @@ def train_grpo(cfg: Config, resume: bool = False, overwrite: bool = False, callb
     from datasets import Dataset
     from trl import GRPOTrainer
     from transformers.trainer_callback import PrinterCallback
-    from tiny_reason.model import DTYPES, load_model, load_tokenizer, pick_precision
+    from tiny_reason.loader import DTYPES, load_model, load_tokenizer, pick_precision
     from tiny_reason.train import StopOnNonFinite, seed_everything, set_trl_lm_head, train_or_restore
     g, last = cfg.grpo, grpo_checkpoint(cfg, resume, overwrite)  # the folders checked before any model loads
     grpo_rows(cfg)  # and the prompts: an unknown task, a bad option or a missing file stops here, not after a model load
@@ -120,7 +120,7 @@ def train_grpo(cfg: Config, resume: bool = False, overwrite: bool = False, callb
 def grpo_args(cfg: Config, output_dir, **overrides):
     "TRL `GRPOConfig` for `cfg`, every value we rely on set explicitly; `overrides` win (for experiments)."
     from trl import GRPOConfig
-    from tiny_reason.model import pick_precision
+    from tiny_reason.loader import pick_precision
     from tiny_reason.train import checkpointing_args
     g, precision = cfg.grpo, pick_precision(cfg.model.precision)
     args = dict(
@@ -163,7 +163,7 @@ GRPO_SHAPING = ("project.seed", "model.", "lora.", "grpo.")  # what shapes a GRP
 def grpo_checkpoint(cfg: Config, resume: bool = False, overwrite: bool = False) -> Path | None:
     "Check `lora.r` (17_loader) and the output folders (`resume_point`, 13_files: a stopped run's checkpoints are not trained over unasked); the checkpoint to resume from, None for a fresh run (whose old samples go)."
     from tiny_reason.files import last_checkpoint
-    from tiny_reason.model import check_lora_rank
+    from tiny_reason.loader import check_lora_rank
     from tiny_reason.train_folders import config_differences
     check_lora_rank(cfg)  # a fresh LoRA's rank, or the one a started adapter's config records: one line, before any model loads
     out, adapter, ckpts = Path(cfg.grpo.output_dir), Path(cfg.grpo.adapter_path) / "adapter_config.json", Path(cfg.grpo.output_dir) / "checkpoints"

@@ -11,8 +11,8 @@ from .data import load_rows
 from .evaluate import drop_long_prompts, load_test_rows
 from .files import atomic_write_text, claim_folder, folder_lock, mark_folder
 from .generation import generated_by
-from .grading import grade_row, normalize_answer, summarize, wilson_interval
-from .model import check_adapter, check_same_base, hub_checked_path, load_model, load_tokenizer, pick_precision
+from .evaluation import grade_row, normalize_answer, summarize, wilson_interval
+from .loader import check_adapter, check_same_base, hub_checked_path, load_model, load_tokenizer, pick_precision
 
 # %% auto #0
 __all__ = ['HARNESS_TASKS', 'INSTALL_EVAL', 'FILTERS', 'DISAGREEMENTS', 'require_lm_eval', 'harness_task', 'harness_yaml',

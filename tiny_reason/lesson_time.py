@@ -6,8 +6,8 @@
 from __future__ import annotations
 import copy
 from .config import Config, command_parser, config_from_cli
-from .memory import fit_batch, param_counts
-from .model import check_lora_rank  # the loader's (17_loader): every stage that builds a LoRA refuses the same rank
+from .model import fit_batch, param_counts
+from .loader import check_lora_rank  # the loader's (17_loader): every stage that builds a LoRA refuses the same rank
 from .t4_time import (COLAB_HOST, DOWNLOAD_BYTES_PER_S, LOAD_S, SETUP_S, evaluation, generate_call, generation, grpo, grpo_engine, minutes_band,
                                  minutes_text, row_tokens, scratch, sft, study_stages, train_step)
 

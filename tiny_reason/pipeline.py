@@ -95,10 +95,10 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbos
     from tiny_reason.distill import distill, read_traces
     from tiny_reason.grpo import ensure_grpo, grpo_rows
     from tiny_reason.evaluate import evaluate, load_test_rows
-    from tiny_reason.grading import plot_accuracies
+    from tiny_reason.evaluation import plot_accuracies
     from tiny_reason.generation_measures import measure_throughput
-    from tiny_reason.model import check_adapter, check_lora_rank, check_same_base, load_model, load_tokenizer, model_path
-    from tiny_reason.memory import plot_memory_budget
+    from tiny_reason.loader import check_adapter, check_lora_rank, check_same_base, load_model, load_tokenizer, model_path
+    from tiny_reason.model import plot_memory_budget
     from tiny_reason.train import ensure_adapter
     if recipe not in RECIPES: raise ValueError(f"recipe {recipe!r}: choose one of {', '.join(RECIPES)}")
     arms, out = RECIPES[recipe], Path(out_dir)

@@ -65,7 +65,7 @@ def train_scratch(cfg: Config, arch: str, resume: bool = False, overwrite: bool 
     "Train `arch` from random weights with `Trainer`; save the model, config, log and speed in `model_dir`; return it."
     from transformers import Trainer, default_data_collator
     from transformers.trainer_callback import PrinterCallback
-    from tiny_reason.model import load_tokenizer
+    from tiny_reason.loader import load_tokenizer
     from tiny_reason.train import seed_everything
     folder = model_dir(cfg, arch)
     last = resume_point(folder / "train_stats.json", folder / "checkpoints", resume, overwrite, f"a trained {arch}", "--overwrite or --resume",
@@ -120,7 +120,7 @@ def scratch_args(argv: list[str] | None = None):
 def scratch_cli(argv: list[str] | None = None):
     "`tiny-reason scratch train|eval|generate [--arch A] [--size S] [--resume] [--overwrite] [--mode M] [--prompt P]`"
     import json
-    from tiny_reason.model import load_tokenizer
+    from tiny_reason.loader import load_tokenizer
     args, cfg = scratch_args(argv)
     if args.action == "train":
         folder = train_scratch(cfg, args.arch, resume=args.resume, overwrite=args.overwrite)
@@ -195,7 +195,7 @@ def context_point(model, context_ids: torch.Tensor, n: int, new_tokens: int, pie
 def reasoning_accuracy(model, tok, cfg: Config, items: list[dict]) -> dict:
     "Reasoning-mode replies to `items`, graded by the evaluation lesson: `summarize`'s report plus the graded rows."
     from tiny_reason.data import split_solution
-    from tiny_reason.grading import grade_row, summarize
+    from tiny_reason.evaluation import grade_row, summarize
     rows = []
     for item in items:
         new = list(stream_tokens(model, [tok.eos_token_id] + tok(reasoning_prompt(item["question"]), add_special_tokens=False)["input_ids"],
@@ -222,7 +222,7 @@ def model_shape(cfg: Config) -> dict:
 
 def vocab_size(cfg: Config) -> int:
     "Rows of the preset model's embedding, so its tokenizer's ids fit: 49,152 for SmolLM2, 151,936 for Qwen2.5."
-    from tiny_reason.model import model_config
+    from tiny_reason.loader import model_config
     return model_config(cfg).vocab_size
 
 def parameter_counts(model) -> dict:
@@ -235,7 +235,7 @@ def parameter_counts(model) -> dict:
 def training_args(cfg: Config, output_dir, **overrides):
     "`TrainingArguments` from `cfg.scratch` (and the project seed); `overrides` win."
     from transformers import TrainingArguments
-    from tiny_reason.model import pick_precision
+    from tiny_reason.loader import pick_precision
     from tiny_reason.train import checkpointing_args
     s, precision = cfg.scratch, pick_precision(cfg.model.precision)
     return TrainingArguments(**{**dict(

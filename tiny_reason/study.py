@@ -10,7 +10,7 @@ from pathlib import Path
 from .config import Config, command_parser, config_from_cli, load_config, settings_of
 from .data import drop_repeats, load_rows, question_key, split_solution, train_validation_split
 from .files import atomic_write_text, claim_folder, mark_folder, read_jsonl_objects, write_jsonl
-from .grading import paired_comparison, read_predictions, wilson_interval
+from .evaluation import paired_comparison, read_predictions, wilson_interval
 
 # %% auto #0
 __all__ = ['ARMS', 'QUESTIONS', 'run_arm', 'holm', 'seed_level', 'summarize_study', 'STUDY_KEYS', 'study_rows', 'split_files', 'seed_split', 'arm_config', 'study_markdown', 'plot_study', 'study_cli', 'study_settings', 'stages', 'run_study', 'arm_details']

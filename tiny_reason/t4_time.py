@@ -9,8 +9,8 @@ from pathlib import Path
 from types import SimpleNamespace
 import tiny_reason
 from .config import Config, set_value
-from .memory import fit_batch, layer_activation_bytes, lora_trainable_params, param_counts
-from .model import projection_shapes  # one layer's projections, (d_in, d_out): 17_loader
+from .model import fit_batch, layer_activation_bytes, lora_trainable_params, param_counts
+from .loader import projection_shapes  # one layer's projections, (d_in, d_out): 17_loader
 
 # %% auto #0
 __all__ = ['T4_MATMUL', 'T4_FP32', 'T4_BANDWIDTH', 'COLAB_HOST', 'HOST_PER_LAYER', 'COMPILE_S', 'SETUP_S', 'DOWNLOAD_BYTES_PER_S',

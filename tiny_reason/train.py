@@ -19,7 +19,7 @@ __all__ = ['sft_config', 'StopOnNonFinite', 'to_dataset', 'make_trainer', 'train
 def sft_config(cfg: Config, output_dir, **overrides):
     "TRL `SFTConfig` for `cfg`, every value we rely on set explicitly; `overrides` win (for experiments)."
     from trl import SFTConfig
-    from tiny_reason.model import pick_precision
+    from tiny_reason.loader import pick_precision
     precision, t = pick_precision(cfg.model.precision), cfg.training
     if precision == "fp32" and cfg.model.precision == "auto":  # the one difference from a GPU run: say it
         print("precision: fp32, since there is no CUDA here (a T4 trains in fp16 mixed precision, an Ampere GPU in bf16)")
@@ -59,7 +59,7 @@ def to_dataset(examples: list[dict]):
 def make_trainer(cfg: Config, train_examples, val_examples, output_dir, model=None, tok=None, callbacks=(), **overrides):
     "An `SFTTrainer` for `cfg` on the given examples; loads the model and tokenizer unless given."
     from trl import SFTTrainer
-    from tiny_reason.model import load_model, load_tokenizer
+    from tiny_reason.loader import load_model, load_tokenizer
     from tiny_reason.data import light_tokenizer_hash
     set_trl_lm_head(cfg)
     tok = tok if tok is not None else load_tokenizer(cfg)
@@ -155,7 +155,7 @@ def train(cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=
                                 "differ); resume with that config, or start again with --overwrite")
     if verbose and last: print(f"resuming from {last}")
     seed_everything(cfg.project.seed)
-    from tiny_reason.model import load_tokenizer
+    from tiny_reason.loader import load_tokenizer
     train_ex, val_ex, _ = prepare_examples(cfg, verbose=verbose, tok=(tok := load_tokenizer(cfg)))  # rows over data.max_length: dropped, counted
     trainer = make_trainer(cfg, train_ex, val_ex, checkpoint_dir(cfg), tok=tok, callbacks=callbacks)
     save_config(cfg, checkpoint_dir(cfg))  # what the checkpoints were made with: a resumed run must match it
@@ -258,7 +258,7 @@ def fitted(cfg: Config, examples: list[dict], tok) -> Config:
     gb = cfg.training.fit_memory_gb
     if gb is None or not torch.cuda.is_available(): return cfg
     from tiny_reason.data import token_lengths
-    from tiny_reason.memory import fit_batch
+    from tiny_reason.model import fit_batch
     longest = min(cfg.data.max_length, max(token_lengths(examples, tok)))
     f, c = fit_batch(cfg, longest, gb * 1e9), copy.deepcopy(cfg)
     c.training.per_device_train_batch_size, c.training.gradient_accumulation_steps = f["per_device_train_batch_size"], f["gradient_accumulation_steps"]
@@ -271,7 +271,7 @@ def fitted(cfg: Config, examples: list[dict], tok) -> Config:
 def training_plan(cfg: Config) -> str:
     "One line: what training `cfg` will do; its time on this machine is measured over its first steps (`StepClock`) and said then."
     from tiny_reason.data import prepare_examples, token_lengths
-    from tiny_reason.model import load_tokenizer
+    from tiny_reason.loader import load_tokenizer
     train_ex, _, _ = prepare_examples(cfg, verbose=False)
     per_example = sum(token_lengths(train_ex[:64], load_tokenizer(cfg))) / len(train_ex[:64])
     t = cfg.training  # no T4 prediction here: a stage measures where it runs (`tiny-reason time` plans for a T4)
@@ -281,8 +281,8 @@ def training_plan(cfg: Config) -> str:
 # %% ../nbs/22_train_checks.ipynb #66a17f47
 def adapter_status(cfg: Config) -> str:
     "Where the preset's trained adapter is, or, if it is nowhere yet, the choices (with their cost) a learner has before anything long runs."
-    from tiny_reason.memory import lora_trainable_params
-    from tiny_reason.model import model_config
+    from tiny_reason.model import lora_trainable_params
+    from tiny_reason.loader import model_config
     adapter, last = Path(cfg.project.adapter_path), last_checkpoint(checkpoint_dir(cfg))
     if (adapter / "adapter_config.json").exists() and not adapter_problems(adapter): return f"02_train's adapter is in {adapter}: this lesson uses it."
     if cfg.project.adapter_source: return f"the adapter comes from {cfg.project.adapter_source} (a folder is used as it is; a Hub id is fetched into {adapter})"
@@ -296,6 +296,6 @@ def adapter_status(cfg: Config) -> str:
 def obtain_adapter(cfg: Config, callbacks=(), verbose: bool = True) -> Path:
     "The trained adapter a later lesson needs, from the first place that has it: `project.adapter_path`, `project.adapter_source`, or trained now."
     if cfg.project.adapter_source and not (Path(cfg.project.adapter_path) / "adapter_config.json").exists():
-        from tiny_reason.model import fetch_adapter
+        from tiny_reason.loader import fetch_adapter
         return fetch_adapter(cfg.project.adapter_source, cfg)
     return ensure_adapter(cfg, callbacks=callbacks, verbose=verbose)
