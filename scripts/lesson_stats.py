@@ -79,15 +79,13 @@ def gpu_cell(name: str) -> str:
     return f"{result} ({gpu_run(name, short=True)})"
 
 def gpu_line(name: str) -> str:
-    "The line under a lesson's Colab badge: what this lesson took on a GPU in the last `make test-gpu`, where and when."
+    "The line under a lesson's Colab badge: whether the full-size recipe ran on a GPU in the last `make test-gpu`, its time and memory (its notes and engine are in the lessons table and docs/memory.md's GPU pass table)."
     record, f = gpu_figures(name)
-    where = f"`make test-gpu` on an {gpu_run(name)}"
-    if f["result"] != "pass": return f"{GPU_START}**On a GPU** ({where}): {f['result']}.{GPU_END}"
-    note = f" ({f['note']})" if f.get("note") else ""
-    took = ", ".join(x for x in (f.get("seconds") and f"{f['seconds']} s", f"at most {f['reserved_gib']:.2f} GiB of GPU memory reserved",
-                                 f.get("host_rss_gib") and f"{f['host_rss_gib']:.1f} GiB of host memory") if x)
-    return (f"{GPU_START}**On a GPU** ({where}; the `colab-t4` recipe at full size, random weights, fp16, capped at 15 GB): "
-            f"passed, {took}{note}. A T4 is slower: its time is above.{GPU_END}")
+    device, date = f.get("device", record["device"]), f.get("date", record["date"])
+    what = f"`make test-gpu` ran this lesson's `colab-t4` recipe at full size (random weights, fp16, capped at a T4's 15 GB) on an {device}, {date}"
+    if f["result"] != "pass": return f"{GPU_START}**On a GPU**: {what}: {f['result']}.{GPU_END}"
+    took = f" in {f['seconds']} s" if f.get("seconds") else ""
+    return f"{GPU_START}**On a GPU**: {what}. It passed{took}, with at most {f['reserved_gib']:.1f} GiB of GPU memory.{GPU_END}"
 
 T4_START, T4_END = "<!-- T4 time: scripts/lesson_stats.py --index -->", "<!-- end of T4 time -->"
 T4_PRESET = "colab-t4"  # what a badge runs on a T4
@@ -109,10 +107,10 @@ def t4_times() -> dict:
 
 def t4_line(name: str, times: dict) -> str:
     "The line under a lesson's badge: its predicted time on a free T4 and its longest stage, from the same model as `tiny-reason time`."
-    minutes, (stage, s) = times[name]
+    minutes, (stage, _) = times[name]
     m, lo, hi = minutes_band(minutes * 60)
-    return (f"{T4_START}**On a free Colab T4: about {m} min, predicted**, not measured ({lo}-{hi} min by the model's misses on published "
-            f"runs), for `{T4_PRESET}` in a fresh runtime; longest stage: {stage}, {s['work']} (`tiny-reason time --lesson {name}` lists each).{T4_END}")
+    return (f"{T4_START}**On a free Colab T4: about {m} min, predicted**, not measured (between {lo} and {hi} min, by how far the prediction "
+            f"missed published runs). The longest stage is {stage}. `tiny-reason time --lesson {name}` lists each stage and its work.{T4_END}")
 
 def index_table() -> str:
     "The lessons table of index.ipynb: link, Colab badge, summary, reading time, predicted T4 time with its band, and the GPU pass with each row's own run."

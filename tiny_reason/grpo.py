@@ -93,7 +93,8 @@ def train_grpo(cfg: Config, resume: bool = False, overwrite: bool = False, callb
     from trl import GRPOTrainer
     from transformers.trainer_callback import PrinterCallback
     from tiny_reason.loader import DTYPES, load_model, load_tokenizer, pick_precision
-    from tiny_reason.train import StopOnNonFinite, seed_everything, set_trl_lm_head, train_or_restore
+    from tiny_reason.train import StopOnNonFinite, seed_everything, set_trl_lm_head
+    from tiny_reason.train_folders import train_or_restore
     g, last = cfg.grpo, grpo_checkpoint(cfg, resume, overwrite)  # the folders checked before any model loads
     grpo_rows(cfg)  # and the prompts: an unknown task, a bad option or a missing file stops here, not after a model load
     out = Path(g.output_dir)
@@ -229,7 +230,7 @@ def grpo_plan(cfg: Config) -> str:
 def ensure_grpo(cfg: Config, callbacks=(), verbose: bool = True, table: bool = True, generation_copy: bool | None = None) -> Path:
     "The GRPO adapter of `cfg`: reused if trained with this config, else resumed from this config's last checkpoint (a session cut short), else trained; says which."
     from tiny_reason.files import folder_lock, last_checkpoint
-    from tiny_reason.train import config_differences
+    from tiny_reason.train_folders import config_differences
     adapter, ckpts = Path(cfg.grpo.adapter_path), Path(cfg.grpo.output_dir) / "checkpoints"
     with folder_lock(cfg.grpo.output_dir, "grpo", f"waiting: another process is training GRPO into {cfg.grpo.output_dir}"):
         if (adapter / "adapter_config.json").exists():
