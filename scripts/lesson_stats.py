@@ -85,7 +85,8 @@ def gpu_line(name: str) -> str:
     what = f"`make test-gpu` ran this lesson's `colab-t4` recipe at full size (random weights, fp16, capped at a T4's 15 GB) on an {device}, {date}"
     if f["result"] != "pass": return f"{GPU_START}**On a GPU**: {what}: {f['result']}.{GPU_END}"
     took = f" in {f['seconds']} s" if f.get("seconds") else ""
-    return f"{GPU_START}**On a GPU**: {what}. It passed{took}, with at most {f['reserved_gib']:.1f} GiB of GPU memory.{GPU_END}"
+    memory = f"with at most {f['reserved_gib']:.1f} GiB of GPU memory" if f["reserved_gib"] >= 0.05 else "using no GPU memory"
+    return f"{GPU_START}**On a GPU**: {what}. It passed{took}, {memory}.{GPU_END}"
 
 T4_START, T4_END = "<!-- T4 time: scripts/lesson_stats.py --index -->", "<!-- end of T4 time -->"
 T4_PRESET = "colab-t4"  # what a badge runs on a T4

@@ -13,7 +13,7 @@ __all__ = ['QWEN2_5_1_5B', 'linear_shapes', 'BYTES', 'HEAD_TILE_ROWS', 'HEAD_TIL
 
 # %% ../nbs/01_model.ipynb #6b3b2a94
 QWEN2_5_1_5B = "Qwen/Qwen2.5-1.5B-Instruct"
-linear_shapes = projection_shapes  # `{module: (d_in, d_out)}` of one decoder layer: the loader's (17_loader), which bounds LoRA's rank with it
+linear_shapes = projection_shapes  # `{name: (d_in, d_out)}` of one decoder layer's projections, from the config; the loader caps LoRA's rank with it too
 
 def param_counts(mc) -> dict:
     "Parameters by kind: the decoder's linear weights (what NF4 quantizes) and the parts that stay unquantized."
