@@ -16,7 +16,7 @@ os.environ["IN_TEST"] = "1"  # the test sizes
 from tiny_reason.config import load_config
 from tiny_reason.data import prepare_examples
 from tiny_reason.evaluate import load_test_rows
-from tiny_reason.model import load_model, load_tokenizer
+from tiny_reason.loader import load_model, load_tokenizer
 from tiny_reason.data import inference_prompt
 from tiny_reason.generation import generate_batch
 from tiny_reason.train import train

@@ -10,7 +10,7 @@ from tiny_reason.config import load_config
 from tiny_reason.data import inference_prompt
 from tiny_reason.evaluate import load_test_rows
 from tiny_reason.generation_measures import measure_throughput
-from tiny_reason.model import load_model, load_tokenizer
+from tiny_reason.loader import load_model, load_tokenizer
 
 p = argparse.ArgumentParser()
 p.add_argument("--preset", default="cpu")

@@ -30,7 +30,7 @@ from tiny_reason.evaluate import load_test_rows
 from tiny_reason.export import export_merged
 from tiny_reason.gguf_check import llama_cpp_model
 from tiny_reason.gguf_export import write_gguf
-from tiny_reason.grading import extract_answer
+from tiny_reason.evaluation import extract_answer
 
 torch.set_num_threads(a.threads)
 cfg = load_config(a.preset, overrides={"eval.test_samples": a.items})

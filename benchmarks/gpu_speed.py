@@ -54,8 +54,8 @@ from tiny_reason.distill import load_teacher, teacher_config, training_questions
 from tiny_reason.generation import ENGINES, compiles, generated_by, inference_model, sample_replies
 from tiny_reason.generation_measures import logprob_agreement
 import tiny_reason.generation
-from tiny_reason.grading import extract_answer
-from tiny_reason.model import load_model, load_tokenizer, pick_precision
+from tiny_reason.evaluation import extract_answer
+from tiny_reason.loader import load_model, load_tokenizer, pick_precision
 from tiny_reason.train import ensure_adapter, make_trainer, seed_everything
 
 class Busy:
@@ -78,7 +78,7 @@ class Busy:
 def t4_generation(cfg, engine: str, compiled: bool, calls: list[int], new_tokens: int, source: str) -> float | None:
     """Predicted T4 tokens/s for the same generate calls (`calls`: rows each), every reply at `new_tokens`: the T4 time
     model (tiny_reason.t4_time, 33_t4_time) counts their work. Not this GPU's time scaled: a busy share is not saturation."""
-    from tiny_reason.model import model_config
+    from tiny_reason.loader import model_config
     from tiny_reason.t4_time import COMPILE_S, generate_call, row_tokens
     mc, prompt, kind = model_config(cfg), row_tokens(cfg, source)["prompt_tokens"], engine if compiled or engine != "compiled" else "merged"
     seconds = sum(generate_call(mc, n, prompt, new_tokens, kind, kbit=cfg.model.load_in_4bit)["seconds"] for n in calls) + COMPILE_S * compiled
@@ -86,7 +86,7 @@ def t4_generation(cfg, engine: str, compiled: bool, calls: list[int], new_tokens
 
 def t4_step(cfg, r: dict) -> float:
     "Predicted T4 seconds for one step of training setup `r` (its micro-batches and checkpointing) on the preset's rows (33_t4_time)."
-    from tiny_reason.model import model_config
+    from tiny_reason.loader import model_config
     from tiny_reason.t4_time import row_tokens, train_step
     t = row_tokens(cfg)
     return train_step(model_config(cfg), r["micro_batch"] * r["accumulation"], t["prompt_tokens"], t["completion_tokens"], r["accumulation"],

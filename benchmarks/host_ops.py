@@ -14,7 +14,7 @@ from pathlib import Path
 import torch
 from torch.utils._python_dispatch import TorchDispatchMode
 from tiny_reason.config import load_config
-from tiny_reason.model import load_model
+from tiny_reason.loader import load_model
 from tiny_reason.scratch import build_model, model_shape
 
 OUT = Path(__file__).resolve().parent.parent / "tiny_reason" / "measured" / "host_ops.json"

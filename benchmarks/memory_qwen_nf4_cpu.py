@@ -1,5 +1,5 @@
 """Qwen2.5-1.5B-Instruct's architecture (all 28 layers, random weights, no download) loaded in NF4 on the CPU:
-predicted weight bytes (`tiny_reason.model.weight_bytes`) against `get_memory_footprint()` plus bitsandbytes' quant states.
+predicted weight bytes (`tiny_reason.loader.weight_bytes`) against `get_memory_footprint()` plus bitsandbytes' quant states.
 
     python benchmarks/memory_qwen_nf4_cpu.py
 
@@ -10,7 +10,7 @@ import datetime, os, platform, tempfile, time
 from pathlib import Path
 import torch
 from tiny_reason.config import load_config
-from tiny_reason.memory import QWEN2_5_1_5B, measure_nf4_weights
+from tiny_reason.model import QWEN2_5_1_5B, measure_nf4_weights
 from tiny_reason.offline import known_architecture, random_weight_folder
 
 def main(layers: int = 28):

@@ -12,7 +12,7 @@ import argparse, platform, tempfile, time
 import torch
 from tiny_reason.config import load_config
 from tiny_reason.data import prepare_examples
-from tiny_reason.model import load_model, load_tokenizer
+from tiny_reason.loader import load_model, load_tokenizer
 from tiny_reason.train import make_trainer, seed_everything
 
 p = argparse.ArgumentParser()

@@ -216,7 +216,7 @@ MEMORY_START, MEMORY_END = "<!-- memory budget: scripts/lesson_stats.py --index 
 def memory_block() -> str:
     "`tiny-reason memory --preset colab-t4`'s output (computed from the model's config, offline), between markers."
     import contextlib, io
-    from tiny_reason.memory import memory_cli
+    from tiny_reason.model import memory_cli
     with contextlib.redirect_stdout(io.StringIO()) as out: memory_cli(["--preset", T4_PRESET])
     return f"{MEMORY_START}\n`tiny-reason memory --preset {T4_PRESET}` (predicted):\n\n```text\n{out.getvalue().strip()}\n```\n{MEMORY_END}"
 

@@ -143,7 +143,7 @@ def child(paths: list[str], env: dict, log: str) -> None:
     CaptureShell.run_all = keep  # the GPU pass saves each lesson with its outputs, to read what it printed there
     if gpu:  # the preset's cap (a T4's 15 GB) for the whole process, before the lesson allocates anything
         from tiny_reason.config import load_config
-        from tiny_reason.model import limit_gpu_memory
+        from tiny_reason.loader import limit_gpu_memory
         limit_gpu_memory(load_config())
     failed = 0
     for p in map(Path, paths):
@@ -281,7 +281,7 @@ if __name__ == "__main__":
         import torch
         if not torch.cuda.is_available(): sys.exit("test-gpu needs a CUDA GPU, and torch sees none here (make test runs the CPU passes)")
         from tiny_reason.config import load_config
-        from tiny_reason.model import model_path
+        from tiny_reason.loader import model_path
         print(f"GPU pass: {a.preset} on {torch.cuda.get_device_name()}; its model: {model_path(load_config(a.preset))}", flush=True)  # built once, first
         sampler = GpuSampler(); sampler.thread.start()
     selected = [j for j in (gpu_jobs(a.preset) if a.gpu else slow_jobs() if a.slow else jobs()) if not a.only or re.search(a.only, j.key)]
