@@ -228,20 +228,11 @@ def grpo_plan(cfg: Config) -> str:
             f"up to {g.max_completion_length} tokens) from {g.start or 'fresh LoRA weights'} into {g.adapter_path}")
 
 def ensure_grpo(cfg: Config, callbacks=(), verbose: bool = True, table: bool = True, generation_copy: bool | None = None) -> Path:
-    "The GRPO adapter of `cfg`: reused if trained with this config, else resumed from this config's last checkpoint (a session cut short), else trained; says which."
-    from tiny_reason.files import folder_lock, last_checkpoint
-    from tiny_reason.train_folders import config_differences
-    adapter, ckpts = Path(cfg.grpo.adapter_path), Path(cfg.grpo.output_dir) / "checkpoints"
-    with folder_lock(cfg.grpo.output_dir, "grpo", f"waiting: another process is training GRPO into {cfg.grpo.output_dir}"):
-        if (adapter / "adapter_config.json").exists():
-            differ = config_differences(cfg, adapter, shaping=GRPO_SHAPING)
-            if differ: raise FileExistsError(f"{adapter} holds a GRPO adapter trained with another config ({', '.join(differ[:5])} differ); "
-                                             "delete it, or choose another grpo.adapter_path")
-            if verbose: print(f"reusing the GRPO adapter in {adapter} (delete it, or call train_grpo(cfg, overwrite=True), to train again)")
-            return adapter
-        last = last_checkpoint(ckpts)
-        if verbose and last: print(f"resuming from {last}: a run with this config stopped there")
-        return train_grpo(cfg, resume=last is not None, callbacks=callbacks, verbose=verbose, table=table, generation_copy=generation_copy)
+    "The GRPO adapter of `cfg`: reused if trained with this config, else resumed from this config's last checkpoint (a session cut short), else trained; says which (`reuse_or_train`, 42_train_folders)."
+    from tiny_reason.train_folders import reuse_or_train
+    return reuse_or_train(cfg, cfg.grpo.adapter_path, Path(cfg.grpo.output_dir) / "checkpoints", GRPO_SHAPING, what="GRPO adapter", key="grpo.adapter_path",
+                          retrain="train_grpo", job="grpo", verbose=verbose,
+                          train_fn=lambda resume: train_grpo(cfg, resume=resume, callbacks=callbacks, verbose=verbose, table=table, generation_copy=generation_copy))
 
 # %% ../nbs/29_grpo_checks.ipynb #d6233805
 def grpo_eval_config(cfg: Config) -> Config:

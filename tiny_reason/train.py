@@ -10,7 +10,7 @@ import numpy as np
 import torch
 from .config import Config, load_config, save_config  # before transformers: it silences bitsandbytes' `kernels` message
 from transformers import TrainerCallback, set_seed
-from .files import atomic_write_text, last_checkpoint, resume_point, folder_lock
+from .files import atomic_write_text, last_checkpoint, resume_point
 
 # %% auto #0
 __all__ = ['sft_config', 'StopOnNonFinite', 'to_dataset', 'make_trainer', 'train_padding_share', 'seed_everything', 'plot_loss', 'save_artifacts', 'LiveLossPlot', 'StopAfter', 'train', 'ensure_adapter', 'checkpointing_args', 'set_trl_lm_head', 'StepClock', 'fitted', 'training_plan', 'adapter_status', 'obtain_adapter']
@@ -144,7 +144,7 @@ class StopAfter(TrainerCallback):
         if state.global_step >= self.step: control.should_training_stop = True
 
 # %% ../nbs/22_train_checks.ipynb #d6252044
-from .train_folders import adapter_problems, checkpoint_dir, config_differences, train_or_restore, train_start  # 42_train_folders
+from .train_folders import SFT_SHAPING, adapter_problems, checkpoint_dir, config_differences, reuse_or_train, train_or_restore, train_start  # 42_train_folders
 
 def train(cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=(), verbose: bool = True) -> Path:
     "Prepare data, train LoRA with TRL, save every artifact; returns the adapter folder."
@@ -164,21 +164,9 @@ def train(cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=
 
 # %% ../nbs/22_train_checks.ipynb #84162cb4
 def ensure_adapter(cfg: Config, callbacks=(), verbose: bool = True) -> Path:
-    "The preset's trained adapter: reused if trained with this config, else resumed from this config's checkpoints, else trained (under a file lock)."
-    adapter, ckpts = Path(cfg.project.adapter_path), checkpoint_dir(cfg)
-    with folder_lock(cfg.project.output_dir, "train", f"waiting: another process is training into {cfg.project.output_dir}"):  # then reuse it
-        if (adapter / "adapter_config.json").exists() and not adapter_problems(adapter):  # a half-written one is saved again below
-            differ = config_differences(cfg, adapter)
-            if differ: raise FileExistsError(f"{adapter} holds an adapter trained with another config ({', '.join(differ[:5])} "
-                                             "differ); delete it, or choose another adapter_path")
-            if verbose: print(f"reusing the adapter in {adapter} (delete it, or call train(cfg, overwrite=True), to retrain)")
-            return adapter
-        last = last_checkpoint(ckpts)
-        if last is not None and config_differences(cfg, ckpts):
-            raise FileExistsError(f"{ckpts} holds checkpoints of another config ({', '.join(config_differences(cfg, ckpts)[:5])} differ); "
-                                  "delete them, or choose another output_dir")
-        if verbose: print(f"resuming from {last}: a run with this config stopped there" if last else training_plan(cfg))
-        return train(cfg, resume=last is not None, callbacks=callbacks, verbose=verbose)
+    "The preset's trained adapter: reused if trained with this config, else resumed from this config's checkpoints, else trained (`reuse_or_train`, 42_train_folders)."
+    return reuse_or_train(cfg, cfg.project.adapter_path, checkpoint_dir(cfg), SFT_SHAPING, plan=training_plan(cfg) if verbose else None, whole=adapter_problems,
+                          train_fn=lambda resume: train(cfg, resume=resume, callbacks=callbacks, verbose=verbose), verbose=verbose)
 
 # %% ../nbs/22_train_checks.ipynb #23516e97
 def checkpointing_args(on: bool) -> dict:
