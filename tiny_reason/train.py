@@ -165,7 +165,7 @@ def train(cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=
 # %% ../nbs/22_train_checks.ipynb #84162cb4
 def ensure_adapter(cfg: Config, callbacks=(), verbose: bool = True) -> Path:
     "The preset's trained adapter: reused if trained with this config, else resumed from this config's checkpoints, else trained (`reuse_or_train`, 42_train_folders)."
-    return reuse_or_train(cfg, cfg.project.adapter_path, checkpoint_dir(cfg), SFT_SHAPING, plan=training_plan(cfg) if verbose else None, whole=adapter_problems,
+    return reuse_or_train(cfg, cfg.project.adapter_path, checkpoint_dir(cfg), SFT_SHAPING, plan=lambda: training_plan(cfg), whole=adapter_problems,
                           train_fn=lambda resume: train(cfg, resume=resume, callbacks=callbacks, verbose=verbose), verbose=verbose)
 
 # %% ../nbs/22_train_checks.ipynb #23516e97

@@ -67,8 +67,8 @@ def train_start(cfg: Config, resume: bool = False, overwrite: bool = False) -> P
 
 # %% ../nbs/42_train_folders.ipynb #54c21cd7
 def reuse_or_train(cfg: Config, adapter, ckpts, shaping: tuple, train_fn, what: str = "adapter", key: str = "adapter_path",
-                   retrain: str = "train", job: str = "train", plan: str | None = None, whole=None, verbose: bool = True) -> Path:
-    "`adapter` reused if trained with `cfg` (its `shaping` keys), refused if with another config, else `train_fn(resume)` from the last checkpoint in `ckpts` made with `cfg`, or fresh; under a lock on the run's folder (`ckpts`' parent). `whole(adapter)` lists what a cut-off save left short (such an adapter is saved again)."
+                   retrain: str = "train", job: str = "train", plan=None, whole=None, verbose: bool = True) -> Path:
+    "`adapter` reused if trained with `cfg` (its `shaping` keys), refused if with another config, else `train_fn(resume)` from the last checkpoint in `ckpts` made with `cfg`, or fresh (saying `plan()` first: called only then, as it may read the data); under a lock on the run's folder (`ckpts`' parent). `whole(adapter)` lists what a cut-off save left short (such an adapter is saved again)."
     from tiny_reason.files import folder_lock
     adapter, ckpts = Path(adapter), Path(ckpts)
     run = ckpts.parent  # the run's folder: its lock file is named for `job`
@@ -83,5 +83,5 @@ def reuse_or_train(cfg: Config, adapter, ckpts, shaping: tuple, train_fn, what: 
         if last is not None and (differ := config_differences(cfg, ckpts, shaping)):
             raise FileExistsError(f"{ckpts} holds checkpoints of another config ({', '.join(differ[:5])} differ); "
                                   f"delete them, or choose another {key.replace('adapter_path', 'output_dir')}")
-        if verbose and (last or plan): print(f"resuming from {last}: a run with this config stopped there" if last else plan)
+        if verbose and (last or plan): print(f"resuming from {last}: a run with this config stopped there" if last else plan())
         return train_fn(resume=last is not None)
