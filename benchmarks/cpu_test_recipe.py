@@ -12,7 +12,6 @@ the tests use it. A few minutes on 2 cores (the replies are generated in batches
 `2 15 5e-3 cpu-test` -> 16/16 (69 s), `2 20 5e-3 cpu-base-test` -> 14/16 (84 s), `2 20 6e-3` -> 9/16, `2 20 7e-3` -> 8/16.
 """
 import os, sys, tempfile, time
-os.environ["IN_TEST"] = "1"  # the test sizes
 from tiny_reason.config import load_config
 from tiny_reason.data import prepare_examples
 from tiny_reason.evaluate import load_test_rows

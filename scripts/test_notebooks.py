@@ -5,7 +5,7 @@
     python scripts/test_notebooks.py --gpu [--preset t4-sim] [--workers 3]     # make test-gpu, on a CUDA machine
 
 Three CPU passes; `make test` runs the first, less `SLOW_JOBS`, and `make test-slow` (CI, after make test) the rest:
-- **cpu**: every notebook under the `cpu` preset at its test size (`cpu-test`), in `nbs/`, sharing the adapter
+- **cpu**: every notebook under the `cpu` preset at its test size (`TINY_REASON_PRESET=cpu-test`), in `nbs/`, sharing the adapter
   `02_train` trains (the notebooks that use it start once it is there: `ensure_adapter` would make them wait anyway);
 - **badge**: every lesson under `colab-sim` (the `colab-t4` recipe, offline) alone in a fresh, empty folder, as its
   Colab badge runs it: nothing from earlier lessons on disk, only the offline model cache shared (Colab shares pip's);
@@ -42,11 +42,11 @@ LESSONS = ["00_data", "01_model", "02_train", "03_eval", "04_demo", "05_distill"
 SIM_REFERENCE = ["12_pipeline", "17_loader", "21_model_checks", "22_train_checks", "23_evaluate", "24_demo_checks"]
 NO_ADAPTER = {"00_data", "01_model", "02_train", "06_scratch", "10_config", "38_config_schema", "39_measure", "13_files", "14_offline", "15_rwkv7", "16_bad_input",
               "17_loader", "18_generation", "43_generation_measures", "19_scratch_io", "20_data_checks", "21_model_checks", "26_scratch_checks", "27_formats",
-              "28_sections", "09_study", "31_study_checks", "32_harness", "33_t4_time", "34_lesson_time", "35_gguf", "37_exercises", "42_train_folders", "index"}  # need no trained cpu-test adapter
+              "28_sections", "09_study", "31_study_checks", "32_harness", "33_t4_time", "34_lesson_time", "35_gguf", "37_exercises", "42_train_folders", "45_library_reaches", "index"}  # need no trained cpu-test adapter
 GROUPS = {  # short notebooks that share one process: (kind, name) -> notebooks, run in this order
     ("cpu", "short"): ["38_config_schema", "10_config", "39_measure", "28_sections", "20_data_checks", "19_scratch_io", "14_offline", "15_rwkv7",
                        "26_scratch_checks", "00_data", "06_scratch", "01_model", "33_t4_time",
-                       "34_lesson_time", "35_gguf", "37_exercises", "42_train_folders", "index"],
+                       "34_lesson_time", "35_gguf", "37_exercises", "42_train_folders", "45_library_reaches", "index"],
     ("cpu", "short-adapter"): ["03_eval", "24_demo_checks", "04_demo"],
     ("sim", "short"): ["21_model_checks", "23_evaluate", "24_demo_checks"],
 }
@@ -70,7 +70,8 @@ class Job:
         "The job's notebooks and environment."
         env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "TMPDIR": str(tmp)}
         if self.slow: env["TEST_NOTEBOOKS_SLOW"] = "1"  # run the notebook's `#| slow` cells too
-        if self.kind != "cpu": env["TINY_REASON_PRESET"] = self.preset or "colab-sim"
+        # the tests choose their preset as a user would (the library has no test switch): cpu-test is cpu at test size
+        env["TINY_REASON_PRESET"] = "cpu-test" if self.kind == "cpu" else self.preset or "colab-sim"
         if self.kind == "gpu":  # a GPU machine's cores, shared by the lessons that run at once
             threads = str(max(1, (os.cpu_count() or 4) // max(1, int(os.environ.get("TEST_NOTEBOOKS_WORKERS", "1")))))
             env.update(OMP_NUM_THREADS=threads, MKL_NUM_THREADS=threads, TEST_NOTEBOOKS_GPU="1")

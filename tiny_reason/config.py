@@ -13,9 +13,9 @@ from .config_schema import _near, _sections
 
 # %% auto #0
 __all__ = ['KERNELS_WARNING', 'RETIRED', 'PATH_KEYS', 'DRIVE_ROOT', 'CONFIG_FILENAME', 'preset_dir', 'list_presets',
-           'UniqueKeyLoader', 'read_yaml', 'flatten', 'test_preset', 'preset_values', 'resolve_preset', 'set_value',
-           'load_config', 'teacher_is_sft', 'derive_paths', 'keep_on_drive', 'save_config', 'parse_overrides',
-           'command_parser', 'run_flags', 'config_from_cli', 'config_cli']
+           'UniqueKeyLoader', 'read_yaml', 'flatten', 'preset_values', 'resolve_preset', 'set_value', 'load_config',
+           'teacher_is_sft', 'derive_paths', 'keep_on_drive', 'save_config', 'parse_overrides', 'command_parser',
+           'run_flags', 'config_from_cli', 'config_cli']
 
 # %% ../nbs/10_config.ipynb #f313ce91
 KERNELS_WARNING = "Failed to load CPU gemm_4bit_forward from kernels-community"
@@ -68,7 +68,7 @@ def flatten(data: dict, source: str = "config") -> dict:
     "`{'training': {'max_steps': 5}}` -> `{'training.max_steps': 5}`, each key checked against the schema."
     out = {}
     for k, v in data.items():
-        if k in ("extends", "preset", "test_preset"): out[k] = v
+        if k in ("extends", "preset"): out[k] = v
         elif k not in _sections(): raise KeyError(f"{source}: unknown config section '{k}'" + _near(k, list(_sections())))
         elif not isinstance(v, dict): raise ValueError(f"{source}: section '{k}' must be a mapping, got {v!r}")
         else:
@@ -79,11 +79,6 @@ def flatten(data: dict, source: str = "config") -> dict:
                 out[dotted] = vv
     return out
 
-def test_preset(name: str) -> str:
-    "The preset the test suite uses in place of `name`: its file's `test_preset:`, else `name` itself."
-    path = preset_dir() / f"{name}.yaml"
-    return read_yaml(path).get("test_preset", name) if path.exists() else name
-
 def preset_values(name: str, chain: tuple = ()) -> dict:
     "Flat values of preset `name`, following `extends:` (`chain`: the presets that led here)."
     path = preset_dir() / f"{name}.yaml"
@@ -91,7 +86,7 @@ def preset_values(name: str, chain: tuple = ()) -> dict:
     if name in chain: raise ValueError(f"presets in {path.parent} extend each other in a cycle, {' -> '.join(f'{n}.yaml' for n in (*chain, name))}: "
                                        "remove the `extends:` line of one of them")
     flat = flatten(read_yaml(path), str(path))
-    flat.pop("preset", None); flat.pop("test_preset", None)
+    flat.pop("preset", None)
     parent = flat.pop("extends", None)
     return {**(preset_values(parent, (*chain, name)) if parent else {}), **flat}
 
@@ -105,7 +100,7 @@ def resolve_preset(flag: str | None = None, env: typing.Mapping | None = None, c
             import torch
             cuda = torch.cuda.is_available()
         name = "colab-t4" if cuda else "cpu"
-    return test_preset(name) if env.get("IN_TEST") else name
+    return name
 
 # %% ../nbs/10_config.ipynb #97d701a4
 PATH_KEYS = frozenset("project.output_dir project.adapter_path project.adapter_source model.name data.source data.validation_source "

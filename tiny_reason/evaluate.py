@@ -142,7 +142,7 @@ def evaluate(cfg: Config, out_dir, adapter=None, model=None, tok=None, verbose: 
         engine = "given" if given else engine_that_ran(cfg, model)  # the report says what ran
         rows = generate_predictions(model, tok, items, out_dir / "predictions.jsonl", cfg, source, progress=verbose)
         majority = maj_at_k(model, tok, items, out_dir / "samples.jsonl", cfg, source, progress=verbose) if cfg.eval.samples > 1 else None
-        if verbose: print(f"generated in {time.perf_counter() - start:.0f} s here ({engine} engine)")
+        if verbose: print(f"generated in {time.perf_counter() - start:.0f} s here ({'the model passed in' if given else f'{engine} engine'})")
     report = {"arm": arm or ("base" if adapter is None else "tuned"), "adapter": None if adapter is None else str(adapter),
               "preset": cfg.preset, "results_note": cfg.project.results_note, "model": cfg.model.name, "test_source": cfg.eval.test_source,
               "max_new_tokens": cfg.eval.max_new_tokens, "engine": engine, **summarize(rows)}

@@ -11,7 +11,7 @@ from pathlib import Path
 __all__ = ['MARKER', 'LITTER', 'writable_folder', 'current_umask', 'apply_umask', 'file_above', 'atomic_write_text',
            'write_jsonl', 'read_text_file', 'read_jsonl_objects', 'read_gsm8k_jsonl', 'folder_mark', 'claim_folder',
            'mark_folder', 'claim_file', 'folder_lock', 'no_space', 'read_resumable', 'last_checkpoint', 'resume_point',
-           'folder_problems', 'whole_folder', 'stress_shared_writes', 'malloc_in_use']
+           'folder_problems', 'whole_folder', 'stress_shared_writes']
 
 # %% ../nbs/13_files.ipynb #a4e363e9
 def writable_folder(folder, what: str = "output folder") -> Path:
@@ -288,10 +288,3 @@ def stress_shared_writes(n: int = 300, workers: int = 2, check=writable_folder) 
         for p in procs: p.start()
         for p in procs: p.join()
         return list(errors)
-
-# %% ../nbs/13_files.ipynb #f508fe25
-def malloc_in_use() -> str:
-    "The memory allocator this process runs with: a preloaded tcmalloc, jemalloc or mimalloc, else glibc's malloc."
-    try: maps = Path("/proc/self/maps").read_text()
-    except OSError: return "the platform's malloc"
-    return next((f"{name} (preloaded)" for name in ("tcmalloc", "jemalloc", "mimalloc") if f"lib{name}" in maps), "glibc malloc")

@@ -163,15 +163,11 @@ GRPO_SHAPING = ("project.seed", "model.", "lora.", "grpo.")  # what shapes a GRP
 
 def grpo_checkpoint(cfg: Config, resume: bool = False, overwrite: bool = False) -> Path | None:
     "Check `lora.r` (17_loader) and the output folders (`resume_point`, 13_files: a stopped run's checkpoints are not trained over unasked); the checkpoint to resume from, None for a fresh run (whose old samples go)."
-    from tiny_reason.files import last_checkpoint
     from tiny_reason.loader import check_lora_rank
-    from tiny_reason.train_folders import config_differences
+    from tiny_reason.train_folders import stopped_run
     check_lora_rank(cfg)  # a fresh LoRA's rank, or the one a started adapter's config records: one line, before any model loads
     out, adapter, ckpts = Path(cfg.grpo.output_dir), Path(cfg.grpo.adapter_path) / "adapter_config.json", Path(cfg.grpo.output_dir) / "checkpoints"
-    stopped = None if overwrite or (adapter.exists() and not resume) else last_checkpoint(ckpts)  # the run a rerun would go on from
-    if differ := config_differences(cfg, ckpts, GRPO_SHAPING) if stopped else []: raise (ValueError if resume else FileExistsError)(
-        f"{'--resume: ' * resume}the checkpoints in {ckpts} ({stopped.name}) were made with another config ({', '.join(differ[:5])} differ): " +
-        ("resume with that config, or start again with --overwrite" if resume else "pass --overwrite to start over with this config, or choose another --grpo.output_dir"))
+    stopped_run(cfg, ckpts, GRPO_SHAPING, finished=adapter.exists(), resume=resume, overwrite=overwrite, flag="--grpo.output_dir")  # 42_train_folders
     last = resume_point(adapter, ckpts, resume, overwrite, "an adapter", "--overwrite or choose another --grpo.adapter_path", keep_checkpoints=True)
     if not resume: (out / "samples.jsonl").unlink(missing_ok=True)
     return last

@@ -10,7 +10,7 @@ import torch
 
 
 # %% auto #0
-__all__ = ['reset_peak_rss', 'peak_rss_bytes', 'stage', 'peak_memory', 'cpu_seconds', 'plot_stage_memory']
+__all__ = ['reset_peak_rss', 'peak_rss_bytes', 'stage', 'peak_memory', 'cpu_seconds', 'plot_stage_memory', 'malloc_in_use']
 
 # %% ../nbs/39_measure.ipynb #fbc70ddf
 def _status_bytes(key: str) -> int | None:
@@ -71,3 +71,10 @@ def plot_stage_memory(memory: dict, title: str = ""):
     what = "peak CUDA memory allocated" if key.startswith("cuda") else "peak resident memory of the process (RSS)"
     ax.set(xlabel=f"GiB: {what}", title=f"memory by stage: {title}"); ax.grid(axis="x", alpha=0.3); fig.tight_layout()
     return fig
+
+# %% ../nbs/39_measure.ipynb #f508fe25
+def malloc_in_use() -> str:
+    "The memory allocator this process runs with: a preloaded tcmalloc, jemalloc or mimalloc, else glibc's malloc."
+    try: maps = Path("/proc/self/maps").read_text()
+    except OSError: return "the platform's malloc"
+    return next((f"{name} (preloaded)" for name in ("tcmalloc", "jemalloc", "mimalloc") if f"lib{name}" in maps), "glibc malloc")

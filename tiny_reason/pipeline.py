@@ -9,8 +9,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 import torch
 from .config import Config, load_config, save_config, settings_of, command_parser, config_from_cli, teacher_is_sft
-from .files import atomic_write_text, claim_folder, malloc_in_use, mark_folder
-from .measure import cpu_seconds, peak_memory, plot_stage_memory, stage  # each stage's time and peak memory (39_measure)
+from .files import atomic_write_text, claim_folder, mark_folder
+from .measure import cpu_seconds, malloc_in_use, peak_memory, plot_stage_memory, stage  # each stage's time and peak memory (39_measure)
 
 # %% auto #0
 __all__ = ['ARM_LABELS', 'PAIRS', 'RECIPES', 'RUN_KEYS', 'compare_arms', 'distilled_arm_config', 'run_config',

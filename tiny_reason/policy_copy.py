@@ -48,6 +48,9 @@ def merged_copy(model, dtype):
 # %% ../nbs/41_policy_copy.ipynb #ece82694
 def generate_with_copy(trainer, copy):
     "`trainer` (TRL 1.16's `GRPOTrainer`) sampling every generation round from `copy`, refreshed from the policy first; rewards, loss and logs stay TRL's."
+    from tiny_reason.library_reaches import missing_reaches  # 45: the one private name GRPO wraps, and its tested version
+    if gone := missing_reaches(["trl.trainer.grpo_trainer:GRPOTrainer._generate_single_turn"]):
+        raise RuntimeError(f"{gone[0]}; or sample from the policy itself: --grpo.generation_copy false")
     policy_turn = trainer._generate_single_turn  # the one method that calls `generate`
     def turn(*args, **kwargs):
         refresh_copy(copy, trainer.model)

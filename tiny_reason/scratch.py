@@ -15,7 +15,7 @@ from .files import resume_point
 from .scratch_io import model_dir, load_scratch, StepTimer, save_scratch, peak_bytes, plot_context  # 19_scratch_io
 
 # %% auto #0
-__all__ = ['ARCHS', 'SIZES', 'corpus_text', 'reasoning_prompt', 'scratch_corpus', 'pack', 'build_model', 'train_scratch', 'stream_tokens', 'scratch_args', 'scratch_cli', 'scratch_chat', 'token_losses', 'perplexity', 'cache_bytes', 'context_point', 'reasoning_accuracy', 'stream_text', 'model_shape', 'vocab_size', 'parameter_counts', 'training_args', 'plot_losses']
+__all__ = ['ARCHS', 'SIZES', 'SCRATCH_SHAPING', 'corpus_text', 'reasoning_prompt', 'scratch_corpus', 'pack', 'build_model', 'train_scratch', 'stream_tokens', 'scratch_args', 'scratch_cli', 'scratch_chat', 'token_losses', 'perplexity', 'cache_bytes', 'context_point', 'reasoning_accuracy', 'stream_text', 'model_shape', 'vocab_size', 'parameter_counts', 'training_args', 'plot_losses']
 
 # %% ../nbs/06_scratch.ipynb #47e9a763
 def corpus_text(example: dict) -> str:
@@ -61,15 +61,21 @@ def build_model(arch: str, s: dict, vocab_size: int, context: int = 4096, meta: 
     raise ValueError(f"arch must be one of {ARCHS}, got {arch!r}")
 
 # %% ../nbs/06_scratch.ipynb #1b4a4c4d
+SCRATCH_SHAPING = ("project.seed", "model.", "data.", "scratch.")  # what shapes a model trained from scratch
+
 def train_scratch(cfg: Config, arch: str, resume: bool = False, overwrite: bool = False, callbacks=(), tok=None) -> Path:
     "Train `arch` from random weights with `Trainer`; save the model, config, log and speed in `model_dir`; return it."
     from transformers import Trainer, default_data_collator
     from transformers.trainer_callback import PrinterCallback
+    from tiny_reason.config import save_config
     from tiny_reason.loader import load_tokenizer
     from tiny_reason.train import seed_everything
+    from tiny_reason.train_folders import stopped_run
     folder = model_dir(cfg, arch)
+    stopped_run(cfg, folder / "checkpoints", SCRATCH_SHAPING, (folder / "train_stats.json").exists(), resume, overwrite)  # as SFT and GRPO (42)
     last = resume_point(folder / "train_stats.json", folder / "checkpoints", resume, overwrite, f"a trained {arch}", "--overwrite or --resume",
                         keep_checkpoints=True)  # a stopped run's checkpoints: --resume or --overwrite, never trained over unasked
+    save_config(cfg, folder / "checkpoints")  # what the checkpoints are made with: a resumed run must match it
     seed_everything(cfg.project.seed)
     tok, (train_texts, val_texts) = tok or load_tokenizer(cfg), scratch_corpus(cfg)
     rows = lambda texts: [{"input_ids": r, "labels": r} for r in pack(texts, tok, cfg.scratch.block_size)]

@@ -144,15 +144,12 @@ class StopAfter(TrainerCallback):
         if state.global_step >= self.step: control.should_training_stop = True
 
 # %% ../nbs/22_train_checks.ipynb #d6252044
-from .train_folders import SFT_SHAPING, adapter_problems, checkpoint_dir, config_differences, reuse_or_train, train_or_restore, train_start  # 42_train_folders
+from .train_folders import SFT_SHAPING, adapter_problems, checkpoint_dir, reuse_or_train, train_or_restore, train_start  # 42_train_folders
 
 def train(cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=(), verbose: bool = True) -> Path:
     "Prepare data, train LoRA with TRL, save every artifact; returns the adapter folder."
     from tiny_reason.data import prepare_examples
-    last = train_start(cfg, resume, overwrite)  # the folders checked before any model loads (42_train_folders)
-    differ = config_differences(cfg, checkpoint_dir(cfg)) if last else []
-    if differ: raise ValueError(f"--resume: the checkpoints in {checkpoint_dir(cfg)} were made with another config ({', '.join(differ[:5])} "
-                                "differ); resume with that config, or start again with --overwrite")
+    last = train_start(cfg, resume, overwrite)  # the folders checked before any model loads, another config's checkpoints refused (42_train_folders)
     if verbose and last: print(f"resuming from {last}")
     seed_everything(cfg.project.seed)
     from tiny_reason.loader import load_tokenizer
@@ -224,8 +221,10 @@ class StepClock(TrainerCallback):
             if self.hook is not None: self.hook.remove()
             if self.verbose:
                 each = f", {tokens / len(timed):.0f} positions each against the run's mean of {run_step:.0f}" if tokens and run_step else ""
+                low, high = map(_duration, self.bounds)
+                span = f"between {low} and {high}" if low != high else "its two bounds agree"  # a step whose rows are all alike
                 print(f"measured {step:.2f} s a step (the faster {len(timed)} of steps {first + 1}-{k}{each}): the run predicted at {_duration(self.predicted)} "
-                      f"(between {_duration(self.bounds[0])} and {_duration(self.bounds[1])}), ending about "
+                      f"({span}), ending about "
                       f"{time.strftime('%H:%M', time.localtime(time.time() - (now - self.t0) + self.predicted))}", flush=True)
     def on_train_end(self, args, state, control, **kwargs):
         took = time.perf_counter() - self.t0

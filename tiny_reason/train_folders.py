@@ -10,7 +10,7 @@ from .files import last_checkpoint, resume_point
 
 # %% auto #0
 __all__ = ['SFT_SHAPING', 'ADAPTER_FILES', 'config_differences', 'checkpoint_dir', 'train_or_restore', 'adapter_problems',
-           'train_start', 'reuse_or_train']
+           'stopped_run', 'train_start', 'reuse_or_train']
 
 # %% ../nbs/42_train_folders.ipynb #ef8b85d1
 SFT_SHAPING = ("project.seed", "model.", "lora.", "data.", "training.")  # eval, scratch and notes do not change the weights
@@ -30,9 +30,11 @@ def train_or_restore(trainer, last, max_steps: int) -> None:
     "Train `trainer`, resuming from checkpoint `last` if given; a checkpoint at `max_steps` holds a finished run cut before its save, so its best (or last) weights and its state are loaded instead: a resumed Trainer would take one step more."
     if last is None or int(Path(last).name.split("-")[-1]) < max_steps:
         trainer.train(resume_from_checkpoint=str(last) if last else None); return
+    from peft import load_peft_weights, set_peft_model_state_dict
     from transformers.trainer_callback import TrainerState
     trainer.state = TrainerState.load_from_json(str(Path(last) / "trainer_state.json"))
-    trainer._load_from_checkpoint(trainer.state.best_model_checkpoint or str(last))  # as load_best_model_at_end would have
+    best = trainer.state.best_model_checkpoint or str(last)  # as load_best_model_at_end would have
+    set_peft_model_state_dict(trainer.model, load_peft_weights(best))  # the LoRA weights; the frozen base is not in a checkpoint
 
 # %% ../nbs/42_train_folders.ipynb #a2bd61dd
 ADAPTER_FILES = ("adapter_config.json", "adapter_model.safetensors|adapter_model.bin", "tokenizer_config.json", "experiment_config.yaml")
@@ -42,6 +44,18 @@ def adapter_problems(folder) -> list[str]:
     from tiny_reason.files import LITTER, folder_problems
     folder = Path(folder)
     return folder_problems(folder, ADAPTER_FILES) if folder.is_dir() and any(p.name not in LITTER for p in folder.iterdir()) else []
+
+def stopped_run(cfg: Config, ckpts, shaping: tuple, finished: bool = False, resume: bool = False, overwrite: bool = False,
+                flag: str = "--output_dir") -> None:
+    "Refuse to go on from the checkpoints in `ckpts` when another config made them (its `shaping` keys differ), asked to resume or not: the one rule of SFT, GRPO and the scratch trainer. Nothing to check when starting over (`overwrite`), when a `finished` result will refuse a plain rerun anyway, or when the checkpoints hold no saved config."
+    from tiny_reason.config import CONFIG_FILENAME
+    last = None if overwrite or (finished and not resume) else last_checkpoint(ckpts)
+    if last is None or not (Path(ckpts) / CONFIG_FILENAME).exists(): return
+    if not (differ := ", ".join(config_differences(cfg, ckpts, shaping)[:5])): return
+    if resume: raise ValueError(f"--resume: the checkpoints in {ckpts} ({last.name}) were made with another config ({differ} differ): "
+                                "resume with that config, or start again with --overwrite")
+    raise FileExistsError(f"{ckpts} holds {last.name}, where a run with another config stopped ({differ} differ): "
+                          f"pass --overwrite to start over with this config (deleting its checkpoints), or choose another {flag}")
 
 def train_start(cfg: Config, resume: bool = False, overwrite: bool = False) -> Path | None:
     "`train`'s checks before any model loads, and the checkpoint to resume from: a half-written adapter, a stopped run's checkpoints and files of another kind are never trained over unasked; each refusal says what goes on."
@@ -59,9 +73,7 @@ def train_start(cfg: Config, resume: bool = False, overwrite: bool = False) -> P
         fix = (f"pass --resume to save it again from its last checkpoint, {last} (step {last.name.split('-')[-1]} of "
                f"{cfg.training.max_steps}), or --overwrite to train anew") if last else "pass --overwrite to train it again (no checkpoint is left)"
         raise FileExistsError(f"{adapter} holds a half-written adapter ({'; '.join(problems[:3])}): its save was cut off; {fix}")
-    if last and not (resume or overwrite or held) and (differ := config_differences(cfg, ckpts)):
-        raise FileExistsError(f"{ckpts} holds {last.name}, where a run with another config stopped ({', '.join(differ[:5])} differ): "
-                              "pass --overwrite to start over with this config (deleting its checkpoints), or choose another --output_dir")
+    stopped_run(cfg, ckpts, SFT_SHAPING, finished=bool(held), resume=resume, overwrite=overwrite)
     return resume_point(adapter / "adapter_config.json", ckpts, resume, overwrite, "an adapter",  # 13_files
                         "--overwrite or choose another --adapter_path", keep_checkpoints=True)
 
