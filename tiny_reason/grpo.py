@@ -13,7 +13,7 @@ from .files import atomic_write_text, resume_point
 from .evaluation import NUMBER_PATTERN, extract_answer, grade_row
 from .generation import generate_batch, stop_token_ids
 from .loader import check_adapter
-from .policy_copy import generate_with_copy, merged_copy  # 41_policy_copy
+from .policy_copy import check_copy_reach, generate_with_copy, merged_copy  # 41_policy_copy
 
 # %% auto #0
 __all__ = ['STRICT_FORMAT', 'REWARDS', 'correctness_reward', 'format_reward', 'soft_format_reward', 'grpo_rows', 'grpo_prompts', 'group_signal', 'group_advantages', 'train_grpo', 'GRPO_SHAPING', 'grpo_args', 'record_groups', 'grpo_checkpoint', 'save_grpo', 'plot_grpo_log', 'start_adapter', 'grpo_plan', 'ensure_grpo', 'grpo_eval_config', 'grpo_cli', 'as_trl_reward']
@@ -97,6 +97,8 @@ def train_grpo(cfg: Config, resume: bool = False, overwrite: bool = False, callb
     from tiny_reason.train_folders import train_or_restore
     g, last = cfg.grpo, grpo_checkpoint(cfg, resume, overwrite)  # the folders checked before any model loads
     grpo_rows(cfg)  # and the prompts: an unknown task, a bad option or a missing file stops here, not after a model load
+    copy_on = cfg.grpo.generation_copy if generation_copy is None else generation_copy  # grpo.generation_copy; None: where CUDA is
+    if copy_on := (torch.cuda.is_available() if copy_on is None else copy_on): check_copy_reach()  # TRL's private name, before a model loads
     out = Path(g.output_dir)
     seed_everything(cfg.project.seed); set_trl_lm_head(cfg)  # the LM head as SFT scores it (02_train)
     tok, start = load_tokenizer(cfg), start_adapter(cfg)
@@ -109,9 +111,8 @@ def train_grpo(cfg: Config, resume: bool = False, overwrite: bool = False, callb
     if not (verbose and table): trainer.remove_callback(PrinterCallback)  # no dict per step: the caller's figure or report is the progress
     for p in trainer.model.parameters():  # as in 02_train: LoRA weights stay fp32 under fp16 autocast (the GradScaler needs it)
         if p.requires_grad and p.dtype != torch.float32: p.data = p.data.float()
-    copy_on = cfg.grpo.generation_copy if generation_copy is None else generation_copy  # grpo.generation_copy; None: where CUDA is
     if verbose: print(grpo_plan(cfg))  # before the long work: what it will do; its time here is in its log
-    if torch.cuda.is_available() if copy_on is None else copy_on:  # no NF4 or LoRA work per decoding step
+    if copy_on:  # no NF4 or LoRA work per decoding step
         generate_with_copy(trainer, merged_copy(trainer.model, DTYPES[pick_precision(cfg.model.precision)]))
     save_config(cfg, out / "checkpoints")  # what the checkpoints are made with: a resumed run must match it
     train_or_restore(trainer, last, g.max_steps)  # 02_train: a run cut after its last step is loaded, not trained further

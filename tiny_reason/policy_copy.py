@@ -7,7 +7,7 @@ from __future__ import annotations
 import torch
 
 # %% auto #0
-__all__ = ['refresh_copy', 'merged_copy', 'generate_with_copy']
+__all__ = ['refresh_copy', 'merged_copy', 'check_copy_reach', 'generate_with_copy']
 
 # %% ../nbs/41_policy_copy.ipynb #c6c9600a
 def _dense(w):
@@ -46,11 +46,15 @@ def merged_copy(model, dtype):
     return refresh_copy(dense.eval().requires_grad_(False), model)
 
 # %% ../nbs/41_policy_copy.ipynb #ece82694
-def generate_with_copy(trainer, copy):
-    "`trainer` (TRL 1.16's `GRPOTrainer`) sampling every generation round from `copy`, refreshed from the policy first; rewards, loss and logs stay TRL's."
-    from tiny_reason.library_reaches import missing_reaches  # 45: the one private name GRPO wraps, and its tested version
+def check_copy_reach() -> None:
+    "One line, before any model loads, if the installed TRL lacks the private method `generate_with_copy` wraps (45_library_reaches)."
+    from tiny_reason.library_reaches import missing_reaches
     if gone := missing_reaches(["trl.trainer.grpo_trainer:GRPOTrainer._generate_single_turn"]):
         raise RuntimeError(f"{gone[0]}; or sample from the policy itself: --grpo.generation_copy false")
+
+def generate_with_copy(trainer, copy):
+    "`trainer` (TRL 1.16's `GRPOTrainer`) sampling every generation round from `copy`, refreshed from the policy first; rewards, loss and logs stay TRL's."
+    check_copy_reach()
     policy_turn = trainer._generate_single_turn  # the one method that calls `generate`
     def turn(*args, **kwargs):
         refresh_copy(copy, trainer.model)

@@ -61,7 +61,8 @@ def build_model(arch: str, s: dict, vocab_size: int, context: int = 4096, meta: 
     raise ValueError(f"arch must be one of {ARCHS}, got {arch!r}")
 
 # %% ../nbs/06_scratch.ipynb #1b4a4c4d
-SCRATCH_SHAPING = ("project.seed", "model.", "data.", "scratch.")  # what shapes a model trained from scratch
+SCRATCH_SHAPING = ("project.seed", "model.name", "model.source", "data.", *(f"scratch.{k}" for k in (  # what shapes its weights:
+    "size", "num_samples", "block_size", "batch_size", "gradient_accumulation_steps", "max_steps", "warmup_steps", "learning_rate", "optimizer")))  # not its evaluation
 
 def train_scratch(cfg: Config, arch: str, resume: bool = False, overwrite: bool = False, callbacks=(), tok=None) -> Path:
     "Train `arch` from random weights with `Trainer`; save the model, config, log and speed in `model_dir`; return it."

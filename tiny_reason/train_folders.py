@@ -33,8 +33,10 @@ def train_or_restore(trainer, last, max_steps: int) -> None:
     from peft import load_peft_weights, set_peft_model_state_dict
     from transformers.trainer_callback import TrainerState
     trainer.state = TrainerState.load_from_json(str(Path(last) / "trainer_state.json"))
-    best = trainer.state.best_model_checkpoint or str(last)  # as load_best_model_at_end would have
-    set_peft_model_state_dict(trainer.model, load_peft_weights(best))  # the LoRA weights; the frozen base is not in a checkpoint
+    best = Path(trainer.state.best_model_checkpoint or last)  # as load_best_model_at_end would have
+    if not best.is_dir(): best = Path(last).parent / best.name  # the run's folder moved since: the same checkpoint beside `last`
+    if not best.is_dir(): raise FileNotFoundError(f"{last}: the run's best checkpoint, {best.name}, is gone; pass --overwrite to train anew")
+    set_peft_model_state_dict(trainer.model, load_peft_weights(str(best)))  # the LoRA weights; the frozen base is not in a checkpoint
 
 # %% ../nbs/42_train_folders.ipynb #a2bd61dd
 ADAPTER_FILES = ("adapter_config.json", "adapter_model.safetensors|adapter_model.bin", "tokenizer_config.json", "experiment_config.yaml")
@@ -47,10 +49,13 @@ def adapter_problems(folder) -> list[str]:
 
 def stopped_run(cfg: Config, ckpts, shaping: tuple, finished: bool = False, resume: bool = False, overwrite: bool = False,
                 flag: str = "--output_dir") -> None:
-    "Refuse to go on from the checkpoints in `ckpts` when another config made them (its `shaping` keys differ), asked to resume or not: the one rule of SFT, GRPO and the scratch trainer. Nothing to check when starting over (`overwrite`), when a `finished` result will refuse a plain rerun anyway, or when the checkpoints hold no saved config."
+    "Refuse to go on from the checkpoints in `ckpts` when another config made them (its `shaping` keys differ), or when no saved config says which, asked to resume or not: the one rule of SFT, GRPO and the scratch trainer. Nothing to check when starting over (`overwrite` without `resume`), or when a `finished` result will refuse a plain rerun anyway."
     from tiny_reason.config import CONFIG_FILENAME
-    last = None if overwrite or (finished and not resume) else last_checkpoint(ckpts)
-    if last is None or not (Path(ckpts) / CONFIG_FILENAME).exists(): return
+    last = None if not resume and (overwrite or finished) else last_checkpoint(ckpts)
+    if last is None: return
+    if not (Path(ckpts) / CONFIG_FILENAME).exists():
+        raise FileExistsError(f"{ckpts} holds {last.name}, where a run stopped, and no {CONFIG_FILENAME} says which config made it: "
+                              f"pass --overwrite (without --resume) to start over, deleting its checkpoints, or choose another {flag}")
     if not (differ := ", ".join(config_differences(cfg, ckpts, shaping)[:5])): return
     if resume: raise ValueError(f"--resume: the checkpoints in {ckpts} ({last.name}) were made with another config ({differ} differ): "
                                 "resume with that config, or start again with --overwrite")
