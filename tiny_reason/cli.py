@@ -158,17 +158,8 @@ def train_cli(argv: list[str] | None = None) -> Path:
     with held_interrupt(): from tiny_reason.train import train; from tiny_reason.loader import check_lora_rank  # transformers' Trainer: 3 s of imports
     cfg = config_from_cli(args, rest); check_lora_rank(cfg)  # a rank no target matrix holds: refused before anything loads (17_loader)
     print(f"preset {cfg.preset}: {cfg.model.name}, {cfg.training.max_steps} steps -> {cfg.project.adapter_path}", flush=True)  # before the long work, even into a pipe
-    from tiny_reason.files import folder_lock
-    from tiny_reason.train_folders import checkpoint_dir, config_differences
-    adapter = Path(cfg.project.adapter_path)
-    trained_before = (adapter / "adapter_config.json").exists()
-    alone = int(os.environ.get("WORLD_SIZE", "1")) == 1  # the processes of one torchrun job train together: a lock would deadlock them
-    with folder_lock(cfg.project.output_dir, "train", f"waiting: another tiny-reason train is writing into {cfg.project.output_dir}") \
-            if alone else contextlib.nullcontext():
-        if not (trained_before or args.overwrite or args.resume) and (adapter / "adapter_config.json").exists() and not config_differences(cfg, adapter):
-            print(f"reusing {adapter}: another tiny-reason train with this config finished it while this one waited")
-            return adapter
-        adapter = train(cfg, resume=args.resume, overwrite=args.overwrite)
+    from tiny_reason.train_folders import checkpoint_dir
+    adapter = train(cfg, resume=args.resume, overwrite=args.overwrite)  # another train into this folder finishes first (`training_run`, 42)
     print(f"artifacts: {adapter} (adapter, tokenizer, experiment_config.yaml, log_history.json, loss.png); "
           f"checkpoints: {checkpoint_dir(cfg)}")
     return adapter

@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib, random, re, unicodedata
 from collections import Counter
 from .config import Config, load_config, save_config, settings_of
-from .files import claim_folder, mark_folder, read_gsm8k_jsonl, write_jsonl  # JSONL reading: 13_files
+from .files import claim_folder, read_gsm8k_jsonl, results_folder, write_jsonl  # JSONL reading: 13_files
 
 # %% auto #0
 __all__ = ['CALCULATOR_ANNOTATION', 'NUMBER', 'PROMPT_FORMATS', 'THINK_PRIME', 'strip_calculator_annotations', 'MalformedRow', 'split_solution', 'assistant_text', 'prompt_messages', 'to_example', 'format_rows', 'train_validation_split', 'token_lengths', 'inference_prompt', 'GENERATOR_SUFFIX', 'NAMES', 'synthetic_rows', 'hub_rows', 'load_rows', 'word_problem_rows', 'nothing_left', 'summary_line', 'question_key', 'drop_repeats', 'keep_questions_together', 'drop_too_long', 'prepare_examples', 'plot_token_lengths', 'write_prepared', 'light_tokenizer_hash', 'tokenize_with_trl']
@@ -250,9 +250,9 @@ def write_prepared(cfg: Config, out_dir, verbose: bool = True) -> dict:
     claim_folder(out_dir, "prepare", settings, outputs)  # another command's results, or other data: refused before anything
     from tiny_reason.loader import load_tokenizer
     train, val, counts = prepare_examples(cfg, verbose=verbose, tok=load_tokenizer(cfg))  # rows over data.max_length: dropped, counted
-    out_dir = mark_folder(out_dir, "prepare", settings)  # after the data: a bad input creates no folder
-    write_jsonl(train, out_dir / "train.jsonl"); write_jsonl(val, out_dir / "validation.jsonl")
-    save_config(cfg, out_dir)
+    with results_folder(out_dir, "prepare", settings, outputs) as out_dir:  # after the data: a bad input creates no folder
+        write_jsonl(train, out_dir / "train.jsonl"); write_jsonl(val, out_dir / "validation.jsonl")
+        save_config(cfg, out_dir)
     return dict(counts)
 
 

@@ -9,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 from .config import CONFIG_FILENAME, Config, command_parser, config_from_cli, load_config, save_config, set_value, settings_of, validate
 from .data import THINK_PRIME, inference_prompt, prepare_examples
-from .files import atomic_write_text, claim_folder, mark_folder, read_jsonl_objects, write_jsonl
+from .files import atomic_write_text, claim_folder, read_jsonl_objects, results_folder, write_jsonl
 from .evaluation import answers_match, extract_answer, gold_answer, majority_answer  # grading never imports torch
 from .generation import engine_that_ran, generated_by, inference_model, sample_replies
 
@@ -134,30 +134,31 @@ def distill(cfg: Config, out_dir, verbose: bool = True) -> dict:
     import matplotlib.pyplot as plt
     start, given = time.time(), cfg.distill.traces
     settings = settings_of(cfg, ("project.seed", "model.", "data.", "distill.") + (() if given else ("eval.engine",)))  # what samples, too
-    claim_folder(out_dir, "distill", settings, ("traces.jsonl", "distilled.jsonl", "report.json", "lengths.png", CONFIG_FILENAME))
+    outputs = ("traces.jsonl", "distilled.jsonl", "report.json", "lengths.png", CONFIG_FILENAME)
+    claim_folder(out_dir, "distill", settings, outputs)  # refused before any work; checked again under the lock (13_files)
     if not given: check_teacher(cfg)  # its adapter, before the questions are drawn
     traces, questions, source, engine = (read_traces(given), None, given, None) if given else (None, training_questions(cfg), None, None)
-    out = mark_folder(out_dir, "distill", settings)  # the inputs first: a bad one stops before anything is written
-    if traces is None:
-        tok, model, source = load_teacher(cfg)
-        d, t = cfg.distill, teacher_config(cfg)
-        prompts = [inference_prompt(tok, q["question"], cfg.data.system_prompt, t.data.format) for q in questions]
-        traces = sample_replies(model, tok, questions, prompts, out / "traces.jsonl", source, d.k, d.max_new_tokens, d.temperature,
-                                d.top_p, d.batch_size, cfg.project.seed, progress=verbose, cfg=t)  # eval.engine's calls, recorded in every row
-        engine = engine_that_ran(t, model)
-    kept, counts = keep_traces(traces, cfg.distill.keep_per_question, cfg.distill.min_agreement)
-    rows = distilled_rows(kept)
-    write_jsonl(rows, out / "distilled.jsonl")
-    covered = {r["question"] for r in rows}  # compared on the same questions: an easy question has a short solution either way
-    human, lengths = [len(q["steps"].split()) for q in questions or [] if q["question"] in covered], [len(r["answer"].rsplit("####", 1)[0].split()) for r in rows]
-    report = {"teacher": source, "engine": engine, **counts, "rows": len(rows), "keep_rate": counts["kept"] / max(1, counts["traces"]),
-              "tokens": sum(t.get("n_tokens") or 0 for t in traces), "seconds": round(time.time() - start, 1),
-              "median_words": {"kept": upper_median(lengths), "human": upper_median(human)}}
-    chosen, show = {(r["id"], r["sample"]) for r in kept}, ("question", "gold", "generated_text", "truncated")
-    pick = lambda t: {**{k: t.get(k) for k in show}, "prediction": extract_answer(THINK_PRIME + t["generated_text"])[0]}
-    report["examples"] = {"kept": [pick(t) for t in kept[:3]], "rejected": [pick(t) for t in traces if (t["id"], t["sample"]) not in chosen][:3]}
-    atomic_write_text(out / "report.json", json.dumps(report, indent=1)); save_config(cfg, out)
-    fig = plot_chain_lengths(lengths, human, f"{cfg.preset}: {report['kept']} kept of {report['traces']} traces"); fig.savefig(out / "lengths.png", dpi=120); plt.close(fig)
-    if verbose: print(f"kept {report['kept']} of {report['traces']} traces ({report['keep_rate']:.0%}); {report['covered']} of "
-                      f"{report['questions']} questions covered; {report['tokens']:,} tokens in {report['seconds']:.0f} s ({engine or 'no'} engine) -> {out / 'distilled.jsonl'}")
+    with results_folder(out_dir, "distill", settings, outputs) as out:  # the inputs first: a bad one stops before anything is written
+        if traces is None:
+            tok, model, source = load_teacher(cfg)
+            d, t = cfg.distill, teacher_config(cfg)
+            prompts = [inference_prompt(tok, q["question"], cfg.data.system_prompt, t.data.format) for q in questions]
+            traces = sample_replies(model, tok, questions, prompts, out / "traces.jsonl", source, d.k, d.max_new_tokens, d.temperature,
+                                    d.top_p, d.batch_size, cfg.project.seed, progress=verbose, cfg=t)  # eval.engine's calls, recorded in every row
+            engine = engine_that_ran(t, model)
+        kept, counts = keep_traces(traces, cfg.distill.keep_per_question, cfg.distill.min_agreement)
+        rows = distilled_rows(kept)
+        write_jsonl(rows, out / "distilled.jsonl")
+        covered = {r["question"] for r in rows}  # compared on the same questions: an easy question has a short solution either way
+        human, lengths = [len(q["steps"].split()) for q in questions or [] if q["question"] in covered], [len(r["answer"].rsplit("####", 1)[0].split()) for r in rows]
+        report = {"teacher": source, "engine": engine, **counts, "rows": len(rows), "keep_rate": counts["kept"] / max(1, counts["traces"]),
+                  "tokens": sum(t.get("n_tokens") or 0 for t in traces), "seconds": round(time.time() - start, 1),
+                  "median_words": {"kept": upper_median(lengths), "human": upper_median(human)}}
+        chosen, show = {(r["id"], r["sample"]) for r in kept}, ("question", "gold", "generated_text", "truncated")
+        pick = lambda t: {**{k: t.get(k) for k in show}, "prediction": extract_answer(THINK_PRIME + t["generated_text"])[0]}
+        report["examples"] = {"kept": [pick(t) for t in kept[:3]], "rejected": [pick(t) for t in traces if (t["id"], t["sample"]) not in chosen][:3]}
+        atomic_write_text(out / "report.json", json.dumps(report, indent=1)); save_config(cfg, out)
+        fig = plot_chain_lengths(lengths, human, f"{cfg.preset}: {report['kept']} kept of {report['traces']} traces"); fig.savefig(out / "lengths.png", dpi=120); plt.close(fig)
+        if verbose: print(f"kept {report['kept']} of {report['traces']} traces ({report['keep_rate']:.0%}); {report['covered']} of "
+                          f"{report['questions']} questions covered; {report['tokens']:,} tokens in {report['seconds']:.0f} s ({engine or 'no'} engine) -> {out / 'distilled.jsonl'}")
     return report

@@ -10,8 +10,8 @@ from pathlib import Path
 # %% auto #0
 __all__ = ['MARKER', 'LITTER', 'writable_folder', 'current_umask', 'apply_umask', 'file_above', 'atomic_write_text',
            'write_jsonl', 'read_text_file', 'read_jsonl_objects', 'read_gsm8k_jsonl', 'folder_mark', 'claim_folder',
-           'mark_folder', 'claim_file', 'folder_lock', 'no_space', 'read_resumable', 'last_checkpoint', 'resume_point',
-           'folder_problems', 'whole_folder', 'stress_shared_writes']
+           'mark_folder', 'claim_file', 'folder_lock', 'results_folder', 'no_space', 'read_resumable',
+           'last_checkpoint', 'resume_point', 'folder_problems', 'whole_folder', 'stress_shared_writes']
 
 # %% ../nbs/13_files.ipynb #a4e363e9
 def writable_folder(folder, what: str = "output folder") -> Path:
@@ -160,6 +160,13 @@ def folder_lock(folder, name: str, waiting: str | None = None):
         lock.acquire()
     try: yield Path(folder)
     finally: lock.release()
+
+@contextlib.contextmanager
+def results_folder(folder, command: str, settings: dict | None = None, outputs=(), inputs=(), overwrite: bool = False, flag: str = "--out"):
+    "The one way a stage writes a folder of results: locked (another process writing there finishes first), claimed again (what that one left is checked too), then marked as `command`'s made with `settings`; yields the folder. Ask `claim_folder` the same first, before the inputs are read: a refusal then costs no work."
+    with folder_lock(folder, command.split()[0], f"waiting: another process is writing into {folder}"):
+        claim_folder(folder, command, settings, outputs, inputs, overwrite, flag)
+        yield mark_folder(folder, command, settings)
 
 def no_space(e: BaseException, folder, needed: int = 0) -> OSError | None:
     "If `e` says the disk is full (`ENOSPC`, safetensors' `N requested and M written`, gguf's `Not enough free space`), one line naming `folder`, the MB `needed` and the MB free; else None."

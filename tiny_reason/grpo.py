@@ -9,14 +9,15 @@ from pathlib import Path
 import torch
 from .config import Config, command_parser, config_from_cli, load_config, run_flags, save_config
 from .data import THINK_PRIME, MalformedRow, inference_prompt, load_rows, split_solution
-from .files import atomic_write_text, resume_point
+from .files import atomic_write_text
+from .train_folders import RunKind, training_run  # 42: the one way into a run folder
 from .evaluation import NUMBER_PATTERN, extract_answer, grade_row
 from .generation import generate_batch, stop_token_ids
 from .loader import check_adapter
 from .policy_copy import check_copy_reach, generate_with_copy, merged_copy  # 41_policy_copy
 
 # %% auto #0
-__all__ = ['STRICT_FORMAT', 'REWARDS', 'correctness_reward', 'format_reward', 'soft_format_reward', 'grpo_rows', 'grpo_prompts', 'group_signal', 'group_advantages', 'train_grpo', 'GRPO_SHAPING', 'grpo_args', 'record_groups', 'grpo_checkpoint', 'save_grpo', 'plot_grpo_log', 'start_adapter', 'grpo_plan', 'ensure_grpo', 'grpo_eval_config', 'grpo_cli', 'as_trl_reward']
+__all__ = ['STRICT_FORMAT', 'REWARDS', 'correctness_reward', 'format_reward', 'soft_format_reward', 'grpo_rows', 'grpo_prompts', 'group_signal', 'group_advantages', 'grpo_from', 'GRPO_SHAPING', 'GRPO_RUN', 'grpo_args', 'record_groups', 'train_grpo', 'save_grpo', 'plot_grpo_log', 'start_adapter', 'grpo_plan', 'ensure_grpo', 'grpo_eval_config', 'grpo_cli', 'as_trl_reward']
 
 # %% ../nbs/07_grpo.ipynb #b8580f6e
 STRICT_FORMAT = re.compile(rf"(?s)(?:(?!</think>).)*\S(?:(?!</think>).)*\n</think>\n\n\*\*Final Answer:\*\* *{NUMBER_PATTERN}\s*")
@@ -86,20 +87,19 @@ def group_advantages(rewards, group_size: int, scale_rewards: str = "group") -> 
     return centred / (std + 1e-4)
 
 # %% ../nbs/07_grpo.ipynb #666d514d
-def train_grpo(cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=(), verbose: bool = True,
-               generation_copy: bool | None = None, table: bool = True) -> Path:
-    "GRPO on `grpo.prompt_source` from `grpo.start`, its groups sampled from a merged copy of the policy if `generation_copy` (default: where CUDA is); saves the adapter, config, log, `rewards.png`; returns the adapter folder. `verbose`: what it will do first, and (with `table`) the trainer's progress bar and log lines."
+def grpo_from(cfg: Config, last=None, callbacks=(), verbose: bool = True, generation_copy: bool | None = None, table: bool = True) -> Path:
+    "GRPO on `grpo.prompt_source` from `grpo.start` (from checkpoint `last`, or step 0), its groups sampled from a merged copy of the policy if `generation_copy` (default: where CUDA is); saves the adapter, config, log, `rewards.png`; returns the adapter folder. `verbose`: what it will do first, and (with `table`) the trainer's progress bar and log lines. `train_grpo` calls it once its folders have passed (29_grpo_checks)."
     from datasets import Dataset
     from trl import GRPOTrainer
     from transformers.trainer_callback import PrinterCallback
     from tiny_reason.loader import DTYPES, load_model, load_tokenizer, pick_precision
     from tiny_reason.train import StopOnNonFinite, seed_everything, set_trl_lm_head
     from tiny_reason.train_folders import train_or_restore
-    g, last = cfg.grpo, grpo_checkpoint(cfg, resume, overwrite)  # the folders checked before any model loads
+    g, out = cfg.grpo, Path(cfg.grpo.output_dir)
+    if last is None: (out / "samples.jsonl").unlink(missing_ok=True)  # a fresh run: an older run's groups go
     grpo_rows(cfg)  # and the prompts: an unknown task, a bad option or a missing file stops here, not after a model load
     copy_on = cfg.grpo.generation_copy if generation_copy is None else generation_copy  # grpo.generation_copy; None: where CUDA is
     if copy_on := (torch.cuda.is_available() if copy_on is None else copy_on): check_copy_reach()  # TRL's private name, before a model loads
-    out = Path(g.output_dir)
     seed_everything(cfg.project.seed); set_trl_lm_head(cfg)  # the LM head as SFT scores it (02_train)
     tok, start = load_tokenizer(cfg), start_adapter(cfg)
     model = load_model(cfg, lora=start is None, adapter=start, training=True)
@@ -161,17 +161,16 @@ def record_groups(rewards: dict, every: int, path):
 
 # %% ../nbs/29_grpo_checks.ipynb #ebb8c362
 GRPO_SHAPING = ("project.seed", "model.", "lora.", "grpo.")  # what shapes a GRPO adapter
+GRPO_RUN = RunKind(GRPO_SHAPING, job="grpo", what="GRPO adapter", key="grpo.adapter_path", hint="--overwrite or choose another --grpo.adapter_path",
+                   flag="--grpo.output_dir", retrain="train_grpo")  # 42_train_folders
 
-def grpo_checkpoint(cfg: Config, resume: bool = False, overwrite: bool = False) -> Path | None:
-    "Check `lora.r` (17_loader) and the output folders (`resume_point`, 13_files: a stopped run's checkpoints are not trained over unasked); the checkpoint to resume from, None for a fresh run (whose old samples go)."
+def train_grpo(cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=(), verbose: bool = True,
+               generation_copy: bool | None = None, table: bool = True, reuse: bool = False) -> Path:
+    "07_grpo's run (`grpo_from`) once its folders pass `training_run` (42_train_folders): `lora.r` checked (17_loader), the run folder locked, another config's checkpoints refused, a stopped run resumed only when asked, or with `reuse` (`ensure_grpo`) a finished one reused; returns the adapter folder."
     from tiny_reason.loader import check_lora_rank
-    from tiny_reason.train_folders import stopped_run
-    check_lora_rank(cfg)  # a fresh LoRA's rank, or the one a started adapter's config records: one line, before any model loads
-    out, adapter, ckpts = Path(cfg.grpo.output_dir), Path(cfg.grpo.adapter_path) / "adapter_config.json", Path(cfg.grpo.output_dir) / "checkpoints"
-    stopped_run(cfg, ckpts, GRPO_SHAPING, finished=adapter.exists(), resume=resume, overwrite=overwrite, flag="--grpo.output_dir")  # 42_train_folders
-    last = resume_point(adapter, ckpts, resume, overwrite, "an adapter", "--overwrite or choose another --grpo.adapter_path", keep_checkpoints=True)
-    if not resume: (out / "samples.jsonl").unlink(missing_ok=True)
-    return last
+    return training_run(cfg, GRPO_RUN, Path(cfg.grpo.adapter_path) / "adapter_config.json", Path(cfg.grpo.output_dir) / "checkpoints",
+                        lambda last: grpo_from(cfg, last, callbacks, verbose, generation_copy, table), resume, overwrite, reuse,
+                        checks=lambda r, o: check_lora_rank(cfg), verbose=verbose)
 
 # %% ../nbs/29_grpo_checks.ipynb #01e81593
 def save_grpo(trainer, cfg: Config, adapter_dir) -> Path:
@@ -225,11 +224,8 @@ def grpo_plan(cfg: Config) -> str:
             f"up to {g.max_completion_length} tokens) from {g.start or 'fresh LoRA weights'} into {g.adapter_path}")
 
 def ensure_grpo(cfg: Config, callbacks=(), verbose: bool = True, table: bool = True, generation_copy: bool | None = None) -> Path:
-    "The GRPO adapter of `cfg`: reused if trained with this config, else resumed from this config's last checkpoint (a session cut short), else trained; says which (`reuse_or_train`, 42_train_folders)."
-    from tiny_reason.train_folders import reuse_or_train
-    return reuse_or_train(cfg, cfg.grpo.adapter_path, Path(cfg.grpo.output_dir) / "checkpoints", GRPO_SHAPING, what="GRPO adapter", key="grpo.adapter_path",
-                          retrain="train_grpo", job="grpo", verbose=verbose,
-                          train_fn=lambda resume: train_grpo(cfg, resume=resume, callbacks=callbacks, verbose=verbose, table=table, generation_copy=generation_copy))
+    "The GRPO adapter of `cfg`: reused if trained with this config, else resumed from this config's last checkpoint (a session cut short), else trained; says which (`training_run`, 42_train_folders)."
+    return train_grpo(cfg, callbacks=callbacks, verbose=verbose, table=table, generation_copy=generation_copy, reuse=True)
 
 # %% ../nbs/29_grpo_checks.ipynb #d6233805
 def grpo_eval_config(cfg: Config) -> Config:

@@ -9,7 +9,7 @@ from pathlib import Path
 from .config import Config
 from .data import load_rows
 from .evaluate import drop_long_prompts, load_test_rows
-from .files import atomic_write_text, claim_folder, folder_lock, mark_folder
+from .files import atomic_write_text, claim_folder, mark_folder, results_folder
 from .generation import generated_by
 from .evaluation import grade_row, normalize_answer, summarize, wilson_interval
 from .loader import check_adapter, check_same_base, hub_checked_path, load_model, load_tokenizer, pick_precision
@@ -194,7 +194,8 @@ def harness_evaluate(cfg: Config, out_dir, task: str = "gsm8k", model=None, tok=
                 "test_samples": cfg.eval.test_samples, "seed": cfg.project.seed, "shots_from": cfg.data.source if draws_shots(task) else None,
                 "max_new_tokens": cfg.eval.max_new_tokens, "batch_size": cfg.eval.batch_size, "precision": pick_precision(cfg.model.precision)}
     claim_folder(out_dir, "evaluate")  # a folder of another command's: refused; one of evaluate's can hold this beside its own files
-    claim_folder(folder, f"evaluate --protocol {protocol}", settings, outputs=("report.json", "samples.jsonl", "results.json"))
+    command, outputs = f"evaluate --protocol {protocol}", ("report.json", "samples.jsonl", "results.json")
+    claim_folder(folder, command, settings, outputs)  # refused before any work; checked again under the lock (13_files)
     items = load_test_rows(cfg, verbose=verbose, exclude=exclude)  # the items our evaluation grades
     train = load_rows(cfg.data.source, cfg, cfg.data.split, n=cfg.data.num_samples) if draws_shots(task) else None  # the shots' pool
     shots = harness_yaml(task)[1].get("num_fewshot", 0)
@@ -202,8 +203,8 @@ def harness_evaluate(cfg: Config, out_dir, task: str = "gsm8k", model=None, tok=
         raise ValueError(f"{protocol} puts {shots} worked examples in each prompt, drawn from data.source {cfg.data.source}, which has "
                          f"{len(train)} row{'s' * (len(train) != 1)}: give one with at least {shots} (--data.source FILE; a generated source: --num_samples {shots})")
     if model is None: hub_checked_path(cfg)  # no model folder, or no Hub: one line, before anything is written
-    with folder_lock(folder, "evaluate"):
-        mark_folder(out_dir, "evaluate"); mark_folder(folder, f"evaluate --protocol {protocol}", settings)
+    with results_folder(folder, command, settings, outputs):
+        mark_folder(out_dir, "evaluate")
         tok = tok if tok is not None else load_tokenizer(cfg)
         items = drop_long_prompts(items, tok, cfg, verbose)  # as `evaluate` drops them: the same items
         task_file = write_task_files(folder, task, items, train, cfg.eval.max_new_tokens)

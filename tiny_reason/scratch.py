@@ -11,11 +11,11 @@ import torch.nn.functional as F
 from .config import Config, load_config  # before transformers: it silences bitsandbytes' `kernels` message
 from .data import THINK_PRIME, assistant_text
 from .rwkv7 import RWKV7, RWKV7Config
-from .files import resume_point
+from .train_folders import RunKind, training_run  # 42: the one way into a run folder
 from .scratch_io import model_dir, load_scratch, StepTimer, save_scratch, peak_bytes, plot_context  # 19_scratch_io
 
 # %% auto #0
-__all__ = ['ARCHS', 'SIZES', 'SCRATCH_SHAPING', 'corpus_text', 'reasoning_prompt', 'scratch_corpus', 'pack', 'build_model', 'train_scratch', 'stream_tokens', 'scratch_args', 'scratch_cli', 'scratch_chat', 'token_losses', 'perplexity', 'cache_bytes', 'context_point', 'reasoning_accuracy', 'stream_text', 'model_shape', 'vocab_size', 'parameter_counts', 'training_args', 'plot_losses']
+__all__ = ['ARCHS', 'SIZES', 'SCRATCH_SHAPING', 'corpus_text', 'reasoning_prompt', 'scratch_corpus', 'pack', 'build_model', 'train_scratch', 'scratch_from', 'stream_tokens', 'scratch_args', 'scratch_cli', 'scratch_chat', 'token_losses', 'perplexity', 'cache_bytes', 'context_point', 'reasoning_accuracy', 'stream_text', 'model_shape', 'vocab_size', 'parameter_counts', 'training_args', 'plot_losses']
 
 # %% ../nbs/06_scratch.ipynb #47e9a763
 def corpus_text(example: dict) -> str:
@@ -65,17 +65,18 @@ SCRATCH_SHAPING = ("project.seed", "model.name", "model.source", "data.", *(f"sc
     "size", "num_samples", "block_size", "batch_size", "gradient_accumulation_steps", "max_steps", "warmup_steps", "learning_rate", "optimizer")))  # not its evaluation
 
 def train_scratch(cfg: Config, arch: str, resume: bool = False, overwrite: bool = False, callbacks=(), tok=None) -> Path:
-    "Train `arch` from random weights with `Trainer`; save the model, config, log and speed in `model_dir`; return it."
+    "Train `arch` from random weights with `Trainer`; save the model, config, log and speed in `model_dir`; return it. Its folder is locked, then refused or resumed as SFT's and GRPO's are (`training_run`, 42_train_folders)."
+    folder, kind = model_dir(cfg, arch), RunKind(SCRATCH_SHAPING, job="scratch", what=f"trained {arch}", hint="--overwrite or --resume", retrain="train_scratch")
+    return training_run(cfg, kind, folder / "train_stats.json", folder / "checkpoints", lambda last: scratch_from(cfg, arch, last, callbacks, tok), resume, overwrite)
+
+def scratch_from(cfg: Config, arch: str, last=None, callbacks=(), tok=None) -> Path:
+    "`train_scratch`'s work once its folder has passed: from checkpoint `last`, or from step 0."
     from transformers import Trainer, default_data_collator
     from transformers.trainer_callback import PrinterCallback
     from tiny_reason.config import save_config
     from tiny_reason.loader import load_tokenizer
     from tiny_reason.train import seed_everything
-    from tiny_reason.train_folders import stopped_run
     folder = model_dir(cfg, arch)
-    stopped_run(cfg, folder / "checkpoints", SCRATCH_SHAPING, (folder / "train_stats.json").exists(), resume, overwrite)  # as SFT and GRPO (42)
-    last = resume_point(folder / "train_stats.json", folder / "checkpoints", resume, overwrite, f"a trained {arch}", "--overwrite or --resume",
-                        keep_checkpoints=True)  # a stopped run's checkpoints: --resume or --overwrite, never trained over unasked
     save_config(cfg, folder / "checkpoints")  # what the checkpoints are made with: a resumed run must match it
     seed_everything(cfg.project.seed)
     tok, (train_texts, val_texts) = tok or load_tokenizer(cfg), scratch_corpus(cfg)

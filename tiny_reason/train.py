@@ -10,10 +10,10 @@ import numpy as np
 import torch
 from .config import Config, load_config, save_config  # before transformers: it silences bitsandbytes' `kernels` message
 from transformers import TrainerCallback, set_seed
-from .files import atomic_write_text, last_checkpoint, resume_point
+from .files import atomic_write_text, last_checkpoint
 
 # %% auto #0
-__all__ = ['sft_config', 'StopOnNonFinite', 'to_dataset', 'make_trainer', 'train_padding_share', 'seed_everything', 'plot_loss', 'save_artifacts', 'LiveLossPlot', 'StopAfter', 'train', 'ensure_adapter', 'checkpointing_args', 'set_trl_lm_head', 'StepClock', 'fitted', 'training_plan', 'adapter_status', 'obtain_adapter']
+__all__ = ['sft_config', 'StopOnNonFinite', 'to_dataset', 'make_trainer', 'train_padding_share', 'seed_everything', 'plot_loss', 'save_artifacts', 'LiveLossPlot', 'StopAfter', 'train', 'train_from', 'ensure_adapter', 'checkpointing_args', 'set_trl_lm_head', 'StepClock', 'fitted', 'training_plan', 'adapter_status', 'obtain_adapter']
 
 # %% ../nbs/02_train.ipynb #57d87802
 def sft_config(cfg: Config, output_dir, **overrides):
@@ -144,15 +144,19 @@ class StopAfter(TrainerCallback):
         if state.global_step >= self.step: control.should_training_stop = True
 
 # %% ../nbs/22_train_checks.ipynb #d6252044
-from .train_folders import SFT_SHAPING, adapter_problems, checkpoint_dir, reuse_or_train, train_or_restore, train_start  # 42_train_folders
+from .train_folders import SFT_RUN, adapter_checks, adapter_problems, checkpoint_dir, train_or_restore, training_run  # 42_train_folders
 
-def train(cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=(), verbose: bool = True) -> Path:
-    "Prepare data, train LoRA with TRL, save every artifact; returns the adapter folder."
+def train(cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=(), verbose: bool = True, reuse: bool = False) -> Path:
+    "Prepare data, train LoRA with TRL, save every artifact; returns the adapter folder. Its run folder is locked, refused, resumed (or, with `reuse`, reused) by `training_run` (42_train_folders) before any model loads."
+    return training_run(cfg, SFT_RUN, Path(cfg.project.adapter_path) / "adapter_config.json", checkpoint_dir(cfg),
+                        lambda last: train_from(cfg, last, callbacks, verbose), resume, overwrite, reuse, checks=lambda r, o: adapter_checks(cfg, r, o),
+                        plan=lambda: training_plan(cfg), whole=adapter_problems, verbose=verbose)
+
+def train_from(cfg: Config, last=None, callbacks=(), verbose: bool = True) -> Path:
+    "`train`'s work once its folders have passed: from checkpoint `last`, or from step 0."
     from tiny_reason.data import prepare_examples
-    last = train_start(cfg, resume, overwrite)  # the folders checked before any model loads, another config's checkpoints refused (42_train_folders)
-    if verbose and last: print(f"resuming from {last}")
-    seed_everything(cfg.project.seed)
     from tiny_reason.loader import load_tokenizer
+    seed_everything(cfg.project.seed)
     train_ex, val_ex, _ = prepare_examples(cfg, verbose=verbose, tok=(tok := load_tokenizer(cfg)))  # rows over data.max_length: dropped, counted
     trainer = make_trainer(cfg, train_ex, val_ex, checkpoint_dir(cfg), tok=tok, callbacks=callbacks)
     save_config(cfg, checkpoint_dir(cfg))  # what the checkpoints were made with: a resumed run must match it
@@ -161,9 +165,8 @@ def train(cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=
 
 # %% ../nbs/22_train_checks.ipynb #84162cb4
 def ensure_adapter(cfg: Config, callbacks=(), verbose: bool = True) -> Path:
-    "The preset's trained adapter: reused if trained with this config, else resumed from this config's checkpoints, else trained (`reuse_or_train`, 42_train_folders)."
-    return reuse_or_train(cfg, cfg.project.adapter_path, checkpoint_dir(cfg), SFT_SHAPING, plan=lambda: training_plan(cfg), whole=adapter_problems,
-                          train_fn=lambda resume: train(cfg, resume=resume, callbacks=callbacks, verbose=verbose), verbose=verbose)
+    "The preset's trained adapter: reused if trained with this config, else resumed from this config's checkpoints, else trained (`training_run`, 42_train_folders)."
+    return train(cfg, callbacks=callbacks, verbose=verbose, reuse=True)
 
 # %% ../nbs/22_train_checks.ipynb #23516e97
 def checkpointing_args(on: bool) -> dict:
