@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 import torch
 from .config import Config, load_config, save_config, settings_of, command_parser, config_from_cli, teacher_is_sft
-from .files import atomic_write_text, claim_folder, mark_folder
+from .files import atomic_write_text, claim_folder, results_folder
 from .measure import cpu_seconds, malloc_in_use, peak_memory, plot_stage_memory, stage  # each stage's time and peak memory (39_measure)
 
 # %% auto #0
@@ -114,64 +114,65 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbos
         from tiny_reason.harness import harness_evaluate, harness_task, require_lm_eval
         require_lm_eval(); [harness_task(f"lm-eval:{t}") for t in cfg.eval.harness_tasks]
     follows = teacher_is_sft(cfg, adapter)  # this run's SFT adapter teaches (`run_config`)
-    if retry:  # every input checked: the stage that produced nothing goes, the finished ones stay
-        shutil.rmtree(out / "distill")
-        print(f"{out / 'distill'} kept too few rows to train on: distillation runs again with the new {', '.join(retry)}; the finished stages are kept")
-    save_config(cfg, mark_folder(out, "run", settings))
-    times, memory, adapters = {}, {}, {}
-    with stage("model files", times, memory, verbose): model_path(cfg)  # a download or an offline conversion, once
-    with stage("prepare", times, memory, verbose): counts = write_prepared(cfg, out / "data", verbose=verbose)
-    with stage("evaluate base model", times, memory, verbose): evaluate(cfg, out / "eval_base", adapter=None, verbose=verbose)
-    if "tuned" in arms or (follows and not cfg.distill.traces):  # GRPO from `sft` is a recipe with "tuned"
-        with stage("train", times, memory, verbose):
-            adapters["tuned"] = Path(adapter) if adapter is not None else ensure_adapter(cfg, verbose=verbose)
-    if "tuned" in arms:
-        with stage("evaluate adapter", times, memory, verbose): evaluate(cfg, out / "eval_tuned", adapter=adapters["tuned"], verbose=verbose)
-    if "distilled" in arms:
-        with stage("distill", times, memory, verbose): distilled = distill(cfg, out / "distill", verbose=verbose)
-        require_distilled_rows(distilled, out / "distill")
-        dcfg = distilled_arm_config(cfg, out)
-        with stage("train on distilled traces", times, memory, verbose): adapters["distilled"] = ensure_adapter(dcfg, verbose=verbose)
-        with stage("evaluate distilled adapter", times, memory, verbose):
-            evaluate(dcfg, out / "eval_distilled", adapter=adapters["distilled"], verbose=verbose)
-    if "grpo" in arms:
-        gcfg = grpo_arm_config(cfg, out, adapters.get("tuned"))
-        with stage("GRPO", times, memory, verbose): adapters["grpo"] = ensure_grpo(gcfg, verbose=verbose)
-        with stage("evaluate GRPO adapter", times, memory, verbose): evaluate(cfg, out / "eval_grpo", adapter=adapters["grpo"], verbose=verbose)
-    harness = {}
-    for task in cfg.eval.harness_tasks:  # the same items and weights, graded by EleutherAI's harness beside our protocol (03_eval)
-        with stage(f"lm-eval {task}", times, memory, verbose):
-            for arm in ("base", *arms):
-                harness.setdefault(arm, {})[task] = harness_evaluate(cfg, out / f"eval_{arm}", f"lm-eval:{task}", adapter=adapters.get(arm), verbose=False)
-    fast = adapters[arms[0]]  # the first trained arm's speed: batched against one prompt at a time
-    with stage("throughput", times, memory, verbose):
-        tok, model = load_tokenizer(cfg), load_model(cfg, adapter=fast).eval()
-        items = load_test_rows(cfg, verbose=False)[: min(cfg.eval.throughput_items, cfg.eval.batch_size)]
-        prompts = [inference_prompt(tok, it["question"], cfg.data.system_prompt, cfg.data.format) for it in items]
-        throughput = {"arm": arms[0], **measure_throughput(model, tok, prompts, max_new_tokens=cfg.eval.throughput_tokens, batch_size=len(prompts))}
-    comparison = compare_arms(out, arms)
-    shown = {ARM_LABELS[a]: comparison[a] for a in ("base", *arms)}
-    for name, fig in (("accuracy.png", plot_accuracies(shown, f"{cfg.preset}: {cfg.model.name}")),
-                      ("memory.png", plot_memory_budget(cfg)), ("memory_stages.png", plot_stage_memory(memory, cfg.preset))):
-        fig.savefig(out / name, dpi=120); plt.close(fig)
-    for arm, a in adapters.items():
-        if (a / "loss.png").exists(): shutil.copy(a / "loss.png", out / ("loss.png" if arm == "tuned" else f"loss_{arm}.png"))
-        if (a / "rewards.png").exists(): shutil.copy(a / "rewards.png", out / "rewards.png")
-    report = {
-        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "machine": f"{platform.machine()}, {torch.get_num_threads()} CPU threads" + (f", {torch.cuda.get_device_name()}" if torch.cuda.is_available() else ", no GPU")
-                   + f", {malloc_in_use()}",
-        "preset": cfg.preset, "recipe": recipe, "results_note": cfg.project.results_note, "model": cfg.model.name,
-        "adapters": {k: str(v) for k, v in adapters.items()},
-        "data": {"source": cfg.data.source, **counts}, "test": {"source": cfg.eval.test_source, "n": comparison["base"]["n"]},
-        "training": {arm: _training(arm, a, cfg) for arm, a in adapters.items()},
-        "seconds": times, "total_seconds": round(sum(times.values()), 1), "cpu_seconds": cpu_seconds(),
-        "stage_memory": memory, "peak_memory": peak_memory(memory), "throughput": throughput, **comparison,
-        **({"harness": harness} if harness else {})}
-    if "distilled" in arms: report["distill"] = {k: distilled[k] for k in ("teacher", "traces", "kept", "keep_rate", "covered", "questions",
-                                                                          "rows", "tokens", "seconds", "median_words")}
-    atomic_write_text(out / "report.json", json.dumps(report, indent=1))
-    atomic_write_text(out / "report.md", report_markdown(report))
+    with results_folder(out, "run", settings, overwrite=bool(retry)):  # locked: a second run into this folder waits, then resumes (13_files)
+        if retry:  # every input checked: the stage that produced nothing goes, the finished ones stay
+            shutil.rmtree(out / "distill")
+            print(f"{out / 'distill'} kept too few rows to train on: distillation runs again with the new {', '.join(retry)}; the finished stages are kept")
+        save_config(cfg, out)
+        times, memory, adapters = {}, {}, {}
+        with stage("model files", times, memory, verbose): model_path(cfg)  # a download or an offline conversion, once
+        with stage("prepare", times, memory, verbose): counts = write_prepared(cfg, out / "data", verbose=verbose)
+        with stage("evaluate base model", times, memory, verbose): evaluate(cfg, out / "eval_base", adapter=None, verbose=verbose)
+        if "tuned" in arms or (follows and not cfg.distill.traces):  # GRPO from `sft` is a recipe with "tuned"
+            with stage("train", times, memory, verbose):
+                adapters["tuned"] = Path(adapter) if adapter is not None else ensure_adapter(cfg, verbose=verbose)
+        if "tuned" in arms:
+            with stage("evaluate adapter", times, memory, verbose): evaluate(cfg, out / "eval_tuned", adapter=adapters["tuned"], verbose=verbose)
+        if "distilled" in arms:
+            with stage("distill", times, memory, verbose): distilled = distill(cfg, out / "distill", verbose=verbose)
+            require_distilled_rows(distilled, out / "distill")
+            dcfg = distilled_arm_config(cfg, out)
+            with stage("train on distilled traces", times, memory, verbose): adapters["distilled"] = ensure_adapter(dcfg, verbose=verbose)
+            with stage("evaluate distilled adapter", times, memory, verbose):
+                evaluate(dcfg, out / "eval_distilled", adapter=adapters["distilled"], verbose=verbose)
+        if "grpo" in arms:
+            gcfg = grpo_arm_config(cfg, out, adapters.get("tuned"))
+            with stage("GRPO", times, memory, verbose): adapters["grpo"] = ensure_grpo(gcfg, verbose=verbose)
+            with stage("evaluate GRPO adapter", times, memory, verbose): evaluate(cfg, out / "eval_grpo", adapter=adapters["grpo"], verbose=verbose)
+        harness = {}
+        for task in cfg.eval.harness_tasks:  # the same items and weights, graded by EleutherAI's harness beside our protocol (03_eval)
+            with stage(f"lm-eval {task}", times, memory, verbose):
+                for arm in ("base", *arms):
+                    harness.setdefault(arm, {})[task] = harness_evaluate(cfg, out / f"eval_{arm}", f"lm-eval:{task}", adapter=adapters.get(arm), verbose=False)
+        fast = adapters[arms[0]]  # the first trained arm's speed: batched against one prompt at a time
+        with stage("throughput", times, memory, verbose):
+            tok, model = load_tokenizer(cfg), load_model(cfg, adapter=fast).eval()
+            items = load_test_rows(cfg, verbose=False)[: min(cfg.eval.throughput_items, cfg.eval.batch_size)]
+            prompts = [inference_prompt(tok, it["question"], cfg.data.system_prompt, cfg.data.format) for it in items]
+            throughput = {"arm": arms[0], **measure_throughput(model, tok, prompts, max_new_tokens=cfg.eval.throughput_tokens, batch_size=len(prompts))}
+        comparison = compare_arms(out, arms)
+        shown = {ARM_LABELS[a]: comparison[a] for a in ("base", *arms)}
+        for name, fig in (("accuracy.png", plot_accuracies(shown, f"{cfg.preset}: {cfg.model.name}")),
+                          ("memory.png", plot_memory_budget(cfg)), ("memory_stages.png", plot_stage_memory(memory, cfg.preset))):
+            fig.savefig(out / name, dpi=120); plt.close(fig)
+        for arm, a in adapters.items():
+            if (a / "loss.png").exists(): shutil.copy(a / "loss.png", out / ("loss.png" if arm == "tuned" else f"loss_{arm}.png"))
+            if (a / "rewards.png").exists(): shutil.copy(a / "rewards.png", out / "rewards.png")
+        report = {
+            "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "machine": f"{platform.machine()}, {torch.get_num_threads()} CPU threads" + (f", {torch.cuda.get_device_name()}" if torch.cuda.is_available() else ", no GPU")
+                       + f", {malloc_in_use()}",
+            "preset": cfg.preset, "recipe": recipe, "results_note": cfg.project.results_note, "model": cfg.model.name,
+            "adapters": {k: str(v) for k, v in adapters.items()},
+            "data": {"source": cfg.data.source, **counts}, "test": {"source": cfg.eval.test_source, "n": comparison["base"]["n"]},
+            "training": {arm: _training(arm, a, cfg) for arm, a in adapters.items()},
+            "seconds": times, "total_seconds": round(sum(times.values()), 1), "cpu_seconds": cpu_seconds(),
+            "stage_memory": memory, "peak_memory": peak_memory(memory), "throughput": throughput, **comparison,
+            **({"harness": harness} if harness else {})}
+        if "distilled" in arms: report["distill"] = {k: distilled[k] for k in ("teacher", "traces", "kept", "keep_rate", "covered", "questions",
+                                                                              "rows", "tokens", "seconds", "median_words")}
+        atomic_write_text(out / "report.json", json.dumps(report, indent=1))
+        atomic_write_text(out / "report.md", report_markdown(report))
     if verbose: print(f"\nreport: {out / 'report.md'}")
     return report
 

@@ -9,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 from .config import Config, command_parser, config_from_cli, load_config, settings_of
 from .data import drop_repeats, load_rows, question_key, split_solution, train_validation_split
-from .files import atomic_write_text, claim_folder, mark_folder, read_jsonl_objects, write_jsonl
+from .files import atomic_write_text, claim_folder, mark_folder, read_jsonl_objects, results_folder, write_jsonl
 from .evaluation import paired_comparison, read_predictions, wilson_interval
 
 # %% auto #0
@@ -219,7 +219,8 @@ def run_study(cfg: Config, out=None, arms=None, verbose: bool = True) -> dict:
     claim_folder(out, "study", study_settings(cfg), outputs=theirs)  # a file, another command's folder, other settings: refused, nothing written
     study_rows(cfg, out)  # then the items: a bad source stops before any model loads
     if verbose: print(f"the study: {len(todo)} stages ({len(arms)} arms x {len(seeds)} seed{'s' * (len(seeds) > 1)}); each stage's time here goes to times.json")
-    with contextlib.chdir(out):  # every path an arm saves is relative to the study folder: moved or spelled otherwise, it resumes
+    with results_folder(out, "study", study_settings(cfg), outputs=theirs), contextlib.chdir(out):  # locked (13_files); every path an arm
+        # saves is relative to the study folder: moved or spelled otherwise, it resumes
         cfg, here = _inputs_absolute(cfg), Path()
         times = json.loads(Path("times.json").read_text()) if Path("times.json").exists() else {}
         for arm, seed in (bar := tqdm(todo, desc="study", disable=not verbose)):
