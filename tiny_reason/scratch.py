@@ -11,11 +11,10 @@ import torch.nn.functional as F
 from .config import Config, load_config  # before transformers: it silences bitsandbytes' `kernels` message
 from .data import THINK_PRIME, assistant_text
 from .rwkv7 import RWKV7, RWKV7Config
-from .train_folders import RunKind, training_run  # 42: the one way into a run folder
 from .scratch_io import model_dir, load_scratch, StepTimer, save_scratch, peak_bytes, plot_context  # 19_scratch_io
 
 # %% auto #0
-__all__ = ['ARCHS', 'SIZES', 'SCRATCH_SHAPING', 'corpus_text', 'reasoning_prompt', 'scratch_corpus', 'pack', 'build_model', 'train_scratch', 'scratch_from', 'stream_tokens', 'scratch_args', 'scratch_cli', 'scratch_chat', 'token_losses', 'perplexity', 'cache_bytes', 'context_point', 'reasoning_accuracy', 'stream_text', 'model_shape', 'vocab_size', 'parameter_counts', 'training_args', 'plot_losses']
+__all__ = ['ARCHS', 'SIZES', 'corpus_text', 'reasoning_prompt', 'scratch_corpus', 'pack', 'build_model', 'scratch_from', 'stream_tokens', 'scratch_args', 'scratch_cli', 'scratch_chat', 'SCRATCH_SHAPING', 'train_scratch', 'token_losses', 'perplexity', 'cache_bytes', 'context_point', 'reasoning_accuracy', 'stream_text', 'model_shape', 'vocab_size', 'parameter_counts', 'training_args', 'plot_losses']
 
 # %% ../nbs/06_scratch.ipynb #47e9a763
 def corpus_text(example: dict) -> str:
@@ -61,16 +60,8 @@ def build_model(arch: str, s: dict, vocab_size: int, context: int = 4096, meta: 
     raise ValueError(f"arch must be one of {ARCHS}, got {arch!r}")
 
 # %% ../nbs/06_scratch.ipynb #1b4a4c4d
-SCRATCH_SHAPING = ("project.seed", "model.name", "model.source", "data.", *(f"scratch.{k}" for k in (  # what shapes its weights:
-    "size", "num_samples", "block_size", "batch_size", "gradient_accumulation_steps", "max_steps", "warmup_steps", "learning_rate", "optimizer")))  # not its evaluation
-
-def train_scratch(cfg: Config, arch: str, resume: bool = False, overwrite: bool = False, callbacks=(), tok=None) -> Path:
-    "Train `arch` from random weights with `Trainer`; save the model, config, log and speed in `model_dir`; return it. Its folder is locked, then refused or resumed as SFT's and GRPO's are (`training_run`, 42_train_folders)."
-    folder, kind = model_dir(cfg, arch), RunKind(SCRATCH_SHAPING, job="scratch", what=f"trained {arch}", hint="--overwrite or --resume", retrain="train_scratch")
-    return training_run(cfg, kind, folder / "train_stats.json", folder / "checkpoints", lambda last: scratch_from(cfg, arch, last, callbacks, tok), resume, overwrite)
-
 def scratch_from(cfg: Config, arch: str, last=None, callbacks=(), tok=None) -> Path:
-    "`train_scratch`'s work once its folder has passed: from checkpoint `last`, or from step 0."
+    "Train `arch` from random weights with `Trainer`, from checkpoint `last` or from step 0; save the model, config, log and speed in `model_dir`; return it. `train_scratch` (26_scratch_checks) calls it once the folder passes the checks every trainer shares."
     from transformers import Trainer, default_data_collator
     from transformers.trainer_callback import PrinterCallback
     from tiny_reason.config import save_config
@@ -162,6 +153,17 @@ def scratch_chat(model, tok, cfg, temperature: float):
         for piece in stream_text(model, tok, reasoning_prompt(question), cfg.scratch.reply_tokens, temperature):
             sys.stdout.write(piece); sys.stdout.flush()
         print()
+
+# %% ../nbs/26_scratch_checks.ipynb #6168d429
+from .train_folders import RunKind, training_run  # 42_train_folders: the one way into a run folder
+
+SCRATCH_SHAPING = ("project.seed", "model.name", "model.source", "data.", *(f"scratch.{k}" for k in (  # what shapes its weights:
+    "size", "num_samples", "block_size", "batch_size", "gradient_accumulation_steps", "max_steps", "warmup_steps", "learning_rate", "optimizer")))  # not its evaluation
+
+def train_scratch(cfg: Config, arch: str, resume: bool = False, overwrite: bool = False, callbacks=(), tok=None) -> Path:
+    "`06_scratch`'s training (`scratch_from`) of `arch`, once its folder is locked, then refused or resumed as SFT's and GRPO's are (`training_run`, 42_train_folders); returns the model's folder."
+    folder, kind = model_dir(cfg, arch), RunKind(SCRATCH_SHAPING, job="scratch", what=f"trained {arch}", hint="--overwrite or --resume", retrain="train_scratch")
+    return training_run(cfg, kind, folder / "train_stats.json", folder / "checkpoints", lambda last: scratch_from(cfg, arch, last, callbacks, tok), resume, overwrite)
 
 # %% ../nbs/26_scratch_checks.ipynb #7acd88e7
 @torch.no_grad()
