@@ -160,8 +160,8 @@ def train_cli(argv: list[str] | None = None) -> Path:
     print(f"preset {cfg.preset}: {cfg.model.name}, {cfg.training.max_steps} steps -> {cfg.project.adapter_path}", flush=True)  # before the long work, even into a pipe
     from tiny_reason.train_folders import checkpoint_dir
     adapter = train(cfg, resume=args.resume, overwrite=args.overwrite)  # another train into this folder finishes first (`training_run`, 42)
-    print(f"artifacts: {adapter} (adapter, tokenizer, experiment_config.yaml, log_history.json, loss.png); "
-          f"checkpoints: {checkpoint_dir(cfg)}")
+    print(f"artifacts: {adapter} (adapter, tokenizer, experiment_config.yaml, log_history.json, loss.png)"
+          + (f"; checkpoints: {checkpoint_dir(cfg)}" if checkpoint_dir(cfg).exists() else ""))
     return adapter
 
 # %% ../nbs/11_cli.ipynb #2ef84f97

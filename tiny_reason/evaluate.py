@@ -9,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 from .config import CONFIG_FILENAME, Config, save_config
 from .data import THINK_PRIME, MalformedRow, drop_repeats, inference_prompt, load_rows, nothing_left, question_key, split_solution
-from .files import atomic_write_text, claim_folder, read_resumable, results_folder
+from .files import atomic_write_text, claim_folder, mark_folder, read_resumable, results_folder
 from .evaluation import answers_match, extract_answer, read_predictions, format_summary, grade_row, majority_answer, summarize, wilson_interval, paired_comparison
 from .generation import compiles, engine_that_ran, generate_batch, generated_by, generation_plan, inference_model, prompt_hash, same_generator, read_samples, sample_replies
 from .loader import check_adapter, check_same_base, hub_checked_path, load_model, load_tokenizer, pick_precision
@@ -130,13 +130,14 @@ def evaluate(cfg: Config, out_dir, adapter=None, model=None, tok=None, verbose: 
     source = generated_by(cfg, adapter)
     items = load_test_rows(cfg, verbose=verbose, exclude=exclude)  # no usable item: stop before anything is loaded or written
     if model is None: hub_checked_path(cfg)  # a model folder that is not there, or no Hub: one line, before the folder is marked
-    with results_folder(out_dir, "evaluate", outputs=outputs):  # another process evaluating here finishes first; its rows are then reused
+    with results_folder(out_dir, "evaluate", outputs=outputs, mark=False):  # another process evaluating here finishes first; its rows are then reused
         tok = tok if tok is not None else load_tokenizer(cfg)  # the prompts it renders are part of every row's check
         items = drop_long_prompts(items, tok, cfg, verbose)  # a prompt over data.max_length tokens: dropped, counted
         prompts = eval_prompts(tok, items, cfg)
         read_finished(out_dir / "predictions.jsonl", items, prompts, source, greedy_settings(cfg))  # another evaluation's rows: stop now
         if cfg.eval.samples > 1:  # so are samples (of another engine too)
             read_samples(out_dir / "samples.jsonl", sample_questions(items), prompts, source, **sample_settings(cfg), engine=cfg.eval.engine)
+        mark_folder(out_dir, "evaluate")  # only now: a refusal above leaves the folder unmarked
         start = time.perf_counter()
         model, given = (model, True) if model is not None else (inference_model(cfg, adapter), False)  # eval.engine: greedy and maj@k alike
         engine = "given" if given else engine_that_ran(cfg, model)  # the report says what ran

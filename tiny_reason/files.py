@@ -162,11 +162,12 @@ def folder_lock(folder, name: str, waiting: str | None = None):
     finally: lock.release()
 
 @contextlib.contextmanager
-def results_folder(folder, command: str, settings: dict | None = None, outputs=(), inputs=(), overwrite: bool = False, flag: str = "--out"):
-    "The one way a stage writes a folder of results: locked (another process writing there finishes first), claimed again (what that one left is checked too), then marked as `command`'s made with `settings`; yields the folder. Ask `claim_folder` the same first, before the inputs are read: a refusal then costs no work."
+def results_folder(folder, command: str, settings: dict | None = None, outputs=(), inputs=(), overwrite: bool = False, flag: str = "--out",
+                   mark: bool = True):
+    "The one way a stage writes a folder of results: locked (another process writing there finishes first), claimed again (what that one left is checked too), then marked as `command`'s made with `settings` (with `mark=False` the stage marks it, after checks of its own under the lock); yields the folder. Ask `claim_folder` the same first, before the inputs are read: a refusal then costs no work."
     with folder_lock(folder, command.split()[0], f"waiting: another process is writing into {folder}"):
         claim_folder(folder, command, settings, outputs, inputs, overwrite, flag)
-        yield mark_folder(folder, command, settings)
+        yield mark_folder(folder, command, settings) if mark else Path(folder)
 
 def no_space(e: BaseException, folder, needed: int = 0) -> OSError | None:
     "If `e` says the disk is full (`ENOSPC`, safetensors' `N requested and M written`, gguf's `Not enough free space`), one line naming `folder`, the MB `needed` and the MB free; else None."

@@ -166,7 +166,7 @@ GRPO_RUN = RunKind(GRPO_SHAPING, job="grpo", what="GRPO adapter", key="grpo.adap
 
 def train_grpo(cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=(), verbose: bool = True,
                generation_copy: bool | None = None, table: bool = True, reuse: bool = False) -> Path:
-    "07_grpo's run (`grpo_from`) once its folders pass `training_run` (42_train_folders): `lora.r` checked (17_loader), the run folder locked, another config's checkpoints refused, a stopped run resumed only when asked, or with `reuse` (`ensure_grpo`) a finished one reused; returns the adapter folder."
+    "07_grpo's run (`grpo_from`) once its folders pass `training_run` (42_train_folders): `lora.r` (17_loader) and another config's checkpoints refused, then the run folder locked, a finished run never trained over, a stopped one resumed only when asked, or with `reuse` (`ensure_grpo`) a finished one reused; returns the adapter folder."
     from tiny_reason.loader import check_lora_rank
     return training_run(cfg, GRPO_RUN, Path(cfg.grpo.adapter_path) / "adapter_config.json", Path(cfg.grpo.output_dir) / "checkpoints",
                         lambda last: grpo_from(cfg, last, callbacks, verbose, generation_copy, table), resume, overwrite, reuse,

@@ -144,13 +144,11 @@ class StopAfter(TrainerCallback):
         if state.global_step >= self.step: control.should_training_stop = True
 
 # %% ../nbs/22_train_checks.ipynb #d6252044
-from .train_folders import SFT_RUN, adapter_checks, adapter_problems, checkpoint_dir, train_or_restore, training_run  # 42_train_folders
+from .train_folders import adapter_problems, checkpoint_dir, sft_run, train_or_restore  # 42_train_folders
 
 def train(cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=(), verbose: bool = True, reuse: bool = False) -> Path:
-    "Prepare data, train LoRA with TRL, save every artifact; returns the adapter folder. Its run folder is locked, refused, resumed (or, with `reuse`, reused) by `training_run` (42_train_folders) before any model loads."
-    return training_run(cfg, SFT_RUN, Path(cfg.project.adapter_path) / "adapter_config.json", checkpoint_dir(cfg),
-                        lambda last: train_from(cfg, last, callbacks, verbose), resume, overwrite, reuse, checks=lambda r, o: adapter_checks(cfg, r, o),
-                        plan=lambda: training_plan(cfg), whole=adapter_problems, verbose=verbose)
+    "Prepare data, train LoRA with TRL, save every artifact; returns the adapter folder. Its run folder is locked, refused, resumed (or, with `reuse`, reused) by `sft_run` (42_train_folders) before any model loads."
+    return sft_run(cfg, lambda last: train_from(cfg, last, callbacks, verbose), resume, overwrite, reuse, lambda: training_plan(cfg), verbose)
 
 def train_from(cfg: Config, last=None, callbacks=(), verbose: bool = True) -> Path:
     "`train`'s work once its folders have passed: from checkpoint `last`, or from step 0."

@@ -11,7 +11,7 @@ from .files import last_checkpoint, resume_point
 
 # %% auto #0
 __all__ = ['SFT_SHAPING', 'ADAPTER_FILES', 'SFT_RUN', 'config_differences', 'checkpoint_dir', 'train_or_restore',
-           'adapter_problems', 'RunKind', 'stopped_run', 'start_point', 'adapter_checks', 'train_start', 'training_run']
+           'adapter_problems', 'RunKind', 'stopped_run', 'start_point', 'adapter_checks', 'training_run', 'sft_run']
 
 # %% ../nbs/42_train_folders.ipynb #ef8b85d1
 SFT_SHAPING = ("project.seed", "model.", "lora.", "data.", "training.")  # eval, scratch and notes do not change the weights
@@ -103,21 +103,20 @@ def adapter_checks(cfg: Config, resume: bool = False, overwrite: bool = False) -
                f"{cfg.training.max_steps}), or --overwrite to train anew") if last else "pass --overwrite to train it again (no checkpoint is left)"
         raise FileExistsError(f"{adapter} holds a half-written adapter ({'; '.join(problems[:3])}): its save was cut off; {fix}")
 
-def train_start(cfg: Config, resume: bool = False, overwrite: bool = False) -> Path | None:
-    "`train`'s refusals before any model loads (`start_point` with SFT's folders and `adapter_checks`), and the checkpoint to resume from."
-    return start_point(cfg, SFT_RUN, Path(cfg.project.adapter_path) / "adapter_config.json", checkpoint_dir(cfg), resume, overwrite,
-                       lambda r, o: adapter_checks(cfg, r, o))
-
 # %% ../nbs/42_train_folders.ipynb #54c21cd7
 def training_run(cfg: Config, kind: RunKind, done, ckpts, train_fn, resume: bool = False, overwrite: bool = False, reuse: bool = False,
                  checks=None, plan=None, whole=None, verbose: bool = True) -> Path:
-    "The one way a trainer writes its run folder (`ckpts`' parent): locked (another process training there finishes first), refused or resumed (`start_point`), then `train_fn(last)` from checkpoint `last` (None: step 0); returns its result. A finished run (`done`, the file it leaves) that another process saved with this config while this one waited is reused. `reuse` (a lesson's call): a finished run of this config reused, another config's refused, else this config's stopped run resumed, else trained (saying `plan()` first); `whole(folder)` lists what a cut-off save left short (made again)."
+    "The one way a trainer writes its run folder (`ckpts`' parent): locked (another process training there finishes first), refused or resumed (`start_point`), then `train_fn(last)` from checkpoint `last` (None: step 0); returns its result. A finished run (`done`, the file it leaves) that another process saved with this config while this one waited is reused. `reuse` (a lesson's call): a finished run of this config reused, another config's refused, else this config's stopped run resumed, else trained (saying `plan()` first); `whole(folder)` lists what a cut-off save left short (saved again from the last checkpoint, if one is left)."
     import contextlib, os
     from tiny_reason.files import folder_lock
     done, ckpts = Path(done), Path(ckpts)
     had, alone = done.exists(), int(os.environ.get("WORLD_SIZE", "1")) == 1  # one torchrun job's processes train together: no lock
+    finished = lambda: done.exists() and not (whole and whole(done.parent))  # a lesson reuses it, or refuses it: its checkpoints do not matter
+    if not reuse: stopped_run(cfg, ckpts, kind, had, resume, overwrite)  # what refuses before the lock (which writes a file)
+    elif not finished(): stopped_run(cfg, ckpts, kind, resume=True, lesson=True)
+    if checks: checks(resume or (reuse and last_checkpoint(ckpts) is not None), overwrite)
     with folder_lock(ckpts.parent, kind.job, f"waiting: another process is training into {ckpts.parent}") if alone else contextlib.nullcontext():
-        finished = done.exists() and not (whole and whole(done.parent))
+        finished = finished()
         if finished and (reuse or not (had or resume or overwrite)):  # a lesson's reuse, or what the process waited for finished
             if differ := config_differences(cfg, done.parent, kind.shaping):
                 if reuse: raise FileExistsError(f"{done.parent} holds {kind.a} trained with another config ({', '.join(differ[:5])} differ); "
@@ -133,3 +132,8 @@ def training_run(cfg: Config, kind: RunKind, done, ckpts, train_fn, resume: bool
         if verbose and last: print(f"resuming from {last}" + (": a run with this config stopped there" if reuse else ""))
         elif verbose and plan and reuse: print(plan())  # called only now: it may read the data
         return train_fn(last)
+
+def sft_run(cfg: Config, train_fn, resume: bool = False, overwrite: bool = False, reuse: bool = False, plan=None, verbose: bool = True) -> Path:
+    "SFT's `training_run` (what `train` and `ensure_adapter` call): `adapter_path` and `output_dir/checkpoints`, SFT's own refusals (`adapter_checks`), a cut-off adapter saved again."
+    return training_run(cfg, SFT_RUN, Path(cfg.project.adapter_path) / "adapter_config.json", checkpoint_dir(cfg), train_fn, resume, overwrite, reuse,
+                        checks=lambda r, o: adapter_checks(cfg, r, o), plan=plan, whole=adapter_problems, verbose=verbose)
