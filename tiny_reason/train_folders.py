@@ -111,12 +111,12 @@ def training_run(cfg: Config, kind: RunKind, done, ckpts, train_fn, resume: bool
     from tiny_reason.files import folder_lock
     done, ckpts = Path(done), Path(ckpts)
     had, alone = done.exists(), int(os.environ.get("WORLD_SIZE", "1")) == 1  # one torchrun job's processes train together: no lock
-    finished = lambda: done.exists() and not (whole and whole(done.parent))  # a lesson reuses it, or refuses it: its checkpoints do not matter
+    whole_result = lambda: done.exists() and not (whole and whole(done.parent))  # a lesson reuses it, or refuses it: its checkpoints do not matter
     if not reuse: stopped_run(cfg, ckpts, kind, had, resume, overwrite)  # what refuses before the lock (which writes a file)
-    elif not finished(): stopped_run(cfg, ckpts, kind, resume=True, lesson=True)
+    elif not whole_result(): stopped_run(cfg, ckpts, kind, resume=True, lesson=True)
     if checks: checks(resume or (reuse and last_checkpoint(ckpts) is not None), overwrite)
     with folder_lock(ckpts.parent, kind.job, f"waiting: another process is training into {ckpts.parent}") if alone else contextlib.nullcontext():
-        finished = finished()
+        finished = whole_result()
         if finished and (reuse or not (had or resume or overwrite)):  # a lesson's reuse, or what the process waited for finished
             if differ := config_differences(cfg, done.parent, kind.shaping):
                 if reuse: raise FileExistsError(f"{done.parent} holds {kind.a} trained with another config ({', '.join(differ[:5])} differ); "
