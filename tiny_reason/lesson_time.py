@@ -86,8 +86,7 @@ def lesson_stages(cfg: Config, lesson: str) -> list[tuple[str, dict]]:
         "00_data": lambda: start(False)[:1],
         "01_model": lambda: start(False) + [("load again", fixed(LOAD_S, "the loader section's model")), ("one training step", one_step(cfg, mc))],
         "02_train": lambda: start() + [("base and tuned replies", replies(cfg, mc, 2, e.max_new_tokens))],
-        "03_eval": lambda: start() + [("base: evaluation", evaluation(cfg, mc, e.test_samples)), ("tuned: evaluation", evaluation(cfg, mc, e.test_samples)),
-                                      ("16-bit check", fixed(2 * LOAD_S, "two engines loaded, the tuned replies read once"))],
+        "03_eval": lambda: start() + [("base: evaluation", evaluation(cfg, mc, e.test_samples)), ("tuned: evaluation", evaluation(cfg, mc, e.test_samples))],
         "04_demo": lambda: start() + [("streamed replies", replies(cfg, mc, 3, e.max_new_tokens))],
         "05_distill": lambda: start() + [("the teacher's samples", generation(cfg, mc, d.questions * d.k, row_tokens(cfg)["prompt_tokens"], d.max_new_tokens,
                                                                              rows=d.batch_size * d.k)),  # a call: distill.batch_size questions, its seed unit
