@@ -42,11 +42,11 @@ LESSONS = ["00_data", "01_model", "02_train", "03_eval", "04_demo", "05_distill"
 SIM_REFERENCE = ["12_pipeline", "17_loader", "21_model_checks", "22_train_checks", "23_evaluate", "24_demo_checks"]
 NO_ADAPTER = {"00_data", "01_model", "02_train", "06_scratch", "10_config", "38_config_schema", "39_measure", "13_files", "14_offline", "15_rwkv7", "16_bad_input",
               "17_loader", "18_generation", "43_generation_measures", "19_scratch_io", "20_data_checks", "21_model_checks", "26_scratch_checks", "27_formats",
-              "28_sections", "09_study", "31_study_checks", "32_harness", "33_t4_time", "34_lesson_time", "35_gguf", "37_exercises", "46_answer_keys", "42_train_folders", "45_library_reaches", "index"}  # need no trained cpu-test adapter
+              "28_sections", "09_study", "31_study_checks", "32_harness", "33_t4_time", "34_lesson_time", "35_gguf", "37_exercises", "46_answer_keys", "47_figures", "42_train_folders", "45_library_reaches", "index"}  # need no trained cpu-test adapter
 GROUPS = {  # short notebooks that share one process: (kind, name) -> notebooks, run in this order
     ("cpu", "short"): ["38_config_schema", "10_config", "39_measure", "28_sections", "20_data_checks", "19_scratch_io", "14_offline", "15_rwkv7",
                        "26_scratch_checks", "00_data", "06_scratch", "01_model", "33_t4_time",
-                       "34_lesson_time", "35_gguf", "37_exercises", "46_answer_keys", "42_train_folders", "45_library_reaches", "index"],
+                       "34_lesson_time", "35_gguf", "37_exercises", "46_answer_keys", "47_figures", "42_train_folders", "45_library_reaches", "index"],
     ("cpu", "short-adapter"): ["03_eval", "24_demo_checks", "04_demo"],
     ("sim", "short"): ["21_model_checks", "23_evaluate", "24_demo_checks"],
 }
