@@ -24,7 +24,7 @@ def same(answer, expected, rel: float | None = None) -> bool:
 def check(answer, expected, name: str = "exercise", rel: float | None = None, hint: str = "") -> bool | None:
     "Print whether the learner's `answer` matches `expected` (see `same`) and return it; `None` (not answered yet) prints a reminder."
     if answer is None:
-        print(f"{name}: no answer yet. Write it in the cell above, run that cell, then this one.")
+        print(f"{name}: no answer yet. Replace None with your answer and run this cell again.")
         RESULTS.append((name, None)); return None
     ok = same(answer, expected, rel)
     print(f"{name}: right ({expected!r})." if ok else f"{name}: not yet: {answer!r} is not it." + (f" Hint: {hint}" if hint else ""))
