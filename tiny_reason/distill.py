@@ -14,7 +14,7 @@ from .evaluation import answers_match, extract_answer, gold_answer, majority_ans
 from .generation import engine_that_ran, generated_by, inference_model, sample_replies
 
 # %% auto #0
-__all__ = ['training_questions', 'teacher_config', 'load_teacher', 'keep_traces', 'reasoning_of', 'distilled_rows', 'distill_cli', 'check_teacher', 'read_traces', 'upper_median', 'plot_chain_lengths', 'distill']
+__all__ = ['training_questions', 'keep_traces', 'reasoning_of', 'distilled_rows', 'distill_cli', 'teacher_config', 'load_teacher', 'check_teacher', 'read_traces', 'upper_median', 'plot_chain_lengths', 'distill', 'rft_config', 'compare_adapters', 'plot_maj_at_k']
 
 # %% ../nbs/05_distill.ipynb #e20cabb7
 def training_questions(cfg: Config) -> list[dict]:
@@ -22,22 +22,6 @@ def training_questions(cfg: Config) -> list[dict]:
     from tiny_reason.loader import load_tokenizer
     train, _, _ = prepare_examples(cfg, verbose=False, tok=load_tokenizer(cfg))  # the rows train uses, the same seed: no validation or test question leaks in
     return [{"question": e["question"], "gold": e["answer"], "steps": e["steps"]} for e in train][:cfg.distill.questions or None]
-
-# %% ../nbs/05_distill.ipynb #b01f02d2
-def teacher_config(cfg: Config) -> Config:
-    "The config the teacher loads with: the preset's model, or `distill.teacher` (a Hub id or folder), asked in `distill.teacher_format`."
-    import copy
-    t = copy.deepcopy(cfg)
-    set_value(t, "data.format", cfg.distill.teacher_format or cfg.data.format)
-    if cfg.distill.teacher:  # a folder reads like a Hub id; its shape is its own, so no overrides
-        for k, v in (("model.name", cfg.distill.teacher), ("model.source", "hub"), ("model.architecture_overrides", {})): set_value(t, k, v)
-    return validate(t)
-
-def load_teacher(cfg: Config):
-    "(tokenizer, model in eval mode, what generates the traces) for `teacher_config(cfg)` plus `distill.teacher_adapter`, prepared by `eval.engine` as evaluation's model is (`inference_model`)."
-    from tiny_reason.loader import load_tokenizer
-    t, adapter = check_teacher(cfg), cfg.distill.teacher_adapter
-    return load_tokenizer(t), inference_model(t, adapter), generated_by(t, adapter)
 
 # %% ../nbs/05_distill.ipynb #3a500918
 def keep_traces(traces: list[dict], keep_per_question: int = 1, min_agreement: float = 0.5) -> tuple[list[dict], Counter]:
@@ -84,6 +68,22 @@ def distill_cli(argv: list[str] | None = None) -> dict:
     else: print(f"{report['rows']} distilled row{'s' * (report['rows'] != 1)}: too few to train on (one to train, one to validate); "
                 "raise --k or --questions, or give a stronger --teacher")
     return report
+
+# %% ../nbs/40_distill_checks.ipynb #f32964d1
+def teacher_config(cfg: Config) -> Config:
+    "The config the teacher loads with: the preset's model, or `distill.teacher` (a Hub id or folder), asked in `distill.teacher_format`."
+    import copy
+    t = copy.deepcopy(cfg)
+    set_value(t, "data.format", cfg.distill.teacher_format or cfg.data.format)
+    if cfg.distill.teacher:  # a folder reads like a Hub id; its shape is its own, so no overrides
+        for k, v in (("model.name", cfg.distill.teacher), ("model.source", "hub"), ("model.architecture_overrides", {})): set_value(t, k, v)
+    return validate(t)
+
+def load_teacher(cfg: Config):
+    "(tokenizer, model in eval mode, what generates the traces) for `teacher_config(cfg)` plus `distill.teacher_adapter`, prepared by `eval.engine` as evaluation's model is (`inference_model`)."
+    from tiny_reason.loader import load_tokenizer
+    t, adapter = check_teacher(cfg), cfg.distill.teacher_adapter
+    return load_tokenizer(t), inference_model(t, adapter), generated_by(t, adapter)
 
 # %% ../nbs/40_distill_checks.ipynb #08deee47
 def check_teacher(cfg: Config) -> Config:
@@ -162,3 +162,44 @@ def distill(cfg: Config, out_dir, verbose: bool = True) -> dict:
         if verbose: print(f"kept {report['kept']} of {report['traces']} traces ({report['keep_rate']:.0%}); {report['covered']} of "
                           f"{report['questions']} questions covered; {report['tokens']:,} tokens in {report['seconds']:.0f} s ({engine or 'no'} engine) -> {out / 'distilled.jsonl'}")
     return report
+
+# %% ../nbs/40_distill_checks.ipynb #5d5252df
+def rft_config(cfg: Config, train_ex: list[dict], val_ex: list[dict], kept_rows: list[dict]) -> Config:
+    "A copy of `cfg` that trains on `train_ex` (as GSM8K rows) then `kept_rows`, validates on `val_ex`, and saves into `project.output_dir/rft`, where it writes those rows."
+    import copy
+    as_row = lambda e: {"question": e["question"], "answer": f"{e['steps']}\n#### {e['answer']}"}  # back to GSM8K's format
+    rft_dir = Path(cfg.project.output_dir) / "rft"
+    rft_dir.mkdir(parents=True, exist_ok=True)
+    write_jsonl([as_row(e) for e in train_ex] + list(kept_rows), rft_dir / "rows.jsonl")  # human rows, then the kept traces
+    write_jsonl([as_row(e) for e in val_ex], rft_dir / "validation.jsonl")               # 02_train's validation rows, unchanged
+    rft_cfg = copy.deepcopy(cfg)
+    for key, value in {"data.source": str(rft_dir / "rows.jsonl"), "data.validation_source": str(rft_dir / "validation.jsonl"),
+                       "data.num_samples": None, "project.output_dir": str(rft_dir), "project.adapter_path": str(rft_dir / "lora_adapter")}.items():
+        set_value(rft_cfg, key, value)
+    return rft_cfg
+
+def compare_adapters(cfg: Config, adapter, rft_cfg: Config, rft_adapter) -> dict:
+    "`compare_runs` of `adapter` under `cfg` (base) and `rft_adapter` under `rft_cfg` (tuned) on the same test items, none that `cfg`'s data holds; both evaluations go into `rft_cfg`'s output folder."
+    import copy
+    from tiny_reason.data import load_rows
+    from tiny_reason.evaluate import compare_runs, evaluate
+    seen = load_rows(cfg.data.source, cfg, cfg.data.split, n=cfg.data.num_samples)  # every question 02_train's data holds: no test item among them
+    n_items = min(cfg.distill.questions or 32, cfg.eval.test_samples or 32)  # as many as the teacher answered, at most the evaluation's
+    arms = [copy.deepcopy(c) for c in (cfg, rft_cfg)]
+    for c in arms: set_value(c, "eval.test_samples", n_items)
+    out = Path(rft_cfg.project.output_dir)
+    evaluate(arms[0], out / "sft_eval", adapter=adapter, exclude=seen, verbose=False)
+    evaluate(arms[1], out / "eval", adapter=rft_adapter, exclude=seen, verbose=False)
+    return compare_runs(out / "sft_eval", out / "eval")
+
+# %% ../nbs/40_distill_checks.ipynb #6088a83b
+def plot_maj_at_k(report: dict, title: str = ""):
+    "maj@j for j = 1..k, dotted, against greedy accuracy, dashed, from an `evaluate` report with `eval.samples` > 1; returns the figure."
+    import matplotlib.pyplot as plt
+    m = report["maj_at_k"]
+    fig, ax = plt.subplots(figsize=(5, 2.8), dpi=90)
+    ax.plot(list(m["by_k"]), list(m["by_k"].values()), "o-", label="maj@k (sampled)")
+    ax.axhline(report["flexible"]["accuracy"], color="gray", ls="--", label="greedy")
+    ax.set(xlabel="samples per item, k", ylabel="accuracy (flexible)", ylim=(0, 1), title=title)
+    ax.legend(fontsize=8); fig.tight_layout()
+    return fig

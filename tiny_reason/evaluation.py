@@ -4,30 +4,16 @@
 
 # %% ../nbs/03_eval.ipynb #bd6e2ce4
 from __future__ import annotations
-import math, re
+import re
 from collections import Counter
 from fractions import Fraction
 
 # %% auto #0
-__all__ = ['EXTRACTION_RULES', 'CATEGORIES', 'parse_number', 'normalize_answer', 'answers_match', 'gold_answer', 'extract_answer', 'grade_row', 'error_category', 'wilson_interval', 'mcnemar_exact', 'majority_answer', 'UNITS', 'TENS', 'NUMBER_WORDS', 'SCALES', 'read_predictions', 'grade_file', 'words_to_number', 'summarize', 'paired_comparison', 'format_summary', 'plot_accuracies']
+__all__ = ['EXTRACTION_RULES', 'parse_number', 'normalize_answer', 'answers_match', 'extract_answer', 'grade_row', 'majority_answer', 'UNITS', 'TENS', 'NUMBER_WORDS', 'SCALES', 'CATEGORIES', 'read_predictions', 'grade_file', 'words_to_number', 'gold_answer', 'error_category', 'wilson_interval', 'mcnemar_exact', 'summarize', 'paired_comparison', 'format_summary', 'format_paired', 'plot_accuracies']
 
 # %% ../nbs/03_eval.ipynb #ccc710f1
 NUMBER_PATTERN = (r"(?:(?<![\w)])-)?(?:\d+(?:,\d{3}(?!\d))*(?:\.\d+)?|\.\d+)"  # a '-' glued to a word is a hyphen
                   r"(?:[eE][-+]?\d{1,2}(?!\d))?")                                  # 1e3, 2.5e-2: a whole number, not 1
-CLOCK = re.compile(r"(?<![\d.:])\d{1,2}:\d{2}(?::\d{2})?(?![\d:])(?:\s*[ap]\.?m\b\.?)?", re.I)  # 3:30, 10:15 pm
-END_OF_TURN = re.compile(r"<\|im_end\|>|<\|endoftext\|>|<\|eot_id\|>|<\|end\|>|</s>")  # where a reply ends
-MAX_ANSWER_DIGITS = 100  # GSM8K's answers have a few; past 4,300 Python refuses to convert a number at all
-_VALUE = re.compile(rf"(?P<whole>{NUMBER_PATTERN})\s+(?P<num>\d+)\s*/\s*(?P<den>\d+)"  # mixed: 1 1/2
-                    rf"|(?P<a>{NUMBER_PATTERN})\s*/\s*(?P<b>\d+(?:\.\d+)?)"              # fraction: 1/2
-                    rf"|(?P<x>{NUMBER_PATTERN})")                                        # plain: -1234.50
-_CALCULATION = re.compile(rf"(?:\s*[-+*/×÷x]\s*{NUMBER_PATTERN})*\s*=")  # what follows a number in `48 + 24 = 72`
-_LATEX = [(re.compile(r"\\[dt]?frac\{([^{}]*)\}\{([^{}]*)\}"), r"\1/\2"), (re.compile(r"\\(?:boxed|text|mathrm)\{([^{}]*)\}"), r"\1"),
-          (re.compile(r"\\[,!;: ]|\\\(|\\\)|\\\[|\\\]|\\\$|\*\*"), "")]
-
-def format_number(x: Fraction | None) -> str | None:
-    "`Fraction(72)` -> `'72'`, `Fraction(1, 2)` -> `'0.5'`, `Fraction(1, 3)` -> `'0.333333333333'`."
-    if x is None: return None
-    return str(x.numerator) if x.denominator == 1 else f"{float(x):.12g}"
 
 # %% ../nbs/03_eval.ipynb #22a850a7
 def parse_number(span: str) -> Fraction | None:
@@ -64,13 +50,6 @@ def answers_match(prediction: str | None, gold: str | None) -> bool:
         while den % f == 0: den //= f
     return den != 1 and abs(p - g) <= abs(g) / 10**6  # only a rounded decimal of a gold that has none; `1,000,001` is not 1,000,000
 
-def gold_answer(gold) -> str:
-    "A gold answer, bare (`'1,000'`, `72`) or a GSM8K solution ending in `#### N`, as canonical number text."
-    text = str(gold)
-    value = normalize_answer(text.rsplit("####", 1)[1] if "####" in text else text)
-    if value is None: raise ValueError(f"gold answer {str(gold)[-60:]!r} holds no number")
-    return value
-
 # %% ../nbs/03_eval.ipynb #0c3af248
 EXTRACTION_RULES = {  # name: (pattern whose group 1 is the answer span, which match to try first)
     "strict": (re.compile(r"\*\*Final Answer:\*\*\s*([^\n]*)"), "first"),
@@ -91,8 +70,6 @@ def extract_answer(text: str) -> tuple[str | None, str | None]:
     return None, None
 
 # %% ../nbs/03_eval.ipynb #65038795
-CATEGORIES = ("correct", "wrong number", "no final answer", "truncated")
-
 def grade_row(row: dict) -> dict:
     "A row with `generated_text`, `gold` (and `truncated`), plus `prediction`, `extraction_rule`, `correct` (flexible) and `strict_correct`."
     gold = gold_answer(row["gold"])
@@ -100,27 +77,6 @@ def grade_row(row: dict) -> dict:
     correct = not row.get("truncated") and answers_match(prediction, gold)  # a reply cut off at the limit is no answer
     return {**row, "prediction": prediction, "extraction_rule": rule, "correct": correct,
             "strict_correct": correct and rule == "strict"}
-
-def error_category(row: dict) -> str:
-    "One of `CATEGORIES` for a graded row, against the strict format."
-    if row["strict_correct"]: return "correct"
-    if row.get("truncated"): return "truncated"
-    return "wrong number" if row["extraction_rule"] == "strict" else "no final answer"
-
-# %% ../nbs/03_eval.ipynb #2b917bc7
-def wilson_interval(correct: int, n: int, level: float = 0.95) -> tuple[float, float]:
-    "Wilson score interval (95% by default) for `correct` successes out of `n` trials, `(low, high)`: SciPy's `binomtest(...).proportion_ci`."
-    if n == 0: return (0.0, 1.0)  # no trial: every rate (SciPy refuses n = 0)
-    from scipy.stats import binomtest  # imported when first needed: SciPy takes a moment to import
-    ci = binomtest(correct, n).proportion_ci(level, method="wilson")
-    return float(ci.low), float(ci.high)  # exactly 0.0 at 0 of n and 1.0 at n of n
-
-# %% ../nbs/03_eval.ipynb #240fbc00
-def mcnemar_exact(fixed: int, broken: int) -> float:
-    "Two-sided exact McNemar p-value: SciPy's binomial test of `fixed` successes in `fixed + broken` trials at 1/2."
-    if fixed + broken == 0: return 1.0  # no discordant item: no evidence either way (SciPy refuses n = 0)
-    from scipy.stats import binomtest
-    return float(binomtest(fixed, fixed + broken, 0.5).pvalue)
 
 # %% ../nbs/05_distill.ipynb #6f1cb54e
 def majority_answer(predictions: list) -> tuple[str | None, float]:
@@ -171,6 +127,53 @@ def words_to_number(text: str) -> int | None:
         seen = True
     return total + current if seen else None
 
+# %% ../nbs/23_evaluate.ipynb #57cc1323
+CLOCK = re.compile(r"(?<![\d.:])\d{1,2}:\d{2}(?::\d{2})?(?![\d:])(?:\s*[ap]\.?m\b\.?)?", re.I)  # 3:30, 10:15 pm
+END_OF_TURN = re.compile(r"<\|im_end\|>|<\|endoftext\|>|<\|eot_id\|>|<\|end\|>|</s>")  # where a reply ends
+MAX_ANSWER_DIGITS = 100  # GSM8K's answers have a few; past 4,300 Python refuses to convert a number at all
+_VALUE = re.compile(rf"(?P<whole>{NUMBER_PATTERN})\s+(?P<num>\d+)\s*/\s*(?P<den>\d+)"  # mixed: 1 1/2
+                    rf"|(?P<a>{NUMBER_PATTERN})\s*/\s*(?P<b>\d+(?:\.\d+)?)"              # fraction: 1/2
+                    rf"|(?P<x>{NUMBER_PATTERN})")                                        # plain: -1234.50
+_CALCULATION = re.compile(rf"(?:\s*[-+*/×÷x]\s*{NUMBER_PATTERN})*\s*=")  # what follows a number in `48 + 24 = 72`
+_LATEX = [(re.compile(r"\\[dt]?frac\{([^{}]*)\}\{([^{}]*)\}"), r"\1/\2"), (re.compile(r"\\(?:boxed|text|mathrm)\{([^{}]*)\}"), r"\1"),
+          (re.compile(r"\\[,!;: ]|\\\(|\\\)|\\\[|\\\]|\\\$|\*\*"), "")]
+
+def format_number(x: Fraction | None) -> str | None:
+    "`Fraction(72)` -> `'72'`, `Fraction(1, 2)` -> `'0.5'`, `Fraction(1, 3)` -> `'0.333333333333'`."
+    if x is None: return None
+    return str(x.numerator) if x.denominator == 1 else f"{float(x):.12g}"
+
+# %% ../nbs/23_evaluate.ipynb #0d988d46
+def gold_answer(gold) -> str:
+    "A gold answer, bare (`'1,000'`, `72`) or a GSM8K solution ending in `#### N`, as canonical number text."
+    text = str(gold)
+    value = normalize_answer(text.rsplit("####", 1)[1] if "####" in text else text)
+    if value is None: raise ValueError(f"gold answer {str(gold)[-60:]!r} holds no number")
+    return value
+
+# %% ../nbs/23_evaluate.ipynb #f15b1ce8
+CATEGORIES = ("correct", "wrong number", "no final answer", "truncated")
+
+def error_category(row: dict) -> str:
+    "One of `CATEGORIES` for a graded row, against the strict format."
+    if row["strict_correct"]: return "correct"
+    if row.get("truncated"): return "truncated"
+    return "wrong number" if row["extraction_rule"] == "strict" else "no final answer"
+
+# %% ../nbs/23_evaluate.ipynb #1f8b74b7
+def wilson_interval(correct: int, n: int, level: float = 0.95) -> tuple[float, float]:
+    "Wilson score interval (95% by default) for `correct` successes out of `n` trials, `(low, high)`: SciPy's `binomtest(...).proportion_ci`."
+    if n == 0: return (0.0, 1.0)  # no trial: every rate (SciPy refuses n = 0)
+    from scipy.stats import binomtest  # imported when first needed: SciPy takes a moment to import
+    ci = binomtest(correct, n).proportion_ci(level, method="wilson")
+    return float(ci.low), float(ci.high)  # exactly 0.0 at 0 of n and 1.0 at n of n
+
+def mcnemar_exact(fixed: int, broken: int) -> float:
+    "Two-sided exact McNemar p-value: SciPy's binomial test of `fixed` successes in `fixed + broken` trials at 1/2."
+    if fixed + broken == 0: return 1.0  # no discordant item: no evidence either way (SciPy refuses n = 0)
+    from scipy.stats import binomtest
+    return float(binomtest(fixed, fixed + broken, 0.5).pvalue)
+
 # %% ../nbs/23_evaluate.ipynb #e6d29216
 def summarize(rows: list[dict]) -> dict:
     "Strict and flexible accuracy with Wilson 95% intervals, format-valid rate, error categories and rule counts."
@@ -207,6 +210,15 @@ def format_summary(s: dict, title: str = "") -> str:
                       *[f"  maj@{m['k']}    accuracy {pct(m)} (flexible; temperature {m['temperature']:g})" for m in [s.get("maj_at_k")] if m],
                       f"  format-valid {s['format_valid_rate']:.1%} | " + ", ".join(f"{k} {v}" for k, v in s["errors"].items()),
                       "  extraction rules: " + ", ".join(f"{k} {v}" for k, v in s["rules"].items())])
+
+# %% ../nbs/23_evaluate.ipynb #5fd95edb
+def format_paired(pc: dict) -> str:
+    "One printable line from `paired_comparison`'s dict: the four counts and McNemar's exact p, and what no discordant item or p > 0.05 means."
+    score = {"correct": "flexible", "strict_correct": "strict"}[pc["scored_on"]]
+    return (f"paired on {score} correctness ({pc['n']} items): both right {pc['both_right']}, fixed {pc['fixed']}, "
+            f"broken {pc['broken']}, both wrong {pc['both_wrong']}; McNemar exact p = {pc['mcnemar_p']:.3f}"
+            + (": no discordant item, no evidence either way" if pc["fixed"] + pc["broken"] == 0 else
+               ": the split of the discordant items could well be chance" if pc["mcnemar_p"] > 0.05 else ""))
 
 # %% ../nbs/23_evaluate.ipynb #908732e6
 def plot_accuracies(arms: dict, title: str = "accuracy and format"):

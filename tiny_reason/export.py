@@ -4,22 +4,15 @@
 
 # %% ../nbs/08_export.ipynb #a96cd904
 from __future__ import annotations
-import copy, gc, json, os, shutil, tempfile, warnings
+import gc, json
 from pathlib import Path
 import torch
-from transformers import AutoTokenizer
-from .config import CONFIG_FILENAME, Config, load_config, save_config
-from .card import export_name, model_card, report_arms, result_line  # the card's text: reference notebook 25
-from .loader import check_same_base
-from .files import LITTER, MARKER, apply_umask, atomic_write_text, claim_folder, current_umask, folder_lock, folder_mark, mark_folder, no_space
-from .data import PROMPT_FORMATS, THINK_PRIME
-from .loader import BASES, DTYPES, adapter_model, check_adapter, load_adapter, load_base, load_model, load_tokenizer, merge_adapter
+from .config import load_config
 from .generation import stop_token_ids
-from .gguf_export import check_gguf, gguf_file_name, gguf_into, modelfile_value  # the GGUF file (35_gguf)
-from .loader import model_config
+from .loader import BASES, adapter_model, load_model, merge_adapter, model_config
 
 # %% auto #0
-__all__ = ['merge_rounding_error', 'max_logit_difference', 'greedy_generation_config', 'merge_errors', 'course_chat_template', 'evaluate_folder', 'export_merged', 'export_locked', 'check_export_target']
+__all__ = ['merge_rounding_error', 'greedy_generation_config', 'max_logit_difference', 'merge_errors', 'PLAIN_LOAD', 'course_chat_template', 'evaluate_folder', 'export_merged', 'export_locked', 'check_export_target', 'plain_transformers_replies', 'gguf_speed_report']
 
 # %% ../nbs/08_export.ipynb #e6a5c7dd
 def merge_rounding_error(weight: torch.Tensor, delta: torch.Tensor) -> dict:
@@ -33,12 +26,6 @@ def merge_rounding_error(weight: torch.Tensor, delta: torch.Tensor) -> dict:
     scale = delta.double().abs().mean()
     return {k: ((v.double() - exact).abs().mean() / scale).item() for k, v in stored.items()}
 
-# %% ../nbs/08_export.ipynb #363d5f64
-def max_logit_difference(a, b, enc) -> float:
-    "Largest |logit| difference between models `a` and `b` over every position of the batch `enc` that is not padding."
-    with torch.inference_mode(): la, lb = a(**enc).logits.float(), b(**enc).logits.float()
-    return (la - lb).abs()[enc["attention_mask"].bool()].max().item()
-
 # %% ../nbs/08_export.ipynb #d8ca61cc
 def greedy_generation_config(tok, model, max_new_tokens: int):
     "The course's decoding as a `GenerationConfig`: greedy, one beam, no penalty, its length, stop at every end-of-turn id; no sampling knob set."
@@ -46,6 +33,12 @@ def greedy_generation_config(tok, model, max_new_tokens: int):
     return GenerationConfig(do_sample=False, num_beams=1, repetition_penalty=1.0, max_new_tokens=max_new_tokens,
                             eos_token_id=stop_token_ids(tok, model), pad_token_id=tok.pad_token_id,
                             bos_token_id=getattr(model.generation_config, "bos_token_id", None))
+
+# %% ../nbs/08_export.ipynb #363d5f64
+def max_logit_difference(a, b, enc) -> float:
+    "Largest |logit| difference between models `a` and `b` over every position of the batch `enc` that is not padding."
+    with torch.inference_mode(): la, lb = a(**enc).logits.float(), b(**enc).logits.float()
+    return (la - lb).abs()[enc["attention_mask"].bool()].max().item()
 
 # %% ../nbs/08_export.ipynb #0ea4fed0
 def merge_errors(peft_model, enc) -> dict:
@@ -64,6 +57,17 @@ def merge_errors(peft_model, enc) -> dict:
     gap = lambda x: (x - unmerged).abs().max().item()
     return {"adapter effect": gap(base), "merged": gap(merged), "planted: scale halved": gap(planted),
             "largest logit": unmerged.abs().max().item(), "same top token": (merged.argmax(-1) == unmerged.argmax(-1)).float().mean().item()}
+
+# %% ../nbs/25_model_card.ipynb #149bdc7e
+# what export_merged and its guards use (lesson 08's own cells import the rest)
+import copy, os, shutil, tempfile
+from transformers import AutoTokenizer
+from .config import CONFIG_FILENAME, Config, save_config
+from .card import export_name, model_card, report_arms  # the card's text: above
+from .files import LITTER, MARKER, apply_umask, atomic_write_text, claim_folder, current_umask, folder_lock, folder_mark, mark_folder, no_space
+from .data import PROMPT_FORMATS, THINK_PRIME
+from .loader import DTYPES, check_adapter, check_same_base, load_tokenizer
+from .gguf_export import check_gguf, gguf_file_name, gguf_into, modelfile_value  # the GGUF file (35_gguf)
 
 # %% ../nbs/25_model_card.ipynb #b5e02ded
 def course_chat_template(tok, trained: Config) -> str:
@@ -174,3 +178,38 @@ def check_export_target(cfg: Config, adapter, out, dtype: str = "fp16", base: st
         gguf_file_name(trained.project.name, gguf, "given with --project.name" if name is not None else source)
         if trained.data.format == "chat": modelfile_value(trained.data.system_prompt, f"data.system_prompt {source}")
     return adapter, out, trained
+
+# %% ../nbs/25_model_card.ipynb #f3f244b5
+PLAIN_LOAD = r"""
+import json, sys, torch
+from transformers import AutoModelForCausalLM, AutoTokenizer
+folder, questions = json.loads(sys.stdin.read())
+tok = AutoTokenizer.from_pretrained(folder)
+model = AutoModelForCausalLM.from_pretrained(folder, device_map="auto" if torch.cuda.is_available() else None)
+texts, prompts = [], []
+for q in questions:  # one at a time, as anyone would: the saved template and generation config do the rest
+    inputs = tok.apply_chat_template([{"role": "user", "content": q}], add_generation_prompt=True, return_tensors="pt", return_dict=True).to(model.device)
+    prompts.append(tok.decode(inputs["input_ids"][0]))
+    out = model.generate(**inputs)[0, inputs["input_ids"].shape[1]:]
+    texts.append(tok.decode(out, skip_special_tokens=True))
+print(json.dumps({"prompts": prompts, "texts": texts, "imported": sorted({m.split(".")[0] for m in sys.modules} & {"tiny_reason", "peft"})}))
+"""
+
+def plain_transformers_replies(folder, questions) -> dict:
+    "Greedy replies of the exported `folder` to `questions`, from plain `transformers` in a fresh Python process (`PLAIN_LOAD`): its `prompts`, `texts`, and which of tiny_reason and peft it `imported`."
+    import subprocess, sys
+    res = subprocess.run([sys.executable, "-c", PLAIN_LOAD], input=json.dumps([str(folder), list(questions)]), capture_output=True, text=True, timeout=1800)
+    if res.returncode: raise RuntimeError(f"plain transformers failed on {folder}: {res.stderr.strip()[-2000:]}")
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+# %% ../nbs/25_model_card.ipynb #e0f728b1
+def gguf_speed_report() -> str:
+    "The stored GGUF speed benchmark (`benchmarks/gguf_speed.py`, written to `tiny_reason/measured/gguf_speed.json`) as text: its setting, then one line per engine and format: size, tokens/s and answers."
+    from importlib.resources import files
+    speed = json.loads(files("tiny_reason").joinpath("measured/gguf_speed.json").read_text())
+    base = speed["engines"][0]["tokens_per_s"]
+    return "\n".join([f"measured by benchmarks/gguf_speed.py ({speed['preset']} preset, {speed['model']} + {speed['adapter']}; {speed['cpu']}, "
+                      f"{speed['threads']} threads, {speed['date']}; load average {speed['load_average'][0]:.1f} before, {speed['load_average'][1]:.1f} after): "
+                      f"{speed['items']} prompts, up to {speed['max_new_tokens']} new tokens each"]
+                     + [f"  {e['engine']:>12} {e['format']:<17} {e['MiB']:7.1f} MiB  {e['tokens_per_s']:6.1f} tokens/s ({e['tokens_per_s'] / base:.1f}x)  "
+                        f"answers as transformers' {e['same_answers']}/{speed['items']}" for e in speed["engines"]])

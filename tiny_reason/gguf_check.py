@@ -10,7 +10,8 @@ import numpy as np
 from .gguf_export import LLAMA_CPP_INSTALL
 
 # %% auto #0
-__all__ = ['llama_cpp_model', 'file_prompt', 'llama_greedy', 'judge_gguf', 'agreement']
+__all__ = ['llama_cpp_model', 'file_prompt', 'llama_greedy', 'judge_gguf', 'agreement', 'gguf_metadata_report', 'gguf_sizes',
+           'size_table', 'llama_cpp_reply']
 
 # %% ../nbs/36_gguf_check.ipynb #4785b6cc
 def llama_cpp_model(path, n_ctx: int = 2048, threads: int | None = None, logits_all: bool = True):
@@ -93,3 +94,49 @@ def agreement(r: dict) -> str:
             f"{r['tokens']}/{r['items']}; fed the same tokens, the same top token at {r['top token']}/{r['positions']} positions "
             f"({r['top token'] / max(1, r['positions']):.1%}), largest logit gap {r['logit gap']:.3f}; end-of-turn ids "
             f"{'declared' if r['end of turn'] else 'MISSING'}")
+
+# %% ../nbs/36_gguf_check.ipynb #ea359121
+def gguf_metadata_report(path, note: str = "") -> str:
+    "GGUF file `path` in a few lines: its counts of keys and tensors, the architecture's sizes, the tokenizer, the sampling defaults, the chat template's start."
+    import gguf
+    r = gguf.GGUFReader(path)
+    value = lambda k: r.fields[k].contents()
+    arch, tokens = value("general.architecture"), r.fields["tokenizer.ggml.tokens"]
+    lines = [f"{Path(path).name}{f' ({note})' if note else ''}: {len(r.fields)} metadata keys, {len(r.tensors)} tensors; some keys:"]
+    lines += [f"  {k:<32} {value(k)}" for k in (f"{arch}.block_count", f"{arch}.embedding_length", f"{arch}.rope.freq_base", "tokenizer.ggml.model",
+              "tokenizer.ggml.pre", "tokenizer.ggml.eos_token_id", "tokenizer.ggml.eot_token_id", "general.sampling.top_k", "general.sampling.temp")]
+    lines += [f"  {'tokenizer.ggml.tokens':<32} {len(tokens.data):,} tokens, {len(r.fields['tokenizer.ggml.merges'].data):,} merges; "
+              f"eos is {value('tokenizer.ggml.tokens')[value('tokenizer.ggml.eos_token_id')]!r}",
+              f"  {'tokenizer.chat_template':<32} {value('tokenizer.chat_template')[:90]!r}..."]
+    return "\n".join(lines)
+
+def gguf_sizes(config: dict, files: dict) -> dict:
+    "For each `{kind: GGUF path}` of the model `config` describes: the types llama.cpp chose (tensors of each), the matrices' bits a weight, and the size in MiB, predicted (`planned_types`' tensors plus the tokenizer's strings) and measured."
+    import gguf
+    from tiny_reason.gguf_export import bits_per_weight, planned_types
+    out = {}
+    for kind, path in files.items():
+        r, plan, types = gguf.GGUFReader(path), planned_types(config, kind), {}
+        for t in r.tensors: types[t.tensor_type.name] = types.get(t.tensor_type.name, 0) + 1
+        strings = sum(8 + len(s.encode()) for k in ("tokenizer.ggml.tokens", "tokenizer.ggml.merges") for s in r.fields[k].contents())
+        strings += 4 * len(r.fields["tokenizer.ggml.tokens"].data)  # a length and the text per string, and an int32 type per token
+        weights = [(t, n) for t, n in plan.values() if t != "F32"]  # the matrices; norms stay f32
+        out[kind] = {"types": dict(sorted(types.items(), key=lambda x: -x[1])),
+                     "bits": sum(n * bits_per_weight(t) for t, n in weights) / sum(n for _, n in weights),
+                     "predicted": (sum(n * bits_per_weight(t) / 8 for t, n in plan.values()) + strings) / 2**20,
+                     "measured": Path(path).stat().st_size / 2**20}
+    return out
+
+def size_table(sizes: dict) -> str:
+    "`gguf_sizes` as a table: each file's types, bits a weight, predicted and measured MiB."
+    return "\n".join([f"{'file':<8} {'types llama.cpp chose (tensors)':<44} {'bits/weight':>11} {'predicted':>10} {'measured':>10}"] +
+                     [f"{k:<8} {', '.join(f'{t} {c}' for t, c in s['types'].items()):<44} {s['bits']:11.2f} {s['predicted']:8.2f} MiB {s['measured']:6.2f} MiB"
+                      for k, s in sizes.items()])
+
+def llama_cpp_reply(path, question: str, max_new_tokens: int) -> str:
+    "llama.cpp's greedy reply from GGUF file `path` to one user message, its prompt built by the chat template stored in the file."
+    llm = llama_cpp_model(path, logits_all=False)
+    try:
+        ids = llm.tokenize(file_prompt(llm, question).encode(), add_bos=False, special=True)
+        return llm.create_completion(ids, max_tokens=max_new_tokens, temperature=0.0, top_k=1, repeat_penalty=1.0)["choices"][0]["text"]
+    finally: llm.close()

@@ -7,17 +7,13 @@ from __future__ import annotations
 import json, re
 from pathlib import Path
 import torch
-from .config import Config, command_parser, config_from_cli, load_config, run_flags, save_config
+from .config import Config, load_config
 from .data import THINK_PRIME, MalformedRow, inference_prompt, load_rows, split_solution
-from .files import atomic_write_text
-from .train_folders import RunKind, training_run  # 42: the one way into a run folder
 from .evaluation import NUMBER_PATTERN, extract_answer, grade_row
 from .generation import generate_batch, stop_token_ids
-from .loader import check_adapter
-from .policy_copy import check_copy_reach, generate_with_copy, merged_copy  # 41_policy_copy
 
 # %% auto #0
-__all__ = ['STRICT_FORMAT', 'REWARDS', 'correctness_reward', 'format_reward', 'soft_format_reward', 'grpo_rows', 'grpo_prompts', 'group_signal', 'group_advantages', 'grpo_from', 'GRPO_SHAPING', 'GRPO_RUN', 'grpo_args', 'record_groups', 'train_grpo', 'save_grpo', 'plot_grpo_log', 'start_adapter', 'grpo_plan', 'ensure_grpo', 'grpo_eval_config', 'grpo_cli', 'as_trl_reward']
+__all__ = ['STRICT_FORMAT', 'REWARDS', 'correctness_reward', 'format_reward', 'soft_format_reward', 'grpo_rows', 'grpo_prompts', 'group_signal', 'group_advantages', 'GRPO_SHAPING', 'GRPO_RUN', 'grpo_args', 'record_groups', 'grpo_from', 'train_grpo', 'save_grpo', 'plot_grpo_log', 'start_adapter', 'grpo_plan', 'ensure_grpo', 'grpo_eval_config', 'grpo_cli', 'as_trl_reward', 'reply_snippet']
 
 # %% ../nbs/07_grpo.ipynb #b8580f6e
 STRICT_FORMAT = re.compile(rf"(?s)(?:(?!</think>).)*\S(?:(?!</think>).)*\n</think>\n\n\*\*Final Answer:\*\* *{NUMBER_PATTERN}\s*")
@@ -86,37 +82,12 @@ def group_advantages(rewards, group_size: int, scale_rewards: str = "group") -> 
     std = groups.std(1).repeat_interleave(group_size) if scale_rewards == "group" else r.std()
     return centred / (std + 1e-4)
 
-# %% ../nbs/07_grpo.ipynb #666d514d
-def grpo_from(cfg: Config, last=None, callbacks=(), verbose: bool = True, generation_copy: bool | None = None, table: bool = True) -> Path:
-    "GRPO on `grpo.prompt_source` from `grpo.start` (from checkpoint `last`, or step 0), its groups sampled from a merged copy of the policy if `generation_copy` (default: where CUDA is); saves the adapter, config, log, `rewards.png`; returns the adapter folder. `verbose`: what it will do first, and (with `table`) the trainer's progress bar and log lines. `train_grpo` calls it once its folders have passed (29_grpo_checks)."
-    from datasets import Dataset
-    from trl import GRPOTrainer
-    from transformers.trainer_callback import PrinterCallback
-    from tiny_reason.loader import DTYPES, load_model, load_tokenizer, pick_precision
-    from tiny_reason.train import StopOnNonFinite, seed_everything, set_trl_lm_head
-    from tiny_reason.train_folders import train_or_restore
-    g, out = cfg.grpo, Path(cfg.grpo.output_dir)
-    if last is None: (out / "samples.jsonl").unlink(missing_ok=True)  # a fresh run: an older run's groups go
-    grpo_rows(cfg)  # and the prompts: an unknown task, a bad option or a missing file stops here, not after a model load
-    copy_on = cfg.grpo.generation_copy if generation_copy is None else generation_copy  # grpo.generation_copy; None: where CUDA is
-    if copy_on := (torch.cuda.is_available() if copy_on is None else copy_on): check_copy_reach()  # TRL's private name, before a model loads
-    seed_everything(cfg.project.seed); set_trl_lm_head(cfg)  # the LM head as SFT scores it (02_train)
-    tok, start = load_tokenizer(cfg), start_adapter(cfg)
-    model = load_model(cfg, lora=start is None, adapter=start, training=True)
-    stop = stop_token_ids(tok, model)
-    funcs = {n: as_trl_reward(REWARDS[n], stop) for n in g.rewards}  # a reply cut at the length limit earns no answer reward
-    funcs = [record_groups(funcs, g.sample_every, out / "samples.jsonl"), *list(funcs.values())[1:]]
-    trainer = GRPOTrainer(model=model, reward_funcs=funcs, args=grpo_args(cfg, out / "checkpoints", disable_tqdm=not (verbose and table)), processing_class=tok,
-                          train_dataset=Dataset.from_list(grpo_prompts(cfg, tok)), callbacks=[StopOnNonFinite(), *callbacks])
-    if not (verbose and table): trainer.remove_callback(PrinterCallback)  # no dict per step: the caller's figure or report is the progress
-    for p in trainer.model.parameters():  # as in 02_train: LoRA weights stay fp32 under fp16 autocast (the GradScaler needs it)
-        if p.requires_grad and p.dtype != torch.float32: p.data = p.data.float()
-    if verbose: print(grpo_plan(cfg))  # before the long work: what it will do; its time here is in its log
-    if copy_on:  # no NF4 or LoRA work per decoding step
-        generate_with_copy(trainer, merged_copy(trainer.model, DTYPES[pick_precision(cfg.model.precision)]))
-    save_config(cfg, out / "checkpoints")  # what the checkpoints are made with: a resumed run must match it
-    train_or_restore(trainer, last, g.max_steps)  # 02_train: a run cut after its last step is loaded, not trained further
-    return save_grpo(trainer, cfg, g.adapter_path)
+# %% ../nbs/29_grpo_checks.ipynb #42420ec2
+from .config import command_parser, config_from_cli, run_flags, save_config
+from .files import atomic_write_text
+from .train_folders import RunKind, training_run  # 42: the one way into a run folder
+from .loader import check_adapter
+from .policy_copy import check_copy_reach, generate_with_copy, merged_copy  # 41_policy_copy
 
 # %% ../nbs/29_grpo_checks.ipynb #b80df7f1
 def grpo_args(cfg: Config, output_dir, **overrides):
@@ -158,6 +129,38 @@ def record_groups(rewards: dict, every: int, path):
         return scores
     recorded.__name__ = reward.__name__  # TRL logs each reward under its function's name
     return recorded
+
+# %% ../nbs/29_grpo_checks.ipynb #3c1a91d2
+def grpo_from(cfg: Config, last=None, callbacks=(), verbose: bool = True, generation_copy: bool | None = None, table: bool = True) -> Path:
+    "GRPO on `grpo.prompt_source` from `grpo.start` (from checkpoint `last`, or step 0), its groups sampled from a merged copy of the policy if `generation_copy` (default: where CUDA is); saves the adapter, config, log, `rewards.png`; returns the adapter folder. `verbose`: what it will do first, and (with `table`) the trainer's progress bar and log lines. `train_grpo` calls it once its folders have passed (29_grpo_checks)."
+    from datasets import Dataset
+    from trl import GRPOTrainer
+    from transformers.trainer_callback import PrinterCallback
+    from tiny_reason.loader import DTYPES, load_model, load_tokenizer, pick_precision
+    from tiny_reason.train import StopOnNonFinite, seed_everything, set_trl_lm_head
+    from tiny_reason.train_folders import train_or_restore
+    g, out = cfg.grpo, Path(cfg.grpo.output_dir)
+    if last is None: (out / "samples.jsonl").unlink(missing_ok=True)  # a fresh run: an older run's groups go
+    grpo_rows(cfg)  # and the prompts: an unknown task, a bad option or a missing file stops here, not after a model load
+    copy_on = cfg.grpo.generation_copy if generation_copy is None else generation_copy  # grpo.generation_copy; None: where CUDA is
+    if copy_on := (torch.cuda.is_available() if copy_on is None else copy_on): check_copy_reach()  # TRL's private name, before a model loads
+    seed_everything(cfg.project.seed); set_trl_lm_head(cfg)  # the LM head as SFT scores it (02_train)
+    tok, start = load_tokenizer(cfg), start_adapter(cfg)
+    model = load_model(cfg, lora=start is None, adapter=start, training=True)
+    stop = stop_token_ids(tok, model)
+    funcs = {n: as_trl_reward(REWARDS[n], stop) for n in g.rewards}  # a reply cut at the length limit earns no answer reward
+    funcs = [record_groups(funcs, g.sample_every, out / "samples.jsonl"), *list(funcs.values())[1:]]
+    trainer = GRPOTrainer(model=model, reward_funcs=funcs, args=grpo_args(cfg, out / "checkpoints", disable_tqdm=not (verbose and table)), processing_class=tok,
+                          train_dataset=Dataset.from_list(grpo_prompts(cfg, tok)), callbacks=[StopOnNonFinite(), *callbacks])
+    if not (verbose and table): trainer.remove_callback(PrinterCallback)  # no dict per step: the caller's figure or report is the progress
+    for p in trainer.model.parameters():  # as in 02_train: LoRA weights stay fp32 under fp16 autocast (the GradScaler needs it)
+        if p.requires_grad and p.dtype != torch.float32: p.data = p.data.float()
+    if verbose: print(grpo_plan(cfg))  # before the long work: what it will do; its time here is in its log
+    if copy_on:  # no NF4 or LoRA work per decoding step
+        generate_with_copy(trainer, merged_copy(trainer.model, DTYPES[pick_precision(cfg.model.precision)]))
+    save_config(cfg, out / "checkpoints")  # what the checkpoints are made with: a resumed run must match it
+    train_or_restore(trainer, last, g.max_steps)  # 02_train: a run cut after its last step is loaded, not trained further
+    return save_grpo(trainer, cfg, g.adapter_path)
 
 # %% ../nbs/29_grpo_checks.ipynb #ebb8c362
 GRPO_SHAPING = ("project.seed", "model.", "lora.", "grpo.")  # what shapes a GRPO adapter
@@ -255,3 +258,10 @@ def as_trl_reward(reward, stop_ids):
         return reward(completions=completions, truncated=cut, **kwargs)
     scored.__name__ = reward.__name__  # TRL logs each reward under its function's name
     return scored
+
+# %% ../nbs/29_grpo_checks.ipynb #941d4f1b
+def reply_snippet(reply: str, width: int = 34) -> str:
+    "A reply's last line of reasoning (before `</think>`, its last `width` characters at most) and the answer 03_eval's grader reads from it."
+    steps = reply.split("</think>")[0].strip().splitlines() or [""]
+    line = steps[-1] if len(steps[-1]) <= width else "..." + steps[-1][-(width - 3):]
+    return f"{line}  -> {extract_answer(THINK_PRIME + reply)[0]}"

@@ -11,13 +11,14 @@ from .data import load_rows
 from .evaluate import drop_long_prompts, load_test_rows
 from .files import atomic_write_text, claim_folder, mark_folder, results_folder
 from .generation import generated_by
-from .evaluation import grade_row, normalize_answer, summarize, wilson_interval
+from .evaluation import grade_row, normalize_answer, read_predictions, summarize, wilson_interval
 from .loader import check_adapter, check_same_base, hub_checked_path, load_model, load_tokenizer, pick_precision
 
 # %% auto #0
 __all__ = ['HARNESS_TASKS', 'INSTALL_EVAL', 'FILTERS', 'DISAGREEMENTS', 'require_lm_eval', 'harness_task', 'harness_yaml',
            'draws_shots', 'task_config', 'write_task_files', 'quiet', 'run_harness', 'harness_grade', 'harness_rows',
-           'disagreement', 'grader_agreement', 'harness_scores', 'format_harness', 'harness_evaluate']
+           'disagreement', 'grader_agreement', 'predictions_agreement', 'format_agreement', 'harness_scores',
+           'format_harness', 'harness_evaluate']
 
 # %% ../nbs/32_harness.ipynb #df11dc0f
 HARNESS_TASKS = {  # lm-eval's task: whether it asks in the model's chat template (its shots as turns), and what it does
@@ -162,6 +163,22 @@ def grader_agreement(rows: list[dict]) -> dict:
         agree = len(rows) - sum(k["count"] for k in kinds.values())
         out[which] = {"agree": agree, "rate": agree / len(rows), "kinds": kinds}
     return out
+
+# %% ../nbs/32_harness.ipynb #72def4d9
+def predictions_agreement(path, folder, tok=None, max_new_tokens: int | None = None, task: str = "gsm8k") -> dict:
+    "`grader_agreement` of our grader and lm-eval's `task` filters on the replies of `evaluate`'s `predictions.jsonl` at `path`; task files go to `folder`."
+    require_lm_eval()  # without lm-eval: one line saying how to install it
+    rows = [r for _, r in read_predictions(path)]
+    _, samples = harness_grade([{"question": r["question"], "answer": f"#### {r['gold']}"} for r in rows],
+                               [r["generated_text"] for r in rows], task, folder)
+    return grader_agreement(harness_rows(samples, tok, max_new_tokens))
+
+def format_agreement(agree: dict, what: str = "replies") -> str:
+    "A few printable lines from `grader_agreement`'s dict: how often each filter agrees with ours, and the end of one reply per kind of disagreement."
+    head = (f"{agree['n']} {what}: our strict rule and lm-eval's strict-match agree on {agree['strict']['agree']}, "
+            f"our flexible reading and its flexible-extract on {agree['flexible']['agree']}")
+    return "\n".join([head] + [f"  {which}, {kind} ({k['count']}): ...{k['example']['generated_text'][-90:]!r}"
+                               for which in FILTERS for kind, k in agree[which]["kinds"].items()])
 
 # %% ../nbs/32_harness.ipynb #c6c0d860
 def harness_scores(samples: list[dict]) -> dict:

@@ -4,12 +4,12 @@
 
 # %% ../nbs/01_model.ipynb #6a47437e
 from __future__ import annotations
-import torch
+import copy, torch
 from .config import Config, load_config
-from .loader import model_config, pick_precision, load_model, add_lora, projection_shapes  # the loader: reference notebook 17_loader
+from .loader import model_config, pick_precision, load_model, add_lora, projection_shapes, load_tokenizer  # the loader: reference notebook 17_loader
 
 # %% auto #0
-__all__ = ['QWEN2_5_1_5B', 'linear_shapes', 'BYTES', 'HEAD_TILE_ROWS', 'HEAD_TILE_VOCAB', 'CUDA_CONTEXT_BYTES', 'ADAMW_BYTES', 'METHODS', 'param_counts', 'nf4_levels', 'bits_per_param', 'nf4_bytes', 'weight_bytes', 'lora_trainable_params', 'layer_activation_bytes', 'activation_bytes', 'memory_budget', 'memory_cli', 'T4_BYTES', 'FIT_MARGIN', 'budget_device', 'method_label', 'budget_title', 'budget_table', 'plot_memory_budget', 'quant_state_bytes', 'measure_nf4_weights', 'saved_activation_bytes', 'activation_check', 'fit_batch', 'generation_copy_bytes']
+__all__ = ['QWEN2_5_1_5B', 'linear_shapes', 'BYTES', 'HEAD_TILE_ROWS', 'HEAD_TILE_VOCAB', 'CUDA_CONTEXT_BYTES', 'ADAMW_BYTES', 'METHODS', 'param_counts', 'nf4_levels', 'bits_per_param', 'nf4_bytes', 'weight_bytes', 'lora_trainable_params', 'layer_activation_bytes', 'activation_bytes', 'memory_budget', 'memory_cli', 'T4_BYTES', 'FIT_MARGIN', 'meta_model', 'budget_device', 'method_label', 'budget_title', 'budget_table', 'plot_memory_budget', 'eos_pad_labels', 'quant_state_bytes', 'measure_nf4_weights', 'saved_activation_bytes', 'activation_check', 'prediction_checks', 'fit_batch', 'generation_copy_bytes']
 
 # %% ../nbs/01_model.ipynb #6b3b2a94
 QWEN2_5_1_5B = "Qwen/Qwen2.5-1.5B-Instruct"
@@ -145,8 +145,11 @@ def memory_cli(argv: list[str] | None = None) -> dict:
           f"= {c['total'] / 2**30:.2f} GiB beside the training step's budget")
     return budgets
 
-# %% ../nbs/21_model_checks.ipynb #05bde1e2
-import copy
+# %% ../nbs/21_model_checks.ipynb #b9fcfe5a
+def meta_model(mc):
+    "The architecture of config `mc` on PyTorch's `meta` device: shapes only, no memory, no download (the oracle `01_model` counts against)."
+    from transformers import AutoModelForCausalLM
+    with torch.device("meta"): return AutoModelForCausalLM.from_config(mc)
 
 # %% ../nbs/21_model_checks.ipynb #93296932
 def budget_device(cfg: Config) -> str:
@@ -192,6 +195,21 @@ def plot_memory_budget(cfg: Config, limit_bytes: int | None = None, mc=None, dev
     ax.set_ylabel("GiB"); ax.set_title(f"{cfg.model.name}, preset {cfg.preset}:\n{budget_title(budgets['qlora'])}", fontsize=10)
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1)); fig.tight_layout()
     return fig
+
+# %% ../nbs/21_model_checks.ipynb #4874ee77
+def eos_pad_labels(cfg: Config, pairs=(("2+2?", "4"), ("What is 10 times 3?", "30"))) -> tuple[str, dict, int]:
+    "Pad = eos, on the right: the shorter of two chat rows through TRL's collator (by position) and transformers' (by id): a table of its last labels, `{collator: labels}`, and its last end-of-turn position."
+    from transformers import DataCollatorForLanguageModeling as ByIdCollator
+    from trl.trainer.sft_trainer import DataCollatorForLanguageModeling as ByPositionCollator
+    tok = load_tokenizer(cfg); tok.pad_token, tok.padding_side = tok.eos_token, "right"  # the risky choice
+    rows = [tok.apply_chat_template([{"role": "user", "content": q}, {"role": "assistant", "content": a}])["input_ids"] for q, a in pairs]
+    labels = {name: c([{"input_ids": r} for r in rows])["labels"][0].tolist()
+              for name, c in {"TRL (by position)": ByPositionCollator(pad_token_id=tok.eos_token_id), "transformers (by id)": ByIdCollator(tok, mlm=False)}.items()}
+    short, show = len(rows[0]), lambda t: "-100 (no loss)" if t == -100 else repr(tok.decode([t]))
+    token = lambda j: repr(tok.decode([rows[0][j]])) if j < short else "(padding)"
+    lines = [f"pad = eos; labels of the shorter row's last tokens:\n{'position':>8}  {'token':<14}" + "".join(f"{n:>24}" for n in labels)] + \
+            [f"{j:>8}  {token(j):<14}" + "".join(f"{show(l[j]):>24}" for l in labels.values()) for j in range(short - 3, short + 2)]
+    return "\n".join(lines), labels, max(j for j, t in enumerate(rows[0]) if t == tok.eos_token_id)
 
 # %% ../nbs/21_model_checks.ipynb #10088e3b
 def quant_state_bytes(model) -> int:
@@ -245,6 +263,17 @@ def activation_check(cfg: Config, mc, batch: int = 2, seq_len: int = 32, checkpo
     head_dim = getattr(mc, "head_dim", None) or mc.hidden_size // mc.num_attention_heads
     shared = 0 if checkpointing else 4 * 2 * seq_len * head_dim  # the rotary tables cos, sin (once for all layers; recomputed under checkpointing)
     return f["layers"] + batch * seq_len * mc.vocab_size * 4 + shared, saved_activation_bytes(load_model(c, lora=True, training=True), batch, seq_len)
+
+def prediction_checks(cfg: Config) -> dict:
+    "`{what: (predicted, measured)}`: the preset's NF4 weight bytes, its LoRA count and Qwen2.5-1.5B's (meta device) against PEFT's, saved activations (fp32, batch 2 x 32) against autograd."
+    nf4, mc, t4 = copy.deepcopy(cfg), model_config(cfg), load_config("colab-t4")
+    nf4.model.load_in_4bit, nf4.model.precision = True, "fp16"  # bytes only, as on a T4
+    w, peft = measure_nf4_weights(nf4), lambda c, m: (lora_trainable_params(model_config(c), c.lora.r, c.lora.target_modules), m.get_nb_trainable_parameters()[0])
+    return {f"weights in NF4 + fp16 rest, bytes ({cfg.model.name})": (w["predicted"], w["measured"]),
+            f"LoRA trainable parameters ({cfg.model.name})": peft(cfg, load_model(cfg, lora=True)),  # ours, PEFT's
+            "LoRA trainable parameters (Qwen2.5-1.5B, meta device)": peft(t4, add_lora(meta_model(model_config(t4)), t4)),
+            **{f"saved activations, fp32, padded batch 2 x 32, checkpointing {'on' if c else 'off'}, bytes": activation_check(cfg, mc, checkpointing=c)
+               for c in (False, True)}}
 
 # %% ../nbs/21_model_checks.ipynb #96bc8fa9
 FIT_MARGIN = 0.9  # of the memory a micro-batch may fill: backward's temporaries and the allocator's rounding take the rest

@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_scratch.ipynb #33b12094
 from __future__ import annotations
-import math, time
+import math, re, time
 from pathlib import Path
 import torch
 import torch.nn.functional as F
@@ -14,7 +14,7 @@ from .rwkv7 import RWKV7, RWKV7Config
 from .scratch_io import model_dir, load_scratch, StepTimer, save_scratch, peak_bytes, plot_context  # 19_scratch_io
 
 # %% auto #0
-__all__ = ['ARCHS', 'SIZES', 'corpus_text', 'reasoning_prompt', 'scratch_corpus', 'pack', 'build_model', 'scratch_from', 'stream_tokens', 'scratch_args', 'scratch_cli', 'scratch_chat', 'SCRATCH_SHAPING', 'train_scratch', 'token_losses', 'perplexity', 'cache_bytes', 'context_point', 'reasoning_accuracy', 'stream_text', 'model_shape', 'vocab_size', 'parameter_counts', 'training_args', 'plot_losses']
+__all__ = ['ARCHS', 'SIZES', 'corpus_text', 'reasoning_prompt', 'pack', 'build_model', 'scratch_trainer', 'scratch_args', 'scratch_cli', 'scratch_chat', 'SCRATCH_SHAPING', 'scratch_from', 'train_scratch', 'token_losses', 'perplexity', 'cache_bytes', 'context_point', 'print_context', 'reasoning_accuracy', 'longest_digit_run', 'stream_tokens', 'stream_text', 'model_shape', 'vocab_size', 'parameter_counts', 'print_parameter_table', 'training_args', 'plot_losses', 'scratch_corpus']
 
 # %% ../nbs/06_scratch.ipynb #47e9a763
 def corpus_text(example: dict) -> str:
@@ -24,12 +24,6 @@ def corpus_text(example: dict) -> str:
 def reasoning_prompt(question: str) -> str:
     "What the model continues in reasoning mode: the question, then the opening of the trained format."
     return f"Question: {question.strip()}\n{THINK_PRIME}"
-
-def scratch_corpus(cfg: Config) -> tuple[list[str], list[str]]:
-    "Train and held-out texts: `scratch.num_samples` rows of `data.source`, formatted and split as in the data lesson."
-    from tiny_reason.data import prepare_examples
-    train, val, _ = prepare_examples(cfg, verbose=False, n=cfg.scratch.num_samples)
-    return [corpus_text(e) for e in train], [corpus_text(e) for e in val]
 
 def pack(texts: list[str], tok, block_size: int) -> torch.Tensor:
     "`(rows, block_size)` token ids: every text after an end-of-text token, all concatenated, the incomplete tail dropped."
@@ -60,38 +54,15 @@ def build_model(arch: str, s: dict, vocab_size: int, context: int = 4096, meta: 
     raise ValueError(f"arch must be one of {ARCHS}, got {arch!r}")
 
 # %% ../nbs/06_scratch.ipynb #1b4a4c4d
-def scratch_from(cfg: Config, arch: str, last=None, callbacks=(), tok=None) -> Path:
-    "Train `arch` from random weights with `Trainer`, from checkpoint `last` or from step 0; save the model, config, log and speed in `model_dir`; return it. `train_scratch` (26_scratch_checks) calls it once the folder passes the checks every trainer shares."
+def scratch_trainer(cfg: Config, arch: str, output_dir, callbacks=(), tok=None):
+    "One `Trainer` for either architecture: the same arguments and packed rows (each row its own labels); only `build_model(arch, ...)` differs."
     from transformers import Trainer, default_data_collator
-    from transformers.trainer_callback import PrinterCallback
-    from tiny_reason.config import save_config
     from tiny_reason.loader import load_tokenizer
-    from tiny_reason.train import seed_everything
-    folder = model_dir(cfg, arch)
-    save_config(cfg, folder / "checkpoints")  # what the checkpoints are made with: a resumed run must match it
-    seed_everything(cfg.project.seed)
     tok, (train_texts, val_texts) = tok or load_tokenizer(cfg), scratch_corpus(cfg)
     rows = lambda texts: [{"input_ids": r, "labels": r} for r in pack(texts, tok, cfg.scratch.block_size)]
     model = build_model(arch, model_shape(cfg), vocab_size(cfg), max(cfg.scratch.block_size, cfg.scratch.max_context))
-    trainer = Trainer(model=model, args=training_args(cfg, folder / "checkpoints"), data_collator=default_data_collator,
-                      train_dataset=rows(train_texts), eval_dataset=rows(val_texts), callbacks=[timer := StepTimer(), *callbacks])
-    trainer.remove_callback(PrinterCallback)  # no log line per step: the plot shows the losses
-    trainer.train(resume_from_checkpoint=str(last) if last else None)
-    return save_scratch(trainer, cfg, arch, folder, timer.seconds, last)
-
-# %% ../nbs/06_scratch.ipynb #5f8050a8
-@torch.no_grad()
-def stream_tokens(model, ids: list[int], max_new_tokens: int, stop_id: int, temperature: float = 0.0, seed: int = 0):
-    "Yield new token ids until `stop_id` or `max_new_tokens`; greedy at temperature 0."
-    device = next(model.parameters()).device
-    g = torch.Generator(device=device).manual_seed(seed)
-    out = model(input_ids=torch.tensor([ids], device=device), use_cache=True, logits_to_keep=1)
-    for _ in range(max_new_tokens):
-        logits = out.logits[0, -1].float()
-        nxt = int(logits.argmax() if temperature <= 0 else torch.multinomial((logits / temperature).softmax(-1), 1, generator=g))
-        if nxt == stop_id: return
-        yield nxt
-        out = model(input_ids=torch.tensor([[nxt]], device=device), past_key_values=out.past_key_values, use_cache=True, logits_to_keep=1)
+    return Trainer(model=model, args=training_args(cfg, output_dir), data_collator=default_data_collator,
+                   train_dataset=rows(train_texts), eval_dataset=rows(val_texts), callbacks=list(callbacks))
 
 # %% ../nbs/11_cli.ipynb #1149a76f
 def scratch_args(argv: list[str] | None = None):
@@ -157,6 +128,19 @@ def scratch_chat(model, tok, cfg, temperature: float):
 # %% ../nbs/26_scratch_checks.ipynb #6168d429
 from .train_folders import RunKind, training_run  # 42_train_folders: the one way into a run folder
 
+def scratch_from(cfg: Config, arch: str, last=None, callbacks=(), tok=None) -> Path:
+    "Train `arch` from random weights with the lesson's `scratch_trainer`, from checkpoint `last` or from step 0; save the model, config, log and speed in `model_dir`; return it. `train_scratch` calls it once the folder passes the checks every trainer shares."
+    from transformers.trainer_callback import PrinterCallback
+    from tiny_reason.config import save_config
+    from tiny_reason.train import seed_everything
+    folder = model_dir(cfg, arch)
+    save_config(cfg, folder / "checkpoints")  # what the checkpoints are made with: a resumed run must match it
+    seed_everything(cfg.project.seed)
+    trainer = scratch_trainer(cfg, arch, folder / "checkpoints", [timer := StepTimer(), *callbacks], tok)
+    trainer.remove_callback(PrinterCallback)  # no log line per step: the plot shows the losses
+    trainer.train(resume_from_checkpoint=str(last) if last else None)
+    return save_scratch(trainer, cfg, arch, folder, timer.seconds, last)
+
 SCRATCH_SHAPING = ("project.seed", "model.name", "model.source", "data.", *(f"scratch.{k}" for k in (  # what shapes its weights:
     "size", "num_samples", "block_size", "batch_size", "gradient_accumulation_steps", "max_steps", "warmup_steps", "learning_rate", "optimizer")))  # not its evaluation
 
@@ -201,6 +185,16 @@ def context_point(model, context_ids: torch.Tensor, n: int, new_tokens: int, pie
     if device.type == "cuda": torch.cuda.synchronize()
     return {"context": n, "tokens_per_s": new_tokens / (time.perf_counter() - start), "held_bytes": held, "step_peak_bytes": one_step}
 
+def print_context(points: dict, weights: dict, where: str, preset: str):
+    "Section 6's numbers: at each context length, decoding tokens/s, the bytes held and one step's extra peak; then each model's change in speed."
+    print(f"greedy decoding, batch 1, fp32 on {where} ({preset} preset):")
+    for arch, pts in points.items():
+        print(f"  {arch} (weights {weights[arch] / 2**20:.1f} MiB): " + "; ".join(f"n={p['context']}: {p['tokens_per_s']:.0f} tokens/s, "
+              f"holds {p['held_bytes'] / 2**20:.2f} MiB, a step +{p['step_peak_bytes'] / 2**20:.2f} MiB" for p in pts))
+    for arch, pts in points.items():
+        print(f"  {arch}: {pts[0]['tokens_per_s']:.0f} -> {pts[-1]['tokens_per_s']:.0f} tokens/s from {pts[0]['context']:,} to {pts[-1]['context']:,} tokens of "
+              f"context ({pts[-1]['tokens_per_s'] / pts[0]['tokens_per_s'] - 1:+.0%})")
+
 # %% ../nbs/26_scratch_checks.ipynb #214ebf79
 def reasoning_accuracy(model, tok, cfg: Config, items: list[dict]) -> dict:
     "Reasoning-mode replies to `items`, graded by the evaluation lesson: `summarize`'s report plus the graded rows."
@@ -214,7 +208,24 @@ def reasoning_accuracy(model, tok, cfg: Config, items: list[dict]) -> dict:
                                "generated_text": THINK_PRIME + tok.decode(new), "truncated": len(new) == cfg.scratch.reply_tokens}))
     return {**summarize(rows), "rows": rows}
 
+def longest_digit_run(text: str) -> int:
+    "Length of the longest run of one digit repeated (`'1000000'` -> 6)."
+    return max((len(m.group()) for m in re.finditer(r"(\d)\1*", text)), default=0)
+
 # %% ../nbs/26_scratch_checks.ipynb #351504d5
+@torch.no_grad()
+def stream_tokens(model, ids: list[int], max_new_tokens: int, stop_id: int, temperature: float = 0.0, seed: int = 0):
+    "Yield new token ids until `stop_id` or `max_new_tokens`; greedy at temperature 0."
+    device = next(model.parameters()).device
+    g = torch.Generator(device=device).manual_seed(seed)
+    out = model(input_ids=torch.tensor([ids], device=device), use_cache=True, logits_to_keep=1)
+    for _ in range(max_new_tokens):
+        logits = out.logits[0, -1].float()
+        nxt = int(logits.argmax() if temperature <= 0 else torch.multinomial((logits / temperature).softmax(-1), 1, generator=g))
+        if nxt == stop_id: return
+        yield nxt
+        out = model(input_ids=torch.tensor([[nxt]], device=device), past_key_values=out.past_key_values, use_cache=True, logits_to_keep=1)
+
 def stream_text(model, tok, prompt: str, max_new_tokens: int, temperature: float = 0.0):
     "Yield the continuation of `prompt` (read after an end-of-text token, as in training) piece by piece, as text."
     ids, new, shown = [tok.eos_token_id] + tok(prompt, add_special_tokens=False)["input_ids"], [], ""
@@ -240,6 +251,14 @@ def parameter_counts(model) -> dict:
     total = sum(p.numel() for p in model.parameters())
     vocab = sum(p.numel() for n, p in model.named_parameters() if n.split(".")[-2] in ("embed_tokens", "lm_head", "emb", "head"))
     return {"embedding + head": vocab, "blocks": total - vocab, "total": total}
+
+def print_parameter_table(counts: dict, vocabs: dict):
+    "Section 2's table: each shape and architecture's `parameter_counts` under each vocabulary, from `counts[size, arch, vocabulary]`."
+    print(f"{'shape':6} {'architecture':12} {'layers x width':>14}" + "".join(f"{v + ' vocabulary ' + format(V, ','):>38}" for v, V in vocabs.items()))
+    for size, arch in dict.fromkeys(key[:2] for key in counts):
+        print(f"{size:6} {arch:12} {SIZES[size]['layers']:>6} x {SIZES[size]['width']:<6}" + "".join(
+            f"{counts[size, arch, w]['total']:>17,} = {counts[size, arch, w]['embedding + head']:>11,} + {counts[size, arch, w]['blocks']:>10,}" for w in vocabs))
+    print("exact parameter counts: total = embedding and head + blocks")
 
 # %% ../nbs/26_scratch_checks.ipynb #3080e1e3
 def training_args(cfg: Config, output_dir, **overrides):
@@ -270,3 +289,10 @@ def plot_losses(histories: dict, tokens_per_step: int, title: str = ""):
     ax.set(xlabel="tokens trained on", ylabel="cross-entropy (nats per token)", title=title)
     ax.legend(); ax.grid(alpha=0.3); fig.tight_layout()
     return fig
+
+# %% ../nbs/26_scratch_checks.ipynb #592c4f74
+def scratch_corpus(cfg: Config) -> tuple[list[str], list[str]]:
+    "Train and held-out texts: `scratch.num_samples` rows of `data.source`, formatted and split as in the data lesson."
+    from tiny_reason.data import prepare_examples
+    train, val, _ = prepare_examples(cfg, verbose=False, n=cfg.scratch.num_samples)
+    return [corpus_text(e) for e in train], [corpus_text(e) for e in val]

@@ -4,16 +4,15 @@
 
 # %% ../nbs/02_train.ipynb #81c1853b
 from __future__ import annotations
-import copy, json, math, os, random, time
+import copy, json, math, os, time
 from pathlib import Path
-import numpy as np
 import torch
 from .config import Config, load_config, save_config  # before transformers: it silences bitsandbytes' `kernels` message
 from transformers import TrainerCallback, set_seed
 from .files import atomic_write_text, last_checkpoint
 
 # %% auto #0
-__all__ = ['sft_config', 'StopOnNonFinite', 'to_dataset', 'make_trainer', 'train_padding_share', 'seed_everything', 'plot_loss', 'save_artifacts', 'LiveLossPlot', 'StopAfter', 'train', 'train_from', 'ensure_adapter', 'checkpointing_args', 'set_trl_lm_head', 'StepClock', 'fitted', 'training_plan', 'adapter_status', 'obtain_adapter']
+__all__ = ['sft_config', 'make_trainer', 'seed_everything', 'plot_loss', 'save_artifacts', 'LiveLossPlot', 'StopAfter', 'StopOnNonFinite', 'train', 'train_from', 'ensure_adapter', 'checkpointing_args', 'to_dataset', 'set_trl_lm_head', 'StepClock', 'fitted', 'training_plan', 'train_padding_share', 'run_report', 'adapter_status', 'obtain_adapter']
 
 # %% ../nbs/02_train.ipynb #57d87802
 def sft_config(cfg: Config, output_dir, **overrides):
@@ -40,22 +39,7 @@ def sft_config(cfg: Config, output_dir, **overrides):
         report_to="none", dataloader_num_workers=0)
     return SFTConfig(**{**args, **overrides})
 
-# %% ../nbs/02_train.ipynb #29af4305
-class StopOnNonFinite(TrainerCallback):
-    "Stop at the first logged loss that is inf or nan, with one line naming the cause and the remedy (fp16 overflow, or too large a rate)."
-    def on_log(self, args, state, control, logs=None, **kwargs):
-        loss = (logs or {}).get("loss")
-        if loss is not None and not math.isfinite(loss):
-            precision = "fp16" if args.fp16 else "bf16" if args.bf16 else "fp32"
-            raise ValueError(f"the training loss became {loss} at step {state.global_step} ({precision}): in fp16 the activations may "
-                             "overflow (use --model.precision fp32, or bf16 where the GPU has it), or the learning rate is too large")
-
 # %% ../nbs/02_train.ipynb #9651a8d0
-def to_dataset(examples: list[dict]):
-    "A `datasets.Dataset` of the prompt-completion columns TRL reads."
-    from datasets import Dataset
-    return Dataset.from_list([{"prompt": e["prompt"], "completion": e["completion"]} for e in examples])
-
 def make_trainer(cfg: Config, train_examples, val_examples, output_dir, model=None, tok=None, callbacks=(), **overrides):
     "An `SFTTrainer` for `cfg` on the given examples; loads the model and tokenizer unless given."
     from trl import SFTTrainer
@@ -72,16 +56,6 @@ def make_trainer(cfg: Config, train_examples, val_examples, output_dir, model=No
     for p in trainer.model.parameters():  # TRL casts QLoRA adapters to bf16; keep PEFT's fp32 (see above)
         if p.requires_grad and p.dtype != torch.float32: p.data = p.data.float()
     return trainer
-
-# %% ../nbs/02_train.ipynb #182d9fa6
-def train_padding_share(trainer, n_batches: int = 200) -> float:
-    "Share of padding tokens in the trainer's first `n_batches` training batches."
-    pad = total = 0
-    for i, batch in enumerate(trainer.get_train_dataloader()):
-        if i >= n_batches: break
-        mask = batch["attention_mask"]
-        pad += int((mask == 0).sum()); total += mask.numel()
-    return pad / total
 
 # %% ../nbs/22_train_checks.ipynb #1aa5f6da
 def seed_everything(seed: int) -> int:
@@ -143,6 +117,15 @@ class StopAfter(TrainerCallback):
     def on_step_end(self, args, state, control, **kwargs):
         if state.global_step >= self.step: control.should_training_stop = True
 
+class StopOnNonFinite(TrainerCallback):
+    "Stop at the first logged loss that is inf or nan, with one line naming the cause and the remedy (fp16 overflow, or too large a rate)."
+    def on_log(self, args, state, control, logs=None, **kwargs):
+        loss = (logs or {}).get("loss")
+        if loss is not None and not math.isfinite(loss):
+            precision = "fp16" if args.fp16 else "bf16" if args.bf16 else "fp32"
+            raise ValueError(f"the training loss became {loss} at step {state.global_step} ({precision}): in fp16 the activations may "
+                             "overflow (use --model.precision fp32, or bf16 where the GPU has it), or the learning rate is too large")
+
 # %% ../nbs/22_train_checks.ipynb #d6252044
 from .train_folders import adapter_problems, checkpoint_dir, sft_run, train_or_restore  # 42_train_folders
 
@@ -174,6 +157,11 @@ def checkpointing_args(on: bool) -> dict:
     return {f"{name}_checkpointing": on, f"{name}_checkpointing_kwargs": {"use_reentrant": False} if on else None}
 
 # %% ../nbs/22_train_checks.ipynb #b5710bb4
+def to_dataset(examples: list[dict]):
+    "A `datasets.Dataset` of the prompt-completion columns TRL reads."
+    from datasets import Dataset
+    return Dataset.from_list([{"prompt": e["prompt"], "completion": e["completion"]} for e in examples])
+
 def set_trl_lm_head(cfg: Config) -> None:
     "TRL's fused LM head (SFT and GRPO), as the table above sets it: `training.logprob_chunk_rows` vocabulary rows a tile, the completions scored."
     import trl.trainer.utils as trl_utils
@@ -265,6 +253,29 @@ def training_plan(cfg: Config) -> str:
     t = cfg.training  # no T4 prediction here: a stage measures where it runs (`tiny-reason time` plans for a T4)
     return (f"training {t.max_steps} steps of {t.per_device_train_batch_size} x {t.gradient_accumulation_steps} examples (~{per_example:.0f} "
             f"tokens each) into {cfg.project.adapter_path}; its time here is measured over its first steps, and said then")
+
+# %% ../nbs/22_train_checks.ipynb #b862f5c5
+def train_padding_share(trainer, n_batches: int = 200) -> float:
+    "Share of padding tokens in the trainer's first `n_batches` training batches."
+    pad = total = 0
+    for i, batch in enumerate(trainer.get_train_dataloader()):
+        if i >= n_batches: break
+        mask = batch["attention_mask"]
+        pad += int((mask == 0).sum()); total += mask.numel()
+    return pad / total
+
+def run_report(cfg: Config, history: list[dict], n_val: int) -> str:
+    "The run this process just trained, from its `log_history`: steps, time and peak memory, then `StepClock`'s predicted time beside the measured."
+    import resource
+    from tiny_reason.scratch_io import device_label  # the device, by name: 19_scratch_io
+    end, cuda = next(h for h in reversed(history) if "train_runtime" in h), torch.cuda.is_available()  # the trainer's summary: evaluations included
+    peak = torch.cuda.max_memory_allocated() if cuda else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+    out = (f"this run ({cfg.preset} preset, {device_label('cuda' if cuda else 'cpu')}): {end['step']} steps in {end['train_runtime'] / 60:.1f} min, "
+           f"{end['train_runtime'] / end['step']:.1f} s a step ({sum('eval_loss' in h for h in history)} evaluations of {n_val} examples included); "
+           f"peak memory {peak / 2**30:.2f} GiB ({'allocated by torch on the GPU' if cuda else 'resident in this process, the model loads before training included'})")
+    t = next((h["timing"] for h in history if "timing" in h), {})  # StepClock's: predicted after its first steps, and measured
+    if t.get("predicted_s"): out += f"\ntime predicted after 6 steps {t['predicted_s'] / 60:.1f} min, measured {t['measured_s'] / 60:.1f} min ({t['predicted_s'] / t['measured_s'] - 1:+.0%})"
+    return out
 
 # %% ../nbs/22_train_checks.ipynb #66a17f47
 def adapter_status(cfg: Config) -> str:
