@@ -246,11 +246,10 @@ def _(cfg):
 
 @answer_key("08_export", 2, "A is r x d_in and B is d_out x r; the merge writes B @ A into W, whose shape does not change")
 def _(cfg):
-    import torch
     from peft import get_peft_model
-    from transformers import AutoModelForCausalLM
     from tiny_reason.loader import lora_config, model_config
-    with torch.device("meta"): base = AutoModelForCausalLM.from_config(model_config(cfg))  # shapes only: no weights, no memory
+    from tiny_reason.model import meta_model
+    base = meta_model(model_config(cfg))  # shapes only: no weights, no memory
     n_base = sum(p.numel() for p in base.parameters())
     peft_model = get_peft_model(base, lora_config(cfg))  # the adapter's layers, as training adds them
     n_lora = sum(p.numel() for n, p in peft_model.named_parameters() if "lora_" in n)
