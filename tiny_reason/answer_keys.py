@@ -207,7 +207,7 @@ def _(cfg):
     s, ids = model_shape(cfg), torch.tensor([[1, 2, 3]])  # both sizes are the shape's, not the vocabulary's: 16 tokens do
     with torch.no_grad():
         out = build_model("transformer", s, 16).eval()(ids, use_cache=True)
-        kv_per_token = cache_bytes(out["cache"] if "cache" in out else out.past_key_values) / ids.shape[1]
+        kv_per_token = cache_bytes(out.cache) / ids.shape[1]
         return cache_bytes(build_model("rwkv7", s, 16).zero_state(1)) / kv_per_token  # a state's size after any number of tokens
 
 # %% ../nbs/46_answer_keys.ipynb #ee6aff28

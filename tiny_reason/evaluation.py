@@ -9,32 +9,13 @@ from collections import Counter
 from fractions import Fraction
 
 # %% auto #0
-__all__ = ['EXTRACTION_RULES', 'parse_number', 'normalize_answer', 'answers_match', 'extract_answer', 'grade_row', 'majority_answer', 'UNITS', 'TENS', 'NUMBER_WORDS', 'SCALES', 'CATEGORIES', 'read_predictions', 'grade_file', 'words_to_number', 'gold_answer', 'error_category', 'wilson_interval', 'mcnemar_exact', 'summarize', 'paired_comparison', 'format_summary', 'format_paired', 'plot_accuracies']
+__all__ = ['EXTRACTION_RULES', 'normalize_answer', 'answers_match', 'extract_answer', 'grade_row', 'majority_answer', 'UNITS', 'TENS', 'NUMBER_WORDS', 'SCALES', 'CATEGORIES', 'read_predictions', 'grade_file', 'words_to_number', 'parse_number', 'gold_answer', 'error_category', 'wilson_interval', 'mcnemar_exact', 'summarize', 'paired_comparison', 'format_summary', 'format_paired', 'plot_accuracies']
 
 # %% ../nbs/03_eval.ipynb #ccc710f1
 NUMBER_PATTERN = (r"(?:(?<![\w)])-)?(?:\d+(?:,\d{3}(?!\d))*(?:\.\d+)?|\.\d+)"  # a '-' glued to a word is a hyphen
                   r"(?:[eE][-+]?\d{1,2}(?!\d))?")                                  # 1e3, 2.5e-2: a whole number, not 1
 
 # %% ../nbs/03_eval.ipynb #22a850a7
-def parse_number(span: str) -> Fraction | None:
-    "The number an answer span states, exactly: `'$1,234.50'` -> 2469/2, `'1/2'` -> 1/2, `'three'` -> 3; else None."
-    s = str(span).strip().lower().replace("\u2212", "-")
-    for pattern, repl in _LATEX: s = pattern.sub(repl, s)
-    s = CLOCK.sub(" ", re.sub(r"[$€£¥₹]", "", s))  # a time is no answer to a GSM8K question; its hour (3 of 3:30) a wrong one
-    # 1 200 -> 1200, but not when the three digits run on into a word or a hyphen (`3 500-ml bottles` is 3, not 3500)
-    s = re.sub(r"(?<=\d)[ \u00a0\u202f\u2009](?=\d{3}(?![\w-]))", "", s)
-    m = _VALUE.search(s)
-    while m and (c := _CALCULATION.match(s, m.end())):  # `48 + 24 = 72`: the result, not the first operand
-        s = s[c.end():]; m = _VALUE.search(s)
-    if m is None: return None if (w := words_to_number(s)) is None else Fraction(w)
-    if sum(ch.isdigit() for ch in m[0]) > MAX_ANSWER_DIGITS: return None  # this span's problem, not the whole file's
-    num = lambda t: Fraction(t.replace(",", ""))
-    if m["whole"]:
-        whole, frac = num(m["whole"]), Fraction(int(m["num"]), int(m["den"])) if int(m["den"]) else None
-        return None if frac is None else whole - frac if whole < 0 else whole + frac
-    if m["a"]: return num(m["a"]) / num(m["b"]) if num(m["b"]) else None
-    return num(m["x"])
-
 def normalize_answer(span: str) -> str | None:
     "An answer span as canonical number text, or None: `'$1,234.50'` -> `'1234.5'`, `'72 clips.'` -> `'72'`."
     return format_number(parse_number(span))
@@ -62,7 +43,7 @@ EXTRACTION_RULES = {  # name: (pattern whose group 1 is the answer span, which m
 
 def extract_answer(text: str) -> tuple[str | None, str | None]:
     "`(normalized answer, rule name)` from the first rule in `EXTRACTION_RULES` whose span holds a number, else `(None, None)`."
-    text = CLOCK.sub(" ", END_OF_TURN.split(text, maxsplit=1)[0])  # as in `parse_number`: else `last_number` reads 3:30 as 30
+    text = CLOCK.sub(" ", END_OF_TURN.split(text, maxsplit=1)[0])  # clock times out, as `parse_number` does: else `last_number` reads 3:30 as 30
     for name, (pattern, order) in EXTRACTION_RULES.items():
         spans = [m.group(1) for m in pattern.finditer(text)]
         for span in (reversed(spans) if order == "last" else spans):
@@ -142,6 +123,27 @@ def format_number(x: Fraction | None) -> str | None:
     "`Fraction(72)` -> `'72'`, `Fraction(1, 2)` -> `'0.5'`, `Fraction(1, 3)` -> `'0.333333333333'`."
     if x is None: return None
     return str(x.numerator) if x.denominator == 1 else f"{float(x):.12g}"
+
+# %% ../nbs/23_evaluate.ipynb #2a42bd15
+def parse_number(span: str) -> Fraction | None:
+    "The number an answer span states, exactly: `'$1,234.50'` -> 2469/2, `'1/2'` -> 1/2, `'three'` -> 3; else None."
+    s = str(span).strip().lower().replace("\u2212", "-")
+    for pattern, repl in _LATEX: s = pattern.sub(repl, s)
+    s = CLOCK.sub(" ", re.sub(r"[$€£¥₹]", "", s))  # a time is no answer to a GSM8K question; its hour (3 of 3:30) a wrong one
+    # 1 200 -> 1200, but not when the three digits run on into a word or a hyphen (`3 500-ml bottles` is 3, not 3500)
+    s = re.sub(r"(?<=\d)[ \u00a0\u202f\u2009](?=\d{3}(?![\w-]))", "", s)
+    m = _VALUE.search(s)
+    while m and (c := _CALCULATION.match(s, m.end())):  # `48 + 24 = 72`: the result, not the first operand
+        s = s[c.end():]; m = _VALUE.search(s)
+    if m is None: return None if (w := words_to_number(s)) is None else Fraction(w)
+    if sum(ch.isdigit() for ch in m[0]) > MAX_ANSWER_DIGITS: return None  # this span's problem, not the whole file's
+    num = lambda t: Fraction(t.replace(",", ""))
+    if m["whole"]:
+        whole, frac = num(m["whole"]), Fraction(int(m["num"]), int(m["den"])) if int(m["den"]) else None
+        return None if frac is None else whole - frac if whole < 0 else whole + frac
+    if m["a"]: return num(m["a"]) / num(m["b"]) if num(m["b"]) else None
+    return num(m["x"])
+
 
 # %% ../nbs/23_evaluate.ipynb #0d988d46
 def gold_answer(gold) -> str:

@@ -9,7 +9,7 @@ from .config import Config, load_config
 from .loader import model_config, pick_precision, load_model, add_lora, projection_shapes, load_tokenizer  # the loader: reference notebook 17_loader
 
 # %% auto #0
-__all__ = ['QWEN2_5_1_5B', 'linear_shapes', 'BYTES', 'HEAD_TILE_ROWS', 'HEAD_TILE_VOCAB', 'CUDA_CONTEXT_BYTES', 'ADAMW_BYTES', 'METHODS', 'param_counts', 'nf4_levels', 'bits_per_param', 'nf4_bytes', 'weight_bytes', 'lora_trainable_params', 'layer_activation_bytes', 'activation_bytes', 'memory_budget', 'memory_cli', 'T4_BYTES', 'FIT_MARGIN', 'meta_model', 'budget_device', 'method_label', 'budget_title', 'budget_table', 'plot_memory_budget', 'eos_pad_labels', 'quant_state_bytes', 'measure_nf4_weights', 'saved_activation_bytes', 'activation_check', 'prediction_checks', 'fit_batch', 'generation_copy_bytes']
+__all__ = ['QWEN2_5_1_5B', 'linear_shapes', 'BYTES', 'CUDA_CONTEXT_BYTES', 'ADAMW_BYTES', 'METHODS', 'param_counts', 'nf4_levels', 'bits_per_param', 'nf4_bytes', 'weight_bytes', 'lora_trainable_params', 'memory_budget', 'memory_cli', 'T4_BYTES', 'HEAD_TILE_ROWS', 'HEAD_TILE_VOCAB', 'FIT_MARGIN', 'meta_model', 'budget_device', 'method_label', 'budget_title', 'budget_table', 'plot_memory_budget', 'eos_pad_labels', 'quant_state_bytes', 'measure_nf4_weights', 'layer_activation_bytes', 'activation_bytes', 'saved_activation_bytes', 'activation_check', 'prediction_checks', 'fit_batch', 'generation_copy_bytes']
 
 # %% ../nbs/01_model.ipynb #6b3b2a94
 QWEN2_5_1_5B = "Qwen/Qwen2.5-1.5B-Instruct"
@@ -65,30 +65,6 @@ def lora_trainable_params(mc, r: int, target_modules) -> int:
     unknown = sorted(set(target_modules) - set(shapes))
     if unknown: raise KeyError(f"unknown LoRA target modules {unknown}; known: {list(shapes)}")
     return mc.num_hidden_layers * sum(r * sum(shapes[t]) for t in target_modules)
-
-# %% ../nbs/01_model.ipynb #12955e42
-def layer_activation_bytes(mc, lora_r: int = 16, n_targets: int = 7, precision: str = "fp16", kbit: bool = False) -> int:
-    "Bytes one decoder layer saves for backward per token; `kbit`: QLoRA's mixed precision (fp32 residual stream, 16-bit copies)."
-    (h, q), i = linear_shapes(mc)["q_proj"], mc.intermediate_size
-    lse = 4 * (mc.num_attention_heads + 2)  # fp32: the kernel's log-sum-exp per head, each norm's reciprocal RMS
-    kv = linear_shapes(mc)["k_proj"][1]
-    k = q if 1 < mc.num_key_value_heads < mc.num_attention_heads else kv  # repeated by copy; one head repeats as a view
-    if kbit and precision != "fp32":  # norms and MLP outputs fp32; 16-bit copies into attention, down_proj and the adapters
-        return 4 * (3 * i + 2 * h) + BYTES[precision] * (i + 5 * h + 2 * q + 2 * k + n_targets * lora_r) + lse
-    return BYTES[precision] * (4 * h + 2 * q + 2 * k + 4 * i + n_targets * lora_r) + lse
-
-HEAD_TILE_ROWS, HEAD_TILE_VOCAB = 4096, 32768  # TRL's LM-head tile: positions x vocabulary rows (02_train)
-
-def activation_bytes(mc, batch: int, seq_len: int, lora_r: int = 16, n_targets: int = 7, checkpointing: bool = True,
-                     precision: str = "fp16", kbit: bool = False, head_vocab: int = HEAD_TILE_VOCAB) -> dict:
-    "Bytes kept for backward: `layers` (all, or only checkpoints), `recompute` (one layer, with checkpointing), `LM head` (TRL's tiles)."
-    L, h, p, tokens = mc.num_hidden_layers, mc.hidden_size, BYTES[precision], batch * seq_len
-    per_layer = layer_activation_bytes(mc, lora_r, n_targets, precision, kbit) + seq_len * p  # + its row of each layer's s x s mask
-    residual = 4 if kbit else p  # kbit preparation casts the embedding to fp32: the residual stream, so the checkpoints, are fp32
-    tile = min(head_vocab, mc.vocab_size)
-    return {"layers": tokens * ((L + 1) * h * residual if checkpointing else L * per_layer),
-            "recompute": tokens * per_layer if checkpointing else 0,
-            "LM head": 2 * min(tokens, HEAD_TILE_ROWS) * tile * p + tile * h * p + tokens * h * 4}  # two tiles, a weight slice, fp32 grad
 
 # %% ../nbs/01_model.ipynb #883f7e0a
 CUDA_CONTEXT_BYTES = 500 * 2**20  # assumed, not measured: CUDA context + cuBLAS workspace on the GPU
@@ -233,6 +209,30 @@ def measure_nf4_weights(cfg: Config, model=None) -> dict:
     return {"predicted footprint": pred["NF4 codes"] + pred["unquantized"], "get_memory_footprint()": footprint,
             "predicted quant states": pred["quant states"], "measured quant states": states,
             "predicted": sum(pred.values()), "measured": footprint + states}
+
+# %% ../nbs/21_model_checks.ipynb #5c11783e
+def layer_activation_bytes(mc, lora_r: int = 16, n_targets: int = 7, precision: str = "fp16", kbit: bool = False) -> int:
+    "Bytes one decoder layer saves for backward per token; `kbit`: QLoRA's mixed precision (fp32 residual stream, 16-bit copies)."
+    (h, q), i = linear_shapes(mc)["q_proj"], mc.intermediate_size
+    lse = 4 * (mc.num_attention_heads + 2)  # fp32: the kernel's log-sum-exp per head, each norm's reciprocal RMS
+    kv = linear_shapes(mc)["k_proj"][1]
+    k = q if 1 < mc.num_key_value_heads < mc.num_attention_heads else kv  # repeated by copy; one head repeats as a view
+    if kbit and precision != "fp32":  # norms and MLP outputs fp32; 16-bit copies into attention, down_proj and the adapters
+        return 4 * (3 * i + 2 * h) + BYTES[precision] * (i + 5 * h + 2 * q + 2 * k + n_targets * lora_r) + lse
+    return BYTES[precision] * (4 * h + 2 * q + 2 * k + 4 * i + n_targets * lora_r) + lse
+
+HEAD_TILE_ROWS, HEAD_TILE_VOCAB = 4096, 32768  # TRL's LM-head tile: positions x vocabulary rows (02_train)
+
+def activation_bytes(mc, batch: int, seq_len: int, lora_r: int = 16, n_targets: int = 7, checkpointing: bool = True,
+                     precision: str = "fp16", kbit: bool = False, head_vocab: int = HEAD_TILE_VOCAB) -> dict:
+    "Bytes kept for backward: `layers` (all, or only checkpoints), `recompute` (one layer, with checkpointing), `LM head` (TRL's tiles)."
+    L, h, p, tokens = mc.num_hidden_layers, mc.hidden_size, BYTES[precision], batch * seq_len
+    per_layer = layer_activation_bytes(mc, lora_r, n_targets, precision, kbit) + seq_len * p  # + its row of each layer's s x s mask
+    residual = 4 if kbit else p  # kbit preparation casts the embedding to fp32: the residual stream, so the checkpoints, are fp32
+    tile = min(head_vocab, mc.vocab_size)
+    return {"layers": tokens * ((L + 1) * h * residual if checkpointing else L * per_layer),
+            "recompute": tokens * per_layer if checkpointing else 0,
+            "LM head": 2 * min(tokens, HEAD_TILE_ROWS) * tile * p + tile * h * p + tokens * h * 4}  # two tiles, a weight slice, fp32 grad
 
 # %% ../nbs/21_model_checks.ipynb #603ec70b
 def saved_activation_bytes(model, batch: int, seq_len: int, seed: int = 0) -> int:

@@ -178,12 +178,13 @@ class RWKV7(nn.Module):
 
 # %% ../nbs/15_rwkv7.ipynb #e56b5e0e
 @patch
-def forward(self: RWKV7, input_ids, labels=None, past_key_values=None, logits_to_keep: int = 0, **kwargs):
+def forward(self: RWKV7, input_ids, labels=None, cache=None, logits_to_keep: int = 0, **kwargs):
     "`input_ids` (B,T) -> `CausalLMOutputWithPast`: logits of the last `logits_to_keep` (0: all) positions, loss, new state."
+    if "past_key_values" in kwargs: raise TypeError("RWKV7 takes its state as `cache=` (transformers 5.24's name)")  # not silently dropped
     mask = kwargs.get("attention_mask")
     if mask is not None and not bool(mask.all()): raise ValueError("RWKV7 reads every token: padding is not supported")
     x = self.ln0(self.emb(input_ids))
-    state = past_key_values if past_key_values is not None else self.zero_state(input_ids.shape[0])
+    state = cache if cache is not None else self.zero_state(input_ids.shape[0])
     v_first, new_state = None, []
     for block, s in zip(self.blocks, state):
         if self.checkpointing and self.training:
@@ -193,7 +194,7 @@ def forward(self: RWKV7, input_ids, labels=None, past_key_values=None, logits_to
     logits = self.head(self.ln_out(x[:, -logits_to_keep:] if logits_to_keep else x))
     loss = None if labels is None else F.cross_entropy(
         logits[:, :-1].flatten(0, 1).float(), labels[:, 1:].flatten(), ignore_index=-100)
-    return CausalLMOutputWithPast(loss=loss, logits=logits, past_key_values=new_state)
+    return CausalLMOutputWithPast(loss=loss, logits=logits, cache=new_state)
 
 # %% ../nbs/15_rwkv7.ipynb #4b5fa4a8
 _VECTORS = ("x_r", "x_w", "x_k", "x_v", "x_a", "x_g", "w0", "a0", "v0", "k_k", "k_a")  # stored as (1, 1, C)

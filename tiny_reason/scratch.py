@@ -174,23 +174,24 @@ def cache_bytes(cache) -> int:
 def context_point(model, context_ids: torch.Tensor, n: int, new_tokens: int, piece: int) -> dict:
     "Read `context_ids[:n]`, then decode `new_tokens` greedily: decoding tokens/s, bytes held, one step's peak bytes."
     device, cache = next(model.parameters()).device, None
-    step = lambda ids, cache: model(input_ids=ids, past_key_values=cache, use_cache=True, logits_to_keep=1)
+    step = lambda ids, cache: model(input_ids=ids, cache=cache, use_cache=True, logits_to_keep=1)
     for i in range(0, n, piece):
-        out = step(context_ids[i:min(i + piece, n)].view(1, -1).to(device), cache); cache = out.past_key_values
+        out = step(context_ids[i:min(i + piece, n)].view(1, -1).to(device), cache); cache = out.cache
     held, nxt = cache_bytes(cache), out.logits[:, -1:].argmax(-1)
     one_step = peak_bytes(lambda: step(nxt, cache))  # (a KV cache takes in this token too: harmless here)
     start = time.perf_counter()
     for _ in range(new_tokens):
-        out = step(nxt, cache); cache, nxt = out.past_key_values, out.logits[:, -1:].argmax(-1)
+        out = step(nxt, cache); cache, nxt = out.cache, out.logits[:, -1:].argmax(-1)
     if device.type == "cuda": torch.cuda.synchronize()
     return {"context": n, "tokens_per_s": new_tokens / (time.perf_counter() - start), "held_bytes": held, "step_peak_bytes": one_step}
 
 def print_context(points: dict, weights: dict, where: str, preset: str):
     "Section 6's numbers: at each context length, decoding tokens/s, the bytes held and one step's extra peak; then each model's change in speed."
-    print(f"greedy decoding, batch 1, fp32 on {where} ({preset} preset):")
+    print(f"greedy decoding, batch 1, fp32 on {where} ({preset} preset); weights: "
+          + ", ".join(f"{arch} {w / 2**20:.1f} MiB" for arch, w in weights.items()))
+    print(f"  {'model':12}{'context':>8}{'tokens/s':>10}{'holds (MiB)':>13}{'a step + (MiB)':>16}")
     for arch, pts in points.items():
-        print(f"  {arch} (weights {weights[arch] / 2**20:.1f} MiB): " + "; ".join(f"n={p['context']}: {p['tokens_per_s']:.0f} tokens/s, "
-              f"holds {p['held_bytes'] / 2**20:.2f} MiB, a step +{p['step_peak_bytes'] / 2**20:.2f} MiB" for p in pts))
+        for p in pts: print(f"  {arch:12}{p['context']:>8,}{p['tokens_per_s']:>10.0f}{p['held_bytes'] / 2**20:>13.2f}{p['step_peak_bytes'] / 2**20:>16.2f}")
     for arch, pts in points.items():
         print(f"  {arch}: {pts[0]['tokens_per_s']:.0f} -> {pts[-1]['tokens_per_s']:.0f} tokens/s from {pts[0]['context']:,} to {pts[-1]['context']:,} tokens of "
               f"context ({pts[-1]['tokens_per_s'] / pts[0]['tokens_per_s'] - 1:+.0%})")
@@ -224,7 +225,7 @@ def stream_tokens(model, ids: list[int], max_new_tokens: int, stop_id: int, temp
         nxt = int(logits.argmax() if temperature <= 0 else torch.multinomial((logits / temperature).softmax(-1), 1, generator=g))
         if nxt == stop_id: return
         yield nxt
-        out = model(input_ids=torch.tensor([[nxt]], device=device), past_key_values=out.past_key_values, use_cache=True, logits_to_keep=1)
+        out = model(input_ids=torch.tensor([[nxt]], device=device), cache=out.cache, use_cache=True, logits_to_keep=1)
 
 def stream_text(model, tok, prompt: str, max_new_tokens: int, temperature: float = 0.0):
     "Yield the continuation of `prompt` (read after an end-of-text token, as in training) piece by piece, as text."
