@@ -90,7 +90,7 @@ def model_card(trained: Config, dtype: str, reports=(), merged: bool = True, bas
                                     "dequantized to fp32 here), not the weights its authors published" if m.source == "gguf" else "")
                     if sim is None else f"{sim[0].upper() + sim[1:]}, with its tokenizer (a test of the code, not {m.name}'s weights)")
         + f", {'NF4 during training (QLoRA)' if m.load_in_4bit else 'unquantized during training'}"
-        + ((f"; the adapter is merged into its unquantized weights." if base == "unquantized" else "; the adapter is merged into its "
+        + (("; the adapter is merged into its unquantized weights." if base == "unquantized" else "; the adapter is merged into its "
              "NF4-rounded weights (dequantized), the function it trained against.") if merged else "."), "",
         "## Data", f"{data}: {d.num_samples or 'all'} rows, {d.validation_split:.0%} held out for validation; calculator "
         "annotations removed, the reasoning inside `<think>`, the loss on the completion only.", "",

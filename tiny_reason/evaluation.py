@@ -218,7 +218,7 @@ def format_paired(pc: dict) -> str:
     "One printable line from `paired_comparison`'s dict: the four counts and McNemar's exact p, and what no discordant item or p > 0.05 means."
     score = {"correct": "flexible", "strict_correct": "strict"}[pc["scored_on"]]
     return (f"paired on {score} correctness ({pc['n']} items): both right {pc['both_right']}, fixed {pc['fixed']}, "
-            f"broken {pc['broken']}, both wrong {pc['both_wrong']}; McNemar exact p = {pc['mcnemar_p']:.3f}"
+            f"broken {pc['broken']}, both wrong {pc['both_wrong']}; McNemar exact p " + ("< 0.001" if pc["mcnemar_p"] < 0.001 else f"= {pc['mcnemar_p']:.3f}")
             + (": no discordant item, no evidence either way" if pc["fixed"] + pc["broken"] == 0 else
                ": the split of the discordant items could well be chance" if pc["mcnemar_p"] > 0.05 else ""))
 
