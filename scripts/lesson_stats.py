@@ -83,6 +83,8 @@ def gpu_line(name: str) -> str:
     record, f = gpu_figures(name)
     device, date = f.get("device", record["device"]), f.get("date", record["date"])
     what = f"`make test-gpu` ran this lesson's `colab-t4` recipe at full size (random weights, fp16, capped at a T4's 15 GB) on an {device}, {date}"
+    if f["result"].startswith("FAIL"):  # "FAIL (why)": two sentences, not a colon chain
+        return f"{GPU_START}**On a GPU**: {what}. It failed{f['result'].removeprefix('FAIL')}.{GPU_END}"
     if f["result"] != "pass": return f"{GPU_START}**On a GPU**: {what}: {f['result']}.{GPU_END}"
     took = f" in {f['seconds']} s" if f.get("seconds") else ""
     memory = f"with at most {f['reserved_gib']:.1f} GiB of GPU memory" if f["reserved_gib"] >= 0.05 else "using no GPU memory"
