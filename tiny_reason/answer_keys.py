@@ -21,6 +21,7 @@ def answer_key(lesson: str, n: int, hint: str, rel: float | None = None):
 
 def check_exercise(lesson: str, n: int, answer, cfg) -> bool | None:
     "A lesson's exercise cell: compare `answer` with the answer key of exercise `n` (computed only once there is an answer)."
+    if isinstance(n, str) and n.strip().isdigit(): n = int(n)  # "2" names exercise 2 as well as 2 does
     if (lesson, n) not in ANSWER_KEYS: raise KeyError(f"no answer key for exercise {n} of {lesson}: {sorted(ANSWER_KEYS)}")
     expected, hint, rel = ANSWER_KEYS[lesson, n]
     if answer is None: return check(None, None, f"exercise {n}")
@@ -129,7 +130,7 @@ def _(cfg):
 GRADER_REPLIES = ["**Final Answer:** $72.00", "The answer is seventy-two.", "She packs 72 apples in 2 boxes.", "So 36 + 36 = 72",
                   "**Final Answer:** about 70-72", "**Final Answer:** 72,000", "**Final Answer:** 144/2"]  # 03's exercise 3, gold 72
 
-@answer_key("03_eval", 3, "the first rule that finds a number picks one span; its first number is the answer. extract_answer shows both")
+@answer_key("03_eval", 3, "the first rule that finds a number picks one span; a span that states two numbers is no answer. extract_answer shows both")
 def _(cfg):
     from tiny_reason.evaluation import grade_row
     return [i for i, reply in enumerate(GRADER_REPLIES) if grade_row({"generated_text": reply, "gold": "72"})["correct"]]

@@ -9,7 +9,7 @@ from collections import Counter
 from fractions import Fraction
 
 # %% auto #0
-__all__ = ['EXTRACTION_RULES', 'normalize_answer', 'answers_match', 'extract_answer', 'grade_row', 'majority_answer', 'UNITS', 'TENS', 'NUMBER_WORDS', 'SCALES', 'CATEGORIES', 'read_predictions', 'grade_file', 'words_to_number', 'parse_number', 'gold_answer', 'error_category', 'wilson_interval', 'mcnemar_exact', 'summarize', 'paired_comparison', 'format_summary', 'format_paired', 'plot_accuracies']
+__all__ = ['EXTRACTION_RULES', 'normalize_answer', 'answers_match', 'extract_answer', 'grade_row', 'majority_answer', 'UNITS', 'TENS', 'NUMBER_WORDS', 'SCALES', 'SENTENCE_END', 'CATEGORIES', 'read_predictions', 'grade_file', 'number_word_runs', 'words_to_number', 'spoken_text', 'number_matches', 'exact_value', 'parse_number', 'stated_numbers', 'gold_answer', 'error_category', 'wilson_interval', 'mcnemar_exact', 'summarize', 'paired_comparison', 'format_summary', 'format_paired', 'plot_accuracies']
 
 # %% ../nbs/03_eval.ipynb #ccc710f1
 NUMBER_PATTERN = (r"(?:(?<![\w)])-)?(?:\d+(?:,\d{3}(?!\d))*(?:\.\d+)?|\.\d+)"  # a '-' glued to a word is a hyphen
@@ -42,12 +42,18 @@ EXTRACTION_RULES = {  # name: (pattern whose group 1 is the answer span, which m
 }
 
 def extract_answer(text: str) -> tuple[str | None, str | None]:
-    "`(normalized answer, rule name)` from the first rule in `EXTRACTION_RULES` whose span holds a number, else `(None, None)`."
-    text = CLOCK.sub(" ", END_OF_TURN.split(text, maxsplit=1)[0])  # clock times out, as `parse_number` does: else `last_number` reads 3:30 as 30
-    for name, (pattern, order) in EXTRACTION_RULES.items():
-        spans = [m.group(1) for m in pattern.finditer(text)]
-        for span in (reversed(spans) if order == "last" else spans):
-            if (value := normalize_answer(span)) is not None: return value, name
+    "`(answer, rule)` from the first rule whose span states a number, after the last `</think>`; a hedge: `(None, 'hedged')`."
+    text = CLOCK.sub(" ", END_OF_TURN.split(text, maxsplit=1)[0])  # clock times out: else `last_number` reads 3:30 as 30
+    thinking, _, answer = text.rpartition("</think>")  # no `</think>`: all of it is the answer
+    fallbacks = [name for name in EXTRACTION_RULES if name != "strict"]  # the thinking never holds a strict answer
+    for part, rules in ((answer, list(EXTRACTION_RULES)), (thinking, fallbacks)):  # the thinking only if the answer is silent
+        for name in rules:
+            pattern, order = EXTRACTION_RULES[name]
+            spans = [m.group(1) for m in pattern.finditer(part)]
+            for span in (reversed(spans) if order == "last" else spans):
+                numbers = stated_numbers(span)
+                if len(numbers) > 1: return None, "hedged"  # a list of candidates is no answer; no later rule rescues it
+                if numbers: return format_number(numbers[0]), name
     return None, None
 
 # %% ../nbs/03_eval.ipynb #65038795
@@ -93,20 +99,27 @@ TENS = {w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy
 NUMBER_WORDS = {**{w: i for i, w in enumerate(UNITS)}, **TENS}
 SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6}
 
-def words_to_number(text: str) -> int | None:
-    "The first run of English number words: `'twenty-five apples'` -> 25, `'three thousand two hundred'` -> 3200; else None."
-    total = current = 0
-    seen = False
+def number_word_runs(text: str) -> list[int]:
+    "Each run of English number words, in order: `'five or six'` -> [5, 6], `'two hundred and five'` -> [205]."
+    runs, total, current, seen, after_scale = [], 0, 0, False, False
     for w in re.findall(r"[a-z]+", text.lower()):
-        if w in NUMBER_WORDS: current += NUMBER_WORDS[w]
+        if w in NUMBER_WORDS: current, after_scale = current + NUMBER_WORDS[w], False
         elif w in SCALES and seen:
             if SCALES[w] == 100: current *= 100
             else: total, current = total + current * SCALES[w], 0
-        elif w == "and" and seen: continue
-        elif seen: break
+            after_scale = True
+        elif w == "and" and after_scale: continue  # `hundred and five` is one number, `five and six` two
+        elif seen:  # any other word ends the run
+            runs.append(total + current)
+            total, current, seen, after_scale = 0, 0, False, False
+            continue
         else: continue
         seen = True
-    return total + current if seen else None
+    return runs + [total + current] if seen else runs
+
+def words_to_number(text: str) -> int | None:
+    "The first run of English number words: `'twenty-five apples'` -> 25, `'three thousand two hundred'` -> 3200; else None."
+    return next(iter(number_word_runs(text)), None)
 
 # %% ../nbs/23_evaluate.ipynb #57cc1323
 CLOCK = re.compile(r"(?<![\d.:])\d{1,2}:\d{2}(?::\d{2})?(?![\d:])(?:\s*[ap]\.?m\b\.?)?", re.I)  # 3:30, 10:15 pm
@@ -125,17 +138,25 @@ def format_number(x: Fraction | None) -> str | None:
     return str(x.numerator) if x.denominator == 1 else f"{float(x):.12g}"
 
 # %% ../nbs/23_evaluate.ipynb #2a42bd15
-def parse_number(span: str) -> Fraction | None:
-    "The number an answer span states, exactly: `'$1,234.50'` -> 2469/2, `'1/2'` -> 1/2, `'three'` -> 3; else None."
+def spoken_text(span: str) -> str:
+    "A span as the grader reads it: lower case, LaTeX and currency signs gone, clock times blanked, `1 200` joined."
     s = str(span).strip().lower().replace("\u2212", "-")
     for pattern, repl in _LATEX: s = pattern.sub(repl, s)
     s = CLOCK.sub(" ", re.sub(r"[$€£¥₹]", "", s))  # a time is no answer to a GSM8K question; its hour (3 of 3:30) a wrong one
     # 1 200 -> 1200, but not when the three digits run on into a word or a hyphen (`3 500-ml bottles` is 3, not 3500)
-    s = re.sub(r"(?<=\d)[ \u00a0\u202f\u2009](?=\d{3}(?![\w-]))", "", s)
-    m = _VALUE.search(s)
-    while m and (c := _CALCULATION.match(s, m.end())):  # `48 + 24 = 72`: the result, not the first operand
-        s = s[c.end():]; m = _VALUE.search(s)
-    if m is None: return None if (w := words_to_number(s)) is None else Fraction(w)
+    return re.sub(r"(?<=\d)[ \u00a0\u202f\u2009](?=\d{3}(?![\w-]))", "", s)
+
+def number_matches(s: str):
+    "Each number in `spoken_text`, in order, as `(match, the text it matched in)`; a calculation yields only its result."
+    pos = 0
+    while m := _VALUE.search(s, pos):
+        if c := _CALCULATION.match(s, m.end()):  # `48 + 24 = 72`: the result, not the operands
+            s, pos = s[c.end():], 0; continue
+        yield m, s
+        pos = m.end()  # searched on in place: the `-` of `70-72` stays a dash, not a minus
+
+def exact_value(m: re.Match) -> Fraction | None:
+    "One `_VALUE` match as an exact number: mixed, fraction or plain; None past 100 digits or over a zero."
     if sum(ch.isdigit() for ch in m[0]) > MAX_ANSWER_DIGITS: return None  # this span's problem, not the whole file's
     num = lambda t: Fraction(t.replace(",", ""))
     if m["whole"]:
@@ -144,6 +165,26 @@ def parse_number(span: str) -> Fraction | None:
     if m["a"]: return num(m["a"]) / num(m["b"]) if num(m["b"]) else None
     return num(m["x"])
 
+def parse_number(span: str) -> Fraction | None:
+    "The number an answer span states, exactly: `'$1,234.50'` -> 2469/2, `'1/2'` -> 1/2, `'three'` -> 3; else None."
+    s = spoken_text(span)
+    first = next(number_matches(s), None)
+    if first is None: return None if (w := words_to_number(s)) is None else Fraction(w)
+    return exact_value(first[0])
+
+# %% ../nbs/23_evaluate.ipynb #ca22b629
+SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")  # a full stop then a space; `1,234.50` has none
+_MODIFIER = re.compile(r"-[a-z]")  # what follows a number in `500-ml`: it describes a noun, it counts nothing
+
+def stated_numbers(span: str) -> list[Fraction]:
+    "The distinct numbers a span's first sentence with a number states: `'5 or 6'` -> [5, 6], `'72 clips. 9'` -> [72]."
+    for sentence in SENTENCE_END.split(spoken_text(span)):
+        counts, modifiers = [], []
+        for m, s in number_matches(sentence):
+            (modifiers if _MODIFIER.match(s, m.end()) else counts).append(exact_value(m))
+        values = counts or modifiers or [Fraction(w) for w in number_word_runs(sentence)]
+        if values := list(dict.fromkeys(v for v in values if v is not None)): return values
+    return []
 
 # %% ../nbs/23_evaluate.ipynb #0d988d46
 def gold_answer(gold) -> str:

@@ -9,12 +9,18 @@ import math
 RESULTS: list[tuple[str, bool | None]] = []  # every verdict in this process, in order: the solution test reads the last
 
 # %% auto #0
-__all__ = ['RESULTS', 'same', 'check']
+__all__ = ['RESULTS', 'plain', 'same', 'check']
 
 # %% ../nbs/37_exercises.ipynb #3b2503f4
+def plain(x):
+    "A NumPy or PyTorch value as plain Python, as lesson code makes them: `np.int64(17)` -> 17, a tensor -> its list."
+    return x.tolist() if callable(getattr(x, "tolist", None)) else x
+
 def same(answer, expected, rel: float | None = None) -> bool:
-    "Whether `answer` matches `expected`: an int exactly, a float within relative `rel` (default 1e-3), a list or tuple item by item, anything else by `==`."
-    if isinstance(expected, bool) or not isinstance(expected, (int, float, list, tuple)): return answer == expected
+    "Whether `answer` matches `expected`: an int exactly, a float within relative `rel` (default 1e-3), a list or tuple item by item, a bool only by a bool, anything else by `==`."
+    answer, expected = plain(answer), plain(expected)
+    if isinstance(expected, bool): return isinstance(answer, bool) and answer == expected  # 0 is not False
+    if not isinstance(expected, (int, float, list, tuple)): return answer == expected
     if isinstance(expected, (list, tuple)):
         return isinstance(answer, (list, tuple)) and len(answer) == len(expected) and all(same(a, e, rel) for a, e in zip(answer, expected))
     if isinstance(answer, bool) or not isinstance(answer, (int, float)): return False
