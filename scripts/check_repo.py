@@ -9,7 +9,10 @@
 5. the package's modules import each other in no circle, deferred imports included (the README's layers);
 6. every notebook's Colab badge and install cell point at settings.ini's repository (scripts/repo_links.py);
 7. no notebook stores widget views or widget state (progress bars, the demo): GitHub and the docs cannot draw them;
-8. the llama.cpp build the Makefile runs (version, CMake flags, its own cache) is the one the library tells a user to run.
+8. the llama.cpp build the Makefile runs (version, CMake flags, its own cache) is the one the library tells a
+   user to run;
+9. the library's code needs no Python newer than settings.ini's min_python (vermin, about 1 s), and
+   pyproject.toml states the same floor.
 """
 import subprocess, sys
 from pathlib import Path
@@ -136,9 +139,42 @@ def check_llama_cpp_build():
     planted = (ROOT / "Makefile").read_text().replace("-DGGML_NATIVE=OFF", "-DGGML_NATIVE=ON")  # the check must see a changed flag
     assert llama_cpp_build(planted)[1] != flags
 
+def min_python() -> str:
+    "settings.ini's min_python: the oldest Python the package says it runs on."
+    from configparser import ConfigParser
+    cfg = ConfigParser(delimiters=["="])
+    cfg.read(ROOT / "settings.ini", encoding="utf-8")
+    return cfg["DEFAULT"]["min_python"]
+
+def newer_than(floor: str, *paths) -> list[str]:
+    "What in `paths` needs a Python newer than `floor` (vermin): 'file: what needs which'; [] if none."
+    vermin = Path(sys.executable).parent / "vermin"
+    assert vermin.exists(), f"{vermin} missing: `make install` installs settings.ini's dev_requirements"
+    # annotations too: the config schema evaluates them at run time (typing.get_type_hints)
+    flags = [f"--target={floor}-", "--violations", "--no-tips", "--eval-annotations"]
+    r = subprocess.run([str(vermin), *flags, *map(str, paths)], capture_output=True, text=True)
+    if r.returncode == 0: return []
+    found, file = [], None
+    for line in r.stdout.splitlines():
+        if line.startswith("!") or line[:1].isdigit(): file = line.split()[-1]  # `!2, 3.11     path`: a file
+        elif "requires" in line: found.append(f"{file.removeprefix(str(ROOT) + '/')}: {line.strip()}")
+    return found or [(r.stdout + r.stderr).strip()[-300:]]
+
+def check_python_floor():
+    import re, tempfile
+    floor = min_python()
+    stated = re.search(r'^requires-python\s*=\s*"([^"]*)"', (ROOT / "pyproject.toml").read_text(), re.M)[1]
+    assert stated == f">={floor}", \
+        f"pyproject.toml says requires-python {stated!r}, settings.ini min_python {floor}: state one floor"
+    found = newer_than(floor, ROOT / "tiny_reason")
+    assert not found, f"the library needs a newer Python than settings.ini's {floor}: " + "; ".join(found)
+    with tempfile.TemporaryDirectory() as tmp:  # the check must see a newer API: itertools.batched is 3.12's
+        (Path(tmp) / "planted.py").write_text("import itertools\nprint(list(itertools.batched('abcd', 2)))\n")
+        assert newer_than("3.11", tmp), "vermin missed itertools.batched (Python 3.12) against a 3.11 floor"
+
 if __name__ == "__main__":
     checks = [check_readme, check_readme_words, check_notebooks_found, check_in_sync, check_lessons_table, check_prose_numbers, check_no_import_cycles, check_repo_links,
-              check_no_widget_state, check_llama_cpp_build]
+              check_no_widget_state, check_llama_cpp_build, check_python_floor]
     failed = 0
     for check in checks:
         try: check(); print(f"ok    {check.__name__}")

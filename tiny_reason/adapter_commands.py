@@ -6,11 +6,11 @@
 from __future__ import annotations
 import sys
 from pathlib import Path
-from .config import command_parser, config_from_cli
+from .config import CONFIG_FILENAME, command_parser, config_from_cli
 
 # %% auto #0
-__all__ = ['PROMPT_KEYS', 'adapter_arg', 'command_adapter', 'user_keys', 'asked_as_trained', 'evaluate_cli', 'export_cli',
-           'chat_cli']
+__all__ = ['PROMPT_KEYS', 'LORA_KEYS', 'adapter_arg', 'command_adapter', 'user_keys', 'asked_as_trained', 'lora_as_trained',
+           'evaluate_cli', 'export_cli', 'chat_cli']
 
 # %% ../nbs/44_adapter_commands.ipynb #dd2d148d
 def adapter_arg(value, cfg):
@@ -48,6 +48,32 @@ def asked_as_trained(cfg, folder, args, rest: list[str], extra: dict):
         print(f"asking with {' and '.join(given)} as given here, not as {folder} was trained to be asked ({saved})", flush=True)
     return cfg
 
+LORA_KEYS = ("r", "lora_alpha", "lora_dropout", "bias", "target_modules")  # as adapter_config.json names them
+
+def lora_as_trained(cfg, adapter, args, rest: list[str]):
+    "`cfg` with the lora section `adapter` was trained with (what PEFT loads), so the record is what ran."
+    import dataclasses, json
+    from tiny_reason.files import read_text_file
+    from tiny_reason.loader import check_adapter
+    from tiny_reason.sections import SEVEN_PROJECTIONS
+    path = check_adapter(adapter, weights=False) / "adapter_config.json"  # missing or not JSON: its one line
+    saved = json.loads(read_text_file(path, "adapter config"))
+    trained = {k: v for k, v in saved.items() if k in LORA_KEYS}
+    # PEFT saves target_modules as a set: put in the config's order
+    if isinstance(modules := trained.pop("target_modules", None), list):
+        trained["target_modules"] = ([m for m in SEVEN_PROJECTIONS if m in modules]
+                                     + sorted(set(modules) - set(SEVEN_PROJECTIONS)))
+    def differs(k):
+        mine, theirs = getattr(cfg.lora, k), trained[k]
+        return set(mine) != set(theirs) if k == "target_modules" else mine != theirs
+    if given := [k for k in trained if f"lora.{k}" in user_keys(args, rest) and differs(k)]:
+        ours = " and ".join(f"lora.{k} {getattr(cfg.lora, k)}" for k in given)
+        theirs = " and ".join(f"lora.{k} {trained[k]}" for k in given)
+        # said, not refused: the flag changes no result, and a --config file shared with `train` may set it
+        print(f"{ours} given here does nothing: {adapter} was trained with {theirs} (its {path.name}), "
+              f"which is what runs and what {CONFIG_FILENAME} records", flush=True)
+    return dataclasses.replace(cfg, lora=dataclasses.replace(cfg.lora, **trained))
+
 def evaluate_cli(argv: list[str] | None = None) -> dict:
     "`tiny-reason evaluate [--preset P] [--adapter DIR | --base | --model DIR] [--test_data ...] [--test_samples N|all] [--batch_size B] [--protocol tiny-reason|lm-eval:TASK] --out DIR`"
     p = command_parser("tiny-reason evaluate", "Generate answers for held-out items and grade them.")
@@ -77,6 +103,7 @@ def evaluate_cli(argv: list[str] | None = None) -> dict:
     cfg = config_from_cli(args, rest, extra)
     adapter = None if args.base or args.model else command_adapter(args.adapter, cfg, cfg.project.adapter_path)
     cfg = asked_as_trained(cfg, args.model or adapter, args, rest, extra)  # the same weights are asked the same way, adapter or export
+    if adapter is not None: cfg = lora_as_trained(cfg, adapter, args, rest)  # its own rank on record
     if args.protocol != "tiny-reason":
         from tiny_reason.harness import harness_evaluate, harness_task
         report = harness_evaluate(cfg, args.out, args.protocol, adapter=adapter, arm="model" if args.model else None)
@@ -92,14 +119,16 @@ def export_cli(argv: list[str] | None = None) -> Path:
     "`tiny-reason export [--preset P] [--adapter DIR] --out DIR [--dtype fp16|bf16|fp32] [--base unquantized|nf4] [--gguf TYPE] [--overwrite] [--report FILE]`"
     p = command_parser("tiny-reason export", "Merge a LoRA adapter into its base and save a standalone model folder.")
     p.add_argument("--adapter", help="LoRA adapter folder (default: the preset's project.adapter_path)")
-    p.add_argument("--out", required=True, help="folder for the merged model: absent or empty, unless --overwrite")
+    p.add_argument("--out", required=True,
+                   help="folder for the merged model: absent or empty, or an earlier export with --overwrite")
     p.add_argument("--dtype", default="fp16", choices=["fp16", "bf16", "fp32"],
                    help="precision of the saved weights (default fp16); each weight's sum is computed in fp32 and rounded once")
     p.add_argument("--base", default="unquantized", choices=["unquantized", "nf4"],
                    help="the weights the update is added to: the original ones, or (QLoRA) the NF4-rounded ones it trained against")
     p.add_argument("--gguf", metavar="TYPE", help="also write the model as one GGUF file for llama.cpp, Ollama and LM Studio, with an Ollama "
                    "Modelfile: f16, q8_0, q4_k_m or another type llama.cpp's quantizer offers (35_gguf)")
-    p.add_argument("--overwrite", action="store_true", help="replace what --out holds")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace an earlier export in --out, if it holds nothing else")
     p.add_argument("--report", help="an evaluation report.json whose numbers go into the model card")
     p.add_argument("--no_evaluation", action="store_true", help="skip evaluating the merged folder (its card then has none of its own numbers)")
     args, rest = p.parse_known_args(argv)

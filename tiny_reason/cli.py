@@ -128,7 +128,8 @@ def main(argv: list[str] | None = None) -> int:
 
 # %% auto #0
 __all__ = ['COMMANDS', 'LIGHT_COMMANDS', 'PATH_FLAGS', 'usage', 'error_line', 'empty_path_flag', 'home_expanded', 'interrupted',
-           'held_interrupt', 'interrupted_line', 'main', 'prepare_cli', 'train_cli', 'grade_cli']
+           'held_interrupt', 'interrupted_line', 'main', 'prepare_cli', 'train_cli', 'check_one_row_per_item',
+           'grade_cli']
 
 # %% ../nbs/11_cli.ipynb #e709fe6d
 #| eval: false
@@ -165,6 +166,19 @@ def train_cli(argv: list[str] | None = None) -> Path:
     return adapter
 
 # %% ../nbs/11_cli.ipynb #2ef84f97
+def check_one_row_per_item(path):
+    "A one-line `ValueError` at a row with an earlier row's `id` (and `sample`): an item would count twice."
+    from tiny_reason.evaluation import read_predictions
+    first = {}
+    for n, r in read_predictions(path):
+        if "id" not in r: continue  # no ids: nothing tells a repeated item from two that read alike
+        key = json.dumps([r["id"], r.get("sample")])  # `sample`: one of an item's k samples (samples.jsonl)
+        if key in first:
+            what = f"id {r['id']!r}" + (f", sample {r['sample']!r}," if "sample" in r else "")
+            raise ValueError(f"{path}:{n}: {what} again (first on line {first[key]}): each item is graded "
+                             "once, or it counts twice; keep one of the two rows")
+        first[key] = n
+
 def grade_cli(argv: list[str] | None = None) -> dict:
     "`tiny-reason grade --predictions FILE.jsonl [--out FILE [--overwrite]]`: grade without a model; the last line printed is JSON."
     import argparse
@@ -180,6 +194,7 @@ def grade_cli(argv: list[str] | None = None) -> dict:
         try: return all({"prediction", "correct", "strict_correct"} <= set(r) for _, r in read_jsonl_objects(f, "--out file"))
         except (OSError, ValueError): return False
     if args.out: claim_file(args.out, "grade", args.overwrite, graded)  # before anything is read or written
+    check_one_row_per_item(args.predictions)
     rows = grade_file(args.predictions)
     s = summarize(rows)
     if args.out: write_jsonl(rows, args.out)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/38_config_schema.ipynb #1057532b
 from __future__ import annotations
-import difflib, math, os, types, typing
+import difflib, math, os, re, types, typing
 from dataclasses import dataclass, field, fields, asdict
 from pathlib import Path
 import yaml
@@ -12,8 +12,8 @@ from .sections import *  # the dataclasses, one per section (28_sections)
 
 
 # %% auto #0
-__all__ = ['ALIASES', 'ALL_KEYS', 'NONE_MEANS', 'RULES', 'GENERATED_MAX', 'GENERATED_COUNTS', 'Config', 'all_keys', 'resolve_key',
-           'coerce', 'get_value', 'settings_of', 'validate']
+__all__ = ['ALIASES', 'EMPTY_ITEM', 'ALL_KEYS', 'NONE_MEANS', 'RULES', 'GENERATED_MAX', 'GENERATED_COUNTS', 'Config', 'all_keys',
+           'resolve_key', 'coerce', 'get_value', 'settings_of', 'validate']
 
 # %% ../nbs/38_config_schema.ipynb #7f4ccda4
 @dataclass
@@ -73,16 +73,24 @@ def _field_type(dotted: str):
     sec, name = dotted.split(".")
     return typing.get_type_hints(_sections()[sec])[name]
 
+EMPTY_ITEM = "an empty item between commas"  # `1,,2` or `1,2,`: a typo, never a value meant to be left out
+
+def _items(text: str) -> list[str]:
+    "A list as a command line writes it: `'a,b c'` -> `['a', 'b', 'c']`; `'1,,2'` raises `EMPTY_ITEM`."
+    items = re.split(r"\s*,\s*|\s+", text.strip()) if text.strip() else []
+    if "" in items: raise ValueError(EMPTY_ITEM)
+    return items
+
 def _to(base, value):
     "Convert one value to `base` (int, float, bool, str, a list or a dict of those); raise ValueError if it does not fit."
     if isinstance(value, str) and value.strip()[:1] in ("[", "{") and typing.get_origin(base) in (list, dict):
         try: value = yaml.safe_load(value)  # `[3407, 3408]` or `{correctness: 1}`, as YAML writes them
         except yaml.YAMLError: raise ValueError(value) from None
     if typing.get_origin(base) is dict:  # YAML mapping, or `key=value,key=value` from a command line
-        items = value if isinstance(value, dict) else dict(kv.split("=", 1) for kv in str(value).replace(",", " ").split())
+        items = value if isinstance(value, dict) else dict(kv.split("=", 1) for kv in _items(str(value)))
         return {str(k): _to(typing.get_args(base)[1], v) for k, v in items.items()}
     if typing.get_origin(base) is list:  # YAML list, or `a,b,c` from a command line
-        items = value if isinstance(value, list) else [v for v in str(value).replace(",", " ").split() if v]
+        items = value if isinstance(value, list) else _items(str(value))
         return [_to(typing.get_args(base)[0], v) for v in items]
     if base is bool:
         if isinstance(value, bool): return value
@@ -108,15 +116,17 @@ def coerce(dotted: str, value):
     optional = typing.get_origin(tp) in (typing.Union, types.UnionType) and type(None) in typing.get_args(tp)
     base = args[0] if optional else tp
     if optional and (value is None or str(value).lower() in ("none", "null") or (str(value).lower() == "all" and dotted in ALL_KEYS)): return None
+    why = ""
     try: out = _to(base, value)
-    except (TypeError, ValueError): pass
+    except (TypeError, ValueError) as e: why = f" ({EMPTY_ITEM})" if str(e) == EMPTY_ITEM else ""
     else:
         if isinstance(out, float) and not math.isfinite(out):  # float() reads 'inf' and 'nan'; no setting wants them
             raise ValueError(f"config key '{dotted}' must be a finite number, got {value!r}")
         return out
     want = _written(dotted, base) if typing.get_origin(base) in (list, dict) else getattr(base, "__name__", str(base))
     none = f" or '{'all' if dotted in ALL_KEYS else 'none'}'" + (f" ({NONE_MEANS[dotted]})" if dotted in NONE_MEANS else "")
-    raise TypeError(f"config key '{dotted}' expects {want}" + (none if optional else "") + f", got {value!r}")
+    got = f", got {value!r}{why}"
+    raise TypeError(f"config key '{dotted}' expects {want}" + (none if optional else "") + got)
 
 def _written(dotted: str, base) -> str:
     "How a list or mapping field is written on a command line, from its default: `a list of int, as in --study.seeds 3407,3408`."

@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib, random, re, unicodedata
 from collections import Counter
 from .config import Config, load_config, save_config, settings_of
-from .files import claim_folder, read_gsm8k_jsonl, results_folder, write_jsonl  # JSONL reading: 13_files
+from .files import claim_folder, read_gsm8k_jsonl, read_jsonl_objects, results_folder, write_jsonl  # 13_files
 
 # %% auto #0
 __all__ = ['CALCULATOR_ANNOTATION', 'NUMBER', 'PROMPT_FORMATS', 'THINK_PRIME', 'strip_calculator_annotations', 'MalformedRow', 'split_solution', 'assistant_text', 'prompt_messages', 'to_example', 'format_rows', 'train_validation_split', 'token_lengths', 'inference_prompt', 'GENERATOR_SUFFIX', 'NAMES', 'synthetic_rows', 'hub_rows', 'load_rows', 'word_problem_rows', 'nothing_left', 'summary_line', 'question_key', 'drop_repeats', 'keep_questions_together', 'drop_too_long', 'prepare_examples', 'plot_token_lengths', 'write_prepared', 'light_tokenizer_hash', 'tokenize_with_trl']
@@ -123,7 +123,11 @@ def load_rows(source: str, cfg: Config, split: str = "train", n: int | None = No
         task, _, opts = source.partition(":")[2].partition(":")
         options = {k: float(v) if "." in v else int(v) for k, v in (kv.split("=", 1) for kv in opts.split(",") if "=" in kv)}
         return synthetic_rows(n or 1000, cfg.project.seed if seed is None else seed, task or "gsm_symbolic", options)
-    return read_gsm8k_jsonl(source)
+    rows = read_gsm8k_jsonl(source)  # a text question and answer on every line, or file:line (13_files)
+    if any(not r["question"].strip() for r in rows):  # an item asking nothing: evaluated, or trained on
+        line = next(n for n, r in read_jsonl_objects(source) if not r["question"].strip())  # blanks counted
+        raise ValueError(f"{source}:{line}: empty 'question': every row needs the question it asks")
+    return rows
 
 # %% ../nbs/20_data_checks.ipynb #d14ae284
 NAMES = "Ava Ben Chloe Dan Ella Finn Grace Hugo Ivy Jack Lily Max Nora Omar Rosa Sam Tara Umar Vera Will".split()

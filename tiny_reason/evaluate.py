@@ -40,7 +40,9 @@ def load_test_rows(cfg: Config, verbose: bool = True, exclude: list[dict] | None
     drops = ", ".join(f"{k}: {v}" for k, v in counts.items() if k != "read") or "none"  # as the data lesson words them
     if not kept: raise ValueError(nothing_left(src, counts["read"], drops, "test data"))  # before a model loads or a file is written
     kept = kept[:n] if n else kept
-    if verbose: print(f"test items from {src}: read {counts['read']}, dropped ({drops}), using {len(kept)}")
+    short = (f", fewer than the {n:,} asked (eval.test_samples): {src} has no more once those are dropped"
+             if n and len(kept) < n else "")  # said, not refused: the items there are still worth a score
+    if verbose: print(f"test items from {src}: read {counts['read']}, dropped ({drops}), using {len(kept)}{short}")
     return kept
 
 def drop_long_prompts(items: list[dict], tok, cfg: Config, verbose: bool = True) -> list[dict]:
@@ -129,7 +131,7 @@ def evaluate(cfg: Config, out_dir, adapter=None, model=None, tok=None, verbose: 
     if adapter is not None: check_same_base(cfg, check_adapter(adapter))  # missing, corrupt, another base or format: now
     source = generated_by(cfg, adapter)
     items = load_test_rows(cfg, verbose=verbose, exclude=exclude)  # no usable item: stop before anything is loaded or written
-    if model is None: hub_checked_path(cfg)  # a model folder that is not there, or no Hub: one line, before the folder is marked
+    if model is None: hub_checked_path(cfg, needed=("config.json",))  # missing, cut, no Hub: said before marking
     with results_folder(out_dir, "evaluate", outputs=outputs, mark=False):  # another process evaluating here finishes first; its rows are then reused
         tok = tok if tok is not None else load_tokenizer(cfg)  # the prompts it renders are part of every row's check
         items = drop_long_prompts(items, tok, cfg, verbose)  # a prompt over data.max_length tokens: dropped, counted

@@ -12,7 +12,7 @@ from .generation import stop_token_ids
 from .loader import BASES, adapter_model, load_model, merge_adapter, model_config
 
 # %% auto #0
-__all__ = ['merge_rounding_error', 'greedy_generation_config', 'max_logit_difference', 'merge_errors', 'PLAIN_LOAD', 'course_chat_template', 'evaluate_folder', 'export_merged', 'export_locked', 'check_export_target', 'plain_transformers_replies', 'gguf_speed_report']
+__all__ = ['merge_rounding_error', 'greedy_generation_config', 'max_logit_difference', 'merge_errors', 'LEFT_BY_EXPORT', 'PLAIN_LOAD', 'course_chat_template', 'evaluate_folder', 'stopped_as_ctrl_c', 'remove_killed_exports', 'export_merged', 'export_locked', 'folder_entries', 'mark_export', 'exported_files', 'arm_made_by', 'check_report_adapter', 'check_export_target', 'plain_transformers_replies', 'gguf_speed_report']
 
 # %% ../nbs/08_export.ipynb #e6a5c7dd
 def merge_rounding_error(weight: torch.Tensor, delta: torch.Tensor) -> dict:
@@ -60,12 +60,15 @@ def merge_errors(peft_model, enc) -> dict:
 
 # %% ../nbs/25_model_card.ipynb #149bdc7e
 # what export_merged and its guards use (lesson 08's own cells import the rest)
-import copy, os, shutil, tempfile
+import contextlib, copy, os, re, shutil, signal, tempfile
 from transformers import AutoTokenizer
 from .config import CONFIG_FILENAME, Config, save_config
 from .card import export_name, model_card, report_arms  # the card's text: above
-from .files import LITTER, MARKER, apply_umask, atomic_write_text, claim_folder, current_umask, folder_lock, folder_mark, mark_folder, no_space
+from .files import (
+    LITTER, MARKER, apply_umask, atomic_write_text, claim_folder, current_umask, folder_lock, folder_mark,
+    mark_folder, no_space, read_text_file)
 from .data import PROMPT_FORMATS, THINK_PRIME
+from .generation import generated_by, same_generator  # which adapter weights made an evaluation
 from .loader import DTYPES, check_adapter, check_same_base, load_tokenizer
 from .gguf_export import check_gguf, gguf_file_name, gguf_into, modelfile_value  # the GGUF file (35_gguf)
 
@@ -91,6 +94,47 @@ def evaluate_folder(cfg: Config, trained: Config, out, folder) -> Path:
              verbose=False, arm="merged")
     return folder / "evaluation" / "report.json"
 
+# %% ../nbs/25_model_card.ipynb #3361f54f
+@contextlib.contextmanager
+def stopped_as_ctrl_c():
+    "In the block, `kill` (SIGTERM) and a closed terminal (SIGHUP) stop the process as Ctrl-C does."
+    def as_ctrl_c(signum, frame):  # as Ctrl-C's handler now would (gguf_into holds one in llama.cpp)
+        handler = signal.getsignal(signal.SIGINT)
+        if callable(handler): return handler(signal.SIGINT, frame)
+        raise KeyboardInterrupt
+    kept = {}
+    for name in ("SIGTERM", "SIGHUP"):  # Windows has no SIGHUP
+        sig = getattr(signal, name, None)
+        try:  # a signal ignored (nohup) or handled by someone else is left so
+            if sig is not None and signal.getsignal(sig) is signal.SIG_DFL:
+                kept[sig] = signal.signal(sig, as_ctrl_c)
+        except ValueError: break  # not the main thread: it gets no signals
+    try: yield
+    finally:
+        for sig, handler in kept.items(): signal.signal(sig, handler)
+
+LEFT_BY_EXPORT = re.compile(r"\.(?P<name>.+)\.export-[^.]+\.(partial|old)")  # `.OUT.export-XXXXXXXX.partial`
+
+def remove_killed_exports(out) -> list[Path]:
+    "Remove, naming each, the folders killed exports left beside `out`; call it holding `out`'s export lock."
+    from filelock import FileLock, Timeout
+    gone, out = [], Path(out)
+    for p in sorted(out.parent.iterdir()):
+        m = LEFT_BY_EXPORT.fullmatch(p.name)
+        before = p.name.startswith(f".{out.name}.") and p.suffix == ".partial"  # as exports named it before
+        name = m["name"] if m else out.name if before else None
+        if name is None or p.is_symlink() or not p.is_dir(): continue
+        # a running export into that --out holds its lock (folder_lock's file); the kernel freed a killed
+        # one's; `out`'s own lock is the caller's
+        lock = FileLock(out.parent / f".{name}.export.lock", blocking=False)
+        try:
+            with contextlib.nullcontext() if name == out.name else lock: shutil.rmtree(p, ignore_errors=True)
+        except Timeout: continue  # an export into that --out runs now: the folder is its own
+        if p.exists(): continue  # not this user's to remove: left as it is
+        print(f"removed {p}, left by an export into {out.parent / name} that was killed", flush=True)
+        gone.append(p)
+    return gone
+
 # %% ../nbs/25_model_card.ipynb #f53de286
 def export_merged(cfg: Config, adapter, out, dtype: str = "fp16", overwrite: bool = False, report=None, base: str = "unquantized",
                   evaluate_it: bool = True, gguf: str | None = None, name: str | None = None) -> Path:
@@ -99,15 +143,17 @@ def export_merged(cfg: Config, adapter, out, dtype: str = "fp16", overwrite: boo
     tok = AutoTokenizer.from_pretrained(adapter) if (adapter / "tokenizer_config.json").exists() else load_tokenizer(cfg)
     if gguf is not None: check_gguf(model_config(cfg).to_dict(), tok, gguf)  # a type, architecture or tokenizer the GGUF writer lacks: now (35_gguf)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with folder_lock(out.parent, f"{out.name}.export", f"waiting: another process is exporting to {out}"):  # one export into `out` at a time
+    waiting = f"waiting: another process is exporting to {out}"
+    with stopped_as_ctrl_c(), folder_lock(out.parent, f"{out.name}.export", waiting):  # one export into `out`
         export_locked(cfg, adapter, out, dtype, overwrite, report, base, evaluate_it, gguf, name, tok)
     return out
 
 def export_locked(cfg, adapter, out, dtype, overwrite, report, base, evaluate_it, gguf, name, tok) -> None:
-    "`export_merged`'s work, under its lock on `out`: a partial folder found now is a killed export's, not a live one's."
+    "`export_merged`'s work, under its lock on `out`: what killed exports left beside it goes first."
     adapter, out, trained = check_export_target(cfg, adapter, out, dtype, base, overwrite, report, gguf, name)  # again: what a waited-for export left
-    for stale in out.parent.glob(f".{out.name}.*.partial"): shutil.rmtree(stale, ignore_errors=True)  # a killed export's
-    tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".partial"))  # same disk: renaming is atomic
+    remove_killed_exports(out)
+    tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.export-", suffix=".partial"))  # one disk
+    old = tmp.with_suffix(".old")  # the earlier export, moved aside for an instant: `out` is never half
     os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp's folder is 0700: the export is shared as any folder would be
     needed = 0
     try:
@@ -124,13 +170,66 @@ def export_locked(cfg, adapter, out, dtype, overwrite, report, base, evaluate_it
             reports = [evaluate_folder(cfg, trained, out, tmp), report]
         gguf_text = gguf_into(tmp, gguf, export_name(trained), trained.data.system_prompt) if gguf is not None else ""  # the GGUF file and a Modelfile
         atomic_write_text(tmp / "README.md", model_card(trained, dtype, reports, base=base) + gguf_text)
-        mark_folder(tmp, "export")
-        if out.exists(): shutil.rmtree(out) if out.is_dir() else out.unlink()
+        mark_export(tmp)  # lists all it holds: what a later --overwrite may replace
+        if out.exists(): out.rename(old)
         tmp.rename(out)
     except BaseException as e:
+        if old.exists() and not out.exists(): old.rename(out)
         shutil.rmtree(tmp, ignore_errors=True)
         if (full := no_space(e, out.parent, needed)) is not None: raise full from e  # a full disk: one line, not the writer's byte counts
         raise
+    shutil.rmtree(old, ignore_errors=True)
+
+# %% ../nbs/25_model_card.ipynb #9dbc419d
+def folder_entries(folder, enter=lambda path: True) -> list[str]:
+    "Each file and folder under `folder`, a sorted relative path ('a/b'); a folder entered if `enter(path)`."
+    found, folder = [], Path(folder)
+    for root, dirs, files in os.walk(folder):  # a link to a folder is listed, not entered
+        here = Path(root).relative_to(folder)
+        found += [(here / n).as_posix() for n in dirs + files if n not in LITTER]  # no one's
+        dirs[:] = [d for d in dirs if enter((here / d).as_posix())]
+    return sorted(p for p in found if p != MARKER)
+
+def mark_export(folder) -> Path:
+    "Mark `folder` as an export's, listing all it holds: what a later `export --overwrite` may replace."
+    return mark_folder(folder, "export", {"files": folder_entries(folder)})
+
+def exported_files(folder) -> list[str] | None:
+    "What the export in `folder` wrote, as its marker lists it; None if no list (an older export, or none)."
+    mark = folder_mark(folder) or {}
+    settings = mark.get("settings") if mark.get("command") == "export" else None
+    files = settings.get("files") if isinstance(settings, dict) else None
+    return files if isinstance(files, list) and all(isinstance(f, str) for f in files) else None
+
+# %% ../nbs/25_model_card.ipynb #1fbd7bc4
+def arm_made_by(report, arm: str, s: dict, trained: Config) -> str | None:
+    "`generated_by` of `report`'s arm `arm` (summary `s`): its rows' (predictions.jsonl), else its adapter's."
+    # evaluate's report has its rows beside it; lesson 03's two arms, each its rows in a folder of its name
+    one = "n" in json.loads(read_text_file(report, "report"))
+    rows = Path(report).parent / ("" if one else arm) / "predictions.jsonl"
+    if rows.is_file():  # what made the numbers, in every row: not the adapter folder as it is now
+        with rows.open(encoding="utf-8") as f: first = f.readline()
+        try: made = json.loads(first).get("generated_by")
+        except (ValueError, AttributeError): made = None
+        if isinstance(made, str): return made
+    named = Path(s["adapter"])
+    return generated_by(trained, named) if named.is_dir() and any(named.glob("adapter_model.*")) else None
+
+def check_report_adapter(report, adapter: Path, trained: Config) -> None:
+    "Refuse a `report` arm naming an adapter whose weights (SHA-256) are not `adapter`'s; a copy passes."
+    ours, digest = None, lambda made: made.rsplit(" (", 1)[-1].rstrip(")")
+    fix = (f"give the report of this adapter's evaluation (tiny-reason evaluate --adapter {adapter} "
+           "--out DIR), or leave out --report")
+    for arm, s in report_arms(report).items():
+        if not s.get("adapter"): continue  # the base model's, or a merged folder's: the model check covers it
+        ours, theirs = ours or generated_by(trained, adapter), arm_made_by(report, arm, s, trained)
+        if theirs is None:
+            raise ValueError(f"--report {report}: its {arm} arm names the adapter {s['adapter']}, which is "
+                             "not there, and no predictions.jsonl beside the report says which weights made "
+                             f"it: {fix}")
+        if not same_generator(theirs, ours):
+            raise ValueError(f"--report {report}: its {arm} arm was made by the adapter {s['adapter']} "
+                             f"(weights {digest(theirs)}), not by {adapter} (weights {digest(ours)}): {fix}")
 
 # %% ../nbs/25_model_card.ipynb #3d2b3859
 def check_export_target(cfg: Config, adapter, out, dtype: str = "fp16", base: str = "unquantized", overwrite: bool = False, report=None,
@@ -146,18 +245,29 @@ def check_export_target(cfg: Config, adapter, out, dtype: str = "fp16", base: st
                          "whole: choose a new folder, e.g. --out merged")
     if adapter.resolve() in where.parents:
         raise ValueError(f"--out {out} is inside the adapter folder {adapter}: the merged model would be mixed into the adapter; choose a folder outside it")
-    claim_folder(out, "export", inputs=[adapter], overwrite=overwrite)  # never the adapter itself, nor a folder around it
+    claim_folder(out, "export", inputs=[adapter], overwrite=True)  # an input, another command's: refused
     for folder in ([out] if out.is_dir() else []) + [next(p for p in out.parents if p.exists())]:  # --out, replaced whole; where it is made, with its lock and partial copy
         try:
             with tempfile.TemporaryFile(dir=folder): pass  # a nameless file, gone on close: nothing is left
         except OSError as e:  # else the merge ran first, and the error named the lock or the hidden partial folder
             raise PermissionError(f"--out {out} cannot be written: {'it' if folder == out else f'{folder}, where it would be made,'} is not writable "
                                   f"({e.strerror or e}); choose a folder you can write, e.g. --out {Path.home() / out.name}") from None
-    held = sorted(p.name for p in out.iterdir() if p.name not in (MARKER, *LITTER)) if out.is_dir() else []  # a file browser's litter: no one's
+    listed = exported_files(out) if out.is_dir() else None  # what an earlier export there wrote
+    wrote = set(listed or ())
+    held = folder_entries(out, enter=wrote.__contains__) if out.is_dir() else []  # others': not entered
     if held and folder_mark(out) is None:  # --overwrite replaces only an earlier export: not offered where it would be refused
         raise FileExistsError(f"--out {out} holds files that no tiny-reason export made ({', '.join(held[:3])}{', ...' if len(held) > 3 else ''}); "
                               f"the export replaces its folder whole, so it writes only into a new or empty folder or over an earlier export: "
                               f"choose another --out, e.g. --out {out / 'merged'}")
+    if held and listed is None:
+        raise FileExistsError(f"--out {out} holds an export that does not list the files it wrote (made "
+                              f"by an earlier tiny-reason, or its {MARKER} edited), so they cannot be told "
+                              "from yours: delete the folder yourself, or choose another --out")
+    if theirs := [p for p in held if p not in wrote]:
+        named = ", ".join(theirs[:3]) + (", ..." if len(theirs) > 3 else "")
+        raise FileExistsError(f"--out {out} holds what the export there did not write ({named}); --overwrite "
+                              "replaces an export only when it holds nothing else: move "
+                              f"{'it' if len(theirs) == 1 else 'them'} out of {out}, or choose another --out")
     if held and not overwrite: raise FileExistsError(f"--out {out} holds an earlier export; pass --overwrite to replace it, or choose another --out")
     check_same_base(cfg, adapter); check_adapter(adapter)
     if dtype not in DTYPES: raise ValueError(f"dtype must be one of {', '.join(DTYPES)}; got {dtype!r}")
@@ -170,6 +280,7 @@ def check_export_target(cfg: Config, adapter, out, dtype: str = "fp16", base: st
                 raise ValueError(f"--report {report}: its {arm} arm is of {' and '.join(differ)}, but {adapter} was trained on model "
                                  f"{trained.model.name!r} with preset {trained.preset!r} ({source}): give the report of this adapter's "
                                  f"evaluation (tiny-reason evaluate --adapter {adapter} --out DIR), or leave out --report")
+        check_report_adapter(report, adapter, trained)  # another adapter's: by its weights, not its path
     if base == "nf4" and not trained.model.load_in_4bit:  # there are no NF4-rounded weights it learned to correct
         raise ValueError(f"--base nf4 merges into the NF4-rounded weights a QLoRA adapter trained against; {adapter} was trained on an "
                          "unquantized base (model.load_in_4bit false): use --base unquantized")

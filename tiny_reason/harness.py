@@ -219,7 +219,7 @@ def harness_evaluate(cfg: Config, out_dir, task: str = "gsm8k", model=None, tok=
     if train is not None and len(train) < shots:  # lm-eval would fail deep inside ("Sample larger than population") after the folder was marked
         raise ValueError(f"{protocol} puts {shots} worked examples in each prompt, drawn from data.source {cfg.data.source}, which has "
                          f"{len(train)} row{'s' * (len(train) != 1)}: give one with at least {shots} (--data.source FILE; a generated source: --num_samples {shots})")
-    if model is None: hub_checked_path(cfg)  # no model folder, or no Hub: one line, before anything is written
+    if model is None: hub_checked_path(cfg, needed=("config.json",))  # missing, cut, no Hub: said before writing
     with results_folder(folder, command, settings, outputs):
         mark_folder(out_dir, "evaluate")
         tok = tok if tok is not None else load_tokenizer(cfg)

@@ -13,8 +13,8 @@ from .t4_time import (COLAB_HOST, DOWNLOAD_BYTES_PER_S, LOAD_S, SETUP_S, evaluat
 
 # %% auto #0
 __all__ = ['LESSONS', 'SESSION_MINUTES', 'GGUF_BYTES_PER_S', 'GSM8K_ROWS', 'fixed', 'gguf_file', 'fresh_runtime', 'replies',
-           'one_step', 'source_rows', 'counted', 'lesson_stages', 'lesson_minutes', 'stage_minutes', 'time_table',
-           'time_cli']
+           'one_step', 'source_rows', 'rows_read', 'counted', 'lesson_stages', 'lesson_minutes', 'stage_minutes',
+           'time_table', 'time_cli']
 
 # %% ../nbs/34_lesson_time.ipynb #922458fa
 LESSONS = ["00_data", "01_model", "02_train", "03_eval", "04_demo", "05_distill", "06_scratch", "07_grpo", "08_export", "09_study"]
@@ -64,15 +64,22 @@ def source_rows(source: str, split: str, past: int = 0) -> int:
     from tiny_reason.files import read_jsonl_objects
     return len(read_jsonl_objects(source, "data file"))
 
+def rows_read(asked: int | None, source: str, split: str, past: int = 0) -> int:
+    "The rows a stage asking `asked` of `source` reads (None: all): a generator makes what is asked, a file or split has an end."
+    if asked is None: return source_rows(source, split, past)
+    generated = source == "synthetic" or source.startswith("synthetic:")
+    return asked if generated else min(asked, source_rows(source, split))
+
 def counted(cfg: Config) -> Config:
-    "A copy of `cfg` whose `all` counts (None) are the rows their stage reads, as `load_test_rows`, `training_questions` and `study_rows` count them."
+    "A copy of `cfg` whose counts are the rows their stage reads (`all`, or more than the source has), as the stages count them."
     c = copy.deepcopy(cfg); d, e, s = c.data, c.eval, c.study
-    if d.num_samples is None: d.num_samples = source_rows(d.source, d.split)
-    if e.test_samples is None: e.test_samples = source_rows(e.test_source, e.test_split, 32)
+    d.num_samples = rows_read(d.num_samples, d.source, d.split)
+    e.test_samples = rows_read(e.test_samples, e.test_source, e.test_split, 32)
     if c.distill.questions is None:  # every training question: prepare's rows less its validation share
-        c.distill.questions = d.num_samples - (0 if d.validation_source else max(1, round(d.num_samples * d.validation_split)))
-    if s.train_questions is None: s.train_questions = source_rows(s.source, "train")
-    if s.test_items is None: s.test_items = source_rows(s.source, e.test_split, 64)
+        val = 0 if d.validation_source else max(1, round(d.num_samples * d.validation_split))
+        c.distill.questions = d.num_samples - val
+    s.train_questions = rows_read(s.train_questions, s.source, "train")
+    s.test_items = rows_read(s.test_items, s.source, e.test_split, 64)
     return c
 
 def lesson_stages(cfg: Config, lesson: str) -> list[tuple[str, dict]]:

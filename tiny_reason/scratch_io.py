@@ -4,16 +4,18 @@
 
 # %% ../nbs/19_scratch_io.ipynb #a81eec91
 from __future__ import annotations
-import contextlib, json, os, platform, sys, time
+import contextlib, json, os, platform, shutil, sys, tempfile, time, zipfile
 from pathlib import Path
 import torch
 from .config import Config, save_config  # before transformers: it silences bitsandbytes' `kernels` message
 from transformers import TrainerCallback
-from .files import apply_umask, writable_folder, atomic_write_text
+from transformers.trainer_callback import ExportableState
+from .files import apply_umask, writable_folder, folder_problems
 from .rwkv7 import RWKV7
 
 # %% auto #0
-__all__ = ['model_dir', 'device_label', 'StepTimer', 'save_scratch', 'load_scratch', 'peak_bytes', 'plot_context']
+__all__ = ['SCRATCH_FILES', 'model_dir', 'device_label', 'StepTimer', 'save_scratch', 'scratch_problems', 'load_scratch',
+           'peak_bytes', 'plot_context']
 
 # %% ../nbs/19_scratch_io.ipynb #51c6ae97
 def model_dir(cfg: Config, arch: str) -> Path:
@@ -30,35 +32,66 @@ def device_label(device="cpu") -> str:
     return f"CPU ({name}, {torch.get_num_threads()} threads)"
 
 # %% ../nbs/19_scratch_io.ipynb #68a58e0f
-class StepTimer(TrainerCallback):
-    "Seconds spent in optimizer steps (not in evaluation or checkpointing), for training tokens/s."
-    seconds = 0.0
+class StepTimer(TrainerCallback, ExportableState):
+    "Seconds spent in optimizer steps (not in evaluation or checkpointing), the steps timed and the device."
+    seconds, steps, device = 0.0, 0, None
+    def on_train_begin(self, args, state, control, **kwargs): self.device = device_label(args.device)
     def on_step_begin(self, args, state, control, **kwargs): self.start = time.perf_counter()
-    def on_step_end(self, args, state, control, **kwargs): self.seconds += time.perf_counter() - self.start
+    def on_step_end(self, args, state, control, **kwargs):
+        self.seconds += time.perf_counter() - self.start; self.steps += 1
+    def state(self) -> dict:  # what `Trainer` writes into each checkpoint's trainer_state.json
+        return {"args": {}, "attributes": dict(seconds=self.seconds, steps=self.steps, device=self.device)}
 
-def save_scratch(trainer, cfg: Config, arch: str, folder: Path, seconds: float, resumed_from=None) -> Path:
-    "Save the trained model (RWKV-7 in the `rwkv` package's .pth layout), config, log history and speed into `folder`."
-    s, model = cfg.scratch, trainer.model
-    steps = trainer.state.global_step - (int(Path(resumed_from).name.split("-")[-1]) if resumed_from else 0)
+def save_scratch(trainer, cfg: Config, arch: str, folder, timer: StepTimer) -> Path:
+    "Save a run's model, config, log and speed (`timer`'s) into `folder`, whole or not at all."
+    s, model, folder = cfg.scratch, trainer.model, writable_folder(folder)
+    tokens = timer.steps * s.batch_size * s.gradient_accumulation_steps * s.block_size
     stats = {"arch": arch, "steps": trainer.state.global_step, "parameters": sum(p.numel() for p in model.parameters()),
-             "train_tokens_per_s": steps * s.batch_size * s.gradient_accumulation_steps * s.block_size / max(seconds, 1e-9),
-             "device": device_label(trainer.args.device)}
-    if arch == "transformer": model.save_pretrained(folder)
-    else: torch.save(model.to_rwkv_state_dict(), folder / "rwkv7.pth")  # BlinkDL's `rwkv` package loads this file
-    save_config(cfg, folder)
-    atomic_write_text(folder / "log_history.json", json.dumps(trainer.state.log_history, indent=1))
-    atomic_write_text(folder / "train_stats.json", json.dumps(stats, indent=1))
-    return apply_umask(folder)  # safetensors writes its weights 0600: the mode any new file gets, as the rest have
+             "train_tokens_per_s": tokens / max(timer.seconds, 1e-9), "device": timer.device}
+    for stale in folder.glob(".saving-*"): shutil.rmtree(stale, ignore_errors=True)  # a killed save's
+    with tempfile.TemporaryDirectory(dir=folder, prefix=".saving-") as tmp:  # same disk: moves are renames
+        tmp = Path(tmp)
+        if arch == "transformer": model.save_pretrained(tmp)
+        else: torch.save(model.to_rwkv_state_dict(), tmp / "rwkv7.pth")  # as BlinkDL's `rwkv` loads it
+        save_config(cfg, tmp)
+        for name, data in (("log_history.json", trainer.state.log_history), ("train_stats.json", stats)):
+            (tmp / name).write_text(json.dumps(data, indent=1), encoding="utf-8")
+        apply_umask(tmp)  # safetensors writes its weights 0600: the mode any new file gets, as the rest have
+        (folder / "train_stats.json").unlink(missing_ok=True)  # until the last rename: no finished model here
+        for p in sorted(tmp.iterdir(), key=lambda p: p.name == "train_stats.json"):  # the marker last
+            os.replace(p, folder / p.name)
+    return folder
+
+# %% ../nbs/19_scratch_io.ipynb #33d210b4
+SCRATCH_FILES = {  # what each architecture's folder needs ("a|b": either)
+    "transformer": ("config.json", "model.safetensors|model.safetensors.index.json"), "rwkv7": ("rwkv7.pth",)}
+
+def scratch_problems(folder, arch: str) -> list[str]:
+    "What keeps the `arch` model in `folder` from loading whole, a phrase a file; [] if nothing."
+    pth = Path(folder) / "rwkv7.pth"
+    cut = arch == "rwkv7" and pth.is_file() and not zipfile.is_zipfile(pth)  # a zip: its index ends it
+    return folder_problems(folder, SCRATCH_FILES[arch]) + ["rwkv7.pth is cut off, or not torch.save's"] * cut
+
+def _llama(folder: Path):
+    "The Transformer in `folder`, once its config.json has the parameters that `train_stats.json` counted."
+    from transformers import LlamaConfig, LlamaForCausalLM
+    config = LlamaConfig.from_pretrained(folder)  # a value it lacks: the default (6.7B parameters)
+    with torch.device("meta"): n = LlamaForCausalLM(config).num_parameters()  # shapes only: no memory
+    if n != (saved := json.loads((folder / "train_stats.json").read_text()).get("parameters", 0)):
+        raise ValueError(f"{folder / 'config.json'} describes {n:,} parameters, train_stats.json {saved:,}: "
+                         "it is not this model's config; train it again with --overwrite")
+    return LlamaForCausalLM.from_pretrained(folder, config=config)
 
 def load_scratch(cfg: Config, arch: str, folder=None):
-    "A trained from-scratch model, in eval mode, from `folder` (default `model_dir(cfg, arch)`)."
+    "A trained from-scratch model, in eval mode, from `folder` (default `model_dir`), checked before loading."
     folder = Path(folder or model_dir(cfg, arch))
     if not (folder / "train_stats.json").exists():
         raise FileNotFoundError(f"no trained {arch} in {folder}; run `tiny-reason scratch train --arch {arch}` first")
-    if arch == "rwkv7": model = RWKV7.from_rwkv_state_dict(torch.load(folder / "rwkv7.pth", map_location="cpu"))
-    else:
-        from transformers import LlamaForCausalLM
-        model = LlamaForCausalLM.from_pretrained(folder)
+    if problems := scratch_problems(folder, arch):  # one line, not a traceback, nor a default-size model
+        raise ValueError(f"{folder} is half written ({'; '.join(problems[:3])}): a save or copy was cut off; "
+                         f"rerun `tiny-reason scratch train --arch {arch}` with --resume, or --overwrite")
+    if arch == "transformer": model = _llama(folder)
+    else: model = RWKV7.from_rwkv_state_dict(torch.load(folder / "rwkv7.pth", map_location="cpu"))
     return model.to("cuda" if torch.cuda.is_available() else "cpu").eval()
 
 # %% ../nbs/19_scratch_io.ipynb #ef7b03a6
