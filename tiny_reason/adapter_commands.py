@@ -9,8 +9,8 @@ from pathlib import Path
 from .config import CONFIG_FILENAME, command_parser, config_from_cli
 
 # %% auto #0
-__all__ = ['PROMPT_KEYS', 'LORA_KEYS', 'adapter_arg', 'command_adapter', 'user_keys', 'asked_as_trained', 'lora_as_trained',
-           'evaluate_cli', 'export_cli', 'chat_cli']
+__all__ = ['PROMPT_KEYS', 'adapter_arg', 'command_adapter', 'user_keys', 'asked_as_trained', 'lora_as_trained', 'evaluate_cli',
+           'export_cli', 'chat_cli']
 
 # %% ../nbs/44_adapter_commands.ipynb #dd2d148d
 def adapter_arg(value, cfg):
@@ -48,21 +48,10 @@ def asked_as_trained(cfg, folder, args, rest: list[str], extra: dict):
         print(f"asking with {' and '.join(given)} as given here, not as {folder} was trained to be asked ({saved})", flush=True)
     return cfg
 
-LORA_KEYS = ("r", "lora_alpha", "lora_dropout", "bias", "target_modules")  # as adapter_config.json names them
-
 def lora_as_trained(cfg, adapter, args, rest: list[str]):
-    "`cfg` with the lora section `adapter` was trained with (what PEFT loads), so the record is what ran."
-    import dataclasses, json
-    from tiny_reason.files import read_text_file
-    from tiny_reason.loader import check_adapter
-    from tiny_reason.sections import SEVEN_PROJECTIONS
-    path = check_adapter(adapter, weights=False) / "adapter_config.json"  # missing or not JSON: its one line
-    saved = json.loads(read_text_file(path, "adapter config"))
-    trained = {k: v for k, v in saved.items() if k in LORA_KEYS}
-    # PEFT saves target_modules as a set: put in the config's order
-    if isinstance(modules := trained.pop("target_modules", None), list):
-        trained["target_modules"] = ([m for m in SEVEN_PROJECTIONS if m in modules]
-                                     + sorted(set(modules) - set(SEVEN_PROJECTIONS)))
+    "`cfg` with the lora section `adapter` was trained with (`with_trained_lora`); a lora flag given here gets one line."
+    from tiny_reason.loader import trained_lora, with_trained_lora
+    trained = trained_lora(adapter)  # missing or not JSON: its one line
     def differs(k):
         mine, theirs = getattr(cfg.lora, k), trained[k]
         return set(mine) != set(theirs) if k == "target_modules" else mine != theirs
@@ -70,9 +59,9 @@ def lora_as_trained(cfg, adapter, args, rest: list[str]):
         ours = " and ".join(f"lora.{k} {getattr(cfg.lora, k)}" for k in given)
         theirs = " and ".join(f"lora.{k} {trained[k]}" for k in given)
         # said, not refused: the flag changes no result, and a --config file shared with `train` may set it
-        print(f"{ours} given here does nothing: {adapter} was trained with {theirs} (its {path.name}), "
+        print(f"{ours} given here does nothing: {adapter} was trained with {theirs} (its adapter_config.json), "
               f"which is what runs and what {CONFIG_FILENAME} records", flush=True)
-    return dataclasses.replace(cfg, lora=dataclasses.replace(cfg.lora, **trained))
+    return with_trained_lora(cfg, adapter)
 
 def evaluate_cli(argv: list[str] | None = None) -> dict:
     "`tiny-reason evaluate [--preset P] [--adapter DIR | --base | --model DIR] [--test_data ...] [--test_samples N|all] [--batch_size B] [--protocol tiny-reason|lm-eval:TASK] --out DIR`"

@@ -12,7 +12,8 @@ from .data import THINK_PRIME, MalformedRow, drop_repeats, inference_prompt, loa
 from .files import atomic_write_text, claim_folder, mark_folder, read_resumable, results_folder
 from .evaluation import answers_match, extract_answer, read_predictions, format_summary, grade_row, majority_answer, summarize, wilson_interval, paired_comparison
 from .generation import compiles, engine_that_ran, generate_batch, generated_by, generation_plan, inference_model, prompt_hash, same_generator, read_samples, sample_replies
-from .loader import check_adapter, check_same_base, hub_checked_path, load_model, load_tokenizer, pick_precision
+from .loader import (check_adapter, check_same_base, hub_checked_path, load_model, load_tokenizer,
+                                pick_precision, with_trained_lora)
 
 # %% auto #0
 __all__ = ['load_test_rows', 'drop_long_prompts', 'greedy_settings', 'eval_prompts', 'read_finished', 'generate_predictions',
@@ -128,7 +129,9 @@ def evaluate(cfg: Config, out_dir, adapter=None, model=None, tok=None, verbose: 
     "Generate and grade the configured test items (none in `exclude`: `load_test_rows`) with the preset's model, plus `adapter` if given; returns the report (`arm`: its name, base or tuned by default)."
     outputs = ("predictions.jsonl", "samples.jsonl", "report.json", CONFIG_FILENAME)
     out_dir = claim_folder(out_dir, "evaluate", outputs=outputs)  # refused before any work; checked again under the lock (13_files)
-    if adapter is not None: check_same_base(cfg, check_adapter(adapter))  # missing, corrupt, another base or format: now
+    if adapter is not None:
+        check_same_base(cfg, check_adapter(adapter))  # missing, corrupt, another base or format: now
+        cfg = with_trained_lora(cfg, adapter)  # its own rank runs, whatever cfg says: the record says so
     source = generated_by(cfg, adapter)
     items = load_test_rows(cfg, verbose=verbose, exclude=exclude)  # no usable item: stop before anything is loaded or written
     if model is None: hub_checked_path(cfg, needed=("config.json",))  # missing, cut, no Hub: said before marking

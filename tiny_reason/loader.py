@@ -16,11 +16,12 @@ from .offline import ARCHITECTURES, known_architecture, random_model_folder, ggu
 warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing.*", category=FutureWarning)
 
 # %% auto #0
-__all__ = ['PAD_CANDIDATES', 'DTYPES', 'BASE_KEYS', 'ADAPTER_KEYS', 'BASES', 'check_hub', 'check_model_ref', 'model_path',
-           'check_model_folder', 'hub_checked_path', 'pick_precision', 'model_config', 'load_tokenizer',
-           'quantization_config', 'lora_config', 'check_adapter', 'adapter_base', 'check_same_base',
-           'projection_shapes', 'lora_rank_limit', 'check_lora_rank', 'limit_gpu_memory', 'check_finite', 'load_base',
-           'add_lora', 'load_adapter', 'load_model', 'adapter_model', 'merge_adapter', 'fetch_adapter', 'push_to_hub']
+__all__ = ['PAD_CANDIDATES', 'DTYPES', 'LORA_KEYS', 'BASE_KEYS', 'ADAPTER_KEYS', 'BASES', 'check_hub', 'check_model_ref',
+           'model_path', 'check_model_folder', 'hub_checked_path', 'pick_precision', 'model_config', 'load_tokenizer',
+           'quantization_config', 'lora_config', 'check_adapter', 'trained_lora', 'with_trained_lora', 'adapter_base',
+           'check_same_base', 'projection_shapes', 'lora_rank_limit', 'check_lora_rank', 'limit_gpu_memory',
+           'check_finite', 'load_base', 'add_lora', 'load_adapter', 'load_model', 'adapter_model', 'merge_adapter',
+           'fetch_adapter', 'push_to_hub']
 
 # %% ../nbs/17_loader.ipynb #0b68be41
 def check_hub(name: str) -> str:
@@ -137,6 +138,23 @@ def check_adapter(adapter, weights: bool = True) -> Path:
         raise ValueError(f"{adapter} is half written ({'; '.join(problems[:3])}): a save was cut off; rerun the "
                          "`tiny-reason train` command that made it with --resume, to save it again from its checkpoints")
     return adapter
+
+LORA_KEYS = ("r", "lora_alpha", "lora_dropout", "bias", "target_modules")  # as adapter_config.json names them
+
+def trained_lora(adapter) -> dict:
+    "The lora settings `adapter` was trained with, as PEFT loads them (its adapter_config.json), in the config's names."
+    from tiny_reason.sections import SEVEN_PROJECTIONS
+    saved = json.loads(read_text_file(check_adapter(adapter, weights=False) / "adapter_config.json", "adapter config"))
+    trained = {k: v for k, v in saved.items() if k in LORA_KEYS}
+    if isinstance(modules := trained.pop("target_modules", None), list):  # PEFT saves a set: the config's order
+        known = [m for m in SEVEN_PROJECTIONS if m in modules]
+        trained["target_modules"] = known + sorted(set(modules) - set(SEVEN_PROJECTIONS))
+    return trained
+
+def with_trained_lora(cfg: Config, adapter) -> Config:
+    "`cfg` whose lora section is the one `adapter` was trained with: what runs, so what a record should say."
+    import dataclasses
+    return dataclasses.replace(cfg, lora=dataclasses.replace(cfg.lora, **trained_lora(adapter)))
 
 # %% ../nbs/17_loader.ipynb #3ce825b0
 BASE_KEYS = ("model.name", "model.source", "model.gguf_file", "model.architecture_overrides")  # what fixes the base's weights
