@@ -8,16 +8,26 @@ import contextlib, errno, json, os, re, shutil, tempfile
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['MARKER', 'LITTER', 'writable_folder', 'current_umask', 'apply_umask', 'file_above', 'atomic_write_text',
-           'write_jsonl', 'read_text_file', 'read_jsonl_objects', 'read_gsm8k_jsonl', 'folder_mark', 'claim_folder',
-           'mark_folder', 'claim_file', 'folder_lock', 'results_folder', 'no_space', 'read_resumable',
-           'last_checkpoint', 'resume_point', 'folder_problems', 'whole_folder', 'stress_shared_writes']
+__all__ = ['MARKER', 'LITTER', 'dangling_link', 'writable_folder', 'current_umask', 'apply_umask', 'file_above',
+           'atomic_write_text', 'write_jsonl', 'read_text_file', 'read_jsonl_objects', 'read_gsm8k_jsonl',
+           'folder_mark', 'same_place', 'setting_differences', 'claim_folder', 'mark_folder', 'claim_file',
+           'folder_lock', 'results_folder', 'no_space', 'read_resumable', 'last_checkpoint', 'resume_point',
+           'folder_problems', 'whole_folder', 'stress_shared_writes']
 
 # %% ../nbs/13_files.ipynb #a4e363e9
+def dangling_link(path) -> str | None:
+    "What `path` is, in words, if it or a parent is a symbolic link to nothing; else None."
+    for p in (Path(path), *Path(path).parents):  # `mkdir` there says only `file exists`
+        if p.is_symlink() and not p.exists():
+            where = "is" if p == Path(path) else f"lies in {p}, which is"
+            return f"{where} a symbolic link to {os.readlink(p)}, which does not exist"
+    return None
+
 def writable_folder(folder, what: str = "output folder") -> Path:
     "Create `folder` if needed and prove it writable with a probe file of this process's own; else `PermissionError` naming it."
     folder = Path(folder)
     if folder.exists() and not folder.is_dir(): raise NotADirectoryError(f"{what} {folder} is a file, not a folder")
+    if said := dangling_link(folder): raise FileNotFoundError(f"{what} {folder} {said}")
     try:
         folder.mkdir(parents=True, exist_ok=True)  # exist_ok: another process may create it first
         with tempfile.TemporaryFile(dir=folder): pass  # a name no other process uses; removed on close
@@ -50,6 +60,8 @@ def atomic_write_text(path, text: str) -> Path:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as e:
         if (f := file_above(path)) is not None: raise NotADirectoryError(f"cannot write {path}: {f} is a file, not a folder") from None
+        if said := dangling_link(path.parent):
+            raise FileNotFoundError(f"cannot write {path}: {path.parent} {said}") from None
         raise PermissionError(f"cannot write {path}: {(e.strerror or str(e)).lower()}") from None  # not the temp file's name
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f: f.write(text)
@@ -103,18 +115,39 @@ MARKER = ".tiny_reason.json"  # which command's results a folder holds, and with
 LITTER = (".DS_Store", "Thumbs.db", "desktop.ini")  # what file browsers leave in any folder they show: no one's work
 
 def folder_mark(folder) -> dict | None:
-    "What `mark_folder` recorded in `folder`: `{command, settings}`, or None."
+    "What `mark_folder` recorded in `folder`: `{command, settings, folder}`, or None."
     path = Path(folder) / MARKER
     if not path.is_file(): return None
     try: mark = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError): return {"command": "an unknown command", "settings": {}}
     return mark if isinstance(mark, dict) else {"command": "an unknown command", "settings": {}}
 
+def same_place(saved, saved_from, now, now_from) -> bool:
+    "Whether setting `saved`, recorded in the folder reached as `saved_from`, is `now`, asked in `now_from`."
+    # Equal; or, for paths, one place (symlinks followed), or one path from each folder: the folder reached by
+    # another spelling of its path (`r1`, `/abs/r1`, `.`, a symlinked parent), or moved with what it holds
+    if saved == now: return True
+    if not all(isinstance(x, str) and x for x in (saved, now, saved_from, now_from)): return False  # a number
+    try:
+        here = Path(now).expanduser().resolve()
+        if os.path.isabs(saved) and Path(saved).resolve() == here: return True
+        both = os.path.isabs(saved) == os.path.isabs(saved_from)  # recorded together: from one working folder
+        return both and os.path.relpath(saved, saved_from) == os.path.relpath(here, Path(now_from).resolve())
+    except (OSError, ValueError): return False  # not a path (a NUL byte, say)
+
+def setting_differences(mark: dict, settings: dict, folder) -> list[str]:
+    "The keys whose values differ between `settings` and what `mark` recorded in `folder` (`same_place`)."
+    old, there = mark.get("settings", {}), mark.get("folder")  # an old marker: text is compared
+    same = lambda k: same_place(old.get(k), there, settings.get(k), str(folder))
+    return sorted(k for k in set(old) | set(settings) if not same(k))
+
 def claim_folder(folder, command: str, settings: dict | None = None, outputs=(), inputs=(), overwrite: bool = False,
                  flag: str = "--out") -> Path:
     "Check, writing nothing, that `command` may write `outputs` into `folder`; a one-line error names what it would lose."
     folder, settings = Path(folder), settings or {}
     if folder.exists() and not folder.is_dir(): raise NotADirectoryError(f"{flag} {folder} is a file, not a folder")
+    if said := dangling_link(folder):  # `mkdir` there says only `file exists`
+        raise FileNotFoundError(f"{flag} {folder} {said}; choose another {flag}")
     for path in map(Path, inputs):
         if folder.resolve() == path.resolve() or folder.resolve() in path.resolve().parents:
             raise ValueError(f"{flag} {folder} is, or holds, this command's input {path}: its results would replace it; choose another {flag}")
@@ -122,8 +155,7 @@ def claim_folder(folder, command: str, settings: dict | None = None, outputs=(),
     if mark is not None and mark.get("command") != command:
         raise FileExistsError(f"{flag} {folder} holds the results of tiny-reason {mark.get('command')}; choose another {flag}")
     if mark is not None:
-        old = mark.get("settings", {})
-        differ = sorted(k for k in set(old) | set(settings) if old.get(k) != settings.get(k))
+        differ = setting_differences(mark, settings, folder)
         if differ and not overwrite: raise FileExistsError(
             f"{flag} {folder} holds tiny-reason {command} results made with other settings ({', '.join(differ[:4])} differ); "
             f"rerun with those settings to resume, or choose another {flag}")
@@ -134,7 +166,8 @@ def claim_folder(folder, command: str, settings: dict | None = None, outputs=(),
 def mark_folder(folder, command: str, settings: dict | None = None) -> Path:
     "Create `folder` and record that it holds `command`'s results made with `settings` (after `claim_folder` passed)."
     folder = writable_folder(folder)
-    atomic_write_text(folder / MARKER, json.dumps({"command": command, "settings": settings or {}}, indent=1, default=str))
+    mark = {"command": command, "settings": settings or {}, "folder": str(folder)}  # reached by: `same_place`
+    atomic_write_text(folder / MARKER, json.dumps(mark, indent=1, default=str))
     return folder
 
 # %% ../nbs/13_files.ipynb #f58307ab
@@ -150,12 +183,14 @@ def claim_file(path, command: str, overwrite: bool = False, ours=None, flag: str
 
 # %% ../nbs/13_files.ipynb #3ea5737c
 @contextlib.contextmanager
-def folder_lock(folder, name: str, waiting: str | None = None):
+def folder_lock(folder, name: str, waiting: str | None = None, busy: str | None = None):
     "Hold an exclusive lock on `folder` (created if missing) for the `with` block; another process asking for it waits (printing `waiting` first, if given)."
+    # with `busy`, it is refused at once instead: `BlockingIOError`, that line
     from filelock import FileLock, Timeout
     lock = FileLock(writable_folder(folder) / f".{name}.lock")
     try: lock.acquire(blocking=False)
     except Timeout:  # held by another process: say why nothing happens, then wait for it
+        if busy: raise BlockingIOError(busy) from None
         if waiting: print(waiting, flush=True)
         lock.acquire()
     try: yield Path(folder)

@@ -50,6 +50,7 @@ def run_config(cfg: Config, out: Path, adapter=None) -> Config:
     follows = teacher_is_sft(c)  # the preset's SFT adapter, before this run's folders replace it
     if adapter is None: c.project.output_dir, c.project.adapter_path = str(out / "train"), str(out / "lora_adapter")
     if follows: c.distill.teacher_adapter = str(adapter or c.project.adapter_path)  # self-distillation: this run's SFT adapter teaches
+    c.grpo.output_dir, c.grpo.adapter_path = str(out / "grpo"), str(out / "grpo" / "lora_adapter")  # GRPO's
     return c
 
 def require_distilled_rows(report: dict, folder) -> None:
@@ -61,11 +62,10 @@ def require_distilled_rows(report: dict, folder) -> None:
 
 def empty_distillation(out: Path, settings: dict) -> list[str]:
     "The `distill.` settings a rerun changes in the run folder `out` whose distillation kept too few rows to train on (that stage alone may run again with them); [] otherwise."
-    from tiny_reason.files import folder_mark
+    from tiny_reason.files import folder_mark, setting_differences
     mark, report = folder_mark(out), Path(out) / "distill" / "report.json"
     if mark is None or mark.get("command") != "run" or not report.exists(): return []
-    old = mark.get("settings", {})
-    differ = sorted(k for k in set(old) | set(settings) if old.get(k) != settings.get(k))
+    differ = setting_differences(mark, settings, out)  # as `claim_folder` compares them
     if not differ or not all(k.startswith("distill.") for k in differ): return []
     try: rows = json.loads(report.read_text())["rows"]
     except (ValueError, KeyError, TypeError): return []  # not a distillation's report: the usual rule refuses the rerun

@@ -11,18 +11,22 @@ from .files import last_checkpoint, resume_point
 
 # %% auto #0
 __all__ = ['SFT_SHAPING', 'ADAPTER_FILES', 'SFT_RUN', 'config_differences', 'checkpoint_dir', 'train_or_restore',
-           'adapter_problems', 'RunKind', 'stopped_run', 'start_point', 'adapter_checks', 'training_run', 'sft_run']
+           'adapter_problems', 'RunKind', 'stopped_run', 'start_point', 'claim_result', 'result_lock', 'adapter_checks',
+           'training_run', 'sft_run']
 
 # %% ../nbs/42_train_folders.ipynb #ef8b85d1
 SFT_SHAPING = ("project.seed", "model.", "lora.", "data.", "training.")  # eval, scratch and notes do not change the weights
 
-def config_differences(cfg: Config, folder, shaping: tuple = SFT_SHAPING) -> list[str]:
+def config_differences(cfg: Config, folder, shaping: tuple = SFT_SHAPING, run="project.output_dir") -> list:
     "Dotted keys under `shaping` (what shapes the adapter) that differ between `cfg` and `folder`'s saved config."
     from tiny_reason.config import all_keys, get_value, CONFIG_FILENAME
+    from tiny_reason.files import same_place
     path = Path(folder) / CONFIG_FILENAME
     if not path.exists(): return ["(no experiment_config.yaml)"]
     saved = load_config(config_file=path)
-    return [k for k in all_keys() if k.startswith(shaping) and get_value(saved, k) != get_value(cfg, k)]
+    there, here = get_value(saved, run), get_value(cfg, run)  # a path: where it lies from the run folder
+    same = lambda k: same_place(get_value(saved, k), there, get_value(cfg, k), here)
+    return [k for k in all_keys() if k.startswith(shaping) and not same(k)]
 
 # %% ../nbs/42_train_folders.ipynb #65b49c6c
 def checkpoint_dir(cfg: Config) -> Path: return Path(cfg.project.output_dir) / "checkpoints"
@@ -60,6 +64,12 @@ class RunKind:
     retrain: str = "train"        # the call that trains it again, with overwrite=True
     @property
     def a(self) -> str: return f"{'an' if self.what[0] in 'aeiou' else 'a'} {self.what}"
+    @property
+    def folders(self) -> tuple[str, str]:
+        "The config keys of the run folder and of its result's: `project.output_dir`, `project.adapter_path`."
+        from tiny_reason.config import resolve_key
+        result = resolve_key(self.key)
+        return f"{result.split('.')[0]}.output_dir", result
 
 SFT_RUN = RunKind(SFT_SHAPING)
 
@@ -70,7 +80,8 @@ def stopped_run(cfg: Config, ckpts, kind: RunKind = SFT_RUN, finished: bool = Fa
     last = None if not resume and (overwrite or finished) else last_checkpoint(ckpts)
     if last is None: return
     unsaid = not (Path(ckpts) / CONFIG_FILENAME).exists()
-    if not (unsaid or (differ := ", ".join(config_differences(cfg, ckpts, kind.shaping)[:5]))): return
+    differ = "" if unsaid else ", ".join(config_differences(cfg, ckpts, kind.shaping, kind.folders[0])[:5])
+    if not (unsaid or differ): return
     if lesson: raise FileExistsError(f"{ckpts} holds checkpoints " + (f"with no {CONFIG_FILENAME} to say which config made them" if unsaid else
                                      f"of another config ({differ} differ)") + f"; delete them, or choose another {kind.key.replace('adapter_path', 'output_dir')}")
     if unsaid: raise FileExistsError(f"{ckpts} holds {last.name}, where a run stopped, and no {CONFIG_FILENAME} says which config made it: "
@@ -85,6 +96,32 @@ def start_point(cfg: Config, kind: RunKind, done, ckpts, resume: bool = False, o
     if checks: checks(resume, overwrite)
     stopped_run(cfg, ckpts, kind, finished=Path(done).exists(), resume=resume, overwrite=overwrite)
     return resume_point(done, ckpts, resume, overwrite, kind.a, kind.hint, keep_checkpoints=True)
+
+def claim_result(kind: RunKind, done, ckpts) -> None:
+    "Refuse, writing nothing, a run into a result folder (`done`'s) that a run in another folder saved."
+    from tiny_reason.config import CONFIG_FILENAME, read_yaml
+    from tiny_reason.files import same_place
+    result, run = Path(done).parent, Path(ckpts).parent
+    if result.resolve() == run.resolve() or not (result / CONFIG_FILENAME).is_file(): return  # none says
+    try:
+        saved = read_yaml(result / CONFIG_FILENAME)
+        theirs, saved_as = (saved[k.split(".")[0]][k.split(".")[1]] for k in kind.folders)
+    except (OSError, ValueError, KeyError, TypeError): return  # cut off: `adapter_problems` names it
+    if not all(isinstance(p, str) and p for p in (theirs, saved_as)): return  # another tool's config
+    # its run folder, found from the result by the path between them: moved together, they still belong
+    if not same_place(theirs, saved_as, str(run), str(result)):
+        raise FileExistsError(f"{result} holds {kind.a} saved by the run in {theirs}, not by this run in "
+                              f"{run}: delete it, or choose another --{kind.key}")
+
+def result_lock(kind: RunKind, done, ckpts):
+    "A run's lock on its result folder (`done`'s), beside it: held by a run in another folder, it refuses."
+    import contextlib
+    from tiny_reason.files import folder_lock
+    result, run = Path(done).parent, Path(ckpts).parent
+    if result.resolve() == run.resolve(): return contextlib.nullcontext()  # the run folder's lock covers it
+    # taken after the run folder's lock, so a run of this folder has let it go: its holder trains in another
+    busy = f"{result} is taken: a run in another folder than {run} is training {kind.a} into it now"
+    return folder_lock(result.parent, f"{result.name}.owner", busy=f"{busy}; choose another --{kind.key}")
 
 def adapter_checks(cfg: Config, resume: bool = False, overwrite: bool = False) -> None:
     "SFT's own refusals: an `adapter_path` that holds the checkpoints, or files of another kind (the adapter is saved as a whole folder), or a half-written adapter not asked to be saved again."
@@ -112,13 +149,19 @@ def training_run(cfg: Config, kind: RunKind, done, ckpts, train_fn, resume: bool
     done, ckpts = Path(done), Path(ckpts)
     had, alone = done.exists(), int(os.environ.get("WORLD_SIZE", "1")) == 1  # one torchrun job's processes train together: no lock
     whole_result = lambda: done.exists() and not (whole and whole(done.parent))  # a lesson reuses it, or refuses it: its checkpoints do not matter
-    if not reuse: stopped_run(cfg, ckpts, kind, had, resume, overwrite)  # what refuses before the lock (which writes a file)
+    # the result's folder is the run's too: one saved by a run in another folder (`claim_result`), or one
+    # such a run trains into now (`result_lock`), is refused
+    claim_result(kind, done, ckpts)  # refused before the lock (which writes a file): another run's result,
+    if not reuse: stopped_run(cfg, ckpts, kind, had, resume, overwrite)  # another config's checkpoints
     elif not whole_result(): stopped_run(cfg, ckpts, kind, resume=True, lesson=True)
     if checks: checks(resume or (reuse and last_checkpoint(ckpts) is not None), overwrite)
-    with folder_lock(ckpts.parent, kind.job, f"waiting: another process is training into {ckpts.parent}") if alone else contextlib.nullcontext():
+    waiting = f"waiting: another process is training into {ckpts.parent}"
+    with (folder_lock(ckpts.parent, kind.job, waiting) if alone else contextlib.nullcontext()), \
+         (result_lock(kind, done, ckpts) if alone else contextlib.nullcontext()):
+        claim_result(kind, done, ckpts)  # saved while this one waited
         finished = whole_result()
         if finished and (reuse or not (had or resume or overwrite)):  # a lesson's reuse, or what the process waited for finished
-            if differ := config_differences(cfg, done.parent, kind.shaping):
+            if differ := config_differences(cfg, done.parent, kind.shaping, kind.folders[0]):
                 if reuse: raise FileExistsError(f"{done.parent} holds {kind.a} trained with another config ({', '.join(differ[:5])} differ); "
                                                 f"delete it, or choose another {kind.key}")
             else:
