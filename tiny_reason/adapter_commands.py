@@ -49,7 +49,7 @@ def asked_as_trained(cfg, folder, args, rest: list[str], extra: dict):
     return cfg
 
 def lora_as_trained(cfg, adapter, args, rest: list[str]):
-    "`cfg` with the lora section `adapter` was trained with (`with_trained_lora`); a lora flag given here gets one line."
+    "`cfg` with the lora section `adapter` was trained with (`with_trained_lora`); a lora flag here gets one line."
     from tiny_reason.loader import trained_lora, with_trained_lora
     trained = trained_lora(adapter)  # missing or not JSON: its one line
     def differs(k):

@@ -130,7 +130,8 @@ def _(cfg):
 GRADER_REPLIES = ["**Final Answer:** $72.00", "The answer is seventy-two.", "She packs 72 apples in 2 boxes.", "So 36 + 36 = 72",
                   "**Final Answer:** about 70-72", "**Final Answer:** 72,000", "**Final Answer:** 144/2"]  # 03's exercise 3, gold 72
 
-@answer_key("03_eval", 3, "the first rule that finds a number picks one span; a span that states two numbers is no answer. extract_answer shows both")
+@answer_key("03_eval", 3, "the first rule that finds a number picks one span; a span stating two numbers is no answer. "
+                           "extract_answer shows both")
 def _(cfg):
     from tiny_reason.evaluation import grade_row
     return [i for i, reply in enumerate(GRADER_REPLIES) if grade_row({"generated_text": reply, "gold": "72"})["correct"]]

@@ -42,17 +42,17 @@ EXTRACTION_RULES = {  # name: (pattern whose group 1 is the answer span, which m
 }
 
 def extract_answer(text: str) -> tuple[str | None, str | None]:
-    "`(answer, rule)` from the first rule whose span states a number, after the last `</think>`; a hedge: `(None, 'hedged')`."
-    text = CLOCK.sub(" ", END_OF_TURN.split(text, maxsplit=1)[0])  # clock times out: else `last_number` reads 3:30 as 30
+    "`(answer, rule)`: the first rule whose span states a number, after the last `</think>`; `(None, 'hedged')`: two."
+    text = CLOCK.sub(" ", END_OF_TURN.split(text, maxsplit=1)[0])  # no clock times: `last_number` would read 3:30 as 30
     thinking, _, answer = text.rpartition("</think>")  # no `</think>`: all of it is the answer
     fallbacks = [name for name in EXTRACTION_RULES if name != "strict"]  # the thinking never holds a strict answer
-    for part, rules in ((answer, list(EXTRACTION_RULES)), (thinking, fallbacks)):  # the thinking only if the answer is silent
+    for part, rules in ((answer, list(EXTRACTION_RULES)), (thinking, fallbacks)):  # thinking: if the answer is silent
         for name in rules:
             pattern, order = EXTRACTION_RULES[name]
             spans = [m.group(1) for m in pattern.finditer(part)]
             for span in (reversed(spans) if order == "last" else spans):
                 numbers = stated_numbers(span)
-                if len(numbers) > 1: return None, "hedged"  # a list of candidates is no answer; no later rule rescues it
+                if len(numbers) > 1: return None, "hedged"  # candidates are no answer, and no later rule rescues them
                 if numbers: return format_number(numbers[0]), name
     return None, None
 
@@ -118,7 +118,7 @@ def number_word_runs(text: str) -> list[int]:
     return runs + [total + current] if seen else runs
 
 def words_to_number(text: str) -> int | None:
-    "The first run of English number words: `'twenty-five apples'` -> 25, `'three thousand two hundred'` -> 3200; else None."
+    "The first run of English number words: `'twenty-five apples'` -> 25, `'three thousand'` -> 3000; else None."
     return next(iter(number_word_runs(text)), None)
 
 # %% ../nbs/23_evaluate.ipynb #57cc1323
@@ -147,7 +147,7 @@ def spoken_text(span: str) -> str:
     return re.sub(r"(?<=\d)[ \u00a0\u202f\u2009](?=\d{3}(?![\w-]))", "", s)
 
 def number_matches(s: str):
-    "Each number in `spoken_text`, in order, as `(match, the text it matched in)`; a calculation yields only its result."
+    "Each number in `spoken_text`, in order, as `(match, the text searched)`; a calculation yields only its result."
     pos = 0
     while m := _VALUE.search(s, pos):
         if c := _CALCULATION.match(s, m.end()):  # `48 + 24 = 72`: the result, not the operands

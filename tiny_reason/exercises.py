@@ -17,7 +17,8 @@ def plain(x):
     return x.tolist() if callable(getattr(x, "tolist", None)) else x
 
 def same(answer, expected, rel: float | None = None) -> bool:
-    "Whether `answer` matches `expected`: an int exactly, a float within relative `rel` (default 1e-3), a list or tuple item by item, a bool only by a bool, anything else by `==`."
+    "Whether `answer` matches `expected`: ints exactly, floats within `rel` (1e-3), lists by item, the rest by `==`."
+    # NumPy and torch values as plain Python first; a bool is answered only by a bool
     answer, expected = plain(answer), plain(expected)
     if isinstance(expected, bool): return isinstance(answer, bool) and answer == expected  # 0 is not False
     if not isinstance(expected, (int, float, list, tuple)): return answer == expected

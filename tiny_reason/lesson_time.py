@@ -65,13 +65,13 @@ def source_rows(source: str, split: str, past: int = 0) -> int:
     return len(read_jsonl_objects(source, "data file"))
 
 def rows_read(asked: int | None, source: str, split: str, past: int = 0) -> int:
-    "The rows a stage asking `asked` of `source` reads (None: all): a generator makes what is asked, a file or split has an end."
+    "The rows a stage asking `asked` of `source` reads (None: all): a generator makes all it is asked."
     if asked is None: return source_rows(source, split, past)
     generated = source == "synthetic" or source.startswith("synthetic:")
     return asked if generated else min(asked, source_rows(source, split))
 
 def counted(cfg: Config) -> Config:
-    "A copy of `cfg` whose counts are the rows their stage reads (`all`, or more than the source has), as the stages count them."
+    "A copy of `cfg` whose counts are the rows their stages read: `all`, or more than a source holds, as what it holds."
     c = copy.deepcopy(cfg); d, e, s = c.data, c.eval, c.study
     d.num_samples = rows_read(d.num_samples, d.source, d.split)
     e.test_samples = rows_read(e.test_samples, e.test_source, e.test_split, 32)
