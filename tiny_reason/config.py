@@ -104,7 +104,8 @@ def resolve_preset(flag: str | None = None, env: typing.Mapping | None = None, c
 
 # %% ../nbs/10_config.ipynb #97d701a4
 PATH_KEYS = frozenset("project.output_dir project.adapter_path project.adapter_source model.name data.source data.validation_source "
-                      "eval.test_source distill.teacher distill.teacher_adapter distill.traces grpo.start grpo.prompt_source grpo.eval_source "
+                      "eval.test_source distill.teacher distill.teacher_adapter distill.traces distill.question_source grpo.start grpo.prompt_source "
+                      "grpo.eval_source "
                       "grpo.output_dir grpo.adapter_path study.source".split())  # folders and files (model.cache_dir is expanded where it is read)
 
 def set_value(cfg: Config, dotted: str, value):

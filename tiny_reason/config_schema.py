@@ -162,7 +162,7 @@ RULES = [  # (key, test, what it must be)
                   "study.max_new_tokens"),
     *_at_least(1, "eval.test_samples distill.questions grpo.prompts", "all"), *_at_least(2, "data.num_samples scratch.num_samples", "all"),
     *_at_least(2, "study.train_questions study.test_items", "all"),  # ALL_KEYS: the counts whose None is written `all`
-    *_at_least(1, "training.logprob_chunk_rows", "none"), *_at_least(16, "data.max_length scratch.max_context"),
+    *_at_least(1, "training.logprob_chunk_rows eval.paired_items", "none"), *_at_least(16, "data.max_length scratch.max_context"),
     *_at_least(8, "scratch.block_size"),
     *_one_of("eval.engine", "reference merged compiled", "model.source", "hub gguf random", "model.precision", "auto fp32 fp16 bf16", "data.format", "chat instruction qa",
              "grpo.loss_type", "grpo dr_grpo dapo bnpo", "grpo.scale_rewards", "group batch none", "scratch.size", "micro tiny small",
@@ -187,8 +187,9 @@ RULES = [  # (key, test, what it must be)
 ]
 
 GENERATED_MAX = 100_000  # rows a generator makes in one run, all held in memory: ~0.7 GB of gsm_symbolic's (measured: 139 MB for 20,000)
-GENERATED_COUNTS = {"data.source": "data.num_samples scratch.num_samples", "eval.test_source": "eval.test_samples",
-                    "grpo.eval_source": "eval.test_samples", "grpo.prompt_source": "grpo.prompts",
+GENERATED_COUNTS = {"data.source": "data.num_samples scratch.num_samples", "eval.test_source": "eval.test_samples eval.paired_items",
+                    "grpo.eval_source": "eval.test_samples eval.paired_items", "grpo.prompt_source": "grpo.prompts",
+                    "distill.question_source": "distill.questions",
                     "study.source": "study.train_questions study.test_items"}  # a source, and the counts drawn from it
 
 def _generated(source) -> bool: return isinstance(source, str) and (source == "synthetic" or source.startswith("synthetic:"))

@@ -10,7 +10,7 @@ from .config import Config, load_config, save_config, settings_of
 from .files import claim_folder, read_gsm8k_jsonl, read_jsonl_objects, results_folder, write_jsonl  # 13_files
 
 # %% auto #0
-__all__ = ['CALCULATOR_ANNOTATION', 'NUMBER', 'PROMPT_FORMATS', 'THINK_PRIME', 'strip_calculator_annotations', 'MalformedRow', 'split_solution', 'assistant_text', 'prompt_messages', 'to_example', 'format_rows', 'train_validation_split', 'token_lengths', 'inference_prompt', 'GENERATOR_SUFFIX', 'NAMES', 'synthetic_rows', 'hub_rows', 'load_rows', 'word_problem_rows', 'nothing_left', 'summary_line', 'question_key', 'drop_repeats', 'keep_questions_together', 'drop_too_long', 'prepare_examples', 'plot_token_lengths', 'write_prepared', 'light_tokenizer_hash', 'tokenize_with_trl']
+__all__ = ['CALCULATOR_ANNOTATION', 'NUMBER', 'PROMPT_FORMATS', 'THINK_PRIME', 'strip_calculator_annotations', 'MalformedRow', 'split_solution', 'assistant_text', 'prompt_messages', 'to_example', 'format_rows', 'train_validation_split', 'token_lengths', 'inference_prompt', 'GENERATOR_SUFFIX', 'NAMES', 'SEED_OFFSETS', 'synthetic_rows', 'hub_rows', 'load_rows', 'word_problem_rows', 'nothing_left', 'summary_line', 'question_key', 'drop_repeats', 'keep_questions_together', 'drop_too_long', 'prepare_examples', 'test_pool', 'solution_key', 'unseen_rows', 'plot_token_lengths', 'write_prepared', 'light_tokenizer_hash', 'tokenize_with_trl']
 
 # %% ../nbs/00_data.ipynb #1a5550ca
 CALCULATOR_ANNOTATION = re.compile(r"<<[^<>\n]*=[^<>\n]*>>")
@@ -234,6 +234,35 @@ def prepare_examples(cfg: Config, verbose: bool = True, n=..., tok=None) -> tupl
     counts["train"], counts["validation"] = len(train), len(val)
     if verbose: print(summary_line(counts, d.source) + (f" (from {d.validation_source})" if d.validation_source else ""))
     return train, val, counts
+
+# %% ../nbs/20_data_checks.ipynb #edb306be
+SEED_OFFSETS = {"test": 1_000_000, "rft": 2_000_000, "validation": 3_000_000, "grpo": 4_000_000}  # past any training seed
+
+def test_pool(cfg: Config) -> list[dict]:
+    "The rows the evaluation's test items come from (`load_test_rows`, 23_evaluate): no other stage trains on them."
+    e = cfg.eval
+    n = max(e.test_samples or 1000, e.paired_items or 0) + 32  # a generator's row i hangs on seed + i only: a larger draw holds a smaller
+    return load_rows(e.test_source, cfg, e.test_split, n=n, seed=cfg.project.seed + SEED_OFFSETS["test"])
+
+def solution_key(row: dict) -> str | None:
+    "A row's worked steps, whitespace collapsed (an example's `steps`, a GSM8K row's text before `####`); None: no steps."
+    steps = row.get("steps")
+    if steps is None and "####" in str(row.get("answer") or ""): steps = row["answer"].rsplit("####", 1)[0]
+    return " ".join(steps.split()) or None if steps else None
+
+def unseen_rows(cfg: Config, source: str, n: int | None, purpose: str, exclude=()) -> list[dict]:
+    "Up to `n` rows of `source` (None: all) that are neither SFT's rows (`prepare_examples`), test items nor `exclude`."
+    train, val, _ = prepare_examples(cfg, verbose=False)
+    held = [*train, *val, *test_pool(cfg), *exclude]
+    seen = {question_key(r["question"]) for r in held}
+    solved = {k for r in held if (k := solution_key(r))}  # a problem renamed ("Tara" for "Rosa") has other words, the same steps
+    seed = cfg.project.seed + SEED_OFFSETS[purpose]
+    if source == "synthetic" or source.startswith("synthetic:"):  # new rows; a few collide with those
+        rows = load_rows(source, cfg, cfg.data.split, n=(n or 1000) + 64, seed=seed)
+    else: rows = load_rows(source, cfg, cfg.data.split); random.Random(seed).shuffle(rows)
+    rows = [r for r in rows if question_key(r["question"]) not in seen and solution_key(r) not in solved]
+    rows = drop_repeats(rows, Counter(), whole=False)
+    return rows[:n] if n else rows
 
 # %% ../nbs/20_data_checks.ipynb #3a83562c
 def plot_token_lengths(lengths: list[int], max_length: int, title: str = ""):

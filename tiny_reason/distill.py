@@ -8,20 +8,25 @@ import json, time
 from collections import Counter
 from pathlib import Path
 from .config import CONFIG_FILENAME, Config, command_parser, config_from_cli, load_config, save_config, set_value, settings_of, validate
-from .data import THINK_PRIME, inference_prompt, prepare_examples
+from .data import (THINK_PRIME, MalformedRow, inference_prompt, prepare_examples, question_key, split_solution,
+                              unseen_rows)
 from .files import atomic_write_text, claim_folder, read_jsonl_objects, results_folder, write_jsonl
 from .evaluation import answers_match, extract_answer, gold_answer, majority_answer  # grading never imports torch
 from .generation import engine_that_ran, generated_by, inference_model, sample_replies
 
 # %% auto #0
-__all__ = ['training_questions', 'keep_traces', 'reasoning_of', 'distilled_rows', 'distill_cli', 'teacher_config', 'load_teacher', 'check_teacher', 'read_traces', 'upper_median', 'plot_chain_lengths', 'distill', 'rft_config', 'compare_adapters', 'plot_maj_at_k']
+__all__ = ['fresh_questions', 'keep_traces', 'reasoning_of', 'distilled_rows', 'distill_cli', 'FILTER_REASONS', 'teacher_config', 'load_teacher', 'check_teacher', 'read_traces', 'upper_median', 'plot_chain_lengths', 'distill', 'rft_config', 'compare_adapters', 'plot_maj_at_k']
 
 # %% ../nbs/05_distill.ipynb #e20cabb7
-def training_questions(cfg: Config) -> list[dict]:
-    "`question`, `gold` and the human `steps` of the first `distill.questions` training rows, as `prepare` splits them."
-    from tiny_reason.loader import load_tokenizer
-    train, _, _ = prepare_examples(cfg, verbose=False, tok=load_tokenizer(cfg))  # the rows train uses, the same seed: no validation or test question leaks in
-    return [{"question": e["question"], "gold": e["answer"], "steps": e["steps"]} for e in train][:cfg.distill.questions or None]
+def fresh_questions(cfg: Config) -> list[dict]:
+    "`question` and `gold` of `distill.questions` questions SFT never trained on, from `distill.question_source` or `data.source`."
+    source = cfg.distill.question_source or cfg.data.source
+    out = []
+    for r in unseen_rows(cfg, source, cfg.distill.questions, "rft"):
+        try: steps, gold = split_solution(r["answer"])
+        except MalformedRow: continue  # no readable gold answer: nothing to grade a trace against
+        out.append({"question": r["question"], "gold": gold, "steps": steps or None})  # steps: for comparison only
+    return out
 
 # %% ../nbs/05_distill.ipynb #3a500918
 def keep_traces(traces: list[dict], keep_per_question: int = 1, min_agreement: float = 0.5) -> tuple[list[dict], Counter]:
@@ -129,6 +134,8 @@ def plot_chain_lengths(kept: list[int], human: list[int], title: str = ""):
     return fig
 
 # %% ../nbs/40_distill_checks.ipynb #7925021b
+FILTER_REASONS = ("truncated", "wrong or no answer", "duplicates", "over the per-question limit")  # keep_traces' order
+
 def distill(cfg: Config, out_dir, verbose: bool = True) -> dict:
     "Sample (or read `distill.traces`), keep, and write traces.jsonl, distilled.jsonl, report.json and lengths.png into `out_dir`."
     import matplotlib.pyplot as plt
@@ -137,7 +144,7 @@ def distill(cfg: Config, out_dir, verbose: bool = True) -> dict:
     outputs = ("traces.jsonl", "distilled.jsonl", "report.json", "lengths.png", CONFIG_FILENAME)
     claim_folder(out_dir, "distill", settings, outputs)  # refused before any work; checked again under the lock (13_files)
     if not given: check_teacher(cfg)  # its adapter, before the questions are drawn
-    traces, questions, source, engine = (read_traces(given), None, given, None) if given else (None, training_questions(cfg), None, None)
+    traces, questions, source, engine = (read_traces(given), None, given, None) if given else (None, fresh_questions(cfg), None, None)
     with results_folder(out_dir, "distill", settings, outputs) as out:  # the inputs first: a bad one stops before anything is written
         if traces is None:
             tok, model, source = load_teacher(cfg)
@@ -150,8 +157,13 @@ def distill(cfg: Config, out_dir, verbose: bool = True) -> dict:
         rows = distilled_rows(kept)
         write_jsonl(rows, out / "distilled.jsonl")
         covered = {r["question"] for r in rows}  # compared on the same questions: an easy question has a short solution either way
-        human, lengths = [len(q["steps"].split()) for q in questions or [] if q["question"] in covered], [len(r["answer"].rsplit("####", 1)[0].split()) for r in rows]
-        report = {"teacher": source, "engine": engine, **counts, "rows": len(rows), "keep_rate": counts["kept"] / max(1, counts["traces"]),
+        human = [len(q["steps"].split()) for q in questions or [] if q["question"] in covered and q["steps"]]
+        lengths = [len(r["answer"].rsplit("####", 1)[0].split()) for r in rows]
+        words = lambda text: " ".join(text.split())
+        sft_rows = {words(e["steps"]) for e in sum(prepare_examples(cfg, verbose=False)[:2], [])}
+        copies = sum(words(r["answer"].rsplit("####", 1)[0]) in sft_rows for r in rows)  # fresh questions: none
+        report = {"teacher": source, "engine": engine, **counts, "copies of a training row": copies,
+                  "rows": len(rows), "keep_rate": counts["kept"] / max(1, counts["traces"]),
                   "tokens": sum(t.get("n_tokens") or 0 for t in traces), "seconds": round(time.time() - start, 1),
                   "median_words": {"kept": upper_median(lengths), "human": upper_median(human)}}
         chosen, show = {(r["id"], r["sample"]) for r in kept}, ("question", "gold", "generated_text", "truncated")
@@ -159,8 +171,12 @@ def distill(cfg: Config, out_dir, verbose: bool = True) -> dict:
         report["examples"] = {"kept": [pick(t) for t in kept[:3]], "rejected": [pick(t) for t in traces if (t["id"], t["sample"]) not in chosen][:3]}
         atomic_write_text(out / "report.json", json.dumps(report, indent=1)); save_config(cfg, out)
         fig = plot_chain_lengths(lengths, human, f"{cfg.preset}: {report['kept']} kept of {report['traces']} traces"); fig.savefig(out / "lengths.png", dpi=120); plt.close(fig)
-        if verbose: print(f"kept {report['kept']} of {report['traces']} traces ({report['keep_rate']:.0%}); {report['covered']} of "
-                          f"{report['questions']} questions covered; {report['tokens']:,} tokens in {report['seconds']:.0f} s ({engine or 'no'} engine) -> {out / 'distilled.jsonl'}")
+        if verbose:
+            print(f"kept {report['kept']} of {report['traces']} traces ({report['keep_rate']:.0%}); {report['covered']} of "
+                  f"{report['questions']} questions covered; {report['tokens']:,} tokens in {report['seconds']:.0f} s "
+                  f"({engine or 'no'} engine) -> {out / 'distilled.jsonl'}")
+            print("  the rest: " + ", ".join(f"{k} {report[k]}" for k in FILTER_REASONS) +
+                  f"; kept traces that copy a training row: {copies}")
     return report
 
 # %% ../nbs/40_distill_checks.ipynb #5d5252df
@@ -179,12 +195,14 @@ def rft_config(cfg: Config, train_ex: list[dict], val_ex: list[dict], kept_rows:
     return rft_cfg
 
 def compare_adapters(cfg: Config, adapter, rft_cfg: Config, rft_adapter) -> dict:
-    "`compare_runs` of `adapter` under `cfg` (base) and `rft_adapter` under `rft_cfg` (tuned) on the same test items, none that `cfg`'s data holds; both evaluations go into `rft_cfg`'s output folder."
+    "`compare_runs` of `adapter` under `cfg` (base) and `rft_adapter` under `rft_cfg` (tuned) on `eval.paired_items` test items"
+    # none that either arm trained on; both evaluations go into `rft_cfg`'s output folder
     import copy
     from tiny_reason.data import load_rows
     from tiny_reason.evaluate import compare_runs, evaluate
-    seen = load_rows(cfg.data.source, cfg, cfg.data.split, n=cfg.data.num_samples)  # every question 02_train's data holds: no test item among them
-    n_items = min(cfg.distill.questions or 32, cfg.eval.test_samples or 32)  # as many as the teacher answered, at most the evaluation's
+    seen = [*load_rows(cfg.data.source, cfg, cfg.data.split, n=cfg.data.num_samples),  # what either arm trained on:
+            *load_rows(rft_cfg.data.source, rft_cfg, rft_cfg.data.split)]            # no test item among them
+    n_items = cfg.eval.paired_items or cfg.eval.test_samples  # two tuned arms differ by less than base and tuned
     arms = [copy.deepcopy(c) for c in (cfg, rft_cfg)]
     for c in arms: set_value(c, "eval.test_samples", n_items)
     out = Path(rft_cfg.project.output_dir)

@@ -8,7 +8,8 @@ import itertools, json, time
 from collections import Counter
 from pathlib import Path
 from .config import CONFIG_FILENAME, Config, save_config
-from .data import THINK_PRIME, MalformedRow, drop_repeats, inference_prompt, load_rows, nothing_left, question_key, split_solution
+from .data import (THINK_PRIME, MalformedRow, drop_repeats, inference_prompt, load_rows, nothing_left, question_key,
+                              split_solution, test_pool)
 from .files import atomic_write_text, claim_folder, mark_folder, read_resumable, results_folder
 from .evaluation import answers_match, extract_answer, read_predictions, format_summary, grade_row, majority_answer, summarize, wilson_interval, paired_comparison
 from .generation import compiles, engine_that_ran, generate_batch, generated_by, generation_plan, inference_model, prompt_hash, same_generator, read_samples, sample_replies
@@ -25,10 +26,11 @@ _question_key = question_key  # what makes two questions the same (20_data_check
 def load_test_rows(cfg: Config, verbose: bool = True, exclude: list[dict] | None = None) -> list[dict]:
     "Up to `eval.test_samples` GSM8K-format rows of `eval.test_source`, none of whose questions is in `exclude` (default: the training rows of `data.source`)."
     src, n = cfg.eval.test_source, cfg.eval.test_samples
-    try: rows = load_rows(src, cfg, cfg.eval.test_split, n=(n or 1000) + 32, seed=cfg.project.seed + 1_000_000)  # past any training seed
+    try: rows = test_pool(cfg)  # 20_data_checks: no other stage trains on these
     except ConnectionError:
         raise ConnectionError(f"test items from {cfg.data.dataset_name} need the Hugging Face Hub, which is not reachable "
                               "from here; use --test_data synthetic or --test_data PATH.jsonl") from None
+    if src == "synthetic" or src.startswith("synthetic:"): rows = rows[:(n or 1000) + 32]  # as many as this evaluation asks
     if exclude is None:  # the Hub's train and test splits are disjoint by construction
         exclude = [] if cfg.data.source == "hub" else load_rows(cfg.data.source, cfg, cfg.data.split, n=cfg.data.num_samples)
     seen, counts, kept = {_question_key(r["question"]) for r in exclude}, Counter(read=len(rows)), []

@@ -9,7 +9,7 @@ from collections import Counter
 from fractions import Fraction
 
 # %% auto #0
-__all__ = ['EXTRACTION_RULES', 'normalize_answer', 'answers_match', 'extract_answer', 'grade_row', 'majority_answer', 'UNITS', 'TENS', 'NUMBER_WORDS', 'SCALES', 'SENTENCE_END', 'CATEGORIES', 'read_predictions', 'grade_file', 'number_word_runs', 'words_to_number', 'spoken_text', 'number_matches', 'exact_value', 'parse_number', 'stated_numbers', 'gold_answer', 'error_category', 'wilson_interval', 'mcnemar_exact', 'summarize', 'paired_comparison', 'format_summary', 'format_paired', 'plot_accuracies']
+__all__ = ['EXTRACTION_RULES', 'normalize_answer', 'answers_match', 'extract_answer', 'grade_row', 'majority_answer', 'UNITS', 'TENS', 'NUMBER_WORDS', 'SCALES', 'SENTENCE_END', 'CATEGORIES', 'read_predictions', 'grade_file', 'number_word_runs', 'words_to_number', 'spoken_text', 'number_matches', 'exact_value', 'parse_number', 'stated_numbers', 'gold_answer', 'error_category', 'wilson_interval', 'mcnemar_exact', 'mcnemar_power', 'items_for_power', 'detectable_gain', 'summarize', 'paired_comparison', 'format_summary', 'format_paired', 'plot_accuracies']
 
 # %% ../nbs/03_eval.ipynb #ccc710f1
 NUMBER_PATTERN = (r"(?:(?<![\w)])-)?(?:\d+(?:,\d{3}(?!\d))*(?:\.\d+)?|\.\d+)"  # a '-' glued to a word is a hyphen
@@ -216,6 +216,36 @@ def mcnemar_exact(fixed: int, broken: int) -> float:
     if fixed + broken == 0: return 1.0  # no discordant item: no evidence either way (SciPy refuses n = 0)
     from scipy.stats import binomtest
     return float(binomtest(fixed, fixed + broken, 0.5).pvalue)
+
+# %% ../nbs/23_evaluate.ipynb #18fe65f4
+def mcnemar_power(n: int, gain: float, discordant: float, alpha: float = 0.05) -> float:
+    "The chance McNemar's exact test on `n` paired items finds a true `gain` (0.03: 3 points) when `discordant` of them differ."
+    import math
+    from scipy.stats import binom
+    if not 0 < gain <= discordant <= 1: raise ValueError(f"need 0 < gain <= discordant <= 1, got {gain}, {discordant}")
+    fixed, power = (discordant + gain) / (2 * discordant), 0.0  # a discordant item is a fixed one with this chance
+    for d in range(n + 1):
+        if (w := binom.pmf(d, n, discordant)) < 1e-12: continue
+        f = math.ceil((d + 1) / 2)  # the fewest fixed items the test calls a gain: its p, 2 P(X >= f) at 1/2, <= alpha
+        while f <= d and 2 * binom.sf(f - 1, d, 0.5) > alpha: f += 1
+        power += w * binom.sf(f - 1, d, fixed)
+    return power
+
+def items_for_power(gain: float, discordant: float, power: float = 0.8, alpha: float = 0.05) -> int:
+    "Paired items for `power` to find `gain` at `alpha` when `discordant` of items differ (Connor's normal approximation)."
+    import math
+    from statistics import NormalDist
+    z = NormalDist().inv_cdf
+    return math.ceil((z(1 - alpha / 2) * discordant ** 0.5 + z(power) * (discordant - gain ** 2) ** 0.5) ** 2 / gain ** 2)
+
+def detectable_gain(n: int, discordant: float, power: float = 0.8, alpha: float = 0.05) -> float | None:
+    "The smallest true gain (to 0.1 point) that `n` paired items find with `power` when `discordant` of them differ; None: none."
+    lo, hi = 0, round(discordant * 1000)  # in tenths of a point; the exact power grows with the gain
+    if hi == 0 or mcnemar_power(n, hi / 1000, discordant, alpha) < power: return None
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if mcnemar_power(n, mid / 1000, discordant, alpha) >= power else (mid, hi)
+    return hi / 1000
 
 # %% ../nbs/23_evaluate.ipynb #e6d29216
 def summarize(rows: list[dict]) -> dict:

@@ -8,12 +8,12 @@ import json, re
 from pathlib import Path
 import torch
 from .config import Config, load_config
-from .data import THINK_PRIME, MalformedRow, inference_prompt, load_rows, split_solution
+from .data import THINK_PRIME, MalformedRow, inference_prompt, load_rows, split_solution, unseen_rows
 from .evaluation import NUMBER_PATTERN, extract_answer, grade_row
 from .generation import generate_batch, stop_token_ids
 
 # %% auto #0
-__all__ = ['STRICT_FORMAT', 'REWARDS', 'correctness_reward', 'format_reward', 'soft_format_reward', 'grpo_rows', 'grpo_prompts', 'group_signal', 'group_advantages', 'GRPO_SHAPING', 'GRPO_RUN', 'grpo_args', 'record_groups', 'grpo_from', 'train_grpo', 'save_grpo', 'plot_grpo_log', 'start_adapter', 'grpo_plan', 'ensure_grpo', 'grpo_eval_config', 'grpo_cli', 'as_trl_reward', 'reply_snippet']
+__all__ = ['STRICT_FORMAT', 'REWARDS', 'correctness_reward', 'format_reward', 'soft_format_reward', 'grpo_rows', 'grpo_prompts', 'group_signal', 'group_advantages', 'GRPO_SHAPING', 'GRPO_RUN', 'grpo_args', 'record_groups', 'heldout_prompts', 'HeldOutCorrectness', 'grpo_from', 'train_grpo', 'save_grpo', 'plot_grpo_log', 'start_adapter', 'grpo_plan', 'ensure_grpo', 'grpo_eval_config', 'grpo_cli', 'as_trl_reward', 'reply_snippet']
 
 # %% ../nbs/07_grpo.ipynb #b8580f6e
 STRICT_FORMAT = re.compile(rf"(?s)(?:(?!</think>).)*\S(?:(?!</think>).)*\n</think>\n\n\*\*Final Answer:\*\* *{NUMBER_PATTERN}\s*")
@@ -38,20 +38,20 @@ REWARDS = {"correctness": correctness_reward, "format": format_reward, "soft_for
 
 # %% ../nbs/07_grpo.ipynb #4f6e9127
 def grpo_rows(cfg: Config) -> list[dict]:
-    "The rows GRPO draws its prompts from: `grpo.prompts` of `grpo.prompt_source` (an evaluation excludes their questions)."
-    return load_rows(cfg.grpo.prompt_source, cfg, cfg.data.split, n=cfg.grpo.prompts, seed=cfg.project.seed)
+    "GRPO's prompts: `grpo.prompts` rows of `grpo.prompt_source` that are neither SFT's rows nor test items (`unseen_rows`)."
+    return unseen_rows(cfg, cfg.grpo.prompt_source, cfg.grpo.prompts, "grpo")
 
-def grpo_prompts(cfg: Config, tok) -> list[dict]:
-    "`prompt` (the evaluation prompt, primed with `<think>\\n`), `gold` and `question` for the first `grpo.prompts` rows of `grpo.prompt_source`."
+def grpo_prompts(cfg: Config, tok, rows: list[dict] | None = None) -> list[dict]:
+    "`prompt` (the evaluation prompt, primed with `<think>\\n`), `gold` and `question` of each of `rows` (default `grpo_rows`)."
     adds_bos = tok.bos_token_id is not None and tok("")["input_ids"][:1] == [tok.bos_token_id]
-    rows, out = grpo_rows(cfg), []
+    rows, out = grpo_rows(cfg) if rows is None else rows, []
     for r in rows:
         try: _, gold = split_solution(r["answer"])
         except MalformedRow: continue  # no readable gold: nothing to reward against
         prompt = inference_prompt(tok, r["question"], cfg.data.system_prompt, cfg.data.format)
         if adds_bos and prompt.startswith(tok.bos_token): prompt = prompt[len(tok.bos_token):]  # TRL's tokenizer call adds it
         out.append({"prompt": prompt, "gold": gold, "question": r["question"]})
-    return out[:cfg.grpo.prompts] if cfg.grpo.prompts else out
+    return out
 
 # %% ../nbs/07_grpo.ipynb #abe60e16
 def group_signal(model, tok, prompts: list[dict], cfg: Config) -> dict:
@@ -106,7 +106,7 @@ def grpo_args(cfg: Config, output_dir, **overrides):
         loss_type=g.loss_type, scale_rewards=g.scale_rewards, beta=g.beta, epsilon=0.2, num_iterations=1,
         mask_truncated_completions=g.mask_truncated_completions, reward_weights=list(g.rewards.values()),
         bf16=precision == "bf16", fp16=precision == "fp16", use_cpu=not torch.cuda.is_available(),
-        **checkpointing_args(cfg.model.gradient_checkpointing),
+        **checkpointing_args(g.gradient_checkpointing),
         logging_steps=1, save_strategy="steps", save_steps=g.save_steps, save_total_limit=2,
         log_completions=False, use_vllm=False, disable_dropout=True, dataloader_num_workers=0)
     return GRPOConfig(**{**args, **overrides})
@@ -130,9 +130,38 @@ def record_groups(rewards: dict, every: int, path):
     recorded.__name__ = reward.__name__  # TRL logs each reward under its function's name
     return recorded
 
+# %% ../nbs/29_grpo_checks.ipynb #67778039
+from transformers import TrainerCallback
+
+def heldout_prompts(cfg: Config, tok) -> list[dict]:
+    "`grpo.heldout_prompts` fixed validation questions, as `grpo_prompts`: no GRPO prompt, SFT row or test item."
+    rows = unseen_rows(cfg, cfg.grpo.prompt_source, cfg.grpo.heldout_prompts, "validation", exclude=grpo_rows(cfg))
+    return grpo_prompts(cfg, tok, rows)
+
+class HeldOutCorrectness(TrainerCallback):
+    "Greedy correctness on fixed `prompts` before the first step and every `every` steps, logged as `heldout_correctness`."
+    def __init__(self, tok, prompts: list[dict], every: int, max_new_tokens: int, batch_size: int):
+        self.tok, self.prompts, self.every, self.max_new_tokens, self.batch_size = tok, prompts, every, max_new_tokens, batch_size
+    def measure(self, model, state):
+        was_training = model.training
+        model.eval()
+        texts, cut = [], []
+        with torch.no_grad():
+            for i in range(0, len(self.prompts), self.batch_size):
+                outs = generate_batch(model, self.tok, [p["prompt"] for p in self.prompts[i:i + self.batch_size]], self.max_new_tokens)
+                texts += [o["generated_text"] for o in outs]; cut += [o["truncated"] for o in outs]
+        if was_training: model.train()
+        right = correctness_reward(texts, [p["gold"] for p in self.prompts], cut)
+        state.log_history.append({"step": state.global_step, "heldout_correctness": sum(right) / len(right), "heldout_n": len(right)})
+    def on_train_begin(self, args, state, control, model=None, **kwargs):
+        if state.global_step == 0: self.measure(model, state)
+    def on_step_end(self, args, state, control, model=None, **kwargs):
+        if state.global_step % self.every == 0: self.measure(model, state)
+
 # %% ../nbs/29_grpo_checks.ipynb #3c1a91d2
 def grpo_from(cfg: Config, last=None, callbacks=(), verbose: bool = True, generation_copy: bool | None = None, table: bool = True) -> Path:
     "GRPO on `grpo.prompt_source` from `grpo.start` (from checkpoint `last`, or step 0), its groups sampled from a merged copy of the policy if `generation_copy` (default: where CUDA is); saves the adapter, config, log, `rewards.png`; returns the adapter folder. `verbose`: what it will do first, and (with `table`) the trainer's progress bar and log lines. `train_grpo` calls it once its folders have passed (29_grpo_checks)."
+    import copy
     from datasets import Dataset
     from trl import GRPOTrainer
     from transformers.trainer_callback import PrinterCallback
@@ -146,12 +175,17 @@ def grpo_from(cfg: Config, last=None, callbacks=(), verbose: bool = True, genera
     if copy_on := (torch.cuda.is_available() if copy_on is None else copy_on): check_copy_reach()  # TRL's private name, before a model loads
     seed_everything(cfg.project.seed); set_trl_lm_head(cfg)  # the LM head as SFT scores it (02_train)
     tok, start = load_tokenizer(cfg), start_adapter(cfg)
-    model = load_model(cfg, lora=start is None, adapter=start, training=True)
+    as_loaded = copy.deepcopy(cfg)
+    as_loaded.model.gradient_checkpointing = g.gradient_checkpointing  # GRPO's own: its batches are larger than SFT's
+    model = load_model(as_loaded, lora=start is None, adapter=start, training=True)
     stop = stop_token_ids(tok, model)
     funcs = {n: as_trl_reward(REWARDS[n], stop) for n in g.rewards}  # a reply cut at the length limit earns no answer reward
     funcs = [record_groups(funcs, g.sample_every, out / "samples.jsonl"), *list(funcs.values())[1:]]
-    trainer = GRPOTrainer(model=model, reward_funcs=funcs, args=grpo_args(cfg, out / "checkpoints", disable_tqdm=not (verbose and table)), processing_class=tok,
-                          train_dataset=Dataset.from_list(grpo_prompts(cfg, tok)), callbacks=[StopOnNonFinite(), *callbacks])
+    held = ([HeldOutCorrectness(tok, heldout_prompts(cfg, tok), g.save_steps, g.max_completion_length, cfg.eval.batch_size)]
+            if g.heldout_prompts else [])  # the same questions at every measure
+    trainer = GRPOTrainer(model=model, reward_funcs=funcs, args=grpo_args(cfg, out / "checkpoints", disable_tqdm=not (verbose and table)),
+                          processing_class=tok, train_dataset=Dataset.from_list(grpo_prompts(cfg, tok)),
+                          callbacks=[StopOnNonFinite(), *held, *callbacks])
     if not (verbose and table): trainer.remove_callback(PrinterCallback)  # no dict per step: the caller's figure or report is the progress
     for p in trainer.model.parameters():  # as in 02_train: LoRA weights stay fp32 under fp16 autocast (the GradScaler needs it)
         if p.requires_grad and p.dtype != torch.float32: p.data = p.data.float()
@@ -201,6 +235,9 @@ def plot_grpo_log(log_history: list[dict], title: str = "GRPO", max_length: int 
     reward = [h["reward"] for h in rows]  # the weighted sum, smoothed: one step is a few groups
     axes[0].plot(steps, [sum(reward[max(0, i - 4):i + 1]) / len(reward[max(0, i - 4):i + 1]) for i in range(len(reward))], "k-", lw=2,
                  label="weighted sum, 5-step mean")
+    if held := [h for h in log_history if "heldout_correctness" in h]:  # the same questions at every point
+        axes[0].plot([h["step"] for h in held], [h["heldout_correctness"] for h in held], "s--", color="tab:red", ms=5,
+                     label=f"held-out correctness, greedy ({held[0]['heldout_n']} fixed questions)")
     axes[0].legend(fontsize=7)
     for ax, key, label in zip(axes[1:], ("frac_reward_zero_std", "completions/mean_length", "completions/clipped_ratio"),
                               ("groups with zero reward variance", "mean reply length (tokens)", "truncated share")):
@@ -232,10 +269,11 @@ def ensure_grpo(cfg: Config, callbacks=(), verbose: bool = True, table: bool = T
 
 # %% ../nbs/29_grpo_checks.ipynb #d6233805
 def grpo_eval_config(cfg: Config) -> Config:
-    "The GRPO evaluation's config: its test items from `grpo.eval_source` (else `eval.test_source`); exclude `grpo_rows(cfg)` from them."
+    "The GRPO evaluation's config: `eval.paired_items` test items (else `eval.test_samples`) of `grpo.eval_source` (else `eval.test_source`)."
     import copy
     c = copy.deepcopy(cfg)
     c.eval.test_source = cfg.grpo.eval_source or cfg.eval.test_source
+    c.eval.test_samples = cfg.eval.paired_items or cfg.eval.test_samples  # GRPO and SFT differ by a few points
     return c
 
 # %% ../nbs/29_grpo_checks.ipynb #54e11e84

@@ -92,6 +92,7 @@ class EvalSection:
     throughput_items: int = 8             # the pipeline's speed check: this many prompts, batched and one at a time
     throughput_tokens: int = 48           # new tokens per prompt in that check
     samples: int = 1                      # maj@k: k sampled replies per item, majority-voted, beside the greedy one (05_distill)
+    paired_items: int | None = None       # items of 05's and 07's comparisons of two tuned arms, whose gap is small; None: test_samples
     sample_temperature: float = 0.7       # the temperature of those samples
 
 @dataclass
@@ -120,7 +121,9 @@ class DistillSection:                      # 05_distill: a teacher writes chains
     teacher_adapter: str | None = None    # a LoRA adapter on the teacher; sft: this preset's own (project.adapter_path)
     teacher_format: str | None = None     # the prompt format the teacher is asked in; None: data.format
     traces: str | None = None             # a traces file made elsewhere (JSONL: question, cot or generated_text, answer or gold)
-    questions: int | None = 200           # training questions to sample for; None (`all`): every training question
+    question_source: str | None = None    # questions to sample for, gold answers only: hub | synthetic[:TASK] | a .jsonl;
+                                          # None: data.source. Either way less SFT's rows (`unseen_rows`, 20_data_checks)
+    questions: int | None = 200           # fresh questions to sample for; None (`all`): every one the source has
     k: int = 4                            # samples per question, drawn in one generate call (each prompt prefilled once)
     temperature: float = 0.7
     top_p: float = 0.95
@@ -150,6 +153,10 @@ class GRPOSection:                       # 07_grpo: reinforcement learning again
     gradient_accumulation_steps: int = 2  # micro-batches per step; batch_size x this must be a multiple of num_generations
     save_steps: int = 25
     sample_every: int = 10                # keep one prompt's group of completions every N steps, to read them
+    heldout_prompts: int = 0              # fixed validation questions answered greedily at step 0 and every save_steps:
+                                          # a reward curve on the same questions throughout (0: none; none is a test item)
+    gradient_checkpointing: bool = True   # GRPO's own (its batches are larger than SFT's): recompute activations in the
+                                          # backward pass, less memory for more time
     generation_copy: bool | None = None   # replies from a merged 16-bit copy of the policy (no NF4 or LoRA work a step), refreshed
                                           # in place before each round (41_policy_copy); None: on a GPU, not on a CPU
     output_dir: str = ""                  # "": OUTPUT_DIR/grpo

@@ -8,7 +8,7 @@ import contextlib, copy, json, math, random, statistics
 from collections import Counter
 from pathlib import Path
 from .config import Config, command_parser, config_from_cli, load_config, settings_of
-from .data import drop_repeats, load_rows, question_key, split_solution, train_validation_split
+from .data import SEED_OFFSETS, drop_repeats, load_rows, question_key, solution_key, split_solution, train_validation_split
 from .files import atomic_write_text, claim_folder, mark_folder, read_jsonl_objects, results_folder, write_jsonl
 from .evaluation import paired_comparison, read_predictions, wilson_interval
 
@@ -91,17 +91,25 @@ def summarize_study(out: Path, arms, seeds) -> dict:
 
 # %% ../nbs/31_study_checks.ipynb #cd30907f
 def study_rows(cfg: Config, out: Path) -> tuple[Path, Path]:
-    "Write the study's training rows and held-out test items once (`out/train.jsonl`, `out/test.jsonl`); no test question is a training one."
-    train_file, test_file = out / "train.jsonl", out / "test.jsonl"
-    if train_file.exists() and test_file.exists(): return train_file, test_file
-    s = cfg.study
+    "Write the study's training rows, test items and fresh questions once (`out/train.jsonl`, `test.jsonl`, `fresh.jsonl`)."
+    # no question in two of them; RFT samples and GRPO trains on the fresh ones, whose worked steps are left out
+    train_file, test_file, fresh_file = out / "train.jsonl", out / "test.jsonl", out / "fresh.jsonl"
+    if train_file.exists() and test_file.exists() and fresh_file.exists(): return train_file, test_file
+    s, offset = cfg.study, lambda purpose: cfg.project.seed + SEED_OFFSETS[purpose]
     train = load_rows(s.source, cfg, "train", n=s.train_questions, seed=cfg.project.seed)[:s.train_questions]
     seen = {question_key(r["question"]) for r in train}
-    pool = load_rows(s.source, cfg, cfg.eval.test_split, n=(s.test_items or 1000) + 64, seed=cfg.project.seed + 1_000_000)
+    pool = load_rows(s.source, cfg, cfg.eval.test_split, n=(s.test_items or 1000) + 64, seed=offset("test"))
     test = drop_repeats([r for r in pool if question_key(r["question"]) not in seen], Counter(), whole=False)[:s.test_items]  # each item once
     if len(test) < (s.test_items or 0): raise ValueError(f"study.source {s.source}: only {len(test)} test items left, {s.test_items} asked")
+    seen |= {question_key(r["question"]) for r in test}
+    pool = load_rows(s.source, cfg, "train", n=(s.train_questions or 1000) + 64, seed=offset("rft"))
+    solved = {solution_key(r) for r in train}  # a training problem renamed has the same steps: not fresh (20_data_checks)
+    fresh = [r for r in pool if question_key(r["question"]) not in seen and solution_key(r) not in solved]
+    fresh = drop_repeats(fresh, Counter(), whole=False)[:s.train_questions]
+    if not fresh: raise ValueError(f"study.source {s.source}: no question left beside the training and test ones, for RFT and GRPO")
     mark_folder(out, "study", study_settings(cfg))  # after the draw: a bad source leaves no folder behind
     write_jsonl(train, train_file); write_jsonl(test, test_file)
+    write_jsonl([{"question": r["question"], "answer": f"#### {split_solution(r['answer'])[1]}"} for r in fresh], fresh_file)
     return train_file, test_file
 
 # %% ../nbs/31_study_checks.ipynb #cb096fdb
@@ -125,7 +133,8 @@ def arm_config(cfg: Config, out: Path, arm: str, seed: int, data_file=None, vali
     c.data.num_samples, c.data.system_prompt = None, s.system_prompt
     c.training.max_steps, c.training.save_steps, c.training.eval_steps = s.max_steps, s.max_steps, s.max_steps
     c.eval.test_source, c.eval.test_samples, c.eval.max_new_tokens, c.eval.samples = str(out / "test.jsonl"), None, s.max_new_tokens, 1
-    c.grpo.output_dir, c.grpo.adapter_path, c.grpo.prompt_source = str(folder / "grpo"), str(folder / "grpo" / "lora_adapter"), str(train_file)
+    c.grpo.output_dir, c.grpo.adapter_path = str(folder / "grpo"), str(folder / "grpo" / "lora_adapter")
+    c.grpo.prompt_source = c.distill.question_source = str(out / "fresh.jsonl")  # questions no SFT arm trained on
     c.grpo.max_steps, c.grpo.save_steps, c.grpo.prompts = s.grpo_steps, s.grpo_steps, None
     c.distill.teacher, c.distill.teacher_format, c.distill.traces = None, None, None
     c.distill.questions, c.distill.k, c.distill.max_new_tokens = None, s.rft_k, s.max_new_tokens

@@ -205,7 +205,7 @@ def grpo(cfg: Config, mc, steps: int | None = None, engine: str = "reference") -
     g, t = cfg.grpo, row_tokens(cfg, cfg.grpo.prompt_source)
     n, replies = steps or g.max_steps, g.batch_size * g.gradient_accumulation_steps
     gen = generate_call(mc, replies, t["prompt_tokens"], g.max_completion_length, engine, kbit=cfg.model.load_in_4bit)
-    train = train_step(mc, replies, t["prompt_tokens"], g.max_completion_length, g.gradient_accumulation_steps, cfg.model.gradient_checkpointing,
+    train = train_step(mc, replies, t["prompt_tokens"], g.max_completion_length, g.gradient_accumulation_steps, g.gradient_checkpointing,
                        cfg.lora.r, len(cfg.lora.target_modules), cfg.model.load_in_4bit)
     refresh = 4.5 * shape(mc)["linear"] / T4_BANDWIDTH if engine != "reference" else 0  # the fast copy dequantized and merged again
     step = gen["seconds"] + train["seconds"] + refresh
