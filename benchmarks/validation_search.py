@@ -2,6 +2,7 @@
 
     cd nbs && ../.venv/bin/python ../benchmarks/validation_search.py grpo ROOT NAME key=value ...  # a GRPO configuration
     cd nbs && ../.venv/bin/python ../benchmarks/validation_search.py rft ROOT NAME key=value ...   # an RFT configuration
+    cd nbs && ../.venv/bin/python ../benchmarks/validation_search.py sft ROOT NAME key=value ...   # an SFT control
     ../.venv/bin/python ../benchmarks/validation_search.py table                                   # the table, again
 
 Each run starts from the `cpu` preset's SFT adapter (`nbs/outputs/cpu/lora_adapter`, 02_train's), trains one
@@ -71,10 +72,20 @@ def run_rft(root: Path, out: Path, overrides: dict) -> dict:
     kept = [r for _, r in read_jsonl_objects(out / "distill" / "distilled.jsonl")]
     train_ex, val_ex, _ = prepare_examples(cfg, verbose=False)
     start = time.time(); rft = ensure_adapter(rft_config(cfg, train_ex, val_ex, kept), verbose=False); seconds = time.time() - start
-    sampled = {question_key(t["question"]) for _, t in read_jsonl_objects(out / "distill" / "traces.jsonl")}
+    traces = Path(cfg.distill.traces) if cfg.distill.traces else out / "distill" / "traces.jsonl"  # given: an earlier run's samples
+    sampled = {question_key(t["question"]) for _, t in read_jsonl_objects(traces)}
     items = [r for r in valid if question_key(r["question"]) not in sampled]
     return {"method": "rft", "training_s": round(seconds), "sampling_s": report["seconds"], "kept": report["kept"],
             "copies of a training row": report["copies of a training row"], **score(out, {"sft": sft, "rft": rft}, items)}
+
+def run_sft(root: Path, out: Path, overrides: dict) -> dict:
+    "A control: 02_train's recipe with `overrides` (more steps, say), against the preset's SFT adapter."
+    from tiny_reason.train import ensure_adapter
+    sft = Path(load_config("cpu").project.adapter_path)
+    cfg = load_config("cpu", overrides={"project.output_dir": str(out), "project.adapter_path": str(out / "lora_adapter"), **overrides})
+    _, valid = shared_rows(load_config("cpu"), root / "shared")
+    start = time.time(); adapter = ensure_adapter(cfg, verbose=False); seconds = time.time() - start
+    return {"method": "sft", "training_s": round(seconds), **score(out, {"sft": sft, "control": adapter}, valid)}
 
 def table() -> str:
     "Every configuration tried, as Markdown, from the results file."
@@ -92,7 +103,7 @@ if __name__ == "__main__":
     if sys.argv[1] == "table": TABLE.write_text(table()); print(TABLE.read_text()); sys.exit()
     method, root, name, overrides = sys.argv[1], Path(sys.argv[2]), sys.argv[3], dict(kv.split("=", 1) for kv in sys.argv[4:])
     (root / name).mkdir(parents=True, exist_ok=True)
-    result = {"run": {"grpo": run_grpo, "rft": run_rft}[method](root, root / name, overrides)}
+    result = {"run": {"grpo": run_grpo, "rft": run_rft, "sft": run_sft}[method](root, root / name, overrides)}
     runs = json.loads(RESULTS.read_text()) if RESULTS.exists() else []
     runs.append({**result["run"], "overrides": overrides, "date": datetime.date.today().isoformat()})
     RESULTS.write_text(json.dumps(runs, indent=1) + "\n"); TABLE.write_text(table())

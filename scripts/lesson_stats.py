@@ -237,10 +237,29 @@ def included(path: str, drop: str | None = None) -> str:
         out.append(line)
     return "\n".join(out)
 
+BEYOND_START, BEYOND_END = "<!-- beyond SFT: scripts/lesson_stats.py --index -->", "<!-- end of beyond SFT -->"
+BEYOND = {"05_distill": ("compare_adapters(cfg, adapter_dir", ("RFT rows:", "cpu, the same", "RFT against SFT:")),  # lesson: its cell, the lines
+          "07_grpo": ("compare_arms(eval_dir", ("     human SFT:", "          GRPO:", "grpo_vs_tuned:", "GRPO vs SFT:"))}
+
+def stored_lines(name: str, code: str, starts: tuple) -> list[str]:
+    "The lines of lesson `name`'s stored output, in the cell whose source holds `code`, that begin with one of `starts`."
+    cells = json.loads((ROOT / "nbs" / f"{name}.ipynb").read_text())["cells"]
+    cell = next(c for c in cells if code in "".join(c["source"]))
+    text = "".join("".join(o.get("text", "")) for o in cell.get("outputs", []))
+    return [l.strip() for l in text.splitlines() if l.startswith(starts)]
+
+def beyond_block() -> str:
+    "05's RFT and 07's GRPO against SFT on the same held-out items, as their committed `cpu` runs printed them, between markers."
+    lines = [BEYOND_START]
+    for name, (code, starts) in BEYOND.items():
+        lines += [f"[{name}](../nbs/{name}.ipynb), its stored `cpu` run:", "", "```text", *stored_lines(name, code, starts), "```", ""]
+    return "\n".join(lines[:-1] + [BEYOND_END])
+
 BLOCKS = {"lessons table": (INDEX_START, INDEX_END, lambda: index_table()), "T4 validation": (VALIDATION_START, VALIDATION_END, lambda: validation_block()),
           "study result": (STUDY_START, STUDY_END, lambda: study_block()),
           "run result": (RUN_START, RUN_END, lambda: run_block()), "GPU pass table": (GPU_TABLE_START, GPU_TABLE_END, lambda: gpu_table()),
-          "T4 lesson times": (TIMES_START, TIMES_END, lambda: times_block()), "memory budget": (MEMORY_START, MEMORY_END, lambda: memory_block())}
+          "T4 lesson times": (TIMES_START, TIMES_END, lambda: times_block()), "memory budget": (MEMORY_START, MEMORY_END, lambda: memory_block()),
+          "beyond SFT": (BEYOND_START, BEYOND_END, lambda: beyond_block())}
 PAGES = [ROOT / "index.ipynb", *sorted((ROOT / "docs").glob("*.md"))]  # where rendered blocks live: the front page and the docs pages
 
 def render_blocks(text: str) -> str:

@@ -9,7 +9,7 @@ from collections import Counter
 from fractions import Fraction
 
 # %% auto #0
-__all__ = ['EXTRACTION_RULES', 'normalize_answer', 'answers_match', 'extract_answer', 'grade_row', 'majority_answer', 'UNITS', 'TENS', 'NUMBER_WORDS', 'SCALES', 'SENTENCE_END', 'CATEGORIES', 'read_predictions', 'grade_file', 'number_word_runs', 'words_to_number', 'spoken_text', 'number_matches', 'exact_value', 'parse_number', 'stated_numbers', 'gold_answer', 'error_category', 'wilson_interval', 'mcnemar_exact', 'mcnemar_power', 'items_for_power', 'detectable_gain', 'summarize', 'paired_comparison', 'format_summary', 'format_paired', 'plot_accuracies']
+__all__ = ['EXTRACTION_RULES', 'normalize_answer', 'answers_match', 'extract_answer', 'grade_row', 'majority_answer', 'UNITS', 'TENS', 'NUMBER_WORDS', 'SCALES', 'SENTENCE_END', 'CATEGORIES', 'read_predictions', 'grade_file', 'number_word_runs', 'words_to_number', 'spoken_text', 'number_matches', 'exact_value', 'parse_number', 'stated_numbers', 'gold_answer', 'error_category', 'wilson_interval', 'mcnemar_exact', 'mcnemar_power', 'items_for_power', 'paired_difference', 'detectable_gain', 'summarize', 'paired_comparison', 'format_summary', 'format_paired', 'plot_accuracies']
 
 # %% ../nbs/03_eval.ipynb #ccc710f1
 NUMBER_PATTERN = (r"(?:(?<![\w)])-)?(?:\d+(?:,\d{3}(?!\d))*(?:\.\d+)?|\.\d+)"  # a '-' glued to a word is a hyphen
@@ -237,6 +237,13 @@ def items_for_power(gain: float, discordant: float, power: float = 0.8, alpha: f
     from statistics import NormalDist
     z = NormalDist().inv_cdf
     return math.ceil((z(1 - alpha / 2) * discordant ** 0.5 + z(power) * (discordant - gain ** 2) ** 0.5) ** 2 / gain ** 2)
+
+def paired_difference(fixed: int, broken: int, n: int, level: float = 0.95) -> tuple[float, float, float]:
+    "The second arm's gain on `n` paired items, (fixed - broken) / n, and its Wald interval: the mean of n item differences."
+    from statistics import NormalDist
+    d = (fixed - broken) / n
+    half = NormalDist().inv_cdf(0.5 + level / 2) * (((fixed + broken) / n - d * d) / n) ** 0.5
+    return d, d - half, d + half
 
 def detectable_gain(n: int, discordant: float, power: float = 0.8, alpha: float = 0.05) -> float | None:
     "The smallest true gain (to 0.1 point) that `n` paired items find with `power` when `discordant` of them differ; None: none."
