@@ -247,7 +247,7 @@ def paired_difference(fixed: int, broken: int, n: int, level: float = 0.95) -> t
 
 def detectable_gain(n: int, discordant: float, power: float = 0.8, alpha: float = 0.05) -> float | None:
     "The smallest true gain (to 0.1 point) that `n` paired items find with `power` when `discordant` of them differ; None: none."
-    lo, hi = 0, round(discordant * 1000)  # in tenths of a point; the exact power grows with the gain
+    lo, hi = 0, int(discordant * 1000)  # tenths of a point, at most `discordant`; the exact power grows with the gain
     if hi == 0 or mcnemar_power(n, hi / 1000, discordant, alpha) < power: return None
     while hi - lo > 1:
         mid = (lo + hi) // 2

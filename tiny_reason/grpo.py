@@ -135,7 +135,10 @@ from transformers import TrainerCallback
 
 def heldout_prompts(cfg: Config, tok) -> list[dict]:
     "`grpo.heldout_prompts` fixed validation questions, as `grpo_prompts`: no GRPO prompt, SFT row or test item."
-    rows = unseen_rows(cfg, cfg.grpo.prompt_source, cfg.grpo.heldout_prompts, "validation", exclude=grpo_rows(cfg))
+    n, source = cfg.grpo.heldout_prompts, cfg.grpo.prompt_source
+    rows = unseen_rows(cfg, source, n, "validation", exclude=grpo_rows(cfg))
+    if len(rows) < n: raise ValueError(f"grpo.heldout_prompts: {n} asked, but {source} has {len(rows)} questions that are "
+                                       "no GRPO prompt, SFT row or test item: set fewer, or 0")
     return grpo_prompts(cfg, tok, rows)
 
 class HeldOutCorrectness(TrainerCallback):
@@ -175,14 +178,14 @@ def grpo_from(cfg: Config, last=None, callbacks=(), verbose: bool = True, genera
     if copy_on := (torch.cuda.is_available() if copy_on is None else copy_on): check_copy_reach()  # TRL's private name, before a model loads
     seed_everything(cfg.project.seed); set_trl_lm_head(cfg)  # the LM head as SFT scores it (02_train)
     tok, start = load_tokenizer(cfg), start_adapter(cfg)
+    held_out = heldout_prompts(cfg, tok) if g.heldout_prompts else []  # too few questions left: one line, before a model loads
     as_loaded = copy.deepcopy(cfg)
     as_loaded.model.gradient_checkpointing = g.gradient_checkpointing  # GRPO's own: its batches are larger than SFT's
     model = load_model(as_loaded, lora=start is None, adapter=start, training=True)
     stop = stop_token_ids(tok, model)
     funcs = {n: as_trl_reward(REWARDS[n], stop) for n in g.rewards}  # a reply cut at the length limit earns no answer reward
     funcs = [record_groups(funcs, g.sample_every, out / "samples.jsonl"), *list(funcs.values())[1:]]
-    held = ([HeldOutCorrectness(tok, heldout_prompts(cfg, tok), g.save_steps, g.max_completion_length, cfg.eval.batch_size)]
-            if g.heldout_prompts else [])  # the same questions at every measure
+    held = [HeldOutCorrectness(tok, held_out, g.save_steps, g.max_completion_length, cfg.eval.batch_size)] if held_out else []
     trainer = GRPOTrainer(model=model, reward_funcs=funcs, args=grpo_args(cfg, out / "checkpoints", disable_tqdm=not (verbose and table)),
                           processing_class=tok, train_dataset=Dataset.from_list(grpo_prompts(cfg, tok)),
                           callbacks=[StopOnNonFinite(), *held, *callbacks])

@@ -172,7 +172,7 @@ class StudySection:                      # 09_study: does the chain of thought m
     system_prompt: str = ("Solve the math problem step by step. Write your reasoning inside <think> and </think>, then "
                           "the result as **Final Answer:** followed by the number.")  # every arm, the base model too, is told the format
     max_steps: int = 250                  # optimizer steps of each SFT arm (answers only, CoT, RFT): the same for all three
-    rft_k: int = 4                        # replies sampled per training question from the CoT arm, for RFT
+    rft_k: int = 4                        # replies sampled per fresh question from the CoT arm, for RFT
     grpo_steps: int = 100                 # GRPO steps from the CoT arm
     max_new_tokens: int = 512             # every evaluation's, and RFT's samples'
 

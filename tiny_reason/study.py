@@ -136,6 +136,7 @@ def arm_config(cfg: Config, out: Path, arm: str, seed: int, data_file=None, vali
     c.grpo.output_dir, c.grpo.adapter_path = str(folder / "grpo"), str(folder / "grpo" / "lora_adapter")
     c.grpo.prompt_source = c.distill.question_source = str(out / "fresh.jsonl")  # questions no SFT arm trained on
     c.grpo.max_steps, c.grpo.save_steps, c.grpo.prompts = s.grpo_steps, s.grpo_steps, None
+    c.grpo.heldout_prompts = 0  # every GRPO prompt is a fresh question, none left to hold out; the test items score it
     c.distill.teacher, c.distill.teacher_format, c.distill.traces = None, None, None
     c.distill.questions, c.distill.k, c.distill.max_new_tokens = None, s.rft_k, s.max_new_tokens
     c.distill.teacher_adapter = c.grpo.start = str(out / "cot" / f"seed{seed}" / "lora_adapter")  # RFT and GRPO start from the CoT arm
