@@ -232,7 +232,7 @@ def plot_grpo_log(log_history: list[dict], title: str = "GRPO", max_length: int 
     import matplotlib.pyplot as plt
     rows = [h for h in log_history if "reward" in h]
     steps = [h["step"] for h in rows]
-    fig, axes = plt.subplots(1, 4, figsize=(13, 2.8))
+    fig, axes = plt.subplots(1, 4, figsize=(13, 3.6))  # room for the first panel's legend below it
     for k in ["reward"] + sorted({k for h in rows for k in h if k.startswith("rewards/") and k.endswith("/mean")}):
         axes[0].plot(steps, [h.get(k) for h in rows], label=k.split("/")[1] if "/" in k else "weighted sum", lw=1, alpha=0.6)
     reward = [h["reward"] for h in rows]  # the weighted sum, smoothed: one step is a few groups
@@ -241,7 +241,7 @@ def plot_grpo_log(log_history: list[dict], title: str = "GRPO", max_length: int 
     if held := [h for h in log_history if "heldout_correctness" in h]:  # the same questions at every point
         axes[0].plot([h["step"] for h in held], [h["heldout_correctness"] for h in held], "s--", color="tab:red", ms=5,
                      label=f"held-out correctness, greedy ({held[0]['heldout_n']} fixed questions)")
-    axes[0].legend(fontsize=7)
+    axes[0].legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=2)  # below: no curve hidden
     for ax, key, label in zip(axes[1:], ("frac_reward_zero_std", "completions/mean_length", "completions/clipped_ratio"),
                               ("groups with zero reward variance", "mean reply length (tokens)", "truncated share")):
         ax.plot(steps, [h.get(key) for h in rows], "o-", ms=3); ax.set_title(label, fontsize=9)
