@@ -9,8 +9,8 @@ Each run starts from the `cpu` preset's SFT adapter (`nbs/outputs/cpu/lora_adapt
 configuration (the `cpu` preset of the day, with the given `key=value` overrides) into ROOT/NAME, and answers the
 validation questions greedily with it and with the SFT adapter. ROOT/shared holds what every configuration shares:
 2,000 fresh GRPO prompts (generated at `project.seed + 4,000,000`) and 300 validation questions (at
-`project.seed + 3,000,000`), none of them an SFT row or one of the first 232 test-pool rows (the 200 test items
-drawn from them), and no validation question a prompt. An RFT run drops any validation question among the ones it
+`project.seed + 3,000,000`), none of them an SFT row or a test-pool row (`test_pool`, where the test items come
+from), and no validation question a prompt. An RFT run drops any validation question among the ones it
 sampled. The paired result is appended to `assets/results/search_cpu.json` (every configuration tried, in order) and
 `assets/results/search_cpu.md` is written from it; docs/search.md includes that table. One run is one seed: about
 30 min on 2 cores for GRPO, 20 for RFT. The settings chosen go into configs/cpu.yaml; 05 and 07 then run their test
@@ -19,7 +19,7 @@ once, on `eval.paired_items` test items.
 import datetime, json, sys, time
 from pathlib import Path
 from tiny_reason.config import load_config, set_value
-from tiny_reason.data import SEED_OFFSETS, load_rows, prepare_examples, question_key
+from tiny_reason.data import SEED_OFFSETS, load_rows, prepare_examples, question_key, test_pool
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS, TABLE = ROOT / "assets" / "results" / "search_cpu.json", ROOT / "assets" / "results" / "search_cpu.md"
@@ -29,8 +29,7 @@ def shared_rows(cfg, shared: Path) -> tuple[Path, list[dict]]:
     shared.mkdir(parents=True, exist_ok=True)
     if not (shared / "prompts.jsonl").exists():
         train, val, _ = prepare_examples(cfg, verbose=False)
-        test = load_rows(cfg.eval.test_source, cfg, "test", n=(cfg.eval.test_samples or 1000) + 32,
-                         seed=cfg.project.seed + SEED_OFFSETS["test"])
+        test = test_pool(cfg)  # the rows the test items come from
         seen = {question_key(r["question"]) for r in [*train, *val, *test]}
         first = lambda rows, n: list({question_key(r["question"]): r for r in rows if question_key(r["question"]) not in seen}.values())[:n]
         prompts = first(load_rows(cfg.data.source, cfg, n=4000, seed=cfg.project.seed + SEED_OFFSETS["grpo"]), 2000)

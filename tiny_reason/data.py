@@ -241,11 +241,11 @@ SEED_OFFSETS = {"test": 1_000_000, "rft": 2_000_000, "validation": 3_000_000, "g
 def test_pool(cfg: Config) -> list[dict]:
     "The rows the evaluation's test items come from (`load_test_rows`, 23_evaluate): no other stage trains on them."
     e = cfg.eval
-    n = max(e.test_samples or 1000, e.paired_items or 0) + 32  # a generator's row i hangs on seed + i only: a larger draw holds a smaller
+    n = max(e.test_samples or 1000, e.paired_items or 0) + 32  # a generator's row i hangs on seed + i: more rows keep the first
     return load_rows(e.test_source, cfg, e.test_split, n=n, seed=cfg.project.seed + SEED_OFFSETS["test"])
 
 def solution_key(row: dict) -> str | None:
-    "A row's worked steps, whitespace collapsed (an example's `steps`, a GSM8K row's text before `####`); None: no steps."
+    "A row's worked steps, whitespace collapsed (`steps`, or a GSM8K answer's text before `####`); None: no steps."
     steps = row.get("steps")
     if steps is None and "####" in str(row.get("answer") or ""): steps = row["answer"].rsplit("####", 1)[0]
     return " ".join(steps.split()) or None if steps else None
@@ -255,7 +255,7 @@ def unseen_rows(cfg: Config, source: str, n: int | None, purpose: str, exclude=(
     train, val, _ = prepare_examples(cfg, verbose=False)
     held = [*train, *val, *test_pool(cfg), *exclude]
     seen = {question_key(r["question"]) for r in held}
-    solved = {k for r in held if (k := solution_key(r))}  # a problem renamed ("Tara" for "Rosa") has other words, the same steps
+    solved = {k for r in held if (k := solution_key(r))}  # a problem renamed: other words, the same steps
     seed = cfg.project.seed + SEED_OFFSETS[purpose]
     if source == "synthetic" or source.startswith("synthetic:"):  # new rows; a few collide with those
         rows = load_rows(source, cfg, cfg.data.split, n=(n or 1000) + 64, seed=seed)

@@ -19,7 +19,7 @@ __all__ = ['fresh_questions', 'keep_traces', 'reasoning_of', 'distilled_rows', '
 
 # %% ../nbs/05_distill.ipynb #e20cabb7
 def fresh_questions(cfg: Config) -> list[dict]:
-    "`question` and `gold` of `distill.questions` questions SFT never trained on, from `distill.question_source` or `data.source`."
+    "`question` and `gold` of `distill.questions` questions SFT never trained on (`distill.question_source` or `data.source`)."
     source = cfg.distill.question_source or cfg.data.source
     out = []
     for r in unseen_rows(cfg, source, cfg.distill.questions, "rft"):
