@@ -70,7 +70,7 @@ test-slow: install  # what make test leaves out to keep its 13 minutes (scripts/
 	LD_PRELOAD=$(MALLOC) $(BIN)/python scripts/test_notebooks.py --slow --tmp $(TEST_TMP)
 	rm -rf $(TEST_TMP)
 
-test-gpu: install  # every lesson alone under t4-sim on a CUDA GPU (the colab-t4 recipe at full size, fp16, capped at a T4's 15 GB); refuses without CUDA
+test-gpu: install  # every lesson alone under t4-sim on a CUDA GPU (the colab-t4 recipe's code on the full model's shape, random weights, a few steps; fp16, capped at a T4's 15 GB); refuses without CUDA
 	rm -rf $(TEST_TMP) && mkdir -p $(TEST_TMP)
 	$(BIN)/python scripts/test_notebooks.py --gpu --workers 3 --tmp $(TEST_TMP) --record assets/gpu_pass.json
 	rm -rf $(TEST_TMP)

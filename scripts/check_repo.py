@@ -66,9 +66,9 @@ def check_lessons_table():
     figure = re.search(r"\d+\.\d%", block)[0]
     planted = page.replace(block, block.replace(figure, f"{float(figure[:-1]) + 1:.1f}%", 1))
     assert planted != page and lesson_stats.render_blocks(planted) != planted, "the drift check missed a planted figure"
-    times = lesson_stats.t4_times()
+    times, scope = lesson_stats.t4_times(), lesson_stats.t4_sim_scope()
     badge = lambda n: "".join(lesson_stats.badge_cell(json.loads((ROOT / "nbs" / f"{n}.ipynb").read_text())["cells"])["source"])
-    stale = [n for n in lesson_stats.LESSONS if lesson_stats.gpu_line(n) not in badge(n) or lesson_stats.t4_line(n, times) not in badge(n)]
+    stale = [n for n in lesson_stats.LESSONS if lesson_stats.gpu_line(n, scope) not in badge(n) or lesson_stats.t4_line(n, times) not in badge(n)]
     assert not stale, f"the predicted T4 time or the GPU-pass line under the Colab badge is missing or out of date in {stale}: run `.venv/bin/python scripts/lesson_stats.py --index`"
 
 README_WORDS = 1500  # a front page, not a lab notebook: the rest lives in docs/

@@ -64,12 +64,24 @@ def gpu_figures(name: str) -> tuple[dict, dict]:
     record = json.loads(GPU_PASS.read_text())
     return record, record["lessons"].get(name, {"result": "not run"})
 
+# Lessons whose text comes from a model they hold, not from `eval.engine`: what generates there (read from their code)
+GENERATES = {"00_data": "no generation", "01_model": "the model as loaded", "02_train": "the model as loaded",
+             "04_demo": "the model as loaded", "06_scratch": "its own small models", "08_export": "adapter and merged model"}
+
 def gpu_run(name: str, short: bool = False) -> str:
-    "This lesson's own run in the GPU pass: device, date and evaluation engine (the record's device and date unless the row names its own; an engine only where the record names one)."
+    "This lesson's run in the GPU pass: device, date, and what generated its text (`eval.engine` where the record names it)."
     record, f = gpu_figures(name)
     device, date = f.get("device", record["device"]), f.get("date", record["date"])
     if short: device = device.removeprefix("NVIDIA ")
-    return f"{device}, {date}, " + (f"{f['engine']} engine" if f.get("engine") else "engine not recorded")
+    made = f"{f['engine']} engine" if f.get("engine") else GENERATES.get(name, "engine not recorded")
+    return f"{device}, {date}, {made}"
+
+def t4_sim_scope() -> str:
+    "What `make test-gpu` runs under t4-sim, from its config: the full model's shape, random weights, a few steps on a few items."
+    from tiny_reason.config import load_config
+    c = load_config("t4-sim")
+    return (f"{c.model.name.split('/')[-1]}'s full shape with random weights, fp16, capped at a T4's {c.model.gpu_memory_limit_gb:g} GB: "
+            f"{c.training.max_steps} training steps, {c.eval.test_samples} test items")
 
 def gpu_cell(name: str) -> str:
     "The lessons table's GPU column: result, time, peak GPU memory reserved, and the run it came from."
@@ -78,17 +90,32 @@ def gpu_cell(name: str) -> str:
         ", ".join(x for x in ("pass", f.get("seconds") and f"{f['seconds']} s", f"{f['reserved_gib']:.1f} GiB") if x)
     return f"{result} ({gpu_run(name, short=True)})"
 
-def gpu_line(name: str) -> str:
-    "The line under a lesson's Colab badge: whether the full-size recipe ran on a GPU in the last `make test-gpu`, its time and memory (its notes and engine are in the lessons table and docs/memory.md's GPU pass table)."
+def gpu_line(name: str, scope: str) -> str:
+    "The line under a lesson's Colab badge: how the lesson fared in the last `make test-gpu` (t4-sim's `scope`), its time and memory."
     record, f = gpu_figures(name)
     device, date = f.get("device", record["device"]), f.get("date", record["date"])
-    what = f"`make test-gpu` ran this lesson's `colab-t4` recipe at full size (random weights, fp16, capped at a T4's 15 GB) on an {device}, {date}"
+    what = f"`make test-gpu` ran this lesson under t4-sim ({scope}) on an {device}, {date}: a check of the T4 path's code and memory, not a training run"
     if f["result"].startswith("FAIL"):  # "FAIL (why)": two sentences, not a colon chain
         return f"{GPU_START}**On a GPU**: {what}. It failed{f['result'].removeprefix('FAIL')}.{GPU_END}"
     if f["result"] != "pass": return f"{GPU_START}**On a GPU**: {what}: {f['result']}.{GPU_END}"
     took = f" in {f['seconds']} s" if f.get("seconds") else ""
     memory = f"with at most {f['reserved_gib']:.1f} GiB of GPU memory" if f["reserved_gib"] >= 0.05 else "using no GPU memory"
     return f"{GPU_START}**On a GPU**: {what}. It passed{took}, {memory}.{GPU_END}"
+
+GPU_SUMMARY_START, GPU_SUMMARY_END = "<!-- GPU summary: scripts/lesson_stats.py --index -->", "<!-- end of GPU summary -->"
+
+def gpu_summary() -> str:
+    "The front page's GPU sentence, from assets/gpu_pass.json: what t4-sim runs, which lessons passed and which failed, when."
+    record = json.loads(GPU_PASS.read_text())
+    rows = {n: record["lessons"].get(n, {"result": "not run"}) for n in LESSONS}
+    passed = [n for n, f in rows.items() if f["result"] == "pass"]
+    others = [f"{n} {f['result'].replace('FAIL', 'failed', 1)}" for n, f in rows.items() if f["result"] != "pass"]
+    dates = sorted({f.get("date", record["date"]) for f in rows.values()})
+    devices = sorted({f.get("device", record["device"]) for f in rows.values()})
+    when = dates[0] if len(dates) == 1 else f"{dates[0]} to {dates[-1]}"
+    text = (f"In the last GPU pass (`make test-gpu`, {' and '.join(devices)}, {when}), each lesson alone under t4-sim "
+            f"({t4_sim_scope()}). {len(passed)} of {len(rows)} lessons passed" + (f"; {'; '.join(others)}." if others else "."))
+    return f"{GPU_SUMMARY_START}{text}{GPU_SUMMARY_END}"
 
 T4_START, T4_END = "<!-- T4 time: scripts/lesson_stats.py --index -->", "<!-- end of T4 time -->"
 T4_PRESET = "colab-t4"  # what a badge runs on a T4
@@ -118,7 +145,7 @@ def t4_line(name: str, times: dict) -> str:
 def index_table() -> str:
     "The lessons table of index.ipynb: link, Colab badge, summary, reading time, predicted T4 time with its band, and the GPU pass with each row's own run."
     times = t4_times()
-    out = [INDEX_START, "| lesson | | what it teaches | reading time | on a T4 (predicted, band) | GPU pass (device, date, engine) |",
+    out = [INDEX_START, "| lesson | | what it teaches | reading time | on a T4 (predicted, band) | GPU pass (device, date, what generated) |",
            "|---|---|---|---:|---:|---|"]
     for n in LESSONS:
         path = ROOT / "nbs" / f"{n}.ipynb"
@@ -134,14 +161,14 @@ def badge_cell(cells: list[dict]) -> dict:
 def write_lessons():
     "Put (or replace) the predicted T4 time and the GPU-pass line under each lesson's Colab badge; nothing else in the lesson changes."
     pats = [re.compile(r"\n*" + re.escape(a) + ".*?" + re.escape(b), re.S) for a, b in ((T4_START, T4_END), (GPU_START, GPU_END))]
-    times = t4_times()
+    times, scope = t4_times(), t4_sim_scope()
     for n in LESSONS:
         path = ROOT / "nbs" / f"{n}.ipynb"
         nb = json.loads(path.read_text())
         cell, text = badge_cell(nb["cells"]), None
         text = "".join(cell["source"])
         for pat in pats: text = pat.sub("", text)
-        cell["source"] = (text.rstrip() + "\n\n" + t4_line(n, times) + "\n\n" + gpu_line(n)).splitlines(keepends=True)
+        cell["source"] = (text.rstrip() + "\n\n" + t4_line(n, times) + "\n\n" + gpu_line(n, scope)).splitlines(keepends=True)
         path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
 
 VALIDATION_START, VALIDATION_END = "<!-- T4 validation: scripts/lesson_stats.py --index -->", "<!-- end of T4 validation -->"
@@ -259,7 +286,8 @@ BLOCKS = {"lessons table": (INDEX_START, INDEX_END, lambda: index_table()), "T4 
           "study result": (STUDY_START, STUDY_END, lambda: study_block()),
           "run result": (RUN_START, RUN_END, lambda: run_block()), "GPU pass table": (GPU_TABLE_START, GPU_TABLE_END, lambda: gpu_table()),
           "T4 lesson times": (TIMES_START, TIMES_END, lambda: times_block()), "memory budget": (MEMORY_START, MEMORY_END, lambda: memory_block()),
-          "beyond SFT": (BEYOND_START, BEYOND_END, lambda: beyond_block())}
+          "beyond SFT": (BEYOND_START, BEYOND_END, lambda: beyond_block()),
+          "GPU summary": (GPU_SUMMARY_START, GPU_SUMMARY_END, lambda: gpu_summary())}
 PAGES = [ROOT / "index.ipynb", *sorted((ROOT / "docs").glob("*.md"))]  # where rendered blocks live: the front page and the docs pages
 
 def render_blocks(text: str) -> str:

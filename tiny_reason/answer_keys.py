@@ -8,7 +8,7 @@ import math
 from .exercises import check
 
 # %% auto #0
-__all__ = ['ANSWER_KEYS', 'NATALIA', 'GRADER_REPLIES', 'TRACES', 'answer_key', 'check_exercise']
+__all__ = ['ANSWER_KEYS', 'NATALIA', 'GRADER_REPLIES', 'TRACES', 'answer_key', 'check_exercise', 'short_run_eval_loss']
 
 # %% ../nbs/46_answer_keys.ipynb #afa8bbcf
 ANSWER_KEYS: dict = {}  # (lesson, exercise number): (expected(cfg), hint, rel), registered by `answer_key`
@@ -113,6 +113,23 @@ def _(cfg):
         def __init__(self): super().__init__(); self.q_proj = torch.nn.Linear(8, 8)
     c = copy.deepcopy(cfg); c.lora.r = 64
     return inject_adapter_in_model(lora_config(c), OneProjection()).q_proj.scaling["default"]
+
+def short_run_eval_loss(cfg, rate: float, steps: int) -> float:
+    "The eval loss after `steps` steps of `cfg`'s recipe at learning rate `rate`: one folder a rate, so a second call reuses it."
+    import json
+    from tiny_reason.config import load_config
+    from tiny_reason.train import ensure_adapter
+    c = load_config(cfg.preset, overrides={"output_dir": f"{cfg.project.output_dir}/exercise_rate_{rate:g}", "training.learning_rate": rate,
+                    "training.max_steps": steps, "training.warmup_steps": 1, "training.eval_steps": steps, "training.save_steps": steps,
+                    "model.gradient_checkpointing": False})
+    log = json.loads((ensure_adapter(c, verbose=False) / "log_history.json").read_text())
+    return [h["eval_loss"] for h in log if "eval_loss" in h][-1]
+
+@answer_key("02_train", 4, "in the same steps a smaller rate moves the weights less, so the loss has further to fall")
+def _(cfg):
+    steps = max(2, cfg.training.max_steps // 4)
+    full, tenth = (short_run_eval_loss(cfg, rate, steps) for rate in (cfg.training.learning_rate, cfg.training.learning_rate / 10))
+    return "higher" if tenth > full else "lower"
 
 # %% ../nbs/46_answer_keys.ipynb #dbbe5f40
 # 03_eval
@@ -263,6 +280,14 @@ def _(cfg):
     from tiny_reason.loader import model_config
     plan = planned_types(model_config(cfg).to_dict(), "q8_0")  # {tensor: (type, weights)}, by llama.cpp's rules
     return sum(n * bits_per_weight(t) / 8 for t, n in plan.values()) / 2**20
+
+@answer_key("08_export", 4, "most matrices Q4_K at 4.5 bits; the tied embedding and some attn_v / ffn_down Q6_K; weigh each type by its weights", rel=0.01)
+def _(cfg):
+    from tiny_reason.gguf_export import bits_per_weight, planned_types
+    from tiny_reason.model import QWEN2_5_1_5B
+    from tiny_reason.offline import known_architecture
+    plan = [(t, n) for t, n in planned_types(known_architecture(QWEN2_5_1_5B).to_dict(), "q4_k_m").values() if t != "F32"]
+    return sum(n * bits_per_weight(t) for t, n in plan) / sum(n for _, n in plan)
 
 # %% ../nbs/46_answer_keys.ipynb #03fe4791
 # 09_study

@@ -158,7 +158,7 @@ def train_cli(argv: list[str] | None = None) -> Path:
     args, rest = p.parse_known_args(argv)
     with held_interrupt(): from tiny_reason.train import train; from tiny_reason.loader import check_lora_rank  # transformers' Trainer: 3 s of imports
     cfg = config_from_cli(args, rest); check_lora_rank(cfg)  # a rank no target matrix holds: refused before anything loads (17_loader)
-    print(f"preset {cfg.preset}: {cfg.model.name}, {cfg.training.max_steps} steps -> {cfg.project.adapter_path}", flush=True)  # before the long work, even into a pipe
+    print(f"preset {cfg.preset}: {cfg.model.label}, {cfg.training.max_steps} steps -> {cfg.project.adapter_path}", flush=True)  # before the long work, even into a pipe
     from tiny_reason.train_folders import checkpoint_dir
     adapter = train(cfg, resume=args.resume, overwrite=args.overwrite)  # another train into this folder finishes first (`training_run`, 42)
     print(f"artifacts: {adapter} (adapter, tokenizer, experiment_config.yaml, log_history.json, loss.png)"

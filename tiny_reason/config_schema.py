@@ -203,6 +203,8 @@ def settings_of(cfg: Config, prefixes: tuple) -> dict:
     "`{dotted key: value}` of every key starting with one of `prefixes`: what made a result, to compare with a rerun's."
     return {k: get_value(cfg, k) for k in all_keys() if k.startswith(prefixes)}
 
+def _gsm_templates(source) -> bool: return source == "synthetic" or str(source).startswith("synthetic:gsm_symbolic")
+
 def validate(cfg: Config) -> Config:
     "Check every range rule; raise `ValueError` naming the key and the rule."
     for key, ok, what in RULES:
@@ -236,4 +238,10 @@ def validate(cfg: Config) -> Config:
             if (n := get_value(cfg, key)) is not None and n > GENERATED_MAX:
                 raise ValueError(f"config key '{key}' is {n:,}, but {src} {get_value(cfg, src)!r} is a generator, which makes at most "
                                  f"{GENERATED_MAX:,} rows a run (all held in memory); ask for {GENERATED_MAX:,} or fewer")
+    tests = {k for k in ("eval.test_source", "grpo.eval_source") if get_value(cfg, k) == "hub"}
+    for key in ("data.source", "distill.question_source", "grpo.prompt_source") if tests else ():
+        if _gsm_templates(v := get_value(cfg, key)):  # GSM8K's test problems with new names and numbers
+            raise ValueError(f"config key '{key}' is {v!r}, reasoning-gym's gsm_symbolic, which refills templates of GSM8K's test "
+                             f"problems; testing on GSM8K ({' and '.join(sorted(tests))} 'hub') would grade it on problems it trained "
+                             f"on, renamed: test on the generator (--eval.test_source {v}) or train on GSM8K (--{key} hub)")
     return cfg

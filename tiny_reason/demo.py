@@ -99,7 +99,7 @@ class ReasoningDemo:
         max_new_tokens = max_new_tokens or cfg.eval.max_new_tokens  # the budget the model was evaluated with
         self.max_new_tokens = w.IntSlider(value=max_new_tokens, min=16, max=4096, step=16, description="max tokens", style=wide)
         self.which = w.ToggleButtons(options=["adapter", "base"] if has_adapter else ["base"], description="model")
-        self.label = f"{cfg.preset} preset, {cfg.model.name}, {model.device}"
+        self.label = f"{cfg.preset} preset, {cfg.model.label}, {model.device}"
         self.output, self.status = w.HTML(), w.HTML(f"ready: press Solve ({self.label})")
         self.solve_button.on_click(lambda _: self.solve()); self.stop_button.on_click(lambda _: self.stop())
         self.box = w.VBox([self.question, w.HBox([self.solve_button, self.stop_button]),

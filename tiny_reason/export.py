@@ -12,7 +12,7 @@ from .generation import stop_token_ids
 from .loader import BASES, adapter_model, load_model, merge_adapter, model_config
 
 # %% auto #0
-__all__ = ['merge_rounding_error', 'greedy_generation_config', 'max_logit_difference', 'merge_errors', 'LEFT_BY_EXPORT', 'PLAIN_LOAD', 'course_chat_template', 'evaluate_folder', 'stopped_as_ctrl_c', 'remove_killed_exports', 'export_merged', 'export_locked', 'folder_entries', 'mark_export', 'exported_files', 'arm_made_by', 'check_report_adapter', 'check_export_target', 'plain_transformers_replies', 'gguf_speed_report']
+__all__ = ['merge_rounding_error', 'greedy_generation_config', 'max_logit_difference', 'merge_errors', 'tensor_bits', 'plot_tensor_bits', 'LEFT_BY_EXPORT', 'PLAIN_LOAD', 'course_chat_template', 'evaluate_folder', 'stopped_as_ctrl_c', 'remove_killed_exports', 'export_merged', 'export_locked', 'folder_entries', 'mark_export', 'exported_files', 'arm_made_by', 'check_report_adapter', 'check_export_target', 'plain_transformers_replies', 'gguf_speed_report']
 
 # %% ../nbs/08_export.ipynb #e6a5c7dd
 def merge_rounding_error(weight: torch.Tensor, delta: torch.Tensor) -> dict:
@@ -57,6 +57,27 @@ def merge_errors(peft_model, enc) -> dict:
     gap = lambda x: (x - unmerged).abs().max().item()
     return {"adapter effect": gap(base), "merged": gap(merged), "planted: scale halved": gap(planted),
             "largest logit": unmerged.abs().max().item(), "same top token": (merged.argmax(-1) == unmerged.argmax(-1)).float().mean().item()}
+
+# %% ../nbs/08_export.ipynb #d1bf96eb
+def tensor_bits(path) -> list[tuple]:
+    "Each tensor of GGUF file `path` in the file's order: its name, type, bits a weight (its bytes x 8 / its weights) and weights."
+    import gguf
+    return [(t.name, t.tensor_type.name, 8 * int(t.n_bytes) / int(t.n_elements), int(t.n_elements)) for t in gguf.GGUFReader(path).tensors]
+
+def plot_tensor_bits(path, label: str = ""):
+    "One bar per matrix of GGUF file `path`, its bits a weight, coloured by type; the dashed line is the file's mean (norms, F32, left out)."
+    import matplotlib.pyplot as plt
+    rows = [r for r in tensor_bits(path) if r[1] != "F32"]
+    mean = sum(b * n for _, _, b, n in rows) / sum(n for *_, n in rows)
+    fig, ax = plt.subplots(figsize=(10, 3.2))
+    for i, kind in enumerate(sorted({r[1] for r in rows}, key=lambda k: -next(r[2] for r in rows if r[1] == k))):
+        at = [j for j, r in enumerate(rows) if r[1] == kind]
+        ax.bar(at, [rows[j][2] for j in at], width=1.0, color=f"C{i}", label=f"{kind} ({len(at)} matrices)")
+    ax.axhline(mean, color="black", ls="--", lw=1, label=f"mean, by weights: {mean:.2f}")
+    ax.set(xlabel="matrix, in the file's order (embedding, then layer by layer)", ylabel="bits a weight", xlim=(-1, len(rows)))
+    ax.set_title(f"{Path(path).name} ({label})", fontsize=9); ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1, 1))
+    fig.tight_layout()
+    return fig
 
 # %% ../nbs/25_model_card.ipynb #149bdc7e
 # what export_merged and its guards use (lesson 08's own cells import the rest)

@@ -138,7 +138,7 @@ def time_cli(argv: list[str] | None = None) -> dict:
     p.add_argument("--lesson", help=f"one lesson's stages and their work ({', '.join(LESSONS)})")
     args, rest = p.parse_known_args(argv)
     cfg = config_from_cli(args, rest); check_lora_rank(cfg)  # a refused rank: its one line, before the header
-    print(f"preset {cfg.preset} ({cfg.model.name}) on a free Colab T4, predicted (not measured) from the work its config implies, in whole "
+    print(f"preset {cfg.preset} ({cfg.model.label}) on a free Colab T4, predicted (not measured) from the work its config implies, in whole "
           f"minutes; the band is how far off the model has been on published T4 runs (33_t4_time). A lesson runs in a fresh runtime, "
           f"so it trains 02's adapter where it needs it.\n")
     if args.lesson:

@@ -111,7 +111,7 @@ def memory_cli(argv: list[str] | None = None) -> dict:
     past = (f" (past {cfg.model.name}'s context of {context:,} tokens: no row can be that long, "
             "so no run has this budget)" if context and cfg.data.max_length > context else "")
     ckpt = "on" if cfg.model.gradient_checkpointing else "off"
-    print(f"preset {cfg.preset}: {cfg.model.name}, batch {cfg.training.per_device_train_batch_size} x "
+    print(f"preset {cfg.preset}: {cfg.model.label}, batch {cfg.training.per_device_train_batch_size} x "
           f"{cfg.data.max_length} tokens{past}, gradient checkpointing {ckpt}, "
           f"{cfg.training.optim}, compute {'16-bit (bf16 or fp16)' if gpu and cfg.model.precision == 'auto' else prec}; the preset trains with "
           f"{method_label('qlora' if cfg.model.load_in_4bit else 'lora', prec)}\n")
@@ -156,7 +156,7 @@ def budget_table(budgets: dict) -> str:
     return "\n".join([budget_title(next(iter(budgets.values()))) + ":"] + rows)
 
 # %% ../nbs/21_model_checks.ipynb #20f11073
-T4_BYTES = 15 * 2**30  # Colab reports its T4 as 15 GB
+T4_BYTES = 15 * 2**30  # what nvidia-smi reports for a T4: 15,360 MiB (Colab's "15 GB")
 
 def plot_memory_budget(cfg: Config, limit_bytes: int | None = None, mc=None, device: str | None = None):
     "Stacked bars of the predicted `memory_budget` for full fine-tuning, LoRA and QLoRA; a GPU budget shows the T4's memory as a line."
@@ -171,8 +171,8 @@ def plot_memory_budget(cfg: Config, limit_bytes: int | None = None, mc=None, dev
         vals = [b[item] / 2**30 for b in budgets.values()]
         ax.bar(labels, vals, bottom=bottom, label=item); bottom = [a + v for a, v in zip(bottom, vals)]
     for x, top in enumerate(bottom): ax.text(x, top * 1.01, f"{top:.1f} GiB", ha="center")
-    if limit_bytes: ax.axhline(limit_bytes / 2**30, color="red", ls="--", label=f"GPU memory: {limit_bytes / 2**30:.0f} GB (T4)")
-    ax.set_ylabel("GiB"); ax.set_title(f"{cfg.model.name}, preset {cfg.preset}:\n{budget_title(budgets['qlora'])}", fontsize=10)
+    if limit_bytes: ax.axhline(limit_bytes / 2**30, color="red", ls="--", label=f"GPU memory: {limit_bytes / 2**30:.0f} GiB (T4)")
+    ax.set_ylabel("GiB"); ax.set_title(f"{cfg.model.label}, preset {cfg.preset}:\n{budget_title(budgets['qlora'])}", fontsize=10)
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1)); fig.tight_layout()
     return fig
 

@@ -152,7 +152,7 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbos
             throughput = {"arm": arms[0], **measure_throughput(model, tok, prompts, max_new_tokens=cfg.eval.throughput_tokens, batch_size=len(prompts))}
         comparison = compare_arms(out, arms)
         shown = {ARM_LABELS[a]: comparison[a] for a in ("base", *arms)}
-        for name, fig in (("accuracy.png", plot_accuracies(shown, f"{cfg.preset}: {cfg.model.name}")),
+        for name, fig in (("accuracy.png", plot_accuracies(shown, f"{cfg.preset}: {cfg.model.label}")),
                           ("memory.png", plot_memory_budget(cfg)), ("memory_stages.png", plot_stage_memory(memory, cfg.preset))):
             fig.savefig(out / name, dpi=120); plt.close(fig)
         for arm, a in adapters.items():
@@ -250,5 +250,5 @@ def run_cli(argv: list[str] | None = None) -> dict:
     extra = {k: v for k, v in [("data.source", args.data), ("eval.test_source", args.test_data)] if v is not None}
     cfg = config_from_cli(args, rest, extra)
     out = Path(args.out or f"runs/{cfg.preset}")
-    print(f"tiny-reason run: preset {cfg.preset}, {cfg.model.name}, recipe {args.recipe}, output {out}")
+    print(f"tiny-reason run: preset {cfg.preset}, {cfg.model.label}, recipe {args.recipe}, output {out}")
     return run_pipeline(cfg, out, adapter=args.adapter, recipe=args.recipe)

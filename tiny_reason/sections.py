@@ -4,7 +4,7 @@
 
 # %% ../nbs/28_sections.ipynb #6d0b9bec
 from __future__ import annotations
-import functools
+import functools, re
 from dataclasses import dataclass, field
 
 # %% auto #0
@@ -37,6 +37,15 @@ class ModelSection:
     trust_remote_code: bool = False
     cache_dir: str = "~/.cache/tiny_reason"  # where models built offline (gguf, random) are kept
     gpu_memory_limit_gb: float | None = None  # cap this process's CUDA memory (15: a T4), so what that GPU cannot hold fails on a larger one
+
+    @property
+    def label(self) -> str:
+        "The model as a figure title or a sentence names it, with where its weights came from."
+        short = self.name.split("/")[-1]
+        if self.source == "random": return f"{short}'s shape, random weights"
+        if self.source != "gguf": return short
+        quant = re.search(r"\.([A-Z0-9_]+)\.gguf$", self.gguf_file or "", re.I)  # llama.cpp names its files MODEL.QUANT.gguf
+        return f"{short} ({quant[1] + ' ' if quant else ''}GGUF, dequantized)"
 
 @dataclass
 class LoraSection:

@@ -243,7 +243,7 @@ def run_study(cfg: Config, out=None, arms=None, verbose: bool = True) -> dict:
                 atomic_write_text("times.json", json.dumps(times, indent=1))
         report = {**summarize_study(here, arms, seeds), "preset": cfg.preset, "model": cfg.model.name, "source": cfg.study.source,
                   "results_note": cfg.project.results_note, "seconds": times, "total_seconds": round(sum(times.values()), 1)}
-    note = (f"**Study, {cfg.preset} preset** ({cfg.model.name}; {cfg.study.source}: {report['arms'][next(iter(report['arms']))]['n']} "
+    note = (f"**Study, {cfg.preset} preset** ({cfg.model.label}; {cfg.study.source}: {report['arms'][next(iter(report['arms']))]['n']} "
             f"held-out items, seeds {', '.join(map(str, seeds))}; {report['total_seconds'] / 60:.0f} min of stages)")  # the preset's
     # results_note speaks of its pipeline run; what the study measures is said by its source and its arms
     atomic_write_text(out / "report.json", json.dumps(report, indent=1, default=str))

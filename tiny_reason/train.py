@@ -91,7 +91,7 @@ def save_artifacts(trainer, cfg: Config, adapter_dir) -> Path:
         from tiny_reason.card import model_card
         atomic_write_text(tmp / "README.md", model_card(cfg, "fp32", merged=False))  # in place of PEFT's blank template
         atomic_write_text(tmp / "log_history.json", json.dumps(trainer.state.log_history, indent=1))
-        fig = plot_loss(trainer.state.log_history, f"{cfg.preset}: {cfg.model.name}")
+        fig = plot_loss(trainer.state.log_history, f"{cfg.preset}: {cfg.model.label}")
         fig.savefig(tmp / "loss.png", dpi=120); plt.close(fig)
         apply_umask(tmp)  # safetensors writes its weights 0600: readable as the rest of the folder is
     return adapter_dir
