@@ -41,7 +41,7 @@ $(BIN)/python:
 export PYTHONDONTWRITEBYTECODE :=
 
 # the torch pin, checked: pip leaves a torch of that version as it is (1.5 s, no download; a local build such as
-# 2.13.0+cpu matches) and replaces any other. `import torch` accepted whatever torch the venv held
+# 2.13.0+cpu matches) and replaces any other. (`import torch` alone would accept whatever torch the venv holds)
 $(VENV)/.installed: $(BIN)/python setup.py settings.ini
 	$(BIN)/pip install -q --no-compile $(TORCH)
 	$(BIN)/pip install -q --no-compile -e ".[dev]"

@@ -192,28 +192,38 @@ def study_block() -> str:
     return f"{STUDY_START}\n" + "\n\n".join(keep) + f"\n{STUDY_END}"
 
 RUN_START, RUN_END = "<!-- run result: scripts/lesson_stats.py --index -->", "<!-- end of run result -->"
-RUN_REPORT, RUN_PLOT = ROOT / "assets" / "results" / "cpu_run.json", ROOT / "assets" / "cpu_run_accuracy.png"  # `make run`'s, kept by --keep-run
+GSM_START, GSM_END = "<!-- cpu-gsm result: scripts/lesson_stats.py --index -->", "<!-- end of cpu-gsm result -->"
+RESULTS = ROOT / "assets" / "results"
+RUN_REPORT, RUN_PLOT = RESULTS / "cpu_run.json", ROOT / "assets" / "cpu_run_accuracy.png"  # `make run`'s, kept by --keep-run
+GSM_REPORT = RESULTS / "cpu_gsm_run.json"  # `tiny-reason run --preset cpu-gsm`'s, kept by --keep-run
 
 def keep_run(folder: str) -> None:
-    "Copy a finished `tiny-reason run` folder's report.json and accuracy plot to where the front page renders them from."
+    "Copy a finished `tiny-reason run` folder's report.json (and, for the cpu preset, its accuracy plot) to where the pages render them from."
     import shutil
     report = json.loads((Path(folder) / "report.json").read_text())  # a run that did not finish has none: nothing is copied
-    RUN_REPORT.write_text(json.dumps(report, indent=1) + "\n")
-    shutil.copy(Path(folder) / "accuracy.png", RUN_PLOT)
+    target = {"cpu": RUN_REPORT, "cpu-gsm": GSM_REPORT}.get(report["preset"])
+    if target is None: raise SystemExit(f"{folder}: a {report['preset']} run; the pages show the cpu and cpu-gsm presets' runs only")
+    target.write_text(json.dumps(report, indent=1) + "\n")
+    if target == RUN_REPORT: shutil.copy(Path(folder) / "accuracy.png", RUN_PLOT)
 
-def run_block() -> str:
-    "`make run`'s result (assets/results/cpu_run.json): each arm's accuracy with its interval, and the paired test, between markers."
-    r = json.loads(RUN_REPORT.read_text())
+def run_block(report=RUN_REPORT, markers=(RUN_START, RUN_END), what: str = "`make run`") -> str:
+    "A `tiny-reason run`'s result (`make run`'s by default): each arm's accuracy with its interval, and the paired test, between markers."
+    r = json.loads(Path(report).read_text())
     pct = lambda d: f"{d['accuracy']:.1%} ({d['correct']}/{d['n']}; {d['ci95'][0]:.1%}-{d['ci95'][1]:.1%})"
     arms = [("base", "base model, primed with `<think>`"), ("tuned", "SFT with the chain of thought")]
     p = r["paired"]
     rows = [f"| {label} | {pct({**r[a]['flexible'], 'n': r[a]['n']})} | {pct({**r[a]['strict'], 'n': r[a]['n']})} | "
             f"{r[a]['format_valid_rate']:.0%} |" for a, label in arms]
-    return "\n".join([RUN_START, f"**`make run`, {r['preset']} preset** ({r['model']}; {r['test']['source']}: {r['test']['n']} held-out items; "
-                      f"{r['training']['tuned']['max_steps']} training steps; {r['total_seconds'] / 60:.0f} min of stages on {', '.join(r['machine'].split(', ')[:2])}, "
-                      f"{r['date'][:10]})", "", "| arm | accuracy (95% Wilson) | strict: in the trained format | format-valid |", "|---|---|---|---:|",
+    head = (f"**{what}, {r['preset']} preset** ({r.get('model_label', r['model'])}; {r['test']['source']}: {r['test']['n']} held-out items; "
+            f"{r['training']['tuned']['max_steps']} training steps; {r['total_seconds'] / 60:.0f} min of stages on "
+            f"{', '.join(r['machine'].split(', ')[:2])}, {r['date'][:10]})")
+    return "\n".join([markers[0], head, "", "| arm | accuracy (95% Wilson) | strict: in the trained format | format-valid |", "|---|---|---|---:|",
                       *rows, "", f"Paired on the same items: SFT fixed {p['fixed']} and broke {p['broken']} of the base model's answers; "
-                      f"McNemar exact p = {p['mcnemar_p']:.2g}.", RUN_END])
+                      f"McNemar exact p = {p['mcnemar_p']:.2g}.", markers[1]])
+
+def gsm_block() -> str:
+    "The cpu-gsm preset's run (assets/results/cpu_gsm_run.json): the same recipe on GSM8K-like problems, between its markers."
+    return run_block(GSM_REPORT, (GSM_START, GSM_END), "`tiny-reason run --preset cpu-gsm`")
 
 GPU_TABLE_START, GPU_TABLE_END = "<!-- GPU pass table: scripts/lesson_stats.py --index -->", "<!-- end of GPU pass table -->"
 
@@ -287,7 +297,8 @@ BLOCKS = {"lessons table": (INDEX_START, INDEX_END, lambda: index_table()), "T4 
           "run result": (RUN_START, RUN_END, lambda: run_block()), "GPU pass table": (GPU_TABLE_START, GPU_TABLE_END, lambda: gpu_table()),
           "T4 lesson times": (TIMES_START, TIMES_END, lambda: times_block()), "memory budget": (MEMORY_START, MEMORY_END, lambda: memory_block()),
           "beyond SFT": (BEYOND_START, BEYOND_END, lambda: beyond_block()),
-          "GPU summary": (GPU_SUMMARY_START, GPU_SUMMARY_END, lambda: gpu_summary())}
+          "GPU summary": (GPU_SUMMARY_START, GPU_SUMMARY_END, lambda: gpu_summary()),
+          "cpu-gsm result": (GSM_START, GSM_END, lambda: gsm_block())}
 PAGES = [ROOT / "index.ipynb", *sorted((ROOT / "docs").glob("*.md"))]  # where rendered blocks live: the front page and the docs pages
 
 def render_blocks(text: str) -> str:

@@ -72,7 +72,7 @@ def interrupted(e: BaseException | None) -> bool:
 
 @contextlib.contextmanager
 def held_interrupt():
-    "Hold a Ctrl-C until the block ends, then raise it: torch or numpy imported half way breaks whatever runs next (a segfault, once)."
+    "Hold a Ctrl-C until the block ends, then raise it: torch or numpy imported half way leaves a broken module that can crash whatever runs next."
     hit, old = [], signal.getsignal(signal.SIGINT)
     hold = old is signal.default_int_handler  # not where Ctrl-C is ignored (a background job) or handled by someone else
     try:

@@ -13,8 +13,8 @@ from .files import read_resumable
 
 # %% auto #0
 __all__ = ['ENGINES', 'MAX_ROWS', 'STATIC_PAD', 'PACKED_GQA', 'stop_token_ids', 'generation_kwargs', 'prefilled', 'static_cache',
-           'generate_batch', 'length_sorted_batches', 'padding_share', 'inference_model', 'sdpa_packed_gqa',
-           'use_packed_gqa', 'compiles', 'engine_that_ran', 'fixed_shape_batches', 'generation_plan',
+           'generate_batch', 'length_sorted_batches', 'padding_share', 'padded_width', 'inference_model',
+           'sdpa_packed_gqa', 'use_packed_gqa', 'compiles', 'engine_that_ran', 'fixed_shape_batches', 'generation_plan',
            'generation_batch_size', 'rows_in_memory', 'greedy_reply', 'generated_by', 'prompt_hash', 'same_generator',
            'read_samples', 'sampling_plan', 'sample_replies']
 
@@ -96,6 +96,10 @@ ENGINES = ("reference", "merged", "compiled")
 MAX_ROWS = 512  # a guard on the memory arithmetic below, not a speed limit: a decoding step bound by the host costs the same at any rows
 STATIC_PAD = 64  # a compiled run's prompt width: its longest prompt rounded up to this many tokens
 
+def padded_width(tokens: int) -> int:
+    "`tokens` rounded up to a multiple of `STATIC_PAD`: the one prompt width a compiled run uses for every batch."
+    return -(-tokens // STATIC_PAD) * STATIC_PAD  # ceiling division, exact in integers
+
 def inference_model(cfg: Config, adapter=None):
     "The model `eval.engine` generates with, greedy or sampled (evaluation, maj@k, distillation's teacher: one setting for every way a model writes): reference (the preset's loader, as trained), or merged / compiled (the adapter, if any, merged once into the base: the dequantized NF4 one for a QLoRA preset)."
     from tiny_reason.loader import adapter_model, load_model, pick_precision
@@ -153,12 +157,12 @@ def fixed_shape_batches(lengths: list[int], rows: int) -> tuple[list[list[int]],
     if not lengths: return [], (rows, STATIC_PAD)
     calls = -(-len(lengths) // rows)
     even = -(-len(lengths) // calls)  # 1,319 items at 358 rows: 4 calls of 330, one filler row, not 113 filler rows
-    return length_sorted_batches(lengths, even), (even, -(-max(lengths) // STATIC_PAD) * STATIC_PAD)
+    return length_sorted_batches(lengths, even), (even, padded_width(max(lengths)))
 
 def generation_plan(cfg: Config, model, lengths: list[int], rows: int | None = None) -> tuple[list[list[int]], tuple[int, int] | None]:
     "The batches (indices into `lengths`) an evaluation generates in, `rows` each (default `generation_batch_size`), length-sorted; and the one (rows, width) shape where the engine compiles (`fixed_shape_batches`), else None."
     compiled, width = compiles(cfg, model), max(lengths, default=0)
-    rows = rows or generation_batch_size(cfg, model, -(-width // STATIC_PAD) * STATIC_PAD if compiled else width)
+    rows = rows or generation_batch_size(cfg, model, padded_width(width) if compiled else width)
     return fixed_shape_batches(lengths, rows) if compiled else (length_sorted_batches(lengths, rows), None)  # compiled: one shape, one compile
 
 def generation_batch_size(cfg: Config, model, prompt_tokens: int, max_new_tokens: int | None = None, default: int | None = None) -> int:
@@ -234,7 +238,7 @@ def read_samples(path, questions: list[dict], prompts: list[str], source: str, k
 def sampling_plan(cfg: Config, model, prompt_lengths: list[int], k: int, max_new_tokens: int, batch_size: int) -> tuple[int, tuple[int, int] | None]:
     "Questions a sampling call holds, and the one (rows, width) shape of every call where the engine compiles: a batch of `batch_size` questions (`k` rows each) whole, or as many as `generation_batch_size` fits; width, the longest of all the prompts rounded up to `STATIC_PAD`: `[70, 9]`, k 4, batch 8, 12 rows fitted, compiled -> 3, (3, 128)."
     compiled, longest = compiles(cfg, model), max(prompt_lengths, default=0)
-    width = -(-longest // STATIC_PAD) * STATIC_PAD if compiled else longest
+    width = padded_width(longest) if compiled else longest
     rows = generation_batch_size(cfg, model, width, max_new_tokens, default=batch_size * k)  # a batch whole, unless memory holds fewer rows
     per_call = min(batch_size, max(1, rows // k))  # fewer than k rows: one question's k samples still go in one call
     return per_call, ((per_call, width) if compiled else None)  # compiled: one shape for every call, so the run compiles once

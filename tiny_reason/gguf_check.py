@@ -24,9 +24,10 @@ def llama_cpp_model(path, n_ctx: int = 2048, threads: int | None = None, logits_
 
 def file_prompt(llm, question: str) -> str:
     "The prompt the chat template stored in `llm`'s GGUF file builds for one user message, rendered as llama-cpp-python renders it (Jinja2)."
+    import llama_cpp
     from jinja2.sandbox import ImmutableSandboxedEnvironment
-    meta = llm.metadata
-    text = lambda key: llm._model.token_get_text(int(meta[key])) if key in meta else ""
+    meta, vocab = llm.metadata, llama_cpp.llama_model_get_vocab(llm.model)  # llama-cpp-python's public bindings of llama.h
+    text = lambda key: llama_cpp.llama_vocab_get_text(vocab, int(meta[key])).decode("utf-8") if key in meta else ""
     template = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True).from_string(meta["tokenizer.chat_template"])
     return template.render(messages=[{"role": "user", "content": question}], add_generation_prompt=True,
                            bos_token=text("tokenizer.ggml.bos_token_id"), eos_token=text("tokenizer.ggml.eos_token_id"))
@@ -34,7 +35,7 @@ def file_prompt(llm, question: str) -> str:
 def llama_greedy(llm, prompt_ids: list[int], max_new_tokens: int) -> tuple[list[int], np.ndarray]:
     "llama.cpp's greedy reply to `prompt_ids`: the new ids, up to its first end-of-generation id (not included), and the logits each came from."
     import llama_cpp
-    vocab = llama_cpp.llama_model_get_vocab(llm._model.model)
+    vocab = llama_cpp.llama_model_get_vocab(llm.model)
     llm.reset(); llm.eval(prompt_ids)
     ids, rows = [], []
     for _ in range(max_new_tokens):
@@ -61,7 +62,7 @@ def judge_gguf(path, folder, first: int = 32, rows: int | None = None, threads: 
     tok, model = AutoTokenizer.from_pretrained(folder), model if model is not None else AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32).eval()
     llm = llama_cpp_model(path, threads=threads)
     try:
-        vocab = llama_cpp.llama_model_get_vocab(llm._model.model)
+        vocab = llama_cpp.llama_model_get_vocab(llm.model)
         out = {"items": len(preds), "first": first, "end of turn": llama_cpp.llama_vocab_eos(vocab) == tok.eos_token_id
                and all(llama_cpp.llama_vocab_is_eog(vocab, s) for s in stops), "prompts": 0, "answers": 0, "tokens": 0,
                "top token": 0, "positions": 0, "logit gap": 0.0, "differences": []}

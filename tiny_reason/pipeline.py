@@ -162,7 +162,7 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbos
             "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             "machine": f"{platform.machine()}, {torch.get_num_threads()} CPU threads" + (f", {torch.cuda.get_device_name()}" if torch.cuda.is_available() else ", no GPU")
                        + f", {malloc_in_use()}",
-            "preset": cfg.preset, "recipe": recipe, "results_note": cfg.project.results_note, "model": cfg.model.name,
+            "preset": cfg.preset, "recipe": recipe, "results_note": cfg.project.results_note, "model": cfg.model.name, "model_label": cfg.model.label,
             "adapters": {k: str(v) for k, v in adapters.items()},
             "data": {"source": cfg.data.source, **counts}, "test": {"source": cfg.eval.test_source, "n": comparison["base"]["n"]},
             "training": {arm: _training(arm, a, cfg) for arm, a in adapters.items()},
@@ -207,7 +207,7 @@ def report_markdown(r: dict) -> str:
               f"fixed {p['fixed']}, broken {p['broken']}, both wrong {p['both_wrong']}; McNemar exact p = {p['mcnemar_p']:.3g}"
               for key, (a, b) in PAIRS.items() if (p := r.get(key))]
     lines = [f"# tiny_reason run: {r['preset']}, recipe {r.get('recipe', 'sft')}", note,
-             f"- date: {r['date']}; machine: {r['machine']}", f"- model: {r['model']}",
+             f"- date: {r['date']}; machine: {r['machine']}", f"- model: {r.get('model_label', r['model'])}",
              f"- training data: {r['data']['source']}: read {r['data']['read']}, kept {r['data']['kept']}, "
              f"train {r['data']['train']}, validation {r['data']['validation']}",
              *(_distill_lines(r["distill"]) if "distill" in r else []),

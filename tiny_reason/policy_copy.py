@@ -37,7 +37,7 @@ def merged_copy(model, dtype):
     from transformers import AutoModelForCausalLM
     base = model.get_base_model() if hasattr(model, "get_base_model") else model
     config = copy.deepcopy(base.config)
-    config.__dict__.pop("quantization_config", None)  # dense: nothing to quantize
+    if hasattr(config, "quantization_config"): del config.quantization_config  # dense: nothing to quantize
     config.use_cache = True  # a trainer turns it off in the policy's config; without it each step recomputes the whole reply
     with torch.random.fork_rng(), torch.device(base.device):  # its random init, overwritten, leaves the seeded sampling as it was
         dense = AutoModelForCausalLM.from_config(config, dtype=dtype)

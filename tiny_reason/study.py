@@ -258,7 +258,8 @@ def arm_details(out: Path, arms, seeds) -> dict:
     for s in seeds if "rft" in arms else []:
         r = json.loads((out / "rft" / f"seed{s}" / "distill" / "report.json").read_text())
         details.setdefault("rft", {})[s] = {"sampled": r["traces"], "right": r["traces"] - r["truncated"] - r["wrong or no answer"],
-                                            "kept rows": r["rows"], "questions": r["questions"], "median words": r["median_words"]}
+                                            "kept rows": r["rows"], "questions": r["questions"], "median words": r["median_words"],
+                                            "copies": r.get("copies of a training row")}
     for s in seeds if "grpo" in arms else []:
         log = [h for h in json.loads((out / "grpo" / f"seed{s}" / "grpo" / "lora_adapter" / "log_history.json").read_text()) if "reward" in h]
         details.setdefault("grpo", {})[s] = {"reward, first 5 steps": statistics.mean(h["reward"] for h in log[:5]),

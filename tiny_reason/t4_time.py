@@ -25,7 +25,7 @@ T4_MATMUL = 24e12      # fp16 tensor-core GEMM under the 70 W power cap, 4096^3 
 T4_FP32 = T4_MATMUL * 8.1 / 65  # fp32 (no tensor cores; data sheet 8.1 TFLOP/s), at the same capped share: an assumption
 T4_BANDWIDTH = 320e9   # GDDR6, bytes/s (data sheet); kernels reach less, so the bytes' times are lower bounds
 COLAB_HOST = 1.5       # Colab's CPU against the H200 server's, for Python and kernel launches: an assumption, not measured
-# the host's seconds per decoder layer on the H200's server (benchmarks/gpu_speed.py under t4-sim, 2026-11-24; docs:
+# the host's seconds per decoder layer on the H200's server (benchmarks/gpu_speed.py under t4-sim; docs:
 # Speed), where the GPU idled waiting for it: a step's time less the GPU's busy share
 HOST_PER_LAYER = {
     "train": 0.29 / 28,                          # a QLoRA micro-batch, forward and backward (the host floor: 0.29 s a step)

@@ -12,7 +12,7 @@ from .files import last_checkpoint, resume_point
 # %% auto #0
 __all__ = ['SFT_SHAPING', 'ADAPTER_FILES', 'SFT_RUN', 'config_differences', 'checkpoint_dir', 'train_or_restore',
            'adapter_problems', 'RunKind', 'stopped_run', 'start_point', 'claim_result', 'result_lock', 'adapter_checks',
-           'training_run', 'sft_run']
+           'reuses_finished', 'training_run', 'sft_run']
 
 # %% ../nbs/42_train_folders.ipynb #ef8b85d1
 SFT_SHAPING = ("project.seed", "model.", "lora.", "data.", "training.")  # eval, scratch and notes do not change the weights
@@ -63,7 +63,9 @@ class RunKind:
     flag: str = "--output_dir"    # the flag that moves the run folder
     retrain: str = "train"        # the call that trains it again, with overwrite=True
     @property
-    def a(self) -> str: return f"{'an' if self.what[0] in 'aeiou' else 'a'} {self.what}"
+    def a_what(self) -> str:
+        "What a finished run leaves, with its article, as a sentence names it: `an adapter`, `a model`."
+        return f"{'an' if self.what[0] in 'aeiou' else 'a'} {self.what}"
     @property
     def folders(self) -> tuple[str, str]:
         "The config keys of the run folder and of its result's: `project.output_dir`, `project.adapter_path`."
@@ -95,7 +97,7 @@ def start_point(cfg: Config, kind: RunKind, done, ckpts, resume: bool = False, o
     "Every trainer's refusals before it loads a model: `checks(resume, overwrite)` (its own), another config's checkpoints (`stopped_run`), a finished run (`done`, the file it leaves) or a stopped one never trained over unasked (`resume_point`, 13_files); the checkpoint to resume from, or None (a fresh run: with `overwrite`, the old checkpoints deleted)."
     if checks: checks(resume, overwrite)
     stopped_run(cfg, ckpts, kind, finished=Path(done).exists(), resume=resume, overwrite=overwrite)
-    return resume_point(done, ckpts, resume, overwrite, kind.a, kind.hint, keep_checkpoints=True)
+    return resume_point(done, ckpts, resume, overwrite, kind.a_what, kind.hint, keep_checkpoints=True)
 
 def claim_result(kind: RunKind, done, ckpts) -> None:
     "Refuse, writing nothing, a run into a result folder (`done`'s) that a run in another folder saved."
@@ -110,7 +112,7 @@ def claim_result(kind: RunKind, done, ckpts) -> None:
     if not all(isinstance(p, str) and p for p in (theirs, saved_as)): return  # another tool's config
     # its run folder, found from the result by the path between them: moved together, they still belong
     if not same_place(theirs, saved_as, str(run), str(result)):
-        raise FileExistsError(f"{result} holds {kind.a} saved by the run in {theirs}, not by this run in "
+        raise FileExistsError(f"{result} holds {kind.a_what} saved by the run in {theirs}, not by this run in "
                               f"{run}: delete it, or choose another --{kind.key}")
 
 def result_lock(kind: RunKind, done, ckpts):
@@ -120,7 +122,7 @@ def result_lock(kind: RunKind, done, ckpts):
     result, run = Path(done).parent, Path(ckpts).parent
     if result.resolve() == run.resolve(): return contextlib.nullcontext()  # the run folder's lock covers it
     # taken after the run folder's lock, so a run of this folder has let it go: its holder trains in another
-    busy = f"{result} is taken: a run in another folder than {run} is training {kind.a} into it now"
+    busy = f"{result} is taken: a run in another folder than {run} is training {kind.a_what} into it now"
     return folder_lock(result.parent, f"{result.name}.owner", busy=f"{busy}; choose another --{kind.key}")
 
 def adapter_checks(cfg: Config, resume: bool = False, overwrite: bool = False) -> None:
@@ -141,28 +143,40 @@ def adapter_checks(cfg: Config, resume: bool = False, overwrite: bool = False) -
         raise FileExistsError(f"{adapter} holds a half-written adapter ({'; '.join(problems[:3])}): its save was cut off; {fix}")
 
 # %% ../nbs/42_train_folders.ipynb #54c21cd7
+def reuses_finished(lesson: bool, found_before: bool, flags: bool) -> bool:
+    """Whether a call reuses a finished run of its config that it finds once it holds the lock:
+
+    | the call | finished before the lock | `resume` or `overwrite` | reuses it |
+    |---|---|---|---|
+    | a lesson's (`reuse`) | either | either | yes |
+    | a command's | no: another process finished it while this one waited | neither | yes |
+    | a command's | yes | either | no: `start_point` refuses it, or starts over |
+    | a command's | no | one of them | no: `start_point` resumes or starts over |"""
+    return lesson or not (found_before or flags)
+
 def training_run(cfg: Config, kind: RunKind, done, ckpts, train_fn, resume: bool = False, overwrite: bool = False, reuse: bool = False,
                  checks=None, plan=None, whole=None, verbose: bool = True) -> Path:
     "The one way a trainer writes its run folder (`ckpts`' parent): locked (another process training there finishes first), refused or resumed (`start_point`), then `train_fn(last)` from checkpoint `last` (None: step 0); returns its result. A finished run (`done`, the file it leaves) that another process saved with this config while this one waited is reused. `reuse` (a lesson's call): a finished run of this config reused, another config's refused, else this config's stopped run resumed, else trained (saying `plan()` first); `whole(folder)` lists what a cut-off save left short (saved again from the last checkpoint, if one is left)."
     import contextlib, os
     from tiny_reason.files import folder_lock
     done, ckpts = Path(done), Path(ckpts)
-    had, alone = done.exists(), int(os.environ.get("WORLD_SIZE", "1")) == 1  # one torchrun job's processes train together: no lock
+    found_before = done.exists()  # a finished result before the lock: only a lesson's call reuses it
+    single_process = int(os.environ.get("WORLD_SIZE", "1")) == 1  # one torchrun job's processes train together: no lock
     whole_result = lambda: done.exists() and not (whole and whole(done.parent))  # a lesson reuses it, or refuses it: its checkpoints do not matter
     # the result's folder is the run's too: one saved by a run in another folder (`claim_result`), or one
     # such a run trains into now (`result_lock`), is refused
     claim_result(kind, done, ckpts)  # refused before the lock (which writes a file): another run's result,
-    if not reuse: stopped_run(cfg, ckpts, kind, had, resume, overwrite)  # another config's checkpoints
+    if not reuse: stopped_run(cfg, ckpts, kind, found_before, resume, overwrite)  # another config's checkpoints
     elif not whole_result(): stopped_run(cfg, ckpts, kind, resume=True, lesson=True)
     if checks: checks(resume or (reuse and last_checkpoint(ckpts) is not None), overwrite)
     waiting = f"waiting: another process is training into {ckpts.parent}"
-    with (folder_lock(ckpts.parent, kind.job, waiting) if alone else contextlib.nullcontext()), \
-         (result_lock(kind, done, ckpts) if alone else contextlib.nullcontext()):
+    with (folder_lock(ckpts.parent, kind.job, waiting) if single_process else contextlib.nullcontext()), \
+         (result_lock(kind, done, ckpts) if single_process else contextlib.nullcontext()):
         claim_result(kind, done, ckpts)  # saved while this one waited
         finished = whole_result()
-        if finished and (reuse or not (had or resume or overwrite)):  # a lesson's reuse, or what the process waited for finished
+        if finished and reuses_finished(reuse, found_before, resume or overwrite):
             if differ := config_differences(cfg, done.parent, kind.shaping, kind.folders[0]):
-                if reuse: raise FileExistsError(f"{done.parent} holds {kind.a} trained with another config ({', '.join(differ[:5])} differ); "
+                if reuse: raise FileExistsError(f"{done.parent} holds {kind.a_what} trained with another config ({', '.join(differ[:5])} differ); "
                                                 f"delete it, or choose another {kind.key}")
             else:
                 if verbose: print(f"reusing {done.parent}: another process with this config finished it while this one waited" if not reuse else
