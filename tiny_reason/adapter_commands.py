@@ -20,7 +20,8 @@ def adapter_arg(value, cfg):
     return fetch_adapter(value, cfg, Path(cfg.project.output_dir) / "adapters" / value.replace("/", "--"))
 
 def command_adapter(value, cfg, default=None):
-    "The adapter a command uses: `--adapter`, else `project.adapter_source` (as the lessons read it), else `default`; a Hub id is fetched once."
+    """The adapter a command uses: `--adapter`, else `project.adapter_source` (as the lessons read it), else
+    `default`; a Hub id is fetched once."""
     source = cfg.project.adapter_source
     if value is not None and source is not None and value != source:
         raise ValueError(f"--adapter {value} and project.adapter_source {source} name two adapters; give one of them")
@@ -34,7 +35,8 @@ def user_keys(args, rest: list[str]) -> set[str]:
     return set(parse_overrides(rest)) | (set(flatten(read_yaml(args.config), str(args.config))) if args.config else set())
 
 def asked_as_trained(cfg, folder, args, rest: list[str], extra: dict):
-    "`cfg` asking in the prompt `folder` (an adapter or an exported model) was trained with, where the command line leaves it; one line says so."
+    """`cfg` asking in the prompt `folder` (an adapter or an exported model) was trained with, where the command line
+    leaves it; one line says so."""
     from tiny_reason.config import CONFIG_FILENAME, get_value, load_config
     saved = None if folder is None else Path(folder) / CONFIG_FILENAME
     if saved is None or not saved.is_file(): return cfg  # nothing recorded (a Hub model): the preset's prompt
@@ -64,7 +66,8 @@ def lora_as_trained(cfg, adapter, args, rest: list[str]):
     return with_trained_lora(cfg, adapter)
 
 def evaluate_cli(argv: list[str] | None = None) -> dict:
-    "`tiny-reason evaluate [--preset P] [--adapter DIR | --base | --model DIR] [--test_data ...] [--test_samples N|all] [--batch_size B] [--protocol tiny-reason|lm-eval:TASK] --out DIR`"
+    """`tiny-reason evaluate [--preset P] [--adapter DIR | --base | --model DIR] [--test_data ...] [--test_samples
+    N|all] [--batch_size B] [--protocol tiny-reason|lm-eval:TASK] --out DIR`"""
     p = command_parser("tiny-reason evaluate", "Generate answers for held-out items and grade them.")
     arm = p.add_mutually_exclusive_group()
     arm.add_argument("--adapter", help="LoRA adapter folder (default: the preset's project.adapter_path)")
@@ -91,7 +94,8 @@ def evaluate_cli(argv: list[str] | None = None) -> dict:
     from tiny_reason.evaluate import evaluate
     cfg = config_from_cli(args, rest, extra)
     adapter = None if args.base or args.model else command_adapter(args.adapter, cfg, cfg.project.adapter_path)
-    cfg = asked_as_trained(cfg, args.model or adapter, args, rest, extra)  # the same weights are asked the same way, adapter or export
+    # the same weights are asked the same way, adapter or export
+    cfg = asked_as_trained(cfg, args.model or adapter, args, rest, extra)
     if adapter is not None: cfg = lora_as_trained(cfg, adapter, args, rest)  # its own rank on record
     if args.protocol != "tiny-reason":
         from tiny_reason.harness import harness_evaluate, harness_task
@@ -105,7 +109,8 @@ def evaluate_cli(argv: list[str] | None = None) -> dict:
 
 # %% ../nbs/44_adapter_commands.ipynb #6740978e
 def export_cli(argv: list[str] | None = None) -> Path:
-    "`tiny-reason export [--preset P] [--adapter DIR] --out DIR [--dtype fp16|bf16|fp32] [--base unquantized|nf4] [--gguf TYPE] [--overwrite] [--report FILE]`"
+    """`tiny-reason export [--preset P] [--adapter DIR] --out DIR [--dtype fp16|bf16|fp32] [--base unquantized|nf4]
+    [--gguf TYPE] [--overwrite] [--report FILE]`"""
     p = command_parser("tiny-reason export", "Merge a LoRA adapter into its base and save a standalone model folder.")
     p.add_argument("--adapter", help="LoRA adapter folder (default: the preset's project.adapter_path)")
     p.add_argument("--out", required=True,
@@ -153,7 +158,8 @@ def chat_cli(argv: list[str] | None = None):
     while True:
         try:
             question = input("\nProblem: ")
-            question.encode("utf-8")  # bytes that are not UTF-8 arrive as lone surrogates (or fail here): the tokenizer cannot read them
+            # bytes that are not UTF-8 arrive as lone surrogates (or fail here): the tokenizer cannot read them
+            question.encode("utf-8")
         except EOFError: print(); break
         except KeyboardInterrupt: print(); continue
         except UnicodeError: print("[that line could not be decoded as UTF-8 text: type it again]"); continue
@@ -161,7 +167,8 @@ def chat_cli(argv: list[str] | None = None):
         stop, text, stats = threading.Event(), "", {}
         try:
             for i, piece in enumerate(stream_solution(model, tok, question, cfg.data.system_prompt, cfg.eval.max_new_tokens, args.temperature,
-                                                      stop, stats=stats, prompt_format=cfg.data.format)):  # a refused question: its message alone
+                                                      # a refused question: its message alone
+                                                      stop, stats=stats, prompt_format=cfg.data.format)):
                 text += piece; sys.stdout.write(THINK_PRIME * (i == 0) + piece); sys.stdout.flush()
             value, _ = extract_answer(THINK_PRIME + text)
             print(f"\n[{stats['n_tokens']} tokens; answer: {value}]")

@@ -20,7 +20,8 @@ def answer_key(lesson: str, n: int, hint: str, rel: float | None = None):
     return register
 
 def check_exercise(lesson: str, n: int, answer, cfg) -> bool | None:
-    "A lesson's exercise cell: compare `answer` with the answer key of exercise `n` (computed only once there is an answer)."
+    """A lesson's exercise cell: compare `answer` with the answer key of exercise `n` (computed only once there is an
+    answer)."""
     if isinstance(n, str) and n.strip().isdigit(): n = int(n)  # "2" names exercise 2 as well as 2 does
     if (lesson, n) not in ANSWER_KEYS: raise KeyError(f"no answer key for exercise {n} of {lesson}: {sorted(ANSWER_KEYS)}")
     expected, hint, rel = ANSWER_KEYS[lesson, n]
@@ -115,7 +116,8 @@ def _(cfg):
     return inject_adapter_in_model(lora_config(c), OneProjection()).q_proj.scaling["default"]
 
 def short_run_eval_loss(cfg, rate: float, steps: int) -> float:
-    "The eval loss after `steps` steps of `cfg`'s recipe at learning rate `rate`: one folder a rate, so a second call reuses it."
+    """The eval loss after `steps` steps of `cfg`'s recipe at learning rate `rate`: one folder a rate, so a second
+    call reuses it."""
     import json
     from tiny_reason.config import load_config
     from tiny_reason.train import ensure_adapter
@@ -145,7 +147,8 @@ def _(cfg):
     return min(fixed for fixed in range(15, 31) if mcnemar_exact(fixed, 30 - fixed) < 0.05)
 
 GRADER_REPLIES = ["**Final Answer:** $72.00", "The answer is seventy-two.", "She packs 72 apples in 2 boxes.", "So 36 + 36 = 72",
-                  "**Final Answer:** about 70-72", "**Final Answer:** 72,000", "**Final Answer:** 144/2"]  # 03's exercise 3, gold 72
+                  # 03's exercise 3, gold 72
+                  "**Final Answer:** about 70-72", "**Final Answer:** 72,000", "**Final Answer:** 144/2"]
 
 @answer_key("03_eval", 3, "the first rule that finds a number picks one span; a span stating two numbers is no answer. "
                            "extract_answer shows both")
@@ -184,7 +187,8 @@ def _(cfg):
 # %% ../nbs/46_answer_keys.ipynb #7e3c4ddc
 # 05_distill
 @answer_key("05_distill", 1, "(1 - p)^k is the chance that all k samples are wrong")
-def _(cfg): return [1 - 0.5 ** n for n in (cfg.distill.k, 2 * cfg.distill.k)]  # p = 0.5: each sample right half the time
+# p = 0.5: each sample right half the time
+def _(cfg): return [1 - 0.5 ** n for n in (cfg.distill.k, 2 * cfg.distill.k)]
 
 def _trace(text, truncated=False):
     return {"id": 0, "question": "Ann has 4 pens and buys 6 more. How many pens?", "gold": "10", "generated_text": text, "truncated": truncated}
@@ -223,11 +227,13 @@ def _(cfg):
 def _(cfg):
     import torch
     from tiny_reason.scratch import build_model, model_shape, cache_bytes
-    s, ids = model_shape(cfg), torch.tensor([[1, 2, 3]])  # both sizes are the shape's, not the vocabulary's: 16 tokens do
+    # both sizes are the shape's, not the vocabulary's: 16 tokens do
+    s, ids = model_shape(cfg), torch.tensor([[1, 2, 3]])
     with torch.no_grad():
         out = build_model("transformer", s, 16).eval()(ids, use_cache=True)
         kv_per_token = cache_bytes(out.cache) / ids.shape[1]
-        return cache_bytes(build_model("rwkv7", s, 16).zero_state(1)) / kv_per_token  # a state's size after any number of tokens
+        # a state's size after any number of tokens
+        return cache_bytes(build_model("rwkv7", s, 16).zero_state(1)) / kv_per_token
 
 # %% ../nbs/46_answer_keys.ipynb #ee6aff28
 # 07_grpo
@@ -235,7 +241,8 @@ def _(cfg):
 def _(cfg):
     from tiny_reason.grpo import group_advantages
     G, w = cfg.grpo.num_generations, cfg.grpo.rewards
-    rewards = [w["correctness"] * (i == 0) + w.get("format", 0.0) for i in range(G)]  # reply 0 right, every reply formatted
+    # reply 0 right, every reply formatted
+    rewards = [w["correctness"] * (i == 0) + w.get("format", 0.0) for i in range(G)]
     return group_advantages(rewards, G, cfg.grpo.scale_rewards)[0].item()
 
 @answer_key("07_grpo", 2, "p^G is the chance that all G replies are right, (1-p)^G that all are wrong")
@@ -261,7 +268,8 @@ def _(cfg):
                          LoraConfig(r=cfg.lora.r, lora_alpha=cfg.lora.lora_alpha, target_modules=["q_proj"], init_lora_weights=False))
     layer = net.base_model.model["q_proj"]
     W, scale = layer.base_layer.weight.detach().clone(), layer.scaling["default"]  # PEFT's own scale
-    return [scale, (net.merge_and_unload()["q_proj"].weight.detach() - W).abs().max().item()]  # PEFT's merge, as export_merged's
+    # PEFT's merge, as export_merged's
+    return [scale, (net.merge_and_unload()["q_proj"].weight.detach() - W).abs().max().item()]
 
 @answer_key("08_export", 2, "A is r x d_in and B is d_out x r; the merge writes B @ A into W, whose shape does not change")
 def _(cfg):
@@ -305,4 +313,5 @@ def _(cfg):
 @answer_key("09_study", 3, "find the smallest n with 2 / 2**n < 0.05")
 def _(cfg):
     from tiny_reason.study import seed_level
-    return next(n for n in range(2, 20) if seed_level({s: 0.1 for s in range(n)})["sign_p"] < 0.05)  # every seed the same way
+    # every seed the same way
+    return next(n for n in range(2, 20) if seed_level({s: 0.1 for s in range(n)})["sign_p"] < 0.05)

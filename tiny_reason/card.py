@@ -17,10 +17,12 @@ __all__ = ['LICENSES', 'report_arms', 'result_line', 'stand_in', 'export_name', 
 LICENSES = {  # the license each base's model card states
     "HuggingFaceTB/SmolLM2-135M-Instruct": "apache-2.0", "HuggingFaceTB/SmolLM2-360M-Instruct": "apache-2.0",
     "HuggingFaceTB/SmolLM2-1.7B-Instruct": "apache-2.0", "Qwen/Qwen2.5-0.5B-Instruct": "apache-2.0",
-    "Qwen/Qwen2.5-1.5B-Instruct": "apache-2.0", "Qwen/Qwen2.5-7B-Instruct": "apache-2.0"}  # not 3B or 72B: other licenses
+    # not 3B or 72B: other licenses
+    "Qwen/Qwen2.5-1.5B-Instruct": "apache-2.0", "Qwen/Qwen2.5-7B-Instruct": "apache-2.0"}
 
 def report_arms(report) -> dict:
-    "`{arm: summary}` from a report.json: one arm (`tiny-reason evaluate`), or the `base` and `tuned` arms of the evaluation lesson's."
+    """`{arm: summary}` from a report.json: one arm (`tiny-reason evaluate`), or the `base` and `tuned` arms of the
+    evaluation lesson's."""
     try: r = json.loads(read_text_file(report, "report"))
     except json.JSONDecodeError as e: raise ValueError(f"{report}: not valid JSON ({e.msg}, line {e.lineno})") from None
     if not isinstance(r, dict): raise ValueError(f"{report}: not an evaluation report (a JSON {type(r).__name__}, not an object)")
@@ -45,24 +47,28 @@ def _results(reports) -> list[str]:
 
 
 # %% ../nbs/25_model_card.ipynb #836052fa
-def _shape(m) -> tuple[int, int, int, int] | None:  # a random-weight base's layers and width, and its published model's, from their configs
+# a random-weight base's layers and width, and its published model's, from their configs
+def _shape(m) -> tuple[int, int, int, int] | None:
     if m.source != "random": return None
     from tiny_reason.offline import ARCHITECTURES, known_architecture
     c, p = known_architecture(m.name, **m.architecture_overrides), ARCHITECTURES[m.name][0]
     return c.num_hidden_layers, c.hidden_size, p["num_hidden_layers"], p["hidden_size"]
 
 def stand_in(m) -> str | None:
-    "What a random-weight base (`model.source` random) is, from its config: its layers and width beside the published model's; None for trained weights."
+    """What a random-weight base (`model.source` random) is, from its config: its layers and width beside the
+    published model's; None for trained weights."""
     if (s := _shape(m)) is None: return None
     return (f"random weights (trained by no one) in {m.name}'s architecture, {s[0]} layers of width {s[1]}"
             + ("" if s[:2] == s[2:] else f" (the published model has {s[2]} of {s[3]})"))
 
 def export_name(trained: Config) -> str:
-    "The name an export's GGUF file carries: `project.name`, with `-random-LxW` where the base is random weights of L layers of width W."
+    """The name an export's GGUF file carries: `project.name`, with `-random-LxW` where the base is random weights of
+    L layers of width W."""
     s = _shape(trained.model)
     return trained.project.name + ("" if s is None else f"-random-{s[0]}x{s[1]}")
 
-def _prompt_lines(d, merged: bool) -> list[str]:  # the prompt exactly as evaluate builds it (`inference_prompt`): chat template, or the plain-text format
+# the prompt exactly as evaluate builds it (`inference_prompt`): chat template, or the plain-text format
+def _prompt_lines(d, merged: bool) -> list[str]:
     if d.format == "chat": return [
         f"messages = [{{'role': 'system', 'content': {d.system_prompt!r}}}, {{'role': 'user', 'content': QUESTION}}]",
         "prompt = tok.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)"
@@ -73,9 +79,11 @@ def _prompt_lines(d, merged: bool) -> list[str]:  # the prompt exactly as evalua
             "ids = tok(prompt, return_tensors='pt')  # with the tokenizer's own special tokens, as in training"]
 
 def model_card(trained: Config, dtype: str, reports=(), merged: bool = True, base: str = "unquantized") -> str:
-    "README.md of an exported model (`merged`) or of a trained LoRA adapter: base, data, recipe, results (from `reports`), use, license; a random-weight base named as what it is."
+    """README.md of an exported model (`merged`) or of a trained LoRA adapter: base, data, recipe, results (from
+    `reports`), use, license; a random-weight base named as what it is."""
     m, t, l, d = trained.model, trained.training, trained.lora, trained.data
-    lic, sim = LICENSES.get(m.name, "other"), stand_in(m)  # random weights: no base_model, never the published model's name alone
+    # random weights: no base_model, never the published model's name alone
+    lic, sim = LICENSES.get(m.name, "other"), stand_in(m)
     data = f"{d.dataset_name} ({d.subset}, {d.split} split)" if d.source == "hub" else f"{d.source} GSM8K-format problems"
     what = (f"the LoRA adapter is merged into the weights, stored in {dtype}" if merged else
             f"this is the LoRA adapter (PEFT's format, {dtype} weights), loaded on top of {f'`{m.name}`' if sim is None else 'that base'}")

@@ -6,7 +6,8 @@
 from __future__ import annotations
 import contextlib, difflib, importlib, json, os, shlex, signal, sys
 from pathlib import Path
-from .config import command_parser, config_from_cli, run_flags  # first: it silences bitsandbytes' `kernels` message before any command imports bitsandbytes
+# first: it silences bitsandbytes' `kernels` message before any command imports bitsandbytes
+from .config import command_parser, config_from_cli, run_flags
 
 COMMANDS = {  # name: (module, one line of help); the command runs `NAME_cli(argv)` from that module
     "prepare": ("cli", "format GSM8K rows into train/validation JSONL"), "memory": ("model", "print the memory budget of a preset"),
@@ -21,10 +22,12 @@ COMMANDS = {  # name: (module, one line of help); the command runs `NAME_cli(arg
     "scratch": ("scratch", "train, evaluate or run a Transformer or RWKV-7 trained from scratch"),
 }
 
-LIGHT_COMMANDS = ("prepare", "grade", "config")  # no model: they never import torch, so they start in a fraction of a second
+# no model: they never import torch, so they start in a fraction of a second
+LIGHT_COMMANDS = ("prepare", "grade", "config")
 
 def _command(name):
-    "The function that runs command `name`, its module imported now; a library it needs and lacks is an ImportError naming it."
+    """The function that runs command `name`, its module imported now; a library it needs and lacks is an ImportError
+    naming it."""
     module, _ = COMMANDS[name]
     return getattr(importlib.import_module(f"tiny_reason.{module}"), f"{name}_cli")
 
@@ -36,7 +39,8 @@ def usage() -> str:
 
 def error_line(e: BaseException) -> str:
     "One line for a bad-input error: our own messages as they are; Python's file errors as the path and what is wrong."
-    if isinstance(e, OSError) and e.filename is not None:  # Python's own: args[0] is the errno (`21`), the words are in strerror
+    # Python's own: args[0] is the errno (`21`), the words are in strerror
+    if isinstance(e, OSError) and e.filename is not None:
         path = f"{e.filename} -> {e.filename2}" if e.filename2 is not None else f"{e.filename}"
         return f"{path}: {(e.strerror or str(e)).lower()}"
     if isinstance(e, UnicodeDecodeError):  # args[0] is the encoding (`utf-8`); readers that know the file say more
@@ -46,7 +50,8 @@ def error_line(e: BaseException) -> str:
 PATH_FLAGS = ("--out", "--adapter", "--model", "--data", "--test_data", "--predictions", "--report", "--config")
 
 def empty_path_flag(argv: list[str]) -> str | None:
-    "The first of `PATH_FLAGS` given an empty value (`--out ''`, `--out=`), or None: an empty path would name the current folder."
+    """The first of `PATH_FLAGS` given an empty value (`--out ''`, `--out=`), or None: an empty path would name the
+    current folder."""
     for i, a in enumerate(argv):
         flag, eq, value = a.partition("=")
         if not eq: value = argv[i + 1] if i + 1 < len(argv) else None  # a flag given last: argparse asks for its value
@@ -54,7 +59,8 @@ def empty_path_flag(argv: list[str]) -> str | None:
     return None
 
 def home_expanded(argv: list[str]) -> list[str]:
-    "`argv` with a leading `~` of each `PATH_FLAGS` value expanded: a shell expands a word of its own, not `--out=~/x` (config keys: `set_value`)."
+    """`argv` with a leading `~` of each `PATH_FLAGS` value expanded: a shell expands a word of its own, not
+    `--out=~/x` (config keys: `set_value`)."""
     out = list(argv)
     for i, a in enumerate(argv):
         flag, eq, value = a.partition("=")
@@ -63,7 +69,8 @@ def home_expanded(argv: list[str]) -> list[str]:
     return out
 
 def interrupted(e: BaseException | None) -> bool:
-    "Whether `e` is a Ctrl-C, or an error raised because of one (transformers' lazy imports wrap an interrupted import)."
+    """Whether `e` is a Ctrl-C, or an error raised because of one (transformers' lazy imports wrap an interrupted
+    import)."""
     for _ in range(20):  # the chain of causes; never a cycle followed forever
         if e is None: return False
         if isinstance(e, KeyboardInterrupt): return True
@@ -72,9 +79,11 @@ def interrupted(e: BaseException | None) -> bool:
 
 @contextlib.contextmanager
 def held_interrupt():
-    "Hold a Ctrl-C until the block ends, then raise it: torch or numpy imported half way leaves a broken module that can crash whatever runs next."
+    """Hold a Ctrl-C until the block ends, then raise it: torch or numpy imported half way leaves a broken module that
+    can crash whatever runs next."""
     hit, old = [], signal.getsignal(signal.SIGINT)
-    hold = old is signal.default_int_handler  # not where Ctrl-C is ignored (a background job) or handled by someone else
+    # not where Ctrl-C is ignored (a background job) or handled by someone else
+    hold = old is signal.default_int_handler
     try:
         if hold: signal.signal(signal.SIGINT, lambda *_: hit.append(True))
     except ValueError: hold = False  # not the main thread: it gets no signals
@@ -86,7 +95,8 @@ def held_interrupt():
 def interrupted_line(name: str, rest: list[str]) -> str:
     "What a Ctrl-C leaves: for `train`, the last checkpoint and the command that resumes from it."
     if name != "train": return f"tiny-reason {name}: interrupted"
-    if getattr(sys.modules.get("tiny_reason.train"), "train", None) is None:  # its libraries were loading: importing them now could half-import torch again
+    # its libraries were loading: importing them now could half-import torch again
+    if getattr(sys.modules.get("tiny_reason.train"), "train", None) is None:
         return f"tiny-reason train: interrupted while loading its libraries, before training started: run it again: {shlex.join(['tiny-reason', 'train', *rest])}"
     from tiny_reason.files import last_checkpoint
     from tiny_reason.train_folders import checkpoint_dir  # no torch
@@ -101,14 +111,16 @@ def interrupted_line(name: str, rest: list[str]) -> str:
 def main(argv: list[str] | None = None) -> int:
     "Entry point of the `tiny-reason` console script."
     argv = sys.argv[1:] if argv is None else argv
-    if hasattr(sys.stdout, "reconfigure"): sys.stdout.reconfigure(line_buffering=True)  # piped (`| tee log`): each line when it happens
+    # piped (`| tee log`): each line when it happens
+    if hasattr(sys.stdout, "reconfigure"): sys.stdout.reconfigure(line_buffering=True)
     if not argv or argv[0] in ("-h", "--help"): print(usage()); return 0
     if argv[0] in ("-V", "--version"):
         from tiny_reason import __version__
         print(f"tiny-reason {__version__}"); return 0
     name, rest = argv[0], argv[1:]
     try:
-        with held_interrupt():  # the libraries load whole; a Ctrl-C meanwhile stops the command once they have (a second or two)
+        # the libraries load whole; a Ctrl-C meanwhile stops the command once they have (a second or two)
+        with held_interrupt():
             fn = _command(name) if name in COMMANDS else None
             if fn is not None and name not in LIGHT_COMMANDS: importlib.import_module("torch")
         if fn is None:
@@ -119,9 +131,11 @@ def main(argv: list[str] | None = None) -> int:
             raise ValueError(f"{flag} is empty: give it a path" + (f" (a new folder, e.g. --out my_{name})" if flag == "--out" else " ('.' for the current folder)"))
         fn(home_expanded(rest))
     except BaseException as e:
-        if interrupted(e):  # Ctrl-C: what is on disk and how to go on, not a traceback; 130 = 128 + SIGINT, as shells do
+        # Ctrl-C: what is on disk and how to go on, not a traceback; 130 = 128 + SIGINT, as shells do
+        if interrupted(e):
             print(interrupted_line(name, rest), file=sys.stderr); return 130
-        if isinstance(e, (KeyError, ValueError, TypeError, OSError, ImportError)):  # bad input or a missing extra: one line, no traceback
+        # bad input or a missing extra: one line, no traceback
+        if isinstance(e, (KeyError, ValueError, TypeError, OSError, ImportError)):
             print(f"tiny-reason {name}: error: {error_line(e)}", file=sys.stderr); return 2
         raise
     return 0
@@ -156,11 +170,14 @@ def train_cli(argv: list[str] | None = None) -> Path:
     p = run_flags(command_parser("tiny-reason train", "QLoRA fine-tuning with TRL's SFTTrainer."), "OUTPUT_DIR/checkpoints",
                   "an adapter already in --adapter_path")
     args, rest = p.parse_known_args(argv)
-    with held_interrupt(): from tiny_reason.train import train; from tiny_reason.loader import check_lora_rank  # transformers' Trainer: 3 s of imports
-    cfg = config_from_cli(args, rest); check_lora_rank(cfg)  # a rank no target matrix holds: refused before anything loads (17_loader)
+    # transformers' Trainer: 3 s of imports
+    with held_interrupt(): from tiny_reason.train import train; from tiny_reason.loader import check_lora_rank
+    # a rank no target matrix holds: refused before anything loads (17_loader)
+    cfg = config_from_cli(args, rest); check_lora_rank(cfg)
     print(f"preset {cfg.preset}: {cfg.model.label}, {cfg.training.max_steps} steps -> {cfg.project.adapter_path}", flush=True)  # before the long work, even into a pipe
     from tiny_reason.train_folders import checkpoint_dir
-    adapter = train(cfg, resume=args.resume, overwrite=args.overwrite)  # another train into this folder finishes first (`training_run`, 42)
+    # another train into this folder finishes first (`training_run`, 42)
+    adapter = train(cfg, resume=args.resume, overwrite=args.overwrite)
     print(f"artifacts: {adapter} (adapter, tokenizer, experiment_config.yaml, log_history.json, loss.png)"
           + (f"; checkpoints: {checkpoint_dir(cfg)}" if checkpoint_dir(cfg).exists() else ""))
     return adapter
@@ -180,7 +197,8 @@ def check_one_row_per_item(path):
         first[key] = n
 
 def grade_cli(argv: list[str] | None = None) -> dict:
-    "`tiny-reason grade --predictions FILE.jsonl [--out FILE [--overwrite]]`: grade without a model; the last line printed is JSON."
+    """`tiny-reason grade --predictions FILE.jsonl [--out FILE [--overwrite]]`: grade without a model; the last line
+    printed is JSON."""
     import argparse
     p = argparse.ArgumentParser(prog="tiny-reason grade", allow_abbrev=False,
                                 description="Grade rows with generated_text and gold; no model is loaded.")

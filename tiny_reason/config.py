@@ -8,7 +8,8 @@ import difflib, logging, math, os, types, typing
 from dataclasses import dataclass, field, fields, asdict
 from pathlib import Path
 import yaml
-from .config_schema import *  # `Config`, its keys, their types and the rules a value must meet (38_config_schema)
+# `Config`, its keys, their types and the rules a value must meet (38_config_schema)
+from .config_schema import *
 from .config_schema import _near, _sections
 
 # %% auto #0
@@ -38,12 +39,14 @@ def list_presets() -> list[str]:
 class _KeySetTwice(Exception): pass
 
 class UniqueKeyLoader(yaml.SafeLoader):
-    "PyYAML's safe loader, except that a mapping setting one key twice is refused: PyYAML keeps the last one silently (the YAML spec forbids it)."
+    """PyYAML's safe loader, except that a mapping setting one key twice is refused: PyYAML keeps the last one
+    silently (the YAML spec forbids it)."""
 
 def _unique_mapping(loader, node, deep=False):
     seen = {}
     for key_node, _ in node.value:
-        if key_node.tag == "tag:yaml.org,2002:merge": continue  # `<<: *anchor`: its keys are defaults the mapping's own may override
+        # `<<: *anchor`: its keys are defaults the mapping's own may override
+        if key_node.tag == "tag:yaml.org,2002:merge": continue
         key = loader.construct_object(key_node, deep=deep)
         line = key_node.start_mark.line + 1
         if key in seen: raise _KeySetTwice(f"line {line}: key '{key}' is set twice (first at line {seen[key]}); keep one")
@@ -53,16 +56,19 @@ def _unique_mapping(loader, node, deep=False):
 UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
 
 def read_yaml(path) -> dict:
-    "Read a YAML mapping, with errors that name the file; a key set twice in one mapping is an error (file and line), not the last one winning."
+    """Read a YAML mapping, with errors that name the file; a key set twice in one mapping is an error (file and
+    line), not the last one winning."""
     from tiny_reason.files import read_text_file
     path = Path(path)
-    try: data = yaml.load(read_text_file(path, "config file"), Loader=UniqueKeyLoader) or {}  # a folder or bad bytes: one line naming it
+    # a folder or bad bytes: one line naming it
+    try: data = yaml.load(read_text_file(path, "config file"), Loader=UniqueKeyLoader) or {}
     except _KeySetTwice as e: raise ValueError(f"{path}: {e}") from None
     except yaml.YAMLError as e: raise ValueError(f"{path}: not valid YAML: {e}") from None
     if not isinstance(data, dict): raise ValueError(f"{path}: expected a mapping of sections, got {type(data).__name__}")
     return data
 
-RETIRED = {"training.train_if_missing"}  # keys older configs hold (an adapter's saved experiment_config.yaml): read, then dropped
+# keys older configs hold (an adapter's saved experiment_config.yaml): read, then dropped
+RETIRED = {"training.train_if_missing"}
 
 def flatten(data: dict, source: str = "config") -> dict:
     "`{'training': {'max_steps': 5}}` -> `{'training.max_steps': 5}`, each key checked against the schema."
@@ -106,10 +112,12 @@ def resolve_preset(flag: str | None = None, env: typing.Mapping | None = None, c
 PATH_KEYS = frozenset("project.output_dir project.adapter_path project.adapter_source model.name data.source data.validation_source "
                       "eval.test_source distill.teacher distill.teacher_adapter distill.traces distill.question_source grpo.start grpo.prompt_source "
                       "grpo.eval_source "
-                      "grpo.output_dir grpo.adapter_path study.source".split())  # folders and files (model.cache_dir is expanded where it is read)
+                      # folders and files (model.cache_dir is expanded where it is read)
+                      "grpo.output_dir grpo.adapter_path study.source".split())
 
 def set_value(cfg: Config, dotted: str, value):
-    "Set a dotted key after coercing `value` to the field's type; a path key's leading `~` is the home folder (no shell expands `--out=~/x`)."
+    """Set a dotted key after coercing `value` to the field's type; a path key's leading `~` is the home folder (no
+    shell expands `--out=~/x`)."""
     if dotted == "preset": cfg.preset = str(value); return
     if dotted in PATH_KEYS and isinstance(value, str): value = os.path.expanduser(value)
     sec, name = dotted.split(".")
@@ -127,12 +135,14 @@ def load_config(preset: str | None = None, config_file=None, overrides: dict | N
     return validate(derive_paths(cfg))
 
 def teacher_is_sft(cfg: Config, adapter=None) -> bool:
-    "Whether distillation's teacher adapter is the SFT adapter (self-distillation): `distill.teacher_adapter` is `sft` or names the folder `adapter` (else `project.adapter_path`)."
+    """Whether distillation's teacher adapter is the SFT adapter (self-distillation): `distill.teacher_adapter` is
+    `sft` or names the folder `adapter` (else `project.adapter_path`)."""
     t = cfg.distill.teacher_adapter
     return t is not None and (t == "sft" or Path(t) == Path(adapter or cfg.project.adapter_path))
 
 def derive_paths(cfg: Config) -> Config:
-    "Fill the output paths left empty from `project.output_dir` (itself `outputs/PRESET` when empty), so one `--output_dir` moves them all."
+    """Fill the output paths left empty from `project.output_dir` (itself `outputs/PRESET` when empty), so one
+    `--output_dir` moves them all."""
     p, g = cfg.project, cfg.grpo
     p.output_dir = p.output_dir or f"outputs/{cfg.preset}"
     p.adapter_path = p.adapter_path or f"{p.output_dir}/lora_adapter"
@@ -187,13 +197,15 @@ def command_parser(prog: str, description: str):
     return p
 
 def run_flags(p, checkpoints: str, result: str):
-    "Add a training command's `--resume` (from the last checkpoint in `checkpoints`) and `--overwrite` (`result`) to parser `p`."
+    """Add a training command's `--resume` (from the last checkpoint in `checkpoints`) and `--overwrite` (`result`) to
+    parser `p`."""
     p.add_argument("--resume", action="store_true", help=f"continue from the last checkpoint in {checkpoints}")
     p.add_argument("--overwrite", action="store_true", help=f"replace {result}")
     return p
 
 def config_from_cli(args, rest: list[str], extra: dict | None = None) -> Config:
-    "The config for parsed `--preset`/`--config`, command-specific `extra` values, then the leftover `--key value` overrides."
+    """The config for parsed `--preset`/`--config`, command-specific `extra` values, then the leftover `--key value`
+    overrides."""
     return load_config(args.preset, args.config, {**(extra or {}), **parse_overrides(rest)})
 
 # %% ../nbs/10_config.ipynb #9b7dc4f3

@@ -42,7 +42,8 @@ ALIASES = {
     "num_samples": "data.num_samples", "test_samples": "eval.test_samples",
     "validation_split": "data.validation_split", "lora_r": "lora.r", "lora_alpha": "lora.lora_alpha",
     "model_name": "model.name", "format": "data.format",  # "the same, with my model": --model_name X --format qa
-    "max_new_tokens": "eval.max_new_tokens",  # evaluate and chat; the distillation teacher's is --distill.max_new_tokens
+    # evaluate and chat; the distillation teacher's is --distill.max_new_tokens
+    "max_new_tokens": "eval.max_new_tokens",
 }
 
 def _sections() -> dict: return {k: v for k, v in typing.get_type_hints(Config).items() if k != "preset"}
@@ -63,7 +64,8 @@ def resolve_key(key: str) -> str:
     if key in ALIASES: return ALIASES[key]
     bare = [k for k in keys if k.split(".")[-1] == key]
     if len(bare) == 1: return bare[0]
-    if key in _sections():  # `--data my.jsonl`: a section, not a key (`prepare` and `run` have a --data flag; other commands do not)
+    # `--data my.jsonl`: a section, not a key (`prepare` and `run` have a --data flag; other commands do not)
+    if key in _sections():
         raise KeyError(f"unknown config key '{key}': {key} is a section of the config; set one of its keys, as in "
                        f"--{key}.{fields(_sections()[key])[0].name} VALUE (tiny-reason config prints them all)")
     raise KeyError(f"unknown config key '{key}'" + _near(key, keys + list(ALIASES)))
@@ -82,7 +84,8 @@ def _items(text: str) -> list[str]:
     return items
 
 def _to(base, value):
-    "Convert one value to `base` (int, float, bool, str, a list or a dict of those); raise ValueError if it does not fit."
+    """Convert one value to `base` (int, float, bool, str, a list or a dict of those); raise ValueError if it does not
+    fit."""
     if isinstance(value, str) and value.strip()[:1] in ("[", "{") and typing.get_origin(base) in (list, dict):
         try: value = yaml.safe_load(value)  # `[3407, 3408]` or `{correctness: 1}`, as YAML writes them
         except yaml.YAMLError: raise ValueError(value) from None
@@ -104,10 +107,12 @@ def _to(base, value):
     raise ValueError(value)
 
 ALL_KEYS = frozenset("eval.test_samples distill.questions grpo.prompts data.num_samples scratch.num_samples study.train_questions "
-                     "study.test_items".split())  # counts whose None means every row: written `all`; elsewhere None is `none`
+                     # counts whose None means every row: written `all`; elsewhere None is `none`
+                     "study.test_items".split())
 NONE_MEANS = {"training.fit_memory_gb": "none: no fitting, the recipe's micro-batches as written; to fit a GPU, its memory in GB, e.g. 15",
               "eval.fit_memory_gb": "none: no fitting, eval.batch_size rows a call; to fit a GPU, its memory in GB, e.g. 15",
-              "model.gpu_memory_limit_gb": "none: no cap"}  # what None does, where a word like `all` could read as its opposite
+              # what None does, where a word like `all` could read as its opposite
+              "model.gpu_memory_limit_gb": "none: no cap"}
 
 def coerce(dotted: str, value):
     "Convert `value` (from YAML or a CLI string) to the declared type of field `dotted`, or raise a clear error."
@@ -129,7 +134,8 @@ def coerce(dotted: str, value):
     raise TypeError(f"config key '{dotted}' expects {want}" + (none if optional else "") + got)
 
 def _written(dotted: str, base) -> str:
-    "How a list or mapping field is written on a command line, from its default: `a list of int, as in --study.seeds 3407,3408`."
+    """How a list or mapping field is written on a command line, from its default: `a list of int, as in --study.seeds
+    3407,3408`."""
     sec, name = dotted.split(".")
     default = next(f for f in fields(_sections()[sec]) if f.name == name).default_factory()
     kind = "list" if typing.get_origin(base) is list else "mapping"
@@ -186,7 +192,8 @@ RULES = [  # (key, test, what it must be)
      "a non-empty list of different seeds, each in 0 to 2**32 - 1 (NumPy's seed range)"),
 ]
 
-GENERATED_MAX = 100_000  # rows a generator makes in one run, all held in memory: ~0.7 GB of gsm_symbolic's (measured: 139 MB for 20,000)
+# rows a generator makes in one run, all held in memory: ~0.7 GB of gsm_symbolic's (measured: 139 MB for 20,000)
+GENERATED_MAX = 100_000
 GENERATED_COUNTS = {"data.source": "data.num_samples scratch.num_samples", "eval.test_source": "eval.test_samples eval.paired_items",
                     "grpo.eval_source": "eval.test_samples eval.paired_items", "grpo.prompt_source": "grpo.prompts",
                     "distill.question_source": "distill.questions",
@@ -211,9 +218,11 @@ def validate(cfg: Config) -> Config:
         v = get_value(cfg, key)
         if not ok(v): raise ValueError(f"config key '{key}' must be {what}, got {v!r}")
     for key, enum in (("training.lr_scheduler_type", "SchedulerType"), ("training.optim", "OptimizerNames"), ("scratch.optimizer", "OptimizerNames")):
-        if (names := trainer_names(enum)) and (v := get_value(cfg, key)) not in names:  # else the Trainer refuses it once the model is loaded
+        # else the Trainer refuses it once the model is loaded
+        if (names := trainer_names(enum)) and (v := get_value(cfg, key)) not in names:
             raise ValueError(f"config key '{key}' must be one of transformers' {enum} ({', '.join(names)}), got {v!r}" + _near(v, names))
-    if bad := [m for m in cfg.lora.target_modules if m not in SEVEN_PROJECTIONS]:  # PEFT skips a name no layer has (`memory` counts these seven)
+    # PEFT skips a name no layer has (`memory` counts these seven)
+    if bad := [m for m in cfg.lora.target_modules if m not in SEVEN_PROJECTIONS]:
         keep = ",".join(m for m in cfg.lora.target_modules if m in SEVEN_PROJECTIONS) or "q_proj,v_proj"
         raise ValueError(f"config key 'lora.target_modules' names {', '.join(map(repr, bad))}, not a projection of a decoder layer "
                          f"({', '.join(SEVEN_PROJECTIONS)}): e.g. --lora.target_modules {keep}")
@@ -233,7 +242,8 @@ def validate(cfg: Config) -> Config:
                          f"(--preset colab-t4 --model_name {cfg.model.name}) or a local folder (--model_name DIR --model.source hub)")
     if cfg.model.architecture_overrides and cfg.model.source != "random":  # pretrained weights have one shape only
         raise ValueError("config key 'model.architecture_overrides' only applies to model.source 'random'")
-    for src, counts in GENERATED_COUNTS.items():  # a file or the Hub ends where it ends; a generator makes as many as asked
+    # a file or the Hub ends where it ends; a generator makes as many as asked
+    for src, counts in GENERATED_COUNTS.items():
         for key in counts.split() if _generated(get_value(cfg, src)) else ():
             if (n := get_value(cfg, key)) is not None and n > GENERATED_MAX:
                 raise ValueError(f"config key '{key}' is {n:,}, but {src} {get_value(cfg, src)!r} is a generator, which makes at most "

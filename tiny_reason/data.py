@@ -7,7 +7,8 @@ from __future__ import annotations
 import contextlib, random, re, unicodedata
 from collections import Counter
 from .config import Config, load_config, save_config, settings_of
-from .files import claim_folder, read_gsm8k_jsonl, read_jsonl_objects, results_folder, write_jsonl  # 13_files
+# 13_files
+from .files import claim_folder, read_gsm8k_jsonl, read_jsonl_objects, results_folder, write_jsonl
 
 # %% auto #0
 __all__ = ['CALCULATOR_ANNOTATION', 'NUMBER', 'PROMPT_FORMATS', 'THINK_PRIME', 'strip_calculator_annotations', 'MalformedRow', 'split_solution', 'assistant_text', 'prompt_messages', 'to_example', 'format_rows', 'train_validation_split', 'token_lengths', 'inference_prompt', 'GENERATOR_SUFFIX', 'NAMES', 'SEED_OFFSETS', 'synthetic_rows', 'hub_rows', 'load_rows', 'word_problem_rows', 'nothing_left', 'summary_line', 'question_key', 'drop_repeats', 'keep_questions_together', 'drop_too_long', 'prepare_examples', 'test_pool', 'solution_key', 'unseen_rows', 'plot_token_lengths', 'write_prepared', 'light_tokenizer_hash', 'tokenize_with_trl']
@@ -29,9 +30,11 @@ class MalformedRow(ValueError):
 def split_solution(answer: str) -> tuple[str, str]:
     "GSM8K answer -> (steps without annotations, final number as text): `'...#### 1,000'` -> `('...', '1000')`."
     if "####" not in answer: raise MalformedRow("no ####")
-    if answer.count("####") > 1: raise MalformedRow("#### twice")  # which is the answer? the first would stay in the reasoning as text
+    # which is the answer? the first would stay in the reasoning as text
+    if answer.count("####") > 1: raise MalformedRow("#### twice")
     steps, final = answer.rsplit("####", 1)
-    final = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in final.strip().replace(",", ""))  # '٧٢', '７２' -> '72'
+    # '٧٢', '７２' -> '72'
+    final = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in final.strip().replace(",", ""))
     if not final: raise MalformedRow("empty answer")
     if not NUMBER.match(final): raise MalformedRow("answer not a number")
     return strip_calculator_annotations(steps).strip(), final
@@ -50,9 +53,11 @@ PROMPT_FORMATS = {  # `data.format` -> the prompt as plain text, for a model wit
     "qa": "### Question:\n{question}\n\n### Answer:\n"}
 
 def to_example(row: dict, system_prompt: str, prompt_format: str = "chat") -> dict:
-    "GSM8K row -> TRL prompt-completion example (chat messages, or the plain text of `PROMPT_FORMATS`) plus its parts; raises `MalformedRow`."
+    """GSM8K row -> TRL prompt-completion example (chat messages, or the plain text of `PROMPT_FORMATS`) plus its
+    parts; raises `MalformedRow`."""
     steps, answer = split_solution(row["answer"])
-    parts = {"question": row["question"].strip(), "steps": steps, "answer": answer}  # TRL reads prompt and completion only
+    # TRL reads prompt and completion only
+    parts = {"question": row["question"].strip(), "steps": steps, "answer": answer}
     if prompt_format != "chat":  # plain text: TRL appends the eos to the completion (section 9)
         return {"prompt": PROMPT_FORMATS[prompt_format].format(question=parts["question"]), "completion": assistant_text(steps, answer), **parts}
     return {"prompt": prompt_messages(row["question"], system_prompt),
@@ -93,20 +98,26 @@ def inference_prompt(tok, question: str, system_prompt: str, prompt_format: str 
     "The prompt up to the assistant header (chat) or the format's answer line, then `<think>\\n`, ready for `generate`."
     if prompt_format == "chat":
         text = tok.apply_chat_template(prompt_messages(question, system_prompt), tokenize=False, add_generation_prompt=True)
-    else:  # as TRL tokenizes a plain-text prompt: after the bos, if the tokenizer adds one (Llama's `<s>`; not SmolLM2, Qwen)
+    # as TRL tokenizes a plain-text prompt: after the bos, if the tokenizer adds one (Llama's `<s>`; not SmolLM2,
+    # Qwen)
+    else:
         adds_bos = tok.bos_token_id is not None and tok("")["input_ids"][:1] == [tok.bos_token_id]
         text = (tok.bos_token if adds_bos else "") + PROMPT_FORMATS[prompt_format].format(question=question.strip())
-    return text if text.endswith(THINK_PRIME) else text + THINK_PRIME  # an exported template may open the reply already (08_export)
+    # an exported template may open the reply already (08_export)
+    return text if text.endswith(THINK_PRIME) else text + THINK_PRIME
 
 # %% ../nbs/20_data_checks.ipynb #ef00ce46
-GENERATOR_SUFFIX = re.compile(r"\s*Give the result as your final answer\.\s*Do not include units\.\s*$")  # gsm_symbolic's, not GSM8K's
+# gsm_symbolic's, not GSM8K's
+GENERATOR_SUFFIX = re.compile(r"\s*Give the result as your final answer\.\s*Do not include units\.\s*$")
 def synthetic_rows(n: int, seed: int, task: str = "gsm_symbolic", options: dict | None = None) -> list[dict]:
-    "`n` GSM8K-format rows from a generator, deterministic from `seed`: reasoning-gym's `gsm_symbolic` and our `word_problems` with worked solutions, other reasoning-gym tasks answer only."
+    """`n` GSM8K-format rows from a generator, deterministic from `seed`: reasoning-gym's `gsm_symbolic` and our
+    `word_problems` with worked solutions, other reasoning-gym tasks answer only."""
     if task == "word_problems": return word_problem_rows(n, seed)  # our own, with worked steps (below)
     import reasoning_gym
     try: items = reasoning_gym.create_dataset(task, size=n, seed=seed, **(options or {}))
     except (ValueError, TypeError) as e: raise ValueError(f"synthetic:{task} (options {options}): reasoning-gym says: {e}") from None
-    if task != "gsm_symbolic": return [{"question": it["question"], "answer": f"#### {it['answer']}"} for it in items]  # no steps: RL prompts, test items
+    # no steps: RL prompts, test items
+    if task != "gsm_symbolic": return [{"question": it["question"], "answer": f"#### {it['answer']}"} for it in items]
     return [{"question": GENERATOR_SUFFIX.sub("", it["question"]), "answer": it["metadata"]["answer_cot"]} for it in items]
 
 def hub_rows(cfg: Config, split: str) -> list[dict]:
@@ -117,7 +128,8 @@ def hub_rows(cfg: Config, split: str) -> list[dict]:
     return [{"question": r["question"], "answer": r["answer"]} for r in load_dataset(cfg.data.dataset_name, cfg.data.subset, split=split)]
 
 def load_rows(source: str, cfg: Config, split: str = "train", n: int | None = None, seed: int | None = None) -> list[dict]:
-    "Raw rows from `hub`, `synthetic` (`gsm_symbolic`), `synthetic:TASK[:key=value,...]` (any reasoning-gym task) or a JSONL path. `n` only sizes the generator."
+    """Raw rows from `hub`, `synthetic` (`gsm_symbolic`), `synthetic:TASK[:key=value,...]` (any reasoning-gym task) or
+    a JSONL path. `n` only sizes the generator."""
     if source == "hub": return hub_rows(cfg, split)
     if source == "synthetic" or source.startswith("synthetic:"):  # e.g. synthetic:chain_sum:max_terms=2,max_digits=2
         task, _, opts = source.partition(":")[2].partition(":")
@@ -159,7 +171,8 @@ def _word_problem(r: random.Random) -> tuple[str, list[str], int]:
             [f"The book and the pen cost {a} + {b} = {a + b} dollars.", f"The change is {paid} - {a + b} = {paid - a - b} dollars."], paid - a - b)
 
 def word_problem_rows(n: int, seed: int) -> list[dict]:
-    "`n` GSM8K-format rows of `_word_problem`s with worked solutions, deterministic from `seed` (row i from `Random(seed + i)`)."
+    """`n` GSM8K-format rows of `_word_problem`s with worked solutions, deterministic from `seed` (row i from
+    `Random(seed + i)`)."""
     rows = []
     for i in range(n):
         question, steps, answer = _word_problem(random.Random(seed + i))
@@ -187,9 +200,12 @@ def question_key(question: str) -> str:
     return " ".join(question.lower().split())
 
 def drop_repeats(rows: list[dict], counts: Counter, key: str = "dropped: repeated question and answer", whole: bool = True) -> list[dict]:
-    "The first of each repeated row (`whole`: the same question and the same solution; else the same question), the repeats counted under `key`: a repeat would count twice in a score, or sit on both sides of a split."
+    """The first of each repeated row (`whole`: the same question and the same solution; else the same question), the
+    repeats counted under `key`: a repeat would count twice in a score, or sit on both sides of a split."""
     seen, kept = set(), []
-    for r in rows:  # another solution to a question is another row to learn from (rejection sampling, 09_study): kept, split with its question
+    # another solution to a question is another row to learn from (rejection sampling, 09_study): kept, split with its
+    # question
+    for r in rows:
         k = (question_key(r["question"]), r.get("answer"), r.get("steps")) if whole else question_key(r["question"])
         if k in seen: counts[key] += 1
         else: seen.add(k); kept.append(r)
@@ -201,20 +217,24 @@ def keep_questions_together(train: list[dict], val: list[dict]) -> tuple[list[di
     return [e for e in train if question_key(e["question"]) not in held], val + [e for e in train if question_key(e["question"]) in held]
 
 def drop_too_long(examples: list[dict], tok, max_length: int, counts: Counter) -> list[dict]:
-    "Rule: a row whose prompt + completion is over `max_length` (`data.max_length`) tokens is dropped and counted. TRL would cut it at the end, and the end is the answer: the loss would train a reply with no final answer."
+    """Rule: a row whose prompt + completion is over `max_length` (`data.max_length`) tokens is dropped and counted.
+    TRL would cut it at the end, and the end is the answer: the loss would train a reply with no final answer."""
     kept = [e for e, n in zip(examples, token_lengths(examples, tok)) if n <= max_length]
     if len(kept) < len(examples): counts[f"dropped: over {max_length} tokens (data.max_length)"] += len(examples) - len(kept)
     return kept
 
 # %% ../nbs/20_data_checks.ipynb #6cd061c8
 def prepare_examples(cfg: Config, verbose: bool = True, n=..., tok=None) -> tuple[list[dict], list[dict], Counter]:
-    "Load the configured source, format, drop repeated rows, subsample to `n` rows (None: all; by default `data.num_samples`) and split (a question's rows on one side), or validate on `data.validation_source`; with `tok`, drop rows over `data.max_length` tokens: (train, validation, counts)."
+    """Load the configured source, format, drop repeated rows, subsample to `n` rows (None: all; by default
+    `data.num_samples`) and split (a question's rows on one side), or validate on `data.validation_source`; with
+    `tok`, drop rows over `data.max_length` tokens: (train, validation, counts)."""
     n, d = cfg.data.num_samples if n is ... else n, cfg.data
     rows = load_rows(d.source, cfg, d.split, n=n)
     examples, counts = format_rows(rows, d.system_prompt, d.format)
     examples = drop_repeats(examples, counts)  # a repeated row counts once (20_data_checks)
     counts["kept"] = len(examples)
-    if not examples: raise ValueError(nothing_left(d.source, counts["read"], _drops(counts)))  # not a split-size error three calls later
+    # not a split-size error three calls later
+    if not examples: raise ValueError(nothing_left(d.source, counts["read"], _drops(counts)))
     if d.validation_source:  # a split made once elsewhere: 09_study's arms add rows to the same training questions
         val, _ = format_rows(load_rows(d.validation_source, cfg, d.split), d.system_prompt, d.format)
         val = drop_repeats(val, counts)
@@ -236,12 +256,14 @@ def prepare_examples(cfg: Config, verbose: bool = True, n=..., tok=None) -> tupl
     return train, val, counts
 
 # %% ../nbs/20_data_checks.ipynb #edb306be
-SEED_OFFSETS = {"test": 1_000_000, "rft": 2_000_000, "validation": 3_000_000, "grpo": 4_000_000}  # past any training seed
+# past any training seed
+SEED_OFFSETS = {"test": 1_000_000, "rft": 2_000_000, "validation": 3_000_000, "grpo": 4_000_000}
 
 def test_pool(cfg: Config) -> list[dict]:
     "The rows the evaluation's test items come from (`load_test_rows`, 23_evaluate): no other stage trains on them."
     e = cfg.eval
-    n = max(e.test_samples or 1000, e.paired_items or 0) + 32  # a generator's row i hangs on seed + i: more rows keep the first
+    # a generator's row i hangs on seed + i: more rows keep the first
+    n = max(e.test_samples or 1000, e.paired_items or 0) + 32
     return load_rows(e.test_source, cfg, e.test_split, n=n, seed=cfg.project.seed + SEED_OFFSETS["test"])
 
 def solution_key(row: dict) -> str | None:
@@ -280,10 +302,13 @@ def plot_token_lengths(lengths: list[int], max_length: int, title: str = ""):
 def write_prepared(cfg: Config, out_dir, verbose: bool = True) -> dict:
     "Prepare the configured data and write `train.jsonl`, `validation.jsonl` and the config into `out_dir`."
     settings, outputs = settings_of(cfg, ("project.seed", "data.")), ("train.jsonl", "validation.jsonl", "experiment_config.yaml")
-    claim_folder(out_dir, "prepare", settings, outputs)  # another command's results, or other data: refused before anything
+    # another command's results, or other data: refused before anything
+    claim_folder(out_dir, "prepare", settings, outputs)
     from tiny_reason.loader import load_tokenizer
-    train, val, counts = prepare_examples(cfg, verbose=verbose, tok=load_tokenizer(cfg))  # rows over data.max_length: dropped, counted
-    with results_folder(out_dir, "prepare", settings, outputs) as out_dir:  # after the data: a bad input creates no folder
+    # rows over data.max_length: dropped, counted
+    train, val, counts = prepare_examples(cfg, verbose=verbose, tok=load_tokenizer(cfg))
+    # after the data: a bad input creates no folder
+    with results_folder(out_dir, "prepare", settings, outputs) as out_dir:
         write_jsonl(train, out_dir / "train.jsonl"); write_jsonl(val, out_dir / "validation.jsonl")
         save_config(cfg, out_dir)
     return dict(counts)
@@ -292,7 +317,8 @@ def write_prepared(cfg: Config, out_dir, verbose: bool = True) -> dict:
 # %% ../nbs/20_data_checks.ipynb #861b7662
 @contextlib.contextmanager
 def light_tokenizer_hash(tok):
-    "While the block runs, `datasets` fingerprints `tok` by its name, size and chat template instead of its pickled vocabulary."
+    """While the block runs, `datasets` fingerprints `tok` by its name, size and chat template instead of its pickled
+    vocabulary."""
     try: from datasets.utils._dill import Pickler  # the table `datasets` keeps its own tokenizer hook in
     except ImportError: yield; return  # another datasets layout: hashing as it does is slower, not wrong
     kind = type(tok)
@@ -305,14 +331,16 @@ def light_tokenizer_hash(tok):
 
 # %% ../nbs/20_data_checks.ipynb #caa7e13d
 def tokenize_with_trl(examples: list[dict], tok, max_length: int, completion_only_loss: bool = True):
-    "Tokenize prompt-completion examples exactly as `SFTTrainer` will, and collate them into one batch; no model weights are loaded. `completion_only_loss=False` drops the mask."
+    """Tokenize prompt-completion examples exactly as `SFTTrainer` will, and collate them into one batch; no model
+    weights are loaded. `completion_only_loss=False` drops the mask."""
     from datasets import Dataset
     from transformers import LlamaConfig, LlamaForCausalLM
     from trl import SFTConfig, SFTTrainer
     import tempfile
     rows = [{k: e[k] for k in ("prompt", "completion")} for e in examples]
     stand_in = LlamaForCausalLM(LlamaConfig(vocab_size=len(tok), hidden_size=8, intermediate_size=8, num_hidden_layers=1,
-                                            num_attention_heads=1, num_key_value_heads=1))  # the trainer wants a model; tokenizing reads only `tok`
+                                            # the trainer wants a model; tokenizing reads only `tok`
+                                            num_attention_heads=1, num_key_value_heads=1))
     with tempfile.TemporaryDirectory() as out:  # the trainer wants an output folder; it writes nothing here
         args = SFTConfig(output_dir=out, max_length=max_length, completion_only_loss=completion_only_loss,
                          report_to="none", bf16=False, fp16=False)

@@ -16,7 +16,8 @@ __all__ = ['stream_solution', 'split_reasoning', 'render_html', 'ReasoningDemo']
 def stream_solution(model, tok, question: str, system_prompt: str, max_new_tokens: int = 512,
                     temperature: float = 0.0, stop: threading.Event | None = None, use_adapter: bool = True,
                     stats: dict | None = None, prompt_format: str = "chat"):
-    "Yield the reply's text piece by piece (greedy at temperature 0); `stop` ends it early; `stats['n_tokens']` counts tokens."
+    """Yield the reply's text piece by piece (greedy at temperature 0); `stop` ends it early; `stats['n_tokens']`
+    counts tokens."""
     import torch
     prompt = check_question(question, tok, model, max_new_tokens, system_prompt, prompt_format)
     inputs = tok(prompt, return_tensors="pt", add_special_tokens=False).to(model.device)

@@ -11,7 +11,8 @@ from .config import CONFIG_FILENAME, Config, command_parser, config_from_cli, lo
 from .data import (THINK_PRIME, MalformedRow, inference_prompt, prepare_examples, question_key, split_solution,
                               unseen_rows)
 from .files import atomic_write_text, claim_folder, read_jsonl_objects, results_folder, write_jsonl
-from .evaluation import answers_match, extract_answer, gold_answer, majority_answer  # grading never imports torch
+# grading never imports torch
+from .evaluation import answers_match, extract_answer, gold_answer, majority_answer
 from .generation import engine_that_ran, generated_by, inference_model, sample_replies
 
 # %% auto #0
@@ -19,7 +20,8 @@ __all__ = ['fresh_questions', 'keep_traces', 'reasoning_of', 'distilled_rows', '
 
 # %% ../nbs/05_distill.ipynb #e20cabb7
 def fresh_questions(cfg: Config) -> list[dict]:
-    "`question` and `gold` of `distill.questions` questions SFT never trained on (`distill.question_source` or `data.source`)."
+    """`question` and `gold` of `distill.questions` questions SFT never trained on (`distill.question_source` or
+    `data.source`)."""
     source = cfg.distill.question_source or cfg.data.source
     out = []
     for r in unseen_rows(cfg, source, cfg.distill.questions, "rft"):
@@ -30,7 +32,8 @@ def fresh_questions(cfg: Config) -> list[dict]:
 
 # %% ../nbs/05_distill.ipynb #3a500918
 def keep_traces(traces: list[dict], keep_per_question: int = 1, min_agreement: float = 0.5) -> tuple[list[dict], Counter]:
-    "Correct, finished, distinct traces, at most `keep_per_question` per question (shortest first), and counts of why the rest went."
+    """Correct, finished, distinct traces, at most `keep_per_question` per question (shortest first), and counts of
+    why the rest went."""
     by_q, counts, kept = {}, Counter(traces=len(traces)), []
     for t in traces: by_q.setdefault(t["id"], []).append({**t, "prediction": extract_answer(THINK_PRIME + t["generated_text"])[0]})
     for rows in by_q.values():
@@ -58,13 +61,15 @@ def reasoning_of(text: str) -> str:
     return text.strip().rsplit("\n", 1)[0].strip() if "\n" in text.strip() else ""
 
 def distilled_rows(kept: list[dict]) -> list[dict]:
-    "GSM8K-format rows from kept traces (`--data distilled.jsonl` reads them); a trace with no reasoning left is dropped."
+    """GSM8K-format rows from kept traces (`--data distilled.jsonl` reads them); a trace with no reasoning left is
+    dropped."""
     return [{"question": r["question"], "answer": f"{reasoning_of(r['generated_text'])}\n#### {r['answer']}"}
             for r in kept if reasoning_of(r["generated_text"])]
 
 # %% ../nbs/11_cli.ipynb #8c276c9a
 def distill_cli(argv: list[str] | None = None) -> dict:
-    "`tiny-reason distill [--preset P] [--teacher ID|DIR] [--teacher_adapter DIR] [--traces FILE] [--k K] [--questions N] --out DIR`"
+    """`tiny-reason distill [--preset P] [--teacher ID|DIR] [--teacher_adapter DIR] [--traces FILE] [--k K]
+    [--questions N] --out DIR`"""
     p = command_parser("tiny-reason distill", "A teacher samples chains of thought; the correct ones become training rows.")
     p.add_argument("--out", required=True, help="folder for traces.jsonl, distilled.jsonl, report.json, lengths.png")
     args, rest = p.parse_known_args(argv)
@@ -76,7 +81,8 @@ def distill_cli(argv: list[str] | None = None) -> dict:
 
 # %% ../nbs/40_distill_checks.ipynb #f32964d1
 def teacher_config(cfg: Config) -> Config:
-    "The config the teacher loads with: the preset's model, or `distill.teacher` (a Hub id or folder), asked in `distill.teacher_format`."
+    """The config the teacher loads with: the preset's model, or `distill.teacher` (a Hub id or folder), asked in
+    `distill.teacher_format`."""
     import copy
     t = copy.deepcopy(cfg)
     set_value(t, "data.format", cfg.distill.teacher_format or cfg.data.format)
@@ -85,26 +91,31 @@ def teacher_config(cfg: Config) -> Config:
     return validate(t)
 
 def load_teacher(cfg: Config):
-    "(tokenizer, model in eval mode, what generates the traces) for `teacher_config(cfg)` plus `distill.teacher_adapter`, prepared by `eval.engine` as evaluation's model is (`inference_model`)."
+    """(tokenizer, model in eval mode, what generates the traces) for `teacher_config(cfg)` plus
+    `distill.teacher_adapter`, prepared by `eval.engine` as evaluation's model is (`inference_model`)."""
     from tiny_reason.loader import load_tokenizer
     t, adapter = check_teacher(cfg), cfg.distill.teacher_adapter
     return load_tokenizer(t), inference_model(t, adapter), generated_by(t, adapter)
 
 # %% ../nbs/40_distill_checks.ipynb #08deee47
 def check_teacher(cfg: Config) -> Config:
-    "`teacher_config(cfg)` if `distill.teacher_adapter` is none or a whole adapter trained on that teacher, in its format; else one line naming the key and how to go without it."
+    """`teacher_config(cfg)` if `distill.teacher_adapter` is none or a whole adapter trained on that teacher, in its
+    format; else one line naming the key and how to go without it."""
     from tiny_reason.loader import check_adapter, check_same_base
     t, adapter = teacher_config(cfg), cfg.distill.teacher_adapter
     try:
-        if adapter is not None: check_same_base(t, check_adapter(adapter))  # another base or format, or a cut copy: before the model loads
-    except (FileNotFoundError, ValueError) as e:  # a preset's `sft` stays set under another --distill.teacher: say how to drop it
+        # another base or format, or a cut copy: before the model loads
+        if adapter is not None: check_same_base(t, check_adapter(adapter))
+    # a preset's `sft` stays set under another --distill.teacher: say how to drop it
+    except (FileNotFoundError, ValueError) as e:
         raise type(e)(f"{e.args[0]}; that is distill.teacher_adapter, the adapter put on the teacher {t.model.name}: give one trained on it, "
                       "or --distill.teacher_adapter none to sample the teacher as it is") from None
     return t
 
 # %% ../nbs/40_distill_checks.ipynb #10bfe570
 def read_traces(path) -> list[dict]:
-    "Traces from a JSONL file made elsewhere: `question`, `cot` or `generated_text`, optional `answer`/`gold`; errors name file:line."
+    """Traces from a JSONL file made elsewhere: `question`, `cot` or `generated_text`, optional `answer`/`gold`;
+    errors name file:line."""
     ids, rows = {}, []
     for n, r in read_jsonl_objects(path, "traces file"):
         q, text, gold = r.get("question"), r.get("generated_text", r.get("cot")), r.get("gold", r.get("answer"))
@@ -137,26 +148,32 @@ def plot_chain_lengths(kept: list[int], human: list[int], title: str = ""):
 FILTER_REASONS = ("truncated", "wrong or no answer", "duplicates", "over the per-question limit")  # keep_traces' order
 
 def distill(cfg: Config, out_dir, verbose: bool = True) -> dict:
-    "Sample (or read `distill.traces`), keep, and write traces.jsonl, distilled.jsonl, report.json and lengths.png into `out_dir`."
+    """Sample (or read `distill.traces`), keep, and write traces.jsonl, distilled.jsonl, report.json and lengths.png
+    into `out_dir`."""
     import matplotlib.pyplot as plt
     start, given = time.time(), cfg.distill.traces
-    settings = settings_of(cfg, ("project.seed", "model.", "data.", "distill.") + (() if given else ("eval.engine",)))  # what samples, too
+    # what samples, too
+    settings = settings_of(cfg, ("project.seed", "model.", "data.", "distill.") + (() if given else ("eval.engine",)))
     outputs = ("traces.jsonl", "distilled.jsonl", "report.json", "lengths.png", CONFIG_FILENAME)
-    claim_folder(out_dir, "distill", settings, outputs)  # refused before any work; checked again under the lock (13_files)
+    # refused before any work; checked again under the lock (13_files)
+    claim_folder(out_dir, "distill", settings, outputs)
     if not given: check_teacher(cfg)  # its adapter, before the questions are drawn
     traces, questions, source, engine = (read_traces(given), None, given, None) if given else (None, fresh_questions(cfg), None, None)
-    with results_folder(out_dir, "distill", settings, outputs) as out:  # the inputs first: a bad one stops before anything is written
+    # the inputs first: a bad one stops before anything is written
+    with results_folder(out_dir, "distill", settings, outputs) as out:
         if traces is None:
             tok, model, source = load_teacher(cfg)
             d, t = cfg.distill, teacher_config(cfg)
             prompts = [inference_prompt(tok, q["question"], cfg.data.system_prompt, t.data.format) for q in questions]
             traces = sample_replies(model, tok, questions, prompts, out / "traces.jsonl", source, d.k, d.max_new_tokens, d.temperature,
-                                    d.top_p, d.batch_size, cfg.project.seed, progress=verbose, cfg=t)  # eval.engine's calls, recorded in every row
+                                    # eval.engine's calls, recorded in every row
+                                    d.top_p, d.batch_size, cfg.project.seed, progress=verbose, cfg=t)
             engine = engine_that_ran(t, model)
         kept, counts = keep_traces(traces, cfg.distill.keep_per_question, cfg.distill.min_agreement)
         rows = distilled_rows(kept)
         write_jsonl(rows, out / "distilled.jsonl")
-        covered = {r["question"] for r in rows}  # compared on the same questions: an easy question has a short solution either way
+        # compared on the same questions: an easy question has a short solution either way
+        covered = {r["question"] for r in rows}
         human = [len(q["steps"].split()) for q in questions or [] if q["question"] in covered and q["steps"]]
         lengths = [len(r["answer"].rsplit("####", 1)[0].split()) for r in rows]
         words = lambda text: " ".join(text.split())
@@ -181,13 +198,17 @@ def distill(cfg: Config, out_dir, verbose: bool = True) -> dict:
 
 # %% ../nbs/40_distill_checks.ipynb #5d5252df
 def rft_config(cfg: Config, train_ex: list[dict], val_ex: list[dict], kept_rows: list[dict]) -> Config:
-    "A copy of `cfg` that trains on `train_ex` (as GSM8K rows) then `kept_rows`, validates on `val_ex`, and saves into `project.output_dir/rft`, where it writes those rows."
+    """A copy of `cfg` that trains on `train_ex` (as GSM8K rows) then `kept_rows`, validates on `val_ex`, and saves
+    into `project.output_dir/rft`, where it writes those rows."""
     import copy
-    as_row = lambda e: {"question": e["question"], "answer": f"{e['steps']}\n#### {e['answer']}"}  # back to GSM8K's format
+    # back to GSM8K's format
+    as_row = lambda e: {"question": e["question"], "answer": f"{e['steps']}\n#### {e['answer']}"}
     rft_dir = Path(cfg.project.output_dir) / "rft"
     rft_dir.mkdir(parents=True, exist_ok=True)
-    write_jsonl([as_row(e) for e in train_ex] + list(kept_rows), rft_dir / "rows.jsonl")  # human rows, then the kept traces
-    write_jsonl([as_row(e) for e in val_ex], rft_dir / "validation.jsonl")               # 02_train's validation rows, unchanged
+    # human rows, then the kept traces
+    write_jsonl([as_row(e) for e in train_ex] + list(kept_rows), rft_dir / "rows.jsonl")
+    # 02_train's validation rows, unchanged
+    write_jsonl([as_row(e) for e in val_ex], rft_dir / "validation.jsonl")
     rft_cfg = copy.deepcopy(cfg)
     for key, value in {"data.source": str(rft_dir / "rows.jsonl"), "data.validation_source": str(rft_dir / "validation.jsonl"),
                        "data.num_samples": None, "project.output_dir": str(rft_dir), "project.adapter_path": str(rft_dir / "lora_adapter")}.items():
@@ -195,7 +216,8 @@ def rft_config(cfg: Config, train_ex: list[dict], val_ex: list[dict], kept_rows:
     return rft_cfg
 
 def compare_adapters(cfg: Config, adapter, rft_cfg: Config, rft_adapter) -> dict:
-    "`compare_runs` of `adapter` under `cfg` (base) and `rft_adapter` under `rft_cfg` (tuned) on `eval.paired_items` test items"
+    """`compare_runs` of `adapter` under `cfg` (base) and `rft_adapter` under `rft_cfg` (tuned) on `eval.paired_items`
+    test items"""
     # none that either arm trained on; both evaluations go into `rft_cfg`'s output folder
     import copy
     from tiny_reason.data import load_rows
@@ -212,7 +234,8 @@ def compare_adapters(cfg: Config, adapter, rft_cfg: Config, rft_adapter) -> dict
 
 # %% ../nbs/40_distill_checks.ipynb #6088a83b
 def plot_maj_at_k(report: dict, title: str = ""):
-    "maj@j for j = 1..k, dotted, against greedy accuracy, dashed, from an `evaluate` report with `eval.samples` > 1; returns the figure."
+    """maj@j for j = 1..k, dotted, against greedy accuracy, dashed, from an `evaluate` report with `eval.samples` > 1;
+    returns the figure."""
     import matplotlib.pyplot as plt
     m = report["maj_at_k"]
     fig, ax = plt.subplots(figsize=(5, 2.8), dpi=90)

@@ -24,13 +24,15 @@ __all__ = ['load_test_rows', 'drop_long_prompts', 'greedy_settings', 'eval_promp
 _question_key = question_key  # what makes two questions the same (20_data_checks)
 
 def load_test_rows(cfg: Config, verbose: bool = True, exclude: list[dict] | None = None) -> list[dict]:
-    "Up to `eval.test_samples` GSM8K-format rows of `eval.test_source`, none of whose questions is in `exclude` (default: the training rows of `data.source`)."
+    """Up to `eval.test_samples` GSM8K-format rows of `eval.test_source`, none of whose questions is in `exclude`
+    (default: the training rows of `data.source`)."""
     src, n = cfg.eval.test_source, cfg.eval.test_samples
     try: rows = test_pool(cfg)  # 20_data_checks: no other stage trains on these
     except ConnectionError:
         raise ConnectionError(f"test items from {cfg.data.dataset_name} need the Hugging Face Hub, which is not reachable "
                               "from here; use --test_data synthetic or --test_data PATH.jsonl") from None
-    if src == "synthetic" or src.startswith("synthetic:"): rows = rows[:(n or 1000) + 32]  # as many as this evaluation asks
+    # as many as this evaluation asks
+    if src == "synthetic" or src.startswith("synthetic:"): rows = rows[:(n or 1000) + 32]
     if exclude is None:  # the Hub's train and test splits are disjoint by construction
         exclude = [] if cfg.data.source == "hub" else load_rows(cfg.data.source, cfg, cfg.data.split, n=cfg.data.num_samples)
     seen, counts, kept = {_question_key(r["question"]) for r in exclude}, Counter(read=len(rows)), []
@@ -39,9 +41,11 @@ def load_test_rows(cfg: Config, verbose: bool = True, exclude: list[dict] | None
         except MalformedRow as e: counts[e.reason] += 1; continue
         if _question_key(r["question"]) in seen: counts["also in training"] += 1; continue
         kept.append(r)
-    kept = drop_repeats(kept, counts, "repeated", whole=False)  # a repeated item would count twice: the interval would overstate n
+    # a repeated item would count twice: the interval would overstate n
+    kept = drop_repeats(kept, counts, "repeated", whole=False)
     drops = ", ".join(f"{k}: {v}" for k, v in counts.items() if k != "read") or "none"  # as the data lesson words them
-    if not kept: raise ValueError(nothing_left(src, counts["read"], drops, "test data"))  # before a model loads or a file is written
+    # before a model loads or a file is written
+    if not kept: raise ValueError(nothing_left(src, counts["read"], drops, "test data"))
     kept = kept[:n] if n else kept
     short = (f", fewer than the {n:,} asked (eval.test_samples): {src} has no more once those are dropped"
              if n and len(kept) < n else "")  # said, not refused: the items there are still worth a score
@@ -49,7 +53,8 @@ def load_test_rows(cfg: Config, verbose: bool = True, exclude: list[dict] | None
     return kept
 
 def drop_long_prompts(items: list[dict], tok, cfg: Config, verbose: bool = True) -> list[dict]:
-    "The test items whose prompt alone is at most `data.max_length` tokens; the others are dropped, and counted in one line."
+    """The test items whose prompt alone is at most `data.max_length` tokens; the others are dropped, and counted in
+    one line."""
     # Rule: dropped and counted, not refused: the model was trained on no prompt that long, one such item holds its whole batch
     # for minutes, and one stray row should not stop the other items' evaluation; the line keeps the score's n honest.
     kept = [it for it, p in zip(items, eval_prompts(tok, items, cfg)) if len(tok(p, add_special_tokens=False)["input_ids"]) <= cfg.data.max_length]
@@ -60,16 +65,19 @@ def drop_long_prompts(items: list[dict], tok, cfg: Config, verbose: bool = True)
 
 # %% ../nbs/23_evaluate.ipynb #0a5fe95e
 def greedy_settings(cfg: Config) -> dict:
-    "What shapes a greedy reply besides the model and the prompt, by config key: the token limit, the decoding, the weights' precision and 4-bit loading, the engine."
+    """What shapes a greedy reply besides the model and the prompt, by config key: the token limit, the decoding, the
+    weights' precision and 4-bit loading, the engine."""
     return {"eval.max_new_tokens": cfg.eval.max_new_tokens, "decoding": "greedy", "model.precision": pick_precision(cfg.model.precision),
             "model.load_in_4bit": cfg.model.load_in_4bit, "eval.engine": cfg.eval.engine}
 
 def eval_prompts(tok, items: list[dict], cfg: Config) -> list[str]:
-    "The exact text the model continues for each test item: `data.system_prompt` in `data.format`, primed with `<think>`."
+    """The exact text the model continues for each test item: `data.system_prompt` in `data.format`, primed with
+    `<think>`."""
     return [inference_prompt(tok, it["question"], cfg.data.system_prompt, cfg.data.format) for it in items]
 
 def read_finished(path, items: list[dict], prompts: list[str], source: str, settings: dict) -> dict[int, dict]:
-    "Rows already in `path` by id, each checked against its item, its exact prompt, the generator and the generation `settings` (a one-line error says which differs); a cut-off last line is removed from the file."
+    """Rows already in `path` by id, each checked against its item, its exact prompt, the generator and the generation
+    `settings` (a one-line error says which differs); a cut-off last line is removed from the file."""
     hashes = [prompt_hash(p) for p in prompts]
     def belongs(r):
         i = r.get("id")
@@ -85,7 +93,9 @@ def read_finished(path, items: list[dict], prompts: list[str], source: str, sett
 
 # %% ../nbs/23_evaluate.ipynb #0b832cfc
 def generate_predictions(model, tok, items: list[dict], path, cfg: Config, source: str, progress: bool = True) -> list[dict]:
-    "Generate and grade `items` in length-sorted batches (`generation_batch_size` rows: `eval.batch_size`, or what memory holds; one fixed shape where the engine compiles; half as many from there on if memory runs out), appending each row to `path`; finished rows are reused."
+    """Generate and grade `items` in length-sorted batches (`generation_batch_size` rows: `eval.batch_size`, or what
+    memory holds; one fixed shape where the engine compiles; half as many from there on if memory runs out), appending
+    each row to `path`; finished rows are reused."""
     from accelerate.utils import find_executable_batch_size
     from tqdm.auto import tqdm
     prompts, settings = eval_prompts(tok, items, cfg), greedy_settings(cfg)
@@ -94,10 +104,12 @@ def generate_predictions(model, tok, items: list[dict], path, cfg: Config, sourc
     lengths = {i: len(tok(prompts[i], add_special_tokens=False)["input_ids"]) for i in todo}
     if todo and cfg.eval.engine == "compiled" and not compiles(cfg, model): print("eval.engine compiled: `generate` compiles its step only on a GPU of CUDA capability 7.0 or more; the merged model runs uncompiled here")
     with open(path, "a", encoding="utf-8") as f, tqdm(total=len(items), initial=len(done), desc="generating",
-                                                   **({} if progress else {"disable": True})) as bar:  # else TQDM_DISABLE decides
+                                                   # else TQDM_DISABLE decides
+                                                   **({} if progress else {"disable": True})) as bar:
         def generate_left(rows: int | None):  # the items not done yet, `rows` prompts a call
             left = [i for i in todo if i not in done]
-            batches, shape = generation_plan(cfg, model, [lengths[i] for i in left], rows)  # compiled: one shape, one compile
+            # compiled: one shape, one compile
+            batches, shape = generation_plan(cfg, model, [lengths[i] for i in left], rows)
             for batch in batches:
                 ids = [left[j] for j in batch]
                 for i, out in zip(ids, generate_batch(model, tok, [prompts[i] for i in ids], cfg.eval.max_new_tokens, shape=shape)):
@@ -107,7 +119,8 @@ def generate_predictions(model, tok, items: list[dict], path, cfg: Config, sourc
                     f.write(json.dumps(done[i], ensure_ascii=False) + "\n")
                 f.flush(); bar.update(len(ids))
         rows = len(generation_plan(cfg, model, list(lengths.values()))[0][0]) if todo else 0
-        def halve():  # out of memory (accelerate's test): half the rows a call for the rest, the rows written so far kept
+        # out of memory (accelerate's test): half the rows a call for the rest, the rows written so far kept
+        def halve():
             nonlocal rows; was, rows = rows, rows // 2
             if rows: print(f"out of memory at {was} rows a call: {rows} from here on", flush=True)
             return rows
@@ -120,7 +133,8 @@ def sample_questions(items: list[dict]) -> list[dict]:
     return [{"question": it["question"], "gold": split_solution(it["answer"])[1]} for it in items]
 
 def sample_settings(cfg: Config) -> dict:
-    "`sample_replies`' sampling settings for maj@k: `eval.samples` replies per item, batches that hold `eval.batch_size` replies."
+    """`sample_replies`' sampling settings for maj@k: `eval.samples` replies per item, batches that hold
+    `eval.batch_size` replies."""
     k = cfg.eval.samples
     return dict(k=k, max_new_tokens=cfg.eval.max_new_tokens, temperature=cfg.eval.sample_temperature,
                 batch_size=max(1, cfg.eval.batch_size // k), seed=cfg.project.seed)
@@ -128,25 +142,31 @@ def sample_settings(cfg: Config) -> dict:
 # %% ../nbs/23_evaluate.ipynb #0d65c33a
 def evaluate(cfg: Config, out_dir, adapter=None, model=None, tok=None, verbose: bool = True, exclude: list[dict] | None = None,
              arm: str | None = None) -> dict:
-    "Generate and grade the configured test items (none in `exclude`: `load_test_rows`) with the preset's model, plus `adapter` if given; returns the report (`arm`: its name, base or tuned by default)."
+    """Generate and grade the configured test items (none in `exclude`: `load_test_rows`) with the preset's model,
+    plus `adapter` if given; returns the report (`arm`: its name, base or tuned by default)."""
     outputs = ("predictions.jsonl", "samples.jsonl", "report.json", CONFIG_FILENAME)
-    out_dir = claim_folder(out_dir, "evaluate", outputs=outputs)  # refused before any work; checked again under the lock (13_files)
+    # refused before any work; checked again under the lock (13_files)
+    out_dir = claim_folder(out_dir, "evaluate", outputs=outputs)
     if adapter is not None:
         check_same_base(cfg, check_adapter(adapter))  # missing, corrupt, another base or format: now
         cfg = with_trained_lora(cfg, adapter)  # its own rank runs, whatever cfg says: the record says so
     source = generated_by(cfg, adapter)
-    items = load_test_rows(cfg, verbose=verbose, exclude=exclude)  # no usable item: stop before anything is loaded or written
+    # no usable item: stop before anything is loaded or written
+    items = load_test_rows(cfg, verbose=verbose, exclude=exclude)
     if model is None: hub_checked_path(cfg, needed=("config.json",))  # missing, cut, no Hub: said before marking
-    with results_folder(out_dir, "evaluate", outputs=outputs, mark=False):  # another process evaluating here finishes first; its rows are then reused
+    # another process evaluating here finishes first; its rows are then reused
+    with results_folder(out_dir, "evaluate", outputs=outputs, mark=False):
         tok = tok if tok is not None else load_tokenizer(cfg)  # the prompts it renders are part of every row's check
         items = drop_long_prompts(items, tok, cfg, verbose)  # a prompt over data.max_length tokens: dropped, counted
         prompts = eval_prompts(tok, items, cfg)
-        read_finished(out_dir / "predictions.jsonl", items, prompts, source, greedy_settings(cfg))  # another evaluation's rows: stop now
+        # another evaluation's rows: stop now
+        read_finished(out_dir / "predictions.jsonl", items, prompts, source, greedy_settings(cfg))
         if cfg.eval.samples > 1:  # so are samples (of another engine too)
             read_samples(out_dir / "samples.jsonl", sample_questions(items), prompts, source, **sample_settings(cfg), engine=cfg.eval.engine)
         mark_folder(out_dir, "evaluate")  # only now: a refusal above leaves the folder unmarked
         start = time.perf_counter()
-        model, given = (model, True) if model is not None else (inference_model(cfg, adapter), False)  # eval.engine: greedy and maj@k alike
+        # eval.engine: greedy and maj@k alike
+        model, given = (model, True) if model is not None else (inference_model(cfg, adapter), False)
         engine = "given" if given else engine_that_ran(cfg, model)  # the report says what ran
         rows = generate_predictions(model, tok, items, out_dir / "predictions.jsonl", cfg, source, progress=verbose)
         majority = maj_at_k(model, tok, items, out_dir / "samples.jsonl", cfg, source, progress=verbose) if cfg.eval.samples > 1 else None
@@ -154,8 +174,10 @@ def evaluate(cfg: Config, out_dir, adapter=None, model=None, tok=None, verbose: 
     report = {"arm": arm or ("base" if adapter is None else "tuned"), "adapter": None if adapter is None else str(adapter),
               "preset": cfg.preset, "results_note": cfg.project.results_note, "model": cfg.model.name, "test_source": cfg.eval.test_source,
               "max_new_tokens": cfg.eval.max_new_tokens, "engine": engine, **summarize(rows)}
-    if majority is not None: report["maj_at_k"] = {**majority, "engine": engine}  # self-consistency on the same items (05_distill), and what sampled
-    atomic_write_text(out_dir / "report.json", json.dumps(report, indent=1)); save_config(cfg, out_dir)  # last: a refused rerun changes nothing
+    # self-consistency on the same items (05_distill), and what sampled
+    if majority is not None: report["maj_at_k"] = {**majority, "engine": engine}
+    # last: a refused rerun changes nothing
+    atomic_write_text(out_dir / "report.json", json.dumps(report, indent=1)); save_config(cfg, out_dir)
     if verbose: print(format_summary(report))
     return report
 
@@ -173,16 +195,22 @@ def compare_runs(base_dir, tuned_dir) -> dict:
 
 # %% ../nbs/23_evaluate.ipynb #ca4d1c28
 def maj_at_k(model, tok, items: list[dict], path, cfg: Config, source: str, progress: bool = True) -> dict:
-    "Accuracy of the majority answer of `eval.samples` sampled replies per item (sampled through `eval.engine`, which prepared `model`; flexible grading; a cut reply votes for nothing), its interval, and maj@j for j <= k, averaged over every j-subset."
+    """Accuracy of the majority answer of `eval.samples` sampled replies per item (sampled through `eval.engine`,
+    which prepared `model`; flexible grading; a cut reply votes for nothing), its interval, and maj@j for j <= k,
+    averaged over every j-subset."""
     k, questions, settings = cfg.eval.samples, sample_questions(items), sample_settings(cfg)
     prompts = eval_prompts(tok, items, cfg)
-    replies = sample_replies(model, tok, questions, prompts, path, source, **settings, progress=progress, cfg=cfg)  # the engine's calls, recorded in each row
-    preds = [[None if r["truncated"] else extract_answer(THINK_PRIME + r["generated_text"])[0]  # a cut reply votes for nothing
+    # the engine's calls, recorded in each row
+    replies = sample_replies(model, tok, questions, prompts, path, source, **settings, progress=progress, cfg=cfg)
+    # a cut reply votes for nothing
+    preds = [[None if r["truncated"] else extract_answer(THINK_PRIME + r["generated_text"])[0]
               for r in replies[i * k:(i + 1) * k]] for i in range(len(questions))]
-    def right(p, gold, j):  # the share of the j-sample subsets of p whose majority is right: maj@j without picking one subset
+    # the share of the j-sample subsets of p whose majority is right: maj@j without picking one subset
+    def right(p, gold, j):
         subsets = list(itertools.combinations(p, j))
         return sum(answers_match(majority_answer(list(s))[0], gold) for s in subsets) / len(subsets)
-    voted = [answers_match(majority_answer(p)[0], q["gold"]) for p, q in zip(preds, questions)]  # per item: paired against greedy
+    # per item: paired against greedy
+    voted = [answers_match(majority_answer(p)[0], q["gold"]) for p, q in zip(preds, questions)]
     n, correct = len(questions), sum(voted)
     return {"k": k, "temperature": cfg.eval.sample_temperature, "correct": correct, "accuracy": correct / n, "item_correct": voted,
             "ci95": list(wilson_interval(correct, n)), "by_k": {j: sum(right(p, q["gold"], j) for p, q in zip(preds, questions)) / n

@@ -22,14 +22,16 @@ def normalize_answer(span: str) -> str | None:
 
 # %% ../nbs/03_eval.ipynb #43bab35f
 def answers_match(prediction: str | None, gold: str | None) -> bool:
-    "True if both answers exist and are the same number: exactly, or, for a gold with no finite decimal (1/3), its decimal to within 1e-6."
+    """True if both answers exist and are the same number: exactly, or, for a gold with no finite decimal (1/3), its
+    decimal to within 1e-6."""
     p, g = parse_number(prediction) if prediction is not None else None, parse_number(gold) if gold is not None else None
     if p is None or g is None: return False
     if p == g: return True
     den = g.denominator
     for f in (2, 5):
         while den % f == 0: den //= f
-    return den != 1 and abs(p - g) <= abs(g) / 10**6  # only a rounded decimal of a gold that has none; `1,000,001` is not 1,000,000
+    # only a rounded decimal of a gold that has none; `1,000,001` is not 1,000,000
+    return den != 1 and abs(p - g) <= abs(g) / 10**6
 
 # %% ../nbs/03_eval.ipynb #0c3af248
 EXTRACTION_RULES = {  # name: (pattern whose group 1 is the answer span, which match to try first)
@@ -58,7 +60,8 @@ def extract_answer(text: str) -> tuple[str | None, str | None]:
 
 # %% ../nbs/03_eval.ipynb #65038795
 def grade_row(row: dict) -> dict:
-    "A row with `generated_text`, `gold` (and `truncated`), plus `prediction`, `extraction_rule`, `correct` (flexible) and `strict_correct`."
+    """A row with `generated_text`, `gold` (and `truncated`), plus `prediction`, `extraction_rule`, `correct`
+    (flexible) and `strict_correct`."""
     gold = gold_answer(row["gold"])
     prediction, rule = extract_answer(row["generated_text"])
     correct = not row.get("truncated") and answers_match(prediction, gold)  # a reply cut off at the limit is no answer
@@ -67,7 +70,8 @@ def grade_row(row: dict) -> dict:
 
 # %% ../nbs/05_distill.ipynb #6f1cb54e
 def majority_answer(predictions: list) -> tuple[str | None, float]:
-    "The most common answer and its share of all votes (an unreadable reply votes for nothing): `['3', '3', None, '4']` -> `('3', 0.5)`."
+    """The most common answer and its share of all votes (an unreadable reply votes for nothing): `['3', '3', None,
+    '4']` -> `('3', 0.5)`."""
     votes = Counter(p for p in predictions if p is not None)
     if not votes: return None, 0.0
     top, n = votes.most_common(1)[0]  # a tie goes to the answer seen first
@@ -81,7 +85,8 @@ def read_predictions(path) -> list[tuple[int, dict]]:
     return read_jsonl_objects(path, "predictions file")
 
 def grade_file(path) -> list[dict]:
-    "Grade every row of a predictions file; an unreadable line or a row without `generated_text`/`gold` names file:line."
+    """Grade every row of a predictions file; an unreadable line or a row without `generated_text`/`gold` names
+    file:line."""
     graded = []
     for n, row in read_predictions(path):
         for key in ("generated_text", "gold"):
@@ -142,7 +147,8 @@ def spoken_text(span: str) -> str:
     "A span as the grader reads it: lower case, LaTeX and currency signs gone, clock times blanked, `1 200` joined."
     s = str(span).strip().lower().replace("\u2212", "-")
     for pattern, repl in _LATEX: s = pattern.sub(repl, s)
-    s = CLOCK.sub(" ", re.sub(r"[$€£¥₹]", "", s))  # a time is no answer to a GSM8K question; its hour (3 of 3:30) a wrong one
+    # a time is no answer to a GSM8K question; its hour (3 of 3:30) a wrong one
+    s = CLOCK.sub(" ", re.sub(r"[$€£¥₹]", "", s))
     # 1 200 -> 1200, but not when the three digits run on into a word or a hyphen (`3 500-ml bottles` is 3, not 3500)
     return re.sub(r"(?<=\d)[ \u00a0\u202f\u2009](?=\d{3}(?![\w-]))", "", s)
 
@@ -205,7 +211,8 @@ def error_category(row: dict) -> str:
 
 # %% ../nbs/23_evaluate.ipynb #1f8b74b7
 def wilson_interval(correct: int, n: int, level: float = 0.95) -> tuple[float, float]:
-    "Wilson score interval (95% by default) for `correct` successes out of `n` trials, `(low, high)`: SciPy's `binomtest(...).proportion_ci`."
+    """Wilson score interval (95% by default) for `correct` successes out of `n` trials, `(low, high)`: SciPy's
+    `binomtest(...).proportion_ci`."""
     if n == 0: return (0.0, 1.0)  # no trial: every rate (SciPy refuses n = 0)
     from scipy.stats import binomtest  # imported when first needed: SciPy takes a moment to import
     ci = binomtest(correct, n).proportion_ci(level, method="wilson")
@@ -219,7 +226,8 @@ def mcnemar_exact(fixed: int, broken: int) -> float:
 
 # %% ../nbs/23_evaluate.ipynb #18fe65f4
 def mcnemar_power(n: int, gain: float, discordant: float, alpha: float = 0.05) -> float:
-    "The chance McNemar's exact test on `n` paired items finds a true `gain` (0.03: 3 points) when `discordant` of them differ."
+    """The chance McNemar's exact test on `n` paired items finds a true `gain` (0.03: 3 points) when `discordant` of
+    them differ."""
     import math
     from scipy.stats import binom
     if not 0 < gain <= discordant <= 1: raise ValueError(f"need 0 < gain <= discordant <= 1, got {gain}, {discordant}")
@@ -232,21 +240,24 @@ def mcnemar_power(n: int, gain: float, discordant: float, alpha: float = 0.05) -
     return power
 
 def items_for_power(gain: float, discordant: float, power: float = 0.8, alpha: float = 0.05) -> int:
-    "Paired items for `power` to find `gain` at `alpha` when `discordant` of items differ (Connor's normal approximation)."
+    """Paired items for `power` to find `gain` at `alpha` when `discordant` of items differ (Connor's normal
+    approximation)."""
     import math
     from statistics import NormalDist
     z = NormalDist().inv_cdf
     return math.ceil((z(1 - alpha / 2) * discordant ** 0.5 + z(power) * (discordant - gain ** 2) ** 0.5) ** 2 / gain ** 2)
 
 def paired_difference(fixed: int, broken: int, n: int, level: float = 0.95) -> tuple[float, float, float]:
-    "The second arm's gain on `n` paired items, (fixed - broken) / n, and its Wald interval: the mean of n item differences."
+    """The second arm's gain on `n` paired items, (fixed - broken) / n, and its Wald interval: the mean of n item
+    differences."""
     from statistics import NormalDist
     d = (fixed - broken) / n
     half = NormalDist().inv_cdf(0.5 + level / 2) * (((fixed + broken) / n - d * d) / n) ** 0.5
     return d, d - half, d + half
 
 def detectable_gain(n: int, discordant: float, power: float = 0.8, alpha: float = 0.05) -> float | None:
-    "The smallest true gain (to 0.1 point) that `n` paired items find with `power` when `discordant` of them differ; None: none."
+    """The smallest true gain (to 0.1 point) that `n` paired items find with `power` when `discordant` of them differ;
+    None: none."""
     lo, hi = 0, int(discordant * 1000)  # tenths of a point, at most `discordant`; the exact power grows with the gain
     if hi == 0 or mcnemar_power(n, hi / 1000, discordant, alpha) < power: return None
     while hi - lo > 1:
@@ -281,7 +292,8 @@ def paired_comparison(base_rows: list[dict], tuned_rows: list[dict], key: str = 
 
 # %% ../nbs/23_evaluate.ipynb #42f7f046
 def format_summary(s: dict, title: str = "") -> str:
-    "A few printable lines from `summarize`'s dict (plus any `model`, `adapter`, `results_note` and maj@k (05_distill) it carries)."
+    """A few printable lines from `summarize`'s dict (plus any `model`, `adapter`, `results_note` and maj@k
+    (05_distill) it carries)."""
     pct = lambda d: f"{d['accuracy']:6.1%} ({d['correct']}/{s['n']}), 95% CI {d['ci95'][0]:.1%}-{d['ci95'][1]:.1%}"
     head = title or " ".join(str(s[k]) for k in ("arm", "model") if s.get(k)) + (f" + {s['adapter']}" if s.get("adapter") else "")
     note = f" [{s['results_note']}]" if s.get("results_note") else ""
@@ -293,7 +305,8 @@ def format_summary(s: dict, title: str = "") -> str:
 
 # %% ../nbs/23_evaluate.ipynb #5fd95edb
 def format_paired(pc: dict) -> str:
-    "One printable line from `paired_comparison`'s dict: the four counts and McNemar's exact p, and what no discordant item or p > 0.05 means."
+    """One printable line from `paired_comparison`'s dict: the four counts and McNemar's exact p, and what no
+    discordant item or p > 0.05 means."""
     score = {"correct": "flexible", "strict_correct": "strict"}[pc["scored_on"]]
     return (f"paired on {score} correctness ({pc['n']} items): both right {pc['both_right']}, fixed {pc['fixed']}, "
             f"broken {pc['broken']}, both wrong {pc['both_wrong']}; McNemar exact p " + ("< 0.001" if pc["mcnemar_p"] < 0.001 else f"= {pc['mcnemar_p']:.3f}")
@@ -302,7 +315,8 @@ def format_paired(pc: dict) -> str:
 
 # %% ../nbs/23_evaluate.ipynb #908732e6
 def plot_accuracies(arms: dict, title: str = "accuracy and format"):
-    "Strict and flexible accuracy and the format-valid rate of each arm (`{name: summarize(...)}`), with 95% Wilson intervals."
+    """Strict and flexible accuracy and the format-valid rate of each arm (`{name: summarize(...)}`), with 95% Wilson
+    intervals."""
     import matplotlib.pyplot as plt
     def bars(a):  # (rate, (low, high)) for each bar of one arm
         valid = round(a["format_valid_rate"] * a["n"])
@@ -315,7 +329,8 @@ def plot_accuracies(arms: dict, title: str = "accuracy and format"):
         vals = [bars(a)[name] for a in arms.values()]
         err = [[p - ci[0] for p, ci in vals], [ci[1] - p for p, ci in vals]]
         ax.bar(xs, [p for p, _ in vals], width, yerr=err, capsize=4, color=color, label=name)
-        for x, (p, ci) in zip(xs, vals): ax.text(x, ci[1] + 0.01, f"{p:.0%}", ha="center", va="bottom", fontsize=8)  # above the error bar
+        # above the error bar
+        for x, (p, ci) in zip(xs, vals): ax.text(x, ci[1] + 0.01, f"{p:.0%}", ha="center", va="bottom", fontsize=8)
     ax.set_xticks(range(len(arms)), [f"{k}\n(n={a['n']})" for k, a in arms.items()])
     ax.set(ylim=(0, 1.15), ylabel="share of items (95% Wilson CI)", title=title)
     ax.legend(loc="upper left", fontsize=8); ax.grid(axis="y", alpha=0.3); fig.tight_layout()

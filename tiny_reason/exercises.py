@@ -29,7 +29,8 @@ def same(answer, expected, rel: float | None = None) -> bool:
     return math.isclose(answer, expected, rel_tol=1e-3 if rel is None else rel, abs_tol=1e-12)
 
 def check(answer, expected, name: str = "exercise", rel: float | None = None, hint: str = "") -> bool | None:
-    "Print whether the learner's `answer` matches `expected` (see `same`) and return it; `None` (not answered yet) prints a reminder."
+    """Print whether the learner's `answer` matches `expected` (see `same`) and return it; `None` (not answered yet)
+    prints a reminder."""
     if answer is None:
         print(f"{name}: no answer yet. Replace None with your answer and run this cell again.")
         RESULTS.append((name, None)); return None

@@ -16,7 +16,8 @@ __all__ = ['merge_rounding_error', 'greedy_generation_config', 'max_logit_differ
 
 # %% ../nbs/08_export.ipynb #e6a5c7dd
 def merge_rounding_error(weight: torch.Tensor, delta: torch.Tensor) -> dict:
-    "Mean |error| of storing `weight + delta` in fp16, bf16 and NF4 (bitsandbytes, blocks of 64), as a share of mean |delta|."
+    """Mean |error| of storing `weight + delta` in fp16, bf16 and NF4 (bitsandbytes, blocks of 64), as a share of mean
+    |delta|."""
     import bitsandbytes.functional as F
     exact = weight.double() + delta.double()
     merged = (weight.float() + delta.float()).contiguous()
@@ -28,7 +29,8 @@ def merge_rounding_error(weight: torch.Tensor, delta: torch.Tensor) -> dict:
 
 # %% ../nbs/08_export.ipynb #d8ca61cc
 def greedy_generation_config(tok, model, max_new_tokens: int):
-    "The course's decoding as a `GenerationConfig`: greedy, one beam, no penalty, its length, stop at every end-of-turn id; no sampling knob set."
+    """The course's decoding as a `GenerationConfig`: greedy, one beam, no penalty, its length, stop at every
+    end-of-turn id; no sampling knob set."""
     from transformers import GenerationConfig
     return GenerationConfig(do_sample=False, num_beams=1, repetition_penalty=1.0, max_new_tokens=max_new_tokens,
                             eos_token_id=stop_token_ids(tok, model), pad_token_id=tok.pad_token_id,
@@ -42,7 +44,8 @@ def max_logit_difference(a, b, enc) -> float:
 
 # %% ../nbs/08_export.ipynb #0ea4fed0
 def merge_errors(peft_model, enc) -> dict:
-    "Max |logit| gaps from the unmerged adapter model at the non-pad positions of `enc`: the base alone (the adapter's effect), the merge, and a planted wrong merge (scale halved); all in place."
+    """Max |logit| gaps from the unmerged adapter model at the non-pad positions of `enc`: the base alone (the
+    adapter's effect), the merge, and a planted wrong merge (scale halved); all in place."""
     mask = enc["attention_mask"].bool()
     def logits():
         with torch.inference_mode(): return peft_model(**enc).logits.float()[mask]
@@ -60,12 +63,14 @@ def merge_errors(peft_model, enc) -> dict:
 
 # %% ../nbs/08_export.ipynb #d1bf96eb
 def tensor_bits(path) -> list[tuple]:
-    "Each tensor of GGUF file `path` in the file's order: its name, type, bits a weight (its bytes x 8 / its weights) and weights."
+    """Each tensor of GGUF file `path` in the file's order: its name, type, bits a weight (its bytes x 8 / its
+    weights) and weights."""
     import gguf
     return [(t.name, t.tensor_type.name, 8 * int(t.n_bytes) / int(t.n_elements), int(t.n_elements)) for t in gguf.GGUFReader(path).tensors]
 
 def plot_tensor_bits(path, label: str = ""):
-    "One bar per matrix of GGUF file `path`, its bits a weight, coloured by type; the dashed line is the file's mean (norms, F32, left out)."
+    """One bar per matrix of GGUF file `path`, its bits a weight, coloured by type; the dashed line is the file's mean
+    (norms, F32, left out)."""
     import matplotlib.pyplot as plt
     rows = [r for r in tensor_bits(path) if r[1] != "F32"]
     mean = sum(b * n for _, _, b, n in rows) / sum(n for *_, n in rows)
@@ -106,7 +111,8 @@ def course_chat_template(tok, trained: Config) -> str:
 
 # %% ../nbs/25_model_card.ipynb #2e789f39
 def evaluate_folder(cfg: Config, trained: Config, out, folder) -> Path:
-    "Evaluate the model saved in `folder` (to be renamed `out`) as `tiny-reason evaluate --model OUT` would, into `folder/evaluation`; returns its `report.json`."
+    """Evaluate the model saved in `folder` (to be renamed `out`) as `tiny-reason evaluate --model OUT` would, into
+    `folder/evaluation`; returns its `report.json`."""
     from tiny_reason.evaluate import evaluate
     as_folder = lambda name: load_config(cfg.preset, overrides={
         "model.name": str(name), "model.source": "hub", "model.architecture_overrides": {}, "model.load_in_4bit": False,
@@ -159,10 +165,14 @@ def remove_killed_exports(out) -> list[Path]:
 # %% ../nbs/25_model_card.ipynb #f53de286
 def export_merged(cfg: Config, adapter, out, dtype: str = "fp16", overwrite: bool = False, report=None, base: str = "unquantized",
                   evaluate_it: bool = True, gguf: str | None = None, name: str | None = None) -> Path:
-    "Merge `adapter` into the preset's base, evaluate the merged model, and save a standalone model folder `out` (written whole, or not at all); with `gguf`, one GGUF file of that type too; `name`: its project.name, if not the adapter's."
-    adapter, out, trained = check_export_target(cfg, adapter, out, dtype, base, overwrite, report, gguf, name)  # every guard first, nothing written (25_model_card)
+    """Merge `adapter` into the preset's base, evaluate the merged model, and save a standalone model folder `out`
+    (written whole, or not at all); with `gguf`, one GGUF file of that type too; `name`: its project.name, if not the
+    adapter's."""
+    # every guard first, nothing written (25_model_card)
+    adapter, out, trained = check_export_target(cfg, adapter, out, dtype, base, overwrite, report, gguf, name)
     tok = AutoTokenizer.from_pretrained(adapter) if (adapter / "tokenizer_config.json").exists() else load_tokenizer(cfg)
-    if gguf is not None: check_gguf(model_config(cfg).to_dict(), tok, gguf)  # a type, architecture or tokenizer the GGUF writer lacks: now (35_gguf)
+    # a type, architecture or tokenizer the GGUF writer lacks: now (35_gguf)
+    if gguf is not None: check_gguf(model_config(cfg).to_dict(), tok, gguf)
     out.parent.mkdir(parents=True, exist_ok=True)
     waiting = f"waiting: another process is exporting to {out}"
     with stopped_as_ctrl_c(), folder_lock(out.parent, f"{out.name}.export", waiting):  # one export into `out`
@@ -171,7 +181,8 @@ def export_merged(cfg: Config, adapter, out, dtype: str = "fp16", overwrite: boo
 
 def export_locked(cfg, adapter, out, dtype, overwrite, report, base, evaluate_it, gguf, name, tok) -> None:
     "`export_merged`'s work, under its lock on `out`: what killed exports left beside it goes first."
-    adapter, out, trained = check_export_target(cfg, adapter, out, dtype, base, overwrite, report, gguf, name)  # again: what a waited-for export left
+    # again: what a waited-for export left
+    adapter, out, trained = check_export_target(cfg, adapter, out, dtype, base, overwrite, report, gguf, name)
     remove_killed_exports(out)
     tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.export-", suffix=".partial"))  # one disk
     old = tmp.with_suffix(".old")  # the earlier export, moved aside for an instant: `out` is never half
@@ -179,8 +190,10 @@ def export_locked(cfg, adapter, out, dtype, overwrite, report, base, evaluate_it
     needed = 0
     try:
         model = merge_adapter(cfg, adapter, dtype, base)
-        needed = sum(p.numel() * p.element_size() for p in model.parameters()) * (2 if gguf else 1)  # the weights (and a GGUF of them, at most)
-        tok.padding_side = tok.init_kwargs["padding_side"] = "left"  # saved with it: batched generation pads on the left
+        # the weights (and a GGUF of them, at most)
+        needed = sum(p.numel() * p.element_size() for p in model.parameters()) * (2 if gguf else 1)
+        # saved with it: batched generation pads on the left
+        tok.padding_side = tok.init_kwargs["padding_side"] = "left"
         tok.chat_template = course_chat_template(tok, trained)
         model.generation_config = greedy_generation_config(tok, model, cfg.eval.max_new_tokens)
         model.save_pretrained(tmp); tok.save_pretrained(tmp); save_config(trained, tmp)
@@ -189,7 +202,8 @@ def export_locked(cfg, adapter, out, dtype, overwrite, report, base, evaluate_it
         if evaluate_it:  # the folder's own numbers for its card, not this copy's: never two models at once
             del model; gc.collect(); torch.cuda.empty_cache()
             reports = [evaluate_folder(cfg, trained, out, tmp), report]
-        gguf_text = gguf_into(tmp, gguf, export_name(trained), trained.data.system_prompt) if gguf is not None else ""  # the GGUF file and a Modelfile
+        # the GGUF file and a Modelfile
+        gguf_text = gguf_into(tmp, gguf, export_name(trained), trained.data.system_prompt) if gguf is not None else ""
         atomic_write_text(tmp / "README.md", model_card(trained, dtype, reports, base=base) + gguf_text)
         mark_export(tmp)  # lists all it holds: what a later --overwrite may replace
         if out.exists(): out.rename(old)
@@ -197,7 +211,8 @@ def export_locked(cfg, adapter, out, dtype, overwrite, report, base, evaluate_it
     except BaseException as e:
         if old.exists() and not out.exists(): old.rename(out)
         shutil.rmtree(tmp, ignore_errors=True)
-        if (full := no_space(e, out.parent, needed)) is not None: raise full from e  # a full disk: one line, not the writer's byte counts
+        # a full disk: one line, not the writer's byte counts
+        if (full := no_space(e, out.parent, needed)) is not None: raise full from e
         raise
     shutil.rmtree(old, ignore_errors=True)
 
@@ -255,19 +270,23 @@ def check_report_adapter(report, adapter: Path, trained: Config) -> None:
 # %% ../nbs/25_model_card.ipynb #3d2b3859
 def check_export_target(cfg: Config, adapter, out, dtype: str = "fp16", base: str = "unquantized", overwrite: bool = False, report=None,
                         gguf: str | None = None, name: str | None = None) -> tuple[Path, Path, Config]:
-    "`export_merged`'s guards, before any model loads or anything is written: `(adapter, out, the config the adapter trained with)` as Paths and a Config (its project.name `name`, if given), or one line saying what is wrong."
+    """`export_merged`'s guards, before any model loads or anything is written: `(adapter, out, the config the adapter
+    trained with)` as Paths and a Config (its project.name `name`, if given), or one line saying what is wrong."""
     out, adapter = Path(out), check_adapter(adapter, weights=False)  # whole: checked after its base
-    if out.is_symlink():  # the export renames its folder into place: that would replace the link, and rmtree refuses one (at the end)
+    # the export renames its folder into place: that would replace the link, and rmtree refuses one (at the end)
+    if out.is_symlink():
         raise ValueError(f"--out {out} is a symbolic link (to {os.readlink(out)}); the export replaces its folder whole: give the folder "
                          f"itself, --out {out.resolve()}, or another --out")
     here, where = Path.cwd().resolve(), out.resolve()
-    if where == here or where in here.parents:  # the export replaces its folder whole: never the one this process works in
+    # the export replaces its folder whole: never the one this process works in
+    if where == here or where in here.parents:
         raise ValueError(f"--out {str(out) or repr(str(out))} is the folder you are working in, or holds it; the export replaces its folder "
                          "whole: choose a new folder, e.g. --out merged")
     if adapter.resolve() in where.parents:
         raise ValueError(f"--out {out} is inside the adapter folder {adapter}: the merged model would be mixed into the adapter; choose a folder outside it")
     claim_folder(out, "export", inputs=[adapter], overwrite=True)  # an input, another command's: refused
-    for folder in ([out] if out.is_dir() else []) + [next(p for p in out.parents if p.exists())]:  # --out, replaced whole; where it is made, with its lock and partial copy
+    # --out, replaced whole; where it is made, with its lock and partial copy
+    for folder in ([out] if out.is_dir() else []) + [next(p for p in out.parents if p.exists())]:
         try:
             with tempfile.TemporaryFile(dir=folder): pass  # a nameless file, gone on close: nothing is left
         except OSError as e:  # else the merge ran first, and the error named the lock or the hidden partial folder
@@ -276,7 +295,8 @@ def check_export_target(cfg: Config, adapter, out, dtype: str = "fp16", base: st
     listed = exported_files(out) if out.is_dir() else None  # what an earlier export there wrote
     wrote = set(listed or ())
     held = folder_entries(out, enter=wrote.__contains__) if out.is_dir() else []  # others': not entered
-    if held and folder_mark(out) is None:  # --overwrite replaces only an earlier export: not offered where it would be refused
+    # --overwrite replaces only an earlier export: not offered where it would be refused
+    if held and folder_mark(out) is None:
         raise FileExistsError(f"--out {out} holds files that no tiny-reason export made ({', '.join(held[:3])}{', ...' if len(held) > 3 else ''}); "
                               f"the export replaces its folder whole, so it writes only into a new or empty folder or over an earlier export: "
                               f"choose another --out, e.g. --out {out / 'merged'}")
@@ -295,7 +315,8 @@ def check_export_target(cfg: Config, adapter, out, dtype: str = "fp16", base: st
     if base not in BASES: raise ValueError(f"base must be one of {', '.join(BASES)}; got {base!r}")
     saved = adapter / CONFIG_FILENAME
     trained, source = (load_config(config_file=saved), f"in {saved}") if saved.exists() else (cfg, f"of preset {cfg.preset}")
-    if report is not None:  # a bad report, or another model's (its row, token limit and note on this card): now, not after the merge
+    # a bad report, or another model's (its row, token limit and note on this card): now, not after the merge
+    if report is not None:
         for arm, s in report_arms(report).items():
             if differ := [f"{k} {s[k]!r}" for k, v in (("model", trained.model.name), ("preset", trained.preset)) if k in s and s[k] != v]:
                 raise ValueError(f"--report {report}: its {arm} arm is of {' and '.join(differ)}, but {adapter} was trained on model "
@@ -328,7 +349,8 @@ print(json.dumps({"prompts": prompts, "texts": texts, "imported": sorted({m.spli
 """
 
 def plain_transformers_replies(folder, questions) -> dict:
-    "Greedy replies of the exported `folder` to `questions`, from plain `transformers` in a fresh Python process (`PLAIN_LOAD`): its `prompts`, `texts`, and which of tiny_reason and peft it `imported`."
+    """Greedy replies of the exported `folder` to `questions`, from plain `transformers` in a fresh Python process
+    (`PLAIN_LOAD`): its `prompts`, `texts`, and which of tiny_reason and peft it `imported`."""
     import subprocess, sys
     res = subprocess.run([sys.executable, "-c", PLAIN_LOAD], input=json.dumps([str(folder), list(questions)]), capture_output=True, text=True, timeout=1800)
     if res.returncode: raise RuntimeError(f"plain transformers failed on {folder}: {res.stderr.strip()[-2000:]}")
@@ -336,7 +358,8 @@ def plain_transformers_replies(folder, questions) -> dict:
 
 # %% ../nbs/25_model_card.ipynb #e0f728b1
 def gguf_speed_report() -> str:
-    "The stored GGUF speed benchmark (`benchmarks/gguf_speed.py`, written to `tiny_reason/measured/gguf_speed.json`) as text: its setting, then one line per engine and format: size, tokens/s and answers."
+    """The stored GGUF speed benchmark (`benchmarks/gguf_speed.py`, written to `tiny_reason/measured/gguf_speed.json`)
+    as text: its setting, then one line per engine and format: size, tokens/s and answers."""
     from importlib.resources import files
     speed = json.loads(files("tiny_reason").joinpath("measured/gguf_speed.json").read_text())
     base = speed["engines"][0]["tokens_per_s"]

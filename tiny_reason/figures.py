@@ -17,7 +17,8 @@ __all__ = ['PARTS', 'token_parts', 'plot_token_strip', 'plot_nf4_levels', 'plot_
 PARTS = {"prompt (masked)": "#d9d9d9", "reasoning in <think>": "#6baed6", "final answer": "#74c476", "end of turn": "#fd8d3c"}  # part: colour
 
 def token_parts(ids, labels, tok) -> list[str]:
-    "The part of a tokenized example each token belongs to: the masked prompt, or the completion's reasoning, answer, end of turn."
+    """The part of a tokenized example each token belongs to: the masked prompt, or the completion's reasoning,
+    answer, end of turn."""
     eot = tok.convert_tokens_to_ids(tok.eos_token)
     first = (labels != -100).nonzero()[0].item()  # the first trained token
     end_think = tok.decode(ids[first:]).index("</think>") + len("</think>")  # in characters of the completion
@@ -54,7 +55,8 @@ def plot_nf4_levels(x, levels, z_max: float, label: str):
     return fig
 
 def plot_lora_to_scale(shapes: dict, r: int, alpha: float, title: str):
-    "Frozen `W` beside LoRA's `B` (d_out x r) and `A` (r x d_in) for each `{name: (d_in, d_out)}`, drawn to scale, one unit a weight."
+    """Frozen `W` beside LoRA's `B` (d_out x r) and `A` (r x d_in) for each `{name: (d_in, d_out)}`, drawn to scale,
+    one unit a weight."""
     wide = max(d_in for d_in, _ in shapes.values()); gap, pad, y = wide // 4, wide // 60, 0
     fig, ax = plt.subplots(figsize=(10, 5), dpi=90)
     for t, (d_in, d_out) in shapes.items():
@@ -74,8 +76,10 @@ def plot_lora_to_scale(shapes: dict, r: int, alpha: float, title: str):
 
 # %% ../nbs/47_figures.ipynb #f807ae2f
 def plot_interval_band(interval, p: float, marks: dict):
-    "How `interval(correct, n)` narrows around a measured rate `p` as the test items n grow (10 to ~2,000), with `{n: what}` marked."
-    ns = sorted({5 * round(x / 5) for x in [10 * 1.1 ** i for i in range(57)]})  # 10 ... ~2,000 items; 40% of each is whole
+    """How `interval(correct, n)` narrows around a measured rate `p` as the test items n grow (10 to ~2,000), with
+    `{n: what}` marked."""
+    # 10 ... ~2,000 items; 40% of each is whole
+    ns = sorted({5 * round(x / 5) for x in [10 * 1.1 ** i for i in range(57)]})
     band = [interval(int(p * n + 1e-9), n) for n in ns]  # whole items right, rounded down
     fig, ax = plt.subplots(figsize=(7, 3))
     ax.fill_between(ns, [lo for lo, _ in band], [hi for _, hi in band], alpha=0.3, label="95% Wilson interval")
@@ -92,7 +96,8 @@ def plot_interval_band(interval, p: float, marks: dict):
 
 # %% ../nbs/47_figures.ipynb #4f7f344e
 def plot_reward_groups(groups: list[dict], reward_text: str, scale_rewards: str):
-    "One row per group (`title`, and per reply `rewards`, `advantages`, `labels`, `right`): its weighted rewards (green: right; dashed: their mean) beside its advantages (blue pushed up, red down)."
+    """One row per group (`title`, and per reply `rewards`, `advantages`, `labels`, `right`): its weighted rewards
+    (green: right; dashed: their mean) beside its advantages (blue pushed up, red down)."""
     fig, axes = plt.subplots(len(groups), 2, figsize=(11, 2.6 * len(groups)), squeeze=False, sharex="col")
     for row, gr in zip(axes, groups):
         rew, adv, y = gr["rewards"], gr["advantages"], range(len(gr["rewards"]))

@@ -24,7 +24,8 @@ def dangling_link(path) -> str | None:
     return None
 
 def writable_folder(folder, what: str = "output folder") -> Path:
-    "Create `folder` if needed and prove it writable with a probe file of this process's own; else `PermissionError` naming it."
+    """Create `folder` if needed and prove it writable with a probe file of this process's own; else `PermissionError`
+    naming it."""
     folder = Path(folder)
     if folder.exists() and not folder.is_dir(): raise NotADirectoryError(f"{what} {folder} is a file, not a folder")
     if said := dangling_link(folder): raise FileNotFoundError(f"{what} {folder} {said}")
@@ -41,20 +42,23 @@ def current_umask() -> int:
     return mask
 
 def apply_umask(path) -> Path:
-    "Give `path` (a file, or each file directly inside a folder) the mode a new file gets under the umask: 0644 under 022."
+    """Give `path` (a file, or each file directly inside a folder) the mode a new file gets under the umask: 0644
+    under 022."""
     path = Path(path)
     for p in ([q for q in path.iterdir() if q.is_file() and not q.is_symlink()] if path.is_dir() else [path]):
         os.chmod(p, 0o666 & ~current_umask())
     return path
 
 def file_above(path) -> Path | None:
-    "The nearest of `path`'s parents that exists and is a file: nothing can be written below it (`mkdir` says only `file exists`)."
+    """The nearest of `path`'s parents that exists and is a file: nothing can be written below it (`mkdir` says only
+    `file exists`)."""
     return next((p for p in Path(path).parents if p.exists() and not p.is_dir()), None)
 
 def atomic_write_text(path, text: str) -> Path:
     "Write `text` to `path` through a uniquely named temporary file in the same folder, then rename it onto `path`."
     path = Path(path)
-    if path.is_dir(): raise IsADirectoryError(f"{path} is a folder, not a file")  # else os.replace fails naming the temp file
+    # else os.replace fails naming the temp file
+    if path.is_dir(): raise IsADirectoryError(f"{path} is a folder, not a file")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -62,7 +66,8 @@ def atomic_write_text(path, text: str) -> Path:
         if (f := file_above(path)) is not None: raise NotADirectoryError(f"cannot write {path}: {f} is a file, not a folder") from None
         if said := dangling_link(path.parent):
             raise FileNotFoundError(f"cannot write {path}: {path.parent} {said}") from None
-        raise PermissionError(f"cannot write {path}: {(e.strerror or str(e)).lower()}") from None  # not the temp file's name
+        # not the temp file's name
+        raise PermissionError(f"cannot write {path}: {(e.strerror or str(e)).lower()}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f: f.write(text)
         apply_umask(tmp)  # mkstemp's file is 0600: give it the mode any new file would have
@@ -77,12 +82,14 @@ def write_jsonl(rows, path) -> Path:
 
 # %% ../nbs/13_files.ipynb #262ee491
 def read_text_file(path, what: str = "file") -> str:
-    "The UTF-8 text of `path` (a leading byte-order mark dropped); a missing file, a folder or a byte that is not UTF-8 raise one-line errors naming it."
+    """The UTF-8 text of `path` (a leading byte-order mark dropped); a missing file, a folder or a byte that is not
+    UTF-8 raise one-line errors naming it."""
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"{what} not found: {path}")
     if path.is_dir(): raise IsADirectoryError(f"{what} {path} is a folder, not a file")
     data = path.read_bytes()
-    try: return data.decode("utf-8").removeprefix("\ufeff")  # Windows editors start UTF-8 files with a BOM; JSON forbids it
+    # Windows editors start UTF-8 files with a BOM; JSON forbids it
+    try: return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as e:  # find the line: the decoder only knows the offset in the whole file
         line_start = data.rfind(b"\n", 0, e.start) + 1
         n = data.count(b"\n", 0, e.start) + 1
@@ -94,7 +101,8 @@ def read_jsonl_objects(path, what: str = "data file") -> list[tuple[int, dict]]:
     path = Path(path)
     rows = []
     # split on "\n" only: JSON text may hold U+2028 and other characters that `splitlines` would also cut at
-    for n, line in enumerate(read_text_file(path, what).split("\n"), 1):  # missing, a folder, not UTF-8: one-line errors
+    # missing, a folder, not UTF-8: one-line errors
+    for n, line in enumerate(read_text_file(path, what).split("\n"), 1):
         if not line.strip(): continue
         try: obj = json.loads(line)
         except json.JSONDecodeError as e: raise ValueError(f"{path}:{n}: not valid JSON ({e.msg})") from None
@@ -143,7 +151,8 @@ def setting_differences(mark: dict, settings: dict, folder) -> list[str]:
 
 def claim_folder(folder, command: str, settings: dict | None = None, outputs=(), inputs=(), overwrite: bool = False,
                  flag: str = "--out") -> Path:
-    "Check, writing nothing, that `command` may write `outputs` into `folder`; a one-line error names what it would lose."
+    """Check, writing nothing, that `command` may write `outputs` into `folder`; a one-line error names what it would
+    lose."""
     folder, settings = Path(folder), settings or {}
     if folder.exists() and not folder.is_dir(): raise NotADirectoryError(f"{flag} {folder} is a file, not a folder")
     if said := dangling_link(folder):  # `mkdir` there says only `file exists`
@@ -172,7 +181,8 @@ def mark_folder(folder, command: str, settings: dict | None = None) -> Path:
 
 # %% ../nbs/13_files.ipynb #f58307ab
 def claim_file(path, command: str, overwrite: bool = False, ours=None, flag: str = "--out") -> Path:
-    "Check, writing nothing, that `command` may write the file `path`: an existing one only with `overwrite`, and only if `ours(path)` says it holds what `command` writes."
+    """Check, writing nothing, that `command` may write the file `path`: an existing one only with `overwrite`, and
+    only if `ours(path)` says it holds what `command` writes."""
     path = Path(path)
     if path.is_dir(): raise IsADirectoryError(f"{flag} {path} is a folder, not a file")
     if (f := file_above(path)) is not None: raise NotADirectoryError(f"{flag} {path}: {f} is a file, not a folder; choose another {flag}")
@@ -184,7 +194,8 @@ def claim_file(path, command: str, overwrite: bool = False, ours=None, flag: str
 # %% ../nbs/13_files.ipynb #3ea5737c
 @contextlib.contextmanager
 def folder_lock(folder, name: str, waiting: str | None = None, busy: str | None = None):
-    "Hold an exclusive lock on `folder` (created if missing) for the `with` block; another process asking for it waits (printing `waiting` first, if given)."
+    """Hold an exclusive lock on `folder` (created if missing) for the `with` block; another process asking for it
+    waits (printing `waiting` first, if given)."""
     # with `busy`, it is refused at once instead: `BlockingIOError`, that line
     from filelock import FileLock, Timeout
     lock = FileLock(writable_folder(folder) / f".{name}.lock")
@@ -199,13 +210,17 @@ def folder_lock(folder, name: str, waiting: str | None = None, busy: str | None 
 @contextlib.contextmanager
 def results_folder(folder, command: str, settings: dict | None = None, outputs=(), inputs=(), overwrite: bool = False, flag: str = "--out",
                    mark: bool = True):
-    "The one way a stage writes a folder of results: locked (another process writing there finishes first), claimed again (what that one left is checked too), then marked as `command`'s made with `settings` (with `mark=False` the stage marks it, after checks of its own under the lock); yields the folder. Ask `claim_folder` the same first, before the inputs are read: a refusal then costs no work."
+    """The one way a stage writes a folder of results: locked (another process writing there finishes first), claimed
+    again (what that one left is checked too), then marked as `command`'s made with `settings` (with `mark=False` the
+    stage marks it, after checks of its own under the lock); yields the folder. Ask `claim_folder` the same first,
+    before the inputs are read: a refusal then costs no work."""
     with folder_lock(folder, command.split()[0], f"waiting: another process is writing into {folder}"):
         claim_folder(folder, command, settings, outputs, inputs, overwrite, flag)
         yield mark_folder(folder, command, settings) if mark else Path(folder)
 
 def no_space(e: BaseException, folder, needed: int = 0) -> OSError | None:
-    "If `e` says the disk is full (`ENOSPC`, safetensors' `N requested and M written`, gguf's `Not enough free space`), one line naming `folder`, the MB `needed` and the MB free; else None."
+    """If `e` says the disk is full (`ENOSPC`, safetensors' `N requested and M written`, gguf's `Not enough free
+    space`), one line naming `folder`, the MB `needed` and the MB free; else None."""
     if not ((isinstance(e, OSError) and e.errno == errno.ENOSPC) or re.search(r"\d+ requested and \d+ written|no space left|not enough free space", str(e), re.I)): return None
     free = shutil.disk_usage(folder).free / 2**20 if Path(folder).exists() else 0
     full = OSError(f"no space left on {folder}: " + (f"about {-(-needed // 2**20)} MB needed, " if needed else "") + f"{free:.0f} MB free; nothing was replaced")
@@ -214,7 +229,8 @@ def no_space(e: BaseException, folder, needed: int = 0) -> OSError | None:
 
 # %% ../nbs/13_files.ipynb #efa89b4b
 def read_resumable(path, belongs, other: str = "another run", what: str = "file", keep=None) -> list[dict]:
-    "Rows already in an append-only JSONL `path`, each checked by `belongs(row)` (True, False, or the reason it does not belong); a cut-off last line is dropped; the file keeps exactly the rows returned."
+    """Rows already in an append-only JSONL `path`, each checked by `belongs(row)` (True, False, or the reason it does
+    not belong); a cut-off last line is dropped; the file keeps exactly the rows returned."""
     path = Path(path)
     if not path.exists(): return []
     lines, rows = read_text_file(path, what).split("\n"), []
@@ -234,7 +250,8 @@ def read_resumable(path, belongs, other: str = "another run", what: str = "file"
 
 # %% ../nbs/13_files.ipynb #80b766ec
 def last_checkpoint(folder) -> Path | None:
-    "The newest complete `checkpoint-N` in `folder` (it holds `trainer_state.json`, which the trainer writes last), or None."
+    """The newest complete `checkpoint-N` in `folder` (it holds `trainer_state.json`, which the trainer writes last),
+    or None."""
     folder = Path(folder)
     steps = [(int(m[1]), p) for p in folder.glob("checkpoint-*") if (m := re.fullmatch(r"checkpoint-(\d+)", p.name))
              and (p / "trainer_state.json").is_file()] if folder.is_dir() else []
@@ -242,7 +259,8 @@ def last_checkpoint(folder) -> Path | None:
 
 def resume_point(result, checkpoints, resume: bool = False, overwrite: bool = False, what: str = "a finished run",
                  hint: str = "--overwrite", keep_checkpoints: bool = False) -> Path | None:
-    "Check the folders before any model loads: `result` (the file a finished run leaves) is never replaced silently, nor (with `keep_checkpoints`) a stopped run's checkpoints; the checkpoint to resume from, or None."
+    """Check the folders before any model loads: `result` (the file a finished run leaves) is never replaced silently,
+    nor (with `keep_checkpoints`) a stopped run's checkpoints; the checkpoint to resume from, or None."""
     result, checkpoints = Path(result), Path(checkpoints)
     writable_folder(checkpoints.parent, "output folder"); writable_folder(result.parent.parent, "output folder")
     if result.exists() and not (overwrite or resume): raise FileExistsError(f"{result.parent} already holds {what}; pass {hint}")
@@ -250,8 +268,10 @@ def resume_point(result, checkpoints, resume: bool = False, overwrite: bool = Fa
         last = last_checkpoint(checkpoints)
         if last is None: raise FileNotFoundError(f"--resume: no complete checkpoint in {checkpoints} to resume from")
         return last
-    if overwrite: shutil.rmtree(checkpoints, ignore_errors=True)  # a fresh run: no later --resume may pick up the old one's
-    elif keep_checkpoints and (last := last_checkpoint(checkpoints)) is not None:  # a run stopped there: its steps are not trained over unasked
+    # a fresh run: no later --resume may pick up the old one's
+    if overwrite: shutil.rmtree(checkpoints, ignore_errors=True)
+    # a run stopped there: its steps are not trained over unasked
+    elif keep_checkpoints and (last := last_checkpoint(checkpoints)) is not None:
         step = last.name.split("-")[-1]
         raise FileExistsError(f"{checkpoints} holds {last.name}, where a run stopped: pass --resume to continue from step {step}, "
                               "or --overwrite to start over (deleting its checkpoints)")
@@ -275,7 +295,8 @@ def _unreadable(p: Path) -> str | None:
     return None
 
 def folder_problems(folder, needed=()) -> list[str]:
-    "What keeps `folder` from being whole, a phrase a file: each of `needed` missing (`a|b`: either will do), and each JSON, YAML or safetensors file in it that does not read to its end; [] if none."
+    """What keeps `folder` from being whole, a phrase a file: each of `needed` missing (`a|b`: either will do), and
+    each JSON, YAML or safetensors file in it that does not read to its end; [] if none."""
     folder = Path(folder)
     said = [f"{n.split('|')[0]} is missing" for n in needed if not any((folder / m).is_file() for m in n.split("|"))]
     return said + [f"{p.name} {why}" for p in sorted(folder.iterdir()) if p.is_file() and (why := _unreadable(p))]
@@ -290,16 +311,20 @@ def _gone(pid: str) -> bool:
 
 @contextlib.contextmanager
 def whole_folder(folder):
-    "Fill a new hidden sibling of `folder` in the `with` block, then rename it to `folder` (the old one moved aside, then deleted): killed at any moment, `folder` is whole or absent; an error leaves it as it was. A killed writer's leftovers go."
+    """Fill a new hidden sibling of `folder` in the `with` block, then rename it to `folder` (the old one moved aside,
+    then deleted): killed at any moment, `folder` is whole or absent; an error leaves it as it was. A killed writer's
+    leftovers go."""
     folder = Path(folder)
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()): raise NotADirectoryError(f"{folder} is a file or a link, not a folder")
     writable_folder(folder.parent)
     for stale in folder.parent.iterdir():  # `.NAME.PID-XXXX.partial` (or `.old`), PID the writer's
         if stale.name.startswith(f".{folder.name}.") and stale.suffix in (".partial", ".old") and _gone(stale.name[len(folder.name) + 2:].split("-")[0]):
             shutil.rmtree(stale, ignore_errors=True)
-    tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.{os.getpid()}-", suffix=".partial"))  # same disk: renaming is atomic
+    # same disk: renaming is atomic
+    tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.{os.getpid()}-", suffix=".partial"))
     os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp's is 0700: the folder is shared as any new folder would be
-    old = tmp.with_suffix(".old")  # the folder it replaces, for an instant: a kill then leaves `folder` absent, never half
+    # the folder it replaces, for an instant: a kill then leaves `folder` absent, never half
+    old = tmp.with_suffix(".old")
     try:
         yield tmp
         if folder.exists(): folder.rename(old)
@@ -322,7 +347,8 @@ def _stress_worker(folder: str, n: int, worker: int, check, errors):
         except Exception as e: errors.append(f"worker {worker}, iteration {i}: {type(e).__name__}: {e}")
 
 def stress_shared_writes(n: int = 300, workers: int = 2, check=writable_folder) -> list[str]:
-    "Race `workers` processes `n` times through `check(folder)` and an atomic write of one shared file; the errors seen."
+    """Race `workers` processes `n` times through `check(folder)` and an atomic write of one shared file; the errors
+    seen."""
     import multiprocessing as mp
     ctx = mp.get_context("fork")  # the workers inherit `check`, even a function defined in a notebook
     with tempfile.TemporaryDirectory() as folder, ctx.Manager() as manager:

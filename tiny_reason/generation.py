@@ -27,15 +27,18 @@ def stop_token_ids(tok, model) -> list[int]:
     return sorted(i for i in ids if i is not None)
 
 def generation_kwargs(tok, model, max_new_tokens: int, temperature: float = 0.0, top_p: float = 1.0) -> dict:
-    "`generate` arguments with nothing left to the model's generation config: greedy at temperature 0, else plain sampling."
+    """`generate` arguments with nothing left to the model's generation config: greedy at temperature 0, else plain
+    sampling."""
     sampling = (dict(do_sample=True, temperature=temperature, top_p=top_p, top_k=0) if temperature > 0 else
-                dict(do_sample=False, temperature=None, top_p=None, top_k=None))  # None: not inherited, not warned about
+                # None: not inherited, not warned about
+                dict(do_sample=False, temperature=None, top_p=None, top_k=None))
     return dict(max_new_tokens=max_new_tokens, eos_token_id=stop_token_ids(tok, model), pad_token_id=tok.pad_token_id,
                 num_beams=1, repetition_penalty=1.0, **sampling)
 
 # %% ../nbs/18_generation.ipynb #a97db965
 def prefilled(model, enc, k: int) -> dict:
-    "`generate`'s inputs for `k` samples of each row of the left-padded batch `enc`: the prompts' KV cache computed once and copied `k` times, row after row (the order `num_return_sequences` gives)."
+    """`generate`'s inputs for `k` samples of each row of the left-padded batch `enc`: the prompts' KV cache computed
+    once and copied `k` times, row after row (the order `num_return_sequences` gives)."""
     from transformers import DynamicCache
     ids, mask = enc["input_ids"], enc["attention_mask"]
     cache = DynamicCache(config=model.config)
@@ -48,27 +51,33 @@ def prefilled(model, enc, k: int) -> dict:
     return {"input_ids": ids.repeat_interleave(k, 0), "attention_mask": mask.repeat_interleave(k, 0), "cache": cache}
 
 def static_cache(model, rows: int, length: int):
-    "`model`'s one static KV cache of `rows` x `length` positions, emptied: every call of one fixed shape writes into the same tensors (`generate` would allocate a new cache each call, which CUDA graphs record again for)."
+    """`model`'s one static KV cache of `rows` x `length` positions, emptied: every call of one fixed shape writes
+    into the same tensors (`generate` would allocate a new cache each call, which CUDA graphs record again for)."""
     from transformers import StaticCache
     key, cache = model.__dict__.get("_static_cache", (None, None))
     if key != (rows, length):
-        cache = StaticCache(config=model.config, max_cache_len=length)  # its tensors are made on the first call, on its device
+        # its tensors are made on the first call, on its device
+        cache = StaticCache(config=model.config, max_cache_len=length)
         model.__dict__["_static_cache"] = ((rows, length), cache)
     cache.reset()  # zeroed in place: the same addresses
     return cache
 
 def generate_batch(model, tok, prompts: list[str], max_new_tokens: int, temperature: float = 0.0, top_p: float = 1.0,
                    k: int = 1, shape: tuple[int, int] | None = None) -> list[dict]:
-    "Completions of `prompts` in one left-padded batch (greedy at temperature 0; `k` samples each, prompt after prompt): `generated_text`, `n_tokens`, `truncated`; `shape` (rows, prompt tokens): one fixed shape and a static KV cache, so that `generate` compiles its step once for every call of that shape (`fixed_shape_batches`)."
+    """Completions of `prompts` in one left-padded batch (greedy at temperature 0; `k` samples each, prompt after
+    prompt): `generated_text`, `n_tokens`, `truncated`; `shape` (rows, prompt tokens): one fixed shape and a static KV
+    cache, so that `generate` compiles its step once for every call of that shape (`fixed_shape_batches`)."""
     n = len(prompts)
     if shape is None: enc = tok(prompts, return_tensors="pt", padding=True, add_special_tokens=False)
-    else:  # the rows filled with copies of the last prompt (their replies dropped), every prompt padded to the same width
+    # the rows filled with copies of the last prompt (their replies dropped), every prompt padded to the same width
+    else:
         (rows, width), longest = shape, max(len(x) for x in tok(prompts, add_special_tokens=False)["input_ids"])
         if n > rows or longest > width: raise ValueError(f"{n} prompts of up to {longest} tokens do not fit a fixed shape of {rows} rows x {width} tokens")
         enc = tok(prompts + prompts[-1:] * (rows - n), return_tensors="pt", padding="max_length", max_length=width, add_special_tokens=False)
     enc, stop = enc.to(model.device), stop_token_ids(tok, model)
     with torch.inference_mode():
-        if k > 1 and shape is None and enc["input_ids"].shape[1] > 1: enc, k_rows = prefilled(model, enc, k), 1  # the prompt once, not k times
+        # the prompt once, not k times
+        if k > 1 and shape is None and enc["input_ids"].shape[1] > 1: enc, k_rows = prefilled(model, enc, k), 1
         else: k_rows = k
         if shape:  # the prompt and every new token but the last, as `generate` sizes a static cache
             enc["cache"] = static_cache(model, enc["input_ids"].shape[0] * k_rows, enc["input_ids"].shape[1] + max_new_tokens - 1)
@@ -93,7 +102,9 @@ def padding_share(lengths: list[int], batches: list[list[int]]) -> float:
 
 # %% ../nbs/18_generation.ipynb #2d14b8af
 ENGINES = ("reference", "merged", "compiled")
-MAX_ROWS = 512  # a guard on the memory arithmetic below, not a speed limit: a decoding step bound by the host costs the same at any rows
+# a guard on the memory arithmetic below, not a speed limit: a decoding step bound by the host costs the same at any
+# rows
+MAX_ROWS = 512
 STATIC_PAD = 64  # a compiled run's prompt width: its longest prompt rounded up to this many tokens
 
 def padded_width(tokens: int) -> int:
@@ -101,7 +112,9 @@ def padded_width(tokens: int) -> int:
     return -(-tokens // STATIC_PAD) * STATIC_PAD  # ceiling division, exact in integers
 
 def inference_model(cfg: Config, adapter=None):
-    "The model `eval.engine` generates with, greedy or sampled (evaluation, maj@k, distillation's teacher: one setting for every way a model writes): reference (the preset's loader, as trained), or merged / compiled (the adapter, if any, merged once into the base: the dequantized NF4 one for a QLoRA preset)."
+    """The model `eval.engine` generates with, greedy or sampled (evaluation, maj@k, distillation's teacher: one
+    setting for every way a model writes): reference (the preset's loader, as trained), or merged / compiled (the
+    adapter, if any, merged once into the base: the dequantized NF4 one for a QLoRA preset)."""
     from tiny_reason.loader import adapter_model, load_model, pick_precision
     engine = cfg.eval.engine
     if engine not in ENGINES: raise ValueError(f"config key 'eval.engine' must be one of {', '.join(ENGINES)}, got {engine!r}")
@@ -113,11 +126,13 @@ def inference_model(cfg: Config, adapter=None):
 PACKED_GQA = "sdpa_packed_gqa"  # the name transformers knows our attention function by
 
 def sdpa_packed_gqa(module, query, key, value, attention_mask, dropout: float = 0.0, scaling: float | None = None, **kwargs):
-    "transformers' SDPA attention, except that one query token's heads always attend in groups over their shared key/value heads (`pack_gqa`), compiled or not."
+    """transformers' SDPA attention, except that one query token's heads always attend in groups over their shared
+    key/value heads (`pack_gqa`), compiled or not."""
     from transformers.integrations.sdpa_attention import pack_gqa, sdpa_attention_forward
     n = getattr(module, "num_key_value_groups", 1)
     if (n == 1 or query.shape[2] != 1 or kwargs.get("position_bias") is not None or kwargs.get("cache") is not None
-            or (attention_mask is not None and attention_mask.shape[1] != 1)):  # prefill, or a case transformers' own handles
+            # prefill, or a case transformers' own handles
+            or (attention_mask is not None and attention_mask.shape[1] != 1)):
         return sdpa_attention_forward(module, query, key, value, attention_mask, dropout=dropout, scaling=scaling, **kwargs)
     # (rows, heads, 1, d) -> (rows, kv heads, n, d): each kv head's n query heads as n queries of it; the mask, shared by
     # every head, broadcasts. transformers does this only uncompiled: traced, it copies every key and value n times
@@ -125,7 +140,8 @@ def sdpa_packed_gqa(module, query, key, value, attention_mask, dropout: float = 
     return out.reshape(out.shape[0], -1, 1, value.shape[-1]).transpose(1, 2).contiguous(), None
 
 def use_packed_gqa(model):
-    "`model` attending with `sdpa_packed_gqa`, if it uses SDPA and its query heads share key/value heads; else as it was."
+    """`model` attending with `sdpa_packed_gqa`, if it uses SDPA and its query heads share key/value heads; else as it
+    was."""
     from transformers import AttentionInterface
     from transformers.masking_utils import ALL_MASK_ATTENTION_FUNCTIONS, sdpa_mask
     c = model.config
@@ -136,7 +152,9 @@ def use_packed_gqa(model):
     return model
 
 def compiles(cfg: Config, model) -> bool:
-    "Whether `eval.engine` compiled generates in fixed shapes with a static KV cache here: where `generate` compiles its step (CUDA of capability 7.0 or more, or a model whose `generation_config.compile_config` asks for every device; not an NF4 or offloaded model); elsewhere the merged model runs uncompiled."
+    """Whether `eval.engine` compiled generates in fixed shapes with a static KV cache here: where `generate` compiles
+    its step (CUDA of capability 7.0 or more, or a model whose `generation_config.compile_config` asks for every
+    device; not an NF4 or offloaded model); elsewhere the merged model runs uncompiled."""
     if cfg.eval.engine != "compiled": return False
     gen = getattr(model, "generation_config", None)
     quantizer, devices = getattr(model, "hf_quantizer", None), set((getattr(model, "hf_device_map", None) or {}).values())
@@ -145,35 +163,45 @@ def compiles(cfg: Config, model) -> bool:
     if getattr(gen, "disable_compile", False) or (quantizer is not None and not quantizer.is_compileable): return False
     if "disk" in devices or ("cpu" in devices and len(devices) > 1): return False
     device = getattr(getattr(model, "device", None), "type", None)
-    if device == "cuda" and torch.cuda.get_device_capability(model.device) < (7, 0): return False  # inductor's Triton needs 7.0 (a T4: 7.5, a P100: 6.0)
+    # inductor's Triton needs 7.0 (a T4: 7.5, a P100: 6.0)
+    if device == "cuda" and torch.cuda.get_device_capability(model.device) < (7, 0): return False
     return device in ("cuda", "xpu", "neuron", "tpu") or bool(getattr(getattr(gen, "compile_config", None), "_compile_all_devices", False))
 
 def engine_that_ran(cfg: Config, model) -> str:
-    "`eval.engine` as a report names what ran: the engine, or `compiled, run uncompiled (no GPU that compiles)` where `compiles` says no."
+    """`eval.engine` as a report names what ran: the engine, or `compiled, run uncompiled (no GPU that compiles)`
+    where `compiles` says no."""
     return "compiled, run uncompiled (no GPU that compiles)" if cfg.eval.engine == "compiled" and not compiles(cfg, model) else cfg.eval.engine
 
 def fixed_shape_batches(lengths: list[int], rows: int) -> tuple[list[list[int]], tuple[int, int]]:
-    "Length-sorted batches of at most `rows` prompts, as even as the count allows, and the one (rows, width) shape all of them are padded to: `[5, 1, 4, 2, 3]`, 2 -> `[[0, 2], [4, 3], [1]]`, (2, 64)."
+    """Length-sorted batches of at most `rows` prompts, as even as the count allows, and the one (rows, width) shape
+    all of them are padded to: `[5, 1, 4, 2, 3]`, 2 -> `[[0, 2], [4, 3], [1]]`, (2, 64)."""
     if not lengths: return [], (rows, STATIC_PAD)
     calls = -(-len(lengths) // rows)
     even = -(-len(lengths) // calls)  # 1,319 items at 358 rows: 4 calls of 330, one filler row, not 113 filler rows
     return length_sorted_batches(lengths, even), (even, padded_width(max(lengths)))
 
 def generation_plan(cfg: Config, model, lengths: list[int], rows: int | None = None) -> tuple[list[list[int]], tuple[int, int] | None]:
-    "The batches (indices into `lengths`) an evaluation generates in, `rows` each (default `generation_batch_size`), length-sorted; and the one (rows, width) shape where the engine compiles (`fixed_shape_batches`), else None."
+    """The batches (indices into `lengths`) an evaluation generates in, `rows` each (default `generation_batch_size`),
+    length-sorted; and the one (rows, width) shape where the engine compiles (`fixed_shape_batches`), else None."""
     compiled, width = compiles(cfg, model), max(lengths, default=0)
     rows = rows or generation_batch_size(cfg, model, padded_width(width) if compiled else width)
-    return fixed_shape_batches(lengths, rows) if compiled else (length_sorted_batches(lengths, rows), None)  # compiled: one shape, one compile
+    # compiled: one shape, one compile
+    return fixed_shape_batches(lengths, rows) if compiled else (length_sorted_batches(lengths, rows), None)
 
 def generation_batch_size(cfg: Config, model, prompt_tokens: int, max_new_tokens: int | None = None, default: int | None = None) -> int:
-    "Rows a generate call holds: `default` (else `eval.batch_size`), or with a merged engine and `eval.fit_memory_gb` on CUDA, as many as the memory left by the weights holds (each row's KV cache of prompt and reply, `max_new_tokens` else `eval.max_new_tokens`, plus the larger of its prompt's activations in one layer and a step's logits), at most `MAX_ROWS`."
+    """Rows a generate call holds: `default` (else `eval.batch_size`), or with a merged engine and
+    `eval.fit_memory_gb` on CUDA, as many as the memory left by the weights holds (each row's KV cache of prompt and
+    reply, `max_new_tokens` else `eval.max_new_tokens`, plus the larger of its prompt's activations in one layer and a
+    step's logits), at most `MAX_ROWS`."""
     gb = cfg.eval.fit_memory_gb
     if gb is None or cfg.eval.engine == "reference" or not torch.cuda.is_available(): return default or cfg.eval.batch_size
     return rows_in_memory(model.config, next(model.parameters()).element_size(), model.get_memory_footprint(), prompt_tokens,
                           max_new_tokens or cfg.eval.max_new_tokens, gb)
 
 def rows_in_memory(mc, width: int, weights: float, prompt_tokens: float, new_tokens: int, gb: float) -> int:
-    "Rows of `prompt_tokens` + `new_tokens` that a model of config `mc` (`width` bytes a value, `weights` bytes loaded) generates at once in `gb` GB, at most `MAX_ROWS` (the rule of `generation_batch_size`; 33_t4_time counts with it too)."
+    """Rows of `prompt_tokens` + `new_tokens` that a model of config `mc` (`width` bytes a value, `weights` bytes
+    loaded) generates at once in `gb` GB, at most `MAX_ROWS` (the rule of `generation_batch_size`; 33_t4_time counts
+    with it too)."""
     head_dim = getattr(mc, "head_dim", None) or mc.hidden_size // mc.num_attention_heads
     cache = 2 * mc.num_hidden_layers * mc.num_key_value_heads * head_dim * width * (prompt_tokens + new_tokens)
     # the prompt's pass (prefill) frees each layer's activations before the next: the MLP's three wide products and
@@ -194,7 +222,8 @@ def greedy_reply(model, tok, question: str, system_prompt: str, max_new_tokens: 
 
 # %% ../nbs/18_generation.ipynb #5ac4dd2f
 def generated_by(cfg: Config, adapter=None) -> str:
-    "What generates an arm's rows: the model name, plus the adapter folder and the first 12 hex digits of its weights' SHA-256."
+    """What generates an arm's rows: the model name, plus the adapter folder and the first 12 hex digits of its
+    weights' SHA-256."""
     if adapter is None: return cfg.model.name
     weights = sorted(Path(adapter).glob("adapter_model.*"))
     digest = hashlib.sha256(weights[0].read_bytes()).hexdigest()[:12] if weights else "no weights"
@@ -205,7 +234,8 @@ def prompt_hash(prompt: str) -> str:
     return hashlib.sha256(prompt.encode("utf-8")).hexdigest()[:16]
 
 def same_generator(a, b) -> bool:
-    "Whether two `generated_by` values name the same model and adapter weights; the adapter's folder may differ (a moved or copied output folder)."
+    """Whether two `generated_by` values name the same model and adapter weights; the adapter's folder may differ (a
+    moved or copied output folder)."""
     key = lambda s: re.sub(r" \+ .* \(([0-9a-f]{12}|no weights)\)$", r" + (\1)", s) if isinstance(s, str) else s
     return key(a) == key(b)
 
@@ -224,7 +254,8 @@ def _sampling(k: int, temperature: float, top_p: float, max_new_tokens: int, bat
 
 def read_samples(path, questions: list[dict], prompts: list[str], source: str, k: int, max_new_tokens: int, temperature: float,
                  top_p: float = 1.0, batch_size: int = 8, seed: int = 0, engine: str = "reference") -> list[dict]:
-    "The sample rows already in `path` (whole batches), each checked against the questions, their `prompts`, the generator, every sampling setting and the `engine`; else one-line `ValueError`."
+    """The sample rows already in `path` (whole batches), each checked against the questions, their `prompts`, the
+    generator, every sampling setting and the `engine`; else one-line `ValueError`."""
     sampling = _sampling(k, temperature, top_p, max_new_tokens, batch_size, seed, engine)
     hashes = [prompt_hash(p) for p in prompts]
     def belongs(r):
@@ -236,17 +267,25 @@ def read_samples(path, questions: list[dict], prompts: list[str], source: str, k
                           keep=lambda rs: _whole_batches(rs, len(questions), k, batch_size))
 
 def sampling_plan(cfg: Config, model, prompt_lengths: list[int], k: int, max_new_tokens: int, batch_size: int) -> tuple[int, tuple[int, int] | None]:
-    "Questions a sampling call holds, and the one (rows, width) shape of every call where the engine compiles: a batch of `batch_size` questions (`k` rows each) whole, or as many as `generation_batch_size` fits; width, the longest of all the prompts rounded up to `STATIC_PAD`: `[70, 9]`, k 4, batch 8, 12 rows fitted, compiled -> 3, (3, 128)."
+    """Questions a sampling call holds, and the one (rows, width) shape of every call where the engine compiles: a
+    batch of `batch_size` questions (`k` rows each) whole, or as many as `generation_batch_size` fits; width, the
+    longest of all the prompts rounded up to `STATIC_PAD`: `[70, 9]`, k 4, batch 8, 12 rows fitted, compiled -> 3, (3,
+    128)."""
     compiled, longest = compiles(cfg, model), max(prompt_lengths, default=0)
     width = padded_width(longest) if compiled else longest
-    rows = generation_batch_size(cfg, model, width, max_new_tokens, default=batch_size * k)  # a batch whole, unless memory holds fewer rows
+    # a batch whole, unless memory holds fewer rows
+    rows = generation_batch_size(cfg, model, width, max_new_tokens, default=batch_size * k)
     per_call = min(batch_size, max(1, rows // k))  # fewer than k rows: one question's k samples still go in one call
-    return per_call, ((per_call, width) if compiled else None)  # compiled: one shape for every call, so the run compiles once
+    # compiled: one shape for every call, so the run compiles once
+    return per_call, ((per_call, width) if compiled else None)
 
 def sample_replies(model, tok, questions: list[dict], prompts: list[str], path, source: str, k: int, max_new_tokens: int,
                    temperature: float, top_p: float = 1.0, batch_size: int = 8, seed: int = 0, progress: bool = True,
                    cfg: Config | None = None) -> list[dict]:
-    "`k` sampled replies to each of `questions` (dicts with `question` and `gold`; `prompts` aligned), appended to `path` batch by batch; finished batches are reused. `cfg`: the config whose `eval.engine` prepared `model` (`inference_model`), recorded in every row and shaping the calls (`sampling_plan`); None: the reference engine, a batch a call."
+    """`k` sampled replies to each of `questions` (dicts with `question` and `gold`; `prompts` aligned), appended to
+    `path` batch by batch; finished batches are reused. `cfg`: the config whose `eval.engine` prepared `model`
+    (`inference_model`), recorded in every row and shaping the calls (`sampling_plan`); None: the reference engine, a
+    batch a call."""
     from tqdm.auto import tqdm
     engine = cfg.eval.engine if cfg is not None else "reference"
     sampling = _sampling(k, temperature, top_p, max_new_tokens, batch_size, seed, engine)
@@ -254,7 +293,8 @@ def sample_replies(model, tok, questions: list[dict], prompts: list[str], path, 
     done = {}
     for r in rows: done.setdefault(r["id"], []).append(r)
     per_call, shape = batch_size, None
-    if engine != "reference" and len(done) < len(questions):  # the fast engines: every prompt's length decides the plan, done or not
+    # the fast engines: every prompt's length decides the plan, done or not
+    if engine != "reference" and len(done) < len(questions):
         lengths = [len(x) for x in tok(prompts, add_special_tokens=False)["input_ids"]]
         per_call, shape = sampling_plan(cfg, model, lengths, k, max_new_tokens, batch_size)
     with open(path, "a", encoding="utf-8") as f, tqdm(total=len(questions), initial=len(done), desc="sampling", **({} if progress else {"disable": True})) as bar:

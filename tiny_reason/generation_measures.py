@@ -13,22 +13,28 @@ __all__ = ['reply_logprobs', 'logprob_bound', 'logprob_agreement', 'measure_thro
 
 # %% ../nbs/43_generation_measures.ipynb #9f482e28
 def reply_logprobs(model, tok, prompt: str, reply: str) -> tuple[torch.Tensor, float]:
-    "The log-probability `model` gives each token of `reply` after `prompt` and the reply's tokens before it (one row: no padding), and the largest |logit| at those steps."
+    """The log-probability `model` gives each token of `reply` after `prompt` and the reply's tokens before it (one
+    row: no padding), and the largest |logit| at those steps."""
     p, r = (tok(x, add_special_tokens=False)["input_ids"] for x in (prompt, reply))
     with torch.inference_mode():
         z = model(input_ids=torch.tensor([p + r], device=model.device), logits_to_keep=len(r) + 1).logits[0, :-1].float()
     return torch.log_softmax(z, -1).gather(-1, torch.tensor(r, device=z.device)[:, None])[:, 0].cpu(), z.abs().max().item()
 
 def logprob_bound(config, positions: int, max_logit: float, dtype=torch.float32) -> float:
-    "The most two models computing the same function can differ in a log-probability through `dtype`'s rounding alone, to first order: `2·u·(L·(3d + head_dim + T + ffn) + d)·|z|` (`43_generation_measures` derives it and states its assumptions); SmolLM2-135M, 120 positions, |z| 40 -> 0.50 nats."
+    """The most two models computing the same function can differ in a log-probability through `dtype`'s rounding
+    alone, to first order: `2·u·(L·(3d + head_dim + T + ffn) + d)·|z|` (`43_generation_measures` derives it and states
+    its assumptions); SmolLM2-135M, 120 positions, |z| 40 -> 0.50 nats."""
     u, d = torch.finfo(dtype).eps / 2, config.hidden_size  # unit roundoff: 2^-24 in fp32
     head_dim = getattr(config, "head_dim", None) or d // config.num_attention_heads
     ffn = getattr(config, "intermediate_size", None) or 4 * d
     per_layer = 3 * d + head_dim + positions + ffn  # q/k/v, scores, the mix over the positions, o_proj, gate/up, down
-    return 2 * u * (config.num_hidden_layers * per_layer + d) * max_logit  # 2: a log-probability moves at most twice its logits
+    # 2: a log-probability moves at most twice its logits
+    return 2 * u * (config.num_hidden_layers * per_layer + d) * max_logit
 
 def logprob_agreement(engine_model, reference_model, tok, prompts: list[str], replies: list[str]) -> dict:
-    "Whether every token of `replies` (each after its prompt) gets the same log-probability from `engine_model` as from `reference_model`, within `logprob_bound` of the coarser of their precisions: `tokens`, `max_diff`, `bound`, `max_logit`, `agree`."
+    """Whether every token of `replies` (each after its prompt) gets the same log-probability from `engine_model` as
+    from `reference_model`, within `logprob_bound` of the coarser of their precisions: `tokens`, `max_diff`, `bound`,
+    `max_logit`, `agree`."""
     diffs, top, positions = [], 0.0, 0
     for p, r in zip(prompts, replies):
         if not tok(r, add_special_tokens=False)["input_ids"]: continue  # an empty reply has no token to compare
@@ -36,7 +42,8 @@ def logprob_agreement(engine_model, reference_model, tok, prompts: list[str], re
         diffs.append((a - b).abs()); top = max(top, za, zb)
         positions = max(positions, len(tok(p, add_special_tokens=False)["input_ids"]) + len(a))
     if not diffs: raise ValueError("no reply with a token to compare")
-    dtype = max((m.dtype for m in (engine_model, reference_model)), key=lambda t: torch.finfo(t).eps)  # NF4: the dtype it computes in
+    # NF4: the dtype it computes in
+    dtype = max((m.dtype for m in (engine_model, reference_model)), key=lambda t: torch.finfo(t).eps)
     diff = torch.cat(diffs)
     bound = logprob_bound(reference_model.config, positions, top, dtype)
     return {"tokens": len(diff), "max_diff": diff.max().item(), "bound": bound, "max_logit": top, "dtype": str(dtype).removeprefix("torch."),
@@ -44,7 +51,8 @@ def logprob_agreement(engine_model, reference_model, tok, prompts: list[str], re
 
 # %% ../nbs/43_generation_measures.ipynb #4b848916
 def measure_throughput(model, tok, prompts: list[str], max_new_tokens: int, batch_size: int) -> dict:
-    "Generated tokens per second for `prompts` in length-sorted batches of `batch_size`, and one at a time; their ratio and the padding."
+    """Generated tokens per second for `prompts` in length-sorted batches of `batch_size`, and one at a time; their
+    ratio and the padding."""
     generate_batch(model, tok, prompts[:1], 2)  # warm-up: first-call allocations are not part of either pass
     lengths = [len(tok(p, add_special_tokens=False)["input_ids"]) for p in prompts]
     batches = length_sorted_batches(lengths, batch_size)

@@ -15,7 +15,8 @@ __all__ = ['llama_cpp_model', 'file_prompt', 'llama_greedy', 'judge_gguf', 'agre
 
 # %% ../nbs/36_gguf_check.ipynb #4785b6cc
 def llama_cpp_model(path, n_ctx: int = 2048, threads: int | None = None, logits_all: bool = True):
-    "GGUF file `path` loaded by llama.cpp (llama-cpp-python) on the CPU, quietly; with `logits_all`, every position's logits are kept."
+    """GGUF file `path` loaded by llama.cpp (llama-cpp-python) on the CPU, quietly; with `logits_all`, every
+    position's logits are kept."""
     try: import llama_cpp
     except ImportError: raise ImportError(f"reading a GGUF file with llama.cpp needs llama-cpp-python: {LLAMA_CPP_INSTALL} (make install does it)") from None
     threads = threads or int(os.environ.get("OMP_NUM_THREADS") or 0) or os.cpu_count()
@@ -23,17 +24,20 @@ def llama_cpp_model(path, n_ctx: int = 2048, threads: int | None = None, logits_
                            n_gpu_layers=0, verbose=False)
 
 def file_prompt(llm, question: str) -> str:
-    "The prompt the chat template stored in `llm`'s GGUF file builds for one user message, rendered as llama-cpp-python renders it (Jinja2)."
+    """The prompt the chat template stored in `llm`'s GGUF file builds for one user message, rendered as
+    llama-cpp-python renders it (Jinja2)."""
     import llama_cpp
     from jinja2.sandbox import ImmutableSandboxedEnvironment
-    meta, vocab = llm.metadata, llama_cpp.llama_model_get_vocab(llm.model)  # llama-cpp-python's public bindings of llama.h
+    # llama-cpp-python's public bindings of llama.h
+    meta, vocab = llm.metadata, llama_cpp.llama_model_get_vocab(llm.model)
     text = lambda key: llama_cpp.llama_vocab_get_text(vocab, int(meta[key])).decode("utf-8") if key in meta else ""
     template = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True).from_string(meta["tokenizer.chat_template"])
     return template.render(messages=[{"role": "user", "content": question}], add_generation_prompt=True,
                            bos_token=text("tokenizer.ggml.bos_token_id"), eos_token=text("tokenizer.ggml.eos_token_id"))
 
 def llama_greedy(llm, prompt_ids: list[int], max_new_tokens: int) -> tuple[list[int], np.ndarray]:
-    "llama.cpp's greedy reply to `prompt_ids`: the new ids, up to its first end-of-generation id (not included), and the logits each came from."
+    """llama.cpp's greedy reply to `prompt_ids`: the new ids, up to its first end-of-generation id (not included), and
+    the logits each came from."""
     import llama_cpp
     vocab = llama_cpp.llama_model_get_vocab(llm.model)
     llm.reset(); llm.eval(prompt_ids)
@@ -79,7 +83,8 @@ def judge_gguf(path, folder, first: int = 32, rows: int | None = None, threads: 
             k = min(first, len(ref))
             out["top token"] += int((lc[len(ids) - 1:][:k].argmax(-1) == np.array(ref[:k])).sum()); out["positions"] += k
             out["logit gap"] = max(out["logit gap"], float(np.abs(lc - hf).max()))
-            ended = new + ([] if len(new) == n else [tok.eos_token_id])  # llama.cpp stopped at an end-of-turn id, or at the length
+            # llama.cpp stopped at an end-of-turn id, or at the length
+            ended = new + ([] if len(new) == n else [tok.eos_token_id])
             at = next((i for i, (a, b) in enumerate(zip(ended, ref)) if a != b), min(len(ended), len(ref)))
             same = at >= min(first, len(ref)) and (at >= first or ended[:at] == ref)
             out["tokens"] += same
@@ -98,7 +103,8 @@ def agreement(r: dict) -> str:
 
 # %% ../nbs/36_gguf_check.ipynb #ea359121
 def gguf_metadata_report(path, note: str = "") -> str:
-    "GGUF file `path` in a few lines: its counts of keys and tensors, the architecture's sizes, the tokenizer, the sampling defaults, the chat template's start."
+    """GGUF file `path` in a few lines: its counts of keys and tensors, the architecture's sizes, the tokenizer, the
+    sampling defaults, the chat template's start."""
     import gguf
     r = gguf.GGUFReader(path)
     value = lambda k: r.fields[k].contents()
@@ -112,7 +118,9 @@ def gguf_metadata_report(path, note: str = "") -> str:
     return "\n".join(lines)
 
 def gguf_sizes(config: dict, files: dict) -> dict:
-    "For each `{kind: GGUF path}` of the model `config` describes: the types llama.cpp chose (tensors of each), the matrices' bits a weight, and the size in MiB, predicted (`planned_types`' tensors plus the tokenizer's strings) and measured."
+    """For each `{kind: GGUF path}` of the model `config` describes: the types llama.cpp chose (tensors of each), the
+    matrices' bits a weight, and the size in MiB, predicted (`planned_types`' tensors plus the tokenizer's strings)
+    and measured."""
     import gguf
     from tiny_reason.gguf_export import bits_per_weight, planned_types
     out = {}
@@ -120,7 +128,8 @@ def gguf_sizes(config: dict, files: dict) -> dict:
         r, plan, types = gguf.GGUFReader(path), planned_types(config, kind), {}
         for t in r.tensors: types[t.tensor_type.name] = types.get(t.tensor_type.name, 0) + 1
         strings = sum(8 + len(s.encode()) for k in ("tokenizer.ggml.tokens", "tokenizer.ggml.merges") for s in r.fields[k].contents())
-        strings += 4 * len(r.fields["tokenizer.ggml.tokens"].data)  # a length and the text per string, and an int32 type per token
+        # a length and the text per string, and an int32 type per token
+        strings += 4 * len(r.fields["tokenizer.ggml.tokens"].data)
         weights = [(t, n) for t, n in plan.values() if t != "F32"]  # the matrices; norms stay f32
         out[kind] = {"types": dict(sorted(types.items(), key=lambda x: -x[1])),
                      "bits": sum(n * bits_per_weight(t) for t, n in weights) / sum(n for _, n in weights),
@@ -135,7 +144,8 @@ def size_table(sizes: dict) -> str:
                       for k, s in sizes.items()])
 
 def llama_cpp_reply(path, question: str, max_new_tokens: int) -> str:
-    "llama.cpp's greedy reply from GGUF file `path` to one user message, its prompt built by the chat template stored in the file."
+    """llama.cpp's greedy reply from GGUF file `path` to one user message, its prompt built by the chat template
+    stored in the file."""
     llm = llama_cpp_model(path, logits_all=False)
     try:
         ids = llm.tokenize(file_prompt(llm, question).encode(), add_bos=False, special=True)

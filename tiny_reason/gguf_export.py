@@ -18,11 +18,14 @@ __all__ = ['GGUF_TYPES', 'UNQUANTIZED', 'LLAMA_CPP', 'LLAMA_CPP_INSTALL', 'FILE_
 
 # %% ../nbs/35_gguf.ipynb #c2d484df
 GGUF_TYPES = {"f32": 0, "f16": 1, "bf16": 32, "q8_0": 7, "q6_k": 18, "q5_k_m": 17, "q5_0": 8, "q4_k_m": 15, "q4_0": 2,
-              "q3_k_m": 12, "q2_k": 10}  # name -> llama.cpp's `llama_ftype` (llama.h); the first three written here, the rest quantized by llama.cpp
+              # name -> llama.cpp's `llama_ftype` (llama.h); the first three written here, the rest quantized by
+              # llama.cpp
+              "q3_k_m": 12, "q2_k": 10}
 UNQUANTIZED = ("f32", "f16", "bf16")
 LLAMA_CPP = "llama-cpp-python==0.3.36"
 LLAMA_CPP_INSTALL = (f'CMAKE_ARGS="-DGGML_NATIVE=OFF" pip install --no-binary llama-cpp-python --cache-dir ~/.cache/tiny_reason/pip-llama-cpp-portable '
-                     f'"{LLAMA_CPP}"')  # what `make install` runs: a build for any x86-64 CPU with AVX2, cached apart from pip's own
+                     # what `make install` runs: a build for any x86-64 CPU with AVX2, cached apart from pip's own
+                     f'"{LLAMA_CPP}"')
 
 def gguf_file_type(name: str) -> int:
     "llama.cpp's `llama_ftype` for type `name` (`q4_k_m`), or one line naming the types the export writes."
@@ -30,26 +33,31 @@ def gguf_file_type(name: str) -> int:
         raise ValueError(f"--gguf {name or repr(name)}: not a type llama.cpp's quantizer offers here; choose one of {', '.join(GGUF_TYPES)}")
     return GGUF_TYPES[name]
 
-FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")  # a plain file name: no folder (`/`, `..`), not hidden, no space
+# a plain file name: no folder (`/`, `..`), not hidden, no space
+FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
 
 def gguf_file_name(name: str, kind: str, where: str = "") -> str:
-    "`NAME-KIND.gguf`, the GGUF file's name in the export folder; one line, naming the key (project.name) and `where` it was set, for a type llama.cpp lacks or a name that is no plain file name."
+    """`NAME-KIND.gguf`, the GGUF file's name in the export folder; one line, naming the key (project.name) and
+    `where` it was set, for a type llama.cpp lacks or a name that is no plain file name."""
     gguf_file_type(kind)
-    if not FILE_NAME.fullmatch(name or ""):  # `../../escaped` wrote the file two folders above --out, then the export failed
+    # `../../escaped` wrote the file two folders above --out, then the export failed
+    if not FILE_NAME.fullmatch(name or ""):
         plain = re.sub(r"[^A-Za-z0-9._-]+", "-", name or "").strip("-._") or "my-model"
         raise ValueError(f"project.name {name!r}{f' ({where})' if where else ''} names the GGUF file ({name}-{kind.upper()}.gguf), which must stay in --out: use letters, "
                          f"digits, '.', '_' and '-', starting with a letter or digit (at most 200), e.g. --project.name {plain}")
     return f"{name}-{kind.upper()}.gguf"
 
 def bits_per_weight(ggml_type: str) -> float:
-    "Bits a weight costs in a GGML tensor type (`Q4_K`): the bytes of one block over the weights it holds, from `gguf`'s table."
+    """Bits a weight costs in a GGML tensor type (`Q4_K`): the bytes of one block over the weights it holds, from
+    `gguf`'s table."""
     import gguf
     block, nbytes = gguf.GGML_QUANT_SIZES[gguf.GGMLQuantizationType[ggml_type]]
     return 8 * nbytes / block
 
 # %% ../nbs/35_gguf.ipynb #0c9fed44
 def use_more_bits(i: int, n: int) -> bool:
-    "The layers llama.cpp's `_M` mixes give more bits: the first and last eighth, and every third one between (llama-quant.cpp)."
+    """The layers llama.cpp's `_M` mixes give more bits: the first and last eighth, and every third one between
+    (llama-quant.cpp)."""
     return i < n // 8 or i >= 7 * n // 8 or (i - n // 8) % 3 == 2
 
 def planned_types(config: dict, kind: str) -> dict:
@@ -81,7 +89,8 @@ ARCHITECTURES = {"llama": "llama", "qwen2": "qwen2"}  # transformers' model_type
 CHKTXT = ('\n \n\n \n\n\n \t \t\t \t\n  \n   \n    \n     \n🚀 (normal) 😶\u200d🌫️ (multiple emojis concatenated) ✅ 🦙🦙 3 33 333 3333 '
           '33333 333333 3333333 33333333 3.3 3..3 3...3 កាន់តែពិសេសអាច😁 ?我想在apple工作1314151天～ ------======= нещо на Български '
           '\'\'\'\'\'\'```````""""......!!!!!!?????? I\'ve been \'told he\'s there, \'RE you sure? \'M not sure I\'ll make it, \'D you '
-          'like some tea? We\'Ve a\'lL')  # llama.cpp's converter names a byte-level BPE pre-tokenizer by the SHA-256 of this text's ids
+          # llama.cpp's converter names a byte-level BPE pre-tokenizer by the SHA-256 of this text's ids
+          'like some tea? We\'Ve a\'lL')
 PRE_TOKENIZERS = {"855059429035d75a914d1eda9f10a876752e281a054a7a3d421ef0533e5b6249": "smollm",  # SmolLM, SmolLM2
                   "e636dc30a262dcc0d8c323492e32ae2b70728f4df7dfe9737d9f920a282b8aea": "qwen2"}   # Qwen1.5 to Qwen2.5
 
@@ -93,9 +102,11 @@ def gguf_architecture(model_type: str) -> str:
     return ARCHITECTURES[model_type]
 
 def tokenizer_kind(tok) -> tuple[str, str]:
-    "(llama.cpp's tokenizer model, its pre-tokenizer) for `tok`: byte-level BPE (`gpt2`, named by `CHKTXT`'s hash) or sentencepiece-style BPE (`llama`)."
+    """(llama.cpp's tokenizer model, its pre-tokenizer) for `tok`: byte-level BPE (`gpt2`, named by `CHKTXT`'s hash)
+    or sentencepiece-style BPE (`llama`)."""
     model = json.loads(tok.backend_tokenizer.to_str())["model"]
-    if model["type"] == "BPE" and model.get("byte_fallback"): return "llama", "default"  # Llama 2 and TinyLlama: ▁ for spaces, <0xNN> bytes
+    # Llama 2 and TinyLlama: ▁ for spaces, <0xNN> bytes
+    if model["type"] == "BPE" and model.get("byte_fallback"): return "llama", "default"
     h = sha256(str(tok.encode(CHKTXT)).encode()).hexdigest()
     if h not in PRE_TOKENIZERS:
         raise ValueError(f"the GGUF writer knows the {', '.join(PRE_TOKENIZERS.values())} byte-level tokenizers and sentencepiece-style "
@@ -103,11 +114,13 @@ def tokenizer_kind(tok) -> tuple[str, str]:
     return "gpt2", PRE_TOKENIZERS[h]
 
 def gguf_vocab(tok, vocab_size: int, kind: str) -> tuple[list[str], list[int], list[float]]:
-    "Token texts, llama.cpp token types and scores by id, as llama.cpp's converter writes them (unused ids padded); scores only mean something for `llama`."
+    """Token texts, llama.cpp token types and scores by id, as llama.cpp's converter writes them (unused ids padded);
+    scores only mean something for `llama`."""
     import gguf
     T, spec = gguf.TokenType, json.loads(tok.backend_tokenizer.to_str())["model"]
     by_id, added, rank = {i: t for t, i in tok.get_vocab().items()}, tok.added_tokens_decoder, {}
-    for r, m in enumerate(spec.get("merges", []) if kind == "llama" else []):  # sentencepiece merges by score: a piece's rank is its score
+    # sentencepiece merges by score: a piece's rank is its score
+    for r, m in enumerate(spec.get("merges", []) if kind == "llama" else []):
         rank.setdefault("".join(m.split(" ") if isinstance(m, str) else m), r)
     tokens, types, scores = [], [], []
     for i in range(vocab_size):
@@ -121,7 +134,8 @@ def gguf_vocab(tok, vocab_size: int, kind: str) -> tuple[list[str], list[int], l
 
 # %% ../nbs/35_gguf.ipynb #19dc56a2
 def check_gguf(config: dict, tok, kind: str) -> dict:
-    "Each reason a GGUF file of this model (`config.json` as a dict, tokenizer `tok`) and type could not be written, as one line, before anything is; else its rotary settings."
+    """Each reason a GGUF file of this model (`config.json` as a dict, tokenizer `tok`) and type could not be written,
+    as one line, before anything is; else its rotary settings."""
     gguf_file_type(kind); gguf_architecture(config.get("model_type")); tokenizer_kind(tok)
     rope = config.get("rope_parameters") or {"rope_theta": config.get("rope_theta", 10000.0)}
     if rope.get("rope_type", "default") != "default": raise ValueError(f"the GGUF writer knows plain rotary embeddings; this model's are {rope['rope_type']}")
@@ -131,12 +145,14 @@ def check_gguf(config: dict, tok, kind: str) -> dict:
     return rope
 
 def permute_qk(w, n_head: int):
-    "A Llama q or k projection's rows from transformers' half-split rotary layout to llama.cpp's interleaved one (the converter's `permute`)."
+    """A Llama q or k projection's rows from transformers' half-split rotary layout to llama.cpp's interleaved one
+    (the converter's `permute`)."""
     return w.reshape(n_head, 2, w.shape[0] // n_head // 2, *w.shape[1:]).swapaxes(1, 2).reshape(w.shape)
 
 # %% ../nbs/35_gguf.ipynb #91bddd64
 def gguf_tensors(folder: Path, arch: str, config: dict) -> list[tuple[str, str, Path, int | None]]:
-    "(GGUF name, transformers name, safetensors file, heads to permute for) of each weight in `folder`; a tied head is the embedding, not stored twice."
+    """(GGUF name, transformers name, safetensors file, heads to permute for) of each weight in `folder`; a tied head
+    is the embedding, not stored twice."""
     import gguf
     from safetensors import safe_open
     names = gguf.get_tensor_name_map(gguf.MODEL_ARCH.LLAMA if arch == "llama" else gguf.MODEL_ARCH.QWEN2, config["num_hidden_layers"])
@@ -150,11 +166,13 @@ def gguf_tensors(folder: Path, arch: str, config: dict) -> list[tuple[str, str, 
             if name is None: raise ValueError(f"{f.name}: tensor {hf} has no GGUF name in the {arch} architecture")
             plan.append((name, hf, f, next((h for k, h in heads.items() if k in hf), None) if arch == "llama" else None))
     layer = lambda name: int(name.split(".")[1]) if name.startswith("blk.") else -1
-    return sorted(plan, key=lambda p: (layer(p[0]), p[0]))  # layer by layer: llama.cpp's quantizer counts attn_v in file order
+    # layer by layer: llama.cpp's quantizer counts attn_v in file order
+    return sorted(plan, key=lambda p: (layer(p[0]), p[0]))
 
 # %% ../nbs/35_gguf.ipynb #f3270fd2
 def add_metadata(w, config: dict, tok, kind: str, name: str) -> None:
-    "The architecture's numbers, the tokenizer, the chat template, the end-of-turn ids and the greedy settings, into GGUF writer `w`."
+    """The architecture's numbers, the tokenizer, the chat template, the end-of-turn ids and the greedy settings, into
+    GGUF writer `w`."""
     import gguf
     rope = check_gguf(config, tok, kind)
     w.add_type("model"); w.add_name(name); w.add_file_type(GGUF_TYPES[kind])
@@ -170,14 +188,17 @@ def add_metadata(w, config: dict, tok, kind: str, name: str) -> None:
     else: w.add_token_merges([m if isinstance(m, str) else " ".join(m) for m in json.loads(tok.backend_tokenizer.to_str())["model"]["merges"]])
     if tok.bos_token_id is not None: w.add_bos_token_id(tok.bos_token_id)
     w.add_add_bos_token(tok.bos_token_id is not None and tok("a")["input_ids"][:1] == [tok.bos_token_id])
-    w.add_eos_token_id(tok.eos_token_id); w.add_eot_token_id(tok.eos_token_id)  # the end of a turn: where every reply stops
+    # the end of a turn: where every reply stops
+    w.add_eos_token_id(tok.eos_token_id); w.add_eot_token_id(tok.eos_token_id)
     if tok.pad_token_id is not None: w.add_pad_token_id(tok.pad_token_id)
     if tok.unk_token_id is not None: w.add_unk_token_id(tok.unk_token_id)
     w.add_chat_template(tok.chat_template)  # the course's prompt, as 08_export saved it
-    w.add_sampling_top_k(1); w.add_sampling_temp(0.0); w.add_sampling_penalty_repeat(1.0)  # greedy, no penalty: the evaluation's decoding
+    # greedy, no penalty: the evaluation's decoding
+    w.add_sampling_top_k(1); w.add_sampling_temp(0.0); w.add_sampling_penalty_repeat(1.0)
 
 def write_unquantized(folder, path, kind: str = "f16", name: str | None = None) -> Path:
-    "Merged model `folder` as one GGUF file `path`, its weights in `kind` (f32, f16 or bf16; norms and biases f32, as llama.cpp's converter keeps them)."
+    """Merged model `folder` as one GGUF file `path`, its weights in `kind` (f32, f16 or bf16; norms and biases f32,
+    as llama.cpp's converter keeps them)."""
     import gguf, torch
     from safetensors import safe_open
     from transformers import AutoTokenizer
@@ -214,13 +235,15 @@ def write_unquantized(folder, path, kind: str = "f16", name: str | None = None) 
 
 # %% ../nbs/35_gguf.ipynb #7555cc86
 def quantize_gguf(src, dst, kind: str, threads: int = 0) -> Path:
-    "llama.cpp's own quantizer (`llama_model_quantize` in llama-cpp-python) from the f32, f16 or bf16 file `src` to type `kind` in `dst`, quietly."
+    """llama.cpp's own quantizer (`llama_model_quantize` in llama-cpp-python) from the f32, f16 or bf16 file `src` to
+    type `kind` in `dst`, quietly."""
     import contextlib, errno, io, shutil, signal, sys, llama_cpp
     from tiny_reason.files import no_space
     params = llama_cpp.llama_model_quantize_default_params()
     params.ftype, params.nthread = gguf_file_type(kind), threads
     sys.stderr.flush()
-    hit, old = [], signal.getsignal(signal.SIGINT)  # llama.cpp logs through a Python callback: a Ctrl-C raised in it is printed and dropped
+    # llama.cpp logs through a Python callback: a Ctrl-C raised in it is printed and dropped
+    hit, old = [], signal.getsignal(signal.SIGINT)
     hold = old is signal.default_int_handler and threading.current_thread() is threading.main_thread()
     if hold: signal.signal(signal.SIGINT, lambda *_: hit.append(True))  # so held, and raised once llama.cpp returns
     saved, devnull, log = os.dup(2), os.open(os.devnull, os.O_WRONLY), io.StringIO()
@@ -240,7 +263,8 @@ def quantize_gguf(src, dst, kind: str, threads: int = 0) -> Path:
     return Path(dst)
 
 def write_gguf(folder, path, kind: str = "f16", name: str | None = None, threads: int = 0) -> Path:
-    "Merged model `folder` as one GGUF file `path` of type `kind`: written here in f32/f16/bf16, quantized by llama.cpp from the folder's own precision."
+    """Merged model `folder` as one GGUF file `path` of type `kind`: written here in f32/f16/bf16, quantized by
+    llama.cpp from the folder's own precision."""
     gguf_file_type(kind)
     if kind in UNQUANTIZED: return write_unquantized(folder, path, kind, name)
     own = {"float32": "f32", "float16": "f16", "bfloat16": "bf16"}[json.loads((Path(folder) / "config.json").read_text()).get("dtype", "float32")]
@@ -256,7 +280,8 @@ def modelfile_value(text: str, what: str = "data.system_prompt",
     return f'"""{text}"""'
 
 def ollama_modelfile(folder, gguf_name: str, system_prompt: str | None = None) -> str:
-    "An Ollama Modelfile for `gguf_name` beside merged `folder`: one turn of its chat template around Ollama's placeholders, its end-of-turn stops, greedy."
+    """An Ollama Modelfile for `gguf_name` beside merged `folder`: one turn of its chat template around Ollama's
+    placeholders, its end-of-turn stops, greedy."""
     from transformers import AutoTokenizer, GenerationConfig
     tok, gen = AutoTokenizer.from_pretrained(folder), GenerationConfig.from_pretrained(folder)
     render = lambda m: tok.apply_chat_template(m, tokenize=False, add_generation_prompt=True)
@@ -276,7 +301,8 @@ def ollama_modelfile(folder, gguf_name: str, system_prompt: str | None = None) -
 
 
 def gguf_into(folder, kind: str, name: str, system_prompt: str | None = None) -> str:
-    "Merged `folder` as `NAME-KIND.gguf` in it, with an Ollama Modelfile beside; returns the model card's paragraph about them."
+    """Merged `folder` as `NAME-KIND.gguf` in it, with an Ollama Modelfile beside; returns the model card's paragraph
+    about them."""
     file = gguf_file_name(name, kind)
     size = write_gguf(folder, Path(folder) / file, kind, name=name).stat().st_size / 2**20
     (Path(folder) / "Modelfile").write_text(ollama_modelfile(folder, file, system_prompt), encoding="utf-8")

@@ -21,16 +21,19 @@ STRICT_FORMAT = re.compile(rf"(?s)(?:(?!</think>).)*\S(?:(?!</think>).)*\n</thin
 def _cut(truncated, n: int) -> list[bool]: return list(truncated) if truncated is not None else [False] * n
 
 def correctness_reward(completions: list[str], gold: list, truncated=None, **kwargs) -> list[float]:
-    "1 where the reply's answer (03_eval's grader, any rule) equals the gold answer, else 0; a reply cut off at the limit gets 0."
+    """1 where the reply's answer (03_eval's grader, any rule) equals the gold answer, else 0; a reply cut off at the
+    limit gets 0."""
     return [float(grade_row({"generated_text": THINK_PRIME + c, "gold": g, "truncated": t})["correct"])
             for c, g, t in zip(completions, gold, _cut(truncated, len(completions)))]
 
 def format_reward(completions: list[str], truncated=None, **kwargs) -> list[float]:
-    "1 for reasoning, `</think>`, a blank line and a last line `**Final Answer:** N` with nothing after it, in a reply that ended; else 0."
+    """1 for reasoning, `</think>`, a blank line and a last line `**Final Answer:** N` with nothing after it, in a
+    reply that ended; else 0."""
     return [float(not t and STRICT_FORMAT.fullmatch(c) is not None) for c, t in zip(completions, _cut(truncated, len(completions)))]
 
 def soft_format_reward(completions: list[str], truncated=None, **kwargs) -> list[float]:
-    "Half for a `</think>`, half for a `**Final Answer:**` the grader reads a number from in a reply that ended: a slope toward the format."
+    """Half for a `</think>`, half for a `**Final Answer:**` the grader reads a number from in a reply that ended: a
+    slope toward the format."""
     return [0.5 * ("</think>" in c) + 0.5 * (not t and extract_answer(THINK_PRIME + c)[1] == "strict")
             for c, t in zip(completions, _cut(truncated, len(completions)))]
 
@@ -38,7 +41,8 @@ REWARDS = {"correctness": correctness_reward, "format": format_reward, "soft_for
 
 # %% ../nbs/07_grpo.ipynb #4f6e9127
 def grpo_rows(cfg: Config) -> list[dict]:
-    "GRPO's prompts: `grpo.prompts` rows of `grpo.prompt_source` that are neither SFT's rows nor test items (`unseen_rows`)."
+    """GRPO's prompts: `grpo.prompts` rows of `grpo.prompt_source` that are neither SFT's rows nor test items
+    (`unseen_rows`)."""
     return unseen_rows(cfg, cfg.grpo.prompt_source, cfg.grpo.prompts, "grpo")
 
 def grpo_prompts(cfg: Config, tok, rows: list[dict] | None = None) -> list[dict]:
@@ -49,22 +53,26 @@ def grpo_prompts(cfg: Config, tok, rows: list[dict] | None = None) -> list[dict]
         try: _, gold = split_solution(r["answer"])
         except MalformedRow: continue  # no readable gold: nothing to reward against
         prompt = inference_prompt(tok, r["question"], cfg.data.system_prompt, cfg.data.format)
-        if adds_bos and prompt.startswith(tok.bos_token): prompt = prompt[len(tok.bos_token):]  # TRL's tokenizer call adds it
+        # TRL's tokenizer call adds it
+        if adds_bos and prompt.startswith(tok.bos_token): prompt = prompt[len(tok.bos_token):]
         out.append({"prompt": prompt, "gold": gold, "question": r["question"]})
     return out
 
 # %% ../nbs/07_grpo.ipynb #abe60e16
 def group_signal(model, tok, prompts: list[dict], cfg: Config) -> dict:
-    "Sample `grpo.num_generations` replies per prompt as training does, score them, and measure how many groups all tie; `groups`: each group's replies and rewards."
+    """Sample `grpo.num_generations` replies per prompt as training does, score them, and measure how many groups all
+    tie; `groups`: each group's replies and rewards."""
     g, G = cfg.grpo, cfg.grpo.num_generations
-    with torch.random.fork_rng():  # seeded, so a rerun samples the same replies, and the caller's random state untouched
+    # seeded, so a rerun samples the same replies, and the caller's random state untouched
+    with torch.random.fork_rng():
         torch.manual_seed(cfg.project.seed)
         outs = generate_batch(model, tok, [p["prompt"] for p in prompts], g.max_completion_length, g.sampling_temperature, 1.0, k=g.num_generations)
     texts, golds = [o["generated_text"] for o in outs], [p["gold"] for p in prompts for _ in range(g.num_generations)]
     cut = [o["truncated"] for o in outs]
     scores = {n: torch.tensor(REWARDS[n](completions=texts, gold=golds, truncated=cut)) for n in g.rewards}
     total = sum(w * scores[n] for n, w in g.rewards.items())
-    tied = lambda r: (r.view(len(prompts), -1).std(1) == 0).float().mean().item()  # share of groups whose rewards all tie
+    # share of groups whose rewards all tie
+    tied = lambda r: (r.view(len(prompts), -1).std(1) == 0).float().mean().item()
     return {"prompts": len(prompts), "group_size": g.num_generations, "mean": {n: s.mean().item() for n, s in scores.items()},
             "zero_variance_share": tied(total), "zero_variance_by_reward": {n: tied(s) for n, s in scores.items()},
             "truncated_share": sum(o["truncated"] for o in outs) / len(outs),
@@ -74,7 +82,8 @@ def group_signal(model, tok, prompts: list[dict], cfg: Config) -> dict:
 
 # %% ../nbs/07_grpo.ipynb #f9e56273
 def group_advantages(rewards, group_size: int, scale_rewards: str = "group") -> torch.Tensor:
-    "Each reply's advantage as TRL's GRPO computes it: its reward minus its group's mean, divided by the group's (`group`) or the batch's (`batch`) sample std + 1e-4, or not (`none`)."
+    """Each reply's advantage as TRL's GRPO computes it: its reward minus its group's mean, divided by the group's
+    (`group`) or the batch's (`batch`) sample std + 1e-4, or not (`none`)."""
     r = torch.as_tensor(rewards, dtype=torch.float32)
     groups = r.view(-1, group_size)  # consecutive rewards form a group, as TRL lays them out
     centred = (groups - groups.mean(1, keepdim=True)).view(-1)
@@ -113,7 +122,8 @@ def grpo_args(cfg: Config, output_dir, **overrides):
 
 # %% ../nbs/29_grpo_checks.ipynb #2e37c3c1
 def record_groups(rewards: dict, every: int, path):
-    "The first of `rewards` (name: a TRL reward function), also appending one prompt's group (replies, cut or not, every reward by name) to JSONL `path` every `every` steps."
+    """The first of `rewards` (name: a TRL reward function), also appending one prompt's group (replies, cut or not,
+    every reward by name) to JSONL `path` every `every` steps."""
     (first, reward), seen = next(iter(rewards.items())), set()
     def recorded(prompts, completions, gold, trainer_state=None, completion_ids=None, **kwargs):
         args = dict(prompts=prompts, completions=completions, gold=gold, completion_ids=completion_ids, **kwargs)
@@ -121,7 +131,8 @@ def record_groups(rewards: dict, every: int, path):
         if step % every == 0 and step not in seen:
             seen.add(step)
             group = [i for i, p in enumerate(prompts) if p == prompts[0]]
-            by_name = {n: scores if n == first else f(**args) for n, f in rewards.items()}  # the others, to read beside it
+            # the others, to read beside it
+            by_name = {n: scores if n == first else f(**args) for n, f in rewards.items()}
             row = {"step": step, "prompt": prompts[0], "gold": gold[0], "replies": [completions[i] for i in group],
                    "ids": [completion_ids[i] for i in group] if completion_ids else None,
                    "rewards": {n: [s[i] for i in group] for n, s in by_name.items()}}
@@ -142,7 +153,8 @@ def heldout_prompts(cfg: Config, tok) -> list[dict]:
     return grpo_prompts(cfg, tok, rows)
 
 class HeldOutCorrectness(TrainerCallback):
-    "Greedy correctness on fixed `prompts` before the first step and every `every` steps, logged as `heldout_correctness`."
+    """Greedy correctness on fixed `prompts` before the first step and every `every` steps, logged as
+    `heldout_correctness`."""
     def __init__(self, tok, prompts: list[dict], every: int, max_new_tokens: int, batch_size: int):
         self.tok, self.prompts, self.every, self.max_new_tokens, self.batch_size = tok, prompts, every, max_new_tokens, batch_size
     def measure(self, model, state):
@@ -163,7 +175,10 @@ class HeldOutCorrectness(TrainerCallback):
 
 # %% ../nbs/29_grpo_checks.ipynb #3c1a91d2
 def grpo_from(cfg: Config, last=None, callbacks=(), verbose: bool = True, generation_copy: bool | None = None, table: bool = True) -> Path:
-    "GRPO on `grpo.prompt_source` from `grpo.start` (from checkpoint `last`, or step 0), its groups sampled from a merged copy of the policy if `generation_copy` (default: where CUDA is); saves the adapter, config, log, `rewards.png`; returns the adapter folder. `verbose`: what it will do first, and (with `table`) the trainer's progress bar and log lines. `train_grpo` calls it once its folders have passed (29_grpo_checks)."
+    """GRPO on `grpo.prompt_source` from `grpo.start` (from checkpoint `last`, or step 0), its groups sampled from a
+    merged copy of the policy if `generation_copy` (default: where CUDA is); saves the adapter, config, log,
+    `rewards.png`; returns the adapter folder. `verbose`: what it will do first, and (with `table`) the trainer's
+    progress bar and log lines. `train_grpo` calls it once its folders have passed (29_grpo_checks)."""
     import copy
     from datasets import Dataset
     from trl import GRPOTrainer
@@ -173,30 +188,38 @@ def grpo_from(cfg: Config, last=None, callbacks=(), verbose: bool = True, genera
     from tiny_reason.train_folders import train_or_restore
     g, out = cfg.grpo, Path(cfg.grpo.output_dir)
     if last is None: (out / "samples.jsonl").unlink(missing_ok=True)  # a fresh run: an older run's groups go
-    grpo_rows(cfg)  # and the prompts: an unknown task, a bad option or a missing file stops here, not after a model load
-    copy_on = cfg.grpo.generation_copy if generation_copy is None else generation_copy  # grpo.generation_copy; None: where CUDA is
-    if copy_on := (torch.cuda.is_available() if copy_on is None else copy_on): check_copy_reach()  # TRL's private name, before a model loads
+    # and the prompts: an unknown task, a bad option or a missing file stops here, not after a model load
+    grpo_rows(cfg)
+    # grpo.generation_copy; None: where CUDA is
+    copy_on = cfg.grpo.generation_copy if generation_copy is None else generation_copy
+    # TRL's private name, before a model loads
+    if copy_on := (torch.cuda.is_available() if copy_on is None else copy_on): check_copy_reach()
     seed_everything(cfg.project.seed); set_trl_lm_head(cfg)  # the LM head as SFT scores it (02_train)
     tok, start = load_tokenizer(cfg), start_adapter(cfg)
-    held_out = heldout_prompts(cfg, tok) if g.heldout_prompts else []  # too few questions left: one line, before a model loads
+    # too few questions left: one line, before a model loads
+    held_out = heldout_prompts(cfg, tok) if g.heldout_prompts else []
     as_loaded = copy.deepcopy(cfg)
     as_loaded.model.gradient_checkpointing = g.gradient_checkpointing  # GRPO's own: its batches are larger than SFT's
     model = load_model(as_loaded, lora=start is None, adapter=start, training=True)
     stop = stop_token_ids(tok, model)
-    funcs = {n: as_trl_reward(REWARDS[n], stop) for n in g.rewards}  # a reply cut at the length limit earns no answer reward
+    # a reply cut at the length limit earns no answer reward
+    funcs = {n: as_trl_reward(REWARDS[n], stop) for n in g.rewards}
     funcs = [record_groups(funcs, g.sample_every, out / "samples.jsonl"), *list(funcs.values())[1:]]
     held = [HeldOutCorrectness(tok, held_out, g.save_steps, g.max_completion_length, cfg.eval.batch_size)] if held_out else []
     trainer = GRPOTrainer(model=model, reward_funcs=funcs, args=grpo_args(cfg, out / "checkpoints", disable_tqdm=not (verbose and table)),
                           processing_class=tok, train_dataset=Dataset.from_list(grpo_prompts(cfg, tok)),
                           callbacks=[StopOnNonFinite(), *held, *callbacks])
-    if not (verbose and table): trainer.remove_callback(PrinterCallback)  # no dict per step: the caller's figure or report is the progress
-    for p in trainer.model.parameters():  # as in 02_train: LoRA weights stay fp32 under fp16 autocast (the GradScaler needs it)
+    # no dict per step: the caller's figure or report is the progress
+    if not (verbose and table): trainer.remove_callback(PrinterCallback)
+    # as in 02_train: LoRA weights stay fp32 under fp16 autocast (the GradScaler needs it)
+    for p in trainer.model.parameters():
         if p.requires_grad and p.dtype != torch.float32: p.data = p.data.float()
     if verbose: print(grpo_plan(cfg))  # before the long work: what it will do; its time here is in its log
     if copy_on:  # no NF4 or LoRA work per decoding step
         generate_with_copy(trainer, merged_copy(trainer.model, DTYPES[pick_precision(cfg.model.precision)]))
     save_config(cfg, out / "checkpoints")  # what the checkpoints are made with: a resumed run must match it
-    train_or_restore(trainer, last, g.max_steps)  # 02_train: a run cut after its last step is loaded, not trained further
+    # 02_train: a run cut after its last step is loaded, not trained further
+    train_or_restore(trainer, last, g.max_steps)
     return save_grpo(trainer, cfg, g.adapter_path)
 
 # %% ../nbs/29_grpo_checks.ipynb #ebb8c362
@@ -206,7 +229,9 @@ GRPO_RUN = RunKind(GRPO_SHAPING, job="grpo", what="GRPO adapter", key="grpo.adap
 
 def train_grpo(cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=(), verbose: bool = True,
                generation_copy: bool | None = None, table: bool = True, reuse: bool = False) -> Path:
-    "07_grpo's run (`grpo_from`) once its folders pass `training_run` (42_train_folders): `lora.r` (17_loader) and another config's checkpoints refused, then the run folder locked, a finished run never trained over, a stopped one resumed only when asked, or with `reuse` (`ensure_grpo`) a finished one reused; returns the adapter folder."
+    """07_grpo's run (`grpo_from`) once its folders pass `training_run` (42_train_folders): `lora.r` (17_loader) and
+    another config's checkpoints refused, then the run folder locked, a finished run never trained over, a stopped one
+    resumed only when asked, or with `reuse` (`ensure_grpo`) a finished one reused; returns the adapter folder."""
     from tiny_reason.loader import check_lora_rank
     return training_run(cfg, GRPO_RUN, Path(cfg.grpo.adapter_path) / "adapter_config.json", Path(cfg.grpo.output_dir) / "checkpoints",
                         lambda last: grpo_from(cfg, last, callbacks, verbose, generation_copy, table), resume, overwrite, reuse,
@@ -228,7 +253,8 @@ def save_grpo(trainer, cfg: Config, adapter_dir) -> Path:
 
 # %% ../nbs/29_grpo_checks.ipynb #43013d40
 def plot_grpo_log(log_history: list[dict], title: str = "GRPO", max_length: int | None = None):
-    "Rewards per function, zero-variance share, mean reply length and truncated share against the step; returns the figure."
+    """Rewards per function, zero-variance share, mean reply length and truncated share against the step; returns the
+    figure."""
     import matplotlib.pyplot as plt
     rows = [h for h in log_history if "reward" in h]
     steps = [h["step"] for h in rows]
@@ -261,18 +287,21 @@ def start_adapter(cfg: Config) -> Path | None:
                                                       "train it first (02_train, `tiny-reason train`), or use --start base") from None
 
 def grpo_plan(cfg: Config) -> str:
-    "One line: the GRPO run `cfg` asks for; its time on this machine is in its progress bar and log (`tiny-reason time` plans for a T4)."
+    """One line: the GRPO run `cfg` asks for; its time on this machine is in its progress bar and log (`tiny-reason
+    time` plans for a T4)."""
     g = cfg.grpo
     return (f"GRPO: {g.max_steps} steps of {g.batch_size * g.gradient_accumulation_steps} replies ({g.num_generations} per prompt, "
             f"up to {g.max_completion_length} tokens) from {g.start or 'fresh LoRA weights'} into {g.adapter_path}")
 
 def ensure_grpo(cfg: Config, callbacks=(), verbose: bool = True, table: bool = True, generation_copy: bool | None = None) -> Path:
-    "The GRPO adapter of `cfg`: reused if trained with this config, else resumed from this config's last checkpoint (a session cut short), else trained; says which (`training_run`, 42_train_folders)."
+    """The GRPO adapter of `cfg`: reused if trained with this config, else resumed from this config's last checkpoint
+    (a session cut short), else trained; says which (`training_run`, 42_train_folders)."""
     return train_grpo(cfg, callbacks=callbacks, verbose=verbose, table=table, generation_copy=generation_copy, reuse=True)
 
 # %% ../nbs/29_grpo_checks.ipynb #d6233805
 def grpo_eval_config(cfg: Config) -> Config:
-    "The GRPO evaluation's config: `eval.paired_items` test items (else `eval.test_samples`) of `grpo.eval_source` (else `eval.test_source`)."
+    """The GRPO evaluation's config: `eval.paired_items` test items (else `eval.test_samples`) of `grpo.eval_source`
+    (else `eval.test_source`)."""
     import copy
     c = copy.deepcopy(cfg)
     c.eval.test_source = cfg.grpo.eval_source or cfg.eval.test_source
@@ -293,7 +322,8 @@ def grpo_cli(argv: list[str] | None = None) -> Path:
 
 # %% ../nbs/29_grpo_checks.ipynb #6273fc45
 def as_trl_reward(reward, stop_ids):
-    "`reward` as TRL calls it: each completion's `truncated` read off its ids (one that ends without an end-of-turn id was cut)."
+    """`reward` as TRL calls it: each completion's `truncated` read off its ids (one that ends without an end-of-turn
+    id was cut)."""
     def scored(completions, completion_ids=None, **kwargs):
         cut = None if completion_ids is None else [not ids or ids[-1] not in stop_ids for ids in completion_ids]
         return reward(completions=completions, truncated=cut, **kwargs)
@@ -302,7 +332,8 @@ def as_trl_reward(reward, stop_ids):
 
 # %% ../nbs/29_grpo_checks.ipynb #941d4f1b
 def reply_snippet(reply: str, width: int = 34) -> str:
-    "A reply's last line of reasoning (before `</think>`, its last `width` characters at most) and the answer 03_eval's grader reads from it."
+    """A reply's last line of reasoning (before `</think>`, its last `width` characters at most) and the answer
+    03_eval's grader reads from it."""
     steps = reply.split("</think>")[0].strip().splitlines() or [""]
     line = steps[-1] if len(steps[-1]) <= width else "..." + steps[-1][-(width - 3):]
     return f"{line}  -> {extract_answer(THINK_PRIME + reply)[0]}"

@@ -35,7 +35,8 @@ def require_lm_eval():
     return lm_eval
 
 def harness_task(protocol: str) -> str:
-    "lm-eval's task in a protocol: `'lm-eval:gsm8k'` or `'gsm8k'` -> `'gsm8k'`; an unknown one gets one line naming those there are."
+    """lm-eval's task in a protocol: `'lm-eval:gsm8k'` or `'gsm8k'` -> `'gsm8k'`; an unknown one gets one line naming
+    those there are."""
     task = str(protocol).removeprefix("lm-eval:")
     if task not in HARNESS_TASKS: raise ValueError(f"unknown protocol {protocol!r}: use one of " + ", ".join(f"lm-eval:{t}" for t in HARNESS_TASKS))
     return task
@@ -50,15 +51,18 @@ def harness_yaml(task: str) -> tuple[Path, dict]:
     raise FileNotFoundError(f"this lm-eval has no task {task} in {folder}: {INSTALL_EVAL}")
 
 def draws_shots(task: str) -> bool:
-    "Whether lm-eval's `task` draws its shots from a train split (gsm8k's 5 do; the others have none, or their own in the YAML)."
+    """Whether lm-eval's `task` draws its shots from a train split (gsm8k's 5 do; the others have none, or their own
+    in the YAML)."""
     c = harness_yaml(task)[1]
     return c.get("num_fewshot", 0) > 0 and not (c.get("fewshot_config") or {}).get("samples")
 
 def task_config(task: str, test_file, train_file=None, max_new_tokens: int = 256) -> dict:
-    "lm-eval's own config of `task` as a task `{task}_local` that reads local GSM8K-format JSONL files and stops a reply after `max_new_tokens` tokens."
+    """lm-eval's own config of `task` as a task `{task}_local` that reads local GSM8K-format JSONL files and stops a
+    reply after `max_new_tokens` tokens."""
     c, shots = harness_yaml(task)[1], draws_shots(task)
     if shots and train_file is None: raise ValueError(f"lm-eval's {task} draws its shots from a train split: give train_file")
-    c.pop("tag", None); c.pop("dataset_name", None)  # a task of its own, in no group; the `json` loader has no config `main`
+    # a task of its own, in no group; the `json` loader has no config `main`
+    c.pop("tag", None); c.pop("dataset_name", None)
     if not shots: c.pop("training_split", None); c.pop("fewshot_split", None)  # nothing to read there
     files = {"test": str(Path(test_file).resolve()), **({"train": str(Path(train_file).resolve())} if shots else {})}
     c.update(task=f"{task}_local", dataset_path="json", dataset_kwargs={"data_files": files})
@@ -67,7 +71,8 @@ def task_config(task: str, test_file, train_file=None, max_new_tokens: int = 256
 
 # %% ../nbs/32_harness.ipynb #652fb285
 def write_task_files(folder, task: str, items: list[dict], train_rows: list[dict] | None, max_new_tokens: int) -> Path:
-    "Write `items` (and `train_rows`, the shots' pool) as GSM8K-format JSONL and `task` reading them as `tasks/{task}_local.yaml` in `folder`; the YAML's path."
+    """Write `items` (and `train_rows`, the shots' pool) as GSM8K-format JSONL and `task` reading them as
+    `tasks/{task}_local.yaml` in `folder`; the YAML's path."""
     import lm_eval, yaml
     folder, line = Path(folder), lambda r: json.dumps({"question": r["question"], "answer": r["answer"]}, ensure_ascii=False) + "\n"
     atomic_write_text(folder / "test.jsonl", "".join(map(line, items)))
@@ -80,7 +85,8 @@ def write_task_files(folder, task: str, items: list[dict], train_rows: list[dict
 # %% ../nbs/32_harness.ipynb #56390014
 @contextlib.contextmanager
 def quiet(verbose: bool):
-    "lm-eval's warnings off for the block (they warn that we pass a model object, as we mean to), and `datasets`' progress bars unless `verbose`."
+    """lm-eval's warnings off for the block (they warn that we pass a model object, as we mean to), and `datasets`'
+    progress bars unless `verbose`."""
     import datasets
     log = logging.getLogger("lm_eval")
     level, bars = log.level, datasets.is_progress_bar_enabled()
@@ -92,7 +98,8 @@ def quiet(verbose: bool):
         if bars: datasets.enable_progress_bars()
 
 def run_harness(lm, task_file, chat: bool = False, verbose: bool = True) -> tuple[dict, list[dict]]:
-    "lm-eval's `simple_evaluate` of the task in `task_file` (it alone) on `lm`, in the chat template with shots as turns if `chat`: its results, and its per-sample outputs in item order."
+    """lm-eval's `simple_evaluate` of the task in `task_file` (it alone) on `lm`, in the chat template with shots as
+    turns if `chat`: its results, and its per-sample outputs in item order."""
     from lm_eval import simple_evaluate
     from lm_eval.tasks import TaskManager
     name = Path(task_file).stem
@@ -106,17 +113,21 @@ def run_harness(lm, task_file, chat: bool = False, verbose: bool = True) -> tupl
 
 # %% ../nbs/32_harness.ipynb #86824e79
 def harness_grade(items: list[dict], replies: list[str], task: str, folder) -> tuple[dict, list[dict]]:
-    "lm-eval's own verdicts on given `replies` to `items` under `task`'s filters and metric, with no model (a stand-in returns the replies); task files go to `folder`."
+    """lm-eval's own verdicts on given `replies` to `items` under `task`'s filters and metric, with no model (a
+    stand-in returns the replies); task files go to `folder`."""
     from lm_eval.api.model import LM
     class Scripted(LM):  # the harness asks it as it asks a model; it answers each item with the given reply
         def generate_until(self, requests, disable_tqdm: bool = False): return [replies[r.doc_id] for r in requests]
         def loglikelihood(self, requests): raise NotImplementedError
         def loglikelihood_rolling(self, requests): raise NotImplementedError
     task = harness_task(task)
-    shots = harness_yaml(task)[1].get("num_fewshot", 0)  # the items are the shots' pool too, repeated up to the shots a prompt takes
-    pool = items * -(-shots // len(items)) if draws_shots(task) else None  # (the prompts do not matter here: the replies are given)
+    # the items are the shots' pool too, repeated up to the shots a prompt takes
+    shots = harness_yaml(task)[1].get("num_fewshot", 0)
+    # (the prompts do not matter here: the replies are given)
+    pool = items * -(-shots // len(items)) if draws_shots(task) else None
     task_file = write_task_files(folder, task, items, pool, 256)
-    return run_harness(Scripted(), task_file, verbose=False)  # how a reply is read does not depend on the prompt: no chat template needed
+    # how a reply is read does not depend on the prompt: no chat template needed
+    return run_harness(Scripted(), task_file, verbose=False)
 
 # %% ../nbs/32_harness.ipynb #d7dd68d9
 FILTERS = {"strict": "strict-match", "flexible": "flexible-extract"}  # our names for the harness's two readings
@@ -129,30 +140,36 @@ DISAGREEMENTS = {
 }
 
 def harness_rows(samples: list[dict], tok=None, max_new_tokens: int | None = None) -> list[dict]:
-    "One row per item of the harness's samples: reply, gold, the harness's reading and verdict under each filter (`harness_strict[_read]`, `harness_flexible[_read]`) and ours (`grade_row`); with `tok`, a reply of `max_new_tokens` tokens counts as cut."
+    """One row per item of the harness's samples: reply, gold, the harness's reading and verdict under each filter
+    (`harness_strict[_read]`, `harness_flexible[_read]`) and ours (`grade_row`); with `tok`, a reply of
+    `max_new_tokens` tokens counts as cut."""
     rows = {}
     for s in samples:
         r = rows.setdefault(s["doc_id"], {"id": s["doc_id"], "question": s["doc"]["question"], "gold": s["doc"]["answer"],
                                           "generated_text": s["resps"][0][0]})
         which = next(k for k, v in FILTERS.items() if v == s["filter"])
         r[f"harness_{which}"], r[f"harness_{which}_read"] = bool(s["exact_match"]), s["filtered_resps"][0]
-    for r in rows.values():  # re-encoded, as the harness keeps no token count: a reply in an unusual tokenization can count a token off
+    # re-encoded, as the harness keeps no token count: a reply in an unusual tokenization can count a token off
+    for r in rows.values():
         r["truncated"] = tok is not None and len(tok(r["generated_text"], add_special_tokens=False)["input_ids"]) >= max_new_tokens
     return [grade_row(rows[i]) for i in sorted(rows)]
 
 # %% ../nbs/32_harness.ipynb #07befa13
 def disagreement(row: dict, which: str = "flexible") -> str | None:
-    "Why our grader and the harness's `which` filter (`strict` or `flexible`) judge `row` differently: a key of `DISAGREEMENTS`, or None if they agree."
+    """Why our grader and the harness's `which` filter (`strict` or `flexible`) judge `row` differently: a key of
+    `DISAGREEMENTS`, or None if they agree."""
     ours, theirs = bool(row["strict_correct" if which == "strict" else "correct"]), row[f"harness_{which}"]
     if ours == theirs: return None
     if theirs and row.get("truncated"): return "cut"
     read = normalize_answer(row[f"harness_{which}_read"])
-    if which == "strict" and (row["correct"] if theirs else read is None): return "format"  # ours read it outside our format, or theirs found none
+    # ours read it outside our format, or theirs found none
+    if which == "strict" and (row["correct"] if theirs else read is None): return "format"
     if read is not None and read == row["prediction"]: return "same number, compared as text"
     return "ours read another number" if theirs else "harness read another number"
 
 def grader_agreement(rows: list[dict]) -> dict:
-    "How often our grader agrees with the harness's strict-match and flexible-extract on the same replies, and each kind of disagreement with its count and first example."
+    """How often our grader agrees with the harness's strict-match and flexible-extract on the same replies, and each
+    kind of disagreement with its count and first example."""
     out = {"n": len(rows)}
     for which in FILTERS:
         kinds = {}
@@ -166,7 +183,8 @@ def grader_agreement(rows: list[dict]) -> dict:
 
 # %% ../nbs/32_harness.ipynb #72def4d9
 def predictions_agreement(path, folder, tok=None, max_new_tokens: int | None = None, task: str = "gsm8k") -> dict:
-    "`grader_agreement` of our grader and lm-eval's `task` filters on the replies of `evaluate`'s `predictions.jsonl` at `path`; task files go to `folder`."
+    """`grader_agreement` of our grader and lm-eval's `task` filters on the replies of `evaluate`'s
+    `predictions.jsonl` at `path`; task files go to `folder`."""
     require_lm_eval()  # without lm-eval: one line saying how to install it
     rows = [r for _, r in read_predictions(path)]
     _, samples = harness_grade([{"question": r["question"], "answer": f"#### {r['gold']}"} for r in rows],
@@ -174,7 +192,8 @@ def predictions_agreement(path, folder, tok=None, max_new_tokens: int | None = N
     return grader_agreement(harness_rows(samples, tok, max_new_tokens))
 
 def format_agreement(agree: dict, what: str = "replies") -> str:
-    "A few printable lines from `grader_agreement`'s dict: how often each filter agrees with ours, and the end of one reply per kind of disagreement."
+    """A few printable lines from `grader_agreement`'s dict: how often each filter agrees with ours, and the end of
+    one reply per kind of disagreement."""
     head = (f"{agree['n']} {what}: our strict rule and lm-eval's strict-match agree on {agree['strict']['agree']}, "
             f"our flexible reading and its flexible-extract on {agree['flexible']['agree']}")
     return "\n".join([head] + [f"  {which}, {kind} ({k['count']}): ...{k['example']['generated_text'][-90:]!r}"
@@ -182,7 +201,8 @@ def format_agreement(agree: dict, what: str = "replies") -> str:
 
 # %% ../nbs/32_harness.ipynb #c6c0d860
 def harness_scores(samples: list[dict]) -> dict:
-    "Strict and flexible accuracy from the harness's per-sample verdicts (`exact_match` under each filter), with Wilson 95% intervals."
+    """Strict and flexible accuracy from the harness's per-sample verdicts (`exact_match` under each filter), with
+    Wilson 95% intervals."""
     out = {}
     for ours, theirs in FILTERS.items():
         hits = [bool(s["exact_match"]) for s in samples if s["filter"] == theirs]
@@ -203,20 +223,26 @@ def format_harness(r: dict) -> str:
 # %% ../nbs/32_harness.ipynb #4382229c
 def harness_evaluate(cfg: Config, out_dir, task: str = "gsm8k", model=None, tok=None, adapter=None, verbose: bool = True,
                      exclude: list[dict] | None = None, arm: str | None = None) -> dict:
-    "Our test items under lm-eval's `task` (`lm-eval:TASK` or `TASK` of `HARNESS_TASKS`), in-process and greedy on `model` or the preset's (plus `adapter`): its scores with Wilson intervals, ours on its replies, its files in `out_dir/lm-eval_TASK`."
+    """Our test items under lm-eval's `task` (`lm-eval:TASK` or `TASK` of `HARNESS_TASKS`), in-process and greedy on
+    `model` or the preset's (plus `adapter`): its scores with Wilson intervals, ours on its replies, its files in
+    `out_dir/lm-eval_TASK`."""
     task, lm_eval = harness_task(task), require_lm_eval()
-    if adapter is not None: check_same_base(cfg, check_adapter(adapter))  # missing, corrupt, another base or format: now
+    # missing, corrupt, another base or format: now
+    if adapter is not None: check_same_base(cfg, check_adapter(adapter))
     source, folder, protocol = generated_by(cfg, adapter), Path(out_dir) / f"lm-eval_{task}", f"lm-eval:{task}"
     settings = {"protocol": protocol, "lm_eval": lm_eval.__version__, "generated_by": source, "test_source": cfg.eval.test_source,
                 "test_samples": cfg.eval.test_samples, "seed": cfg.project.seed, "shots_from": cfg.data.source if draws_shots(task) else None,
                 "max_new_tokens": cfg.eval.max_new_tokens, "batch_size": cfg.eval.batch_size, "precision": pick_precision(cfg.model.precision)}
-    claim_folder(out_dir, "evaluate")  # a folder of another command's: refused; one of evaluate's can hold this beside its own files
+    # a folder of another command's: refused; one of evaluate's can hold this beside its own files
+    claim_folder(out_dir, "evaluate")
     command, outputs = f"evaluate --protocol {protocol}", ("report.json", "samples.jsonl", "results.json")
     claim_folder(folder, command, settings, outputs)  # refused before any work; checked again under the lock (13_files)
     items = load_test_rows(cfg, verbose=verbose, exclude=exclude)  # the items our evaluation grades
-    train = load_rows(cfg.data.source, cfg, cfg.data.split, n=cfg.data.num_samples) if draws_shots(task) else None  # the shots' pool
+    # the shots' pool
+    train = load_rows(cfg.data.source, cfg, cfg.data.split, n=cfg.data.num_samples) if draws_shots(task) else None
     shots = harness_yaml(task)[1].get("num_fewshot", 0)
-    if train is not None and len(train) < shots:  # lm-eval would fail deep inside ("Sample larger than population") after the folder was marked
+    # lm-eval would fail deep inside ("Sample larger than population") after the folder was marked
+    if train is not None and len(train) < shots:
         raise ValueError(f"{protocol} puts {shots} worked examples in each prompt, drawn from data.source {cfg.data.source}, which has "
                          f"{len(train)} row{'s' * (len(train) != 1)}: give one with at least {shots} (--data.source FILE; a generated source: --num_samples {shots})")
     if model is None: hub_checked_path(cfg, needed=("config.json",))  # missing, cut, no Hub: said before writing

@@ -7,7 +7,8 @@ from __future__ import annotations
 import copy
 from .config import Config, command_parser, config_from_cli
 from .model import fit_batch, param_counts
-from .loader import check_lora_rank  # the loader's (17_loader): every stage that builds a LoRA refuses the same rank
+# the loader's (17_loader): every stage that builds a LoRA refuses the same rank
+from .loader import check_lora_rank
 from .t4_time import (COLAB_HOST, DOWNLOAD_BYTES_PER_S, LOAD_S, SETUP_S, evaluation, generate_call, generation, grpo, grpo_engine, minutes_band,
                                  minutes_text, row_tokens, scratch, sft, study_stages, train_step)
 
@@ -24,16 +25,19 @@ def fixed(seconds: float, work: str) -> dict:
     "A stage whose time is an assumption, not counted work."
     return {"seconds": seconds, "work": work, "bound": "assumed"}
 
-GGUF_BYTES_PER_S = 222e6 / COLAB_HOST  # gguf's Python writer: 222 MB/s measured writing SmolLM2's f16 file on this project's 2-core machine
+# gguf's Python writer: 222 MB/s measured writing SmolLM2's f16 file on this project's 2-core machine
+GGUF_BYTES_PER_S = 222e6 / COLAB_HOST
 
 def gguf_file(mc) -> dict:
-    "08's f16 GGUF file (Run all writes f16 only: the quantized types need llama-cpp-python, a build of minutes): its bytes at the writer's rate."
+    """08's f16 GGUF file (Run all writes f16 only: the quantized types need llama-cpp-python, a build of minutes):
+    its bytes at the writer's rate."""
     size = sum(param_counts(mc).values()) * 2
     return {"seconds": size / GGUF_BYTES_PER_S, "bound": "assumed",
             "work": f"{size / 1e9:.1f} GB of f16 weights through gguf's writer at {GGUF_BYTES_PER_S / 1e6:.0f} MB/s (measured on a CPU here, x{COLAB_HOST:g} for Colab)"}
 
 def fresh_runtime(cfg: Config, mc, adapter: bool) -> list[tuple[str, dict]]:
-    "What a fresh runtime does first: install, download the weights, load them, and (`adapter`) train 02_train's adapter."
+    """What a fresh runtime does first: install, download the weights, load them, and (`adapter`) train 02_train's
+    adapter."""
     weights = sum(param_counts(mc).values()) * 2  # the Hub's 16-bit safetensors
     out = [("install", fixed(SETUP_S, "pip install of the library, first imports")),
            ("download", fixed(weights / DOWNLOAD_BYTES_PER_S, f"{weights / 1e9:.1f} GB of weights at {DOWNLOAD_BYTES_PER_S / 1e6:.0f} MB/s")),
@@ -41,13 +45,15 @@ def fresh_runtime(cfg: Config, mc, adapter: bool) -> list[tuple[str, dict]]:
     return out + ([("train the adapter (02_train's)", sft(cfg, mc))] if adapter else [])
 
 def replies(cfg: Config, mc, n: int, new_tokens: int, rows: int = 1) -> dict:
-    "`n` replies of up to `new_tokens` tokens, `rows` at a time, through the model as trained (a streamed reply, a look at the groups)."
+    """`n` replies of up to `new_tokens` tokens, `rows` at a time, through the model as trained (a streamed reply, a
+    look at the groups)."""
     calls = -(-n // rows)
     c = generate_call(mc, min(n, rows), row_tokens(cfg)["prompt_tokens"], new_tokens, "reference", kbit=cfg.model.load_in_4bit)
     return {"seconds": calls * c["seconds"], "bound": c["bound"], "work": f"{n} replies of up to {new_tokens} tokens, {calls} call{'s' * (calls > 1)} of {min(n, rows)} row{'s' * (min(n, rows) > 1)} (reference)"}
 
 def one_step(cfg: Config, mc) -> dict:
-    "01_model's check on a GPU: one optimizer step of the recipe's rows at `data.max_length` tokens, at the micro-batches memory fits."
+    """01_model's check on a GPU: one optimizer step of the recipe's rows at `data.max_length` tokens, at the
+    micro-batches memory fits."""
     rows = cfg.training.per_device_train_batch_size * cfg.training.gradient_accumulation_steps
     f = fit_batch(cfg, cfg.data.max_length, (cfg.training.fit_memory_gb or 15) * 1e9, mc)
     step = train_step(mc, rows, 0, cfg.data.max_length, rows // f["per_device_train_batch_size"], f["gradient_checkpointing"], cfg.lora.r,
@@ -58,7 +64,8 @@ def one_step(cfg: Config, mc) -> dict:
 GSM8K_ROWS = {"train": 7473, "test": 1319}  # openai/gsm8k's splits on the Hub
 
 def source_rows(source: str, split: str, past: int = 0) -> int:
-    "The rows a stage asking `source` for all of them reads: GSM8K's `split` on the Hub, a file's rows, or a generator's 1,000 (`load_rows`' rule) and the `past` the stage draws beyond them."
+    """The rows a stage asking `source` for all of them reads: GSM8K's `split` on the Hub, a file's rows, or a
+    generator's 1,000 (`load_rows`' rule) and the `past` the stage draws beyond them."""
     if source == "hub": return GSM8K_ROWS.get(split, GSM8K_ROWS["train"])
     if source == "synthetic" or source.startswith("synthetic:"): return 1000 + past
     from tiny_reason.files import read_jsonl_objects
@@ -83,11 +90,13 @@ def counted(cfg: Config) -> Config:
     return c
 
 def lesson_stages(cfg: Config, lesson: str) -> list[tuple[str, dict]]:
-    "`lesson`'s long stages under `cfg`, in order, as a fresh runtime runs them on a T4: (name, {`seconds`, `work`, `bound`})."
+    """`lesson`'s long stages under `cfg`, in order, as a fresh runtime runs them on a T4: (name, {`seconds`, `work`,
+    `bound`})."""
     from tiny_reason.scratch import model_shape, vocab_size  # 06's shapes: scratch sits above this module's layer
     if lesson not in LESSONS: raise ValueError(f"no lesson {lesson!r}; the lessons: {', '.join(LESSONS)}")
     cfg = counted(cfg)  # `--test_samples all` and the like: the rows the stage would read
-    mc, e, d, g = check_lora_rank(cfg), cfg.eval, cfg.distill, cfg.grpo  # the model's shape; a rank no target matrix holds is refused
+    # the model's shape; a rank no target matrix holds is refused
+    mc, e, d, g = check_lora_rank(cfg), cfg.eval, cfg.distill, cfg.grpo
     start = lambda adapter=True: fresh_runtime(cfg, mc, adapter)
     stages = {
         "00_data": lambda: start(False)[:1],
@@ -96,14 +105,17 @@ def lesson_stages(cfg: Config, lesson: str) -> list[tuple[str, dict]]:
         "03_eval": lambda: start() + [("base: evaluation", evaluation(cfg, mc, e.test_samples)), ("tuned: evaluation", evaluation(cfg, mc, e.test_samples))],
         "04_demo": lambda: start() + [("streamed replies", replies(cfg, mc, 3, e.max_new_tokens))],
         "05_distill": lambda: start() + [("the teacher's samples", generation(cfg, mc, d.questions * d.k, row_tokens(cfg)["prompt_tokens"], d.max_new_tokens,
-                                                                             rows=d.batch_size * d.k)),  # a call: distill.batch_size questions, its seed unit
+                                                                             # a call: distill.batch_size questions,
+                                                                             # its seed unit
+                                                                             rows=d.batch_size * d.k)),
                                          ("RFT: training on human rows and kept traces", sft(cfg, mc)),
                                          ("SFT and RFT: evaluation", evaluation(cfg, mc, 2 * min(d.questions, e.test_samples))),
                                          ("maj@4 evaluation", evaluation(cfg, mc, min(d.questions, e.test_samples), k=4))],
         "06_scratch": lambda: start(False)[:1] + [("a Transformer from scratch", scratch(cfg, model_shape(cfg), vocab_size(cfg))),
                                                   ("an RWKV-7 from scratch", scratch(cfg, model_shape(cfg), vocab_size(cfg), "rwkv7"))],
         "07_grpo": lambda: start() + [("groups sampled before training", replies(cfg, mc, 8 * g.num_generations * len({cfg.data.source, g.prompt_source}),
-                                                                                g.max_completion_length, e.batch_size)),  # 8 prompts of each source
+                                                                                # 8 prompts of each source
+                                                                                g.max_completion_length, e.batch_size)),
                                       ("GRPO", grpo(cfg, mc, engine=grpo_engine(cfg))), ("three evaluations", evaluation(cfg, mc, 3 * e.test_samples))],
         "08_export": lambda: start() + [("merge and save", fixed(2 * LOAD_S, "dequantize, merge, write 16-bit safetensors")),
                                         ("the export's evaluation", evaluation(cfg, mc, e.test_samples)), ("the GGUF file", gguf_file(mc))],
@@ -121,7 +133,8 @@ def stage_minutes(seconds: float) -> str:
     return f"about {round(seconds / 60)} min" if seconds >= 30 else "under a minute"
 
 def time_table(cfg: Config, lessons=LESSONS) -> str:
-    "One line a lesson: its predicted T4 time in whole minutes, the band the published runs earned (`minutes_band`), and its longest stage."
+    """One line a lesson: its predicted T4 time in whole minutes, the band the published runs earned (`minutes_band`),
+    and its longest stage."""
     out = [f"{'lesson':<11} {'on a T4':>8}  {'band':>11}  longest stage"]
     for n in lessons:
         stages = lesson_stages(cfg, n)
@@ -133,7 +146,8 @@ def time_table(cfg: Config, lessons=LESSONS) -> str:
     return "\n".join(out)
 
 def time_cli(argv: list[str] | None = None) -> dict:
-    "`tiny-reason time [--preset P] [--lesson L] [overrides]`: each lesson's predicted time on a free Colab T4, offline."
+    """`tiny-reason time [--preset P] [--lesson L] [overrides]`: each lesson's predicted time on a free Colab T4,
+    offline."""
     p = command_parser("tiny-reason time", "Predict each lesson's time on a free Colab T4 from its config (a prediction: tiny_reason.t4_time).")
     p.add_argument("--lesson", help=f"one lesson's stages and their work ({', '.join(LESSONS)})")
     args, rest = p.parse_known_args(argv)

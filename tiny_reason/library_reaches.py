@@ -13,9 +13,11 @@ __all__ = ['TESTED_WITH', 'REACHES', 'DEFINING', 'READERS', 'reach', 'missing_re
            'private_reaches', 'unregistered_reaches']
 
 # %% ../nbs/45_library_reaches.ipynb #68d71f2f
-TESTED_WITH = {"trl": "1.16.0", "datasets": "5.2.0", "transformers": "5.24.0", "peft": "0.21.2"}  # every reach below, tested (make test)
+# every reach below, tested (make test)
+TESTED_WITH = {"trl": "1.16.0", "datasets": "5.2.0", "transformers": "5.24.0", "peft": "0.21.2"}
 
-REACHES = {  # "module:name" -> the functions of this library that use it ("Class()" builds one; a name with "/" is a file)
+# "module:name" -> the functions of this library that use it ("Class()" builds one; a name with "/" is a file)
+REACHES = {
     "trl.trainer.grpo_trainer:GRPOTrainer._generate_single_turn": ("policy_copy.generate_with_copy",),
     "trl.trainer.utils:_CHUNKED_LOGPROB_CHUNK_SIZE": ("train.set_trl_lm_head",),
     "trl.trainer.utils:_use_triton": ("train.set_trl_lm_head",),
@@ -29,7 +31,8 @@ REACHES = {  # "module:name" -> the functions of this library that use it ("Clas
 }
 
 def reach(target: str):
-    "What `target` names (`module:attr.attr`, `Class()` built on the way, or `module:dir/file`); ImportError or AttributeError if gone."
+    """What `target` names (`module:attr.attr`, `Class()` built on the way, or `module:dir/file`); ImportError or
+    AttributeError if gone."""
     module, names = target.split(":")
     obj = importlib.import_module(module)
     if "/" in names:  # a file the package ships
@@ -39,7 +42,8 @@ def reach(target: str):
     return obj
 
 def missing_reaches(targets=None) -> list[str]:
-    "A line for each target (default: every one in `REACHES`) the installed libraries no longer have: the installed and the tested version, and who uses it."
+    """A line for each target (default: every one in `REACHES`) the installed libraries no longer have: the installed
+    and the tested version, and who uses it."""
     out = []
     for t in REACHES if targets is None else targets:
         try: reach(t)
@@ -68,7 +72,8 @@ def defined_names(tree) -> set[str]:
     return out
 
 def read_names(node) -> list[str]:
-    "The names `node` reads off another object: an attribute, the text given to getattr/hasattr/setattr, an imported module."
+    """The names `node` reads off another object: an attribute, the text given to getattr/hasattr/setattr, an imported
+    module."""
     if isinstance(node, ast.Attribute): return [node.attr]
     if isinstance(node, ast.Call) and getattr(node.func, "id", "") in READERS and len(node.args) > 1:
         return [node.args[1].value] if isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str) else []
@@ -76,7 +81,8 @@ def read_names(node) -> list[str]:
     return []
 
 def private_reaches(sources: dict) -> dict:
-    "`{private name: [modules]}`: each `_name` (not `__name__`) that the `{module: source}` read but none of them defines."
+    """`{private name: [modules]}`: each `_name` (not `__name__`) that the `{module: source}` read but none of them
+    defines."""
     trees = {m: ast.parse(s) for m, s in sources.items()}
     ours = set().union(*map(defined_names, trees.values()))
     private = lambda part: part.startswith("_") and not part.endswith("__")
@@ -87,7 +93,8 @@ def private_reaches(sources: dict) -> dict:
     return {name: sorted(mods) for name, mods in sorted(found.items())}
 
 def unregistered_reaches(sources: dict | None = None) -> list[str]:
-    "The private names the library reads (`private_reaches` of its modules, or of `sources`) that `REACHES` does not hold."
+    """The private names the library reads (`private_reaches` of its modules, or of `sources`) that `REACHES` does not
+    hold."""
     if sources is None:
         package = Path(importlib.import_module("tiny_reason").__file__).parent
         sources = {p.stem: p.read_text() for p in package.glob("*.py") if p.stem not in ("_modidx", "library_reaches")}

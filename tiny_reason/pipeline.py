@@ -10,7 +10,8 @@ from pathlib import Path
 import torch
 from .config import Config, load_config, save_config, settings_of, command_parser, config_from_cli, teacher_is_sft
 from .files import atomic_write_text, claim_folder, results_folder
-from .measure import cpu_seconds, malloc_in_use, peak_memory, plot_stage_memory, stage  # each stage's time and peak memory (39_measure)
+# each stage's time and peak memory (39_measure)
+from .measure import cpu_seconds, malloc_in_use, peak_memory, plot_stage_memory, stage
 
 # %% auto #0
 __all__ = ['ARM_LABELS', 'PAIRS', 'RECIPES', 'RUN_KEYS', 'compare_arms', 'distilled_arm_config', 'run_config',
@@ -20,10 +21,12 @@ __all__ = ['ARM_LABELS', 'PAIRS', 'RECIPES', 'RUN_KEYS', 'compare_arms', 'distil
 # %% ../nbs/12_pipeline.ipynb #6723f2ee
 ARM_LABELS = {"base": "base", "tuned": "human SFT", "distilled": "distilled SFT", "grpo": "GRPO"}
 PAIRS = {"paired": ("base", "tuned"), "paired_distilled": ("base", "distilled"), "distilled_vs_tuned": ("tuned", "distilled"),
-         "paired_grpo": ("base", "grpo"), "grpo_vs_tuned": ("tuned", "grpo")}  # 07_grpo compares its arms with these too
+         # 07_grpo compares its arms with these too
+         "paired_grpo": ("base", "grpo"), "grpo_vs_tuned": ("tuned", "grpo")}
 
 def compare_arms(out: Path, arms) -> dict:
-    "Each arm's report (from `out/eval_<arm>`) and, for every pair of `PAIRS` that ran, the paired tests, flexible and strict."
+    """Each arm's report (from `out/eval_<arm>`) and, for every pair of `PAIRS` that ran, the paired tests, flexible
+    and strict."""
     from tiny_reason.evaluate import compare_runs
     ran, result = {"base", *arms}, {}
     for key, (a, b) in PAIRS.items():
@@ -38,30 +41,35 @@ RECIPES = {"sft": ("tuned",), "distill": ("distilled",), "both": ("tuned", "dist
            "all": ("tuned", "distilled", "grpo")}  # the trained arms beside the base
 
 def distilled_arm_config(cfg: Config, out: Path) -> Config:
-    "The distilled arm: the same recipe, steps and test items, trained on `out/distill/distilled.jsonl` into folders of its own."
+    """The distilled arm: the same recipe, steps and test items, trained on `out/distill/distilled.jsonl` into folders
+    of its own."""
     d = copy.deepcopy(cfg)
     d.data.source = str(out / "distill" / "distilled.jsonl")
     d.project.output_dir, d.project.adapter_path = str(out / "train_distilled"), str(out / "lora_adapter_distilled")
     return d
 
 def run_config(cfg: Config, out: Path, adapter=None) -> Config:
-    "The run's config: trained into `out` unless `adapter` is given; a teacher that is the preset's own SFT adapter becomes this run's."
+    """The run's config: trained into `out` unless `adapter` is given; a teacher that is the preset's own SFT adapter
+    becomes this run's."""
     c = copy.deepcopy(cfg)
     follows = teacher_is_sft(c)  # the preset's SFT adapter, before this run's folders replace it
     if adapter is None: c.project.output_dir, c.project.adapter_path = str(out / "train"), str(out / "lora_adapter")
-    if follows: c.distill.teacher_adapter = str(adapter or c.project.adapter_path)  # self-distillation: this run's SFT adapter teaches
+    # self-distillation: this run's SFT adapter teaches
+    if follows: c.distill.teacher_adapter = str(adapter or c.project.adapter_path)
     c.grpo.output_dir, c.grpo.adapter_path = str(out / "grpo"), str(out / "grpo" / "lora_adapter")  # GRPO's
     return c
 
 def require_distilled_rows(report: dict, folder) -> None:
-    "Stop, naming the folder and the remedies, when distillation kept too few rows to train on (one to train, one to validate)."
+    """Stop, naming the folder and the remedies, when distillation kept too few rows to train on (one to train, one to
+    validate)."""
     if report["rows"] < 2: raise ValueError(
         f"{folder}: {report['rows']} distilled rows (kept {report['kept']} of {report['traces']} traces) are too few to train the "
         "distilled arm (one to train, one to validate); rerun on the same --out with a larger --distill.k or --distill.questions, or a "
         "stronger teacher (--distill.teacher, --distill.teacher_adapter): distillation runs again, the finished stages are kept")
 
 def empty_distillation(out: Path, settings: dict) -> list[str]:
-    "The `distill.` settings a rerun changes in the run folder `out` whose distillation kept too few rows to train on (that stage alone may run again with them); [] otherwise."
+    """The `distill.` settings a rerun changes in the run folder `out` whose distillation kept too few rows to train
+    on (that stage alone may run again with them); [] otherwise."""
     from tiny_reason.files import folder_mark, setting_differences
     mark, report = folder_mark(out), Path(out) / "distill" / "report.json"
     if mark is None or mark.get("command") != "run" or not report.exists(): return []
@@ -89,7 +97,8 @@ RUN_KEYS = ("project.seed", "model.", "lora.", "data.", "training.", "distill.",
             "eval.sample")  # what makes a run's results: a rerun with other values goes to another folder
 
 def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbose: bool = True) -> dict:
-    "Prepare, evaluate base, then each arm of `recipe` (SFT unless `adapter` is given, distilled SFT, GRPO), evaluate each on the same items, report."
+    """Prepare, evaluate base, then each arm of `recipe` (SFT unless `adapter` is given, distilled SFT, GRPO),
+    evaluate each on the same items, report."""
     import matplotlib.pyplot as plt
     from tiny_reason.data import inference_prompt, write_prepared
     from tiny_reason.distill import distill, read_traces
@@ -102,19 +111,25 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbos
     from tiny_reason.train import ensure_adapter
     if recipe not in RECIPES: raise ValueError(f"recipe {recipe!r}: choose one of {', '.join(RECIPES)}")
     arms, out = RECIPES[recipe], Path(out_dir)
-    if adapter is None or arms != ("tuned",): check_lora_rank(cfg)  # a rank no target matrix holds: refused before the base evaluation
+    # a rank no target matrix holds: refused before the base evaluation
+    if adapter is None or arms != ("tuned",): check_lora_rank(cfg)
     cfg = run_config(cfg, out, adapter)
     settings = settings_of(cfg, RUN_KEYS)
-    retry = empty_distillation(out, settings)  # a distillation that kept too few rows may run again with other distill settings
-    claim_folder(out, "run", settings, overwrite=bool(retry))  # a folder of another run, or of another config: one line, before anything is written
-    if adapter is not None: check_same_base(cfg, check_adapter(adapter))              # inputs that a later stage reads: checked now,
-    if "distilled" in arms and cfg.distill.traces: read_traces(cfg.distill.traces)  # not after a base evaluation and a training
+    # a distillation that kept too few rows may run again with other distill settings
+    retry = empty_distillation(out, settings)
+    # a folder of another run, or of another config: one line, before anything is written
+    claim_folder(out, "run", settings, overwrite=bool(retry))
+    # inputs that a later stage reads: checked now,
+    if adapter is not None: check_same_base(cfg, check_adapter(adapter))
+    # not after a base evaluation and a training
+    if "distilled" in arms and cfg.distill.traces: read_traces(cfg.distill.traces)
     if "grpo" in arms: grpo_rows(cfg)
     if cfg.eval.harness_tasks:  # an unknown task, or no lm-eval installed: now, in one line
         from tiny_reason.harness import harness_evaluate, harness_task, require_lm_eval
         require_lm_eval(); [harness_task(f"lm-eval:{t}") for t in cfg.eval.harness_tasks]
     follows = teacher_is_sft(cfg, adapter)  # this run's SFT adapter teaches (`run_config`)
-    with results_folder(out, "run", settings, overwrite=bool(retry)):  # locked: a second run into this folder waits, then resumes (13_files)
+    # locked: a second run into this folder waits, then resumes (13_files)
+    with results_folder(out, "run", settings, overwrite=bool(retry)):
         if retry:  # every input checked: the stage that produced nothing goes, the finished ones stay
             shutil.rmtree(out / "distill")
             print(f"{out / 'distill'} kept too few rows to train on: distillation runs again with the new {', '.join(retry)}; the finished stages are kept")
@@ -140,7 +155,8 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbos
             with stage("GRPO", times, memory, verbose): adapters["grpo"] = ensure_grpo(gcfg, verbose=verbose)
             with stage("evaluate GRPO adapter", times, memory, verbose): evaluate(cfg, out / "eval_grpo", adapter=adapters["grpo"], verbose=verbose)
         harness = {}
-        for task in cfg.eval.harness_tasks:  # the same items and weights, graded by EleutherAI's harness beside our protocol (03_eval)
+        # the same items and weights, graded by EleutherAI's harness beside our protocol (03_eval)
+        for task in cfg.eval.harness_tasks:
             with stage(f"lm-eval {task}", times, memory, verbose):
                 for arm in ("base", *arms):
                     harness.setdefault(arm, {})[task] = harness_evaluate(cfg, out / f"eval_{arm}", f"lm-eval:{task}", adapter=adapters.get(arm), verbose=False)
@@ -221,7 +237,8 @@ def report_markdown(r: dict) -> str:
              f"| flexible accuracy | {cols(lambda x: _pct({**x['flexible'], 'n': x['n']}))} |",
              f"| format-valid rate | {cols(lambda x: format(x['format_valid_rate'], '.1%'))} |",
              f"| truncated at max tokens | {cols(lambda x: str(x['truncated']))} |",
-             f"| engine (18_generation) | {cols(lambda x: x.get('engine', 'not recorded'))} |",  # which path wrote the replies
+             # which path wrote the replies
+             f"| engine (18_generation) | {cols(lambda x: x.get('engine', 'not recorded'))} |",
              *[f"| lm-eval {t}, {k} | {' | '.join(_pct({**r['harness'][a][t][k], 'n': r['harness'][a][t]['n']}) for a in arms)} |"
                for t in r.get("harness", {}).get("base", {}) for k in ("strict", "flexible")], "",
              "Paired tests (\"fixed\": right in the second arm named, wrong in the first):", *paired, "",
@@ -238,7 +255,8 @@ def report_markdown(r: dict) -> str:
 
 # %% ../nbs/12_pipeline.ipynb #d58d5261
 def run_cli(argv: list[str] | None = None) -> dict:
-    "`tiny-reason run [--preset P] [--data ...] [--test_data ...] [--adapter DIR] [--recipe sft|distill|both|grpo|all] [--out DIR] [overrides]`"
+    """`tiny-reason run [--preset P] [--data ...] [--test_data ...] [--adapter DIR] [--recipe
+    sft|distill|both|grpo|all] [--out DIR] [overrides]`"""
     p = command_parser("tiny-reason run", "Prepare, evaluate the base model, train, evaluate the adapter, report.")
     p.add_argument("--data", help="hub | synthetic | PATH.jsonl (default: the preset's data.source)")
     p.add_argument("--test_data", help="hub | synthetic | PATH.jsonl (default: the preset's eval.test_source)")

@@ -17,7 +17,9 @@ def _dense(w):
 
 @torch.no_grad()
 def refresh_copy(copy, model):
-    "Write `model`'s current weights into `copy` in place (the same tensors): a LoRA layer's base weight, dequantized if NF4, plus (alpha/r)·B·A, summed in fp32, rounded once to the copy's dtype; every other weight as it is."
+    """Write `model`'s current weights into `copy` in place (the same tensors): a LoRA layer's base weight,
+    dequantized if NF4, plus (alpha/r)·B·A, summed in fp32, rounded once to the copy's dtype; every other weight as it
+    is."""
     from peft.tuners.lora import LoraLayer
     base = model.get_base_model() if hasattr(model, "get_base_model") else model
     source = dict(base.named_modules())
@@ -32,28 +34,34 @@ def refresh_copy(copy, model):
     return copy
 
 def merged_copy(model, dtype):
-    "A plain transformers model of `model`'s architecture (no PEFT, no quantization) on its device in `dtype`, holding `model`'s weights with the LoRA merged (`refresh_copy`)."
+    """A plain transformers model of `model`'s architecture (no PEFT, no quantization) on its device in `dtype`,
+    holding `model`'s weights with the LoRA merged (`refresh_copy`)."""
     import copy
     from transformers import AutoModelForCausalLM
     base = model.get_base_model() if hasattr(model, "get_base_model") else model
     config = copy.deepcopy(base.config)
     if hasattr(config, "quantization_config"): del config.quantization_config  # dense: nothing to quantize
-    config.use_cache = True  # a trainer turns it off in the policy's config; without it each step recomputes the whole reply
-    with torch.random.fork_rng(), torch.device(base.device):  # its random init, overwritten, leaves the seeded sampling as it was
+    # a trainer turns it off in the policy's config; without it each step recomputes the whole reply
+    config.use_cache = True
+    # its random init, overwritten, leaves the seeded sampling as it was
+    with torch.random.fork_rng(), torch.device(base.device):
         dense = AutoModelForCausalLM.from_config(config, dtype=dtype)
-    dense.generation_config = copy.deepcopy(base.generation_config)  # the checkpoint's (its end-of-turn ids), as the policy's
+    # the checkpoint's (its end-of-turn ids), as the policy's
+    dense.generation_config = copy.deepcopy(base.generation_config)
     dense.generation_config.use_cache = True
     return refresh_copy(dense.eval().requires_grad_(False), model)
 
 # %% ../nbs/41_policy_copy.ipynb #ece82694
 def check_copy_reach() -> None:
-    "One line, before any model loads, if the installed TRL lacks the private method `generate_with_copy` wraps (45_library_reaches)."
+    """One line, before any model loads, if the installed TRL lacks the private method `generate_with_copy` wraps
+    (45_library_reaches)."""
     from tiny_reason.library_reaches import missing_reaches
     if gone := missing_reaches(["trl.trainer.grpo_trainer:GRPOTrainer._generate_single_turn"]):
         raise RuntimeError(f"{gone[0]}; or sample from the policy itself: --grpo.generation_copy false")
 
 def generate_with_copy(trainer, copy):
-    "`trainer` (TRL 1.16's `GRPOTrainer`) sampling every generation round from `copy`, refreshed from the policy first; rewards, loss and logs stay TRL's."
+    """`trainer` (TRL 1.16's `GRPOTrainer`) sampling every generation round from `copy`, refreshed from the policy
+    first; rewards, loss and logs stay TRL's."""
     check_copy_reach()
     policy_turn = trainer._generate_single_turn  # the one method that calls `generate`
     def turn(*args, **kwargs):

@@ -18,7 +18,8 @@ __all__ = ['wkv7_recurrent', 'reorder_bound', 'wkv7_chunked', 'RWKV7Config', 'Ti
 
 # %% ../nbs/15_rwkv7.ipynb #439bc760
 def wkv7_recurrent(r, w, k, v, a, b, S):
-    "The RWKV-7 recurrence, token by token. r,w,k,v,a,b: (B,T,H,N), `w` = log decay; S: (B,H,N,N), `S[.., i, j]`: value i <- key j."
+    """The RWKV-7 recurrence, token by token. r,w,k,v,a,b: (B,T,H,N), `w` = log decay; S: (B,H,N,N), `S[.., i, j]`:
+    value i <- key j."""
     ys = []
     for t in range(r.shape[1]):
         rt, wt, kt, vt, at, bt = (x[:, t, :, :, None] for x in (r, w, k, v, a, b))  # (B,H,N,1) columns
@@ -28,7 +29,8 @@ def wkv7_recurrent(r, w, k, v, a, b, S):
 
 # %% ../nbs/15_rwkv7.ipynb #75bd5e66
 def reorder_bound(n: int, layers: int, magnitude: float, dtype=torch.float32) -> float:
-    "How far two correct evaluations of the same function may differ: `layers` layers in a row, each summing at most `n` products in `dtype`, carrying values up to `magnitude` (the bound derived above)."
+    """How far two correct evaluations of the same function may differ: `layers` layers in a row, each summing at most
+    `n` products in `dtype`, carrying values up to `magnitude` (the bound derived above)."""
     u = torch.finfo(dtype).eps / 2  # unit roundoff: 2^-24 in fp32, 2^-11 in fp16, 2^-8 in bf16
     return 2 * layers * n * u * magnitude
 
@@ -179,8 +181,10 @@ class RWKV7(nn.Module):
 # %% ../nbs/15_rwkv7.ipynb #e56b5e0e
 @patch
 def forward(self: RWKV7, input_ids, labels=None, cache=None, logits_to_keep: int = 0, **kwargs):
-    "`input_ids` (B,T) -> `CausalLMOutputWithPast`: logits of the last `logits_to_keep` (0: all) positions, loss, new state."
-    if "past_key_values" in kwargs: raise TypeError("RWKV7 takes its state as `cache=` (transformers 5.24's name)")  # not silently dropped
+    """`input_ids` (B,T) -> `CausalLMOutputWithPast`: logits of the last `logits_to_keep` (0: all) positions, loss,
+    new state."""
+    # not silently dropped
+    if "past_key_values" in kwargs: raise TypeError("RWKV7 takes its state as `cache=` (transformers 5.24's name)")
     mask = kwargs.get("attention_mask")
     if mask is not None and not bool(mask.all()): raise ValueError("RWKV7 reads every token: padding is not supported")
     x = self.ln0(self.emb(input_ids))
@@ -216,7 +220,8 @@ def from_rwkv_state_dict(cls: RWKV7, sd: dict, **cfg_overrides) -> RWKV7:
         model = cls(RWKV7Config(V, n_layer, C, N, sd["blocks.0.ffn.key.weight"].shape[0], lora, **cfg_overrides))
     skip = lambda k: k.startswith("blocks.0.att.v") and k[-1] in "012"  # official checkpoints carry unused ones
     model.load_state_dict({k.replace("blocks.0.ln0.", "ln0."): (p.reshape(-1) if k.split(".")[-1] in _VECTORS else p)
-                           for k, p in sd.items() if not skip(k)}, assign=True)  # strict: every tensor used, same shapes
+                           # strict: every tensor used, same shapes
+                           for k, p in sd.items() if not skip(k)}, assign=True)
     return model
 
 # %% ../nbs/15_rwkv7.ipynb #269d2277
@@ -234,7 +239,8 @@ torch.save({"parallel": whole, "recurrent": torch.stack(one), "S": [state[3 * i 
 """
 
 def rwkv_package_logits(model: RWKV7, tokens: list[int]) -> dict:
-    "BlinkDL's `rwkv` package (RWKV_x070, CPU fp32) on `model`'s weights: `parallel` and `recurrent` logits (T,V), final `S`."
+    """BlinkDL's `rwkv` package (RWKV_x070, CPU fp32) on `model`'s weights: `parallel` and `recurrent` logits (T,V),
+    final `S`."""
     with tempfile.TemporaryDirectory() as d:
         torch.save(model.to_rwkv_state_dict(), f"{d}/model.pth")  # the package appends .pth itself
         with open(f"{d}/tokens.json", "w") as f: json.dump(list(tokens), f)

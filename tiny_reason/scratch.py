@@ -11,7 +11,8 @@ import torch.nn.functional as F
 from .config import Config, load_config  # before transformers: it silences bitsandbytes' `kernels` message
 from .data import THINK_PRIME, assistant_text
 from .rwkv7 import RWKV7, RWKV7Config
-from .scratch_io import model_dir, load_scratch, StepTimer, save_scratch, peak_bytes, plot_context  # 19_scratch_io
+# 19_scratch_io
+from .scratch_io import model_dir, load_scratch, StepTimer, save_scratch, peak_bytes, plot_context
 
 # %% auto #0
 __all__ = ['ARCHS', 'SIZES', 'corpus_text', 'reasoning_prompt', 'pack', 'build_model', 'scratch_trainer', 'scratch_args', 'scratch_cli', 'scratch_chat', 'SCRATCH_SHAPING', 'restore_scratch', 'scratch_from', 'half_written_scratch', 'train_scratch', 'token_losses', 'perplexity', 'cache_bytes', 'context_point', 'print_context', 'reasoning_accuracy', 'longest_digit_run', 'stream_tokens', 'stream_text', 'model_shape', 'vocab_size', 'parameter_counts', 'print_parameter_table', 'training_args', 'plot_losses', 'scratch_corpus']
@@ -26,7 +27,8 @@ def reasoning_prompt(question: str) -> str:
     return f"Question: {question.strip()}\n{THINK_PRIME}"
 
 def pack(texts: list[str], tok, block_size: int) -> torch.Tensor:
-    "`(rows, block_size)` token ids: every text after an end-of-text token, all concatenated, the incomplete tail dropped."
+    """`(rows, block_size)` token ids: every text after an end-of-text token, all concatenated, the incomplete tail
+    dropped."""
     ids = [i for t in texts for i in [tok.eos_token_id] + tok(t, add_special_tokens=False)["input_ids"]]
     if len(ids) < block_size: raise ValueError(f"{len(ids)} tokens are fewer than one row of {block_size}")
     return torch.tensor(ids[:len(ids) // block_size * block_size]).view(-1, block_size)
@@ -40,7 +42,8 @@ SIZES = {  # three named shapes; their parameter counts depend on the vocabulary
 }
 
 def build_model(arch: str, s: dict, vocab_size: int, context: int = 4096, meta: bool = False):
-    "A randomly initialised `transformer` (transformers' Llama) or `rwkv7` of shape `s`; `meta`: shapes only, no memory."
+    """A randomly initialised `transformer` (transformers' Llama) or `rwkv7` of shape `s`; `meta`: shapes only, no
+    memory."""
     with torch.device("meta" if meta else "cpu"):
         if arch == "transformer":
             from transformers import LlamaConfig, LlamaForCausalLM
@@ -55,7 +58,8 @@ def build_model(arch: str, s: dict, vocab_size: int, context: int = 4096, meta: 
 
 # %% ../nbs/06_scratch.ipynb #1b4a4c4d
 def scratch_trainer(cfg: Config, arch: str, output_dir, callbacks=(), tok=None):
-    "One `Trainer` for either architecture: the same arguments and packed rows (each row its own labels); only `build_model(arch, ...)` differs."
+    """One `Trainer` for either architecture: the same arguments and packed rows (each row its own labels); only
+    `build_model(arch, ...)` differs."""
     from transformers import Trainer, default_data_collator
     from tiny_reason.loader import load_tokenizer
     tok, (train_texts, val_texts) = tok or load_tokenizer(cfg), scratch_corpus(cfg)
@@ -66,7 +70,8 @@ def scratch_trainer(cfg: Config, arch: str, output_dir, callbacks=(), tok=None):
 
 # %% ../nbs/11_cli.ipynb #1149a76f
 def scratch_args(argv: list[str] | None = None):
-    "The parsed flags and the config of `tiny-reason scratch`: `--config SIZE` names a shape, `--max_steps` etc. set `scratch.*`."
+    """The parsed flags and the config of `tiny-reason scratch`: `--config SIZE` names a shape, `--max_steps` etc. set
+    `scratch.*`."""
     from dataclasses import fields
     from tiny_reason.config import command_parser, config_from_cli, run_flags
     from tiny_reason.sections import ScratchSection
@@ -112,14 +117,16 @@ def scratch_cli(argv: list[str] | None = None):
 
 # %% ../nbs/11_cli.ipynb #2553d2f1
 def scratch_chat(model, tok, cfg, temperature: float):
-    "`tiny-reason scratch generate --mode chat`: a question per line, the reasoning reply streamed; exit, quit or Ctrl-D leave."
+    """`tiny-reason scratch generate --mode chat`: a question per line, the reasoning reply streamed; exit, quit or
+    Ctrl-D leave."""
     import sys
     print("tiny-reason scratch chat: one question per line; exit, quit or Ctrl-D to leave")
     while True:
         try: question = input("\nQuestion: ")
         except EOFError: print(); return
         if question.strip().lower() in ("exit", "quit"): return
-        if not question.strip(): print("Type a math word problem first."); continue  # as `chat` says it (04_demo's check_question), before any reply
+        # as `chat` says it (04_demo's check_question), before any reply
+        if not question.strip(): print("Type a math word problem first."); continue
         sys.stdout.write(THINK_PRIME)
         for piece in stream_text(model, tok, reasoning_prompt(question), cfg.scratch.reply_tokens, temperature):
             sys.stdout.write(piece); sys.stdout.flush()
@@ -144,7 +151,9 @@ def restore_scratch(trainer, last) -> StepTimer:
     return timer
 
 def scratch_from(cfg: Config, arch: str, last=None, callbacks=(), tok=None) -> Path:
-    "Train `arch` from random weights with the lesson's `scratch_trainer`, from checkpoint `last` or from step 0; save the model, config, log and speed in `model_dir`; return it. `train_scratch` calls it once the folder passes the checks every trainer shares."
+    """Train `arch` from random weights with the lesson's `scratch_trainer`, from checkpoint `last` or from step 0;
+    save the model, config, log and speed in `model_dir`; return it. `train_scratch` calls it once the folder passes
+    the checks every trainer shares."""
     from transformers.trainer_callback import PrinterCallback
     from tiny_reason.config import save_config
     from tiny_reason.train import seed_everything
@@ -158,7 +167,8 @@ def scratch_from(cfg: Config, arch: str, last=None, callbacks=(), tok=None) -> P
     else: trainer.train(resume_from_checkpoint=str(last) if last else None)
     return save_scratch(trainer, cfg, arch, folder, timer)
 
-SCRATCH_SHAPING = ("project.seed", "model.name", "model.source", "data.", *(f"scratch.{k}" for k in (  # what shapes its weights:
+# what shapes its weights:
+SCRATCH_SHAPING = ("project.seed", "model.name", "model.source", "data.", *(f"scratch.{k}" for k in (
     "size", "num_samples", "block_size", "batch_size", "gradient_accumulation_steps", "max_steps", "warmup_steps", "learning_rate", "optimizer")))  # not its evaluation
 
 def half_written_scratch(cfg: Config, arch: str, resume: bool = False, overwrite: bool = False) -> None:
@@ -175,7 +185,8 @@ def half_written_scratch(cfg: Config, arch: str, resume: bool = False, overwrite
                           f"a save or copy was cut off; {fix}")
 
 def train_scratch(cfg: Config, arch: str, resume: bool = False, overwrite: bool = False, callbacks=(), tok=None) -> Path:
-    "`06_scratch`'s training (`scratch_from`) of `arch`, once its folder is locked, then refused or resumed as SFT's and GRPO's are (`training_run`, 42_train_folders); returns the model's folder."
+    """`06_scratch`'s training (`scratch_from`) of `arch`, once its folder is locked, then refused or resumed as SFT's
+    and GRPO's are (`training_run`, 42_train_folders); returns the model's folder."""
     folder, kind = model_dir(cfg, arch), RunKind(SCRATCH_SHAPING, job="scratch", what=f"trained {arch}", hint="--overwrite or --resume", retrain="train_scratch")
     half_written = lambda resume, overwrite: half_written_scratch(cfg, arch, resume, overwrite)
     return training_run(cfg, kind, folder / "train_stats.json", folder / "checkpoints",
@@ -185,7 +196,8 @@ def train_scratch(cfg: Config, arch: str, resume: bool = False, overwrite: bool 
 # %% ../nbs/26_scratch_checks.ipynb #7acd88e7
 @torch.no_grad()
 def token_losses(model, blocks: torch.Tensor, batch_size: int = 2) -> torch.Tensor:
-    "Cross-entropy (nats) of every predicted token of `blocks`, `(rows, block_size - 1)`; a row's first token is context."
+    """Cross-entropy (nats) of every predicted token of `blocks`, `(rows, block_size - 1)`; a row's first token is
+    context."""
     device, out = next(model.parameters()).device, []
     for i in range(0, len(blocks), batch_size):
         x = blocks[i:i + batch_size].to(device)
@@ -219,7 +231,8 @@ def context_point(model, context_ids: torch.Tensor, n: int, new_tokens: int, pie
     return {"context": n, "tokens_per_s": new_tokens / (time.perf_counter() - start), "held_bytes": held, "step_peak_bytes": one_step}
 
 def print_context(points: dict, weights: dict, where: str, preset: str):
-    "Section 6's numbers: at each context length, decoding tokens/s, the bytes held and one step's extra peak; then each model's change in speed."
+    """Section 6's numbers: at each context length, decoding tokens/s, the bytes held and one step's extra peak; then
+    each model's change in speed."""
     print(f"greedy decoding, batch 1, fp32 on {where} ({preset} preset); weights: "
           + ", ".join(f"{arch} {w / 2**20:.1f} MiB" for arch, w in weights.items()))
     print(f"  {'model':12}{'context':>8}{'tokens/s':>10}{'holds (MiB)':>13}{'a step + (MiB)':>16}")
@@ -287,7 +300,8 @@ def parameter_counts(model) -> dict:
     return {"embedding + head": vocab, "blocks": total - vocab, "total": total}
 
 def print_parameter_table(counts: dict, vocabs: dict):
-    "Section 2's table: each shape and architecture's `parameter_counts` under each vocabulary, from `counts[size, arch, vocabulary]`."
+    """Section 2's table: each shape and architecture's `parameter_counts` under each vocabulary, from `counts[size,
+    arch, vocabulary]`."""
     print(f"{'shape':6} {'architecture':12} {'layers x width':>14}" + "".join(f"{v + ' vocabulary ' + format(V, ','):>38}" for v, V in vocabs.items()))
     for size, arch in dict.fromkeys(key[:2] for key in counts):
         print(f"{size:6} {arch:12} {SIZES[size]['layers']:>6} x {SIZES[size]['width']:<6}" + "".join(

@@ -28,7 +28,8 @@ def device_label(device="cpu") -> str:
     device = torch.device(device)
     if device.type == "cuda": return f"{device} ({torch.cuda.get_device_name(device)})"
     try: name = next(l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines() if l.startswith("model name"))
-    except (OSError, StopIteration): name = platform.processor() or platform.machine()  # not Linux: what the platform says
+    # not Linux: what the platform says
+    except (OSError, StopIteration): name = platform.processor() or platform.machine()
     return f"CPU ({name}, {torch.get_num_threads()} threads)"
 
 # %% ../nbs/19_scratch_io.ipynb #68a58e0f
@@ -116,7 +117,8 @@ def peak_bytes(fn) -> int:
 
 # %% ../nbs/19_scratch_io.ipynb #c887f72b
 def plot_context(points: dict, weight_bytes: dict, title: str = ""):
-    "Decoding tokens/s and memory (weights + cache or state + one step's peak) against the context length, per architecture."
+    """Decoding tokens/s and memory (weights + cache or state + one step's peak) against the context length, per
+    architecture."""
     import matplotlib.pyplot as plt
     fig, (speed, memory) = plt.subplots(1, 2, figsize=(10, 3.6))
     for (arch, pts), color in zip(points.items(), ("tab:blue", "tab:orange")):

@@ -23,7 +23,8 @@ QUESTIONS = {"does the reasoning matter?": ("answer_only", "cot"), "does RFT add
 
 # %% ../nbs/09_study.ipynb #c794f305
 def run_arm(cfg: Config, out: Path, arm: str, seed: int, verbose: bool = False) -> Path:
-    "Train (or reuse) one arm at one seed on the seed's split and evaluate it on the study's test items; returns its evaluation folder."
+    """Train (or reuse) one arm at one seed on the seed's split and evaluate it on the study's test items; returns its
+    evaluation folder."""
     from tiny_reason.distill import distill
     from tiny_reason.evaluate import evaluate
     from tiny_reason.grpo import ensure_grpo
@@ -31,17 +32,21 @@ def run_arm(cfg: Config, out: Path, arm: str, seed: int, verbose: bool = False) 
     folder, (train_file, val_file) = out / arm / f"seed{seed}", seed_split(cfg, out, seed)
     rows = lambda path: [r for _, r in read_jsonl_objects(path)]
     c, adapter = arm_config(cfg, out, arm, seed), None
-    if arm == "answer_only":  # the same questions and answers, the reasoning left out: `<think>\n\n</think>` then the answer
+    # the same questions and answers, the reasoning left out: `<think>\n\n</think>` then the answer
+    if arm == "answer_only":
         files = folder / "answer_only.jsonl", folder / "answer_only_validation.jsonl"
         for human, mine in zip((train_file, val_file), files):
             if not mine.exists(): write_jsonl([{"question": r["question"], "answer": f"#### {split_solution(r['answer'])[1]}"} for r in rows(human)], mine)
         adapter = ensure_adapter(arm_config(cfg, out, arm, seed, *files), verbose=verbose)
     elif arm == "cot": adapter = ensure_adapter(c, verbose=verbose)
-    elif arm == "rft":  # the CoT arm of the same seed samples `rft_k` replies to each of its training questions; the right ones join its rows
+    # the CoT arm of the same seed samples `rft_k` replies to each of its training questions; the right ones join its
+    # rows
+    elif arm == "rft":
         distill(c, folder / "distill", verbose=verbose)
         data = folder / "rft_rows.jsonl"
         if not data.exists(): write_jsonl(rows(train_file) + rows(folder / "distill" / "distilled.jsonl"), data)
-        adapter = ensure_adapter(arm_config(cfg, out, arm, seed, data), verbose=verbose)  # validated on the CoT arm's validation rows
+        # validated on the CoT arm's validation rows
+        adapter = ensure_adapter(arm_config(cfg, out, arm, seed, data), verbose=verbose)
     elif arm == "grpo": adapter = ensure_grpo(c, verbose=verbose)
     elif arm != "base": raise ValueError(f"unknown study arm {arm!r}; choose from {', '.join(ARMS)}")
     evaluate(c, folder / "eval", adapter=adapter, verbose=verbose, exclude=[], arm=arm)
@@ -49,7 +54,8 @@ def run_arm(cfg: Config, out: Path, arm: str, seed: int, verbose: bool = False) 
 
 # %% ../nbs/09_study.ipynb #f05dd12a
 def holm(pvalues: list[float]) -> list[float]:
-    "Holm-Bonferroni adjusted p-values, in the input's order: the i-th smallest times (m - i + 1), made monotone, capped at 1."
+    """Holm-Bonferroni adjusted p-values, in the input's order: the i-th smallest times (m - i + 1), made monotone,
+    capped at 1."""
     order, m, out, running = sorted(range(len(pvalues)), key=lambda i: pvalues[i]), len(pvalues), [0.0] * len(pvalues), 0.0
     for rank, i in enumerate(order):
         running = max(running, min(1.0, (m - rank) * pvalues[i]))
@@ -58,7 +64,8 @@ def holm(pvalues: list[float]) -> list[float]:
 
 # %% ../nbs/09_study.ipynb #ea199638
 def seed_level(differences: dict) -> dict:
-    "The arm-level view of one paired difference per seed: mean, sd, a 95% t interval over seeds, and an exact two-sided sign test (SciPy's)."
+    """The arm-level view of one paired difference per seed: mean, sd, a 95% t interval over seeds, and an exact
+    two-sided sign test (SciPy's)."""
     from scipy.stats import binomtest, t
     d, n = list(differences.values()), len(differences)
     mean, sd = statistics.mean(d), statistics.stdev(d) if n > 1 else float("nan")
@@ -69,7 +76,8 @@ def seed_level(differences: dict) -> dict:
 
 # %% ../nbs/09_study.ipynb #c1b6cff7
 def summarize_study(out: Path, arms, seeds) -> dict:
-    "Each arm's accuracy by seed (Wilson 95%), mean and spread over seeds; each question's paired tests, seed by seed (Holm-adjusted) and over seeds."
+    """Each arm's accuracy by seed (Wilson 95%), mean and spread over seeds; each question's paired tests, seed by
+    seed (Holm-adjusted) and over seeds."""
     rows = {}
     for arm, seed in stages(arms, seeds):
         got = sorted((r for _, r in read_predictions(out / arm / f"seed{seed}" / "eval" / "predictions.jsonl")), key=lambda r: r["id"])
@@ -91,7 +99,8 @@ def summarize_study(out: Path, arms, seeds) -> dict:
 
 # %% ../nbs/31_study_checks.ipynb #cd30907f
 def study_rows(cfg: Config, out: Path) -> tuple[Path, Path]:
-    "Write the study's training rows, test items and fresh questions once (`out/train.jsonl`, `test.jsonl`, `fresh.jsonl`)."
+    """Write the study's training rows, test items and fresh questions once (`out/train.jsonl`, `test.jsonl`,
+    `fresh.jsonl`)."""
     # no question in two of them; RFT samples and GRPO trains on the fresh ones, whose worked steps are left out
     train_file, test_file, fresh_file = out / "train.jsonl", out / "test.jsonl", out / "fresh.jsonl"
     if train_file.exists() and test_file.exists() and fresh_file.exists(): return train_file, test_file
@@ -103,7 +112,8 @@ def study_rows(cfg: Config, out: Path) -> tuple[Path, Path]:
     if len(test) < (s.test_items or 0): raise ValueError(f"study.source {s.source}: only {len(test)} test items left, {s.test_items} asked")
     seen |= {question_key(r["question"]) for r in test}
     pool = load_rows(s.source, cfg, "train", n=(s.train_questions or 1000) + 64, seed=offset("rft"))
-    solved = {solution_key(r) for r in train}  # a training problem renamed has the same steps: not fresh (20_data_checks)
+    # a training problem renamed has the same steps: not fresh (20_data_checks)
+    solved = {solution_key(r) for r in train}
     fresh = [r for r in pool if question_key(r["question"]) not in seen and solution_key(r) not in solved]
     fresh = drop_repeats(fresh, Counter(), whole=False)[:s.train_questions]
     if not fresh: raise ValueError(f"study.source {s.source}: no question left beside the training and test ones, for RFT and GRPO")
@@ -125,7 +135,8 @@ def seed_split(cfg: Config, out: Path, seed: int) -> tuple[Path, Path]:
 
 # %% ../nbs/31_study_checks.ipynb #c11c64c6
 def arm_config(cfg: Config, out: Path, arm: str, seed: int, data_file=None, validation_file=None) -> Config:
-    "The config of one arm and seed: its own folder, its training and validation rows (by default the seed's split), the study's test items, prompt and sizes."
+    """The config of one arm and seed: its own folder, its training and validation rows (by default the seed's split),
+    the study's test items, prompt and sizes."""
     c, s, (train_file, val_file) = copy.deepcopy(cfg), cfg.study, split_files(out, seed)
     folder = out / arm / f"seed{seed}"
     c.project.seed, c.project.output_dir, c.project.adapter_path = seed, str(folder), str(folder / "lora_adapter")
@@ -139,12 +150,14 @@ def arm_config(cfg: Config, out: Path, arm: str, seed: int, data_file=None, vali
     c.grpo.heldout_prompts = 0  # every GRPO prompt is a fresh question, none left to hold out; the test items score it
     c.distill.teacher, c.distill.teacher_format, c.distill.traces = None, None, None
     c.distill.questions, c.distill.k, c.distill.max_new_tokens = None, s.rft_k, s.max_new_tokens
-    c.distill.teacher_adapter = c.grpo.start = str(out / "cot" / f"seed{seed}" / "lora_adapter")  # RFT and GRPO start from the CoT arm
+    # RFT and GRPO start from the CoT arm
+    c.distill.teacher_adapter = c.grpo.start = str(out / "cot" / f"seed{seed}" / "lora_adapter")
     return c
 
 # %% ../nbs/31_study_checks.ipynb #6cec6438
 def study_markdown(r: dict, note: str = "") -> str:
-    "The study's tables: accuracy by arm (each seed with its Wilson interval, mean and spread), the paired tests seed by seed, and over seeds."
+    """The study's tables: accuracy by arm (each seed with its Wilson interval, mean and spread), the paired tests
+    seed by seed, and over seeds."""
     pct = lambda x: f"{x:.1%}"
     lines = [note, "", "| arm | n | accuracy by seed (95% Wilson) | mean ± sd over seeds | format-valid |", "|---|---:|---|---|---:|"]
     for a, t in r["arms"].items():
@@ -193,14 +206,19 @@ def study_cli(argv: list[str] | None = None) -> dict:
 # %% ../nbs/31_study_checks.ipynb #7127c937
 STUDY_KEYS = ("project.seed", "model.", "lora.", "data.", "training.", "eval.", "distill.", "grpo.", "study.")
 def study_settings(cfg: Config) -> dict:
-    "What a study folder's results depend on: the seed its items are drawn with, and each key of its arms' configs not at its built-in default."
-    arm, default = settings_of(arm_config(cfg, Path(), "arm", 0), STUDY_KEYS), settings_of(Config(), STUDY_KEYS)  # the arm's folders and seed: the study's own
-    return {"project.seed": cfg.project.seed, **{k: v for k, v in arm.items() if v != default[k] and k not in  # a field added later changes nothing
-            ("project.seed", "study.seeds", "study.arms") and not k.startswith("eval.throughput")}}  # more seeds or arms resume
+    """What a study folder's results depend on: the seed its items are drawn with, and each key of its arms' configs
+    not at its built-in default."""
+    # the arm's folders and seed: the study's own
+    arm, default = settings_of(arm_config(cfg, Path(), "arm", 0), STUDY_KEYS), settings_of(Config(), STUDY_KEYS)
+    # a field added later changes nothing
+    return {"project.seed": cfg.project.seed, **{k: v for k, v in arm.items() if v != default[k] and k not in
+            # more seeds or arms resume
+            ("project.seed", "study.seeds", "study.arms") and not k.startswith("eval.throughput")}}
 
 # %% ../nbs/31_study_checks.ipynb #7fc131a5
 def stages(arms, seeds) -> list[tuple[str, int]]:
-    "Every (arm, seed) to run, in an order that trains each CoT adapter before the arms that start from it; `base` once."
+    """Every (arm, seed) to run, in an order that trains each CoT adapter before the arms that start from it; `base`
+    once."""
     if not arms: raise ValueError(f"study arms: none given; choose from {', '.join(ARMS)} (comma-separated)")
     if unknown := [a for a in arms if a not in ARMS]: raise ValueError(f"study arms: unknown {unknown}; choose from {', '.join(ARMS)}")
     if twice := sorted({a for a in arms if list(arms).count(a) > 1}): raise ValueError(f"study arms: {', '.join(twice)} named twice; name each arm once")
@@ -210,7 +228,8 @@ def stages(arms, seeds) -> list[tuple[str, int]]:
 
 # %% ../nbs/31_study_checks.ipynb #c8df0af0
 def _inputs_absolute(cfg: Config) -> Config:
-    "`cfg` with the inputs it names relative to this folder (a local model folder, the model cache) made absolute: the study reads them from its own folder."
+    """`cfg` with the inputs it names relative to this folder (a local model folder, the model cache) made absolute:
+    the study reads them from its own folder."""
     c = copy.deepcopy(cfg)
     if c.model.source == "hub" and Path(c.model.name).exists() and not Path(c.model.name).is_absolute(): c.model.name = str(Path(c.model.name).resolve())
     if not Path(c.model.cache_dir).expanduser().is_absolute(): c.model.cache_dir = str(Path(c.model.cache_dir).resolve())  # `~/...` stays as written
@@ -218,7 +237,8 @@ def _inputs_absolute(cfg: Config) -> Config:
 
 # %% ../nbs/31_study_checks.ipynb #07ac8d78
 def run_study(cfg: Config, out=None, arms=None, verbose: bool = True) -> dict:
-    "Every arm (default `study.arms`) at every seed of `cfg.study` on the same prompts and test items, resumable; writes report.json, report.md and study.png to `out`."
+    """Every arm (default `study.arms`) at every seed of `cfg.study` on the same prompts and test items, resumable;
+    writes report.json, report.md and study.png to `out`."""
     import time
     import matplotlib.pyplot as plt
     from tqdm.auto import tqdm
@@ -226,16 +246,19 @@ def run_study(cfg: Config, out=None, arms=None, verbose: bool = True) -> dict:
     arms, seeds = list(cfg.study.arms if arms is None else arms), list(cfg.study.seeds)
     todo = stages(arms, seeds)  # no arm, an unknown one: one line, nothing written
     theirs = sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) if out.is_dir() else []
-    claim_folder(out, "study", study_settings(cfg), outputs=theirs)  # a file, another command's folder, other settings: refused, nothing written
+    # a file, another command's folder, other settings: refused, nothing written
+    claim_folder(out, "study", study_settings(cfg), outputs=theirs)
     study_rows(cfg, out)  # then the items: a bad source stops before any model loads
     if verbose: print(f"the study: {len(todo)} stages ({len(arms)} arms x {len(seeds)} seed{'s' * (len(seeds) > 1)}); each stage's time here goes to times.json")
-    with results_folder(out, "study", study_settings(cfg), outputs=theirs), contextlib.chdir(out):  # locked (13_files); every path an arm
+    # locked (13_files); every path an arm
+    with results_folder(out, "study", study_settings(cfg), outputs=theirs), contextlib.chdir(out):
         # saves is relative to the study folder: moved or spelled otherwise, it resumes
         cfg, here = _inputs_absolute(cfg), Path()
         times = json.loads(Path("times.json").read_text()) if Path("times.json").exists() else {}
         for arm, seed in (bar := tqdm(todo, desc="study", disable=not verbose)):
             bar.set_postfix_str(f"{arm}, seed {seed}")
-            if (here / arm / f"seed{seed}" / "eval" / "report.json").exists(): continue  # finished: nothing reloaded, no time added
+            # finished: nothing reloaded, no time added
+            if (here / arm / f"seed{seed}" / "eval" / "report.json").exists(): continue
             key, start = f"{arm}/seed{seed}", time.time()
             try: run_arm(cfg, here, arm, seed, verbose=verbose)  # each stage with its own progress bars
             finally:  # an interrupted stage keeps the time it ran; its rerun adds what it still needs
@@ -244,7 +267,8 @@ def run_study(cfg: Config, out=None, arms=None, verbose: bool = True) -> dict:
         report = {**summarize_study(here, arms, seeds), "preset": cfg.preset, "model": cfg.model.name, "source": cfg.study.source,
                   "results_note": cfg.project.results_note, "seconds": times, "total_seconds": round(sum(times.values()), 1)}
     note = (f"**Study, {cfg.preset} preset** ({cfg.model.label}; {cfg.study.source}: {report['arms'][next(iter(report['arms']))]['n']} "
-            f"held-out items, seeds {', '.join(map(str, seeds))}; {report['total_seconds'] / 60:.0f} min of stages)")  # the preset's
+            # the preset's
+            f"held-out items, seeds {', '.join(map(str, seeds))}; {report['total_seconds'] / 60:.0f} min of stages)")
     # results_note speaks of its pipeline run; what the study measures is said by its source and its arms
     atomic_write_text(out / "report.json", json.dumps(report, indent=1, default=str))
     atomic_write_text(out / "report.md", study_markdown(report, note))
@@ -253,7 +277,8 @@ def run_study(cfg: Config, out=None, arms=None, verbose: bool = True) -> dict:
 
 # %% ../nbs/31_study_checks.ipynb #bc8038f2
 def arm_details(out: Path, arms, seeds) -> dict:
-    "What each seed's RFT arm sampled and kept (its distill report) and how each GRPO run's reward moved (its log), by seed."
+    """What each seed's RFT arm sampled and kept (its distill report) and how each GRPO run's reward moved (its log),
+    by seed."""
     details = {}
     for s in seeds if "rft" in arms else []:
         r = json.loads((out / "rft" / f"seed{s}" / "distill" / "report.json").read_text())

@@ -20,36 +20,46 @@ __all__ = ['T4_MATMUL', 'T4_FP32', 'T4_BANDWIDTH', 'COLAB_HOST', 'HOST_PER_LAYER
            'grpo', 'scratch', 'evaluation', 'grpo_engine', 'study_stages', 'predicted_line']
 
 # %% ../nbs/33_t4_time.ipynb #cf1e7d0f
-T4_MATMUL = 24e12      # fp16 tensor-core GEMM under the 70 W power cap, 4096^3 cuBLAS (NVIDIA developer forum, "About GPU
+# fp16 tensor-core GEMM under the 70 W power cap, 4096^3 cuBLAS (NVIDIA developer forum, "About GPU
+T4_MATMUL = 24e12
                        # peak performance", 2023): the data sheet's 65 TFLOP/s needs the boost clock, which the cap takes away
-T4_FP32 = T4_MATMUL * 8.1 / 65  # fp32 (no tensor cores; data sheet 8.1 TFLOP/s), at the same capped share: an assumption
+# fp32 (no tensor cores; data sheet 8.1 TFLOP/s), at the same capped share: an assumption
+T4_FP32 = T4_MATMUL * 8.1 / 65
 T4_BANDWIDTH = 320e9   # GDDR6, bytes/s (data sheet); kernels reach less, so the bytes' times are lower bounds
-COLAB_HOST = 1.5       # Colab's CPU against the H200 server's, for Python and kernel launches: an assumption, not measured
+# Colab's CPU against the H200 server's, for Python and kernel launches: an assumption, not measured
+COLAB_HOST = 1.5
 # the host's seconds per decoder layer on the H200's server (benchmarks/gpu_speed.py under t4-sim; docs:
 # Speed), where the GPU idled waiting for it: a step's time less the GPU's busy share
 HOST_PER_LAYER = {
-    "train": 0.29 / 28,                          # a QLoRA micro-batch, forward and backward (the host floor: 0.29 s a step)
+    # a QLoRA micro-batch, forward and backward (the host floor: 0.29 s a step)
+    "train": 0.29 / 28,
     "train_checkpointed": 1.84 * 0.89 / 4 / 28,  # the same, recomputing activations (2 x 4: 1.84 s a step, busy 11%)
-    "reference": 54.3 / 512 * 0.87 / 28,        # a decoding step of NF4 + unmerged LoRA (16 rows: 512 steps in 54.3 s, busy 13%)
-    "merged": 29.9 / 512 * 0.83 / 28,            # a decoding step, the adapter merged, eager (256 rows: 29.9 s, busy 17%)
-    "compiled": 5.0 / 512 * 0.24 / 28,           # a decoding step replayed from a CUDA graph (256 rows: 5.0 s, busy 76%)
+    # a decoding step of NF4 + unmerged LoRA (16 rows: 512 steps in 54.3 s, busy 13%)
+    "reference": 54.3 / 512 * 0.87 / 28,
+    # a decoding step, the adapter merged, eager (256 rows: 29.9 s, busy 17%)
+    "merged": 29.9 / 512 * 0.83 / 28,
+    # a decoding step replayed from a CUDA graph (256 rows: 5.0 s, busy 76%)
+    "compiled": 5.0 / 512 * 0.24 / 28,
 }
 COMPILE_S = 22 * COLAB_HOST     # compiling the decoding step, once a shape (22 s on the H200's host)
 SETUP_S = 90                    # a fresh runtime's `pip install` of the library and its first imports: an assumption
 DOWNLOAD_BYTES_PER_S = 100e6    # the Hub's weights into Colab: an assumption
 LOAD_S = 20                     # loading a base and quantizing it to NF4: an assumption
-MEASURED = Path(tiny_reason.__file__).parent / "measured"  # files the benchmarks write (package data): token counts, launches per layer
+# files the benchmarks write (package data): token counts, launches per layer
+MEASURED = Path(tiny_reason.__file__).parent / "measured"
 
 # %% ../nbs/33_t4_time.ipynb #daaf71bd
 def shape(mc) -> dict:
-    "What the time model counts of a Llama/Qwen2-style config: layers, linear weights, the LM head's, attention width, KV elements per token."
+    """What the time model counts of a Llama/Qwen2-style config: layers, linear weights, the LM head's, attention
+    width, KV elements per token."""
     p = projection_shapes(mc)
     return {"layers": mc.num_hidden_layers, "linear": param_counts(mc)["linear"], "head": mc.vocab_size * mc.hidden_size,
             "vocab": mc.vocab_size, "attention": p["q_proj"][1],
             "kv": 2 * mc.num_hidden_layers * p["k_proj"][1]}  # each layer caches its k_proj and v_proj outputs
 
 def timed(flops: float, nbytes: float, host: float, fp32: bool = False) -> dict:
-    "T4 seconds of a stage whose GEMMs are bound by arithmetic and whose other kernels by bytes, run one after another, against the host's launches, which overlap them: the longer wins."
+    """T4 seconds of a stage whose GEMMs are bound by arithmetic and whose other kernels by bytes, run one after
+    another, against the host's launches, which overlap them: the longer wins."""
     gpu = flops / (T4_FP32 if fp32 else T4_MATMUL) + nbytes / T4_BANDWIDTH
     return {"flops": flops, "bytes": nbytes, "gpu_s": gpu, "host_s": host, "seconds": max(gpu, host), "bound": "GPU" if gpu >= host else "host"}
 
@@ -58,12 +68,14 @@ LORA_TARGETS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", 
 
 def train_step(mc, rows: int, prompt: float, completion: float, micro_batches: int, checkpointing: bool, lora_r: int = 16,
                targets: int = 7, kbit: bool = True, fp32: bool = False, host_scale: float = 1.0) -> dict:
-    "One optimizer step of LoRA on `rows` rows of `prompt` + `completion` tokens (the loss on the completion), in `micro_batches`; `host_scale`: launches per layer against a QLoRA layer's."
+    """One optimizer step of LoRA on `rows` rows of `prompt` + `completion` tokens (the loss on the completion), in
+    `micro_batches`; `host_scale`: launches per layer against a QLoRA layer's."""
     s, lora = shape(mc), lora_trainable_params(mc, lora_r, LORA_TARGETS[:targets]) if lora_r else 0
     tokens, scored = rows * (prompt + completion), rows * completion
     attn = 4 * (prompt + completion) / 2 * s["attention"] * s["layers"]
     fwd = tokens * (2 * s["linear"] + 2 * lora + attn) + scored * 2 * s["head"]
-    bwd = tokens * (2 * s["linear"] + 4 * lora + 2 * attn) + scored * 2 * s["head"]  # frozen weights: the inputs' gradient only
+    # frozen weights: the inputs' gradient only
+    bwd = tokens * (2 * s["linear"] + 4 * lora + 2 * attn) + scored * 2 * s["head"]
     flops = fwd + bwd + (fwd - scored * 2 * s["head"] if checkpointing else 0)  # recomputed: the layers, not the head
     passes = 3 if checkpointing else 2
     act = layer_activation_bytes(mc, lora_r, targets, "fp32" if fp32 else "fp16", kbit) * s["layers"]
@@ -73,12 +85,15 @@ def train_step(mc, rows: int, prompt: float, completion: float, micro_batches: i
 
 # %% ../nbs/33_t4_time.ipynb #e9e8f53f
 def generate_call(mc, rows: int, prompt: float, new_tokens: int, engine: str, kbit: bool = True, fp32: bool = False) -> dict:
-    "One `generate` call of `rows` rows and `new_tokens` steps through `engine` (reference | merged | compiled): a batch runs until its longest reply ends, the limit at worst."
+    """One `generate` call of `rows` rows and `new_tokens` steps through `engine` (reference | merged | compiled): a
+    batch runs until its longest reply ends, the limit at worst."""
     s, w = shape(mc), 4 if fp32 else 2
     weights = (4.5 * s["linear"] if kbit and engine == "reference" else w * s["linear"]) + w * s["head"]
-    context = prompt + (new_tokens if engine == "compiled" else new_tokens / 2)  # a static cache is read whole each step
+    # a static cache is read whole each step
+    context = prompt + (new_tokens if engine == "compiled" else new_tokens / 2)
     step_flops = rows * (2 * (s["linear"] + s["head"]) + 4 * context * s["attention"] * s["layers"])
-    step_bytes = weights + rows * context * s["kv"] * w + rows * s["vocab"] * 14  # weights, cache, logits (16-bit, fp32, sampling)
+    # weights, cache, logits (16-bit, fp32, sampling)
+    step_bytes = weights + rows * context * s["kv"] * w + rows * s["vocab"] * 14
     rate = T4_FP32 if fp32 else T4_MATMUL
     gpu_step = max(step_flops / rate, step_bytes / T4_BANDWIDTH)  # one pass: the weights' read or the arithmetic
     host_step = s["layers"] * HOST_PER_LAYER[engine] * COLAB_HOST
@@ -89,16 +104,22 @@ def generate_call(mc, rows: int, prompt: float, new_tokens: int, engine: str, kb
 
 # %% ../nbs/33_t4_time.ipynb #dbf8eaa7
 UNSLOTH = "https://github.com/unslothai/notebooks/blob/{}/nb/{}"
-HF_STACK = 3.87 / 2.06  # TinyLlama QLoRA training on a free T4 (huggingface.co/blog/unsloth-trl): Unsloth 3.87x plain Hugging Face, Hugging Face + SDPA 2.06x
+# TinyLlama QLoRA training on a free T4 (huggingface.co/blog/unsloth-trl): Unsloth 3.87x plain Hugging Face, Hugging
+# Face + SDPA 2.06x
+HF_STACK = 3.87 / 2.06
 GEMMA3_1B = dict(model_type="gemma3_text", hidden_size=1152, intermediate_size=6912, num_hidden_layers=26, num_attention_heads=4,
-                 num_key_value_heads=1, head_dim=256, vocab_size=262144, tie_word_embeddings=True)  # google/gemma-3-1b-it's config.json
+                 # google/gemma-3-1b-it's config.json
+                 num_key_value_heads=1, head_dim=256, vocab_size=262144, tie_word_embeddings=True)
 
 def anchors() -> list[dict]:
-    "Published T4 runs: the source, the seconds a step measured on Unsloth's stack, the factor to this project's stack where one was measured (`stack`), and this model's prediction for the same work (`predicted_s`: low, high)."
+    """Published T4 runs: the source, the seconds a step measured on Unsloth's stack, the factor to this project's
+    stack where one was measured (`stack`), and this model's prediction for the same work (`predicted_s`: low, high)."""
     tinyllama, gemma = known_architecture_of("TinyLlama/TinyLlama-1.1B-Chat-v1.0"), SimpleNamespace(**GEMMA3_1B)
     sft_step = train_step(tinyllama, 8, 0, 4096, 4, False, lora_r=32)["seconds"]
-    grpo_step = lambda n: (generate_call(gemma, 4, 100, n, "reference", kbit=False, fp32=True)["seconds"]  # the call lasts until its longest reply ends
-                           + train_step(gemma, 4, 100, n, 1, True, lora_r=8, kbit=False, fp32=True)["seconds"])  # the replies padded to the longest
+    # the call lasts until its longest reply ends
+    grpo_step = lambda n: (generate_call(gemma, 4, 100, n, "reference", kbit=False, fp32=True)["seconds"]
+                           # the replies padded to the longest
+                           + train_step(gemma, 4, 100, n, 1, True, lora_r=8, kbit=False, fp32=True)["seconds"])
     return [
         {"run": "TinyLlama-1.1B SFT, NF4 QLoRA r=32, 8 packed rows of 4,096 tokens (2 x 4), no checkpointing",
          "source": UNSLOTH.format("bdda2efc7ad5ae129ea63cd2065d23c391406283", "TinyLlama_(1.1B)-Alpaca.ipynb"),
@@ -117,11 +138,13 @@ def known_architecture_of(name: str):
     return known_architecture(name)
 
 def reference_s(a: dict) -> float:
-    "What an anchor's prediction is held against: its time on this project's stack where a factor was measured, Unsloth's measured time otherwise."
+    """What an anchor's prediction is held against: its time on this project's stack where a factor was measured,
+    Unsloth's measured time otherwise."""
     return a["measured_s"] * (a["stack"] or 1)
 
 def validation_table() -> str:
-    "The anchors as a Markdown table: measured seconds a step, the same on this project's stack where known, the prediction, the miss, the source."
+    """The anchors as a Markdown table: measured seconds a step, the same on this project's stack where known, the
+    prediction, the miss, the source."""
     out = ["| published T4 run (Unsloth's stack) | measured | on this project's stack | predicted (this model) | miss | source |",
            "|---|---:|---:|---:|---|---|"]
     for a in anchors():
@@ -137,7 +160,8 @@ def validation_table() -> str:
 # %% ../nbs/33_t4_time.ipynb #3d67a63f
 @functools.cache
 def band_factors() -> tuple[float, float]:
-    "The smallest and the largest ratio of an anchor's reference time (`reference_s`) to this model's prediction for it, over both ends of each prediction."
+    """The smallest and the largest ratio of an anchor's reference time (`reference_s`) to this model's prediction for
+    it, over both ends of each prediction."""
     ratios = [reference_s(a) / p for a in anchors() for p in a["predicted_s"]]
     return min(ratios), max(ratios)
 
@@ -158,26 +182,31 @@ def minutes_text(seconds: float) -> str:
 
 # %% ../nbs/33_t4_time.ipynb #5d6742f0
 def row_tokens(cfg: Config, source: str | None = None) -> dict:
-    "Mean prompt and completion tokens of `source`'s rows (default `data.source`) under the preset's tokenizer, from `measured/row_tokens.json`; GSM8K (`hub`) by its stand-in."
+    """Mean prompt and completion tokens of `source`'s rows (default `data.source`) under the preset's tokenizer, from
+    `measured/row_tokens.json`; GSM8K (`hub`) by its stand-in."""
     src = source or cfg.data.source
     key = "synthetic:word_problems" if "word_problems" in str(src) else "synthetic"
-    family = "smollm2" if "smollm2" in cfg.model.name.lower() else "qwen2.5"  # another model: Qwen2.5's count, and said so
+    # another model: Qwen2.5's count, and said so
+    family = "smollm2" if "smollm2" in cfg.model.name.lower() else "qwen2.5"
     return {**json.loads((MEASURED / "row_tokens.json").read_text())["lengths"][family][key], "measured_as": f"{key} rows, {family} tokenizer"}
 
 def host_scale(kind: str) -> float:
-    "Launches per layer of `kind` (transformer | rwkv7 | qlora) against a QLoRA layer's, forward and backward (`benchmarks/host_ops.py`)."
+    """Launches per layer of `kind` (transformer | rwkv7 | qlora) against a QLoRA layer's, forward and backward
+    (`benchmarks/host_ops.py`)."""
     ops = json.loads((MEASURED / "host_ops.json").read_text())["per_layer"]
     return ops[kind] / ops["qlora"]
 
 # %% ../nbs/33_t4_time.ipynb #40fd9940
 def merged_rows(cfg: Config, mc, prompt: float, new_tokens: int) -> int:
-    "Rows a merged 16-bit model generates at once in `eval.fit_memory_gb` (`generation_batch_size`'s rule, the weights counted from the config); `eval.batch_size` otherwise."
+    """Rows a merged 16-bit model generates at once in `eval.fit_memory_gb` (`generation_batch_size`'s rule, the
+    weights counted from the config); `eval.batch_size` otherwise."""
     if cfg.eval.engine == "reference" or cfg.eval.fit_memory_gb is None: return cfg.eval.batch_size
     from tiny_reason.generation import rows_in_memory  # the one rule, the 16-bit weights counted from the config
     return rows_in_memory(mc, 2, sum(param_counts(mc).values()) * 2, prompt, new_tokens, cfg.eval.fit_memory_gb)
 
 def generation(cfg: Config, mc, sequences: int, prompt: float, new_tokens: int, engine: str | None = None, rows: int | None = None) -> dict:
-    "`sequences` replies of up to `new_tokens` tokens through `engine` (default `eval.engine`), in as few calls as memory holds (and at most `rows` a call: sampling's seed unit), plus its compile."
+    """`sequences` replies of up to `new_tokens` tokens through `engine` (default `eval.engine`), in as few calls as
+    memory holds (and at most `rows` a call: sampling's seed unit), plus its compile."""
     engine = engine or cfg.eval.engine
     rows = min(sequences, merged_rows(cfg, mc, prompt, new_tokens) if engine != "reference" else cfg.eval.batch_size, rows or sequences)
     calls, c = -(-sequences // rows), generate_call(mc, rows, prompt, new_tokens, engine, kbit=cfg.model.load_in_4bit)
@@ -185,9 +214,12 @@ def generation(cfg: Config, mc, sequences: int, prompt: float, new_tokens: int, 
             "work": f"{sequences:,} replies of up to {new_tokens} tokens: {calls} call{'s' * (calls > 1)} of {rows} rows ({engine})"}
 
 def sft(cfg: Config, mc, steps: int | None = None, source: str | None = None) -> dict:
-    "`steps` SFT steps (default `training.max_steps`) at the micro-batches `training.fit_memory_gb` fits, with its evaluations on the validation rows; a row is cut at `data.max_length` tokens, as TRL cuts it."
+    """`steps` SFT steps (default `training.max_steps`) at the micro-batches `training.fit_memory_gb` fits, with its
+    evaluations on the validation rows; a row is cut at `data.max_length` tokens, as TRL cuts it."""
     t, n, tr = row_tokens(cfg, source), steps or cfg.training.max_steps, cfg.training
-    cut = cfg.data.max_length  # TRL keeps a row's first max_length tokens: the prompt, then what fits of the completion (the mean row's: an upper bound)
+    # TRL keeps a row's first max_length tokens: the prompt, then what fits of the completion (the mean row's: an
+    # upper bound)
+    cut = cfg.data.max_length
     prompt, completion = min(t["prompt_tokens"], cut), min(t["completion_tokens"], max(0, cut - t["prompt_tokens"]))
     size = f"~{t['row_tokens']:.0f} tokens" if cut >= t["prompt_tokens"] + t["completion_tokens"] else f"~{prompt + completion:.0f} tokens (cut at data.max_length {cut})"
     rows = tr.per_device_train_batch_size * tr.gradient_accumulation_steps
@@ -196,30 +228,35 @@ def sft(cfg: Config, mc, steps: int | None = None, source: str | None = None) ->
     micro, ckpt = rows // f["per_device_train_batch_size"], f["gradient_checkpointing"]
     step = train_step(mc, rows, prompt, completion, micro, ckpt, cfg.lora.r, len(cfg.lora.target_modules), cfg.model.load_in_4bit)
     val, evals = max(1, round((cfg.data.num_samples or 7473) * cfg.data.validation_split)), n // tr.eval_steps + 1
-    return {"seconds": n * step["seconds"] + evals * val / rows * step["seconds"] / 3, "bound": step["bound"],  # an evaluation: forward only
+    # an evaluation: forward only
+    return {"seconds": n * step["seconds"] + evals * val / rows * step["seconds"] / 3, "bound": step["bound"],
             "work": f"{n} steps of {rows} rows of {size}, {micro} micro-batch{'es' * (micro > 1)}, checkpointing "
                     f"{'on' if ckpt else 'off'}; {evals} evaluations of {val} rows"}
 
 def grpo(cfg: Config, mc, steps: int | None = None, engine: str = "reference") -> dict:
-    "`steps` GRPO steps (default `grpo.max_steps`): each a round of `batch_size x gradient_accumulation_steps` replies at the length limit through `engine`, then training on them."
+    """`steps` GRPO steps (default `grpo.max_steps`): each a round of `batch_size x gradient_accumulation_steps`
+    replies at the length limit through `engine`, then training on them."""
     g, t = cfg.grpo, row_tokens(cfg, cfg.grpo.prompt_source)
     n, replies = steps or g.max_steps, g.batch_size * g.gradient_accumulation_steps
     gen = generate_call(mc, replies, t["prompt_tokens"], g.max_completion_length, engine, kbit=cfg.model.load_in_4bit)
     train = train_step(mc, replies, t["prompt_tokens"], g.max_completion_length, g.gradient_accumulation_steps, g.gradient_checkpointing,
                        cfg.lora.r, len(cfg.lora.target_modules), cfg.model.load_in_4bit)
-    refresh = 4.5 * shape(mc)["linear"] / T4_BANDWIDTH if engine != "reference" else 0  # the fast copy dequantized and merged again
+    # the fast copy dequantized and merged again
+    refresh = 4.5 * shape(mc)["linear"] / T4_BANDWIDTH if engine != "reference" else 0
     step = gen["seconds"] + train["seconds"] + refresh
     return {"seconds": n * step + (COMPILE_S if engine == "compiled" else 0), "bound": gen["bound"],
             "work": f"{n} steps of {replies} replies of up to {g.max_completion_length} tokens ({engine}: {gen['seconds']:.1f} s), "
                     f"then training on them ({train['seconds']:.1f} s)"}
 
 def scratch(cfg: Config, dims: dict, vocab: int, kind: str = "transformer") -> dict:
-    "A `kind` model (transformer | rwkv7) of `dims` (`scratch.model_shape`) trained from random weights for `scratch.max_steps`: every weight's gradient, fp16 mixed precision."
+    """A `kind` model (transformer | rwkv7) of `dims` (`scratch.model_shape`) trained from random weights for
+    `scratch.max_steps`: every weight's gradient, fp16 mixed precision."""
     s = cfg.scratch
     mc = SimpleNamespace(model_type="llama", hidden_size=dims["width"], intermediate_size=dims["ffn"], num_hidden_layers=dims["layers"],
                          num_attention_heads=dims["heads"], num_key_value_heads=dims["kv_heads"], vocab_size=vocab, tie_word_embeddings=False)
     sh, tokens = shape(mc), s.batch_size * s.gradient_accumulation_steps * s.block_size
-    flops = tokens * 3 * (2 * (sh["linear"] + sh["head"]) + 4 * s.block_size / 2 * sh["attention"] * sh["layers"])  # forward, both gradients
+    # forward, both gradients
+    flops = tokens * 3 * (2 * (sh["linear"] + sh["head"]) + 4 * s.block_size / 2 * sh["attention"] * sh["layers"])
     nbytes = tokens * (layer_activation_bytes(mc, 0, 0, "fp16") * sh["layers"] * 4 + sh["vocab"] * 4 * 4) + 16 * sum(param_counts(mc).values())
     host = s.gradient_accumulation_steps * sh["layers"] * HOST_PER_LAYER["train"] * host_scale(kind) * COLAB_HOST
     step = timed(flops, nbytes, host)
@@ -228,7 +265,8 @@ def scratch(cfg: Config, dims: dict, vocab: int, kind: str = "transformer") -> d
 
 # %% ../nbs/33_t4_time.ipynb #c88c1282
 def evaluation(cfg: Config, mc, items: int, source: str | None = None, new_tokens: int | None = None, k: int = 0) -> dict:
-    "Greedy replies to `items` test items through `eval.engine`, and `k` samples of each for maj@k (`eval.batch_size` rows a call: `eval.batch_size // k` questions, its seed unit)."
+    """Greedy replies to `items` test items through `eval.engine`, and `k` samples of each for maj@k
+    (`eval.batch_size` rows a call: `eval.batch_size // k` questions, its seed unit)."""
     t, n = row_tokens(cfg, source or cfg.eval.test_source), new_tokens or cfg.eval.max_new_tokens
     greedy = generation(cfg, mc, items, t["prompt_tokens"], n)
     if not k: return greedy
@@ -236,11 +274,13 @@ def evaluation(cfg: Config, mc, items: int, source: str | None = None, new_token
     return {"seconds": greedy["seconds"] + sampled["seconds"], "bound": sampled["bound"], "work": f"{greedy['work']}; {sampled['work']}"}
 
 def grpo_engine(cfg: Config) -> str:
-    "The engine GRPO's replies come from on a GPU: its merged 16-bit copy, uncompiled (TRL's generation config disables compiling: `41_policy_copy`), or the policy as trained (`reference`)."
+    """The engine GRPO's replies come from on a GPU: its merged 16-bit copy, uncompiled (TRL's generation config
+    disables compiling: `41_policy_copy`), or the policy as trained (`reference`)."""
     return "merged" if cfg.grpo.generation_copy is not False else "reference"
 
 def study_stages(cfg: Config, mc) -> list[tuple[str, dict]]:
-    "09_study's arms at every seed: SFT runs on the study's questions, RFT's samples, GRPO, and an evaluation of each arm."
+    """09_study's arms at every seed: SFT runs on the study's questions, RFT's samples, GRPO, and an evaluation of
+    each arm."""
     s, c, out = cfg.study, copy.deepcopy(cfg), []
     set_value(c, "data.num_samples", s.train_questions)
     items = lambda: evaluation(c, mc, s.test_items, s.source, s.max_new_tokens)
@@ -250,12 +290,14 @@ def study_stages(cfg: Config, mc) -> list[tuple[str, dict]]:
             if arm == "rft":
                 n = round(s.train_questions * (1 - c.data.validation_split)) * s.rft_k
                 out.append((f"rft, seed {seed}: sampling", generation(c, mc, n, row_tokens(c, s.source)["prompt_tokens"], s.max_new_tokens,
-                                                                     rows=c.distill.batch_size * s.rft_k)))  # distill's seed unit
+                                                                     # distill's seed unit
+                                                                     rows=c.distill.batch_size * s.rft_k)))
             if arm == "grpo": out.append((f"grpo, seed {seed}: training", grpo(c, mc, s.grpo_steps, grpo_engine(c))))
             else: out.append((f"{arm}, seed {seed}: training", sft(c, mc, s.max_steps, s.source)))
             out.append((f"{arm}, seed {seed}: evaluation", items()))
     return out
 
 def predicted_line(name: str, stage: dict) -> str:
-    "What a long stage prints before it starts: its predicted time on a free Colab T4 in whole minutes with its band (`minutes_text`), and the work behind it."
+    """What a long stage prints before it starts: its predicted time on a free Colab T4 in whole minutes with its band
+    (`minutes_text`), and the work behind it."""
     return f"{name}: {minutes_text(stage['seconds'])} on a free Colab T4 (predicted, not measured: {stage['work']})"

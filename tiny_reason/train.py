@@ -7,7 +7,8 @@ from __future__ import annotations
 import copy, json, math, os, time
 from pathlib import Path
 import torch
-from .config import Config, load_config, save_config  # before transformers: it silences bitsandbytes' `kernels` message
+# before transformers: it silences bitsandbytes' `kernels` message
+from .config import Config, load_config, save_config
 from transformers import TrainerCallback, set_seed
 from .files import atomic_write_text, last_checkpoint
 
@@ -47,19 +48,22 @@ def make_trainer(cfg: Config, train_examples, val_examples, output_dir, model=No
     from tiny_reason.data import light_tokenizer_hash
     set_trl_lm_head(cfg)
     tok = tok if tok is not None else load_tokenizer(cfg)
-    cfg = fitted(cfg, train_examples, tok) if model is None else cfg  # training.fit_memory_gb: the micro-batch a GPU's memory holds (22)
+    # training.fit_memory_gb: the micro-batch a GPU's memory holds (22)
+    cfg = fitted(cfg, train_examples, tok) if model is None else cfg
     model = model if model is not None else load_model(cfg, lora=True, training=True)
     with light_tokenizer_hash(tok):  # TRL's dataset preparation, without hashing the vocabulary (20_data_checks)
         trainer = SFTTrainer(model=model, args=sft_config(cfg, output_dir, **overrides), processing_class=tok,
                              train_dataset=to_dataset(train_examples), eval_dataset=to_dataset(val_examples),
-                             callbacks=[StopOnNonFinite(), StepClock(), *callbacks])  # StepClock: the time, measured then predicted (22)
+                             # StepClock: the time, measured then predicted (22)
+                             callbacks=[StopOnNonFinite(), StepClock(), *callbacks])
     for p in trainer.model.parameters():  # TRL casts QLoRA adapters to bf16; keep PEFT's fp32 (see above)
         if p.requires_grad and p.dtype != torch.float32: p.data = p.data.float()
     return trainer
 
 # %% ../nbs/22_train_checks.ipynb #1aa5f6da
 def seed_everything(seed: int) -> int:
-    "Seed Python, NumPy and torch on the CPU and every GPU (`transformers.set_seed`), and `PYTHONHASHSEED` for subprocesses, which `set_seed` leaves; returns the seed."
+    """Seed Python, NumPy and torch on the CPU and every GPU (`transformers.set_seed`), and `PYTHONHASHSEED` for
+    subprocesses, which `set_seed` leaves; returns the seed."""
     os.environ["PYTHONHASHSEED"] = str(seed)
     set_seed(seed)
     return seed
@@ -79,7 +83,8 @@ def plot_loss(log_history: list[dict], title: str = "loss"):
 
 # %% ../nbs/22_train_checks.ipynb #e690c809
 def save_artifacts(trainer, cfg: Config, adapter_dir) -> Path:
-    "Save adapter, tokenizer (with chat template), config, model card, log history and loss plot into `adapter_dir`, written whole: killed mid-save, it is whole or absent."
+    """Save adapter, tokenizer (with chat template), config, model card, log history and loss plot into `adapter_dir`,
+    written whole: killed mid-save, it is whole or absent."""
     import matplotlib.pyplot as plt
     from tiny_reason.files import apply_umask, whole_folder
     adapter_dir = Path(adapter_dir)
@@ -98,7 +103,8 @@ def save_artifacts(trainer, cfg: Config, adapter_dir) -> Path:
 
 # %% ../nbs/22_train_checks.ipynb #76c331bb
 class LiveLossPlot(TrainerCallback):
-    "Redraw `plot(log_history, title)` (the loss curves by default) in the notebook at every log; does nothing outside IPython."
+    """Redraw `plot(log_history, title)` (the loss curves by default) in the notebook at every log; does nothing
+    outside IPython."""
     def __init__(self, title="loss", plot=None): self.title, self.plot, self.handle = title, plot or plot_loss, None
     def on_log(self, args, state, control, logs=None, **kwargs):
         try:
@@ -118,7 +124,8 @@ class StopAfter(TrainerCallback):
         if state.global_step >= self.step: control.should_training_stop = True
 
 class StopOnNonFinite(TrainerCallback):
-    "Stop at the first logged loss that is inf or nan, with one line naming the cause and the remedy (fp16 overflow, or too large a rate)."
+    """Stop at the first logged loss that is inf or nan, with one line naming the cause and the remedy (fp16 overflow,
+    or too large a rate)."""
     def on_log(self, args, state, control, logs=None, **kwargs):
         loss = (logs or {}).get("loss")
         if loss is not None and not math.isfinite(loss):
@@ -130,7 +137,8 @@ class StopOnNonFinite(TrainerCallback):
 from .train_folders import adapter_problems, checkpoint_dir, sft_run, train_or_restore  # 42_train_folders
 
 def train(cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=(), verbose: bool = True, reuse: bool = False) -> Path:
-    "Prepare data, train LoRA with TRL, save every artifact; returns the adapter folder. Its run folder is locked, refused, resumed (or, with `reuse`, reused) by `sft_run` (42_train_folders) before any model loads."
+    """Prepare data, train LoRA with TRL, save every artifact; returns the adapter folder. Its run folder is locked,
+    refused, resumed (or, with `reuse`, reused) by `sft_run` (42_train_folders) before any model loads."""
     return sft_run(cfg, lambda last: train_from(cfg, last, callbacks, verbose), resume, overwrite, reuse, lambda: training_plan(cfg), verbose)
 
 def train_from(cfg: Config, last=None, callbacks=(), verbose: bool = True) -> Path:
@@ -138,7 +146,8 @@ def train_from(cfg: Config, last=None, callbacks=(), verbose: bool = True) -> Pa
     from tiny_reason.data import prepare_examples
     from tiny_reason.loader import load_tokenizer
     seed_everything(cfg.project.seed)
-    train_ex, val_ex, _ = prepare_examples(cfg, verbose=verbose, tok=(tok := load_tokenizer(cfg)))  # rows over data.max_length: dropped, counted
+    # rows over data.max_length: dropped, counted
+    train_ex, val_ex, _ = prepare_examples(cfg, verbose=verbose, tok=(tok := load_tokenizer(cfg)))
     trainer = make_trainer(cfg, train_ex, val_ex, checkpoint_dir(cfg), tok=tok, callbacks=callbacks)
     save_config(cfg, checkpoint_dir(cfg))  # what the checkpoints were made with: a resumed run must match it
     train_or_restore(trainer, last, cfg.training.max_steps)
@@ -146,14 +155,17 @@ def train_from(cfg: Config, last=None, callbacks=(), verbose: bool = True) -> Pa
 
 # %% ../nbs/22_train_checks.ipynb #84162cb4
 def ensure_adapter(cfg: Config, callbacks=(), verbose: bool = True) -> Path:
-    "The preset's trained adapter: reused if trained with this config, else resumed from this config's checkpoints, else trained (`training_run`, 42_train_folders)."
+    """The preset's trained adapter: reused if trained with this config, else resumed from this config's checkpoints,
+    else trained (`training_run`, 42_train_folders)."""
     return train(cfg, callbacks=callbacks, verbose=verbose, reuse=True)
 
 # %% ../nbs/22_train_checks.ipynb #23516e97
 def checkpointing_args(on: bool) -> dict:
-    "Gradient checkpointing as `TrainingArguments` spell it: `activation_checkpointing` since transformers 5.x, `gradient_checkpointing` before."
+    """Gradient checkpointing as `TrainingArguments` spell it: `activation_checkpointing` since transformers 5.x,
+    `gradient_checkpointing` before."""
     from transformers import TrainingArguments
-    name = "activation" if "activation_checkpointing" in TrainingArguments.__dataclass_fields__ else "gradient"  # no FutureWarning either way
+    # no FutureWarning either way
+    name = "activation" if "activation_checkpointing" in TrainingArguments.__dataclass_fields__ else "gradient"
     return {f"{name}_checkpointing": on, f"{name}_checkpointing_kwargs": {"use_reentrant": False} if on else None}
 
 # %% ../nbs/22_train_checks.ipynb #b5710bb4
@@ -163,16 +175,20 @@ def to_dataset(examples: list[dict]):
     return Dataset.from_list([{"prompt": e["prompt"], "completion": e["completion"]} for e in examples])
 
 def set_trl_lm_head(cfg: Config) -> None:
-    "TRL's fused LM head (SFT and GRPO), as the table above sets it: `training.logprob_chunk_rows` vocabulary rows a tile, the completions scored."
+    """TRL's fused LM head (SFT and GRPO), as the table above sets it: `training.logprob_chunk_rows` vocabulary rows a
+    tile, the completions scored."""
     import trl.trainer.utils as trl_utils
     if cfg.training.logprob_chunk_rows and hasattr(trl_utils, "_CHUNKED_LOGPROB_CHUNK_SIZE"):
         trl_utils._CHUNKED_LOGPROB_CHUNK_SIZE = cfg.training.logprob_chunk_rows
-    if hasattr(trl_utils, "_use_triton"):  # TRL reads it only to pick the positions its LM head scores: the completions, everywhere
+    # TRL reads it only to pick the positions its LM head scores: the completions, everywhere
+    if hasattr(trl_utils, "_use_triton"):
         trl_utils._use_triton = lambda device: True  # (its tiles keep their own device check: torch ops on a CPU)
 
 # %% ../nbs/22_train_checks.ipynb #7fca904c
 class StepClock(TrainerCallback):
-    "Time `warmup` optimizer steps after the first `skip` (which pay one-off set-up) and the first evaluation; from the faster half of them, predict the run's time between two bounds (time per token, time per step) and print it, and at the end the measured time beside it."
+    """Time `warmup` optimizer steps after the first `skip` (which pay one-off set-up) and the first evaluation; from
+    the faster half of them, predict the run's time between two bounds (time per token, time per step) and print it,
+    and at the end the measured time beside it."""
     def __init__(self, warmup: int = 4, skip: int = 2, verbose: bool = True):
         self.warmup, self.skip, self.verbose, self.marks, self.eval_s = warmup, skip, verbose, [], None
         self.seen, self.at_step, self.hook, self.mean_row = 0, [], None, None
@@ -181,11 +197,14 @@ class StepClock(TrainerCallback):
         lengths = _row_lengths(train_dataloader)
         self.mean_row = sum(lengths) / len(lengths) if lengths else None
         if model is not None and self.mean_row: self.hook = model.get_input_embeddings().register_forward_pre_hook(self._count)
-    @torch.compiler.disable  # with training.torch_compile, run eagerly: traced, the count would be a constant the graph checks, and recompiled every step
+    # with training.torch_compile, run eagerly: traced, the count would be a constant the graph checks, and recompiled
+    # every step
+    @torch.compiler.disable
     def _count(self, module, inputs):  # each training micro-batch's positions, padding included: a shape, no GPU sync
         if module.training: self.seen += inputs[0].numel()
     def on_evaluate(self, args, state, control, metrics=None, **kwargs):
-        if self.eval_s is None:  # the first evaluation's own time (the trainer's `eval_runtime`), not the set-up before an eval_on_start
+        # the first evaluation's own time (the trainer's `eval_runtime`), not the set-up before an eval_on_start
+        if self.eval_s is None:
             self.eval_s = (metrics or {}).get("eval_runtime") or time.perf_counter() - self.last
         self.last = time.perf_counter()
     def on_step_end(self, args, state, control, **kwargs):
@@ -193,25 +212,30 @@ class StepClock(TrainerCallback):
         k = len(self.marks)
         if k == min(self.skip + self.warmup, args.max_steps) and not hasattr(self, "predicted"):
             first = min(self.skip, k - 1)  # a run too short to skip them all times what it has
-            sizes = [b - a for a, b in zip(([0] + self.at_step)[first:], self.at_step[first:])]  # each timed step's positions
+            # each timed step's positions
+            sizes = [b - a for a, b in zip(([0] + self.at_step)[first:], self.at_step[first:])]
             # One-off costs (a first shape's kernels, a bigger allocation, a compile) only ever make a step slower, and they
             # are paid: the faster half of the timed steps (per position, when counted) is the rate the steps left run at
             rate = lambda i: self.marks[first + i] / sizes[i] if all(sizes) else self.marks[first + i]
             kept = sorted(range(len(sizes)), key=rate)[:(len(sizes) + 1) // 2]
             timed, tokens = [self.marks[first + i] for i in kept], sum(sizes[i] for i in kept)
             step, left = sum(timed) / len(timed), args.max_steps - state.global_step
-            run_step = args.per_device_train_batch_size * args.gradient_accumulation_steps * (self.mean_row or 0)  # an average step's tokens
+            # an average step's tokens
+            run_step = args.per_device_train_batch_size * args.gradient_accumulation_steps * (self.mean_row or 0)
             per_step = left * step  # right if a step costs the same whatever its length (a GPU bound by launches)
-            per_token = left * run_step * sum(timed) / tokens if tokens and run_step else per_step  # right if time grows with tokens (a CPU)
+            # right if time grows with tokens (a CPU)
+            per_token = left * run_step * sum(timed) / tokens if tokens and run_step else per_step
             evals = (args.max_steps // args.eval_steps - state.global_step // args.eval_steps) if args.eval_strategy != "no" else 0
             fixed = (now - self.t0) + evals * (self.eval_s or 0)
-            self.bounds = sorted((fixed + per_token, fixed + per_step))  # a step that costs a + b x tokens lies between them
+            # a step that costs a + b x tokens lies between them
+            self.bounds = sorted((fixed + per_token, fixed + per_step))
             self.predicted = sum(self.bounds) / 2  # off by at most half their gap
             if self.hook is not None: self.hook.remove()
             if self.verbose:
                 each = f", {tokens / len(timed):.0f} positions each against the run's mean of {run_step:.0f}" if tokens and run_step else ""
                 low, high = map(_duration, self.bounds)
-                span = f"between {low} and {high}" if low != high else "its two bounds agree"  # a step whose rows are all alike
+                # a step whose rows are all alike
+                span = f"between {low} and {high}" if low != high else "its two bounds agree"
                 print(f"measured {step:.2f} s a step (the faster {len(timed)} of steps {first + 1}-{k}{each}): the run predicted at {_duration(self.predicted)} "
                       f"({span}), ending about "
                       f"{time.strftime('%H:%M', time.localtime(time.time() - (now - self.t0) + self.predicted))}", flush=True)
@@ -223,14 +247,16 @@ class StepClock(TrainerCallback):
         if self.verbose and predicted: print(f"training took {_duration(took)}; predicted {_duration(predicted)} after {min(self.skip + self.warmup, len(self.marks))} steps ({predicted / took - 1:+.0%})")
 
 def _row_lengths(loader) -> list[int]:
-    "The tokens of each training row, from the dataloader's dataset (TRL's tokenized `input_ids`); empty if it has none."
+    """The tokens of each training row, from the dataloader's dataset (TRL's tokenized `input_ids`); empty if it has
+    none."""
     try: return [len(x) for x in loader.dataset["input_ids"]]
     except (AttributeError, KeyError, TypeError, IndexError): return []
 
 def _duration(s: float) -> str: return f"{s / 60:.1f} min" if s >= 120 else f"{s:.0f} s"
 
 def fitted(cfg: Config, examples: list[dict], tok) -> Config:
-    "`cfg` with the micro-batch, accumulation and checkpointing `fit_batch` picks for `training.fit_memory_gb` and the longest of `examples` (on CUDA); else `cfg` itself."
+    """`cfg` with the micro-batch, accumulation and checkpointing `fit_batch` picks for `training.fit_memory_gb` and
+    the longest of `examples` (on CUDA); else `cfg` itself."""
     gb = cfg.training.fit_memory_gb
     if gb is None or not torch.cuda.is_available(): return cfg
     from tiny_reason.data import token_lengths
@@ -245,7 +271,8 @@ def fitted(cfg: Config, examples: list[dict], tok) -> Config:
     return c
 
 def training_plan(cfg: Config) -> str:
-    "One line: what training `cfg` will do; its time on this machine is measured over its first steps (`StepClock`) and said then."
+    """One line: what training `cfg` will do; its time on this machine is measured over its first steps (`StepClock`)
+    and said then."""
     from tiny_reason.data import prepare_examples, token_lengths
     from tiny_reason.loader import load_tokenizer
     train_ex, _, _ = prepare_examples(cfg, verbose=False)
@@ -265,27 +292,33 @@ def train_padding_share(trainer, n_batches: int = 200) -> float:
     return pad / total
 
 def run_report(cfg: Config, history: list[dict], n_val: int) -> str:
-    "The run this process just trained, from its `log_history`: steps, time and peak memory, then `StepClock`'s predicted time beside the measured."
+    """The run this process just trained, from its `log_history`: steps, time and peak memory, then `StepClock`'s
+    predicted time beside the measured."""
     import resource
     from tiny_reason.scratch_io import device_label  # the device, by name: 19_scratch_io
-    end, cuda = next(h for h in reversed(history) if "train_runtime" in h), torch.cuda.is_available()  # the trainer's summary: evaluations included
-    peak = torch.cuda.max_memory_allocated() if cuda else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+    # the trainer's summary: evaluations included
+    end, cuda = next(h for h in reversed(history) if "train_runtime" in h), torch.cuda.is_available()
+    # KiB on Linux
+    peak = torch.cuda.max_memory_allocated() if cuda else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     out = (f"this run ({cfg.preset} preset, {device_label('cuda' if cuda else 'cpu')}): {end['step']} steps in {end['train_runtime'] / 60:.1f} min, "
            f"{end['train_runtime'] / end['step']:.1f} s a step ({sum('eval_loss' in h for h in history)} evaluations of {n_val} examples included); "
            f"peak memory {peak / 2**30:.2f} GiB ({'allocated by torch on the GPU' if cuda else 'resident in this process, the model loads before training included'})")
-    t = next((h["timing"] for h in history if "timing" in h), {})  # StepClock's: predicted after its first steps, and measured
+    # StepClock's: predicted after its first steps, and measured
+    t = next((h["timing"] for h in history if "timing" in h), {})
     if t.get("predicted_s"): out += f"\ntime predicted after 6 steps {t['predicted_s'] / 60:.1f} min, measured {t['measured_s'] / 60:.1f} min ({t['predicted_s'] / t['measured_s'] - 1:+.0%})"
     return out
 
 # %% ../nbs/22_train_checks.ipynb #66a17f47
 def adapter_status(cfg: Config) -> str:
-    "Where the preset's trained adapter is, or, if it is nowhere yet, the choices (with their cost) a learner has before anything long runs."
+    """Where the preset's trained adapter is, or, if it is nowhere yet, the choices (with their cost) a learner has
+    before anything long runs."""
     from tiny_reason.model import lora_trainable_params
     from tiny_reason.loader import model_config
     adapter, last = Path(cfg.project.adapter_path), last_checkpoint(checkpoint_dir(cfg))
     if (adapter / "adapter_config.json").exists() and not adapter_problems(adapter): return f"02_train's adapter is in {adapter}: this lesson uses it."
     if cfg.project.adapter_source: return f"the adapter comes from {cfg.project.adapter_source} (a folder is used as it is; a Hub id is fetched into {adapter})"
-    megabytes = 4 * lora_trainable_params(model_config(cfg), cfg.lora.r, cfg.lora.target_modules) / 1e6  # fp32 LoRA weights
+    # fp32 LoRA weights
+    megabytes = 4 * lora_trainable_params(model_config(cfg), cfg.lora.r, cfg.lora.target_modules) / 1e6
     train_now = f"resumes training from {last.name}, which a run with this config left" if last else f"trains it now: {training_plan(cfg)}"
     return "\n".join([f"No trained adapter in {adapter}. Before anything long runs, the choices:",
         "- on Colab, USE_DRIVE = True if an earlier runtime kept its outputs on Google Drive (found in seconds);",
@@ -293,7 +326,8 @@ def adapter_status(cfg: Config) -> str:
         f"- or neither: the next cell {train_now}."])
 
 def obtain_adapter(cfg: Config, callbacks=(), verbose: bool = True) -> Path:
-    "The trained adapter a later lesson needs, from the first place that has it: `project.adapter_path`, `project.adapter_source`, or trained now."
+    """The trained adapter a later lesson needs, from the first place that has it: `project.adapter_path`,
+    `project.adapter_source`, or trained now."""
     if cfg.project.adapter_source and not (Path(cfg.project.adapter_path) / "adapter_config.json").exists():
         from tiny_reason.loader import fetch_adapter
         return fetch_adapter(cfg.project.adapter_source, cfg)

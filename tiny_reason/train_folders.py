@@ -15,7 +15,8 @@ __all__ = ['SFT_SHAPING', 'ADAPTER_FILES', 'SFT_RUN', 'config_differences', 'che
            'reuses_finished', 'training_run', 'sft_run']
 
 # %% ../nbs/42_train_folders.ipynb #ef8b85d1
-SFT_SHAPING = ("project.seed", "model.", "lora.", "data.", "training.")  # eval, scratch and notes do not change the weights
+# eval, scratch and notes do not change the weights
+SFT_SHAPING = ("project.seed", "model.", "lora.", "data.", "training.")
 
 def config_differences(cfg: Config, folder, shaping: tuple = SFT_SHAPING, run="project.output_dir") -> list:
     "Dotted keys under `shaping` (what shapes the adapter) that differ between `cfg` and `folder`'s saved config."
@@ -32,29 +33,35 @@ def config_differences(cfg: Config, folder, shaping: tuple = SFT_SHAPING, run="p
 def checkpoint_dir(cfg: Config) -> Path: return Path(cfg.project.output_dir) / "checkpoints"
 
 def train_or_restore(trainer, last, max_steps: int) -> None:
-    "Train `trainer`, resuming from checkpoint `last` if given; a checkpoint at `max_steps` holds a finished run cut before its save, so its best (or last) weights and its state are loaded instead: a resumed Trainer would take one step more."
+    """Train `trainer`, resuming from checkpoint `last` if given; a checkpoint at `max_steps` holds a finished run cut
+    before its save, so its best (or last) weights and its state are loaded instead: a resumed Trainer would take one
+    step more."""
     if last is None or int(Path(last).name.split("-")[-1]) < max_steps:
         trainer.train(resume_from_checkpoint=str(last) if last else None); return
     from peft import load_peft_weights, set_peft_model_state_dict
     from transformers.trainer_callback import TrainerState
     trainer.state = TrainerState.load_from_json(str(Path(last) / "trainer_state.json"))
     best = Path(trainer.state.best_model_checkpoint or last)  # as load_best_model_at_end would have
-    if not best.is_dir(): best = Path(last).parent / best.name  # the run's folder moved since: the same checkpoint beside `last`
+    # the run's folder moved since: the same checkpoint beside `last`
+    if not best.is_dir(): best = Path(last).parent / best.name
     if not best.is_dir(): raise FileNotFoundError(f"{last}: the run's best checkpoint, {best.name}, is gone; pass --overwrite to train anew")
-    set_peft_model_state_dict(trainer.model, load_peft_weights(str(best)))  # the LoRA weights; the frozen base is not in a checkpoint
+    # the LoRA weights; the frozen base is not in a checkpoint
+    set_peft_model_state_dict(trainer.model, load_peft_weights(str(best)))
 
 # %% ../nbs/42_train_folders.ipynb #a2bd61dd
 ADAPTER_FILES = ("adapter_config.json", "adapter_model.safetensors|adapter_model.bin", "tokenizer_config.json", "experiment_config.yaml")
 
 def adapter_problems(folder) -> list[str]:
-    "What a cut-off save left short in the adapter folder `folder` (`folder_problems`, 13_files): [] if it is whole, absent or empty."
+    """What a cut-off save left short in the adapter folder `folder` (`folder_problems`, 13_files): [] if it is whole,
+    absent or empty."""
     from tiny_reason.files import LITTER, folder_problems
     folder = Path(folder)
     return folder_problems(folder, ADAPTER_FILES) if folder.is_dir() and any(p.name not in LITTER for p in folder.iterdir()) else []
 
 @dataclass(frozen=True)
 class RunKind:
-    "What differs between the trainers' run folders (SFT, GRPO, the scratch trainer): the keys that shape the weights, the lock, the words."
+    """What differs between the trainers' run folders (SFT, GRPO, the scratch trainer): the keys that shape the
+    weights, the lock, the words."""
     shaping: tuple                # config keys that shape the weights: a run with other values is another run
     job: str = "train"            # the lock file in the run folder, `.{job}.lock`
     what: str = "adapter"         # what a finished run leaves, as messages name it
@@ -77,7 +84,10 @@ SFT_RUN = RunKind(SFT_SHAPING)
 
 def stopped_run(cfg: Config, ckpts, kind: RunKind = SFT_RUN, finished: bool = False, resume: bool = False, overwrite: bool = False,
                 lesson: bool = False) -> None:
-    "Refuse to go on from the checkpoints in `ckpts` when another config made them (`kind.shaping` keys differ), or when no saved config says which, asked to resume or not. Nothing to check when starting over (`overwrite` without `resume`), or when a `finished` result will refuse a plain rerun anyway. `lesson`: the advice a lesson can follow (no flags)."
+    """Refuse to go on from the checkpoints in `ckpts` when another config made them (`kind.shaping` keys differ), or
+    when no saved config says which, asked to resume or not. Nothing to check when starting over (`overwrite` without
+    `resume`), or when a `finished` result will refuse a plain rerun anyway. `lesson`: the advice a lesson can follow
+    (no flags)."""
     from tiny_reason.config import CONFIG_FILENAME
     last = None if not resume and (overwrite or finished) else last_checkpoint(ckpts)
     if last is None: return
@@ -94,7 +104,10 @@ def stopped_run(cfg: Config, ckpts, kind: RunKind = SFT_RUN, finished: bool = Fa
                           f"pass --overwrite to start over with this config (deleting its checkpoints), or choose another {kind.flag}")
 
 def start_point(cfg: Config, kind: RunKind, done, ckpts, resume: bool = False, overwrite: bool = False, checks=None) -> Path | None:
-    "Every trainer's refusals before it loads a model: `checks(resume, overwrite)` (its own), another config's checkpoints (`stopped_run`), a finished run (`done`, the file it leaves) or a stopped one never trained over unasked (`resume_point`, 13_files); the checkpoint to resume from, or None (a fresh run: with `overwrite`, the old checkpoints deleted)."
+    """Every trainer's refusals before it loads a model: `checks(resume, overwrite)` (its own), another config's
+    checkpoints (`stopped_run`), a finished run (`done`, the file it leaves) or a stopped one never trained over
+    unasked (`resume_point`, 13_files); the checkpoint to resume from, or None (a fresh run: with `overwrite`, the old
+    checkpoints deleted)."""
     if checks: checks(resume, overwrite)
     stopped_run(cfg, ckpts, kind, finished=Path(done).exists(), resume=resume, overwrite=overwrite)
     return resume_point(done, ckpts, resume, overwrite, kind.a_what, kind.hint, keep_checkpoints=True)
@@ -126,7 +139,8 @@ def result_lock(kind: RunKind, done, ckpts):
     return folder_lock(result.parent, f"{result.name}.owner", busy=f"{busy}; choose another --{kind.key}")
 
 def adapter_checks(cfg: Config, resume: bool = False, overwrite: bool = False) -> None:
-    "SFT's own refusals: an `adapter_path` that holds the checkpoints, or files of another kind (the adapter is saved as a whole folder), or a half-written adapter not asked to be saved again."
+    """SFT's own refusals: an `adapter_path` that holds the checkpoints, or files of another kind (the adapter is
+    saved as a whole folder), or a half-written adapter not asked to be saved again."""
     from tiny_reason.config import CONFIG_FILENAME
     from tiny_reason.files import LITTER
     adapter, ckpts = Path(cfg.project.adapter_path), checkpoint_dir(cfg)
@@ -156,13 +170,19 @@ def reuses_finished(lesson: bool, found_before: bool, flags: bool) -> bool:
 
 def training_run(cfg: Config, kind: RunKind, done, ckpts, train_fn, resume: bool = False, overwrite: bool = False, reuse: bool = False,
                  checks=None, plan=None, whole=None, verbose: bool = True) -> Path:
-    "The one way a trainer writes its run folder (`ckpts`' parent): locked (another process training there finishes first), refused or resumed (`start_point`), then `train_fn(last)` from checkpoint `last` (None: step 0); returns its result. A finished run (`done`, the file it leaves) that another process saved with this config while this one waited is reused. `reuse` (a lesson's call): a finished run of this config reused, another config's refused, else this config's stopped run resumed, else trained (saying `plan()` first); `whole(folder)` lists what a cut-off save left short (saved again from the last checkpoint, if one is left)."
+    """The one way a trainer writes its run folder (`ckpts`' parent): locked (another process training there finishes
+    first), refused or resumed (`start_point`), then `train_fn(last)` from checkpoint `last` (None: step 0); returns
+    its result. A finished run (`done`, the file it leaves) that another process saved with this config while this one
+    waited is reused. `reuse` (a lesson's call): a finished run of this config reused, another config's refused, else
+    this config's stopped run resumed, else trained (saying `plan()` first); `whole(folder)` lists what a cut-off save
+    left short (saved again from the last checkpoint, if one is left)."""
     import contextlib, os
     from tiny_reason.files import folder_lock
     done, ckpts = Path(done), Path(ckpts)
     found_before = done.exists()  # a finished result before the lock: only a lesson's call reuses it
     single_process = int(os.environ.get("WORLD_SIZE", "1")) == 1  # one torchrun job's processes train together: no lock
-    whole_result = lambda: done.exists() and not (whole and whole(done.parent))  # a lesson reuses it, or refuses it: its checkpoints do not matter
+    # a lesson reuses it, or refuses it: its checkpoints do not matter
+    whole_result = lambda: done.exists() and not (whole and whole(done.parent))
     # the result's folder is the run's too: one saved by a run in another folder (`claim_result`), or one
     # such a run trains into now (`result_lock`), is refused
     claim_result(kind, done, ckpts)  # refused before the lock (which writes a file): another run's result,
@@ -191,6 +211,7 @@ def training_run(cfg: Config, kind: RunKind, done, ckpts, train_fn, resume: bool
         return train_fn(last)
 
 def sft_run(cfg: Config, train_fn, resume: bool = False, overwrite: bool = False, reuse: bool = False, plan=None, verbose: bool = True) -> Path:
-    "SFT's `training_run` (what `train` and `ensure_adapter` call): `adapter_path` and `output_dir/checkpoints`, SFT's own refusals (`adapter_checks`), a cut-off adapter saved again."
+    """SFT's `training_run` (what `train` and `ensure_adapter` call): `adapter_path` and `output_dir/checkpoints`,
+    SFT's own refusals (`adapter_checks`), a cut-off adapter saved again."""
     return training_run(cfg, SFT_RUN, Path(cfg.project.adapter_path) / "adapter_config.json", checkpoint_dir(cfg), train_fn, resume, overwrite, reuse,
                         checks=lambda r, o: adapter_checks(cfg, r, o), plan=plan, whole=adapter_problems, verbose=verbose)
