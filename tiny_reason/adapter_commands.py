@@ -32,7 +32,9 @@ PROMPT_KEYS = ("data.format", "data.system_prompt")  # how an adapter, or a mode
 def user_keys(args, rest: list[str]) -> set[str]:
     "The config keys this command line sets itself: its `--key value` overrides and the keys of its `--config` file."
     from tiny_reason.config import flatten, parse_overrides, read_yaml
-    return set(parse_overrides(rest)) | (set(flatten(read_yaml(args.config), str(args.config))) if args.config else set())
+    return set(parse_overrides(rest)) | (
+        set(flatten(read_yaml(args.config), str(args.config))) if args.config else set()
+    )
 
 def asked_as_trained(cfg, folder, args, rest: list[str], extra: dict):
     """`cfg` asking in the prompt `folder` (an adapter or an exported model) was trained with, where the command line
@@ -44,10 +46,16 @@ def asked_as_trained(cfg, folder, args, rest: list[str], extra: dict):
     keep = {k: get_value(trained, k) for k in PROMPT_KEYS if k not in mine}
     if changed := [k for k, v in keep.items() if get_value(cfg, k) != v]:
         cfg = config_from_cli(args, rest, {**extra, **keep})
-        print(f"asking as {folder} was trained to be asked: {' and '.join(changed)} from its {CONFIG_FILENAME}, not preset {cfg.preset}'s "
-              f"(set {' or '.join('--' + k for k in changed)} to ask otherwise)", flush=True)
+        print(
+            f"asking as {folder} was trained to be asked: {' and '.join(changed)} from its {CONFIG_FILENAME}, not preset"
+            f" {cfg.preset}'s (set {' or '.join('--' + k for k in changed)} to ask otherwise)",
+            flush=True,
+        )
     if given := [k for k in PROMPT_KEYS if k in mine and get_value(cfg, k) != get_value(trained, k)]:
-        print(f"asking with {' and '.join(given)} as given here, not as {folder} was trained to be asked ({saved})", flush=True)
+        print(
+            f"asking with {' and '.join(given)} as given here, not as {folder} was trained to be asked ({saved})",
+            flush=True,
+        )
     return cfg
 
 def lora_as_trained(cfg, adapter, args, rest: list[str]):
@@ -72,25 +80,46 @@ def evaluate_cli(argv: list[str] | None = None) -> dict:
     arm = p.add_mutually_exclusive_group()
     arm.add_argument("--adapter", help="LoRA adapter folder (default: the preset's project.adapter_path)")
     arm.add_argument("--base", action="store_true", help="evaluate the base model, without an adapter")
-    arm.add_argument("--model", help="evaluate this model folder (e.g. from tiny-reason export) or Hub id in place of the base")
+    arm.add_argument(
+        "--model", help="evaluate this model folder (e.g. from tiny-reason export) or Hub id in place of the base"
+    )
     p.add_argument("--test_data", help="hub | synthetic | PATH.jsonl (default: the preset's eval.test_source)")
     p.add_argument("--test_samples", help="number of test items, or 'all'")
     p.add_argument("--batch_size", help="generation batch size (eval.batch_size, not the training batch size)")
-    p.add_argument("--samples", help="k > 1 adds maj@k: the majority answer of k sampled replies per item (eval.samples)")
+    p.add_argument(
+        "--samples", help="k > 1 adds maj@k: the majority answer of k sampled replies per item (eval.samples)"
+    )
     from tiny_reason.harness import HARNESS_TASKS
-    p.add_argument("--protocol", default="tiny-reason", choices=["tiny-reason", *(f"lm-eval:{t}" for t in HARNESS_TASKS)],
-                   help="tiny-reason (ours: 0-shot, the chat template, <think>, our grader; default) or an lm-evaluation-harness task "
-                        "on the same items and model, in OUT/lm-eval_TASK (pip install 'tiny-reason[eval]')")
-    p.add_argument("--out", required=True, help="output folder for predictions.jsonl, report.json, experiment_config.yaml")
+    p.add_argument(
+        "--protocol",
+        default="tiny-reason",
+        choices=["tiny-reason", *(f"lm-eval:{t}" for t in HARNESS_TASKS)],
+        help=(
+            "tiny-reason (ours: 0-shot, the chat template, <think>, our grader; default) or an lm-evaluation-harness"
+            " task on the same items and model, in OUT/lm-eval_TASK (pip install 'tiny-reason[eval]')"
+        ),
+    )
+    p.add_argument(
+        "--out", required=True, help="output folder for predictions.jsonl, report.json, experiment_config.yaml"
+    )
     args, rest = p.parse_known_args(argv)
     if args.protocol != "tiny-reason" and args.samples is not None:
-        raise ValueError(f"--samples (maj@k) is the tiny-reason protocol's; --protocol {args.protocol} is greedy, one reply per item")
+        raise ValueError(
+            f"--samples (maj@k) is the tiny-reason protocol's; --protocol {args.protocol} is greedy, one reply per item"
+        )
     extra = {k: v for k, v in [("eval.test_source", args.test_data), ("eval.test_samples", args.test_samples),
                                ("eval.batch_size", args.batch_size), ("eval.samples", args.samples)] if v is not None}
     if args.model and (Path(args.model) / "adapter_config.json").is_file():
-        raise ValueError(f"--model {args.model} is a LoRA adapter folder, not a model: evaluate it with --adapter {args.model}")
+        raise ValueError(
+            f"--model {args.model} is a LoRA adapter folder, not a model: evaluate it with --adapter {args.model}"
+        )
     if args.model:  # `from_pretrained` reads a folder as it reads a Hub id; a folder has one shape, so no overrides
-        extra |= {"model.name": args.model, "model.source": "hub", "model.architecture_overrides": {}, "model.load_in_4bit": False}
+        extra |= {
+            "model.name": args.model,
+            "model.source": "hub",
+            "model.architecture_overrides": {},
+            "model.load_in_4bit": False,
+        }
     from tiny_reason.evaluate import evaluate
     cfg = config_from_cli(args, rest, extra)
     adapter = None if args.base or args.model else command_adapter(args.adapter, cfg, cfg.project.adapter_path)
@@ -100,8 +129,10 @@ def evaluate_cli(argv: list[str] | None = None) -> dict:
     if args.protocol != "tiny-reason":
         from tiny_reason.harness import harness_evaluate, harness_task
         report = harness_evaluate(cfg, args.out, args.protocol, adapter=adapter, arm="model" if args.model else None)
-        print(f"wrote {args.out}/lm-eval_{harness_task(args.protocol)}/: report.json, samples.jsonl (the harness's per-sample outputs), "
-              "results.json (its results), tasks/ (the task file) and the items it read")
+        print(
+            f"wrote {args.out}/lm-eval_{harness_task(args.protocol)}/: report.json, samples.jsonl (the harness's per-sample"
+            " outputs), results.json (its results), tasks/ (the task file) and the items it read"
+        )
         return report
     report = evaluate(cfg, args.out, adapter=adapter, arm="model" if args.model else None)
     print(f"wrote {args.out}/predictions.jsonl, {args.out}/report.json, {args.out}/experiment_config.yaml")
@@ -115,25 +146,63 @@ def export_cli(argv: list[str] | None = None) -> Path:
     p.add_argument("--adapter", help="LoRA adapter folder (default: the preset's project.adapter_path)")
     p.add_argument("--out", required=True,
                    help="folder for the merged model: absent or empty, or an earlier export with --overwrite")
-    p.add_argument("--dtype", default="fp16", choices=["fp16", "bf16", "fp32"],
-                   help="precision of the saved weights (default fp16); each weight's sum is computed in fp32 and rounded once")
-    p.add_argument("--base", default="unquantized", choices=["unquantized", "nf4"],
-                   help="the weights the update is added to: the original ones, or (QLoRA) the NF4-rounded ones it trained against")
-    p.add_argument("--gguf", metavar="TYPE", help="also write the model as one GGUF file for llama.cpp, Ollama and LM Studio, with an Ollama "
-                   "Modelfile: f16, q8_0, q4_k_m or another type llama.cpp's quantizer offers (35_gguf)")
+    p.add_argument(
+        "--dtype",
+        default="fp16",
+        choices=["fp16", "bf16", "fp32"],
+        help="precision of the saved weights (default fp16); each weight's sum is computed in fp32 and rounded once",
+    )
+    p.add_argument(
+        "--base",
+        default="unquantized",
+        choices=["unquantized", "nf4"],
+        help=(
+            "the weights the update is added to: the original ones, or (QLoRA) the NF4-rounded ones it trained against"
+        ),
+    )
+    p.add_argument(
+        "--gguf",
+        metavar="TYPE",
+        help=(
+            "also write the model as one GGUF file for llama.cpp, Ollama and LM Studio, with an Ollama "
+            "Modelfile: f16, q8_0, q4_k_m or another type llama.cpp's quantizer offers (35_gguf)"
+        ),
+    )
     p.add_argument("--overwrite", action="store_true",
                    help="replace an earlier export in --out, if it holds nothing else")
     p.add_argument("--report", help="an evaluation report.json whose numbers go into the model card")
-    p.add_argument("--no_evaluation", action="store_true", help="skip evaluating the merged folder (its card then has none of its own numbers)")
+    p.add_argument(
+        "--no_evaluation",
+        action="store_true",
+        help="skip evaluating the merged folder (its card then has none of its own numbers)",
+    )
     args, rest = p.parse_known_args(argv)
     cfg = config_from_cli(args, rest)
     from tiny_reason.export import export_merged
-    out = export_merged(cfg, command_adapter(args.adapter, cfg, cfg.project.adapter_path), args.out, args.dtype, args.overwrite, args.report, args.base,
-                        evaluate_it=not args.no_evaluation, gguf=args.gguf, name=cfg.project.name if "project.name" in user_keys(args, rest) else None)
-    gguf = f"{next(out.glob('*.gguf')).name} ({args.gguf}: llama.cpp, Ollama, LM Studio) with an Ollama Modelfile, " if args.gguf else ""
-    print(f"wrote {out}: weights (safetensors, {args.dtype}), tokenizer with the course's chat template, generation_config.json (greedy, "
-          f"its length), {gguf}{'' if args.no_evaluation else 'evaluation/ (the folder' + chr(39) + 's own numbers) and '}README.md (model card); "
-          f"evaluate {'it' if args.no_evaluation else 'again'} with `tiny-reason evaluate --model {out} --out DIR`")
+    out = export_merged(
+        cfg,
+        command_adapter(args.adapter, cfg, cfg.project.adapter_path),
+        args.out,
+        args.dtype,
+        args.overwrite,
+        args.report,
+        args.base,
+        evaluate_it=not args.no_evaluation,
+        gguf=args.gguf,
+        name=cfg.project.name if "project.name" in user_keys(args, rest) else None,
+    )
+    gguf = (
+        f"{next(out.glob('*.gguf')).name} ({args.gguf}: llama.cpp, Ollama, LM Studio) with an Ollama Modelfile, "
+        if args.gguf
+        else ""
+    )
+    print(
+        f"wrote {out}: weights (safetensors, {args.dtype}), tokenizer with the course's chat template,"
+        " generation_config.json (greedy, its length),"
+        f" {gguf}{'' if args.no_evaluation else 'evaluation/ (the folder' + chr(39) + 's own numbers) and '}README.md"
+        f" (model card); evaluate {'it' if args.no_evaluation else 'again'} with `tiny-reason evaluate --model {out}"
+        " --out DIR`"
+    )
     return out
 
 # %% ../nbs/44_adapter_commands.ipynb #8c1a1838
@@ -148,7 +217,10 @@ def chat_cli(argv: list[str] | None = None):
     p.add_argument("--adapter", help="a trained LoRA adapter folder (default: the base model)")
     p.add_argument("--temperature", type=float, default=0.0, help="0 = greedy (default)")
     args, rest = p.parse_known_args(argv)
-    if not 0 <= args.temperature < float("inf"): raise ValueError(f"--temperature must be a finite number >= 0 (0: greedy; e.g. 0.7 samples), got {args.temperature}")
+    if not 0 <= args.temperature < float("inf"):
+        raise ValueError(
+            f"--temperature must be a finite number >= 0 (0: greedy; e.g. 0.7 samples), got {args.temperature}"
+        )
     cfg = config_from_cli(args, rest)
     adapter = command_adapter(args.adapter, cfg)
     cfg = asked_as_trained(cfg, adapter, args, rest, {})
@@ -166,9 +238,20 @@ def chat_cli(argv: list[str] | None = None):
         if question.strip().lower() in ("exit", "quit"): break
         stop, text, stats = threading.Event(), "", {}
         try:
-            for i, piece in enumerate(stream_solution(model, tok, question, cfg.data.system_prompt, cfg.eval.max_new_tokens, args.temperature,
-                                                      # a refused question: its message alone
-                                                      stop, stats=stats, prompt_format=cfg.data.format)):
+            for i, piece in enumerate(
+                stream_solution(
+                    model,
+                    tok,
+                    question,
+                    cfg.data.system_prompt,
+                    cfg.eval.max_new_tokens,
+                    args.temperature,
+                    # a refused question: its message alone
+                    stop,
+                    stats=stats,
+                    prompt_format=cfg.data.format,
+                )
+            ):
                 text += piece; sys.stdout.write(THINK_PRIME * (i == 0) + piece); sys.stdout.flush()
             value, _ = extract_answer(THINK_PRIME + text)
             print(f"\n[{stats['n_tokens']} tokens; answer: {value}]")

@@ -23,7 +23,8 @@ def check_exercise(lesson: str, n: int, answer, cfg) -> bool | None:
     """A lesson's exercise cell: compare `answer` with the answer key of exercise `n` (computed only once there is an
     answer)."""
     if isinstance(n, str) and n.strip().isdigit(): n = int(n)  # "2" names exercise 2 as well as 2 does
-    if (lesson, n) not in ANSWER_KEYS: raise KeyError(f"no answer key for exercise {n} of {lesson}: {sorted(ANSWER_KEYS)}")
+    if (lesson, n) not in ANSWER_KEYS:
+        raise KeyError(f"no answer key for exercise {n} of {lesson}: {sorted(ANSWER_KEYS)}")
     expected, hint, rel = ANSWER_KEYS[lesson, n]
     if answer is None: return check(None, None, f"exercise {n}")
     return check(answer, expected(cfg), f"exercise {n}", rel=rel, hint=hint)
@@ -36,10 +37,18 @@ def _(cfg):
     from tiny_reason.data import to_example, tokenize_with_trl, word_problem_rows
     from tiny_reason.loader import load_tokenizer
     tok, ex = load_tokenizer(cfg), to_example(word_problem_rows(1, seed=0)[0], cfg.data.system_prompt)
-    return [(tokenize_with_trl([ex], tok, cfg.data.max_length, completion_only_loss=only)["labels"][0] != -100).float().mean().item()
-            for only in (True, False)]
+    return [
+        (tokenize_with_trl([ex], tok, cfg.data.max_length, completion_only_loss=only)["labels"][0] != -100)
+        .float()
+        .mean()
+        .item()
+        for only in (True, False)
+    ]
 
-NATALIA = "Natalia sold 48/2 = <<48/2=24>>24 clips in May.\nNatalia sold 48+24 = <<48+24=72>>72 clips altogether in April and May.\n#### 72"
+NATALIA = (
+    "Natalia sold 48/2 = <<48/2=24>>24 clips in May.\nNatalia sold 48+24 = <<48+24=72>>72 clips altogether in April"
+    " and May.\n#### 72"
+)
 
 @answer_key("00_data", 2, "SmolLM2 writes every digit as its own token; count `<<`, the digits, the operator, `=` and `>>`")
 def _(cfg):
@@ -121,16 +130,27 @@ def short_run_eval_loss(cfg, rate: float, steps: int) -> float:
     import json
     from tiny_reason.config import load_config
     from tiny_reason.train import ensure_adapter
-    c = load_config(cfg.preset, overrides={"output_dir": f"{cfg.project.output_dir}/exercise_rate_{rate:g}", "training.learning_rate": rate,
-                    "training.max_steps": steps, "training.warmup_steps": 1, "training.eval_steps": steps, "training.save_steps": steps,
-                    "model.gradient_checkpointing": False})
+    c = load_config(
+        cfg.preset,
+        overrides={
+            "output_dir": f"{cfg.project.output_dir}/exercise_rate_{rate:g}",
+            "training.learning_rate": rate,
+            "training.max_steps": steps,
+            "training.warmup_steps": 1,
+            "training.eval_steps": steps,
+            "training.save_steps": steps,
+            "model.gradient_checkpointing": False,
+        },
+    )
     log = json.loads((ensure_adapter(c, verbose=False) / "log_history.json").read_text())
     return [h["eval_loss"] for h in log if "eval_loss" in h][-1]
 
 @answer_key("02_train", 4, "in the same steps a smaller rate moves the weights less, so the loss has further to fall")
 def _(cfg):
     steps = max(2, cfg.training.max_steps // 4)
-    full, tenth = (short_run_eval_loss(cfg, rate, steps) for rate in (cfg.training.learning_rate, cfg.training.learning_rate / 10))
+    full, tenth = (
+        short_run_eval_loss(cfg, rate, steps) for rate in (cfg.training.learning_rate, cfg.training.learning_rate / 10)
+    )
     return "higher" if tenth > full else "lower"
 
 # %% ../nbs/46_answer_keys.ipynb #dbbe5f40
@@ -146,15 +166,24 @@ def _(cfg):
     from tiny_reason.evaluation import mcnemar_exact
     return min(fixed for fixed in range(15, 31) if mcnemar_exact(fixed, 30 - fixed) < 0.05)
 
-GRADER_REPLIES = ["**Final Answer:** $72.00", "The answer is seventy-two.", "She packs 72 apples in 2 boxes.", "So 36 + 36 = 72",
-                  # 03's exercise 3, gold 72
-                  "**Final Answer:** about 70-72", "**Final Answer:** 72,000", "**Final Answer:** 144/2"]
+GRADER_REPLIES = [
+    "**Final Answer:** $72.00",
+    "The answer is seventy-two.",
+    "She packs 72 apples in 2 boxes.",
+    "So 36 + 36 = 72",
+    # 03's exercise 3, gold 72
+    "**Final Answer:** about 70-72",
+    "**Final Answer:** 72,000",
+    "**Final Answer:** 144/2",
+]
 
 @answer_key("03_eval", 3, "the first rule that finds a number picks one span; a span stating two numbers is no answer. "
                            "extract_answer shows both")
 def _(cfg):
     from tiny_reason.evaluation import grade_row
-    return [i for i, reply in enumerate(GRADER_REPLIES) if grade_row({"generated_text": reply, "gold": "72"})["correct"]]
+    return [
+        i for i, reply in enumerate(GRADER_REPLIES) if grade_row({"generated_text": reply, "gold": "72"})["correct"]
+    ]
 
 # %% ../nbs/46_answer_keys.ipynb #a594e243
 # 04_demo
@@ -163,9 +192,16 @@ def _(cfg):
     from tiny_reason.data import THINK_PRIME
     from tiny_reason.demo import split_reasoning
     from tiny_reason.evaluation import extract_answer
-    reply = "After giving 7 away, Sam has 29 - 7 = 22 stickers.\nAfter finding 5, Sam has 22 + 5 = 27 stickers.\n</think>\n\n**Final Answer:** 27"
+    reply = (
+        "After giving 7 away, Sam has 29 - 7 = 22 stickers.\nAfter finding 5, Sam has 22 + 5 = 27"
+        " stickers.\n</think>\n\n**Final Answer:** 27"
+    )
     text = THINK_PRIME + reply  # as the widget shows it: the prime, then what the streamer delivered
-    return [len(split_reasoning(text)[0].splitlines()), extract_answer(text)[0], split_reasoning(text[:text.index("</think>")])[1]]
+    return [
+        len(split_reasoning(text)[0].splitlines()),
+        extract_answer(text)[0],
+        split_reasoning(text[: text.index("</think>")])[1],
+    ]
 
 @answer_key("04_demo", 2, "divide the logits by T first, then take the softmax; at T = 1 it is e^2 / (e^2 + e + 1)")
 def _(cfg):
@@ -191,16 +227,29 @@ def _(cfg):
 def _(cfg): return [1 - 0.5 ** n for n in (cfg.distill.k, 2 * cfg.distill.k)]
 
 def _trace(text, truncated=False):
-    return {"id": 0, "question": "Ann has 4 pens and buys 6 more. How many pens?", "gold": "10", "generated_text": text, "truncated": truncated}
-TRACES = [_trace("4+6=10\n</think>\n\n**Final Answer:** 10"), _trace("4+6=10 \n</think>\n\n**Final Answer:**  10"),
-          _trace("4+6=11\n</think>\n\n**Final Answer:** 11"), _trace("Ann has 4 + 6 = 10 pens.\n</think>\n\n**Final Answer:** 10"),
-          _trace("4 pens plus 6 pens is 10, so", truncated=True), _trace("She buys 6, so 4+6=10\n</think>\n\n**Final Answer:** 10")]  # 05's exercise 2
+    return {
+        "id": 0,
+        "question": "Ann has 4 pens and buys 6 more. How many pens?",
+        "gold": "10",
+        "generated_text": text,
+        "truncated": truncated,
+    }
+TRACES = [
+    _trace("4+6=10\n</think>\n\n**Final Answer:** 10"),
+    _trace("4+6=10 \n</think>\n\n**Final Answer:**  10"),
+    _trace("4+6=11\n</think>\n\n**Final Answer:** 11"),
+    _trace("Ann has 4 + 6 = 10 pens.\n</think>\n\n**Final Answer:** 10"),
+    _trace("4 pens plus 6 pens is 10, so", truncated=True),
+    _trace("She buys 6, so 4+6=10\n</think>\n\n**Final Answer:** 10"),
+]  # 05's exercise 2
 
 @answer_key("05_distill", 2, "drop the cut-off trace first, then the wrong one, then copies up to whitespace; keep the 2 shortest of the rest")
 def _(cfg):
     from tiny_reason.distill import keep_traces
     counts = keep_traces(TRACES, keep_per_question=2, min_agreement=cfg.distill.min_agreement)[1]
-    return [counts[why] for why in ("kept", "duplicates", "wrong or no answer", "truncated", "over the per-question limit")]
+    return [
+        counts[why] for why in ("kept", "duplicates", "wrong or no answer", "truncated", "over the per-question limit")
+    ]
 
 @answer_key("05_distill", 3, "an unreadable reply votes for nothing, but it still counts in the share's denominator")
 def _(cfg):
@@ -214,7 +263,9 @@ def _(cfg):
 def _(cfg):
     from tiny_reason.scratch import build_model, model_shape, vocab_size, parameter_counts
     s = model_shape(cfg)
-    return parameter_counts(build_model("transformer", {**s, "layers": 2 * s["layers"]}, vocab_size(cfg), meta=True))["total"]
+    return parameter_counts(build_model("transformer", {**s, "layers": 2 * s["layers"]}, vocab_size(cfg), meta=True))[
+        "total"
+    ]
 
 @answer_key("06_scratch", 2, "a uniform guess costs ln(vocabulary) nats; perplexity is exp of the loss, not proportional to it", rel=0.01)
 def _(cfg):
@@ -264,8 +315,10 @@ def _(cfg):
     from peft import LoraConfig, get_peft_model
     from tiny_reason.loader import model_config
     torch.manual_seed(0); h = model_config(cfg).hidden_size
-    net = get_peft_model(torch.nn.ModuleDict({"q_proj": torch.nn.Linear(h, h, bias=False)}),
-                         LoraConfig(r=cfg.lora.r, lora_alpha=cfg.lora.lora_alpha, target_modules=["q_proj"], init_lora_weights=False))
+    net = get_peft_model(
+        torch.nn.ModuleDict({"q_proj": torch.nn.Linear(h, h, bias=False)}),
+        LoraConfig(r=cfg.lora.r, lora_alpha=cfg.lora.lora_alpha, target_modules=["q_proj"], init_lora_weights=False),
+    )
     layer = net.base_model.model["q_proj"]
     W, scale = layer.base_layer.weight.detach().clone(), layer.scaling["default"]  # PEFT's own scale
     # PEFT's merge, as export_merged's
@@ -294,7 +347,9 @@ def _(cfg):
     from tiny_reason.gguf_export import bits_per_weight, planned_types
     from tiny_reason.model import QWEN2_5_1_5B
     from tiny_reason.offline import known_architecture
-    plan = [(t, n) for t, n in planned_types(known_architecture(QWEN2_5_1_5B).to_dict(), "q4_k_m").values() if t != "F32"]
+    plan = [
+        (t, n) for t, n in planned_types(known_architecture(QWEN2_5_1_5B).to_dict(), "q4_k_m").values() if t != "F32"
+    ]
     return sum(n * bits_per_weight(t) for t, n in plan) / sum(n for _, n in plan)
 
 # %% ../nbs/46_answer_keys.ipynb #03fe4791

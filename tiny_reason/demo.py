@@ -76,7 +76,9 @@ class StopOnEvent(StoppingCriteria):
     def __call__(self, input_ids, scores, **kwargs): return self.event.is_set()
 
 # %% ../nbs/24_demo_checks.ipynb #6cf71d67
-def check_question(question: str, tok, model, max_new_tokens: int, system_prompt: str, prompt_format: str = "chat") -> str:
+def check_question(
+    question: str, tok, model, max_new_tokens: int, system_prompt: str, prompt_format: str = "chat"
+) -> str:
     "The inference prompt for `question`, or `ValueError` with a message for the user."
     if not question or not question.strip(): raise ValueError("Type a math word problem first.")
     prompt = inference_prompt(tok, question, system_prompt, prompt_format)
@@ -94,11 +96,15 @@ class ReasoningDemo:
         import ipywidgets as w
         self.model, self.tok, self.cfg = model, tok, cfg
         self.question = w.Textarea(placeholder="A math word problem...", layout=w.Layout(width="100%", height="80px"))
-        self.solve_button, self.stop_button = w.Button(description="Solve", button_style="primary"), w.Button(description="Stop")
+        self.solve_button, self.stop_button = w.Button(description="Solve", button_style="primary"), w.Button(
+            description="Stop"
+        )
         wide = dict(description_width="initial")  # labels in full, not "temperat..."
         self.temperature = w.FloatSlider(value=0.0, min=0.0, max=1.5, step=0.05, description="temperature", style=wide)
         max_new_tokens = max_new_tokens or cfg.eval.max_new_tokens  # the budget the model was evaluated with
-        self.max_new_tokens = w.IntSlider(value=max_new_tokens, min=16, max=4096, step=16, description="max tokens", style=wide)
+        self.max_new_tokens = w.IntSlider(
+            value=max_new_tokens, min=16, max=4096, step=16, description="max tokens", style=wide
+        )
         self.which = w.ToggleButtons(options=["adapter", "base"] if has_adapter else ["base"], description="model")
         self.label = f"{cfg.preset} preset, {cfg.model.label}, {model.device}"
         self.output, self.status = w.HTML(), w.HTML(f"ready: press Solve ({self.label})")
@@ -129,21 +135,34 @@ class ReasoningDemo:
         from tiny_reason.evaluation import extract_answer
         start, which = time.time(), self.which.value
         try:
-            for piece in stream_solution(self.model, self.tok, self.question.value, self.cfg.data.system_prompt,
-                                         self.max_new_tokens.value, self.temperature.value, self._stop,
-                                         use_adapter=which == "adapter", stats=self.stats, prompt_format=self.cfg.data.format):
+            for piece in stream_solution(
+                self.model,
+                self.tok,
+                self.question.value,
+                self.cfg.data.system_prompt,
+                self.max_new_tokens.value,
+                self.temperature.value,
+                self._stop,
+                use_adapter=which == "adapter",
+                stats=self.stats,
+                prompt_format=self.cfg.data.format,
+            ):
                 self.chunks.append(piece); self.text += piece
                 self.output.value = render_html(THINK_PRIME + self.text)
         except Exception as e:
             if isinstance(e, ValueError) and not self.stats:  # from check_question: nothing was generated
                 self.output.value, self.status.value = "", f"<b>{html.escape(str(e))}</b>"; return
             self.output.value = render_html(THINK_PRIME + self.text, done=True)
-            self.status.value = (f"<b style='color:#b00'>error after {self.stats.get('n_tokens', 0)} tokens ({which} model): "
-                                 f"{type(e).__name__}: {html.escape(str(e))}</b>; the reply above is cut short")
+            self.status.value = (
+                f"<b style='color:#b00'>error after {self.stats.get('n_tokens', 0)} tokens ({which} model): "
+                f"{type(e).__name__}: {html.escape(str(e))}</b>; the reply above is cut short"
+            )
             return
         n, secs = self.stats.get("n_tokens", 0), time.time() - start
         value, rule = extract_answer(THINK_PRIME + self.text)
-        self.status.value = (f"{'stopped' if self._stop.is_set() else 'done'}: {which} model, {n} tokens in {secs:.1f} s "
-                             f"({n / max(secs, 1e-9):.1f} tokens/s; {self.label}); "
-                             f"extracted answer: <b>{value}</b> ({rule or 'no rule matched'})")
+        self.status.value = (
+            f"{'stopped' if self._stop.is_set() else 'done'}: {which} model, {n} tokens in {secs:.1f} s "
+            f"({n / max(secs, 1e-9):.1f} tokens/s; {self.label}); "
+            f"extracted answer: <b>{value}</b> ({rule or 'no rule matched'})"
+        )
         self.output.value = render_html(THINK_PRIME + self.text, done=True)

@@ -7,9 +7,26 @@ from __future__ import annotations
 import json, time
 from collections import Counter
 from pathlib import Path
-from .config import CONFIG_FILENAME, Config, command_parser, config_from_cli, load_config, save_config, set_value, settings_of, validate
-from .data import (THINK_PRIME, MalformedRow, inference_prompt, prepare_examples, question_key, split_solution,
-                              unseen_rows)
+from tiny_reason.config import (
+    CONFIG_FILENAME,
+    Config,
+    command_parser,
+    config_from_cli,
+    load_config,
+    save_config,
+    set_value,
+    settings_of,
+    validate,
+)
+from tiny_reason.data import (
+    THINK_PRIME,
+    MalformedRow,
+    inference_prompt,
+    prepare_examples,
+    question_key,
+    split_solution,
+    unseen_rows,
+)
 from .files import atomic_write_text, claim_folder, read_jsonl_objects, results_folder, write_jsonl
 # grading never imports torch
 from .evaluation import answers_match, extract_answer, gold_answer, majority_answer
@@ -31,11 +48,14 @@ def fresh_questions(cfg: Config) -> list[dict]:
     return out
 
 # %% ../nbs/05_distill.ipynb #3a500918
-def keep_traces(traces: list[dict], keep_per_question: int = 1, min_agreement: float = 0.5) -> tuple[list[dict], Counter]:
+def keep_traces(
+    traces: list[dict], keep_per_question: int = 1, min_agreement: float = 0.5
+) -> tuple[list[dict], Counter]:
     """Correct, finished, distinct traces, at most `keep_per_question` per question (shortest first), and counts of
     why the rest went."""
     by_q, counts, kept = {}, Counter(traces=len(traces)), []
-    for t in traces: by_q.setdefault(t["id"], []).append({**t, "prediction": extract_answer(THINK_PRIME + t["generated_text"])[0]})
+    for t in traces:
+        by_q.setdefault(t["id"], []).append({**t, "prediction": extract_answer(THINK_PRIME + t["generated_text"])[0]})
     for rows in by_q.values():
         finished = [r for r in rows if not r.get("truncated")]
         counts["truncated"] += len(rows) - len(finished)
@@ -46,7 +66,8 @@ def keep_traces(traces: list[dict], keep_per_question: int = 1, min_agreement: f
         good = [r for r in finished if gold is not None and answers_match(r["prediction"], gold_answer(gold))]
         counts["wrong or no answer"] += len(finished) - len(good)
         unique = {}  # the shortest first; a duplicate (up to whitespace) keeps the first one seen
-        for r in sorted(good, key=lambda r: len(r["generated_text"])): unique.setdefault(" ".join(r["generated_text"].split()), r)
+        for r in sorted(good, key=lambda r: len(r["generated_text"])):
+            unique.setdefault(" ".join(r["generated_text"].split()), r)
         distinct = list(unique.values())
         counts["duplicates"] += len(good) - len(distinct)
         kept += [{**r, "answer": gold_answer(gold)} for r in distinct[:keep_per_question]]
@@ -70,7 +91,9 @@ def distilled_rows(kept: list[dict]) -> list[dict]:
 def distill_cli(argv: list[str] | None = None) -> dict:
     """`tiny-reason distill [--preset P] [--teacher ID|DIR] [--teacher_adapter DIR] [--traces FILE] [--k K]
     [--questions N] --out DIR`"""
-    p = command_parser("tiny-reason distill", "A teacher samples chains of thought; the correct ones become training rows.")
+    p = command_parser(
+        "tiny-reason distill", "A teacher samples chains of thought; the correct ones become training rows."
+    )
     p.add_argument("--out", required=True, help="folder for traces.jsonl, distilled.jsonl, report.json, lengths.png")
     args, rest = p.parse_known_args(argv)
     report = distill(config_from_cli(args, rest), args.out)
@@ -87,7 +110,8 @@ def teacher_config(cfg: Config) -> Config:
     t = copy.deepcopy(cfg)
     set_value(t, "data.format", cfg.distill.teacher_format or cfg.data.format)
     if cfg.distill.teacher:  # a folder reads like a Hub id; its shape is its own, so no overrides
-        for k, v in (("model.name", cfg.distill.teacher), ("model.source", "hub"), ("model.architecture_overrides", {})): set_value(t, k, v)
+        for k, v in (("model.name", cfg.distill.teacher), ("model.source", "hub"), ("model.architecture_overrides", {})):
+            set_value(t, k, v)
     return validate(t)
 
 def load_teacher(cfg: Config):
@@ -108,8 +132,10 @@ def check_teacher(cfg: Config) -> Config:
         if adapter is not None: check_same_base(t, check_adapter(adapter))
     # a preset's `sft` stays set under another --distill.teacher: say how to drop it
     except (FileNotFoundError, ValueError) as e:
-        raise type(e)(f"{e.args[0]}; that is distill.teacher_adapter, the adapter put on the teacher {t.model.name}: give one trained on it, "
-                      "or --distill.teacher_adapter none to sample the teacher as it is") from None
+        raise type(e)(
+            f"{e.args[0]}; that is distill.teacher_adapter, the adapter put on the teacher {t.model.name}: give one trained"
+            " on it, or --distill.teacher_adapter none to sample the teacher as it is"
+        ) from None
     return t
 
 # %% ../nbs/40_distill_checks.ipynb #10bfe570
@@ -158,16 +184,32 @@ def distill(cfg: Config, out_dir, verbose: bool = True) -> dict:
     # refused before any work; checked again under the lock (13_files)
     claim_folder(out_dir, "distill", settings, outputs)
     if not given: check_teacher(cfg)  # its adapter, before the questions are drawn
-    traces, questions, source, engine = (read_traces(given), None, given, None) if given else (None, fresh_questions(cfg), None, None)
+    traces, questions, source, engine = (
+        (read_traces(given), None, given, None) if given else (None, fresh_questions(cfg), None, None)
+    )
     # the inputs first: a bad one stops before anything is written
     with results_folder(out_dir, "distill", settings, outputs) as out:
         if traces is None:
             tok, model, source = load_teacher(cfg)
             d, t = cfg.distill, teacher_config(cfg)
             prompts = [inference_prompt(tok, q["question"], cfg.data.system_prompt, t.data.format) for q in questions]
-            traces = sample_replies(model, tok, questions, prompts, out / "traces.jsonl", source, d.k, d.max_new_tokens, d.temperature,
-                                    # eval.engine's calls, recorded in every row
-                                    d.top_p, d.batch_size, cfg.project.seed, progress=verbose, cfg=t)
+            traces = sample_replies(
+                model,
+                tok,
+                questions,
+                prompts,
+                out / "traces.jsonl",
+                source,
+                d.k,
+                d.max_new_tokens,
+                d.temperature,
+                # eval.engine's calls, recorded in every row
+                d.top_p,
+                d.batch_size,
+                cfg.project.seed,
+                progress=verbose,
+                cfg=t,
+            )
             engine = engine_that_ran(t, model)
         kept, counts = keep_traces(traces, cfg.distill.keep_per_question, cfg.distill.min_agreement)
         rows = distilled_rows(kept)
@@ -185,13 +227,18 @@ def distill(cfg: Config, out_dir, verbose: bool = True) -> dict:
                   "median_words": {"kept": upper_median(lengths), "human": upper_median(human)}}
         chosen, show = {(r["id"], r["sample"]) for r in kept}, ("question", "gold", "generated_text", "truncated")
         pick = lambda t: {**{k: t.get(k) for k in show}, "prediction": extract_answer(THINK_PRIME + t["generated_text"])[0]}
-        report["examples"] = {"kept": [pick(t) for t in kept[:3]], "rejected": [pick(t) for t in traces if (t["id"], t["sample"]) not in chosen][:3]}
+        report["examples"] = {
+            "kept": [pick(t) for t in kept[:3]],
+            "rejected": [pick(t) for t in traces if (t["id"], t["sample"]) not in chosen][:3],
+        }
         atomic_write_text(out / "report.json", json.dumps(report, indent=1)); save_config(cfg, out)
         fig = plot_chain_lengths(lengths, human, f"{cfg.preset}: {report['kept']} kept of {report['traces']} traces"); fig.savefig(out / "lengths.png", dpi=120); plt.close(fig)
         if verbose:
-            print(f"kept {report['kept']} of {report['traces']} traces ({report['keep_rate']:.0%}); {report['covered']} of "
-                  f"{report['questions']} questions covered; {report['tokens']:,} tokens in {report['seconds']:.0f} s "
-                  f"({engine or 'no'} engine) -> {out / 'distilled.jsonl'}")
+            print(
+                f"kept {report['kept']} of {report['traces']} traces ({report['keep_rate']:.0%}); {report['covered']} of "
+                f"{report['questions']} questions covered; {report['tokens']:,} tokens in {report['seconds']:.0f} s "
+                f"({engine or 'no'} engine) -> {out / 'distilled.jsonl'}"
+            )
             print("  the rest: " + ", ".join(f"{k} {report[k]}" for k in FILTER_REASONS) +
                   f"; kept traces that copy a training row: {copies}")
     return report
@@ -210,8 +257,13 @@ def rft_config(cfg: Config, train_ex: list[dict], val_ex: list[dict], kept_rows:
     # 02_train's validation rows, unchanged
     write_jsonl([as_row(e) for e in val_ex], rft_dir / "validation.jsonl")
     rft_cfg = copy.deepcopy(cfg)
-    for key, value in {"data.source": str(rft_dir / "rows.jsonl"), "data.validation_source": str(rft_dir / "validation.jsonl"),
-                       "data.num_samples": None, "project.output_dir": str(rft_dir), "project.adapter_path": str(rft_dir / "lora_adapter")}.items():
+    for key, value in {
+        "data.source": str(rft_dir / "rows.jsonl"),
+        "data.validation_source": str(rft_dir / "validation.jsonl"),
+        "data.num_samples": None,
+        "project.output_dir": str(rft_dir),
+        "project.adapter_path": str(rft_dir / "lora_adapter"),
+    }.items():
         set_value(rft_cfg, key, value)
     return rft_cfg
 

@@ -8,11 +8,41 @@ import itertools, json, time
 from collections import Counter
 from pathlib import Path
 from .config import CONFIG_FILENAME, Config, save_config
-from .data import (THINK_PRIME, MalformedRow, drop_repeats, inference_prompt, load_rows, nothing_left, question_key,
-                              split_solution, test_pool)
+from tiny_reason.data import (
+    THINK_PRIME,
+    MalformedRow,
+    drop_repeats,
+    inference_prompt,
+    load_rows,
+    nothing_left,
+    question_key,
+    split_solution,
+    test_pool,
+)
 from .files import atomic_write_text, claim_folder, mark_folder, read_resumable, results_folder
-from .evaluation import answers_match, extract_answer, read_predictions, format_summary, grade_row, majority_answer, summarize, wilson_interval, paired_comparison
-from .generation import compiles, engine_that_ran, generate_batch, generated_by, generation_plan, inference_model, prompt_hash, same_generator, read_samples, sample_replies
+from tiny_reason.evaluation import (
+    answers_match,
+    extract_answer,
+    read_predictions,
+    format_summary,
+    grade_row,
+    majority_answer,
+    summarize,
+    wilson_interval,
+    paired_comparison,
+)
+from tiny_reason.generation import (
+    compiles,
+    engine_that_ran,
+    generate_batch,
+    generated_by,
+    generation_plan,
+    inference_model,
+    prompt_hash,
+    same_generator,
+    read_samples,
+    sample_replies,
+)
 from .loader import (check_adapter, check_same_base, hub_checked_path, load_model, load_tokenizer,
                                 pick_precision, with_trained_lora)
 
@@ -29,12 +59,16 @@ def load_test_rows(cfg: Config, verbose: bool = True, exclude: list[dict] | None
     src, n = cfg.eval.test_source, cfg.eval.test_samples
     try: rows = test_pool(cfg)  # 20_data_checks: no other stage trains on these
     except ConnectionError:
-        raise ConnectionError(f"test items from {cfg.data.dataset_name} need the Hugging Face Hub, which is not reachable "
-                              "from here; use --test_data synthetic or --test_data PATH.jsonl") from None
+        raise ConnectionError(
+            f"test items from {cfg.data.dataset_name} need the Hugging Face Hub, which is not reachable "
+            "from here; use --test_data synthetic or --test_data PATH.jsonl"
+        ) from None
     # as many as this evaluation asks
     if src == "synthetic" or src.startswith("synthetic:"): rows = rows[:(n or 1000) + 32]
     if exclude is None:  # the Hub's train and test splits are disjoint by construction
-        exclude = [] if cfg.data.source == "hub" else load_rows(cfg.data.source, cfg, cfg.data.split, n=cfg.data.num_samples)
+        exclude = (
+            [] if cfg.data.source == "hub" else load_rows(cfg.data.source, cfg, cfg.data.split, n=cfg.data.num_samples)
+        )
     seen, counts, kept = {_question_key(r["question"]) for r in exclude}, Counter(read=len(rows)), []
     for r in rows:
         try: split_solution(r["answer"])
@@ -57,8 +91,15 @@ def drop_long_prompts(items: list[dict], tok, cfg: Config, verbose: bool = True)
     one line."""
     # Rule: dropped and counted, not refused: the model was trained on no prompt that long, one such item holds its whole batch
     # for minutes, and one stray row should not stop the other items' evaluation; the line keeps the score's n honest.
-    kept = [it for it, p in zip(items, eval_prompts(tok, items, cfg)) if len(tok(p, add_special_tokens=False)["input_ids"]) <= cfg.data.max_length]
-    if not kept: raise ValueError(f"test data {cfg.eval.test_source}: every prompt is over {cfg.data.max_length} tokens (data.max_length)")
+    kept = [
+        it
+        for it, p in zip(items, eval_prompts(tok, items, cfg))
+        if len(tok(p, add_special_tokens=False)["input_ids"]) <= cfg.data.max_length
+    ]
+    if not kept:
+        raise ValueError(
+            f"test data {cfg.eval.test_source}: every prompt is over {cfg.data.max_length} tokens (data.max_length)"
+        )
     if verbose and len(kept) < len(items): print(f"test items: dropped {len(items) - len(kept)} whose prompt alone is over "
                                                  f"{cfg.data.max_length} tokens (data.max_length), using {len(kept)}")
     return kept
@@ -67,8 +108,13 @@ def drop_long_prompts(items: list[dict], tok, cfg: Config, verbose: bool = True)
 def greedy_settings(cfg: Config) -> dict:
     """What shapes a greedy reply besides the model and the prompt, by config key: the token limit, the decoding, the
     weights' precision and 4-bit loading, the engine."""
-    return {"eval.max_new_tokens": cfg.eval.max_new_tokens, "decoding": "greedy", "model.precision": pick_precision(cfg.model.precision),
-            "model.load_in_4bit": cfg.model.load_in_4bit, "eval.engine": cfg.eval.engine}
+    return {
+        "eval.max_new_tokens": cfg.eval.max_new_tokens,
+        "decoding": "greedy",
+        "model.precision": pick_precision(cfg.model.precision),
+        "model.load_in_4bit": cfg.model.load_in_4bit,
+        "eval.engine": cfg.eval.engine,
+    }
 
 def eval_prompts(tok, items: list[dict], cfg: Config) -> list[str]:
     """The exact text the model continues for each test item: `data.system_prompt` in `data.format`, primed with
@@ -83,16 +129,20 @@ def read_finished(path, items: list[dict], prompts: list[str], source: str, sett
         i = r.get("id")
         if not (isinstance(i, int) and 0 <= i < len(items) and r.get("question") == items[i]["question"]):
             return "holds another test item (eval.test_source, eval.test_samples, project.seed or the training data differ)"
-        if not same_generator(r.get("generated_by"), source): return f"was generated by {r.get('generated_by')}, not by {source}"
+        if not same_generator(r.get("generated_by"), source):
+            return f"was generated by {r.get('generated_by')}, not by {source}"
         if "prompt_sha256" not in r: return "records no prompt (an older tiny-reason wrote it)"
-        if r["prompt_sha256"] != hashes[i]: return "was asked with another prompt (data.format, data.system_prompt or the chat template differ)"
+        if r["prompt_sha256"] != hashes[i]:
+            return "was asked with another prompt (data.format, data.system_prompt or the chat template differ)"
         old = r.get("generation") if isinstance(r.get("generation"), dict) else {}
         differ = [f"{k} {old.get(k)!r} there, {v!r} here" for k, v in settings.items() if old.get(k) != v]
         return f"was generated with other settings ({', '.join(differ)})" if differ else True
     return {r["id"]: r for r in read_resumable(path, belongs, "another evaluation", "predictions file")}
 
 # %% ../nbs/23_evaluate.ipynb #0b832cfc
-def generate_predictions(model, tok, items: list[dict], path, cfg: Config, source: str, progress: bool = True) -> list[dict]:
+def generate_predictions(
+    model, tok, items: list[dict], path, cfg: Config, source: str, progress: bool = True
+) -> list[dict]:
     """Generate and grade `items` in length-sorted batches (`generation_batch_size` rows: `eval.batch_size`, or what
     memory holds; one fixed shape where the engine compiles; half as many from there on if memory runs out), appending
     each row to `path`; finished rows are reused."""
@@ -102,7 +152,11 @@ def generate_predictions(model, tok, items: list[dict], path, cfg: Config, sourc
     done = read_finished(path, items, prompts, source, settings)
     todo = [i for i in range(len(items)) if i not in done]
     lengths = {i: len(tok(prompts[i], add_special_tokens=False)["input_ids"]) for i in todo}
-    if todo and cfg.eval.engine == "compiled" and not compiles(cfg, model): print("eval.engine compiled: `generate` compiles its step only on a GPU of CUDA capability 7.0 or more; the merged model runs uncompiled here")
+    if todo and cfg.eval.engine == "compiled" and not compiles(cfg, model):
+        print(
+            "eval.engine compiled: `generate` compiles its step only on a GPU of CUDA capability 7.0 or more; the"
+            " merged model runs uncompiled here"
+        )
     with open(path, "a", encoding="utf-8") as f, tqdm(total=len(items), initial=len(done), desc="generating",
                                                    # else TQDM_DISABLE decides
                                                    **({} if progress else {"disable": True})) as bar:
@@ -113,8 +167,15 @@ def generate_predictions(model, tok, items: list[dict], path, cfg: Config, sourc
             for batch in batches:
                 ids = [left[j] for j in batch]
                 for i, out in zip(ids, generate_batch(model, tok, [prompts[i] for i in ids], cfg.eval.max_new_tokens, shape=shape)):
-                    row = {"id": i, "question": items[i]["question"], "gold": split_solution(items[i]["answer"])[1],
-                           "generated_by": source, "prompt_sha256": prompt_hash(prompts[i]), "generation": settings, **out}
+                    row = {
+                        "id": i,
+                        "question": items[i]["question"],
+                        "gold": split_solution(items[i]["answer"])[1],
+                        "generated_by": source,
+                        "prompt_sha256": prompt_hash(prompts[i]),
+                        "generation": settings,
+                        **out,
+                    }
                     done[i] = grade_row(row)
                     f.write(json.dumps(done[i], ensure_ascii=False) + "\n")
                 f.flush(); bar.update(len(ids))
@@ -140,8 +201,16 @@ def sample_settings(cfg: Config) -> dict:
                 batch_size=max(1, cfg.eval.batch_size // k), seed=cfg.project.seed)
 
 # %% ../nbs/23_evaluate.ipynb #0d65c33a
-def evaluate(cfg: Config, out_dir, adapter=None, model=None, tok=None, verbose: bool = True, exclude: list[dict] | None = None,
-             arm: str | None = None) -> dict:
+def evaluate(
+    cfg: Config,
+    out_dir,
+    adapter=None,
+    model=None,
+    tok=None,
+    verbose: bool = True,
+    exclude: list[dict] | None = None,
+    arm: str | None = None,
+) -> dict:
     """Generate and grade the configured test items (none in `exclude`: `load_test_rows`) with the preset's model,
     plus `adapter` if given; returns the report (`arm`: its name, base or tuned by default)."""
     outputs = ("predictions.jsonl", "samples.jsonl", "report.json", CONFIG_FILENAME)
@@ -162,18 +231,41 @@ def evaluate(cfg: Config, out_dir, adapter=None, model=None, tok=None, verbose: 
         # another evaluation's rows: stop now
         read_finished(out_dir / "predictions.jsonl", items, prompts, source, greedy_settings(cfg))
         if cfg.eval.samples > 1:  # so are samples (of another engine too)
-            read_samples(out_dir / "samples.jsonl", sample_questions(items), prompts, source, **sample_settings(cfg), engine=cfg.eval.engine)
+            read_samples(
+                out_dir / "samples.jsonl",
+                sample_questions(items),
+                prompts,
+                source,
+                **sample_settings(cfg),
+                engine=cfg.eval.engine,
+            )
         mark_folder(out_dir, "evaluate")  # only now: a refusal above leaves the folder unmarked
         start = time.perf_counter()
         # eval.engine: greedy and maj@k alike
         model, given = (model, True) if model is not None else (inference_model(cfg, adapter), False)
         engine = "given" if given else engine_that_ran(cfg, model)  # the report says what ran
         rows = generate_predictions(model, tok, items, out_dir / "predictions.jsonl", cfg, source, progress=verbose)
-        majority = maj_at_k(model, tok, items, out_dir / "samples.jsonl", cfg, source, progress=verbose) if cfg.eval.samples > 1 else None
-        if verbose: print(f"generated in {time.perf_counter() - start:.0f} s here ({'the model passed in' if given else f'{engine} engine'})")
-    report = {"arm": arm or ("base" if adapter is None else "tuned"), "adapter": None if adapter is None else str(adapter),
-              "preset": cfg.preset, "results_note": cfg.project.results_note, "model": cfg.model.name, "test_source": cfg.eval.test_source,
-              "max_new_tokens": cfg.eval.max_new_tokens, "engine": engine, **summarize(rows)}
+        majority = (
+            maj_at_k(model, tok, items, out_dir / "samples.jsonl", cfg, source, progress=verbose)
+            if cfg.eval.samples > 1
+            else None
+        )
+        if verbose:
+            print(
+                f"generated in {time.perf_counter() - start:.0f} s here"
+                f" ({'the model passed in' if given else f'{engine} engine'})"
+            )
+    report = {
+        "arm": arm or ("base" if adapter is None else "tuned"),
+        "adapter": None if adapter is None else str(adapter),
+        "preset": cfg.preset,
+        "results_note": cfg.project.results_note,
+        "model": cfg.model.name,
+        "test_source": cfg.eval.test_source,
+        "max_new_tokens": cfg.eval.max_new_tokens,
+        "engine": engine,
+        **summarize(rows),
+    }
     # self-consistency on the same items (05_distill), and what sampled
     if majority is not None: report["maj_at_k"] = {**majority, "engine": engine}
     # last: a refused rerun changes nothing
@@ -212,6 +304,13 @@ def maj_at_k(model, tok, items: list[dict], path, cfg: Config, source: str, prog
     # per item: paired against greedy
     voted = [answers_match(majority_answer(p)[0], q["gold"]) for p, q in zip(preds, questions)]
     n, correct = len(questions), sum(voted)
-    return {"k": k, "temperature": cfg.eval.sample_temperature, "correct": correct, "accuracy": correct / n, "item_correct": voted,
-            "ci95": list(wilson_interval(correct, n)), "by_k": {j: sum(right(p, q["gold"], j) for p, q in zip(preds, questions)) / n
-                                                                 for j in range(1, k + 1)}, "tokens": sum(r["n_tokens"] for r in replies)}
+    return {
+        "k": k,
+        "temperature": cfg.eval.sample_temperature,
+        "correct": correct,
+        "accuracy": correct / n,
+        "item_correct": voted,
+        "ci95": list(wilson_interval(correct, n)),
+        "by_k": {j: sum(right(p, q["gold"], j) for p, q in zip(preds, questions)) / n for j in range(1, k + 1)},
+        "tokens": sum(r["n_tokens"] for r in replies),
+    }

@@ -24,7 +24,9 @@ def normalize_answer(span: str) -> str | None:
 def answers_match(prediction: str | None, gold: str | None) -> bool:
     """True if both answers exist and are the same number: exactly, or, for a gold with no finite decimal (1/3), its
     decimal to within 1e-6."""
-    p, g = parse_number(prediction) if prediction is not None else None, parse_number(gold) if gold is not None else None
+    p, g = parse_number(prediction) if prediction is not None else None, (
+        parse_number(gold) if gold is not None else None
+    )
     if p is None or g is None: return False
     if p == g: return True
     den = g.denominator
@@ -134,8 +136,11 @@ _VALUE = re.compile(rf"(?P<whole>{NUMBER_PATTERN})\s+(?P<num>\d+)\s*/\s*(?P<den>
                     rf"|(?P<a>{NUMBER_PATTERN})\s*/\s*(?P<b>\d+(?:\.\d+)?)"              # fraction: 1/2
                     rf"|(?P<x>{NUMBER_PATTERN})")                                        # plain: -1234.50
 _CALCULATION = re.compile(rf"(?:\s*[-+*/×÷x]\s*{NUMBER_PATTERN})*\s*=")  # what follows a number in `48 + 24 = 72`
-_LATEX = [(re.compile(r"\\[dt]?frac\{([^{}]*)\}\{([^{}]*)\}"), r"\1/\2"), (re.compile(r"\\(?:boxed|text|mathrm)\{([^{}]*)\}"), r"\1"),
-          (re.compile(r"\\[,!;: ]|\\\(|\\\)|\\\[|\\\]|\\\$|\*\*"), "")]
+_LATEX = [
+    (re.compile(r"\\[dt]?frac\{([^{}]*)\}\{([^{}]*)\}"), r"\1/\2"),
+    (re.compile(r"\\(?:boxed|text|mathrm)\{([^{}]*)\}"), r"\1"),
+    (re.compile(r"\\[,!;: ]|\\\(|\\\)|\\\[|\\\]|\\\$|\*\*"), ""),
+]
 
 def format_number(x: Fraction | None) -> str | None:
     "`Fraction(72)` -> `'72'`, `Fraction(1, 2)` -> `'0.5'`, `Fraction(1, 3)` -> `'0.333333333333'`."
@@ -245,7 +250,7 @@ def items_for_power(gain: float, discordant: float, power: float = 0.8, alpha: f
     import math
     from statistics import NormalDist
     z = NormalDist().inv_cdf
-    return math.ceil((z(1 - alpha / 2) * discordant ** 0.5 + z(power) * (discordant - gain ** 2) ** 0.5) ** 2 / gain ** 2)
+    return math.ceil((z(1 - alpha / 2) * discordant**0.5 + z(power) * (discordant - gain**2) ** 0.5) ** 2 / gain**2)
 
 def paired_difference(fixed: int, broken: int, n: int, level: float = 0.95) -> tuple[float, float, float]:
     """The second arm's gain on `n` paired items, (fixed - broken) / n, and its Wald interval: the mean of n item
@@ -295,23 +300,40 @@ def format_summary(s: dict, title: str = "") -> str:
     """A few printable lines from `summarize`'s dict (plus any `model`, `adapter`, `results_note` and maj@k
     (05_distill) it carries)."""
     pct = lambda d: f"{d['accuracy']:6.1%} ({d['correct']}/{s['n']}), 95% CI {d['ci95'][0]:.1%}-{d['ci95'][1]:.1%}"
-    head = title or " ".join(str(s[k]) for k in ("arm", "model") if s.get(k)) + (f" + {s['adapter']}" if s.get("adapter") else "")
+    head = title or " ".join(str(s[k]) for k in ("arm", "model") if s.get(k)) + (
+        f" + {s['adapter']}" if s.get("adapter") else ""
+    )
     note = f" [{s['results_note']}]" if s.get("results_note") else ""
-    return "\n".join([f"{head}: {s['n']} items{note}".strip(),
-                      f"  strict   accuracy {pct(s['strict'])}", f"  flexible accuracy {pct(s['flexible'])}",
-                      *[f"  maj@{m['k']}    accuracy {pct(m)} (flexible; temperature {m['temperature']:g})" for m in [s.get("maj_at_k")] if m],
-                      f"  format-valid {s['format_valid_rate']:.1%} | " + ", ".join(f"{k} {v}" for k, v in s["errors"].items()),
-                      "  extraction rules: " + ", ".join(f"{k} {v}" for k, v in s["rules"].items())])
+    return "\n".join(
+        [
+            f"{head}: {s['n']} items{note}".strip(),
+            f"  strict   accuracy {pct(s['strict'])}",
+            f"  flexible accuracy {pct(s['flexible'])}",
+            *[
+                f"  maj@{m['k']}    accuracy {pct(m)} (flexible; temperature {m['temperature']:g})"
+                for m in [s.get("maj_at_k")]
+                if m
+            ],
+            f"  format-valid {s['format_valid_rate']:.1%} | " + ", ".join(f"{k} {v}" for k, v in s["errors"].items()),
+            "  extraction rules: " + ", ".join(f"{k} {v}" for k, v in s["rules"].items()),
+        ]
+    )
 
 # %% ../nbs/23_evaluate.ipynb #5fd95edb
 def format_paired(pc: dict) -> str:
     """One printable line from `paired_comparison`'s dict: the four counts and McNemar's exact p, and what no
     discordant item or p > 0.05 means."""
     score = {"correct": "flexible", "strict_correct": "strict"}[pc["scored_on"]]
-    return (f"paired on {score} correctness ({pc['n']} items): both right {pc['both_right']}, fixed {pc['fixed']}, "
-            f"broken {pc['broken']}, both wrong {pc['both_wrong']}; McNemar exact p " + ("< 0.001" if pc["mcnemar_p"] < 0.001 else f"= {pc['mcnemar_p']:.3f}")
-            + (": no discordant item, no evidence either way" if pc["fixed"] + pc["broken"] == 0 else
-               ": the split of the discordant items could well be chance" if pc["mcnemar_p"] > 0.05 else ""))
+    return (
+        f"paired on {score} correctness ({pc['n']} items): both right {pc['both_right']}, fixed {pc['fixed']}, "
+        f"broken {pc['broken']}, both wrong {pc['both_wrong']}; McNemar exact p "
+        + ("< 0.001" if pc["mcnemar_p"] < 0.001 else f"= {pc['mcnemar_p']:.3f}")
+        + (
+            ": no discordant item, no evidence either way"
+            if pc["fixed"] + pc["broken"] == 0
+            else ": the split of the discordant items could well be chance" if pc["mcnemar_p"] > 0.05 else ""
+        )
+    )
 
 # %% ../nbs/23_evaluate.ipynb #908732e6
 def plot_accuracies(arms: dict, title: str = "accuracy and format"):
@@ -320,11 +342,16 @@ def plot_accuracies(arms: dict, title: str = "accuracy and format"):
     import matplotlib.pyplot as plt
     def bars(a):  # (rate, (low, high)) for each bar of one arm
         valid = round(a["format_valid_rate"] * a["n"])
-        return {"strict": (a["strict"]["accuracy"], a["strict"]["ci95"]), "flexible": (a["flexible"]["accuracy"], a["flexible"]["ci95"]),
-                "format-valid": (a["format_valid_rate"], wilson_interval(valid, a["n"]))}
+        return {
+            "strict": (a["strict"]["accuracy"], a["strict"]["ci95"]),
+            "flexible": (a["flexible"]["accuracy"], a["flexible"]["ci95"]),
+            "format-valid": (a["format_valid_rate"], wilson_interval(valid, a["n"])),
+        }
     fig, ax = plt.subplots(figsize=(6.4, 3.4), dpi=90)
     width = 0.27
-    for j, (name, color) in enumerate([("strict", "tab:blue"), ("flexible", "tab:orange"), ("format-valid", "tab:gray")]):
+    for j, (name, color) in enumerate(
+        [("strict", "tab:blue"), ("flexible", "tab:orange"), ("format-valid", "tab:gray")]
+    ):
         xs = [i + (j - 1) * width for i in range(len(arms))]
         vals = [bars(a)[name] for a in arms.values()]
         err = [[p - ci[0] for p, ci in vals], [ci[1] - p for p, ci in vals]]

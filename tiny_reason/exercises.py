@@ -23,7 +23,11 @@ def same(answer, expected, rel: float | None = None) -> bool:
     if isinstance(expected, bool): return isinstance(answer, bool) and answer == expected  # 0 is not False
     if not isinstance(expected, (int, float, list, tuple)): return answer == expected
     if isinstance(expected, (list, tuple)):
-        return isinstance(answer, (list, tuple)) and len(answer) == len(expected) and all(same(a, e, rel) for a, e in zip(answer, expected))
+        return (
+            isinstance(answer, (list, tuple))
+            and len(answer) == len(expected)
+            and all(same(a, e, rel) for a, e in zip(answer, expected))
+        )
     if isinstance(answer, bool) or not isinstance(answer, (int, float)): return False
     if isinstance(expected, int) and rel is None: return answer == expected
     return math.isclose(answer, expected, rel_tol=1e-3 if rel is None else rel, abs_tol=1e-12)
@@ -35,5 +39,9 @@ def check(answer, expected, name: str = "exercise", rel: float | None = None, hi
         print(f"{name}: no answer yet. Replace None with your answer and run this cell again.")
         RESULTS.append((name, None)); return None
     ok = same(answer, expected, rel)
-    print(f"{name}: right ({expected!r})." if ok else f"{name}: not yet: {answer!r} is not it." + (f" Hint: {hint}" if hint else ""))
+    print(
+        f"{name}: right ({expected!r})."
+        if ok
+        else f"{name}: not yet: {answer!r} is not it." + (f" Hint: {hint}" if hint else "")
+    )
     RESULTS.append((name, ok)); return ok

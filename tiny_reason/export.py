@@ -58,15 +58,23 @@ def merge_errors(peft_model, enc) -> dict:
     with peft_model.disable_adapter(): base = logits()
     unmerged, merged, planted = logits(), merged_logits(), merged_logits(0.5)
     gap = lambda x: (x - unmerged).abs().max().item()
-    return {"adapter effect": gap(base), "merged": gap(merged), "planted: scale halved": gap(planted),
-            "largest logit": unmerged.abs().max().item(), "same top token": (merged.argmax(-1) == unmerged.argmax(-1)).float().mean().item()}
+    return {
+        "adapter effect": gap(base),
+        "merged": gap(merged),
+        "planted: scale halved": gap(planted),
+        "largest logit": unmerged.abs().max().item(),
+        "same top token": (merged.argmax(-1) == unmerged.argmax(-1)).float().mean().item(),
+    }
 
 # %% ../nbs/08_export.ipynb #d1bf96eb
 def tensor_bits(path) -> list[tuple]:
     """Each tensor of GGUF file `path` in the file's order: its name, type, bits a weight (its bytes x 8 / its
     weights) and weights."""
     import gguf
-    return [(t.name, t.tensor_type.name, 8 * int(t.n_bytes) / int(t.n_elements), int(t.n_elements)) for t in gguf.GGUFReader(path).tensors]
+    return [
+        (t.name, t.tensor_type.name, 8 * int(t.n_bytes) / int(t.n_elements), int(t.n_elements))
+        for t in gguf.GGUFReader(path).tensors
+    ]
 
 def plot_tensor_bits(path, label: str = ""):
     """One bar per matrix of GGUF file `path`, its bits a weight, coloured by type; the dashed line is the file's mean
@@ -79,7 +87,11 @@ def plot_tensor_bits(path, label: str = ""):
         at = [j for j, r in enumerate(rows) if r[1] == kind]
         ax.bar(at, [rows[j][2] for j in at], width=1.0, color=f"C{i}", label=f"{kind} ({len(at)} matrices)")
     ax.axhline(mean, color="black", ls="--", lw=1, label=f"mean, by weights: {mean:.2f}")
-    ax.set(xlabel="matrix, in the file's order (embedding, then layer by layer)", ylabel="bits a weight", xlim=(-1, len(rows)))
+    ax.set(
+        xlabel="matrix, in the file's order (embedding, then layer by layer)",
+        ylabel="bits a weight",
+        xlim=(-1, len(rows)),
+    )
     ax.set_title(f"{Path(path).name} ({label})", fontsize=9); ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1, 1))
     fig.tight_layout()
     return fig
@@ -103,11 +115,25 @@ def course_chat_template(tok, trained: Config) -> str:
     "The tokenizer's chat template made to build the course's prompt: its system prompt when none is given, the reply opened with `<think>\\n`."
     if trained.data.format != "chat":  # a plain-text format: the template writes it from the last user message
         text = PROMPT_FORMATS[trained.data.format].replace("{question}", "{{ messages[-1]['content'] | trim }}")
-        return ("{{ bos_token if bos_token and " + repr(tok("")["input_ids"][:1] == [tok.bos_token_id]).lower() + " else '' }}"
-                + text + "{% if add_generation_prompt %}" + THINK_PRIME + "{% endif %}")
+        return (
+            "{{ bos_token if bos_token and "
+            + repr(tok("")["input_ids"][:1] == [tok.bos_token_id]).lower()
+            + " else '' }}"
+            + text
+            + "{% if add_generation_prompt %}"
+            + THINK_PRIME
+            + "{% endif %}"
+        )
     system = {"role": "system", "content": trained.data.system_prompt}
-    return ("{%- if messages[0]['role'] != 'system' %}{%- set messages = [" + json.dumps(system) + "] + messages %}{%- endif %}"
-            + tok.chat_template + "{%- if add_generation_prompt %}" + json.dumps(THINK_PRIME)[1:-1].join(["{{ '", "' }}"]) + "{%- endif %}")
+    return (
+        "{%- if messages[0]['role'] != 'system' %}{%- set messages = ["
+        + json.dumps(system)
+        + "] + messages %}{%- endif %}"
+        + tok.chat_template
+        + "{%- if add_generation_prompt %}"
+        + json.dumps(THINK_PRIME)[1:-1].join(["{{ '", "' }}"])
+        + "{%- endif %}"
+    )
 
 # %% ../nbs/25_model_card.ipynb #2e789f39
 def evaluate_folder(cfg: Config, trained: Config, out, folder) -> Path:
@@ -117,8 +143,14 @@ def evaluate_folder(cfg: Config, trained: Config, out, folder) -> Path:
     as_folder = lambda name: load_config(cfg.preset, overrides={
         "model.name": str(name), "model.source": "hub", "model.architecture_overrides": {}, "model.load_in_4bit": False,
         "data.format": trained.data.format, "data.system_prompt": trained.data.system_prompt})
-    evaluate(as_folder(out), folder / "evaluation", model=load_model(as_folder(folder)).eval(), tok=load_tokenizer(as_folder(folder)),
-             verbose=False, arm="merged")
+    evaluate(
+        as_folder(out),
+        folder / "evaluation",
+        model=load_model(as_folder(folder)).eval(),
+        tok=load_tokenizer(as_folder(folder)),
+        verbose=False,
+        arm="merged",
+    )
     return folder / "evaluation" / "report.json"
 
 # %% ../nbs/25_model_card.ipynb #3361f54f
@@ -163,14 +195,26 @@ def remove_killed_exports(out) -> list[Path]:
     return gone
 
 # %% ../nbs/25_model_card.ipynb #f53de286
-def export_merged(cfg: Config, adapter, out, dtype: str = "fp16", overwrite: bool = False, report=None, base: str = "unquantized",
-                  evaluate_it: bool = True, gguf: str | None = None, name: str | None = None) -> Path:
+def export_merged(
+    cfg: Config,
+    adapter,
+    out,
+    dtype: str = "fp16",
+    overwrite: bool = False,
+    report=None,
+    base: str = "unquantized",
+    evaluate_it: bool = True,
+    gguf: str | None = None,
+    name: str | None = None,
+) -> Path:
     """Merge `adapter` into the preset's base, evaluate the merged model, and save a standalone model folder `out`
     (written whole, or not at all); with `gguf`, one GGUF file of that type too; `name`: its project.name, if not the
     adapter's."""
     # every guard first, nothing written (25_model_card)
     adapter, out, trained = check_export_target(cfg, adapter, out, dtype, base, overwrite, report, gguf, name)
-    tok = AutoTokenizer.from_pretrained(adapter) if (adapter / "tokenizer_config.json").exists() else load_tokenizer(cfg)
+    tok = (
+        AutoTokenizer.from_pretrained(adapter) if (adapter / "tokenizer_config.json").exists() else load_tokenizer(cfg)
+    )
     # a type, architecture or tokenizer the GGUF writer lacks: now (35_gguf)
     if gguf is not None: check_gguf(model_config(cfg).to_dict(), tok, gguf)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -268,38 +312,59 @@ def check_report_adapter(report, adapter: Path, trained: Config) -> None:
                              f"(weights {digest(theirs)}), not by {adapter} (weights {digest(ours)}): {fix}")
 
 # %% ../nbs/25_model_card.ipynb #3d2b3859
-def check_export_target(cfg: Config, adapter, out, dtype: str = "fp16", base: str = "unquantized", overwrite: bool = False, report=None,
-                        gguf: str | None = None, name: str | None = None) -> tuple[Path, Path, Config]:
+def check_export_target(
+    cfg: Config,
+    adapter,
+    out,
+    dtype: str = "fp16",
+    base: str = "unquantized",
+    overwrite: bool = False,
+    report=None,
+    gguf: str | None = None,
+    name: str | None = None,
+) -> tuple[Path, Path, Config]:
     """`export_merged`'s guards, before any model loads or anything is written: `(adapter, out, the config the adapter
     trained with)` as Paths and a Config (its project.name `name`, if given), or one line saying what is wrong."""
     out, adapter = Path(out), check_adapter(adapter, weights=False)  # whole: checked after its base
     # the export renames its folder into place: that would replace the link, and rmtree refuses one (at the end)
     if out.is_symlink():
-        raise ValueError(f"--out {out} is a symbolic link (to {os.readlink(out)}); the export replaces its folder whole: give the folder "
-                         f"itself, --out {out.resolve()}, or another --out")
+        raise ValueError(
+            f"--out {out} is a symbolic link (to {os.readlink(out)}); the export replaces its folder whole: give the folder"
+            f" itself, --out {out.resolve()}, or another --out"
+        )
     here, where = Path.cwd().resolve(), out.resolve()
     # the export replaces its folder whole: never the one this process works in
     if where == here or where in here.parents:
-        raise ValueError(f"--out {str(out) or repr(str(out))} is the folder you are working in, or holds it; the export replaces its folder "
-                         "whole: choose a new folder, e.g. --out merged")
+        raise ValueError(
+            f"--out {str(out) or repr(str(out))} is the folder you are working in, or holds it; the export replaces its"
+            " folder whole: choose a new folder, e.g. --out merged"
+        )
     if adapter.resolve() in where.parents:
-        raise ValueError(f"--out {out} is inside the adapter folder {adapter}: the merged model would be mixed into the adapter; choose a folder outside it")
+        raise ValueError(
+            f"--out {out} is inside the adapter folder {adapter}: the merged model would be mixed into the adapter; choose"
+            " a folder outside it"
+        )
     claim_folder(out, "export", inputs=[adapter], overwrite=True)  # an input, another command's: refused
     # --out, replaced whole; where it is made, with its lock and partial copy
     for folder in ([out] if out.is_dir() else []) + [next(p for p in out.parents if p.exists())]:
         try:
             with tempfile.TemporaryFile(dir=folder): pass  # a nameless file, gone on close: nothing is left
         except OSError as e:  # else the merge ran first, and the error named the lock or the hidden partial folder
-            raise PermissionError(f"--out {out} cannot be written: {'it' if folder == out else f'{folder}, where it would be made,'} is not writable "
-                                  f"({e.strerror or e}); choose a folder you can write, e.g. --out {Path.home() / out.name}") from None
+            raise PermissionError(
+                f"--out {out} cannot be written: {'it' if folder == out else f'{folder}, where it would be made,'} is not"
+                f" writable ({e.strerror or e}); choose a folder you can write, e.g. --out {Path.home() / out.name}"
+            ) from None
     listed = exported_files(out) if out.is_dir() else None  # what an earlier export there wrote
     wrote = set(listed or ())
     held = folder_entries(out, enter=wrote.__contains__) if out.is_dir() else []  # others': not entered
     # --overwrite replaces only an earlier export: not offered where it would be refused
     if held and folder_mark(out) is None:
-        raise FileExistsError(f"--out {out} holds files that no tiny-reason export made ({', '.join(held[:3])}{', ...' if len(held) > 3 else ''}); "
-                              f"the export replaces its folder whole, so it writes only into a new or empty folder or over an earlier export: "
-                              f"choose another --out, e.g. --out {out / 'merged'}")
+        raise FileExistsError(
+            f"--out {out} holds files that no tiny-reason export made"
+            f" ({', '.join(held[:3])}{', ...' if len(held) > 3 else ''}); the export replaces its folder whole, so it"
+            " writes only into a new or empty folder or over an earlier export: choose another --out, e.g. --out"
+            f" {out / 'merged'}"
+        )
     if held and listed is None:
         raise FileExistsError(f"--out {out} holds an export that does not list the files it wrote (made "
                               f"by an earlier tiny-reason, or its {MARKER} edited), so they cannot be told "
@@ -309,23 +374,34 @@ def check_export_target(cfg: Config, adapter, out, dtype: str = "fp16", base: st
         raise FileExistsError(f"--out {out} holds what the export there did not write ({named}); --overwrite "
                               "replaces an export only when it holds nothing else: move "
                               f"{'it' if len(theirs) == 1 else 'them'} out of {out}, or choose another --out")
-    if held and not overwrite: raise FileExistsError(f"--out {out} holds an earlier export; pass --overwrite to replace it, or choose another --out")
+    if held and not overwrite:
+        raise FileExistsError(
+            f"--out {out} holds an earlier export; pass --overwrite to replace it, or choose another --out"
+        )
     check_same_base(cfg, adapter); check_adapter(adapter)
     if dtype not in DTYPES: raise ValueError(f"dtype must be one of {', '.join(DTYPES)}; got {dtype!r}")
     if base not in BASES: raise ValueError(f"base must be one of {', '.join(BASES)}; got {base!r}")
     saved = adapter / CONFIG_FILENAME
-    trained, source = (load_config(config_file=saved), f"in {saved}") if saved.exists() else (cfg, f"of preset {cfg.preset}")
+    trained, source = (
+        (load_config(config_file=saved), f"in {saved}") if saved.exists() else (cfg, f"of preset {cfg.preset}")
+    )
     # a bad report, or another model's (its row, token limit and note on this card): now, not after the merge
     if report is not None:
         for arm, s in report_arms(report).items():
-            if differ := [f"{k} {s[k]!r}" for k, v in (("model", trained.model.name), ("preset", trained.preset)) if k in s and s[k] != v]:
-                raise ValueError(f"--report {report}: its {arm} arm is of {' and '.join(differ)}, but {adapter} was trained on model "
-                                 f"{trained.model.name!r} with preset {trained.preset!r} ({source}): give the report of this adapter's "
-                                 f"evaluation (tiny-reason evaluate --adapter {adapter} --out DIR), or leave out --report")
+            if differ := [
+                f"{k} {s[k]!r}" for k, v in (("model", trained.model.name), ("preset", trained.preset)) if k in s and s[k] != v
+            ]:
+                raise ValueError(
+                    f"--report {report}: its {arm} arm is of {' and '.join(differ)}, but {adapter} was trained on model "
+                    f"{trained.model.name!r} with preset {trained.preset!r} ({source}): give the report of this adapter's "
+                    f"evaluation (tiny-reason evaluate --adapter {adapter} --out DIR), or leave out --report"
+                )
         check_report_adapter(report, adapter, trained)  # another adapter's: by its weights, not its path
     if base == "nf4" and not trained.model.load_in_4bit:  # there are no NF4-rounded weights it learned to correct
-        raise ValueError(f"--base nf4 merges into the NF4-rounded weights a QLoRA adapter trained against; {adapter} was trained on an "
-                         "unquantized base (model.load_in_4bit false): use --base unquantized")
+        raise ValueError(
+            f"--base nf4 merges into the NF4-rounded weights a QLoRA adapter trained against; {adapter} was trained on an "
+            "unquantized base (model.load_in_4bit false): use --base unquantized"
+        )
     if name is not None: trained = copy.deepcopy(trained); trained.project.name = name
     if gguf is not None:  # the GGUF file's name and the Modelfile's text: now, not after the merge (35_gguf)
         gguf_file_name(trained.project.name, gguf, "given with --project.name" if name is not None else source)
@@ -352,7 +428,13 @@ def plain_transformers_replies(folder, questions) -> dict:
     """Greedy replies of the exported `folder` to `questions`, from plain `transformers` in a fresh Python process
     (`PLAIN_LOAD`): its `prompts`, `texts`, and which of tiny_reason and peft it `imported`."""
     import subprocess, sys
-    res = subprocess.run([sys.executable, "-c", PLAIN_LOAD], input=json.dumps([str(folder), list(questions)]), capture_output=True, text=True, timeout=1800)
+    res = subprocess.run(
+        [sys.executable, "-c", PLAIN_LOAD],
+        input=json.dumps([str(folder), list(questions)]),
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     if res.returncode: raise RuntimeError(f"plain transformers failed on {folder}: {res.stderr.strip()[-2000:]}")
     return json.loads(res.stdout.strip().splitlines()[-1])
 
@@ -363,8 +445,16 @@ def gguf_speed_report() -> str:
     from importlib.resources import files
     speed = json.loads(files("tiny_reason").joinpath("measured/gguf_speed.json").read_text())
     base = speed["engines"][0]["tokens_per_s"]
-    return "\n".join([f"measured by benchmarks/gguf_speed.py ({speed['preset']} preset, {speed['model']} + {speed['adapter']}; {speed['cpu']}, "
-                      f"{speed['threads']} threads, {speed['date']}; load average {speed['load_average'][0]:.1f} before, {speed['load_average'][1]:.1f} after): "
-                      f"{speed['items']} prompts, up to {speed['max_new_tokens']} new tokens each"]
-                     + [f"  {e['engine']:>12} {e['format']:<17} {e['MiB']:7.1f} MiB  {e['tokens_per_s']:6.1f} tokens/s ({e['tokens_per_s'] / base:.1f}x)  "
-                        f"answers as transformers' {e['same_answers']}/{speed['items']}" for e in speed["engines"]])
+    return "\n".join(
+        [
+            f"measured by benchmarks/gguf_speed.py ({speed['preset']} preset, {speed['model']} + {speed['adapter']};"
+            f" {speed['cpu']}, {speed['threads']} threads, {speed['date']}; load average {speed['load_average'][0]:.1f}"
+            f" before, {speed['load_average'][1]:.1f} after): {speed['items']} prompts, up to {speed['max_new_tokens']}"
+            " new tokens each"
+        ]
+        + [
+            f"  {e['engine']:>12} {e['format']:<17} {e['MiB']:7.1f} MiB  {e['tokens_per_s']:6.1f} tokens/s"
+            f" ({e['tokens_per_s'] / base:.1f}x)  answers as transformers' {e['same_answers']}/{speed['items']}"
+            for e in speed["engines"]
+        ]
+    )

@@ -14,7 +14,12 @@ __all__ = ['PARTS', 'token_parts', 'plot_token_strip', 'plot_nf4_levels', 'plot_
            'plot_reward_groups']
 
 # %% ../nbs/47_figures.ipynb #629b607e
-PARTS = {"prompt (masked)": "#d9d9d9", "reasoning in <think>": "#6baed6", "final answer": "#74c476", "end of turn": "#fd8d3c"}  # part: colour
+PARTS = {
+    "prompt (masked)": "#d9d9d9",
+    "reasoning in <think>": "#6baed6",
+    "final answer": "#74c476",
+    "end of turn": "#fd8d3c",
+}  # part: colour
 
 def token_parts(ids, labels, tok) -> list[str]:
     """The part of a tokenized example each token belongs to: the masked prompt, or the completion's reasoning,
@@ -36,9 +41,23 @@ def plot_token_strip(ids, parts: list[str], tok, title: str, per_row: int = 12):
     for i, (t, part) in enumerate(zip(ids.tolist(), parts)):
         x, y, text = i % per_row, -(i // per_row), tok.decode([t]).replace("\n", "\\n").replace(" ", "·")
         ax.add_patch(plt.Rectangle((x, y), 0.96, 0.9, color=PARTS[part]))
-        ax.text(x + 0.48, y + 0.45, text if len(text) <= 12 else text[:11] + "…", ha="center", va="center", fontsize=8, family="monospace")
+        ax.text(
+            x + 0.48,
+            y + 0.45,
+            text if len(text) <= 12 else text[:11] + "…",
+            ha="center",
+            va="center",
+            fontsize=8,
+            family="monospace",
+        )
     ax.set(xlim=(0, per_row), ylim=(-((n - 1) // per_row), 1), title=title); ax.axis("off")
-    ax.legend(handles=[Patch(color=c, label=f"{p}: {count[p]}") for p, c in PARTS.items()], loc="upper center", bbox_to_anchor=(0.5, 0), ncol=4, frameon=False)
+    ax.legend(
+        handles=[Patch(color=c, label=f"{p}: {count[p]}") for p, c in PARTS.items()],
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0),
+        ncol=4,
+        frameon=False,
+    )
     return fig
 
 # %% ../nbs/47_figures.ipynb #ae30ee30
@@ -47,7 +66,9 @@ def plot_nf4_levels(x, levels, z_max: float, label: str):
     N01, grid = torch.distributions.Normal(0.0, 1.0), torch.linspace(-1, 1, 401)
     fig, ax = plt.subplots(figsize=(9, 4.2), dpi=90)
     ax.hist(x.numpy(), bins=160, density=True, color="tab:blue", alpha=0.5, label=label)
-    ax.plot(grid, N01.log_prob(grid * z_max).exp() * z_max, color="black", label=f"N(0,1) on NF4's scale (z / {z_max:.3f})")
+    ax.plot(
+        grid, N01.log_prob(grid * z_max).exp() * z_max, color="black", label=f"N(0,1) on NF4's scale (z / {z_max:.3f})"
+    )
     for v in levels.tolist(): ax.axvline(v, color="tab:red", lw=1.2)
     ax.plot([], [], color="tab:red", label="the 16 NF4 levels (bitsandbytes' table)")
     ax.set_xlabel("weight / its block's absmax (blocks of 64)"); ax.set_ylabel("density"); ax.legend(fontsize=8, loc="upper left"); ax.set_ylim(0, 1.6)
@@ -63,12 +84,24 @@ def plot_lora_to_scale(shapes: dict, r: int, alpha: float, title: str):
         xb, xa = d_in + gap, d_in + 2 * gap + r
         for x0, w, h, c in ((0, d_in, d_out, "lightgray"), (xb, r, d_out, "tab:orange"), (xa, d_in, r, "tab:orange")):
             ax.add_patch(Rectangle((x0, y), w, h, facecolor=c, edgecolor="black"))
-        ax.text(d_in / 2, y + d_out / 2, f"W ({t}, frozen)\n{d_out} x {d_in}\n{d_out * d_in:,} weights", ha="center", va="center")
+        ax.text(
+            d_in / 2,
+            y + d_out / 2,
+            f"W ({t}, frozen)\n{d_out} x {d_in}\n{d_out * d_in:,} weights",
+            ha="center",
+            va="center",
+        )
         ax.text(d_in + gap / 2, y + d_out / 2, f"+ {alpha / r:g} x", ha="center", va="center", fontsize=12)
         ax.text(xb + r + pad, y + d_out / 2, f"B\n{d_out} x {r}\n{d_out * r:,}", va="center", fontsize=9)
         ax.text(xa + d_in / 2, y + r + pad, f"A: {r} x {d_in}, {r * d_in:,}", ha="center", va="bottom", fontsize=9)
-        ax.text(xa + d_in / 2, y + d_out * 0.7, f"B and A: {r * (d_in + d_out):,} trainable\n= {r * (d_in + d_out) / (d_in * d_out):.1%} of W",
-                ha="center", va="center", color="tab:orange")
+        ax.text(
+            xa + d_in / 2,
+            y + d_out * 0.7,
+            f"B and A: {r * (d_in + d_out):,} trainable\n= {r * (d_in + d_out) / (d_in * d_out):.1%} of W",
+            ha="center",
+            va="center",
+            color="tab:orange",
+        )
         y += d_out + gap
     ax.set_xlim(-pad, 2 * wide + 2 * gap + r + pad); ax.set_ylim(-pad, y - gap + pad); ax.set_aspect("equal"); ax.axis("off")
     ax.set_title(title, fontsize=10); fig.tight_layout()
@@ -88,8 +121,14 @@ def plot_interval_band(interval, p: float, marks: dict):
         lo, hi = interval(int(p * n + 1e-9), n)
         ax.vlines(n, lo, hi, color="tab:red"); ax.annotate(f"{what}\n{n} items: ±{(hi - lo) / 2:.1%}", (n, hi), fontsize=8,
                                                             xytext=(3, 3), textcoords="offset points")
-    ax.set(xscale="log", xlabel="test items n (log scale)", ylabel="accuracy", ylim=(p - 0.25, p + 0.35), xticks=[10, 50, 200, 1000, 2000],
-           title=f"How sure a measured {p:.0%} is, by the number of test items")
+    ax.set(
+        xscale="log",
+        xlabel="test items n (log scale)",
+        ylabel="accuracy",
+        ylim=(p - 0.25, p + 0.35),
+        xticks=[10, 50, 200, 1000, 2000],
+        title=f"How sure a measured {p:.0%} is, by the number of test items",
+    )
     ax.xaxis.set_major_formatter(lambda x, _: f"{x:,.0f}"); ax.yaxis.set_major_formatter(lambda y, _: f"{y:.0%}")
     ax.xaxis.set_minor_formatter(lambda *_: ""); ax.legend(loc="lower right")
     return fig
@@ -108,7 +147,10 @@ def plot_reward_groups(groups: list[dict], reward_text: str, scale_rewards: str)
         row[1].barh(y, adv, color=["tab:blue" if a > 0 else "tab:red" for a in adv]); row[1].axvline(0, color="k", lw=1)
         row[1].set_yticks(list(y), [""] * len(rew)); row[1].invert_yaxis()
         row[1].set_title(f"advantage (scale_rewards: {scale_rewards})", fontsize=9)
-        if not any(adv): row[1].text(0, (len(rew) - 1) / 2, "every advantage is 0: no signal", ha="center", va="center", backgroundcolor="w")
+        if not any(adv):
+            row[1].text(
+                0, (len(rew) - 1) / 2, "every advantage is 0: no signal", ha="center", va="center", backgroundcolor="w"
+            )
     axes[-1, 0].set_xlabel(f"weighted reward ({reward_text}); green: right answer"); axes[-1, 1].set_xlabel("advantage (blue pushed up, red down)")
     fig.tight_layout()
     return fig

@@ -63,7 +63,8 @@ def atomic_write_text(path, text: str) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as e:
-        if (f := file_above(path)) is not None: raise NotADirectoryError(f"cannot write {path}: {f} is a file, not a folder") from None
+        if (f := file_above(path)) is not None:
+            raise NotADirectoryError(f"cannot write {path}: {f} is a file, not a folder") from None
         if said := dangling_link(path.parent):
             raise FileNotFoundError(f"cannot write {path}: {path.parent} {said}") from None
         # not the temp file's name
@@ -93,7 +94,9 @@ def read_text_file(path, what: str = "file") -> str:
     except UnicodeDecodeError as e:  # find the line: the decoder only knows the offset in the whole file
         line_start = data.rfind(b"\n", 0, e.start) + 1
         n = data.count(b"\n", 0, e.start) + 1
-        raise ValueError(f"line {n} of {path} is not UTF-8 text (byte 0x{data[e.start]:02x} at column {e.start - line_start + 1})") from None
+        raise ValueError(
+            f"line {n} of {path} is not UTF-8 text (byte 0x{data[e.start]:02x} at column {e.start - line_start + 1})"
+        ) from None
 
 # %% ../nbs/13_files.ipynb #9150834f
 def read_jsonl_objects(path, what: str = "data file") -> list[tuple[int, dict]]:
@@ -159,17 +162,25 @@ def claim_folder(folder, command: str, settings: dict | None = None, outputs=(),
         raise FileNotFoundError(f"{flag} {folder} {said}; choose another {flag}")
     for path in map(Path, inputs):
         if folder.resolve() == path.resolve() or folder.resolve() in path.resolve().parents:
-            raise ValueError(f"{flag} {folder} is, or holds, this command's input {path}: its results would replace it; choose another {flag}")
+            raise ValueError(
+                f"{flag} {folder} is, or holds, this command's input {path}: its results would replace it; choose another"
+                f" {flag}"
+            )
     mark = folder_mark(folder)
     if mark is not None and mark.get("command") != command:
-        raise FileExistsError(f"{flag} {folder} holds the results of tiny-reason {mark.get('command')}; choose another {flag}")
+        raise FileExistsError(
+            f"{flag} {folder} holds the results of tiny-reason {mark.get('command')}; choose another {flag}"
+        )
     if mark is not None:
         differ = setting_differences(mark, settings, folder)
         if differ and not overwrite: raise FileExistsError(
             f"{flag} {folder} holds tiny-reason {command} results made with other settings ({', '.join(differ[:4])} differ); "
             f"rerun with those settings to resume, or choose another {flag}")
     elif not overwrite and (clash := [n for n in outputs if (folder / n).exists()]):
-        raise FileExistsError(f"{flag} {folder} already holds {', '.join(clash[:3])}, not made by tiny-reason {command}; choose another {flag}")
+        raise FileExistsError(
+            f"{flag} {folder} already holds {', '.join(clash[:3])}, not made by tiny-reason {command}; choose another"
+            f" {flag}"
+        )
     return folder
 
 def mark_folder(folder, command: str, settings: dict | None = None) -> Path:
@@ -185,10 +196,15 @@ def claim_file(path, command: str, overwrite: bool = False, ours=None, flag: str
     only if `ours(path)` says it holds what `command` writes."""
     path = Path(path)
     if path.is_dir(): raise IsADirectoryError(f"{flag} {path} is a folder, not a file")
-    if (f := file_above(path)) is not None: raise NotADirectoryError(f"{flag} {path}: {f} is a file, not a folder; choose another {flag}")
-    if path.exists() and not overwrite: raise FileExistsError(f"{flag} {path} already exists; pass --overwrite to replace it, or choose another {flag}")
+    if (f := file_above(path)) is not None:
+        raise NotADirectoryError(f"{flag} {path}: {f} is a file, not a folder; choose another {flag}")
+    if path.exists() and not overwrite:
+        raise FileExistsError(f"{flag} {path} already exists; pass --overwrite to replace it, or choose another {flag}")
     if path.exists() and ours is not None and not ours(path):
-        raise FileExistsError(f"{flag} {path} is not a file tiny-reason {command} writes; --overwrite replaces only such a file: choose another {flag}")
+        raise FileExistsError(
+            f"{flag} {path} is not a file tiny-reason {command} writes; --overwrite replaces only such a file: choose"
+            f" another {flag}"
+        )
     return path
 
 # %% ../nbs/13_files.ipynb #3ea5737c
@@ -208,8 +224,16 @@ def folder_lock(folder, name: str, waiting: str | None = None, busy: str | None 
     finally: lock.release()
 
 @contextlib.contextmanager
-def results_folder(folder, command: str, settings: dict | None = None, outputs=(), inputs=(), overwrite: bool = False, flag: str = "--out",
-                   mark: bool = True):
+def results_folder(
+    folder,
+    command: str,
+    settings: dict | None = None,
+    outputs=(),
+    inputs=(),
+    overwrite: bool = False,
+    flag: str = "--out",
+    mark: bool = True,
+):
     """The one way a stage writes a folder of results: locked (another process writing there finishes first), claimed
     again (what that one left is checked too), then marked as `command`'s made with `settings` (with `mark=False` the
     stage marks it, after checks of its own under the lock); yields the folder. Ask `claim_folder` the same first,
@@ -221,9 +245,17 @@ def results_folder(folder, command: str, settings: dict | None = None, outputs=(
 def no_space(e: BaseException, folder, needed: int = 0) -> OSError | None:
     """If `e` says the disk is full (`ENOSPC`, safetensors' `N requested and M written`, gguf's `Not enough free
     space`), one line naming `folder`, the MB `needed` and the MB free; else None."""
-    if not ((isinstance(e, OSError) and e.errno == errno.ENOSPC) or re.search(r"\d+ requested and \d+ written|no space left|not enough free space", str(e), re.I)): return None
+    if not (
+        (isinstance(e, OSError) and e.errno == errno.ENOSPC)
+        or re.search(r"\d+ requested and \d+ written|no space left|not enough free space", str(e), re.I)
+    ):
+        return None
     free = shutil.disk_usage(folder).free / 2**20 if Path(folder).exists() else 0
-    full = OSError(f"no space left on {folder}: " + (f"about {-(-needed // 2**20)} MB needed, " if needed else "") + f"{free:.0f} MB free; nothing was replaced")
+    full = OSError(
+        f"no space left on {folder}: "
+        + (f"about {-(-needed // 2**20)} MB needed, " if needed else "")
+        + f"{free:.0f} MB free; nothing was replaced"
+    )
     full.errno = errno.ENOSPC  # args stay the one line (the CLI prints args[0])
     return full
 
@@ -239,10 +271,14 @@ def read_resumable(path, belongs, other: str = "another run", what: str = "file"
         try: row = json.loads(line)
         except json.JSONDecodeError:
             if n == len(lines): break  # no newline yet: the last row was cut off mid-write; it is made again
-            raise ValueError(f"{path}:{n}: not valid JSON (a line cut in the middle of the file: delete the file to start over)") from None
+            raise ValueError(
+                f"{path}:{n}: not valid JSON (a line cut in the middle of the file: delete the file to start over)"
+            ) from None
         verdict = belongs(row) if isinstance(row, dict) else False
         if isinstance(verdict, str) or not verdict:  # a string says why the row is not this run's
-            raise ValueError(f"{path}:{n}: this row {verdict or f'belongs to {other}'}; use another output folder or delete the file")
+            raise ValueError(
+                f"{path}:{n}: this row {verdict or f'belongs to {other}'}; use another output folder or delete the file"
+            )
         rows.append(row)
     rows = keep(rows) if keep else rows
     write_jsonl(rows, path)  # atomic: killed here, the file still holds every finished row
@@ -263,7 +299,8 @@ def resume_point(result, checkpoints, resume: bool = False, overwrite: bool = Fa
     nor (with `keep_checkpoints`) a stopped run's checkpoints; the checkpoint to resume from, or None."""
     result, checkpoints = Path(result), Path(checkpoints)
     writable_folder(checkpoints.parent, "output folder"); writable_folder(result.parent.parent, "output folder")
-    if result.exists() and not (overwrite or resume): raise FileExistsError(f"{result.parent} already holds {what}; pass {hint}")
+    if result.exists() and not (overwrite or resume):
+        raise FileExistsError(f"{result.parent} already holds {what}; pass {hint}")
     if resume:
         last = last_checkpoint(checkpoints)
         if last is None: raise FileNotFoundError(f"--resume: no complete checkpoint in {checkpoints} to resume from")
@@ -273,8 +310,10 @@ def resume_point(result, checkpoints, resume: bool = False, overwrite: bool = Fa
     # a run stopped there: its steps are not trained over unasked
     elif keep_checkpoints and (last := last_checkpoint(checkpoints)) is not None:
         step = last.name.split("-")[-1]
-        raise FileExistsError(f"{checkpoints} holds {last.name}, where a run stopped: pass --resume to continue from step {step}, "
-                              "or --overwrite to start over (deleting its checkpoints)")
+        raise FileExistsError(
+            f"{checkpoints} holds {last.name}, where a run stopped: pass --resume to continue from step {step}, "
+            "or --overwrite to start over (deleting its checkpoints)"
+        )
     return None
 
 # %% ../nbs/13_files.ipynb #5b2e9d41
@@ -315,10 +354,15 @@ def whole_folder(folder):
     then deleted): killed at any moment, `folder` is whole or absent; an error leaves it as it was. A killed writer's
     leftovers go."""
     folder = Path(folder)
-    if folder.is_symlink() or (folder.exists() and not folder.is_dir()): raise NotADirectoryError(f"{folder} is a file or a link, not a folder")
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise NotADirectoryError(f"{folder} is a file or a link, not a folder")
     writable_folder(folder.parent)
     for stale in folder.parent.iterdir():  # `.NAME.PID-XXXX.partial` (or `.old`), PID the writer's
-        if stale.name.startswith(f".{folder.name}.") and stale.suffix in (".partial", ".old") and _gone(stale.name[len(folder.name) + 2:].split("-")[0]):
+        if (
+            stale.name.startswith(f".{folder.name}.")
+            and stale.suffix in (".partial", ".old")
+            and _gone(stale.name[len(folder.name) + 2 :].split("-")[0])
+        ):
             shutil.rmtree(stale, ignore_errors=True)
     # same disk: renaming is atomic
     tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.{os.getpid()}-", suffix=".partial"))
@@ -343,7 +387,8 @@ def _stress_worker(folder: str, n: int, worker: int, check, errors):
             check(Path(folder))
             write_jsonl(mine, target)
             rows = [json.loads(l) for l in target.read_text(encoding="utf-8").splitlines()]
-            if len(rows) != 20 or len({r["worker"] for r in rows}) != 1: errors.append(f"worker {worker}, iteration {i}: torn file")
+            if len(rows) != 20 or len({r["worker"] for r in rows}) != 1:
+                errors.append(f"worker {worker}, iteration {i}: torn file")
         except Exception as e: errors.append(f"worker {worker}, iteration {i}: {type(e).__name__}: {e}")
 
 def stress_shared_writes(n: int = 300, workers: int = 2, check=writable_folder) -> list[str]:

@@ -72,16 +72,29 @@ def generate_batch(model, tok, prompts: list[str], max_new_tokens: int, temperat
     # the rows filled with copies of the last prompt (their replies dropped), every prompt padded to the same width
     else:
         (rows, width), longest = shape, max(len(x) for x in tok(prompts, add_special_tokens=False)["input_ids"])
-        if n > rows or longest > width: raise ValueError(f"{n} prompts of up to {longest} tokens do not fit a fixed shape of {rows} rows x {width} tokens")
-        enc = tok(prompts + prompts[-1:] * (rows - n), return_tensors="pt", padding="max_length", max_length=width, add_special_tokens=False)
+        if n > rows or longest > width:
+            raise ValueError(
+                f"{n} prompts of up to {longest} tokens do not fit a fixed shape of {rows} rows x {width} tokens"
+            )
+        enc = tok(
+            prompts + prompts[-1:] * (rows - n),
+            return_tensors="pt",
+            padding="max_length",
+            max_length=width,
+            add_special_tokens=False,
+        )
     enc, stop = enc.to(model.device), stop_token_ids(tok, model)
     with torch.inference_mode():
         # the prompt once, not k times
         if k > 1 and shape is None and enc["input_ids"].shape[1] > 1: enc, k_rows = prefilled(model, enc, k), 1
         else: k_rows = k
         if shape:  # the prompt and every new token but the last, as `generate` sizes a static cache
-            enc["cache"] = static_cache(model, enc["input_ids"].shape[0] * k_rows, enc["input_ids"].shape[1] + max_new_tokens - 1)
-        out = model.generate(**enc, **generation_kwargs(tok, model, max_new_tokens, temperature, top_p), num_return_sequences=k_rows)
+            enc["cache"] = static_cache(
+                model, enc["input_ids"].shape[0] * k_rows, enc["input_ids"].shape[1] + max_new_tokens - 1
+            )
+        out = model.generate(
+            **enc, **generation_kwargs(tok, model, max_new_tokens, temperature, top_p), num_return_sequences=k_rows
+        )
     results = []
     for seq in out[:n * k, enc["input_ids"].shape[1]:].tolist():
         end = next((i for i, t in enumerate(seq) if t in stop), None)
@@ -117,15 +130,20 @@ def inference_model(cfg: Config, adapter=None):
     adapter, if any, merged once into the base: the dequantized NF4 one for a QLoRA preset)."""
     from tiny_reason.loader import adapter_model, load_model, pick_precision
     engine = cfg.eval.engine
-    if engine not in ENGINES: raise ValueError(f"config key 'eval.engine' must be one of {', '.join(ENGINES)}, got {engine!r}")
+    if engine not in ENGINES:
+        raise ValueError(f"config key 'eval.engine' must be one of {', '.join(ENGINES)}, got {engine!r}")
     if engine == "reference": return load_model(cfg, adapter=adapter).eval()
-    model = adapter_model(cfg, adapter, pick_precision(cfg.model.precision), "nf4" if cfg.model.load_in_4bit else "unquantized")
+    model = adapter_model(
+        cfg, adapter, pick_precision(cfg.model.precision), "nf4" if cfg.model.load_in_4bit else "unquantized"
+    )
     model = (model.merge_and_unload() if adapter is not None else model).eval()
     return use_packed_gqa(model) if engine == "compiled" else model
 
 PACKED_GQA = "sdpa_packed_gqa"  # the name transformers knows our attention function by
 
-def sdpa_packed_gqa(module, query, key, value, attention_mask, dropout: float = 0.0, scaling: float | None = None, **kwargs):
+def sdpa_packed_gqa(
+    module, query, key, value, attention_mask, dropout: float = 0.0, scaling: float | None = None, **kwargs
+):
     """transformers' SDPA attention, except that one query token's heads always attend in groups over their shared
     key/value heads (`pack_gqa`), compiled or not."""
     from transformers.integrations.sdpa_attention import pack_gqa, sdpa_attention_forward
@@ -136,7 +154,9 @@ def sdpa_packed_gqa(module, query, key, value, attention_mask, dropout: float = 
         return sdpa_attention_forward(module, query, key, value, attention_mask, dropout=dropout, scaling=scaling, **kwargs)
     # (rows, heads, 1, d) -> (rows, kv heads, n, d): each kv head's n query heads as n queries of it; the mask, shared by
     # every head, broadcasts. transformers does this only uncompiled: traced, it copies every key and value n times
-    out = torch.nn.functional.scaled_dot_product_attention(pack_gqa(query, n), key, value, attn_mask=attention_mask, dropout_p=dropout, scale=scaling)
+    out = torch.nn.functional.scaled_dot_product_attention(
+        pack_gqa(query, n), key, value, attn_mask=attention_mask, dropout_p=dropout, scale=scaling
+    )
     return out.reshape(out.shape[0], -1, 1, value.shape[-1]).transpose(1, 2).contiguous(), None
 
 def use_packed_gqa(model):
@@ -146,7 +166,8 @@ def use_packed_gqa(model):
     from transformers.masking_utils import ALL_MASK_ATTENTION_FUNCTIONS, sdpa_mask
     c = model.config
     heads, kv_heads = getattr(c, "num_attention_heads", None), getattr(c, "num_key_value_heads", None)
-    if getattr(c, "_attn_implementation", None) != "sdpa" or not heads or not kv_heads or heads == kv_heads: return model
+    if getattr(c, "_attn_implementation", None) != "sdpa" or not heads or not kv_heads or heads == kv_heads:
+        return model
     AttentionInterface.register(PACKED_GQA, sdpa_packed_gqa); ALL_MASK_ATTENTION_FUNCTIONS.register(PACKED_GQA, sdpa_mask)  # SDPA's masks
     model.set_attn_implementation(PACKED_GQA)
     return model
@@ -157,7 +178,9 @@ def compiles(cfg: Config, model) -> bool:
     device; not an NF4 or offloaded model); elsewhere the merged model runs uncompiled."""
     if cfg.eval.engine != "compiled": return False
     gen = getattr(model, "generation_config", None)
-    quantizer, devices = getattr(model, "hf_quantizer", None), set((getattr(model, "hf_device_map", None) or {}).values())
+    quantizer, devices = getattr(model, "hf_quantizer", None), set(
+        (getattr(model, "hf_device_map", None) or {}).values()
+    )
     # transformers' own rules (`_valid_auto_compile_criteria`): no compile when told not to, for a quantizer that cannot
     # (bitsandbytes' NF4), or with weights offloaded to the CPU or a disk
     if getattr(gen, "disable_compile", False) or (quantizer is not None and not quantizer.is_compileable): return False
@@ -165,12 +188,18 @@ def compiles(cfg: Config, model) -> bool:
     device = getattr(getattr(model, "device", None), "type", None)
     # inductor's Triton needs 7.0 (a T4: 7.5, a P100: 6.0)
     if device == "cuda" and torch.cuda.get_device_capability(model.device) < (7, 0): return False
-    return device in ("cuda", "xpu", "neuron", "tpu") or bool(getattr(getattr(gen, "compile_config", None), "_compile_all_devices", False))
+    return device in ("cuda", "xpu", "neuron", "tpu") or bool(
+        getattr(getattr(gen, "compile_config", None), "_compile_all_devices", False)
+    )
 
 def engine_that_ran(cfg: Config, model) -> str:
     """`eval.engine` as a report names what ran: the engine, or `compiled, run uncompiled (no GPU that compiles)`
     where `compiles` says no."""
-    return "compiled, run uncompiled (no GPU that compiles)" if cfg.eval.engine == "compiled" and not compiles(cfg, model) else cfg.eval.engine
+    return (
+        "compiled, run uncompiled (no GPU that compiles)"
+        if cfg.eval.engine == "compiled" and not compiles(cfg, model)
+        else cfg.eval.engine
+    )
 
 def fixed_shape_batches(lengths: list[int], rows: int) -> tuple[list[list[int]], tuple[int, int]]:
     """Length-sorted batches of at most `rows` prompts, as even as the count allows, and the one (rows, width) shape
@@ -180,7 +209,9 @@ def fixed_shape_batches(lengths: list[int], rows: int) -> tuple[list[list[int]],
     even = -(-len(lengths) // calls)  # 1,319 items at 358 rows: 4 calls of 330, one filler row, not 113 filler rows
     return length_sorted_batches(lengths, even), (even, padded_width(max(lengths)))
 
-def generation_plan(cfg: Config, model, lengths: list[int], rows: int | None = None) -> tuple[list[list[int]], tuple[int, int] | None]:
+def generation_plan(
+    cfg: Config, model, lengths: list[int], rows: int | None = None
+) -> tuple[list[list[int]], tuple[int, int] | None]:
     """The batches (indices into `lengths`) an evaluation generates in, `rows` each (default `generation_batch_size`),
     length-sorted; and the one (rows, width) shape where the engine compiles (`fixed_shape_batches`), else None."""
     compiled, width = compiles(cfg, model), max(lengths, default=0)
@@ -188,15 +219,24 @@ def generation_plan(cfg: Config, model, lengths: list[int], rows: int | None = N
     # compiled: one shape, one compile
     return fixed_shape_batches(lengths, rows) if compiled else (length_sorted_batches(lengths, rows), None)
 
-def generation_batch_size(cfg: Config, model, prompt_tokens: int, max_new_tokens: int | None = None, default: int | None = None) -> int:
+def generation_batch_size(
+    cfg: Config, model, prompt_tokens: int, max_new_tokens: int | None = None, default: int | None = None
+) -> int:
     """Rows a generate call holds: `default` (else `eval.batch_size`), or with a merged engine and
     `eval.fit_memory_gb` on CUDA, as many as the memory left by the weights holds (each row's KV cache of prompt and
     reply, `max_new_tokens` else `eval.max_new_tokens`, plus the larger of its prompt's activations in one layer and a
     step's logits), at most `MAX_ROWS`."""
     gb = cfg.eval.fit_memory_gb
-    if gb is None or cfg.eval.engine == "reference" or not torch.cuda.is_available(): return default or cfg.eval.batch_size
-    return rows_in_memory(model.config, next(model.parameters()).element_size(), model.get_memory_footprint(), prompt_tokens,
-                          max_new_tokens or cfg.eval.max_new_tokens, gb)
+    if gb is None or cfg.eval.engine == "reference" or not torch.cuda.is_available():
+        return default or cfg.eval.batch_size
+    return rows_in_memory(
+        model.config,
+        next(model.parameters()).element_size(),
+        model.get_memory_footprint(),
+        prompt_tokens,
+        max_new_tokens or cfg.eval.max_new_tokens,
+        gb,
+    )
 
 def rows_in_memory(mc, width: int, weights: float, prompt_tokens: float, new_tokens: int, gb: float) -> int:
     """Rows of `prompt_tokens` + `new_tokens` that a model of config `mc` (`width` bytes a value, `weights` bytes
@@ -207,15 +247,23 @@ def rows_in_memory(mc, width: int, weights: float, prompt_tokens: float, new_tok
     # the prompt's pass (prefill) frees each layer's activations before the next: the MLP's three wide products and
     # attention's few hidden-sized ones, for every prompt token; a decoding step keeps one token's logits, in 16 bits
     # and in generate's fp32 copy and scores
-    prefill = prompt_tokens * (3 * (getattr(mc, "intermediate_size", None) or 4 * mc.hidden_size) + 6 * mc.hidden_size) * width
+    prefill = (
+        prompt_tokens
+        * (3 * (getattr(mc, "intermediate_size", None) or 4 * mc.hidden_size) + 6 * mc.hidden_size)
+        * width
+    )
     per_row = cache + max(prefill, (width + 8) * mc.vocab_size)
     free = 0.9 * gb * 1e9 - weights - 500 * 2**20  # a tenth for the allocator's fragments; the CUDA context
     return max(1, min(MAX_ROWS, int(free // per_row)))
 
 # %% ../nbs/18_generation.ipynb #c8dc5d64
-def greedy_reply(model, tok, question: str, system_prompt: str, max_new_tokens: int = 200, prompt_format: str = "chat") -> str:
+def greedy_reply(
+    model, tok, question: str, system_prompt: str, max_new_tokens: int = 200, prompt_format: str = "chat"
+) -> str:
     "The assistant turn for `question`: the `<think>\\n` priming plus the greedy completion (special tokens dropped)."
-    ids = tok(inference_prompt(tok, question, system_prompt, prompt_format), return_tensors="pt", add_special_tokens=False).to(model.device)
+    ids = tok(
+        inference_prompt(tok, question, system_prompt, prompt_format), return_tensors="pt", add_special_tokens=False
+    ).to(model.device)
     with torch.no_grad():
         out = model.generate(**ids, **generation_kwargs(tok, model, max_new_tokens))
     return THINK_PRIME + tok.decode(out[0, ids["input_ids"].shape[1]:], skip_special_tokens=True)
@@ -248,12 +296,33 @@ def _whole_batches(rows: list[dict], n: int, k: int, batch_size: int) -> list[di
     batch = lambda i: range(i - i % batch_size, min(i - i % batch_size + batch_size, n))
     return [r for r in rows if all(j in full for j in batch(r["id"]))]
 
-def _sampling(k: int, temperature: float, top_p: float, max_new_tokens: int, batch_size: int, seed: int, engine: str) -> dict:
+def _sampling(
+    k: int, temperature: float, top_p: float, max_new_tokens: int, batch_size: int, seed: int, engine: str
+) -> dict:
     "What every sample row records of how it was drawn, `eval.engine` included; a resumed row must match it."
-    return {"k": k, "temperature": temperature, "top_p": top_p, "max_new_tokens": max_new_tokens, "batch_size": batch_size, "seed": seed, "engine": engine}
+    return {
+        "k": k,
+        "temperature": temperature,
+        "top_p": top_p,
+        "max_new_tokens": max_new_tokens,
+        "batch_size": batch_size,
+        "seed": seed,
+        "engine": engine,
+    }
 
-def read_samples(path, questions: list[dict], prompts: list[str], source: str, k: int, max_new_tokens: int, temperature: float,
-                 top_p: float = 1.0, batch_size: int = 8, seed: int = 0, engine: str = "reference") -> list[dict]:
+def read_samples(
+    path,
+    questions: list[dict],
+    prompts: list[str],
+    source: str,
+    k: int,
+    max_new_tokens: int,
+    temperature: float,
+    top_p: float = 1.0,
+    batch_size: int = 8,
+    seed: int = 0,
+    engine: str = "reference",
+) -> list[dict]:
     """The sample rows already in `path` (whole batches), each checked against the questions, their `prompts`, the
     generator, every sampling setting and the `engine`; else one-line `ValueError`."""
     sampling = _sampling(k, temperature, top_p, max_new_tokens, batch_size, seed, engine)
@@ -262,11 +331,16 @@ def read_samples(path, questions: list[dict], prompts: list[str], source: str, k
         if not (isinstance(r.get("id"), int) and 0 <= r["id"] < len(questions) and r.get("question") == questions[r["id"]]["question"]
                 and same_generator(r.get("generated_by"), source) and r.get("sampling") == sampling): return False
         if "prompt_sha256" not in r: return "records no prompt (an older tiny-reason wrote it)"
-        return r["prompt_sha256"] == hashes[r["id"]] or "was sampled with another prompt (data.format, data.system_prompt or the chat template differ)"
+        return (
+            r["prompt_sha256"] == hashes[r["id"]]
+            or "was sampled with another prompt (data.format, data.system_prompt or the chat template differ)"
+        )
     return read_resumable(path, belongs, "another run (other questions, model or sampling settings)", "samples file",
                           keep=lambda rs: _whole_batches(rs, len(questions), k, batch_size))
 
-def sampling_plan(cfg: Config, model, prompt_lengths: list[int], k: int, max_new_tokens: int, batch_size: int) -> tuple[int, tuple[int, int] | None]:
+def sampling_plan(
+    cfg: Config, model, prompt_lengths: list[int], k: int, max_new_tokens: int, batch_size: int
+) -> tuple[int, tuple[int, int] | None]:
     """Questions a sampling call holds, and the one (rows, width) shape of every call where the engine compiles: a
     batch of `batch_size` questions (`k` rows each) whole, or as many as `generation_batch_size` fits; width, the
     longest of all the prompts rounded up to `STATIC_PAD`: `[70, 9]`, k 4, batch 8, 12 rows fitted, compiled -> 3, (3,
@@ -279,9 +353,22 @@ def sampling_plan(cfg: Config, model, prompt_lengths: list[int], k: int, max_new
     # compiled: one shape for every call, so the run compiles once
     return per_call, ((per_call, width) if compiled else None)
 
-def sample_replies(model, tok, questions: list[dict], prompts: list[str], path, source: str, k: int, max_new_tokens: int,
-                   temperature: float, top_p: float = 1.0, batch_size: int = 8, seed: int = 0, progress: bool = True,
-                   cfg: Config | None = None) -> list[dict]:
+def sample_replies(
+    model,
+    tok,
+    questions: list[dict],
+    prompts: list[str],
+    path,
+    source: str,
+    k: int,
+    max_new_tokens: int,
+    temperature: float,
+    top_p: float = 1.0,
+    batch_size: int = 8,
+    seed: int = 0,
+    progress: bool = True,
+    cfg: Config | None = None,
+) -> list[dict]:
     """`k` sampled replies to each of `questions` (dicts with `question` and `gold`; `prompts` aligned), appended to
     `path` batch by batch; finished batches are reused. `cfg`: the config whose `eval.engine` prepared `model`
     (`inference_model`), recorded in every row and shaping the calls (`sampling_plan`); None: the reference engine, a
@@ -289,7 +376,9 @@ def sample_replies(model, tok, questions: list[dict], prompts: list[str], path, 
     from tqdm.auto import tqdm
     engine = cfg.eval.engine if cfg is not None else "reference"
     sampling = _sampling(k, temperature, top_p, max_new_tokens, batch_size, seed, engine)
-    rows = read_samples(path, questions, prompts, source, k, max_new_tokens, temperature, top_p, batch_size, seed, engine)
+    rows = read_samples(
+        path, questions, prompts, source, k, max_new_tokens, temperature, top_p, batch_size, seed, engine
+    )
     done = {}
     for r in rows: done.setdefault(r["id"], []).append(r)
     per_call, shape = batch_size, None
@@ -297,18 +386,46 @@ def sample_replies(model, tok, questions: list[dict], prompts: list[str], path, 
     if engine != "reference" and len(done) < len(questions):
         lengths = [len(x) for x in tok(prompts, add_special_tokens=False)["input_ids"]]
         per_call, shape = sampling_plan(cfg, model, lengths, k, max_new_tokens, batch_size)
-    with open(path, "a", encoding="utf-8") as f, tqdm(total=len(questions), initial=len(done), desc="sampling", **({} if progress else {"disable": True})) as bar:
+    with (
+        open(path, "a", encoding="utf-8") as f,
+        tqdm(
+            total=len(questions), initial=len(done), desc="sampling", **({} if progress else {"disable": True})
+        ) as bar,
+    ):
         for b, start in enumerate(range(0, len(questions), batch_size)):
             ids = [i for i in range(start, min(start + batch_size, len(questions))) if i not in done]
             if not ids: continue
             # the batch's samples depend on its seed alone, and where memory holds fewer rows than the batch, also on the
             # rows each call holds (its calls draw one after another from the seed): another GPU's fit draws other samples
             torch.manual_seed(seed + b)
-            outs = [o for c in range(0, len(ids), per_call) for o in generate_batch(
-                model, tok, [prompts[i] for i in ids[c:c + per_call]], max_new_tokens, temperature, top_p, k=k, shape=shape)]
+            outs = [
+                o
+                for c in range(0, len(ids), per_call)
+                for o in generate_batch(
+                    model,
+                    tok,
+                    [prompts[i] for i in ids[c : c + per_call]],
+                    max_new_tokens,
+                    temperature,
+                    top_p,
+                    k=k,
+                    shape=shape,
+                )
+            ]
             for n, i in enumerate(ids):
-                done[i] = [{"id": i, "sample": j, "question": questions[i]["question"], "gold": questions[i].get("gold"),
-                            "generated_by": source, "prompt_sha256": prompt_hash(prompts[i]), "sampling": sampling, **outs[n * k + j]} for j in range(k)]
+                done[i] = [
+                    {
+                        "id": i,
+                        "sample": j,
+                        "question": questions[i]["question"],
+                        "gold": questions[i].get("gold"),
+                        "generated_by": source,
+                        "prompt_sha256": prompt_hash(prompts[i]),
+                        "sampling": sampling,
+                        **outs[n * k + j],
+                    }
+                    for j in range(k)
+                ]
                 f.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in done[i]))
             f.flush(); bar.update(len(ids))
     return [r for i in range(len(questions)) for r in done[i]]

@@ -18,7 +18,10 @@ def reply_logprobs(model, tok, prompt: str, reply: str) -> tuple[torch.Tensor, f
     p, r = (tok(x, add_special_tokens=False)["input_ids"] for x in (prompt, reply))
     with torch.inference_mode():
         z = model(input_ids=torch.tensor([p + r], device=model.device), logits_to_keep=len(r) + 1).logits[0, :-1].float()
-    return torch.log_softmax(z, -1).gather(-1, torch.tensor(r, device=z.device)[:, None])[:, 0].cpu(), z.abs().max().item()
+    return (
+        torch.log_softmax(z, -1).gather(-1, torch.tensor(r, device=z.device)[:, None])[:, 0].cpu(),
+        z.abs().max().item(),
+    )
 
 def logprob_bound(config, positions: int, max_logit: float, dtype=torch.float32) -> float:
     """The most two models computing the same function can differ in a log-probability through `dtype`'s rounding
@@ -46,8 +49,14 @@ def logprob_agreement(engine_model, reference_model, tok, prompts: list[str], re
     dtype = max((m.dtype for m in (engine_model, reference_model)), key=lambda t: torch.finfo(t).eps)
     diff = torch.cat(diffs)
     bound = logprob_bound(reference_model.config, positions, top, dtype)
-    return {"tokens": len(diff), "max_diff": diff.max().item(), "bound": bound, "max_logit": top, "dtype": str(dtype).removeprefix("torch."),
-            "agree": diff.max().item() <= bound}
+    return {
+        "tokens": len(diff),
+        "max_diff": diff.max().item(),
+        "bound": bound,
+        "max_logit": top,
+        "dtype": str(dtype).removeprefix("torch."),
+        "agree": diff.max().item() <= bound,
+    }
 
 # %% ../nbs/43_generation_measures.ipynb #4b848916
 def measure_throughput(model, tok, prompts: list[str], max_new_tokens: int, batch_size: int) -> dict:
@@ -62,7 +71,17 @@ def measure_throughput(model, tok, prompts: list[str], max_new_tokens: int, batc
         return sum(o["n_tokens"] for o in outs), time.perf_counter() - t
     (nb, tb), (ns, ts) = timed(batches), timed([[i] for i in range(len(prompts))])
     in_order = [list(range(i, min(i + batch_size, len(prompts)))) for i in range(0, len(prompts), batch_size)]
-    return {"items": len(prompts), "batch_size": batch_size, "max_new_tokens": max_new_tokens,
-            "batched_tokens": nb, "batched_s": tb, "batched_tokens_per_s": nb / tb,
-            "sequential_tokens": ns, "sequential_s": ts, "sequential_tokens_per_s": ns / ts, "ratio": (nb / tb) / (ns / ts),
-            "prompt_padding_sorted": padding_share(lengths, batches), "prompt_padding_in_order": padding_share(lengths, in_order)}
+    return {
+        "items": len(prompts),
+        "batch_size": batch_size,
+        "max_new_tokens": max_new_tokens,
+        "batched_tokens": nb,
+        "batched_s": tb,
+        "batched_tokens_per_s": nb / tb,
+        "sequential_tokens": ns,
+        "sequential_s": ts,
+        "sequential_tokens_per_s": ns / ts,
+        "ratio": (nb / tb) / (ns / ts),
+        "prompt_padding_sorted": padding_share(lengths, batches),
+        "prompt_padding_in_order": padding_share(lengths, in_order),
+    }

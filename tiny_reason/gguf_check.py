@@ -31,7 +31,9 @@ def file_prompt(llm, question: str) -> str:
     # llama-cpp-python's public bindings of llama.h
     meta, vocab = llm.metadata, llama_cpp.llama_model_get_vocab(llm.model)
     text = lambda key: llama_cpp.llama_vocab_get_text(vocab, int(meta[key])).decode("utf-8") if key in meta else ""
-    template = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True).from_string(meta["tokenizer.chat_template"])
+    template = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True).from_string(
+        meta["tokenizer.chat_template"]
+    )
     return template.render(messages=[{"role": "user", "content": question}], add_generation_prompt=True,
                            bos_token=text("tokenizer.ggml.bos_token_id"), eos_token=text("tokenizer.ggml.eos_token_id"))
 
@@ -60,10 +62,14 @@ def judge_gguf(path, folder, first: int = 32, rows: int | None = None, threads: 
     from tiny_reason.generation import prompt_hash
     from tiny_reason.evaluation import extract_answer
     folder = Path(folder)
-    preds = [json.loads(l) for l in (folder / "evaluation" / "predictions.jsonl").read_text().splitlines() if l.strip()][:rows]
+    preds = [
+        json.loads(l) for l in (folder / "evaluation" / "predictions.jsonl").read_text().splitlines() if l.strip()
+    ][:rows]
     gen = GenerationConfig.from_pretrained(folder)
     stops = [gen.eos_token_id] if isinstance(gen.eos_token_id, int) else gen.eos_token_id
-    tok, model = AutoTokenizer.from_pretrained(folder), model if model is not None else AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32).eval()
+    tok, model = AutoTokenizer.from_pretrained(folder), (
+        model if model is not None else AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32).eval()
+    )
     llm = llama_cpp_model(path, threads=threads)
     try:
         vocab = llama_cpp.llama_model_get_vocab(llm.model)
@@ -73,8 +79,12 @@ def judge_gguf(path, folder, first: int = 32, rows: int | None = None, threads: 
         for r in preds:
             prompt = file_prompt(llm, r["question"])
             ids, n = llm.tokenize(prompt.encode("utf-8"), add_bos=False, special=True), r["generation"]["eval.max_new_tokens"]
-            out["prompts"] += prompt_hash(prompt) == r["prompt_sha256"] and ids == tok(prompt, add_special_tokens=False)["input_ids"]
-            ref = tok(r["generated_text"], add_special_tokens=False)["input_ids"] + ([] if r["truncated"] else [tok.eos_token_id])
+            out["prompts"] += (
+                prompt_hash(prompt) == r["prompt_sha256"] and ids == tok(prompt, add_special_tokens=False)["input_ids"]
+            )
+            ref = tok(r["generated_text"], add_special_tokens=False)["input_ids"] + (
+                [] if r["truncated"] else [tok.eos_token_id]
+            )
             new, _ = llama_greedy(llm, ids, n)  # llama.cpp's own reply, then both engines fed the evaluation's
             out["answers"] += extract_answer(llm.detokenize(new).decode("utf-8", errors="replace"))[0] == r["prediction"]
             llm.reset(); llm.eval(ids + ref[:-1] if ref else ids)
@@ -96,10 +106,12 @@ def judge_gguf(path, folder, first: int = 32, rows: int | None = None, threads: 
 
 def agreement(r: dict) -> str:
     "One line: how far a GGUF file's greedy replies under llama.cpp agree with the merged folder's under transformers."
-    return (f"the same prompt {r['prompts']}/{r['items']}, answer {r['answers']}/{r['items']}, first {r['first']} tokens "
-            f"{r['tokens']}/{r['items']}; fed the same tokens, the same top token at {r['top token']}/{r['positions']} positions "
-            f"({r['top token'] / max(1, r['positions']):.1%}), largest logit gap {r['logit gap']:.3f}; end-of-turn ids "
-            f"{'declared' if r['end of turn'] else 'MISSING'}")
+    return (
+        f"the same prompt {r['prompts']}/{r['items']}, answer {r['answers']}/{r['items']}, first {r['first']} tokens"
+        f" {r['tokens']}/{r['items']}; fed the same tokens, the same top token at {r['top token']}/{r['positions']}"
+        f" positions ({r['top token'] / max(1, r['positions']):.1%}), largest logit gap {r['logit gap']:.3f};"
+        f" end-of-turn ids {'declared' if r['end of turn'] else 'MISSING'}"
+    )
 
 # %% ../nbs/36_gguf_check.ipynb #ea359121
 def gguf_metadata_report(path, note: str = "") -> str:
@@ -109,12 +121,32 @@ def gguf_metadata_report(path, note: str = "") -> str:
     r = gguf.GGUFReader(path)
     value = lambda k: r.fields[k].contents()
     arch, tokens = value("general.architecture"), r.fields["tokenizer.ggml.tokens"]
-    lines = [f"{Path(path).name}{f' ({note})' if note else ''}: {len(r.fields)} metadata keys, {len(r.tensors)} tensors; some keys:"]
-    lines += [f"  {k:<32} {value(k)}" for k in (f"{arch}.block_count", f"{arch}.embedding_length", f"{arch}.rope.freq_base", "tokenizer.ggml.model",
-              "tokenizer.ggml.pre", "tokenizer.ggml.eos_token_id", "tokenizer.ggml.eot_token_id", "general.sampling.top_k", "general.sampling.temp")]
-    lines += [f"  {'tokenizer.ggml.tokens':<32} {len(tokens.data):,} tokens, {len(r.fields['tokenizer.ggml.merges'].data):,} merges; "
-              f"eos is {value('tokenizer.ggml.tokens')[value('tokenizer.ggml.eos_token_id')]!r}",
-              f"  {'tokenizer.chat_template':<32} {value('tokenizer.chat_template')[:90]!r}..."]
+    lines = [
+        f"{Path(path).name}{f' ({note})' if note else ''}: {len(r.fields)} metadata keys, {len(r.tensors)} tensors;"
+        " some keys:"
+    ]
+    lines += [
+        f"  {k:<32} {value(k)}"
+        for k in (
+            f"{arch}.block_count",
+            f"{arch}.embedding_length",
+            f"{arch}.rope.freq_base",
+            "tokenizer.ggml.model",
+            "tokenizer.ggml.pre",
+            "tokenizer.ggml.eos_token_id",
+            "tokenizer.ggml.eot_token_id",
+            "general.sampling.top_k",
+            "general.sampling.temp",
+        )
+    ]
+    lines += [
+        (
+            f"  {'tokenizer.ggml.tokens':<32} {len(tokens.data):,} tokens,"
+            f" {len(r.fields['tokenizer.ggml.merges'].data):,} merges; eos is"
+            f" {value('tokenizer.ggml.tokens')[value('tokenizer.ggml.eos_token_id')]!r}"
+        ),
+        f"  {'tokenizer.chat_template':<32} {value('tokenizer.chat_template')[:90]!r}...",
+    ]
     return "\n".join(lines)
 
 def gguf_sizes(config: dict, files: dict) -> dict:
@@ -127,7 +159,9 @@ def gguf_sizes(config: dict, files: dict) -> dict:
     for kind, path in files.items():
         r, plan, types = gguf.GGUFReader(path), planned_types(config, kind), {}
         for t in r.tensors: types[t.tensor_type.name] = types.get(t.tensor_type.name, 0) + 1
-        strings = sum(8 + len(s.encode()) for k in ("tokenizer.ggml.tokens", "tokenizer.ggml.merges") for s in r.fields[k].contents())
+        strings = sum(
+            8 + len(s.encode()) for k in ("tokenizer.ggml.tokens", "tokenizer.ggml.merges") for s in r.fields[k].contents()
+        )
         # a length and the text per string, and an int32 type per token
         strings += 4 * len(r.fields["tokenizer.ggml.tokens"].data)
         weights = [(t, n) for t, n in plan.values() if t != "F32"]  # the matrices; norms stay f32
@@ -139,9 +173,14 @@ def gguf_sizes(config: dict, files: dict) -> dict:
 
 def size_table(sizes: dict) -> str:
     "`gguf_sizes` as a table: each file's types, bits a weight, predicted and measured MiB."
-    return "\n".join([f"{'file':<8} {'types llama.cpp chose (tensors)':<44} {'bits/weight':>11} {'predicted':>10} {'measured':>10}"] +
-                     [f"{k:<8} {', '.join(f'{t} {c}' for t, c in s['types'].items()):<44} {s['bits']:11.2f} {s['predicted']:8.2f} MiB {s['measured']:6.2f} MiB"
-                      for k, s in sizes.items()])
+    return "\n".join(
+        [f"{'file':<8} {'types llama.cpp chose (tensors)':<44} {'bits/weight':>11} {'predicted':>10} {'measured':>10}"]
+        + [
+            f"{k:<8} {', '.join(f'{t} {c}' for t, c in s['types'].items()):<44} {s['bits']:11.2f} {s['predicted']:8.2f}"
+            f" MiB {s['measured']:6.2f} MiB"
+            for k, s in sizes.items()
+        ]
+    )
 
 def llama_cpp_reply(path, question: str, max_new_tokens: int) -> str:
     """llama.cpp's greedy reply from GGUF file `path` to one user message, its prompt built by the chat template
@@ -149,5 +188,7 @@ def llama_cpp_reply(path, question: str, max_new_tokens: int) -> str:
     llm = llama_cpp_model(path, logits_all=False)
     try:
         ids = llm.tokenize(file_prompt(llm, question).encode(), add_bos=False, special=True)
-        return llm.create_completion(ids, max_tokens=max_new_tokens, temperature=0.0, top_k=1, repeat_penalty=1.0)["choices"][0]["text"]
+        return llm.create_completion(ids, max_tokens=max_new_tokens, temperature=0.0, top_k=1, repeat_penalty=1.0)[
+            "choices"
+        ][0]["text"]
     finally: llm.close()

@@ -23,14 +23,20 @@ GGUF_TYPES = {"f32": 0, "f16": 1, "bf16": 32, "q8_0": 7, "q6_k": 18, "q5_k_m": 1
               "q3_k_m": 12, "q2_k": 10}
 UNQUANTIZED = ("f32", "f16", "bf16")
 LLAMA_CPP = "llama-cpp-python==0.3.36"
-LLAMA_CPP_INSTALL = (f'CMAKE_ARGS="-DGGML_NATIVE=OFF" pip install --no-binary llama-cpp-python --cache-dir ~/.cache/tiny_reason/pip-llama-cpp-portable '
-                     # what `make install` runs: a build for any x86-64 CPU with AVX2, cached apart from pip's own
-                     f'"{LLAMA_CPP}"')
+LLAMA_CPP_INSTALL = (
+    f'CMAKE_ARGS="-DGGML_NATIVE=OFF" pip install --no-binary llama-cpp-python --cache-dir'
+    f' ~/.cache/tiny_reason/pip-llama-cpp-portable '
+    # what `make install` runs: a build for any x86-64 CPU with AVX2, cached apart from pip's own
+    f'"{LLAMA_CPP}"'
+)
 
 def gguf_file_type(name: str) -> int:
     "llama.cpp's `llama_ftype` for type `name` (`q4_k_m`), or one line naming the types the export writes."
     if name not in GGUF_TYPES:  # an empty one too (`--gguf ''`): it wrote no file and said nothing
-        raise ValueError(f"--gguf {name or repr(name)}: not a type llama.cpp's quantizer offers here; choose one of {', '.join(GGUF_TYPES)}")
+        raise ValueError(
+            f"--gguf {name or repr(name)}: not a type llama.cpp's quantizer offers here; choose one of"
+            f" {', '.join(GGUF_TYPES)}"
+        )
     return GGUF_TYPES[name]
 
 # a plain file name: no folder (`/`, `..`), not hidden, no space
@@ -43,8 +49,11 @@ def gguf_file_name(name: str, kind: str, where: str = "") -> str:
     # `../../escaped` wrote the file two folders above --out, then the export failed
     if not FILE_NAME.fullmatch(name or ""):
         plain = re.sub(r"[^A-Za-z0-9._-]+", "-", name or "").strip("-._") or "my-model"
-        raise ValueError(f"project.name {name!r}{f' ({where})' if where else ''} names the GGUF file ({name}-{kind.upper()}.gguf), which must stay in --out: use letters, "
-                         f"digits, '.', '_' and '-', starting with a letter or digit (at most 200), e.g. --project.name {plain}")
+        raise ValueError(
+            f"project.name {name!r}{f' ({where})' if where else ''} names the GGUF file ({name}-{kind.upper()}.gguf), which"
+            " must stay in --out: use letters, digits, '.', '_' and '-', starting with a letter or digit (at most 200),"
+            f" e.g. --project.name {plain}"
+        )
     return f"{name}-{kind.upper()}.gguf"
 
 def bits_per_weight(ggml_type: str) -> float:
@@ -65,14 +74,38 @@ def planned_types(config: dict, kind: str) -> dict:
     q8_0 or q4_k_m), by llama.cpp's quantizer's rules for these tensors: norms and biases stay F32; q4_k_m gives the
     output (or the embedding tied to it) Q6_K, and attn_v and ffn_down Q6_K in `use_more_bits` layers; a row whose length
     is not a multiple of the type's block falls back (Q4_K to Q5_0, Q6_K to Q8_0, the output to Q8_0)."""
-    h, L, hd = config["hidden_size"], config["num_hidden_layers"], config.get("head_dim") or config["hidden_size"] // config["num_attention_heads"]
-    q, kv, ff, V, tied = config["num_attention_heads"] * hd, config["num_key_value_heads"] * hd, config["intermediate_size"], config["vocab_size"], config.get("tie_word_embeddings")
+    h, L, hd = (
+        config["hidden_size"],
+        config["num_hidden_layers"],
+        config.get("head_dim") or config["hidden_size"] // config["num_attention_heads"],
+    )
+    q, kv, ff, V, tied = (
+        config["num_attention_heads"] * hd,
+        config["num_key_value_heads"] * hd,
+        config["intermediate_size"],
+        config["vocab_size"],
+        config.get("tie_word_embeddings"),
+    )
     shapes = {"token_embd.weight": (V, h), "output_norm.weight": (h,), **({} if tied else {"output.weight": (V, h)})}
     for i in range(L):
-        shapes.update({f"blk.{i}.{n}": s for n, s in [("attn_norm.weight", (h,)), ("ffn_norm.weight", (h,)), ("attn_q.weight", (q, h)),
-                       ("attn_k.weight", (kv, h)), ("attn_v.weight", (kv, h)), ("attn_output.weight", (h, q)), ("ffn_gate.weight", (ff, h)),
-                       ("ffn_up.weight", (ff, h)), ("ffn_down.weight", (h, ff))]})
-        if config.get("model_type") == "qwen2": shapes.update({f"blk.{i}.attn_{x}.bias": (n,) for x, n in (("q", q), ("k", kv), ("v", kv))})
+        shapes.update(
+            {
+                f"blk.{i}.{n}": s
+                for n, s in [
+                    ("attn_norm.weight", (h,)),
+                    ("ffn_norm.weight", (h,)),
+                    ("attn_q.weight", (q, h)),
+                    ("attn_k.weight", (kv, h)),
+                    ("attn_v.weight", (kv, h)),
+                    ("attn_output.weight", (h, q)),
+                    ("ffn_gate.weight", (ff, h)),
+                    ("ffn_up.weight", (ff, h)),
+                    ("ffn_down.weight", (h, ff)),
+                ]
+            }
+        )
+        if config.get("model_type") == "qwen2":
+            shapes.update({f"blk.{i}.attn_{x}.bias": (n,) for x, n in (("q", q), ("k", kv), ("v", kv))})
     plan = {}
     for name, shape in shapes.items():
         cols, layer = shape[-1], int(name.split(".")[1]) if name.startswith("blk.") else None
@@ -86,19 +119,26 @@ def planned_types(config: dict, kind: str) -> dict:
 
 # %% ../nbs/35_gguf.ipynb #79cb9332
 ARCHITECTURES = {"llama": "llama", "qwen2": "qwen2"}  # transformers' model_type -> llama.cpp's architecture
-CHKTXT = ('\n \n\n \n\n\n \t \t\t \t\n  \n   \n    \n     \n🚀 (normal) 😶\u200d🌫️ (multiple emojis concatenated) ✅ 🦙🦙 3 33 333 3333 '
-          '33333 333333 3333333 33333333 3.3 3..3 3...3 កាន់តែពិសេសអាច😁 ?我想在apple工作1314151天～ ------======= нещо на Български '
-          '\'\'\'\'\'\'```````""""......!!!!!!?????? I\'ve been \'told he\'s there, \'RE you sure? \'M not sure I\'ll make it, \'D you '
-          # llama.cpp's converter names a byte-level BPE pre-tokenizer by the SHA-256 of this text's ids
-          'like some tea? We\'Ve a\'lL')
+CHKTXT = (
+    '\n \n\n \n\n\n \t \t\t \t\n  \n   \n    \n     \n🚀 (normal) 😶\u200d🌫️ (multiple emojis concatenated) ✅ 🦙🦙'
+    ' 3 33 333 3333 '
+    '33333 333333 3333333 33333333 3.3 3..3 3...3 កាន់តែពិសេសអាច😁 ?我想在apple工作1314151天～ ------======= нещо'
+    ' на Български '
+    '\'\'\'\'\'\'```````""""......!!!!!!?????? I\'ve been \'told he\'s there, \'RE you sure? \'M not sure I\'ll'
+    ' make it, \'D you '
+    # llama.cpp's converter names a byte-level BPE pre-tokenizer by the SHA-256 of this text's ids
+    'like some tea? We\'Ve a\'lL'
+)
 PRE_TOKENIZERS = {"855059429035d75a914d1eda9f10a876752e281a054a7a3d421ef0533e5b6249": "smollm",  # SmolLM, SmolLM2
                   "e636dc30a262dcc0d8c323492e32ae2b70728f4df7dfe9737d9f920a282b8aea": "qwen2"}   # Qwen1.5 to Qwen2.5
 
 def gguf_architecture(model_type: str) -> str:
     "llama.cpp's architecture for transformers' `model_type`, or one line naming those the writer knows."
     if model_type not in ARCHITECTURES:
-        raise ValueError(f"the GGUF writer knows the {' and '.join(ARCHITECTURES)} architectures; this model is {model_type}: export "
-                         "without --gguf and convert the folder with llama.cpp's convert_hf_to_gguf.py")
+        raise ValueError(
+            f"the GGUF writer knows the {' and '.join(ARCHITECTURES)} architectures; this model is {model_type}: export "
+            "without --gguf and convert the folder with llama.cpp's convert_hf_to_gguf.py"
+        )
     return ARCHITECTURES[model_type]
 
 def tokenizer_kind(tok) -> tuple[str, str]:
@@ -109,8 +149,10 @@ def tokenizer_kind(tok) -> tuple[str, str]:
     if model["type"] == "BPE" and model.get("byte_fallback"): return "llama", "default"
     h = sha256(str(tok.encode(CHKTXT)).encode()).hexdigest()
     if h not in PRE_TOKENIZERS:
-        raise ValueError(f"the GGUF writer knows the {', '.join(PRE_TOKENIZERS.values())} byte-level tokenizers and sentencepiece-style "
-                         f"BPE; this one's pre-tokenizer is another (hash {h[:12]})")
+        raise ValueError(
+            f"the GGUF writer knows the {', '.join(PRE_TOKENIZERS.values())} byte-level tokenizers and sentencepiece-style "
+            f"BPE; this one's pre-tokenizer is another (hash {h[:12]})"
+        )
     return "gpt2", PRE_TOKENIZERS[h]
 
 def gguf_vocab(tok, vocab_size: int, kind: str) -> tuple[list[str], list[int], list[float]]:
@@ -138,7 +180,8 @@ def check_gguf(config: dict, tok, kind: str) -> dict:
     as one line, before anything is; else its rotary settings."""
     gguf_file_type(kind); gguf_architecture(config.get("model_type")); tokenizer_kind(tok)
     rope = config.get("rope_parameters") or {"rope_theta": config.get("rope_theta", 10000.0)}
-    if rope.get("rope_type", "default") != "default": raise ValueError(f"the GGUF writer knows plain rotary embeddings; this model's are {rope['rope_type']}")
+    if rope.get("rope_type", "default") != "default":
+        raise ValueError(f"the GGUF writer knows plain rotary embeddings; this model's are {rope['rope_type']}")
     if kind not in UNQUANTIZED:
         try: import llama_cpp
         except ImportError: raise ImportError(f"--gguf {kind} is llama.cpp's quantizer, in llama-cpp-python: {LLAMA_CPP_INSTALL} (make install does it)") from None
@@ -155,7 +198,9 @@ def gguf_tensors(folder: Path, arch: str, config: dict) -> list[tuple[str, str, 
     is the embedding, not stored twice."""
     import gguf
     from safetensors import safe_open
-    names = gguf.get_tensor_name_map(gguf.MODEL_ARCH.LLAMA if arch == "llama" else gguf.MODEL_ARCH.QWEN2, config["num_hidden_layers"])
+    names = gguf.get_tensor_name_map(
+        gguf.MODEL_ARCH.LLAMA if arch == "llama" else gguf.MODEL_ARCH.QWEN2, config["num_hidden_layers"]
+    )
     heads = {".q_proj.": config["num_attention_heads"], ".k_proj.": config["num_key_value_heads"]}
     plan = []
     for f in sorted(folder.glob("*.safetensors")):
@@ -207,7 +252,11 @@ def write_unquantized(folder, path, kind: str = "f16", name: str | None = None) 
     arch = gguf_architecture(config.get("model_type"))
     w = gguf.GGUFWriter(None, arch)
     add_metadata(w, config, AutoTokenizer.from_pretrained(folder), kind, name or folder.name)
-    raw = {"f32": gguf.GGMLQuantizationType.F32, "f16": gguf.GGMLQuantizationType.F16, "bf16": gguf.GGMLQuantizationType.BF16}
+    raw = {
+        "f32": gguf.GGMLQuantizationType.F32,
+        "f16": gguf.GGMLQuantizationType.F16,
+        "bf16": gguf.GGMLQuantizationType.BF16,
+    }
     stored_as = lambda ndim: "f32" if ndim == 1 else kind
     def load(hf, f, heads):  # one tensor, in its stored type, as numpy (bf16 as its 16 raw bits)
         with safe_open(f, framework="pt") as st: t = st.get_tensor(hf)
@@ -219,7 +268,13 @@ def write_unquantized(folder, path, kind: str = "f16", name: str | None = None) 
     for name_, hf, f, heads in plan:  # the header first, from the shapes: one tensor in memory at a time after it
         with safe_open(f, framework="pt") as st: shape = st.get_slice(hf).get_shape()
         k = stored_as(len(shape))
-        w.add_tensor_info(name_, shape, np.float32 if k == "f32" else np.float16, int(np.prod(shape)) * (4 if k == "f32" else 2), raw_dtype=raw[k])
+        w.add_tensor_info(
+            name_,
+            shape,
+            np.float32 if k == "f32" else np.float16,
+            int(np.prod(shape)) * (4 if k == "f32" else 2),
+            raw_dtype=raw[k],
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         w.write_header_to_file(path); w.write_kv_data_to_file(); w.write_ti_data_to_file()
@@ -249,7 +304,8 @@ def quantize_gguf(src, dst, kind: str, threads: int = 0) -> Path:
     saved, devnull, log = os.dup(2), os.open(os.devnull, os.O_WRONLY), io.StringIO()
     try:  # a line for each tensor and fallback, through llama-cpp-python's logger (sys.stderr) or C's stderr: not shown
         os.dup2(devnull, 2)
-        with contextlib.redirect_stderr(log): failed = llama_cpp.llama_model_quantize(str(src).encode(), str(dst).encode(), params) != 0
+        with contextlib.redirect_stderr(log):
+            failed = llama_cpp.llama_model_quantize(str(src).encode(), str(dst).encode(), params) != 0
     finally:
         os.dup2(saved, 2); os.close(saved); os.close(devnull)
         if hold: signal.signal(signal.SIGINT, old)
@@ -258,7 +314,8 @@ def quantize_gguf(src, dst, kind: str, threads: int = 0) -> Path:
         full = shutil.disk_usage(Path(dst).parent).free < 2**20  # llama.cpp says only `iostream error` of a full disk
         Path(dst).unlink(missing_ok=True)
         reason = next((l.strip() for l in reversed(log.getvalue().splitlines()) if "fail" in l or "error" in l.lower()), "")
-        if (e := no_space(OSError(errno.ENOSPC, reason) if full else RuntimeError(reason), Path(dst).parent)) is not None: raise e
+        if (e := no_space(OSError(errno.ENOSPC, reason) if full else RuntimeError(reason), Path(dst).parent)) is not None:
+            raise e
         raise RuntimeError(f"llama.cpp could not quantize {src} to {kind}" + (f": {reason}" if reason else ""))
     return Path(dst)
 
@@ -267,7 +324,9 @@ def write_gguf(folder, path, kind: str = "f16", name: str | None = None, threads
     llama.cpp from the folder's own precision."""
     gguf_file_type(kind)
     if kind in UNQUANTIZED: return write_unquantized(folder, path, kind, name)
-    own = {"float32": "f32", "float16": "f16", "bfloat16": "bf16"}[json.loads((Path(folder) / "config.json").read_text()).get("dtype", "float32")]
+    own = {"float32": "f32", "float16": "f16", "bfloat16": "bf16"}[
+        json.loads((Path(folder) / "config.json").read_text()).get("dtype", "float32")
+    ]
     source = Path(path).with_name(f".{Path(path).name}.{own}")  # no rounding before llama.cpp's own
     try: return quantize_gguf(write_unquantized(folder, source, own, name), path, kind, threads)
     finally: source.unlink(missing_ok=True)
@@ -276,7 +335,10 @@ def write_gguf(folder, path, kind: str = "f16", name: str | None = None, threads
 def modelfile_value(text: str, what: str = "data.system_prompt",
                     fix: str = 'export without --gguf, or train with a data.system_prompt that has no """') -> str:
     '`text` as a Modelfile value in triple quotes; one line naming `what` if it holds `"""`, which Ollama\'s parser has no escape for (the value would end there).'
-    if '"""' in text: raise ValueError(f'{what} holds """, which ends a value in an Ollama Modelfile (its parser has no escape for it): {fix}')
+    if '"""' in text:
+        raise ValueError(
+            f'{what} holds """, which ends a value in an Ollama Modelfile (its parser has no escape for it): {fix}'
+        )
     return f'"""{text}"""'
 
 def ollama_modelfile(folder, gguf_name: str, system_prompt: str | None = None) -> str:
@@ -287,16 +349,40 @@ def ollama_modelfile(folder, gguf_name: str, system_prompt: str | None = None) -
     render = lambda m: tok.apply_chat_template(m, tokenize=False, add_generation_prompt=True)
     S, P = "\x00SYSTEM\x00", "\x00PROMPT\x00"  # placeholders no template writes
     one_turn = render([{"role": "system", "content": S}, {"role": "user", "content": P}])
-    if "{{" in one_turn or "}}" in one_turn: raise ValueError("the chat template writes {{ or }}, which Ollama's Go templates would read as code")
+    if "{{" in one_turn or "}}" in one_turn:
+        raise ValueError("the chat template writes {{ or }}, which Ollama's Go templates would read as code")
     template = one_turn.replace(S, "{{ .System }}").replace(P, "{{ .Prompt }}")
-    system = system_prompt if S in one_turn and system_prompt and render([{"role": "user", "content": P}]) == one_turn.replace(S, system_prompt) else None
-    stops = [tok.convert_ids_to_tokens(i) for i in ([gen.eos_token_id] if isinstance(gen.eos_token_id, int) else gen.eos_token_id)]
-    lines = ["# Ollama Modelfile written by `tiny-reason export --gguf` (not run by the tests: no Ollama where it was written).",
-             "# TEMPLATE is one turn of the folder's chat template with Ollama's placeholders; SYSTEM is the course's system prompt.",
-             f"FROM ./{gguf_name}", f"TEMPLATE {modelfile_value(template, 'the chat template', 'export without --gguf')}"]
+    system = (
+        system_prompt
+        if S in one_turn
+        and system_prompt
+        and render([{"role": "user", "content": P}]) == one_turn.replace(S, system_prompt)
+        else None
+    )
+    stops = [
+        tok.convert_ids_to_tokens(i)
+        for i in ([gen.eos_token_id] if isinstance(gen.eos_token_id, int) else gen.eos_token_id)
+    ]
+    lines = [
+        (
+            "# Ollama Modelfile written by `tiny-reason export --gguf` (not run by the tests: no Ollama where it was"
+            " written)."
+        ),
+        (
+            "# TEMPLATE is one turn of the folder's chat template with Ollama's placeholders; SYSTEM is the course's"
+            " system prompt."
+        ),
+        f"FROM ./{gguf_name}",
+        f"TEMPLATE {modelfile_value(template, 'the chat template', 'export without --gguf')}",
+    ]
     if system: lines.append(f"SYSTEM {modelfile_value(system)}")
     lines += [f'PARAMETER stop "{s}"' for s in stops]
-    lines += ["PARAMETER temperature 0", "PARAMETER top_k 1", "PARAMETER repeat_penalty 1", f"PARAMETER num_predict {gen.max_new_tokens}"]
+    lines += [
+        "PARAMETER temperature 0",
+        "PARAMETER top_k 1",
+        "PARAMETER repeat_penalty 1",
+        f"PARAMETER num_predict {gen.max_new_tokens}",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -306,6 +392,8 @@ def gguf_into(folder, kind: str, name: str, system_prompt: str | None = None) ->
     file = gguf_file_name(name, kind)
     size = write_gguf(folder, Path(folder) / file, kind, name=name).stat().st_size / 2**20
     (Path(folder) / "Modelfile").write_text(ollama_modelfile(folder, file, system_prompt), encoding="utf-8")
-    return (f"\n## GGUF\n`{file}` ({kind}, {size:.0f} MiB): these weights with the tokenizer, the chat template, the end-of-turn ids and "
-            f"greedy settings, for llama.cpp (`llama-cli -m {file}`) and LM Studio; `ollama create NAME -f Modelfile` for Ollama (the "
-            "Modelfile is derived from the chat template, not run by the tests).\n")
+    return (
+        f"\n## GGUF\n`{file}` ({kind}, {size:.0f} MiB): these weights with the tokenizer, the chat template, the"
+        f" end-of-turn ids and greedy settings, for llama.cpp (`llama-cli -m {file}`) and LM Studio; `ollama create"
+        " NAME -f Modelfile` for Ollama (the Modelfile is derived from the chat template, not run by the tests).\n"
+    )

@@ -16,7 +16,9 @@ from .generation import generate_batch, stop_token_ids
 __all__ = ['STRICT_FORMAT', 'REWARDS', 'correctness_reward', 'format_reward', 'soft_format_reward', 'grpo_rows', 'grpo_prompts', 'group_signal', 'group_advantages', 'GRPO_SHAPING', 'GRPO_RUN', 'grpo_args', 'record_groups', 'heldout_prompts', 'HeldOutCorrectness', 'grpo_from', 'train_grpo', 'save_grpo', 'plot_grpo_log', 'start_adapter', 'grpo_plan', 'ensure_grpo', 'grpo_eval_config', 'grpo_cli', 'as_trl_reward', 'reply_snippet']
 
 # %% ../nbs/07_grpo.ipynb #b8580f6e
-STRICT_FORMAT = re.compile(rf"(?s)(?:(?!</think>).)*\S(?:(?!</think>).)*\n</think>\n\n\*\*Final Answer:\*\* *{NUMBER_PATTERN}\s*")
+STRICT_FORMAT = re.compile(
+    rf"(?s)(?:(?!</think>).)*\S(?:(?!</think>).)*\n</think>\n\n\*\*Final Answer:\*\* *{NUMBER_PATTERN}\s*"
+)
 
 def _cut(truncated, n: int) -> list[bool]: return list(truncated) if truncated is not None else [False] * n
 
@@ -29,7 +31,10 @@ def correctness_reward(completions: list[str], gold: list, truncated=None, **kwa
 def format_reward(completions: list[str], truncated=None, **kwargs) -> list[float]:
     """1 for reasoning, `</think>`, a blank line and a last line `**Final Answer:** N` with nothing after it, in a
     reply that ended; else 0."""
-    return [float(not t and STRICT_FORMAT.fullmatch(c) is not None) for c, t in zip(completions, _cut(truncated, len(completions)))]
+    return [
+        float(not t and STRICT_FORMAT.fullmatch(c) is not None)
+        for c, t in zip(completions, _cut(truncated, len(completions)))
+    ]
 
 def soft_format_reward(completions: list[str], truncated=None, **kwargs) -> list[float]:
     """Half for a `</think>`, half for a `**Final Answer:**` the grader reads a number from in a reply that ended: a
@@ -66,19 +71,38 @@ def group_signal(model, tok, prompts: list[dict], cfg: Config) -> dict:
     # seeded, so a rerun samples the same replies, and the caller's random state untouched
     with torch.random.fork_rng():
         torch.manual_seed(cfg.project.seed)
-        outs = generate_batch(model, tok, [p["prompt"] for p in prompts], g.max_completion_length, g.sampling_temperature, 1.0, k=g.num_generations)
+        outs = generate_batch(
+            model,
+            tok,
+            [p["prompt"] for p in prompts],
+            g.max_completion_length,
+            g.sampling_temperature,
+            1.0,
+            k=g.num_generations,
+        )
     texts, golds = [o["generated_text"] for o in outs], [p["gold"] for p in prompts for _ in range(g.num_generations)]
     cut = [o["truncated"] for o in outs]
     scores = {n: torch.tensor(REWARDS[n](completions=texts, gold=golds, truncated=cut)) for n in g.rewards}
     total = sum(w * scores[n] for n, w in g.rewards.items())
     # share of groups whose rewards all tie
     tied = lambda r: (r.view(len(prompts), -1).std(1) == 0).float().mean().item()
-    return {"prompts": len(prompts), "group_size": g.num_generations, "mean": {n: s.mean().item() for n, s in scores.items()},
-            "zero_variance_share": tied(total), "zero_variance_by_reward": {n: tied(s) for n, s in scores.items()},
-            "truncated_share": sum(o["truncated"] for o in outs) / len(outs),
-            "examples": [{"gold": gl, "reply": t} for t, gl in zip(texts[:2], golds[:2])],
-            "groups": [{"gold": golds[i * G], "replies": texts[i * G:(i + 1) * G], "rewards": {n: s[i * G:(i + 1) * G].tolist() for n, s in scores.items()}}
-                       for i in range(len(prompts))]}
+    return {
+        "prompts": len(prompts),
+        "group_size": g.num_generations,
+        "mean": {n: s.mean().item() for n, s in scores.items()},
+        "zero_variance_share": tied(total),
+        "zero_variance_by_reward": {n: tied(s) for n, s in scores.items()},
+        "truncated_share": sum(o["truncated"] for o in outs) / len(outs),
+        "examples": [{"gold": gl, "reply": t} for t, gl in zip(texts[:2], golds[:2])],
+        "groups": [
+            {
+                "gold": golds[i * G],
+                "replies": texts[i * G : (i + 1) * G],
+                "rewards": {n: s[i * G : (i + 1) * G].tolist() for n, s in scores.items()},
+            }
+            for i in range(len(prompts))
+        ],
+    }
 
 # %% ../nbs/07_grpo.ipynb #f9e56273
 def group_advantages(rewards, group_size: int, scale_rewards: str = "group") -> torch.Tensor:
@@ -106,18 +130,47 @@ def grpo_args(cfg: Config, output_dir, **overrides):
     from tiny_reason.train import checkpointing_args
     g, precision = cfg.grpo, pick_precision(cfg.model.precision)
     args = dict(
-        output_dir=str(output_dir), seed=cfg.project.seed, data_seed=cfg.project.seed, report_to="none",
-        max_steps=g.max_steps, learning_rate=g.learning_rate, warmup_steps=g.warmup_steps, lr_scheduler_type="constant_with_warmup",
-        per_device_train_batch_size=g.batch_size, gradient_accumulation_steps=g.gradient_accumulation_steps,
-        optim=cfg.training.optim, weight_decay=cfg.training.weight_decay, max_grad_norm=1.0,
-        num_generations=g.num_generations, max_completion_length=g.max_completion_length, steps_per_generation=g.gradient_accumulation_steps,
-        temperature=g.sampling_temperature, top_p=1.0, top_k=0, min_p=None, repetition_penalty=1.0,
-        loss_type=g.loss_type, scale_rewards=g.scale_rewards, beta=g.beta, epsilon=0.2, num_iterations=1,
-        mask_truncated_completions=g.mask_truncated_completions, reward_weights=list(g.rewards.values()),
-        bf16=precision == "bf16", fp16=precision == "fp16", use_cpu=not torch.cuda.is_available(),
+        output_dir=str(output_dir),
+        seed=cfg.project.seed,
+        data_seed=cfg.project.seed,
+        report_to="none",
+        max_steps=g.max_steps,
+        learning_rate=g.learning_rate,
+        warmup_steps=g.warmup_steps,
+        lr_scheduler_type="constant_with_warmup",
+        per_device_train_batch_size=g.batch_size,
+        gradient_accumulation_steps=g.gradient_accumulation_steps,
+        optim=cfg.training.optim,
+        weight_decay=cfg.training.weight_decay,
+        max_grad_norm=1.0,
+        num_generations=g.num_generations,
+        max_completion_length=g.max_completion_length,
+        steps_per_generation=g.gradient_accumulation_steps,
+        temperature=g.sampling_temperature,
+        top_p=1.0,
+        top_k=0,
+        min_p=None,
+        repetition_penalty=1.0,
+        loss_type=g.loss_type,
+        scale_rewards=g.scale_rewards,
+        beta=g.beta,
+        epsilon=0.2,
+        num_iterations=1,
+        mask_truncated_completions=g.mask_truncated_completions,
+        reward_weights=list(g.rewards.values()),
+        bf16=precision == "bf16",
+        fp16=precision == "fp16",
+        use_cpu=not torch.cuda.is_available(),
         **checkpointing_args(g.gradient_checkpointing),
-        logging_steps=1, save_strategy="steps", save_steps=g.save_steps, save_total_limit=2,
-        log_completions=False, use_vllm=False, disable_dropout=True, dataloader_num_workers=0)
+        logging_steps=1,
+        save_strategy="steps",
+        save_steps=g.save_steps,
+        save_total_limit=2,
+        log_completions=False,
+        use_vllm=False,
+        disable_dropout=True,
+        dataloader_num_workers=0,
+    )
     return GRPOConfig(**{**args, **overrides})
 
 # %% ../nbs/29_grpo_checks.ipynb #2e37c3c1
@@ -156,25 +209,42 @@ class HeldOutCorrectness(TrainerCallback):
     """Greedy correctness on fixed `prompts` before the first step and every `every` steps, logged as
     `heldout_correctness`."""
     def __init__(self, tok, prompts: list[dict], every: int, max_new_tokens: int, batch_size: int):
-        self.tok, self.prompts, self.every, self.max_new_tokens, self.batch_size = tok, prompts, every, max_new_tokens, batch_size
+        self.tok, self.prompts, self.every, self.max_new_tokens, self.batch_size = (
+            tok,
+            prompts,
+            every,
+            max_new_tokens,
+            batch_size,
+        )
     def measure(self, model, state):
         was_training = model.training
         model.eval()
         texts, cut = [], []
         with torch.no_grad():
             for i in range(0, len(self.prompts), self.batch_size):
-                outs = generate_batch(model, self.tok, [p["prompt"] for p in self.prompts[i:i + self.batch_size]], self.max_new_tokens)
+                outs = generate_batch(
+                    model, self.tok, [p["prompt"] for p in self.prompts[i : i + self.batch_size]], self.max_new_tokens
+                )
                 texts += [o["generated_text"] for o in outs]; cut += [o["truncated"] for o in outs]
         if was_training: model.train()
         right = correctness_reward(texts, [p["gold"] for p in self.prompts], cut)
-        state.log_history.append({"step": state.global_step, "heldout_correctness": sum(right) / len(right), "heldout_n": len(right)})
+        state.log_history.append(
+            {"step": state.global_step, "heldout_correctness": sum(right) / len(right), "heldout_n": len(right)}
+        )
     def on_train_begin(self, args, state, control, model=None, **kwargs):
         if state.global_step == 0: self.measure(model, state)
     def on_step_end(self, args, state, control, model=None, **kwargs):
         if state.global_step % self.every == 0: self.measure(model, state)
 
 # %% ../nbs/29_grpo_checks.ipynb #3c1a91d2
-def grpo_from(cfg: Config, last=None, callbacks=(), verbose: bool = True, generation_copy: bool | None = None, table: bool = True) -> Path:
+def grpo_from(
+    cfg: Config,
+    last=None,
+    callbacks=(),
+    verbose: bool = True,
+    generation_copy: bool | None = None,
+    table: bool = True,
+) -> Path:
     """GRPO on `grpo.prompt_source` from `grpo.start` (from checkpoint `last`, or step 0), its groups sampled from a
     merged copy of the policy if `generation_copy` (default: where CUDA is); saves the adapter, config, log,
     `rewards.png`; returns the adapter folder. `verbose`: what it will do first, and (with `table`) the trainer's
@@ -205,10 +275,19 @@ def grpo_from(cfg: Config, last=None, callbacks=(), verbose: bool = True, genera
     # a reply cut at the length limit earns no answer reward
     funcs = {n: as_trl_reward(REWARDS[n], stop) for n in g.rewards}
     funcs = [record_groups(funcs, g.sample_every, out / "samples.jsonl"), *list(funcs.values())[1:]]
-    held = [HeldOutCorrectness(tok, held_out, g.save_steps, g.max_completion_length, cfg.eval.batch_size)] if held_out else []
-    trainer = GRPOTrainer(model=model, reward_funcs=funcs, args=grpo_args(cfg, out / "checkpoints", disable_tqdm=not (verbose and table)),
-                          processing_class=tok, train_dataset=Dataset.from_list(grpo_prompts(cfg, tok)),
-                          callbacks=[StopOnNonFinite(), *held, *callbacks])
+    held = (
+        [HeldOutCorrectness(tok, held_out, g.save_steps, g.max_completion_length, cfg.eval.batch_size)]
+        if held_out
+        else []
+    )
+    trainer = GRPOTrainer(
+        model=model,
+        reward_funcs=funcs,
+        args=grpo_args(cfg, out / "checkpoints", disable_tqdm=not (verbose and table)),
+        processing_class=tok,
+        train_dataset=Dataset.from_list(grpo_prompts(cfg, tok)),
+        callbacks=[StopOnNonFinite(), *held, *callbacks],
+    )
     # no dict per step: the caller's figure or report is the progress
     if not (verbose and table): trainer.remove_callback(PrinterCallback)
     # as in 02_train: LoRA weights stay fp32 under fp16 autocast (the GradScaler needs it)
@@ -224,8 +303,15 @@ def grpo_from(cfg: Config, last=None, callbacks=(), verbose: bool = True, genera
 
 # %% ../nbs/29_grpo_checks.ipynb #ebb8c362
 GRPO_SHAPING = ("project.seed", "model.", "lora.", "grpo.")  # what shapes a GRPO adapter
-GRPO_RUN = RunKind(GRPO_SHAPING, job="grpo", what="GRPO adapter", key="grpo.adapter_path", hint="--overwrite or choose another --grpo.adapter_path",
-                   flag="--grpo.output_dir", retrain="train_grpo")  # 42_train_folders
+GRPO_RUN = RunKind(
+    GRPO_SHAPING,
+    job="grpo",
+    what="GRPO adapter",
+    key="grpo.adapter_path",
+    hint="--overwrite or choose another --grpo.adapter_path",
+    flag="--grpo.output_dir",
+    retrain="train_grpo",
+)  # 42_train_folders
 
 def train_grpo(cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=(), verbose: bool = True,
                generation_copy: bool | None = None, table: bool = True, reuse: bool = False) -> Path:
@@ -233,9 +319,18 @@ def train_grpo(cfg: Config, resume: bool = False, overwrite: bool = False, callb
     another config's checkpoints refused, then the run folder locked, a finished run never trained over, a stopped one
     resumed only when asked, or with `reuse` (`ensure_grpo`) a finished one reused; returns the adapter folder."""
     from tiny_reason.loader import check_lora_rank
-    return training_run(cfg, GRPO_RUN, Path(cfg.grpo.adapter_path) / "adapter_config.json", Path(cfg.grpo.output_dir) / "checkpoints",
-                        lambda last: grpo_from(cfg, last, callbacks, verbose, generation_copy, table), resume, overwrite, reuse,
-                        checks=lambda r, o: check_lora_rank(cfg), verbose=verbose)
+    return training_run(
+        cfg,
+        GRPO_RUN,
+        Path(cfg.grpo.adapter_path) / "adapter_config.json",
+        Path(cfg.grpo.output_dir) / "checkpoints",
+        lambda last: grpo_from(cfg, last, callbacks, verbose, generation_copy, table),
+        resume,
+        overwrite,
+        reuse,
+        checks=lambda r, o: check_lora_rank(cfg),
+        verbose=verbose,
+    )
 
 # %% ../nbs/29_grpo_checks.ipynb #01e81593
 def save_grpo(trainer, cfg: Config, adapter_dir) -> Path:
@@ -246,7 +341,9 @@ def save_grpo(trainer, cfg: Config, adapter_dir) -> Path:
     adapter_dir.mkdir(parents=True, exist_ok=True)
     trainer.model.save_pretrained(adapter_dir); trainer.processing_class.save_pretrained(adapter_dir); save_config(cfg, adapter_dir)
     atomic_write_text(adapter_dir / "log_history.json", json.dumps(trainer.state.log_history, indent=1))
-    fig = plot_grpo_log(trainer.state.log_history, f"{cfg.preset}: GRPO from {cfg.grpo.start}", cfg.grpo.max_completion_length)
+    fig = plot_grpo_log(
+        trainer.state.log_history, f"{cfg.preset}: GRPO from {cfg.grpo.start}", cfg.grpo.max_completion_length
+    )
     fig.savefig(adapter_dir / "rewards.png", dpi=120); plt.close(fig)
     from tiny_reason.files import apply_umask
     return apply_umask(adapter_dir)  # safetensors writes its weights 0600: readable as the rest of the folder is
@@ -260,16 +357,26 @@ def plot_grpo_log(log_history: list[dict], title: str = "GRPO", max_length: int 
     steps = [h["step"] for h in rows]
     fig, axes = plt.subplots(1, 4, figsize=(13, 3.6))  # room for the first panel's legend below it
     for k in ["reward"] + sorted({k for h in rows for k in h if k.startswith("rewards/") and k.endswith("/mean")}):
-        axes[0].plot(steps, [h.get(k) for h in rows], label=k.split("/")[1] if "/" in k else "weighted sum", lw=1, alpha=0.6)
+        axes[0].plot(
+            steps, [h.get(k) for h in rows], label=k.split("/")[1] if "/" in k else "weighted sum", lw=1, alpha=0.6
+        )
     reward = [h["reward"] for h in rows]  # the weighted sum, smoothed: one step is a few groups
-    axes[0].plot(steps, [sum(reward[max(0, i - 4):i + 1]) / len(reward[max(0, i - 4):i + 1]) for i in range(len(reward))], "k-", lw=2,
-                 label="weighted sum, 5-step mean")
+    axes[0].plot(
+        steps,
+        [sum(reward[max(0, i - 4) : i + 1]) / len(reward[max(0, i - 4) : i + 1]) for i in range(len(reward))],
+        "k-",
+        lw=2,
+        label="weighted sum, 5-step mean",
+    )
     if held := [h for h in log_history if "heldout_correctness" in h]:  # the same questions at every point
         axes[0].plot([h["step"] for h in held], [h["heldout_correctness"] for h in held], "s--", color="tab:red", ms=5,
                      label=f"held-out correctness, greedy ({held[0]['heldout_n']} fixed questions)")
     axes[0].legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=2)  # below: no curve hidden
-    for ax, key, label in zip(axes[1:], ("frac_reward_zero_std", "completions/mean_length", "completions/clipped_ratio"),
-                              ("groups with zero reward variance", "mean reply length (tokens)", "truncated share")):
+    for ax, key, label in zip(
+        axes[1:],
+        ("frac_reward_zero_std", "completions/mean_length", "completions/clipped_ratio"),
+        ("groups with zero reward variance", "mean reply length (tokens)", "truncated share"),
+    ):
         ax.plot(steps, [h.get(key) for h in rows], "o-", ms=3); ax.set_title(label, fontsize=9)
     if max_length: axes[2].axhline(max_length, ls="--", color="gray")
     axes[0].set_title("mean reward", fontsize=9); axes[1].set_ylim(-0.05, 1.05); axes[3].set_ylim(-0.05, 1.05)
@@ -290,13 +397,19 @@ def grpo_plan(cfg: Config) -> str:
     """One line: the GRPO run `cfg` asks for; its time on this machine is in its progress bar and log (`tiny-reason
     time` plans for a T4)."""
     g = cfg.grpo
-    return (f"GRPO: {g.max_steps} steps of {g.batch_size * g.gradient_accumulation_steps} replies ({g.num_generations} per prompt, "
-            f"up to {g.max_completion_length} tokens) from {g.start or 'fresh LoRA weights'} into {g.adapter_path}")
+    return (
+        f"GRPO: {g.max_steps} steps of {g.batch_size * g.gradient_accumulation_steps} replies ({g.num_generations} per"
+        f" prompt, up to {g.max_completion_length} tokens) from {g.start or 'fresh LoRA weights'} into {g.adapter_path}"
+    )
 
-def ensure_grpo(cfg: Config, callbacks=(), verbose: bool = True, table: bool = True, generation_copy: bool | None = None) -> Path:
+def ensure_grpo(
+    cfg: Config, callbacks=(), verbose: bool = True, table: bool = True, generation_copy: bool | None = None
+) -> Path:
     """The GRPO adapter of `cfg`: reused if trained with this config, else resumed from this config's last checkpoint
     (a session cut short), else trained; says which (`training_run`, 42_train_folders)."""
-    return train_grpo(cfg, callbacks=callbacks, verbose=verbose, table=table, generation_copy=generation_copy, reuse=True)
+    return train_grpo(
+        cfg, callbacks=callbacks, verbose=verbose, table=table, generation_copy=generation_copy, reuse=True
+    )
 
 # %% ../nbs/29_grpo_checks.ipynb #d6233805
 def grpo_eval_config(cfg: Config) -> Config:
@@ -311,8 +424,13 @@ def grpo_eval_config(cfg: Config) -> Config:
 # %% ../nbs/29_grpo_checks.ipynb #54e11e84
 def grpo_cli(argv: list[str] | None = None) -> Path:
     "`tiny-reason grpo [--preset P] [--start sft|base|DIR] [--resume] [--overwrite] [overrides]`"
-    p = run_flags(command_parser("tiny-reason grpo", "Reinforcement learning against the grader (GRPO), from the SFT adapter or the base."),
-                  "grpo.output_dir/checkpoints", "the adapter already in grpo.adapter_path")
+    p = run_flags(
+        command_parser(
+            "tiny-reason grpo", "Reinforcement learning against the grader (GRPO), from the SFT adapter or the base."
+        ),
+        "grpo.output_dir/checkpoints",
+        "the adapter already in grpo.adapter_path",
+    )
     args, rest = p.parse_known_args(argv)
     cfg = config_from_cli(args, rest)
     adapter = train_grpo(cfg, resume=args.resume, overwrite=args.overwrite)

@@ -12,7 +12,14 @@ from .evaluate import drop_long_prompts, load_test_rows
 from .files import atomic_write_text, claim_folder, mark_folder, results_folder
 from .generation import generated_by
 from .evaluation import grade_row, normalize_answer, read_predictions, summarize, wilson_interval
-from .loader import check_adapter, check_same_base, hub_checked_path, load_model, load_tokenizer, pick_precision
+from tiny_reason.loader import (
+    check_adapter,
+    check_same_base,
+    hub_checked_path,
+    load_model,
+    load_tokenizer,
+    pick_precision,
+)
 
 # %% auto #0
 __all__ = ['HARNESS_TASKS', 'INSTALL_EVAL', 'FILTERS', 'DISAGREEMENTS', 'require_lm_eval', 'harness_task', 'harness_yaml',
@@ -22,9 +29,27 @@ __all__ = ['HARNESS_TASKS', 'INSTALL_EVAL', 'FILTERS', 'DISAGREEMENTS', 'require
 
 # %% ../nbs/32_harness.ipynb #df11dc0f
 HARNESS_TASKS = {  # lm-eval's task: whether it asks in the model's chat template (its shots as turns), and what it does
-    "gsm8k": {"chat": False, "about": "5 shots from the train split as 'Question: ... Answer:'; strict-match '#### N', flexible-extract the last number"},
-    "gsm8k_cot_zeroshot": {"chat": False, "about": "no shots, 'Q: ... A: Let's think step by step.'; strict-match 'The answer is N.', flexible-extract the last number"},
-    "gsm8k_cot_llama": {"chat": True, "about": "8 fixed shots as chat turns in the model's chat template; strict-match 'The final answer is N', flexible-extract the last number"},
+    "gsm8k": {
+        "chat": False,
+        "about": (
+            "5 shots from the train split as 'Question: ... Answer:'; strict-match '#### N', flexible-extract the"
+            " last number"
+        ),
+    },
+    "gsm8k_cot_zeroshot": {
+        "chat": False,
+        "about": (
+            "no shots, 'Q: ... A: Let's think step by step.'; strict-match 'The answer is N.', flexible-extract the"
+            " last number"
+        ),
+    },
+    "gsm8k_cot_llama": {
+        "chat": True,
+        "about": (
+            "8 fixed shots as chat turns in the model's chat template; strict-match 'The final answer is N',"
+            " flexible-extract the last number"
+        ),
+    },
 }
 INSTALL_EVAL = "pip install 'tiny-reason[eval]'"
 
@@ -38,7 +63,10 @@ def harness_task(protocol: str) -> str:
     """lm-eval's task in a protocol: `'lm-eval:gsm8k'` or `'gsm8k'` -> `'gsm8k'`; an unknown one gets one line naming
     those there are."""
     task = str(protocol).removeprefix("lm-eval:")
-    if task not in HARNESS_TASKS: raise ValueError(f"unknown protocol {protocol!r}: use one of " + ", ".join(f"lm-eval:{t}" for t in HARNESS_TASKS))
+    if task not in HARNESS_TASKS:
+        raise ValueError(
+            f"unknown protocol {protocol!r}: use one of " + ", ".join(f"lm-eval:{t}" for t in HARNESS_TASKS)
+        )
     return task
 
 # %% ../nbs/32_harness.ipynb #09f53dc1
@@ -60,7 +88,8 @@ def task_config(task: str, test_file, train_file=None, max_new_tokens: int = 256
     """lm-eval's own config of `task` as a task `{task}_local` that reads local GSM8K-format JSONL files and stops a
     reply after `max_new_tokens` tokens."""
     c, shots = harness_yaml(task)[1], draws_shots(task)
-    if shots and train_file is None: raise ValueError(f"lm-eval's {task} draws its shots from a train split: give train_file")
+    if shots and train_file is None:
+        raise ValueError(f"lm-eval's {task} draws its shots from a train split: give train_file")
     # a task of its own, in no group; the `json` loader has no config `main`
     c.pop("tag", None); c.pop("dataset_name", None)
     if not shots: c.pop("training_split", None); c.pop("fewshot_split", None)  # nothing to read there
@@ -74,13 +103,23 @@ def write_task_files(folder, task: str, items: list[dict], train_rows: list[dict
     """Write `items` (and `train_rows`, the shots' pool) as GSM8K-format JSONL and `task` reading them as
     `tasks/{task}_local.yaml` in `folder`; the YAML's path."""
     import lm_eval, yaml
-    folder, line = Path(folder), lambda r: json.dumps({"question": r["question"], "answer": r["answer"]}, ensure_ascii=False) + "\n"
+    folder, line = (
+        Path(folder),
+        lambda r: json.dumps({"question": r["question"], "answer": r["answer"]}, ensure_ascii=False) + "\n",
+    )
     atomic_write_text(folder / "test.jsonl", "".join(map(line, items)))
     if train_rows is not None: atomic_write_text(folder / "train.jsonl", "".join(map(line, train_rows)))
-    c = task_config(task, folder / "test.jsonl", folder / "train.jsonl" if train_rows is not None else None, max_new_tokens)
+    c = task_config(
+        task, folder / "test.jsonl", folder / "train.jsonl" if train_rows is not None else None, max_new_tokens
+    )
     (folder / "tasks").mkdir(parents=True, exist_ok=True)
-    head = f"# lm-eval {lm_eval.__version__}'s task {task} ({harness_yaml(task)[0].name}), reading local files (tiny_reason.harness)\n"
-    return atomic_write_text(folder / "tasks" / f"{task}_local.yaml", head + yaml.safe_dump(c, sort_keys=False, allow_unicode=True))
+    head = (
+        f"# lm-eval {lm_eval.__version__}'s task {task} ({harness_yaml(task)[0].name}), reading local files"
+        " (tiny_reason.harness)\n"
+    )
+    return atomic_write_text(
+        folder / "tasks" / f"{task}_local.yaml", head + yaml.safe_dump(c, sort_keys=False, allow_unicode=True)
+    )
 
 # %% ../nbs/32_harness.ipynb #56390014
 @contextlib.contextmanager
@@ -107,8 +146,14 @@ def run_harness(lm, task_file, chat: bool = False, verbose: bool = True) -> tupl
     # lm-eval records the working folder's git commit with `git describe`, whose "fatal: not a git repository" outside one
     # reaches the terminal from git itself; the commit of wherever the user stands says nothing about this evaluation
     with quiet(verbose), mock.patch("lm_eval.evaluator.get_git_commit_hash", lambda: None):
-        res = simple_evaluate(model=lm, tasks=[name], task_manager=TaskManager(include_path=str(Path(task_file).parent), include_defaults=False),
-                              apply_chat_template=chat, fewshot_as_multiturn=chat, log_samples=True)
+        res = simple_evaluate(
+            model=lm,
+            tasks=[name],
+            task_manager=TaskManager(include_path=str(Path(task_file).parent), include_defaults=False),
+            apply_chat_template=chat,
+            fewshot_as_multiturn=chat,
+            log_samples=True,
+        )
     return res, sorted(res.pop("samples")[name], key=lambda s: (s["doc_id"], s["filter"]))
 
 # %% ../nbs/32_harness.ipynb #86824e79
@@ -133,10 +178,20 @@ def harness_grade(items: list[dict], replies: list[str], task: str, folder) -> t
 FILTERS = {"strict": "strict-match", "flexible": "flexible-extract"}  # our names for the harness's two readings
 DISAGREEMENTS = {
     "cut": "the reply was cut at the token limit: the harness grades the number it holds, ours counts no answer",
-    "format": "the right number, in one protocol's strict format and not the other's ('#### N', 'The answer is N' against '**Final Answer:** N')",
-    "same number, compared as text": "both read the same number; the harness compares it as text (18.00 is not 18), ours as a number",
-    "harness read another number": "the harness read another number than ours (flexible-extract: the last one, not the reply's stated answer)",
-    "ours read another number": "ours read another number than the harness (a stated answer, first by our rules, that is not the last number)",
+    "format": (
+        "the right number, in one protocol's strict format and not the other's ('#### N', 'The answer is N' against"
+        " '**Final Answer:** N')"
+    ),
+    "same number, compared as text": (
+        "both read the same number; the harness compares it as text (18.00 is not 18), ours as a number"
+    ),
+    "harness read another number": (
+        "the harness read another number than ours (flexible-extract: the last one, not the reply's stated answer)"
+    ),
+    "ours read another number": (
+        "ours read another number than the harness (a stated answer, first by our rules, that is not the last"
+        " number)"
+    ),
 }
 
 def harness_rows(samples: list[dict], tok=None, max_new_tokens: int | None = None) -> list[dict]:
@@ -145,13 +200,22 @@ def harness_rows(samples: list[dict], tok=None, max_new_tokens: int | None = Non
     `max_new_tokens` tokens counts as cut."""
     rows = {}
     for s in samples:
-        r = rows.setdefault(s["doc_id"], {"id": s["doc_id"], "question": s["doc"]["question"], "gold": s["doc"]["answer"],
-                                          "generated_text": s["resps"][0][0]})
+        r = rows.setdefault(
+            s["doc_id"],
+            {
+                "id": s["doc_id"],
+                "question": s["doc"]["question"],
+                "gold": s["doc"]["answer"],
+                "generated_text": s["resps"][0][0],
+            },
+        )
         which = next(k for k, v in FILTERS.items() if v == s["filter"])
         r[f"harness_{which}"], r[f"harness_{which}_read"] = bool(s["exact_match"]), s["filtered_resps"][0]
     # re-encoded, as the harness keeps no token count: a reply in an unusual tokenization can count a token off
     for r in rows.values():
-        r["truncated"] = tok is not None and len(tok(r["generated_text"], add_special_tokens=False)["input_ids"]) >= max_new_tokens
+        r["truncated"] = (
+            tok is not None and len(tok(r["generated_text"], add_special_tokens=False)["input_ids"]) >= max_new_tokens
+        )
     return [grade_row(rows[i]) for i in sorted(rows)]
 
 # %% ../nbs/32_harness.ipynb #07befa13
@@ -206,7 +270,11 @@ def harness_scores(samples: list[dict]) -> dict:
     out = {}
     for ours, theirs in FILTERS.items():
         hits = [bool(s["exact_match"]) for s in samples if s["filter"] == theirs]
-        out[ours] = {"correct": sum(hits), "accuracy": sum(hits) / len(hits), "ci95": list(wilson_interval(sum(hits), len(hits)))}
+        out[ours] = {
+            "correct": sum(hits),
+            "accuracy": sum(hits) / len(hits),
+            "ci95": list(wilson_interval(sum(hits), len(hits))),
+        }
     return {"n": len(hits), **out}
 
 def format_harness(r: dict) -> str:
@@ -214,15 +282,33 @@ def format_harness(r: dict) -> str:
     pct = lambda d: f"{d['accuracy']:6.1%} ({d['correct']}/{r['n']}), 95% CI {d['ci95'][0]:.1%}-{d['ci95'][1]:.1%}"
     a = r["agreement"]
     note = f" [{r['results_note']}]" if r.get("results_note") else ""
-    return "\n".join([f"{r['protocol']} ({r['num_fewshot']}-shot, lm-eval {r['lm_eval']}) {r['arm']} {r['model']}"
-                      + (f" + {r['adapter']}" if r.get("adapter") else "") + f": {r['n']} items{note}",
-                      f"  strict-match     accuracy {pct(r['strict'])}", f"  flexible-extract accuracy {pct(r['flexible'])}",
-                      f"  our grader on the same replies: strict {r['ours']['strict']['accuracy']:.1%}, flexible {r['ours']['flexible']['accuracy']:.1%};"
-                      f" agrees with strict-match on {a['strict']['agree']}/{r['n']}, flexible-extract on {a['flexible']['agree']}/{r['n']}"])
+    return "\n".join(
+        [
+            f"{r['protocol']} ({r['num_fewshot']}-shot, lm-eval {r['lm_eval']}) {r['arm']} {r['model']}"
+            + (f" + {r['adapter']}" if r.get("adapter") else "")
+            + f": {r['n']} items{note}",
+            f"  strict-match     accuracy {pct(r['strict'])}",
+            f"  flexible-extract accuracy {pct(r['flexible'])}",
+            (
+                f"  our grader on the same replies: strict {r['ours']['strict']['accuracy']:.1%}, flexible"
+                f" {r['ours']['flexible']['accuracy']:.1%}; agrees with strict-match on"
+                f" {a['strict']['agree']}/{r['n']}, flexible-extract on {a['flexible']['agree']}/{r['n']}"
+            ),
+        ]
+    )
 
 # %% ../nbs/32_harness.ipynb #4382229c
-def harness_evaluate(cfg: Config, out_dir, task: str = "gsm8k", model=None, tok=None, adapter=None, verbose: bool = True,
-                     exclude: list[dict] | None = None, arm: str | None = None) -> dict:
+def harness_evaluate(
+    cfg: Config,
+    out_dir,
+    task: str = "gsm8k",
+    model=None,
+    tok=None,
+    adapter=None,
+    verbose: bool = True,
+    exclude: list[dict] | None = None,
+    arm: str | None = None,
+) -> dict:
     """Our test items under lm-eval's `task` (`lm-eval:TASK` or `TASK` of `HARNESS_TASKS`), in-process and greedy on
     `model` or the preset's (plus `adapter`): its scores with Wilson intervals, ours on its replies, its files in
     `out_dir/lm-eval_TASK`."""
@@ -230,9 +316,18 @@ def harness_evaluate(cfg: Config, out_dir, task: str = "gsm8k", model=None, tok=
     # missing, corrupt, another base or format: now
     if adapter is not None: check_same_base(cfg, check_adapter(adapter))
     source, folder, protocol = generated_by(cfg, adapter), Path(out_dir) / f"lm-eval_{task}", f"lm-eval:{task}"
-    settings = {"protocol": protocol, "lm_eval": lm_eval.__version__, "generated_by": source, "test_source": cfg.eval.test_source,
-                "test_samples": cfg.eval.test_samples, "seed": cfg.project.seed, "shots_from": cfg.data.source if draws_shots(task) else None,
-                "max_new_tokens": cfg.eval.max_new_tokens, "batch_size": cfg.eval.batch_size, "precision": pick_precision(cfg.model.precision)}
+    settings = {
+        "protocol": protocol,
+        "lm_eval": lm_eval.__version__,
+        "generated_by": source,
+        "test_source": cfg.eval.test_source,
+        "test_samples": cfg.eval.test_samples,
+        "seed": cfg.project.seed,
+        "shots_from": cfg.data.source if draws_shots(task) else None,
+        "max_new_tokens": cfg.eval.max_new_tokens,
+        "batch_size": cfg.eval.batch_size,
+        "precision": pick_precision(cfg.model.precision),
+    }
     # a folder of another command's: refused; one of evaluate's can hold this beside its own files
     claim_folder(out_dir, "evaluate")
     command, outputs = f"evaluate --protocol {protocol}", ("report.json", "samples.jsonl", "results.json")
@@ -243,8 +338,11 @@ def harness_evaluate(cfg: Config, out_dir, task: str = "gsm8k", model=None, tok=
     shots = harness_yaml(task)[1].get("num_fewshot", 0)
     # lm-eval would fail deep inside ("Sample larger than population") after the folder was marked
     if train is not None and len(train) < shots:
-        raise ValueError(f"{protocol} puts {shots} worked examples in each prompt, drawn from data.source {cfg.data.source}, which has "
-                         f"{len(train)} row{'s' * (len(train) != 1)}: give one with at least {shots} (--data.source FILE; a generated source: --num_samples {shots})")
+        raise ValueError(
+            f"{protocol} puts {shots} worked examples in each prompt, drawn from data.source {cfg.data.source}, which has"
+            f" {len(train)} row{'s' * (len(train) != 1)}: give one with at least {shots} (--data.source FILE; a generated"
+            f" source: --num_samples {shots})"
+        )
     if model is None: hub_checked_path(cfg, needed=("config.json",))  # missing, cut, no Hub: said before writing
     with results_folder(folder, command, settings, outputs):
         mark_folder(out_dir, "evaluate")
@@ -256,17 +354,31 @@ def harness_evaluate(cfg: Config, out_dir, task: str = "gsm8k", model=None, tok=
         with quiet(verbose): lm = HFLM(pretrained=model, tokenizer=tok, batch_size=cfg.eval.batch_size)
         results, samples = run_harness(lm, task_file, HARNESS_TASKS[task]["chat"], verbose)
         from lm_eval.utils import handle_non_serializable as plain
-        atomic_write_text(folder / "samples.jsonl", "".join(json.dumps(s, ensure_ascii=False, default=plain) + "\n" for s in samples))
+        atomic_write_text(
+            folder / "samples.jsonl", "".join(json.dumps(s, ensure_ascii=False, default=plain) + "\n" for s in samples)
+        )
         atomic_write_text(folder / "results.json", json.dumps(results, indent=1, default=plain))
     rows, name = harness_rows(samples, tok, cfg.eval.max_new_tokens), task_file.stem
     ours = summarize(rows)  # our grader on the harness's replies
-    report = {"protocol": protocol, "about": HARNESS_TASKS[task]["about"], "lm_eval": lm_eval.__version__,
-              "task_version": results["versions"][name], "num_fewshot": results["n-shot"][name], "chat_template": HARNESS_TASKS[task]["chat"],
-              "arm": arm or ("base" if adapter is None else "tuned"), "adapter": None if adapter is None else str(adapter),
-              "preset": cfg.preset, "results_note": cfg.project.results_note, "model": cfg.model.name, "test_source": cfg.eval.test_source,
-              "max_new_tokens": cfg.eval.max_new_tokens, **harness_scores(samples),
-              "ours": {k: ours[k] for k in ("strict", "flexible", "truncated")}, "agreement": grader_agreement(rows),
-              "files": {"task": str(task_file.relative_to(folder)), "samples": "samples.jsonl", "results": "results.json"}}
+    report = {
+        "protocol": protocol,
+        "about": HARNESS_TASKS[task]["about"],
+        "lm_eval": lm_eval.__version__,
+        "task_version": results["versions"][name],
+        "num_fewshot": results["n-shot"][name],
+        "chat_template": HARNESS_TASKS[task]["chat"],
+        "arm": arm or ("base" if adapter is None else "tuned"),
+        "adapter": None if adapter is None else str(adapter),
+        "preset": cfg.preset,
+        "results_note": cfg.project.results_note,
+        "model": cfg.model.name,
+        "test_source": cfg.eval.test_source,
+        "max_new_tokens": cfg.eval.max_new_tokens,
+        **harness_scores(samples),
+        "ours": {k: ours[k] for k in ("strict", "flexible", "truncated")},
+        "agreement": grader_agreement(rows),
+        "files": {"task": str(task_file.relative_to(folder)), "samples": "samples.jsonl", "results": "results.json"},
+    }
     atomic_write_text(folder / "report.json", json.dumps(report, indent=1))
     if verbose: print(format_harness(report))
     return report

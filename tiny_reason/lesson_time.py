@@ -9,8 +9,24 @@ from .config import Config, command_parser, config_from_cli
 from .model import fit_batch, param_counts
 # the loader's (17_loader): every stage that builds a LoRA refuses the same rank
 from .loader import check_lora_rank
-from .t4_time import (COLAB_HOST, DOWNLOAD_BYTES_PER_S, LOAD_S, SETUP_S, evaluation, generate_call, generation, grpo, grpo_engine, minutes_band,
-                                 minutes_text, row_tokens, scratch, sft, study_stages, train_step)
+from tiny_reason.t4_time import (
+    COLAB_HOST,
+    DOWNLOAD_BYTES_PER_S,
+    LOAD_S,
+    SETUP_S,
+    evaluation,
+    generate_call,
+    generation,
+    grpo,
+    grpo_engine,
+    minutes_band,
+    minutes_text,
+    row_tokens,
+    scratch,
+    sft,
+    study_stages,
+    train_step,
+)
 
 # %% auto #0
 __all__ = ['LESSONS', 'SESSION_MINUTES', 'GGUF_BYTES_PER_S', 'GSM8K_ROWS', 'fixed', 'gguf_file', 'fresh_runtime', 'replies',
@@ -18,7 +34,18 @@ __all__ = ['LESSONS', 'SESSION_MINUTES', 'GGUF_BYTES_PER_S', 'GSM8K_ROWS', 'fixe
            'time_table', 'time_cli']
 
 # %% ../nbs/34_lesson_time.ipynb #922458fa
-LESSONS = ["00_data", "01_model", "02_train", "03_eval", "04_demo", "05_distill", "06_scratch", "07_grpo", "08_export", "09_study"]
+LESSONS = [
+    "00_data",
+    "01_model",
+    "02_train",
+    "03_eval",
+    "04_demo",
+    "05_distill",
+    "06_scratch",
+    "07_grpo",
+    "08_export",
+    "09_study",
+]
 SESSION_MINUTES = 30  # a lesson's budget on a T4: a free Colab session holds it with room to spare
 
 def fixed(seconds: float, work: str) -> dict:
@@ -32,32 +59,64 @@ def gguf_file(mc) -> dict:
     """08's f16 GGUF file (Run all writes f16 only: the quantized types need llama-cpp-python, a build of minutes):
     its bytes at the writer's rate."""
     size = sum(param_counts(mc).values()) * 2
-    return {"seconds": size / GGUF_BYTES_PER_S, "bound": "assumed",
-            "work": f"{size / 1e9:.1f} GB of f16 weights through gguf's writer at {GGUF_BYTES_PER_S / 1e6:.0f} MB/s (measured on a CPU here, x{COLAB_HOST:g} for Colab)"}
+    return {
+        "seconds": size / GGUF_BYTES_PER_S,
+        "bound": "assumed",
+        "work": (
+            f"{size / 1e9:.1f} GB of f16 weights through gguf's writer at {GGUF_BYTES_PER_S / 1e6:.0f} MB/s (measured"
+            f" on a CPU here, x{COLAB_HOST:g} for Colab)"
+        ),
+    }
 
 def fresh_runtime(cfg: Config, mc, adapter: bool) -> list[tuple[str, dict]]:
     """What a fresh runtime does first: install, download the weights, load them, and (`adapter`) train 02_train's
     adapter."""
     weights = sum(param_counts(mc).values()) * 2  # the Hub's 16-bit safetensors
-    out = [("install", fixed(SETUP_S, "pip install of the library, first imports")),
-           ("download", fixed(weights / DOWNLOAD_BYTES_PER_S, f"{weights / 1e9:.1f} GB of weights at {DOWNLOAD_BYTES_PER_S / 1e6:.0f} MB/s")),
-           ("load", fixed(LOAD_S, "load the base, quantize it"))]
+    out = [
+        ("install", fixed(SETUP_S, "pip install of the library, first imports")),
+        (
+            "download",
+            fixed(
+                weights / DOWNLOAD_BYTES_PER_S,
+                f"{weights / 1e9:.1f} GB of weights at {DOWNLOAD_BYTES_PER_S / 1e6:.0f} MB/s",
+            ),
+        ),
+        ("load", fixed(LOAD_S, "load the base, quantize it")),
+    ]
     return out + ([("train the adapter (02_train's)", sft(cfg, mc))] if adapter else [])
 
 def replies(cfg: Config, mc, n: int, new_tokens: int, rows: int = 1) -> dict:
     """`n` replies of up to `new_tokens` tokens, `rows` at a time, through the model as trained (a streamed reply, a
     look at the groups)."""
     calls = -(-n // rows)
-    c = generate_call(mc, min(n, rows), row_tokens(cfg)["prompt_tokens"], new_tokens, "reference", kbit=cfg.model.load_in_4bit)
-    return {"seconds": calls * c["seconds"], "bound": c["bound"], "work": f"{n} replies of up to {new_tokens} tokens, {calls} call{'s' * (calls > 1)} of {min(n, rows)} row{'s' * (min(n, rows) > 1)} (reference)"}
+    c = generate_call(
+        mc, min(n, rows), row_tokens(cfg)["prompt_tokens"], new_tokens, "reference", kbit=cfg.model.load_in_4bit
+    )
+    return {
+        "seconds": calls * c["seconds"],
+        "bound": c["bound"],
+        "work": (
+            f"{n} replies of up to {new_tokens} tokens, {calls} call{'s' * (calls > 1)} of {min(n, rows)}"
+            f" row{'s' * (min(n, rows) > 1)} (reference)"
+        ),
+    }
 
 def one_step(cfg: Config, mc) -> dict:
     """01_model's check on a GPU: one optimizer step of the recipe's rows at `data.max_length` tokens, at the
     micro-batches memory fits."""
     rows = cfg.training.per_device_train_batch_size * cfg.training.gradient_accumulation_steps
     f = fit_batch(cfg, cfg.data.max_length, (cfg.training.fit_memory_gb or 15) * 1e9, mc)
-    step = train_step(mc, rows, 0, cfg.data.max_length, rows // f["per_device_train_batch_size"], f["gradient_checkpointing"], cfg.lora.r,
-                      len(cfg.lora.target_modules), cfg.model.load_in_4bit)
+    step = train_step(
+        mc,
+        rows,
+        0,
+        cfg.data.max_length,
+        rows // f["per_device_train_batch_size"],
+        f["gradient_checkpointing"],
+        cfg.lora.r,
+        len(cfg.lora.target_modules),
+        cfg.model.load_in_4bit,
+    )
     return {**step, "work": f"{rows} rows of {cfg.data.max_length} tokens"}
 
 # %% ../nbs/34_lesson_time.ipynb #851cd692
@@ -100,25 +159,73 @@ def lesson_stages(cfg: Config, lesson: str) -> list[tuple[str, dict]]:
     start = lambda adapter=True: fresh_runtime(cfg, mc, adapter)
     stages = {
         "00_data": lambda: start(False)[:1],
-        "01_model": lambda: start(False) + [("load again", fixed(LOAD_S, "the loader section's model")), ("one training step", one_step(cfg, mc))],
+        "01_model": (
+            lambda: start(False)
+            + [("load again", fixed(LOAD_S, "the loader section's model")), ("one training step", one_step(cfg, mc))]
+        ),
         "02_train": lambda: start() + [("base and tuned replies", replies(cfg, mc, 2, e.max_new_tokens))],
-        "03_eval": lambda: start() + [("base: evaluation", evaluation(cfg, mc, e.test_samples)), ("tuned: evaluation", evaluation(cfg, mc, e.test_samples))],
+        "03_eval": (
+            lambda: start()
+            + [
+                ("base: evaluation", evaluation(cfg, mc, e.test_samples)),
+                ("tuned: evaluation", evaluation(cfg, mc, e.test_samples)),
+            ]
+        ),
         "04_demo": lambda: start() + [("streamed replies", replies(cfg, mc, 3, e.max_new_tokens))],
-        "05_distill": lambda: start() + [("the teacher's samples", generation(cfg, mc, d.questions * d.k, row_tokens(cfg)["prompt_tokens"], d.max_new_tokens,
-                                                                             # a call: distill.batch_size questions,
-                                                                             # its seed unit
-                                                                             rows=d.batch_size * d.k)),
-                                         ("RFT: training on human rows and kept traces", sft(cfg, mc)),
-                                         ("SFT and RFT: evaluation", evaluation(cfg, mc, 2 * min(d.questions, e.test_samples))),
-                                         ("maj@4 evaluation", evaluation(cfg, mc, min(d.questions, e.test_samples), k=4))],
-        "06_scratch": lambda: start(False)[:1] + [("a Transformer from scratch", scratch(cfg, model_shape(cfg), vocab_size(cfg))),
-                                                  ("an RWKV-7 from scratch", scratch(cfg, model_shape(cfg), vocab_size(cfg), "rwkv7"))],
-        "07_grpo": lambda: start() + [("groups sampled before training", replies(cfg, mc, 8 * g.num_generations * len({cfg.data.source, g.prompt_source}),
-                                                                                # 8 prompts of each source
-                                                                                g.max_completion_length, e.batch_size)),
-                                      ("GRPO", grpo(cfg, mc, engine=grpo_engine(cfg))), ("three evaluations", evaluation(cfg, mc, 3 * e.test_samples))],
-        "08_export": lambda: start() + [("merge and save", fixed(2 * LOAD_S, "dequantize, merge, write 16-bit safetensors")),
-                                        ("the export's evaluation", evaluation(cfg, mc, e.test_samples)), ("the GGUF file", gguf_file(mc))],
+        "05_distill": (
+            lambda: start()
+            + [
+                (
+                    "the teacher's samples",
+                    generation(
+                        cfg,
+                        mc,
+                        d.questions * d.k,
+                        row_tokens(cfg)["prompt_tokens"],
+                        d.max_new_tokens,
+                        # a call: distill.batch_size questions,
+                        # its seed unit
+                        rows=d.batch_size * d.k,
+                    ),
+                ),
+                ("RFT: training on human rows and kept traces", sft(cfg, mc)),
+                ("SFT and RFT: evaluation", evaluation(cfg, mc, 2 * min(d.questions, e.test_samples))),
+                ("maj@4 evaluation", evaluation(cfg, mc, min(d.questions, e.test_samples), k=4)),
+            ]
+        ),
+        "06_scratch": (
+            lambda: start(False)[:1]
+            + [
+                ("a Transformer from scratch", scratch(cfg, model_shape(cfg), vocab_size(cfg))),
+                ("an RWKV-7 from scratch", scratch(cfg, model_shape(cfg), vocab_size(cfg), "rwkv7")),
+            ]
+        ),
+        "07_grpo": (
+            lambda: start()
+            + [
+                (
+                    "groups sampled before training",
+                    replies(
+                        cfg,
+                        mc,
+                        8 * g.num_generations * len({cfg.data.source, g.prompt_source}),
+                        # 8 prompts of each source
+                        g.max_completion_length,
+                        e.batch_size,
+                    ),
+                ),
+                ("GRPO", grpo(cfg, mc, engine=grpo_engine(cfg))),
+                ("three evaluations", evaluation(cfg, mc, 3 * e.test_samples)),
+            ]
+        ),
+        "08_export": (
+            lambda: start()
+            + [
+                ("merge and save", fixed(2 * LOAD_S, "dequantize, merge, write 16-bit safetensors")),
+                ("the export's evaluation", evaluation(cfg, mc, e.test_samples)),
+                ("the GGUF file", gguf_file(mc)),
+            ]
+        ),
         "09_study": lambda: start(False) + study_stages(cfg, mc),
     }
     return stages[lesson]()
@@ -141,20 +248,27 @@ def time_table(cfg: Config, lessons=LESSONS) -> str:
         name, top = max(stages, key=lambda x: x[1]["seconds"])
         total = sum(s["seconds"] for _, s in stages)
         m, lo, hi = minutes_band(total)
-        out.append(f"{n:<11} {m:>4} min  {f'{lo}-{hi} min':>11}  {name} ({stage_minutes(top['seconds'])}: {top['work']})"
-                   + ("  OVER A SESSION" if total / 60 > SESSION_MINUTES else ""))
+        out.append(
+            f"{n:<11} {m:>4} min  {f'{lo}-{hi} min':>11}  {name} ({stage_minutes(top['seconds'])}: {top['work']})"
+            + ("  OVER A SESSION" if total / 60 > SESSION_MINUTES else "")
+        )
     return "\n".join(out)
 
 def time_cli(argv: list[str] | None = None) -> dict:
     """`tiny-reason time [--preset P] [--lesson L] [overrides]`: each lesson's predicted time on a free Colab T4,
     offline."""
-    p = command_parser("tiny-reason time", "Predict each lesson's time on a free Colab T4 from its config (a prediction: tiny_reason.t4_time).")
+    p = command_parser(
+        "tiny-reason time",
+        "Predict each lesson's time on a free Colab T4 from its config (a prediction: tiny_reason.t4_time).",
+    )
     p.add_argument("--lesson", help=f"one lesson's stages and their work ({', '.join(LESSONS)})")
     args, rest = p.parse_known_args(argv)
     cfg = config_from_cli(args, rest); check_lora_rank(cfg)  # a refused rank: its one line, before the header
-    print(f"preset {cfg.preset} ({cfg.model.label}) on a free Colab T4, predicted (not measured) from the work its config implies, in whole "
-          f"minutes; the band is how far off the model has been on published T4 runs (33_t4_time). A lesson runs in a fresh runtime, "
-          f"so it trains 02's adapter where it needs it.\n")
+    print(
+        f"preset {cfg.preset} ({cfg.model.label}) on a free Colab T4, predicted (not measured) from the work its config"
+        " implies, in whole minutes; the band is how far off the model has been on published T4 runs (33_t4_time). A"
+        " lesson runs in a fresh runtime, so it trains 02's adapter where it needs it.\n"
+    )
     if args.lesson:
         stages = lesson_stages(cfg, args.lesson)
         for name, s in stages: print(f"{name:>34}: {stage_minutes(s['seconds']):>14}  {s['work']}")

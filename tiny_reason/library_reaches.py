@@ -25,7 +25,10 @@ REACHES = {
     "datasets.utils._dill:Pickler.dispatch": ("data.light_tokenizer_hash",),
     "transformers:PretrainedConfig()._attn_implementation": ("generation.use_packed_gqa",),
     "transformers.generation.configuration_utils:CompileConfig._compile_all_devices": ("generation.compiles",),
-    "transformers.trainer_callback:TrainerState.load_from_json": ("train_folders.train_or_restore", "scratch.restore_scratch"),
+    "transformers.trainer_callback:TrainerState.load_from_json": (
+        "train_folders.train_or_restore",
+        "scratch.restore_scratch",
+    ),
     "peft.utils.integrations:dequantize_bnb_weight": ("policy_copy._dense",),
     "peft.utils.integrations:get_bnb_param_type": ("policy_copy._dense",),
 }
@@ -38,7 +41,8 @@ def reach(target: str):
     if "/" in names:  # a file the package ships
         if not (path := Path(obj.__file__).parent / names).is_file(): raise AttributeError(f"{module} ships no {names}")
         return path
-    for name in names.split("."): obj = getattr(obj, name.removesuffix("()"))() if name.endswith("()") else getattr(obj, name)
+    for name in names.split("."):
+        obj = getattr(obj, name.removesuffix("()"))() if name.endswith("()") else getattr(obj, name)
     return obj
 
 def missing_reaches(targets=None) -> list[str]:
@@ -76,7 +80,9 @@ def read_names(node) -> list[str]:
     module."""
     if isinstance(node, ast.Attribute): return [node.attr]
     if isinstance(node, ast.Call) and getattr(node.func, "id", "") in READERS and len(node.args) > 1:
-        return [node.args[1].value] if isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str) else []
+        return (
+            [node.args[1].value] if isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str) else []
+        )
     if isinstance(node, ast.ImportFrom) and node.level == 0: return [node.module]
     return []
 
@@ -99,4 +105,8 @@ def unregistered_reaches(sources: dict | None = None) -> list[str]:
         package = Path(importlib.import_module("tiny_reason").__file__).parent
         sources = {p.stem: p.read_text() for p in package.glob("*.py") if p.stem not in ("_modidx", "library_reaches")}
     held = {part for t in REACHES for part in t.replace(":", ".").replace("()", "").split(".")}
-    return [f"{name} (in {', '.join(mods)})" for name, mods in private_reaches(sources).items() if not set(name.split(".")) & held]
+    return [
+        f"{name} (in {', '.join(mods)})"
+        for name, mods in private_reaches(sources).items()
+        if not set(name.split(".")) & held
+    ]

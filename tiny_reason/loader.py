@@ -33,8 +33,10 @@ def check_hub(name: str) -> str:
     try: model_info(name, timeout=10)
     except HfHubHTTPError: pass  # the Hub answered (not found, gated, ...): from_pretrained says what is wrong
     except Exception as e:
-        raise ConnectionError(f"the Hugging Face Hub is unreachable for {name} ({type(e).__name__}: {e}); offline, point --model_name at a "
-                              "model folder (an export, or a Hub snapshot), or use a preset that needs no Hub (cpu)") from None
+        raise ConnectionError(
+            f"the Hugging Face Hub is unreachable for {name} ({type(e).__name__}: {e}); offline, point --model_name at a "
+            "model folder (an export, or a Hub snapshot), or use a preset that needs no Hub (cpu)"
+        ) from None
     return name
 
 def check_model_ref(name: str) -> str:
@@ -53,7 +55,8 @@ def model_path(cfg: Config) -> str:
     "What to pass to `from_pretrained`: the Hub id, or a local folder built once from the preset's offline source."
     if cfg.model.source == "hub": return check_model_ref(cfg.model.name)
     cache = Path(cfg.model.cache_dir).expanduser()
-    if cfg.model.source == "random": return str(random_model_folder(cfg.model.name, cfg.model.architecture_overrides, cache))
+    if cfg.model.source == "random":
+        return str(random_model_folder(cfg.model.name, cfg.model.architecture_overrides, cache))
     folder = cache / "models" / cfg.model.name.replace("/", "--")
     if not (folder / "config.json").exists():
         print(f"Converting {cfg.model.gguf_file} from {cfg.model.gguf_package} into {folder} (once, ~30 s)...")
@@ -134,8 +137,10 @@ def check_adapter(adapter, weights: bool = True) -> Path:
     weights = adapter / "adapter_model.safetensors"
     # else PEFT, after the base loads, looks for it on the Hub
     if not weights.is_file() and not (adapter / "adapter_model.bin").is_file():
-        raise FileNotFoundError(f"no LoRA weights in {adapter} (adapter_config.json is there, adapter_model.safetensors is not): "
-                                "copy the whole adapter folder")
+        raise FileNotFoundError(
+            f"no LoRA weights in {adapter} (adapter_config.json is there, adapter_model.safetensors is not): "
+            "copy the whole adapter folder"
+        )
     # a cut copy or download: named now, not in a safetensors traceback after the base model loads
     if weights.is_file():
         from safetensors import safe_open
@@ -144,8 +149,10 @@ def check_adapter(adapter, weights: bool = True) -> Path:
             with safe_open(str(weights), "pt"): pass
         except Exception as e: raise ValueError(f"{weights}: incomplete or not a safetensors file ({e})") from None
     if problems := folder_problems(adapter):  # e.g. half a tokenizer.json: one line, no JSON traceback
-        raise ValueError(f"{adapter} is half written ({'; '.join(problems[:3])}): a save was cut off; rerun the "
-                         "`tiny-reason train` command that made it with --resume, to save it again from its checkpoints")
+        raise ValueError(
+            f"{adapter} is half written ({'; '.join(problems[:3])}): a save was cut off; rerun the "
+            "`tiny-reason train` command that made it with --resume, to save it again from its checkpoints"
+        )
     return adapter
 
 LORA_KEYS = ("r", "lora_alpha", "lora_dropout", "bias", "target_modules")  # as adapter_config.json names them
@@ -192,8 +199,10 @@ def check_same_base(cfg: Config, adapter):
     if not differ: return
     if set(differ) - {"data.format"}: what, ours, hint = "on another base", f"on preset {cfg.preset}'s {cfg.model.name}", ""
     else: what, ours, hint = "with another prompt format", f"with preset {cfg.preset}'s data.format {cfg.data.format!r}", f" (or --format {differ['data.format']})"
-    raise ValueError(f"the adapter in {adapter} was trained {what} ({', '.join(f'{k} {v!r}' for k, v in differ.items())}), "
-                     f"not {ours}; pick its preset{hint}, or --config {Path(adapter) / CONFIG_FILENAME}")
+    raise ValueError(
+        f"the adapter in {adapter} was trained {what} ({', '.join(f'{k} {v!r}' for k, v in differ.items())}), "
+        f"not {ours}; pick its preset{hint}, or --config {Path(adapter) / CONFIG_FILENAME}"
+    )
 
 # %% ../nbs/17_loader.ipynb #f93fcbff
 def projection_shapes(mc) -> dict:
@@ -219,8 +228,11 @@ def check_lora_rank(cfg: Config, mc=None):
     limit, name = lora_rank_limit(mc, cfg.lora.target_modules)
     if cfg.lora.r > limit:
         d_in, d_out = projection_shapes(mc)[name]
-        raise ValueError(f"config key 'lora.r' is {cfg.lora.r}, above {limit}: {cfg.model.name}'s {name} maps {d_in} features to {d_out}, so its "
-                         f"update B @ A has rank {limit} at most; a higher r adds parameters and memory, not capacity: give --lora.r {limit} or less")
+        raise ValueError(
+            f"config key 'lora.r' is {cfg.lora.r}, above {limit}: {cfg.model.name}'s {name} maps {d_in} features to"
+            f" {d_out}, so its update B @ A has rank {limit} at most; a higher r adds parameters and memory, not capacity:"
+            f" give --lora.r {limit} or less"
+        )
     return mc
 
 # %% ../nbs/17_loader.ipynb #712fbf9e
@@ -243,8 +255,11 @@ def check_finite(model, cfg: Config):
     ids = torch.arange(1, 9, device=model.device).view(1, -1)
     with torch.no_grad(): logits = model(input_ids=ids).logits
     if not torch.isfinite(logits).all():
-        raise ValueError(f"{cfg.model.name} gives inf or nan logits in {pick_precision(cfg.model.precision)} (its activations overflow the "
-                         "16-bit range, as Qwen2-family models are reported to in fp16); use --model.precision fp32, or bf16 on a GPU that has it")
+        raise ValueError(
+            f"{cfg.model.name} gives inf or nan logits in {pick_precision(cfg.model.precision)} (its activations overflow"
+            " the 16-bit range, as Qwen2-family models are reported to in fp16); use --model.precision fp32, or bf16 on a"
+            " GPU that has it"
+        )
 
 def load_base(cfg: Config, training: bool = False):
     """The preset's frozen base model (NF4 if `load_in_4bit`); with `training`, prepared for it (fp32 non-4-bit parts,
@@ -334,7 +349,9 @@ def push_to_hub(folder, repo_id: str, token: str | None = None, private: bool = 
     default); the commit's URL."""
     folder = Path(folder)
     if not ((folder / "adapter_config.json").is_file() or (folder / "config.json").is_file()):
-        raise FileNotFoundError(f"{folder} holds no adapter (adapter_config.json) and no exported model (config.json): nothing to push")
+        raise FileNotFoundError(
+            f"{folder} holds no adapter (adapter_config.json) and no exported model (config.json): nothing to push"
+        )
     import huggingface_hub
     from tiny_reason.offline import hub_reachable
     token = token or huggingface_hub.get_token()

@@ -50,8 +50,12 @@ def peak_memory(stages: dict | None = None) -> dict:
     """Peak memory of the run: the largest stage peak when `stages` is given, else this process's peak so far; CUDA on
     a GPU."""
     if torch.cuda.is_available():
-        return {"kind": "cuda", "device": torch.cuda.get_device_name(), "allocated_bytes": torch.cuda.max_memory_allocated(),
-                "reserved_bytes": torch.cuda.max_memory_reserved()}
+        return {
+            "kind": "cuda",
+            "device": torch.cuda.get_device_name(),
+            "allocated_bytes": torch.cuda.max_memory_allocated(),
+            "reserved_bytes": torch.cuda.max_memory_reserved(),
+        }
     rss = max(s["peak_rss_bytes"] for s in stages.values()) if stages else peak_rss_bytes()
     return {"kind": "cpu process peak RSS", "rss_bytes": rss}
 
@@ -65,7 +69,9 @@ def cpu_seconds() -> dict:
 def plot_stage_memory(memory: dict, title: str = ""):
     "Bars of each stage's peak memory (`stage`'s `memory` dict), in GiB; returns the figure."
     import matplotlib.pyplot as plt
-    names, key = list(memory), "cuda_allocated_bytes" if all("cuda_allocated_bytes" in m for m in memory.values()) else "peak_rss_bytes"
+    names, key = list(memory), (
+        "cuda_allocated_bytes" if all("cuda_allocated_bytes" in m for m in memory.values()) else "peak_rss_bytes"
+    )
     values = [memory[n][key] / 2**30 for n in names]
     fig, ax = plt.subplots(figsize=(7, 3))
     ax.barh(names[::-1], values[::-1], color="tab:purple")
@@ -79,4 +85,6 @@ def malloc_in_use() -> str:
     "The memory allocator this process runs with: a preloaded tcmalloc, jemalloc or mimalloc, else glibc's malloc."
     try: maps = Path("/proc/self/maps").read_text()
     except OSError: return "the platform's malloc"
-    return next((f"{name} (preloaded)" for name in ("tcmalloc", "jemalloc", "mimalloc") if f"lib{name}" in maps), "glibc malloc")
+    return next(
+        (f"{name} (preloaded)" for name in ("tcmalloc", "jemalloc", "mimalloc") if f"lib{name}" in maps), "glibc malloc"
+    )

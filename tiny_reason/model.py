@@ -56,7 +56,8 @@ BYTES = {"fp32": 4, "fp16": 2, "bf16": 2}
 def weight_bytes(mc, load_in_4bit: bool = True, precision: str = "fp16", double_quant: bool = True) -> dict:
     "Bytes of the loaded weights: NF4 codes and quant states of the decoder's linear layers; the rest in `precision`."
     counts, L = param_counts(mc), mc.num_hidden_layers
-    if not load_in_4bit: return {"NF4 codes": 0, "quant states": 0, "unquantized": sum(counts.values()) * BYTES[precision]}
+    if not load_in_4bit:
+        return {"NF4 codes": 0, "quant states": 0, "unquantized": sum(counts.values()) * BYTES[precision]}
     per = [nf4_bytes(a * b, double_quant=double_quant) for a, b in linear_shapes(mc).values()]
     return {"NF4 codes": L * sum(p["packed"] for p in per), "quant states": L * sum(p["quant_state"] for p in per),
             "unquantized": (sum(counts.values()) - counts["linear"]) * BYTES[precision]}
@@ -87,10 +88,17 @@ def memory_budget(cfg: Config, method: str | None = None, batch_size: int | None
     n_train = lora = 0 if method == "full" else lora_trainable_params(mc, cfg.lora.r, cfg.lora.target_modules)
     if method == "full": n_train, w = sum(param_counts(mc).values()), weight_bytes(mc, False, "fp32")
     else: w = weight_bytes(mc, method == "qlora", "fp32" if method == "qlora" else p)  # kbit prep: the rest in fp32
-    act = activation_bytes(mc, batch_size or cfg.training.per_device_train_batch_size, seq_len or cfg.data.max_length,
-                           cfg.lora.r if lora else 0, len(cfg.lora.target_modules),
-                           cfg.model.gradient_checkpointing if checkpointing is None else checkpointing, p, kbit=method == "qlora",
-                           head_vocab=cfg.training.logprob_chunk_rows or HEAD_TILE_VOCAB)
+    act = activation_bytes(
+        mc,
+        batch_size or cfg.training.per_device_train_batch_size,
+        seq_len or cfg.data.max_length,
+        cfg.lora.r if lora else 0,
+        len(cfg.lora.target_modules),
+        cfg.model.gradient_checkpointing if checkpointing is None else checkpointing,
+        p,
+        kbit=method == "qlora",
+        head_vocab=cfg.training.logprob_chunk_rows or HEAD_TILE_VOCAB,
+    )
     rows = {"weights: NF4 + quant states": w["NF4 codes"] + w["quant states"], "weights: unquantized": w["unquantized"],
             "LoRA weights": 4 * lora, "gradients": 4 * n_train, "optimizer states": round(adamw * n_train),
             "activations": act["layers"] + act["recompute"], "LM head": act["LM head"]}
@@ -101,7 +109,9 @@ def memory_budget(cfg: Config, method: str | None = None, batch_size: int | None
 def memory_cli(argv: list[str] | None = None) -> dict:
     "`tiny-reason memory [--preset P] [overrides]`: print the training-memory budget and the trainable-parameter count."
     from tiny_reason.config import command_parser, config_from_cli
-    p = command_parser("tiny-reason memory", "Print the training-memory budget of a preset, computed from its model config.")
+    p = command_parser(
+        "tiny-reason memory", "Print the training-memory budget of a preset, computed from its model config."
+    )
     args, rest = p.parse_known_args(argv)
     # 21_model_checks adds it to this module, after this notebook's cells
     from tiny_reason.model import generation_copy_bytes
@@ -117,19 +127,25 @@ def memory_cli(argv: list[str] | None = None) -> dict:
     past = (f" (past {cfg.model.name}'s context of {context:,} tokens: no row can be that long, "
             "so no run has this budget)" if context and cfg.data.max_length > context else "")
     ckpt = "on" if cfg.model.gradient_checkpointing else "off"
-    print(f"preset {cfg.preset}: {cfg.model.label}, batch {cfg.training.per_device_train_batch_size} x "
-          f"{cfg.data.max_length} tokens{past}, gradient checkpointing {ckpt}, "
-          f"{cfg.training.optim}, compute {'16-bit (bf16 or fp16)' if gpu and cfg.model.precision == 'auto' else prec}; the preset trains with "
-          f"{method_label('qlora' if cfg.model.load_in_4bit else 'lora', prec)}\n")
+    print(
+        f"preset {cfg.preset}: {cfg.model.label}, batch {cfg.training.per_device_train_batch_size} x"
+        f" {cfg.data.max_length} tokens{past}, gradient checkpointing {ckpt}, {cfg.training.optim}, compute"
+        f" {'16-bit (bf16 or fp16)' if gpu and cfg.model.precision == 'auto' else prec}; the preset trains with"
+        f" {method_label('qlora' if cfg.model.load_in_4bit else 'lora', prec)}\n"
+    )
     print(budget_table(budgets))
     print(f"\ntrainable parameters (LoRA r={cfg.lora.r} on {len(cfg.lora.target_modules)} modules): {n_lora:,} "
           f"= {n_lora / n_base:.2%} of the {n_base:,} base parameters")
     # GRPO's replies from a merged 16-bit copy beside the training model (41_policy_copy): what the copy adds
     g = cfg.grpo
-    c = generation_copy_bytes(mc, g.batch_size * g.gradient_accumulation_steps, 256 + g.max_completion_length, "fp16" if gpu else prec)
-    print(f"GRPO's generation copy (grpo.generation_copy, on a GPU): weights {c['weights'] / 2**30:.2f} GiB + KV cache for "
-          f"{g.batch_size * g.gradient_accumulation_steps} replies of up to {256 + g.max_completion_length} tokens {c['KV cache'] / 2**30:.2f} GiB "
-          f"= {c['total'] / 2**30:.2f} GiB beside the training step's budget")
+    c = generation_copy_bytes(
+        mc, g.batch_size * g.gradient_accumulation_steps, 256 + g.max_completion_length, "fp16" if gpu else prec
+    )
+    print(
+        f"GRPO's generation copy (grpo.generation_copy, on a GPU): weights {c['weights'] / 2**30:.2f} GiB + KV cache"
+        f" for {g.batch_size * g.gradient_accumulation_steps} replies of up to {256 + g.max_completion_length} tokens"
+        f" {c['KV cache'] / 2**30:.2f} GiB = {c['total'] / 2**30:.2f} GiB beside the training step's budget"
+    )
     return budgets
 
 # %% ../nbs/21_model_checks.ipynb #b9fcfe5a
@@ -147,12 +163,21 @@ def budget_device(cfg: Config) -> str:
 
 def method_label(method: str, precision: str = "fp16") -> str:
     "What a budget column assumes, e.g. `LoRA (fp16 base)`."
-    return {"full": f"full fine-tuning ({precision} mixed precision)" if BYTES[precision] < 4 else "full fine-tuning (fp32)",
-            "lora": f"LoRA ({precision} base)", "qlora": "QLoRA (NF4 base)"}[method]
+    return {
+        "full": (
+            f"full fine-tuning ({precision} mixed precision)" if BYTES[precision] < 4 else "full fine-tuning (fp32)"
+        ),
+        "lora": f"LoRA ({precision} base)",
+        "qlora": "QLoRA (NF4 base)",
+    }[method]
 
 def budget_title(budget: dict) -> str:
     "What a budget is: a prediction, for a GPU (with the assumed CUDA context) or a CPU."
-    if "CUDA context" in budget: return f"predicted GPU budget (16-bit compute; CUDA context assumed {CUDA_CONTEXT_BYTES / 2**20:.0f} MiB, not measured)"
+    if "CUDA context" in budget:
+        return (
+            f"predicted GPU budget (16-bit compute; CUDA context assumed {CUDA_CONTEXT_BYTES / 2**20:.0f} MiB, not"
+            " measured)"
+        )
     return "predicted CPU budget (fp32 compute, no CUDA context)"
 
 def budget_table(budgets: dict) -> str:
@@ -181,7 +206,8 @@ def plot_memory_budget(cfg: Config, limit_bytes: int | None = None, mc=None, dev
         vals = [b[item] / 2**30 for b in budgets.values()]
         ax.bar(labels, vals, bottom=bottom, label=item); bottom = [a + v for a, v in zip(bottom, vals)]
     for x, top in enumerate(bottom): ax.text(x, top * 1.01, f"{top:.1f} GiB", ha="center")
-    if limit_bytes: ax.axhline(limit_bytes / 2**30, color="red", ls="--", label=f"GPU memory: {limit_bytes / 2**30:.0f} GiB (T4)")
+    if limit_bytes:
+        ax.axhline(limit_bytes / 2**30, color="red", ls="--", label=f"GPU memory: {limit_bytes / 2**30:.0f} GiB (T4)")
     ax.set_ylabel("GiB"); ax.set_title(f"{cfg.model.label}, preset {cfg.preset}:\n{budget_title(budgets['qlora'])}", fontsize=10)
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1)); fig.tight_layout()
     return fig
@@ -193,13 +219,26 @@ def eos_pad_labels(cfg: Config, pairs=(("2+2?", "4"), ("What is 10 times 3?", "3
     from transformers import DataCollatorForLanguageModeling as ByIdCollator
     from trl.trainer.sft_trainer import DataCollatorForLanguageModeling as ByPositionCollator
     tok = load_tokenizer(cfg); tok.pad_token, tok.padding_side = tok.eos_token, "right"  # the risky choice
-    rows = [tok.apply_chat_template([{"role": "user", "content": q}, {"role": "assistant", "content": a}])["input_ids"] for q, a in pairs]
-    labels = {name: c([{"input_ids": r} for r in rows])["labels"][0].tolist()
-              for name, c in {"TRL (by position)": ByPositionCollator(pad_token_id=tok.eos_token_id), "transformers (by id)": ByIdCollator(tok, mlm=False)}.items()}
+    rows = [
+        tok.apply_chat_template([{"role": "user", "content": q}, {"role": "assistant", "content": a}])["input_ids"]
+        for q, a in pairs
+    ]
+    labels = {
+        name: c([{"input_ids": r} for r in rows])["labels"][0].tolist()
+        for name, c in {
+            "TRL (by position)": ByPositionCollator(pad_token_id=tok.eos_token_id),
+            "transformers (by id)": ByIdCollator(tok, mlm=False),
+        }.items()
+    }
     short, show = len(rows[0]), lambda t: "-100 (no loss)" if t == -100 else repr(tok.decode([t]))
     token = lambda j: repr(tok.decode([rows[0][j]])) if j < short else "(padding)"
-    lines = [f"pad = eos; labels of the shorter row's last tokens:\n{'position':>8}  {'token':<14}" + "".join(f"{n:>24}" for n in labels)] + \
-            [f"{j:>8}  {token(j):<14}" + "".join(f"{show(l[j]):>24}" for l in labels.values()) for j in range(short - 3, short + 2)]
+    lines = [
+        f"pad = eos; labels of the shorter row's last tokens:\n{'position':>8}  {'token':<14}"
+        + "".join(f"{n:>24}" for n in labels)
+    ] + [
+        f"{j:>8}  {token(j):<14}" + "".join(f"{show(l[j]):>24}" for l in labels.values())
+        for j in range(short - 3, short + 2)
+    ]
     return "\n".join(lines), labels, max(j for j, t in enumerate(rows[0]) if t == tok.eos_token_id)
 
 # %% ../nbs/21_model_checks.ipynb #10088e3b
@@ -228,7 +267,9 @@ def measure_nf4_weights(cfg: Config, model=None) -> dict:
             "predicted": sum(pred.values()), "measured": footprint + states}
 
 # %% ../nbs/21_model_checks.ipynb #5c11783e
-def layer_activation_bytes(mc, lora_r: int = 16, n_targets: int = 7, precision: str = "fp16", kbit: bool = False) -> int:
+def layer_activation_bytes(
+    mc, lora_r: int = 16, n_targets: int = 7, precision: str = "fp16", kbit: bool = False
+) -> int:
     """Bytes one decoder layer saves for backward per token; `kbit`: QLoRA's mixed precision (fp32 residual stream,
     16-bit copies)."""
     (h, q), i = linear_shapes(mc)["q_proj"], mc.intermediate_size
@@ -281,7 +322,9 @@ def saved_activation_bytes(model, batch: int, seq_len: int, seed: int = 0) -> in
     return sum(seen.values())
 
 # %% ../nbs/21_model_checks.ipynb #c5d004fd
-def activation_check(cfg: Config, mc, batch: int = 2, seq_len: int = 32, checkpointing: bool = False) -> tuple[int, int]:
+def activation_check(
+    cfg: Config, mc, batch: int = 2, seq_len: int = 32, checkpointing: bool = False
+) -> tuple[int, int]:
     """(predicted, measured) bytes saved for backward by `cfg`'s LoRA model in fp32: the layers, the fp32 log-softmax
     and the rotary tables."""
     c = copy.deepcopy(cfg)
@@ -290,19 +333,30 @@ def activation_check(cfg: Config, mc, batch: int = 2, seq_len: int = 32, checkpo
     head_dim = getattr(mc, "head_dim", None) or mc.hidden_size // mc.num_attention_heads
     # the rotary tables cos, sin (once for all layers; recomputed under checkpointing)
     shared = 0 if checkpointing else 4 * 2 * seq_len * head_dim
-    return f["layers"] + batch * seq_len * mc.vocab_size * 4 + shared, saved_activation_bytes(load_model(c, lora=True, training=True), batch, seq_len)
+    return f["layers"] + batch * seq_len * mc.vocab_size * 4 + shared, saved_activation_bytes(
+        load_model(c, lora=True, training=True), batch, seq_len
+    )
 
 def prediction_checks(cfg: Config) -> dict:
     """`{what: (predicted, measured)}`: the preset's NF4 weight bytes, its LoRA count and Qwen2.5-1.5B's (meta device)
     against PEFT's, saved activations (fp32, batch 2 x 32) against autograd."""
     nf4, mc, t4 = copy.deepcopy(cfg), model_config(cfg), load_config("colab-t4")
     nf4.model.load_in_4bit, nf4.model.precision = True, "fp16"  # bytes only, as on a T4
-    w, peft = measure_nf4_weights(nf4), lambda c, m: (lora_trainable_params(model_config(c), c.lora.r, c.lora.target_modules), m.get_nb_trainable_parameters()[0])
-    return {f"weights in NF4 + fp16 rest, bytes ({cfg.model.name})": (w["predicted"], w["measured"]),
-            f"LoRA trainable parameters ({cfg.model.name})": peft(cfg, load_model(cfg, lora=True)),  # ours, PEFT's
-            "LoRA trainable parameters (Qwen2.5-1.5B, meta device)": peft(t4, add_lora(meta_model(model_config(t4)), t4)),
-            **{f"saved activations, fp32, padded batch 2 x 32, checkpointing {'on' if c else 'off'}, bytes": activation_check(cfg, mc, checkpointing=c)
-               for c in (False, True)}}
+    w, peft = measure_nf4_weights(nf4), lambda c, m: (
+        lora_trainable_params(model_config(c), c.lora.r, c.lora.target_modules),
+        m.get_nb_trainable_parameters()[0],
+    )
+    return {
+        f"weights in NF4 + fp16 rest, bytes ({cfg.model.name})": (w["predicted"], w["measured"]),
+        f"LoRA trainable parameters ({cfg.model.name})": peft(cfg, load_model(cfg, lora=True)),  # ours, PEFT's
+        "LoRA trainable parameters (Qwen2.5-1.5B, meta device)": peft(t4, add_lora(meta_model(model_config(t4)), t4)),
+        **{
+            f"saved activations, fp32, padded batch 2 x 32, checkpointing {'on' if c else 'off'}, bytes": (
+                activation_check(cfg, mc, checkpointing=c)
+            )
+            for c in (False, True)
+        },
+    }
 
 # %% ../nbs/21_model_checks.ipynb #96bc8fa9
 # of the memory a micro-batch may fill: backward's temporaries and the allocator's rounding take the rest
@@ -321,8 +375,12 @@ def fit_batch(cfg: Config, seq_len: int, limit_bytes: float, mc=None) -> dict:
                         "gradient_checkpointing": ckpt, "predicted": total}
     # nothing fits: the recipe as written, said so
     total = memory_budget(cfg, seq_len=seq_len, mc=mc, device="cuda")["total"]
-    return {"per_device_train_batch_size": t.per_device_train_batch_size, "gradient_accumulation_steps": t.gradient_accumulation_steps,
-            "gradient_checkpointing": cfg.model.gradient_checkpointing, "predicted": total}
+    return {
+        "per_device_train_batch_size": t.per_device_train_batch_size,
+        "gradient_accumulation_steps": t.gradient_accumulation_steps,
+        "gradient_checkpointing": cfg.model.gradient_checkpointing,
+        "predicted": total,
+    }
 
 # %% ../nbs/21_model_checks.ipynb #32e664de
 def generation_copy_bytes(mc, rows: int, tokens: int, precision: str = "fp16") -> dict:

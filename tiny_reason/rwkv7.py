@@ -95,7 +95,8 @@ class TimeMix(nn.Module):
         self.r_k = P(torch.full((C // N, N), -0.04))
         self.receptance, self.key, self.value, self.output = (nn.Linear(C, C, bias=False) for _ in range(4))
         self.ln_x = nn.GroupNorm(C // N, C, eps=64e-5)
-        for lin_, gain in ((self.receptance, 1), (self.key, 0.1), (self.value, 1)): nn.init.orthogonal_(lin_.weight, gain=gain)
+        for lin_, gain in ((self.receptance, 1), (self.key, 0.1), (self.value, 1)):
+            nn.init.orthogonal_(lin_.weight, gain=gain)
         nn.init.zeros_(self.output.weight)  # every block starts as the identity
         nn.init.constant_(self.ln_x.weight, ((1 + layer_id) / L) ** 0.7)
 
@@ -206,8 +207,12 @@ _VECTORS = ("x_r", "x_w", "x_k", "x_v", "x_a", "x_g", "w0", "a0", "v0", "k_k", "
 @patch
 def to_rwkv_state_dict(self: RWKV7) -> dict:
     "Our weights in the `.pth` layout of RWKV-LM and the `rwkv` package."
-    return {("blocks.0." + k if k.startswith("ln0.") else k): (p.view(1, 1, -1) if k.split(".")[-1] in _VECTORS else p).detach().clone()
-            for k, p in self.state_dict().items()}
+    return {
+        ("blocks.0." + k if k.startswith("ln0.") else k): (
+            (p.view(1, 1, -1) if k.split(".")[-1] in _VECTORS else p).detach().clone()
+        )
+        for k, p in self.state_dict().items()
+    }
 
 @patch(cls_method=True)
 def from_rwkv_state_dict(cls: RWKV7, sd: dict, **cfg_overrides) -> RWKV7:
@@ -247,7 +252,8 @@ def rwkv_package_logits(model: RWKV7, tokens: list[int]) -> dict:
         env = {**os.environ, "RWKV_V7_ON": "1", "RWKV_CUDA_ON": "0"}
         done = subprocess.run([sys.executable, "-c", _PACKAGE_SCRIPT, f"{d}/model", f"{d}/tokens.json", f"{d}/out.pt"],
                               env=env, capture_output=True, text=True)
-        if done.returncode: raise RuntimeError(f"the rwkv package failed (pip install rwkv==0.8.32?):\n{done.stderr[-2000:]}")
+        if done.returncode:
+            raise RuntimeError(f"the rwkv package failed (pip install rwkv==0.8.32?):\n{done.stderr[-2000:]}")
         return torch.load(f"{d}/out.pt")
 
 # %% ../nbs/15_rwkv7.ipynb #53792b86
@@ -260,7 +266,9 @@ def randomize_(model: RWKV7, seed: int = 0) -> RWKV7:
         if leaf in ("w2", "a2", "v2", "g2"): return torch.randn(p.shape, generator=g) * 0.5 * p.shape[0] ** -0.5
         if name == "emb.weight": return torch.randn(p.shape, generator=g)
         if p.ndim == 2 and leaf == "weight": return torch.randn(p.shape, generator=g) * p.shape[1] ** -0.5
-        lo, hi = {"w0": (-4, 2), "k_k": (0.5, 1), "k_a": (0.8, 1.2), "weight": (0.5, 1.5)}.get(leaf, (0, 1) if leaf.startswith("x_") else (None, None))
+        lo, hi = {"w0": (-4, 2), "k_k": (0.5, 1), "k_a": (0.8, 1.2), "weight": (0.5, 1.5)}.get(
+            leaf, (0, 1) if leaf.startswith("x_") else (None, None)
+        )
         if lo is not None: return lo + (hi - lo) * torch.rand(p.shape, generator=g)
         return torch.randn(p.shape, generator=g) * {"bias": 0.1, "r_k": 0.3}.get(leaf, 1.0)  # a0, v0: N(0, 1)
     with torch.no_grad():

@@ -47,10 +47,21 @@ def build_model(arch: str, s: dict, vocab_size: int, context: int = 4096, meta: 
     with torch.device("meta" if meta else "cpu"):
         if arch == "transformer":
             from transformers import LlamaConfig, LlamaForCausalLM
-            return LlamaForCausalLM(LlamaConfig(
-                vocab_size=vocab_size, hidden_size=s["width"], intermediate_size=s["ffn"], num_hidden_layers=s["layers"],
-                num_attention_heads=s["heads"], num_key_value_heads=s["kv_heads"], max_position_embeddings=context,
-                tie_word_embeddings=False, bos_token_id=None, eos_token_id=None, pad_token_id=None))
+            return LlamaForCausalLM(
+                LlamaConfig(
+                    vocab_size=vocab_size,
+                    hidden_size=s["width"],
+                    intermediate_size=s["ffn"],
+                    num_hidden_layers=s["layers"],
+                    num_attention_heads=s["heads"],
+                    num_key_value_heads=s["kv_heads"],
+                    max_position_embeddings=context,
+                    tie_word_embeddings=False,
+                    bos_token_id=None,
+                    eos_token_id=None,
+                    pad_token_id=None,
+                )
+            )
         if arch == "rwkv7":
             return RWKV7(RWKV7Config(vocab_size=vocab_size, n_layer=s["layers"], n_embd=s["width"],
                                      head_size=s["width"] // s["heads"], dim_ffn=3 * s["ffn"] // 2))
@@ -75,17 +86,23 @@ def scratch_args(argv: list[str] | None = None):
     from dataclasses import fields
     from tiny_reason.config import command_parser, config_from_cli, run_flags
     from tiny_reason.sections import ScratchSection
-    p = command_parser("tiny-reason scratch", "Train, evaluate or run a Transformer or an RWKV-7 trained from scratch. "
-                       "--config micro|tiny|small names a shape (when no such file exists); here a flag naming a scratch "
-                       "field (--max_steps, --learning_rate, --batch_size ...) sets the scratch section's value.")
+    p = command_parser(
+        "tiny-reason scratch",
+        "Train, evaluate or run a Transformer or an RWKV-7 trained from scratch. "
+        "--config micro|tiny|small names a shape (when no such file exists); here a flag naming a scratch "
+        "field (--max_steps, --learning_rate, --batch_size ...) sets the scratch section's value.",
+    )
     p.add_argument("action", choices=["train", "eval", "generate"])
     p.add_argument("--arch", choices=ARCHS, default="transformer")
     run_flags(p, "train: OUTPUT_DIR/scratch/ARCH-SIZE/checkpoints", "train: a trained model")
-    p.add_argument("--mode", choices=["generate", "reasoning", "chat"], default="reasoning", help="generate: how to prompt")
+    p.add_argument(
+        "--mode", choices=["generate", "reasoning", "chat"], default="reasoning", help="generate: how to prompt"
+    )
     p.add_argument("--prompt", help="generate: the text to continue, or the question (reasoning mode)")
     p.add_argument("--temperature", type=float, default=0.0, help="0 = greedy (default)")
     args, rest = p.parse_known_args(argv)
-    if not 0 <= args.temperature < float("inf"): raise ValueError(f"--temperature must be >= 0 (0: greedy), got {args.temperature}")
+    if not 0 <= args.temperature < float("inf"):
+        raise ValueError(f"--temperature must be >= 0 (0: greedy), got {args.temperature}")
     if args.config in SIZES and not Path(args.config).exists(): rest, args.config = ["--size", args.config] + rest, None
     names = {f.name for f in fields(ScratchSection)}  # in this command, --max_steps etc. are the scratch section's
     rest = [f"--scratch.{a[2:]}" if a.startswith("--") and a[2:].split("=")[0] in names else a for a in rest]
@@ -100,8 +117,10 @@ def scratch_cli(argv: list[str] | None = None):
     if args.action == "train":
         folder = train_scratch(cfg, args.arch, resume=args.resume, overwrite=args.overwrite)
         s = json.loads((folder / "train_stats.json").read_text())
-        print(f"{args.arch} ({cfg.preset} preset, {cfg.scratch.size}): {s['steps']} steps, {s['parameters']:,} parameters, "
-              f"{s['train_tokens_per_s']:,.0f} training tokens/s on {s['device']} -> {folder}")
+        print(
+            f"{args.arch} ({cfg.preset} preset, {cfg.scratch.size}): {s['steps']} steps, {s['parameters']:,} parameters, "
+            f"{s['train_tokens_per_s']:,.0f} training tokens/s on {s['device']} -> {folder}"
+        )
         return folder
     model, tok = load_scratch(cfg, args.arch), load_tokenizer(cfg)
     if args.action == "eval":
@@ -168,8 +187,26 @@ def scratch_from(cfg: Config, arch: str, last=None, callbacks=(), tok=None) -> P
     return save_scratch(trainer, cfg, arch, folder, timer)
 
 # what shapes its weights:
-SCRATCH_SHAPING = ("project.seed", "model.name", "model.source", "data.", *(f"scratch.{k}" for k in (
-    "size", "num_samples", "block_size", "batch_size", "gradient_accumulation_steps", "max_steps", "warmup_steps", "learning_rate", "optimizer")))  # not its evaluation
+SCRATCH_SHAPING = (
+    "project.seed",
+    "model.name",
+    "model.source",
+    "data.",
+    *(
+        f"scratch.{k}"
+        for k in (
+            "size",
+            "num_samples",
+            "block_size",
+            "batch_size",
+            "gradient_accumulation_steps",
+            "max_steps",
+            "warmup_steps",
+            "learning_rate",
+            "optimizer",
+        )
+    ),
+)  # not its evaluation
 
 def half_written_scratch(cfg: Config, arch: str, resume: bool = False, overwrite: bool = False) -> None:
     "The scratch trainer's own refusal: a trained model cut short is saved again only if asked (`resume`)."
@@ -184,10 +221,14 @@ def half_written_scratch(cfg: Config, arch: str, resume: bool = False, overwrite
     raise FileExistsError(f"{folder} holds a half-written trained {arch} ({'; '.join(problems[:3])}): "
                           f"a save or copy was cut off; {fix}")
 
-def train_scratch(cfg: Config, arch: str, resume: bool = False, overwrite: bool = False, callbacks=(), tok=None) -> Path:
+def train_scratch(
+    cfg: Config, arch: str, resume: bool = False, overwrite: bool = False, callbacks=(), tok=None
+) -> Path:
     """`06_scratch`'s training (`scratch_from`) of `arch`, once its folder is locked, then refused or resumed as SFT's
     and GRPO's are (`training_run`, 42_train_folders); returns the model's folder."""
-    folder, kind = model_dir(cfg, arch), RunKind(SCRATCH_SHAPING, job="scratch", what=f"trained {arch}", hint="--overwrite or --resume", retrain="train_scratch")
+    folder, kind = model_dir(cfg, arch), RunKind(
+        SCRATCH_SHAPING, job="scratch", what=f"trained {arch}", hint="--overwrite or --resume", retrain="train_scratch"
+    )
     half_written = lambda resume, overwrite: half_written_scratch(cfg, arch, resume, overwrite)
     return training_run(cfg, kind, folder / "train_stats.json", folder / "checkpoints",
                         lambda last: scratch_from(cfg, arch, last, callbacks, tok), resume, overwrite,
@@ -212,7 +253,11 @@ def perplexity(losses: torch.Tensor) -> float:
 # %% ../nbs/26_scratch_checks.ipynb #cfbf521c
 def cache_bytes(cache) -> int:
     "Bytes a model carries from one token to the next: a KV cache's keys and values, or RWKV-7's state."
-    tensors = [t for l in cache.layers for t in (l.keys, l.values)] if hasattr(cache, "layers") else [t for s in cache for t in s]
+    tensors = (
+        [t for l in cache.layers for t in (l.keys, l.values)]
+        if hasattr(cache, "layers")
+        else [t for s in cache for t in s]
+    )
     return sum(t.numel() * t.element_size() for t in tensors)
 
 @torch.no_grad()
@@ -228,7 +273,12 @@ def context_point(model, context_ids: torch.Tensor, n: int, new_tokens: int, pie
     for _ in range(new_tokens):
         out = step(nxt, cache); cache, nxt = out.cache, out.logits[:, -1:].argmax(-1)
     if device.type == "cuda": torch.cuda.synchronize()
-    return {"context": n, "tokens_per_s": new_tokens / (time.perf_counter() - start), "held_bytes": held, "step_peak_bytes": one_step}
+    return {
+        "context": n,
+        "tokens_per_s": new_tokens / (time.perf_counter() - start),
+        "held_bytes": held,
+        "step_peak_bytes": one_step,
+    }
 
 def print_context(points: dict, weights: dict, where: str, preset: str):
     """Section 6's numbers: at each context length, decoding tokens/s, the bytes held and one step's extra peak; then
@@ -237,10 +287,15 @@ def print_context(points: dict, weights: dict, where: str, preset: str):
           + ", ".join(f"{arch} {w / 2**20:.1f} MiB" for arch, w in weights.items()))
     print(f"  {'model':12}{'context':>8}{'tokens/s':>10}{'holds (MiB)':>13}{'a step + (MiB)':>16}")
     for arch, pts in points.items():
-        for p in pts: print(f"  {arch:12}{p['context']:>8,}{p['tokens_per_s']:>10.0f}{p['held_bytes'] / 2**20:>13.2f}{p['step_peak_bytes'] / 2**20:>16.2f}")
+        for p in pts:
+            print(
+                f"  {arch:12}{p['context']:>8,}{p['tokens_per_s']:>10.0f}{p['held_bytes'] / 2**20:>13.2f}{p['step_peak_bytes'] / 2**20:>16.2f}"
+            )
     for arch, pts in points.items():
-        print(f"  {arch}: {pts[0]['tokens_per_s']:.0f} -> {pts[-1]['tokens_per_s']:.0f} tokens/s from {pts[0]['context']:,} to {pts[-1]['context']:,} tokens of "
-              f"context ({pts[-1]['tokens_per_s'] / pts[0]['tokens_per_s'] - 1:+.0%})")
+        print(
+            f"  {arch}: {pts[0]['tokens_per_s']:.0f} -> {pts[-1]['tokens_per_s']:.0f} tokens/s from {pts[0]['context']:,}"
+            f" to {pts[-1]['context']:,} tokens of context ({pts[-1]['tokens_per_s'] / pts[0]['tokens_per_s'] - 1:+.0%})"
+        )
 
 # %% ../nbs/26_scratch_checks.ipynb #214ebf79
 def reasoning_accuracy(model, tok, cfg: Config, items: list[dict]) -> dict:
@@ -249,10 +304,24 @@ def reasoning_accuracy(model, tok, cfg: Config, items: list[dict]) -> dict:
     from tiny_reason.evaluation import grade_row, summarize
     rows = []
     for item in items:
-        new = list(stream_tokens(model, [tok.eos_token_id] + tok(reasoning_prompt(item["question"]), add_special_tokens=False)["input_ids"],
-                                 cfg.scratch.reply_tokens, tok.eos_token_id))
-        rows.append(grade_row({"question": item["question"], "gold": split_solution(item["answer"])[1],
-                               "generated_text": THINK_PRIME + tok.decode(new), "truncated": len(new) == cfg.scratch.reply_tokens}))
+        new = list(
+            stream_tokens(
+                model,
+                [tok.eos_token_id] + tok(reasoning_prompt(item["question"]), add_special_tokens=False)["input_ids"],
+                cfg.scratch.reply_tokens,
+                tok.eos_token_id,
+            )
+        )
+        rows.append(
+            grade_row(
+                {
+                    "question": item["question"],
+                    "gold": split_solution(item["answer"])[1],
+                    "generated_text": THINK_PRIME + tok.decode(new),
+                    "truncated": len(new) == cfg.scratch.reply_tokens,
+                }
+            )
+        )
     return {**summarize(rows), "rows": rows}
 
 def longest_digit_run(text: str) -> int:
@@ -268,7 +337,9 @@ def stream_tokens(model, ids: list[int], max_new_tokens: int, stop_id: int, temp
     out = model(input_ids=torch.tensor([ids], device=device), use_cache=True, logits_to_keep=1)
     for _ in range(max_new_tokens):
         logits = out.logits[0, -1].float()
-        nxt = int(logits.argmax() if temperature <= 0 else torch.multinomial((logits / temperature).softmax(-1), 1, generator=g))
+        nxt = int(
+            logits.argmax() if temperature <= 0 else torch.multinomial((logits / temperature).softmax(-1), 1, generator=g)
+        )
         if nxt == stop_id: return
         yield nxt
         out = model(input_ids=torch.tensor([[nxt]], device=device), cache=out.cache, use_cache=True, logits_to_keep=1)
@@ -296,16 +367,27 @@ def vocab_size(cfg: Config) -> int:
 def parameter_counts(model) -> dict:
     "Parameters in the embedding and the output head (vocabulary x width each), in the blocks, and in total."
     total = sum(p.numel() for p in model.parameters())
-    vocab = sum(p.numel() for n, p in model.named_parameters() if n.split(".")[-2] in ("embed_tokens", "lm_head", "emb", "head"))
+    vocab = sum(
+        p.numel() for n, p in model.named_parameters() if n.split(".")[-2] in ("embed_tokens", "lm_head", "emb", "head")
+    )
     return {"embedding + head": vocab, "blocks": total - vocab, "total": total}
 
 def print_parameter_table(counts: dict, vocabs: dict):
     """Section 2's table: each shape and architecture's `parameter_counts` under each vocabulary, from `counts[size,
     arch, vocabulary]`."""
-    print(f"{'shape':6} {'architecture':12} {'layers x width':>14}" + "".join(f"{v + ' vocabulary ' + format(V, ','):>38}" for v, V in vocabs.items()))
+    print(
+        f"{'shape':6} {'architecture':12} {'layers x width':>14}"
+        + "".join(f"{v + ' vocabulary ' + format(V, ','):>38}" for v, V in vocabs.items())
+    )
     for size, arch in dict.fromkeys(key[:2] for key in counts):
-        print(f"{size:6} {arch:12} {SIZES[size]['layers']:>6} x {SIZES[size]['width']:<6}" + "".join(
-            f"{counts[size, arch, w]['total']:>17,} = {counts[size, arch, w]['embedding + head']:>11,} + {counts[size, arch, w]['blocks']:>10,}" for w in vocabs))
+        print(
+            f"{size:6} {arch:12} {SIZES[size]['layers']:>6} x {SIZES[size]['width']:<6}"
+            + "".join(
+                f"{counts[size, arch, w]['total']:>17,} = {counts[size, arch, w]['embedding + head']:>11,} +"
+                f" {counts[size, arch, w]['blocks']:>10,}"
+                for w in vocabs
+            )
+        )
     print("exact parameter counts: total = embedding and head + blocks")
 
 # %% ../nbs/26_scratch_checks.ipynb #3080e1e3
@@ -315,15 +397,38 @@ def training_args(cfg: Config, output_dir, **overrides):
     from tiny_reason.loader import pick_precision
     from tiny_reason.train import checkpointing_args
     s, precision = cfg.scratch, pick_precision(cfg.model.precision)
-    return TrainingArguments(**{**dict(
-        output_dir=str(output_dir), seed=cfg.project.seed, data_seed=cfg.project.seed, max_steps=s.max_steps,
-        per_device_train_batch_size=s.batch_size, per_device_eval_batch_size=s.batch_size,
-        gradient_accumulation_steps=s.gradient_accumulation_steps, learning_rate=s.learning_rate, lr_scheduler_type="cosine",
-        warmup_steps=s.warmup_steps, optim=s.optimizer, bf16=precision == "bf16", fp16=precision == "fp16",
-        use_cpu=not torch.cuda.is_available(), **checkpointing_args(s.activation_checkpointing),
-        logging_steps=s.log_steps, eval_strategy="steps", eval_steps=s.save_steps, prediction_loss_only=True,
-        save_strategy="steps", save_steps=s.save_steps, save_total_limit=2, report_to="none", disable_tqdm=True,
-        dataloader_num_workers=0), **overrides})
+    return TrainingArguments(
+        **{
+            **dict(
+                output_dir=str(output_dir),
+                seed=cfg.project.seed,
+                data_seed=cfg.project.seed,
+                max_steps=s.max_steps,
+                per_device_train_batch_size=s.batch_size,
+                per_device_eval_batch_size=s.batch_size,
+                gradient_accumulation_steps=s.gradient_accumulation_steps,
+                learning_rate=s.learning_rate,
+                lr_scheduler_type="cosine",
+                warmup_steps=s.warmup_steps,
+                optim=s.optimizer,
+                bf16=precision == "bf16",
+                fp16=precision == "fp16",
+                use_cpu=not torch.cuda.is_available(),
+                **checkpointing_args(s.activation_checkpointing),
+                logging_steps=s.log_steps,
+                eval_strategy="steps",
+                eval_steps=s.save_steps,
+                prediction_loss_only=True,
+                save_strategy="steps",
+                save_steps=s.save_steps,
+                save_total_limit=2,
+                report_to="none",
+                disable_tqdm=True,
+                dataloader_num_workers=0,
+            ),
+            **overrides,
+        }
+    )
 
 # %% ../nbs/26_scratch_checks.ipynb #8bd15edf
 def plot_losses(histories: dict, tokens_per_step: int, title: str = ""):

@@ -124,7 +124,13 @@ def plot_context(points: dict, weight_bytes: dict, title: str = ""):
     for (arch, pts), color in zip(points.items(), ("tab:blue", "tab:orange")):
         n = [p["context"] for p in pts]
         speed.plot(n, [p["tokens_per_s"] for p in pts], "o-", color=color, label=arch)
-        memory.plot(n, [(weight_bytes[arch] + p["held_bytes"] + p["step_peak_bytes"]) / 2**20 for p in pts], "o-", color=color, label=arch)
+        memory.plot(
+            n,
+            [(weight_bytes[arch] + p["held_bytes"] + p["step_peak_bytes"]) / 2**20 for p in pts],
+            "o-",
+            color=color,
+            label=arch,
+        )
     for ax, label in ((speed, "generated tokens/s (batch 1)"), (memory, "MiB: weights + cache/state + one step")):
         ax.set_xscale("log", base=2); ax.set(xlabel="context length (tokens)", ylabel=label); ax.grid(alpha=0.3); ax.legend()
     fig.suptitle(title); fig.tight_layout()

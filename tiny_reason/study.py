@@ -8,8 +8,23 @@ import contextlib, copy, json, math, random, statistics
 from collections import Counter
 from pathlib import Path
 from .config import Config, command_parser, config_from_cli, load_config, settings_of
-from .data import SEED_OFFSETS, drop_repeats, load_rows, question_key, solution_key, split_solution, train_validation_split
-from .files import atomic_write_text, claim_folder, mark_folder, read_jsonl_objects, results_folder, write_jsonl
+from tiny_reason.data import (
+    SEED_OFFSETS,
+    drop_repeats,
+    load_rows,
+    question_key,
+    solution_key,
+    split_solution,
+    train_validation_split,
+)
+from tiny_reason.files import (
+    atomic_write_text,
+    claim_folder,
+    mark_folder,
+    read_jsonl_objects,
+    results_folder,
+    write_jsonl,
+)
 from .evaluation import paired_comparison, read_predictions, wilson_interval
 
 # %% auto #0
@@ -36,7 +51,10 @@ def run_arm(cfg: Config, out: Path, arm: str, seed: int, verbose: bool = False) 
     if arm == "answer_only":
         files = folder / "answer_only.jsonl", folder / "answer_only_validation.jsonl"
         for human, mine in zip((train_file, val_file), files):
-            if not mine.exists(): write_jsonl([{"question": r["question"], "answer": f"#### {split_solution(r['answer'])[1]}"} for r in rows(human)], mine)
+            if not mine.exists():
+                write_jsonl(
+                    [{"question": r["question"], "answer": f"#### {split_solution(r['answer'])[1]}"} for r in rows(human)], mine
+                )
         adapter = ensure_adapter(arm_config(cfg, out, arm, seed, *files), verbose=verbose)
     elif arm == "cot": adapter = ensure_adapter(c, verbose=verbose)
     # the CoT arm of the same seed samples `rft_k` replies to each of its training questions; the right ones join its
@@ -56,7 +74,12 @@ def run_arm(cfg: Config, out: Path, arm: str, seed: int, verbose: bool = False) 
 def holm(pvalues: list[float]) -> list[float]:
     """Holm-Bonferroni adjusted p-values, in the input's order: the i-th smallest times (m - i + 1), made monotone,
     capped at 1."""
-    order, m, out, running = sorted(range(len(pvalues)), key=lambda i: pvalues[i]), len(pvalues), [0.0] * len(pvalues), 0.0
+    order, m, out, running = (
+        sorted(range(len(pvalues)), key=lambda i: pvalues[i]),
+        len(pvalues),
+        [0.0] * len(pvalues),
+        0.0,
+    )
     for rank, i in enumerate(order):
         running = max(running, min(1.0, (m - rank) * pvalues[i]))
         out[i] = running
@@ -80,22 +103,48 @@ def summarize_study(out: Path, arms, seeds) -> dict:
     seed (Holm-adjusted) and over seeds."""
     rows = {}
     for arm, seed in stages(arms, seeds):
-        got = sorted((r for _, r in read_predictions(out / arm / f"seed{seed}" / "eval" / "predictions.jsonl")), key=lambda r: r["id"])
+        got = sorted(
+            (r for _, r in read_predictions(out / arm / f"seed{seed}" / "eval" / "predictions.jsonl")),
+            key=lambda r: r["id"],
+        )
         rows.setdefault(arm, {})[seed] = got
     table = {}
     for arm, by_seed in rows.items():
         acc = {s: sum(r["correct"] for r in rs) / len(rs) for s, rs in by_seed.items()}
-        table[arm] = {"label": ARMS[arm], "n": len(next(iter(by_seed.values()))), "accuracy": acc,
-                      "ci95": {s: wilson_interval(sum(r["correct"] for r in rs), len(rs)) for s, rs in by_seed.items()},
-                      "mean": statistics.mean(acc.values()), "sd": statistics.stdev(acc.values()) if len(acc) > 1 else 0.0,
-                      "format_valid": statistics.mean(sum(r["extraction_rule"] == "strict" for r in rs) / len(rs) for rs in by_seed.values())}
+        table[arm] = {
+            "label": ARMS[arm],
+            "n": len(next(iter(by_seed.values()))),
+            "accuracy": acc,
+            "ci95": {s: wilson_interval(sum(r["correct"] for r in rs), len(rs)) for s, rs in by_seed.items()},
+            "mean": statistics.mean(acc.values()),
+            "sd": statistics.stdev(acc.values()) if len(acc) > 1 else 0.0,
+            "format_valid": statistics.mean(
+                sum(r["extraction_rule"] == "strict" for r in rs) / len(rs) for rs in by_seed.values()
+            ),
+        }
     pairs = [(q, a, b) for q, (a, b) in QUESTIONS.items() if a in rows and b in rows]
-    tests = [{"question": q, "arms": (a, b), "seed": s, **paired_comparison(rows[a][s], rows[b][s])} for q, a, b in pairs for s in seeds]
+    tests = [
+        {"question": q, "arms": (a, b), "seed": s, **paired_comparison(rows[a][s], rows[b][s])}
+        for q, a, b in pairs
+        for s in seeds
+    ]
     for t, p in zip(tests, holm([t["mcnemar_p"] for t in tests])): t["holm_p"] = p
-    over_seeds = [{"question": q, "arms": (a, b), **seed_level({s: table[b]["accuracy"][s] - table[a]["accuracy"][s] for s in seeds})}
-                  for q, a, b in pairs]
-    return {"arms": table, "tests": tests, "seed_level": over_seeds, "details": arm_details(out, arms, seeds), "seeds": list(seeds),
-            "correction": f"Holm-Bonferroni over the {len(tests)} tests"}
+    over_seeds = [
+        {
+            "question": q,
+            "arms": (a, b),
+            **seed_level({s: table[b]["accuracy"][s] - table[a]["accuracy"][s] for s in seeds}),
+        }
+        for q, a, b in pairs
+    ]
+    return {
+        "arms": table,
+        "tests": tests,
+        "seed_level": over_seeds,
+        "details": arm_details(out, arms, seeds),
+        "seeds": list(seeds),
+        "correction": f"Holm-Bonferroni over the {len(tests)} tests",
+    }
 
 # %% ../nbs/31_study_checks.ipynb #cd30907f
 def study_rows(cfg: Config, out: Path) -> tuple[Path, Path]:
@@ -108,28 +157,39 @@ def study_rows(cfg: Config, out: Path) -> tuple[Path, Path]:
     train = load_rows(s.source, cfg, "train", n=s.train_questions, seed=cfg.project.seed)[:s.train_questions]
     seen = {question_key(r["question"]) for r in train}
     pool = load_rows(s.source, cfg, cfg.eval.test_split, n=(s.test_items or 1000) + 64, seed=offset("test"))
-    test = drop_repeats([r for r in pool if question_key(r["question"]) not in seen], Counter(), whole=False)[:s.test_items]  # each item once
-    if len(test) < (s.test_items or 0): raise ValueError(f"study.source {s.source}: only {len(test)} test items left, {s.test_items} asked")
+    test = drop_repeats([r for r in pool if question_key(r["question"]) not in seen], Counter(), whole=False)[
+        : s.test_items
+    ]  # each item once
+    if len(test) < (s.test_items or 0):
+        raise ValueError(f"study.source {s.source}: only {len(test)} test items left, {s.test_items} asked")
     seen |= {question_key(r["question"]) for r in test}
     pool = load_rows(s.source, cfg, "train", n=(s.train_questions or 1000) + 64, seed=offset("rft"))
     # a training problem renamed has the same steps: not fresh (20_data_checks)
     solved = {solution_key(r) for r in train}
     fresh = [r for r in pool if question_key(r["question"]) not in seen and solution_key(r) not in solved]
     fresh = drop_repeats(fresh, Counter(), whole=False)[:s.train_questions]
-    if not fresh: raise ValueError(f"study.source {s.source}: no question left beside the training and test ones, for RFT and GRPO")
+    if not fresh:
+        raise ValueError(
+            f"study.source {s.source}: no question left beside the training and test ones, for RFT and GRPO"
+        )
     mark_folder(out, "study", study_settings(cfg))  # after the draw: a bad source leaves no folder behind
     write_jsonl(train, train_file); write_jsonl(test, test_file)
-    write_jsonl([{"question": r["question"], "answer": f"#### {split_solution(r['answer'])[1]}"} for r in fresh], fresh_file)
+    write_jsonl(
+        [{"question": r["question"], "answer": f"#### {split_solution(r['answer'])[1]}"} for r in fresh], fresh_file
+    )
     return train_file, test_file
 
 # %% ../nbs/31_study_checks.ipynb #cb096fdb
-def split_files(out: Path, seed: int) -> tuple[Path, Path]: return tuple(out / "split" / f"seed{seed}" / f"{n}.jsonl" for n in ("train", "validation"))
+def split_files(out: Path, seed: int) -> tuple[Path, Path]:
+    return tuple(out / "split" / f"seed{seed}" / f"{n}.jsonl" for n in ("train", "validation"))
 
 def seed_split(cfg: Config, out: Path, seed: int) -> tuple[Path, Path]:
     "One seed's split of the study's human rows, made once for every arm before anything is added (`split_files`)."
     train_file, val_file = split_files(out, seed)
     if not (train_file.exists() and val_file.exists()):  # as `prepare` would split them, with the arm's seed
-        train, val = train_validation_split([r for _, r in read_jsonl_objects(out / "train.jsonl")], None, cfg.data.validation_split, seed, cfg.data.shuffle)
+        train, val = train_validation_split(
+            [r for _, r in read_jsonl_objects(out / "train.jsonl")], None, cfg.data.validation_split, seed, cfg.data.shuffle
+        )
         write_jsonl(val, val_file); write_jsonl(train, train_file)
     return train_file, val_file
 
@@ -143,7 +203,12 @@ def arm_config(cfg: Config, out: Path, arm: str, seed: int, data_file=None, vali
     c.data.source, c.data.validation_source = str(data_file or train_file), str(validation_file or val_file)
     c.data.num_samples, c.data.system_prompt = None, s.system_prompt
     c.training.max_steps, c.training.save_steps, c.training.eval_steps = s.max_steps, s.max_steps, s.max_steps
-    c.eval.test_source, c.eval.test_samples, c.eval.max_new_tokens, c.eval.samples = str(out / "test.jsonl"), None, s.max_new_tokens, 1
+    c.eval.test_source, c.eval.test_samples, c.eval.max_new_tokens, c.eval.samples = (
+        str(out / "test.jsonl"),
+        None,
+        s.max_new_tokens,
+        1,
+    )
     c.grpo.output_dir, c.grpo.adapter_path = str(folder / "grpo"), str(folder / "grpo" / "lora_adapter")
     c.grpo.prompt_source = c.distill.question_source = str(out / "fresh.jsonl")  # questions no SFT arm trained on
     c.grpo.max_steps, c.grpo.save_steps, c.grpo.prompts = s.grpo_steps, s.grpo_steps, None
@@ -159,21 +224,45 @@ def study_markdown(r: dict, note: str = "") -> str:
     """The study's tables: accuracy by arm (each seed with its Wilson interval, mean and spread), the paired tests
     seed by seed, and over seeds."""
     pct = lambda x: f"{x:.1%}"
-    lines = [note, "", "| arm | n | accuracy by seed (95% Wilson) | mean ± sd over seeds | format-valid |", "|---|---:|---|---|---:|"]
+    lines = [
+        note,
+        "",
+        "| arm | n | accuracy by seed (95% Wilson) | mean ± sd over seeds | format-valid |",
+        "|---|---:|---|---|---:|",
+    ]
     for a, t in r["arms"].items():
         seeds = "; ".join(f"{pct(t['accuracy'][s])} ({pct(t['ci95'][s][0])}-{pct(t['ci95'][s][1])})" for s in t["accuracy"])
         spread = f"{pct(t['mean'])} ± {pct(t['sd'])}" if len(t["accuracy"]) > 1 else f"{pct(t['mean'])} (one run)"
         lines.append(f"| {t['label']} | {t['n']} | {seeds} | {spread} | {pct(t['format_valid'])} |")
-    lines += ["", f"Paired on the same items, seed by seed (exact McNemar; {r['correction']}; fixed = right only in the second arm):", "",
-              "| question | arms | seed | fixed | broken | p | Holm p |", "|---|---|---:|---:|---:|---:|---:|"]
+    lines += [
+        "",
+        (
+            f"Paired on the same items, seed by seed (exact McNemar; {r['correction']}; fixed = right only in the"
+            " second arm):"
+        ),
+        "",
+        "| question | arms | seed | fixed | broken | p | Holm p |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
     lines += [f"| {t['question']} | {t['arms'][0]} -> {t['arms'][1]} | {t['seed']} | {t['fixed']} | {t['broken']} | "
               f"{t['mcnemar_p']:.3g} | {t['holm_p']:.3g} |" for t in r["tests"]]
     if len(r["seeds"]) > 1:
         pts = lambda x: f"{100 * x:+.1f}"
-        lines += ["", "Over seeds, the arm as the unit (each seed's difference in accuracy, second arm minus first, in points; 95% t interval):", "",
-                  "| question | arms | difference by seed | mean ± sd | 95% interval | sign test p |", "|---|---|---|---|---|---:|"]
-        lines += [f"| {v['question']} | {v['arms'][0]} -> {v['arms'][1]} | {', '.join(pts(d) for d in v['differences'].values())} | "
-                  f"{pts(v['mean'])} ± {100 * v['sd']:.1f} | {pts(v['ci95'][0])} to {pts(v['ci95'][1])} | {v['sign_p']:.2g} |" for v in r["seed_level"]]
+        lines += [
+            "",
+            (
+                "Over seeds, the arm as the unit (each seed's difference in accuracy, second arm minus first, in points;"
+                " 95% t interval):"
+            ),
+            "",
+            "| question | arms | difference by seed | mean ± sd | 95% interval | sign test p |",
+            "|---|---|---|---|---|---:|",
+        ]
+        lines += [
+            f"| {v['question']} | {v['arms'][0]} -> {v['arms'][1]} | {', '.join(pts(d) for d in v['differences'].values())}"
+            f" | {pts(v['mean'])} ± {100 * v['sd']:.1f} | {pts(v['ci95'][0])} to {pts(v['ci95'][1])} | {v['sign_p']:.2g} |"
+            for v in r["seed_level"]
+        ]
     return "\n".join(lines)
 
 def plot_study(r: dict, title: str = ""):
@@ -184,7 +273,15 @@ def plot_study(r: dict, title: str = ""):
         ax.bar(x, t["mean"], 0.6, color="tab:blue", alpha=0.35)
         for j, s in enumerate(t["accuracy"]):
             lo, hi = t["ci95"][s]; dx = (j - (len(t["accuracy"]) - 1) / 2) * 0.12
-            ax.errorbar(x + dx, t["accuracy"][s], yerr=[[t["accuracy"][s] - lo], [hi - t["accuracy"][s]]], fmt="o", color="tab:blue", ms=4, capsize=3)
+            ax.errorbar(
+                x + dx,
+                t["accuracy"][s],
+                yerr=[[t["accuracy"][s] - lo], [hi - t["accuracy"][s]]],
+                fmt="o",
+                color="tab:blue",
+                ms=4,
+                capsize=3,
+            )
     ax.set_xticks(range(len(r["arms"])), [t["label"].replace(" ", "\n", 1) for t in r["arms"].values()], fontsize=8)
     ax.set(ylabel="accuracy (flexible)", ylim=(0, 1), title=title); ax.grid(axis="y", alpha=0.3); fig.tight_layout()
     return fig
@@ -192,12 +289,18 @@ def plot_study(r: dict, title: str = ""):
 # %% ../nbs/31_study_checks.ipynb #59809f7e
 def study_cli(argv: list[str] | None = None) -> dict:
     "`tiny-reason study [--preset P] [--out DIR] [--arms base,answer_only,cot,rft,grpo] [overrides]`"
-    p = command_parser("tiny-reason study", "Does the chain of thought matter? Five arms on the same prompts and test items, several seeds.")
+    p = command_parser(
+        "tiny-reason study",
+        "Does the chain of thought matter? Five arms on the same prompts and test items, several seeds.",
+    )
     p.add_argument("--out", help="folder for the study (default: OUTPUT_DIR/study); a rerun resumes it, moved or not")
     p.add_argument("--arms", help=f"comma-separated, from {', '.join(ARMS)} (default: the preset's study.arms)")
     args, rest = p.parse_known_args(argv)
     arms = None if args.arms is None else [a.strip() for a in args.arms.split(",") if a.strip()]
-    if arms == []: raise ValueError(f"--arms {args.arms!r} names no arm; give some of {','.join(ARMS)}, or leave --arms out for the preset's")
+    if arms == []:
+        raise ValueError(
+            f"--arms {args.arms!r} names no arm; give some of {','.join(ARMS)}, or leave --arms out for the preset's"
+        )
     cfg = config_from_cli(args, rest)
     report = run_study(cfg, args.out, arms)
     print(study_markdown(report))
@@ -220,10 +323,13 @@ def stages(arms, seeds) -> list[tuple[str, int]]:
     """Every (arm, seed) to run, in an order that trains each CoT adapter before the arms that start from it; `base`
     once."""
     if not arms: raise ValueError(f"study arms: none given; choose from {', '.join(ARMS)} (comma-separated)")
-    if unknown := [a for a in arms if a not in ARMS]: raise ValueError(f"study arms: unknown {unknown}; choose from {', '.join(ARMS)}")
-    if twice := sorted({a for a in arms if list(arms).count(a) > 1}): raise ValueError(f"study arms: {', '.join(twice)} named twice; name each arm once")
+    if unknown := [a for a in arms if a not in ARMS]:
+        raise ValueError(f"study arms: unknown {unknown}; choose from {', '.join(ARMS)}")
+    if twice := sorted({a for a in arms if list(arms).count(a) > 1}):
+        raise ValueError(f"study arms: {', '.join(twice)} named twice; name each arm once")
     order = [a for a in ARMS if a in arms]
-    if ({"rft", "grpo"} & set(order)) and "cot" not in order: raise ValueError("study arms rft and grpo start from cot: add it")
+    if ({"rft", "grpo"} & set(order)) and "cot" not in order:
+        raise ValueError("study arms rft and grpo start from cot: add it")
     return [("base", seeds[0])] * ("base" in order) + [(a, s) for s in seeds for a in order if a != "base"]
 
 # %% ../nbs/31_study_checks.ipynb #c8df0af0
@@ -231,8 +337,10 @@ def _inputs_absolute(cfg: Config) -> Config:
     """`cfg` with the inputs it names relative to this folder (a local model folder, the model cache) made absolute:
     the study reads them from its own folder."""
     c = copy.deepcopy(cfg)
-    if c.model.source == "hub" and Path(c.model.name).exists() and not Path(c.model.name).is_absolute(): c.model.name = str(Path(c.model.name).resolve())
-    if not Path(c.model.cache_dir).expanduser().is_absolute(): c.model.cache_dir = str(Path(c.model.cache_dir).resolve())  # `~/...` stays as written
+    if c.model.source == "hub" and Path(c.model.name).exists() and not Path(c.model.name).is_absolute():
+        c.model.name = str(Path(c.model.name).resolve())
+    if not Path(c.model.cache_dir).expanduser().is_absolute():
+        c.model.cache_dir = str(Path(c.model.cache_dir).resolve())  # `~/...` stays as written
     return c
 
 # %% ../nbs/31_study_checks.ipynb #07ac8d78
@@ -249,7 +357,11 @@ def run_study(cfg: Config, out=None, arms=None, verbose: bool = True) -> dict:
     # a file, another command's folder, other settings: refused, nothing written
     claim_folder(out, "study", study_settings(cfg), outputs=theirs)
     study_rows(cfg, out)  # then the items: a bad source stops before any model loads
-    if verbose: print(f"the study: {len(todo)} stages ({len(arms)} arms x {len(seeds)} seed{'s' * (len(seeds) > 1)}); each stage's time here goes to times.json")
+    if verbose:
+        print(
+            f"the study: {len(todo)} stages ({len(arms)} arms x {len(seeds)} seed{'s' * (len(seeds) > 1)}); each"
+            " stage's time here goes to times.json"
+        )
     # locked (13_files); every path an arm
     with results_folder(out, "study", study_settings(cfg), outputs=theirs), contextlib.chdir(out):
         # saves is relative to the study folder: moved or spelled otherwise, it resumes
@@ -264,11 +376,21 @@ def run_study(cfg: Config, out=None, arms=None, verbose: bool = True) -> dict:
             finally:  # an interrupted stage keeps the time it ran; its rerun adds what it still needs
                 times[key] = round(times.get(key, 0) + time.time() - start, 1)
                 atomic_write_text("times.json", json.dumps(times, indent=1))
-        report = {**summarize_study(here, arms, seeds), "preset": cfg.preset, "model": cfg.model.name, "source": cfg.study.source,
-                  "results_note": cfg.project.results_note, "seconds": times, "total_seconds": round(sum(times.values()), 1)}
-    note = (f"**Study, {cfg.preset} preset** ({cfg.model.label}; {cfg.study.source}: {report['arms'][next(iter(report['arms']))]['n']} "
-            # the preset's
-            f"held-out items, seeds {', '.join(map(str, seeds))}; {report['total_seconds'] / 60:.0f} min of stages)")
+        report = {
+            **summarize_study(here, arms, seeds),
+            "preset": cfg.preset,
+            "model": cfg.model.name,
+            "source": cfg.study.source,
+            "results_note": cfg.project.results_note,
+            "seconds": times,
+            "total_seconds": round(sum(times.values()), 1),
+        }
+    note = (
+        f"**Study, {cfg.preset} preset** ({cfg.model.label}; {cfg.study.source}:"
+        f" {report['arms'][next(iter(report['arms']))]['n']} "
+        # the preset's
+        f"held-out items, seeds {', '.join(map(str, seeds))}; {report['total_seconds'] / 60:.0f} min of stages)"
+    )
     # results_note speaks of its pipeline run; what the study measures is said by its source and its arms
     atomic_write_text(out / "report.json", json.dumps(report, indent=1, default=str))
     atomic_write_text(out / "report.md", study_markdown(report, note))
@@ -282,11 +404,20 @@ def arm_details(out: Path, arms, seeds) -> dict:
     details = {}
     for s in seeds if "rft" in arms else []:
         r = json.loads((out / "rft" / f"seed{s}" / "distill" / "report.json").read_text())
-        details.setdefault("rft", {})[s] = {"sampled": r["traces"], "right": r["traces"] - r["truncated"] - r["wrong or no answer"],
-                                            "kept rows": r["rows"], "questions": r["questions"], "median words": r["median_words"],
-                                            "copies": r.get("copies of a training row")}
+        details.setdefault("rft", {})[s] = {
+            "sampled": r["traces"],
+            "right": r["traces"] - r["truncated"] - r["wrong or no answer"],
+            "kept rows": r["rows"],
+            "questions": r["questions"],
+            "median words": r["median_words"],
+            "copies": r.get("copies of a training row"),
+        }
     for s in seeds if "grpo" in arms else []:
-        log = [h for h in json.loads((out / "grpo" / f"seed{s}" / "grpo" / "lora_adapter" / "log_history.json").read_text()) if "reward" in h]
+        log = [
+            h
+            for h in json.loads((out / "grpo" / f"seed{s}" / "grpo" / "lora_adapter" / "log_history.json").read_text())
+            if "reward" in h
+        ]
         details.setdefault("grpo", {})[s] = {"reward, first 5 steps": statistics.mean(h["reward"] for h in log[:5]),
                                              "reward, last 5 steps": statistics.mean(h["reward"] for h in log[-5:]),
                                              "groups tied": statistics.mean(h["frac_reward_zero_std"] for h in log)}

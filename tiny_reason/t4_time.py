@@ -53,21 +53,44 @@ def shape(mc) -> dict:
     """What the time model counts of a Llama/Qwen2-style config: layers, linear weights, the LM head's, attention
     width, KV elements per token."""
     p = projection_shapes(mc)
-    return {"layers": mc.num_hidden_layers, "linear": param_counts(mc)["linear"], "head": mc.vocab_size * mc.hidden_size,
-            "vocab": mc.vocab_size, "attention": p["q_proj"][1],
-            "kv": 2 * mc.num_hidden_layers * p["k_proj"][1]}  # each layer caches its k_proj and v_proj outputs
+    return {
+        "layers": mc.num_hidden_layers,
+        "linear": param_counts(mc)["linear"],
+        "head": mc.vocab_size * mc.hidden_size,
+        "vocab": mc.vocab_size,
+        "attention": p["q_proj"][1],
+        "kv": 2 * mc.num_hidden_layers * p["k_proj"][1],
+    }  # each layer caches its k_proj and v_proj outputs
 
 def timed(flops: float, nbytes: float, host: float, fp32: bool = False) -> dict:
     """T4 seconds of a stage whose GEMMs are bound by arithmetic and whose other kernels by bytes, run one after
     another, against the host's launches, which overlap them: the longer wins."""
     gpu = flops / (T4_FP32 if fp32 else T4_MATMUL) + nbytes / T4_BANDWIDTH
-    return {"flops": flops, "bytes": nbytes, "gpu_s": gpu, "host_s": host, "seconds": max(gpu, host), "bound": "GPU" if gpu >= host else "host"}
+    return {
+        "flops": flops,
+        "bytes": nbytes,
+        "gpu_s": gpu,
+        "host_s": host,
+        "seconds": max(gpu, host),
+        "bound": "GPU" if gpu >= host else "host",
+    }
 
 # %% ../nbs/33_t4_time.ipynb #32f9e677
 LORA_TARGETS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
 
-def train_step(mc, rows: int, prompt: float, completion: float, micro_batches: int, checkpointing: bool, lora_r: int = 16,
-               targets: int = 7, kbit: bool = True, fp32: bool = False, host_scale: float = 1.0) -> dict:
+def train_step(
+    mc,
+    rows: int,
+    prompt: float,
+    completion: float,
+    micro_batches: int,
+    checkpointing: bool,
+    lora_r: int = 16,
+    targets: int = 7,
+    kbit: bool = True,
+    fp32: bool = False,
+    host_scale: float = 1.0,
+) -> dict:
     """One optimizer step of LoRA on `rows` rows of `prompt` + `completion` tokens (the loss on the completion), in
     `micro_batches`; `host_scale`: launches per layer against a QLoRA layer's."""
     s, lora = shape(mc), lora_trainable_params(mc, lora_r, LORA_TARGETS[:targets]) if lora_r else 0
@@ -79,12 +102,25 @@ def train_step(mc, rows: int, prompt: float, completion: float, micro_batches: i
     flops = fwd + bwd + (fwd - scored * 2 * s["head"] if checkpointing else 0)  # recomputed: the layers, not the head
     passes = 3 if checkpointing else 2
     act = layer_activation_bytes(mc, lora_r, targets, "fp32" if fp32 else "fp16", kbit) * s["layers"]
-    nbytes = (micro_batches * passes * 2.5 * s["linear"] * kbit + tokens * act * (passes + 2) + scored * s["vocab"] * 4 * 4 + 16 * lora)
-    host = micro_batches * s["layers"] * HOST_PER_LAYER["train_checkpointed" if checkpointing else "train"] * host_scale * COLAB_HOST
+    nbytes = (
+        micro_batches * passes * 2.5 * s["linear"] * kbit
+        + tokens * act * (passes + 2)
+        + scored * s["vocab"] * 4 * 4
+        + 16 * lora
+    )
+    host = (
+        micro_batches
+        * s["layers"]
+        * HOST_PER_LAYER["train_checkpointed" if checkpointing else "train"]
+        * host_scale
+        * COLAB_HOST
+    )
     return timed(flops, nbytes, host, fp32)
 
 # %% ../nbs/33_t4_time.ipynb #e9e8f53f
-def generate_call(mc, rows: int, prompt: float, new_tokens: int, engine: str, kbit: bool = True, fp32: bool = False) -> dict:
+def generate_call(
+    mc, rows: int, prompt: float, new_tokens: int, engine: str, kbit: bool = True, fp32: bool = False
+) -> dict:
     """One `generate` call of `rows` rows and `new_tokens` steps through `engine` (reference | merged | compiled): a
     batch runs until its longest reply ends, the limit at worst."""
     s, w = shape(mc), 4 if fp32 else 2
@@ -98,18 +134,32 @@ def generate_call(mc, rows: int, prompt: float, new_tokens: int, engine: str, kb
     gpu_step = max(step_flops / rate, step_bytes / T4_BANDWIDTH)  # one pass: the weights' read or the arithmetic
     host_step = s["layers"] * HOST_PER_LAYER[engine] * COLAB_HOST
     prefill = rows * prompt * 2 * s["linear"] / rate + host_step
-    return {"flops": step_flops * new_tokens, "bytes": step_bytes * new_tokens, "gpu_s": prefill + gpu_step * new_tokens,
-            "host_s": host_step * (new_tokens + 1), "seconds": prefill + max(gpu_step, host_step) * new_tokens,
-            "bound": "GPU" if gpu_step >= host_step else "host"}
+    return {
+        "flops": step_flops * new_tokens,
+        "bytes": step_bytes * new_tokens,
+        "gpu_s": prefill + gpu_step * new_tokens,
+        "host_s": host_step * (new_tokens + 1),
+        "seconds": prefill + max(gpu_step, host_step) * new_tokens,
+        "bound": "GPU" if gpu_step >= host_step else "host",
+    }
 
 # %% ../nbs/33_t4_time.ipynb #dbf8eaa7
 UNSLOTH = "https://github.com/unslothai/notebooks/blob/{}/nb/{}"
 # TinyLlama QLoRA training on a free T4 (huggingface.co/blog/unsloth-trl): Unsloth 3.87x plain Hugging Face, Hugging
 # Face + SDPA 2.06x
 HF_STACK = 3.87 / 2.06
-GEMMA3_1B = dict(model_type="gemma3_text", hidden_size=1152, intermediate_size=6912, num_hidden_layers=26, num_attention_heads=4,
-                 # google/gemma-3-1b-it's config.json
-                 num_key_value_heads=1, head_dim=256, vocab_size=262144, tie_word_embeddings=True)
+GEMMA3_1B = dict(
+    model_type="gemma3_text",
+    hidden_size=1152,
+    intermediate_size=6912,
+    num_hidden_layers=26,
+    num_attention_heads=4,
+    # google/gemma-3-1b-it's config.json
+    num_key_value_heads=1,
+    head_dim=256,
+    vocab_size=262144,
+    tie_word_embeddings=True,
+)
 
 def anchors() -> list[dict]:
     """Published T4 runs: the source, the seconds a step measured on Unsloth's stack, the factor to this project's
@@ -121,14 +171,27 @@ def anchors() -> list[dict]:
                            # the replies padded to the longest
                            + train_step(gemma, 4, 100, n, 1, True, lora_r=8, kbit=False, fp32=True)["seconds"])
     return [
-        {"run": "TinyLlama-1.1B SFT, NF4 QLoRA r=32, 8 packed rows of 4,096 tokens (2 x 4), no checkpointing",
-         "source": UNSLOTH.format("bdda2efc7ad5ae129ea63cd2065d23c391406283", "TinyLlama_(1.1B)-Alpaca.ipynb"),
-         "printed": "5034.6413 seconds used for training, 375 steps", "measured_s": 5034.6413 / 375, "stack": HF_STACK,
-         "predicted_s": (sft_step, sft_step), "work": "known"},
-        {"run": "Gemma-3-1B GRPO, 16-bit LoRA r=8 in fp32, 4 replies through `generate` (mean 504 tokens, limit 768), then training on them",
-         "source": UNSLOTH.format("0114b779decfaadf0888c002eae1a19334258dc6", "Gemma3_(1B)-GRPO.ipynb"),
-         "printed": "14 of 50 steps in 13:12 (stopped there)", "measured_s": 792 / 14, "stack": None,
-         "predicted_s": (grpo_step(504), grpo_step(768)), "work": "the longest reply: at least the mean, at most the limit"},
+        {
+            "run": "TinyLlama-1.1B SFT, NF4 QLoRA r=32, 8 packed rows of 4,096 tokens (2 x 4), no checkpointing",
+            "source": UNSLOTH.format("bdda2efc7ad5ae129ea63cd2065d23c391406283", "TinyLlama_(1.1B)-Alpaca.ipynb"),
+            "printed": "5034.6413 seconds used for training, 375 steps",
+            "measured_s": 5034.6413 / 375,
+            "stack": HF_STACK,
+            "predicted_s": (sft_step, sft_step),
+            "work": "known",
+        },
+        {
+            "run": (
+                "Gemma-3-1B GRPO, 16-bit LoRA r=8 in fp32, 4 replies through `generate` (mean 504 tokens, limit 768),"
+                " then training on them"
+            ),
+            "source": UNSLOTH.format("0114b779decfaadf0888c002eae1a19334258dc6", "Gemma3_(1B)-GRPO.ipynb"),
+            "printed": "14 of 50 steps in 13:12 (stopped there)",
+            "measured_s": 792 / 14,
+            "stack": None,
+            "predicted_s": (grpo_step(504), grpo_step(768)),
+            "work": "the longest reply: at least the mean, at most the limit",
+        },
     ]
 
 # %% ../nbs/33_t4_time.ipynb #bcae133d
@@ -145,16 +208,27 @@ def reference_s(a: dict) -> float:
 def validation_table() -> str:
     """The anchors as a Markdown table: measured seconds a step, the same on this project's stack where known, the
     prediction, the miss, the source."""
-    out = ["| published T4 run (Unsloth's stack) | measured | on this project's stack | predicted (this model) | miss | source |",
-           "|---|---:|---:|---:|---|---|"]
+    out = [
+        (
+            "| published T4 run (Unsloth's stack) | measured | on this project's stack | predicted (this model) | miss"
+            " | source |"
+        ),
+        "|---|---:|---:|---:|---|---|",
+    ]
     for a in anchors():
         lo, hi = a["predicted_s"]
         pred = f"{lo:.1f} s" if lo == hi else f"{lo:.0f}-{hi:.0f} s ({a['work']})"
         miss = lambda ref: f"{lo / ref - 1:+.0%}" if lo == hi else f"{lo / ref - 1:+.0%} to {hi / ref - 1:+.0%}"
         if a["stack"]:
-            stack, against = f"{reference_s(a):.1f} s (x{a['stack']:.2f}, Hugging Face's T4 timing)", f"{miss(reference_s(a))} on this stack ({miss(a['measured_s'])} against Unsloth's time)"
+            stack, against = (
+                f"{reference_s(a):.1f} s (x{a['stack']:.2f}, Hugging Face's T4 timing)",
+                f"{miss(reference_s(a))} on this stack ({miss(a['measured_s'])} against Unsloth's time)",
+            )
         else: stack, against = "not measured (the factor was timed on training)", f"{miss(a['measured_s'])} against Unsloth's time"
-        out.append(f"| {a['run']} | {a['measured_s']:.1f} s a step | {stack} | {pred} | {against} | [{a['printed']}]({a['source']}) |")
+        out.append(
+            f"| {a['run']} | {a['measured_s']:.1f} s a step | {stack} | {pred} | {against} |"
+            f" [{a['printed']}]({a['source']}) |"
+        )
     return "\n".join(out)
 
 # %% ../nbs/33_t4_time.ipynb #3d67a63f
@@ -178,7 +252,9 @@ def minutes_band(seconds: float) -> tuple[int, int, int]:
 def minutes_text(seconds: float) -> str:
     "How a prediction reads: 'about 8 min (4-23 min)', or 'under a minute (at most 2 min)', 'under a minute'."
     m, lo, hi = minutes_band(seconds)
-    return f"about {m} min ({lo}-{hi} min)" if m else f"under a minute (at most {hi} min)" if hi > 1 else "under a minute"
+    return (
+        f"about {m} min ({lo}-{hi} min)" if m else f"under a minute (at most {hi} min)" if hi > 1 else "under a minute"
+    )
 
 # %% ../nbs/33_t4_time.ipynb #5d6742f0
 def row_tokens(cfg: Config, source: str | None = None) -> dict:
@@ -188,7 +264,10 @@ def row_tokens(cfg: Config, source: str | None = None) -> dict:
     key = "synthetic:word_problems" if "word_problems" in str(src) else "synthetic"
     # another model: Qwen2.5's count, and said so
     family = "smollm2" if "smollm2" in cfg.model.name.lower() else "qwen2.5"
-    return {**json.loads((MEASURED / "row_tokens.json").read_text())["lengths"][family][key], "measured_as": f"{key} rows, {family} tokenizer"}
+    return {
+        **json.loads((MEASURED / "row_tokens.json").read_text())["lengths"][family][key],
+        "measured_as": f"{key} rows, {family} tokenizer",
+    }
 
 def host_scale(kind: str) -> float:
     """Launches per layer of `kind` (transformer | rwkv7 | qlora) against a QLoRA layer's, forward and backward
@@ -204,14 +283,32 @@ def merged_rows(cfg: Config, mc, prompt: float, new_tokens: int) -> int:
     from tiny_reason.generation import rows_in_memory  # the one rule, the 16-bit weights counted from the config
     return rows_in_memory(mc, 2, sum(param_counts(mc).values()) * 2, prompt, new_tokens, cfg.eval.fit_memory_gb)
 
-def generation(cfg: Config, mc, sequences: int, prompt: float, new_tokens: int, engine: str | None = None, rows: int | None = None) -> dict:
+def generation(
+    cfg: Config,
+    mc,
+    sequences: int,
+    prompt: float,
+    new_tokens: int,
+    engine: str | None = None,
+    rows: int | None = None,
+) -> dict:
     """`sequences` replies of up to `new_tokens` tokens through `engine` (default `eval.engine`), in as few calls as
     memory holds (and at most `rows` a call: sampling's seed unit), plus its compile."""
     engine = engine or cfg.eval.engine
-    rows = min(sequences, merged_rows(cfg, mc, prompt, new_tokens) if engine != "reference" else cfg.eval.batch_size, rows or sequences)
+    rows = min(
+        sequences,
+        merged_rows(cfg, mc, prompt, new_tokens) if engine != "reference" else cfg.eval.batch_size,
+        rows or sequences,
+    )
     calls, c = -(-sequences // rows), generate_call(mc, rows, prompt, new_tokens, engine, kbit=cfg.model.load_in_4bit)
-    return {"seconds": c["seconds"] * calls + (COMPILE_S if engine == "compiled" else 0), "bound": c["bound"],
-            "work": f"{sequences:,} replies of up to {new_tokens} tokens: {calls} call{'s' * (calls > 1)} of {rows} rows ({engine})"}
+    return {
+        "seconds": c["seconds"] * calls + (COMPILE_S if engine == "compiled" else 0),
+        "bound": c["bound"],
+        "work": (
+            f"{sequences:,} replies of up to {new_tokens} tokens: {calls} call{'s' * (calls > 1)} of {rows} rows"
+            f" ({engine})"
+        ),
+    }
 
 def sft(cfg: Config, mc, steps: int | None = None, source: str | None = None) -> dict:
     """`steps` SFT steps (default `training.max_steps`) at the micro-batches `training.fit_memory_gb` fits, with its
@@ -221,12 +318,24 @@ def sft(cfg: Config, mc, steps: int | None = None, source: str | None = None) ->
     # upper bound)
     cut = cfg.data.max_length
     prompt, completion = min(t["prompt_tokens"], cut), min(t["completion_tokens"], max(0, cut - t["prompt_tokens"]))
-    size = f"~{t['row_tokens']:.0f} tokens" if cut >= t["prompt_tokens"] + t["completion_tokens"] else f"~{prompt + completion:.0f} tokens (cut at data.max_length {cut})"
+    size = (
+        f"~{t['row_tokens']:.0f} tokens"
+        if cut >= t["prompt_tokens"] + t["completion_tokens"]
+        else f"~{prompt + completion:.0f} tokens (cut at data.max_length {cut})"
+    )
     rows = tr.per_device_train_batch_size * tr.gradient_accumulation_steps
-    f = (fit_batch(cfg, min(cfg.data.max_length, t["longest_row"]), tr.fit_memory_gb * 1e9, mc) if tr.fit_memory_gb else
-         {"per_device_train_batch_size": tr.per_device_train_batch_size, "gradient_checkpointing": cfg.model.gradient_checkpointing})
+    f = (
+        fit_batch(cfg, min(cfg.data.max_length, t["longest_row"]), tr.fit_memory_gb * 1e9, mc)
+        if tr.fit_memory_gb
+        else {
+            "per_device_train_batch_size": tr.per_device_train_batch_size,
+            "gradient_checkpointing": cfg.model.gradient_checkpointing,
+        }
+    )
     micro, ckpt = rows // f["per_device_train_batch_size"], f["gradient_checkpointing"]
-    step = train_step(mc, rows, prompt, completion, micro, ckpt, cfg.lora.r, len(cfg.lora.target_modules), cfg.model.load_in_4bit)
+    step = train_step(
+        mc, rows, prompt, completion, micro, ckpt, cfg.lora.r, len(cfg.lora.target_modules), cfg.model.load_in_4bit
+    )
     val, evals = max(1, round((cfg.data.num_samples or 7473) * cfg.data.validation_split)), n // tr.eval_steps + 1
     # an evaluation: forward only
     return {"seconds": n * step["seconds"] + evals * val / rows * step["seconds"] / 3, "bound": step["bound"],
@@ -239,39 +348,75 @@ def grpo(cfg: Config, mc, steps: int | None = None, engine: str = "reference") -
     g, t = cfg.grpo, row_tokens(cfg, cfg.grpo.prompt_source)
     n, replies = steps or g.max_steps, g.batch_size * g.gradient_accumulation_steps
     gen = generate_call(mc, replies, t["prompt_tokens"], g.max_completion_length, engine, kbit=cfg.model.load_in_4bit)
-    train = train_step(mc, replies, t["prompt_tokens"], g.max_completion_length, g.gradient_accumulation_steps, g.gradient_checkpointing,
-                       cfg.lora.r, len(cfg.lora.target_modules), cfg.model.load_in_4bit)
+    train = train_step(
+        mc,
+        replies,
+        t["prompt_tokens"],
+        g.max_completion_length,
+        g.gradient_accumulation_steps,
+        g.gradient_checkpointing,
+        cfg.lora.r,
+        len(cfg.lora.target_modules),
+        cfg.model.load_in_4bit,
+    )
     # the fast copy dequantized and merged again
     refresh = 4.5 * shape(mc)["linear"] / T4_BANDWIDTH if engine != "reference" else 0
     step = gen["seconds"] + train["seconds"] + refresh
-    return {"seconds": n * step + (COMPILE_S if engine == "compiled" else 0), "bound": gen["bound"],
-            "work": f"{n} steps of {replies} replies of up to {g.max_completion_length} tokens ({engine}: {gen['seconds']:.1f} s), "
-                    f"then training on them ({train['seconds']:.1f} s)"}
+    return {
+        "seconds": n * step + (COMPILE_S if engine == "compiled" else 0),
+        "bound": gen["bound"],
+        "work": (
+            f"{n} steps of {replies} replies of up to {g.max_completion_length} tokens ({engine}: {gen['seconds']:.1f}"
+            f" s), then training on them ({train['seconds']:.1f} s)"
+        ),
+    }
 
 def scratch(cfg: Config, dims: dict, vocab: int, kind: str = "transformer") -> dict:
     """A `kind` model (transformer | rwkv7) of `dims` (`scratch.model_shape`) trained from random weights for
     `scratch.max_steps`: every weight's gradient, fp16 mixed precision."""
     s = cfg.scratch
-    mc = SimpleNamespace(model_type="llama", hidden_size=dims["width"], intermediate_size=dims["ffn"], num_hidden_layers=dims["layers"],
-                         num_attention_heads=dims["heads"], num_key_value_heads=dims["kv_heads"], vocab_size=vocab, tie_word_embeddings=False)
+    mc = SimpleNamespace(
+        model_type="llama",
+        hidden_size=dims["width"],
+        intermediate_size=dims["ffn"],
+        num_hidden_layers=dims["layers"],
+        num_attention_heads=dims["heads"],
+        num_key_value_heads=dims["kv_heads"],
+        vocab_size=vocab,
+        tie_word_embeddings=False,
+    )
     sh, tokens = shape(mc), s.batch_size * s.gradient_accumulation_steps * s.block_size
     # forward, both gradients
     flops = tokens * 3 * (2 * (sh["linear"] + sh["head"]) + 4 * s.block_size / 2 * sh["attention"] * sh["layers"])
-    nbytes = tokens * (layer_activation_bytes(mc, 0, 0, "fp16") * sh["layers"] * 4 + sh["vocab"] * 4 * 4) + 16 * sum(param_counts(mc).values())
+    nbytes = tokens * (layer_activation_bytes(mc, 0, 0, "fp16") * sh["layers"] * 4 + sh["vocab"] * 4 * 4) + 16 * sum(
+        param_counts(mc).values()
+    )
     host = s.gradient_accumulation_steps * sh["layers"] * HOST_PER_LAYER["train"] * host_scale(kind) * COLAB_HOST
     step = timed(flops, nbytes, host)
-    return {"seconds": s.max_steps * step["seconds"], "bound": step["bound"],
-            "work": f"{s.max_steps} steps of {tokens:,} tokens, {dims['layers']} layers of {dims['width']}, {step['seconds']:.2f} s a step ({step['bound']}-bound)"}
+    return {
+        "seconds": s.max_steps * step["seconds"],
+        "bound": step["bound"],
+        "work": (
+            f"{s.max_steps} steps of {tokens:,} tokens, {dims['layers']} layers of {dims['width']},"
+            f" {step['seconds']:.2f} s a step ({step['bound']}-bound)"
+        ),
+    }
 
 # %% ../nbs/33_t4_time.ipynb #c88c1282
-def evaluation(cfg: Config, mc, items: int, source: str | None = None, new_tokens: int | None = None, k: int = 0) -> dict:
+def evaluation(
+    cfg: Config, mc, items: int, source: str | None = None, new_tokens: int | None = None, k: int = 0
+) -> dict:
     """Greedy replies to `items` test items through `eval.engine`, and `k` samples of each for maj@k
     (`eval.batch_size` rows a call: `eval.batch_size // k` questions, its seed unit)."""
     t, n = row_tokens(cfg, source or cfg.eval.test_source), new_tokens or cfg.eval.max_new_tokens
     greedy = generation(cfg, mc, items, t["prompt_tokens"], n)
     if not k: return greedy
     sampled = generation(cfg, mc, items * k, t["prompt_tokens"], n, rows=max(1, cfg.eval.batch_size // k) * k)
-    return {"seconds": greedy["seconds"] + sampled["seconds"], "bound": sampled["bound"], "work": f"{greedy['work']}; {sampled['work']}"}
+    return {
+        "seconds": greedy["seconds"] + sampled["seconds"],
+        "bound": sampled["bound"],
+        "work": f"{greedy['work']}; {sampled['work']}",
+    }
 
 def grpo_engine(cfg: Config) -> str:
     """The engine GRPO's replies come from on a GPU: its merged 16-bit copy, uncompiled (TRL's generation config
@@ -289,9 +434,20 @@ def study_stages(cfg: Config, mc) -> list[tuple[str, dict]]:
         for arm in [a for a in s.arms if a != "base"]:
             if arm == "rft":
                 n = round(s.train_questions * (1 - c.data.validation_split)) * s.rft_k
-                out.append((f"rft, seed {seed}: sampling", generation(c, mc, n, row_tokens(c, s.source)["prompt_tokens"], s.max_new_tokens,
-                                                                     # distill's seed unit
-                                                                     rows=c.distill.batch_size * s.rft_k)))
+                out.append(
+                    (
+                        f"rft, seed {seed}: sampling",
+                        generation(
+                            c,
+                            mc,
+                            n,
+                            row_tokens(c, s.source)["prompt_tokens"],
+                            s.max_new_tokens,
+                            # distill's seed unit
+                            rows=c.distill.batch_size * s.rft_k,
+                        ),
+                    )
+                )
             if arm == "grpo": out.append((f"grpo, seed {seed}: training", grpo(c, mc, s.grpo_steps, grpo_engine(c))))
             else: out.append((f"{arm}, seed {seed}: training", sft(c, mc, s.max_steps, s.source)))
             out.append((f"{arm}, seed {seed}: evaluation", items()))

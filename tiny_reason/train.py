@@ -41,7 +41,9 @@ def sft_config(cfg: Config, output_dir, **overrides):
     return SFTConfig(**{**args, **overrides})
 
 # %% ../nbs/02_train.ipynb #9651a8d0
-def make_trainer(cfg: Config, train_examples, val_examples, output_dir, model=None, tok=None, callbacks=(), **overrides):
+def make_trainer(
+    cfg: Config, train_examples, val_examples, output_dir, model=None, tok=None, callbacks=(), **overrides
+):
     "An `SFTTrainer` for `cfg` on the given examples; loads the model and tokenizer unless given."
     from trl import SFTTrainer
     from tiny_reason.loader import load_model, load_tokenizer
@@ -130,16 +132,33 @@ class StopOnNonFinite(TrainerCallback):
         loss = (logs or {}).get("loss")
         if loss is not None and not math.isfinite(loss):
             precision = "fp16" if args.fp16 else "bf16" if args.bf16 else "fp32"
-            raise ValueError(f"the training loss became {loss} at step {state.global_step} ({precision}): in fp16 the activations may "
-                             "overflow (use --model.precision fp32, or bf16 where the GPU has it), or the learning rate is too large")
+            raise ValueError(
+                f"the training loss became {loss} at step {state.global_step} ({precision}): in fp16 the activations may "
+                "overflow (use --model.precision fp32, or bf16 where the GPU has it), or the learning rate is too large"
+            )
 
 # %% ../nbs/22_train_checks.ipynb #d6252044
 from .train_folders import adapter_problems, checkpoint_dir, sft_run, train_or_restore  # 42_train_folders
 
-def train(cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=(), verbose: bool = True, reuse: bool = False) -> Path:
+def train(
+    cfg: Config,
+    resume: bool = False,
+    overwrite: bool = False,
+    callbacks=(),
+    verbose: bool = True,
+    reuse: bool = False,
+) -> Path:
     """Prepare data, train LoRA with TRL, save every artifact; returns the adapter folder. Its run folder is locked,
     refused, resumed (or, with `reuse`, reused) by `sft_run` (42_train_folders) before any model loads."""
-    return sft_run(cfg, lambda last: train_from(cfg, last, callbacks, verbose), resume, overwrite, reuse, lambda: training_plan(cfg), verbose)
+    return sft_run(
+        cfg,
+        lambda last: train_from(cfg, last, callbacks, verbose),
+        resume,
+        overwrite,
+        reuse,
+        lambda: training_plan(cfg),
+        verbose,
+    )
 
 def train_from(cfg: Config, last=None, callbacks=(), verbose: bool = True) -> Path:
     "`train`'s work once its folders have passed: from checkpoint `last`, or from step 0."
@@ -196,7 +215,8 @@ class StepClock(TrainerCallback):
         self.t0 = self.last = time.perf_counter()
         lengths = _row_lengths(train_dataloader)
         self.mean_row = sum(lengths) / len(lengths) if lengths else None
-        if model is not None and self.mean_row: self.hook = model.get_input_embeddings().register_forward_pre_hook(self._count)
+        if model is not None and self.mean_row:
+            self.hook = model.get_input_embeddings().register_forward_pre_hook(self._count)
     # with training.torch_compile, run eagerly: traced, the count would be a constant the graph checks, and recompiled
     # every step
     @torch.compiler.disable
@@ -225,26 +245,41 @@ class StepClock(TrainerCallback):
             per_step = left * step  # right if a step costs the same whatever its length (a GPU bound by launches)
             # right if time grows with tokens (a CPU)
             per_token = left * run_step * sum(timed) / tokens if tokens and run_step else per_step
-            evals = (args.max_steps // args.eval_steps - state.global_step // args.eval_steps) if args.eval_strategy != "no" else 0
+            evals = (
+                (args.max_steps // args.eval_steps - state.global_step // args.eval_steps) if args.eval_strategy != "no" else 0
+            )
             fixed = (now - self.t0) + evals * (self.eval_s or 0)
             # a step that costs a + b x tokens lies between them
             self.bounds = sorted((fixed + per_token, fixed + per_step))
             self.predicted = sum(self.bounds) / 2  # off by at most half their gap
             if self.hook is not None: self.hook.remove()
             if self.verbose:
-                each = f", {tokens / len(timed):.0f} positions each against the run's mean of {run_step:.0f}" if tokens and run_step else ""
+                each = (
+                    f", {tokens / len(timed):.0f} positions each against the run's mean of {run_step:.0f}"
+                    if tokens and run_step
+                    else ""
+                )
                 low, high = map(_duration, self.bounds)
                 # a step whose rows are all alike
                 span = f"between {low} and {high}" if low != high else "its two bounds agree"
-                print(f"measured {step:.2f} s a step (the faster {len(timed)} of steps {first + 1}-{k}{each}): the run predicted at {_duration(self.predicted)} "
-                      f"({span}), ending about "
-                      f"{time.strftime('%H:%M', time.localtime(time.time() - (now - self.t0) + self.predicted))}", flush=True)
+                print(
+                    f"measured {step:.2f} s a step (the faster {len(timed)} of steps {first + 1}-{k}{each}): the run predicted at"
+                    f" {_duration(self.predicted)} ({span}), ending about"
+                    f" {time.strftime('%H:%M', time.localtime(time.time() - (now - self.t0) + self.predicted))}",
+                    flush=True,
+                )
     def on_train_end(self, args, state, control, **kwargs):
         took = time.perf_counter() - self.t0
         predicted = getattr(self, "predicted", None)
         if self.hook is not None: self.hook.remove()
-        state.log_history.append({"timing": {"predicted_s": predicted, "bounds_s": getattr(self, "bounds", None), "measured_s": round(took, 1)}})
-        if self.verbose and predicted: print(f"training took {_duration(took)}; predicted {_duration(predicted)} after {min(self.skip + self.warmup, len(self.marks))} steps ({predicted / took - 1:+.0%})")
+        state.log_history.append(
+            {"timing": {"predicted_s": predicted, "bounds_s": getattr(self, "bounds", None), "measured_s": round(took, 1)}}
+        )
+        if self.verbose and predicted:
+            print(
+                f"training took {_duration(took)}; predicted {_duration(predicted)} after"
+                f" {min(self.skip + self.warmup, len(self.marks))} steps ({predicted / took - 1:+.0%})"
+            )
 
 def _row_lengths(loader) -> list[int]:
     """The tokens of each training row, from the dataloader's dataset (TRL's tokenized `input_ids`); empty if it has
@@ -263,11 +298,18 @@ def fitted(cfg: Config, examples: list[dict], tok) -> Config:
     from tiny_reason.model import fit_batch
     longest = min(cfg.data.max_length, max(token_lengths(examples, tok)))
     f, c = fit_batch(cfg, longest, gb * 1e9), copy.deepcopy(cfg)
-    c.training.per_device_train_batch_size, c.training.gradient_accumulation_steps = f["per_device_train_batch_size"], f["gradient_accumulation_steps"]
+    c.training.per_device_train_batch_size, c.training.gradient_accumulation_steps = (
+        f["per_device_train_batch_size"],
+        f["gradient_accumulation_steps"],
+    )
     c.model.gradient_checkpointing = f["gradient_checkpointing"]
-    print(f"fitted to {gb:g} GB (training.fit_memory_gb): {c.training.per_device_train_batch_size} x {c.training.gradient_accumulation_steps} rows "
-          f"(the recipe's {cfg.training.per_device_train_batch_size} x {cfg.training.gradient_accumulation_steps}), checkpointing "
-          f"{'on' if c.model.gradient_checkpointing else 'off'}; rows up to {longest} tokens; predicted peak {f['predicted'] / 2**30:.1f} GiB")
+    print(
+        f"fitted to {gb:g} GB (training.fit_memory_gb): {c.training.per_device_train_batch_size} x"
+        f" {c.training.gradient_accumulation_steps} rows (the recipe's {cfg.training.per_device_train_batch_size} x"
+        f" {cfg.training.gradient_accumulation_steps}), checkpointing"
+        f" {'on' if c.model.gradient_checkpointing else 'off'}; rows up to {longest} tokens; predicted peak"
+        f" {f['predicted'] / 2**30:.1f} GiB"
+    )
     return c
 
 def training_plan(cfg: Config) -> str:
@@ -278,8 +320,11 @@ def training_plan(cfg: Config) -> str:
     train_ex, _, _ = prepare_examples(cfg, verbose=False)
     per_example = sum(token_lengths(train_ex[:64], load_tokenizer(cfg))) / len(train_ex[:64])
     t = cfg.training  # no T4 prediction here: a stage measures where it runs (`tiny-reason time` plans for a T4)
-    return (f"training {t.max_steps} steps of {t.per_device_train_batch_size} x {t.gradient_accumulation_steps} examples (~{per_example:.0f} "
-            f"tokens each) into {cfg.project.adapter_path}; its time here is measured over its first steps, and said then")
+    return (
+        f"training {t.max_steps} steps of {t.per_device_train_batch_size} x {t.gradient_accumulation_steps} examples"
+        f" (~{per_example:.0f} tokens each) into {cfg.project.adapter_path}; its time here is measured over its first"
+        " steps, and said then"
+    )
 
 # %% ../nbs/22_train_checks.ipynb #b862f5c5
 def train_padding_share(trainer, n_batches: int = 200) -> float:
@@ -300,12 +345,21 @@ def run_report(cfg: Config, history: list[dict], n_val: int) -> str:
     end, cuda = next(h for h in reversed(history) if "train_runtime" in h), torch.cuda.is_available()
     # KiB on Linux
     peak = torch.cuda.max_memory_allocated() if cuda else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    out = (f"this run ({cfg.preset} preset, {device_label('cuda' if cuda else 'cpu')}): {end['step']} steps in {end['train_runtime'] / 60:.1f} min, "
-           f"{end['train_runtime'] / end['step']:.1f} s a step ({sum('eval_loss' in h for h in history)} evaluations of {n_val} examples included); "
-           f"peak memory {peak / 2**30:.2f} GiB ({'allocated by torch on the GPU' if cuda else 'resident in this process, the model loads before training included'})")
+    out = (
+        f"this run ({cfg.preset} preset, {device_label('cuda' if cuda else 'cpu')}): {end['step']} steps in"
+        f" {end['train_runtime'] / 60:.1f} min, "
+        f"{end['train_runtime'] / end['step']:.1f} s a step ({sum('eval_loss' in h for h in history)} evaluations of"
+        f" {n_val} examples included); "
+        f"peak memory {peak / 2**30:.2f} GiB"
+        f" ({'allocated by torch on the GPU' if cuda else 'resident in this process, the model loads before training included'})"
+    )
     # StepClock's: predicted after its first steps, and measured
     t = next((h["timing"] for h in history if "timing" in h), {})
-    if t.get("predicted_s"): out += f"\ntime predicted after 6 steps {t['predicted_s'] / 60:.1f} min, measured {t['measured_s'] / 60:.1f} min ({t['predicted_s'] / t['measured_s'] - 1:+.0%})"
+    if t.get("predicted_s"):
+        out += (
+            f"\ntime predicted after 6 steps {t['predicted_s'] / 60:.1f} min, measured {t['measured_s'] / 60:.1f} min"
+            f" ({t['predicted_s'] / t['measured_s'] - 1:+.0%})"
+        )
     return out
 
 # %% ../nbs/22_train_checks.ipynb #66a17f47
@@ -315,15 +369,31 @@ def adapter_status(cfg: Config) -> str:
     from tiny_reason.model import lora_trainable_params
     from tiny_reason.loader import model_config
     adapter, last = Path(cfg.project.adapter_path), last_checkpoint(checkpoint_dir(cfg))
-    if (adapter / "adapter_config.json").exists() and not adapter_problems(adapter): return f"02_train's adapter is in {adapter}: this lesson uses it."
-    if cfg.project.adapter_source: return f"the adapter comes from {cfg.project.adapter_source} (a folder is used as it is; a Hub id is fetched into {adapter})"
+    if (adapter / "adapter_config.json").exists() and not adapter_problems(adapter):
+        return f"02_train's adapter is in {adapter}: this lesson uses it."
+    if cfg.project.adapter_source:
+        return (
+            f"the adapter comes from {cfg.project.adapter_source} (a folder is used as it is; a Hub id is fetched into"
+            f" {adapter})"
+        )
     # fp32 LoRA weights
     megabytes = 4 * lora_trainable_params(model_config(cfg), cfg.lora.r, cfg.lora.target_modules) / 1e6
-    train_now = f"resumes training from {last.name}, which a run with this config left" if last else f"trains it now: {training_plan(cfg)}"
-    return "\n".join([f"No trained adapter in {adapter}. Before anything long runs, the choices:",
-        "- on Colab, USE_DRIVE = True if an earlier runtime kept its outputs on Google Drive (found in seconds);",
-        f"- ADAPTER_SOURCE = a Hub repo id (user/name, as 02_train pushes it) or a folder with a trained adapter (~{megabytes:.0f} MB);",
-        f"- or neither: the next cell {train_now}."])
+    train_now = (
+        f"resumes training from {last.name}, which a run with this config left"
+        if last
+        else f"trains it now: {training_plan(cfg)}"
+    )
+    return "\n".join(
+        [
+            f"No trained adapter in {adapter}. Before anything long runs, the choices:",
+            "- on Colab, USE_DRIVE = True if an earlier runtime kept its outputs on Google Drive (found in seconds);",
+            (
+                "- ADAPTER_SOURCE = a Hub repo id (user/name, as 02_train pushes it) or a folder with a trained"
+                f" adapter (~{megabytes:.0f} MB);"
+            ),
+            f"- or neither: the next cell {train_now}.",
+        ]
+    )
 
 def obtain_adapter(cfg: Config, callbacks=(), verbose: bool = True) -> Path:
     """The trained adapter a later lesson needs, from the first place that has it: `project.adapter_path`,

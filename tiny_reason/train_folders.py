@@ -44,19 +44,31 @@ def train_or_restore(trainer, last, max_steps: int) -> None:
     best = Path(trainer.state.best_model_checkpoint or last)  # as load_best_model_at_end would have
     # the run's folder moved since: the same checkpoint beside `last`
     if not best.is_dir(): best = Path(last).parent / best.name
-    if not best.is_dir(): raise FileNotFoundError(f"{last}: the run's best checkpoint, {best.name}, is gone; pass --overwrite to train anew")
+    if not best.is_dir():
+        raise FileNotFoundError(
+            f"{last}: the run's best checkpoint, {best.name}, is gone; pass --overwrite to train anew"
+        )
     # the LoRA weights; the frozen base is not in a checkpoint
     set_peft_model_state_dict(trainer.model, load_peft_weights(str(best)))
 
 # %% ../nbs/42_train_folders.ipynb #a2bd61dd
-ADAPTER_FILES = ("adapter_config.json", "adapter_model.safetensors|adapter_model.bin", "tokenizer_config.json", "experiment_config.yaml")
+ADAPTER_FILES = (
+    "adapter_config.json",
+    "adapter_model.safetensors|adapter_model.bin",
+    "tokenizer_config.json",
+    "experiment_config.yaml",
+)
 
 def adapter_problems(folder) -> list[str]:
     """What a cut-off save left short in the adapter folder `folder` (`folder_problems`, 13_files): [] if it is whole,
     absent or empty."""
     from tiny_reason.files import LITTER, folder_problems
     folder = Path(folder)
-    return folder_problems(folder, ADAPTER_FILES) if folder.is_dir() and any(p.name not in LITTER for p in folder.iterdir()) else []
+    return (
+        folder_problems(folder, ADAPTER_FILES)
+        if folder.is_dir() and any(p.name not in LITTER for p in folder.iterdir())
+        else []
+    )
 
 @dataclass(frozen=True)
 class RunKind:
@@ -82,8 +94,15 @@ class RunKind:
 
 SFT_RUN = RunKind(SFT_SHAPING)
 
-def stopped_run(cfg: Config, ckpts, kind: RunKind = SFT_RUN, finished: bool = False, resume: bool = False, overwrite: bool = False,
-                lesson: bool = False) -> None:
+def stopped_run(
+    cfg: Config,
+    ckpts,
+    kind: RunKind = SFT_RUN,
+    finished: bool = False,
+    resume: bool = False,
+    overwrite: bool = False,
+    lesson: bool = False,
+) -> None:
     """Refuse to go on from the checkpoints in `ckpts` when another config made them (`kind.shaping` keys differ), or
     when no saved config says which, asked to resume or not. Nothing to check when starting over (`overwrite` without
     `resume`), or when a `finished` result will refuse a plain rerun anyway. `lesson`: the advice a lesson can follow
@@ -100,10 +119,14 @@ def stopped_run(cfg: Config, ckpts, kind: RunKind = SFT_RUN, finished: bool = Fa
                                      f"pass --overwrite (without --resume) to start over, deleting its checkpoints, or choose another {kind.flag}")
     if resume: raise ValueError(f"--resume: the checkpoints in {ckpts} ({last.name}) were made with another config ({differ} differ): "
                                 "resume with that config, or start again with --overwrite")
-    raise FileExistsError(f"{ckpts} holds {last.name}, where a run with another config stopped ({differ} differ): "
-                          f"pass --overwrite to start over with this config (deleting its checkpoints), or choose another {kind.flag}")
+    raise FileExistsError(
+        f"{ckpts} holds {last.name}, where a run with another config stopped ({differ} differ): "
+        f"pass --overwrite to start over with this config (deleting its checkpoints), or choose another {kind.flag}"
+    )
 
-def start_point(cfg: Config, kind: RunKind, done, ckpts, resume: bool = False, overwrite: bool = False, checks=None) -> Path | None:
+def start_point(
+    cfg: Config, kind: RunKind, done, ckpts, resume: bool = False, overwrite: bool = False, checks=None
+) -> Path | None:
     """Every trainer's refusals before it loads a model: `checks(resume, overwrite)` (its own), another config's
     checkpoints (`stopped_run`), a finished run (`done`, the file it leaves) or a stopped one never trained over
     unasked (`resume_point`, 13_files); the checkpoint to resume from, or None (a fresh run: with `overwrite`, the old
@@ -145,16 +168,28 @@ def adapter_checks(cfg: Config, resume: bool = False, overwrite: bool = False) -
     from tiny_reason.files import LITTER
     adapter, ckpts = Path(cfg.project.adapter_path), checkpoint_dir(cfg)
     if adapter.resolve() in (ckpts.resolve(), *ckpts.resolve().parents):
-        raise ValueError(f"--adapter_path {adapter} holds the checkpoints ({ckpts}), and the adapter is saved as a whole folder: "
-                         f"choose a folder of its own, e.g. --adapter_path {Path(cfg.project.output_dir) / 'lora_adapter'}")
-    held, last = sorted(p.name for p in adapter.iterdir() if p.name not in LITTER) if adapter.is_dir() else [], last_checkpoint(ckpts)
+        raise ValueError(
+            f"--adapter_path {adapter} holds the checkpoints ({ckpts}), and the adapter is saved as a whole folder: "
+            f"choose a folder of its own, e.g. --adapter_path {Path(cfg.project.output_dir) / 'lora_adapter'}"
+        )
+    held, last = (
+        sorted(p.name for p in adapter.iterdir() if p.name not in LITTER) if adapter.is_dir() else []
+    ), last_checkpoint(ckpts)
     if held and not any(n.startswith("adapter_") or n == CONFIG_FILENAME for n in held):
-        raise FileExistsError(f"--adapter_path {adapter} holds files that are not an adapter ({', '.join(held[:3])}), and the adapter "
-                              "is saved as a whole folder: choose another --adapter_path")
+        raise FileExistsError(
+            f"--adapter_path {adapter} holds files that are not an adapter ({', '.join(held[:3])}), and the adapter "
+            "is saved as a whole folder: choose another --adapter_path"
+        )
     if (problems := adapter_problems(adapter)) and not (resume or overwrite):
-        fix = (f"pass --resume to save it again from its last checkpoint, {last} (step {last.name.split('-')[-1]} of "
-               f"{cfg.training.max_steps}), or --overwrite to train anew") if last else "pass --overwrite to train it again (no checkpoint is left)"
-        raise FileExistsError(f"{adapter} holds a half-written adapter ({'; '.join(problems[:3])}): its save was cut off; {fix}")
+        fix = (
+            f"pass --resume to save it again from its last checkpoint, {last} (step {last.name.split('-')[-1]} of "
+            f"{cfg.training.max_steps}), or --overwrite to train anew"
+            if last
+            else "pass --overwrite to train it again (no checkpoint is left)"
+        )
+        raise FileExistsError(
+            f"{adapter} holds a half-written adapter ({'; '.join(problems[:3])}): its save was cut off; {fix}"
+        )
 
 # %% ../nbs/42_train_folders.ipynb #54c21cd7
 def reuses_finished(lesson: bool, found_before: bool, flags: bool) -> bool:
@@ -168,8 +203,20 @@ def reuses_finished(lesson: bool, found_before: bool, flags: bool) -> bool:
     | a command's | no | one of them | no: `start_point` resumes or starts over |"""
     return lesson or not (found_before or flags)
 
-def training_run(cfg: Config, kind: RunKind, done, ckpts, train_fn, resume: bool = False, overwrite: bool = False, reuse: bool = False,
-                 checks=None, plan=None, whole=None, verbose: bool = True) -> Path:
+def training_run(
+    cfg: Config,
+    kind: RunKind,
+    done,
+    ckpts,
+    train_fn,
+    resume: bool = False,
+    overwrite: bool = False,
+    reuse: bool = False,
+    checks=None,
+    plan=None,
+    whole=None,
+    verbose: bool = True,
+) -> Path:
     """The one way a trainer writes its run folder (`ckpts`' parent): locked (another process training there finishes
     first), refused or resumed (`start_point`), then `train_fn(last)` from checkpoint `last` (None: step 0); returns
     its result. A finished run (`done`, the file it leaves) that another process saved with this config while this one
@@ -210,8 +257,28 @@ def training_run(cfg: Config, kind: RunKind, done, ckpts, train_fn, resume: bool
         elif verbose and plan and reuse: print(plan())  # called only now: it may read the data
         return train_fn(last)
 
-def sft_run(cfg: Config, train_fn, resume: bool = False, overwrite: bool = False, reuse: bool = False, plan=None, verbose: bool = True) -> Path:
+def sft_run(
+    cfg: Config,
+    train_fn,
+    resume: bool = False,
+    overwrite: bool = False,
+    reuse: bool = False,
+    plan=None,
+    verbose: bool = True,
+) -> Path:
     """SFT's `training_run` (what `train` and `ensure_adapter` call): `adapter_path` and `output_dir/checkpoints`,
     SFT's own refusals (`adapter_checks`), a cut-off adapter saved again."""
-    return training_run(cfg, SFT_RUN, Path(cfg.project.adapter_path) / "adapter_config.json", checkpoint_dir(cfg), train_fn, resume, overwrite, reuse,
-                        checks=lambda r, o: adapter_checks(cfg, r, o), plan=plan, whole=adapter_problems, verbose=verbose)
+    return training_run(
+        cfg,
+        SFT_RUN,
+        Path(cfg.project.adapter_path) / "adapter_config.json",
+        checkpoint_dir(cfg),
+        train_fn,
+        resume,
+        overwrite,
+        reuse,
+        checks=lambda r, o: adapter_checks(cfg, r, o),
+        plan=plan,
+        whole=adapter_problems,
+        verbose=verbose,
+    )
