@@ -16,6 +16,7 @@ from tiny_reason.data import (
     load_rows,
     nothing_left,
     question_key,
+    solution_key,
     split_solution,
     test_pool,
 )
@@ -54,8 +55,8 @@ __all__ = ['load_test_rows', 'drop_long_prompts', 'greedy_settings', 'eval_promp
 _question_key = question_key  # what makes two questions the same (20_data_checks)
 
 def load_test_rows(cfg: Config, verbose: bool = True, exclude: list[dict] | None = None) -> list[dict]:
-    """Up to `eval.test_samples` GSM8K-format rows of `eval.test_source`, none of whose questions is in `exclude`
-    (default: the training rows of `data.source`)."""
+    """Up to `eval.test_samples` GSM8K-format rows of `eval.test_source`, none of whose questions, or worked steps, is
+    in `exclude` (default: the training rows of `data.source`)."""
     src, n = cfg.eval.test_source, cfg.eval.test_samples
     try: rows = test_pool(cfg)  # 20_data_checks: no other stage trains on these
     except ConnectionError:
@@ -70,10 +71,13 @@ def load_test_rows(cfg: Config, verbose: bool = True, exclude: list[dict] | None
             [] if cfg.data.source == "hub" else load_rows(cfg.data.source, cfg, cfg.data.split, n=cfg.data.num_samples)
         )
     seen, counts, kept = {_question_key(r["question"]) for r in exclude}, Counter(read=len(rows)), []
+    # a generator reuses a problem under another name: the same worked steps are the same problem (20_data_checks)
+    seen_steps = {solution_key(r) for r in exclude} - {None}
     for r in rows:
         try: split_solution(r["answer"])
         except MalformedRow as e: counts[e.reason] += 1; continue
         if _question_key(r["question"]) in seen: counts["also in training"] += 1; continue
+        if solution_key(r) in seen_steps: counts["a training problem renamed"] += 1; continue
         kept.append(r)
     # a repeated item would count twice: the interval would overstate n
     kept = drop_repeats(kept, counts, "repeated", whole=False)
