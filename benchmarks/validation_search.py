@@ -51,7 +51,7 @@ def score(folder: Path, arms: dict, items: list[dict]) -> dict:
             "fixed": p["fixed"], "broken": p["broken"], "mcnemar_p": p["mcnemar_p"]}
 
 def run_grpo(root: Path, out: Path, overrides: dict) -> dict:
-    from tiny_reason.grpo import train_grpo
+    from tiny_reason.grpo_checks import train_grpo
     cfg = load_config("cpu")
     prompts, valid = shared_rows(cfg, root / "shared")
     g = load_config("cpu", overrides={"grpo.prompt_source": str(prompts), "grpo.prompts": None, "grpo.heldout_prompts": 0,

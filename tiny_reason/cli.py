@@ -19,7 +19,7 @@ COMMANDS = {  # name: (module, one line of help); the command runs `NAME_cli(arg
     "chat": ("adapter_commands", "stream the model's reasoning in the terminal"),
     "export": ("adapter_commands", "merge an adapter into its base: a standalone model folder"),
     "distill": ("distill", "a teacher samples chains of thought; the correct ones become training rows"),
-    "grpo": ("grpo", "reinforcement learning against the grader (GRPO), from the SFT adapter or the base"),
+    "grpo": ("grpo_checks", "reinforcement learning against the grader (GRPO), from the SFT adapter or the base"),
     "run": ("pipeline", "prepare, evaluate, train, evaluate, report"),
     "config": ("config", "print the resolved config as YAML"),
     "study": (

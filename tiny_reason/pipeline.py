@@ -125,7 +125,8 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbos
     import matplotlib.pyplot as plt
     from tiny_reason.data import inference_prompt, write_prepared
     from tiny_reason.distill import distill, read_traces
-    from tiny_reason.grpo import ensure_grpo, grpo_rows
+    from tiny_reason.grpo import grpo_rows
+    from tiny_reason.grpo_checks import ensure_grpo
     from tiny_reason.evaluate import evaluate, load_test_rows
     from tiny_reason.evaluation import plot_accuracies
     from tiny_reason.generation_measures import measure_throughput
