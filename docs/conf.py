@@ -124,7 +124,9 @@ def _md_to_rst(line: str) -> str:
     """One line of a Markdown docstring as reST: `code` spans become literals; elsewhere reST's markup characters are
     escaped, and `:` so that `file:line` is no link (Markdown, as MyST reads it, makes none either)."""
     parts = re.split(r"(`[^`]+`)", line)
-    return "".join("\\ ``" + p[1:-1] + "``\\ " if i % 2 else re.sub(r"([\\*|_`:])", r"\\\1", p) for i, p in enumerate(parts))
+    # a literal is set off by escaped spaces inside a line, but not at its start: reST reads `\ ` there as a marker
+    lit = lambda i, p: ("\\ " if parts[i - 1] else "") + "``" + p[1:-1] + "``" + ("\\ " if parts[i + 1] else "")
+    return "".join(lit(i, p) if i % 2 else re.sub(r"([\\*|_`:])", r"\\\1", p) for i, p in enumerate(parts))
 
 def _docstring(app, what, name, obj, options, lines):
     "autodoc-process-docstring: the package's docstrings are Markdown (nbdev's style), autodoc reads reST."

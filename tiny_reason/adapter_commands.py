@@ -74,8 +74,7 @@ def lora_as_trained(cfg, adapter, args, rest: list[str]):
     return with_trained_lora(cfg, adapter)
 
 def evaluate_cli(argv: list[str] | None = None) -> dict:
-    """`tiny-reason evaluate [--preset P] [--adapter DIR | --base | --model DIR] [--test_data ...] [--test_samples
-    N|all] [--batch_size B] [--protocol tiny-reason|lm-eval:TASK] --out DIR`"""
+    """`tiny-reason evaluate [--preset P] [--adapter DIR | --base | --model DIR] [--test_data ...] [--test_samples N|all] [--batch_size B] [--protocol tiny-reason|lm-eval:TASK] --out DIR`"""
     p = command_parser("tiny-reason evaluate", "Generate answers for held-out items and grade them.")
     arm = p.add_mutually_exclusive_group()
     arm.add_argument("--adapter", help="LoRA adapter folder (default: the preset's project.adapter_path)")
@@ -140,8 +139,7 @@ def evaluate_cli(argv: list[str] | None = None) -> dict:
 
 # %% ../nbs/44_adapter_commands.ipynb #6740978e
 def export_cli(argv: list[str] | None = None) -> Path:
-    """`tiny-reason export [--preset P] [--adapter DIR] --out DIR [--dtype fp16|bf16|fp32] [--base unquantized|nf4]
-    [--gguf TYPE] [--overwrite] [--report FILE]`"""
+    """`tiny-reason export [--preset P] [--adapter DIR] --out DIR [--dtype fp16|bf16|fp32] [--base unquantized|nf4] [--gguf TYPE] [--overwrite] [--report FILE]`"""
     p = command_parser("tiny-reason export", "Merge a LoRA adapter into its base and save a standalone model folder.")
     p.add_argument("--adapter", help="LoRA adapter folder (default: the preset's project.adapter_path)")
     p.add_argument("--out", required=True,

@@ -145,8 +145,8 @@ def coerce(dotted: str, value):
     raise TypeError(f"config key '{dotted}' expects {want}" + (none if optional else "") + got)
 
 def _written(dotted: str, base) -> str:
-    """How a list or mapping field is written on a command line, from its default: `a list of int, as in --study.seeds
-    3407,3408`."""
+    """How a list or mapping field is written on a command line, from its default:
+    `a list of int, as in --study.seeds 3407,3408`."""
     sec, name = dotted.split(".")
     default = next(f for f in fields(_sections()[sec]) if f.name == name).default_factory()
     kind = "list" if typing.get_origin(base) is list else "mapping"

@@ -89,8 +89,7 @@ def distilled_rows(kept: list[dict]) -> list[dict]:
 
 # %% ../nbs/11_cli.ipynb #8c276c9a
 def distill_cli(argv: list[str] | None = None) -> dict:
-    """`tiny-reason distill [--preset P] [--teacher ID|DIR] [--teacher_adapter DIR] [--traces FILE] [--k K]
-    [--questions N] --out DIR`"""
+    """`tiny-reason distill [--preset P] [--teacher ID|DIR] [--teacher_adapter DIR] [--traces FILE] [--k K] [--questions N] --out DIR`"""
     p = command_parser(
         "tiny-reason distill", "A teacher samples chains of thought; the correct ones become training rows."
     )

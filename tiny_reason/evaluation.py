@@ -72,8 +72,8 @@ def grade_row(row: dict) -> dict:
 
 # %% ../nbs/05_distill.ipynb #6f1cb54e
 def majority_answer(predictions: list) -> tuple[str | None, float]:
-    """The most common answer and its share of all votes (an unreadable reply votes for nothing): `['3', '3', None,
-    '4']` -> `('3', 0.5)`."""
+    """The most common answer and its share of all votes (an unreadable reply votes for nothing):
+    `['3', '3', None, '4']` -> `('3', 0.5)`."""
     votes = Counter(p for p in predictions if p is not None)
     if not votes: return None, 0.0
     top, n = votes.most_common(1)[0]  # a tie goes to the answer seen first

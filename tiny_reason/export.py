@@ -323,8 +323,9 @@ def check_export_target(
     gguf: str | None = None,
     name: str | None = None,
 ) -> tuple[Path, Path, Config]:
-    """`export_merged`'s guards, before any model loads or anything is written: `(adapter, out, the config the adapter
-    trained with)` as Paths and a Config (its project.name `name`, if given), or one line saying what is wrong."""
+    """`export_merged`'s guards, before any model loads or anything is written:
+    `(adapter, out, the config the adapter trained with)` as Paths and a Config (its project.name `name`, if given),
+    or one line saying what is wrong."""
     out, adapter = Path(out), check_adapter(adapter, weights=False)  # whole: checked after its base
     # the export renames its folder into place: that would replace the link, and rmtree refuses one (at the end)
     if out.is_symlink():

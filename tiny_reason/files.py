@@ -243,8 +243,8 @@ def results_folder(
         yield mark_folder(folder, command, settings) if mark else Path(folder)
 
 def no_space(e: BaseException, folder, needed: int = 0) -> OSError | None:
-    """If `e` says the disk is full (`ENOSPC`, safetensors' `N requested and M written`, gguf's `Not enough free
-    space`), one line naming `folder`, the MB `needed` and the MB free; else None."""
+    """If `e` says the disk is full (`ENOSPC`, safetensors' `N requested and M written`, gguf's
+    `Not enough free space`), one line naming `folder`, the MB `needed` and the MB free; else None."""
     if not (
         (isinstance(e, OSError) and e.errno == errno.ENOSPC)
         or re.search(r"\d+ requested and \d+ written|no space left|not enough free space", str(e), re.I)

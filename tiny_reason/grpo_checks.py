@@ -294,8 +294,8 @@ def start_adapter(cfg: Config) -> Path | None:
                                                       "train it first (02_train, `tiny-reason train`), or use --start base") from None
 
 def grpo_plan(cfg: Config) -> str:
-    """One line: the GRPO run `cfg` asks for; its time on this machine is in its progress bar and log (`tiny-reason
-    time` plans for a T4)."""
+    """One line: the GRPO run `cfg` asks for; its time on this machine is in its progress bar and log
+    (`tiny-reason time` plans for a T4)."""
     g = cfg.grpo
     return (
         f"GRPO: {g.max_steps} steps of {g.batch_size * g.gradient_accumulation_steps} replies ({g.num_generations} per"

@@ -285,8 +285,8 @@ HEAD_TILE_ROWS, HEAD_TILE_VOCAB = 4096, 32768  # TRL's LM-head tile: positions x
 
 def activation_bytes(mc, batch: int, seq_len: int, lora_r: int = 16, n_targets: int = 7, checkpointing: bool = True,
                      precision: str = "fp16", kbit: bool = False, head_vocab: int = HEAD_TILE_VOCAB) -> dict:
-    """Bytes kept for backward: `layers` (all, or only checkpoints), `recompute` (one layer, with checkpointing), `LM
-    head` (TRL's tiles)."""
+    """Bytes kept for backward: `layers` (all, or only checkpoints), `recompute` (one layer, with checkpointing),
+    `LM head` (TRL's tiles)."""
     L, h, p, tokens = mc.num_hidden_layers, mc.hidden_size, BYTES[precision], batch * seq_len
     # + its row of each layer's s x s mask
     per_layer = layer_activation_bytes(mc, lora_r, n_targets, precision, kbit) + seq_len * p

@@ -369,8 +369,7 @@ def report_markdown(r: dict) -> str:
 
 # %% ../nbs/12_pipeline.ipynb #d58d5261
 def run_cli(argv: list[str] | None = None) -> dict:
-    """`tiny-reason run [--preset P] [--data ...] [--test_data ...] [--adapter DIR] [--recipe
-    sft|distill|both|grpo|all] [--out DIR] [overrides]`"""
+    """`tiny-reason run [--preset P] [--data ...] [--test_data ...] [--adapter DIR] [--recipe sft|distill|both|grpo|all] [--out DIR] [overrides]`"""
     p = command_parser("tiny-reason run", "Prepare, evaluate the base model, train, evaluate the adapter, report.")
     p.add_argument("--data", help="hub | synthetic | PATH.jsonl (default: the preset's data.source)")
     p.add_argument("--test_data", help="hub | synthetic | PATH.jsonl (default: the preset's eval.test_source)")

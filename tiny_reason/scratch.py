@@ -373,8 +373,8 @@ def parameter_counts(model) -> dict:
     return {"embedding + head": vocab, "blocks": total - vocab, "total": total}
 
 def print_parameter_table(counts: dict, vocabs: dict):
-    """Section 2's table: each shape and architecture's `parameter_counts` under each vocabulary, from `counts[size,
-    arch, vocabulary]`."""
+    """Section 2's table: each shape and architecture's `parameter_counts` under each vocabulary, from
+    `counts[size, arch, vocabulary]`."""
     print(
         f"{'shape':6} {'architecture':12} {'layers x width':>14}"
         + "".join(f"{v + ' vocabulary ' + format(V, ','):>38}" for v, V in vocabs.items())
