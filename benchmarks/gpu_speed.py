@@ -47,16 +47,19 @@ from pathlib import Path
 import torch
 import tiny_reason.evaluate
 from tiny_reason.config import load_config
-from tiny_reason.data import prepare_examples
+from tiny_reason.data_checks import prepare_examples
 from tiny_reason.evaluate import eval_prompts, generate_predictions, load_test_rows
 from tiny_reason.data import inference_prompt
-from tiny_reason.distill import load_teacher, teacher_config, training_questions
-from tiny_reason.generation import ENGINES, compiles, generated_by, inference_model, sample_replies
+from tiny_reason.distill_checks import load_teacher, teacher_config
+from tiny_reason.distill import fresh_questions
+from tiny_reason.generation import ENGINES, compiles, generated_by, inference_model
+from tiny_reason.sampling import sample_replies
 from tiny_reason.generation_measures import logprob_agreement
 import tiny_reason.generation
 from tiny_reason.evaluation import extract_answer
 from tiny_reason.loader import load_model, load_tokenizer, pick_precision
-from tiny_reason.train import ensure_adapter, make_trainer, seed_everything
+from tiny_reason.train_checks import ensure_adapter, seed_everything
+from tiny_reason.train import make_trainer
 
 class Busy:
     "The GPU's utilization (nvidia-smi, every 0.2 s) while a block runs: its mean share of samples, in percent (of those between two times with `between`); None without nvidia-smi."
@@ -137,7 +140,7 @@ CHECK_ROWS = 16  # sampled replies whose log-probabilities are read by both mode
 def sample_engine(cfg, engine: str, n_questions: int) -> dict:
     "Distillation's `k` samples of the first `n_questions` training questions through `engine`, timed as `evaluate_engine` times greedy replies (a compiling engine runs twice, the first run's extra time its compile), with the GPU's busy share, peak memory, and the log-prob agreement of the first `CHECK_ROWS` samples with the reference model."
     c = copy.deepcopy(cfg); c.eval.engine = engine
-    d, t, questions = c.distill, teacher_config(c), training_questions(c)[:n_questions]
+    d, t, questions = c.distill, teacher_config(c), fresh_questions(c)[:n_questions]
     peak_reset(); t0 = time.perf_counter()
     tok, model, source = load_teacher(c)
     prepare_s = time.perf_counter() - t0

@@ -7,7 +7,8 @@ model (`tiny_reason.t4_time`) counts its work in. GSM8K itself needs the Hub, so
 import json, statistics, sys, tempfile
 from pathlib import Path
 from tiny_reason.config import load_config
-from tiny_reason.data import format_rows, inference_prompt, load_rows, token_lengths
+from tiny_reason.data import format_rows, inference_prompt, token_lengths
+from tiny_reason.data_checks import load_rows
 from tiny_reason.offline import qwen2_5_tokenizer_files
 from tiny_reason.loader import load_tokenizer
 

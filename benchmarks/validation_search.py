@@ -19,7 +19,7 @@ once, on `eval.paired_items` test items.
 import datetime, json, sys, time
 from pathlib import Path
 from tiny_reason.config import load_config, set_value
-from tiny_reason.data import SEED_OFFSETS, load_rows, prepare_examples, question_key, test_pool
+from tiny_reason.data_checks import SEED_OFFSETS, load_rows, prepare_examples, question_key, test_pool
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS, TABLE = ROOT / "assets" / "results" / "search_cpu.json", ROOT / "assets" / "results" / "search_cpu.md"
@@ -61,9 +61,9 @@ def run_grpo(root: Path, out: Path, overrides: dict) -> dict:
     return {"method": "grpo", "training_s": round(seconds), **score(out, {"sft": Path(cfg.project.adapter_path), "grpo": adapter}, valid)}
 
 def run_rft(root: Path, out: Path, overrides: dict) -> dict:
-    from tiny_reason.distill import distill, rft_config
+    from tiny_reason.distill_checks import distill, rft_config
     from tiny_reason.files import read_jsonl_objects
-    from tiny_reason.train import ensure_adapter
+    from tiny_reason.train_checks import ensure_adapter
     sft = Path(load_config("cpu").project.adapter_path)
     cfg = load_config("cpu", overrides={"project.output_dir": str(out), "distill.teacher_adapter": str(sft), **overrides})
     _, valid = shared_rows(load_config("cpu"), root / "shared")
@@ -79,7 +79,7 @@ def run_rft(root: Path, out: Path, overrides: dict) -> dict:
 
 def run_sft(root: Path, out: Path, overrides: dict) -> dict:
     "A control: 02_train's recipe with `overrides` (more steps, say), against the preset's SFT adapter."
-    from tiny_reason.train import ensure_adapter
+    from tiny_reason.train_checks import ensure_adapter
     sft = Path(load_config("cpu").project.adapter_path)
     cfg = load_config("cpu", overrides={"project.output_dir": str(out), "project.adapter_path": str(out / "lora_adapter"), **overrides})
     _, valid = shared_rows(load_config("cpu"), root / "shared")

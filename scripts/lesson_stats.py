@@ -122,7 +122,7 @@ T4_PRESET = "colab-t4"  # what a badge runs on a T4
 
 def minutes_band(seconds: float) -> tuple[int, int, int]:
     "Whole minutes and the band the published T4 runs earned (tiny_reason.t4_time, imported only when asked for)."
-    from tiny_reason.t4_time import minutes_band as band
+    from tiny_reason.t4_validation import minutes_band as band
     return band(seconds)
 
 def t4_times() -> dict:
@@ -175,7 +175,7 @@ VALIDATION_START, VALIDATION_END = "<!-- T4 validation: scripts/lesson_stats.py 
 
 def validation_block() -> str:
     "The T4 time model against published T4 runs (tiny_reason.t4_time.validation_table), between its markers."
-    from tiny_reason.t4_time import validation_table
+    from tiny_reason.t4_validation import validation_table
     return f"{VALIDATION_START}\n{validation_table()}\n{VALIDATION_END}"
 
 STUDY_START, STUDY_END = "<!-- study result: scripts/lesson_stats.py --index -->", "<!-- end of study result -->"
@@ -223,7 +223,7 @@ def run_block(report=RUN_REPORT, markers=(RUN_START, RUN_END), what: str = "`mak
 
 def gsm_block() -> str:
     "The cpu-gsm preset's run (assets/results/cpu_gsm_run.json), with what its paired test could see, between its markers."
-    from tiny_reason.evaluation import detectable_gain
+    from tiny_reason.accuracy_stats import detectable_gain
     block, p = run_block(GSM_REPORT, (GSM_START, GSM_END), "`tiny-reason run --preset cpu-gsm`"), json.loads(GSM_REPORT.read_text())["paired"]
     share = (p["fixed"] + p["broken"]) / p["n"]
     gain = detectable_gain(p["n"], share)
@@ -261,7 +261,7 @@ MEMORY_START, MEMORY_END = "<!-- memory budget: scripts/lesson_stats.py --index 
 def memory_block() -> str:
     "`tiny-reason memory --preset colab-t4`'s output (computed from the model's config, offline), between markers."
     import contextlib, io
-    from tiny_reason.model import memory_cli
+    from tiny_reason.cli import memory_cli
     with contextlib.redirect_stdout(io.StringIO()) as out: memory_cli(["--preset", T4_PRESET])
     return f"{MEMORY_START}\n`tiny-reason memory --preset {T4_PRESET}` (predicted):\n\n```text\n{out.getvalue().strip()}\n```\n{MEMORY_END}"
 

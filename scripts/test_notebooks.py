@@ -42,15 +42,16 @@ LESSONS = ["00_data", "01_model", "02_train", "03_eval", "04_demo", "05_distill"
 SIM_REFERENCE = ["12_pipeline", "17_loader", "21_model_checks", "22_train_checks", "23_evaluate", "24_demo_checks"]
 NO_ADAPTER = {"00_data", "01_model", "02_train", "06_scratch", "10_config", "38_config_schema", "39_measure", "13_files", "14_offline", "15_rwkv7", "16_bad_input",
               "17_loader", "18_generation", "43_generation_measures", "19_scratch_io", "20_data_checks", "21_model_checks", "26_scratch_checks", "27_formats",
-              "28_sections", "09_study", "31_study_checks", "32_harness", "33_t4_time", "34_lesson_time", "35_gguf", "37_exercises", "46_answer_keys", "47_figures", "42_train_folders", "45_library_reaches", "index"}  # need no trained cpu-test adapter
+              "28_sections", "09_study", "31_study_checks", "32_harness", "33_t4_time", "34_lesson_time", "35_gguf", "37_exercises", "46_answer_keys", "47_figures", "42_train_folders", "45_library_reaches", "48_trainer_parts", "49_streaming", "50_number_parsing", "51_scratch_parts", "52_study_parts", "53_accuracy_stats", "55_t4_validation", "56_t4_stages", "57_folder_claims", "58_sampling", "59_gguf_write", "60_run_report", "61_word_problems", "index"}  # need no trained cpu-test adapter
 GROUPS = {  # short notebooks that share one process: (kind, name) -> notebooks, run in this order
     ("cpu", "short"): ["38_config_schema", "10_config", "39_measure", "28_sections", "20_data_checks", "19_scratch_io", "14_offline", "15_rwkv7",
                        "26_scratch_checks", "00_data", "06_scratch", "01_model", "33_t4_time",
-                       "34_lesson_time", "35_gguf", "37_exercises", "46_answer_keys", "47_figures", "42_train_folders", "45_library_reaches", "index"],
+                       "34_lesson_time", "35_gguf", "37_exercises", "46_answer_keys", "47_figures", "42_train_folders", "45_library_reaches",
+                       "48_trainer_parts", "49_streaming", "50_number_parsing", "51_scratch_parts", "52_study_parts", "53_accuracy_stats", "55_t4_validation", "56_t4_stages", "57_folder_claims", "58_sampling", "59_gguf_write", "60_run_report", "61_word_problems", "index"],
     ("cpu", "short-adapter"): ["03_eval", "24_demo_checks", "04_demo"],
     ("sim", "short"): ["21_model_checks", "23_evaluate", "24_demo_checks"],
 }
-ESTIMATE = {"cpu:short-adapter": 197, "cpu:05_distill": 110, "cpu:short": 131, "cpu:16_bad_input": 40, "cpu:17_loader": 55, "cpu:25_model_card": 45, "cpu:21_model_checks": 80, "cpu:07_grpo": 245, "cpu:08_export": 165,
+ESTIMATE = {"cpu:short-adapter": 197, "cpu:05_distill": 110, "cpu:short": 131, "cpu:16_bad_input": 40, "cpu:17_loader": 55, "cpu:25_model_card": 20, "cpu:54_export_folder": 45, "cpu:21_model_checks": 80, "cpu:07_grpo": 245, "cpu:08_export": 165,
             "cpu:02_train": 165, "cpu:09_study": 75, "cpu:27_formats": 21, "cpu:13_files": 4,  # make test, 2026-11-26 (AMD EPYC, 2 cores)
             "cpu:32_harness": 56, "cpu:12_pipeline": 146, "cpu:30_nothing_lost": 118, "cpu:31_study_checks": 145,
             "cpu:22_train_checks": 65, "cpu:40_distill_checks": 60, "cpu:36_gguf_check": 196, "cpu:11_cli": 30, "cpu:44_adapter_commands": 70, "sim:short": 42,
@@ -89,7 +90,7 @@ class Job:
 # copy, that copy held to its rounding bound, every stage cut by Ctrl-C, the study resumed and moved, the whole pipeline, GGUF files judged by llama.cpp).
 # make test keeps the lessons and the quick reference notebooks
 SLOW_JOBS = {"cpu:32_harness", "cpu:11_cli", "cpu:44_adapter_commands", "cpu:21_model_checks", "cpu:16_bad_input", "cpu:17_loader", "cpu:25_model_card", "cpu:12_pipeline", "cpu:18_generation", "cpu:43_generation_measures", "cpu:22_train_checks", "cpu:23_evaluate",
-             "cpu:29_grpo_checks", "cpu:41_policy_copy", "cpu:30_nothing_lost", "cpu:31_study_checks", "cpu:36_gguf_check", "cpu:40_distill_checks"}
+             "cpu:29_grpo_checks", "cpu:41_policy_copy", "cpu:30_nothing_lost", "cpu:31_study_checks", "cpu:36_gguf_check", "cpu:40_distill_checks", "cpu:54_export_folder"}
 SLOW_KINDS = {"badge", "sim"}  # the colab-sim passes: each lesson alone, as its Colab badge runs it, and the reference notebooks
 
 def all_jobs() -> list[Job]:

@@ -11,22 +11,21 @@ from .config import command_parser, config_from_cli, run_flags
 
 COMMANDS = {  # name: (module, one line of help); the command runs `NAME_cli(argv)` from that module
     "prepare": ("cli", "format GSM8K rows into train/validation JSONL"),
-    "memory": ("model", "print the memory budget of a preset"),
+    "memory": ("cli", "print the memory budget of a preset"),
     "time": ("lesson_time", "each lesson's predicted time on a free Colab T4, and the work behind it"),
     "train": ("cli", "QLoRA fine-tuning with TRL"),
     "evaluate": ("adapter_commands", "generate and grade on held-out items"),
     "grade": ("cli", "grade a predictions file without a model"),
     "chat": ("adapter_commands", "stream the model's reasoning in the terminal"),
     "export": ("adapter_commands", "merge an adapter into its base: a standalone model folder"),
-    "distill": ("distill", "a teacher samples chains of thought; the correct ones become training rows"),
+    "distill": ("cli", "a teacher samples chains of thought; the correct ones become training rows"),
     "grpo": ("grpo_checks", "reinforcement learning against the grader (GRPO), from the SFT adapter or the base"),
     "run": ("pipeline", "prepare, evaluate, train, evaluate, report"),
     "config": ("config", "print the resolved config as YAML"),
     "study": (
-        "study",
-        "does the chain of thought matter? five arms on the same prompts and test items, several seeds",
+        "study_checks", "does the chain of thought matter? five arms on the same prompts and test items, several seeds"
     ),
-    "scratch": ("scratch", "train, evaluate or run a Transformer or RWKV-7 trained from scratch"),
+    "scratch": ("cli", "train, evaluate or run a Transformer or RWKV-7 trained from scratch"),
 }
 
 # no model: they never import torch, so they start in a fraction of a second
@@ -103,12 +102,12 @@ def interrupted_line(name: str, rest: list[str]) -> str:
     "What a Ctrl-C leaves: for `train`, the last checkpoint and the command that resumes from it."
     if name != "train": return f"tiny-reason {name}: interrupted"
     # its libraries were loading: importing them now could half-import torch again
-    if getattr(sys.modules.get("tiny_reason.train"), "train", None) is None:
+    if getattr(sys.modules.get("tiny_reason.train_checks"), "train", None) is None:
         return (
             "tiny-reason train: interrupted while loading its libraries, before training started: run it again:"
             f" {shlex.join(['tiny-reason', 'train', *rest])}"
         )
-    from tiny_reason.files import last_checkpoint
+    from tiny_reason.folder_claims import last_checkpoint
     from tiny_reason.train_folders import checkpoint_dir  # no torch
     p = run_flags(command_parser("tiny-reason train", ""), "", "")  # the config `train` ran with, from the same flags
     args, other = p.parse_known_args(rest)
@@ -160,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
 # %% auto #0
 __all__ = ['COMMANDS', 'LIGHT_COMMANDS', 'PATH_FLAGS', 'usage', 'error_line', 'empty_path_flag', 'home_expanded', 'interrupted',
            'held_interrupt', 'interrupted_line', 'main', 'prepare_cli', 'train_cli', 'check_one_row_per_item',
-           'grade_cli']
+           'grade_cli', 'memory_cli', 'distill_cli', 'scratch_args', 'scratch_cli', 'scratch_chat']
 
 # %% ../nbs/11_cli.ipynb #e709fe6d
 #| eval: false
@@ -174,7 +173,7 @@ def prepare_cli(argv: list[str] | None = None):
     p.add_argument("--out", required=True, help="output folder")
     args, rest = p.parse_known_args(argv)
     cfg = config_from_cli(args, rest, {"data.source": args.data} if args.data else {})
-    from tiny_reason.data import write_prepared
+    from tiny_reason.data_checks import write_prepared
     counts = write_prepared(cfg, args.out)
     print(f"wrote {args.out}/train.jsonl ({counts['train']} rows), {args.out}/validation.jsonl "
           f"({counts['validation']} rows), {args.out}/experiment_config.yaml")
@@ -185,13 +184,12 @@ def prepare_cli(argv: list[str] | None = None):
 def train_cli(argv: list[str] | None = None) -> Path:
     "`tiny-reason train [--preset P] [--config FILE] [--resume] [--overwrite] [overrides]`"
     p = run_flags(
-        command_parser("tiny-reason train", "QLoRA fine-tuning with TRL's SFTTrainer."),
-        "OUTPUT_DIR/checkpoints",
-        "an adapter already in --adapter_path",
+        command_parser("tiny-reason train", "QLoRA fine-tuning with TRL's SFTTrainer."), "OUTPUT_DIR/checkpoints",
+        "an adapter already in --adapter_path"
     )
     args, rest = p.parse_known_args(argv)
     # transformers' Trainer: 3 s of imports
-    with held_interrupt(): from tiny_reason.train import train; from tiny_reason.loader import check_lora_rank
+    with held_interrupt(): from tiny_reason.train_checks import train; from tiny_reason.loader import check_lora_rank
     # a rank no target matrix holds: refused before anything loads (17_loader)
     cfg = config_from_cli(args, rest); check_lora_rank(cfg)
     print(
@@ -208,7 +206,7 @@ def train_cli(argv: list[str] | None = None) -> Path:
 # %% ../nbs/11_cli.ipynb #2ef84f97
 def check_one_row_per_item(path):
     "A one-line `ValueError` at a row with an earlier row's `id` (and `sample`): an item would count twice."
-    from tiny_reason.evaluation import read_predictions
+    from tiny_reason.evaluate import read_predictions
     first = {}
     for n, r in read_predictions(path):
         if "id" not in r: continue  # no ids: nothing tells a repeated item from two that read alike
@@ -228,13 +226,14 @@ def grade_cli(argv: list[str] | None = None) -> dict:
     p.add_argument("--predictions", required=True, help="JSONL file, one row per item with generated_text and gold")
     p.add_argument("--out", help="write the graded rows here, a new file (default: print the summary only)")
     p.add_argument(
-        "--overwrite",
-        action="store_true",
-        help="replace --out if it holds graded rows (an earlier grade's, or evaluate's predictions)",
+        "--overwrite", action="store_true",
+        help="replace --out if it holds graded rows (an earlier grade's, or evaluate's predictions)"
     )
     args = p.parse_args(argv)
-    from tiny_reason.evaluation import grade_file, summarize, format_summary
-    from tiny_reason.files import claim_file, read_jsonl_objects, write_jsonl
+    from tiny_reason.evaluate import grade_file
+    from tiny_reason.accuracy_stats import summarize, format_summary
+    from tiny_reason.folder_claims import claim_file
+    from tiny_reason.files import read_jsonl_objects, write_jsonl
     def graded(f):  # the rows grade writes (as evaluate's predictions.jsonl holds): --overwrite replaces no other file
         try: return all({"prediction", "correct", "strict_correct"} <= set(r) for _, r in read_jsonl_objects(f, "--out file"))
         except (OSError, ValueError): return False
@@ -250,3 +249,142 @@ def grade_cli(argv: list[str] | None = None) -> dict:
     print(json.dumps(line))
     return line
 
+
+# %% ../nbs/11_cli.ipynb #ee2b5307
+def memory_cli(argv: list[str] | None = None) -> dict:
+    "`tiny-reason memory [--preset P] [overrides]`: print the training-memory budget and the trainable-parameter count."
+    from tiny_reason.config import command_parser, config_from_cli
+    p = command_parser(
+        "tiny-reason memory", "Print the training-memory budget of a preset, computed from its model config."
+    )
+    args, rest = p.parse_known_args(argv)
+    # 01_model
+    from tiny_reason.model import (
+        METHODS, budget_device, lora_trainable_params, memory_budget, param_counts)
+    from tiny_reason.model_checks import budget_table, generation_copy_bytes, method_label  # 21_model_checks
+    # the loader's: every stage that builds a LoRA refuses the same rank (17_loader)
+    from tiny_reason.loader import check_lora_rank
+    cfg = config_from_cli(args, rest)
+    mc = check_lora_rank(cfg)  # the model's shape; a rank no target matrix holds is refused, not counted
+    budgets = {m: memory_budget(cfg, m, mc=mc) for m in METHODS}
+    n_base, n_lora = sum(param_counts(mc).values()), lora_trainable_params(mc, cfg.lora.r, cfg.lora.target_modules)
+    gpu = budget_device(cfg) == "cuda"  # a CPU preset gets a CPU (fp32) budget, a GPU recipe a 16-bit one
+    prec = cfg.model.precision if cfg.model.precision != "auto" else ("fp16" if gpu else "fp32")
+    context = getattr(mc, "max_position_embeddings", None)  # the longest sequence the model was built to read
+    past = (f" (past {cfg.model.name}'s context of {context:,} tokens: no row can be that long, "
+            "so no run has this budget)" if context and cfg.data.max_length > context else "")
+    ckpt = "on" if cfg.model.gradient_checkpointing else "off"
+    print(
+        f"preset {cfg.preset}: {cfg.model.label}, batch {cfg.training.per_device_train_batch_size} x"
+        f" {cfg.data.max_length} tokens{past}, gradient checkpointing {ckpt}, {cfg.training.optim}, compute"
+        f" {'16-bit (bf16 or fp16)' if gpu and cfg.model.precision == 'auto' else prec}; the preset trains with"
+        f" {method_label('qlora' if cfg.model.load_in_4bit else 'lora', prec)}\n"
+    )
+    print(budget_table(budgets))
+    print(f"\ntrainable parameters (LoRA r={cfg.lora.r} on {len(cfg.lora.target_modules)} modules): {n_lora:,} "
+          f"= {n_lora / n_base:.2%} of the {n_base:,} base parameters")
+    # GRPO's replies from a merged 16-bit copy beside the training model (41_policy_copy): what the copy adds
+    g = cfg.grpo
+    c = generation_copy_bytes(
+        mc, g.batch_size * g.gradient_accumulation_steps, 256 + g.max_completion_length, "fp16" if gpu else prec
+    )
+    print(
+        f"GRPO's generation copy (grpo.generation_copy, on a GPU): weights {c['weights'] / 2**30:.2f} GiB + KV cache"
+        f" for {g.batch_size * g.gradient_accumulation_steps} replies of up to {256 + g.max_completion_length} tokens"
+        f" {c['KV cache'] / 2**30:.2f} GiB = {c['total'] / 2**30:.2f} GiB beside the training step's budget"
+    )
+    return budgets
+
+# %% ../nbs/11_cli.ipynb #8c276c9a
+def distill_cli(argv: list[str] | None = None) -> dict:
+    """`tiny-reason distill [--preset P] [--teacher ID|DIR] [--teacher_adapter DIR] [--traces FILE] [--k K] [--questions N] --out DIR`"""
+    from tiny_reason.distill_checks import distill  # 40_distill_checks: the whole step
+    p = command_parser(
+        "tiny-reason distill", "A teacher samples chains of thought; the correct ones become training rows."
+    )
+    p.add_argument("--out", required=True, help="folder for traces.jsonl, distilled.jsonl, report.json, lengths.png")
+    args, rest = p.parse_known_args(argv)
+    report = distill(config_from_cli(args, rest), args.out)
+    if report["rows"] >= 2: print(f"train on them: tiny-reason train --data {Path(args.out) / 'distilled.jsonl'} --adapter_path DIR")
+    else: print(f"{report['rows']} distilled row{'s' * (report['rows'] != 1)}: too few to train on (one to train, one to validate); "
+                "raise --k or --questions, or give a stronger --teacher")
+    return report
+
+# %% ../nbs/11_cli.ipynb #1149a76f
+def scratch_args(argv: list[str] | None = None):
+    """The parsed flags and the config of `tiny-reason scratch`: `--config SIZE` names a shape, `--max_steps` etc. set
+    `scratch.*`."""
+    from dataclasses import fields
+    from tiny_reason.config import command_parser, config_from_cli, run_flags
+    from tiny_reason.sections import ScratchSection
+    from tiny_reason.scratch import ARCHS, SIZES  # 06_scratch
+    p = command_parser(
+        "tiny-reason scratch",
+        "Train, evaluate or run a Transformer or an RWKV-7 trained from scratch. "
+        "--config micro|tiny|small names a shape (when no such file exists); here a flag naming a scratch "
+        "field (--max_steps, --learning_rate, --batch_size ...) sets the scratch section's value.",
+    )
+    p.add_argument("action", choices=["train", "eval", "generate"])
+    p.add_argument("--arch", choices=ARCHS, default="transformer")
+    run_flags(p, "train: OUTPUT_DIR/scratch/ARCH-SIZE/checkpoints", "train: a trained model")
+    p.add_argument(
+        "--mode", choices=["generate", "reasoning", "chat"], default="reasoning", help="generate: how to prompt"
+    )
+    p.add_argument("--prompt", help="generate: the text to continue, or the question (reasoning mode)")
+    p.add_argument("--temperature", type=float, default=0.0, help="0 = greedy (default)")
+    args, rest = p.parse_known_args(argv)
+    if not 0 <= args.temperature < float("inf"):
+        raise ValueError(f"--temperature must be >= 0 (0: greedy), got {args.temperature}")
+    if args.config in SIZES and not Path(args.config).exists(): rest, args.config = ["--size", args.config] + rest, None
+    names = {f.name for f in fields(ScratchSection)}  # in this command, --max_steps etc. are the scratch section's
+    rest = [f"--scratch.{a[2:]}" if a.startswith("--") and a[2:].split("=")[0] in names else a for a in rest]
+    return args, config_from_cli(args, rest)
+
+# %% ../nbs/11_cli.ipynb #e11ce0cf
+def scratch_cli(argv: list[str] | None = None):
+    "`tiny-reason scratch train|eval|generate [--arch A] [--size S] [--resume] [--overwrite] [--mode M] [--prompt P]`"
+    import json
+    from tiny_reason.loader import load_tokenizer
+    from tiny_reason.scratch import pack, reasoning_prompt, scratch_corpus  # 06_scratch
+    from tiny_reason.scratch_checks import perplexity, stream_text, token_losses, train_scratch  # 26_scratch_checks
+    from tiny_reason.scratch_io import load_scratch
+    args, cfg = scratch_args(argv)
+    if args.action == "train":
+        folder = train_scratch(cfg, args.arch, resume=args.resume, overwrite=args.overwrite)
+        s = json.loads((folder / "train_stats.json").read_text())
+        print(
+            f"{args.arch} ({cfg.preset} preset, {cfg.scratch.size}): {s['steps']} steps, {s['parameters']:,} parameters, "
+            f"{s['train_tokens_per_s']:,.0f} training tokens/s on {s['device']} -> {folder}"
+        )
+        return folder
+    model, tok = load_scratch(cfg, args.arch), load_tokenizer(cfg)
+    if args.action == "eval":
+        ppl = perplexity(token_losses(model, pack(scratch_corpus(cfg)[1], tok, cfg.scratch.block_size)))
+        print(f"{args.arch} ({cfg.preset} preset, {cfg.scratch.size}): held-out perplexity {ppl:.2f}")
+        return ppl
+    if args.mode == "chat": return scratch_chat(model, tok, cfg, args.temperature)
+    if not args.prompt: raise ValueError(f"--mode {args.mode} needs --prompt")
+    prompt = reasoning_prompt(args.prompt) if args.mode == "reasoning" else args.prompt
+    reply = "".join(stream_text(model, tok, prompt, cfg.scratch.reply_tokens, args.temperature))
+    print(prompt + reply)
+    return reply
+
+# %% ../nbs/11_cli.ipynb #2553d2f1
+def scratch_chat(model, tok, cfg, temperature: float):
+    """`tiny-reason scratch generate --mode chat`: a question per line, the reasoning reply streamed; exit, quit or
+    Ctrl-D leave."""
+    import sys
+    from tiny_reason.data import THINK_PRIME
+    from tiny_reason.scratch import reasoning_prompt
+    from tiny_reason.scratch_checks import stream_text
+    print("tiny-reason scratch chat: one question per line; exit, quit or Ctrl-D to leave")
+    while True:
+        try: question = input("\nQuestion: ")
+        except EOFError: print(); return
+        if question.strip().lower() in ("exit", "quit"): return
+        # as `chat` says it (04_demo's check_question), before any reply
+        if not question.strip(): print("Type a math word problem first."); continue
+        sys.stdout.write(THINK_PRIME)
+        for piece in stream_text(model, tok, reasoning_prompt(question), cfg.scratch.reply_tokens, temperature):
+            sys.stdout.write(piece); sys.stdout.flush()
+        print()

@@ -8,7 +8,8 @@ import json
 from pathlib import Path
 import torch
 from .config import Config, command_parser, config_from_cli, load_config, run_flags, save_config
-from .data import THINK_PRIME, unseen_rows
+from .data import THINK_PRIME
+from .data_checks import unseen_rows
 from .evaluation import extract_answer
 from .generation import generate_batch, stop_token_ids
 from .grpo import REWARDS, correctness_reward, grpo_prompts, grpo_rows  # 07_grpo's, which these run
@@ -16,60 +17,34 @@ from .files import atomic_write_text
 from .train_folders import RunKind, training_run  # 42: the one way into a run folder
 from .loader import check_adapter
 from .policy_copy import check_copy_reach, generate_with_copy, merged_copy  # 41_policy_copy
+from .figures import plot_grpo_log
 
 # %% auto #0
 __all__ = ['GRPO_SHAPING', 'GRPO_RUN', 'grpo_args', 'record_groups', 'heldout_prompts', 'HeldOutCorrectness', 'grpo_from',
-           'train_grpo', 'save_grpo', 'plot_grpo_log', 'start_adapter', 'grpo_plan', 'ensure_grpo', 'grpo_eval_config',
-           'grpo_cli', 'as_trl_reward', 'reply_snippet']
+           'train_grpo', 'save_grpo', 'start_adapter', 'grpo_plan', 'ensure_grpo', 'grpo_eval_config', 'grpo_cli',
+           'as_trl_reward', 'reply_snippet']
 
 # %% ../nbs/29_grpo_checks.ipynb #b80df7f1
 def grpo_args(cfg: Config, output_dir, **overrides):
     "TRL `GRPOConfig` for `cfg`, every value we rely on set explicitly; `overrides` win (for experiments)."
     from trl import GRPOConfig
     from tiny_reason.loader import pick_precision
-    from tiny_reason.train import checkpointing_args
+    from tiny_reason.trainer_parts import checkpointing_args
     g, precision = cfg.grpo, pick_precision(cfg.model.precision)
     args = dict(
-        output_dir=str(output_dir),
-        seed=cfg.project.seed,
-        data_seed=cfg.project.seed,
-        report_to="none",
-        max_steps=g.max_steps,
-        learning_rate=g.learning_rate,
-        warmup_steps=g.warmup_steps,
-        lr_scheduler_type="constant_with_warmup",
-        per_device_train_batch_size=g.batch_size,
-        gradient_accumulation_steps=g.gradient_accumulation_steps,
-        optim=cfg.training.optim,
-        weight_decay=cfg.training.weight_decay,
-        max_grad_norm=1.0,
-        num_generations=g.num_generations,
-        max_completion_length=g.max_completion_length,
-        steps_per_generation=g.gradient_accumulation_steps,
-        temperature=g.sampling_temperature,
-        top_p=1.0,
-        top_k=0,
-        min_p=None,
-        repetition_penalty=1.0,
-        loss_type=g.loss_type,
-        scale_rewards=g.scale_rewards,
-        beta=g.beta,
-        epsilon=0.2,
-        num_iterations=1,
-        mask_truncated_completions=g.mask_truncated_completions,
-        reward_weights=list(g.rewards.values()),
-        bf16=precision == "bf16",
-        fp16=precision == "fp16",
-        use_cpu=not torch.cuda.is_available(),
-        **checkpointing_args(g.gradient_checkpointing),
-        logging_steps=1,
-        save_strategy="steps",
-        save_steps=g.save_steps,
-        save_total_limit=2,
-        log_completions=False,
-        use_vllm=False,
-        disable_dropout=True,
-        dataloader_num_workers=0,
+        output_dir=str(output_dir), seed=cfg.project.seed, data_seed=cfg.project.seed, report_to="none",
+        max_steps=g.max_steps, learning_rate=g.learning_rate, warmup_steps=g.warmup_steps,
+        lr_scheduler_type="constant_with_warmup", per_device_train_batch_size=g.batch_size,
+        gradient_accumulation_steps=g.gradient_accumulation_steps, optim=cfg.training.optim,
+        weight_decay=cfg.training.weight_decay, max_grad_norm=1.0, num_generations=g.num_generations,
+        max_completion_length=g.max_completion_length, steps_per_generation=g.gradient_accumulation_steps,
+        temperature=g.sampling_temperature, top_p=1.0, top_k=0, min_p=None, repetition_penalty=1.0,
+        loss_type=g.loss_type, scale_rewards=g.scale_rewards, beta=g.beta, epsilon=0.2, num_iterations=1,
+        mask_truncated_completions=g.mask_truncated_completions, reward_weights=list(g.rewards.values()),
+        bf16=precision == "bf16", fp16=precision == "fp16", use_cpu=not torch.cuda.is_available(),
+        **checkpointing_args(g.gradient_checkpointing), logging_steps=1, save_strategy="steps",
+        save_steps=g.save_steps, save_total_limit=2, log_completions=False, use_vllm=False, disable_dropout=True,
+        dataloader_num_workers=0
     )
     return GRPOConfig(**{**args, **overrides})
 
@@ -110,11 +85,7 @@ class HeldOutCorrectness(TrainerCallback):
     `heldout_correctness`."""
     def __init__(self, tok, prompts: list[dict], every: int, max_new_tokens: int, batch_size: int):
         self.tok, self.prompts, self.every, self.max_new_tokens, self.batch_size = (
-            tok,
-            prompts,
-            every,
-            max_new_tokens,
-            batch_size,
+            tok, prompts, every, max_new_tokens, batch_size
         )
     def measure(self, model, state):
         was_training = model.training
@@ -138,12 +109,8 @@ class HeldOutCorrectness(TrainerCallback):
 
 # %% ../nbs/29_grpo_checks.ipynb #3c1a91d2
 def grpo_from(
-    cfg: Config,
-    last=None,
-    callbacks=(),
-    verbose: bool = True,
-    generation_copy: bool | None = None,
-    table: bool = True,
+    cfg: Config, last=None, callbacks=(), verbose: bool = True, generation_copy: bool | None = None,
+    table: bool = True
 ) -> Path:
     """GRPO on `grpo.prompt_source` from `grpo.start` (from checkpoint `last`, or step 0), its groups sampled from a
     merged copy of the policy if `generation_copy` (default: where CUDA is); saves the adapter, config, log,
@@ -154,7 +121,8 @@ def grpo_from(
     from trl import GRPOTrainer
     from transformers.trainer_callback import PrinterCallback
     from tiny_reason.loader import DTYPES, load_model, load_tokenizer, pick_precision
-    from tiny_reason.train import StopOnNonFinite, seed_everything, set_trl_lm_head
+    from tiny_reason.trainer_parts import StopOnNonFinite, set_trl_lm_head
+    from tiny_reason.train_checks import seed_everything
     from tiny_reason.train_folders import train_or_restore
     g, out = cfg.grpo, Path(cfg.grpo.output_dir)
     if last is None: (out / "samples.jsonl").unlink(missing_ok=True)  # a fresh run: an older run's groups go
@@ -181,12 +149,9 @@ def grpo_from(
         else []
     )
     trainer = GRPOTrainer(
-        model=model,
-        reward_funcs=funcs,
-        args=grpo_args(cfg, out / "checkpoints", disable_tqdm=not (verbose and table)),
-        processing_class=tok,
-        train_dataset=Dataset.from_list(grpo_prompts(cfg, tok)),
-        callbacks=[StopOnNonFinite(), *held, *callbacks],
+        model=model, reward_funcs=funcs,
+        args=grpo_args(cfg, out / "checkpoints", disable_tqdm=not (verbose and table)), processing_class=tok,
+        train_dataset=Dataset.from_list(grpo_prompts(cfg, tok)), callbacks=[StopOnNonFinite(), *held, *callbacks]
     )
     # no dict per step: the caller's figure or report is the progress
     if not (verbose and table): trainer.remove_callback(PrinterCallback)
@@ -204,13 +169,8 @@ def grpo_from(
 # %% ../nbs/29_grpo_checks.ipynb #ebb8c362
 GRPO_SHAPING = ("project.seed", "model.", "lora.", "grpo.")  # what shapes a GRPO adapter
 GRPO_RUN = RunKind(
-    GRPO_SHAPING,
-    job="grpo",
-    what="GRPO adapter",
-    key="grpo.adapter_path",
-    hint="--overwrite or choose another --grpo.adapter_path",
-    flag="--grpo.output_dir",
-    retrain="train_grpo",
+    GRPO_SHAPING, job="grpo", what="GRPO adapter", key="grpo.adapter_path",
+    hint="--overwrite or choose another --grpo.adapter_path", flag="--grpo.output_dir", retrain="train_grpo"
 )  # 42_train_folders
 
 def train_grpo(cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=(), verbose: bool = True,
@@ -220,17 +180,11 @@ def train_grpo(cfg: Config, resume: bool = False, overwrite: bool = False, callb
     resumed only when asked, or with `reuse` (`ensure_grpo`) a finished one reused; returns the adapter folder."""
     from tiny_reason.loader import check_lora_rank
     return training_run(
-        cfg,
-        GRPO_RUN,
-        Path(cfg.grpo.adapter_path) / "adapter_config.json",
-        Path(cfg.grpo.output_dir) / "checkpoints",
-        lambda last: grpo_from(cfg, last, callbacks, verbose, generation_copy, table),
-        resume,
-        overwrite,
-        reuse,
-        checks=lambda r, o: check_lora_rank(cfg),
-        verbose=verbose,
+        cfg, GRPO_RUN, Path(cfg.grpo.adapter_path) / "adapter_config.json", Path(cfg.grpo.output_dir) / "checkpoints",
+        lambda last: grpo_from(cfg, last, callbacks, verbose, generation_copy, table), resume, overwrite, reuse,
+        checks=lambda r, o: check_lora_rank(cfg), verbose=verbose
     )
+
 
 # %% ../nbs/29_grpo_checks.ipynb #01e81593
 def save_grpo(trainer, cfg: Config, adapter_dir) -> Path:
@@ -247,42 +201,6 @@ def save_grpo(trainer, cfg: Config, adapter_dir) -> Path:
     fig.savefig(adapter_dir / "rewards.png", dpi=120); plt.close(fig)
     from tiny_reason.files import apply_umask
     return apply_umask(adapter_dir)  # safetensors writes its weights 0600: readable as the rest of the folder is
-
-# %% ../nbs/29_grpo_checks.ipynb #43013d40
-def plot_grpo_log(log_history: list[dict], title: str = "GRPO", max_length: int | None = None):
-    """Rewards per function, zero-variance share, mean reply length and truncated share against the step; returns the
-    figure."""
-    import matplotlib.pyplot as plt
-    rows = [h for h in log_history if "reward" in h]
-    steps = [h["step"] for h in rows]
-    fig, axes = plt.subplots(1, 4, figsize=(13, 3.6))  # room for the first panel's legend below it
-    for k in ["reward"] + sorted({k for h in rows for k in h if k.startswith("rewards/") and k.endswith("/mean")}):
-        axes[0].plot(
-            steps, [h.get(k) for h in rows], label=k.split("/")[1] if "/" in k else "weighted sum", lw=1, alpha=0.6
-        )
-    reward = [h["reward"] for h in rows]  # the weighted sum, smoothed: one step is a few groups
-    axes[0].plot(
-        steps,
-        [sum(reward[max(0, i - 4) : i + 1]) / len(reward[max(0, i - 4) : i + 1]) for i in range(len(reward))],
-        "k-",
-        lw=2,
-        label="weighted sum, 5-step mean",
-    )
-    if held := [h for h in log_history if "heldout_correctness" in h]:  # the same questions at every point
-        axes[0].plot([h["step"] for h in held], [h["heldout_correctness"] for h in held], "s--", color="tab:red", ms=5,
-                     label=f"held-out correctness, greedy ({held[0]['heldout_n']} fixed questions)")
-    axes[0].legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=2)  # below: no curve hidden
-    for ax, key, label in zip(
-        axes[1:],
-        ("frac_reward_zero_std", "completions/mean_length", "completions/clipped_ratio"),
-        ("groups with zero reward variance", "mean reply length (tokens)", "truncated share"),
-    ):
-        ax.plot(steps, [h.get(key) for h in rows], "o-", ms=3); ax.set_title(label, fontsize=9)
-    if max_length: axes[2].axhline(max_length, ls="--", color="gray")
-    axes[0].set_title("mean reward", fontsize=9); axes[1].set_ylim(-0.05, 1.05); axes[3].set_ylim(-0.05, 1.05)
-    for ax in axes: ax.set_xlabel("step"); ax.grid(alpha=0.3)
-    fig.suptitle(title, fontsize=10); fig.tight_layout()
-    return fig
 
 # %% ../nbs/29_grpo_checks.ipynb #519e77ea
 def start_adapter(cfg: Config) -> Path | None:
