@@ -13,7 +13,7 @@ Targets (issue 13): a lesson takes a newcomer about 20 minutes: at most ~1,500 w
 over ~25 lines except one exported class, and the file under ~1 MB with its outputs. Everything is counted as a reader
 meets it in Jupyter, Colab or on GitHub: `#| hide` and `#| exporti` cells too, every line of a code cell.
 """
-import json, re, sys
+import base64, json, re, sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -191,6 +191,14 @@ def study_block() -> str:
            [parts[i + 1] for i, p in enumerate(parts[:-1]) if p.startswith("Over seeds")]
     return f"{STUDY_START}\n" + "\n\n".join(keep) + f"\n{STUDY_END}"
 
+STUDY_PLOT = ROOT / "assets" / "cpu_study.png"  # the front page's and docs/results.md's picture of the study
+
+def study_png() -> bytes:
+    "The study's figure as 09_study's committed run drew it (the image stored with its report cell's output)."
+    cells = json.loads((ROOT / "nbs" / "09_study.ipynb").read_text())["cells"]
+    cell = next(c for c in cells if STUDY_CELL in "".join(c["source"]))
+    return base64.b64decode(next(o["data"]["image/png"] for o in cell["outputs"] if "image/png" in o.get("data", {})))
+
 RUN_START, RUN_END = "<!-- run result: scripts/lesson_stats.py --index -->", "<!-- end of run result -->"
 GSM_START, GSM_END = "<!-- cpu-gsm result: scripts/lesson_stats.py --index -->", "<!-- end of cpu-gsm result -->"
 RESULTS = ROOT / "assets" / "results"
@@ -323,10 +331,12 @@ def page_text(path: Path) -> str:
 
 def stale_pages() -> list[str]:
     "The pages whose rendered blocks differ from their result files now."
-    return [str(p.relative_to(ROOT)) for p in PAGES if render_blocks(page_text(p)) != page_text(p)]
+    stale = [str(p.relative_to(ROOT)) for p in PAGES if render_blocks(page_text(p)) != page_text(p)]
+    return stale + ([str(STUDY_PLOT.relative_to(ROOT))] if STUDY_PLOT.read_bytes() != study_png() else [])
 
 def write_index():
-    "Replace every rendered block between its markers in index.ipynb's markdown and in docs/*.md (nothing else changes)."
+    "Replace every rendered block between its markers in index.ipynb's markdown and in docs/*.md, and the study's figure."
+    STUDY_PLOT.write_bytes(study_png())
     for path in PAGES:
         if path.suffix == ".md": path.write_text(render_blocks(path.read_text())); continue
         nb = json.loads(path.read_text())
