@@ -181,11 +181,15 @@ def validation_block() -> str:
 STUDY_START, STUDY_END = "<!-- study result: scripts/lesson_stats.py --index -->", "<!-- end of study result -->"
 STUDY_CELL = "report = run_study(cfg)"  # 09_study's cell whose stored output is the study's report.md
 
-def study_block() -> str:
-    "The study's arms table and its over-seeds table, from the report that 09_study's committed run displayed (its stored output), between markers."
+def study_output(kind: str):
+    "What 09_study's committed run displayed in its report cell, of this MIME type (the report's Markdown, its figure)."
     cells = json.loads((ROOT / "nbs" / "09_study.ipynb").read_text())["cells"]
     cell = next(c for c in cells if STUDY_CELL in "".join(c["source"]))
-    report = next("".join(o["data"]["text/markdown"]) for o in cell["outputs"] if "text/markdown" in o.get("data", {}))
+    return next(o["data"][kind] for o in cell["outputs"] if kind in o.get("data", {}))
+
+def study_block() -> str:
+    "The study's arms table and its over-seeds table, from the report that 09_study's committed run displayed (its stored output), between markers."
+    report = "".join(study_output("text/markdown"))
     parts = report.strip().split("\n\n")  # the header line, the arms table, the paired tests' intro and table, the over-seeds intro and table
     keep = [parts[0], parts[1]] + [p for p in parts if p.startswith("Over seeds")] + \
            [parts[i + 1] for i, p in enumerate(parts[:-1]) if p.startswith("Over seeds")]
@@ -195,9 +199,7 @@ STUDY_PLOT = ROOT / "assets" / "cpu_study.png"  # the front page's and docs/resu
 
 def study_png() -> bytes:
     "The study's figure as 09_study's committed run drew it (the image stored with its report cell's output)."
-    cells = json.loads((ROOT / "nbs" / "09_study.ipynb").read_text())["cells"]
-    cell = next(c for c in cells if STUDY_CELL in "".join(c["source"]))
-    return base64.b64decode(next(o["data"]["image/png"] for o in cell["outputs"] if "image/png" in o.get("data", {})))
+    return base64.b64decode(study_output("image/png"))
 
 RUN_START, RUN_END = "<!-- run result: scripts/lesson_stats.py --index -->", "<!-- end of run result -->"
 GSM_START, GSM_END = "<!-- cpu-gsm result: scripts/lesson_stats.py --index -->", "<!-- end of cpu-gsm result -->"
