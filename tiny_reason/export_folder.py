@@ -15,7 +15,8 @@ from .config import CONFIG_FILENAME, Config, save_config
 from .folder_claims import LITTER, MARKER, claim_folder, folder_lock, folder_mark, mark_folder, no_space
 from .files import apply_umask, atomic_write_text, current_umask, read_text_file
 from .generation import generated_by, same_generator  # which adapter weights made an evaluation
-from .loader import DTYPES, check_adapter, check_same_base, load_tokenizer
+from .loader import DTYPES, load_tokenizer
+from .load_checks import check_adapter, check_same_base
 from .gguf_export import check_gguf, gguf_file_name
 from .gguf_write import gguf_into, modelfile_value  # the GGUF file (59_gguf_write)
 import gc
@@ -31,7 +32,7 @@ from .loader import BASES, load_model, merge_adapter, model_config
 def evaluate_folder(cfg: Config, trained: Config, out, folder) -> Path:
     """Evaluate the model saved in `folder` (to be renamed `out`) as `tiny-reason evaluate --model OUT` would, into
     `folder/evaluation`; returns its `report.json`."""
-    from tiny_reason.evaluate import evaluate
+    from tiny_reason.eval_stage import evaluate
     as_folder = lambda name: load_config(cfg.preset, overrides={
         "model.name": str(name), "model.source": "hub", "model.architecture_overrides": {}, "model.load_in_4bit": False,
         "data.format": trained.data.format, "data.system_prompt": trained.data.system_prompt})

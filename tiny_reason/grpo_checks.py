@@ -15,7 +15,7 @@ from .generation import generate_batch, stop_token_ids
 from .grpo import REWARDS, correctness_reward, grpo_prompts, grpo_rows  # 07_grpo's, which these run
 from .files import atomic_write_text
 from .train_folders import RunKind, training_run  # 42: the one way into a run folder
-from .loader import check_adapter
+from .load_checks import check_adapter
 from .policy_copy import check_copy_reach, generate_with_copy, merged_copy  # 41_policy_copy
 from .figures import plot_grpo_log
 

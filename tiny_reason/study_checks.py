@@ -10,7 +10,8 @@ import json
 from collections import Counter
 from pathlib import Path
 from .config import command_parser, config_from_cli
-from .config_schema import Config, settings_of
+from .config_schema import Config
+from .config_rules import settings_of
 from .data import split_solution
 from .data_checks import SEED_OFFSETS, drop_repeats, load_rows, question_key, solution_key
 from .files import atomic_write_text, write_jsonl

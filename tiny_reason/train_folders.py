@@ -21,7 +21,9 @@ SFT_SHAPING = ("project.seed", "model.", "lora.", "data.", "training.")
 
 def config_differences(cfg: Config, folder, shaping: tuple = SFT_SHAPING, run="project.output_dir") -> list:
     "Dotted keys under `shaping` (what shapes the adapter) that differ between `cfg` and `folder`'s saved config."
-    from tiny_reason.config import all_keys, get_value, CONFIG_FILENAME
+    from tiny_reason.config import CONFIG_FILENAME
+    from tiny_reason.config_rules import get_value
+    from tiny_reason.config_schema import all_keys
     from tiny_reason.folder_claims import same_place
     path = Path(folder) / CONFIG_FILENAME
     if not path.exists(): return ["(no experiment_config.yaml)"]
