@@ -132,10 +132,10 @@ def llama_cpp_build(makefile: str) -> tuple[str, str, str]:
     return get("LLAMA_CPP"), get("LLAMA_CPP_CMAKE"), get("LLAMA_CPP_CACHE").replace("$(HOME)", "~")
 
 def check_llama_cpp_build():
-    from tiny_reason.gguf_export import LLAMA_CPP, LLAMA_CPP_INSTALL
+    from tiny_reason.gguf_format import LLAMA_CPP, LLAMA_CPP_INSTALL
     version, flags, cache = llama_cpp_build((ROOT / "Makefile").read_text())
     want = f'CMAKE_ARGS="{flags}" pip install --no-binary llama-cpp-python --cache-dir {cache} "{version}"'
-    assert version == LLAMA_CPP and LLAMA_CPP_INSTALL == want, f"the Makefile builds {want!r}; tiny_reason.gguf_export says {LLAMA_CPP_INSTALL!r}"
+    assert version == LLAMA_CPP and LLAMA_CPP_INSTALL == want, f"the Makefile builds {want!r}; tiny_reason.gguf_format says {LLAMA_CPP_INSTALL!r}"
     planted = (ROOT / "Makefile").read_text().replace("-DGGML_NATIVE=OFF", "-DGGML_NATIVE=ON")  # the check must see a changed flag
     assert llama_cpp_build(planted)[1] != flags
 

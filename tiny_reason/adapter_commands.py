@@ -163,7 +163,7 @@ def export_cli(argv: list[str] | None = None) -> Path:
         metavar="TYPE",
         help=(
             "also write the model as one GGUF file for llama.cpp, Ollama and LM Studio, with an Ollama "
-            "Modelfile: f16, q8_0, q4_k_m or another type llama.cpp's quantizer offers (35_gguf)"
+            "Modelfile: f16, q8_0, q4_k_m or another type llama.cpp's quantizer offers (35_gguf_format)"
         ),
     )
     p.add_argument("--overwrite", action="store_true",

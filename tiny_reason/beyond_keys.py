@@ -127,14 +127,14 @@ def _(cfg):
 
 @answer_key("08_export", 3, "matrices: linear, embeddings and lm_head at 8.5 bits; norms and biases at 32; then bits / 8 / 2**20")
 def _(cfg):
-    from tiny_reason.gguf_export import bits_per_weight, planned_types
+    from tiny_reason.gguf_format import bits_per_weight, planned_types
     from tiny_reason.loader import model_config
     plan = planned_types(model_config(cfg).to_dict(), "q8_0")  # {tensor: (type, weights)}, by llama.cpp's rules
     return sum(n * bits_per_weight(t) / 8 for t, n in plan.values()) / 2**20
 
 @answer_key("08_export", 4, "most matrices Q4_K at 4.5 bits; the tied embedding and some attn_v / ffn_down Q6_K; weigh each type by its weights", rel=0.01)
 def _(cfg):
-    from tiny_reason.gguf_export import bits_per_weight, planned_types
+    from tiny_reason.gguf_format import bits_per_weight, planned_types
     from tiny_reason.model import QWEN2_5_1_5B
     from tiny_reason.offline import known_architecture
     plan = [

@@ -92,7 +92,7 @@ def interrupted_line(name: str, rest: list[str]) -> str:
             f" {shlex.join(['tiny-reason', 'train', *rest])}"
         )
     from tiny_reason.folder_claims import last_checkpoint
-    from tiny_reason.train_folders import checkpoint_dir  # no torch
+    from tiny_reason.training_runs import checkpoint_dir  # no torch
     p = run_flags(command_parser("tiny-reason train", ""), "", "")  # the config `train` ran with, from the same flags
     args, other = p.parse_known_args(rest)
     ckpts = checkpoint_dir(config_from_cli(args, other))

@@ -17,13 +17,13 @@ from .files import apply_umask, atomic_write_text, current_umask, read_text_file
 from .generation import generated_by, same_generator  # which adapter weights made an evaluation
 from .loader import DTYPES, load_tokenizer
 from .load_checks import check_adapter, check_same_base
-from .gguf_export import check_gguf, gguf_file_name
+from .gguf_format import check_gguf, gguf_file_name
 from .gguf_write import gguf_into, modelfile_value  # the GGUF file (59_gguf_write)
 import gc
 import json
 import torch
 from pathlib import Path
-from .card import course_chat_template, export_name, model_card, report_arms
+from .model_card import course_chat_template, export_name, model_card, report_arms
 from .config import load_config
 from .export import greedy_generation_config
 from .loader import BASES, load_model, merge_adapter, model_config
@@ -96,7 +96,7 @@ def export_merged(
     tok = (
         AutoTokenizer.from_pretrained(adapter) if (adapter / "tokenizer_config.json").exists() else load_tokenizer(cfg)
     )
-    # a type, architecture or tokenizer the GGUF writer lacks: now (35_gguf)
+    # a type, architecture or tokenizer the GGUF writer lacks: now (35_gguf_format)
     if gguf is not None: check_gguf(model_config(cfg).to_dict(), tok, gguf)
     out.parent.mkdir(parents=True, exist_ok=True)
     waiting = f"waiting: another process is exporting to {out}"
@@ -278,7 +278,7 @@ def check_export_target(
             "unquantized base (model.load_in_4bit false): use --base unquantized"
         )
     if name is not None: trained = copy.deepcopy(trained); trained.project.name = name
-    if gguf is not None:  # the GGUF file's name and the Modelfile's text: now, not after the merge (35_gguf)
+    if gguf is not None:  # the GGUF file's name and the Modelfile's text: now, not after the merge (35_gguf_format)
         gguf_file_name(trained.project.name, gguf, "given with --project.name" if name is not None else source)
         if trained.data.format == "chat": modelfile_value(trained.data.system_prompt, f"data.system_prompt {source}")
     return adapter, out, trained

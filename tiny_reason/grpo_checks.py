@@ -14,7 +14,7 @@ from .evaluation import extract_answer
 from .generation import generate_batch, stop_token_ids
 from .grpo import REWARDS, correctness_reward, grpo_prompts, grpo_rows  # 07_grpo's, which these run
 from .files import atomic_write_text
-from .train_folders import RunKind, training_run  # 42: the one way into a run folder
+from .training_runs import RunKind, training_run  # 42: the one way into a run folder
 from .load_checks import check_adapter
 from .policy_copy import check_copy_reach, generate_with_copy, merged_copy  # 41_policy_copy
 from .figures import plot_grpo_log
@@ -123,7 +123,7 @@ def grpo_from(
     from tiny_reason.loader import DTYPES, load_model, load_tokenizer, pick_precision
     from tiny_reason.trainer_parts import StopOnNonFinite, set_trl_lm_head
     from tiny_reason.train_checks import seed_everything
-    from tiny_reason.train_folders import train_or_restore
+    from tiny_reason.training_runs import train_or_restore
     g, out = cfg.grpo, Path(cfg.grpo.output_dir)
     if last is None: (out / "samples.jsonl").unlink(missing_ok=True)  # a fresh run: an older run's groups go
     # and the prompts: an unknown task, a bad option or a missing file stops here, not after a model load
@@ -171,11 +171,11 @@ GRPO_SHAPING = ("project.seed", "model.", "lora.", "grpo.")  # what shapes a GRP
 GRPO_RUN = RunKind(
     GRPO_SHAPING, job="grpo", what="GRPO adapter", key="grpo.adapter_path",
     hint="--overwrite or choose another --grpo.adapter_path", flag="--grpo.output_dir", retrain="train_grpo"
-)  # 42_train_folders
+)  # 42_training_runs
 
 def train_grpo(cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=(), verbose: bool = True,
                generation_copy: bool | None = None, table: bool = True, reuse: bool = False) -> Path:
-    """07_grpo's run (`grpo_from`) once its folders pass `training_run` (42_train_folders): `lora.r` (17_loader) and
+    """07_grpo's run (`grpo_from`) once its folders pass `training_run` (42_training_runs): `lora.r` (17_loader) and
     another config's checkpoints refused, then the run folder locked, a finished run never trained over, a stopped one
     resumed only when asked, or with `reuse` (`ensure_grpo`) a finished one reused; returns the adapter folder."""
     from tiny_reason.loader import check_lora_rank
@@ -224,7 +224,7 @@ def ensure_grpo(
     cfg: Config, callbacks=(), verbose: bool = True, table: bool = True, generation_copy: bool | None = None
 ) -> Path:
     """The GRPO adapter of `cfg`: reused if trained with this config, else resumed from this config's last checkpoint
-    (a session cut short), else trained; says which (`training_run`, 42_train_folders)."""
+    (a session cut short), else trained; says which (`training_run`, 42_training_runs)."""
     return train_grpo(
         cfg, callbacks=callbacks, verbose=verbose, table=table, generation_copy=generation_copy, reuse=True
     )

@@ -43,7 +43,7 @@ def train_cli(argv: list[str] | None = None) -> Path:
         f"preset {cfg.preset}: {cfg.model.label}, {cfg.training.max_steps} steps -> {cfg.project.adapter_path}",
         flush=True,
     )  # before the long work, even into a pipe
-    from tiny_reason.train_folders import checkpoint_dir
+    from tiny_reason.training_runs import checkpoint_dir
     # another train into this folder finishes first (`training_run`, 42)
     adapter = train(cfg, resume=args.resume, overwrite=args.overwrite)
     print(f"artifacts: {adapter} (adapter, tokenizer, experiment_config.yaml, log_history.json, loss.png)"

@@ -169,7 +169,7 @@ def run_study(cfg: Config, out=None, arms=None, verbose: bool = True) -> dict:
     arms, seeds = list(cfg.study.arms if arms is None else arms), list(cfg.study.seeds)
     todo = stages(arms, seeds)  # no arm, an unknown one: one line, nothing written
     theirs = sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) if out.is_dir() else []
-    # a file, another command's folder, other settings: refused, nothing written
+    # a file, another command's folder, other settings: refused, nothing written (study_rows writes here next)
     claim_folder(out, "study", study_settings(cfg), outputs=theirs)
     study_rows(cfg, out)  # then the items: a bad source stops before any model loads
     if verbose:
