@@ -20,9 +20,9 @@ from .policy_copy import check_copy_reach, generate_with_copy, merged_copy  # 41
 from .figures import plot_grpo_log
 
 # %% auto #0
-__all__ = ['GRPO_SHAPING', 'GRPO_RUN', 'grpo_args', 'record_groups', 'heldout_prompts', 'HeldOutCorrectness', 'grpo_from',
-           'train_grpo', 'save_grpo', 'start_adapter', 'grpo_plan', 'ensure_grpo', 'grpo_eval_config', 'grpo_cli',
-           'as_trl_reward', 'reply_snippet']
+__all__ = ['GRPO_SHAPING', 'GRPO_RUN', 'grpo_args', 'record_groups', 'heldout_prompts', 'HeldOutCorrectness',
+           'uses_generation_copy', 'grpo_from', 'train_grpo', 'save_grpo', 'start_adapter', 'grpo_plan', 'ensure_grpo',
+           'grpo_eval_config', 'grpo_cli', 'as_trl_reward', 'reply_snippet']
 
 # %% ../nbs/29_grpo_checks.ipynb #b80df7f1
 def grpo_args(cfg: Config, output_dir, **overrides):
@@ -108,6 +108,12 @@ class HeldOutCorrectness(TrainerCallback):
         if state.global_step % self.every == 0: self.measure(model, state)
 
 # %% ../nbs/29_grpo_checks.ipynb #3c1a91d2
+def uses_generation_copy(cfg, generation_copy: bool | None = None) -> bool:
+    """Whether GRPO samples its groups from a merged copy of the policy: `generation_copy` if given, else
+    `grpo.generation_copy`, whose None means where CUDA is."""
+    asked = cfg.grpo.generation_copy if generation_copy is None else generation_copy
+    return torch.cuda.is_available() if asked is None else bool(asked)
+
 def grpo_from(
     cfg: Config, last=None, callbacks=(), verbose: bool = True, generation_copy: bool | None = None,
     table: bool = True
@@ -128,10 +134,8 @@ def grpo_from(
     if last is None: (out / "samples.jsonl").unlink(missing_ok=True)  # a fresh run: an older run's groups go
     # and the prompts: an unknown task, a bad option or a missing file stops here, not after a model load
     grpo_rows(cfg)
-    # grpo.generation_copy; None: where CUDA is
-    copy_on = cfg.grpo.generation_copy if generation_copy is None else generation_copy
-    # TRL's private name, before a model loads
-    if copy_on := (torch.cuda.is_available() if copy_on is None else copy_on): check_copy_reach()
+    copy_on = uses_generation_copy(cfg, generation_copy)
+    if copy_on: check_copy_reach()  # TRL's private name, before a model loads
     seed_everything(cfg.project.seed); set_trl_lm_head(cfg)  # the LM head as SFT scores it (02_train)
     tok, start = load_tokenizer(cfg), start_adapter(cfg)
     # too few questions left: one line, before a model loads
