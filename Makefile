@@ -19,7 +19,7 @@ MALLOC ?= $(firstword $(wildcard /usr/lib/*/libtcmalloc_minimal.so.4 /usr/lib/li
 # so repeated runs on one machine cannot fill its disk; a failed run's are removed by the next
 TEST_TMP := $(CURDIR)/.tmp-test
 
-# llama.cpp, for `export --gguf` and the test that loads its files (35_gguf), through pip: llama-cpp-python's sdist
+# llama.cpp, for `export --gguf` and the test that loads its files (35_gguf_format), through pip: llama-cpp-python's sdist
 # compiles llama.cpp here, once (about 4 min on 2 cores; then seconds, from the cache below). Built for any x86-64 CPU
 # with AVX2 (GGML_NATIVE=OFF): its default build, tuned to the building CPU, crashed in decode on an AMX/AVX-512 CPU.
 # pip's wheel cache does not key on CMAKE_ARGS and would hand back a wheel built without the flag, crash included, so
@@ -45,7 +45,7 @@ export PYTHONDONTWRITEBYTECODE :=
 $(VENV)/.installed: $(BIN)/python setup.py settings.ini
 	$(BIN)/pip install -q --no-compile $(TORCH)
 	$(BIN)/pip install -q --no-compile -e ".[dev]"
-	$(BIN)/python -c "import tiny_reason.cli, tiny_reason.train, tiny_reason.evaluate, tiny_reason.grpo"
+	$(BIN)/python -c "import tiny_reason.cli, tiny_reason.train, tiny_reason.eval_stage, tiny_reason.grpo"
 	touch $@
 
 $(VENV)/.llama-cpp: $(BIN)/python Makefile

@@ -1,5 +1,5 @@
 """Qwen2.5-1.5B-Instruct's architecture (all 28 layers, random weights, no download) loaded in NF4 on the CPU:
-predicted weight bytes (`tiny_reason.loader.weight_bytes`) against `get_memory_footprint()` plus bitsandbytes' quant states.
+predicted weight bytes (`tiny_reason.model.weight_bytes`) against `get_memory_footprint()` plus bitsandbytes' quant states.
 
     python benchmarks/memory_qwen_nf4_cpu.py
 

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 LESSONS = {"00_data", "01_model", "02_train", "03_eval", "04_demo", "05_distill", "06_scratch", "07_grpo", "08_export", "10_config", "11_cli", "12_pipeline",
            "13_files", "14_offline", "15_rwkv7", "16_bad_input", "20_data_checks", "21_model_checks", "22_train_checks",
-           "23_evaluate", "24_demo_checks", "17_loader", "18_generation", "19_scratch_io", "25_model_card",
+           "23_eval_stage", "24_demo_checks", "17_loader", "18_generation", "19_scratch_io", "25_model_card",
            "26_scratch_checks", "27_formats", "28_sections", "29_grpo_checks", "30_nothing_lost", "09_study", "31_study_checks", "32_harness",
            "33_t4_time", "34_lesson_time", "37_exercises"}
 
@@ -132,10 +132,10 @@ def llama_cpp_build(makefile: str) -> tuple[str, str, str]:
     return get("LLAMA_CPP"), get("LLAMA_CPP_CMAKE"), get("LLAMA_CPP_CACHE").replace("$(HOME)", "~")
 
 def check_llama_cpp_build():
-    from tiny_reason.gguf_export import LLAMA_CPP, LLAMA_CPP_INSTALL
+    from tiny_reason.gguf_format import LLAMA_CPP, LLAMA_CPP_INSTALL
     version, flags, cache = llama_cpp_build((ROOT / "Makefile").read_text())
     want = f'CMAKE_ARGS="{flags}" pip install --no-binary llama-cpp-python --cache-dir {cache} "{version}"'
-    assert version == LLAMA_CPP and LLAMA_CPP_INSTALL == want, f"the Makefile builds {want!r}; tiny_reason.gguf_export says {LLAMA_CPP_INSTALL!r}"
+    assert version == LLAMA_CPP and LLAMA_CPP_INSTALL == want, f"the Makefile builds {want!r}; tiny_reason.gguf_format says {LLAMA_CPP_INSTALL!r}"
     planted = (ROOT / "Makefile").read_text().replace("-DGGML_NATIVE=OFF", "-DGGML_NATIVE=ON")  # the check must see a changed flag
     assert llama_cpp_build(planted)[1] != flags
 

@@ -174,7 +174,7 @@ def write_lessons():
 VALIDATION_START, VALIDATION_END = "<!-- T4 validation: scripts/lesson_stats.py --index -->", "<!-- end of T4 validation -->"
 
 def validation_block() -> str:
-    "The T4 time model against published T4 runs (tiny_reason.t4_time.validation_table), between its markers."
+    "The T4 time model against published T4 runs (tiny_reason.t4_validation.validation_table), between its markers."
     from tiny_reason.t4_validation import validation_table
     return f"{VALIDATION_START}\n{validation_table()}\n{VALIDATION_END}"
 
@@ -271,7 +271,7 @@ MEMORY_START, MEMORY_END = "<!-- memory budget: scripts/lesson_stats.py --index 
 def memory_block() -> str:
     "`tiny-reason memory --preset colab-t4`'s output (computed from the model's config, offline), between markers."
     import contextlib, io
-    from tiny_reason.cli import memory_cli
+    from tiny_reason.stage_commands import memory_cli
     with contextlib.redirect_stdout(io.StringIO()) as out: memory_cli(["--preset", T4_PRESET])
     return f"{MEMORY_START}\n`tiny-reason memory --preset {T4_PRESET}` (predicted):\n\n```text\n{out.getvalue().strip()}\n```\n{MEMORY_END}"
 

@@ -4,19 +4,19 @@
 
 # %% ../nbs/10_config.ipynb #e8f3db6d
 from __future__ import annotations
-import difflib, logging, math, os, types, typing
-from dataclasses import dataclass, field, fields, asdict
+import contextlib, logging, os, signal, typing
 from pathlib import Path
 import yaml
-# `Config`, its keys, their types and the rules a value must meet (38_config_schema)
-from .config_schema import *
-from .config_schema import _near, _sections
+# `Config`, its keys and their types (38_config_schema); the rules a value must meet (64_config_rules)
+from .config_schema import Config, all_keys, coerce, resolve_key, _near, _sections
+from .config_rules import validate
+
 
 # %% auto #0
 __all__ = ['KERNELS_WARNING', 'RETIRED', 'PATH_KEYS', 'DRIVE_ROOT', 'CONFIG_FILENAME', 'preset_dir', 'list_presets',
            'UniqueKeyLoader', 'read_yaml', 'flatten', 'preset_values', 'resolve_preset', 'set_value', 'load_config',
            'teacher_is_sft', 'derive_paths', 'keep_on_drive', 'save_config', 'parse_overrides', 'command_parser',
-           'run_flags', 'config_from_cli', 'config_cli']
+           'run_flags', 'config_from_cli', 'held_interrupt', 'config_cli']
 
 # %% ../nbs/10_config.ipynb #f313ce91
 KERNELS_WARNING = "Failed to load CPU gemm_4bit_forward from kernels-community"
@@ -222,6 +222,23 @@ def config_from_cli(args, rest: list[str], extra: dict | None = None) -> Config:
     """The config for parsed `--preset`/`--config`, command-specific `extra` values, then the leftover `--key value`
     overrides."""
     return load_config(args.preset, args.config, {**(extra or {}), **parse_overrides(rest)})
+
+# %% ../nbs/10_config.ipynb #e9a84a0c
+@contextlib.contextmanager
+def held_interrupt():
+    """Hold a Ctrl-C until the block ends, then raise it: torch or numpy imported half way leaves a broken module that
+    can crash whatever runs next."""
+    hit, old = [], signal.getsignal(signal.SIGINT)
+    # not where Ctrl-C is ignored (a background job) or handled by someone else
+    hold = old is signal.default_int_handler
+    try:
+        if hold: signal.signal(signal.SIGINT, lambda *_: hit.append(True))
+    except ValueError: hold = False  # not the main thread: it gets no signals
+    try: yield
+    finally:
+        if hold: signal.signal(signal.SIGINT, old)
+    if hit: raise KeyboardInterrupt
+
 
 # %% ../nbs/10_config.ipynb #9b7dc4f3
 def config_cli(argv: list[str] | None = None) -> Config:

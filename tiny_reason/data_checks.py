@@ -9,7 +9,8 @@ import random
 import re
 from collections import Counter
 from .config import save_config
-from .config_schema import Config, settings_of
+from .config_schema import Config
+from .config_rules import settings_of
 from .data import format_rows, token_lengths, train_validation_split
 from .folder_claims import claim_folder, results_folder
 from .files import read_gsm8k_jsonl, read_jsonl_objects, write_jsonl
@@ -160,7 +161,7 @@ def prepare_examples(cfg: Config, verbose: bool = True, n=..., tok=None) -> tupl
 SEED_OFFSETS = {"test": 1_000_000, "rft": 2_000_000, "validation": 3_000_000, "grpo": 4_000_000}
 
 def test_pool(cfg: Config) -> list[dict]:
-    "The rows the evaluation's test items come from (`load_test_rows`, 23_evaluate): no other stage trains on them."
+    "The rows the evaluation's test items come from (`load_test_rows`, 23_eval_stage): no other stage trains on them."
     e = cfg.eval
     # a generator's row i hangs on seed + i: more rows keep the first
     n = max(e.test_samples or 1000, e.paired_items or 0) + 32
@@ -204,12 +205,10 @@ def write_prepared(cfg: Config, out_dir, verbose: bool = True) -> dict:
     settings, outputs = settings_of(cfg, ("project.seed", "data.")), (
         "train.jsonl", "validation.jsonl", "experiment_config.yaml"
     )
-    # another command's results, or other data: refused before anything
-    claim_folder(out_dir, "prepare", settings, outputs)
     from tiny_reason.loader import load_tokenizer
     # rows over data.max_length: dropped, counted
     train, val, counts = prepare_examples(cfg, verbose=verbose, tok=load_tokenizer(cfg))
-    # after the data: a bad input creates no folder
+    # after the data: a bad input creates no folder; another command's folder, or other data, is refused here
     with results_folder(out_dir, "prepare", settings, outputs) as out_dir:
         write_jsonl(train, out_dir / "train.jsonl"); write_jsonl(val, out_dir / "validation.jsonl")
         save_config(cfg, out_dir)

@@ -8,7 +8,8 @@ import json
 import time
 from pathlib import Path
 from .config import CONFIG_FILENAME, save_config, set_value
-from .config_schema import Config, settings_of, validate
+from .config_schema import Config
+from .config_rules import settings_of, validate
 from .data import THINK_PRIME, inference_prompt
 from .data_checks import prepare_examples
 from .distill import distilled_rows, fresh_questions, keep_traces
@@ -46,7 +47,7 @@ def load_teacher(cfg: Config):
 def check_teacher(cfg: Config) -> Config:
     """`teacher_config(cfg)` if `distill.teacher_adapter` is none or a whole adapter trained on that teacher, in its
     format; else one line naming the key and how to go without it."""
-    from tiny_reason.loader import check_adapter, check_same_base
+    from tiny_reason.load_checks import check_adapter, check_same_base
     t, adapter = teacher_config(cfg), cfg.distill.teacher_adapter
     try:
         # another base or format, or a cut copy: before the model loads
@@ -102,13 +103,11 @@ def distill(cfg: Config, out_dir, verbose: bool = True) -> dict:
     # what samples, too
     settings = settings_of(cfg, ("project.seed", "model.", "data.", "distill.") + (() if given else ("eval.engine",)))
     outputs = ("traces.jsonl", "distilled.jsonl", "report.json", "lengths.png", CONFIG_FILENAME)
-    # refused before any work; checked again under the lock (57_folder_claims)
-    claim_folder(out_dir, "distill", settings, outputs)
     if not given: check_teacher(cfg)  # its adapter, before the questions are drawn
     traces, questions, source, engine = (
         (read_traces(given), None, given, None) if given else (None, fresh_questions(cfg), None, None)
     )
-    # the inputs first: a bad one stops before anything is written
+    # the inputs first: a bad one stops before anything is written; then the folder is claimed and locked
     with results_folder(out_dir, "distill", settings, outputs) as out:
         if traces is None:
             tok, model, source = load_teacher(cfg)
@@ -193,7 +192,7 @@ def compare_adapters(cfg: Config, adapter, rft_cfg: Config, rft_adapter) -> dict
     # none that either arm trained on; both evaluations go into `rft_cfg`'s output folder
     import copy
     from tiny_reason.data_checks import load_rows
-    from tiny_reason.evaluate import compare_runs, evaluate
+    from tiny_reason.eval_stage import compare_runs, evaluate
     seen = [*load_rows(cfg.data.source, cfg, cfg.data.split, n=cfg.data.num_samples),  # what either arm trained on:
             *load_rows(rft_cfg.data.source, rft_cfg, rft_cfg.data.split)]            # no test item among them
     n_items = cfg.eval.paired_items or cfg.eval.test_samples  # two tuned arms differ by less than base and tuned

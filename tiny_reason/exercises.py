@@ -9,7 +9,7 @@ import math
 RESULTS: list[tuple[str, bool | None]] = []  # every verdict in this process, in order: the solution test reads the last
 
 # %% auto #0
-__all__ = ['RESULTS', 'plain', 'same', 'check']
+__all__ = ['RESULTS', 'ANSWER_KEYS', 'plain', 'same', 'check', 'answer_key']
 
 # %% ../nbs/37_exercises.ipynb #3b2503f4
 def plain(x):
@@ -45,3 +45,13 @@ def check(answer, expected, name: str = "exercise", rel: float | None = None, hi
         else f"{name}: not yet: {answer!r} is not it." + (f" Hint: {hint}" if hint else "")
     )
     RESULTS.append((name, ok)); return ok
+
+# %% ../nbs/37_exercises.ipynb #9fbf670f
+ANSWER_KEYS: dict = {}  # (lesson, exercise number): (expected(cfg), hint, rel), registered by `answer_key`
+
+def answer_key(lesson: str, n: int, hint: str, rel: float | None = None):
+    "Register the function that computes exercise `n` of `lesson`'s expected answer from the config alone."
+    def register(expected):
+        ANSWER_KEYS[lesson, n] = (expected, hint, rel); return expected
+    return register
+

@@ -15,14 +15,15 @@ from .config import CONFIG_FILENAME, Config, save_config
 from .folder_claims import LITTER, MARKER, claim_folder, folder_lock, folder_mark, mark_folder, no_space
 from .files import apply_umask, atomic_write_text, current_umask, read_text_file
 from .generation import generated_by, same_generator  # which adapter weights made an evaluation
-from .loader import DTYPES, check_adapter, check_same_base, load_tokenizer
-from .gguf_export import check_gguf, gguf_file_name
+from .loader import DTYPES, load_tokenizer
+from .load_checks import check_adapter, check_same_base
+from .gguf_format import check_gguf, gguf_file_name
 from .gguf_write import gguf_into, modelfile_value  # the GGUF file (59_gguf_write)
 import gc
 import json
 import torch
 from pathlib import Path
-from .card import course_chat_template, export_name, model_card, report_arms
+from .model_card import course_chat_template, export_name, model_card, report_arms
 from .config import load_config
 from .export import greedy_generation_config
 from .loader import BASES, load_model, merge_adapter, model_config
@@ -31,7 +32,7 @@ from .loader import BASES, load_model, merge_adapter, model_config
 def evaluate_folder(cfg: Config, trained: Config, out, folder) -> Path:
     """Evaluate the model saved in `folder` (to be renamed `out`) as `tiny-reason evaluate --model OUT` would, into
     `folder/evaluation`; returns its `report.json`."""
-    from tiny_reason.evaluate import evaluate
+    from tiny_reason.eval_stage import evaluate
     as_folder = lambda name: load_config(cfg.preset, overrides={
         "model.name": str(name), "model.source": "hub", "model.architecture_overrides": {}, "model.load_in_4bit": False,
         "data.format": trained.data.format, "data.system_prompt": trained.data.system_prompt})
@@ -95,7 +96,7 @@ def export_merged(
     tok = (
         AutoTokenizer.from_pretrained(adapter) if (adapter / "tokenizer_config.json").exists() else load_tokenizer(cfg)
     )
-    # a type, architecture or tokenizer the GGUF writer lacks: now (35_gguf)
+    # a type, architecture or tokenizer the GGUF writer lacks: now (35_gguf_format)
     if gguf is not None: check_gguf(model_config(cfg).to_dict(), tok, gguf)
     out.parent.mkdir(parents=True, exist_ok=True)
     waiting = f"waiting: another process is exporting to {out}"
@@ -277,7 +278,7 @@ def check_export_target(
             "unquantized base (model.load_in_4bit false): use --base unquantized"
         )
     if name is not None: trained = copy.deepcopy(trained); trained.project.name = name
-    if gguf is not None:  # the GGUF file's name and the Modelfile's text: now, not after the merge (35_gguf)
+    if gguf is not None:  # the GGUF file's name and the Modelfile's text: now, not after the merge (35_gguf_format)
         gguf_file_name(trained.project.name, gguf, "given with --project.name" if name is not None else source)
         if trained.data.format == "chat": modelfile_value(trained.data.system_prompt, f"data.system_prompt {source}")
     return adapter, out, trained

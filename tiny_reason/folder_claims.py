@@ -126,12 +126,13 @@ def results_folder(
     folder, command: str, settings: dict | None = None, outputs=(), inputs=(), overwrite: bool = False,
     flag: str = "--out", mark: bool = True
 ):
-    """The one way a stage writes a folder of results: locked (another process writing there finishes first), claimed
-    again (what that one left is checked too), then marked as `command`'s made with `settings` (with `mark=False` the
-    stage marks it, after checks of its own under the lock); yields the folder. Ask `claim_folder` the same first,
-    before the inputs are read: a refusal then costs no work."""
+    """The one way a stage writes a folder of results, entered once its inputs are checked: claimed (`claim_folder`),
+    locked (another process writing there finishes first), claimed again (what that one left), then marked as
+    `command`'s made with `settings` (with `mark=False` the stage marks it, after checks of its own); yields it."""
+    claim = lambda: claim_folder(folder, command, settings, outputs, inputs, overwrite, flag)
+    claim()  # before the lock, which writes a file: a refused folder is left as it was
     with folder_lock(folder, command.split()[0], f"waiting: another process is writing into {folder}"):
-        claim_folder(folder, command, settings, outputs, inputs, overwrite, flag)
+        claim()  # and what a process that held the lock left there
         yield mark_folder(folder, command, settings) if mark else Path(folder)
 
 def no_space(e: BaseException, folder, needed: int = 0) -> OSError | None:

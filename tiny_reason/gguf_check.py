@@ -7,7 +7,7 @@ from __future__ import annotations
 import json, os
 from pathlib import Path
 import numpy as np
-from .gguf_export import LLAMA_CPP_INSTALL
+from .gguf_format import LLAMA_CPP_INSTALL
 
 # %% auto #0
 __all__ = ['llama_cpp_model', 'file_prompt', 'llama_greedy', 'judge_gguf', 'agreement', 'gguf_metadata_report', 'gguf_sizes',
@@ -148,7 +148,7 @@ def gguf_sizes(config: dict, files: dict) -> dict:
     matrices' bits a weight, and the size in MiB, predicted (`planned_types`' tensors plus the tokenizer's strings)
     and measured."""
     import gguf
-    from tiny_reason.gguf_export import bits_per_weight, planned_types
+    from tiny_reason.gguf_format import bits_per_weight, planned_types
     out = {}
     for kind, path in files.items():
         r, plan, types = gguf.GGUFReader(path), planned_types(config, kind), {}

@@ -9,7 +9,7 @@ import numpy as np
 import os
 import threading
 from pathlib import Path
-from .gguf_export import (
+from .gguf_format import (
     GGUF_TYPES, UNQUANTIZED, check_gguf, gguf_architecture, gguf_file_name, gguf_file_type, gguf_tensors, gguf_vocab,
     permute_qk, tokenizer_kind)
 

@@ -14,15 +14,15 @@ from .evaluation import extract_answer
 from .generation import generate_batch, stop_token_ids
 from .grpo import REWARDS, correctness_reward, grpo_prompts, grpo_rows  # 07_grpo's, which these run
 from .files import atomic_write_text
-from .train_folders import RunKind, training_run  # 42: the one way into a run folder
-from .loader import check_adapter
+from .training_runs import RunKind, training_run  # 42: the one way into a run folder
+from .load_checks import check_adapter
 from .policy_copy import check_copy_reach, generate_with_copy, merged_copy  # 41_policy_copy
 from .figures import plot_grpo_log
 
 # %% auto #0
-__all__ = ['GRPO_SHAPING', 'GRPO_RUN', 'grpo_args', 'record_groups', 'heldout_prompts', 'HeldOutCorrectness', 'grpo_from',
-           'train_grpo', 'save_grpo', 'start_adapter', 'grpo_plan', 'ensure_grpo', 'grpo_eval_config', 'grpo_cli',
-           'as_trl_reward', 'reply_snippet']
+__all__ = ['GRPO_SHAPING', 'GRPO_RUN', 'grpo_args', 'record_groups', 'heldout_prompts', 'HeldOutCorrectness',
+           'uses_generation_copy', 'grpo_from', 'train_grpo', 'save_grpo', 'start_adapter', 'grpo_plan', 'ensure_grpo',
+           'grpo_eval_config', 'grpo_cli', 'as_trl_reward', 'reply_snippet']
 
 # %% ../nbs/29_grpo_checks.ipynb #b80df7f1
 def grpo_args(cfg: Config, output_dir, **overrides):
@@ -108,6 +108,12 @@ class HeldOutCorrectness(TrainerCallback):
         if state.global_step % self.every == 0: self.measure(model, state)
 
 # %% ../nbs/29_grpo_checks.ipynb #3c1a91d2
+def uses_generation_copy(cfg, generation_copy: bool | None = None) -> bool:
+    """Whether GRPO samples its groups from a merged copy of the policy: `generation_copy` if given, else
+    `grpo.generation_copy`, whose None means where CUDA is."""
+    asked = cfg.grpo.generation_copy if generation_copy is None else generation_copy
+    return torch.cuda.is_available() if asked is None else bool(asked)
+
 def grpo_from(
     cfg: Config, last=None, callbacks=(), verbose: bool = True, generation_copy: bool | None = None,
     table: bool = True
@@ -123,15 +129,13 @@ def grpo_from(
     from tiny_reason.loader import DTYPES, load_model, load_tokenizer, pick_precision
     from tiny_reason.trainer_parts import StopOnNonFinite, set_trl_lm_head
     from tiny_reason.train_checks import seed_everything
-    from tiny_reason.train_folders import train_or_restore
+    from tiny_reason.training_runs import train_or_restore
     g, out = cfg.grpo, Path(cfg.grpo.output_dir)
     if last is None: (out / "samples.jsonl").unlink(missing_ok=True)  # a fresh run: an older run's groups go
     # and the prompts: an unknown task, a bad option or a missing file stops here, not after a model load
     grpo_rows(cfg)
-    # grpo.generation_copy; None: where CUDA is
-    copy_on = cfg.grpo.generation_copy if generation_copy is None else generation_copy
-    # TRL's private name, before a model loads
-    if copy_on := (torch.cuda.is_available() if copy_on is None else copy_on): check_copy_reach()
+    copy_on = uses_generation_copy(cfg, generation_copy)
+    if copy_on: check_copy_reach()  # TRL's private name, before a model loads
     seed_everything(cfg.project.seed); set_trl_lm_head(cfg)  # the LM head as SFT scores it (02_train)
     tok, start = load_tokenizer(cfg), start_adapter(cfg)
     # too few questions left: one line, before a model loads
@@ -171,11 +175,11 @@ GRPO_SHAPING = ("project.seed", "model.", "lora.", "grpo.")  # what shapes a GRP
 GRPO_RUN = RunKind(
     GRPO_SHAPING, job="grpo", what="GRPO adapter", key="grpo.adapter_path",
     hint="--overwrite or choose another --grpo.adapter_path", flag="--grpo.output_dir", retrain="train_grpo"
-)  # 42_train_folders
+)  # 42_training_runs
 
 def train_grpo(cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=(), verbose: bool = True,
                generation_copy: bool | None = None, table: bool = True, reuse: bool = False) -> Path:
-    """07_grpo's run (`grpo_from`) once its folders pass `training_run` (42_train_folders): `lora.r` (17_loader) and
+    """07_grpo's run (`grpo_from`) once its folders pass `training_run` (42_training_runs): `lora.r` (17_loader) and
     another config's checkpoints refused, then the run folder locked, a finished run never trained over, a stopped one
     resumed only when asked, or with `reuse` (`ensure_grpo`) a finished one reused; returns the adapter folder."""
     from tiny_reason.loader import check_lora_rank
@@ -224,7 +228,7 @@ def ensure_grpo(
     cfg: Config, callbacks=(), verbose: bool = True, table: bool = True, generation_copy: bool | None = None
 ) -> Path:
     """The GRPO adapter of `cfg`: reused if trained with this config, else resumed from this config's last checkpoint
-    (a session cut short), else trained; says which (`training_run`, 42_train_folders)."""
+    (a session cut short), else trained; says which (`training_run`, 42_training_runs)."""
     return train_grpo(
         cfg, callbacks=callbacks, verbose=verbose, table=table, generation_copy=generation_copy, reuse=True
     )

@@ -9,8 +9,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 import torch
 from tiny_reason.config import (
-    Config, load_config, save_config, settings_of, command_parser, config_from_cli, teacher_is_sft
+    Config, load_config, save_config, command_parser, config_from_cli, teacher_is_sft
 )
+from .config_rules import settings_of
 from .files import atomic_write_text
 from .folder_claims import claim_folder, results_folder
 # each stage's time and peak memory (39_measure)
@@ -92,12 +93,11 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbos
     from tiny_reason.distill_checks import distill, read_traces
     from tiny_reason.grpo import grpo_rows
     from tiny_reason.grpo_checks import ensure_grpo
-    from tiny_reason.evaluate import evaluate, load_test_rows
+    from tiny_reason.eval_stage import evaluate, load_test_rows
     from tiny_reason.accuracy_stats import plot_accuracies
     from tiny_reason.generation_measures import measure_throughput
-    from tiny_reason.loader import (
-        check_adapter, check_lora_rank, check_same_base, load_model, load_tokenizer, model_path
-    )
+    from tiny_reason.load_checks import check_adapter, check_same_base, model_path
+    from tiny_reason.loader import check_lora_rank, load_model, load_tokenizer
     from tiny_reason.model_checks import plot_memory_budget
     from tiny_reason.train_checks import ensure_adapter
     if recipe not in RECIPES: raise ValueError(f"recipe {recipe!r}: choose one of {', '.join(RECIPES)}")
@@ -108,18 +108,17 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbos
     settings = settings_of(cfg, RUN_KEYS)
     # a distillation that kept too few rows may run again with other distill settings
     retry = empty_distillation(out, settings)
-    # a folder of another run, or of another config: one line, before anything is written
-    claim_folder(out, "run", settings, overwrite=bool(retry))
     # inputs that a later stage reads: checked now,
     if adapter is not None: check_same_base(cfg, check_adapter(adapter))
     # not after a base evaluation and a training
     if "distilled" in arms and cfg.distill.traces: read_traces(cfg.distill.traces)
     if "grpo" in arms: grpo_rows(cfg)
     if cfg.eval.harness_tasks:  # an unknown task, or no lm-eval installed: now, in one line
-        from tiny_reason.harness import harness_evaluate, harness_task, require_lm_eval
+        from tiny_reason.harness import harness_evaluate
+        from tiny_reason.harness_tasks import harness_task, require_lm_eval
         require_lm_eval(); [harness_task(f"lm-eval:{t}") for t in cfg.eval.harness_tasks]
     follows = teacher_is_sft(cfg, adapter)  # this run's SFT adapter teaches (`run_config`)
-    # locked: a second run into this folder waits, then resumes (57_folder_claims)
+    # locked: a second run into this folder waits, then resumes; another run's folder, or another config, is refused (57_folder_claims)
     with results_folder(out, "run", settings, overwrite=bool(retry)):
         if retry:  # every input checked: the stage that produced nothing goes, the finished ones stay
             shutil.rmtree(out / "distill")

@@ -21,7 +21,7 @@ __all__ = ['SCRATCH_SHAPING', 'restore_scratch', 'scratch_from', 'half_written_s
            'stream_tokens', 'stream_text', 'print_parameter_table', 'plot_losses']
 
 # %% ../nbs/26_scratch_checks.ipynb #6168d429
-from .train_folders import RunKind, training_run  # 42_train_folders: the one way into a run folder
+from .training_runs import RunKind, training_run  # 42_training_runs: the one way into a run folder
 from .folder_claims import last_checkpoint
 from .scratch_io import scratch_problems  # 19_scratch_io
 
@@ -87,7 +87,7 @@ def train_scratch(
     cfg: Config, arch: str, resume: bool = False, overwrite: bool = False, callbacks=(), tok=None
 ) -> Path:
     """`06_scratch`'s training (`scratch_from`) of `arch`, once its folder is locked, then refused or resumed as SFT's
-    and GRPO's are (`training_run`, 42_train_folders); returns the model's folder."""
+    and GRPO's are (`training_run`, 42_training_runs); returns the model's folder."""
     folder, kind = model_dir(cfg, arch), RunKind(
         SCRATCH_SHAPING, job="scratch", what=f"trained {arch}", hint="--overwrite or --resume", retrain="train_scratch"
     )

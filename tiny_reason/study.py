@@ -11,7 +11,7 @@ from .data_checks import load_rows
 from .data import split_solution
 from .files import read_jsonl_objects, write_jsonl
 from .accuracy_stats import paired_comparison, wilson_interval
-from .evaluate import read_predictions
+from .eval_stage import read_predictions
 from .study_parts import arm_config, arm_details, seed_split
 
 # %% auto #0
@@ -28,7 +28,7 @@ def run_arm(cfg: Config, out: Path, arm: str, seed: int, verbose: bool = False) 
     """Train (or reuse) one arm at one seed on the seed's split and evaluate it on the study's test items; returns its
     evaluation folder."""
     from tiny_reason.distill_checks import distill
-    from tiny_reason.evaluate import evaluate
+    from tiny_reason.eval_stage import evaluate
     from tiny_reason.grpo_checks import ensure_grpo
     from tiny_reason.train_checks import ensure_adapter
     folder, (train_file, val_file) = out / arm / f"seed{seed}", seed_split(cfg, out, seed)

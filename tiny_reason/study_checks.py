@@ -10,7 +10,8 @@ import json
 from collections import Counter
 from pathlib import Path
 from .config import command_parser, config_from_cli
-from .config_schema import Config, settings_of
+from .config_schema import Config
+from .config_rules import settings_of
 from .data import split_solution
 from .data_checks import SEED_OFFSETS, drop_repeats, load_rows, question_key, solution_key
 from .files import atomic_write_text, write_jsonl
@@ -168,7 +169,7 @@ def run_study(cfg: Config, out=None, arms=None, verbose: bool = True) -> dict:
     arms, seeds = list(cfg.study.arms if arms is None else arms), list(cfg.study.seeds)
     todo = stages(arms, seeds)  # no arm, an unknown one: one line, nothing written
     theirs = sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) if out.is_dir() else []
-    # a file, another command's folder, other settings: refused, nothing written
+    # a file, another command's folder, other settings: refused, nothing written (study_rows writes here next)
     claim_folder(out, "study", study_settings(cfg), outputs=theirs)
     study_rows(cfg, out)  # then the items: a bad source stops before any model loads
     if verbose:

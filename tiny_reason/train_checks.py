@@ -41,7 +41,7 @@ def save_artifacts(trainer, cfg: Config, adapter_dir) -> Path:
         trainer.model.save_pretrained(tmp)  # adapter_model.safetensors + adapter_config.json
         trainer.processing_class.save_pretrained(tmp)
         save_config(cfg, tmp)
-        from tiny_reason.card import model_card
+        from tiny_reason.model_card import model_card
         atomic_write_text(tmp / "README.md", model_card(cfg, "fp32", merged=False))  # in place of PEFT's blank template
         atomic_write_text(tmp / "log_history.json", json.dumps(trainer.state.log_history, indent=1))
         fig = plot_loss(trainer.state.log_history, f"{cfg.preset}: {cfg.model.label}")
@@ -50,14 +50,14 @@ def save_artifacts(trainer, cfg: Config, adapter_dir) -> Path:
     return adapter_dir
 
 # %% ../nbs/22_train_checks.ipynb #d6252044
-from .train_folders import adapter_problems, checkpoint_dir, sft_run, train_or_restore  # 42_train_folders
+from .training_runs import adapter_problems, checkpoint_dir, sft_run, train_or_restore  # 42_training_runs
 
 def train(
     cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=(), verbose: bool = True,
     reuse: bool = False
 ) -> Path:
     """Prepare data, train LoRA with TRL, save every artifact; returns the adapter folder. Its run folder is locked,
-    refused, resumed (or, with `reuse`, reused) by `sft_run` (42_train_folders) before any model loads."""
+    refused, resumed (or, with `reuse`, reused) by `sft_run` (42_training_runs) before any model loads."""
     return sft_run(
         cfg, lambda last: train_from(cfg, last, callbacks, verbose), resume, overwrite, reuse,
         lambda: training_plan(cfg), verbose
@@ -78,7 +78,7 @@ def train_from(cfg: Config, last=None, callbacks=(), verbose: bool = True) -> Pa
 # %% ../nbs/22_train_checks.ipynb #84162cb4
 def ensure_adapter(cfg: Config, callbacks=(), verbose: bool = True) -> Path:
     """The preset's trained adapter: reused if trained with this config, else resumed from this config's checkpoints,
-    else trained (`training_run`, 42_train_folders)."""
+    else trained (`training_run`, 42_training_runs)."""
     return train(cfg, callbacks=callbacks, verbose=verbose, reuse=True)
 
 # %% ../nbs/22_train_checks.ipynb #b862f5c5
