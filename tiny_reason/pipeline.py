@@ -108,6 +108,9 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbos
     settings = settings_of(cfg, RUN_KEYS)
     # a distillation that kept too few rows may run again with other distill settings
     retry = empty_distillation(out, settings)
+    # a folder of another run, or of another config: one line, before any input is read (a run's folder holds
+    # finished stages; a single stage claims its folder once, in results_folder, after its inputs)
+    claim_folder(out, "run", settings, overwrite=bool(retry))
     # inputs that a later stage reads: checked now,
     if adapter is not None: check_same_base(cfg, check_adapter(adapter))
     # not after a base evaluation and a training
@@ -118,7 +121,7 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbos
         from tiny_reason.harness_tasks import harness_task, require_lm_eval
         require_lm_eval(); [harness_task(f"lm-eval:{t}") for t in cfg.eval.harness_tasks]
     follows = teacher_is_sft(cfg, adapter)  # this run's SFT adapter teaches (`run_config`)
-    # locked: a second run into this folder waits, then resumes; another run's folder, or another config, is refused (57_folder_claims)
+    # locked: a second run into this folder waits, then resumes (57_folder_claims)
     with results_folder(out, "run", settings, overwrite=bool(retry)):
         if retry:  # every input checked: the stage that produced nothing goes, the finished ones stay
             shutil.rmtree(out / "distill")
