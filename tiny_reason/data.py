@@ -6,7 +6,6 @@
 from __future__ import annotations
 import random, re, unicodedata
 from collections import Counter
-from .config import load_config
 # 13_files
 
 

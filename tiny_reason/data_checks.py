@@ -12,7 +12,7 @@ from .config import save_config
 from .config_schema import Config
 from .config_rules import settings_of
 from .data import format_rows, token_lengths, train_validation_split
-from .folder_claims import claim_folder, results_folder
+from .folder_claims import results_folder
 from .files import read_gsm8k_jsonl, read_jsonl_objects, write_jsonl
 from .word_problems import word_problem_rows
 

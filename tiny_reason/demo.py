@@ -4,9 +4,7 @@
 
 # %% ../nbs/04_demo.ipynb #0c236d26
 from __future__ import annotations
-import html, sys, threading
-from .config import load_config
-from .data import THINK_PRIME, inference_prompt
+import html, threading
 from .generation import generation_kwargs
 from .streaming import CountingStreamer, StopOnEvent, check_question
 

@@ -4,16 +4,12 @@
 
 # %% ../nbs/05_distill.ipynb #96fdec1f
 from __future__ import annotations
-import json, time
 from collections import Counter
-from pathlib import Path
-from .config import Config, load_config
-from .data import THINK_PRIME, MalformedRow, inference_prompt, split_solution
-from .data_checks import prepare_examples, question_key, unseen_rows
-from .files import read_jsonl_objects
+from .config import Config
+from .data import THINK_PRIME, MalformedRow, split_solution
+from .data_checks import unseen_rows
 # grading never imports torch
 from .evaluation import answers_match, extract_answer, gold_answer
-from .sampling import sample_replies
 
 
 # %% auto #0

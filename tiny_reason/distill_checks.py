@@ -15,7 +15,7 @@ from .data_checks import prepare_examples
 from .distill import distilled_rows, fresh_questions, keep_traces
 from .evaluation import extract_answer, gold_answer
 from .files import atomic_write_text, read_jsonl_objects, write_jsonl
-from .folder_claims import claim_folder, results_folder
+from .folder_claims import results_folder
 from .generation import engine_that_ran, generated_by, inference_model
 from .sampling import sample_replies
 

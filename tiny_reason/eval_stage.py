@@ -19,7 +19,7 @@ from tiny_reason.generation import (
     same_generator)
 from .sampling import read_samples, sample_replies
 from .load_checks import check_adapter, check_same_base, hub_checked_path, with_trained_lora
-from .loader import load_model, load_tokenizer, pick_precision
+from .loader import load_tokenizer, pick_precision
 from .accuracy_stats import format_summary, paired_comparison, summarize, wilson_interval
 
 # %% auto #0

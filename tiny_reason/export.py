@@ -4,12 +4,9 @@
 
 # %% ../nbs/08_export.ipynb #a96cd904
 from __future__ import annotations
-import gc, json
 from pathlib import Path
 import torch
-from .config import load_config
 from .generation import stop_token_ids
-from .loader import BASES, adapter_model, load_model, merge_adapter, model_config
 
 # %% auto #0
 __all__ = ['merge_rounding_error', 'greedy_generation_config', 'max_logit_difference', 'merge_errors', 'tensor_bits',

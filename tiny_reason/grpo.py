@@ -4,15 +4,14 @@
 
 # %% ../nbs/07_grpo.ipynb #e8e17a18
 from __future__ import annotations
-import json, re
-from pathlib import Path
+import re
 import torch
-from .config import Config, load_config
+from .config import Config
 from .data import THINK_PRIME, MalformedRow, inference_prompt, split_solution
 from .data_checks import unseen_rows
 from .number_parsing import NUMBER_PATTERN
 from .evaluation import extract_answer, grade_row
-from .generation import generate_batch, stop_token_ids
+from .generation import generate_batch
 
 # %% auto #0
 __all__ = ['STRICT_FORMAT', 'REWARDS', 'correctness_reward', 'format_reward', 'soft_format_reward', 'grpo_rows', 'grpo_prompts',

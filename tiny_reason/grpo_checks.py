@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 import torch
-from .config import Config, command_parser, config_from_cli, load_config, run_flags, save_config
+from .config import Config, command_parser, config_from_cli, run_flags, save_config
 from .data import THINK_PRIME
 from .data_checks import unseen_rows
 from .evaluation import extract_answer

@@ -4,10 +4,10 @@
 
 # %% ../nbs/01_model.ipynb #6a47437e
 from __future__ import annotations
-import copy, torch
-from .config import Config, load_config
+import torch
+from .config import Config
 # the loader: reference notebook 17_loader
-from .loader import model_config, pick_precision, load_model, add_lora, projection_shapes, load_tokenizer
+from .loader import model_config, projection_shapes
 
 # %% auto #0
 __all__ = ['QWEN2_5_1_5B', 'linear_shapes', 'BYTES', 'HEAD_TILE_ROWS', 'HEAD_TILE_VOCAB', 'CUDA_CONTEXT_BYTES', 'ADAMW_BYTES',

@@ -5,13 +5,9 @@
 # %% ../nbs/25_model_card.ipynb #941f952c
 from __future__ import annotations
 import json
-from pathlib import Path
 from .config import Config
 from .data import PROMPT_FORMATS
 from .files import read_text_file
-import torch
-from .config import load_config
-from .loader import model_config
 from .data import THINK_PRIME
 
 # %% auto #0

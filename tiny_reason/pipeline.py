@@ -8,9 +8,7 @@ import copy, json, platform, shutil
 from datetime import datetime, timezone
 from pathlib import Path
 import torch
-from tiny_reason.config import (
-    Config, load_config, save_config, command_parser, config_from_cli, teacher_is_sft
-)
+from .config import Config, save_config, command_parser, config_from_cli, teacher_is_sft
 from .config_rules import settings_of
 from .files import atomic_write_text
 from .folder_claims import claim_folder, results_folder

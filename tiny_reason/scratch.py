@@ -4,13 +4,11 @@
 
 # %% ../nbs/06_scratch.ipynb #33b12094
 from __future__ import annotations
-import math
 import torch
-from .config import Config, load_config  # before transformers: it silences bitsandbytes' `kernels` message
+from .config import Config  # before transformers: it silences bitsandbytes' `kernels` message
 from .data import THINK_PRIME, assistant_text
 from .rwkv7 import RWKV7, RWKV7Config
 # 19_scratch_io
-from .scratch_io import load_scratch, plot_context
 from .scratch_parts import training_args, vocab_size
 
 # %% auto #0

@@ -4,10 +4,9 @@
 
 # %% ../nbs/09_study.ipynb #5aa5c3a2
 from __future__ import annotations
-import copy, math, statistics
+import math, statistics
 from pathlib import Path
-from .config import Config, load_config
-from .data_checks import load_rows
+from .config import Config
 from .data import split_solution
 from .files import read_jsonl_objects, write_jsonl
 from .accuracy_stats import paired_comparison, wilson_interval

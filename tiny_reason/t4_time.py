@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 import tiny_reason
 from .config import Config
-from .model_checks import fit_batch
 from .model import layer_activation_bytes, lora_trainable_params, param_counts
 from .loader import projection_shapes  # one layer's projections, (d_in, d_out): 17_loader
 

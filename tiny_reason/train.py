@@ -4,10 +4,9 @@
 
 # %% ../nbs/02_train.ipynb #81c1853b
 from __future__ import annotations
-import copy, json, math, time
 import torch
 # before transformers: it silences bitsandbytes' `kernels` message
-from .config import Config, load_config
+from .config import Config
 from .trainer_parts import (
     StepClock, StopOnNonFinite, checkpointing_args, fitted, set_trl_lm_head, to_dataset)
 
