@@ -4,7 +4,7 @@
 
 # %% ../nbs/13_files.ipynb #c8dd3900
 from __future__ import annotations
-import json, os, shutil, tempfile
+import json, os, tempfile
 from pathlib import Path
 
 # %% auto #0
