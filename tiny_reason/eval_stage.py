@@ -23,9 +23,9 @@ from .loader import load_tokenizer, pick_precision
 from .accuracy_stats import format_summary, paired_comparison, summarize, wilson_interval
 
 # %% auto #0
-__all__ = ['load_test_rows', 'drop_long_prompts', 'greedy_settings', 'eval_prompts', 'read_finished', 'generate_predictions',
-           'read_predictions', 'grade_file', 'sample_questions', 'sample_settings', 'evaluate', 'compare_runs',
-           'maj_at_k']
+__all__ = ['load_test_rows', 'drop_long_prompts', 'greedy_settings', 'eval_prompts', 'read_finished', 'say_time_left',
+           'generate_predictions', 'read_predictions', 'grade_file', 'sample_questions', 'sample_settings', 'evaluate',
+           'compare_runs', 'maj_at_k']
 
 # %% ../nbs/23_eval_stage.ipynb #b021c87c
 _question_key = question_key  # what makes two questions the same (20_data_checks)
@@ -118,6 +118,15 @@ def read_finished(path, items: list[dict], prompts: list[str], source: str, sett
     return {r["id"]: r for r in read_resumable(path, belongs, "another evaluation", "predictions file")}
 
 # %% ../nbs/23_eval_stage.ipynb #0b832cfc
+def say_time_left(first_s: float, first_rows: int, left: int):
+    "After the first batch: the time the rest will take at its pace, said before it is spent (a prediction)."
+    if left <= 0: return
+    s = first_s / first_rows * left
+    when = f"{s / 3600:.1f} h" if s >= 5400 else f"{s / 60:.0f} min" if s >= 90 else f"{s:.0f} s"
+    print(f"predicted from the first batch ({first_rows} item{'s' * (first_rows > 1)} in {first_s:.0f} s): about {when}"
+          f" for the {left:,} item{'s' * (left > 1)} left; Ctrl-C stops, and the next run reuses the rows written",
+          flush=True)
+
 def generate_predictions(
     model, tok, items: list[dict], path, cfg: Config, source: str, progress: bool = True
 ) -> list[dict]:
@@ -138,6 +147,7 @@ def generate_predictions(
     with open(path, "a", encoding="utf-8") as f, tqdm(total=len(items), initial=len(done), desc="generating",
                                                    # else TQDM_DISABLE decides
                                                    **({} if progress else {"disable": True})) as bar:
+        start, timed = time.perf_counter(), []  # the first batch's seconds, said once as a prediction
         def generate_left(rows: int | None):  # the items not done yet, `rows` prompts a call
             left = [i for i in todo if i not in done]
             # compiled: one shape, one compile
@@ -153,6 +163,8 @@ def generate_predictions(
                     done[i] = grade_row(row)
                     f.write(json.dumps(done[i], ensure_ascii=False) + "\n")
                 f.flush(); bar.update(len(ids))
+                if progress and not timed:
+                    timed.append(time.perf_counter() - start); say_time_left(timed[0], len(ids), len(todo) - len(ids))
         rows = len(generation_plan(cfg, model, list(lengths.values()))[0][0]) if todo else 0
         # out of memory (accelerate's test): half the rows a call for the rest, the rows written so far kept
         def halve():

@@ -5,10 +5,14 @@
 # %% ../nbs/03_eval.ipynb #bd6e2ce4
 from __future__ import annotations
 import re
-from .number_parsing import CLOCK, END_OF_TURN, NUMBER_PATTERN, format_number, parse_number, stated_numbers
+from fractions import Fraction
+from tiny_reason.number_parsing import (
+    ALTERNATIVE, CLOCK, END_OF_TURN, MAX_ANSWER_DIGITS, NUMBER_PATTERN, denies, format_number, parse_number,
+    stated_numbers)
 
 # %% auto #0
-__all__ = ['EXTRACTION_RULES', 'normalize_answer', 'gold_answer', 'answers_match', 'extract_answer', 'grade_row']
+__all__ = ['EXTRACTION_RULES', 'RUN_ON', 'CORRECTION', 'normalize_answer', 'gold_answer', 'answers_match', 'stated_answers',
+           'one_answer', 'extract_answer', 'grade_row']
 
 # %% ../nbs/03_eval.ipynb #22a850a7
 def normalize_answer(span: str) -> str | None:
@@ -18,9 +22,15 @@ def normalize_answer(span: str) -> str | None:
 # %% ../nbs/03_eval.ipynb #0d988d46
 def gold_answer(gold) -> str:
     "A gold answer, bare (`'1,000'`, `72`) or a GSM8K solution ending in `#### N`, as canonical number text."
+    if isinstance(gold, bool) or not isinstance(gold, (str, int, float, Fraction)):  # `[5]` is no answer key
+        raise ValueError(f"gold answer {str(gold)[:60]} is a {type(gold).__name__}, not a number or text")
     text = str(gold)
-    value = normalize_answer(text.rsplit("####", 1)[1] if "####" in text else text)
-    if value is None: raise ValueError(f"gold answer {str(gold)[-60:]!r} holds no number")
+    span = text.rsplit("####", 1)[1] if "####" in text else text
+    value = normalize_answer(span)
+    if value is None and (longest := max(map(len, re.findall(r"\d+", span.replace(",", ""))), default=0)) > MAX_ANSWER_DIGITS:
+        raise ValueError(f"gold answer {text[-60:]!r}: a number of {longest:,} digits; the grader reads at most "
+                         f"{MAX_ANSWER_DIGITS}")
+    if value is None: raise ValueError(f"gold answer {text[-60:]!r} holds no number")
     return value
 
 # %% ../nbs/03_eval.ipynb #43bab35f
@@ -39,28 +49,59 @@ def answers_match(prediction: str | None, gold: str | None) -> bool:
     return den != 1 and abs(p - g) <= abs(g) / 10**6
 
 # %% ../nbs/03_eval.ipynb #0c3af248
-EXTRACTION_RULES = {  # name: (pattern whose group 1 is the answer span, which match to try first)
-    "strict": (re.compile(r"\*\*Final Answer:\*\*\s*([^\n]*)"), "first"),
-    "boxed": (re.compile(r"\\boxed\{((?:[^{}]|\{[^{}]*\})*)\}"), "last"),
-    "answer_is": (re.compile(r"(?i)\banswer(?:\*\*)?\s*(?:is\b|:)[\s:*]*([^\n]*)"), "first"),
-    "hashes": (re.compile(r"####\s*([^\n]*)"), "first"),
-    "a_colon": (re.compile(r"(?m)^[ \t]*A:\s*([^\n]*)"), "first"),
-    "last_number": (re.compile(f"({NUMBER_PATTERN})"), "last"),
+EXTRACTION_RULES = {  # name: pattern whose group 1 is the answer span; in order of weight
+    "strict": re.compile(r"\*\*Final Answer:\*\*\s*([^\n]*)"),
+    "boxed": re.compile(r"\\boxed\{((?:[^{}]|\{[^{}]*\})*)\}"),
+    "answer_is": re.compile(r"(?i)\banswer(?:\*\*)?\s*(?:is\b|:)[\s:*]*([^\n]*)"),
+    "hashes": re.compile(r"####\s*([^\n]*)"),
+    "a_colon": re.compile(r"(?m)^[ \t]*A:\s*([^\n]*)"),
+    "last_number": re.compile(f"({NUMBER_PATTERN})"),  # no marker: only where no other rule finds a number
 }
+# a line that starts a question of the reply's own: the answers after it answer that question, not ours
+RUN_ON = re.compile(r"(?im)^[ \t>*]*(?:question|problem|q|human|user)\s*\d*\s*[:.]")
+CORRECTION = re.compile(r"(?i)\b(?:correct(?:ed|ion)|actually|i mean|instead|rather)\b")  # a later answer replaces
+_GOES_ON = re.compile(r"\n[ \t*]*(?:" + ALTERNATIVE.pattern + r")[^\n]*", re.I)  # `5` then a line `or 6`
+
+def stated_answers(part: str, rules: list[str]) -> list[tuple]:
+    """Every answer `part` states under `rules`, in order, as `(start, end, rule, numbers, denied)`; a span goes on
+    over each next line that opens with an alternative."""
+    found = []
+    for name in rules:
+        for m in EXTRACTION_RULES[name].finditer(part):
+            end = m.end(1)
+            while more := _GOES_ON.match(part, end): end = more.end()
+            span = part[m.start(1):end]
+            numbers, denied = stated_numbers(span), denies(span)
+            if numbers or denied: found.append((m.start(), end, name, numbers, denied))
+    return sorted(found)
+
+def one_answer(part: str, rules: list[str]) -> tuple[str | None, str | None]:
+    """`(answer, rule)`: the one number every answer in `part` states, named by the weightiest rule that stated it;
+    `(None, 'hedged')` if they state two or deny one; `(None, None)` if `part` states none."""
+    answers = stated_answers(part, rules)
+    if answers and (question := RUN_ON.search(part, answers[0][1])):  # runs on: read up to its own question
+        answers = [a for a in answers if a[0] < question.start()]
+    kept = []
+    for answer in answers:
+        if kept and CORRECTION.search(part, kept[-1][1], answer[0]): kept = []  # `corrected: \boxed{..}` replaces
+        kept.append(answer)
+    if any(denied or len(numbers) > 1 for *_, numbers, denied in kept): return None, "hedged"
+    values = {numbers[0] for *_, numbers, _ in kept}
+    if len(values) > 1: return None, "hedged"  # two answers, wherever they sit
+    if not values: return None, None
+    return format_number(values.pop()), min((a[2] for a in kept), key=list(EXTRACTION_RULES).index)
 
 def extract_answer(text: str) -> tuple[str | None, str | None]:
-    "`(answer, rule)`: the first rule whose span states a number, after the last `</think>`; `(None, 'hedged')`: two."
+    """`(answer, rule)`: the one number the reply states after its last `</think>` (`(None, 'hedged')`: two);
+    where it states none, the last number there; only then the same in the thinking, never strict."""
     text = CLOCK.sub(" ", END_OF_TURN.split(text, maxsplit=1)[0])  # no clock times: `last_number` would read 3:30 as 30
     thinking, _, answer = text.rpartition("</think>")  # no `</think>`: all of it is the answer
-    fallbacks = [name for name in EXTRACTION_RULES if name != "strict"]  # the thinking never holds a strict answer
-    for part, rules in ((answer, list(EXTRACTION_RULES)), (thinking, fallbacks)):  # thinking: if the answer is silent
-        for name in rules:
-            pattern, order = EXTRACTION_RULES[name]
-            spans = [m.group(1) for m in pattern.finditer(part)]
-            for span in (reversed(spans) if order == "last" else spans):
-                numbers = stated_numbers(span)
-                if len(numbers) > 1: return None, "hedged"  # candidates are no answer, and no later rule rescues them
-                if numbers: return format_number(numbers[0]), name
+    markers = [name for name in EXTRACTION_RULES if name != "last_number"]
+    for part, rules in ((answer, markers), (thinking, markers[1:])):  # the thinking never holds a strict answer
+        prediction, rule = one_answer(part, rules)
+        if rule: return prediction, rule
+        numbers = [n for m in EXTRACTION_RULES["last_number"].finditer(part) if (n := stated_numbers(m[1]))]
+        if numbers: return format_number(numbers[-1][0]), "last_number"
     return None, None
 
 # %% ../nbs/03_eval.ipynb #65038795

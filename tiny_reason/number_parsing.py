@@ -8,8 +8,8 @@ import re
 from fractions import Fraction
 
 # %% auto #0
-__all__ = ['UNITS', 'TENS', 'NUMBER_WORDS', 'SCALES', 'SENTENCE_END', 'number_word_runs', 'words_to_number', 'spoken_text',
-           'number_matches', 'exact_value', 'parse_number', 'stated_numbers']
+__all__ = ['UNITS', 'TENS', 'NUMBER_WORDS', 'SCALES', 'SENTENCE_END', 'ALTERNATIVE', 'number_word_runs', 'words_to_number',
+           'spoken_text', 'number_matches', 'exact_value', 'parse_number', 'stated_numbers', 'denies']
 
 # %% ../nbs/50_number_parsing.ipynb #12a9aa3a
 UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -48,15 +48,17 @@ NUMBER_PATTERN = (r"(?:(?<![\w)])-)?(?:\d+(?:,\d{3}(?!\d))*(?:\.\d+)?|\.\d+)"  #
 CLOCK = re.compile(r"(?<![\d.:])\d{1,2}:\d{2}(?::\d{2})?(?![\d:])(?:\s*[ap]\.?m\b\.?)?", re.I)  # 3:30, 10:15 pm
 END_OF_TURN = re.compile(r"<\|im_end\|>|<\|endoftext\|>|<\|eot_id\|>|<\|end\|>|</s>")  # where a reply ends
 MAX_ANSWER_DIGITS = 100  # GSM8K's answers have a few; past 4,300 Python refuses to convert a number at all
-_VALUE = re.compile(rf"(?P<whole>{NUMBER_PATTERN})\s+(?P<num>\d+)\s*/\s*(?P<den>\d+)"  # mixed: 1 1/2
+_VALUE = re.compile(rf"(?P<base>{NUMBER_PATTERN})\s*\^\s*(?P<exp>\d+)"                  # power: 5^2 (5² too)
+                    rf"|(?P<whole>{NUMBER_PATTERN})\s+(?P<num>\d+)\s*/\s*(?P<den>\d+)"  # mixed: 1 1/2
                     rf"|(?P<a>{NUMBER_PATTERN})\s*/\s*(?P<b>\d+(?:\.\d+)?)"              # fraction: 1/2
                     rf"|(?P<x>{NUMBER_PATTERN})")                                        # plain: -1234.50
-_CALCULATION = re.compile(rf"(?:\s*[-+*/×÷x]\s*{NUMBER_PATTERN})*\s*=")  # what follows a number in `48 + 24 = 72`
+_CALCULATION = re.compile(rf"(?:\s*[-+*/×÷x^]\s*{NUMBER_PATTERN})*\s*=")  # what follows a number in `48 + 24 = 72`
 _LATEX = [
     (re.compile(r"\\[dt]?frac\{([^{}]*)\}\{([^{}]*)\}"), r"\1/\2"),
     (re.compile(r"\\(?:boxed|text|mathrm)\{([^{}]*)\}"), r"\1"),
     (re.compile(r"\\[,!;: ]|\\\(|\\\)|\\\[|\\\]|\\\$|\*\*"), ""),
 ]
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
 def format_number(x: Fraction | None) -> str | None:
     "`Fraction(72)` -> `'72'`, `Fraction(1, 2)` -> `'0.5'`, `Fraction(1, 3)` -> `'0.333333333333'`."
@@ -65,11 +67,15 @@ def format_number(x: Fraction | None) -> str | None:
 
 # %% ../nbs/50_number_parsing.ipynb #2a42bd15
 def spoken_text(span: str) -> str:
-    "A span as the grader reads it: lower case, LaTeX and currency signs gone, clock times blanked, `1 200` joined."
+    """A span as the grader reads it: lower case, LaTeX and currency signs gone, clock times blanked, `1 200` joined,
+    `5²` as the power `5^2`, a unit's exponent (`m²`, `cm^3`) dropped."""
     s = str(span).strip().lower().replace("\u2212", "-")
     for pattern, repl in _LATEX: s = pattern.sub(repl, s)
     # a time is no answer to a GSM8K question; its hour (3 of 3:30) a wrong one
     s = CLOCK.sub(" ", re.sub(r"[$€£¥₹]", "", s))
+    # a unit's exponent counts nothing (`20 m²` is 20); a number's is a power (`5²` is 25, not 5)
+    s = re.sub(r"(?<=[a-z])(?:\^\d+|[⁰¹²³⁴⁵⁶⁷⁸⁹]+)", "", s)
+    s = re.sub(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+", lambda m: "^" + m[0].translate(_SUPERSCRIPTS), s)
     # 1 200 -> 1200, but not when the three digits run on into a word or a hyphen (`3 500-ml bottles` is 3, not 3500)
     return re.sub(r"(?<=\d)[ \u00a0\u202f\u2009](?=\d{3}(?![\w-]))", "", s)
 
@@ -83,9 +89,14 @@ def number_matches(s: str):
         pos = m.end()  # searched on in place: the `-` of `70-72` stays a dash, not a minus
 
 def exact_value(m: re.Match) -> Fraction | None:
-    "One `_VALUE` match as an exact number: mixed, fraction or plain; None past 100 digits or over a zero."
+    "One `_VALUE` match as an exact number: power, mixed, fraction or plain; None past 100 digits or over a zero."
     if sum(ch.isdigit() for ch in m[0]) > MAX_ANSWER_DIGITS: return None  # this span's problem, not the whole file's
     num = lambda t: Fraction(t.replace(",", ""))
+    if m["base"]:
+        base, exp = num(m["base"]), int(m["exp"])
+        # the power's digits, bounded before it is computed: 9^99 has 95
+        if exp * len(str(abs(base.numerator))) > MAX_ANSWER_DIGITS: return None
+        return base ** exp
     if m["whole"]:
         whole, frac = num(m["whole"]), Fraction(int(m["num"]), int(m["den"])) if int(m["den"]) else None
         return None if frac is None else whole - frac if whole < 0 else whole + frac
@@ -102,13 +113,25 @@ def parse_number(span: str) -> Fraction | None:
 # %% ../nbs/50_number_parsing.ipynb #ca22b629
 SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")  # a full stop then a space; `1,234.50` has none
 _MODIFIER = re.compile(r"-[a-z]")  # what follows a number in `500-ml`: it describes a noun, it counts nothing
+# a sentence or line that opens with one of these goes on with the answer before it: `5. Or 6.` states two
+ALTERNATIVE = re.compile(r"(?:or|either|nor|maybe|perhaps|possibly|probably|alternatively|otherwise|actually|wait"
+                         r"|unless|i mean|correction|rather)\b")
+_DENIAL = re.compile(rf"(?:\bnot|\bnever|n't|\bno)\s+(?:be\s+|equal\s+to\s+|exactly\s+|quite\s+)?"
+                     rf"(?:{NUMBER_PATTERN}|(?:{'|'.join(NUMBER_WORDS)})\b)")
 
 def stated_numbers(span: str) -> list[Fraction]:
-    "The distinct numbers a span's first sentence with a number states: `'5 or 6'` -> [5, 6], `'72 clips. 9'` -> [72]."
+    """The distinct numbers a span's first sentence with a number states, with the sentences that go on from it:
+    `'5 or 6'` -> [5, 6], `'5. Or 6.'` -> [5, 6], `'72 clips. 9'` -> [72]."""
+    found = []
     for sentence in SENTENCE_END.split(spoken_text(span)):
+        if found and not ALTERNATIVE.match(sentence.lstrip(" ,*(")): break  # the answer's sentences end here
         counts, modifiers = [], []
         for m, s in number_matches(sentence):
             (modifiers if _MODIFIER.match(s, m.end()) else counts).append(exact_value(m))
         values = counts or modifiers or [Fraction(w) for w in number_word_runs(sentence)]
-        if values := list(dict.fromkeys(v for v in values if v is not None)): return values
-    return []
+        found += [v for v in values if v is not None]
+    return list(dict.fromkeys(found))
+
+def denies(span: str) -> bool:
+    "Whether a span denies a number rather than stating it: `'not 5'`, `\"isn't 5\"`, `'never five'`."
+    return bool(_DENIAL.search(spoken_text(span)))

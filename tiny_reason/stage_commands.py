@@ -57,7 +57,8 @@ def check_one_row_per_item(path):
     first = {}
     for n, r in read_predictions(path):
         if "id" not in r: continue  # no ids: nothing tells a repeated item from two that read alike
-        key = json.dumps([r["id"], r.get("sample")])  # `sample`: one of an item's k samples (samples.jsonl)
+        ids = [int(v) if isinstance(v, float) and v.is_integer() else v for v in (r["id"], r.get("sample"))]
+        key = json.dumps(ids)  # `sample`: one of an item's k samples (samples.jsonl); ids 1 and 1.0 are one item
         if key in first:
             what = f"id {r['id']!r}" + (f", sample {r['sample']!r}," if "sample" in r else "")
             raise ValueError(f"{path}:{n}: {what} again (first on line {first[key]}): each item is graded "
