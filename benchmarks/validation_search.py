@@ -14,15 +14,70 @@ from), and no validation question a prompt. An RFT run drops any validation ques
 sampled. The paired result is appended to `assets/results/search_cpu.json` (every configuration tried, in order) and
 `assets/results/search_cpu.md` is written from it; docs/search.md includes that table. One run is one seed: about
 30 min on 2 cores for GRPO, 20 for RFT. The settings chosen go into configs/cpu.yaml; 05 and 07 then run their test
-once, on `eval.paired_items` test items.
+once, on `eval.paired_items` test items. The command line is checked whole (`parse_args`) before anything is read or
+written, and before torch loads: a mistake ends in the usage line and one line naming it.
 """
-import datetime, json, sys, time
+import argparse, datetime, json, sys, time
 from pathlib import Path
-from tiny_reason.config import load_config, set_value
+from tiny_reason.config import load_config
 from tiny_reason.data_checks import SEED_OFFSETS, load_rows, prepare_examples, question_key, test_pool
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS, TABLE = ROOT / "assets" / "results" / "search_cpu.json", ROOT / "assets" / "results" / "search_cpu.md"
+SHARED = "shared"  # ROOT/shared: what every configuration shares, so no configuration may be named so
+
+def method_overrides(method: str, root: Path, out: Path) -> dict:
+    "The keys a run of `method` into `out` sets over the cpu preset, before the `key=value`s given."
+    sft = load_config("cpu").project.adapter_path
+    return {
+        "grpo": {"grpo.prompt_source": str(root / SHARED / "prompts.jsonl"), "grpo.prompts": None,
+                 "grpo.heldout_prompts": 0, "grpo.output_dir": str(out / "grpo"),
+                 "grpo.adapter_path": str(out / "grpo" / "lora_adapter")},
+        "rft": {"project.output_dir": str(out), "distill.teacher_adapter": str(sft)},
+        "sft": {"project.output_dir": str(out), "project.adapter_path": str(out / "lora_adapter")},
+    }[method]
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """The command line, every part checked before anything is read or written: the method, ROOT and NAME, each
+    `key=value` (a config key, given once, with a value it accepts: the whole run's config is built here), and the
+    SFT adapter every run starts from. A mistake ends in argparse's usage line and one line naming it."""
+    p = argparse.ArgumentParser(prog="validation_search.py", allow_abbrev=False,
+                                description="Settings for 07_grpo and 05_distill, chosen on validation questions.")
+    sub = p.add_subparsers(dest="method", required=True, metavar="{grpo,rft,sft,table}")
+    sub.add_parser("table", help="write the table again from assets/results/search_cpu.json")
+    parsers = {}
+    for method, what in (("grpo", "a GRPO configuration"), ("rft", "an RFT configuration"), ("sft", "an SFT control")):
+        q = parsers[method] = sub.add_parser(method, help=what, allow_abbrev=False)
+        q.add_argument("root", type=Path, metavar="ROOT",
+                       help=f"the search's folder (ROOT/{SHARED} holds what the runs share)")
+        q.add_argument("name", metavar="NAME", help="this configuration's folder, ROOT/NAME")
+        q.add_argument("overrides", nargs="*", default=[], metavar="key=value",  # a default: none is required
+                       help="a config key over the cpu preset")
+    args = p.parse_args(argv)
+    if args.method == "table": return args
+    q = parsers[args.method]
+    if args.name in ("", ".", "..") or Path(args.name).name != args.name:
+        q.error(f"NAME '{args.name}' must be one folder name, the configuration's folder inside ROOT")
+    if args.name == SHARED: q.error(f"NAME '{SHARED}' is ROOT/{SHARED}, what all configurations share: choose another")
+    if args.root.exists() and not args.root.is_dir(): q.error(f"ROOT '{args.root}' is a file, not a folder")
+    from tiny_reason.config_schema import resolve_key
+    overrides, given = {}, {}
+    for kv in args.overrides:
+        key, eq, value = kv.partition("=")
+        if not eq or not key: q.error(f"'{kv}' is not key=value (as in grpo.max_steps=50)")
+        try: dotted = resolve_key(key)
+        except KeyError as e: q.error(e.args[0])
+        if dotted in given: q.error(f"config key '{dotted}' is set twice, by {given[dotted]} and {kv}; keep one")
+        overrides[key], given[dotted] = value, kv
+    out = args.root / args.name
+    try: load_config("cpu", overrides={**method_overrides(args.method, args.root, out), **overrides})
+    except (KeyError, TypeError, ValueError) as e: q.error(e.args[0] if e.args else str(e))
+    sft = Path(load_config("cpu").project.adapter_path)
+    if not (sft / "adapter_config.json").is_file():
+        q.error(f"no SFT adapter at '{sft}' (seen from {Path.cwd()}): run this from nbs/, once 02_train has trained "
+                "the cpu preset's")
+    args.overrides = overrides
+    return args
 
 def shared_rows(cfg, shared: Path) -> tuple[Path, list[dict]]:
     "ROOT/shared's prompts file and validation rows, drawn once."
@@ -53,9 +108,8 @@ def score(folder: Path, arms: dict, items: list[dict]) -> dict:
 def run_grpo(root: Path, out: Path, overrides: dict) -> dict:
     from tiny_reason.grpo_checks import train_grpo
     cfg = load_config("cpu")
-    prompts, valid = shared_rows(cfg, root / "shared")
-    g = load_config("cpu", overrides={"grpo.prompt_source": str(prompts), "grpo.prompts": None, "grpo.heldout_prompts": 0,
-                                      "grpo.output_dir": str(out / "grpo"), "grpo.adapter_path": str(out / "grpo" / "lora_adapter"), **overrides})
+    _, valid = shared_rows(cfg, root / SHARED)  # and the prompts, which `method_overrides` names
+    g = load_config("cpu", overrides={**method_overrides("grpo", root, out), **overrides})
     adapter = train_grpo(g, verbose=True, table=False, reuse=True)
     seconds = json.loads((adapter / "log_history.json").read_text())[-1].get("train_runtime", 0)
     return {"method": "grpo", "training_s": round(seconds), **score(out, {"sft": Path(cfg.project.adapter_path), "grpo": adapter}, valid)}
@@ -65,8 +119,8 @@ def run_rft(root: Path, out: Path, overrides: dict) -> dict:
     from tiny_reason.files import read_jsonl_objects
     from tiny_reason.train_checks import ensure_adapter
     sft = Path(load_config("cpu").project.adapter_path)
-    cfg = load_config("cpu", overrides={"project.output_dir": str(out), "distill.teacher_adapter": str(sft), **overrides})
-    _, valid = shared_rows(load_config("cpu"), root / "shared")
+    cfg = load_config("cpu", overrides={**method_overrides("rft", root, out), **overrides})  # teacher: `sft`
+    _, valid = shared_rows(load_config("cpu"), root / SHARED)
     report = distill(cfg, out / "distill", verbose=True)  # the SFT adapter samples the fresh questions (`fresh_questions`)
     kept = [r for _, r in read_jsonl_objects(out / "distill" / "distilled.jsonl")]
     train_ex, val_ex, _ = prepare_examples(cfg, verbose=False)
@@ -81,8 +135,8 @@ def run_sft(root: Path, out: Path, overrides: dict) -> dict:
     "A control: 02_train's recipe with `overrides` (more steps, say), against the preset's SFT adapter."
     from tiny_reason.train_checks import ensure_adapter
     sft = Path(load_config("cpu").project.adapter_path)
-    cfg = load_config("cpu", overrides={"project.output_dir": str(out), "project.adapter_path": str(out / "lora_adapter"), **overrides})
-    _, valid = shared_rows(load_config("cpu"), root / "shared")
+    cfg = load_config("cpu", overrides={**method_overrides("sft", root, out), **overrides})
+    _, valid = shared_rows(load_config("cpu"), root / SHARED)
     start = time.time(); adapter = ensure_adapter(cfg, verbose=False); seconds = time.time() - start
     return {"method": "sft", "training_s": round(seconds), **score(out, {"sft": sft, "control": adapter}, valid)}
 
@@ -99,8 +153,9 @@ def table() -> str:
     return "\n".join(lines) + "\n"
 
 if __name__ == "__main__":
-    if sys.argv[1] == "table": TABLE.write_text(table()); print(TABLE.read_text()); sys.exit()
-    method, root, name, overrides = sys.argv[1], Path(sys.argv[2]), sys.argv[3], dict(kv.split("=", 1) for kv in sys.argv[4:])
+    args = parse_args(sys.argv[1:])  # before anything is written
+    if args.method == "table": TABLE.write_text(table()); print(TABLE.read_text()); sys.exit()
+    method, root, name, overrides = args.method, args.root, args.name, args.overrides
     (root / name).mkdir(parents=True, exist_ok=True)
     result = {"run": {"grpo": run_grpo, "rft": run_rft, "sft": run_sft}[method](root, root / name, overrides)}
     runs = json.loads(RESULTS.read_text()) if RESULTS.exists() else []

@@ -4,7 +4,9 @@
 
 # %% ../nbs/37_exercises.ipynb #e26c8f7d
 from __future__ import annotations
-import math
+import math, numbers
+from decimal import Decimal
+from fractions import Fraction
 
 RESULTS: list[tuple[str, bool | None]] = []  # every verdict in this process, in order: the solution test reads the last
 
@@ -16,34 +18,56 @@ def plain(x):
     "A NumPy or PyTorch value as plain Python, as lesson code makes them: `np.int64(17)` -> 17, a tensor -> its list."
     return x.tolist() if callable(getattr(x, "tolist", None)) else x
 
+def _number(x) -> bool:
+    "Whether `x` is a number an answer may be: an int, a float, a `Fraction` or a `Decimal`; a bool is not one."
+    return isinstance(x, (numbers.Real, Decimal)) and not isinstance(x, bool)
+
+def _exact(x):
+    "A `Decimal` as the `Fraction` it is exactly (NaN and the infinities as floats), so it compares with any number."
+    if not isinstance(x, Decimal): return x
+    return Fraction(x) if x.is_finite() else math.nan if x.is_nan() else float(x)
+
 def same(answer, expected, rel: float | None = None) -> bool:
-    "Whether `answer` matches `expected`: ints exactly, floats within `rel` (1e-3), lists by item, the rest by `==`."
+    """Whether `answer` matches `expected`: ints exactly, floats within `rel` (1e-3), lists by item, the rest by `==`.
+    Any number (`_number`) answers a number by its value: `Fraction(42, 2)` and `Decimal("21")` are 21."""
     # NumPy and torch values as plain Python first; a bool is answered only by a bool
-    answer, expected = plain(answer), plain(expected)
+    answer, expected = _exact(plain(answer)), _exact(plain(expected))
     if isinstance(expected, bool): return isinstance(answer, bool) and answer == expected  # 0 is not False
-    if not isinstance(expected, (int, float, list, tuple)): return answer == expected
+    if not (_number(expected) or isinstance(expected, (list, tuple))): return answer == expected
     if isinstance(expected, (list, tuple)):
         return (
             isinstance(answer, (list, tuple))
             and len(answer) == len(expected)
             and all(same(a, e, rel) for a, e in zip(answer, expected))
         )
-    if isinstance(answer, bool) or not isinstance(answer, (int, float)): return False
+    if not _number(answer): return False
     if isinstance(expected, int) and rel is None: return answer == expected
     return math.isclose(answer, expected, rel_tol=1e-3 if rel is None else rel, abs_tol=1e-12)
 
+def _not_a_number(answer, expected) -> tuple | None:
+    """`(item, inside)`: the first item of `answer` that stands where `expected` has a number and is none (text, most
+    often), and whether it sits inside a list; `None` where there is no such item."""
+    answer, expected = plain(answer), plain(expected)
+    if isinstance(expected, (list, tuple)) and isinstance(answer, (list, tuple)) and len(answer) == len(expected):
+        found = next((f for a, e in zip(answer, expected) if (f := _not_a_number(a, e))), None)
+        return found and (found[0], True)
+    return (answer, False) if _number(expected) and not _number(answer) else None
+
 def check(answer, expected, name: str = "exercise", rel: float | None = None, hint: str = "") -> bool | None:
     """Print whether the learner's `answer` matches `expected` (see `same`) and return it; `None` (not answered yet)
-    prints a reminder."""
+    prints a reminder. An answer that is not a number where `expected` holds one is told so, not given the hint."""
     if answer is None:
         print(f"{name}: no answer yet. Replace None with your answer and run this cell again.")
         RESULTS.append((name, None)); return None
     ok = same(answer, expected, rel)
-    print(
-        f"{name}: right ({expected!r})."
-        if ok
-        else f"{name}: not yet: {answer!r} is not it." + (f" Hint: {hint}" if hint else "")
-    )
+    if ok: print(f"{name}: right ({expected!r}).")
+    elif found := _not_a_number(answer, expected):
+        item, inside = found
+        what = (f"{plain(answer)!r} holds {item!r}, " if inside else f"{item!r} is ") + (
+            "text, not a number: write the number without quotes." if isinstance(item, str)
+            else f"not a number (a {type(item).__name__}): give a number.")
+        print(f"{name}: not yet: {what}")
+    else: print(f"{name}: not yet: {answer!r} is not it." + (f" Hint: {hint}" if hint else ""))
     RESULTS.append((name, ok)); return ok
 
 # %% ../nbs/37_exercises.ipynb #9fbf670f
