@@ -20,6 +20,7 @@ from tiny_reason.generation import (
 from .sampling import read_samples, sample_replies
 from .load_checks import check_adapter, check_same_base, hub_checked_path, with_trained_lora
 from .loader import load_tokenizer, pick_precision
+from .model_card import REPORT_WEIGHTS, weights_fingerprint  # which adapter weights made a report
 from .accuracy_stats import format_summary, paired_comparison, summarize, wilson_interval
 
 # %% auto #0
@@ -219,6 +220,7 @@ def evaluate(
         check_same_base(cfg, check_adapter(adapter))  # missing, corrupt, another base or format: now
         cfg = with_trained_lora(cfg, adapter)  # its own rank runs, whatever cfg says: the record says so
     source = generated_by(cfg, adapter)
+    weights = weights_fingerprint(adapter)  # the weights the rows come from: a report belongs to them, not to a path
     # no usable item: stop before anything is loaded or written
     items = load_test_rows(cfg, verbose=verbose, exclude=exclude)
     if model is None: hub_checked_path(cfg, needed=("config.json",))  # missing, cut, no Hub: said before marking
@@ -252,6 +254,7 @@ def evaluate(
             )
     report = {
         "arm": arm or ("base" if adapter is None else "tuned"), "adapter": None if adapter is None else str(adapter),
+        REPORT_WEIGHTS: weights,
         "preset": cfg.preset, "results_note": cfg.project.results_note, "model": cfg.model.name,
         "test_source": cfg.eval.test_source, "max_new_tokens": cfg.eval.max_new_tokens, "engine": engine,
         **summarize(rows)

@@ -4,17 +4,16 @@
 
 # %% auto #0
 __all__ = ['LEFT_BY_EXPORT', 'evaluate_folder', 'stopped_as_ctrl_c', 'remove_killed_exports', 'export_merged', 'export_locked',
-           'folder_entries', 'mark_export', 'exported_files', 'arm_made_by', 'check_report_adapter',
+           'remove_earlier', 'folder_entries', 'mark_export', 'exported_files', 'check_report_adapter',
            'check_export_target']
 
 # %% ../nbs/54_export_folder.ipynb #149bdc7e
 # what export_merged and its guards use (lesson 08's own cells import the rest)
-import contextlib, copy, os, re, shutil, signal, tempfile
+import contextlib, copy, os, re, shutil, signal, sys, tempfile
 from transformers import AutoTokenizer
-from .config import CONFIG_FILENAME, Config, save_config
+from .config import CONFIG_FILENAME, Config, held_interrupt, save_config
 from .folder_claims import LITTER, MARKER, claim_folder, folder_lock, folder_mark, mark_folder, no_space
-from .files import apply_umask, atomic_write_text, current_umask, read_text_file
-from .generation import generated_by, same_generator  # which adapter weights made an evaluation
+from .files import apply_umask, atomic_write_text, current_umask
 from .loader import DTYPES, load_tokenizer
 from .load_checks import check_adapter, check_same_base
 from .gguf_format import check_gguf, gguf_file_name
@@ -24,6 +23,7 @@ import json
 import torch
 from pathlib import Path
 from .model_card import course_chat_template, export_name, model_card, report_arms
+from .model_card import REPORT_WEIGHTS, weights_fingerprint  # which adapter weights made a report
 from .config import load_config
 from .export import greedy_generation_config
 from .loader import BASES, load_model, merge_adapter, model_config
@@ -79,7 +79,8 @@ def remove_killed_exports(out) -> list[Path]:
             with contextlib.nullcontext() if name == out.name else lock: shutil.rmtree(p, ignore_errors=True)
         except Timeout: continue  # an export into that --out runs now: the folder is its own
         if p.exists(): continue  # not this user's to remove: left as it is
-        print(f"removed {p}, left by an export into {out.parent / name} that was killed", flush=True)
+        how = "stopped before it removed it (the earlier export there)" if p.suffix == ".old" else "killed"
+        print(f"removed {p}, left by an export into {out.parent / name} that was {how}", flush=True)
         gone.append(p)
     return gone
 
@@ -112,7 +113,7 @@ def export_locked(cfg, adapter, out, dtype, overwrite, report, base, evaluate_it
     tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.export-", suffix=".partial"))  # one disk
     old = tmp.with_suffix(".old")  # the earlier export, moved aside for an instant: `out` is never half
     os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp's folder is 0700: the export is shared as any folder would be
-    needed = 0
+    needed, done = 0, False  # done: the new export is in `out`
     try:
         model = merge_adapter(cfg, adapter, dtype, base)
         # the weights (and a GGUF of them, at most)
@@ -131,15 +132,30 @@ def export_locked(cfg, adapter, out, dtype, overwrite, report, base, evaluate_it
         gguf_text = gguf_into(tmp, gguf, export_name(trained), trained.data.system_prompt) if gguf is not None else ""
         atomic_write_text(tmp / "README.md", model_card(trained, dtype, reports, base=base) + gguf_text)
         mark_export(tmp)  # lists all it holds: what a later --overwrite may replace
-        if out.exists(): out.rename(old)
-        tmp.rename(out)
+        # the swap: a Ctrl-C or kill meanwhile waits the instant it takes, so `out` is one whole export or the other
+        with held_interrupt():
+            if out.exists(): out.rename(old)
+            tmp.rename(out); done = True
     except BaseException as e:
-        if old.exists() and not out.exists(): old.rename(out)
-        shutil.rmtree(tmp, ignore_errors=True)
-        # a full disk: one line, not the writer's byte counts
-        if (full := no_space(e, out.parent, needed)) is not None: raise full from e
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+        if not done:
+            if old.exists() and not out.exists(): old.rename(out)
+            shutil.rmtree(tmp, ignore_errors=True)
+            # a full disk: one line, not the writer's byte counts
+            if (full := no_space(e, out.parent, needed)) is not None: raise full from e
+            raise
+        remove_earlier(old, out, e)  # a Ctrl-C held through the swap: the export is complete
+    remove_earlier(old, out)
+
+def remove_earlier(old: Path, out: Path, stop: BaseException | None = None) -> None:
+    """Remove `old`, the earlier export moved aside, once the new one is in `out`; a Ctrl-C then (or `stop`, one held
+    through the swap) is raised after a line that says the export is complete and what is left of `old`."""
+    try: shutil.rmtree(old, ignore_errors=True)
+    except KeyboardInterrupt as e: stop = e
+    if stop is None: return
+    left = (f"; stopped while removing the earlier one, left partly removed at {old}: delete that folder (the next "
+            f"export beside {out} removes it too)" if old.exists() else " (stopped after it was in place)")
+    print(f"the export is complete: {out} holds the new export{left}", file=sys.stderr, flush=True)
+    raise stop
 
 # %% ../nbs/54_export_folder.ipynb #9dbc419d
 def folder_entries(folder, enter=lambda path: True) -> list[str]:
@@ -163,34 +179,26 @@ def exported_files(folder) -> list[str] | None:
     return files if isinstance(files, list) and all(isinstance(f, str) for f in files) else None
 
 # %% ../nbs/54_export_folder.ipynb #1fbd7bc4
-def arm_made_by(report, arm: str, s: dict, trained: Config) -> str | None:
-    "`generated_by` of `report`'s arm `arm` (summary `s`): its rows' (predictions.jsonl), else its adapter's."
-    # evaluate's report has its rows beside it; lesson 03's two arms, each its rows in a folder of its name
-    one = "n" in json.loads(read_text_file(report, "report"))
-    rows = Path(report).parent / ("" if one else arm) / "predictions.jsonl"
-    if rows.is_file():  # what made the numbers, in every row: not the adapter folder as it is now
-        with rows.open(encoding="utf-8") as f: first = f.readline()
-        try: made = json.loads(first).get("generated_by")
-        except (ValueError, AttributeError): made = None
-        if isinstance(made, str): return made
-    named = Path(s["adapter"])
-    return generated_by(trained, named) if named.is_dir() and any(named.glob("adapter_model.*")) else None
-
-def check_report_adapter(report, adapter: Path, trained: Config) -> None:
-    "Refuse a `report` arm naming an adapter whose weights (SHA-256) are not `adapter`'s; a copy passes."
-    ours, digest = None, lambda made: made.rsplit(" (", 1)[-1].rstrip(")")
+def check_report_adapter(report, adapter: Path) -> None:
+    """Refuse a `report` arm not made by `adapter`'s weights: by the fingerprint evaluate recorded in it
+    (`REPORT_WEIGHTS`), never by a path it names or a file beside it; an arm without one is refused too."""
+    ours = None
     fix = (f"give the report of this adapter's evaluation (tiny-reason evaluate --adapter {adapter} "
-           "--out DIR), or leave out --report")
+           "--out DIR, then --report DIR/report.json), or leave out --report")
     for arm, s in report_arms(report).items():
-        if not s.get("adapter"): continue  # the base model's, or a merged folder's: the model check covers it
-        ours, theirs = ours or generated_by(trained, adapter), arm_made_by(report, arm, s, trained)
-        if theirs is None:
-            raise ValueError(f"--report {report}: its {arm} arm names the adapter {s['adapter']}, which is "
-                             "not there, and no predictions.jsonl beside the report says which weights made "
-                             f"it: {fix}")
-        if not same_generator(theirs, ours):
-            raise ValueError(f"--report {report}: its {arm} arm was made by the adapter {s['adapter']} "
-                             f"(weights {digest(theirs)}), not by {adapter} (weights {digest(ours)}): {fix}")
+        theirs = s.get(REPORT_WEIGHTS, "missing")
+        if not (theirs is None or isinstance(theirs, str) and re.fullmatch("[0-9a-f]{64}", theirs)):
+            raise ValueError(f"--report {report}: its {arm} arm does not say which adapter weights made it (no "
+                             f"{REPORT_WEIGHTS}: written by an older tiny-reason, or not by evaluate): {fix}")
+        if theirs is None:  # the base model alone: the model check covers it; an adapter named there is an edit
+            if s.get("adapter"):
+                raise ValueError(f"--report {report}: its {arm} arm names the adapter {s['adapter']} but records "
+                                 f"no adapter weights ({REPORT_WEIGHTS} null): {fix}")
+            continue
+        ours = ours or weights_fingerprint(adapter)
+        if theirs != ours:
+            raise ValueError(f"--report {report}: its {arm} arm was made by other adapter weights ({theirs[:12]}, "
+                             f"its adapter {s.get('adapter')}), not by those now in {adapter} ({ours[:12]}): {fix}")
 
 # %% ../nbs/54_export_folder.ipynb #3d2b3859
 def check_export_target(
@@ -271,7 +279,7 @@ def check_export_target(
                     f"{trained.model.name!r} with preset {trained.preset!r} ({source}): give the report of this adapter's "
                     f"evaluation (tiny-reason evaluate --adapter {adapter} --out DIR), or leave out --report"
                 )
-        check_report_adapter(report, adapter, trained)  # another adapter's: by its weights, not its path
+        check_report_adapter(report, adapter)  # another adapter's, or older weights': by their fingerprint
     if base == "nf4" and not trained.model.load_in_4bit:  # there are no NF4-rounded weights it learned to correct
         raise ValueError(
             f"--base nf4 merges into the NF4-rounded weights a QLoRA adapter trained against; {adapter} was trained on an "
