@@ -15,9 +15,9 @@ from pathlib import Path
 from .files import atomic_write_text, current_umask, dangling_link, file_above, writable_folder
 
 # %% auto #0
-__all__ = ['MARKER', 'LITTER', 'folder_mark', 'same_place', 'setting_differences', 'claim_folder', 'mark_folder', 'claim_file',
-           'folder_lock', 'results_folder', 'no_space', 'last_checkpoint', 'resume_point', 'folder_problems',
-           'whole_folder']
+__all__ = ['MARKER', 'LITTER', 'folder_mark', 'same_place', 'setting_differences', 'not_an_input', 'claim_folder', 'mark_folder',
+           'claim_file', 'folder_lock', 'results_folder', 'no_space', 'last_checkpoint', 'run_end', 'resume_point',
+           'folder_problems', 'whole_folder']
 
 # %% ../nbs/57_folder_claims.ipynb #b988660d
 MARKER = ".tiny_reason.json"  # which command's results a folder holds, and with which settings
@@ -50,6 +50,21 @@ def setting_differences(mark: dict, settings: dict, folder) -> list[str]:
     same = lambda k: same_place(old.get(k), there, settings.get(k), str(folder))
     return sorted(k for k in set(old) | set(settings) if not same(k))
 
+def not_an_input(folder, inputs=(), flag: str = "--out", what: str = "this command's input") -> Path:
+    """Refuse, in one line, an output `folder` that is, holds or lies inside one of `inputs`: a command's output is
+    never its own input (its results would replace what it reads, or be mixed into it). `what` names the inputs."""
+    folder = Path(folder)
+    for path in map(Path, inputs):
+        here, there = folder.resolve(), path.resolve()
+        if here == there or here in there.parents:
+            raise ValueError(
+                f"{flag} {folder} is, or holds, {what} {path}: its results would replace it; choose another {flag}"
+            )
+        if there in here.parents:
+            raise ValueError(f"{flag} {folder} lies inside {what} {path}: its results would be mixed into it; choose "
+                             f"another {flag}")
+    return folder
+
 def claim_folder(folder, command: str, settings: dict | None = None, outputs=(), inputs=(), overwrite: bool = False,
                  flag: str = "--out") -> Path:
     """Check, writing nothing, that `command` may write `outputs` into `folder`; a one-line error names what it would
@@ -58,12 +73,7 @@ def claim_folder(folder, command: str, settings: dict | None = None, outputs=(),
     if folder.exists() and not folder.is_dir(): raise NotADirectoryError(f"{flag} {folder} is a file, not a folder")
     if said := dangling_link(folder):  # `mkdir` there says only `file exists`
         raise FileNotFoundError(f"{flag} {folder} {said}; choose another {flag}")
-    for path in map(Path, inputs):
-        if folder.resolve() == path.resolve() or folder.resolve() in path.resolve().parents:
-            raise ValueError(
-                f"{flag} {folder} is, or holds, this command's input {path}: its results would replace it; choose another"
-                f" {flag}"
-            )
+    not_an_input(folder, inputs, flag)
     mark = folder_mark(folder)
     if mark is not None and mark.get("command") != command:
         raise FileExistsError(
@@ -93,6 +103,7 @@ def claim_file(path, command: str, overwrite: bool = False, ours=None, flag: str
     """Check, writing nothing, that `command` may write the file `path`: an existing one only with `overwrite`, and
     only if `ours(path)` says it holds what `command` writes."""
     path = Path(path)
+    if said := dangling_link(path): raise FileNotFoundError(f"{flag} {path} {said}")  # not silently replaced by a file
     if path.is_dir(): raise IsADirectoryError(f"{flag} {path} is a folder, not a file")
     if (f := file_above(path)) is not None:
         raise NotADirectoryError(f"{flag} {path}: {f} is a file, not a folder; choose another {flag}")
@@ -161,6 +172,15 @@ def last_checkpoint(folder) -> Path | None:
              and (p / "trainer_state.json").is_file()] if folder.is_dir() else []
     return max(steps)[1] if steps else None
 
+def run_end(last) -> str:
+    """How the run that left checkpoint `last` ended, as a message says it: `stopped`, or `finished (step N of N)` when
+    its `trainer_state.json` says it reached its `max_steps` (a finished run's result was moved or deleted since)."""
+    try: state = json.loads((Path(last) / "trainer_state.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError): state = None
+    step, end = (state.get("global_step"), state.get("max_steps")) if isinstance(state, dict) else (None, None)
+    done = all(isinstance(n, int) and not isinstance(n, bool) for n in (step, end)) and 0 < end <= step
+    return f"finished (step {step} of {end})" if done else "stopped"
+
 def resume_point(result, checkpoints, resume: bool = False, overwrite: bool = False, what: str = "a finished run",
                  hint: str = "--overwrite", keep_checkpoints: bool = False) -> Path | None:
     """Check the folders before any model loads: `result` (the file a finished run leaves) is never replaced silently,
@@ -177,7 +197,13 @@ def resume_point(result, checkpoints, resume: bool = False, overwrite: bool = Fa
     if overwrite: shutil.rmtree(checkpoints, ignore_errors=True)
     # a run stopped there: its steps are not trained over unasked
     elif keep_checkpoints and (last := last_checkpoint(checkpoints)) is not None:
-        step = last.name.split("-")[-1]
+        step, end = last.name.split("-")[-1], run_end(last)
+        if end != "stopped":  # --resume saves its result from there, training no step
+            raise FileExistsError(
+                f"{checkpoints} holds {last.name}, where a run {end}, but {result.parent} holds no "
+                f"{what.split(' ', 1)[-1]} of it (moved or deleted since): pass --resume to save it again from that checkpoint (no step is "
+                "trained), or --overwrite to start over (deleting its checkpoints)"
+            )
         raise FileExistsError(
             f"{checkpoints} holds {last.name}, where a run stopped: pass --resume to continue from step {step}, "
             "or --overwrite to start over (deleting its checkpoints)"

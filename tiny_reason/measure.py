@@ -10,7 +10,8 @@ import torch
 
 
 # %% auto #0
-__all__ = ['reset_peak_rss', 'peak_rss_bytes', 'stage', 'peak_memory', 'cpu_seconds', 'plot_stage_memory', 'malloc_in_use']
+__all__ = ['reset_peak_rss', 'peak_rss_bytes', 'stage', 'peak_memory', 'available_memory_bytes', 'cpu_seconds',
+           'plot_stage_memory', 'malloc_in_use']
 
 # %% ../nbs/39_measure.ipynb #fbc70ddf
 def _status_bytes(key: str) -> int | None:
@@ -56,6 +57,17 @@ def peak_memory(stages: dict | None = None) -> dict:
         }
     rss = max(s["peak_rss_bytes"] for s in stages.values()) if stages else peak_rss_bytes()
     return {"kind": "cpu process peak RSS", "rss_bytes": rss}
+
+def available_memory_bytes() -> int:
+    """Memory this machine can still give: what the kernel calls available (free RAM plus caches it can drop), or
+    less where a cgroup (a container's limit) leaves less."""
+    import psutil  # a requirement of accelerate, so installed wherever tiny_reason is
+    have = psutil.virtual_memory().available
+    try:
+        cap = Path("/sys/fs/cgroup/memory.max").read_text().strip()
+        if cap != "max": have = min(have, int(cap) - int(Path("/sys/fs/cgroup/memory.current").read_text()))
+    except (OSError, ValueError): pass  # no cgroup v2 limit here
+    return have
 
 def cpu_seconds() -> dict:
     "CPU seconds this process has used so far, in user code and in the kernel (the allocator's page faults land there)."

@@ -15,7 +15,7 @@ from .model import (BYTES, CUDA_CONTEXT_BYTES, METHODS, activation_bytes, budget
 # %% auto #0
 __all__ = ['T4_BYTES', 'FIT_MARGIN', 'meta_model', 'method_label', 'budget_title', 'budget_table', 'plot_memory_budget',
            'eos_pad_labels', 'quant_state_bytes', 'measure_nf4_weights', 'saved_activation_bytes', 'activation_check',
-           'prediction_checks', 'fit_batch', 'generation_copy_bytes']
+           'prediction_checks', 'fit_batch', 'check_training_memory', 'generation_copy_bytes']
 
 # %% ../nbs/21_model_checks.ipynb #b9fcfe5a
 def meta_model(mc):
@@ -212,6 +212,29 @@ def fit_batch(cfg: Config, seq_len: int, limit_bytes: float, mc=None) -> dict:
         "gradient_checkpointing": cfg.model.gradient_checkpointing, "predicted": total
     }
 
+
+# %% ../nbs/21_model_checks.ipynb #81c76fe8
+def check_training_memory(cfg: Config, seq_len: int | None = None, mc=None, available: int | None = None):
+    """On a CPU, the predicted training peak (`memory_budget` of micro-batches of rows of `seq_len` tokens, default
+    `data.max_length`), or a one-line `ValueError` if it is above `available` (default: this machine's); None on CUDA."""
+    if torch.cuda.is_available(): return None
+    from tiny_reason.measure import available_memory_bytes
+    mc = mc if mc is not None else model_config(cfg)
+    seq_len = seq_len or min(cfg.data.max_length, getattr(mc, "max_position_embeddings", None) or cfg.data.max_length)
+    need = lambda rows: memory_budget(cfg, batch_size=rows, seq_len=seq_len, mc=mc, device="cpu")["total"]
+    have, rows = available_memory_bytes() if available is None else available, cfg.training.per_device_train_batch_size
+    if need(rows) <= have: return need(rows)
+    fits, over = 0, rows  # the largest micro-batch the prediction fits: `fits` does (0: none), `over` does not
+    while over - fits > 1:
+        mid = (fits + over) // 2
+        fits, over = (mid, over) if need(mid) <= have else (fits, mid)
+    fix = (f"give --batch_size {fits} or less (and --gradient_accumulation_steps for as many rows a step)" if fits
+           else "not one row fits: give a shorter --data.max_length, or train on a machine with more memory")
+    raise ValueError(
+        f"config key 'training.per_device_train_batch_size' is {rows:,}: training would need about"
+        f" {need(rows) / 2**30:,.1f} GiB (tiny-reason memory's prediction, rows of up to {seq_len} tokens) and this"
+        f" machine has {have / 2**30:,.1f} GiB available; {fix}"
+    )
 
 # %% ../nbs/21_model_checks.ipynb #32e664de
 def generation_copy_bytes(mc, rows: int, tokens: int, precision: str = "fp16") -> dict:

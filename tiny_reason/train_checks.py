@@ -51,6 +51,7 @@ def save_artifacts(trainer, cfg: Config, adapter_dir) -> Path:
 
 # %% ../nbs/22_train_checks.ipynb #d6252044
 from .training_runs import adapter_problems, checkpoint_dir, sft_run, train_or_restore  # 42_training_runs
+from .model_checks import check_training_memory  # 21_model_checks
 
 def train(
     cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=(), verbose: bool = True,
@@ -58,6 +59,7 @@ def train(
 ) -> Path:
     """Prepare data, train LoRA with TRL, save every artifact; returns the adapter folder. Its run folder is locked,
     refused, resumed (or, with `reuse`, reused) by `sft_run` (42_training_runs) before any model loads."""
+    check_training_memory(cfg)  # a batch past this machine's memory: one line, before any folder or model (21)
     return sft_run(
         cfg, lambda last: train_from(cfg, last, callbacks, verbose), resume, overwrite, reuse,
         lambda: training_plan(cfg), verbose

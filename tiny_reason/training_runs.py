@@ -11,8 +11,9 @@ from .folder_claims import last_checkpoint, resume_point
 
 
 # %% auto #0
-__all__ = ['SFT_SHAPING', 'ADAPTER_FILES', 'SFT_RUN', 'config_differences', 'checkpoint_dir', 'train_or_restore',
-           'adapter_problems', 'RunKind', 'stopped_run', 'start_point', 'claim_result', 'result_lock', 'adapter_checks',
+__all__ = ['SFT_SHAPING', 'ADAPTER_FILES', 'SFT_RUN', 'GRPO_SHAPING', 'GRPO_RUN', 'RUN_KINDS', 'config_differences',
+           'checkpoint_dir', 'StartEvalUnlogged', 'train_or_restore', 'adapter_problems', 'RunKind', 'stopped_run',
+           'start_point', 'saved_folders', 'saved_kind', 'claim_result', 'result_lock', 'adapter_checks',
            'reuses_finished', 'training_run', 'sft_run']
 
 # %% ../nbs/42_training_runs.ipynb #ef8b85d1
@@ -35,11 +36,26 @@ def config_differences(cfg: Config, folder, shaping: tuple = SFT_SHAPING, run="p
 # %% ../nbs/42_training_runs.ipynb #65b49c6c
 def checkpoint_dir(cfg: Config) -> Path: return Path(cfg.project.output_dir) / "checkpoints"
 
+def StartEvalUnlogged():
+    """A callback: a resumed run's evaluation before its first step (`eval_on_start`) is not logged. It is step 0's,
+    in the checkpoint's log already; resumed, it would log the checkpoint's step a second time. It still runs: it
+    draws from the random state as the uninterrupted run's did before its first step, so the data order matches."""
+    from transformers import TrainerCallback
+    class _Unlogged(TrainerCallback):
+        def on_train_begin(self, args, state, control, **kwargs): self.first, self.at = True, len(state.log_history)
+        def on_evaluate(self, args, state, control, **kwargs):
+            row = state.log_history[self.at] if self.first and len(state.log_history) > self.at else {}
+            if any(k.startswith("eval_") for k in row): del state.log_history[self.at]
+            self.first = False
+    return _Unlogged()
+
 def train_or_restore(trainer, last, max_steps: int) -> None:
     """Train `trainer`, resuming from checkpoint `last` if given; a checkpoint at `max_steps` holds a finished run cut
     before its save, so its best (or last) weights and its state are loaded instead: a resumed Trainer would take one
     step more."""
     if last is None or int(Path(last).name.split("-")[-1]) < max_steps:
+        if last is not None and getattr(getattr(trainer, "args", None), "eval_on_start", False):
+            trainer.add_callback(StartEvalUnlogged())
         trainer.train(resume_from_checkpoint=str(last) if last else None); return
     from peft import load_peft_weights, set_peft_model_state_dict
     from transformers.trainer_callback import TrainerState
@@ -82,6 +98,8 @@ class RunKind:
     hint: str = "--overwrite or choose another --adapter_path"  # a command's advice when a finished run is there
     flag: str = "--output_dir"    # the flag that moves the run folder
     retrain: str = "train"        # the call that trains it again, with overwrite=True
+    command: str = "train"        # the tiny-reason command that saves it, as messages name it
+    leaves: str = ""              # a file only its result holds (its figure): which trainer saved a folder moved since
     @property
     def a_what(self) -> str:
         "What a finished run leaves, with its article, as a sentence names it: `an adapter`, `a model`."
@@ -93,7 +111,13 @@ class RunKind:
         result = resolve_key(self.key)
         return f"{result.split('.')[0]}.output_dir", result
 
-SFT_RUN = RunKind(SFT_SHAPING)
+SFT_RUN = RunKind(SFT_SHAPING, leaves="loss.png")
+GRPO_SHAPING = ("project.seed", "model.", "lora.", "grpo.")  # what shapes a GRPO adapter
+GRPO_RUN = RunKind(
+    GRPO_SHAPING, job="grpo", what="GRPO adapter", key="grpo.adapter_path", hint="--overwrite or choose another "
+    "--grpo.adapter_path", flag="--grpo.output_dir", retrain="train_grpo", command="grpo", leaves="rewards.png"
+)  # 29_grpo_checks trains it
+RUN_KINDS = (SFT_RUN, GRPO_RUN)  # the trainers whose results are adapters: each names the other's, never saves over it
 
 def stopped_run(
     cfg: Config, ckpts, kind: RunKind = SFT_RUN, finished: bool = False, resume: bool = False,
@@ -104,8 +128,10 @@ def stopped_run(
     `resume`), or when a `finished` result will refuse a plain rerun anyway. `lesson`: the advice a lesson can follow
     (no flags)."""
     from tiny_reason.config import CONFIG_FILENAME
+    from tiny_reason.folder_claims import run_end
     last = None if not resume and (overwrite or finished) else last_checkpoint(ckpts)
     if last is None: return
+    end = run_end(last)  # `stopped`, or `finished (step N of N)`
     unsaid = not (Path(ckpts) / CONFIG_FILENAME).exists()
     differ = "" if unsaid else ", ".join(config_differences(cfg, ckpts, kind.shaping, kind.folders[0])[:5])
     if not (unsaid or differ): return
@@ -113,13 +139,14 @@ def stopped_run(
         made = f"with no {CONFIG_FILENAME} to say which config made them" if unsaid else f"of another config ({differ} differ)"
         raise FileExistsError(f"{ckpts} holds checkpoints {made}; delete them, or choose another "
                               f"{kind.key.replace('adapter_path', 'output_dir')}")
-    if unsaid: raise FileExistsError(f"{ckpts} holds {last.name}, where a run stopped, and no {CONFIG_FILENAME} says which config made it: "
+    if unsaid: raise FileExistsError(f"{ckpts} holds {last.name}, where a run {end}, and no {CONFIG_FILENAME} says which config made it: "
                                      f"pass --overwrite (without --resume) to start over, deleting its checkpoints, or choose another {kind.flag}")
     if resume: raise ValueError(f"--resume: the checkpoints in {ckpts} ({last.name}) were made with another config ({differ} differ): "
                                 "resume with that config, or start again with --overwrite")
     raise FileExistsError(
-        f"{ckpts} holds {last.name}, where a run with another config stopped ({differ} differ): "
-        f"pass --overwrite to start over with this config (deleting its checkpoints), or choose another {kind.flag}"
+        f"{ckpts} holds {last.name}, where a run with another config "
+        + (f"stopped ({differ} differ): " if end == "stopped" else f"({differ} differ) {end}: ")
+        + f"pass --overwrite to start over with this config (deleting its checkpoints), or choose another {kind.flag}"
     )
 
 def start_point(
@@ -133,21 +160,53 @@ def start_point(
     stopped_run(cfg, ckpts, kind, finished=Path(done).exists(), resume=resume, overwrite=overwrite)
     return resume_point(done, ckpts, resume, overwrite, kind.a_what, kind.hint, keep_checkpoints=True)
 
-def claim_result(kind: RunKind, done, ckpts) -> None:
-    "Refuse, writing nothing, a run into a result folder (`done`'s) that a run in another folder saved."
+def saved_folders(kind: RunKind, result) -> tuple | None:
+    """`(run folder, result folder)` as the config saved in the result folder `result` records `kind`'s; None where
+    none says (no config, cut off, another tool's)."""
     from tiny_reason.config import CONFIG_FILENAME, read_yaml
+    try:
+        saved = read_yaml(Path(result) / CONFIG_FILENAME)
+        folders = tuple(saved[k.split(".")[0]][k.split(".")[1]] for k in kind.folders)
+    except (OSError, ValueError, KeyError, TypeError): return None  # cut off: `adapter_problems` names it
+    return folders if all(isinstance(p, str) and p for p in folders) else None
+
+def saved_kind(result, kinds=RUN_KINDS) -> RunKind | None:
+    """Which of `kinds` saved the result folder `result`: the one whose result key, in the config saved there, names
+    it as spelled from here; else (moved since) the one whose `leaves` file it holds; None if none or both."""
+    def here(k):
+        try:
+            s = saved_folders(k, result)
+            return s is not None and Path(s[1]).expanduser().resolve() == Path(result).resolve()
+        except (OSError, ValueError): return False  # not a path (a NUL byte, say)
+    named = [k for k in kinds if here(k)]
+    if len(named) == 1: return named[0]
+    left = [k for k in (named or kinds) if k.leaves and (Path(result) / k.leaves).is_file()]
+    return left[0] if len(left) == 1 else None
+
+def claim_result(kind: RunKind, done, ckpts) -> None:
+    """Refuse, writing nothing, a run into a result folder (`done`'s) that a run in another folder saved, or another
+    trainer (`RUN_KINDS`), named as what it holds."""
+    from tiny_reason.config import CONFIG_FILENAME
     from tiny_reason.folder_claims import same_place
     result, run = Path(done).parent, Path(ckpts).parent
     if result.resolve() == run.resolve() or not (result / CONFIG_FILENAME).is_file(): return  # none says
-    try:
-        saved = read_yaml(result / CONFIG_FILENAME)
-        theirs, saved_as = (saved[k.split(".")[0]][k.split(".")[1]] for k in kind.folders)
-    except (OSError, ValueError, KeyError, TypeError): return  # cut off: `adapter_problems` names it
-    if not all(isinstance(p, str) and p for p in (theirs, saved_as)): return  # another tool's config
-    # its run folder, found from the result by the path between them: moved together, they still belong
-    if not same_place(theirs, saved_as, str(run), str(result)):
-        raise FileExistsError(f"{result} holds {kind.a_what} saved by the run in {theirs}, not by this run in "
-                              f"{run}: delete it, or choose another --{kind.key}")
+    if (saved := saved_folders(kind, result)) is None: return  # another tool's config, or cut off
+    theirs, saved_as = saved
+    # its run folder, found from the result by the path between them, both ways: moved together, they still belong;
+    # a run folder of the same name is not enough (another trainer's result, beside it, names it too)
+    if same_place(theirs, saved_as, str(run), str(result)) and same_place(saved_as, theirs, str(result), str(run)):
+        return
+    holder = saved_kind(result, RUN_KINDS + ((kind,) if kind not in RUN_KINDS else ()))
+    if holder is not None and holder != kind:  # a trainer never saves over another's result, even with --overwrite
+        raise FileExistsError(f"{result} holds {holder.a_what} saved by tiny-reason {holder.command} (the run in "
+                              f"{saved_folders(holder, result)[0]}), not one tiny-reason {kind.command} saves: "
+                              f"choose another --{kind.key}")
+    if holder is None:
+        raise FileExistsError(f"{result} holds an {CONFIG_FILENAME} that places what it saved elsewhere "
+                              f"({kind.key} {saved_as}), not this run's result in {run}: delete it, or choose "
+                              f"another --{kind.key}")
+    raise FileExistsError(f"{result} holds {kind.a_what} saved by the run in {theirs}, not by this run in "
+                          f"{run}: delete it, or choose another --{kind.key}")
 
 def result_lock(kind: RunKind, done, ckpts):
     "A run's lock on its result folder (`done`'s), beside it: held by a run in another folder, it refuses."
@@ -203,17 +262,21 @@ def reuses_finished(lesson: bool, found_before: bool, flags: bool) -> bool:
 
 def training_run(
     cfg: Config, kind: RunKind, done, ckpts, train_fn, resume: bool = False, overwrite: bool = False,
-    reuse: bool = False, checks=None, plan=None, whole=None, verbose: bool = True
+    reuse: bool = False, checks=None, plan=None, whole=None, verbose: bool = True, inputs=()
 ) -> Path:
     """The one way a trainer writes its run folder (`ckpts`' parent): locked (another process training there finishes
     first), refused or resumed (`start_point`), then `train_fn(last)` from checkpoint `last` (None: step 0); returns
     its result. A finished run (`done`, the file it leaves) that another process saved with this config while this one
     waited is reused. `reuse` (a lesson's call): a finished run of this config reused, another config's refused, else
     this config's stopped run resumed, else trained (saying `plan()` first); `whole(folder)` lists what a cut-off save
-    left short (saved again from the last checkpoint, if one is left)."""
+    left short (saved again from the last checkpoint, if one is left). `inputs`: `(folder, words)` pairs, what the run
+    reads (GRPO's start adapter): its run folder and its result's never are, hold or lie inside one (`not_an_input`)."""
     import contextlib, os
-    from tiny_reason.folder_claims import folder_lock
+    from tiny_reason.folder_claims import folder_lock, not_an_input
     done, ckpts = Path(done), Path(ckpts)
+    for folder, words in inputs:  # a command's output is never its own input, as export's (57_folder_claims)
+        not_an_input(done.parent, [folder], f"--{kind.key}", words)
+        not_an_input(ckpts.parent, [folder], kind.flag, words)
     found_before = done.exists()  # a finished result before the lock: only a lesson's call reuses it
     single_process = int(os.environ.get("WORLD_SIZE", "1")) == 1  # one torchrun job's processes train together: no lock
     # a lesson reuses it, or refuses it: its checkpoints do not matter
