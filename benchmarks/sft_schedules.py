@@ -1,0 +1,143 @@
+"""When has the `cpu` preset's SFT finished learning? Schedules chosen on validation questions, never on test items.
+
+    cd nbs && ../.venv/bin/python ../benchmarks/sft_schedules.py ROOT NAME key=value ...  # train and score one schedule
+    ../.venv/bin/python ../benchmarks/sft_schedules.py table                              # the table, again
+
+Each schedule is 02_train's recipe (the `cpu` preset of the day) with the given `key=value` overrides (steps, rate,
+batch), trained from the base model into ROOT/NAME and scored greedily on the same validation questions:
+`ROOT/validation.jsonl`, drawn once at `project.seed + 3,000,000` (`unseen_rows`: none of them an SFT row or a test
+item, by question or by worked steps). Every schedule tried is appended to `assets/results/sft_schedules.json`, with
+which questions it got right, and `assets/results/sft_schedules.md` is written from it: each schedule's accuracy
+with its 95% interval, and, paired on the same questions, whether any longer schedule beats it (McNemar's exact
+test). The cheapest schedule that no longer one beats is where SFT has finished learning (the plateau).
+One schedule costs its training (about 3 s a step on 2 cores) and one evaluation of the questions.
+The command line is checked whole before anything is read or written, and before torch loads.
+"""
+import argparse, datetime, json, sys, time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS, TABLE = ROOT / "assets" / "results" / "sft_schedules.json", ROOT / "assets" / "results" / "sft_schedules.md"
+QUESTIONS = 1000  # a 10-point step is seen 9 times in 10 on 1,000 paired questions, a 4-point one most times
+LEVEL = 0.05      # a longer schedule beats a shorter one when McNemar's exact p on their discordant pairs is below it
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    "The command line, every part checked before anything is read or written; a mistake ends in the usage line."
+    p = argparse.ArgumentParser(prog="sft_schedules.py", allow_abbrev=False, description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True, metavar="{run,table}")
+    sub.add_parser("table", help="write the table again from assets/results/sft_schedules.json")
+    q = sub.add_parser("run", help="train one schedule and score it on the validation questions", allow_abbrev=False)
+    q.add_argument("root", type=Path, metavar="ROOT", help="the search's folder (ROOT/validation.jsonl is shared)")
+    q.add_argument("name", metavar="NAME", help="this schedule's folder, ROOT/NAME")
+    q.add_argument("overrides", nargs="*", default=[], metavar="key=value", help="a config key over the cpu preset")
+    args = p.parse_args(argv)
+    if args.command == "table": return args
+    if args.name in ("", ".", "..") or Path(args.name).name != args.name:
+        q.error(f"NAME '{args.name}' must be one folder name, the schedule's folder inside ROOT")
+    if args.root.exists() and not args.root.is_dir(): q.error(f"ROOT '{args.root}' is a file, not a folder")
+    from tiny_reason.config import load_config
+    from tiny_reason.config_schema import resolve_key
+    overrides = {}
+    for kv in args.overrides:
+        key, eq, value = kv.partition("=")
+        if not eq or not key: q.error(f"'{kv}' is not key=value (as in training.max_steps=160)")
+        try: dotted = resolve_key(key)
+        except KeyError as e: q.error(e.args[0])
+        if dotted in overrides: q.error(f"config key '{dotted}' is set twice; keep one")
+        overrides[dotted] = value
+    try: load_config("cpu", overrides={**own_folders(args.root / args.name), **overrides})
+    except (KeyError, TypeError, ValueError) as e: q.error(e.args[0] if e.args else str(e))
+    args.overrides = overrides
+    return args
+
+
+def own_folders(out: Path) -> dict:
+    "A schedule's run folder and adapter, inside ROOT/NAME: never the preset's own adapter."
+    return {"project.output_dir": str(out), "project.adapter_path": str(out / "lora_adapter")}
+
+
+def validation_rows(root: Path) -> list[dict]:
+    "ROOT/validation.jsonl: `QUESTIONS` validation questions, drawn once, then read."
+    path = root / "validation.jsonl"
+    if not path.exists():
+        from tiny_reason.config import load_config
+        from tiny_reason.data_checks import unseen_rows
+        rows = unseen_rows(load_config("cpu"), load_config("cpu").data.source, QUESTIONS, "validation")
+        if len(rows) < QUESTIONS: sys.exit(f"only {len(rows)} validation questions could be drawn, {QUESTIONS} asked")
+        root.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def run_schedule(root: Path, name: str, overrides: dict) -> dict:
+    "Train the schedule (reused if trained with this config) and score it on the validation questions."
+    from tiny_reason.config import load_config
+    from tiny_reason.data_checks import prepare_examples
+    from tiny_reason.eval_stage import evaluate
+    from tiny_reason.train_checks import ensure_adapter
+    out = root / name
+    items = validation_rows(root)
+    cfg = load_config("cpu", overrides={**own_folders(out), **overrides})
+    start = time.time(); adapter = ensure_adapter(cfg, verbose=True); seconds = time.time() - start
+    history = json.loads((adapter / "log_history.json").read_text())
+    ecfg = load_config("cpu", overrides={"eval.test_source": str(root / "validation.jsonl"), "eval.test_samples": None})
+    report = evaluate(ecfg, out / "validation", adapter=adapter, exclude=[], verbose=False)
+    rows = sorted((json.loads(l) for l in (out / "validation" / "predictions.jsonl").read_text().splitlines()),
+                  key=lambda r: r["id"])
+    t = cfg.training
+    return {
+        "name": name, "overrides": overrides, "max_steps": t.max_steps, "learning_rate": t.learning_rate,
+        "rows_a_step": t.per_device_train_batch_size * t.gradient_accumulation_steps,
+        "training_rows": len(prepare_examples(cfg, verbose=False)[0]), "training_s": round(seconds),
+        "eval_loss": [(r["step"], r["eval_loss"]) for r in history if "eval_loss" in r],
+        "n": report["n"], "correct": report["flexible"]["correct"], "strict_correct": report["strict"]["correct"],
+        "item_correct": "".join("1" if r["correct"] else "0" for r in rows),
+        "date": datetime.date.today().isoformat(),
+    }
+
+
+def beaten_by(run: dict, runs: list[dict]) -> list[tuple[dict, dict]]:
+    "Each longer schedule that beats `run` on the same questions, with its paired comparison."
+    from tiny_reason.accuracy_stats import mcnemar_exact
+    out = []
+    for other in runs:
+        if other["max_steps"] * other["rows_a_step"] <= run["max_steps"] * run["rows_a_step"]: continue
+        fixed = sum(a == "0" and b == "1" for a, b in zip(run["item_correct"], other["item_correct"]))
+        broken = sum(a == "1" and b == "0" for a, b in zip(run["item_correct"], other["item_correct"]))
+        p = mcnemar_exact(fixed, broken)
+        if fixed > broken and p < LEVEL: out.append((other, {"fixed": fixed, "broken": broken, "p": p}))
+    return out
+
+
+def table() -> str:
+    "Every schedule tried, as Markdown, from the results file, the plateau marked."
+    from tiny_reason.accuracy_stats import wilson_interval
+    runs = json.loads(RESULTS.read_text()) if RESULTS.exists() else []
+    lines = ["<!-- written by benchmarks/sft_schedules.py from assets/results/sft_schedules.json: do not edit -->",
+             "| # | schedule (over the cpu preset of the day) | rows seen (passes) | training | last eval loss | validation "
+             "accuracy (95% Wilson) | beaten by a longer schedule? |",
+             "|---:|---|---:|---:|---:|---|---|"]
+    plateau = None
+    for i, r in enumerate(sorted(runs, key=lambda r: (r["max_steps"] * r["rows_a_step"], r["name"])), 1):
+        lo, hi = wilson_interval(r["correct"], r["n"])
+        beaten = beaten_by(r, runs)
+        said = "; ".join(f"{o['name']}: fixed {c['fixed']}, broke {c['broken']}, p {c['p']:.2g}" for o, c in beaten)
+        if not beaten and plateau is None: plateau = r["name"]
+        settings = ", ".join(f"`{k}={v}`" for k, v in r["overrides"].items()) or "the preset as it is"
+        loss = f"{r['eval_loss'][-1][1]:.4f} (step {r['eval_loss'][-1][0]})" if r["eval_loss"] else "-"
+        lines.append(f"| {i} | {r['name']}: {settings} | {r['max_steps'] * r['rows_a_step']:,} "
+                     f"({r['max_steps'] * r['rows_a_step'] / r['training_rows']:.1f}) | "
+                     f"{r['training_s'] / 60:.1f} min | {loss} | {r['correct'] / r['n']:.1%} ({r['correct']}/{r['n']}; "
+                     f"{lo:.1%}-{hi:.1%}) | {said or 'no'} |")
+    if plateau: lines += ["", f"The cheapest schedule no longer one beats (McNemar p < {LEVEL}): **{plateau}**."]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    args = parse_args(sys.argv[1:])  # before anything is written
+    if args.command == "table": TABLE.write_text(table()); print(TABLE.read_text()); sys.exit()
+    result = run_schedule(args.root, args.name, args.overrides)
+    runs = [r for r in (json.loads(RESULTS.read_text()) if RESULTS.exists() else []) if r["name"] != args.name]
+    RESULTS.write_text(json.dumps(runs + [result], indent=1) + "\n"); TABLE.write_text(table())
+    print(TABLE.read_text())
