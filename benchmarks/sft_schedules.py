@@ -9,7 +9,7 @@ batch), trained from the base model into ROOT/NAME and scored greedily on the sa
 item, by question or by worked steps). Every schedule tried is appended to `assets/results/sft_schedules.json`, with
 which questions it got right, and `assets/results/sft_schedules.md` is written from it: each schedule's accuracy
 with its 95% interval, and, paired on the same questions, whether any longer schedule beats it (McNemar's exact
-test). The cheapest schedule that no longer one beats is where SFT has finished learning (the plateau).
+test); `assets/cpu_sft_schedules.png` draws the curve. The cheapest schedule that no longer one beats is where SFT has finished learning (the plateau).
 One schedule costs its training (about 3 s a step on 2 cores) and one evaluation of the questions.
 The command line is checked whole before anything is read or written, and before torch loads.
 """
@@ -18,6 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS, TABLE = ROOT / "assets" / "results" / "sft_schedules.json", ROOT / "assets" / "results" / "sft_schedules.md"
+FIGURE = ROOT / "assets" / "cpu_sft_schedules.png"
 QUESTIONS = 1000  # a 10-point step is seen 9 times in 10 on 1,000 paired questions, a 4-point one most times
 LEVEL = 0.05      # a longer schedule beats a shorter one when McNemar's exact p on their discordant pairs is below it
 
@@ -123,21 +124,47 @@ def table() -> str:
         lo, hi = wilson_interval(r["correct"], r["n"])
         beaten = beaten_by(r, runs)
         said = "; ".join(f"{o['name']}: fixed {c['fixed']}, broke {c['broken']}, p {c['p']:.2g}" for o, c in beaten)
-        if not beaten and plateau is None: plateau = r["name"]
+        longer = any(o["max_steps"] * o["rows_a_step"] > r["max_steps"] * r["rows_a_step"] for o in runs)
+        if longer and not beaten and plateau is None: plateau = r["name"]  # a longer schedule was tried, and lost
         settings = ", ".join(f"`{k}={v}`" for k, v in r["overrides"].items()) or "the preset as it is"
         loss = f"{r['eval_loss'][-1][1]:.4f} (step {r['eval_loss'][-1][0]})" if r["eval_loss"] else "-"
+        said = said or ("no" if longer else "(none longer tried)")
         lines.append(f"| {i} | {r['name']}: {settings} | {r['max_steps'] * r['rows_a_step']:,} "
                      f"({r['max_steps'] * r['rows_a_step'] / r['training_rows']:.1f}) | "
                      f"{r['training_s'] / 60:.1f} min | {loss} | {r['correct'] / r['n']:.1%} ({r['correct']}/{r['n']}; "
-                     f"{lo:.1%}-{hi:.1%}) | {said or 'no'} |")
+                     f"{lo:.1%}-{hi:.1%}) | {said} |")
     if plateau: lines += ["", f"The cheapest schedule no longer one beats (McNemar p < {LEVEL}): **{plateau}**."]
     return "\n".join(lines) + "\n"
 
 
+def figure(path: Path = FIGURE):
+    "Validation accuracy against the rows each schedule trained on, with 95% intervals: where the curve flattens."
+    import matplotlib; matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from tiny_reason.accuracy_stats import wilson_interval
+    runs = json.loads(RESULTS.read_text())
+    fig, ax = plt.subplots(figsize=(7, 3.4))
+    for rate in sorted({r["learning_rate"] for r in runs}):
+        rs = sorted((r for r in runs if r["learning_rate"] == rate), key=lambda r: r["max_steps"] * r["rows_a_step"])
+        x = [r["max_steps"] * r["rows_a_step"] / r["training_rows"] for r in rs]
+        y = [100 * r["correct"] / r["n"] for r in rs]
+        ci = [[100 * v for v in wilson_interval(r["correct"], r["n"])] for r in rs]
+        ax.errorbar(x, y, yerr=[[a - lo for a, (lo, _) in zip(y, ci)], [hi - a for a, (_, hi) in zip(y, ci)]],
+                    marker="o", capsize=3, label=f"learning rate {rate:g}")
+        for xi, yi, r in zip(x, y, rs): ax.annotate(f"{r['max_steps']} steps", (xi, yi), textcoords="offset points",
+                                                    xytext=(4, -12), fontsize=8)
+    n = runs[0]["n"]
+    ax.set(xlabel="passes over the SFT rows (rows seen / training rows)",
+           ylabel=f"accuracy on {n:,} validation\nquestions (%, 95% CI)",
+           title="SFT schedules, cpu preset (SmolLM2-135M-Instruct, Q4_1 GGUF)")
+    ax.legend(loc="lower right"); ax.grid(alpha=0.3); fig.tight_layout(); fig.savefig(path, dpi=110)
+    return path
+
+
 if __name__ == "__main__":
     args = parse_args(sys.argv[1:])  # before anything is written
-    if args.command == "table": TABLE.write_text(table()); print(TABLE.read_text()); sys.exit()
+    if args.command == "table": TABLE.write_text(table()); figure(); print(TABLE.read_text()); sys.exit()
     result = run_schedule(args.root, args.name, args.overrides)
     runs = [r for r in (json.loads(RESULTS.read_text()) if RESULTS.exists() else []) if r["name"] != args.name]
-    RESULTS.write_text(json.dumps(runs + [result], indent=1) + "\n"); TABLE.write_text(table())
+    RESULTS.write_text(json.dumps(runs + [result], indent=1) + "\n"); TABLE.write_text(table()); figure()
     print(TABLE.read_text())
