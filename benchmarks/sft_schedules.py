@@ -2,6 +2,7 @@
 
     cd nbs && ../.venv/bin/python ../benchmarks/sft_schedules.py ROOT NAME key=value ...  # train and score one schedule
     ../.venv/bin/python ../benchmarks/sft_schedules.py table                              # the table, again
+    ../.venv/bin/python ../benchmarks/sft_schedules.py audit ROOT                         # the validation file's overlaps
 
 Each schedule is 02_train's recipe (the `cpu` preset of the day) with the given `key=value` overrides (steps, rate,
 batch), trained from the base model into ROOT/NAME and scored greedily on the same validation questions:
@@ -19,21 +20,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS, TABLE = ROOT / "assets" / "results" / "sft_schedules.json", ROOT / "assets" / "results" / "sft_schedules.md"
 FIGURE = ROOT / "assets" / "cpu_sft_schedules.png"
-QUESTIONS = 1000  # a 10-point step is seen 9 times in 10 on 1,000 paired questions, a 4-point one most times
+AUDIT = ROOT / "assets" / "results" / "sft_schedules_validation.json"  # `audit`'s counts
 LEVEL = 0.05      # a longer schedule beats a shorter one when McNemar's exact p on their discordant pairs is below it
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     "The command line, every part checked before anything is read or written; a mistake ends in the usage line."
     p = argparse.ArgumentParser(prog="sft_schedules.py", allow_abbrev=False, description=__doc__.splitlines()[0])
-    sub = p.add_subparsers(dest="command", required=True, metavar="{run,table}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="{run,table,audit}")
     sub.add_parser("table", help="write the table again from assets/results/sft_schedules.json")
+    a = sub.add_parser("audit", help="count the validation questions that share worked steps with other pools")
+    a.add_argument("root", type=Path, metavar="ROOT", help="the search's folder, holding validation.jsonl")
     q = sub.add_parser("run", help="train one schedule and score it on the validation questions", allow_abbrev=False)
     q.add_argument("root", type=Path, metavar="ROOT", help="the search's folder (ROOT/validation.jsonl is shared)")
     q.add_argument("name", metavar="NAME", help="this schedule's folder, ROOT/NAME")
     q.add_argument("overrides", nargs="*", default=[], metavar="key=value", help="a config key over the cpu preset")
     args = p.parse_args(argv)
     if args.command == "table": return args
+    if args.command == "audit":
+        if not (args.root / "validation.jsonl").is_file(): a.error(f"ROOT '{args.root}' holds no validation.jsonl")
+        return args
     if args.name in ("", ".", "..") or Path(args.name).name != args.name:
         q.error(f"NAME '{args.name}' must be one folder name, the schedule's folder inside ROOT")
     if args.root.exists() and not args.root.is_dir(): q.error(f"ROOT '{args.root}' is a file, not a folder")
@@ -59,13 +65,16 @@ def own_folders(out: Path) -> dict:
 
 
 def validation_rows(root: Path) -> list[dict]:
-    "ROOT/validation.jsonl: `QUESTIONS` validation questions, drawn once, then read."
+    """ROOT/validation.jsonl: `VALIDATION_QUESTIONS` (1,000) validation questions, drawn once, then read; a 10-point
+    step is seen 9 times in 10 on 1,000 paired questions, a 4-point one most times. A fresh test leaves them out
+    (`touched_items`, 20_data_checks)."""
     path = root / "validation.jsonl"
     if not path.exists():
         from tiny_reason.config import load_config
-        from tiny_reason.data_checks import unseen_rows
-        rows = unseen_rows(load_config("cpu"), load_config("cpu").data.source, QUESTIONS, "validation")
-        if len(rows) < QUESTIONS: sys.exit(f"only {len(rows)} validation questions could be drawn, {QUESTIONS} asked")
+        from tiny_reason.data_checks import VALIDATION_QUESTIONS, unseen_rows
+        rows = unseen_rows(load_config("cpu"), load_config("cpu").data.source, VALIDATION_QUESTIONS, "validation")
+        if len(rows) < VALIDATION_QUESTIONS:
+            sys.exit(f"only {len(rows)} validation questions could be drawn, {VALIDATION_QUESTIONS} asked")
         root.mkdir(parents=True, exist_ok=True)
         path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     return [json.loads(line) for line in path.read_text().splitlines()]
@@ -98,8 +107,8 @@ def run_schedule(root: Path, name: str, overrides: dict) -> dict:
     }
 
 
-def beaten_by(run: dict, runs: list[dict]) -> list[tuple[dict, dict]]:
-    "Each longer schedule that beats `run` on the same questions, with its paired comparison."
+def longer_ones(run: dict, runs: list[dict]) -> list[tuple[dict, dict]]:
+    "Each longer schedule, paired with `run` on the same questions: fixed, broken, McNemar's p, and whether it beats it."
     from tiny_reason.accuracy_stats import mcnemar_exact
     out = []
     for other in runs:
@@ -107,8 +116,25 @@ def beaten_by(run: dict, runs: list[dict]) -> list[tuple[dict, dict]]:
         fixed = sum(a == "0" and b == "1" for a, b in zip(run["item_correct"], other["item_correct"]))
         broken = sum(a == "1" and b == "0" for a, b in zip(run["item_correct"], other["item_correct"]))
         p = mcnemar_exact(fixed, broken)
-        if fixed > broken and p < LEVEL: out.append((other, {"fixed": fixed, "broken": broken, "p": p}))
+        out.append((other, {"fixed": fixed, "broken": broken, "p": p, "beats": fixed > broken and p < LEVEL}))
     return out
+
+def audit(root: Path) -> dict:
+    """How many of ROOT/validation.jsonl's questions share their worked steps, names masked (`solution_key`), with an
+    SFT row, with a row of the lessons' test pool, or with an earlier validation question: the file was drawn before
+    `solution_key` masked names, and is kept, so that every schedule is scored on the same questions."""
+    from tiny_reason.config import load_config
+    from tiny_reason.data_checks import prepare_examples, solution_key, test_pool
+    cfg, rows = load_config("cpu"), validation_rows(root)
+    train, val, _ = prepare_examples(cfg, verbose=False)
+    sft, tested, seen, repeats = {solution_key(r) for r in train + val}, {solution_key(r) for r in test_pool(cfg)}, set(), 0
+    for r in rows: repeats += solution_key(r) in seen; seen.add(solution_key(r))
+    return {"questions": len(rows), "sft_row": sum(solution_key(r) in sft for r in rows),
+            "test_pool_row": sum(solution_key(r) in tested for r in rows), "earlier_question": repeats}
+
+def beaten_by(run: dict, runs: list[dict]) -> list[tuple[dict, dict]]:
+    "Each longer schedule that beats `run` on the same questions, with its paired comparison."
+    return [(o, c) for o, c in longer_ones(run, runs) if c["beats"]]
 
 
 def table() -> str:
@@ -128,12 +154,20 @@ def table() -> str:
         if longer and not beaten and plateau is None: plateau = r["name"]  # a longer schedule was tried, and lost
         settings = ", ".join(f"`{k}={v}`" for k, v in r["overrides"].items()) or "the preset as it is"
         loss = f"{r['eval_loss'][-1][1]:.4f} (step {r['eval_loss'][-1][0]})" if r["eval_loss"] else "-"
-        said = said or ("no" if longer else "(none longer tried)")
+        unbeaten = "; ".join(f"{o['name']}: fixed {c['fixed']}, broke {c['broken']}, p {c['p']:.2g}"
+                             for o, c in longer_ones(r, runs))
+        said = said or (f"no ({unbeaten})" if longer else "(none longer tried)")
         lines.append(f"| {i} | {r['name']}: {settings} | {r['max_steps'] * r['rows_a_step']:,} "
                      f"({r['max_steps'] * r['rows_a_step'] / r['training_rows']:.1f}) | "
                      f"{r['training_s'] / 60:.1f} min | {loss} | {r['correct'] / r['n']:.1%} ({r['correct']}/{r['n']}; "
                      f"{lo:.1%}-{hi:.1%}) | {said} |")
     if plateau: lines += ["", f"The cheapest schedule no longer one beats (McNemar p < {LEVEL}): **{plateau}**."]
+    if AUDIT.exists():
+        a = json.loads(AUDIT.read_text())
+        lines += ["", f"Of the {a['questions']:,} validation questions (drawn before names were masked), "
+                  f"{a['sft_row']} share their worked steps, names masked, with an SFT row, {a['test_pool_row']} with a "
+                  f"row of the lessons' test pool, and {a['earlier_question']} with an earlier validation question; "
+                  "every schedule is scored on the same questions."]
     return "\n".join(lines) + "\n"
 
 
@@ -163,7 +197,8 @@ def figure(path: Path = FIGURE):
 
 if __name__ == "__main__":
     args = parse_args(sys.argv[1:])  # before anything is written
-    if args.command == "table": TABLE.write_text(table()); figure(); print(TABLE.read_text()); sys.exit()
+    if args.command == "audit": AUDIT.write_text(json.dumps(audit(args.root), indent=1) + "\n")
+    if args.command in ("table", "audit"): TABLE.write_text(table()); figure(); print(TABLE.read_text()); sys.exit()
     result = run_schedule(args.root, args.name, args.overrides)
     runs = [r for r in (json.loads(RESULTS.read_text()) if RESULTS.exists() else []) if r["name"] != args.name]
     RESULTS.write_text(json.dumps(runs + [result], indent=1) + "\n"); TABLE.write_text(table()); figure()

@@ -5,7 +5,8 @@
     cd nbs && ../.venv/bin/python ../benchmarks/validation_search.py sft ROOT NAME key=value ...   # an SFT control
     ../.venv/bin/python ../benchmarks/validation_search.py table                                   # the table, again
 
-Each run starts from the `cpu` preset's SFT adapter (`nbs/outputs/cpu/lora_adapter`, 02_train's), trains one
+Each run starts from the `cpu` preset's SFT adapter (`nbs/outputs/cpu/lora_adapter`, 02_train's; a GRPO run from
+the adapter `project.adapter_path=` or `grpo.start=` names, which it is then scored beside), trains one
 configuration (the `cpu` preset of the day, with the given `key=value` overrides) into ROOT/NAME, and answers the
 validation questions greedily with it and with the SFT adapter. ROOT/shared holds what every configuration shares:
 2,000 fresh GRPO prompts (generated at `project.seed + 4,000,000`) and 300 validation questions (at
@@ -70,9 +71,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         if dotted in given: q.error(f"config key '{dotted}' is set twice, by {given[dotted]} and {kv}; keep one")
         overrides[key], given[dotted] = value, kv
     out = args.root / args.name
-    try: load_config("cpu", overrides={**method_overrides(args.method, args.root, out), **overrides})
+    try: cfg = load_config("cpu", overrides={**method_overrides(args.method, args.root, out), **overrides})
     except (KeyError, TypeError, ValueError) as e: q.error(e.args[0] if e.args else str(e))
-    sft = Path(load_config("cpu").project.adapter_path)
+    # the adapter the run starts from: GRPO's `grpo.start` (by default `project.adapter_path`), else the preset's
+    start = cfg.project.adapter_path if cfg.grpo.start == "sft" else cfg.grpo.start
+    sft = Path(start if args.method == "grpo" else load_config("cpu").project.adapter_path)
     if not (sft / "adapter_config.json").is_file():
         q.error(f"no SFT adapter at '{sft}' (seen from {Path.cwd()}): run this from nbs/, once 02_train has trained "
                 "the cpu preset's")
@@ -106,13 +109,14 @@ def score(folder: Path, arms: dict, items: list[dict]) -> dict:
             "fixed": p["fixed"], "broken": p["broken"], "mcnemar_p": p["mcnemar_p"]}
 
 def run_grpo(root: Path, out: Path, overrides: dict) -> dict:
-    from tiny_reason.grpo_checks import train_grpo
+    from tiny_reason.grpo_checks import start_folder, train_grpo
     cfg = load_config("cpu")
     _, valid = shared_rows(cfg, root / SHARED)  # and the prompts, which `method_overrides` names
     g = load_config("cpu", overrides={**method_overrides("grpo", root, out), **overrides})
     adapter = train_grpo(g, verbose=True, table=False, reuse=True)
     seconds = json.loads((adapter / "log_history.json").read_text())[-1].get("train_runtime", 0)
-    return {"method": "grpo", "training_s": round(seconds), **score(out, {"sft": Path(cfg.project.adapter_path), "grpo": adapter}, valid)}
+    start = start_folder(g)  # the SFT adapter it started from (grpo.start, or project.adapter_path), scored beside it
+    return {"method": "grpo", "training_s": round(seconds), **score(out, {"sft": start, "grpo": adapter}, valid)}
 
 def run_rft(root: Path, out: Path, overrides: dict) -> dict:
     from tiny_reason.distill_checks import distill, rft_config

@@ -188,11 +188,11 @@ def study_output(kind: str):
     return next(o["data"][kind] for o in cell["outputs"] if kind in o.get("data", {}))
 
 def study_block() -> str:
-    "The study's arms table and its over-seeds table, from the report that 09_study's committed run displayed (its stored output), between markers."
+    "The study's arms table, its item-level (primary) and over-seeds tables, from the report that 09_study's committed run displayed (its stored output), between markers."
     report = "".join(study_output("text/markdown"))
     parts = report.strip().split("\n\n")  # the header line, the arms table, the paired tests' intro and table, the over-seeds intro and table
-    keep = [parts[0], parts[1]] + [p for p in parts if p.startswith("Over seeds")] + \
-           [parts[i + 1] for i, p in enumerate(parts[:-1]) if p.startswith("Over seeds")]
+    keep = [parts[0], parts[1]] + [x for i, p in enumerate(parts[:-1]) if p.startswith(("Item by item", "Over seeds"))
+                                   for x in (p, parts[i + 1])]
     return f"{STUDY_START}\n" + "\n\n".join(keep) + f"\n{STUDY_END}"
 
 STUDY_PLOT = ROOT / "assets" / "cpu_study.png"  # the front page's and docs/results.md's picture of the study
@@ -316,8 +316,9 @@ BLOCKS = {"lessons table": (INDEX_START, INDEX_END, lambda: index_table()), "T4 
           "beyond SFT": (BEYOND_START, BEYOND_END, lambda: beyond_block()),
           "GPU summary": (GPU_SUMMARY_START, GPU_SUMMARY_END, lambda: gpu_summary()),
           "cpu-gsm result": (GSM_START, GSM_END, lambda: gsm_block())}
-PAGES = [ROOT / "index.ipynb", ROOT / "nbs" / "03_eval.ipynb", *sorted((ROOT / "docs").glob("*.md"))]  # where rendered blocks live:
-# the front page, the docs pages, and 03_eval (the cpu-gsm run)
+PAGES = [ROOT / "index.ipynb", ROOT / "nbs" / "02_train.ipynb", ROOT / "nbs" / "03_eval.ipynb",
+         *sorted((ROOT / "docs").glob("*.md"))]  # where rendered blocks live: the front page, the docs pages, 02_train
+# (the SFT schedules) and 03_eval (the cpu-gsm run)
 
 def render_blocks(text: str) -> str:
     "`text` with every known block between its markers replaced by what its result file says now."

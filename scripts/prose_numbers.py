@@ -8,7 +8,8 @@ A number is its digits with thousands commas dropped (`1,152` -> `1152`); it is 
 stand alone (not inside a longer number), or where a printed number rounds to it at the prose's digits, as it is or in
 thousands, millions or billions (`15.62` GiB -> `15.6`, `165,656` bytes -> `166` kB, `1,543,714,304` -> `1.54` billion). Numbers no cell can print (constants, other presets' config values, cited papers) are listed in `SOURCED` with where
 they come from; so is the GPU-pass line under each Colab badge, written from `assets/gpu_pass.json` (check_repo checks
-it is current). Counted: numbers with at least three significant digits (`546`, `130.5`,
+it is current), and a result file's table rendered between include markers (`<!-- include: assets/results/... -->`,
+lesson_stats.py: its numbers are the file's, written by the benchmark that measured them). Counted: numbers with at least three significant digits (`546`, `130.5`,
 `0.0386`; not `0.05` or `0.77`). Not counted: dates (`2026-11-22`), years, arXiv ids (`2402.03300`), and anything inside
 `code spans`, LaTeX (`$...$`) or link targets.
 """
@@ -20,7 +21,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from lesson_stats import LESSONS
 
 NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(e-?\d+)?(?![\w])")
-SKIP = re.compile(r"<!-- GPU pass.*?<!-- end of GPU pass -->|<!-- T4 time.*?<!-- end of T4 time -->|`[^`]*`|\$\$.*?\$\$|\$[^$]*\$|\]\([^)]*\)|\d{4}-\d{2}-\d{2}|\b\d{4}\.\d{5}\b|https?://\S+", re.S)
+SKIP = re.compile(r"<!-- GPU pass.*?<!-- end of GPU pass -->|<!-- T4 time.*?<!-- end of T4 time -->|<!-- include: .*?<!-- end of include -->|`[^`]*`|\$\$.*?\$\$|\$[^$]*\$|\]\([^)]*\)|\d{4}-\d{2}-\d{2}|\b\d{4}\.\d{5}\b|https?://\S+", re.S)
 NAMED = re.compile(r"\b(\d\d_[a-z0-9_]+)\b")
 
 # Numbers no cell can print, each with where it comes from: constants, config values of a preset the lesson does not run,

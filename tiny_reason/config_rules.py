@@ -43,6 +43,7 @@ RULES = [  # (key, test, what it must be)
         "grpo.gradient_accumulation_steps grpo.save_steps grpo.sample_every scratch.batch_size "
         "scratch.gradient_accumulation_steps scratch.max_steps scratch.log_steps scratch.save_steps "
         "scratch.new_tokens scratch.test_items scratch.reply_tokens study.max_steps study.rft_k study.grpo_steps "
+        "study.continue_steps study.sample_items "
         "study.max_new_tokens",
     ),
     *_at_least(1, "eval.test_samples distill.questions grpo.prompts", "all"),
@@ -77,11 +78,13 @@ RULES = [  # (key, test, what it must be)
     (
         "grpo.rewards",
         lambda v: v
-        and set(v) <= {"correctness", "format", "soft_format"}
+        and set(v) <= {"correctness", "format", "soft_format", "placebo"}
         and all(math.isfinite(w) for w in v.values()),
-        "a mapping of correctness, format, soft_format to finite weights",
+        "a mapping of correctness, format, soft_format, placebo to finite weights",
     ),
     ("eval.samples", lambda v: 1 <= v <= 64, "1 to 64 (each sample is one more generation of every test item)"),
+    ("study.samples", lambda v: 1 <= v <= 64, "1 to 64 (each sample is one more generation of every sampled item)"),
+    ("model.sampling_precision", lambda v: v in (None, "auto", "fp32", "fp16", "bf16"), "one of auto, fp32, fp16, bf16 or none"),
     ("grpo.num_generations", lambda v: v >= 2, ">= 2 (a group of one has no variance to learn from)"),
     (
         "project.seed", lambda v: 0 <= v < 2**32,

@@ -17,9 +17,10 @@ from .files import read_gsm8k_jsonl, read_jsonl_objects, write_jsonl
 from .word_problems import word_problem_rows
 
 # %% auto #0
-__all__ = ['GENERATOR_SUFFIX', 'SEED_OFFSETS', 'synthetic_rows', 'hub_rows', 'load_rows', 'nothing_left', 'summary_line',
-           'question_key', 'drop_repeats', 'keep_questions_together', 'drop_too_long', 'prepare_examples', 'test_pool',
-           'solution_key', 'unseen_rows', 'plot_token_lengths', 'write_prepared', 'light_tokenizer_hash',
+__all__ = ['GENERATOR_SUFFIX', 'SEED_OFFSETS', 'VALIDATION_QUESTIONS', 'CAPITALIZED_WORD', 'synthetic_rows', 'hub_rows',
+           'load_rows', 'nothing_left', 'summary_line', 'question_key', 'drop_repeats', 'keep_questions_together',
+           'drop_too_long', 'prepare_examples', 'test_pool', 'solution_key', 'distinct_rows', 'drawn_rows',
+           'unseen_rows', 'touched_items', 'plot_token_lengths', 'write_prepared', 'light_tokenizer_hash',
            'tokenize_with_trl']
 
 # %% ../nbs/20_data_checks.ipynb #ef00ce46
@@ -158,7 +159,8 @@ def prepare_examples(cfg: Config, verbose: bool = True, n=..., tok=None) -> tupl
 
 # %% ../nbs/20_data_checks.ipynb #edb306be
 # past any training seed
-SEED_OFFSETS = {"test": 1_000_000, "rft": 2_000_000, "validation": 3_000_000, "grpo": 4_000_000}
+SEED_OFFSETS = {"test": 1_000_000, "rft": 2_000_000, "validation": 3_000_000, "grpo": 4_000_000, "study": 5_000_000}
+VALIDATION_QUESTIONS = 1000  # the most validation questions a settings search draws (benchmarks/sft_schedules.py)
 
 def test_pool(cfg: Config) -> list[dict]:
     "The rows the evaluation's test items come from (`load_test_rows`, 23_eval_stage): no other stage trains on them."
@@ -167,25 +169,50 @@ def test_pool(cfg: Config) -> list[dict]:
     n = max(e.test_samples or 1000, e.paired_items or 0) + 32
     return load_rows(e.test_source, cfg, e.test_split, n=n, seed=cfg.project.seed + SEED_OFFSETS["test"])
 
+CAPITALIZED_WORD = re.compile(r"\b[A-Z][a-z]+\b")  # a capitalized word: a name, a month, or a sentence's first word
+
 def solution_key(row: dict) -> str | None:
-    "A row's worked steps, whitespace collapsed (`steps`, or a GSM8K answer's text before `####`); None: no steps."
+    """A row's worked steps (`steps`, or a GSM8K answer's text before `####`), whitespace collapsed and every
+    capitalized word masked as `_`; None: no steps."""
     steps = row.get("steps")
     if steps is None and "####" in str(row.get("answer") or ""): steps = row["answer"].rsplit("####", 1)[0]
-    return " ".join(steps.split()) or None if steps else None
+    # a renamed problem's steps carry the new name ("Sam has 37 - 3 = 34"): masked, the two keys are one. Masking a
+    # sentence's first word too only makes the key coarser: two rows whose steps differ there alone count as one.
+    return CAPITALIZED_WORD.sub("_", " ".join(steps.split())) or None if steps else None
+
+def distinct_rows(rows: list[dict], held=(), n: int | None = None) -> list[dict]:
+    """The first `n` (None: all) of `rows` whose question and worked steps (names masked, `solution_key`) are in no
+    row of `held` and in no earlier row of `rows`: no problem twice, renamed or not."""
+    seen = {question_key(r["question"]) for r in held}
+    solved = {k for r in held if (k := solution_key(r))}  # a problem renamed: other words, the same steps
+    kept = []
+    for r in rows:
+        q, k = question_key(r["question"]), solution_key(r)
+        if q in seen or k in solved: continue
+        seen.add(q); kept.append(r)
+        if k: solved.add(k)
+    return kept[:n] if n else kept
+
+def drawn_rows(cfg: Config, source: str, n: int | None, purpose: str, split: str | None = None) -> list[dict]:
+    """Rows of `source` in the order `purpose` draws them: a generator's from the seed `SEED_OFFSETS[purpose]` past
+    the project's (`n` and a margin, for the repeats `distinct_rows` drops), else the split's in a seeded order."""
+    seed, split = cfg.project.seed + SEED_OFFSETS[purpose], split or cfg.data.split
+    if source == "synthetic" or source.startswith("synthetic:"):  # new rows; a few collide with others
+        return load_rows(source, cfg, split, n=(n or 1000) * 3 // 2 + 64, seed=seed)
+    rows = load_rows(source, cfg, split); random.Random(seed).shuffle(rows)
+    return rows
 
 def unseen_rows(cfg: Config, source: str, n: int | None, purpose: str, exclude=()) -> list[dict]:
     "Up to `n` rows of `source` (None: all) that are neither SFT's rows (`prepare_examples`), test items nor `exclude`."
     train, val, _ = prepare_examples(cfg, verbose=False)
-    held = [*train, *val, *test_pool(cfg), *exclude]
-    seen = {question_key(r["question"]) for r in held}
-    solved = {k for r in held if (k := solution_key(r))}  # a problem renamed: other words, the same steps
-    seed = cfg.project.seed + SEED_OFFSETS[purpose]
-    if source == "synthetic" or source.startswith("synthetic:"):  # new rows; a few collide with those
-        rows = load_rows(source, cfg, cfg.data.split, n=(n or 1000) + 64, seed=seed)
-    else: rows = load_rows(source, cfg, cfg.data.split); random.Random(seed).shuffle(rows)
-    rows = [r for r in rows if question_key(r["question"]) not in seen and solution_key(r) not in solved]
-    rows = drop_repeats(rows, Counter(), whole=False)
-    return rows[:n] if n else rows
+    return distinct_rows(drawn_rows(cfg, source, n, purpose), [*train, *val, *test_pool(cfg), *exclude], n)
+
+def touched_items(cfg: Config, source: str) -> list[dict]:
+    """The items of `source` that results were reported or settings chosen on: the lessons' test items (`test_pool`)
+    and the validation questions a settings search draws (`VALIDATION_QUESTIONS`). A fresh test leaves them out."""
+    e = cfg.eval  # the most test items a lesson scores, as `test_pool` sizes them (a Hub split: its first ones)
+    tested = test_pool(cfg)[:max(e.test_samples or 1000, e.paired_items or 0) + 32]
+    return [*tested, *unseen_rows(cfg, source, VALIDATION_QUESTIONS, "validation")]
 
 # %% ../nbs/20_data_checks.ipynb #3a83562c
 def plot_token_lengths(lengths: list[int], max_length: int, title: str = ""):

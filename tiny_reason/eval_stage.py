@@ -4,7 +4,7 @@
 
 # %% ../nbs/23_eval_stage.ipynb #68aa5863
 from __future__ import annotations
-import itertools, json, time
+import itertools, json, math, time
 from collections import Counter
 from pathlib import Path
 from .config import CONFIG_FILENAME, Config, save_config
@@ -19,7 +19,7 @@ from tiny_reason.generation import (
     same_generator)
 from .sampling import read_samples, sample_replies
 from .load_checks import check_adapter, check_same_base, hub_checked_path, with_trained_lora
-from .loader import load_tokenizer, pick_precision
+from .loader import load_tokenizer, pick_precision, sampling_precision
 from .model_card import REPORT_WEIGHTS, weights_fingerprint  # which adapter weights made a report
 from .accuracy_stats import format_summary, paired_comparison, summarize, wilson_interval
 
@@ -89,11 +89,14 @@ def drop_long_prompts(items: list[dict], tok, cfg: Config, verbose: bool = True)
 def greedy_settings(cfg: Config) -> dict:
     """What shapes a greedy reply besides the model and the prompt, by config key: the token limit, the decoding, the
     weights' precision and 4-bit loading, the engine."""
-    return {
+    settings = {
         "eval.max_new_tokens": cfg.eval.max_new_tokens, "decoding": "greedy",
         "model.precision": pick_precision(cfg.model.precision), "model.load_in_4bit": cfg.model.load_in_4bit,
         "eval.engine": cfg.eval.engine
     }
+    # a merged copy's own dtype (17_loader); the reference engine generates in the model's
+    if cfg.eval.engine != "reference": settings["model.sampling_precision"] = sampling_precision(cfg)
+    return settings
 
 def eval_prompts(tok, items: list[dict], cfg: Config) -> list[str]:
     """The exact text the model continues for each test item: `data.system_prompt` in `data.format`, primed with
@@ -281,8 +284,8 @@ def compare_runs(base_dir, tuned_dir) -> dict:
 # %% ../nbs/23_eval_stage.ipynb #ca4d1c28
 def maj_at_k(model, tok, items: list[dict], path, cfg: Config, source: str, progress: bool = True) -> dict:
     """Accuracy of the majority answer of `eval.samples` sampled replies per item (sampled through `eval.engine`,
-    which prepared `model`; flexible grading; a cut reply votes for nothing), its interval, and maj@j for j <= k,
-    averaged over every j-subset."""
+    which prepared `model`; flexible grading; a cut reply votes for nothing), its interval, and maj@j and pass@j (a
+    right reply among j) for j <= k, averaged over every j-subset; `item_hits`: each item's right samples."""
     k, questions, settings = cfg.eval.samples, sample_questions(items), sample_settings(cfg)
     prompts = eval_prompts(tok, items, cfg)
     # the engine's calls, recorded in each row
@@ -297,10 +300,14 @@ def maj_at_k(model, tok, items: list[dict], path, cfg: Config, source: str, prog
     # per item: paired against greedy
     voted = [answers_match(majority_answer(p)[0], q["gold"]) for p, q in zip(preds, questions)]
     n, correct = len(questions), sum(voted)
+    hits = [sum(answers_match(a, q["gold"]) for a in p) for p, q in zip(preds, questions)]  # right samples an item
+    # pass@j: the share of j-subsets holding a right reply, 1 - C(k - c, j) / C(k, j) (Chen et al. 2021's estimator)
+    passed = lambda j: sum(1 - math.comb(k - c, j) / math.comb(k, j) for c in hits) / n
     return {
         "k": k, "temperature": cfg.eval.sample_temperature, "correct": correct, "accuracy": correct / n,
         "item_correct": voted, "ci95": list(wilson_interval(correct, n)),
         "by_k": {j: sum(right(p, q["gold"], j) for p, q in zip(preds, questions)) / n for j in range(1, k + 1)},
+        "pass_by_k": {j: passed(j) for j in range(1, k + 1)}, "item_hits": hits,
         "tokens": sum(r["n_tokens"] for r in replies)
     }
 

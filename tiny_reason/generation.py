@@ -123,14 +123,15 @@ def padded_width(tokens: int) -> int:
 def inference_model(cfg: Config, adapter=None):
     """The model `eval.engine` generates with, greedy or sampled (evaluation, maj@k, distillation's teacher: one
     setting for every way a model writes): reference (the preset's loader, as trained), or merged / compiled (the
-    adapter, if any, merged once into the base: the dequantized NF4 one for a QLoRA preset)."""
-    from tiny_reason.loader import adapter_model, load_model, pick_precision
+    adapter, if any, merged once into the base: the dequantized NF4 one for a QLoRA preset; in
+    `model.sampling_precision`)."""
+    from tiny_reason.loader import adapter_model, load_model, sampling_precision
     engine = cfg.eval.engine
     if engine not in ENGINES:
         raise ValueError(f"config key 'eval.engine' must be one of {', '.join(ENGINES)}, got {engine!r}")
     if engine == "reference": return load_model(cfg, adapter=adapter).eval()
     model = adapter_model(
-        cfg, adapter, pick_precision(cfg.model.precision), "nf4" if cfg.model.load_in_4bit else "unquantized"
+        cfg, adapter, sampling_precision(cfg), "nf4" if cfg.model.load_in_4bit else "unquantized"
     )
     model = (model.merge_and_unload() if adapter is not None else model).eval()
     return use_packed_gqa(model) if engine == "compiled" else model

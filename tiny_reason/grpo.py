@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_grpo.ipynb #e8e17a18
 from __future__ import annotations
-import re
+import hashlib, re
 import torch
 from .config import Config
 from .data import THINK_PRIME, MalformedRow, inference_prompt, split_solution
@@ -14,8 +14,8 @@ from .evaluation import extract_answer, grade_row
 from .generation import generate_batch
 
 # %% auto #0
-__all__ = ['STRICT_FORMAT', 'REWARDS', 'correctness_reward', 'format_reward', 'soft_format_reward', 'grpo_rows', 'grpo_prompts',
-           'group_signal', 'group_advantages']
+__all__ = ['STRICT_FORMAT', 'REWARDS', 'correctness_reward', 'format_reward', 'soft_format_reward', 'placebo_reward', 'grpo_rows',
+           'grpo_prompts', 'group_signal', 'group_advantages']
 
 # %% ../nbs/07_grpo.ipynb #b8580f6e
 STRICT_FORMAT = re.compile(
@@ -44,7 +44,14 @@ def soft_format_reward(completions: list[str], truncated=None, **kwargs) -> list
     return [0.5 * ("</think>" in c) + 0.5 * (not t and extract_answer(THINK_PRIME + c)[1] == "strict")
             for c, t in zip(completions, _cut(truncated, len(completions)))]
 
-REWARDS = {"correctness": correctness_reward, "format": format_reward, "soft_format": soft_format_reward}
+def placebo_reward(completions: list[str], trainer_state=None, **kwargs) -> list[float]:
+    """A fair coin for each reply, blind to what it says: 1 or 0 from a hash of the training step, the reply's place
+    in the batch and its text, so a resumed run pays the same coins."""
+    step = trainer_state.global_step if trainer_state is not None else 0
+    return [float(hashlib.sha256(f"{step}|{i}|{c}".encode()).digest()[0] & 1) for i, c in enumerate(completions)]
+
+REWARDS = {"correctness": correctness_reward, "format": format_reward, "soft_format": soft_format_reward,
+           "placebo": placebo_reward}
 
 # %% ../nbs/07_grpo.ipynb #4f6e9127
 def grpo_rows(cfg: Config) -> list[dict]:

@@ -54,7 +54,8 @@ def record_groups(rewards: dict, every: int, path):
     every reward by name) to JSONL `path` every `every` steps."""
     (first, reward), seen = next(iter(rewards.items())), set()
     def recorded(prompts, completions, gold, trainer_state=None, completion_ids=None, **kwargs):
-        args = dict(prompts=prompts, completions=completions, gold=gold, completion_ids=completion_ids, **kwargs)
+        args = dict(prompts=prompts, completions=completions, gold=gold, completion_ids=completion_ids,
+                    trainer_state=trainer_state, **kwargs)  # the step: the placebo's coin hangs on it
         scores, step = reward(**args), trainer_state.global_step if trainer_state else 0
         if step % every == 0 and step not in seen:
             seen.add(step)
@@ -126,7 +127,7 @@ def grpo_from(
     from datasets import Dataset
     from trl import GRPOTrainer
     from transformers.trainer_callback import PrinterCallback
-    from tiny_reason.loader import DTYPES, load_model, load_tokenizer, pick_precision
+    from tiny_reason.loader import DTYPES, load_model, load_tokenizer, sampling_precision
     from tiny_reason.trainer_parts import StopOnNonFinite, set_trl_lm_head
     from tiny_reason.train_checks import seed_everything
     from tiny_reason.training_runs import train_or_restore
@@ -164,7 +165,7 @@ def grpo_from(
         if p.requires_grad and p.dtype != torch.float32: p.data = p.data.float()
     if verbose: print(grpo_plan(cfg))  # before the long work: what it will do; its time here is in its log
     if copy_on:  # no NF4 or LoRA work per decoding step
-        generate_with_copy(trainer, merged_copy(trainer.model, DTYPES[pick_precision(cfg.model.precision)]))
+        generate_with_copy(trainer, merged_copy(trainer.model, DTYPES[sampling_precision(cfg)]))
     save_config(cfg, out / "checkpoints")  # what the checkpoints are made with: a resumed run must match it
     # 02_train: a run cut after its last step is loaded, not trained further
     train_or_restore(trainer, last, g.max_steps)

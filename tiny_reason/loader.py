@@ -16,10 +16,10 @@ from .offline import ARCHITECTURES, known_architecture
 warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing.*", category=FutureWarning)
 
 # %% auto #0
-__all__ = ['PAD_CANDIDATES', 'DTYPES', 'BASES', 'pick_precision', 'model_config', 'load_tokenizer', 'quantization_config',
-           'lora_config', 'projection_shapes', 'lora_rank_limit', 'check_lora_rank', 'limit_gpu_memory', 'check_finite',
-           'load_base', 'add_lora', 'load_adapter', 'load_model', 'adapter_model', 'merge_adapter', 'fetch_adapter',
-           'push_to_hub']
+__all__ = ['PAD_CANDIDATES', 'DTYPES', 'BASES', 'pick_precision', 'bf16_native', 'sampling_precision', 'model_config',
+           'load_tokenizer', 'quantization_config', 'lora_config', 'projection_shapes', 'lora_rank_limit',
+           'check_lora_rank', 'limit_gpu_memory', 'check_finite', 'load_base', 'add_lora', 'load_adapter', 'load_model',
+           'adapter_model', 'merge_adapter', 'fetch_adapter', 'push_to_hub']
 
 # %% ../nbs/17_loader.ipynb #1efc6796
 def pick_precision(requested: str = "auto") -> str:
@@ -27,6 +27,22 @@ def pick_precision(requested: str = "auto") -> str:
     if requested != "auto": return requested
     if not torch.cuda.is_available(): return "fp32"
     return "bf16" if torch.cuda.is_bf16_supported(including_emulation=False) else "fp16"
+
+def bf16_native() -> bool:
+    """Whether this machine computes bf16 natively: a CUDA GPU from Ampere on, or a CPU with AVX512-BF16 or AMX tiles.
+    Elsewhere bf16 is emulated, slower than fp32."""
+    if torch.cuda.is_available(): return torch.cuda.is_bf16_supported(including_emulation=False)
+    # torch's own CPU checks (private, 45_library_reaches); a torch without them: taken as emulated
+    checks = [getattr(torch.cpu, name, lambda: False) for name in ("_is_avx512_bf16_supported", "_is_amx_tile_supported")]
+    return any(check() for check in checks)
+
+def sampling_precision(cfg: Config) -> str:
+    """The dtype a merged copy generates in (evaluation's merged and compiled engines, GRPO's sampling copy):
+    `model.sampling_precision`; None, the model's (`pick_precision`); `auto`, bf16 where `bf16_native`, else the
+    model's."""
+    asked, model = cfg.model.sampling_precision, pick_precision(cfg.model.precision)
+    if asked is None: return model
+    return ("bf16" if bf16_native() else model) if asked == "auto" else asked
 
 # %% ../nbs/17_loader.ipynb #e453d825
 def model_config(cfg: Config):

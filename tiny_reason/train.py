@@ -50,7 +50,8 @@ def make_trainer(
     tok = tok if tok is not None else load_tokenizer(cfg)
     # training.fit_memory_gb: the micro-batch a GPU's memory holds (48)
     cfg = fitted(cfg, train_examples, tok) if model is None else cfg
-    model = model if model is not None else load_model(cfg, lora=True, training=True)
+    start = cfg.training.start_adapter  # None: a new LoRA; else a trained one, trained further (09's continued arms)
+    model = model if model is not None else load_model(cfg, lora=start is None, adapter=start, training=True)
     with light_tokenizer_hash(tok):  # TRL's dataset preparation, without hashing the vocabulary (20_data_checks)
         trainer = SFTTrainer(model=model, args=sft_config(cfg, output_dir, **overrides), processing_class=tok,
                              train_dataset=to_dataset(train_examples), eval_dataset=to_dataset(val_examples),

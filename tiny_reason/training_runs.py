@@ -313,10 +313,12 @@ def sft_run(
     verbose: bool = True
 ) -> Path:
     """SFT's `training_run` (what `train` and `ensure_adapter` call): `adapter_path` and `output_dir/checkpoints`,
-    SFT's own refusals (`adapter_checks`), a cut-off adapter saved again."""
+    SFT's own refusals (`adapter_checks`), a cut-off adapter saved again; the adapter it continues from, if any
+    (`training.start_adapter`), is an input, never its run or result folder."""
+    start = cfg.training.start_adapter and Path(cfg.training.start_adapter)
     return training_run(
         cfg, SFT_RUN, Path(cfg.project.adapter_path) / "adapter_config.json", checkpoint_dir(cfg), train_fn, resume,
         overwrite, reuse, checks=lambda r, o: adapter_checks(cfg, r, o), plan=plan, whole=adapter_problems,
-        verbose=verbose
+        verbose=verbose, inputs=[(start, "the adapter SFT continues from (training.start_adapter),")] if start else []
     )
 
