@@ -80,7 +80,7 @@ lessons: install  # run the lessons on the cpu preset and store their outputs (a
 	LD_PRELOAD=$(MALLOC) TMPDIR=$(TEST_TMP) $(BIN)/python scripts/run_lessons.py
 	rm -rf $(TEST_TMP)
 
-study: install  # 09_study's full study (five arms, three seeds: about 105 min on 2 cores on the cpu preset), resumable, into the folder the lesson reads
+study: install  # 09_study's full study (seven arms, three seeds: hours on 2 cores on the cpu preset; times.json holds each stage's), resumable, into the folder the lesson reads
 	cd nbs && LD_PRELOAD=$(MALLOC) ../$(BIN)/tiny-reason study
 
 export: install

@@ -116,7 +116,16 @@ def run_grpo(root: Path, out: Path, overrides: dict) -> dict:
     adapter = train_grpo(g, verbose=True, table=False, reuse=True)
     seconds = json.loads((adapter / "log_history.json").read_text())[-1].get("train_runtime", 0)
     start = start_folder(g)  # the SFT adapter it started from (grpo.start, or project.adapter_path), scored beside it
-    return {"method": "grpo", "training_s": round(seconds), **score(out, {"sft": start, "grpo": adapter}, valid)}
+    return {"method": "grpo", "training_s": round(seconds), **groups_tied(adapter),
+            **score(out, {"sft": start, "grpo": adapter}, valid)}
+
+def groups_tied(adapter: Path) -> dict:
+    """The share of a GRPO run's groups whose replies all tied on reward (TRL's `frac_reward_zero_std`, from its log):
+    over the run, its first 5 steps and its last 5. A tied group teaches nothing: each advantage is 0."""
+    tied = [h["frac_reward_zero_std"] for h in json.loads((adapter / "log_history.json").read_text())
+            if "frac_reward_zero_std" in h]
+    mean = lambda xs: round(sum(xs) / len(xs), 4)
+    return {"groups_tied": {"all": mean(tied), "first 5 steps": mean(tied[:5]), "last 5 steps": mean(tied[-5:])}}
 
 def run_rft(root: Path, out: Path, overrides: dict) -> dict:
     from tiny_reason.distill_checks import distill, rft_config
@@ -144,6 +153,13 @@ def run_sft(root: Path, out: Path, overrides: dict) -> dict:
     start = time.time(); adapter = ensure_adapter(cfg, verbose=False); seconds = time.time() - start
     return {"method": "sft", "training_s": round(seconds), **score(out, {"sft": sft, "control": adapter}, valid)}
 
+def note(r: dict) -> str:
+    "A run's note, and for GRPO the share of its groups that tied on reward, where its log was read."
+    tied = r.get("groups_tied")
+    said = (f"groups tied on reward: {tied['all']:.0%} ({tied['first 5 steps']:.0%} in the first 5 steps, "
+            f"{tied['last 5 steps']:.0%} in the last 5)") if tied else ""
+    return "; ".join(x for x in (r.get("note", ""), said) if x)
+
 def table() -> str:
     "Every configuration tried, as Markdown, from the results file."
     runs = json.loads(RESULTS.read_text()) if RESULTS.exists() else []
@@ -153,7 +169,7 @@ def table() -> str:
     for i, r in enumerate(runs, 1):
         settings = ", ".join(f"`{k}={v}`" for k, v in r["overrides"].items()) or "the preset as it is"
         lines.append(f"| {i} | {r['method']} | {settings} | {r['training_s'] / 60:.1f} min | {r['sft']} -> {r['tuned']} of {r['n']} | "
-                     f"{r['fixed']} / {r['broken']} | {r['mcnemar_p']:.2g} | {r.get('note', '')} |")
+                     f"{r['fixed']} / {r['broken']} | {r['mcnemar_p']:.2g} | {note(r)} |")
     return "\n".join(lines) + "\n"
 
 if __name__ == "__main__":
