@@ -164,10 +164,10 @@ def table() -> str:
     if plateau: lines += ["", f"The cheapest schedule no longer one beats (McNemar p < {LEVEL}): **{plateau}**."]
     if AUDIT.exists():
         a = json.loads(AUDIT.read_text())
-        lines += ["", f"Of the {a['questions']:,} validation questions (drawn before names were masked), "
-                  f"{a['sft_row']} share their worked steps, names masked, with an SFT row, {a['test_pool_row']} with a "
-                  f"row of the lessons' test pool, and {a['earlier_question']} with an earlier validation question; "
-                  "every schedule is scored on the same questions."]
+        lines += ["", f"Of the {a['questions']:,} validation questions, {a['sft_row']} are an SFT row's problem under "
+                  f"other names (the same worked steps, names aside), {a['test_pool_row']} a test item's, and "
+                  f"{a['earlier_question']} an earlier validation question's: every schedule is scored on the same "
+                  "questions, so the comparison holds."]
     return "\n".join(lines) + "\n"
 
 
