@@ -44,6 +44,7 @@ ALIASES = {
     "model_name": "model.name", "format": "data.format",  # "the same, with my model": --model_name X --format qa
     # evaluate and chat; the distillation teacher's is --distill.max_new_tokens
     "max_new_tokens": "eval.max_new_tokens",
+    "samples": "eval.samples",  # evaluate's replies per question; the study's is --study.samples
 }
 
 def _sections() -> dict: return {k: v for k, v in typing.get_type_hints(Config).items() if k != "preset"}
@@ -64,6 +65,7 @@ def resolve_key(key: str) -> str:
     if key in ALIASES: return ALIASES[key]
     bare = [k for k in keys if k.split(".")[-1] == key]
     if len(bare) == 1: return bare[0]
+    if bare: raise KeyError(f"config key '{key}' names {len(bare)} keys ({', '.join(bare)}): write the one you mean")
     # `--data my.jsonl`: a section, not a key (`prepare` and `run` have a --data flag; other commands do not)
     if key in _sections():
         raise KeyError(f"unknown config key '{key}': {key} is a section of the config; set one of its keys, as in "

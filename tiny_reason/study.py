@@ -56,7 +56,10 @@ def run_arm(cfg: Config, out: Path, arm: str, seed: int, verbose: bool = False) 
     elif arm == "rft":
         distill(c, folder / "distill", verbose=verbose)
         kept = folder / "distill" / "distilled.jsonl"
-        adapter = ensure_adapter(arm_config(cfg, out, arm, seed, kept), verbose=verbose)
+        if rows(kept): adapter = ensure_adapter(arm_config(cfg, out, arm, seed, kept), verbose=verbose)
+        else:  # no right reply to learn from: STaR makes no update, and the arm is scored as its start
+            adapter = Path(c.distill.teacher_adapter)
+            if verbose: print(f"rft, seed {seed}: no sampled reply was right; nothing to train on, scored as the CoT arm")
     elif arm != "base": raise ValueError(f"unknown study arm {arm!r}; choose from {', '.join(ARMS)}")
     s = cfg.study
     # pass@k and maj@k at the first seed, on the first test items; before the greedy evaluation, whose report marks
