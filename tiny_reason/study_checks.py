@@ -20,7 +20,8 @@ from .study import ARMS, run_arm, stages, summarize_study
 from .study_parts import arm_config
 
 # %% auto #0
-__all__ = ['STUDY_KEYS', 'study_rows', 'study_markdown', 'plot_sampled', 'plot_study', 'study_cli', 'study_settings', 'run_study']
+__all__ = ['STUDY_KEYS', 'study_rows', 'study_markdown', 'plot_sampled', 'plot_study', 'study_cli', 'study_settings',
+           'terminated_as_interrupted', 'run_study']
 
 # %% ../nbs/31_study_checks.ipynb #cd30907f
 def study_rows(cfg: Config, out: Path, verbose: bool = False) -> tuple[Path, Path]:
@@ -194,6 +195,17 @@ def _inputs_absolute(cfg: Config) -> Config:
         c.model.cache_dir = str(Path(c.model.cache_dir).resolve())  # `~/...` stays as written
     return c
 
+@contextlib.contextmanager
+def terminated_as_interrupted():
+    """A SIGTERM (`kill`, a closed session) inside the block raises SystemExit, as Ctrl-C raises KeyboardInterrupt,
+    so `finally` blocks run: an interrupted stage keeps its time and its folder's lock is released."""
+    import signal, threading
+    if threading.current_thread() is not threading.main_thread(): yield; return  # only the main thread takes signals
+    def stop(signum, frame): raise SystemExit(128 + signum)
+    previous = signal.signal(signal.SIGTERM, stop)
+    try: yield
+    finally: signal.signal(signal.SIGTERM, previous)
+
 # %% ../nbs/31_study_checks.ipynb #07ac8d78
 def run_study(cfg: Config, out=None, arms=None, verbose: bool = True) -> dict:
     """Every arm (default `study.arms`) at every seed of `cfg.study` on the same prompts and test items, resumable;
@@ -214,7 +226,8 @@ def run_study(cfg: Config, out=None, arms=None, verbose: bool = True) -> dict:
             " stage's time here goes to times.json"
         )
     # locked (57_folder_claims); every path an arm
-    with results_folder(out, "study", study_settings(cfg), outputs=theirs), contextlib.chdir(out):
+    with (results_folder(out, "study", study_settings(cfg), outputs=theirs), contextlib.chdir(out),
+          terminated_as_interrupted()):
         # saves is relative to the study folder: moved or spelled otherwise, it resumes
         cfg, here = _inputs_absolute(cfg), Path()
         times = json.loads(Path("times.json").read_text()) if Path("times.json").exists() else {}
