@@ -5,6 +5,7 @@
 # %% ../nbs/46_answer_keys.ipynb #06eddad0
 from __future__ import annotations
 import math, operator
+from .config_schema import UnknownName, WrongType
 from .exercises import ANSWER_KEYS, answer_key, check
 import tiny_reason.beyond_keys  # noqa: F401  registers the keys of lessons 05-09 (62_beyond_keys)
 
@@ -17,11 +18,11 @@ def check_exercise(lesson: str, n: int, answer, cfg) -> bool | None:
     answer)."""
     if isinstance(n, str) and n.strip().isdecimal(): n = int(n)  # "2" names exercise 2 as well as 2 does
     elif isinstance(n, bool) or not hasattr(type(n), "__index__"):  # `2.0 == 2` and `True == 1` would find a key
-        raise TypeError(f"the exercise number {n!r} of {lesson} is not a whole number: write it as the lesson's cell "
+        raise WrongType(f"the exercise number {n!r} of {lesson} is not a whole number: write it as the lesson's cell "
                         f"does, as in check_exercise({lesson!r}, 2, answer_2, cfg)")
     else: n = operator.index(n)  # a NumPy integer as the int it is
     if (lesson, n) not in ANSWER_KEYS:
-        raise KeyError(f"no answer key for exercise {n} of {lesson}: {sorted(ANSWER_KEYS)}")
+        raise UnknownName(f"no answer key for exercise {n} of {lesson}: {sorted(ANSWER_KEYS)}")
     expected, hint, rel = ANSWER_KEYS[lesson, n]
     if answer is None: return check(None, None, f"exercise {n}")
     return check(answer, expected(cfg), f"exercise {n}", rel=rel, hint=hint)

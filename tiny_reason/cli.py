@@ -7,6 +7,7 @@ from __future__ import annotations
 import difflib, importlib, os, shlex, sys
 # first: it silences bitsandbytes' `kernels` message before any command imports bitsandbytes
 from .config import command_parser, config_from_cli, held_interrupt, run_flags
+from .config_schema import UnknownName, WrongType
 
 COMMANDS = {  # name: (module, one line of help); the command runs `NAME_cli(argv)` from that module
     "prepare": ("stage_commands", "format GSM8K rows into train/validation JSONL"),
@@ -40,7 +41,11 @@ def usage() -> str:
     "The top-level help text: every command, none imported (`tiny-reason -h` starts no torch)."
     lines = ["usage: tiny-reason COMMAND [--preset P] [--config FILE] [--key value ...]", "", "commands:"]
     lines += [f"  {n:<9} {h}" for n, (_, h) in COMMANDS.items()]
-    return "\n".join(lines + ["", "`tiny-reason COMMAND -h` for a command's flags."])
+    return "\n".join(lines + ["", "`tiny-reason COMMAND -h` for a command's flags; TINY_REASON_DEBUG=1 shows the traceback",
+                               "behind a one-line error."])
+
+# the errors that mean the input is wrong: a value, a file, a missing extra, a name or type the user wrote
+BAD_INPUT = (ValueError, OSError, ImportError, UnknownName, WrongType)
 
 def error_line(e: BaseException) -> str:
     "One line for a bad-input error: our own messages as they are; Python's file errors as the path and what is wrong."
@@ -134,15 +139,17 @@ def main(argv: list[str] | None = None) -> int:
         # Ctrl-C: what is on disk and how to go on, not a traceback; 130 = 128 + SIGINT, as shells do
         if interrupted(e):
             print(interrupted_line(name, rest), file=sys.stderr); return 130
-        # bad input or a missing extra: one line, no traceback
-        if isinstance(e, (KeyError, ValueError, TypeError, OSError, ImportError)):
+        # bad input or a missing extra: one line, no traceback, unless TINY_REASON_DEBUG asks for it
+        if isinstance(e, BAD_INPUT) and not os.environ.get("TINY_REASON_DEBUG"):
             print(f"tiny-reason {name}: error: {error_line(e)}", file=sys.stderr); return 2
+        if not isinstance(e, (SystemExit, *BAD_INPUT)):  # a plain KeyError, an AttributeError...: ours to fix
+            print(f"tiny-reason {name}: an error inside tiny-reason, not in your input; its traceback:", file=sys.stderr)
         raise
     return 0
 
 # %% auto #0
-__all__ = ['COMMANDS', 'LIGHT_COMMANDS', 'PATH_FLAGS', 'usage', 'error_line', 'empty_path_flag', 'home_expanded', 'interrupted',
-           'interrupted_line', 'main']
+__all__ = ['COMMANDS', 'LIGHT_COMMANDS', 'BAD_INPUT', 'PATH_FLAGS', 'usage', 'error_line', 'empty_path_flag', 'home_expanded',
+           'interrupted', 'interrupted_line', 'main']
 
 # %% ../nbs/11_cli.ipynb #e709fe6d
 #| eval: false

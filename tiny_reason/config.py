@@ -8,7 +8,7 @@ import contextlib, logging, os, signal, typing
 from pathlib import Path
 import yaml
 # `Config`, its keys and their types (38_config_schema); the rules a value must meet (64_config_rules)
-from .config_schema import Config, all_keys, coerce, resolve_key, _near, _sections
+from .config_schema import Config, UnknownName, all_keys, coerce, resolve_key, _near, _sections
 from .config_rules import validate
 
 
@@ -77,14 +77,14 @@ def flatten(data: dict, source: str = "config") -> dict:
     out = {}
     for k, v in data.items():
         if k in ("extends", "preset"): out[k] = v
-        elif k not in _sections(): raise KeyError(f"{source}: unknown config section '{k}'" + _near(k, list(_sections())))
+        elif k not in _sections(): raise UnknownName(f"{source}: unknown config section '{k}'" + _near(k, list(_sections())))
         elif not isinstance(v, dict): raise ValueError(f"{source}: section '{k}' must be a mapping, got {v!r}")
         else:
             for kk, vv in v.items():
                 dotted = f"{k}.{kk}"
                 if dotted in RETIRED: continue
                 if dotted not in all_keys():
-                    raise KeyError(f"{source}: unknown config key '{dotted}'" + _near(dotted, all_keys()))
+                    raise UnknownName(f"{source}: unknown config key '{dotted}'" + _near(dotted, all_keys()))
                 out[dotted] = vv
     return out
 

@@ -13,7 +13,8 @@ from .sections import (  # the dataclasses, one per section (28_sections)
 
 
 # %% auto #0
-__all__ = ['ALIASES', 'EMPTY_ITEM', 'ALL_KEYS', 'NONE_MEANS', 'Config', 'all_keys', 'resolve_key', 'coerce']
+__all__ = ['ALIASES', 'EMPTY_ITEM', 'ALL_KEYS', 'NONE_MEANS', 'Config', 'all_keys', 'UnknownName', 'WrongType', 'resolve_key',
+           'coerce']
 
 # %% ../nbs/38_config_schema.ipynb #7f4ccda4
 @dataclass
@@ -57,6 +58,14 @@ def _near(key, options) -> str:
     m = difflib.get_close_matches(key, options, n=1, cutoff=0.6)
     return f"; did you mean '{m[0]}'?" if m else ""
 
+class UnknownName(KeyError):
+    """A name the user wrote (a config key or section, a LoRA target, an exercise) that is not one this library knows:
+    bad input, which the CLI says in one line. A plain `KeyError` is a bug, shown with its traceback."""
+    def __str__(self): return str(self.args[0]) if self.args else ""  # KeyError's own quotes the whole message
+
+class WrongType(TypeError):
+    "A value the user wrote of a type its key does not take: bad input, one line in the CLI (a plain `TypeError`: a bug)."
+
 def resolve_key(key: str) -> str:
     "Map a CLI or YAML key (short alias, unique bare field name or dotted path) to its dotted path."
     key = key.lstrip("-").replace("-", "_")
@@ -65,12 +74,12 @@ def resolve_key(key: str) -> str:
     if key in ALIASES: return ALIASES[key]
     bare = [k for k in keys if k.split(".")[-1] == key]
     if len(bare) == 1: return bare[0]
-    if bare: raise KeyError(f"config key '{key}' names {len(bare)} keys ({', '.join(bare)}): write the one you mean")
+    if bare: raise UnknownName(f"config key '{key}' names {len(bare)} keys ({', '.join(bare)}): write the one you mean")
     # `--data my.jsonl`: a section, not a key (`prepare` and `run` have a --data flag; other commands do not)
     if key in _sections():
-        raise KeyError(f"unknown config key '{key}': {key} is a section of the config; set one of its keys, as in "
+        raise UnknownName(f"unknown config key '{key}': {key} is a section of the config; set one of its keys, as in "
                        f"--{key}.{fields(_sections()[key])[0].name} VALUE (tiny-reason config prints them all)")
-    raise KeyError(f"unknown config key '{key}'" + _near(key, keys + list(ALIASES)))
+    raise UnknownName(f"unknown config key '{key}'" + _near(key, keys + list(ALIASES)))
 
 # %% ../nbs/38_config_schema.ipynb #6cc83755
 def _field_type(dotted: str):
@@ -144,7 +153,7 @@ def coerce(dotted: str, value):
         f" ({NONE_MEANS[dotted]})" if dotted in NONE_MEANS else ""
     )
     got = f", got {value!r}{why}"
-    raise TypeError(f"config key '{dotted}' expects {want}" + (none if optional else "") + got)
+    raise WrongType(f"config key '{dotted}' expects {want}" + (none if optional else "") + got)
 
 def _written(dotted: str, base) -> str:
     """How a list or mapping field is written on a command line, from its default:

@@ -6,6 +6,7 @@
 from __future__ import annotations
 import torch
 from .config import Config
+from .config_schema import UnknownName
 # the loader: reference notebook 17_loader
 from .loader import model_config, projection_shapes
 
@@ -69,7 +70,7 @@ def lora_trainable_params(mc, r: int, target_modules) -> int:
     "Exact LoRA parameter count: the sum over layers and targets of r·(d_in + d_out) (A is r×d_in, B is d_out×r)."
     shapes = linear_shapes(mc)
     unknown = sorted(set(target_modules) - set(shapes))
-    if unknown: raise KeyError(f"unknown LoRA target modules {unknown}; known: {list(shapes)}")
+    if unknown: raise UnknownName(f"unknown LoRA target modules {unknown}; known: {list(shapes)}")
     return mc.num_hidden_layers * sum(r * sum(shapes[t]) for t in target_modules)
 
 # %% ../nbs/01_model.ipynb #5c11783e

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64, hashlib, io, json, shutil, subprocess, sys, tarfile, tempfile, zipfile
 from pathlib import Path
 import torch
+from .config_schema import UnknownName
 
 # %% auto #0
 __all__ = ['QWEN_TOKENIZER_NPM', 'QWEN3_ONLY_TOKENS', 'QWEN2_5_SPECIAL', 'QWEN2_5_GENERATION', 'QWEN2_5', 'ARCHITECTURES',
@@ -152,7 +153,7 @@ def known_architecture(name: str, **overrides):
     "The `transformers` config of a model in `ARCHITECTURES`, with `overrides` (e.g. fewer layers) applied."
     from transformers import AutoConfig
     if name not in ARCHITECTURES:
-        raise KeyError(f"no architecture written out for {name}; known: {sorted(ARCHITECTURES)}")
+        raise UnknownName(f"no architecture written out for {name}; known: {sorted(ARCHITECTURES)}")
     values = {**ARCHITECTURES[name][0], **overrides}
     return AutoConfig.for_model(values.pop("model_type"), **values)
 

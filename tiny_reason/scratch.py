@@ -6,6 +6,7 @@
 from __future__ import annotations
 import torch
 from .config import Config  # before transformers: it silences bitsandbytes' `kernels` message
+from .config_schema import UnknownName
 from .data import THINK_PRIME, assistant_text
 from .rwkv7 import RWKV7, RWKV7Config
 # 19_scratch_io
@@ -69,7 +70,7 @@ def build_model(arch: str, s: dict, vocab_size: int, context: int = 4096, meta: 
 def model_shape(cfg: Config) -> dict:
     "The named shape `scratch.size`, with `scratch.size_overrides` applied."
     shape, extra = dict(SIZES[cfg.scratch.size]), sorted(set(cfg.scratch.size_overrides) - set(SIZES["micro"]))
-    if extra: raise KeyError(f"config key 'scratch.size_overrides': unknown {extra}; known: {list(shape)}")
+    if extra: raise UnknownName(f"config key 'scratch.size_overrides': unknown {extra}; known: {list(shape)}")
     return {**shape, **cfg.scratch.size_overrides}
 
 
