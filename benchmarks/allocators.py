@@ -50,7 +50,7 @@ def child(steps: int, inprocess: str | None):
     from tiny_reason.data_checks import prepare_examples
     from tiny_reason.loader import load_model, load_tokenizer
     from tiny_reason.train import make_trainer
-    from tiny_reason.train_checks import seed_everything
+    from tiny_reason.train import seed_everything
     class Trim(TrainerCallback):
         def on_step_end(self, *a, **k): ctypes.CDLL("libc.so.6").malloc_trim(0)
     import ctypes

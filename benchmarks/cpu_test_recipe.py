@@ -18,7 +18,7 @@ from tiny_reason.eval_stage import load_test_rows
 from tiny_reason.loader import load_model, load_tokenizer
 from tiny_reason.data import inference_prompt
 from tiny_reason.generation import generate_batch
-from tiny_reason.train_checks import train
+from tiny_reason.train import train
 
 FORMAT = ("<think>", "</think>", "**Final Answer:**")
 

@@ -58,7 +58,7 @@ from tiny_reason.generation_measures import logprob_agreement
 import tiny_reason.generation
 from tiny_reason.evaluation import extract_answer
 from tiny_reason.loader import load_model, load_tokenizer, pick_precision
-from tiny_reason.train_checks import ensure_adapter, seed_everything
+from tiny_reason.train import ensure_adapter, seed_everything
 from tiny_reason.train import make_trainer
 
 class Busy:

@@ -85,7 +85,7 @@ def run_schedule(root: Path, name: str, overrides: dict) -> dict:
     from tiny_reason.config import load_config
     from tiny_reason.data_checks import prepare_examples
     from tiny_reason.eval_stage import evaluate
-    from tiny_reason.train_checks import ensure_adapter
+    from tiny_reason.train import ensure_adapter
     out = root / name
     items = validation_rows(root)
     cfg = load_config("cpu", overrides={**own_folders(out), **overrides})

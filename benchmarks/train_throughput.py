@@ -14,7 +14,7 @@ from tiny_reason.config import load_config
 from tiny_reason.data_checks import prepare_examples
 from tiny_reason.loader import load_model, load_tokenizer
 from tiny_reason.train import make_trainer
-from tiny_reason.train_checks import seed_everything
+from tiny_reason.train import seed_everything
 
 p = argparse.ArgumentParser()
 p.add_argument("--preset", default="cpu")

@@ -14,7 +14,7 @@ the print says which preset and device.
 import argparse, platform, tempfile
 import torch
 from tiny_reason.config import load_config
-from tiny_reason.train_checks import train
+from tiny_reason.train import train
 
 p = argparse.ArgumentParser()
 p.add_argument("--preset", default="cpu")

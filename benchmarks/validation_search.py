@@ -130,7 +130,7 @@ def groups_tied(adapter: Path) -> dict:
 def run_rft(root: Path, out: Path, overrides: dict) -> dict:
     from tiny_reason.distill_checks import distill, rft_config
     from tiny_reason.files import read_jsonl_objects
-    from tiny_reason.train_checks import ensure_adapter
+    from tiny_reason.train import ensure_adapter
     sft = Path(load_config("cpu").project.adapter_path)
     cfg = load_config("cpu", overrides={**method_overrides("rft", root, out), **overrides})  # teacher: `sft`
     _, valid = shared_rows(load_config("cpu"), root / SHARED)
@@ -146,7 +146,7 @@ def run_rft(root: Path, out: Path, overrides: dict) -> dict:
 
 def run_sft(root: Path, out: Path, overrides: dict) -> dict:
     "A control: 02_train's recipe with `overrides` (more steps, say), against the preset's SFT adapter."
-    from tiny_reason.train_checks import ensure_adapter
+    from tiny_reason.train import ensure_adapter
     sft = Path(load_config("cpu").project.adapter_path)
     cfg = load_config("cpu", overrides={**method_overrides("sft", root, out), **overrides})
     _, valid = shared_rows(load_config("cpu"), root / SHARED)

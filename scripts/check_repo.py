@@ -12,7 +12,9 @@
 8. the llama.cpp build the Makefile runs (version, CMake flags, its own cache) is the one the library tells a
    user to run;
 9. the library's code needs no Python newer than settings.ini's min_python (vermin, about 1 s), and
-   pyproject.toml states the same floor.
+   pyproject.toml states the same floor;
+10. no notebook narrates the project's history ("issue N", "used to"): a comment says what the code guards, in the
+    present tense, and the history is in git.
 """
 import subprocess, sys
 from pathlib import Path
@@ -84,22 +86,8 @@ def check_prose_numbers():
     missing = [f"{name}: {n}" for name in prose_numbers.LESSONS for n, _ in prose_numbers.unprinted(name)]
     assert not missing, f"numbers in lesson prose that no stored output prints (scripts/prose_numbers.py): {', '.join(missing)}"
 
-def import_graph(pkg: Path) -> dict:
-    "{module: set of the package's modules it imports}, every import counted (a deferred one too)."
-    import ast
-    mods = {p.stem: p for p in pkg.glob("*.py") if not p.stem.startswith("_")}
-    graph = {m: set() for m in mods}
-    for m, path in mods.items():
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.module:
-                parts = node.module.split(".")
-                target = parts[1] if parts[0] == pkg.name and len(parts) > 1 else parts[0] if node.level == 1 else None
-                if target in mods and target != m: graph[m].add(target)
-            elif isinstance(node, ast.Import):  # `import tiny_reason.data`
-                graph[m] |= {a.name.split(".")[1] for a in node.names if a.name.startswith(pkg.name + ".")} & set(mods) - {m}
-    return graph
-
 def check_no_import_cycles():
+    from module_graph import import_graph
     graph, state = import_graph(ROOT / "tiny_reason"), {}
     def visit(m, path):  # depth first; a module met again on the current path closes a circle
         state[m] = "open"
@@ -172,9 +160,23 @@ def check_python_floor():
         (Path(tmp) / "planted.py").write_text("import itertools\nprint(list(itertools.batched('abcd', 2)))\n")
         assert newer_than("3.11", tmp), "vermin missed itertools.batched (Python 3.12) against a 3.11 floor"
 
+HISTORY = r"\b(issue \d+|used to)\b"  # project history, which belongs to git, not to a notebook
+
+def history_in(text: str) -> list[str]:
+    import re
+    return [m[0] for m in re.finditer(HISTORY, text, re.I)]
+
+def check_no_history():
+    import json
+    found = [f"{p.name}: {h!r}" for p in sorted((ROOT / "nbs").glob("*.ipynb"))
+             for c in json.loads(p.read_text())["cells"] for h in history_in("".join(c["source"]))]
+    assert not found, f"notebooks narrate history (say what the code guards, in the present; history goes to git): {found}"
+    assert history_in("a fix (Issue 12)") and history_in("it used to crash") and not history_in("refused to write"), \
+        "the history check missed a planted line, or caught a word that is not history"
+
 if __name__ == "__main__":
     checks = [check_readme, check_readme_words, check_notebooks_found, check_in_sync, check_lessons_table, check_prose_numbers, check_no_import_cycles, check_repo_links,
-              check_no_widget_state, check_llama_cpp_build, check_python_floor]
+              check_no_widget_state, check_llama_cpp_build, check_python_floor, check_no_history]
     failed = 0
     for check in checks:
         try: check(); print(f"ok    {check.__name__}")

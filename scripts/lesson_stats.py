@@ -9,9 +9,10 @@ stored outputs, file size, and a reading time (prose at 200 words a minute, code
     .venv/bin/python scripts/lesson_stats.py --pages    # only index.ipynb's and docs/*.md's blocks, no lesson touched
     .venv/bin/python scripts/lesson_stats.py --keep-run runs/latest --index   # `make run`'s report, the front page's first result
 
-Targets (issue 13): a lesson takes a newcomer about 20 minutes: at most ~1,500 words of prose, ~45 cells, no code cell
+Targets: a lesson takes a newcomer about 20 minutes: at most ~1,500 words of prose, ~45 cells, no code cell
 over ~25 lines except one exported class, and the file under ~1 MB with its outputs. Everything is counted as a reader
-meets it in Jupyter, Colab or on GitHub: `#| hide` and `#| exporti` cells too, every line of a code cell.
+meets it in Jupyter, Colab or on GitHub: `#| hide` and `#| exporti` cells too, every line of a code cell, up to the
+lesson's appendix (the rest of its module's code, for reference), whose code lines are counted apart.
 """
 import base64, json, re, sys
 from pathlib import Path
@@ -24,9 +25,16 @@ def _is_class(src: str) -> bool:
     "A cell that is one class and nothing else at the top level (the one exported class a lesson may show whole)."
     return len(re.findall(r"^class \w+", src, re.M)) == 1 and not re.search(r"^def \w+", src, re.M)
 
+APPENDIX = "## Appendix"  # a lesson's last section may hold the rest of its module's code, for reference
+
 def stats(path: Path) -> dict:
-    "Counted as a reader meets the notebook in Jupyter, Colab or on GitHub: every cell, `#| hide` ones included."
+    """Counted as a reader meets the notebook in Jupyter, Colab or on GitHub: every cell, `#| hide` ones included, up to
+    an appendix (a markdown cell opening with `## Appendix`: the rest of the lesson's module, read on demand), whose code
+    lines are counted apart."""
     cells = json.loads(path.read_text())["cells"]
+    cut = next((i for i, c in enumerate(cells) if c["cell_type"] == "markdown" and "".join(c["source"]).startswith(APPENDIX)), len(cells))
+    appendix = sum(len("".join(c["source"]).splitlines()) for c in cells[cut:] if c["cell_type"] == "code")
+    cells = cells[:cut]
     prose = " ".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
     words = len(re.findall(r"\w+", prose))  # "4.127" is two words, "don't" two: a count that errs long
     code = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
@@ -36,14 +44,14 @@ def stats(path: Path) -> dict:
             "longest code": longest,
             "with output": sum(bool(c.get("outputs")) for c in cells if c["cell_type"] == "code"),
             "code cells": len(code), "kB": round(path.stat().st_size / 1024),
-            "minutes": round(words / 200 + sum(code_lines) / 10)}
+            "minutes": round(words / 200 + sum(code_lines) / 10), "appendix code lines": appendix}
 
 def table(rows: list[dict]) -> str:
-    head = "| lesson | cells | words | code lines | longest code cell | cells with output | kB | reading time |"
-    out = [head, "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    head = "| lesson | cells | words | code lines | longest code cell | cells with output | kB | reading time | appendix code lines |"
+    out = [head, "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         out.append(f"| {r['lesson']} | {r['cells']} | {r['words']:,} | {r['code lines']} | {r['longest code']} | "
-                   f"{r['with output']}/{r['code cells']} | {r['kB']:,} | ~{r['minutes']} min |")
+                   f"{r['with output']}/{r['code cells']} | {r['kB']:,} | ~{r['minutes']} min | {r['appendix code lines']} |")
     return "\n".join(out)
 
 from repo_links import colab_prefix
@@ -309,7 +317,14 @@ def beyond_block() -> str:
         lines += [f"[{name}](../nbs/{name}.ipynb), its stored `cpu` run:", "", "```text", *stored_lines(name, code, starts), "```", ""]
     return "\n".join(lines[:-1] + [BEYOND_END])
 
-BLOCKS = {"lessons table": (INDEX_START, INDEX_END, lambda: index_table()), "T4 validation": (VALIDATION_START, VALIDATION_END, lambda: validation_block()),
+LAYERS_START, LAYERS_END = "<!-- module layers: scripts/lesson_stats.py --index -->", "<!-- end of module layers -->"
+
+def layers_block() -> str:
+    "The library's modules by layer, each with its notebook and docstring (scripts/module_graph.py), between markers."
+    import module_graph
+    return "\n".join([LAYERS_START, module_graph.layer_table(), LAYERS_END])
+
+BLOCKS = {"module layers": (LAYERS_START, LAYERS_END, lambda: layers_block()), "lessons table": (INDEX_START, INDEX_END, lambda: index_table()), "T4 validation": (VALIDATION_START, VALIDATION_END, lambda: validation_block()),
           "study result": (STUDY_START, STUDY_END, lambda: study_block()),
           "run result": (RUN_START, RUN_END, lambda: run_block()), "GPU pass table": (GPU_TABLE_START, GPU_TABLE_END, lambda: gpu_table()),
           "T4 lesson times": (TIMES_START, TIMES_END, lambda: times_block()), "memory budget": (MEMORY_START, MEMORY_END, lambda: memory_block()),

@@ -131,7 +131,7 @@ def short_run_eval_loss(cfg, rate: float, steps: int) -> float:
     call reuses it."""
     import json
     from tiny_reason.config import load_config
-    from tiny_reason.train_checks import ensure_adapter
+    from tiny_reason.train import ensure_adapter
     c = load_config(
         cfg.preset,
         overrides={

@@ -91,7 +91,7 @@ def interrupted_line(name: str, rest: list[str]) -> str:
     "What a Ctrl-C leaves: for `train`, the last checkpoint and the command that resumes from it."
     if name != "train": return f"tiny-reason {name}: interrupted"
     # its libraries were loading: importing them now could half-import torch again
-    if getattr(sys.modules.get("tiny_reason.train_checks"), "train", None) is None:
+    if getattr(sys.modules.get("tiny_reason.train"), "train", None) is None:
         return (
             "tiny-reason train: interrupted while loading its libraries, before training started: run it again:"
             f" {shlex.join(['tiny-reason', 'train', *rest])}"

@@ -29,7 +29,7 @@ def grpo_args(cfg: Config, output_dir, **overrides):
     "TRL `GRPOConfig` for `cfg`, every value we rely on set explicitly; `overrides` win (for experiments)."
     from trl import GRPOConfig
     from tiny_reason.loader import pick_precision
-    from tiny_reason.trainer_parts import checkpointing_args
+    from tiny_reason.train import checkpointing_args
     g, precision = cfg.grpo, pick_precision(cfg.model.precision)
     args = dict(
         output_dir=str(output_dir), seed=cfg.project.seed, data_seed=cfg.project.seed, report_to="none",
@@ -128,8 +128,8 @@ def grpo_from(
     from trl import GRPOTrainer
     from transformers.trainer_callback import PrinterCallback
     from tiny_reason.loader import DTYPES, load_model, load_tokenizer, sampling_precision
-    from tiny_reason.trainer_parts import StopOnNonFinite, set_trl_lm_head
-    from tiny_reason.train_checks import seed_everything
+    from tiny_reason.train import StopOnNonFinite, set_trl_lm_head
+    from tiny_reason.train import seed_everything
     from tiny_reason.training_runs import train_or_restore
     g, out = cfg.grpo, Path(cfg.grpo.output_dir)
     if last is None: (out / "samples.jsonl").unlink(missing_ok=True)  # a fresh run: an older run's groups go

@@ -19,8 +19,8 @@ TESTED_WITH = {"trl": "1.16.0", "datasets": "5.2.0", "transformers": "5.24.0", "
 # "module:name" -> the functions of this library that use it ("Class()" builds one; a name with "/" is a file)
 REACHES = {
     "trl.trainer.grpo_trainer:GRPOTrainer._generate_single_turn": ("policy_copy.generate_with_copy",),
-    "trl.trainer.utils:_CHUNKED_LOGPROB_CHUNK_SIZE": ("trainer_parts.set_trl_lm_head",),
-    "trl.trainer.utils:_use_triton": ("trainer_parts.set_trl_lm_head",),
+    "trl.trainer.utils:_CHUNKED_LOGPROB_CHUNK_SIZE": ("train.set_trl_lm_head",),
+    "trl.trainer.utils:_use_triton": ("train.set_trl_lm_head",),
     "trl:chat_templates/qwen2_5.jinja": ("offline.qwen2_5_tokenizer_files",),
     "datasets.utils._dill:Pickler.dispatch": ("data_checks.light_tokenizer_hash",),
     "transformers:PretrainedConfig()._attn_implementation": ("generation.use_packed_gqa",),

@@ -97,7 +97,7 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbos
     from tiny_reason.load_checks import check_adapter, check_same_base, model_path
     from tiny_reason.loader import check_lora_rank, load_model, load_tokenizer
     from tiny_reason.model_checks import plot_memory_budget
-    from tiny_reason.train_checks import ensure_adapter
+    from tiny_reason.train import ensure_adapter
     if recipe not in RECIPES: raise ValueError(f"recipe {recipe!r}: choose one of {', '.join(RECIPES)}")
     arms, out = RECIPES[recipe], Path(out_dir)
     # a rank no target matrix holds: refused before the base evaluation

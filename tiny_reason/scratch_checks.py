@@ -44,7 +44,7 @@ def scratch_from(cfg: Config, arch: str, last=None, callbacks=(), tok=None) -> P
     the checks every trainer shares."""
     from transformers.trainer_callback import PrinterCallback
     from tiny_reason.config import save_config
-    from tiny_reason.train_checks import seed_everything
+    from tiny_reason.train import seed_everything
     folder = model_dir(cfg, arch)
     save_config(cfg, folder / "checkpoints")  # what the checkpoints are made with: a resumed run must match it
     seed_everything(cfg.project.seed)

@@ -30,7 +30,7 @@ def training_args(cfg: Config, output_dir, **overrides):
     "`TrainingArguments` from `cfg.scratch` (and the project seed); `overrides` win."
     from transformers import TrainingArguments
     from tiny_reason.loader import pick_precision
-    from tiny_reason.trainer_parts import checkpointing_args
+    from tiny_reason.train import checkpointing_args
     s, precision = cfg.scratch, pick_precision(cfg.model.precision)
     return TrainingArguments(
         **{

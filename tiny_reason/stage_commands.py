@@ -36,7 +36,7 @@ def train_cli(argv: list[str] | None = None) -> Path:
     )
     args, rest = p.parse_known_args(argv)
     # transformers' Trainer: 3 s of imports
-    with held_interrupt(): from tiny_reason.train_checks import train; from tiny_reason.loader import check_lora_rank
+    with held_interrupt(): from tiny_reason.train import train; from tiny_reason.loader import check_lora_rank
     # a rank no target matrix holds: refused before anything loads (17_loader)
     cfg = config_from_cli(args, rest); check_lora_rank(cfg)
     print(

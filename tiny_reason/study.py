@@ -33,7 +33,7 @@ def run_arm(cfg: Config, out: Path, arm: str, seed: int, verbose: bool = False) 
     from tiny_reason.distill_checks import distill
     from tiny_reason.eval_stage import evaluate
     from tiny_reason.grpo_checks import ensure_grpo
-    from tiny_reason.train_checks import ensure_adapter
+    from tiny_reason.train import ensure_adapter
     folder, (train_file, val_file) = out / arm / f"seed{seed}", seed_split(cfg, out, seed)
     rows = lambda path: [r for _, r in read_jsonl_objects(path)]
     c, adapter = arm_config(cfg, out, arm, seed), None
