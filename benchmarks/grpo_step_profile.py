@@ -5,7 +5,7 @@
 Runs 07_grpo's training (the `cpu` preset's `grpo` section, with any `key=value` overrides) from START_ADAPTER for
 one warm-up step and `--steps` measured ones, into a temporary folder, and times each part with TRL's own profiling
 hooks (`trl.extras.profiling.ProfilingContext`, which TRL opens around generation, rewards, log-probabilities and the
-loss) plus the policy copy's refresh (41_policy_copy) and the whole step (a trainer callback). The figures go to
+loss) plus the policy copy's refresh (29_grpo_checks) and the whole step (a trainer callback). The figures go to
 `assets/results/grpo_step_profile.json` and `.md`, which docs/search.md includes. A benchmark, not a test: run it
 alone on the machine.
 """
@@ -18,7 +18,7 @@ RESULTS = ROOT / "assets" / "results" / "grpo_step_profile.json"
 TABLE = ROOT / "assets" / "results" / "grpo_step_profile.md"
 NAMES = {  # TRL's profiling names (and the copy's refresh) -> what they are
     "_prepare_inputs": "sample and score a batch of groups",
-    "refresh_copy": "merge the LoRA into the sampling copy (41_policy_copy)",
+    "refresh_copy": "merge the LoRA into the sampling copy (29_grpo_checks)",
     "transformers.generate": "sample the replies (`generate`)",
     "_calculate_rewards": "score the replies (the grader)",
     "_get_per_token_logps_and_entropies": "log-probabilities of the replies (a forward pass)",
@@ -43,9 +43,9 @@ def profile(start: Path, steps: int, overrides: list[str]) -> dict:
     import torch
     from transformers import TrainerCallback
     from trl.extras import profiling
-    import tiny_reason.policy_copy as policy_copy
+    import tiny_reason.grpo as policy_copy
     from tiny_reason.config import load_config
-    from tiny_reason.grpo_checks import train_grpo
+    from tiny_reason.grpo import train_grpo
     from tiny_reason.loader import sampling_precision
     timed, step_s, current, open_blocks = defaultdict(list), [], {}, []
     enter, log_metrics = profiling.ProfilingContext.__enter__, profiling.ProfilingContext._log_metrics

@@ -109,7 +109,7 @@ def score(folder: Path, arms: dict, items: list[dict]) -> dict:
             "fixed": p["fixed"], "broken": p["broken"], "mcnemar_p": p["mcnemar_p"]}
 
 def run_grpo(root: Path, out: Path, overrides: dict) -> dict:
-    from tiny_reason.grpo_checks import start_folder, train_grpo
+    from tiny_reason.grpo import start_folder, train_grpo
     cfg = load_config("cpu")
     _, valid = shared_rows(cfg, root / SHARED)  # and the prompts, which `method_overrides` names
     g = load_config("cpu", overrides={**method_overrides("grpo", root, out), **overrides})

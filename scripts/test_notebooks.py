@@ -56,7 +56,7 @@ ESTIMATE = {"cpu:short-adapter": 197, "cpu:05_distill": 110, "cpu:short": 131, "
             "cpu:32_harness": 56, "cpu:12_pipeline": 146, "cpu:30_nothing_lost": 118, "cpu:31_study_checks": 145,
             "cpu:22_train_checks": 65, "cpu:40_distill_checks": 60, "cpu:36_gguf_check": 196, "cpu:11_cli": 10, "cpu:63_stage_commands": 25, "cpu:44_adapter_commands": 70, "sim:short": 42,
             "badge:09_study": 34, "badge:08_export": 75, "sim:12_pipeline": 29, "badge:05_distill": 28,
-            "cpu:29_grpo_checks": 150, "cpu:41_policy_copy": 70, "badge:07_grpo": 23, "sim:22_train_checks": 23, "badge:03_eval": 21, "badge:04_demo": 14,
+            "cpu:29_grpo_checks": 150, "cpu:29_grpo_checks": 70, "badge:07_grpo": 23, "sim:22_train_checks": 23, "badge:03_eval": 21, "badge:04_demo": 14,
             "badge:02_train": 12, "sim:17_loader": 12, "cpu:23_eval_stage": 70, "cpu:18_generation": 30, "cpu:43_generation_measures": 35, "badge:06_scratch": 9, "badge:01_model": 9, "badge:00_data": 4,
             # the GPU pass (t4-sim), measured on an H100 with 10 lessons at once (2026-11-23; 00_data's a guess)
             "gpu:09_study": 448, "gpu:07_grpo": 306, "gpu:04_demo": 305, "gpu:05_distill": 282, "gpu:08_export": 270,
@@ -90,7 +90,7 @@ class Job:
 # copy, that copy held to its rounding bound, every stage cut by Ctrl-C, the study resumed and moved, the whole pipeline, GGUF files judged by llama.cpp).
 # make test keeps the lessons and the quick reference notebooks
 SLOW_JOBS = {"cpu:32_harness", "cpu:11_cli", "cpu:63_stage_commands", "cpu:44_adapter_commands", "cpu:21_model_checks", "cpu:16_bad_input", "cpu:17_loader", "cpu:25_model_card", "cpu:12_pipeline", "cpu:18_generation", "cpu:43_generation_measures", "cpu:22_train_checks", "cpu:23_eval_stage",
-             "cpu:29_grpo_checks", "cpu:41_policy_copy", "cpu:30_nothing_lost", "cpu:31_study_checks", "cpu:36_gguf_check", "cpu:40_distill_checks", "cpu:54_export_folder"}
+             "cpu:29_grpo_checks", "cpu:29_grpo_checks", "cpu:30_nothing_lost", "cpu:31_study_checks", "cpu:36_gguf_check", "cpu:40_distill_checks", "cpu:54_export_folder"}
 SLOW_KINDS = {"badge", "sim"}  # the colab-sim passes: each lesson alone, as its Colab badge runs it, and the reference notebooks
 
 def all_jobs() -> list[Job]:
@@ -122,7 +122,7 @@ def slow_jobs() -> list[Job]:
 # imported once by the forkserver; every job's process is forked from it (TRL's trainers load lazily, so named);
 # tiny_reason.config first: it silences bitsandbytes' `kernels` message before peft imports bitsandbytes
 PRELOAD = ["tiny_reason.config", "torch", "transformers", "peft", "datasets", "trl.trainer.sft_trainer", "trl.trainer.grpo_trainer",
-           "nbdev.test", "execnb.shell", "tiny_reason.train", "tiny_reason.eval_stage", "tiny_reason.grpo", "tiny_reason.grpo_checks"]
+           "nbdev.test", "execnb.shell", "tiny_reason.train", "tiny_reason.eval_stage", "tiny_reason.grpo", "tiny_reason.grpo"]
 SLOW_CELL = 10  # seconds: cells at least this long are named under their notebook, to show where the time goes
 
 def child(paths: list[str], env: dict, log: str) -> None:

@@ -92,7 +92,7 @@ def _(cfg): return [1 - 0.55 ** G - 0.45 ** G for G in (cfg.grpo.num_generations
 @answer_key("07_grpo", 3, "replies per step divided by replies per prompt")
 def _(cfg):
     import copy, tempfile
-    from tiny_reason.grpo_checks import grpo_args
+    from tiny_reason.grpo import grpo_args
     c = copy.deepcopy(cfg); c.grpo.num_generations = 2
     args = grpo_args(c, tempfile.mkdtemp())  # TRL's GRPOConfig, as training builds it
     return args.generation_batch_size // args.num_generations

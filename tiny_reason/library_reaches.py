@@ -18,7 +18,7 @@ TESTED_WITH = {"trl": "1.16.0", "datasets": "5.2.0", "transformers": "5.24.0", "
 
 # "module:name" -> the functions of this library that use it ("Class()" builds one; a name with "/" is a file)
 REACHES = {
-    "trl.trainer.grpo_trainer:GRPOTrainer._generate_single_turn": ("policy_copy.generate_with_copy",),
+    "trl.trainer.grpo_trainer:GRPOTrainer._generate_single_turn": ("grpo.generate_with_copy",),
     "trl.trainer.utils:_CHUNKED_LOGPROB_CHUNK_SIZE": ("train.set_trl_lm_head",),
     "trl.trainer.utils:_use_triton": ("train.set_trl_lm_head",),
     "trl:chat_templates/qwen2_5.jinja": ("offline.qwen2_5_tokenizer_files",),
@@ -28,8 +28,8 @@ REACHES = {
     "transformers.trainer_callback:TrainerState.load_from_json": (
         "training_runs.train_or_restore", "scratch_checks.restore_scratch"
     ),
-    "peft.utils.integrations:dequantize_bnb_weight": ("policy_copy._dense",),
-    "peft.utils.integrations:get_bnb_param_type": ("policy_copy._dense",),
+    "peft.utils.integrations:dequantize_bnb_weight": ("grpo._dense",),
+    "peft.utils.integrations:get_bnb_param_type": ("grpo._dense",),
     "torch.cpu:_is_avx512_bf16_supported": ("loader.bf16_native",),  # read with getattr: missing, emulated
     "torch.cpu:_is_amx_tile_supported": ("loader.bf16_native",),
 }

@@ -90,7 +90,7 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbos
     from tiny_reason.data_checks import write_prepared
     from tiny_reason.distill_checks import distill, read_traces
     from tiny_reason.grpo import grpo_rows
-    from tiny_reason.grpo_checks import ensure_grpo
+    from tiny_reason.grpo import ensure_grpo
     from tiny_reason.eval_stage import evaluate, load_test_rows
     from tiny_reason.accuracy_stats import plot_accuracies
     from tiny_reason.generation_measures import measure_throughput

@@ -171,7 +171,7 @@ class GRPOSection:                       # 07_grpo: reinforcement learning again
     gradient_checkpointing: bool = True   # GRPO's own (its batches are larger than SFT's): recompute activations in the
                                           # backward pass, less memory for more time
     generation_copy: bool | None = None   # replies from a merged 16-bit copy of the policy (no NF4 or LoRA work),
-                                          # refreshed before each round (41_policy_copy); None: on a GPU, not a CPU
+                                          # refreshed before each round (29_grpo_checks); None: on a GPU, not a CPU
     output_dir: str = ""                  # "": OUTPUT_DIR/grpo
     adapter_path: str = ""                # "": grpo.output_dir/lora_adapter
 

@@ -131,7 +131,7 @@ def memory_cli(argv: list[str] | None = None) -> dict:
     print(budget_table(budgets))
     print(f"\ntrainable parameters (LoRA r={cfg.lora.r} on {len(cfg.lora.target_modules)} modules): {n_lora:,} "
           f"= {n_lora / n_base:.2%} of the {n_base:,} base parameters")
-    # GRPO's replies from a merged 16-bit copy beside the training model (41_policy_copy): what the copy adds
+    # GRPO's replies from a merged 16-bit copy beside the training model (29_grpo_checks): what the copy adds
     g = cfg.grpo
     c = generation_copy_bytes(
         mc, g.batch_size * g.gradient_accumulation_steps, 256 + g.max_completion_length, "fp16" if gpu else prec

@@ -32,7 +32,7 @@ def run_arm(cfg: Config, out: Path, arm: str, seed: int, verbose: bool = False) 
     evaluation folder."""
     from tiny_reason.distill_checks import distill
     from tiny_reason.eval_stage import evaluate
-    from tiny_reason.grpo_checks import ensure_grpo
+    from tiny_reason.grpo import ensure_grpo
     from tiny_reason.train import ensure_adapter
     folder, (train_file, val_file) = out / arm / f"seed{seed}", seed_split(cfg, out, seed)
     rows = lambda path: [r for _, r in read_jsonl_objects(path)]

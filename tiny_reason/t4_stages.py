@@ -144,7 +144,7 @@ def evaluation(
 
 def grpo_engine(cfg: Config) -> str:
     """The engine GRPO's replies come from on a GPU: its merged 16-bit copy, uncompiled (TRL's generation config
-    disables compiling: `41_policy_copy`), or the policy as trained (`reference`)."""
+    disables compiling: `29_grpo_checks`), or the policy as trained (`reference`)."""
     return "merged" if cfg.grpo.generation_copy is not False else "reference"
 
 def study_stages(cfg: Config, mc) -> list[tuple[str, dict]]:
