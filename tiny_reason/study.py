@@ -6,16 +6,22 @@
 from __future__ import annotations
 import copy, json, math, statistics
 from pathlib import Path
-from .config import Config
-from .data import split_solution
-from .files import read_jsonl_objects, write_jsonl
+from .config import Config, command_parser, config_from_cli
+from .data import split_solution, train_validation_split
+from .files import read_jsonl_objects, write_jsonl, atomic_write_text
 from .accuracy_stats import paired_comparison, wilson_interval
 from .eval_stage import read_predictions
-from .study_parts import arm_config, arm_details, seed_split
+import contextlib
+from collections import Counter
+from .config_rules import settings_of
+from .data_checks import distinct_rows, drawn_rows, drop_repeats, load_rows, touched_items
+from .folder_claims import claim_folder, mark_folder, results_folder
 
 # %% auto #0
-__all__ = ['ARMS', 'QUESTIONS', 'AFTER_SFT', 'run_arm', 'holm', 'seed_level', 'item_level', 'stages', 'sampled_curves',
-           'summarize_study']
+__all__ = ['ARMS', 'QUESTIONS', 'AFTER_SFT', 'CONTINUED', 'STUDY_KEYS', 'run_arm', 'holm', 'seed_level', 'item_level', 'stages',
+           'sampled_curves', 'summarize_study', 'split_files', 'seed_split', 'arm_config', 'arm_details', 'study_rows',
+           'study_markdown', 'plot_sampled', 'plot_study', 'study_cli', 'study_settings', 'terminated_as_interrupted',
+           'run_study']
 
 # %% ../nbs/09_study.ipynb #3d5a6fea
 ARMS = {"base": "base, told the format", "answer_only": "SFT on answers only", "cot": "SFT with the chain of thought",
@@ -190,3 +196,314 @@ def summarize_study(out: Path, arms, seeds) -> dict:
         "seeds": list(seeds), "correction": f"Holm-Bonferroni over the {len(tests)} tests"
     }
 
+
+# %% ../nbs/09_study.ipynb #cb096fdb
+def split_files(out: Path, seed: int) -> tuple[Path, Path]:
+    return tuple(out / "split" / f"seed{seed}" / f"{n}.jsonl" for n in ("train", "validation"))
+
+def seed_split(cfg: Config, out: Path, seed: int) -> tuple[Path, Path]:
+    "One seed's split of the study's human rows, made once for every arm before anything is added (`split_files`)."
+    train_file, val_file = split_files(out, seed)
+    if not (train_file.exists() and val_file.exists()):  # as `prepare` would split them, with the arm's seed
+        train, val = train_validation_split(
+            [r for _, r in read_jsonl_objects(out / "train.jsonl")], None, cfg.data.validation_split, seed, cfg.data.shuffle
+        )
+        write_jsonl(val, val_file); write_jsonl(train, train_file)
+    return train_file, val_file
+
+# %% ../nbs/09_study.ipynb #c11c64c6
+CONTINUED = ("more_sft", "rft")  # 09's arms that continue the CoT arm's SFT on other rows
+
+def arm_config(cfg: Config, out: Path, arm: str, seed: int, data_file=None, validation_file=None) -> Config:
+    """The config of one arm and seed: its own folder, its training and validation rows (by default the seed's split),
+    the study's test items, prompt and sizes."""
+    c, s, (train_file, val_file) = copy.deepcopy(cfg), cfg.study, split_files(out, seed)
+    folder = out / arm / f"seed{seed}"
+    c.project.seed, c.project.output_dir, c.project.adapter_path = seed, str(folder), str(folder / "lora_adapter")
+    c.data.source, c.data.validation_source = str(data_file or train_file), str(validation_file or val_file)
+    c.data.num_samples, c.data.system_prompt = None, s.system_prompt
+    # checkpoints and evaluations spaced as the preset spaces them, as the SFT schedules were searched: the best
+    # checkpoint by validation loss is kept, and an interrupted arm resumes from its last one
+    steps = s.continue_steps if arm in CONTINUED else s.max_steps
+    c.training.max_steps = steps
+    c.training.save_steps = c.training.eval_steps = min(c.training.save_steps, steps)
+    c.eval.test_source, c.eval.test_samples, c.eval.max_new_tokens, c.eval.samples = (
+        str(out / "test.jsonl"), None, s.max_new_tokens, 1
+    )
+    c.grpo.output_dir, c.grpo.adapter_path = str(folder / "grpo"), str(folder / "grpo" / "lora_adapter")
+    c.grpo.prompt_source = c.distill.question_source = str(out / "fresh.jsonl")  # questions no SFT arm trained on
+    c.grpo.max_steps, c.grpo.save_steps, c.grpo.prompts = s.grpo_steps, min(c.grpo.save_steps, s.grpo_steps), None
+    c.grpo.heldout_prompts = 0  # every GRPO prompt is a fresh question, none left to hold out; the test items score it
+    c.distill.teacher, c.distill.teacher_format, c.distill.traces = None, None, None
+    c.distill.questions, c.distill.k, c.distill.max_new_tokens = None, s.rft_k, s.max_new_tokens
+    # every arm after SFT starts from the CoT arm: RFT samples from it, GRPO and the continued arms train it further
+    cot = str(out / "cot" / f"seed{seed}" / "lora_adapter")
+    c.distill.teacher_adapter = c.grpo.start = cot
+    if arm in CONTINUED: c.training.start_adapter = cot  # SFT again, from where the CoT arm ended (its steps above)
+    if arm == "placebo":  # a coin pays each reply; correctness, weighted 0, is only logged beside it
+        c.grpo.rewards = {"placebo": 1.0, "correctness": 0.0}
+    return c
+
+# %% ../nbs/09_study.ipynb #bc8038f2
+def arm_details(out: Path, arms, seeds) -> dict:
+    """What each seed's RFT arm sampled and kept (its distill report) and how each GRPO run's reward and share of
+    right replies moved (its log; the placebo's too), by seed."""
+    details = {}
+    for s in seeds if "rft" in arms else []:
+        r = json.loads((out / "rft" / f"seed{s}" / "distill" / "report.json").read_text())
+        details.setdefault("rft", {})[s] = {
+            "sampled": r["traces"], "right": r["traces"] - r["truncated"] - r["wrong or no answer"],
+            "kept rows": r["rows"], "questions": r["questions"], "median words": r["median_words"],
+            "copies": r.get("copies of a training row")
+        }
+    for arm, s in [(a, s) for a in ("grpo", "placebo") if a in arms for s in seeds]:
+        log = [
+            h
+            for h in json.loads((out / arm / f"seed{s}" / "grpo" / "lora_adapter" / "log_history.json").read_text())
+            if "reward" in h
+        ]
+        mean = lambda key, steps: statistics.mean(h.get(key, math.nan) for h in steps)
+        right = "rewards/correctness_reward/mean"  # the placebo logs it beside its coin, weighted 0
+        details.setdefault(arm, {})[s] = {"reward, first 5 steps": mean("reward", log[:5]),
+                                          "reward, last 5 steps": mean("reward", log[-5:]),
+                                          "right, first 5 steps": mean(right, log[:5]),
+                                          "right, last 5 steps": mean(right, log[-5:]),
+                                          "groups tied": mean("frac_reward_zero_std", log)}
+    return details
+
+# %% ../nbs/09_study.ipynb #cd30907f
+def study_rows(cfg: Config, out: Path, verbose: bool = False) -> tuple[Path, Path]:
+    """Write the study's rows once: training questions (`train.jsonl`), test items (`test.jsonl`) and fresh questions
+    (`fresh.jsonl` with the gold answer alone, for RFT and GRPO; `fresh_steps.jsonl` with the worked steps, for SFT
+    continued on the same questions). No problem, by its question or its worked steps with the names masked, is in two
+    of them, nor among the items earlier results were reported or settings chosen on (`touched_items`): the test items
+    are fresh. `verbose`: each pool's size."""
+    names = ("train", "test", "fresh", "fresh_steps")
+    files = {n: out / f"{n}.jsonl" for n in names}
+    if all(f.exists() for f in files.values()): return files["train"], files["test"]
+    s = cfg.study
+    # as `prepare_examples` draws SFT's rows: the schedule chosen on validation (docs/search.md) is for these
+    drawn = load_rows(s.source, cfg, "train", n=s.train_questions, seed=cfg.project.seed)[:s.train_questions]
+    train = drop_repeats(drawn, Counter())
+    touched = touched_items(cfg, s.source)
+    test = distinct_rows(drawn_rows(cfg, s.source, s.test_items, "study", cfg.eval.test_split), [*train, *touched],
+                         s.test_items)
+    if len(test) < (s.test_items or 0):
+        raise ValueError(f"study.source {s.source}: only {len(test)} fresh test items left, {s.test_items} asked")
+    fresh = distinct_rows(drawn_rows(cfg, s.source, s.train_questions, "rft"), [*train, *touched, *test],
+                          s.train_questions)
+    if not fresh:
+        raise ValueError(
+            f"study.source {s.source}: no question left beside the training and test ones, for RFT and GRPO"
+        )
+    mark_folder(out, "study", study_settings(cfg))  # after the draw: a bad source leaves no folder behind
+    gold_only = [{"question": r["question"], "answer": f"#### {split_solution(r['answer'])[1]}"} for r in fresh]
+    for name, rows in zip(names, (train, test, gold_only, fresh)): write_jsonl(rows, files[name])
+    if verbose:
+        print(f"study rows in {out}: {len(train)} training questions, {len(test)} test items, {len(fresh)} fresh "
+              f"questions; none of them one of the {len(touched)} items earlier results used, by question or by "
+              "worked steps")
+    return files["train"], files["test"]
+
+# %% ../nbs/09_study.ipynb #6cec6438
+def study_markdown(r: dict, note: str = "") -> str:
+    """The study's tables: accuracy by arm (each seed with its Wilson interval, mean and spread), the paired tests
+    item by item across seeds (the primary one), seed by seed, and over seeds."""
+    pct = lambda x: f"{x:.1%}"
+    lines = [
+        note, "", "| arm | n | accuracy by seed (95% Wilson) | mean ± sd over seeds | format-valid |",
+        "|---|---:|---|---|---:|"
+    ]
+    for a, t in r["arms"].items():
+        seeds = "; ".join(f"{pct(t['accuracy'][s])} ({pct(t['ci95'][s][0])}-{pct(t['ci95'][s][1])})" for s in t["accuracy"])
+        spread = f"{pct(t['mean'])} ± {pct(t['sd'])}" if len(t["accuracy"]) > 1 else f"{pct(t['mean'])} (one run)"
+        lines.append(f"| {t['label']} | {t['n']} | {seeds} | {spread} | {pct(t['format_valid'])} |")
+    pts = lambda x: f"{100 * x:+.1f}"
+    lines += [
+        "", f"Item by item across seeds, the primary test (each item's difference, second arm minus first, averaged over"
+        f" the seeds; a paired t test over the items, Holm-adjusted over the {len(r['item_level'])} questions; the 95%"
+        " interval from resampling items and seeds together):", "",
+        "| question | arms | items x seeds | mean difference (points) | 95% interval | t test p | Holm p |",
+        "|---|---|---:|---:|---|---:|---:|",
+    ]
+    lines += [f"| {t['question']} | {t['arms'][0]} -> {t['arms'][1]} | {t['items']} x {len(t['seeds'])} | "
+              f"{pts(t['mean'])} | {pts(t['ci95'][0])} to {pts(t['ci95'][1])} | {t['t_p']:.2g} | {t['holm_p']:.2g} |"
+              for t in r["item_level"]]
+    lines += [
+        "",
+        (
+            f"Paired on the same items, seed by seed (exact McNemar; {r['correction']}; fixed = right only in the"
+            " second arm):"
+        ),
+        "",
+        "| question | arms | seed | fixed | broken | p | Holm p |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    lines += [f"| {t['question']} | {t['arms'][0]} -> {t['arms'][1]} | {t['seed']} | {t['fixed']} | {t['broken']} | "
+              f"{t['mcnemar_p']:.3g} | {t['holm_p']:.3g} |" for t in r["tests"]]
+    if len(r["seeds"]) > 1:
+        lines += [
+            "",
+            (
+                "Over seeds, the arm as the unit (each seed's difference in accuracy, second arm minus first, in points;"
+                " 95% t interval):"
+            ),
+            "",
+            "| question | arms | difference by seed | mean ± sd | 95% interval | sign test p |",
+            "|---|---|---|---|---|---:|",
+        ]
+        lines += [
+            f"| {v['question']} | {v['arms'][0]} -> {v['arms'][1]} | {', '.join(pts(d) for d in v['differences'].values())}"
+            f" | {pts(v['mean'])} ± {100 * v['sd']:.1f} | {pts(v['ci95'][0])} to {pts(v['ci95'][1])} | {v['sign_p']:.2g} |"
+            for v in r["seed_level"]
+        ]
+    if r.get("sampled"):
+        ks = sorted({k for v in r["sampled"].values() for k in v["pass"] if k & (k - 1) == 0})  # 1, 2, 4, 8, 16
+        lines += [
+            "", f"Sampled at the first seed ({next(iter(r['sampled'].values()))['temperature']} temperature): pass@k, a "
+            "right reply among k, and maj@k, the majority answer of k, against greedy decoding on the same items:", "",
+            "| arm | items | greedy | " + " | ".join(f"pass@{k}" for k in ks) + " | "
+            + " | ".join(f"maj@{k}" for k in ks) + " |",
+            "|---|---:|---:|" + "---:|" * 2 * len(ks),
+        ]
+        lines += [f"| {a} | {v['items']} | {pct(v['greedy'])} | " + " | ".join(pct(v["pass"][k]) for k in ks) + " | "
+                  + " | ".join(pct(v["maj"][k]) for k in ks) + " |" for a, v in r["sampled"].items()]
+    return "\n".join(lines)
+
+def plot_sampled(r: dict, title: str = ""):
+    """pass@k and maj@k against k for each sampled arm, greedy as a dotted line: the headroom a method could turn into
+    pass@1."""
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(7, 3.4), dpi=90)
+    for (a, v), color in zip(r["sampled"].items(), ("tab:blue", "tab:orange", "tab:green", "tab:red")):
+        ks = sorted(v["pass"])
+        ax.plot(ks, [v["pass"][k] for k in ks], "o-", color=color, ms=3, label=f"{a}: pass@k")
+        ax.plot(ks, [v["maj"][k] for k in ks], "s--", color=color, ms=3, alpha=0.7, label=f"{a}: maj@k")
+        ax.axhline(v["greedy"], color=color, ls=":", lw=1, label=f"{a}: greedy")
+    ax.set_xscale("log", base=2); ax.set(xlabel="k (sampled replies)", ylabel="accuracy", ylim=(0, 1), title=title)
+    ax.grid(alpha=0.3); ax.legend(fontsize=7, ncol=2); fig.tight_layout()
+    return fig
+
+def plot_study(r: dict, title: str = ""):
+    "Each arm's accuracy: a bar at the mean over seeds, each seed as a dot with its Wilson 95% interval."
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(7, 3.4), dpi=90)
+    for x, (a, t) in enumerate(r["arms"].items()):
+        ax.bar(x, t["mean"], 0.6, color="tab:blue", alpha=0.35)
+        for j, s in enumerate(t["accuracy"]):
+            lo, hi = t["ci95"][s]; dx = (j - (len(t["accuracy"]) - 1) / 2) * 0.12
+            ax.errorbar(
+                x + dx, t["accuracy"][s], yerr=[[t["accuracy"][s] - lo], [hi - t["accuracy"][s]]], fmt="o",
+                color="tab:blue", ms=4, capsize=3
+            )
+    ax.set_xticks(range(len(r["arms"])), [t["label"].replace(" ", "\n", 1) for t in r["arms"].values()], fontsize=8)
+    ax.set(ylabel="accuracy (flexible)", ylim=(0, 1), title=title); ax.grid(axis="y", alpha=0.3); fig.tight_layout()
+    return fig
+
+# %% ../nbs/09_study.ipynb #59809f7e
+def study_cli(argv: list[str] | None = None) -> dict:
+    "`tiny-reason study [--preset P] [--out DIR] [--arms base,answer_only,cot,rft,grpo] [overrides]`"
+    p = command_parser(
+        "tiny-reason study",
+        "Does the chain of thought matter? Five arms on the same prompts and test items, several seeds.",
+    )
+    p.add_argument("--out", help="folder for the study (default: OUTPUT_DIR/study); a rerun resumes it, moved or not")
+    p.add_argument("--arms", help=f"comma-separated, from {', '.join(ARMS)} (default: the preset's study.arms)")
+    args, rest = p.parse_known_args(argv)
+    arms = None if args.arms is None else [a.strip() for a in args.arms.split(",") if a.strip()]
+    if arms == []:
+        raise ValueError(
+            f"--arms {args.arms!r} names no arm; give some of {','.join(ARMS)}, or leave --arms out for the preset's"
+        )
+    cfg = config_from_cli(args, rest)
+    report = run_study(cfg, args.out, arms)
+    print(study_markdown(report))
+    return report
+
+# %% ../nbs/09_study.ipynb #7127c937
+STUDY_KEYS = ("project.seed", "model.", "lora.", "data.", "training.", "eval.", "distill.", "grpo.", "study.")
+def study_settings(cfg: Config) -> dict:
+    """What a study folder's results depend on: the seed its items are drawn with, and each key of its arms' configs
+    not at its built-in default."""
+    # the arm's folders and seed: the study's own
+    arm, default = settings_of(arm_config(cfg, Path(), "arm", 0), STUDY_KEYS), settings_of(Config(), STUDY_KEYS)
+    # a field added later changes nothing
+    return {"project.seed": cfg.project.seed, **{k: v for k, v in arm.items() if v != default[k] and k not in
+            # more seeds or arms resume
+            ("project.seed", "study.seeds", "study.arms") and not k.startswith("eval.throughput")}}
+
+# %% ../nbs/09_study.ipynb #c8df0af0
+def _inputs_absolute(cfg: Config) -> Config:
+    """`cfg` with the inputs it names relative to this folder (a local model folder, the model cache) made absolute:
+    the study reads them from its own folder."""
+    c = copy.deepcopy(cfg)
+    if c.model.source == "hub" and Path(c.model.name).exists() and not Path(c.model.name).is_absolute():
+        c.model.name = str(Path(c.model.name).resolve())
+    if not Path(c.model.cache_dir).expanduser().is_absolute():
+        c.model.cache_dir = str(Path(c.model.cache_dir).resolve())  # `~/...` stays as written
+    return c
+
+@contextlib.contextmanager
+def terminated_as_interrupted():
+    """A SIGTERM (`kill`, a closed session) inside the block raises SystemExit, as Ctrl-C raises KeyboardInterrupt,
+    so `finally` blocks run: an interrupted stage keeps its time and its folder's lock is released."""
+    import signal, threading
+    if threading.current_thread() is not threading.main_thread(): yield; return  # only the main thread takes signals
+    def stop(signum, frame): raise SystemExit(128 + signum)
+    previous = signal.signal(signal.SIGTERM, stop)
+    try: yield
+    finally: signal.signal(signal.SIGTERM, previous)
+
+# %% ../nbs/09_study.ipynb #07ac8d78
+def run_study(cfg: Config, out=None, arms=None, verbose: bool = True) -> dict:
+    """Every arm (default `study.arms`) at every seed of `cfg.study` on the same prompts and test items, resumable;
+    writes report.json, report.md, study.png and (with sampled arms) sampled.png to `out`."""
+    import time
+    import matplotlib.pyplot as plt
+    from tqdm.auto import tqdm
+    out = Path(out or Path(cfg.project.output_dir) / "study")
+    arms, seeds = list(cfg.study.arms if arms is None else arms), list(cfg.study.seeds)
+    todo = stages(arms, seeds)  # no arm, an unknown one: one line, nothing written
+    theirs = sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) if out.is_dir() else []
+    # a file, another command's folder, other settings: refused, nothing written (study_rows writes here next)
+    claim_folder(out, "study", study_settings(cfg), outputs=theirs)
+    study_rows(cfg, out, verbose)  # then the items: a bad source stops before any model loads
+    if verbose:
+        print(
+            f"the study: {len(todo)} stages ({len(arms)} arms x {len(seeds)} seed{'s' * (len(seeds) > 1)}); each"
+            " stage's time here goes to times.json"
+        )
+    # locked (57_folder_claims); every path an arm
+    with (results_folder(out, "study", study_settings(cfg), outputs=theirs), contextlib.chdir(out),
+          terminated_as_interrupted()):
+        # saves is relative to the study folder: moved or spelled otherwise, it resumes
+        cfg, here = _inputs_absolute(cfg), Path()
+        times = json.loads(Path("times.json").read_text()) if Path("times.json").exists() else {}
+        for arm, seed in (bar := tqdm(todo, desc="study", disable=not verbose)):
+            bar.set_postfix_str(f"{arm}, seed {seed}")
+            # finished: nothing reloaded, no time added
+            if (here / arm / f"seed{seed}" / "eval" / "report.json").exists(): continue
+            key, start = f"{arm}/seed{seed}", time.time()
+            try: run_arm(cfg, here, arm, seed, verbose=verbose)  # each stage with its own progress bars
+            finally:  # an interrupted stage keeps the time it ran; its rerun adds what it still needs
+                times[key] = round(times.get(key, 0) + time.time() - start, 1)
+                atomic_write_text("times.json", json.dumps(times, indent=1))
+        report = {
+            **summarize_study(here, arms, seeds), "preset": cfg.preset, "model": cfg.model.name,
+            "source": cfg.study.source, "results_note": cfg.project.results_note, "seconds": times,
+            "total_seconds": round(sum(times.values()), 1)
+        }
+    note = (
+        f"**Study, {cfg.preset} preset** ({cfg.model.label}; {cfg.study.source}:"
+        f" {report['arms'][next(iter(report['arms']))]['n']} "
+        # the preset's
+        f"held-out items, seeds {', '.join(map(str, seeds))}; {report['total_seconds'] / 60:.0f} min of stages)"
+    )
+    # results_note speaks of its pipeline run; what the study measures is said by its source and its arms
+    atomic_write_text(out / "report.json", json.dumps(report, indent=1, default=str))
+    atomic_write_text(out / "report.md", study_markdown(report, note))
+    fig = plot_study(report, f"{cfg.preset}: {cfg.study.source}"); fig.savefig(out / "study.png", dpi=120); plt.close(fig)
+    if report["sampled"]:
+        fig = plot_sampled(report, f"{cfg.preset}: sampled at seed {seeds[0]}")
+        fig.savefig(out / "sampled.png", dpi=120); plt.close(fig)
+    return report

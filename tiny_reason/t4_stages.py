@@ -10,7 +10,7 @@ from .config import set_value
 from .config_schema import Config
 from .model import layer_activation_bytes, param_counts
 from .model_checks import fit_batch
-from .study_parts import CONTINUED  # 09's arms that continue the CoT arm's SFT
+from .study import CONTINUED  # 09's arms that continue the CoT arm's SFT
 from tiny_reason.t4_time import (
     COLAB_HOST, COMPILE_S, HOST_PER_LAYER, T4_BANDWIDTH, generate_call, host_scale, row_tokens, shape, timed,
     train_step)
@@ -174,7 +174,7 @@ def study_stages(cfg: Config, mc) -> list[tuple[str, dict]]:
                 )
             if arm in ("grpo", "placebo"):
                 out.append((f"{arm}, seed {seed}: training", grpo(c, mc, s.grpo_steps, grpo_engine(c))))
-            else:  # the arms that continue the CoT arm train `continue_steps` (52_study_parts), the others `max_steps`
+            else:  # the arms that continue the CoT arm train `continue_steps` (31_study_checks), the others `max_steps`
                 steps = s.continue_steps if arm in CONTINUED else s.max_steps
                 out.append((f"{arm}, seed {seed}: training", sft(c, mc, steps, s.source)))
             if arm in s.sampled_arms and seed == s.seeds[0] and s.samples > 1:  # pass@k and maj@k on the first items
