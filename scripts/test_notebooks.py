@@ -42,12 +42,12 @@ LESSONS = ["00_data", "01_model", "02_train", "03_eval", "04_demo", "05_distill"
 SIM_REFERENCE = ["12_pipeline", "17_loader", "21_model_checks", "22_train_checks", "23_eval_stage", "24_demo_checks"]
 NO_ADAPTER = {"00_data", "01_model", "02_train", "06_scratch", "10_config", "38_config_schema", "39_measure", "13_files", "14_offline", "15_rwkv7", "16_bad_input",
               "17_loader", "18_generation", "43_generation_measures", "19_scratch_io", "20_data_checks", "21_model_checks", "26_scratch_checks", "27_formats",
-              "28_sections", "09_study", "31_study_checks", "32_harness", "33_t4_time", "34_lesson_time", "35_gguf_format", "37_exercises", "46_answer_keys", "62_beyond_keys", "64_config_rules", "65_harness_tasks", "66_load_checks", "47_figures", "42_training_runs", "45_library_reaches", "50_number_parsing", "51_scratch_parts", "53_accuracy_stats", "55_t4_validation", "56_t4_stages", "57_folder_claims", "58_sampling", "59_gguf_write", "60_run_report", "61_word_problems", "index"}  # need no trained cpu-test adapter
+              "28_sections", "09_study", "31_study_checks", "32_harness", "33_t4_time", "34_lesson_time", "35_gguf_format", "37_exercises", "46_answer_keys", "62_beyond_keys", "64_config_rules", "65_harness_tasks", "66_load_checks", "47_figures", "42_training_runs", "45_library_reaches", "50_number_parsing", "53_accuracy_stats", "55_t4_validation", "56_t4_stages", "57_folder_claims", "58_sampling", "59_gguf_write", "60_run_report", "61_word_problems", "index"}  # need no trained cpu-test adapter
 GROUPS = {  # short notebooks that share one process: (kind, name) -> notebooks, run in this order
     ("cpu", "short"): ["38_config_schema", "10_config", "39_measure", "28_sections", "20_data_checks", "19_scratch_io", "14_offline", "15_rwkv7",
                        "26_scratch_checks", "00_data", "06_scratch", "01_model", "33_t4_time",
                        "34_lesson_time", "35_gguf_format", "37_exercises", "46_answer_keys", "62_beyond_keys", "64_config_rules", "65_harness_tasks", "66_load_checks", "47_figures", "42_training_runs", "45_library_reaches",
-                       "50_number_parsing", "51_scratch_parts", "53_accuracy_stats", "55_t4_validation", "56_t4_stages", "57_folder_claims", "58_sampling", "59_gguf_write", "60_run_report", "61_word_problems", "index"],
+                       "50_number_parsing", "53_accuracy_stats", "55_t4_validation", "56_t4_stages", "57_folder_claims", "58_sampling", "59_gguf_write", "60_run_report", "61_word_problems", "index"],
     ("cpu", "short-adapter"): ["03_eval", "24_demo_checks", "04_demo"],
     ("sim", "short"): ["21_model_checks", "23_eval_stage", "24_demo_checks"],
 }

@@ -49,7 +49,7 @@ def _(cfg):
             "holds one final RMSNorm (width weights), which does not double")
 def _(cfg):
     from tiny_reason.scratch import build_model, model_shape
-    from tiny_reason.scratch_parts import vocab_size, parameter_counts
+    from tiny_reason.scratch import vocab_size, parameter_counts
     s = model_shape(cfg)
     return parameter_counts(build_model("transformer", {**s, "layers": 2 * s["layers"]}, vocab_size(cfg), meta=True))[
         "total"
@@ -58,8 +58,8 @@ def _(cfg):
 @answer_key("06_scratch", 2, "a uniform guess costs ln(vocabulary) nats; perplexity is exp of the loss, not proportional to it", rel=0.01)
 def _(cfg):
     import torch
-    from tiny_reason.scratch_parts import vocab_size
-    from tiny_reason.scratch_checks import perplexity
+    from tiny_reason.scratch import vocab_size
+    from tiny_reason.scratch import perplexity
     uniform = math.log(vocab_size(cfg))  # cross-entropy when every token has probability 1 / vocabulary
     return [uniform, perplexity(torch.full((4,), uniform / 2))]
 
@@ -67,7 +67,7 @@ def _(cfg):
 def _(cfg):
     import torch
     from tiny_reason.scratch import build_model, model_shape
-    from tiny_reason.scratch_checks import cache_bytes
+    from tiny_reason.scratch import cache_bytes
     # both sizes are the shape's, not the vocabulary's: 16 tokens do
     s, ids = model_shape(cfg), torch.tensor([[1, 2, 3]])
     with torch.no_grad():

@@ -125,7 +125,7 @@ def lesson_stages(cfg: Config, lesson: str) -> list[tuple[str, dict]]:
     """`lesson`'s long stages under `cfg`, in order, as a fresh runtime runs them on a T4: (name, {`seconds`, `work`,
     `bound`})."""
     from tiny_reason.scratch import model_shape
-    from tiny_reason.scratch_parts import vocab_size  # 06's shapes: scratch sits above this module's layer
+    from tiny_reason.scratch import vocab_size  # 06's shapes: scratch sits above this module's layer
     if lesson not in LESSONS: raise ValueError(f"no lesson {lesson!r}; the lessons: {', '.join(LESSONS)}")
     cfg = counted(cfg)  # `--test_samples all` and the like: the rows the stage would read
     # the model's shape; a rank no target matrix holds is refused

@@ -9,12 +9,17 @@ from .config import Config  # before transformers: it silences bitsandbytes' `ke
 from .config_schema import UnknownName
 from .data import THINK_PRIME, assistant_text
 from .rwkv7 import RWKV7, RWKV7Config
-# 19_scratch_io
-from .scratch_parts import training_args, vocab_size
+import math, re, time
+import torch.nn.functional as F
+from pathlib import Path
+from .scratch_io import StepTimer, model_dir, peak_bytes, save_scratch
 
 # %% auto #0
-__all__ = ['ARCHS', 'SIZES', 'corpus_text', 'reasoning_prompt', 'pack', 'scratch_corpus', 'build_model', 'model_shape',
-           'scratch_trainer']
+__all__ = ['ARCHS', 'SIZES', 'SCRATCH_SHAPING', 'corpus_text', 'reasoning_prompt', 'pack', 'scratch_corpus', 'build_model',
+           'model_shape', 'scratch_trainer', 'vocab_size', 'parameter_counts', 'training_args', 'restore_scratch',
+           'scratch_from', 'half_written_scratch', 'train_scratch', 'token_losses', 'perplexity', 'cache_bytes',
+           'context_point', 'print_context', 'reasoning_accuracy', 'longest_digit_run', 'stream_tokens', 'stream_text',
+           'print_parameter_table', 'plot_losses']
 
 # %% ../nbs/06_scratch.ipynb #47e9a763
 def corpus_text(example: dict) -> str:
@@ -85,3 +90,263 @@ def scratch_trainer(cfg: Config, arch: str, output_dir, callbacks=(), tok=None):
     model = build_model(arch, model_shape(cfg), vocab_size(cfg), max(cfg.scratch.block_size, cfg.scratch.max_context))
     return Trainer(model=model, args=training_args(cfg, output_dir), data_collator=default_data_collator,
                    train_dataset=rows(train_texts), eval_dataset=rows(val_texts), callbacks=list(callbacks))
+
+# %% ../nbs/06_scratch.ipynb #f7d72b9f
+def vocab_size(cfg: Config) -> int:
+    "Rows of the preset model's embedding, so its tokenizer's ids fit: 49,152 for SmolLM2, 151,936 for Qwen2.5."
+    from tiny_reason.loader import model_config
+    return model_config(cfg).vocab_size
+
+def parameter_counts(model) -> dict:
+    "Parameters in the embedding and the output head (vocabulary x width each), in the blocks, and in total."
+    total = sum(p.numel() for p in model.parameters())
+    vocab = sum(
+        p.numel() for n, p in model.named_parameters() if n.split(".")[-2] in ("embed_tokens", "lm_head", "emb", "head")
+    )
+    return {"embedding + head": vocab, "blocks": total - vocab, "total": total}
+
+
+# %% ../nbs/06_scratch.ipynb #3080e1e3
+def training_args(cfg: Config, output_dir, **overrides):
+    "`TrainingArguments` from `cfg.scratch` (and the project seed); `overrides` win."
+    from transformers import TrainingArguments
+    from tiny_reason.loader import pick_precision
+    from tiny_reason.train import checkpointing_args
+    s, precision = cfg.scratch, pick_precision(cfg.model.precision)
+    return TrainingArguments(
+        **{
+            **dict(
+                output_dir=str(output_dir), seed=cfg.project.seed, data_seed=cfg.project.seed, max_steps=s.max_steps,
+                per_device_train_batch_size=s.batch_size, per_device_eval_batch_size=s.batch_size,
+                gradient_accumulation_steps=s.gradient_accumulation_steps, learning_rate=s.learning_rate,
+                lr_scheduler_type="cosine", warmup_steps=s.warmup_steps, optim=s.optimizer, bf16=precision == "bf16",
+                fp16=precision == "fp16", use_cpu=not torch.cuda.is_available(),
+                **checkpointing_args(s.activation_checkpointing), logging_steps=s.log_steps, eval_strategy="steps",
+                eval_steps=s.save_steps, prediction_loss_only=True, save_strategy="steps", save_steps=s.save_steps,
+                save_total_limit=2, report_to="none", disable_tqdm=True, dataloader_num_workers=0
+            ),
+            **overrides,
+        }
+    )
+
+# %% ../nbs/06_scratch.ipynb #6168d429
+from .training_runs import RunKind, training_run  # 42_training_runs: the one way into a run folder
+from .folder_claims import last_checkpoint
+from .scratch_io import scratch_problems  # 19_scratch_io
+
+def restore_scratch(trainer, last) -> StepTimer:
+    "Load a finished run's checkpoint `last` into `trainer` (weights, state) without a step; its `StepTimer`."
+    from safetensors.torch import load_model
+    from transformers.trainer_callback import TrainerState
+    state = TrainerState.load_from_json(str(Path(last) / "trainer_state.json"))
+    if not (saved := state.stateful_callbacks.get("StepTimer")):
+        raise ValueError(f"{last}/trainer_state.json holds no StepTimer count (an older tiny-reason wrote "
+                         "it): the run's speed is unknown; pass --overwrite to train anew")
+    load_model(trainer.model, Path(last) / "model.safetensors")  # every weight, as the run ended
+    trainer.state, timer = state, StepTimer()
+    vars(timer).update(saved["attributes"])  # its seconds, steps and device, as the run measured them
+    return timer
+
+def scratch_from(cfg: Config, arch: str, last=None, callbacks=(), tok=None) -> Path:
+    """Train `arch` from random weights with the lesson's `scratch_trainer`, from checkpoint `last` or from step 0;
+    save the model, config, log and speed in `model_dir`; return it. `train_scratch` calls it once the folder passes
+    the checks every trainer shares."""
+    from transformers.trainer_callback import PrinterCallback
+    from tiny_reason.config import save_config
+    from tiny_reason.train import seed_everything
+    folder = model_dir(cfg, arch)
+    save_config(cfg, folder / "checkpoints")  # what the checkpoints are made with: a resumed run must match it
+    seed_everything(cfg.project.seed)
+    trainer = scratch_trainer(cfg, arch, folder / "checkpoints", [timer := StepTimer(), *callbacks], tok)
+    trainer.remove_callback(PrinterCallback)  # no log line per step: the plot shows the losses
+    if last and int(Path(last).name.split("-")[-1]) >= cfg.scratch.max_steps:  # a finished run, saved again:
+        timer = restore_scratch(trainer, last)  # a `Trainer` resumed there would take one step more
+    else: trainer.train(resume_from_checkpoint=str(last) if last else None)
+    return save_scratch(trainer, cfg, arch, folder, timer)
+
+# what shapes its weights:
+SCRATCH_SHAPING = (
+    "project.seed",
+    "model.name",
+    "model.source",
+    "data.",
+    *(
+        f"scratch.{k}"
+        for k in (
+            "size", "num_samples", "block_size", "batch_size", "gradient_accumulation_steps", "max_steps",
+            "warmup_steps", "learning_rate", "optimizer"
+        )
+    ),
+)  # not its evaluation
+
+def half_written_scratch(cfg: Config, arch: str, resume: bool = False, overwrite: bool = False) -> None:
+    "The scratch trainer's own refusal: a trained model cut short is saved again only if asked (`resume`)."
+    folder = model_dir(cfg, arch)
+    if resume or overwrite or not (folder / "train_stats.json").exists(): return
+    if not (problems := scratch_problems(folder, arch)): return
+    if last := last_checkpoint(folder / "checkpoints"):
+        step = last.name.split("-")[-1]
+        fix = (f"pass --resume to save it again from its last checkpoint, {last} (step {step} "
+               f"of {cfg.scratch.max_steps}), or --overwrite to train anew")
+    else: fix = "pass --overwrite to train it again (no checkpoint is left)"
+    raise FileExistsError(f"{folder} holds a half-written trained {arch} ({'; '.join(problems[:3])}): "
+                          f"a save or copy was cut off; {fix}")
+
+def train_scratch(
+    cfg: Config, arch: str, resume: bool = False, overwrite: bool = False, callbacks=(), tok=None
+) -> Path:
+    """`06_scratch`'s training (`scratch_from`) of `arch`, once its folder is locked, then refused or resumed as SFT's
+    and GRPO's are (`training_run`, 42_training_runs); returns the model's folder."""
+    folder, kind = model_dir(cfg, arch), RunKind(
+        SCRATCH_SHAPING, job="scratch", what=f"trained {arch}", hint="--overwrite or --resume", retrain="train_scratch"
+    )
+    half_written = lambda resume, overwrite: half_written_scratch(cfg, arch, resume, overwrite)
+    return training_run(cfg, kind, folder / "train_stats.json", folder / "checkpoints",
+                        lambda last: scratch_from(cfg, arch, last, callbacks, tok), resume, overwrite,
+                        checks=half_written, whole=lambda f: scratch_problems(f, arch))
+
+# %% ../nbs/06_scratch.ipynb #7acd88e7
+@torch.no_grad()
+def token_losses(model, blocks: torch.Tensor, batch_size: int = 2) -> torch.Tensor:
+    """Cross-entropy (nats) of every predicted token of `blocks`, `(rows, block_size - 1)`; a row's first token is
+    context."""
+    device, out = next(model.parameters()).device, []
+    for i in range(0, len(blocks), batch_size):
+        x = blocks[i:i + batch_size].to(device)
+        logits = model(input_ids=x, use_cache=False).logits[:, :-1].float()
+        out.append(F.cross_entropy(logits.transpose(1, 2), x[:, 1:], reduction="none").cpu())
+    return torch.cat(out)
+
+def perplexity(losses: torch.Tensor) -> float:
+    "exp(mean cross-entropy)."
+    return math.exp(losses.mean().item())
+
+# %% ../nbs/06_scratch.ipynb #cfbf521c
+def cache_bytes(cache) -> int:
+    "Bytes a model carries from one token to the next: a KV cache's keys and values, or RWKV-7's state."
+    tensors = (
+        [t for l in cache.layers for t in (l.keys, l.values)]
+        if hasattr(cache, "layers")
+        else [t for s in cache for t in s]
+    )
+    return sum(t.numel() * t.element_size() for t in tensors)
+
+@torch.no_grad()
+def context_point(model, context_ids: torch.Tensor, n: int, new_tokens: int, piece: int) -> dict:
+    "Read `context_ids[:n]`, then decode `new_tokens` greedily: decoding tokens/s, bytes held, one step's peak bytes."
+    device, cache = next(model.parameters()).device, None
+    step = lambda ids, cache: model(input_ids=ids, cache=cache, use_cache=True, logits_to_keep=1)
+    for i in range(0, n, piece):
+        out = step(context_ids[i:min(i + piece, n)].view(1, -1).to(device), cache); cache = out.cache
+    held, nxt = cache_bytes(cache), out.logits[:, -1:].argmax(-1)
+    one_step = peak_bytes(lambda: step(nxt, cache))  # (a KV cache takes in this token too: harmless here)
+    start = time.perf_counter()
+    for _ in range(new_tokens):
+        out = step(nxt, cache); cache, nxt = out.cache, out.logits[:, -1:].argmax(-1)
+    if device.type == "cuda": torch.cuda.synchronize()
+    return {
+        "context": n, "tokens_per_s": new_tokens / (time.perf_counter() - start), "held_bytes": held,
+        "step_peak_bytes": one_step
+    }
+
+def print_context(points: dict, weights: dict, where: str, preset: str):
+    """Section 6's numbers: at each context length, decoding tokens/s, the bytes held and one step's extra peak; then
+    each model's change in speed."""
+    print(f"greedy decoding, batch 1, fp32 on {where} ({preset} preset); weights: "
+          + ", ".join(f"{arch} {w / 2**20:.1f} MiB" for arch, w in weights.items()))
+    print(f"  {'model':12}{'context':>8}{'tokens/s':>10}{'holds (MiB)':>13}{'a step + (MiB)':>16}")
+    for arch, pts in points.items():
+        for p in pts:
+            print(
+                f"  {arch:12}{p['context']:>8,}{p['tokens_per_s']:>10.0f}{p['held_bytes'] / 2**20:>13.2f}{p['step_peak_bytes'] / 2**20:>16.2f}"
+            )
+    for arch, pts in points.items():
+        print(
+            f"  {arch}: {pts[0]['tokens_per_s']:.0f} -> {pts[-1]['tokens_per_s']:.0f} tokens/s from {pts[0]['context']:,}"
+            f" to {pts[-1]['context']:,} tokens of context ({pts[-1]['tokens_per_s'] / pts[0]['tokens_per_s'] - 1:+.0%})"
+        )
+
+# %% ../nbs/06_scratch.ipynb #214ebf79
+def reasoning_accuracy(model, tok, cfg: Config, items: list[dict]) -> dict:
+    "Reasoning-mode replies to `items`, graded by the evaluation lesson: `summarize`'s report plus the graded rows."
+    from tiny_reason.data import split_solution
+    from tiny_reason.evaluation import grade_row
+    from tiny_reason.accuracy_stats import summarize
+    rows = []
+    for item in items:
+        new = list(
+            stream_tokens(
+                model,
+                [tok.eos_token_id] + tok(reasoning_prompt(item["question"]), add_special_tokens=False)["input_ids"],
+                cfg.scratch.reply_tokens, tok.eos_token_id
+            )
+        )
+        rows.append(
+            grade_row(
+                {
+                    "question": item["question"], "gold": split_solution(item["answer"])[1],
+                    "generated_text": THINK_PRIME + tok.decode(new), "truncated": len(new) == cfg.scratch.reply_tokens
+                }
+            )
+        )
+    return {**summarize(rows), "rows": rows}
+
+def longest_digit_run(text: str) -> int:
+    "Length of the longest run of one digit repeated (`'1000000'` -> 6)."
+    return max((len(m.group()) for m in re.finditer(r"(\d)\1*", text)), default=0)
+
+# %% ../nbs/06_scratch.ipynb #351504d5
+@torch.no_grad()
+def stream_tokens(model, ids: list[int], max_new_tokens: int, stop_id: int, temperature: float = 0.0, seed: int = 0):
+    "Yield new token ids until `stop_id` or `max_new_tokens`; greedy at temperature 0."
+    device = next(model.parameters()).device
+    g = torch.Generator(device=device).manual_seed(seed)
+    out = model(input_ids=torch.tensor([ids], device=device), use_cache=True, logits_to_keep=1)
+    for _ in range(max_new_tokens):
+        logits = out.logits[0, -1].float()
+        nxt = int(
+            logits.argmax() if temperature <= 0 else torch.multinomial((logits / temperature).softmax(-1), 1, generator=g)
+        )
+        if nxt == stop_id: return
+        yield nxt
+        out = model(input_ids=torch.tensor([[nxt]], device=device), cache=out.cache, use_cache=True, logits_to_keep=1)
+
+def stream_text(model, tok, prompt: str, max_new_tokens: int, temperature: float = 0.0):
+    "Yield the continuation of `prompt` (read after an end-of-text token, as in training) piece by piece, as text."
+    ids, new, shown = [tok.eos_token_id] + tok(prompt, add_special_tokens=False)["input_ids"], [], ""
+    for t in stream_tokens(model, ids, max_new_tokens, tok.eos_token_id, temperature):
+        new.append(t); text = tok.decode(new)
+        if not text.endswith("\ufffd"): yield text[len(shown):]; shown = text  # wait for a character's last byte
+    if new and len(text := tok.decode(new)) > len(shown): yield text[len(shown):]
+
+# %% ../nbs/06_scratch.ipynb #6ed2c666
+def print_parameter_table(counts: dict, vocabs: dict):
+    """Section 2's table: each shape and architecture's `parameter_counts` under each vocabulary, from
+    `counts[size, arch, vocabulary]`."""
+    print(
+        f"{'shape':6} {'architecture':12} {'layers x width':>14}"
+        + "".join(f"{v + ' vocabulary ' + format(V, ','):>38}" for v, V in vocabs.items())
+    )
+    for size, arch in dict.fromkeys(key[:2] for key in counts):
+        print(
+            f"{size:6} {arch:12} {SIZES[size]['layers']:>6} x {SIZES[size]['width']:<6}"
+            + "".join(
+                f"{counts[size, arch, w]['total']:>17,} = {counts[size, arch, w]['embedding + head']:>11,} +"
+                f" {counts[size, arch, w]['blocks']:>10,}"
+                for w in vocabs
+            )
+        )
+    print("exact parameter counts: total = embedding and head + blocks")
+
+# %% ../nbs/06_scratch.ipynb #8bd15edf
+def plot_losses(histories: dict, tokens_per_step: int, title: str = ""):
+    "Train loss (lines) and held-out loss (dots) of each architecture against the tokens trained on."
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(7, 3.5))
+    for (arch, history), color in zip(histories.items(), ("tab:blue", "tab:orange")):
+        for key, style, what in (("loss", "-", "train"), ("eval_loss", "o", "held out")):
+            points = [(h["step"] * tokens_per_step, h[key]) for h in history if key in h]
+            if points: ax.plot(*zip(*points), style, color=color, label=f"{arch}, {what}")
+    ax.set(xlabel="tokens trained on", ylabel="cross-entropy (nats per token)", title=title)
+    ax.legend(); ax.grid(alpha=0.3); fig.tight_layout()
+    return fig

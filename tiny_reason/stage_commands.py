@@ -194,7 +194,7 @@ def scratch_cli(argv: list[str] | None = None):
     import json
     from tiny_reason.loader import load_tokenizer
     from tiny_reason.scratch import pack, reasoning_prompt, scratch_corpus  # 06_scratch
-    from tiny_reason.scratch_checks import perplexity, stream_text, token_losses, train_scratch  # 26_scratch_checks
+    from tiny_reason.scratch import perplexity, stream_text, token_losses, train_scratch  # 26_scratch_checks
     from tiny_reason.scratch_io import load_scratch
     args, cfg = scratch_args(argv)
     if args.action == "train":
@@ -223,7 +223,7 @@ def scratch_chat(model, tok, cfg, temperature: float):
     Ctrl-D leave."""
     from tiny_reason.data import THINK_PRIME
     from tiny_reason.scratch import reasoning_prompt
-    from tiny_reason.scratch_checks import stream_text
+    from tiny_reason.scratch import stream_text
     print("tiny-reason scratch chat: one question per line; exit, quit or Ctrl-D to leave")
     while True:
         try: question = input("\nQuestion: ")
