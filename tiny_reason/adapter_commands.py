@@ -175,7 +175,7 @@ def export_cli(argv: list[str] | None = None) -> Path:
     )
     args, rest = p.parse_known_args(argv)
     cfg = config_from_cli(args, rest)
-    from tiny_reason.export_folder import export_merged
+    from tiny_reason.export import export_merged
     out = export_merged(
         cfg, command_adapter(args.adapter, cfg, cfg.project.adapter_path), args.out, args.dtype, args.overwrite,
         args.report, args.base, evaluate_it=not args.no_evaluation, gguf=args.gguf,

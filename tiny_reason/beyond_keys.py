@@ -39,7 +39,7 @@ def _(cfg):
 
 @answer_key("05_distill", 3, "an unreadable reply votes for nothing, but it still counts in the share's denominator")
 def _(cfg):
-    from tiny_reason.distill import majority_answer
+    from tiny_reason.evaluation import majority_answer
     top, share = majority_answer(["18", None, "18", "20", None])
     return [top, share, share >= cfg.distill.min_agreement]
 

@@ -9,11 +9,11 @@ from .config import Config
 from .data import THINK_PRIME, MalformedRow, split_solution
 from .data_checks import unseen_rows
 # grading never imports torch
-from .evaluation import answers_match, extract_answer, gold_answer
+from .evaluation import answers_match, extract_answer, gold_answer, majority_answer
 
 
 # %% auto #0
-__all__ = ['fresh_questions', 'majority_answer', 'keep_traces', 'reasoning_of', 'distilled_rows']
+__all__ = ['fresh_questions', 'keep_traces', 'reasoning_of', 'distilled_rows']
 
 # %% ../nbs/05_distill.ipynb #e20cabb7
 def fresh_questions(cfg: Config) -> list[dict]:
@@ -26,15 +26,6 @@ def fresh_questions(cfg: Config) -> list[dict]:
         except MalformedRow: continue  # no readable gold answer: nothing to grade a trace against
         out.append({"question": r["question"], "gold": gold, "steps": steps or None})  # steps: for comparison only
     return out
-
-# %% ../nbs/05_distill.ipynb #6f1cb54e
-def majority_answer(predictions: list) -> tuple[str | None, float]:
-    """The most common answer and its share of all votes (an unreadable reply votes for nothing):
-    `['3', '3', None, '4']` -> `('3', 0.5)`."""
-    votes = Counter(p for p in predictions if p is not None)
-    if not votes: return None, 0.0
-    top, n = votes.most_common(1)[0]  # a tie goes to the answer seen first
-    return top, n / len(predictions)
 
 # %% ../nbs/05_distill.ipynb #3a500918
 def keep_traces(

@@ -13,7 +13,7 @@ from .data_checks import drop_repeats, load_rows, nothing_left, question_key, so
 from .files import atomic_write_text, read_resumable
 from .folder_claims import mark_folder, results_folder
 from .evaluation import answers_match, extract_answer, grade_row
-from .distill import majority_answer
+from .evaluation import majority_answer
 from tiny_reason.generation import (
     compiles, engine_that_ran, generate_batch, generated_by, generation_plan, inference_model, prompt_hash,
     same_generator)

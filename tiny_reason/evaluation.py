@@ -4,6 +4,7 @@
 
 # %% ../nbs/03_eval.ipynb #bd6e2ce4
 from __future__ import annotations
+from collections import Counter
 import re
 from fractions import Fraction
 from tiny_reason.number_parsing import (
@@ -11,8 +12,8 @@ from tiny_reason.number_parsing import (
     stated_numbers)
 
 # %% auto #0
-__all__ = ['EXTRACTION_RULES', 'RUN_ON', 'CORRECTION', 'normalize_answer', 'gold_answer', 'answers_match', 'stated_answers',
-           'one_answer', 'extract_answer', 'grade_row']
+__all__ = ['EXTRACTION_RULES', 'RUN_ON', 'CORRECTION', 'normalize_answer', 'gold_answer', 'answers_match', 'majority_answer',
+           'stated_answers', 'one_answer', 'extract_answer', 'grade_row']
 
 # %% ../nbs/03_eval.ipynb #22a850a7
 def normalize_answer(span: str) -> str | None:
@@ -47,6 +48,15 @@ def answers_match(prediction: str | None, gold: str | None) -> bool:
         while den % f == 0: den //= f
     # only a rounded decimal of a gold that has none; `1,000,001` is not 1,000,000
     return den != 1 and abs(p - g) <= abs(g) / 10**6
+
+# %% ../nbs/03_eval.ipynb #fbb8e753
+def majority_answer(predictions: list) -> tuple[str | None, float]:
+    """The most common answer and its share of all votes (an unreadable reply votes for nothing):
+    `['3', '3', None, '4']` -> `('3', 0.5)`."""
+    votes = Counter(p for p in predictions if p is not None)
+    if not votes: return None, 0.0
+    top, n = votes.most_common(1)[0]  # a tie goes to the answer seen first
+    return top, n / len(predictions)
 
 # %% ../nbs/03_eval.ipynb #0c3af248
 EXTRACTION_RULES = {  # name: pattern whose group 1 is the answer span; in order of weight

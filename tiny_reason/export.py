@@ -7,10 +7,27 @@ from __future__ import annotations
 from pathlib import Path
 import torch
 from .generation import stop_token_ids
+# what export_merged and its guards use (lesson 08's own cells import the rest)
+import contextlib, copy, os, re, shutil, signal, sys, tempfile
+from transformers import AutoTokenizer
+from .config import CONFIG_FILENAME, Config, held_interrupt, save_config, load_config
+from .folder_claims import (
+    LITTER, MARKER, claim_folder, folder_lock, folder_mark, mark_folder, no_space)
+from .files import apply_umask, atomic_write_text, current_umask
+from .loader import DTYPES, load_tokenizer, BASES, load_model, merge_adapter, model_config
+from .load_checks import check_adapter, check_same_base
+from .gguf_format import check_gguf, gguf_file_name
+from .gguf_write import gguf_into, modelfile_value  # the GGUF file (59_gguf_write)
+import gc
+import json
+from .model_card import (
+    course_chat_template, export_name, model_card, report_arms, REPORT_WEIGHTS, weights_fingerprint)  # which adapter weights made a report
 
 # %% auto #0
-__all__ = ['merge_rounding_error', 'greedy_generation_config', 'max_logit_difference', 'merge_errors', 'tensor_bits',
-           'plot_tensor_bits']
+__all__ = ['LEFT_BY_EXPORT', 'merge_rounding_error', 'greedy_generation_config', 'max_logit_difference', 'merge_errors',
+           'tensor_bits', 'plot_tensor_bits', 'evaluate_folder', 'stopped_as_ctrl_c', 'remove_killed_exports',
+           'export_merged', 'export_locked', 'remove_earlier', 'folder_entries', 'mark_export', 'exported_files',
+           'check_report_adapter', 'check_export_target']
 
 # %% ../nbs/08_export.ipynb #e6a5c7dd
 def merge_rounding_error(weight: torch.Tensor, delta: torch.Tensor) -> dict:
@@ -91,3 +108,266 @@ def plot_tensor_bits(path, label: str = ""):
     ax.set_title(f"{Path(path).name} ({label})", fontsize=9); ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1, 1))
     fig.tight_layout()
     return fig
+
+# %% ../nbs/08_export.ipynb #2e789f39
+def evaluate_folder(cfg: Config, trained: Config, out, folder) -> Path:
+    """Evaluate the model saved in `folder` (to be renamed `out`) as `tiny-reason evaluate --model OUT` would, into
+    `folder/evaluation`; returns its `report.json`."""
+    from tiny_reason.eval_stage import evaluate
+    as_folder = lambda name: load_config(cfg.preset, overrides={
+        "model.name": str(name), "model.source": "hub", "model.architecture_overrides": {}, "model.load_in_4bit": False,
+        "data.format": trained.data.format, "data.system_prompt": trained.data.system_prompt})
+    evaluate(
+        as_folder(out), folder / "evaluation", model=load_model(as_folder(folder)).eval(),
+        tok=load_tokenizer(as_folder(folder)), verbose=False, arm="merged"
+    )
+    return folder / "evaluation" / "report.json"
+
+# %% ../nbs/08_export.ipynb #3361f54f
+@contextlib.contextmanager
+def stopped_as_ctrl_c():
+    "In the block, `kill` (SIGTERM) and a closed terminal (SIGHUP) stop the process as Ctrl-C does."
+    def as_ctrl_c(signum, frame):  # as Ctrl-C's handler now would (gguf_into holds one in llama.cpp)
+        handler = signal.getsignal(signal.SIGINT)
+        if callable(handler): return handler(signal.SIGINT, frame)
+        raise KeyboardInterrupt
+    kept = {}
+    for name in ("SIGTERM", "SIGHUP"):  # Windows has no SIGHUP
+        sig = getattr(signal, name, None)
+        try:  # a signal ignored (nohup) or handled by someone else is left so
+            if sig is not None and signal.getsignal(sig) is signal.SIG_DFL:
+                kept[sig] = signal.signal(sig, as_ctrl_c)
+        except ValueError: break  # not the main thread: it gets no signals
+    try: yield
+    finally:
+        for sig, handler in kept.items(): signal.signal(sig, handler)
+
+LEFT_BY_EXPORT = re.compile(r"\.(?P<name>.+)\.export-[^.]+\.(partial|old)")  # `.OUT.export-XXXXXXXX.partial`
+
+def remove_killed_exports(out) -> list[Path]:
+    "Remove, naming each, the folders killed exports left beside `out`; call it holding `out`'s export lock."
+    from filelock import FileLock, Timeout
+    gone, out = [], Path(out)
+    for p in sorted(out.parent.iterdir()):
+        m = LEFT_BY_EXPORT.fullmatch(p.name)
+        before = p.name.startswith(f".{out.name}.") and p.suffix == ".partial"  # as exports named it before
+        name = m["name"] if m else out.name if before else None
+        if name is None or p.is_symlink() or not p.is_dir(): continue
+        # a running export into that --out holds its lock (folder_lock's file); the kernel freed a killed
+        # one's; `out`'s own lock is the caller's
+        lock = FileLock(out.parent / f".{name}.export.lock", blocking=False)
+        try:
+            with contextlib.nullcontext() if name == out.name else lock: shutil.rmtree(p, ignore_errors=True)
+        except Timeout: continue  # an export into that --out runs now: the folder is its own
+        if p.exists(): continue  # not this user's to remove: left as it is
+        how = "stopped before it removed it (the earlier export there)" if p.suffix == ".old" else "killed"
+        print(f"removed {p}, left by an export into {out.parent / name} that was {how}", flush=True)
+        gone.append(p)
+    return gone
+
+# %% ../nbs/08_export.ipynb #f53de286
+def export_merged(
+    cfg: Config, adapter, out, dtype: str = "fp16", overwrite: bool = False, report=None, base: str = "unquantized",
+    evaluate_it: bool = True, gguf: str | None = None, name: str | None = None
+) -> Path:
+    """Merge `adapter` into the preset's base, evaluate the merged model, and save a standalone model folder `out`
+    (written whole, or not at all); with `gguf`, one GGUF file of that type too; `name`: its project.name, if not the
+    adapter's."""
+    # every guard first, nothing written (check_export_target, below)
+    adapter, out, trained = check_export_target(cfg, adapter, out, dtype, base, overwrite, report, gguf, name)
+    tok = (
+        AutoTokenizer.from_pretrained(adapter) if (adapter / "tokenizer_config.json").exists() else load_tokenizer(cfg)
+    )
+    # a type, architecture or tokenizer the GGUF writer lacks: now (35_gguf_format)
+    if gguf is not None: check_gguf(model_config(cfg).to_dict(), tok, gguf)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    waiting = f"waiting: another process is exporting to {out}"
+    with stopped_as_ctrl_c(), folder_lock(out.parent, f"{out.name}.export", waiting):  # one export into `out`
+        export_locked(cfg, adapter, out, dtype, overwrite, report, base, evaluate_it, gguf, name, tok)
+    return out
+
+def export_locked(cfg, adapter, out, dtype, overwrite, report, base, evaluate_it, gguf, name, tok) -> None:
+    "`export_merged`'s work, under its lock on `out`: what killed exports left beside it goes first."
+    # again: what a waited-for export left
+    adapter, out, trained = check_export_target(cfg, adapter, out, dtype, base, overwrite, report, gguf, name)
+    remove_killed_exports(out)
+    tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.export-", suffix=".partial"))  # one disk
+    old = tmp.with_suffix(".old")  # the earlier export, moved aside for an instant: `out` is never half
+    os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp's folder is 0700: the export is shared as any folder would be
+    needed, done = 0, False  # done: the new export is in `out`
+    try:
+        model = merge_adapter(cfg, adapter, dtype, base)
+        # the weights (and a GGUF of them, at most)
+        needed = sum(p.numel() * p.element_size() for p in model.parameters()) * (2 if gguf else 1)
+        # saved with it: batched generation pads on the left
+        tok.padding_side = tok.init_kwargs["padding_side"] = "left"
+        tok.chat_template = course_chat_template(tok, trained)
+        model.generation_config = greedy_generation_config(tok, model, cfg.eval.max_new_tokens)
+        model.save_pretrained(tmp); tok.save_pretrained(tmp); save_config(trained, tmp)
+        apply_umask(tmp)  # safetensors writes its weights 0600: the mode any new file gets here, as the rest have
+        reports = [report]
+        if evaluate_it:  # the folder's own numbers for its card, not this copy's: never two models at once
+            del model; gc.collect(); torch.cuda.empty_cache()
+            reports = [evaluate_folder(cfg, trained, out, tmp), report]
+        # the GGUF file and a Modelfile
+        gguf_text = gguf_into(tmp, gguf, export_name(trained), trained.data.system_prompt) if gguf is not None else ""
+        atomic_write_text(tmp / "README.md", model_card(trained, dtype, reports, base=base) + gguf_text)
+        mark_export(tmp)  # lists all it holds: what a later --overwrite may replace
+        # the swap: a Ctrl-C or kill meanwhile waits the instant it takes, so `out` is one whole export or the other
+        with held_interrupt():
+            if out.exists(): out.rename(old)
+            tmp.rename(out); done = True
+    except BaseException as e:
+        if not done:
+            if old.exists() and not out.exists(): old.rename(out)
+            shutil.rmtree(tmp, ignore_errors=True)
+            # a full disk: one line, not the writer's byte counts
+            if (full := no_space(e, out.parent, needed)) is not None: raise full from e
+            raise
+        remove_earlier(old, out, e)  # a Ctrl-C held through the swap: the export is complete
+    remove_earlier(old, out)
+
+def remove_earlier(old: Path, out: Path, stop: BaseException | None = None) -> None:
+    """Remove `old`, the earlier export moved aside, once the new one is in `out`; a Ctrl-C then (or `stop`, one held
+    through the swap) is raised after a line that says the export is complete and what is left of `old`."""
+    try: shutil.rmtree(old, ignore_errors=True)
+    except KeyboardInterrupt as e: stop = e
+    if stop is None: return
+    left = (f"; stopped while removing the earlier one, left partly removed at {old}: delete that folder (the next "
+            f"export beside {out} removes it too)" if old.exists() else " (stopped after it was in place)")
+    print(f"the export is complete: {out} holds the new export{left}", file=sys.stderr, flush=True)
+    raise stop
+
+# %% ../nbs/08_export.ipynb #9dbc419d
+def folder_entries(folder, enter=lambda path: True) -> list[str]:
+    "Each file and folder under `folder`, a sorted relative path ('a/b'); a folder entered if `enter(path)`."
+    found, folder = [], Path(folder)
+    for root, dirs, files in os.walk(folder):  # a link to a folder is listed, not entered
+        here = Path(root).relative_to(folder)
+        found += [(here / n).as_posix() for n in dirs + files if n not in LITTER]  # no one's
+        dirs[:] = [d for d in dirs if enter((here / d).as_posix())]
+    return sorted(p for p in found if p != MARKER)
+
+def mark_export(folder) -> Path:
+    "Mark `folder` as an export's, listing all it holds: what a later `export --overwrite` may replace."
+    return mark_folder(folder, "export", {"files": folder_entries(folder)})
+
+def exported_files(folder) -> list[str] | None:
+    "What the export in `folder` wrote, as its marker lists it; None if no list (an older export, or none)."
+    mark = folder_mark(folder) or {}
+    settings = mark.get("settings") if mark.get("command") == "export" else None
+    files = settings.get("files") if isinstance(settings, dict) else None
+    return files if isinstance(files, list) and all(isinstance(f, str) for f in files) else None
+
+# %% ../nbs/08_export.ipynb #1fbd7bc4
+def check_report_adapter(report, adapter: Path) -> None:
+    """Refuse a `report` arm not made by `adapter`'s weights: by the fingerprint evaluate recorded in it
+    (`REPORT_WEIGHTS`), never by a path it names or a file beside it; an arm without one is refused too."""
+    ours = None
+    fix = (f"give the report of this adapter's evaluation (tiny-reason evaluate --adapter {adapter} "
+           "--out DIR, then --report DIR/report.json), or leave out --report")
+    for arm, s in report_arms(report).items():
+        theirs = s.get(REPORT_WEIGHTS, "missing")
+        if not (theirs is None or isinstance(theirs, str) and re.fullmatch("[0-9a-f]{64}", theirs)):
+            raise ValueError(f"--report {report}: its {arm} arm does not say which adapter weights made it (no "
+                             f"{REPORT_WEIGHTS}: written by an older tiny-reason, or not by evaluate): {fix}")
+        if theirs is None:  # the base model alone: the model check covers it; an adapter named there is an edit
+            if s.get("adapter"):
+                raise ValueError(f"--report {report}: its {arm} arm names the adapter {s['adapter']} but records "
+                                 f"no adapter weights ({REPORT_WEIGHTS} null): {fix}")
+            continue
+        ours = ours or weights_fingerprint(adapter)
+        if theirs != ours:
+            raise ValueError(f"--report {report}: its {arm} arm was made by other adapter weights ({theirs[:12]}, "
+                             f"its adapter {s.get('adapter')}), not by those now in {adapter} ({ours[:12]}): {fix}")
+
+# %% ../nbs/08_export.ipynb #3d2b3859
+def check_export_target(
+    cfg: Config, adapter, out, dtype: str = "fp16", base: str = "unquantized", overwrite: bool = False, report=None,
+    gguf: str | None = None, name: str | None = None
+) -> tuple[Path, Path, Config]:
+    """`export_merged`'s guards, before any model loads or anything is written:
+    `(adapter, out, the config the adapter trained with)` as Paths and a Config (its project.name `name`, if given),
+    or one line saying what is wrong."""
+    out, adapter = Path(out), check_adapter(adapter, weights=False)  # whole: checked after its base
+    # the export renames its folder into place: that would replace the link, and rmtree refuses one (at the end)
+    if out.is_symlink():
+        raise ValueError(
+            f"--out {out} is a symbolic link (to {os.readlink(out)}); the export replaces its folder whole: give the folder"
+            f" itself, --out {out.resolve()}, or another --out"
+        )
+    here, where = Path.cwd().resolve(), out.resolve()
+    # the export replaces its folder whole: never the one this process works in
+    if where == here or where in here.parents:
+        raise ValueError(
+            f"--out {str(out) or repr(str(out))} is the folder you are working in, or holds it; the export replaces its"
+            " folder whole: choose a new folder, e.g. --out merged"
+        )
+    if adapter.resolve() in where.parents:
+        raise ValueError(
+            f"--out {out} is inside the adapter folder {adapter}: the merged model would be mixed into the adapter; choose"
+            " a folder outside it"
+        )
+    claim_folder(out, "export", inputs=[adapter], overwrite=True)  # an input, another command's: refused
+    # --out, replaced whole; where it is made, with its lock and partial copy
+    for folder in ([out] if out.is_dir() else []) + [next(p for p in out.parents if p.exists())]:
+        try:
+            with tempfile.TemporaryFile(dir=folder): pass  # a nameless file, gone on close: nothing is left
+        except OSError as e:  # else the merge ran first, and the error named the lock or the hidden partial folder
+            raise PermissionError(
+                f"--out {out} cannot be written: {'it' if folder == out else f'{folder}, where it would be made,'} is not"
+                f" writable ({e.strerror or e}); choose a folder you can write, e.g. --out {Path.home() / out.name}"
+            ) from None
+    listed = exported_files(out) if out.is_dir() else None  # what an earlier export there wrote
+    wrote = set(listed or ())
+    held = folder_entries(out, enter=wrote.__contains__) if out.is_dir() else []  # others': not entered
+    # --overwrite replaces only an earlier export: not offered where it would be refused
+    if held and folder_mark(out) is None:
+        raise FileExistsError(
+            f"--out {out} holds files that no tiny-reason export made"
+            f" ({', '.join(held[:3])}{', ...' if len(held) > 3 else ''}); the export replaces its folder whole, so it"
+            " writes only into a new or empty folder or over an earlier export: choose another --out, e.g. --out"
+            f" {out / 'merged'}"
+        )
+    if held and listed is None:
+        raise FileExistsError(f"--out {out} holds an export that does not list the files it wrote (made "
+                              f"by an earlier tiny-reason, or its {MARKER} edited), so they cannot be told "
+                              "from yours: delete the folder yourself, or choose another --out")
+    if theirs := [p for p in held if p not in wrote]:
+        named = ", ".join(theirs[:3]) + (", ..." if len(theirs) > 3 else "")
+        raise FileExistsError(f"--out {out} holds what the export there did not write ({named}); --overwrite "
+                              "replaces an export only when it holds nothing else: move "
+                              f"{'it' if len(theirs) == 1 else 'them'} out of {out}, or choose another --out")
+    if held and not overwrite:
+        raise FileExistsError(
+            f"--out {out} holds an earlier export; pass --overwrite to replace it, or choose another --out"
+        )
+    check_same_base(cfg, adapter); check_adapter(adapter)
+    if dtype not in DTYPES: raise ValueError(f"dtype must be one of {', '.join(DTYPES)}; got {dtype!r}")
+    if base not in BASES: raise ValueError(f"base must be one of {', '.join(BASES)}; got {base!r}")
+    saved = adapter / CONFIG_FILENAME
+    trained, source = (
+        (load_config(config_file=saved), f"in {saved}") if saved.exists() else (cfg, f"of preset {cfg.preset}")
+    )
+    # a bad report, or another model's (its row, token limit and note on this card): now, not after the merge
+    if report is not None:
+        for arm, s in report_arms(report).items():
+            if differ := [
+                f"{k} {s[k]!r}" for k, v in (("model", trained.model.name), ("preset", trained.preset)) if k in s and s[k] != v
+            ]:
+                raise ValueError(
+                    f"--report {report}: its {arm} arm is of {' and '.join(differ)}, but {adapter} was trained on model "
+                    f"{trained.model.name!r} with preset {trained.preset!r} ({source}): give the report of this adapter's "
+                    f"evaluation (tiny-reason evaluate --adapter {adapter} --out DIR), or leave out --report"
+                )
+        check_report_adapter(report, adapter)  # another adapter's, or older weights': by their fingerprint
+    if base == "nf4" and not trained.model.load_in_4bit:  # there are no NF4-rounded weights it learned to correct
+        raise ValueError(
+            f"--base nf4 merges into the NF4-rounded weights a QLoRA adapter trained against; {adapter} was trained on an "
+            "unquantized base (model.load_in_4bit false): use --base unquantized"
+        )
+    if name is not None: trained = copy.deepcopy(trained); trained.project.name = name
+    if gguf is not None:  # the GGUF file's name and the Modelfile's text: now, not after the merge (35_gguf_format)
+        gguf_file_name(trained.project.name, gguf, "given with --project.name" if name is not None else source)
+        if trained.data.format == "chat": modelfile_value(trained.data.system_prompt, f"data.system_prompt {source}")
+    return adapter, out, trained
