@@ -50,7 +50,7 @@ from tiny_reason.config import load_config
 from tiny_reason.data_checks import prepare_examples
 from tiny_reason.eval_stage import eval_prompts, generate_predictions, load_test_rows
 from tiny_reason.data import inference_prompt
-from tiny_reason.distill_checks import load_teacher, teacher_config
+from tiny_reason.distill import load_teacher, teacher_config
 from tiny_reason.distill import fresh_questions
 from tiny_reason.generation import ENGINES, compiles, generated_by, inference_model
 from tiny_reason.sampling import sample_replies

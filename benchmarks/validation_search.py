@@ -128,7 +128,7 @@ def groups_tied(adapter: Path) -> dict:
     return {"groups_tied": {"all": mean(tied), "first 5 steps": mean(tied[:5]), "last 5 steps": mean(tied[-5:])}}
 
 def run_rft(root: Path, out: Path, overrides: dict) -> dict:
-    from tiny_reason.distill_checks import distill, rft_config
+    from tiny_reason.distill import distill, rft_config
     from tiny_reason.files import read_jsonl_objects
     from tiny_reason.train import ensure_adapter
     sft = Path(load_config("cpu").project.adapter_path)

@@ -5,15 +5,22 @@
 # %% ../nbs/05_distill.ipynb #96fdec1f
 from __future__ import annotations
 from collections import Counter
-from .config import Config
-from .data import THINK_PRIME, MalformedRow, split_solution
-from .data_checks import unseen_rows
-# grading never imports torch
+from .config import Config, CONFIG_FILENAME, save_config, set_value
+from .data import THINK_PRIME, MalformedRow, split_solution, inference_prompt
+from .data_checks import unseen_rows, prepare_examples
 from .evaluation import answers_match, extract_answer, gold_answer, majority_answer
-
+import json, time
+from pathlib import Path
+from .config_rules import settings_of, validate
+from .files import atomic_write_text, read_jsonl_objects, write_jsonl
+from .folder_claims import results_folder
+from .generation import engine_that_ran, generated_by, inference_model
+from .sampling import sample_replies
 
 # %% auto #0
-__all__ = ['fresh_questions', 'keep_traces', 'reasoning_of', 'distilled_rows']
+__all__ = ['FILTER_REASONS', 'fresh_questions', 'keep_traces', 'reasoning_of', 'distilled_rows', 'teacher_config', 'load_teacher',
+           'check_teacher', 'read_traces', 'upper_median', 'plot_chain_lengths', 'distill', 'rft_config',
+           'compare_adapters', 'plot_maj_at_k']
 
 # %% ../nbs/05_distill.ipynb #e20cabb7
 def fresh_questions(cfg: Config) -> list[dict]:
@@ -66,3 +73,195 @@ def distilled_rows(kept: list[dict]) -> list[dict]:
     dropped."""
     return [{"question": r["question"], "answer": f"{reasoning_of(r['generated_text'])}\n#### {r['answer']}"}
             for r in kept if reasoning_of(r["generated_text"])]
+
+# %% ../nbs/05_distill.ipynb #f32964d1
+def teacher_config(cfg: Config) -> Config:
+    """The config the teacher loads with: the preset's model, or `distill.teacher` (a Hub id or folder), asked in
+    `distill.teacher_format`."""
+    import copy
+    t = copy.deepcopy(cfg)
+    set_value(t, "data.format", cfg.distill.teacher_format or cfg.data.format)
+    if cfg.distill.teacher:  # a folder reads like a Hub id; its shape is its own, so no overrides
+        for k, v in (("model.name", cfg.distill.teacher), ("model.source", "hub"), ("model.architecture_overrides", {})):
+            set_value(t, k, v)
+    return validate(t)
+
+def load_teacher(cfg: Config):
+    """(tokenizer, model in eval mode, what generates the traces) for `teacher_config(cfg)` plus
+    `distill.teacher_adapter`, prepared by `eval.engine` as evaluation's model is (`inference_model`)."""
+    from tiny_reason.loader import load_tokenizer
+    t, adapter = check_teacher(cfg), cfg.distill.teacher_adapter
+    return load_tokenizer(t), inference_model(t, adapter), generated_by(t, adapter)
+
+# %% ../nbs/05_distill.ipynb #08deee47
+def check_teacher(cfg: Config) -> Config:
+    """`teacher_config(cfg)` if `distill.teacher_adapter` is none or a whole adapter trained on that teacher, in its
+    format; else one line naming the key and how to go without it."""
+    from tiny_reason.load_checks import check_adapter, check_same_base
+    t, adapter = teacher_config(cfg), cfg.distill.teacher_adapter
+    try:
+        # another base or format, or a cut copy: before the model loads
+        if adapter is not None: check_same_base(t, check_adapter(adapter))
+    # a preset's `sft` stays set under another --distill.teacher: say how to drop it
+    except (FileNotFoundError, ValueError) as e:
+        raise type(e)(
+            f"{e.args[0]}; that is distill.teacher_adapter, the adapter put on the teacher {t.model.name}: give one trained"
+            " on it, or --distill.teacher_adapter none to sample the teacher as it is"
+        ) from None
+    return t
+
+# %% ../nbs/05_distill.ipynb #10bfe570
+def read_traces(path) -> list[dict]:
+    """Traces from a JSONL file made elsewhere: `question`, `cot` or `generated_text`, optional `answer`/`gold`;
+    errors name file:line."""
+    ids, rows = {}, []
+    for n, r in read_jsonl_objects(path, "traces file"):
+        q, text, gold = r.get("question"), r.get("generated_text", r.get("cot")), r.get("gold", r.get("answer"))
+        if not isinstance(q, str) or not q.strip(): raise ValueError(f"{path}:{n}: no 'question' (text)")
+        if not isinstance(text, str): raise ValueError(f"{path}:{n}: no 'cot' or 'generated_text' (text)")
+        if gold is not None:
+            try: gold = gold_answer(gold)
+            except ValueError as e: raise ValueError(f"{path}:{n}: {e}") from None
+        i = ids.setdefault(q.strip(), len(ids))
+        rows.append({"id": i, "sample": n, "question": q.strip(), "gold": gold, "generated_text": text, "truncated": False})
+    if not rows: raise ValueError(f"{path}: no traces in it")
+    return rows
+
+# %% ../nbs/05_distill.ipynb #ad6b5a54
+def upper_median(xs: list):
+    "The middle value, the upper of the two for an even count: `[3, 1, 2, 4]` -> 3; None for no values."
+    return sorted(xs)[len(xs) // 2] if xs else None
+
+def plot_chain_lengths(kept: list[int], human: list[int], title: str = ""):
+    "Histograms of kept teacher chains and human solutions, in words; returns the figure."
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(6.4, 3), dpi=90)
+    bins = range(0, max(kept + human + [1]) + 10, 10)
+    ax.hist(human, bins=bins, alpha=0.6, label=f"human (GSM8K-format), median {upper_median(human)}")
+    ax.hist(kept, bins=bins, alpha=0.6, label=f"kept teacher chains, median {upper_median(kept)}")
+    ax.set(xlabel="words of reasoning", ylabel="chains", title=title); ax.legend(fontsize=8); fig.tight_layout()
+    return fig
+
+# %% ../nbs/05_distill.ipynb #7925021b
+FILTER_REASONS = ("truncated", "wrong or no answer", "duplicates", "over the per-question limit")  # keep_traces' order
+
+def distill(cfg: Config, out_dir, verbose: bool = True) -> dict:
+    """Sample (or read `distill.traces`), keep, and write traces.jsonl, distilled.jsonl, report.json and lengths.png
+    into `out_dir`."""
+    import matplotlib.pyplot as plt
+    start, given = time.time(), cfg.distill.traces
+    # what samples, too
+    settings = settings_of(cfg, ("project.seed", "model.", "data.", "distill.") + (() if given else ("eval.engine",)))
+    outputs = ("traces.jsonl", "distilled.jsonl", "report.json", "lengths.png", CONFIG_FILENAME)
+    if not given: check_teacher(cfg)  # its adapter, before the questions are drawn
+    traces, questions, source, engine = (
+        (read_traces(given), None, given, None) if given else (None, fresh_questions(cfg), None, None)
+    )
+    # the inputs first: a bad one stops before anything is written; then the folder is claimed and locked
+    with results_folder(out_dir, "distill", settings, outputs) as out:
+        if traces is None:
+            tok, model, source = load_teacher(cfg)
+            d, t = cfg.distill, teacher_config(cfg)
+            prompts = [inference_prompt(tok, q["question"], cfg.data.system_prompt, t.data.format) for q in questions]
+            traces = sample_replies(
+                model,
+                tok,
+                questions,
+                prompts,
+                out / "traces.jsonl",
+                source,
+                d.k,
+                d.max_new_tokens,
+                d.temperature,
+                # eval.engine's calls, recorded in every row
+                d.top_p,
+                d.batch_size,
+                cfg.project.seed,
+                progress=verbose,
+                cfg=t,
+            )
+            engine = engine_that_ran(t, model)
+        kept, counts = keep_traces(traces, cfg.distill.keep_per_question, cfg.distill.min_agreement)
+        rows = distilled_rows(kept)
+        write_jsonl(rows, out / "distilled.jsonl")
+        # compared on the same questions: an easy question has a short solution either way
+        covered = {r["question"] for r in rows}
+        human = [len(q["steps"].split()) for q in questions or [] if q["question"] in covered and q["steps"]]
+        lengths = [len(r["answer"].rsplit("####", 1)[0].split()) for r in rows]
+        words = lambda text: " ".join(text.split())
+        sft_rows = {words(e["steps"]) for e in sum(prepare_examples(cfg, verbose=False)[:2], [])}
+        copies = sum(words(r["answer"].rsplit("####", 1)[0]) in sft_rows for r in rows)  # fresh questions: none
+        report = {"teacher": source, "engine": engine, **counts, "copies of a training row": copies,
+                  "rows": len(rows), "keep_rate": counts["kept"] / max(1, counts["traces"]),
+                  "tokens": sum(t.get("n_tokens") or 0 for t in traces), "seconds": round(time.time() - start, 1),
+                  "median_words": {"kept": upper_median(lengths), "human": upper_median(human)}}
+        chosen, show = {(r["id"], r["sample"]) for r in kept}, ("question", "gold", "generated_text", "truncated")
+        pick = lambda t: {**{k: t.get(k) for k in show}, "prediction": extract_answer(THINK_PRIME + t["generated_text"])[0]}
+        report["examples"] = {
+            "kept": [pick(t) for t in kept[:3]],
+            "rejected": [pick(t) for t in traces if (t["id"], t["sample"]) not in chosen][:3],
+        }
+        atomic_write_text(out / "report.json", json.dumps(report, indent=1)); save_config(cfg, out)
+        fig = plot_chain_lengths(lengths, human, f"{cfg.preset}: {report['kept']} kept of {report['traces']} traces")
+        fig.savefig(out / "lengths.png", dpi=120); plt.close(fig)
+        if verbose:
+            print(
+                f"kept {report['kept']} of {report['traces']} traces ({report['keep_rate']:.0%}); {report['covered']} of "
+                f"{report['questions']} questions covered; {report['tokens']:,} tokens in {report['seconds']:.0f} s "
+                f"({engine or 'no'} engine) -> {out / 'distilled.jsonl'}"
+            )
+            print("  the rest: " + ", ".join(f"{k} {report[k]}" for k in FILTER_REASONS) +
+                  f"; kept traces that copy a training row: {copies}")
+    return report
+
+# %% ../nbs/05_distill.ipynb #5d5252df
+def rft_config(cfg: Config, train_ex: list[dict], val_ex: list[dict], kept_rows: list[dict]) -> Config:
+    """A copy of `cfg` that trains on `train_ex` (as GSM8K rows) then `kept_rows`, validates on `val_ex`, and saves
+    into `project.output_dir/rft`, where it writes those rows."""
+    import copy
+    # back to GSM8K's format
+    as_row = lambda e: {"question": e["question"], "answer": f"{e['steps']}\n#### {e['answer']}"}
+    rft_dir = Path(cfg.project.output_dir) / "rft"
+    rft_dir.mkdir(parents=True, exist_ok=True)
+    # human rows, then the kept traces
+    write_jsonl([as_row(e) for e in train_ex] + list(kept_rows), rft_dir / "rows.jsonl")
+    # 02_train's validation rows, unchanged
+    write_jsonl([as_row(e) for e in val_ex], rft_dir / "validation.jsonl")
+    rft_cfg = copy.deepcopy(cfg)
+    for key, value in {
+        "data.source": str(rft_dir / "rows.jsonl"), "data.validation_source": str(rft_dir / "validation.jsonl"),
+        "data.num_samples": None, "project.output_dir": str(rft_dir),
+        "project.adapter_path": str(rft_dir / "lora_adapter")
+    }.items():
+        set_value(rft_cfg, key, value)
+    return rft_cfg
+
+def compare_adapters(cfg: Config, adapter, rft_cfg: Config, rft_adapter) -> dict:
+    """`compare_runs` of `adapter` under `cfg` (base) and `rft_adapter` under `rft_cfg` (tuned) on `eval.paired_items`
+    test items"""
+    # none that either arm trained on; both evaluations go into `rft_cfg`'s output folder
+    import copy
+    from tiny_reason.data_checks import load_rows
+    from tiny_reason.eval_stage import compare_runs, evaluate
+    seen = [*load_rows(cfg.data.source, cfg, cfg.data.split, n=cfg.data.num_samples),  # what either arm trained on:
+            *load_rows(rft_cfg.data.source, rft_cfg, rft_cfg.data.split)]            # no test item among them
+    n_items = cfg.eval.paired_items or cfg.eval.test_samples  # two tuned arms differ by less than base and tuned
+    arms = [copy.deepcopy(c) for c in (cfg, rft_cfg)]
+    for c in arms: set_value(c, "eval.test_samples", n_items)
+    out = Path(rft_cfg.project.output_dir)
+    evaluate(arms[0], out / "sft_eval", adapter=adapter, exclude=seen, verbose=False)
+    evaluate(arms[1], out / "eval", adapter=rft_adapter, exclude=seen, verbose=False)
+    return compare_runs(out / "sft_eval", out / "eval")
+
+# %% ../nbs/05_distill.ipynb #6088a83b
+def plot_maj_at_k(report: dict, title: str = ""):
+    """maj@j for j = 1..k, dotted, against greedy accuracy, dashed, from an `evaluate` report with `eval.samples` > 1;
+    returns the figure."""
+    import matplotlib.pyplot as plt
+    m = report["maj_at_k"]
+    fig, ax = plt.subplots(figsize=(5, 2.8), dpi=90)
+    ax.plot(list(m["by_k"]), list(m["by_k"].values()), "o-", label="maj@k (sampled)")
+    ax.axhline(report["flexible"]["accuracy"], color="gray", ls="--", label="greedy")
+    ax.set(xlabel="samples per item, k", ylabel="accuracy (flexible)", ylim=(0, 1), title=title)
+    ax.legend(fontsize=8); fig.tight_layout()
+    return fig

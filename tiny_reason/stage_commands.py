@@ -146,7 +146,7 @@ def memory_cli(argv: list[str] | None = None) -> dict:
 # %% ../nbs/63_stage_commands.ipynb #8c276c9a
 def distill_cli(argv: list[str] | None = None) -> dict:
     """`tiny-reason distill [--preset P] [--teacher ID|DIR] [--teacher_adapter DIR] [--traces FILE] [--k K] [--questions N] --out DIR`"""
-    from tiny_reason.distill_checks import distill  # 40_distill_checks: the whole step
+    from tiny_reason.distill import distill  # 40_distill_checks: the whole step
     p = command_parser(
         "tiny-reason distill", "A teacher samples chains of thought; the correct ones become training rows."
     )

@@ -36,7 +36,7 @@ AFTER_SFT = ("grpo", "placebo", "more_sft", "rft")  # the arms that start from t
 def run_arm(cfg: Config, out: Path, arm: str, seed: int, verbose: bool = False) -> Path:
     """Train (or reuse) one arm at one seed on the seed's split and evaluate it on the study's test items; returns its
     evaluation folder."""
-    from tiny_reason.distill_checks import distill
+    from tiny_reason.distill import distill
     from tiny_reason.eval_stage import evaluate
     from tiny_reason.grpo import ensure_grpo
     from tiny_reason.train import ensure_adapter
