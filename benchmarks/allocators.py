@@ -47,7 +47,7 @@ def child(steps: int, inprocess: str | None):
     import torch, tempfile
     from transformers import TrainerCallback
     from tiny_reason.config import load_config
-    from tiny_reason.data_checks import prepare_examples
+    from tiny_reason.data import prepare_examples
     from tiny_reason.loader import load_model, load_tokenizer
     from tiny_reason.train import make_trainer
     from tiny_reason.train import seed_everything

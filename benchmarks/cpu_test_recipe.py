@@ -13,7 +13,7 @@ the tests use it. A few minutes on 2 cores (the replies are generated in batches
 """
 import os, sys, tempfile, time
 from tiny_reason.config import load_config
-from tiny_reason.data_checks import prepare_examples
+from tiny_reason.data import prepare_examples
 from tiny_reason.eval_stage import load_test_rows
 from tiny_reason.loader import load_model, load_tokenizer
 from tiny_reason.data import inference_prompt

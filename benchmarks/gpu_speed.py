@@ -47,7 +47,7 @@ from pathlib import Path
 import torch
 import tiny_reason.eval_stage
 from tiny_reason.config import load_config
-from tiny_reason.data_checks import prepare_examples
+from tiny_reason.data import prepare_examples
 from tiny_reason.eval_stage import eval_prompts, generate_predictions, load_test_rows
 from tiny_reason.data import inference_prompt
 from tiny_reason.distill import load_teacher, teacher_config

@@ -8,7 +8,7 @@ import json, statistics, sys, tempfile
 from pathlib import Path
 from tiny_reason.config import load_config
 from tiny_reason.data import format_rows, inference_prompt, token_lengths
-from tiny_reason.data_checks import load_rows
+from tiny_reason.data import load_rows
 from tiny_reason.offline import qwen2_5_tokenizer_files
 from tiny_reason.loader import load_tokenizer
 

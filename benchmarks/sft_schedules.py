@@ -71,7 +71,7 @@ def validation_rows(root: Path) -> list[dict]:
     path = root / "validation.jsonl"
     if not path.exists():
         from tiny_reason.config import load_config
-        from tiny_reason.data_checks import VALIDATION_QUESTIONS, unseen_rows
+        from tiny_reason.data import VALIDATION_QUESTIONS, unseen_rows
         rows = unseen_rows(load_config("cpu"), load_config("cpu").data.source, VALIDATION_QUESTIONS, "validation")
         if len(rows) < VALIDATION_QUESTIONS:
             sys.exit(f"only {len(rows)} validation questions could be drawn, {VALIDATION_QUESTIONS} asked")
@@ -83,7 +83,7 @@ def validation_rows(root: Path) -> list[dict]:
 def run_schedule(root: Path, name: str, overrides: dict) -> dict:
     "Train the schedule (reused if trained with this config) and score it on the validation questions."
     from tiny_reason.config import load_config
-    from tiny_reason.data_checks import prepare_examples
+    from tiny_reason.data import prepare_examples
     from tiny_reason.eval_stage import evaluate
     from tiny_reason.train import ensure_adapter
     out = root / name
@@ -124,7 +124,7 @@ def audit(root: Path) -> dict:
     SFT row, with a row of the lessons' test pool, or with an earlier validation question: the file was drawn before
     `solution_key` masked names, and is kept, so that every schedule is scored on the same questions."""
     from tiny_reason.config import load_config
-    from tiny_reason.data_checks import prepare_examples, solution_key, test_pool
+    from tiny_reason.data import prepare_examples, solution_key, test_pool
     cfg, rows = load_config("cpu"), validation_rows(root)
     train, val, _ = prepare_examples(cfg, verbose=False)
     sft, tested, seen, repeats = {solution_key(r) for r in train + val}, {solution_key(r) for r in test_pool(cfg)}, set(), 0

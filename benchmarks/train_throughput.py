@@ -11,7 +11,7 @@ test: on a shared machine the numbers move; run it alone. The print says which p
 import argparse, platform, tempfile, time
 import torch
 from tiny_reason.config import load_config
-from tiny_reason.data_checks import prepare_examples
+from tiny_reason.data import prepare_examples
 from tiny_reason.loader import load_model, load_tokenizer
 from tiny_reason.train import make_trainer
 from tiny_reason.train import seed_everything

@@ -21,7 +21,7 @@ written, and before torch loads: a mistake ends in the usage line and one line n
 import argparse, datetime, json, sys, time
 from pathlib import Path
 from tiny_reason.config import load_config
-from tiny_reason.data_checks import SEED_OFFSETS, load_rows, prepare_examples, question_key, test_pool
+from tiny_reason.data import SEED_OFFSETS, load_rows, prepare_examples, question_key, test_pool
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS, TABLE = ROOT / "assets" / "results" / "search_cpu.json", ROOT / "assets" / "results" / "search_cpu.md"

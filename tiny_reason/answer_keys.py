@@ -33,7 +33,7 @@ def check_exercise(lesson: str, n: int, answer, cfg) -> bool | None:
 @answer_key("00_data", 1, "a label of -100 means no loss; without the mask, which tokens keep -100?")
 def _(cfg):
     from tiny_reason.data import to_example
-    from tiny_reason.data_checks import tokenize_with_trl
+    from tiny_reason.data import tokenize_with_trl
     from tiny_reason.word_problems import word_problem_rows
     from tiny_reason.loader import load_tokenizer
     tok, ex = load_tokenizer(cfg), to_example(word_problem_rows(1, seed=0)[0], cfg.data.system_prompt)
@@ -60,7 +60,7 @@ def _(cfg):
 
 @answer_key("00_data", 3, "count the lengths over the limit; TRL keeps the first max_length tokens, and only the reply's carry loss")
 def _(cfg):
-    from tiny_reason.data_checks import prepare_examples, tokenize_with_trl
+    from tiny_reason.data import prepare_examples, tokenize_with_trl
     from tiny_reason.data import token_lengths
     from tiny_reason.loader import load_tokenizer
     tok = load_tokenizer(cfg)
@@ -111,7 +111,7 @@ def _(cfg):
 
 @answer_key("02_train", 2, "divide the training rows (not the validation rows) by batch x accumulation, rounding up; then max_steps by that", rel=0.01)
 def _(cfg):
-    from tiny_reason.data_checks import prepare_examples
+    from tiny_reason.data import prepare_examples
     train_ex, t = prepare_examples(cfg, verbose=False)[0], cfg.training
     per_epoch = math.ceil(len(train_ex) / (t.per_device_train_batch_size * t.gradient_accumulation_steps))
     return [per_epoch, t.max_steps / per_epoch]

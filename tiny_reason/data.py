@@ -6,13 +6,22 @@
 from __future__ import annotations
 import random, re, unicodedata
 from collections import Counter
-# 13_files
-
+import contextlib
+from .config import save_config
+from .config_schema import Config
+from .config_rules import settings_of
+from .folder_claims import results_folder
+from .files import read_gsm8k_jsonl, read_jsonl_objects, write_jsonl
+from .word_problems import word_problem_rows
 
 # %% auto #0
-__all__ = ['CALCULATOR_ANNOTATION', 'NUMBER', 'PROMPT_FORMATS', 'THINK_PRIME', 'strip_calculator_annotations', 'MalformedRow',
-           'split_solution', 'assistant_text', 'prompt_messages', 'to_example', 'format_rows', 'train_validation_split',
-           'token_lengths', 'inference_prompt']
+__all__ = ['CALCULATOR_ANNOTATION', 'NUMBER', 'PROMPT_FORMATS', 'THINK_PRIME', 'GENERATOR_SUFFIX', 'SEED_OFFSETS',
+           'VALIDATION_QUESTIONS', 'CAPITALIZED_WORD', 'strip_calculator_annotations', 'MalformedRow', 'split_solution',
+           'assistant_text', 'prompt_messages', 'to_example', 'format_rows', 'train_validation_split', 'token_lengths',
+           'inference_prompt', 'synthetic_rows', 'hub_rows', 'load_rows', 'nothing_left', 'summary_line',
+           'question_key', 'drop_repeats', 'keep_questions_together', 'drop_too_long', 'prepare_examples', 'test_pool',
+           'solution_key', 'distinct_rows', 'drawn_rows', 'unseen_rows', 'touched_items', 'plot_token_lengths',
+           'write_prepared', 'light_tokenizer_hash', 'tokenize_with_trl']
 
 # %% ../nbs/00_data.ipynb #1a5550ca
 CALCULATOR_ANNOTATION = re.compile(r"<<[^<>\n]*=[^<>\n]*>>")
@@ -110,3 +119,266 @@ def inference_prompt(tok, question: str, system_prompt: str, prompt_format: str 
         text = (tok.bos_token if adds_bos else "") + PROMPT_FORMATS[prompt_format].format(question=question.strip())
     # an exported template may open the reply already (08_export)
     return text if text.endswith(THINK_PRIME) else text + THINK_PRIME
+
+# %% ../nbs/00_data.ipynb #ef00ce46
+# gsm_symbolic's, not GSM8K's
+GENERATOR_SUFFIX = re.compile(r"\s*Give the result as your final answer\.\s*Do not include units\.\s*$")
+def synthetic_rows(n: int, seed: int, task: str = "gsm_symbolic", options: dict | None = None) -> list[dict]:
+    """`n` GSM8K-format rows from a generator, deterministic from `seed`: reasoning-gym's `gsm_symbolic` and our
+    `word_problems` with worked solutions, other reasoning-gym tasks answer only."""
+    if task == "word_problems": return word_problem_rows(n, seed)  # our own, with worked steps (below)
+    import reasoning_gym
+    try: items = reasoning_gym.create_dataset(task, size=n, seed=seed, **(options or {}))
+    except (ValueError, TypeError) as e: raise ValueError(f"synthetic:{task} (options {options}): reasoning-gym says: {e}") from None
+    # no steps: RL prompts, test items
+    if task != "gsm_symbolic": return [{"question": it["question"], "answer": f"#### {it['answer']}"} for it in items]
+    return [
+        {"question": GENERATOR_SUFFIX.sub("", it["question"]), "answer": it["metadata"]["answer_cot"]} for it in items
+    ]
+
+def hub_rows(cfg: Config, split: str) -> list[dict]:
+    "GSM8K rows of `split` from the Hugging Face Hub (`data.dataset_name`, config `data.subset`)."
+    from datasets import load_dataset
+    from tiny_reason.offline import hub_reachable
+    if not hub_reachable():
+        raise ConnectionError(
+            f"{cfg.data.dataset_name} needs the Hugging Face Hub, not reachable from here; use --data synthetic or"
+            " --data PATH.jsonl"
+        )
+    return [
+        {"question": r["question"], "answer": r["answer"]}
+        for r in load_dataset(cfg.data.dataset_name, cfg.data.subset, split=split)
+    ]
+
+def load_rows(
+    source: str, cfg: Config, split: str = "train", n: int | None = None, seed: int | None = None
+) -> list[dict]:
+    """Raw rows from `hub`, `synthetic` (`gsm_symbolic`), `synthetic:TASK[:key=value,...]` (any reasoning-gym task) or
+    a JSONL path. `n` only sizes the generator."""
+    if source == "hub": return hub_rows(cfg, split)
+    if source == "synthetic" or source.startswith("synthetic:"):  # e.g. synthetic:chain_sum:max_terms=2,max_digits=2
+        task, _, opts = source.partition(":")[2].partition(":")
+        options = {
+            k: float(v) if "." in v else int(v) for k, v in (kv.split("=", 1) for kv in opts.split(",") if "=" in kv)
+        }
+        return synthetic_rows(n or 1000, cfg.project.seed if seed is None else seed, task or "gsm_symbolic", options)
+    rows = read_gsm8k_jsonl(source)  # a text question and answer on every line, or file:line (13_files)
+    if any(not r["question"].strip() for r in rows):  # an item asking nothing: evaluated, or trained on
+        line = next(n for n, r in read_jsonl_objects(source) if not r["question"].strip())  # blanks counted
+        raise ValueError(f"{source}:{line}: empty 'question': every row needs the question it asks")
+    return rows
+
+# %% ../nbs/00_data.ipynb #5dc6c48b
+def _drops(counts: Counter) -> str:
+    return (
+        ", ".join(f"{k.removeprefix('dropped: ')}: {v}" for k, v in counts.items() if k.startswith("dropped")) or "none"
+    )
+
+def nothing_left(source: str, read: int, drops: str, what: str = "data") -> str:
+    "Why `source` gave no usable row: it is empty, or all `read` rows were dropped (`drops`: the counts by reason)."
+    name = f"{what} source {source}" if source in ("hub", "synthetic") else f"{what} file {source}"
+    if not read: return f"{name} is empty: no rows to use"
+    return f"{name}: all {read} rows dropped ({drops}); none left to use"
+
+def summary_line(counts: Counter, source: str) -> str:
+    "One line: rows read, kept, dropped by reason, split sizes."
+    return (f"source {source}: read {counts['read']}, kept {counts['kept']}, dropped ({_drops(counts)}); "
+            f"train {counts['train']}, validation {counts['validation']}")
+
+# %% ../nbs/00_data.ipynb #a64c0002
+def question_key(question: str) -> str:
+    "What makes two questions the same, in training, validation and test rows alike: lowercased, whitespace collapsed."
+    return " ".join(question.lower().split())
+
+def drop_repeats(
+    rows: list[dict], counts: Counter, key: str = "dropped: repeated question and answer", whole: bool = True
+) -> list[dict]:
+    """The first of each repeated row (`whole`: the same question and the same solution; else the same question), the
+    repeats counted under `key`: a repeat would count twice in a score, or sit on both sides of a split."""
+    seen, kept = set(), []
+    # another solution to a question is another row to learn from (rejection sampling, 09_study): kept, split with its
+    # question
+    for r in rows:
+        k = (question_key(r["question"]), r.get("answer"), r.get("steps")) if whole else question_key(r["question"])
+        if k in seen: counts[key] += 1
+        else: seen.add(k); kept.append(r)
+    return kept
+
+def keep_questions_together(train: list[dict], val: list[dict]) -> tuple[list[dict], list[dict]]:
+    "Rows of a validation question that the split put in training move to validation: no question sits on both sides."
+    held = {question_key(e["question"]) for e in val}
+    return [e for e in train if question_key(e["question"]) not in held], val + [
+        e for e in train if question_key(e["question"]) in held
+    ]
+
+def drop_too_long(examples: list[dict], tok, max_length: int, counts: Counter) -> list[dict]:
+    """Rule: a row whose prompt + completion is over `max_length` (`data.max_length`) tokens is dropped and counted.
+    TRL would cut it at the end, and the end is the answer: the loss would train a reply with no final answer."""
+    kept = [e for e, n in zip(examples, token_lengths(examples, tok)) if n <= max_length]
+    if len(kept) < len(examples):
+        counts[f"dropped: over {max_length} tokens (data.max_length)"] += len(examples) - len(kept)
+    return kept
+
+# %% ../nbs/00_data.ipynb #6cd061c8
+def prepare_examples(cfg: Config, verbose: bool = True, n=..., tok=None) -> tuple[list[dict], list[dict], Counter]:
+    """Load the configured source, format, drop repeated rows, subsample to `n` rows (None: all; by default
+    `data.num_samples`) and split (a question's rows on one side), or validate on `data.validation_source`; with
+    `tok`, drop rows over `data.max_length` tokens: (train, validation, counts)."""
+    n, d = cfg.data.num_samples if n is ... else n, cfg.data
+    rows = load_rows(d.source, cfg, d.split, n=n)
+    examples, counts = format_rows(rows, d.system_prompt, d.format)
+    examples = drop_repeats(examples, counts)  # a repeated row counts once (20_data_checks)
+    counts["kept"] = len(examples)
+    # not a split-size error three calls later
+    if not examples: raise ValueError(nothing_left(d.source, counts["read"], _drops(counts)))
+    if d.validation_source:  # a split made once elsewhere: 09_study's arms add rows to the same training questions
+        val, _ = format_rows(load_rows(d.validation_source, cfg, d.split), d.system_prompt, d.format)
+        val = drop_repeats(val, counts)
+        if not val: raise ValueError(f"data.validation_source {d.validation_source} has no usable row")
+        seen = {question_key(e["question"]) for e in examples}
+        if leak := sum(question_key(e["question"]) in seen for e in val): raise ValueError(
+            f"data.validation_source {d.validation_source}: {leak} of its questions are also in data.source {d.source}; hold them out")
+        order = list(range(len(examples)))
+        if d.shuffle: random.Random(cfg.project.seed).shuffle(order)
+        train = [examples[i] for i in order[:n or None]]
+    else: train, val = keep_questions_together(*train_validation_split(examples, n, d.validation_split, cfg.project.seed, d.shuffle))
+    if tok is not None:  # after the split: which row goes where does not hang on the tokenizer (20_data_checks)
+        before, (train, val) = len(train) + len(val), (
+            drop_too_long(train, tok, d.max_length, counts), drop_too_long(val, tok, d.max_length, counts)
+        )
+        counts["kept"] -= before - len(train) - len(val)
+        if not (train and val): raise ValueError(f"{d.source}: no {'training' if not train else 'validation'} row left within "
+                                                 f"data.max_length {d.max_length} tokens ({_drops(counts)})")
+    counts["train"], counts["validation"] = len(train), len(val)
+    if verbose:
+        print(summary_line(counts, d.source) + (f" (from {d.validation_source})" if d.validation_source else ""))
+    return train, val, counts
+
+# %% ../nbs/00_data.ipynb #edb306be
+# past any training seed
+SEED_OFFSETS = {"test": 1_000_000, "rft": 2_000_000, "validation": 3_000_000, "grpo": 4_000_000, "study": 5_000_000}
+VALIDATION_QUESTIONS = 1000  # the most validation questions a settings search draws (benchmarks/sft_schedules.py)
+
+def test_pool(cfg: Config) -> list[dict]:
+    "The rows the evaluation's test items come from (`load_test_rows`, 23_eval_stage): no other stage trains on them."
+    e = cfg.eval
+    # a generator's row i hangs on seed + i: more rows keep the first
+    n = max(e.test_samples or 1000, e.paired_items or 0) + 32
+    return load_rows(e.test_source, cfg, e.test_split, n=n, seed=cfg.project.seed + SEED_OFFSETS["test"])
+
+CAPITALIZED_WORD = re.compile(r"\b[A-Z][a-z]+\b")  # a capitalized word: a name, a month, or a sentence's first word
+
+def solution_key(row: dict) -> str | None:
+    """A row's worked steps (`steps`, or a GSM8K answer's text before `####`), whitespace collapsed and every
+    capitalized word masked as `_`; None: no steps."""
+    steps = row.get("steps")
+    if steps is None and "####" in str(row.get("answer") or ""): steps = row["answer"].rsplit("####", 1)[0]
+    # a renamed problem's steps carry the new name ("Sam has 37 - 3 = 34"): masked, the two keys are one. Masking a
+    # sentence's first word too only makes the key coarser: two rows whose steps differ there alone count as one.
+    return CAPITALIZED_WORD.sub("_", " ".join(steps.split())) or None if steps else None
+
+def distinct_rows(rows: list[dict], held=(), n: int | None = None) -> list[dict]:
+    """The first `n` (None: all) of `rows` whose question and worked steps (names masked, `solution_key`) are in no
+    row of `held` and in no earlier row of `rows`: no problem twice, renamed or not."""
+    seen = {question_key(r["question"]) for r in held}
+    solved = {k for r in held if (k := solution_key(r))}  # a problem renamed: other words, the same steps
+    kept = []
+    for r in rows:
+        q, k = question_key(r["question"]), solution_key(r)
+        if q in seen or k in solved: continue
+        seen.add(q); kept.append(r)
+        if k: solved.add(k)
+    return kept[:n] if n else kept
+
+def drawn_rows(cfg: Config, source: str, n: int | None, purpose: str, split: str | None = None) -> list[dict]:
+    """Rows of `source` in the order `purpose` draws them: a generator's from the seed `SEED_OFFSETS[purpose]` past
+    the project's (`n` and a margin, for the repeats `distinct_rows` drops), else the split's in a seeded order."""
+    seed, split = cfg.project.seed + SEED_OFFSETS[purpose], split or cfg.data.split
+    if source == "synthetic" or source.startswith("synthetic:"):  # new rows; a few collide with others
+        return load_rows(source, cfg, split, n=(n or 1000) * 3 // 2 + 64, seed=seed)
+    rows = load_rows(source, cfg, split); random.Random(seed).shuffle(rows)
+    return rows
+
+def unseen_rows(cfg: Config, source: str, n: int | None, purpose: str, exclude=()) -> list[dict]:
+    "Up to `n` rows of `source` (None: all) that are neither SFT's rows (`prepare_examples`), test items nor `exclude`."
+    train, val, _ = prepare_examples(cfg, verbose=False)
+    return distinct_rows(drawn_rows(cfg, source, n, purpose), [*train, *val, *test_pool(cfg), *exclude], n)
+
+def touched_items(cfg: Config, source: str) -> list[dict]:
+    """The items of `source` that results were reported or settings chosen on: the lessons' test items (`test_pool`)
+    and the validation questions a settings search draws (`VALIDATION_QUESTIONS`). A fresh test leaves them out."""
+    e = cfg.eval  # the most test items a lesson scores, as `test_pool` sizes them (a Hub split: its first ones)
+    tested = test_pool(cfg)[:max(e.test_samples or 1000, e.paired_items or 0) + 32]
+    return [*tested, *unseen_rows(cfg, source, VALIDATION_QUESTIONS, "validation")]
+
+# %% ../nbs/00_data.ipynb #3a83562c
+def plot_token_lengths(lengths: list[int], max_length: int, title: str = ""):
+    "Histogram of example lengths with `max_length` marked; returns the figure."
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(7, 3))
+    ax.hist(lengths, bins=30, color="tab:blue", alpha=0.8)
+    ax.axvline(max_length, color="tab:red", ls="--", label=f"max_length = {max_length}")
+    cut = sum(l > max_length for l in lengths) / len(lengths)
+    ax.set(xlabel="tokens per example", ylabel="examples", title=f"{title} ({cut:.1%} truncated)")
+    ax.legend(); fig.tight_layout()
+    return fig
+
+# %% ../nbs/00_data.ipynb #5568237e
+def write_prepared(cfg: Config, out_dir, verbose: bool = True) -> dict:
+    "Prepare the configured data and write `train.jsonl`, `validation.jsonl` and the config into `out_dir`."
+    settings, outputs = settings_of(cfg, ("project.seed", "data.")), (
+        "train.jsonl", "validation.jsonl", "experiment_config.yaml"
+    )
+    from tiny_reason.loader import load_tokenizer
+    # rows over data.max_length: dropped, counted
+    train, val, counts = prepare_examples(cfg, verbose=verbose, tok=load_tokenizer(cfg))
+    # after the data: a bad input creates no folder; another command's folder, or other data, is refused here
+    with results_folder(out_dir, "prepare", settings, outputs) as out_dir:
+        write_jsonl(train, out_dir / "train.jsonl"); write_jsonl(val, out_dir / "validation.jsonl")
+        save_config(cfg, out_dir)
+    return dict(counts)
+
+
+# %% ../nbs/00_data.ipynb #861b7662
+@contextlib.contextmanager
+def light_tokenizer_hash(tok):
+    """While the block runs, `datasets` fingerprints `tok` by its name, size and chat template instead of its pickled
+    vocabulary."""
+    try: from datasets.utils._dill import Pickler  # the table `datasets` keeps its own tokenizer hook in
+    except ImportError: yield; return  # another datasets layout: hashing as it does is slower, not wrong
+    kind = type(tok)
+    old = Pickler.dispatch.get(kind)
+    Pickler.dispatch[kind] = lambda pickler, obj: pickler.save_reduce(
+        str, (f"{obj.name_or_path}|{len(obj)}|{obj.chat_template}",), obj=obj
+    )
+    try: yield
+    finally:
+        if old is None: Pickler.dispatch.pop(kind, None)
+        else: Pickler.dispatch[kind] = old
+
+# %% ../nbs/00_data.ipynb #caa7e13d
+def tokenize_with_trl(examples: list[dict], tok, max_length: int, completion_only_loss: bool = True):
+    """Tokenize prompt-completion examples exactly as `SFTTrainer` will, and collate them into one batch; no model
+    weights are loaded. `completion_only_loss=False` drops the mask."""
+    from datasets import Dataset
+    from transformers import LlamaConfig, LlamaForCausalLM
+    from trl import SFTConfig, SFTTrainer
+    import tempfile
+    rows = [{k: e[k] for k in ("prompt", "completion")} for e in examples]
+    stand_in = LlamaForCausalLM(
+        LlamaConfig(
+            vocab_size=len(tok),
+            hidden_size=8,
+            intermediate_size=8,
+            num_hidden_layers=1,
+            # the trainer wants a model; tokenizing reads only `tok`
+            num_attention_heads=1,
+            num_key_value_heads=1,
+        )
+    )
+    with tempfile.TemporaryDirectory() as out:  # the trainer wants an output folder; it writes nothing here
+        args = SFTConfig(output_dir=out, max_length=max_length, completion_only_loss=completion_only_loss,
+                         report_to="none", bf16=False, fp16=False)
+        with light_tokenizer_hash(tok):
+            trainer = SFTTrainer(model=stand_in, args=args, train_dataset=Dataset.from_list(rows), processing_class=tok)
+        return trainer.data_collator([trainer.train_dataset[i] for i in range(len(rows))])

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from .config import Config, CONFIG_FILENAME, save_config, set_value
 from .data import THINK_PRIME, MalformedRow, split_solution, inference_prompt
-from .data_checks import unseen_rows, prepare_examples
+from .data import unseen_rows, prepare_examples
 from .evaluation import answers_match, extract_answer, gold_answer, majority_answer
 import json, time
 from pathlib import Path
@@ -241,7 +241,7 @@ def compare_adapters(cfg: Config, adapter, rft_cfg: Config, rft_adapter) -> dict
     test items"""
     # none that either arm trained on; both evaluations go into `rft_cfg`'s output folder
     import copy
-    from tiny_reason.data_checks import load_rows
+    from tiny_reason.data import load_rows
     from tiny_reason.eval_stage import compare_runs, evaluate
     seen = [*load_rows(cfg.data.source, cfg, cfg.data.split, n=cfg.data.num_samples),  # what either arm trained on:
             *load_rows(rft_cfg.data.source, rft_cfg, rft_cfg.data.split)]            # no test item among them

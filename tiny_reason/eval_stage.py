@@ -9,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 from .config import CONFIG_FILENAME, Config, save_config
 from .data import THINK_PRIME, MalformedRow, inference_prompt, split_solution
-from .data_checks import drop_repeats, load_rows, nothing_left, question_key, solution_key, test_pool
+from .data import drop_repeats, load_rows, nothing_left, question_key, solution_key, test_pool
 from .files import atomic_write_text, read_resumable
 from .folder_claims import mark_folder, results_folder
 from .evaluation import answers_match, extract_answer, grade_row

@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib, json, logging
 from pathlib import Path
 from .config import Config
-from .data_checks import load_rows
+from .data import load_rows
 from .eval_stage import drop_long_prompts, load_test_rows
 from .files import atomic_write_text
 from .folder_claims import claim_folder, mark_folder, results_folder

@@ -22,7 +22,7 @@ REACHES = {
     "trl.trainer.utils:_CHUNKED_LOGPROB_CHUNK_SIZE": ("train.set_trl_lm_head",),
     "trl.trainer.utils:_use_triton": ("train.set_trl_lm_head",),
     "trl:chat_templates/qwen2_5.jinja": ("offline.qwen2_5_tokenizer_files",),
-    "datasets.utils._dill:Pickler.dispatch": ("data_checks.light_tokenizer_hash",),
+    "datasets.utils._dill:Pickler.dispatch": ("data.light_tokenizer_hash",),
     "transformers:PretrainedConfig()._attn_implementation": ("generation.use_packed_gqa",),
     "transformers.generation.configuration_utils:CompileConfig._compile_all_devices": ("generation.compiles",),
     "transformers.trainer_callback:TrainerState.load_from_json": (

@@ -87,7 +87,7 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbos
     evaluate each on the same items, report."""
     import matplotlib.pyplot as plt
     from tiny_reason.data import inference_prompt
-    from tiny_reason.data_checks import write_prepared
+    from tiny_reason.data import write_prepared
     from tiny_reason.distill import distill, read_traces
     from tiny_reason.grpo import grpo_rows
     from tiny_reason.grpo import ensure_grpo

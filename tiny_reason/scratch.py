@@ -40,7 +40,7 @@ def pack(texts: list[str], tok, block_size: int) -> torch.Tensor:
 # %% ../nbs/06_scratch.ipynb #592c4f74
 def scratch_corpus(cfg: Config) -> tuple[list[str], list[str]]:
     "Train and held-out texts: `scratch.num_samples` rows of `data.source`, formatted and split as in the data lesson."
-    from tiny_reason.data_checks import prepare_examples
+    from tiny_reason.data import prepare_examples
     train, val, _ = prepare_examples(cfg, verbose=False, n=cfg.scratch.num_samples)
     return [corpus_text(e) for e in train], [corpus_text(e) for e in val]
 

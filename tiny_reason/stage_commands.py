@@ -20,7 +20,7 @@ def prepare_cli(argv: list[str] | None = None):
     p.add_argument("--out", required=True, help="output folder")
     args, rest = p.parse_known_args(argv)
     cfg = config_from_cli(args, rest, {"data.source": args.data} if args.data else {})
-    from tiny_reason.data_checks import write_prepared
+    from tiny_reason.data import write_prepared
     counts = write_prepared(cfg, args.out)
     print(f"wrote {args.out}/train.jsonl ({counts['train']} rows), {args.out}/validation.jsonl "
           f"({counts['validation']} rows), {args.out}/experiment_config.yaml")

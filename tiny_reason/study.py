@@ -14,7 +14,7 @@ from .eval_stage import read_predictions
 import contextlib
 from collections import Counter
 from .config_rules import settings_of
-from .data_checks import distinct_rows, drawn_rows, drop_repeats, load_rows, touched_items
+from .data import distinct_rows, drawn_rows, drop_repeats, load_rows, touched_items
 from .folder_claims import claim_folder, mark_folder, results_folder
 
 # %% auto #0

@@ -54,7 +54,7 @@ def make_trainer(
     "An `SFTTrainer` for `cfg` on the given examples; loads the model and tokenizer unless given."
     from trl import SFTTrainer
     from tiny_reason.loader import load_model, load_tokenizer
-    from tiny_reason.data_checks import light_tokenizer_hash
+    from tiny_reason.data import light_tokenizer_hash
     set_trl_lm_head(cfg)
     tok = tok if tok is not None else load_tokenizer(cfg)
     # training.fit_memory_gb: the micro-batch a GPU's memory holds (`fitted`, in the appendix)
@@ -114,7 +114,7 @@ def train(
 
 def train_from(cfg: Config, last=None, callbacks=(), verbose: bool = True) -> Path:
     "`train`'s work once its folders have passed: from checkpoint `last`, or from step 0."
-    from tiny_reason.data_checks import prepare_examples
+    from tiny_reason.data import prepare_examples
     from tiny_reason.loader import load_tokenizer
     seed_everything(cfg.project.seed)
     # rows over data.max_length: dropped, counted
@@ -390,7 +390,7 @@ def fitted(cfg: Config, examples: list[dict], tok) -> Config:
 def training_plan(cfg: Config) -> str:
     """One line: what training `cfg` will do; its time on this machine is measured over its first steps (`StepClock`)
     and said then."""
-    from tiny_reason.data_checks import prepare_examples
+    from tiny_reason.data import prepare_examples
     from tiny_reason.data import token_lengths
     from tiny_reason.loader import load_tokenizer
     train_ex, _, _ = prepare_examples(cfg, verbose=False)
