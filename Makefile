@@ -45,7 +45,7 @@ export PYTHONDONTWRITEBYTECODE :=
 $(VENV)/.installed: $(BIN)/python setup.py settings.ini
 	$(BIN)/pip install -q --no-compile $(TORCH)
 	$(BIN)/pip install -q --no-compile -e ".[dev]"
-	$(BIN)/python -c "import tiny_reason.cli, tiny_reason.train, tiny_reason.eval_stage, tiny_reason.grpo"
+	$(BIN)/python -c "import tiny_reason.cli, tiny_reason.train, tiny_reason.evaluation, tiny_reason.grpo"
 	touch $@
 
 $(VENV)/.llama-cpp: $(BIN)/python Makefile

@@ -14,7 +14,7 @@ the tests use it. A few minutes on 2 cores (the replies are generated in batches
 import os, sys, tempfile, time
 from tiny_reason.config import load_config
 from tiny_reason.data import prepare_examples
-from tiny_reason.eval_stage import load_test_rows
+from tiny_reason.evaluation import load_test_rows
 from tiny_reason.loader import load_model, load_tokenizer
 from tiny_reason.data import inference_prompt
 from tiny_reason.generation import generate_batch

@@ -8,7 +8,7 @@ A benchmark, not a test: on a shared machine the numbers move; run it alone. Pri
 import argparse, platform
 from tiny_reason.config import load_config
 from tiny_reason.data import inference_prompt
-from tiny_reason.eval_stage import load_test_rows
+from tiny_reason.evaluation import load_test_rows
 from tiny_reason.generation_measures import measure_throughput
 from tiny_reason.loader import load_model, load_tokenizer
 

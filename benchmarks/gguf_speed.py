@@ -26,7 +26,7 @@ import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer
 from tiny_reason.config import load_config
 from tiny_reason.data import inference_prompt
-from tiny_reason.eval_stage import load_test_rows
+from tiny_reason.evaluation import load_test_rows
 from tiny_reason.export import export_merged
 from tiny_reason.gguf_check import llama_cpp_model
 from tiny_reason.gguf_write import write_gguf

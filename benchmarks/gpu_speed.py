@@ -45,10 +45,10 @@ import argparse, copy, gc, json, os, platform, shlex, subprocess, sys, tempfile,
 from unittest import mock
 from pathlib import Path
 import torch
-import tiny_reason.eval_stage
+import tiny_reason.evaluation
 from tiny_reason.config import load_config
 from tiny_reason.data import prepare_examples
-from tiny_reason.eval_stage import eval_prompts, generate_predictions, load_test_rows
+from tiny_reason.evaluation import eval_prompts, generate_predictions, load_test_rows
 from tiny_reason.data import inference_prompt
 from tiny_reason.distill import load_teacher, teacher_config
 from tiny_reason.distill import fresh_questions
@@ -118,11 +118,11 @@ def evaluate_engine(cfg, engine: str, items, adapter, tok) -> dict:
     if not compiled:  # a first call pays one-time costs (CUDA's libraries, oneDNN's kernels, the allocator): paid here, untimed,
         w = copy.deepcopy(c); w.eval.max_new_tokens = 4  # so the engine that runs first is not the slower for it
         with tempfile.TemporaryDirectory() as d: generate_predictions(model, tok, items[:2], Path(d) / "w.jsonl", w, generated_by(w, adapter), progress=False)
-    runs, real = [], tiny_reason.eval_stage.generate_batch
+    runs, real = [], tiny_reason.evaluation.generate_batch
     for _ in range(2 if compiled else 1):  # compiled: the first run compiles the step, the second replays it
         calls = []  # the rows of each generate call made, as made (after an out-of-memory halving too), not as planned
         def counted(model, tok, prompts, *a, **kw): calls.append(len(prompts)); return real(model, tok, prompts, *a, **kw)
-        with tempfile.TemporaryDirectory() as d, Busy() as busy, mock.patch.object(tiny_reason.eval_stage, "generate_batch", counted):
+        with tempfile.TemporaryDirectory() as d, Busy() as busy, mock.patch.object(tiny_reason.evaluation, "generate_batch", counted):
             t0 = time.perf_counter()
             rows = generate_predictions(model, tok, items, Path(d) / "predictions.jsonl", c, generated_by(c, adapter), progress=False)
             if torch.cuda.is_available(): torch.cuda.synchronize()

@@ -28,11 +28,11 @@ def main(n: int = 3000):
     dt = time.perf_counter() - t
     if res.returncode: sys.exit(res.stderr)
     last = json.loads(res.stdout.strip().splitlines()[-1])
-    t = time.perf_counter(); subprocess.run([sys.executable, "-c", "import tiny_reason.eval_stage"], check=True)
+    t = time.perf_counter(); subprocess.run([sys.executable, "-c", "import tiny_reason.evaluation"], check=True)
     imp = time.perf_counter() - t
-    torch_loaded = subprocess.run([sys.executable, "-c", "import sys, tiny_reason.eval_stage; print('torch' in sys.modules)"],
+    torch_loaded = subprocess.run([sys.executable, "-c", "import sys, tiny_reason.evaluation; print('torch' in sys.modules)"],
                                   capture_output=True, text=True).stdout.strip()
     print(f"tiny-reason grade: {last['n']} rows in {dt:.2f} s wall (python start-up + import alone: {imp:.2f} s); "
-          f"accuracy {last['accuracy']:.3f}; torch imported by tiny_reason.eval_stage: {torch_loaded}")
+          f"accuracy {last['accuracy']:.3f}; torch imported by tiny_reason.evaluation: {torch_loaded}")
 
 if __name__ == "__main__": main(int(sys.argv[1]) if len(sys.argv) > 1 else 3000)

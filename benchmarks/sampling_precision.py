@@ -22,7 +22,7 @@ def measure(adapter: Path, items: int, new_tokens: int) -> dict:
     import torch
     from tiny_reason.config import load_config
     from tiny_reason.data import THINK_PRIME
-    from tiny_reason.eval_stage import eval_prompts
+    from tiny_reason.evaluation import eval_prompts
     from tiny_reason.evaluation import extract_answer
     from tiny_reason.generation import generate_batch, inference_model
     from tiny_reason.loader import bf16_native, load_tokenizer

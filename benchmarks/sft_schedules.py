@@ -84,7 +84,7 @@ def run_schedule(root: Path, name: str, overrides: dict) -> dict:
     "Train the schedule (reused if trained with this config) and score it on the validation questions."
     from tiny_reason.config import load_config
     from tiny_reason.data import prepare_examples
-    from tiny_reason.eval_stage import evaluate
+    from tiny_reason.evaluation import evaluate
     from tiny_reason.train import ensure_adapter
     out = root / name
     items = validation_rows(root)

@@ -99,7 +99,7 @@ def shared_rows(cfg, shared: Path) -> tuple[Path, list[dict]]:
 
 def score(folder: Path, arms: dict, items: list[dict]) -> dict:
     "Each arm on `items`, greedily, paired (`compare_runs`)."
-    from tiny_reason.eval_stage import compare_runs, evaluate
+    from tiny_reason.evaluation import compare_runs, evaluate
     (folder / "validation.jsonl").write_text("".join(json.dumps(r) + "\n" for r in items))
     ecfg = load_config("cpu", overrides={"eval.test_source": str(folder / "validation.jsonl"), "eval.test_samples": None})
     for name, adapter in arms.items(): evaluate(ecfg, folder / f"validation_{name}", adapter=adapter, exclude=[], verbose=False)

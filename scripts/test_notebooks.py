@@ -122,7 +122,7 @@ def slow_jobs() -> list[Job]:
 # imported once by the forkserver; every job's process is forked from it (TRL's trainers load lazily, so named);
 # tiny_reason.config first: it silences bitsandbytes' `kernels` message before peft imports bitsandbytes
 PRELOAD = ["tiny_reason.config", "torch", "transformers", "peft", "datasets", "trl.trainer.sft_trainer", "trl.trainer.grpo_trainer",
-           "nbdev.test", "execnb.shell", "tiny_reason.train", "tiny_reason.eval_stage", "tiny_reason.grpo", "tiny_reason.grpo"]
+           "nbdev.test", "execnb.shell", "tiny_reason.train", "tiny_reason.evaluation", "tiny_reason.grpo", "tiny_reason.grpo"]
 SLOW_CELL = 10  # seconds: cells at least this long are named under their notebook, to show where the time goes
 
 def child(paths: list[str], env: dict, log: str) -> None:

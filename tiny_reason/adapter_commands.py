@@ -119,7 +119,7 @@ def evaluate_cli(argv: list[str] | None = None) -> dict:
             "model.name": args.model, "model.source": "hub", "model.architecture_overrides": {},
             "model.load_in_4bit": False
         }
-    from tiny_reason.eval_stage import evaluate
+    from tiny_reason.evaluation import evaluate
     cfg = config_from_cli(args, rest, extra)
     adapter = None if args.base or args.model else command_adapter(args.adapter, cfg, cfg.project.adapter_path)
     # the same weights are asked the same way, adapter or export

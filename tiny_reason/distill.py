@@ -242,7 +242,7 @@ def compare_adapters(cfg: Config, adapter, rft_cfg: Config, rft_adapter) -> dict
     # none that either arm trained on; both evaluations go into `rft_cfg`'s output folder
     import copy
     from tiny_reason.data import load_rows
-    from tiny_reason.eval_stage import compare_runs, evaluate
+    from tiny_reason.evaluation import compare_runs, evaluate
     seen = [*load_rows(cfg.data.source, cfg, cfg.data.split, n=cfg.data.num_samples),  # what either arm trained on:
             *load_rows(rft_cfg.data.source, rft_cfg, rft_cfg.data.split)]            # no test item among them
     n_items = cfg.eval.paired_items or cfg.eval.test_samples  # two tuned arms differ by less than base and tuned

@@ -10,10 +10,23 @@ from fractions import Fraction
 from tiny_reason.number_parsing import (
     ALTERNATIVE, CLOCK, END_OF_TURN, MAX_ANSWER_DIGITS, NUMBER_PATTERN, denies, format_number, parse_number,
     stated_numbers)
+import itertools, json, math, time
+from pathlib import Path
+from .config import CONFIG_FILENAME, Config, save_config
+from .data import (
+    THINK_PRIME, MalformedRow, inference_prompt, split_solution, drop_repeats, load_rows, nothing_left,
+    question_key, solution_key, test_pool)
+from .files import atomic_write_text, read_resumable
+from .folder_claims import mark_folder, results_folder
+from .model_card import REPORT_WEIGHTS, weights_fingerprint  # which adapter weights made a report
+from .accuracy_stats import format_summary, paired_comparison, summarize, wilson_interval
 
 # %% auto #0
 __all__ = ['EXTRACTION_RULES', 'RUN_ON', 'CORRECTION', 'normalize_answer', 'gold_answer', 'answers_match', 'majority_answer',
-           'stated_answers', 'one_answer', 'extract_answer', 'grade_row']
+           'stated_answers', 'one_answer', 'extract_answer', 'grade_row', 'load_test_rows', 'drop_long_prompts',
+           'greedy_settings', 'eval_prompts', 'read_finished', 'say_time_left', 'generate_predictions',
+           'read_predictions', 'grade_file', 'sample_questions', 'sample_settings', 'evaluate', 'compare_runs',
+           'maj_at_k']
 
 # %% ../nbs/03_eval.ipynb #22a850a7
 def normalize_answer(span: str) -> str | None:
@@ -123,3 +136,300 @@ def grade_row(row: dict) -> dict:
     correct = not row.get("truncated") and answers_match(prediction, gold)  # a reply cut off at the limit is no answer
     return {**row, "prediction": prediction, "extraction_rule": rule, "correct": correct,
             "strict_correct": correct and rule == "strict"}
+
+# %% ../nbs/03_eval.ipynb #b021c87c
+_question_key = question_key  # what makes two questions the same (20_data_checks)
+
+def load_test_rows(cfg: Config, verbose: bool = True, exclude: list[dict] | None = None) -> list[dict]:
+    """Up to `eval.test_samples` GSM8K-format rows of `eval.test_source`, none of whose questions, or worked steps, is
+    in `exclude` (default: the training rows of `data.source`)."""
+    src, n = cfg.eval.test_source, cfg.eval.test_samples
+    try: rows = test_pool(cfg)  # 20_data_checks: no other stage trains on these
+    except ConnectionError:
+        raise ConnectionError(
+            f"test items from {cfg.data.dataset_name} need the Hugging Face Hub, which is not reachable "
+            "from here; use --test_data synthetic or --test_data PATH.jsonl"
+        ) from None
+    # as many as this evaluation asks
+    if src == "synthetic" or src.startswith("synthetic:"): rows = rows[:(n or 1000) + 32]
+    if exclude is None:  # the Hub's train and test splits are disjoint by construction
+        exclude = (
+            [] if cfg.data.source == "hub" else load_rows(cfg.data.source, cfg, cfg.data.split, n=cfg.data.num_samples)
+        )
+    seen, counts, kept = {_question_key(r["question"]) for r in exclude}, Counter(read=len(rows)), []
+    # a generator reuses a problem under another name: the same worked steps are the same problem (20_data_checks)
+    seen_steps = {solution_key(r) for r in exclude} - {None}
+    for r in rows:
+        try: split_solution(r["answer"])
+        except MalformedRow as e: counts[e.reason] += 1; continue
+        if _question_key(r["question"]) in seen: counts["also in training"] += 1; continue
+        if solution_key(r) in seen_steps: counts["a training problem renamed"] += 1; continue
+        kept.append(r)
+    # a repeated item would count twice: the interval would overstate n
+    kept = drop_repeats(kept, counts, "repeated", whole=False)
+    drops = ", ".join(f"{k}: {v}" for k, v in counts.items() if k != "read") or "none"  # as the data lesson words them
+    # before a model loads or a file is written
+    if not kept: raise ValueError(nothing_left(src, counts["read"], drops, "test data"))
+    kept = kept[:n] if n else kept
+    short = (f", fewer than the {n:,} asked (eval.test_samples): {src} has no more once those are dropped"
+             if n and len(kept) < n else "")  # said, not refused: the items there are still worth a score
+    if verbose: print(f"test items from {src}: read {counts['read']}, dropped ({drops}), using {len(kept)}{short}")
+    return kept
+
+def drop_long_prompts(items: list[dict], tok, cfg: Config, verbose: bool = True) -> list[dict]:
+    """The test items whose prompt alone is at most `data.max_length` tokens; the others are dropped, and counted in
+    one line."""
+    # Rule: dropped and counted, not refused: the model was trained on no prompt that long, one such item holds its whole batch
+    # for minutes, and one stray row should not stop the other items' evaluation; the line keeps the score's n honest.
+    kept = [
+        it
+        for it, p in zip(items, eval_prompts(tok, items, cfg))
+        if len(tok(p, add_special_tokens=False)["input_ids"]) <= cfg.data.max_length
+    ]
+    if not kept:
+        raise ValueError(
+            f"test data {cfg.eval.test_source}: every prompt is over {cfg.data.max_length} tokens (data.max_length)"
+        )
+    if verbose and len(kept) < len(items): print(f"test items: dropped {len(items) - len(kept)} whose prompt alone is over "
+                                                 f"{cfg.data.max_length} tokens (data.max_length), using {len(kept)}")
+    return kept
+
+# %% ../nbs/03_eval.ipynb #0a5fe95e
+def greedy_settings(cfg: Config) -> dict:
+    """What shapes a greedy reply besides the model and the prompt, by config key: the token limit, the decoding, the
+    weights' precision and 4-bit loading, the engine."""
+    # deferred: torch, which grading never loads
+    from tiny_reason.loader import pick_precision, sampling_precision
+    settings = {
+        "eval.max_new_tokens": cfg.eval.max_new_tokens, "decoding": "greedy",
+        "model.precision": pick_precision(cfg.model.precision), "model.load_in_4bit": cfg.model.load_in_4bit,
+        "eval.engine": cfg.eval.engine
+    }
+    # a merged copy's own dtype (17_loader); the reference engine generates in the model's
+    if cfg.eval.engine != "reference": settings["model.sampling_precision"] = sampling_precision(cfg)
+    return settings
+
+def eval_prompts(tok, items: list[dict], cfg: Config) -> list[str]:
+    """The exact text the model continues for each test item: `data.system_prompt` in `data.format`, primed with
+    `<think>`."""
+    return [inference_prompt(tok, it["question"], cfg.data.system_prompt, cfg.data.format) for it in items]
+
+def read_finished(path, items: list[dict], prompts: list[str], source: str, settings: dict) -> dict[int, dict]:
+    """Rows already in `path` by id, each checked against its item, its exact prompt, the generator and the generation
+    `settings` (a one-line error says which differs); a cut-off last line is removed from the file."""
+    # deferred: torch, which grading never loads
+    from tiny_reason.generation import prompt_hash, same_generator
+    hashes = [prompt_hash(p) for p in prompts]
+    def belongs(r):
+        i = r.get("id")
+        if not (isinstance(i, int) and 0 <= i < len(items) and r.get("question") == items[i]["question"]):
+            return "holds another test item (eval.test_source, eval.test_samples, project.seed or the training data differ)"
+        if not same_generator(r.get("generated_by"), source):
+            return f"was generated by {r.get('generated_by')}, not by {source}"
+        if "prompt_sha256" not in r: return "records no prompt (an older tiny-reason wrote it)"
+        if r["prompt_sha256"] != hashes[i]:
+            return "was asked with another prompt (data.format, data.system_prompt or the chat template differ)"
+        old = r.get("generation") if isinstance(r.get("generation"), dict) else {}
+        differ = [f"{k} {old.get(k)!r} there, {v!r} here" for k, v in settings.items() if old.get(k) != v]
+        return f"was generated with other settings ({', '.join(differ)})" if differ else True
+    return {r["id"]: r for r in read_resumable(path, belongs, "another evaluation", "predictions file")}
+
+# %% ../nbs/03_eval.ipynb #0b832cfc
+def say_time_left(first_s: float, first_rows: int, left: int):
+    "After the first batch: the time the rest will take at its pace, said before it is spent (a prediction)."
+    if left <= 0: return
+    s = first_s / first_rows * left
+    when = f"{s / 3600:.1f} h" if s >= 5400 else f"{s / 60:.0f} min" if s >= 90 else f"{s:.0f} s"
+    print(f"predicted from the first batch ({first_rows} item{'s' * (first_rows > 1)} in {first_s:.0f} s): about {when}"
+          f" for the {left:,} item{'s' * (left > 1)} left; Ctrl-C stops, and the next run reuses the rows written",
+          flush=True)
+
+def generate_predictions(
+    model, tok, items: list[dict], path, cfg: Config, source: str, progress: bool = True
+) -> list[dict]:
+    """Generate and grade `items` in length-sorted batches (`generation_batch_size` rows: `eval.batch_size`, or what
+    memory holds; one fixed shape where the engine compiles; half as many from there on if memory runs out), appending
+    each row to `path`; finished rows are reused."""
+    # deferred: torch, which grading never loads
+    from tiny_reason.generation import compiles, generate_batch, generation_plan, prompt_hash
+    from accelerate.utils import find_executable_batch_size
+    from tqdm.auto import tqdm
+    prompts, settings = eval_prompts(tok, items, cfg), greedy_settings(cfg)
+    done = read_finished(path, items, prompts, source, settings)
+    todo = [i for i in range(len(items)) if i not in done]
+    lengths = {i: len(tok(prompts[i], add_special_tokens=False)["input_ids"]) for i in todo}
+    if todo and cfg.eval.engine == "compiled" and not compiles(cfg, model):
+        print(
+            "eval.engine compiled: `generate` compiles its step only on a GPU of CUDA capability 7.0 or more; the"
+            " merged model runs uncompiled here"
+        )
+    with open(path, "a", encoding="utf-8") as f, tqdm(total=len(items), initial=len(done), desc="generating",
+                                                   # else TQDM_DISABLE decides
+                                                   **({} if progress else {"disable": True})) as bar:
+        start, timed = time.perf_counter(), []  # the first batch's seconds, said once as a prediction
+        def generate_left(rows: int | None):  # the items not done yet, `rows` prompts a call
+            left = [i for i in todo if i not in done]
+            # compiled: one shape, one compile
+            batches, shape = generation_plan(cfg, model, [lengths[i] for i in left], rows)
+            for batch in batches:
+                ids = [left[j] for j in batch]
+                for i, out in zip(ids, generate_batch(model, tok, [prompts[i] for i in ids], cfg.eval.max_new_tokens, shape=shape)):
+                    row = {
+                        "id": i, "question": items[i]["question"], "gold": split_solution(items[i]["answer"])[1],
+                        "generated_by": source, "prompt_sha256": prompt_hash(prompts[i]), "generation": settings,
+                        **out
+                    }
+                    done[i] = grade_row(row)
+                    f.write(json.dumps(done[i], ensure_ascii=False) + "\n")
+                f.flush(); bar.update(len(ids))
+                if progress and not timed:
+                    timed.append(time.perf_counter() - start); say_time_left(timed[0], len(ids), len(todo) - len(ids))
+        rows = len(generation_plan(cfg, model, list(lengths.values()))[0][0]) if todo else 0
+        # out of memory (accelerate's test): half the rows a call for the rest, the rows written so far kept
+        def halve():
+            nonlocal rows; was, rows = rows, rows // 2
+            if rows: print(f"out of memory at {was} rows a call: {rows} from here on", flush=True)
+            return rows
+        if todo: find_executable_batch_size(generate_left, starting_batch_size=rows, reduce_batch_size_fn=halve)()
+    return [done[i] for i in range(len(items))]  # the items' order, whatever order they were generated in
+
+# %% ../nbs/03_eval.ipynb #be824eb0
+from .files import read_jsonl_objects
+
+def read_predictions(path) -> list[tuple[int, dict]]:
+    "Rows of a predictions JSONL file with their line numbers; errors name the file and line."
+    return read_jsonl_objects(path, "predictions file")
+
+def grade_file(path) -> list[dict]:
+    """Grade every row of a predictions file; an unreadable line or a row without `generated_text`/`gold` names
+    file:line."""
+    graded = []
+    for n, row in read_predictions(path):
+        for key in ("generated_text", "gold"):
+            if key not in row or row[key] is None: raise ValueError(f"{path}:{n}: row has no '{key}'")
+        if not isinstance(row["generated_text"], str): raise ValueError(f"{path}:{n}: 'generated_text' is not text")
+        try: graded.append(grade_row(row))
+        except ValueError as e: raise ValueError(f"{path}:{n}: {e}") from None
+    if not graded: raise ValueError(f"{path}: no rows to grade")
+    return graded
+
+# %% ../nbs/03_eval.ipynb #d412d65e
+def sample_questions(items: list[dict]) -> list[dict]:
+    "Test items as `sample_replies` takes them: question and gold answer."
+    return [{"question": it["question"], "gold": split_solution(it["answer"])[1]} for it in items]
+
+def sample_settings(cfg: Config) -> dict:
+    """`sample_replies`' sampling settings for maj@k: `eval.samples` replies per item, batches that hold
+    `eval.batch_size` replies."""
+    k = cfg.eval.samples
+    return dict(k=k, max_new_tokens=cfg.eval.max_new_tokens, temperature=cfg.eval.sample_temperature,
+                batch_size=max(1, cfg.eval.batch_size // k), seed=cfg.project.seed)
+
+# %% ../nbs/03_eval.ipynb #0d65c33a
+def evaluate(
+    cfg: Config, out_dir, adapter=None, model=None, tok=None, verbose: bool = True, exclude: list[dict] | None = None,
+    arm: str | None = None
+) -> dict:
+    """Generate and grade the configured test items (none in `exclude`: `load_test_rows`) with the preset's model,
+    plus `adapter` if given; returns the report (`arm`: its name, base or tuned by default)."""
+    # deferred: torch, which grading never loads
+    from tiny_reason.load_checks import check_adapter, check_same_base, hub_checked_path, with_trained_lora
+    from tiny_reason.generation import engine_that_ran, generated_by, inference_model
+    from tiny_reason.loader import load_tokenizer
+    from tiny_reason.sampling import read_samples
+    outputs = ("predictions.jsonl", "samples.jsonl", "report.json", CONFIG_FILENAME)
+    out_dir = Path(out_dir)
+    if adapter is not None:
+        check_same_base(cfg, check_adapter(adapter))  # missing, corrupt, another base or format: now
+        cfg = with_trained_lora(cfg, adapter)  # its own rank runs, whatever cfg says: the record says so
+    source = generated_by(cfg, adapter)
+    weights = weights_fingerprint(adapter)  # the weights the rows come from: a report belongs to them, not to a path
+    # no usable item: stop before anything is loaded or written
+    items = load_test_rows(cfg, verbose=verbose, exclude=exclude)
+    if model is None: hub_checked_path(cfg, needed=("config.json",))  # missing, cut, no Hub: said before marking
+    # claimed and locked: another command's folder is refused; another process evaluating here finishes first, its rows reused
+    with results_folder(out_dir, "evaluate", outputs=outputs, mark=False):
+        tok = tok if tok is not None else load_tokenizer(cfg)  # the prompts it renders are part of every row's check
+        items = drop_long_prompts(items, tok, cfg, verbose)  # a prompt over data.max_length tokens: dropped, counted
+        prompts = eval_prompts(tok, items, cfg)
+        # another evaluation's rows: stop now
+        read_finished(out_dir / "predictions.jsonl", items, prompts, source, greedy_settings(cfg))
+        if cfg.eval.samples > 1:  # so are samples (of another engine too)
+            read_samples(
+                out_dir / "samples.jsonl", sample_questions(items), prompts, source, **sample_settings(cfg),
+                engine=cfg.eval.engine
+            )
+        mark_folder(out_dir, "evaluate")  # only now: a refusal above leaves the folder unmarked
+        start = time.perf_counter()
+        # eval.engine: greedy and maj@k alike
+        model, given = (model, True) if model is not None else (inference_model(cfg, adapter), False)
+        engine = "given" if given else engine_that_ran(cfg, model)  # the report says what ran
+        rows = generate_predictions(model, tok, items, out_dir / "predictions.jsonl", cfg, source, progress=verbose)
+        majority = (
+            maj_at_k(model, tok, items, out_dir / "samples.jsonl", cfg, source, progress=verbose)
+            if cfg.eval.samples > 1
+            else None
+        )
+        if verbose:
+            print(
+                f"generated in {time.perf_counter() - start:.0f} s here"
+                f" ({'the model passed in' if given else f'{engine} engine'})"
+            )
+    report = {
+        "arm": arm or ("base" if adapter is None else "tuned"), "adapter": None if adapter is None else str(adapter),
+        REPORT_WEIGHTS: weights,
+        "preset": cfg.preset, "results_note": cfg.project.results_note, "model": cfg.model.name,
+        "test_source": cfg.eval.test_source, "max_new_tokens": cfg.eval.max_new_tokens, "engine": engine,
+        **summarize(rows)
+    }
+    # self-consistency on the same items (05_distill), and what sampled
+    if majority is not None: report["maj_at_k"] = {**majority, "engine": engine}
+    # last: a refused rerun changes nothing
+    atomic_write_text(out_dir / "report.json", json.dumps(report, indent=1)); save_config(cfg, out_dir)
+    if verbose: print(format_summary(report))
+    return report
+
+# %% ../nbs/03_eval.ipynb #c1fe1875
+def compare_runs(base_dir, tuned_dir) -> dict:
+    "One report from two `evaluate` folders: both arms' reports and their paired comparison, flexible and strict."
+    runs = {}
+    for arm, d in (("base", Path(base_dir)), ("tuned", Path(tuned_dir))):
+        if not (d / "report.json").exists(): raise FileNotFoundError(f"no report.json in {d}: run evaluate there first")
+        rows = sorted((r for _, r in read_predictions(d / "predictions.jsonl")), key=lambda r: r["id"])
+        runs[arm] = (json.loads((d / "report.json").read_text()), rows)
+    (b, brows), (t, trows) = runs["base"], runs["tuned"]
+    return {"base": b, "tuned": t, "paired": paired_comparison(brows, trows),
+            "paired_strict": paired_comparison(brows, trows, "strict_correct")}
+
+# %% ../nbs/03_eval.ipynb #ca4d1c28
+def maj_at_k(model, tok, items: list[dict], path, cfg: Config, source: str, progress: bool = True) -> dict:
+    """Accuracy of the majority answer of `eval.samples` sampled replies per item (sampled through `eval.engine`,
+    which prepared `model`; flexible grading; a cut reply votes for nothing), its interval, and maj@j and pass@j (a
+    right reply among j) for j <= k, averaged over every j-subset; `item_hits`: each item's right samples."""
+    # deferred: torch, which grading never loads
+    from tiny_reason.sampling import sample_replies
+    k, questions, settings = cfg.eval.samples, sample_questions(items), sample_settings(cfg)
+    prompts = eval_prompts(tok, items, cfg)
+    # the engine's calls, recorded in each row
+    replies = sample_replies(model, tok, questions, prompts, path, source, **settings, progress=progress, cfg=cfg)
+    # a cut reply votes for nothing
+    preds = [[None if r["truncated"] else extract_answer(THINK_PRIME + r["generated_text"])[0]
+              for r in replies[i * k:(i + 1) * k]] for i in range(len(questions))]
+    # the share of the j-sample subsets of p whose majority is right: maj@j without picking one subset
+    def right(p, gold, j):
+        subsets = list(itertools.combinations(p, j))
+        return sum(answers_match(majority_answer(list(s))[0], gold) for s in subsets) / len(subsets)
+    # per item: paired against greedy
+    voted = [answers_match(majority_answer(p)[0], q["gold"]) for p, q in zip(preds, questions)]
+    n, correct = len(questions), sum(voted)
+    hits = [sum(answers_match(a, q["gold"]) for a in p) for p, q in zip(preds, questions)]  # right samples an item
+    # pass@j: the share of j-subsets holding a right reply, 1 - C(k - c, j) / C(k, j) (Chen et al. 2021's estimator)
+    passed = lambda j: sum(1 - math.comb(k - c, j) / math.comb(k, j) for c in hits) / n
+    return {
+        "k": k, "temperature": cfg.eval.sample_temperature, "correct": correct, "accuracy": correct / n,
+        "item_correct": voted, "ci95": list(wilson_interval(correct, n)),
+        "by_k": {j: sum(right(p, q["gold"], j) for p, q in zip(preds, questions)) / n for j in range(1, k + 1)},
+        "pass_by_k": {j: passed(j) for j in range(1, k + 1)}, "item_hits": hits,
+        "tokens": sum(r["n_tokens"] for r in replies)
+    }
+

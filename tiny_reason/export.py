@@ -113,7 +113,7 @@ def plot_tensor_bits(path, label: str = ""):
 def evaluate_folder(cfg: Config, trained: Config, out, folder) -> Path:
     """Evaluate the model saved in `folder` (to be renamed `out`) as `tiny-reason evaluate --model OUT` would, into
     `folder/evaluation`; returns its `report.json`."""
-    from tiny_reason.eval_stage import evaluate
+    from tiny_reason.evaluation import evaluate
     as_folder = lambda name: load_config(cfg.preset, overrides={
         "model.name": str(name), "model.source": "hub", "model.architecture_overrides": {}, "model.load_in_4bit": False,
         "data.format": trained.data.format, "data.system_prompt": trained.data.system_prompt})

@@ -8,14 +8,14 @@ import contextlib, json, logging
 from pathlib import Path
 from .config import Config
 from .data import load_rows
-from .eval_stage import drop_long_prompts, load_test_rows
+from .evaluation import drop_long_prompts, load_test_rows
 from .files import atomic_write_text
 from .folder_claims import claim_folder, mark_folder, results_folder
 from .generation import generated_by
 from .harness_tasks import (
     HARNESS_TASKS, draws_shots, harness_task, harness_yaml, require_lm_eval, write_task_files)
 from .evaluation import grade_row, normalize_answer
-from .eval_stage import read_predictions
+from .evaluation import read_predictions
 from .accuracy_stats import summarize, wilson_interval
 from .load_checks import check_adapter, check_same_base, hub_checked_path
 from .loader import load_model, load_tokenizer, pick_precision

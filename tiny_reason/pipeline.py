@@ -91,7 +91,7 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbos
     from tiny_reason.distill import distill, read_traces
     from tiny_reason.grpo import grpo_rows
     from tiny_reason.grpo import ensure_grpo
-    from tiny_reason.eval_stage import evaluate, load_test_rows
+    from tiny_reason.evaluation import evaluate, load_test_rows
     from tiny_reason.accuracy_stats import plot_accuracies
     from tiny_reason.generation_measures import measure_throughput
     from tiny_reason.load_checks import check_adapter, check_same_base, model_path

@@ -23,7 +23,7 @@ PAIRS = {
 def compare_arms(out: Path, arms) -> dict:
     """Each arm's report (from `out/eval_<arm>`) and, for every pair of `PAIRS` that ran, the paired tests, flexible
     and strict."""
-    from tiny_reason.eval_stage import compare_runs
+    from tiny_reason.evaluation import compare_runs
     ran, result = {"base", *arms}, {}
     for key, (a, b) in PAIRS.items():
         if {a, b} <= ran:

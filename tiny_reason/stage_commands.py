@@ -53,7 +53,7 @@ def train_cli(argv: list[str] | None = None) -> Path:
 # %% ../nbs/63_stage_commands.ipynb #2ef84f97
 def check_one_row_per_item(path):
     "A one-line `ValueError` at a row with an earlier row's `id` (and `sample`): an item would count twice."
-    from tiny_reason.eval_stage import read_predictions
+    from tiny_reason.evaluation import read_predictions
     first = {}
     for n, r in read_predictions(path):
         if "id" not in r: continue  # no ids: nothing tells a repeated item from two that read alike
@@ -78,7 +78,7 @@ def grade_cli(argv: list[str] | None = None) -> dict:
         help="replace --out if it holds graded rows (an earlier grade's, or evaluate's predictions)"
     )
     args = p.parse_args(argv)
-    from tiny_reason.eval_stage import grade_file
+    from tiny_reason.evaluation import grade_file
     from tiny_reason.accuracy_stats import summarize, format_summary
     from tiny_reason.folder_claims import claim_file
     from tiny_reason.files import read_jsonl_objects, write_jsonl

@@ -10,7 +10,7 @@ from .config import Config, command_parser, config_from_cli
 from .data import split_solution, train_validation_split
 from .files import read_jsonl_objects, write_jsonl, atomic_write_text
 from .accuracy_stats import paired_comparison, wilson_interval
-from .eval_stage import read_predictions
+from .evaluation import read_predictions
 import contextlib
 from collections import Counter
 from .config_rules import settings_of
@@ -37,7 +37,7 @@ def run_arm(cfg: Config, out: Path, arm: str, seed: int, verbose: bool = False) 
     """Train (or reuse) one arm at one seed on the seed's split and evaluate it on the study's test items; returns its
     evaluation folder."""
     from tiny_reason.distill import distill
-    from tiny_reason.eval_stage import evaluate
+    from tiny_reason.evaluation import evaluate
     from tiny_reason.grpo import ensure_grpo
     from tiny_reason.train import ensure_adapter
     folder, (train_file, val_file) = out / arm / f"seed{seed}", seed_split(cfg, out, seed)
