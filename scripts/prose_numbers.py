@@ -11,13 +11,15 @@ they come from; so is the GPU-pass line under each Colab badge, written from `as
 it is current), and a result file's table rendered between include markers (`<!-- include: assets/results/... -->`,
 lesson_stats.py: its numbers are the file's, written by the benchmark that measured them). Counted: numbers with at least three significant digits (`546`, `130.5`,
 `0.0386`; not `0.05` or `0.77`). Not counted: dates (`2026-11-22`), years, arXiv ids (`2402.03300`), and anything inside
-`code spans`, LaTeX (`$...$`) or link targets.
+`code spans`, LaTeX (`$...$`) or link targets, nor a lesson's appendix (`## Appendix`: the rest of its module's code,
+reference material as the reference notebooks are).
 """
 import functools, json, re, sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
+APPENDIX = "## Appendix"  # a lesson's last section: the rest of its module's code, read as a reference notebook is
 from lesson_stats import LESSONS
 
 NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(e-?\d+)?(?![\w])")
@@ -96,6 +98,7 @@ def unprinted(name: str) -> list[tuple[str, str]]:
     path = ROOT / "nbs" / f"{name}.ipynb"
     own, missing = outputs(path), []
     for c in json.loads(path.read_text())["cells"]:
+        if c["cell_type"] == "markdown" and "".join(c["source"]).startswith(APPENDIX): break  # reference, as 1x-6x are
         if c["cell_type"] != "markdown": continue
         prose = "".join(c["source"])
         named = [ROOT / "nbs" / f"{m}.ipynb" for m in set(NAMED.findall(prose)) if (ROOT / "nbs" / f"{m}.ipynb").exists()]
