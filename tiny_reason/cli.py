@@ -19,11 +19,11 @@ COMMANDS = {  # name: (module, one line of help); the command runs `NAME_cli(arg
     "chat": ("adapter_commands", "stream the model's reasoning in the terminal"),
     "export": ("adapter_commands", "merge an adapter into its base: a standalone model folder"),
     "distill": ("stage_commands", "a teacher samples chains of thought; the correct ones become training rows"),
-    "grpo": ("grpo_checks", "reinforcement learning against the grader (GRPO), from the SFT adapter or the base"),
+    "grpo": ("grpo", "reinforcement learning against the grader (GRPO), from the SFT adapter or the base"),
     "run": ("pipeline", "prepare, evaluate, train, evaluate, report"),
     "config": ("config", "print the resolved config as YAML"),
     "study": (
-        "study_checks", "does the chain of thought matter? five arms on the same prompts and test items, several seeds"
+        "study", "does the chain of thought matter? seven arms on the same prompts and test items, several seeds"
     ),
     "scratch": ("stage_commands", "train, evaluate or run a Transformer or RWKV-7 trained from scratch"),
 }
