@@ -9,7 +9,7 @@ import argparse, platform
 from tiny_reason.config import load_config
 from tiny_reason.data import inference_prompt
 from tiny_reason.evaluation import load_test_rows
-from tiny_reason.generation_measures import measure_throughput
+from tiny_reason.generation import measure_throughput
 from tiny_reason.loader import load_model, load_tokenizer
 
 p = argparse.ArgumentParser()

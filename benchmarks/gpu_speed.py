@@ -23,7 +23,7 @@ Sampling (`--no_sample` skips it): distillation's `k` samples a training questio
 `max_new_tokens`, temperature, top-p: the preset's teacher, `load_teacher`) through each engine, timed the same way
 (the reference engine on one batch on CUDA). Two engines' samples from one seed are not expected to be the same tokens:
 once the arithmetic differs, a draw near a boundary of the cumulative distribution picks the neighbouring token and
-the replies part (43_generation_measures). What is compared instead is the distribution: the log-probability each sampled
+the replies part (18_generation). What is compared instead is the distribution: the log-probability each sampled
 token gets from the engine and from the reference model (`logprob_agreement`, on the first `CHECK_ROWS` samples), its
 largest difference against the bound rounding alone allows (an fp32 bound; in 16 bits it allows almost anything).
 Training: the recipe as written (batch 2 x 4, gradient checkpointing) against `training.fit_memory_gb` (the same
@@ -53,8 +53,8 @@ from tiny_reason.data import inference_prompt
 from tiny_reason.distill import load_teacher, teacher_config
 from tiny_reason.distill import fresh_questions
 from tiny_reason.generation import ENGINES, compiles, generated_by, inference_model
-from tiny_reason.sampling import sample_replies
-from tiny_reason.generation_measures import logprob_agreement
+from tiny_reason.generation import sample_replies
+from tiny_reason.generation import logprob_agreement
 import tiny_reason.generation
 from tiny_reason.evaluation import extract_answer
 from tiny_reason.loader import load_model, load_tokenizer, pick_precision

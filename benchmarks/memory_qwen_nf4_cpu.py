@@ -11,8 +11,8 @@ from pathlib import Path
 import torch
 from tiny_reason.config import load_config
 from tiny_reason.model import QWEN2_5_1_5B
-from tiny_reason.model_checks import measure_nf4_weights
-from tiny_reason.offline import known_architecture, random_weight_folder
+from tiny_reason.model import measure_nf4_weights
+from tiny_reason.loader import known_architecture, random_weight_folder
 
 def main(layers: int = 28):
     t0 = time.time()

@@ -9,7 +9,7 @@ from pathlib import Path
 from tiny_reason.config import load_config
 from tiny_reason.data import format_rows, inference_prompt, token_lengths
 from tiny_reason.data import load_rows
-from tiny_reason.offline import qwen2_5_tokenizer_files
+from tiny_reason.loader import qwen2_5_tokenizer_files
 from tiny_reason.loader import load_tokenizer
 
 OUT = Path(__file__).resolve().parent.parent / "tiny_reason" / "measured" / "row_tokens.json"  # package data: `tiny-reason time` reads it

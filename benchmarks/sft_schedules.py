@@ -44,7 +44,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         q.error(f"NAME '{args.name}' must be one folder name, the schedule's folder inside ROOT")
     if args.root.exists() and not args.root.is_dir(): q.error(f"ROOT '{args.root}' is a file, not a folder")
     from tiny_reason.config import load_config
-    from tiny_reason.config_schema import resolve_key
+    from tiny_reason.config import resolve_key
     overrides = {}
     for kv in args.overrides:
         key, eq, value = kv.partition("=")

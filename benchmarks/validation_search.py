@@ -61,7 +61,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         q.error(f"NAME '{args.name}' must be one folder name, the configuration's folder inside ROOT")
     if args.name == SHARED: q.error(f"NAME '{SHARED}' is ROOT/{SHARED}, what all configurations share: choose another")
     if args.root.exists() and not args.root.is_dir(): q.error(f"ROOT '{args.root}' is a file, not a folder")
-    from tiny_reason.config_schema import resolve_key
+    from tiny_reason.config import resolve_key
     overrides, given = {}, {}
     for kv in args.overrides:
         key, eq, value = kv.partition("=")

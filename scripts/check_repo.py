@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 LESSONS = {"00_data", "01_model", "02_train", "03_eval", "04_demo", "05_distill", "06_scratch", "07_grpo", "08_export", "10_config", "11_cli", "12_pipeline",
            "13_files", "14_offline", "15_rwkv7", "16_bad_input", "20_data_checks", "21_model_checks", "22_train_checks",
            "23_eval_stage", "24_demo_checks", "17_loader", "18_generation", "19_scratch_io", "25_model_card",
-           "26_scratch_checks", "27_formats", "28_sections", "29_grpo_checks", "30_nothing_lost", "09_study", "31_study_checks", "32_harness",
+           "26_scratch_checks", "27_formats", "29_grpo_checks", "30_nothing_lost", "09_study", "31_study_checks", "32_harness",
            "33_t4_time", "34_lesson_time", "37_exercises"}
 
 def check_readme():

@@ -40,14 +40,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = ["00_data", "01_model", "02_train", "03_eval", "04_demo", "05_distill", "06_scratch", "07_grpo", "08_export", "09_study"]
 SIM_REFERENCE = ["12_pipeline", "17_loader", "21_model_checks", "22_train_checks", "23_eval_stage", "24_demo_checks"]
-NO_ADAPTER = {"00_data", "01_model", "02_train", "06_scratch", "10_config", "38_config_schema", "39_measure", "13_files", "14_offline", "15_rwkv7", "16_bad_input",
-              "17_loader", "18_generation", "43_generation_measures", "19_scratch_io", "20_data_checks", "21_model_checks", "26_scratch_checks", "27_formats",
-              "28_sections", "09_study", "31_study_checks", "32_harness", "33_t4_time", "34_lesson_time", "35_gguf_format", "37_exercises", "46_answer_keys", "62_beyond_keys", "64_config_rules", "65_harness_tasks", "66_load_checks", "47_figures", "42_training_runs", "45_library_reaches", "50_number_parsing", "53_accuracy_stats", "55_t4_validation", "56_t4_stages", "57_folder_claims", "58_sampling", "59_gguf_write", "60_run_report", "61_word_problems", "index"}  # need no trained cpu-test adapter
+NO_ADAPTER = {"00_data", "01_model", "02_train", "06_scratch", "10_config", "39_measure", "13_files", "14_offline", "15_rwkv7", "16_bad_input",
+              "17_loader", "18_generation", "19_scratch_io", "20_data_checks", "21_model_checks", "26_scratch_checks", "27_formats",
+              "09_study", "31_study_checks", "32_harness", "33_t4_time", "34_lesson_time", "35_gguf_format", "37_exercises", "46_answer_keys", "62_beyond_keys", "47_figures", "45_library_reaches", "50_number_parsing", "53_accuracy_stats", "55_t4_validation", "56_t4_stages", "57_folder_claims", "59_gguf_write", "index"}  # need no trained cpu-test adapter
 GROUPS = {  # short notebooks that share one process: (kind, name) -> notebooks, run in this order
-    ("cpu", "short"): ["38_config_schema", "10_config", "39_measure", "28_sections", "20_data_checks", "19_scratch_io", "14_offline", "15_rwkv7",
+    ("cpu", "short"): ["10_config", "39_measure", "20_data_checks", "19_scratch_io", "14_offline", "15_rwkv7",
                        "26_scratch_checks", "00_data", "06_scratch", "01_model", "33_t4_time",
-                       "34_lesson_time", "35_gguf_format", "37_exercises", "46_answer_keys", "62_beyond_keys", "64_config_rules", "65_harness_tasks", "66_load_checks", "47_figures", "42_training_runs", "45_library_reaches",
-                       "50_number_parsing", "53_accuracy_stats", "55_t4_validation", "56_t4_stages", "57_folder_claims", "58_sampling", "59_gguf_write", "60_run_report", "61_word_problems", "index"],
+                       "34_lesson_time", "35_gguf_format", "37_exercises", "46_answer_keys", "62_beyond_keys", "47_figures", "45_library_reaches",
+                       "50_number_parsing", "53_accuracy_stats", "55_t4_validation", "56_t4_stages", "57_folder_claims", "59_gguf_write", "index"],
     ("cpu", "short-adapter"): ["03_eval", "24_demo_checks", "04_demo"],
     ("sim", "short"): ["21_model_checks", "23_eval_stage", "24_demo_checks"],
 }
@@ -57,7 +57,7 @@ ESTIMATE = {"cpu:short-adapter": 197, "cpu:05_distill": 110, "cpu:short": 131, "
             "cpu:22_train_checks": 65, "cpu:40_distill_checks": 60, "cpu:36_gguf_check": 196, "cpu:11_cli": 10, "cpu:63_stage_commands": 25, "cpu:44_adapter_commands": 70, "sim:short": 42,
             "badge:09_study": 34, "badge:08_export": 75, "sim:12_pipeline": 29, "badge:05_distill": 28,
             "cpu:29_grpo_checks": 150, "cpu:29_grpo_checks": 70, "badge:07_grpo": 23, "sim:22_train_checks": 23, "badge:03_eval": 21, "badge:04_demo": 14,
-            "badge:02_train": 12, "sim:17_loader": 12, "cpu:23_eval_stage": 70, "cpu:18_generation": 30, "cpu:43_generation_measures": 35, "badge:06_scratch": 9, "badge:01_model": 9, "badge:00_data": 4,
+            "badge:02_train": 12, "sim:17_loader": 12, "cpu:23_eval_stage": 70, "cpu:18_generation": 30, "cpu:18_generation": 35, "badge:06_scratch": 9, "badge:01_model": 9, "badge:00_data": 4,
             # the GPU pass (t4-sim), measured on an H100 with 10 lessons at once (2026-11-23; 00_data's a guess)
             "gpu:09_study": 448, "gpu:07_grpo": 306, "gpu:04_demo": 305, "gpu:05_distill": 282, "gpu:08_export": 270,
             "gpu:02_train": 191, "gpu:06_scratch": 173, "gpu:03_eval": 167, "gpu:01_model": 88, "gpu:00_data": 40}
@@ -89,7 +89,7 @@ class Job:
 # generation engines and their measures, distillation's guards and its run refused under another engine, GRPO resumed through its merged
 # copy, that copy held to its rounding bound, every stage cut by Ctrl-C, the study resumed and moved, the whole pipeline, GGUF files judged by llama.cpp).
 # make test keeps the lessons and the quick reference notebooks
-SLOW_JOBS = {"cpu:32_harness", "cpu:11_cli", "cpu:63_stage_commands", "cpu:44_adapter_commands", "cpu:21_model_checks", "cpu:16_bad_input", "cpu:17_loader", "cpu:25_model_card", "cpu:12_pipeline", "cpu:18_generation", "cpu:43_generation_measures", "cpu:22_train_checks", "cpu:23_eval_stage",
+SLOW_JOBS = {"cpu:32_harness", "cpu:11_cli", "cpu:63_stage_commands", "cpu:44_adapter_commands", "cpu:21_model_checks", "cpu:16_bad_input", "cpu:17_loader", "cpu:25_model_card", "cpu:12_pipeline", "cpu:18_generation", "cpu:18_generation", "cpu:22_train_checks", "cpu:23_eval_stage",
              "cpu:29_grpo_checks", "cpu:29_grpo_checks", "cpu:30_nothing_lost", "cpu:31_study_checks", "cpu:36_gguf_check", "cpu:40_distill_checks", "cpu:54_export_folder"}
 SLOW_KINDS = {"badge", "sim"}  # the colab-sim passes: each lesson alone, as its Colab badge runs it, and the reference notebooks
 
@@ -283,7 +283,7 @@ if __name__ == "__main__":
         import torch
         if not torch.cuda.is_available(): sys.exit("test-gpu needs a CUDA GPU, and torch sees none here (make test runs the CPU passes)")
         from tiny_reason.config import load_config
-        from tiny_reason.load_checks import model_path
+        from tiny_reason.loader import model_path
         print(f"GPU pass: {a.preset} on {torch.cuda.get_device_name()}; its model: {model_path(load_config(a.preset))}", flush=True)  # built once, first
         sampler = GpuSampler(); sampler.thread.start()
     selected = [j for j in (gpu_jobs(a.preset) if a.gpu else slow_jobs() if a.slow else jobs()) if not a.only or re.search(a.only, j.key)]

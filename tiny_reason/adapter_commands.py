@@ -40,7 +40,7 @@ def asked_as_trained(cfg, folder, args, rest: list[str], extra: dict):
     """`cfg` asking in the prompt `folder` (an adapter or an exported model) was trained with, where the command line
     leaves it; one line says so."""
     from tiny_reason.config import CONFIG_FILENAME, load_config
-    from tiny_reason.config_rules import get_value
+    from tiny_reason.config import get_value
     saved = None if folder is None else Path(folder) / CONFIG_FILENAME
     if saved is None or not saved.is_file(): return cfg  # nothing recorded (a Hub model): the preset's prompt
     trained, mine = load_config(config_file=saved), user_keys(args, rest)
@@ -61,7 +61,7 @@ def asked_as_trained(cfg, folder, args, rest: list[str], extra: dict):
 
 def lora_as_trained(cfg, adapter, args, rest: list[str]):
     "`cfg` with the lora section `adapter` was trained with (`with_trained_lora`); a lora flag here gets one line."
-    from tiny_reason.load_checks import trained_lora, with_trained_lora
+    from tiny_reason.loader import trained_lora, with_trained_lora
     trained = trained_lora(adapter)  # missing or not JSON: its one line
     def differs(k):
         mine, theirs = getattr(cfg.lora, k), trained[k]
@@ -90,7 +90,7 @@ def evaluate_cli(argv: list[str] | None = None) -> dict:
     p.add_argument(
         "--samples", help="k > 1 adds maj@k: the majority answer of k sampled replies per item (eval.samples)"
     )
-    from tiny_reason.harness_tasks import HARNESS_TASKS
+    from tiny_reason.harness import HARNESS_TASKS
     p.add_argument(
         "--protocol",
         default="tiny-reason",
@@ -127,7 +127,7 @@ def evaluate_cli(argv: list[str] | None = None) -> dict:
     if adapter is not None: cfg = lora_as_trained(cfg, adapter, args, rest)  # its own rank on record
     if args.protocol != "tiny-reason":
         from tiny_reason.harness import harness_evaluate
-        from tiny_reason.harness_tasks import harness_task
+        from tiny_reason.harness import harness_task
         report = harness_evaluate(cfg, args.out, args.protocol, adapter=adapter, arm="model" if args.model else None)
         print(
             f"wrote {args.out}/lm-eval_{harness_task(args.protocol)}/: report.json, samples.jsonl (the harness's per-sample"

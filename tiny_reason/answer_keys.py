@@ -5,7 +5,7 @@
 # %% ../nbs/46_answer_keys.ipynb #06eddad0
 from __future__ import annotations
 import math, operator
-from .config_schema import UnknownName, WrongType
+from .config import UnknownName, WrongType
 from .exercises import ANSWER_KEYS, answer_key, check
 import tiny_reason.beyond_keys  # noqa: F401  registers the keys of lessons 05-09 (62_beyond_keys)
 
@@ -34,7 +34,7 @@ def check_exercise(lesson: str, n: int, answer, cfg) -> bool | None:
 def _(cfg):
     from tiny_reason.data import to_example
     from tiny_reason.data import tokenize_with_trl
-    from tiny_reason.word_problems import word_problem_rows
+    from tiny_reason.data import word_problem_rows
     from tiny_reason.loader import load_tokenizer
     tok, ex = load_tokenizer(cfg), to_example(word_problem_rows(1, seed=0)[0], cfg.data.system_prompt)
     return [
@@ -88,7 +88,7 @@ def _(cfg):
 @answer_key("01_model", 3, "without checkpointing every layer keeps its activations: compare the two budgets' 'activations' rows")
 def _(cfg):
     from tiny_reason.config import load_config
-    from tiny_reason.offline import known_architecture
+    from tiny_reason.loader import known_architecture
     from tiny_reason.model import memory_budget, QWEN2_5_1_5B
     t4, qwen = load_config("colab-t4"), known_architecture(QWEN2_5_1_5B)
     a, b = (memory_budget(t4, m, batch_size=bs, checkpointing=c, mc=qwen, device="cuda")["total"] <= 8 * 2**30

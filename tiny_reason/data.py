@@ -7,21 +7,19 @@ from __future__ import annotations
 import random, re, unicodedata
 from collections import Counter
 import contextlib
-from .config import save_config
-from .config_schema import Config
-from .config_rules import settings_of
+from .config import save_config, Config, settings_of
 from .folder_claims import results_folder
 from .files import read_gsm8k_jsonl, read_jsonl_objects, write_jsonl
-from .word_problems import word_problem_rows
 
 # %% auto #0
 __all__ = ['CALCULATOR_ANNOTATION', 'NUMBER', 'PROMPT_FORMATS', 'THINK_PRIME', 'GENERATOR_SUFFIX', 'SEED_OFFSETS',
-           'VALIDATION_QUESTIONS', 'CAPITALIZED_WORD', 'strip_calculator_annotations', 'MalformedRow', 'split_solution',
-           'assistant_text', 'prompt_messages', 'to_example', 'format_rows', 'train_validation_split', 'token_lengths',
-           'inference_prompt', 'synthetic_rows', 'hub_rows', 'load_rows', 'nothing_left', 'summary_line',
-           'question_key', 'drop_repeats', 'keep_questions_together', 'drop_too_long', 'prepare_examples', 'test_pool',
-           'solution_key', 'distinct_rows', 'drawn_rows', 'unseen_rows', 'touched_items', 'plot_token_lengths',
-           'write_prepared', 'light_tokenizer_hash', 'tokenize_with_trl']
+           'VALIDATION_QUESTIONS', 'CAPITALIZED_WORD', 'NAMES', 'strip_calculator_annotations', 'MalformedRow',
+           'split_solution', 'assistant_text', 'prompt_messages', 'to_example', 'format_rows', 'train_validation_split',
+           'token_lengths', 'inference_prompt', 'synthetic_rows', 'hub_rows', 'load_rows', 'nothing_left',
+           'summary_line', 'question_key', 'drop_repeats', 'keep_questions_together', 'drop_too_long',
+           'prepare_examples', 'test_pool', 'solution_key', 'distinct_rows', 'drawn_rows', 'unseen_rows',
+           'touched_items', 'plot_token_lengths', 'write_prepared', 'light_tokenizer_hash', 'tokenize_with_trl',
+           'word_problem_rows']
 
 # %% ../nbs/00_data.ipynb #1a5550ca
 CALCULATOR_ANNOTATION = re.compile(r"<<[^<>\n]*=[^<>\n]*>>")
@@ -139,7 +137,7 @@ def synthetic_rows(n: int, seed: int, task: str = "gsm_symbolic", options: dict 
 def hub_rows(cfg: Config, split: str) -> list[dict]:
     "GSM8K rows of `split` from the Hugging Face Hub (`data.dataset_name`, config `data.subset`)."
     from datasets import load_dataset
-    from tiny_reason.offline import hub_reachable
+    from tiny_reason.loader import hub_reachable
     if not hub_reachable():
         raise ConnectionError(
             f"{cfg.data.dataset_name} needs the Hugging Face Hub, not reachable from here; use --data synthetic or"
@@ -382,3 +380,75 @@ def tokenize_with_trl(examples: list[dict], tok, max_length: int, completion_onl
         with light_tokenizer_hash(tok):
             trainer = SFTTrainer(model=stand_in, args=args, train_dataset=Dataset.from_list(rows), processing_class=tok)
         return trainer.data_collator([trainer.train_dataset[i] for i in range(len(rows))])
+
+# %% ../nbs/00_data.ipynb #d14ae284
+NAMES = "Ava Ben Chloe Dan Ella Finn Grace Hugo Ivy Jack Lily Max Nora Omar Rosa Sam Tara Umar Vera Will".split()
+
+def _word_problem(r: random.Random) -> tuple[str, list[str], int]:
+    "One two-step word problem of whole-number addition and subtraction under 100: (question, worked steps, answer)."
+    p, a, b, c = r.choice(NAMES), r.randint(12, 40), r.randint(2, 11), r.randint(2, 11)
+    kind = r.randrange(6)
+    if kind == 0:
+        return (
+            f"{p} has {a} apples, buys {b} more, and then eats {c}. How many apples does {p} have now?",
+            [
+                f"After buying, {p} has {a} + {b} = {a + b} apples.",
+                f"After eating {c}, {p} has {a + b} - {c} = {a + b - c} apples.",
+            ],
+            a + b - c,
+        )
+    if kind == 1:
+        return (
+            f"{p} has {a} stickers, gives {b} to a friend, and then finds {c} more. How many stickers does {p} have now?",
+            [
+                f"After giving {b} away, {p} has {a} - {b} = {a - b} stickers.",
+                f"After finding {c}, {p} has {a - b} + {c} = {a - b + c} stickers.",
+            ],
+            a - b + c,
+        )
+    if kind == 2:
+        return (
+            (
+                f"{p} reads {a} pages on Monday, {b} pages on Tuesday and {c} pages on Wednesday. How many pages did {p}"
+                " read in all?"
+            ),
+            [f"Monday and Tuesday: {a} + {b} = {a + b} pages.", f"With Wednesday: {a + b} + {c} = {a + b + c} pages."],
+            a + b + c,
+        )
+    if kind == 3:
+        return (
+            (
+                f"A bus has {a} people on it. At the first stop {b} people get off, and {c} people get on. How many people"
+                " are on the bus now?"
+            ),
+            [f"After {b} get off: {a} - {b} = {a - b} people.", f"After {c} get on: {a - b} + {c} = {a - b + c} people."],
+            a - b + c,
+        )
+    if kind == 4:
+        (f1, f2), a = r.sample([n for n in NAMES if n != p], 2), a + b + c  # a - b - c stays above zero
+        return (
+            f"{p} has {a} marbles and gives {b} to {f1} and {c} to {f2}. How many marbles does {p} keep?",
+            [
+                f"After giving {b} to {f1}, {p} has {a} - {b} = {a - b} marbles.",
+                f"After giving {c} to {f2}, {p} has {a - b} - {c} = {a - b - c} marbles.",
+            ],
+            a - b - c,
+        )
+    paid = a + b + c + r.randint(1, 20)
+    return (
+        f"{p} buys a book for ${a} and a pen for ${b}, and pays with ${paid}. How much change does {p} get?",
+        [
+            f"The book and the pen cost {a} + {b} = {a + b} dollars.",
+            f"The change is {paid} - {a + b} = {paid - a - b} dollars.",
+        ],
+        paid - a - b,
+    )
+
+def word_problem_rows(n: int, seed: int) -> list[dict]:
+    """`n` GSM8K-format rows of `_word_problem`s with worked solutions, deterministic from `seed` (row i from
+    `Random(seed + i)`)."""
+    rows = []
+    for i in range(n):
+        question, steps, answer = _word_problem(random.Random(seed + i))
+        rows.append({"question": question, "answer": "\n".join(steps) + f"\n#### {answer}"})
+    return rows

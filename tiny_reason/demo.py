@@ -6,7 +6,7 @@
 from __future__ import annotations
 import html, threading, time
 from .generation import generation_kwargs
-from .config_schema import Config
+from .config import Config
 from .data import THINK_PRIME, inference_prompt
 
 # %% auto #0

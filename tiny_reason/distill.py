@@ -11,11 +11,11 @@ from .data import unseen_rows, prepare_examples
 from .evaluation import answers_match, extract_answer, gold_answer, majority_answer
 import json, time
 from pathlib import Path
-from .config_rules import settings_of, validate
+from .config import settings_of, validate
 from .files import atomic_write_text, read_jsonl_objects, write_jsonl
 from .folder_claims import results_folder
 from .generation import engine_that_ran, generated_by, inference_model
-from .sampling import sample_replies
+from .generation import sample_replies
 
 # %% auto #0
 __all__ = ['FILTER_REASONS', 'fresh_questions', 'keep_traces', 'reasoning_of', 'distilled_rows', 'teacher_config', 'load_teacher',
@@ -97,7 +97,7 @@ def load_teacher(cfg: Config):
 def check_teacher(cfg: Config) -> Config:
     """`teacher_config(cfg)` if `distill.teacher_adapter` is none or a whole adapter trained on that teacher, in its
     format; else one line naming the key and how to go without it."""
-    from tiny_reason.load_checks import check_adapter, check_same_base
+    from tiny_reason.loader import check_adapter, check_same_base
     t, adapter = teacher_config(cfg), cfg.distill.teacher_adapter
     try:
         # another base or format, or a cut copy: before the model loads

@@ -333,10 +333,10 @@ def evaluate(
     """Generate and grade the configured test items (none in `exclude`: `load_test_rows`) with the preset's model,
     plus `adapter` if given; returns the report (`arm`: its name, base or tuned by default)."""
     # deferred: torch, which grading never loads
-    from tiny_reason.load_checks import check_adapter, check_same_base, hub_checked_path, with_trained_lora
+    from tiny_reason.loader import check_adapter, check_same_base, hub_checked_path, with_trained_lora
     from tiny_reason.generation import engine_that_ran, generated_by, inference_model
     from tiny_reason.loader import load_tokenizer
-    from tiny_reason.sampling import read_samples
+    from tiny_reason.generation import read_samples
     outputs = ("predictions.jsonl", "samples.jsonl", "report.json", CONFIG_FILENAME)
     out_dir = Path(out_dir)
     if adapter is not None:
@@ -407,7 +407,7 @@ def maj_at_k(model, tok, items: list[dict], path, cfg: Config, source: str, prog
     which prepared `model`; flexible grading; a cut reply votes for nothing), its interval, and maj@j and pass@j (a
     right reply among j) for j <= k, averaged over every j-subset; `item_hits`: each item's right samples."""
     # deferred: torch, which grading never loads
-    from tiny_reason.sampling import sample_replies
+    from tiny_reason.generation import sample_replies
     k, questions, settings = cfg.eval.samples, sample_questions(items), sample_settings(cfg)
     prompts = eval_prompts(tok, items, cfg)
     # the engine's calls, recorded in each row

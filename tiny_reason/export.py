@@ -15,7 +15,7 @@ from .folder_claims import (
     LITTER, MARKER, claim_folder, folder_lock, folder_mark, mark_folder, no_space)
 from .files import apply_umask, atomic_write_text, current_umask
 from .loader import DTYPES, load_tokenizer, BASES, load_model, merge_adapter, model_config
-from .load_checks import check_adapter, check_same_base
+from .loader import check_adapter, check_same_base
 from .gguf_format import check_gguf, gguf_file_name
 from .gguf_write import gguf_into, modelfile_value  # the GGUF file (59_gguf_write)
 import gc

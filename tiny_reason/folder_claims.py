@@ -13,11 +13,317 @@ import shutil
 import tempfile
 from pathlib import Path
 from .files import atomic_write_text, current_umask, dangling_link, file_above, writable_folder
+from dataclasses import dataclass
+from .config import Config, load_config
 
 # %% auto #0
-__all__ = ['MARKER', 'LITTER', 'folder_mark', 'same_place', 'setting_differences', 'not_an_input', 'claim_folder', 'mark_folder',
-           'claim_file', 'folder_lock', 'results_folder', 'no_space', 'last_checkpoint', 'run_end', 'resume_point',
-           'folder_problems', 'whole_folder']
+__all__ = ['SFT_SHAPING', 'ADAPTER_FILES', 'SFT_RUN', 'GRPO_SHAPING', 'GRPO_RUN', 'RUN_KINDS', 'MARKER', 'LITTER',
+           'config_differences', 'checkpoint_dir', 'StartEvalUnlogged', 'train_or_restore', 'adapter_problems',
+           'RunKind', 'stopped_run', 'start_point', 'saved_folders', 'saved_kind', 'claim_result', 'result_lock',
+           'adapter_checks', 'reuses_finished', 'training_run', 'sft_run', 'folder_mark', 'same_place',
+           'setting_differences', 'not_an_input', 'claim_folder', 'mark_folder', 'claim_file', 'folder_lock',
+           'results_folder', 'no_space', 'last_checkpoint', 'run_end', 'resume_point', 'folder_problems',
+           'whole_folder']
+
+# %% ../nbs/57_folder_claims.ipynb #ef8b85d1
+# eval, scratch and notes do not change the weights
+SFT_SHAPING = ("project.seed", "model.", "lora.", "data.", "training.")
+
+def config_differences(cfg: Config, folder, shaping: tuple = SFT_SHAPING, run="project.output_dir") -> list:
+    "Dotted keys under `shaping` (what shapes the adapter) that differ between `cfg` and `folder`'s saved config."
+    from tiny_reason.config import CONFIG_FILENAME
+    from tiny_reason.config import get_value
+    from tiny_reason.config import all_keys
+    path = Path(folder) / CONFIG_FILENAME
+    if not path.exists(): return ["(no experiment_config.yaml)"]
+    saved = load_config(config_file=path)
+    there, here = get_value(saved, run), get_value(cfg, run)  # a path: where it lies from the run folder
+    same = lambda k: same_place(get_value(saved, k), there, get_value(cfg, k), here)
+    return [k for k in all_keys() if k.startswith(shaping) and not same(k)]
+
+# %% ../nbs/57_folder_claims.ipynb #65b49c6c
+def checkpoint_dir(cfg: Config) -> Path: return Path(cfg.project.output_dir) / "checkpoints"
+
+def StartEvalUnlogged():
+    """A callback: a resumed run's evaluation before its first step (`eval_on_start`) is not logged. It is step 0's,
+    in the checkpoint's log already; resumed, it would log the checkpoint's step a second time. It still runs: it
+    draws from the random state as the uninterrupted run's did before its first step, so the data order matches."""
+    from transformers import TrainerCallback
+    class _Unlogged(TrainerCallback):
+        def on_train_begin(self, args, state, control, **kwargs): self.first, self.at = True, len(state.log_history)
+        def on_evaluate(self, args, state, control, **kwargs):
+            row = state.log_history[self.at] if self.first and len(state.log_history) > self.at else {}
+            if any(k.startswith("eval_") for k in row): del state.log_history[self.at]
+            self.first = False
+    return _Unlogged()
+
+def train_or_restore(trainer, last, max_steps: int) -> None:
+    """Train `trainer`, resuming from checkpoint `last` if given; a checkpoint at `max_steps` holds a finished run cut
+    before its save, so its best (or last) weights and its state are loaded instead: a resumed Trainer would take one
+    step more."""
+    if last is None or int(Path(last).name.split("-")[-1]) < max_steps:
+        if last is not None and getattr(getattr(trainer, "args", None), "eval_on_start", False):
+            trainer.add_callback(StartEvalUnlogged())
+        trainer.train(resume_from_checkpoint=str(last) if last else None); return
+    from peft import load_peft_weights, set_peft_model_state_dict
+    from transformers.trainer_callback import TrainerState
+    trainer.state = TrainerState.load_from_json(str(Path(last) / "trainer_state.json"))
+    best = Path(trainer.state.best_model_checkpoint or last)  # as load_best_model_at_end would have
+    # the run's folder moved since: the same checkpoint beside `last`
+    if not best.is_dir(): best = Path(last).parent / best.name
+    if not best.is_dir():
+        raise FileNotFoundError(
+            f"{last}: the run's best checkpoint, {best.name}, is gone; pass --overwrite to train anew"
+        )
+    # the LoRA weights; the frozen base is not in a checkpoint
+    set_peft_model_state_dict(trainer.model, load_peft_weights(str(best)))
+
+# %% ../nbs/57_folder_claims.ipynb #a2bd61dd
+ADAPTER_FILES = (
+    "adapter_config.json", "adapter_model.safetensors|adapter_model.bin", "tokenizer_config.json",
+    "experiment_config.yaml"
+)
+
+def adapter_problems(folder) -> list[str]:
+    """What a cut-off save left short in the adapter folder `folder` (`folder_problems`, 57_folder_claims): [] if it is whole,
+    absent or empty."""
+    folder = Path(folder)
+    return (
+        folder_problems(folder, ADAPTER_FILES)
+        if folder.is_dir() and any(p.name not in LITTER for p in folder.iterdir())
+        else []
+    )
+
+@dataclass(frozen=True)
+class RunKind:
+    """What differs between the trainers' run folders (SFT, GRPO, the scratch trainer): the keys that shape the
+    weights, the lock, the words."""
+    shaping: tuple                # config keys that shape the weights: a run with other values is another run
+    job: str = "train"            # the lock file in the run folder, `.{job}.lock`
+    what: str = "adapter"         # what a finished run leaves, as messages name it
+    key: str = "adapter_path"     # the config key that places it (a lesson's advice)
+    hint: str = "--overwrite or choose another --adapter_path"  # a command's advice when a finished run is there
+    flag: str = "--output_dir"    # the flag that moves the run folder
+    retrain: str = "train"        # the call that trains it again, with overwrite=True
+    command: str = "train"        # the tiny-reason command that saves it, as messages name it
+    leaves: str = ""              # a file only its result holds (its figure): which trainer saved a folder moved since
+    @property
+    def a_what(self) -> str:
+        "What a finished run leaves, with its article, as a sentence names it: `an adapter`, `a model`."
+        return f"{'an' if self.what[0] in 'aeiou' else 'a'} {self.what}"
+    @property
+    def folders(self) -> tuple[str, str]:
+        "The config keys of the run folder and of its result's: `project.output_dir`, `project.adapter_path`."
+        from tiny_reason.config import resolve_key
+        result = resolve_key(self.key)
+        return f"{result.split('.')[0]}.output_dir", result
+
+SFT_RUN = RunKind(SFT_SHAPING, leaves="loss.png")
+GRPO_SHAPING = ("project.seed", "model.", "lora.", "grpo.")  # what shapes a GRPO adapter
+GRPO_RUN = RunKind(
+    GRPO_SHAPING, job="grpo", what="GRPO adapter", key="grpo.adapter_path", hint="--overwrite or choose another "
+    "--grpo.adapter_path", flag="--grpo.output_dir", retrain="train_grpo", command="grpo", leaves="rewards.png"
+)  # 29_grpo_checks trains it
+RUN_KINDS = (SFT_RUN, GRPO_RUN)  # the trainers whose results are adapters: each names the other's, never saves over it
+
+def stopped_run(
+    cfg: Config, ckpts, kind: RunKind = SFT_RUN, finished: bool = False, resume: bool = False,
+    overwrite: bool = False, lesson: bool = False
+) -> None:
+    """Refuse to go on from the checkpoints in `ckpts` when another config made them (`kind.shaping` keys differ), or
+    when no saved config says which, asked to resume or not. Nothing to check when starting over (`overwrite` without
+    `resume`), or when a `finished` result will refuse a plain rerun anyway. `lesson`: the advice a lesson can follow
+    (no flags)."""
+    from tiny_reason.config import CONFIG_FILENAME
+    last = None if not resume and (overwrite or finished) else last_checkpoint(ckpts)
+    if last is None: return
+    end = run_end(last)  # `stopped`, or `finished (step N of N)`
+    unsaid = not (Path(ckpts) / CONFIG_FILENAME).exists()
+    differ = "" if unsaid else ", ".join(config_differences(cfg, ckpts, kind.shaping, kind.folders[0])[:5])
+    if not (unsaid or differ): return
+    if lesson:
+        made = f"with no {CONFIG_FILENAME} to say which config made them" if unsaid else f"of another config ({differ} differ)"
+        raise FileExistsError(f"{ckpts} holds checkpoints {made}; delete them, or choose another "
+                              f"{kind.key.replace('adapter_path', 'output_dir')}")
+    if unsaid: raise FileExistsError(f"{ckpts} holds {last.name}, where a run {end}, and no {CONFIG_FILENAME} says which config made it: "
+                                     f"pass --overwrite (without --resume) to start over, deleting its checkpoints, or choose another {kind.flag}")
+    if resume: raise ValueError(f"--resume: the checkpoints in {ckpts} ({last.name}) were made with another config ({differ} differ): "
+                                "resume with that config, or start again with --overwrite")
+    raise FileExistsError(
+        f"{ckpts} holds {last.name}, where a run with another config "
+        + (f"stopped ({differ} differ): " if end == "stopped" else f"({differ} differ) {end}: ")
+        + f"pass --overwrite to start over with this config (deleting its checkpoints), or choose another {kind.flag}"
+    )
+
+def start_point(
+    cfg: Config, kind: RunKind, done, ckpts, resume: bool = False, overwrite: bool = False, checks=None
+) -> Path | None:
+    """Every trainer's refusals before it loads a model: `checks(resume, overwrite)` (its own), another config's
+    checkpoints (`stopped_run`), a finished run (`done`, the file it leaves) or a stopped one never trained over
+    unasked (`resume_point`, 57_folder_claims); the checkpoint to resume from, or None (a fresh run: with `overwrite`, the old
+    checkpoints deleted)."""
+    if checks: checks(resume, overwrite)
+    stopped_run(cfg, ckpts, kind, finished=Path(done).exists(), resume=resume, overwrite=overwrite)
+    return resume_point(done, ckpts, resume, overwrite, kind.a_what, kind.hint, keep_checkpoints=True)
+
+def saved_folders(kind: RunKind, result) -> tuple | None:
+    """`(run folder, result folder)` as the config saved in the result folder `result` records `kind`'s; None where
+    none says (no config, cut off, another tool's)."""
+    from tiny_reason.config import CONFIG_FILENAME, read_yaml
+    try:
+        saved = read_yaml(Path(result) / CONFIG_FILENAME)
+        folders = tuple(saved[k.split(".")[0]][k.split(".")[1]] for k in kind.folders)
+    except (OSError, ValueError, KeyError, TypeError): return None  # cut off: `adapter_problems` names it
+    return folders if all(isinstance(p, str) and p for p in folders) else None
+
+def saved_kind(result, kinds=RUN_KINDS) -> RunKind | None:
+    """Which of `kinds` saved the result folder `result`: the one whose result key, in the config saved there, names
+    it as spelled from here; else (moved since) the one whose `leaves` file it holds; None if none or both."""
+    def here(k):
+        try:
+            s = saved_folders(k, result)
+            return s is not None and Path(s[1]).expanduser().resolve() == Path(result).resolve()
+        except (OSError, ValueError): return False  # not a path (a NUL byte, say)
+    named = [k for k in kinds if here(k)]
+    if len(named) == 1: return named[0]
+    left = [k for k in (named or kinds) if k.leaves and (Path(result) / k.leaves).is_file()]
+    return left[0] if len(left) == 1 else None
+
+def claim_result(kind: RunKind, done, ckpts) -> None:
+    """Refuse, writing nothing, a run into a result folder (`done`'s) that a run in another folder saved, or another
+    trainer (`RUN_KINDS`), named as what it holds."""
+    from tiny_reason.config import CONFIG_FILENAME
+    result, run = Path(done).parent, Path(ckpts).parent
+    if result.resolve() == run.resolve() or not (result / CONFIG_FILENAME).is_file(): return  # none says
+    if (saved := saved_folders(kind, result)) is None: return  # another tool's config, or cut off
+    theirs, saved_as = saved
+    # its run folder, found from the result by the path between them, both ways: moved together, they still belong;
+    # a run folder of the same name is not enough (another trainer's result, beside it, names it too)
+    if same_place(theirs, saved_as, str(run), str(result)) and same_place(saved_as, theirs, str(result), str(run)):
+        return
+    holder = saved_kind(result, RUN_KINDS + ((kind,) if kind not in RUN_KINDS else ()))
+    if holder is not None and holder != kind:  # a trainer never saves over another's result, even with --overwrite
+        raise FileExistsError(f"{result} holds {holder.a_what} saved by tiny-reason {holder.command} (the run in "
+                              f"{saved_folders(holder, result)[0]}), not one tiny-reason {kind.command} saves: "
+                              f"choose another --{kind.key}")
+    if holder is None:
+        raise FileExistsError(f"{result} holds an {CONFIG_FILENAME} that places what it saved elsewhere "
+                              f"({kind.key} {saved_as}), not this run's result in {run}: delete it, or choose "
+                              f"another --{kind.key}")
+    raise FileExistsError(f"{result} holds {kind.a_what} saved by the run in {theirs}, not by this run in "
+                          f"{run}: delete it, or choose another --{kind.key}")
+
+def result_lock(kind: RunKind, done, ckpts):
+    "A run's lock on its result folder (`done`'s), beside it: held by a run in another folder, it refuses."
+    import contextlib
+    result, run = Path(done).parent, Path(ckpts).parent
+    if result.resolve() == run.resolve(): return contextlib.nullcontext()  # the run folder's lock covers it
+    # taken after the run folder's lock, so a run of this folder has let it go: its holder trains in another
+    busy = f"{result} is taken: a run in another folder than {run} is training {kind.a_what} into it now"
+    return folder_lock(result.parent, f"{result.name}.owner", busy=f"{busy}; choose another --{kind.key}")
+
+def adapter_checks(cfg: Config, resume: bool = False, overwrite: bool = False) -> None:
+    """SFT's own refusals: an `adapter_path` that holds the checkpoints, or files of another kind (the adapter is
+    saved as a whole folder), or a half-written adapter not asked to be saved again."""
+    from tiny_reason.config import CONFIG_FILENAME
+    adapter, ckpts = Path(cfg.project.adapter_path), checkpoint_dir(cfg)
+    if adapter.resolve() in (ckpts.resolve(), *ckpts.resolve().parents):
+        raise ValueError(
+            f"--adapter_path {adapter} holds the checkpoints ({ckpts}), and the adapter is saved as a whole folder: "
+            f"choose a folder of its own, e.g. --adapter_path {Path(cfg.project.output_dir) / 'lora_adapter'}"
+        )
+    held, last = (
+        sorted(p.name for p in adapter.iterdir() if p.name not in LITTER) if adapter.is_dir() else []
+    ), last_checkpoint(ckpts)
+    if held and not any(n.startswith("adapter_") or n == CONFIG_FILENAME for n in held):
+        raise FileExistsError(
+            f"--adapter_path {adapter} holds files that are not an adapter ({', '.join(held[:3])}), and the adapter "
+            "is saved as a whole folder: choose another --adapter_path"
+        )
+    if (problems := adapter_problems(adapter)) and not (resume or overwrite):
+        fix = (
+            f"pass --resume to save it again from its last checkpoint, {last} (step {last.name.split('-')[-1]} of "
+            f"{cfg.training.max_steps}), or --overwrite to train anew"
+            if last
+            else "pass --overwrite to train it again (no checkpoint is left)"
+        )
+        raise FileExistsError(
+            f"{adapter} holds a half-written adapter ({'; '.join(problems[:3])}): its save was cut off; {fix}"
+        )
+
+# %% ../nbs/57_folder_claims.ipynb #54c21cd7
+def reuses_finished(lesson: bool, found_before: bool, flags: bool) -> bool:
+    """Whether a call reuses a finished run of its config that it finds once it holds the lock:
+
+    | the call | finished before the lock | `resume` or `overwrite` | reuses it |
+    |---|---|---|---|
+    | a lesson's (`reuse`) | either | either | yes |
+    | a command's | no: another process finished it while this one waited | neither | yes |
+    | a command's | yes | either | no: `start_point` refuses it, or starts over |
+    | a command's | no | one of them | no: `start_point` resumes or starts over |"""
+    return lesson or not (found_before or flags)
+
+def training_run(
+    cfg: Config, kind: RunKind, done, ckpts, train_fn, resume: bool = False, overwrite: bool = False,
+    reuse: bool = False, checks=None, plan=None, whole=None, verbose: bool = True, inputs=()
+) -> Path:
+    """The one way a trainer writes its run folder (`ckpts`' parent): locked (another process training there finishes
+    first), refused or resumed (`start_point`), then `train_fn(last)` from checkpoint `last` (None: step 0); returns
+    its result. A finished run (`done`, the file it leaves) that another process saved with this config while this one
+    waited is reused. `reuse` (a lesson's call): a finished run of this config reused, another config's refused, else
+    this config's stopped run resumed, else trained (saying `plan()` first); `whole(folder)` lists what a cut-off save
+    left short (saved again from the last checkpoint, if one is left). `inputs`: `(folder, words)` pairs, what the run
+    reads (GRPO's start adapter): its run folder and its result's never are, hold or lie inside one (`not_an_input`)."""
+    import contextlib, os
+    done, ckpts = Path(done), Path(ckpts)
+    for folder, words in inputs:  # a command's output is never its own input, as export's (57_folder_claims)
+        not_an_input(done.parent, [folder], f"--{kind.key}", words)
+        not_an_input(ckpts.parent, [folder], kind.flag, words)
+    found_before = done.exists()  # a finished result before the lock: only a lesson's call reuses it
+    single_process = int(os.environ.get("WORLD_SIZE", "1")) == 1  # one torchrun job's processes train together: no lock
+    # a lesson reuses it, or refuses it: its checkpoints do not matter
+    whole_result = lambda: done.exists() and not (whole and whole(done.parent))
+    # the result's folder is the run's too: one saved by a run in another folder (`claim_result`), or one
+    # such a run trains into now (`result_lock`), is refused
+    claim_result(kind, done, ckpts)  # refused before the lock (which writes a file): another run's result,
+    if not reuse: stopped_run(cfg, ckpts, kind, found_before, resume, overwrite)  # another config's checkpoints
+    elif not whole_result(): stopped_run(cfg, ckpts, kind, resume=True, lesson=True)
+    if checks: checks(resume or (reuse and last_checkpoint(ckpts) is not None), overwrite)
+    waiting = f"waiting: another process is training into {ckpts.parent}"
+    with (folder_lock(ckpts.parent, kind.job, waiting) if single_process else contextlib.nullcontext()), \
+         (result_lock(kind, done, ckpts) if single_process else contextlib.nullcontext()):
+        claim_result(kind, done, ckpts)  # saved while this one waited
+        finished = whole_result()
+        if finished and reuses_finished(reuse, found_before, resume or overwrite):
+            if differ := config_differences(cfg, done.parent, kind.shaping, kind.folders[0]):
+                if reuse: raise FileExistsError(f"{done.parent} holds {kind.a_what} trained with another config ({', '.join(differ[:5])} differ); "
+                                                f"delete it, or choose another {kind.key}")
+            else:
+                if verbose: print(f"reusing {done.parent}: another process with this config finished it while this one waited" if not reuse else
+                                  f"reusing the {kind.what} in {done.parent} (delete it, or call {kind.retrain}(cfg, overwrite=True), to retrain)")
+                return done.parent
+        if reuse:  # resumed if this config's run stopped, else trained: never another config's checkpoints
+            stopped_run(cfg, ckpts, kind, resume=True, lesson=True)
+            resume, overwrite = last_checkpoint(ckpts) is not None, False
+        last = start_point(cfg, kind, done, ckpts, resume, overwrite, checks)
+        if verbose and last: print(f"resuming from {last}" + (": a run with this config stopped there" if reuse else ""))
+        elif verbose and plan and reuse: print(plan())  # called only now: it may read the data
+        return train_fn(last)
+
+def sft_run(
+    cfg: Config, train_fn, resume: bool = False, overwrite: bool = False, reuse: bool = False, plan=None,
+    verbose: bool = True
+) -> Path:
+    """SFT's `training_run` (what `train` and `ensure_adapter` call): `adapter_path` and `output_dir/checkpoints`,
+    SFT's own refusals (`adapter_checks`), a cut-off adapter saved again; the adapter it continues from, if any
+    (`training.start_adapter`), is an input, never its run or result folder."""
+    start = cfg.training.start_adapter and Path(cfg.training.start_adapter)
+    return training_run(
+        cfg, SFT_RUN, Path(cfg.project.adapter_path) / "adapter_config.json", checkpoint_dir(cfg), train_fn, resume,
+        overwrite, reuse, checks=lambda r, o: adapter_checks(cfg, r, o), plan=plan, whole=adapter_problems,
+        verbose=verbose, inputs=[(start, "the adapter SFT continues from (training.start_adapter),")] if start else []
+    )
+
 
 # %% ../nbs/57_folder_claims.ipynb #b988660d
 MARKER = ".tiny_reason.json"  # which command's results a folder holds, and with which settings

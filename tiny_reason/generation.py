@@ -9,13 +9,190 @@ from pathlib import Path
 import torch
 from .config import Config
 from .data import THINK_PRIME, inference_prompt
-
+import json
+from .files import read_resumable
+import time
 
 # %% auto #0
-__all__ = ['ENGINES', 'MAX_ROWS', 'STATIC_PAD', 'PACKED_GQA', 'stop_token_ids', 'generation_kwargs', 'prefilled', 'static_cache',
-           'generate_batch', 'length_sorted_batches', 'padding_share', 'padded_width', 'inference_model',
-           'sdpa_packed_gqa', 'use_packed_gqa', 'compiles', 'engine_that_ran', 'fixed_shape_batches', 'generation_plan',
-           'generation_batch_size', 'rows_in_memory', 'greedy_reply', 'generated_by', 'prompt_hash', 'same_generator']
+__all__ = ['ENGINES', 'MAX_ROWS', 'STATIC_PAD', 'PACKED_GQA', 'reply_logprobs', 'logprob_bound', 'logprob_agreement',
+           'measure_throughput', 'read_samples', 'sampling_plan', 'sample_replies', 'stop_token_ids',
+           'generation_kwargs', 'prefilled', 'static_cache', 'generate_batch', 'length_sorted_batches', 'padding_share',
+           'padded_width', 'inference_model', 'sdpa_packed_gqa', 'use_packed_gqa', 'compiles', 'engine_that_ran',
+           'fixed_shape_batches', 'generation_plan', 'generation_batch_size', 'rows_in_memory', 'greedy_reply',
+           'generated_by', 'prompt_hash', 'same_generator']
+
+# %% ../nbs/18_generation.ipynb #9f482e28
+def reply_logprobs(model, tok, prompt: str, reply: str) -> tuple[torch.Tensor, float]:
+    """The log-probability `model` gives each token of `reply` after `prompt` and the reply's tokens before it (one
+    row: no padding), and the largest |logit| at those steps."""
+    p, r = (tok(x, add_special_tokens=False)["input_ids"] for x in (prompt, reply))
+    with torch.inference_mode():
+        z = model(input_ids=torch.tensor([p + r], device=model.device), logits_to_keep=len(r) + 1).logits[0, :-1].float()
+    return (
+        torch.log_softmax(z, -1).gather(-1, torch.tensor(r, device=z.device)[:, None])[:, 0].cpu(),
+        z.abs().max().item(),
+    )
+
+def logprob_bound(config, positions: int, max_logit: float, dtype=torch.float32) -> float:
+    """The most two models computing the same function can differ in a log-probability through `dtype`'s rounding
+    alone, to first order: `2·u·(L·(3d + head_dim + T + ffn) + d)·|z|` (`18_generation` derives it and states
+    its assumptions); SmolLM2-135M, 120 positions, |z| 40 -> 0.50 nats."""
+    u, d = torch.finfo(dtype).eps / 2, config.hidden_size  # unit roundoff: 2^-24 in fp32
+    head_dim = getattr(config, "head_dim", None) or d // config.num_attention_heads
+    ffn = getattr(config, "intermediate_size", None) or 4 * d
+    per_layer = 3 * d + head_dim + positions + ffn  # q/k/v, scores, the mix over the positions, o_proj, gate/up, down
+    # 2: a log-probability moves at most twice its logits
+    return 2 * u * (config.num_hidden_layers * per_layer + d) * max_logit
+
+def logprob_agreement(engine_model, reference_model, tok, prompts: list[str], replies: list[str]) -> dict:
+    """Whether every token of `replies` (each after its prompt) gets the same log-probability from `engine_model` as
+    from `reference_model`, within `logprob_bound` of the coarser of their precisions: `tokens`, `max_diff`, `bound`,
+    `max_logit`, `agree`."""
+    diffs, top, positions = [], 0.0, 0
+    for p, r in zip(prompts, replies):
+        if not tok(r, add_special_tokens=False)["input_ids"]: continue  # an empty reply has no token to compare
+        (a, za), (b, zb) = reply_logprobs(engine_model, tok, p, r), reply_logprobs(reference_model, tok, p, r)
+        diffs.append((a - b).abs()); top = max(top, za, zb)
+        positions = max(positions, len(tok(p, add_special_tokens=False)["input_ids"]) + len(a))
+    if not diffs: raise ValueError("no reply with a token to compare")
+    # NF4: the dtype it computes in
+    dtype = max((m.dtype for m in (engine_model, reference_model)), key=lambda t: torch.finfo(t).eps)
+    diff = torch.cat(diffs)
+    bound = logprob_bound(reference_model.config, positions, top, dtype)
+    return {
+        "tokens": len(diff), "max_diff": diff.max().item(), "bound": bound, "max_logit": top,
+        "dtype": str(dtype).removeprefix("torch."), "agree": diff.max().item() <= bound
+    }
+
+
+# %% ../nbs/18_generation.ipynb #4b848916
+def measure_throughput(model, tok, prompts: list[str], max_new_tokens: int, batch_size: int) -> dict:
+    """Generated tokens per second for `prompts` in length-sorted batches of `batch_size`, and one at a time; their
+    ratio and the padding."""
+    generate_batch(model, tok, prompts[:1], 2)  # warm-up: first-call allocations are not part of either pass
+    lengths = [len(tok(p, add_special_tokens=False)["input_ids"]) for p in prompts]
+    batches = length_sorted_batches(lengths, batch_size)
+    def timed(groups):
+        t = time.perf_counter()
+        outs = [o for g in groups for o in generate_batch(model, tok, [prompts[i] for i in g], max_new_tokens)]
+        return sum(o["n_tokens"] for o in outs), time.perf_counter() - t
+    (nb, tb), (ns, ts) = timed(batches), timed([[i] for i in range(len(prompts))])
+    in_order = [list(range(i, min(i + batch_size, len(prompts)))) for i in range(0, len(prompts), batch_size)]
+    return {
+        "items": len(prompts), "batch_size": batch_size, "max_new_tokens": max_new_tokens, "batched_tokens": nb,
+        "batched_s": tb, "batched_tokens_per_s": nb / tb, "sequential_tokens": ns, "sequential_s": ts,
+        "sequential_tokens_per_s": ns / ts, "ratio": (nb / tb) / (ns / ts),
+        "prompt_padding_sorted": padding_share(lengths, batches),
+        "prompt_padding_in_order": padding_share(lengths, in_order)
+    }
+
+
+# %% ../nbs/18_generation.ipynb #57137ebf
+def _whole_batches(rows: list[dict], n: int, k: int, batch_size: int) -> list[dict]:
+    "The rows of batches whose every question has all `k` rows: a batch counts whole or not at all."
+    by_id = {}
+    for r in rows: by_id.setdefault(r["id"], []).append(r)
+    full = {i for i, rs in by_id.items() if len(rs) == k}
+    batch = lambda i: range(i - i % batch_size, min(i - i % batch_size + batch_size, n))
+    return [r for r in rows if all(j in full for j in batch(r["id"]))]
+
+def _sampling(
+    k: int, temperature: float, top_p: float, max_new_tokens: int, batch_size: int, seed: int, engine: str
+) -> dict:
+    "What every sample row records of how it was drawn, `eval.engine` included; a resumed row must match it."
+    return {
+        "k": k, "temperature": temperature, "top_p": top_p, "max_new_tokens": max_new_tokens,
+        "batch_size": batch_size, "seed": seed, "engine": engine
+    }
+
+def read_samples(
+    path, questions: list[dict], prompts: list[str], source: str, k: int, max_new_tokens: int, temperature: float,
+    top_p: float = 1.0, batch_size: int = 8, seed: int = 0, engine: str = "reference"
+) -> list[dict]:
+    """The sample rows already in `path` (whole batches), each checked against the questions, their `prompts`, the
+    generator, every sampling setting and the `engine`; else one-line `ValueError`."""
+    sampling = _sampling(k, temperature, top_p, max_new_tokens, batch_size, seed, engine)
+    hashes = [prompt_hash(p) for p in prompts]
+    def belongs(r):
+        if not (isinstance(r.get("id"), int) and 0 <= r["id"] < len(questions) and r.get("question") == questions[r["id"]]["question"]
+                and same_generator(r.get("generated_by"), source) and r.get("generation") == sampling): return False
+        if "prompt_sha256" not in r: return "records no prompt (an older tiny-reason wrote it)"
+        return (
+            r["prompt_sha256"] == hashes[r["id"]]
+            or "was sampled with another prompt (data.format, data.system_prompt or the chat template differ)"
+        )
+    return read_resumable(path, belongs, "another run (other questions, model or sampling settings)", "samples file",
+                          keep=lambda rs: _whole_batches(rs, len(questions), k, batch_size))
+
+def sampling_plan(
+    cfg: Config, model, prompt_lengths: list[int], k: int, max_new_tokens: int, batch_size: int
+) -> tuple[int, tuple[int, int] | None]:
+    """Questions a sampling call holds, and the one (rows, width) shape of every call where the engine compiles: a
+    batch of `batch_size` questions (`k` rows each) whole, or as many as `generation_batch_size` fits; width, the
+    longest of all the prompts rounded up to `STATIC_PAD`: `[70, 9]`, k 4, batch 8, 12 rows fitted, compiled -> 3, (3,
+    128)."""
+    compiled, longest = compiles(cfg, model), max(prompt_lengths, default=0)
+    width = padded_width(longest) if compiled else longest
+    # a batch whole, unless memory holds fewer rows
+    rows = generation_batch_size(cfg, model, width, max_new_tokens, default=batch_size * k)
+    per_call = min(batch_size, max(1, rows // k))  # fewer than k rows: one question's k samples still go in one call
+    # compiled: one shape for every call, so the run compiles once
+    return per_call, ((per_call, width) if compiled else None)
+
+def sample_replies(
+    model, tok, questions: list[dict], prompts: list[str], path, source: str, k: int, max_new_tokens: int,
+    temperature: float, top_p: float = 1.0, batch_size: int = 8, seed: int = 0, progress: bool = True,
+    cfg: Config | None = None
+) -> list[dict]:
+    """`k` sampled replies to each of `questions` (dicts with `question` and `gold`; `prompts` aligned), appended to
+    `path` batch by batch; finished batches are reused. `cfg`: the config whose `eval.engine` prepared `model`
+    (`inference_model`), recorded in every row and shaping the calls (`sampling_plan`); None: the reference engine, a
+    batch a call."""
+    from tqdm.auto import tqdm
+    engine = cfg.eval.engine if cfg is not None else "reference"
+    sampling = _sampling(k, temperature, top_p, max_new_tokens, batch_size, seed, engine)
+    rows = read_samples(
+        path, questions, prompts, source, k, max_new_tokens, temperature, top_p, batch_size, seed, engine
+    )
+    done = {}
+    for r in rows: done.setdefault(r["id"], []).append(r)
+    per_call, shape = batch_size, None
+    # the fast engines: every prompt's length decides the plan, done or not
+    if engine != "reference" and len(done) < len(questions):
+        lengths = [len(x) for x in tok(prompts, add_special_tokens=False)["input_ids"]]
+        per_call, shape = sampling_plan(cfg, model, lengths, k, max_new_tokens, batch_size)
+    with (
+        open(path, "a", encoding="utf-8") as f,
+        tqdm(
+            total=len(questions), initial=len(done), desc="sampling", **({} if progress else {"disable": True})
+        ) as bar,
+    ):
+        for b, start in enumerate(range(0, len(questions), batch_size)):
+            ids = [i for i in range(start, min(start + batch_size, len(questions))) if i not in done]
+            if not ids: continue
+            # the batch's samples depend on its seed alone, and where memory holds fewer rows than the batch, also on the
+            # rows each call holds (its calls draw one after another from the seed): another GPU's fit draws other samples
+            torch.manual_seed(seed + b)
+            outs = [
+                o
+                for c in range(0, len(ids), per_call)
+                for o in generate_batch(
+                    model, tok, [prompts[i] for i in ids[c : c + per_call]], max_new_tokens, temperature, top_p, k=k,
+                    shape=shape
+                )
+            ]
+            for n, i in enumerate(ids):
+                done[i] = [
+                    {
+                        "id": i, "sample": j, "question": questions[i]["question"], "gold": questions[i].get("gold"),
+                        "generated_by": source, "prompt_sha256": prompt_hash(prompts[i]), "sampling": sampling,
+                        **outs[n * k + j]
+                    }
+                    for j in range(k)
+                ]
+                f.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in done[i]))
+            f.flush(); bar.update(len(ids))
+    return [r for i in range(len(questions)) for r in done[i]]
 
 # %% ../nbs/18_generation.ipynb #1ac6584a
 def stop_token_ids(tok, model) -> list[int]:

@@ -15,8 +15,8 @@ from .generation import generate_batch, stop_token_ids
 import json
 from pathlib import Path
 from .files import atomic_write_text
-from .training_runs import RunKind, training_run  # 42: the one way into a run folder
-from .load_checks import check_adapter
+from .folder_claims import RunKind, training_run  # 42: the one way into a run folder
+from .loader import check_adapter
 from .figures import plot_grpo_log
 
 # %% auto #0
@@ -233,7 +233,7 @@ def grpo_from(
     from tiny_reason.loader import DTYPES, load_model, load_tokenizer, sampling_precision
     from tiny_reason.train import StopOnNonFinite, set_trl_lm_head
     from tiny_reason.train import seed_everything
-    from tiny_reason.training_runs import train_or_restore
+    from tiny_reason.folder_claims import train_or_restore
     g, out = cfg.grpo, Path(cfg.grpo.output_dir)
     if last is None: (out / "samples.jsonl").unlink(missing_ok=True)  # a fresh run: an older run's groups go
     # and the prompts: an unknown task, a bad option or a missing file stops here, not after a model load
@@ -275,8 +275,8 @@ def grpo_from(
     return save_grpo(trainer, cfg, g.adapter_path)
 
 # %% ../nbs/07_grpo.ipynb #ebb8c362
-# GRPO's kind of run, beside SFT's in 42_training_runs: each trainer names the other's results, never saves over them
-from .training_runs import GRPO_RUN, GRPO_SHAPING
+# GRPO's kind of run, beside SFT's in 57_folder_claims: each trainer names the other's results, never saves over them
+from .folder_claims import GRPO_RUN, GRPO_SHAPING
 
 def start_folder(cfg: Config) -> Path | None:
     "The adapter folder `grpo.start` names (02_train's for `sft`), there or not yet; None for `base`."
@@ -285,7 +285,7 @@ def start_folder(cfg: Config) -> Path | None:
 
 def train_grpo(cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=(), verbose: bool = True,
                generation_copy: bool | None = None, table: bool = True, reuse: bool = False) -> Path:
-    """07_grpo's run (`grpo_from`) once its folders pass `training_run` (42_training_runs): `lora.r` (17_loader) and
+    """07_grpo's run (`grpo_from`) once its folders pass `training_run` (57_folder_claims): `lora.r` (17_loader) and
     another config's checkpoints refused, then the run folder locked, a finished run never trained over, a stopped one
     resumed only when asked, or with `reuse` (`ensure_grpo`) a finished one reused; returns the adapter folder. The
     adapter it starts from is its input: never its run or result folder."""
@@ -337,7 +337,7 @@ def ensure_grpo(
     cfg: Config, callbacks=(), verbose: bool = True, table: bool = True, generation_copy: bool | None = None
 ) -> Path:
     """The GRPO adapter of `cfg`: reused if trained with this config, else resumed from this config's last checkpoint
-    (a session cut short), else trained; says which (`training_run`, 42_training_runs)."""
+    (a session cut short), else trained; says which (`training_run`, 57_folder_claims)."""
     return train_grpo(
         cfg, callbacks=callbacks, verbose=verbose, table=table, generation_copy=generation_copy, reuse=True
     )

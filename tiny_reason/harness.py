@@ -8,23 +8,116 @@ import contextlib, json, logging
 from pathlib import Path
 from .config import Config
 from .data import load_rows
-from .evaluation import drop_long_prompts, load_test_rows
+from .evaluation import (
+    drop_long_prompts, load_test_rows, grade_row, normalize_answer, read_predictions)
 from .files import atomic_write_text
 from .folder_claims import claim_folder, mark_folder, results_folder
 from .generation import generated_by
-from .harness_tasks import (
-    HARNESS_TASKS, draws_shots, harness_task, harness_yaml, require_lm_eval, write_task_files)
-from .evaluation import grade_row, normalize_answer
-from .evaluation import read_predictions
 from .accuracy_stats import summarize, wilson_interval
-from .load_checks import check_adapter, check_same_base, hub_checked_path
-from .loader import load_model, load_tokenizer, pick_precision
-
+from .loader import (
+    check_adapter, check_same_base, hub_checked_path, load_model, load_tokenizer, pick_precision)
 
 # %% auto #0
-__all__ = ['FILTERS', 'DISAGREEMENTS', 'quiet', 'run_harness', 'harness_grade', 'harness_rows', 'disagreement',
-           'grader_agreement', 'predictions_agreement', 'format_agreement', 'harness_scores', 'format_harness',
-           'harness_evaluate']
+__all__ = ['HARNESS_TASKS', 'INSTALL_EVAL', 'FILTERS', 'DISAGREEMENTS', 'require_lm_eval', 'harness_task', 'harness_yaml',
+           'draws_shots', 'task_config', 'write_task_files', 'quiet', 'run_harness', 'harness_grade', 'harness_rows',
+           'disagreement', 'grader_agreement', 'predictions_agreement', 'format_agreement', 'harness_scores',
+           'format_harness', 'harness_evaluate']
+
+# %% ../nbs/32_harness.ipynb #df11dc0f
+HARNESS_TASKS = {  # lm-eval's task: whether it asks in the model's chat template (its shots as turns), and what it does
+    "gsm8k": {
+        "chat": False,
+        "about": (
+            "5 shots from the train split as 'Question: ... Answer:'; strict-match '#### N', flexible-extract the"
+            " last number"
+        ),
+    },
+    "gsm8k_cot_zeroshot": {
+        "chat": False,
+        "about": (
+            "no shots, 'Q: ... A: Let's think step by step.'; strict-match 'The answer is N.', flexible-extract the"
+            " last number"
+        ),
+    },
+    "gsm8k_cot_llama": {
+        "chat": True,
+        "about": (
+            "8 fixed shots as chat turns in the model's chat template; strict-match 'The final answer is N',"
+            " flexible-extract the last number"
+        ),
+    },
+}
+INSTALL_EVAL = "pip install 'tiny-reason[eval]'"
+
+def require_lm_eval():
+    "The `lm_eval` module, or an `ImportError` of one line saying how to install it."
+    try: import lm_eval
+    except ImportError:
+        raise ModuleNotFoundError(f"the lm-eval protocols need EleutherAI's lm-evaluation-harness (PyPI lm-eval), "
+                                  f"not installed here: {INSTALL_EVAL}") from None
+    return lm_eval
+
+def harness_task(protocol: str) -> str:
+    """lm-eval's task in a protocol: `'lm-eval:gsm8k'` or `'gsm8k'` -> `'gsm8k'`; an unknown one gets one line naming
+    those there are."""
+    task = str(protocol).removeprefix("lm-eval:")
+    if task not in HARNESS_TASKS:
+        raise ValueError(
+            f"unknown protocol {protocol!r}: use one of " + ", ".join(f"lm-eval:{t}" for t in HARNESS_TASKS)
+        )
+    return task
+
+# %% ../nbs/32_harness.ipynb #09f53dc1
+def harness_yaml(task: str) -> tuple[Path, dict]:
+    "The installed lm-eval's YAML file of `task` and its config."
+    import yaml
+    folder = Path(require_lm_eval().__file__).parent / "tasks" / "gsm8k"
+    for p in sorted(folder.glob("*.yaml")):
+        if (c := yaml.safe_load(p.read_text())).get("task") == task: return p, c
+    raise FileNotFoundError(f"this lm-eval has no task {task} in {folder}: {INSTALL_EVAL}")
+
+def draws_shots(task: str) -> bool:
+    """Whether lm-eval's `task` draws its shots from a train split (gsm8k's 5 do; the others have none, or their own
+    in the YAML)."""
+    c = harness_yaml(task)[1]
+    return c.get("num_fewshot", 0) > 0 and not (c.get("fewshot_config") or {}).get("samples")
+
+def task_config(task: str, test_file, train_file=None, max_new_tokens: int = 256) -> dict:
+    """lm-eval's own config of `task` as a task `{task}_local` that reads local GSM8K-format JSONL files and stops a
+    reply after `max_new_tokens` tokens."""
+    c, shots = harness_yaml(task)[1], draws_shots(task)
+    if shots and train_file is None:
+        raise ValueError(f"lm-eval's {task} draws its shots from a train split: give train_file")
+    # a task of its own, in no group; the `json` loader has no config `main`
+    c.pop("tag", None); c.pop("dataset_name", None)
+    if not shots: c.pop("training_split", None); c.pop("fewshot_split", None)  # nothing to read there
+    files = {"test": str(Path(test_file).resolve()), **({"train": str(Path(train_file).resolve())} if shots else {})}
+    c.update(task=f"{task}_local", dataset_path="json", dataset_kwargs={"data_files": files})
+    c["generation_kwargs"] = {**c.get("generation_kwargs", {}), "max_gen_toks": max_new_tokens}
+    return c
+
+# %% ../nbs/32_harness.ipynb #652fb285
+def write_task_files(folder, task: str, items: list[dict], train_rows: list[dict] | None, max_new_tokens: int) -> Path:
+    """Write `items` (and `train_rows`, the shots' pool) as GSM8K-format JSONL and `task` reading them as
+    `tasks/{task}_local.yaml` in `folder`; the YAML's path."""
+    import lm_eval, yaml
+    folder, line = (
+        Path(folder),
+        lambda r: json.dumps({"question": r["question"], "answer": r["answer"]}, ensure_ascii=False) + "\n",
+    )
+    atomic_write_text(folder / "test.jsonl", "".join(map(line, items)))
+    if train_rows is not None: atomic_write_text(folder / "train.jsonl", "".join(map(line, train_rows)))
+    c = task_config(
+        task, folder / "test.jsonl", folder / "train.jsonl" if train_rows is not None else None, max_new_tokens
+    )
+    (folder / "tasks").mkdir(parents=True, exist_ok=True)
+    head = (
+        f"# lm-eval {lm_eval.__version__}'s task {task} ({harness_yaml(task)[0].name}), reading local files"
+        " (tiny_reason.harness)\n"
+    )
+    return atomic_write_text(
+        folder / "tasks" / f"{task}_local.yaml", head + yaml.safe_dump(c, sort_keys=False, allow_unicode=True)
+    )
 
 # %% ../nbs/32_harness.ipynb #56390014
 @contextlib.contextmanager

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import copy
 from .config import Config, command_parser, config_from_cli
-from .model_checks import fit_batch
+from .model import fit_batch
 from .model import param_counts
 # the loader's (17_loader): every stage that builds a LoRA refuses the same rank
 from .loader import check_lora_rank

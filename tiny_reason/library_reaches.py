@@ -21,12 +21,12 @@ REACHES = {
     "trl.trainer.grpo_trainer:GRPOTrainer._generate_single_turn": ("grpo.generate_with_copy",),
     "trl.trainer.utils:_CHUNKED_LOGPROB_CHUNK_SIZE": ("train.set_trl_lm_head",),
     "trl.trainer.utils:_use_triton": ("train.set_trl_lm_head",),
-    "trl:chat_templates/qwen2_5.jinja": ("offline.qwen2_5_tokenizer_files",),
+    "trl:chat_templates/qwen2_5.jinja": ("loader.qwen2_5_tokenizer_files",),
     "datasets.utils._dill:Pickler.dispatch": ("data.light_tokenizer_hash",),
     "transformers:PretrainedConfig()._attn_implementation": ("generation.use_packed_gqa",),
     "transformers.generation.configuration_utils:CompileConfig._compile_all_devices": ("generation.compiles",),
     "transformers.trainer_callback:TrainerState.load_from_json": (
-        "training_runs.train_or_restore", "scratch.restore_scratch"
+        "folder_claims.train_or_restore", "scratch.restore_scratch"
     ),
     "peft.utils.integrations:dequantize_bnb_weight": ("grpo._dense",),
     "peft.utils.integrations:get_bnb_param_type": ("grpo._dense",),

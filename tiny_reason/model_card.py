@@ -71,7 +71,7 @@ def _results(reports) -> list[str]:
 # a random-weight base's layers and width, and its published model's, from their configs
 def _shape(m) -> tuple[int, int, int, int] | None:
     if m.source != "random": return None
-    from tiny_reason.offline import ARCHITECTURES, known_architecture
+    from tiny_reason.loader import ARCHITECTURES, known_architecture
     c, p = known_architecture(m.name, **m.architecture_overrides), ARCHITECTURES[m.name][0]
     return c.num_hidden_layers, c.hidden_size, p["num_hidden_layers"], p["hidden_size"]
 

@@ -8,17 +8,148 @@ import copy, json, platform, shutil
 from datetime import datetime, timezone
 from pathlib import Path
 import torch
-from .config import Config, save_config, command_parser, config_from_cli, teacher_is_sft
-from .config_rules import settings_of
+from .config import (
+    Config, save_config, command_parser, config_from_cli, teacher_is_sft, settings_of)
 from .files import atomic_write_text
 from .folder_claims import claim_folder, results_folder
 # each stage's time and peak memory (39_measure)
 from .measure import cpu_seconds, malloc_in_use, peak_memory, plot_stage_memory, stage
-from .run_report import ARM_LABELS, compare_arms, report_markdown
 
 # %% auto #0
-__all__ = ['RECIPES', 'RUN_KEYS', 'distilled_arm_config', 'run_config', 'require_distilled_rows', 'empty_distillation',
-           'grpo_arm_config', 'run_pipeline', 'run_cli']
+__all__ = ['ARM_LABELS', 'PAIRS', 'RECIPES', 'RUN_KEYS', 'compare_arms', 'report_markdown', 'distilled_arm_config', 'run_config',
+           'require_distilled_rows', 'empty_distillation', 'grpo_arm_config', 'run_pipeline', 'run_cli']
+
+# %% ../nbs/12_pipeline.ipynb #6723f2ee
+ARM_LABELS = {"base": "base", "tuned": "human SFT", "distilled": "distilled SFT", "grpo": "GRPO"}
+PAIRS = {
+    "paired": ("base", "tuned"),
+    "paired_distilled": ("base", "distilled"),
+    "distilled_vs_tuned": ("tuned", "distilled"),
+    # 07_grpo compares its arms with these too
+    "paired_grpo": ("base", "grpo"),
+    "grpo_vs_tuned": ("tuned", "grpo"),
+}
+
+def compare_arms(out: Path, arms) -> dict:
+    """Each arm's report (from `out/eval_<arm>`) and, for every pair of `PAIRS` that ran, the paired tests, flexible
+    and strict."""
+    from tiny_reason.evaluation import compare_runs
+    ran, result = {"base", *arms}, {}
+    for key, (a, b) in PAIRS.items():
+        if {a, b} <= ran:
+            c = compare_runs(out / f"eval_{a}", out / f"eval_{b}")
+            result.update({a: c["base"], b: c["tuned"], key: c["paired"], f"{key}_strict": c["paired_strict"]})
+    return result
+
+
+# %% ../nbs/12_pipeline.ipynb #1fa1da7c
+def _pct(d: dict) -> str:
+    return f"{d['accuracy']:.1%} ({d['correct']}/{d.get('n', '?')}; 95% CI {d['ci95'][0]:.1%}-{d['ci95'][1]:.1%})"
+
+def _stage_gib(m: dict) -> str:
+    b = m.get("cuda_allocated_bytes", m.get("peak_rss_bytes"))
+    return "" if b is None else f"{b / 2**30:.2f}"
+
+def _distill_lines(d: dict) -> list[str]:
+    words = d["median_words"]
+    return [
+        f"- distillation: teacher {d['teacher']}; kept {d['kept']} of {d['traces']} traces ({d['keep_rate']:.1%}),"
+        f" {d['covered']} of {d['questions']} questions covered, {d['rows']} distilled rows (train and validation);"
+        f" {d['tokens']:,} tokens sampled in {d['seconds']:.0f} s; median words of reasoning: kept {words['kept']},"
+        f" human {words['human']}"
+    ]
+
+def report_markdown(r: dict) -> str:
+    "A short, readable `report.md` from the report dict: one column per arm, one line per paired test."
+    arms = [a for a in ARM_LABELS if a in r]
+    cols = lambda f: " | ".join(f(r[a]) for a in arms)
+    mem = r["peak_memory"]
+    mem_line = (
+        f"{mem['allocated_bytes'] / 2**30:.2f} GiB allocated, {mem['reserved_bytes'] / 2**30:.2f} GiB reserved on"
+        f" {mem['device']}"
+        if mem["kind"] == "cuda"
+        else f"{mem['rss_bytes'] / 2**30:.2f} GiB ({mem['kind']}; no GPU)"
+    )
+    note = f"\n> **{r['results_note']}**\n" if r.get("results_note") else ""
+    th = r["throughput"]
+    curve = lambda t: (f"mean reward {t['reward'][0]:.2f} -> {t['reward'][-1]:.2f}" if t.get("reward") else
+                       "eval loss " + (" -> ".join(f"{x:.3f}" for x in t.get("eval_loss", [])) or "not logged"))
+    trained = [
+        f"- {ARM_LABELS[arm]}: `{r['adapters'][arm]}`, {t['max_steps']} steps at lr {t['learning_rate']:g}; {curve(t)}"
+        for arm, t in r["training"].items()
+    ]
+    paired = [
+        f"- {ARM_LABELS[b]} against {ARM_LABELS[a]}, on the same {p['n']} items (flexible): both right"
+        f" {p['both_right']}, fixed {p['fixed']}, broken {p['broken']}, both wrong {p['both_wrong']}; McNemar exact p ="
+        f" {p['mcnemar_p']:.3g}"
+        for key, (a, b) in PAIRS.items()
+        if (p := r.get(key))
+    ]
+    lines = [
+        f"# tiny_reason run: {r['preset']}, recipe {r.get('recipe', 'sft')}",
+        note,
+        f"- date: {r['date']}; machine: {r['machine']}",
+        f"- model: {r.get('model_label', r['model'])}",
+        (
+            f"- training data: {r['data']['source']}: read {r['data']['read']}, kept {r['data']['kept']}, "
+            f"train {r['data']['train']}, validation {r['data']['validation']}"
+        ),
+        *(_distill_lines(r["distill"]) if "distill" in r else []),
+        f"- test items: {r['test']['source']}, n = {r['test']['n']}",
+        f"- peak memory: {mem_line}",
+        *(
+            [
+                f"- time: {r['total_seconds'] / 60:.1f} min over the stages below; CPU: user"
+                f" {r['cpu_seconds']['user']:.0f} s, system {r['cpu_seconds']['system']:.0f} s"
+                f" ({r['cpu_seconds']['system'] / max(r['cpu_seconds']['user'], 1e-9):.0%} of user)"
+            ]
+            if "total_seconds" in r
+            else []
+        ),
+        "",
+        "Trained adapters:",
+        *trained,
+        "",
+        "| | " + " | ".join(ARM_LABELS[a] for a in arms) + " |",
+        "|---" * (len(arms) + 1) + "|",
+        f"| strict accuracy | {cols(lambda x: _pct({**x['strict'], 'n': x['n']}))} |",
+        f"| flexible accuracy | {cols(lambda x: _pct({**x['flexible'], 'n': x['n']}))} |",
+        f"| format-valid rate | {cols(lambda x: format(x['format_valid_rate'], '.1%'))} |",
+        f"| truncated at max tokens | {cols(lambda x: str(x['truncated']))} |",
+        # which path wrote the replies
+        f"| engine (18_generation) | {cols(lambda x: x.get('engine', 'not recorded'))} |",
+        *[
+            f"| lm-eval {t}, {k} |"
+            f" {' | '.join(_pct({**r['harness'][a][t][k], 'n': r['harness'][a][t]['n']}) for a in arms)} |"
+            for t in r.get("harness", {}).get("base", {})
+            for k in ("strict", "flexible")
+        ],
+        "",
+        "Paired tests (\"fixed\": right in the second arm named, wrong in the first):",
+        *paired,
+        "",
+        (
+            f"Throughput ({ARM_LABELS[th.get('arm', 'tuned')]}, {th['items']} prompts, {th['max_new_tokens']} new"
+            f" tokens): batched {th['batched_tokens_per_s']:.1f} tokens/s vs one at a time"
+            f" {th['sequential_tokens_per_s']:.1f} tokens/s ({th['ratio']:.1f}x)."
+        ),
+        "",
+        "| stage | seconds | peak memory (GiB) |",
+        "|---|---:|---:|",
+        *[f"| {k} | {r['seconds'][k]:.0f} | {_stage_gib(r['stage_memory'].get(k, {}))} |" for k in r["seconds"]],
+        "",
+        " ".join(
+            f"![{f}]({f})"
+            for f, arm in (
+                ("loss.png", None), ("loss_distilled.png", "distilled"), ("rewards.png", "grpo"),
+                ("accuracy.png", None), ("memory_stages.png", None), ("memory.png", None)
+            )
+            if arm is None or arm in r["training"]
+        ),
+        "",
+    ]
+    return "\n".join(lines)
+
 
 # %% ../nbs/12_pipeline.ipynb #19b7bb50
 RECIPES = {"sft": ("tuned",), "distill": ("distilled",), "both": ("tuned", "distilled"), "grpo": ("tuned", "grpo"),
@@ -93,10 +224,10 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbos
     from tiny_reason.grpo import ensure_grpo
     from tiny_reason.evaluation import evaluate, load_test_rows
     from tiny_reason.accuracy_stats import plot_accuracies
-    from tiny_reason.generation_measures import measure_throughput
-    from tiny_reason.load_checks import check_adapter, check_same_base, model_path
+    from tiny_reason.generation import measure_throughput
+    from tiny_reason.loader import check_adapter, check_same_base, model_path
     from tiny_reason.loader import check_lora_rank, load_model, load_tokenizer
-    from tiny_reason.model_checks import plot_memory_budget
+    from tiny_reason.model import plot_memory_budget
     from tiny_reason.train import ensure_adapter
     if recipe not in RECIPES: raise ValueError(f"recipe {recipe!r}: choose one of {', '.join(RECIPES)}")
     arms, out = RECIPES[recipe], Path(out_dir)
@@ -116,7 +247,7 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbos
     if "grpo" in arms: grpo_rows(cfg)
     if cfg.eval.harness_tasks:  # an unknown task, or no lm-eval installed: now, in one line
         from tiny_reason.harness import harness_evaluate
-        from tiny_reason.harness_tasks import harness_task, require_lm_eval
+        from tiny_reason.harness import harness_task, require_lm_eval
         require_lm_eval(); [harness_task(f"lm-eval:{t}") for t in cfg.eval.harness_tasks]
     follows = teacher_is_sft(cfg, adapter)  # this run's SFT adapter teaches (`run_config`)
     # locked: a second run into this folder waits, then resumes (57_folder_claims)

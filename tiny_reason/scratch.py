@@ -6,7 +6,7 @@
 from __future__ import annotations
 import torch
 from .config import Config  # before transformers: it silences bitsandbytes' `kernels` message
-from .config_schema import UnknownName
+from .config import UnknownName
 from .data import THINK_PRIME, assistant_text
 from .rwkv7 import RWKV7, RWKV7Config
 import math, re, time
@@ -130,7 +130,7 @@ def training_args(cfg: Config, output_dir, **overrides):
     )
 
 # %% ../nbs/06_scratch.ipynb #6168d429
-from .training_runs import RunKind, training_run  # 42_training_runs: the one way into a run folder
+from .folder_claims import RunKind, training_run  # 57_folder_claims: the one way into a run folder
 from .folder_claims import last_checkpoint
 from .scratch_io import scratch_problems  # 19_scratch_io
 
@@ -196,7 +196,7 @@ def train_scratch(
     cfg: Config, arch: str, resume: bool = False, overwrite: bool = False, callbacks=(), tok=None
 ) -> Path:
     """`06_scratch`'s training (`scratch_from`) of `arch`, once its folder is locked, then refused or resumed as SFT's
-    and GRPO's are (`training_run`, 42_training_runs); returns the model's folder."""
+    and GRPO's are (`training_run`, 57_folder_claims); returns the model's folder."""
     folder, kind = model_dir(cfg, arch), RunKind(
         SCRATCH_SHAPING, job="scratch", what=f"trained {arch}", hint="--overwrite or --resume", retrain="train_scratch"
     )

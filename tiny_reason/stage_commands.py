@@ -43,7 +43,7 @@ def train_cli(argv: list[str] | None = None) -> Path:
         f"preset {cfg.preset}: {cfg.model.label}, {cfg.training.max_steps} steps -> {cfg.project.adapter_path}",
         flush=True,
     )  # before the long work, even into a pipe
-    from tiny_reason.training_runs import checkpoint_dir
+    from tiny_reason.folder_claims import checkpoint_dir
     # another train into this folder finishes first (`training_run`, 42)
     adapter = train(cfg, resume=args.resume, overwrite=args.overwrite)
     print(f"artifacts: {adapter} (adapter, tokenizer, experiment_config.yaml, log_history.json, loss.png)"
@@ -109,7 +109,7 @@ def memory_cli(argv: list[str] | None = None) -> dict:
     # 01_model
     from tiny_reason.model import (
         METHODS, budget_device, lora_trainable_params, memory_budget, param_counts)
-    from tiny_reason.model_checks import budget_table, generation_copy_bytes, method_label  # 21_model_checks
+    from tiny_reason.model import budget_table, generation_copy_bytes, method_label  # 21_model_checks
     # the loader's: every stage that builds a LoRA refuses the same rank (17_loader)
     from tiny_reason.loader import check_lora_rank
     cfg = config_from_cli(args, rest)
@@ -164,7 +164,7 @@ def scratch_args(argv: list[str] | None = None):
     `scratch.*`."""
     from dataclasses import fields
     from tiny_reason.config import command_parser, config_from_cli, run_flags
-    from tiny_reason.sections import ScratchSection
+    from tiny_reason.config import ScratchSection
     from tiny_reason.scratch import ARCHS, SIZES  # 06_scratch
     p = command_parser(
         "tiny-reason scratch",

@@ -13,7 +13,7 @@ from .accuracy_stats import paired_comparison, wilson_interval
 from .evaluation import read_predictions
 import contextlib
 from collections import Counter
-from .config_rules import settings_of
+from .config import settings_of
 from .data import distinct_rows, drawn_rows, drop_repeats, load_rows, touched_items
 from .folder_claims import claim_folder, mark_folder, results_folder
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 import copy
 from types import SimpleNamespace
 from .config import set_value
-from .config_schema import Config
+from .config import Config
 from .model import layer_activation_bytes, param_counts
-from .model_checks import fit_batch
+from .model import fit_batch
 from .study import CONTINUED  # 09's arms that continue the CoT arm's SFT
 from tiny_reason.t4_time import (
     COLAB_HOST, COMPILE_S, HOST_PER_LAYER, T4_BANDWIDTH, generate_call, host_scale, row_tokens, shape, timed,

@@ -68,7 +68,7 @@ def timed(flops: float, nbytes: float, host: float, fp32: bool = False) -> dict:
 # %% ../nbs/33_t4_time.ipynb #db4ff058
 def known_architecture_of(name: str):
     "A model's config from the offline architectures (14_offline), imported here only when asked for."
-    from tiny_reason.offline import known_architecture
+    from tiny_reason.loader import known_architecture
     return known_architecture(name)
 
 

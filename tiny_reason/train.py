@@ -12,9 +12,9 @@ from .config import Config, save_config
 from transformers import TrainerCallback, set_seed
 from .files import atomic_write_text
 from .folder_claims import last_checkpoint
-from .model_checks import check_training_memory  # 21_model_checks
-# a run's folder, resumed, reused or refused, as every trainer here has it (42_training_runs)
-from .training_runs import adapter_problems, checkpoint_dir, sft_run, train_or_restore
+from .model import check_training_memory  # 21_model_checks
+# a run's folder, resumed, reused or refused, as every trainer here has it (57_folder_claims)
+from .folder_claims import adapter_problems, checkpoint_dir, sft_run, train_or_restore
 
 # %% auto #0
 __all__ = ['sft_config', 'make_trainer', 'seed_everything', 'save_artifacts', 'train', 'train_from', 'ensure_adapter',
@@ -105,7 +105,7 @@ def train(
     reuse: bool = False
 ) -> Path:
     """Prepare data, train LoRA with TRL, save every artifact; returns the adapter folder. Its run folder is locked,
-    refused, resumed (or, with `reuse`, reused) by `sft_run` (42_training_runs) before any model loads."""
+    refused, resumed (or, with `reuse`, reused) by `sft_run` (57_folder_claims) before any model loads."""
     check_training_memory(cfg)  # a batch past this machine's memory: one line, before any folder or model (21)
     return sft_run(
         cfg, lambda last: train_from(cfg, last, callbacks, verbose), resume, overwrite, reuse,
@@ -127,7 +127,7 @@ def train_from(cfg: Config, last=None, callbacks=(), verbose: bool = True) -> Pa
 # %% ../nbs/02_train.ipynb #84162cb4
 def ensure_adapter(cfg: Config, callbacks=(), verbose: bool = True) -> Path:
     """The preset's trained adapter: reused if trained with this config, else resumed from this config's checkpoints,
-    else trained (`training_run`, 42_training_runs)."""
+    else trained (`training_run`, 57_folder_claims)."""
     return train(cfg, callbacks=callbacks, verbose=verbose, reuse=True)
 
 # %% ../nbs/02_train.ipynb #b862f5c5
@@ -371,7 +371,7 @@ def fitted(cfg: Config, examples: list[dict], tok) -> Config:
     gb = cfg.training.fit_memory_gb
     if gb is None or not torch.cuda.is_available(): return cfg
     from tiny_reason.data import token_lengths
-    from tiny_reason.model_checks import fit_batch
+    from tiny_reason.model import fit_batch
     longest = min(cfg.data.max_length, max(token_lengths(examples, tok)))
     f, c = fit_batch(cfg, longest, gb * 1e9), copy.deepcopy(cfg)
     c.training.per_device_train_batch_size, c.training.gradient_accumulation_steps = (
