@@ -4,6 +4,7 @@
 
 # %% ../nbs/03_eval.ipynb #bd6e2ce4
 from __future__ import annotations
+import hashlib
 from collections import Counter
 import re
 from fractions import Fraction
@@ -18,15 +19,14 @@ from .data import (
     question_key, solution_key, test_pool)
 from .files import atomic_write_text, read_resumable
 from .folder_claims import mark_folder, results_folder
-from .model_card import REPORT_WEIGHTS, weights_fingerprint  # which adapter weights made a report
 from .accuracy_stats import format_summary, paired_comparison, summarize, wilson_interval
 
 # %% auto #0
-__all__ = ['EXTRACTION_RULES', 'RUN_ON', 'CORRECTION', 'normalize_answer', 'gold_answer', 'answers_match', 'majority_answer',
-           'stated_answers', 'one_answer', 'extract_answer', 'grade_row', 'load_test_rows', 'drop_long_prompts',
-           'greedy_settings', 'eval_prompts', 'read_finished', 'say_time_left', 'generate_predictions',
-           'read_predictions', 'grade_file', 'sample_questions', 'sample_settings', 'evaluate', 'compare_runs',
-           'maj_at_k']
+__all__ = ['EXTRACTION_RULES', 'RUN_ON', 'CORRECTION', 'REPORT_WEIGHTS', 'normalize_answer', 'gold_answer', 'answers_match',
+           'majority_answer', 'stated_answers', 'one_answer', 'extract_answer', 'grade_row', 'load_test_rows',
+           'drop_long_prompts', 'greedy_settings', 'eval_prompts', 'read_finished', 'say_time_left',
+           'generate_predictions', 'read_predictions', 'grade_file', 'sample_questions', 'sample_settings', 'evaluate',
+           'compare_runs', 'maj_at_k', 'weights_fingerprint']
 
 # %% ../nbs/03_eval.ipynb #22a850a7
 def normalize_answer(span: str) -> str | None:
@@ -433,3 +433,18 @@ def maj_at_k(model, tok, items: list[dict], path, cfg: Config, source: str, prog
         "tokens": sum(r["n_tokens"] for r in replies)
     }
 
+
+# %% ../nbs/03_eval.ipynb #3890af18
+REPORT_WEIGHTS = "adapter_sha256"  # the key of a report's arm that names the adapter weights that made it
+
+def weights_fingerprint(adapter) -> str | None:
+    """The SHA-256 (hex) of the weights file PEFT loads from the adapter folder `adapter` (`adapter_model.safetensors`,
+    else `adapter_model.bin`): which weights made an evaluation, wherever they are now; None for no adapter."""
+    if adapter is None: return None
+    for name in ("adapter_model.safetensors", "adapter_model.bin"):  # PEFT's order
+        if (f := Path(adapter) / name).is_file():
+            h = hashlib.sha256()
+            with f.open("rb") as fh:
+                while chunk := fh.read(1 << 24): h.update(chunk)  # gigabytes of weights: never all in memory
+            return h.hexdigest()
+    raise FileNotFoundError(f"no LoRA weights in {adapter} (adapter_model.safetensors missing)")

@@ -21,7 +21,8 @@ from .gguf_write import gguf_into, modelfile_value  # the GGUF file (59_gguf_wri
 import gc
 import json
 from .model_card import (
-    course_chat_template, export_name, model_card, report_arms, REPORT_WEIGHTS, weights_fingerprint)  # which adapter weights made a report
+    course_chat_template, export_name, model_card, report_arms)
+from .evaluation import REPORT_WEIGHTS, weights_fingerprint  # which adapter weights made a report
 
 # %% auto #0
 __all__ = ['LEFT_BY_EXPORT', 'merge_rounding_error', 'greedy_generation_config', 'max_logit_difference', 'merge_errors',

@@ -115,7 +115,7 @@ def read_samples(
     hashes = [prompt_hash(p) for p in prompts]
     def belongs(r):
         if not (isinstance(r.get("id"), int) and 0 <= r["id"] < len(questions) and r.get("question") == questions[r["id"]]["question"]
-                and same_generator(r.get("generated_by"), source) and r.get("generation") == sampling): return False
+                and same_generator(r.get("generated_by"), source) and r.get("sampling") == sampling): return False
         if "prompt_sha256" not in r: return "records no prompt (an older tiny-reason wrote it)"
         return (
             r["prompt_sha256"] == hashes[r["id"]]

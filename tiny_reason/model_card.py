@@ -12,8 +12,8 @@ from .files import read_text_file
 from .data import THINK_PRIME
 
 # %% auto #0
-__all__ = ['LICENSES', 'REPORT_WEIGHTS', 'PLAIN_LOAD', 'report_arms', 'result_line', 'stand_in', 'export_name', 'model_card',
-           'weights_fingerprint', 'course_chat_template', 'plain_transformers_replies']
+__all__ = ['LICENSES', 'PLAIN_LOAD', 'report_arms', 'result_line', 'stand_in', 'export_name', 'model_card',
+           'course_chat_template', 'plain_transformers_replies']
 
 # %% ../nbs/25_model_card.ipynb #903a4d76
 LICENSES = {  # the license each base's model card states
@@ -230,21 +230,6 @@ def model_card(trained: Config, dtype: str, reports=(), merged: bool = True, bas
         )
         + "\n"
     )
-
-# %% ../nbs/25_model_card.ipynb #3890af18
-REPORT_WEIGHTS = "adapter_sha256"  # the key of a report's arm that names the adapter weights that made it
-
-def weights_fingerprint(adapter) -> str | None:
-    """The SHA-256 (hex) of the weights file PEFT loads from the adapter folder `adapter` (`adapter_model.safetensors`,
-    else `adapter_model.bin`): which weights made an evaluation, wherever they are now; None for no adapter."""
-    if adapter is None: return None
-    for name in ("adapter_model.safetensors", "adapter_model.bin"):  # PEFT's order
-        if (f := Path(adapter) / name).is_file():
-            h = hashlib.sha256()
-            with f.open("rb") as fh:
-                while chunk := fh.read(1 << 24): h.update(chunk)  # gigabytes of weights: never all in memory
-            return h.hexdigest()
-    raise FileNotFoundError(f"no LoRA weights in {adapter} (adapter_model.safetensors missing)")
 
 # %% ../nbs/25_model_card.ipynb #b5e02ded
 def course_chat_template(tok, trained: Config) -> str:
