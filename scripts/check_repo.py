@@ -14,7 +14,10 @@
 9. the library's code needs no Python newer than settings.ini's min_python (vermin, about 1 s), and
    pyproject.toml states the same floor;
 10. no notebook narrates the project's history ("issue N", "used to"): a comment says what the code guards, in the
-    present tense, and the history is in git.
+    present tense, and the history is in git;
+11. the package's modules import each other at the top: an import of one of its own modules inside a function is kept
+    only where it keeps a light module (no torch on import) light, and that module says why in a
+    `# light at import:` line (scripts/module_graph.py).
 """
 import subprocess, sys
 from pathlib import Path
@@ -174,9 +177,25 @@ def check_no_history():
     assert history_in("a fix (Issue 12)") and history_in("it used to crash") and not history_in("refused to write"), \
         "the history check missed a planted line, or caught a word that is not history"
 
+def check_imports_at_top():
+    import tempfile
+    from module_graph import deferred_without_reason
+    bad = deferred_without_reason(ROOT / "tiny_reason")
+    assert not bad, "imports of the package's own modules inside functions:\n  " + "\n  ".join(bad)
+    with tempfile.TemporaryDirectory() as tmp:  # a planted package: the check must catch each kind
+        pkg = Path(tmp) / "tiny_reason"; pkg.mkdir()
+        (pkg / "heavy.py").write_text("import torch\n")
+        (pkg / "plain.py").write_text("X = 1\n")
+        (pkg / "no_reason.py").write_text("def f():\n    from .heavy import torch\n")
+        (pkg / "light_target.py").write_text("# light at import: planted\ndef f():\n    from .plain import X\n")
+        (pkg / "said.py").write_text("# light at import: planted\ndef f():\n    from tiny_reason.heavy import torch\n")
+        (pkg / "heavy_anyway.py").write_text("import torch\ndef f():\n    from .heavy import torch\n")
+        caught = {line.split(".py")[0].split("/")[-1] for line in deferred_without_reason(pkg)}
+    assert caught == {"no_reason", "light_target", "heavy_anyway"}, f"the deferred-import check caught {caught}"
+
 if __name__ == "__main__":
     checks = [check_readme, check_readme_words, check_notebooks_found, check_in_sync, check_lessons_table, check_prose_numbers, check_no_import_cycles, check_repo_links,
-              check_no_widget_state, check_llama_cpp_build, check_python_floor, check_no_history]
+              check_no_widget_state, check_llama_cpp_build, check_python_floor, check_no_history, check_imports_at_top]
     failed = 0
     for check in checks:
         try: check(); print(f"ok    {check.__name__}")

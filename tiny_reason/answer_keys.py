@@ -5,9 +5,18 @@
 # %% ../nbs/46_answer_keys.ipynb #06eddad0
 from __future__ import annotations
 import math, operator
-from .config import UnknownName, WrongType
+from .config import UnknownName, WrongType, load_config
 from .exercises import ANSWER_KEYS, answer_key, check
 import tiny_reason.beyond_keys  # noqa: F401  registers the keys of lessons 05-09 (62_beyond_keys)
+from .data import (
+    to_example, tokenize_with_trl, word_problem_rows, strip_calculator_annotations, prepare_examples,
+    token_lengths, THINK_PRIME, inference_prompt)
+from .accuracy_stats import wilson_interval, mcnemar_exact
+from .evaluation import grade_row, extract_answer
+from .loader import load_tokenizer, model_config, known_architecture, lora_config
+from .model import lora_trainable_params, weight_bytes, memory_budget, QWEN2_5_1_5B
+from .train import ensure_adapter
+from .demo import split_reasoning
 
 # %% auto #0
 __all__ = ['NATALIA', 'GRADER_REPLIES', 'check_exercise', 'short_run_eval_loss']
@@ -32,10 +41,6 @@ def check_exercise(lesson: str, n: int, answer, cfg) -> bool | None:
 # 00_data
 @answer_key("00_data", 1, "a label of -100 means no loss; without the mask, which tokens keep -100?")
 def _(cfg):
-    from tiny_reason.data import to_example
-    from tiny_reason.data import tokenize_with_trl
-    from tiny_reason.data import word_problem_rows
-    from tiny_reason.loader import load_tokenizer
     tok, ex = load_tokenizer(cfg), to_example(word_problem_rows(1, seed=0)[0], cfg.data.system_prompt)
     return [
         (tokenize_with_trl([ex], tok, cfg.data.max_length, completion_only_loss=only)["labels"][0] != -100)
@@ -52,17 +57,12 @@ NATALIA = (
 
 @answer_key("00_data", 2, "SmolLM2 writes every digit as its own token; count `<<`, the digits, the operator, `=` and `>>`")
 def _(cfg):
-    from tiny_reason.data import strip_calculator_annotations
-    from tiny_reason.loader import load_tokenizer
     tok = load_tokenizer(cfg)
     count = lambda text: len(tok(text, add_special_tokens=False)["input_ids"])
     return count(NATALIA) - count(strip_calculator_annotations(NATALIA))
 
 @answer_key("00_data", 3, "count the lengths over the limit; TRL keeps the first max_length tokens, and only the reply's carry loss")
 def _(cfg):
-    from tiny_reason.data import prepare_examples, tokenize_with_trl
-    from tiny_reason.data import token_lengths
-    from tiny_reason.loader import load_tokenizer
     tok = load_tokenizer(cfg)
     train, val, _ = prepare_examples(cfg, verbose=False)
     lengths = token_lengths(train + val, tok)
@@ -74,22 +74,15 @@ def _(cfg):
 # 01_model
 @answer_key("01_model", 1, "each matrix adds r x (d_in + d_out), summed over layers and targets: r = 64 gives 16 times r = 4")
 def _(cfg):
-    from tiny_reason.loader import model_config
-    from tiny_reason.model import lora_trainable_params
     return [lora_trainable_params(model_config(cfg), r, cfg.lora.target_modules) for r in (4, 64)]
 
 @answer_key("01_model", 2, "sum every item of weight_bytes(mc, True, 'bf16'): the embedding is not quantized", rel=0.005)
 def _(cfg):
-    from tiny_reason.loader import model_config
-    from tiny_reason.model import weight_bytes
     mc = model_config(cfg)
     return sum(weight_bytes(mc, True, "bf16").values()) / sum(weight_bytes(mc, False, "bf16").values())
 
 @answer_key("01_model", 3, "without checkpointing every layer keeps its activations: compare the two budgets' 'activations' rows")
 def _(cfg):
-    from tiny_reason.config import load_config
-    from tiny_reason.loader import known_architecture
-    from tiny_reason.model import memory_budget, QWEN2_5_1_5B
     t4, qwen = load_config("colab-t4"), known_architecture(QWEN2_5_1_5B)
     a, b = (memory_budget(t4, m, batch_size=bs, checkpointing=c, mc=qwen, device="cuda")["total"] <= 8 * 2**30
             for m, bs, c in (("qlora", 2, False), ("lora", 8, True)))
@@ -111,7 +104,6 @@ def _(cfg):
 
 @answer_key("02_train", 2, "divide the training rows (not the validation rows) by batch x accumulation, rounding up; then max_steps by that", rel=0.01)
 def _(cfg):
-    from tiny_reason.data import prepare_examples
     train_ex, t = prepare_examples(cfg, verbose=False)[0], cfg.training
     per_epoch = math.ceil(len(train_ex) / (t.per_device_train_batch_size * t.gradient_accumulation_steps))
     return [per_epoch, t.max_steps / per_epoch]
@@ -120,7 +112,6 @@ def _(cfg):
 def _(cfg):
     import copy, torch
     from peft import inject_adapter_in_model
-    from tiny_reason.loader import lora_config
     class OneProjection(torch.nn.Module):  # one of the target projections: PEFT wraps it as it wraps the model's
         def __init__(self): super().__init__(); self.q_proj = torch.nn.Linear(8, 8)
     c = copy.deepcopy(cfg); c.lora.r = 64
@@ -130,8 +121,6 @@ def short_run_eval_loss(cfg, rate: float, steps: int) -> float:
     """The eval loss after `steps` steps of `cfg`'s recipe at learning rate `rate`: one folder a rate, so a second
     call reuses it."""
     import json
-    from tiny_reason.config import load_config
-    from tiny_reason.train import ensure_adapter
     c = load_config(
         cfg.preset,
         overrides={
@@ -155,13 +144,11 @@ def _(cfg):
 # 03_eval
 @answer_key("03_eval", 1, "the interval's half-width is about 1.96 x sqrt(p(1-p)/n): how does it change when n is 4 times larger?", rel=0.02)
 def _(cfg):
-    from tiny_reason.accuracy_stats import wilson_interval
     width = lambda k, n: (lambda lo, hi: hi - lo)(*wilson_interval(k, n))
     return width(320, 800) / width(80, 200)
 
 @answer_key("03_eval", 2, "try mcnemar_exact(fixed, 30 - fixed) for fixed = 19, 20, 21, ... (more fixed than broken)")
 def _(cfg):
-    from tiny_reason.accuracy_stats import mcnemar_exact
     return min(fixed for fixed in range(15, 31) if mcnemar_exact(fixed, 30 - fixed) < 0.05)
 
 GRADER_REPLIES = [
@@ -178,7 +165,6 @@ GRADER_REPLIES = [
 @answer_key("03_eval", 3, "the first rule that finds a number picks one span; a span stating two numbers is no answer. "
                            "extract_answer shows both")
 def _(cfg):
-    from tiny_reason.evaluation import grade_row
     return [
         i for i, reply in enumerate(GRADER_REPLIES) if grade_row({"generated_text": reply, "gold": "72"})["correct"]
     ]
@@ -187,9 +173,6 @@ def _(cfg):
 # 04_demo
 @answer_key("04_demo", 1, "the answer is a string, as the grader returns it; with no `</think>` yet, everything is reasoning")
 def _(cfg):
-    from tiny_reason.data import THINK_PRIME
-    from tiny_reason.demo import split_reasoning
-    from tiny_reason.evaluation import extract_answer
     reply = (
         "After giving 7 away, Sam has 29 - 7 = 22 stickers.\nAfter finding 5, Sam has 22 + 5 = 27"
         " stickers.\n</think>\n\n**Final Answer:** 27"
@@ -209,8 +192,6 @@ def _(cfg):
 
 @answer_key("04_demo", 3, "tok.tokenize(THINK_PRIME) shows the pieces; the prompt also holds the system prompt and the chat template's markers")
 def _(cfg):
-    from tiny_reason.data import THINK_PRIME, inference_prompt
-    from tiny_reason.loader import load_tokenizer
     tok = load_tokenizer(cfg)
     question = "Nora has 34 stickers, gives 6 to a friend, and then finds 9 more. How many stickers does Nora have now?"
     prompt = inference_prompt(tok, question, cfg.data.system_prompt, cfg.data.format)

@@ -6,6 +6,15 @@
 from __future__ import annotations
 import math
 from .exercises import answer_key
+from .evaluation import majority_answer
+from .gguf_format import bits_per_weight, planned_types
+from .study import QUESTIONS, holm, seed_level
+from .accuracy_stats import mcnemar_exact
+from .distill import keep_traces
+from .scratch import build_model, model_shape, vocab_size, parameter_counts, perplexity, cache_bytes
+from .grpo import group_advantages, grpo_args
+from .loader import model_config, lora_config, known_architecture
+from .model import meta_model, QWEN2_5_1_5B
 
 # %% auto #0
 __all__ = ['TRACES']
@@ -31,7 +40,6 @@ TRACES = [
 
 @answer_key("05_distill", 2, "drop the cut-off trace first, then the wrong one, then copies up to whitespace; keep the 2 shortest of the rest")
 def _(cfg):
-    from tiny_reason.distill import keep_traces
     counts = keep_traces(TRACES, keep_per_question=2, min_agreement=cfg.distill.min_agreement)[1]
     return [
         counts[why] for why in ("kept", "duplicates", "wrong or no answer", "truncated", "over the per-question limit")
@@ -39,7 +47,6 @@ def _(cfg):
 
 @answer_key("05_distill", 3, "an unreadable reply votes for nothing, but it still counts in the share's denominator")
 def _(cfg):
-    from tiny_reason.evaluation import majority_answer
     top, share = majority_answer(["18", None, "18", "20", None])
     return [top, share, share >= cfg.distill.min_agreement]
 
@@ -48,8 +55,6 @@ def _(cfg):
 @answer_key("06_scratch", 1, "the embedding and head stay the same and each layer doubles. The 'blocks' count also "
             "holds one final RMSNorm (width weights), which does not double")
 def _(cfg):
-    from tiny_reason.scratch import build_model, model_shape
-    from tiny_reason.scratch import vocab_size, parameter_counts
     s = model_shape(cfg)
     return parameter_counts(build_model("transformer", {**s, "layers": 2 * s["layers"]}, vocab_size(cfg), meta=True))[
         "total"
@@ -58,16 +63,12 @@ def _(cfg):
 @answer_key("06_scratch", 2, "a uniform guess costs ln(vocabulary) nats; perplexity is exp of the loss, not proportional to it", rel=0.01)
 def _(cfg):
     import torch
-    from tiny_reason.scratch import vocab_size
-    from tiny_reason.scratch import perplexity
     uniform = math.log(vocab_size(cfg))  # cross-entropy when every token has probability 1 / vocabulary
     return [uniform, perplexity(torch.full((4,), uniform / 2))]
 
 @answer_key("06_scratch", 3, "per token: 2 x layers x kv_heads x head_dim x 4 bytes; the state: layers x (2 x width + heads x head_dim^2) x 4 bytes")
 def _(cfg):
     import torch
-    from tiny_reason.scratch import build_model, model_shape
-    from tiny_reason.scratch import cache_bytes
     # both sizes are the shape's, not the vocabulary's: 16 tokens do
     s, ids = model_shape(cfg), torch.tensor([[1, 2, 3]])
     with torch.no_grad():
@@ -80,7 +81,6 @@ def _(cfg):
 # 07_grpo
 @answer_key("07_grpo", 1, "the mean is 1/G; the sample std of one 1 among G - 1 zeros is 1/sqrt(G); a reward every reply earns moves the mean, not the gaps")
 def _(cfg):
-    from tiny_reason.grpo import group_advantages
     G, w = cfg.grpo.num_generations, cfg.grpo.rewards
     # reply 0 right, every reply formatted
     rewards = [w["correctness"] * (i == 0) + w.get("format", 0.0) for i in range(G)]
@@ -92,7 +92,6 @@ def _(cfg): return [1 - 0.55 ** G - 0.45 ** G for G in (cfg.grpo.num_generations
 @answer_key("07_grpo", 3, "replies per step divided by replies per prompt")
 def _(cfg):
     import copy, tempfile
-    from tiny_reason.grpo import grpo_args
     c = copy.deepcopy(cfg); c.grpo.num_generations = 2
     args = grpo_args(c, tempfile.mkdtemp())  # TRL's GRPOConfig, as training builds it
     return args.generation_batch_size // args.num_generations
@@ -103,7 +102,6 @@ def _(cfg):
 def _(cfg):
     import torch
     from peft import LoraConfig, get_peft_model
-    from tiny_reason.loader import model_config
     torch.manual_seed(0); h = model_config(cfg).hidden_size
     net = get_peft_model(
         torch.nn.ModuleDict({"q_proj": torch.nn.Linear(h, h, bias=False)}),
@@ -117,8 +115,6 @@ def _(cfg):
 @answer_key("08_export", 2, "A is r x d_in and B is d_out x r; the merge writes B @ A into W, whose shape does not change")
 def _(cfg):
     from peft import get_peft_model
-    from tiny_reason.loader import lora_config, model_config
-    from tiny_reason.model import meta_model
     base = meta_model(model_config(cfg))  # shapes only: no weights, no memory
     n_base = sum(p.numel() for p in base.parameters())
     peft_model = get_peft_model(base, lora_config(cfg))  # the adapter's layers, as training adds them
@@ -127,16 +123,11 @@ def _(cfg):
 
 @answer_key("08_export", 3, "matrices: linear, embeddings and lm_head at 8.5 bits; norms and biases at 32; then bits / 8 / 2**20")
 def _(cfg):
-    from tiny_reason.gguf_format import bits_per_weight, planned_types
-    from tiny_reason.loader import model_config
     plan = planned_types(model_config(cfg).to_dict(), "q8_0")  # {tensor: (type, weights)}, by llama.cpp's rules
     return sum(n * bits_per_weight(t) / 8 for t, n in plan.values()) / 2**20
 
 @answer_key("08_export", 4, "most matrices Q4_K at 4.5 bits; the tied embedding and some attn_v / ffn_down Q6_K; weigh each type by its weights", rel=0.01)
 def _(cfg):
-    from tiny_reason.gguf_format import bits_per_weight, planned_types
-    from tiny_reason.model import QWEN2_5_1_5B
-    from tiny_reason.loader import known_architecture
     plan = [
         (t, n) for t, n in planned_types(known_architecture(QWEN2_5_1_5B).to_dict(), "q4_k_m").values() if t != "F32"
     ]
@@ -146,17 +137,14 @@ def _(cfg):
 # 09_study
 @answer_key("09_study", 1, "Holm multiplies the smallest of m p-values by m")
 def _(cfg):
-    from tiny_reason.study import QUESTIONS, holm
     m = sum(a in cfg.study.arms and b in cfg.study.arms for a, b in QUESTIONS.values()) * len(cfg.study.seeds)
     return holm([0.01] + [0.5] * (m - 1))[0]  # the smallest of m raw p-values, as summarize_study adjusts them
 
 @answer_key("09_study", 2, "McNemar's exact test is a two-sided binomial test of fixed out of fixed + broken at 1/2")
 def _(cfg):
-    from tiny_reason.accuracy_stats import mcnemar_exact
     return mcnemar_exact(38, 22)
 
 @answer_key("09_study", 3, "find the smallest n with 2 / 2**n < 0.05")
 def _(cfg):
-    from tiny_reason.study import seed_level
     # every seed the same way
     return next(n for n in range(2, 20) if seed_level({s: 0.1 for s in range(n)})["sign_p"] < 0.05)

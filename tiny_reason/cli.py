@@ -6,8 +6,8 @@
 from __future__ import annotations
 import difflib, importlib, os, shlex, sys
 # first: it silences bitsandbytes' `kernels` message before any command imports bitsandbytes
-from .config import command_parser, config_from_cli, held_interrupt, run_flags
-from .config import UnknownName, WrongType
+from .config import command_parser, config_from_cli, held_interrupt, run_flags, UnknownName, WrongType
+from .folder_claims import last_checkpoint, checkpoint_dir
 
 COMMANDS = {  # name: (module, one line of help); the command runs `NAME_cli(argv)` from that module
     "prepare": ("stage_commands", "format GSM8K rows into train/validation JSONL"),
@@ -96,8 +96,6 @@ def interrupted_line(name: str, rest: list[str]) -> str:
             "tiny-reason train: interrupted while loading its libraries, before training started: run it again:"
             f" {shlex.join(['tiny-reason', 'train', *rest])}"
         )
-    from tiny_reason.folder_claims import last_checkpoint
-    from tiny_reason.folder_claims import checkpoint_dir  # no torch
     p = run_flags(command_parser("tiny-reason train", ""), "", "")  # the config `train` ran with, from the same flags
     args, other = p.parse_known_args(rest)
     ckpts = checkpoint_dir(config_from_cli(args, other))

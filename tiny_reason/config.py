@@ -12,6 +12,7 @@ import math
 import difflib, re, types
 from dataclasses import dataclass, field, fields, asdict
 import functools
+from .files import read_text_file, atomic_write_text
 
 # %% auto #0
 __all__ = ['SEVEN_PROJECTIONS', 'ALIASES', 'EMPTY_ITEM', 'ALL_KEYS', 'NONE_MEANS', 'RULES', 'GENERATED_MAX', 'GENERATED_COUNTS',
@@ -580,7 +581,6 @@ UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, 
 def read_yaml(path) -> dict:
     """Read a YAML mapping, with errors that name the file; a key set twice in one mapping is an error (file and
     line), not the last one winning."""
-    from tiny_reason.files import read_text_file
     path = Path(path)
     # a folder or bad bytes: one line naming it
     try: data = yaml.load(read_text_file(path, "config file"), Loader=UniqueKeyLoader) or {}
@@ -694,7 +694,6 @@ CONFIG_FILENAME = "experiment_config.yaml"
 
 def save_config(cfg: Config, folder) -> Path:
     "Write `cfg` as `folder/experiment_config.yaml` and return the path."
-    from tiny_reason.files import atomic_write_text
     return atomic_write_text(Path(folder) / CONFIG_FILENAME, yaml.safe_dump(cfg.to_dict(), sort_keys=False))
 
 # %% ../nbs/10_config.ipynb #940379b2

@@ -8,6 +8,7 @@ import html, threading, time
 from .generation import generation_kwargs
 from .config import Config
 from .data import THINK_PRIME, inference_prompt
+from .evaluation import extract_answer
 
 # %% auto #0
 __all__ = ['stream_solution', 'split_reasoning', 'render_html', 'ReasoningDemo', 'CountingStreamer', 'StopOnEvent',
@@ -104,7 +105,6 @@ class ReasoningDemo:
         return not self.busy
 
     def _run(self):
-        from tiny_reason.evaluation import extract_answer
         start, which = time.time(), self.which.value
         try:
             for piece in stream_solution(

@@ -5,17 +5,16 @@
 # %% ../nbs/05_distill.ipynb #96fdec1f
 from __future__ import annotations
 from collections import Counter
-from .config import Config, CONFIG_FILENAME, save_config, set_value
-from .data import THINK_PRIME, MalformedRow, split_solution, inference_prompt
-from .data import unseen_rows, prepare_examples
-from .evaluation import answers_match, extract_answer, gold_answer, majority_answer
+from .config import Config, CONFIG_FILENAME, save_config, set_value, settings_of, validate
+from .data import (
+    THINK_PRIME, MalformedRow, split_solution, inference_prompt, unseen_rows, prepare_examples, load_rows)
+from .evaluation import answers_match, extract_answer, gold_answer, majority_answer, compare_runs, evaluate
 import json, time
 from pathlib import Path
-from .config import settings_of, validate
 from .files import atomic_write_text, read_jsonl_objects, write_jsonl
 from .folder_claims import results_folder
-from .generation import engine_that_ran, generated_by, inference_model
-from .generation import sample_replies
+from .generation import engine_that_ran, generated_by, inference_model, sample_replies
+from .loader import load_tokenizer, check_adapter, check_same_base
 
 # %% auto #0
 __all__ = ['FILTER_REASONS', 'fresh_questions', 'keep_traces', 'reasoning_of', 'distilled_rows', 'teacher_config', 'load_teacher',
@@ -89,7 +88,6 @@ def teacher_config(cfg: Config) -> Config:
 def load_teacher(cfg: Config):
     """(tokenizer, model in eval mode, what generates the traces) for `teacher_config(cfg)` plus
     `distill.teacher_adapter`, prepared by `eval.engine` as evaluation's model is (`inference_model`)."""
-    from tiny_reason.loader import load_tokenizer
     t, adapter = check_teacher(cfg), cfg.distill.teacher_adapter
     return load_tokenizer(t), inference_model(t, adapter), generated_by(t, adapter)
 
@@ -97,7 +95,6 @@ def load_teacher(cfg: Config):
 def check_teacher(cfg: Config) -> Config:
     """`teacher_config(cfg)` if `distill.teacher_adapter` is none or a whole adapter trained on that teacher, in its
     format; else one line naming the key and how to go without it."""
-    from tiny_reason.loader import check_adapter, check_same_base
     t, adapter = teacher_config(cfg), cfg.distill.teacher_adapter
     try:
         # another base or format, or a cut copy: before the model loads
@@ -241,8 +238,6 @@ def compare_adapters(cfg: Config, adapter, rft_cfg: Config, rft_adapter) -> dict
     test items"""
     # none that either arm trained on; both evaluations go into `rft_cfg`'s output folder
     import copy
-    from tiny_reason.data import load_rows
-    from tiny_reason.evaluation import compare_runs, evaluate
     seen = [*load_rows(cfg.data.source, cfg, cfg.data.split, n=cfg.data.num_samples),  # what either arm trained on:
             *load_rows(rft_cfg.data.source, rft_cfg, rft_cfg.data.split)]            # no test item among them
     n_items = cfg.eval.paired_items or cfg.eval.test_samples  # two tuned arms differ by less than base and tuned

@@ -14,8 +14,8 @@ from .config import CONFIG_FILENAME, Config, held_interrupt, save_config, load_c
 from .folder_claims import (
     LITTER, MARKER, claim_folder, folder_lock, folder_mark, mark_folder, no_space)
 from .files import apply_umask, atomic_write_text, current_umask
-from .loader import DTYPES, load_tokenizer, BASES, load_model, merge_adapter, model_config
-from .loader import check_adapter, check_same_base
+from .loader import (
+    DTYPES, load_tokenizer, BASES, load_model, merge_adapter, model_config, check_adapter, check_same_base)
 from .gguf_format import check_gguf, gguf_file_name
 from .gguf_write import gguf_into, modelfile_value  # the GGUF file (59_gguf_write)
 import gc
@@ -23,6 +23,7 @@ import json
 from .model_card import (
     course_chat_template, export_name, model_card, report_arms)
 from .evaluation import REPORT_WEIGHTS, weights_fingerprint  # which adapter weights made a report
+from .evaluation import evaluate
 
 # %% auto #0
 __all__ = ['LEFT_BY_EXPORT', 'merge_rounding_error', 'greedy_generation_config', 'max_logit_difference', 'merge_errors',
@@ -114,7 +115,6 @@ def plot_tensor_bits(path, label: str = ""):
 def evaluate_folder(cfg: Config, trained: Config, out, folder) -> Path:
     """Evaluate the model saved in `folder` (to be renamed `out`) as `tiny-reason evaluate --model OUT` would, into
     `folder/evaluation`; returns its `report.json`."""
-    from tiny_reason.evaluation import evaluate
     as_folder = lambda name: load_config(cfg.preset, overrides={
         "model.name": str(name), "model.source": "hub", "model.architecture_overrides": {}, "model.load_in_4bit": False,
         "data.format": trained.data.format, "data.system_prompt": trained.data.system_prompt})

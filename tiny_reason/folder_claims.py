@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 from .files import atomic_write_text, current_umask, dangling_link, file_above, writable_folder
 from dataclasses import dataclass
-from .config import Config, load_config
+from .config import Config, load_config, CONFIG_FILENAME, get_value, all_keys, read_yaml, resolve_key
 
 # %% auto #0
 __all__ = ['SFT_SHAPING', 'ADAPTER_FILES', 'SFT_RUN', 'GRPO_SHAPING', 'GRPO_RUN', 'RUN_KINDS', 'MARKER', 'LITTER',
@@ -31,9 +31,6 @@ SFT_SHAPING = ("project.seed", "model.", "lora.", "data.", "training.")
 
 def config_differences(cfg: Config, folder, shaping: tuple = SFT_SHAPING, run="project.output_dir") -> list:
     "Dotted keys under `shaping` (what shapes the adapter) that differ between `cfg` and `folder`'s saved config."
-    from tiny_reason.config import CONFIG_FILENAME
-    from tiny_reason.config import get_value
-    from tiny_reason.config import all_keys
     path = Path(folder) / CONFIG_FILENAME
     if not path.exists(): return ["(no experiment_config.yaml)"]
     saved = load_config(config_file=path)
@@ -114,7 +111,6 @@ class RunKind:
     @property
     def folders(self) -> tuple[str, str]:
         "The config keys of the run folder and of its result's: `project.output_dir`, `project.adapter_path`."
-        from tiny_reason.config import resolve_key
         result = resolve_key(self.key)
         return f"{result.split('.')[0]}.output_dir", result
 
@@ -134,7 +130,6 @@ def stopped_run(
     when no saved config says which, asked to resume or not. Nothing to check when starting over (`overwrite` without
     `resume`), or when a `finished` result will refuse a plain rerun anyway. `lesson`: the advice a lesson can follow
     (no flags)."""
-    from tiny_reason.config import CONFIG_FILENAME
     last = None if not resume and (overwrite or finished) else last_checkpoint(ckpts)
     if last is None: return
     end = run_end(last)  # `stopped`, or `finished (step N of N)`
@@ -169,7 +164,6 @@ def start_point(
 def saved_folders(kind: RunKind, result) -> tuple | None:
     """`(run folder, result folder)` as the config saved in the result folder `result` records `kind`'s; None where
     none says (no config, cut off, another tool's)."""
-    from tiny_reason.config import CONFIG_FILENAME, read_yaml
     try:
         saved = read_yaml(Path(result) / CONFIG_FILENAME)
         folders = tuple(saved[k.split(".")[0]][k.split(".")[1]] for k in kind.folders)
@@ -192,7 +186,6 @@ def saved_kind(result, kinds=RUN_KINDS) -> RunKind | None:
 def claim_result(kind: RunKind, done, ckpts) -> None:
     """Refuse, writing nothing, a run into a result folder (`done`'s) that a run in another folder saved, or another
     trainer (`RUN_KINDS`), named as what it holds."""
-    from tiny_reason.config import CONFIG_FILENAME
     result, run = Path(done).parent, Path(ckpts).parent
     if result.resolve() == run.resolve() or not (result / CONFIG_FILENAME).is_file(): return  # none says
     if (saved := saved_folders(kind, result)) is None: return  # another tool's config, or cut off
@@ -225,7 +218,6 @@ def result_lock(kind: RunKind, done, ckpts):
 def adapter_checks(cfg: Config, resume: bool = False, overwrite: bool = False) -> None:
     """SFT's own refusals: an `adapter_path` that holds the checkpoints, or files of another kind (the adapter is
     saved as a whole folder), or a half-written adapter not asked to be saved again."""
-    from tiny_reason.config import CONFIG_FILENAME
     adapter, ckpts = Path(cfg.project.adapter_path), checkpoint_dir(cfg)
     if adapter.resolve() in (ckpts.resolve(), *ckpts.resolve().parents):
         raise ValueError(

@@ -12,6 +12,7 @@ from .data import THINK_PRIME, inference_prompt
 import json
 from .files import read_resumable
 import time
+from .loader import adapter_model, load_model, sampling_precision
 
 # %% auto #0
 __all__ = ['ENGINES', 'MAX_ROWS', 'STATIC_PAD', 'PACKED_GQA', 'reply_logprobs', 'logprob_bound', 'logprob_agreement',
@@ -302,7 +303,6 @@ def inference_model(cfg: Config, adapter=None):
     setting for every way a model writes): reference (the preset's loader, as trained), or merged / compiled (the
     adapter, if any, merged once into the base: the dequantized NF4 one for a QLoRA preset; in
     `model.sampling_precision`)."""
-    from tiny_reason.loader import adapter_model, load_model, sampling_precision
     engine = cfg.eval.engine
     if engine not in ENGINES:
         raise ValueError(f"config key 'eval.engine' must be one of {', '.join(ENGINES)}, got {engine!r}")

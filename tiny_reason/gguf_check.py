@@ -7,7 +7,9 @@ from __future__ import annotations
 import json, os
 from pathlib import Path
 import numpy as np
-from .gguf_format import LLAMA_CPP_INSTALL
+from .gguf_format import LLAMA_CPP_INSTALL, bits_per_weight, planned_types
+from .evaluation import extract_answer
+from .generation import prompt_hash
 
 # %% auto #0
 __all__ = ['llama_cpp_model', 'file_prompt', 'llama_greedy', 'judge_gguf', 'agreement', 'gguf_metadata_report', 'gguf_sizes',
@@ -59,8 +61,6 @@ def judge_gguf(path, folder, first: int = 32, rows: int | None = None, threads: 
     `model`: the folder already loaded in fp32, to judge several files without loading it again."""
     import llama_cpp, torch
     from transformers import AutoModelForCausalLM, AutoTokenizer, GenerationConfig
-    from tiny_reason.generation import prompt_hash
-    from tiny_reason.evaluation import extract_answer
     folder = Path(folder)
     preds = [
         json.loads(l) for l in (folder / "evaluation" / "predictions.jsonl").read_text().splitlines() if l.strip()
@@ -148,7 +148,6 @@ def gguf_sizes(config: dict, files: dict) -> dict:
     matrices' bits a weight, and the size in MiB, predicted (`planned_types`' tensors plus the tokenizer's strings)
     and measured."""
     import gguf
-    from tiny_reason.gguf_format import bits_per_weight, planned_types
     out = {}
     for kind, path in files.items():
         r, plan, types = gguf.GGUFReader(path), planned_types(config, kind), {}

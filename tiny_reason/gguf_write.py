@@ -12,6 +12,7 @@ from pathlib import Path
 from .gguf_format import (
     GGUF_TYPES, UNQUANTIZED, check_gguf, gguf_architecture, gguf_file_name, gguf_file_type, gguf_tensors, gguf_vocab,
     permute_qk, tokenizer_kind)
+from .folder_claims import no_space
 
 # %% auto #0
 __all__ = ['add_metadata', 'write_unquantized', 'quantize_gguf', 'write_gguf', 'modelfile_value', 'ollama_modelfile', 'gguf_into']
@@ -81,7 +82,6 @@ def write_unquantized(folder, path, kind: str = "f16", name: str | None = None) 
     except BaseException as e:  # a Ctrl-C or a full disk: no half-written file left
         for f in w.fout or []: f.close()  # the space it held, given back
         path.unlink(missing_ok=True)
-        from tiny_reason.folder_claims import no_space
         if (full := no_space(e, path.parent)) is not None: raise full from e
         raise
     return path
@@ -91,7 +91,6 @@ def quantize_gguf(src, dst, kind: str, threads: int = 0) -> Path:
     """llama.cpp's own quantizer (`llama_model_quantize` in llama-cpp-python) from the f32, f16 or bf16 file `src` to
     type `kind` in `dst`, quietly."""
     import contextlib, errno, io, shutil, signal, sys, llama_cpp
-    from tiny_reason.folder_claims import no_space
     params = llama_cpp.llama_model_quantize_default_params()
     params.ftype, params.nthread = gguf_file_type(kind), threads
     sys.stderr.flush()

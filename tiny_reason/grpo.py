@@ -7,17 +7,20 @@ from __future__ import annotations
 import hashlib, re
 import torch
 from .config import Config, command_parser, config_from_cli, run_flags, save_config
-from .data import THINK_PRIME, MalformedRow, inference_prompt, split_solution
-from .data import unseen_rows
+from .data import THINK_PRIME, MalformedRow, inference_prompt, split_solution, unseen_rows
 from .number_parsing import NUMBER_PATTERN
 from .evaluation import extract_answer, grade_row
 from .generation import generate_batch, stop_token_ids
 import json
 from pathlib import Path
-from .files import atomic_write_text
+from .files import atomic_write_text, apply_umask
 from .folder_claims import RunKind, training_run  # 42: the one way into a run folder
-from .loader import check_adapter
+from .loader import (
+    check_adapter, pick_precision, DTYPES, load_model, load_tokenizer, sampling_precision, check_lora_rank)
 from .figures import plot_grpo_log
+from .train import checkpointing_args, StopOnNonFinite, set_trl_lm_head, seed_everything
+from .folder_claims import train_or_restore
+from .library_reaches import missing_reaches
 
 # %% auto #0
 __all__ = ['STRICT_FORMAT', 'REWARDS', 'correctness_reward', 'format_reward', 'soft_format_reward', 'placebo_reward', 'grpo_rows',
@@ -131,8 +134,6 @@ def group_advantages(rewards, group_size: int, scale_rewards: str = "group") -> 
 def grpo_args(cfg: Config, output_dir, **overrides):
     "TRL `GRPOConfig` for `cfg`, every value we rely on set explicitly; `overrides` win (for experiments)."
     from trl import GRPOConfig
-    from tiny_reason.loader import pick_precision
-    from tiny_reason.train import checkpointing_args
     g, precision = cfg.grpo, pick_precision(cfg.model.precision)
     args = dict(
         output_dir=str(output_dir), seed=cfg.project.seed, data_seed=cfg.project.seed, report_to="none",
@@ -230,10 +231,6 @@ def grpo_from(
     from datasets import Dataset
     from trl import GRPOTrainer
     from transformers.trainer_callback import PrinterCallback
-    from tiny_reason.loader import DTYPES, load_model, load_tokenizer, sampling_precision
-    from tiny_reason.train import StopOnNonFinite, set_trl_lm_head
-    from tiny_reason.train import seed_everything
-    from tiny_reason.folder_claims import train_or_restore
     g, out = cfg.grpo, Path(cfg.grpo.output_dir)
     if last is None: (out / "samples.jsonl").unlink(missing_ok=True)  # a fresh run: an older run's groups go
     # and the prompts: an unknown task, a bad option or a missing file stops here, not after a model load
@@ -289,7 +286,6 @@ def train_grpo(cfg: Config, resume: bool = False, overwrite: bool = False, callb
     another config's checkpoints refused, then the run folder locked, a finished run never trained over, a stopped one
     resumed only when asked, or with `reuse` (`ensure_grpo`) a finished one reused; returns the adapter folder. The
     adapter it starts from is its input: never its run or result folder."""
-    from tiny_reason.loader import check_lora_rank
     start = start_folder(cfg)
     inputs = [(start, f"the adapter GRPO starts from (grpo.start {cfg.grpo.start}),")] if start else []
     return training_run(
@@ -312,7 +308,6 @@ def save_grpo(trainer, cfg: Config, adapter_dir) -> Path:
         trainer.state.log_history, f"{cfg.preset}: GRPO from {cfg.grpo.start}", cfg.grpo.max_completion_length
     )
     fig.savefig(adapter_dir / "rewards.png", dpi=120); plt.close(fig)
-    from tiny_reason.files import apply_umask
     return apply_umask(adapter_dir)  # safetensors writes its weights 0600: readable as the rest of the folder is
 
 # %% ../nbs/07_grpo.ipynb #519e77ea
@@ -433,7 +428,6 @@ def merged_copy(model, dtype):
 def check_copy_reach() -> None:
     """One line, before any model loads, if the installed TRL lacks the private method `generate_with_copy` wraps
     (45_library_reaches)."""
-    from tiny_reason.library_reaches import missing_reaches
     if gone := missing_reaches(["trl.trainer.grpo_trainer:GRPOTrainer._generate_single_turn"]):
         raise RuntimeError(f"{gone[0]}; or sample from the policy itself: --grpo.generation_copy false")
 

@@ -6,15 +6,15 @@
 from __future__ import annotations
 import copy
 from .config import Config, command_parser, config_from_cli
-from .model import fit_batch
-from .model import param_counts
+from .model import fit_batch, param_counts
 # the loader's (17_loader): every stage that builds a LoRA refuses the same rank
 from .loader import check_lora_rank
 from .t4_time import (
     COLAB_HOST, DOWNLOAD_BYTES_PER_S, LOAD_S, SETUP_S, generate_call, row_tokens, train_step)
 from .t4_stages import evaluation, generation, grpo, grpo_engine, scratch, sft, study_stages
 from .t4_validation import minutes_band, minutes_text
-
+from .files import read_jsonl_objects
+from .scratch import model_shape, vocab_size
 
 # %% auto #0
 __all__ = ['LESSONS', 'SESSION_MINUTES', 'GGUF_BYTES_PER_S', 'GSM8K_ROWS', 'fixed', 'gguf_file', 'fresh_runtime', 'replies',
@@ -100,7 +100,6 @@ def source_rows(source: str, split: str, past: int = 0) -> int:
     generator's 1,000 (`load_rows`' rule) and the `past` the stage draws beyond them."""
     if source == "hub": return GSM8K_ROWS.get(split, GSM8K_ROWS["train"])
     if source == "synthetic" or source.startswith("synthetic:"): return 1000 + past
-    from tiny_reason.files import read_jsonl_objects
     return len(read_jsonl_objects(source, "data file"))
 
 def rows_read(asked: int | None, source: str, split: str, past: int = 0) -> int:
@@ -124,8 +123,6 @@ def counted(cfg: Config) -> Config:
 def lesson_stages(cfg: Config, lesson: str) -> list[tuple[str, dict]]:
     """`lesson`'s long stages under `cfg`, in order, as a fresh runtime runs them on a T4: (name, {`seconds`, `work`,
     `bound`})."""
-    from tiny_reason.scratch import model_shape
-    from tiny_reason.scratch import vocab_size  # 06's shapes: scratch sits above this module's layer
     if lesson not in LESSONS: raise ValueError(f"no lesson {lesson!r}; the lessons: {', '.join(LESSONS)}")
     cfg = counted(cfg)  # `--test_samples all` and the like: the rows the stage would read
     # the model's shape; a rank no target matrix holds is refused

@@ -8,7 +8,8 @@ import copy, os, warnings
 from pathlib import Path
 import torch
 from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer, BitsAndBytesConfig
-from .config import Config, CONFIG_FILENAME, load_config, get_value, UnknownName
+from .config import (
+    Config, CONFIG_FILENAME, load_config, get_value, UnknownName, SEVEN_PROJECTIONS, read_yaml)
 # transformers 5 deprecates `is_gradient_checkpointing`; PEFT and TRL still read it, inside their own code: a warning a
 # learner cannot act on, so this one message is silenced (our own calls use the new names)
 warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing.*", category=FutureWarning)
@@ -357,7 +358,6 @@ LORA_KEYS = ("r", "lora_alpha", "lora_dropout", "bias", "target_modules")  # as 
 
 def trained_lora(adapter) -> dict:
     "The lora settings `adapter` was trained with, as PEFT loads them (its adapter_config.json), in the config's names."
-    from tiny_reason.config import SEVEN_PROJECTIONS
     saved = json.loads(read_text_file(check_adapter(adapter, weights=False) / "adapter_config.json", "adapter config"))
     trained = {k: v for k, v in saved.items() if k in LORA_KEYS}
     if isinstance(modules := trained.pop("target_modules", None), list):  # PEFT saves a set: the config's order
@@ -383,7 +383,6 @@ def adapter_base(adapter) -> dict:
         try: saved = load_config(config_file=adapter / CONFIG_FILENAME)
         # a config today's checks refuse (a model name its GGUF is not): what it recorded still says what trained
         except ValueError:
-            from tiny_reason.config import read_yaml
             raw = read_yaml(adapter / CONFIG_FILENAME)  # save_config writes every section whole
             return {k: (raw.get(k.split(".")[0]) or {}).get(k.split(".")[1]) for k in ADAPTER_KEYS}
         return {k: get_value(saved, k) for k in ADAPTER_KEYS}

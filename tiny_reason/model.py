@@ -10,6 +10,7 @@ from .config import Config, UnknownName, load_config
 from .loader import (
     model_config, projection_shapes, add_lora, load_model, load_tokenizer, pick_precision)
 import copy
+from .measure import available_memory_bytes
 
 # %% auto #0
 __all__ = ['QWEN2_5_1_5B', 'linear_shapes', 'BYTES', 'HEAD_TILE_ROWS', 'HEAD_TILE_VOCAB', 'CUDA_CONTEXT_BYTES', 'ADAMW_BYTES',
@@ -345,7 +346,6 @@ def check_training_memory(cfg: Config, seq_len: int | None = None, mc=None, avai
     """On a CPU, the predicted training peak (`memory_budget` of micro-batches of rows of `seq_len` tokens, default
     `data.max_length`), or a one-line `ValueError` if it is above `available` (default: this machine's); None on CUDA."""
     if torch.cuda.is_available(): return None
-    from tiny_reason.measure import available_memory_bytes
     mc = mc if mc is not None else model_config(cfg)
     seq_len = seq_len or min(cfg.data.max_length, getattr(mc, "max_position_embeddings", None) or cfg.data.max_length)
     need = lambda rows: memory_budget(cfg, batch_size=rows, seq_len=seq_len, mc=mc, device="cpu")["total"]

@@ -7,9 +7,9 @@ from __future__ import annotations
 import hashlib, json
 from pathlib import Path
 from .config import Config
-from .data import PROMPT_FORMATS
+from .data import PROMPT_FORMATS, THINK_PRIME
 from .files import read_text_file
-from .data import THINK_PRIME
+from .loader import ARCHITECTURES, known_architecture
 
 # %% auto #0
 __all__ = ['LICENSES', 'PLAIN_LOAD', 'report_arms', 'result_line', 'stand_in', 'export_name', 'model_card',
@@ -71,7 +71,6 @@ def _results(reports) -> list[str]:
 # a random-weight base's layers and width, and its published model's, from their configs
 def _shape(m) -> tuple[int, int, int, int] | None:
     if m.source != "random": return None
-    from tiny_reason.loader import ARCHITECTURES, known_architecture
     c, p = known_architecture(m.name, **m.architecture_overrides), ARCHITECTURES[m.name][0]
     return c.num_hidden_layers, c.hidden_size, p["num_hidden_layers"], p["hidden_size"]
 

@@ -11,9 +11,19 @@ import torch
 from .config import (
     Config, save_config, command_parser, config_from_cli, teacher_is_sft, settings_of)
 from .files import atomic_write_text
-from .folder_claims import claim_folder, results_folder
+from .folder_claims import claim_folder, results_folder, folder_mark, setting_differences
 # each stage's time and peak memory (39_measure)
 from .measure import cpu_seconds, malloc_in_use, peak_memory, plot_stage_memory, stage
+from .evaluation import compare_runs, evaluate, load_test_rows
+from .data import inference_prompt, write_prepared
+from .distill import distill, read_traces
+from .grpo import grpo_rows, ensure_grpo
+from .accuracy_stats import plot_accuracies
+from .generation import measure_throughput
+from .loader import check_adapter, check_same_base, model_path, check_lora_rank, load_model, load_tokenizer
+from .model import plot_memory_budget
+from .train import ensure_adapter
+from .harness import harness_evaluate, harness_task, require_lm_eval
 
 # %% auto #0
 __all__ = ['ARM_LABELS', 'PAIRS', 'RECIPES', 'RUN_KEYS', 'compare_arms', 'report_markdown', 'distilled_arm_config', 'run_config',
@@ -33,7 +43,6 @@ PAIRS = {
 def compare_arms(out: Path, arms) -> dict:
     """Each arm's report (from `out/eval_<arm>`) and, for every pair of `PAIRS` that ran, the paired tests, flexible
     and strict."""
-    from tiny_reason.evaluation import compare_runs
     ran, result = {"base", *arms}, {}
     for key, (a, b) in PAIRS.items():
         if {a, b} <= ran:
@@ -185,7 +194,6 @@ def require_distilled_rows(report: dict, folder) -> None:
 def empty_distillation(out: Path, settings: dict) -> list[str]:
     """The `distill.` settings a rerun changes in the run folder `out` whose distillation kept too few rows to train
     on (that stage alone may run again with them); [] otherwise."""
-    from tiny_reason.folder_claims import folder_mark, setting_differences
     mark, report = folder_mark(out), Path(out) / "distill" / "report.json"
     if mark is None or mark.get("command") != "run" or not report.exists(): return []
     differ = setting_differences(mark, settings, out)  # as `claim_folder` compares them
@@ -217,18 +225,6 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbos
     """Prepare, evaluate base, then each arm of `recipe` (SFT unless `adapter` is given, distilled SFT, GRPO),
     evaluate each on the same items, report."""
     import matplotlib.pyplot as plt
-    from tiny_reason.data import inference_prompt
-    from tiny_reason.data import write_prepared
-    from tiny_reason.distill import distill, read_traces
-    from tiny_reason.grpo import grpo_rows
-    from tiny_reason.grpo import ensure_grpo
-    from tiny_reason.evaluation import evaluate, load_test_rows
-    from tiny_reason.accuracy_stats import plot_accuracies
-    from tiny_reason.generation import measure_throughput
-    from tiny_reason.loader import check_adapter, check_same_base, model_path
-    from tiny_reason.loader import check_lora_rank, load_model, load_tokenizer
-    from tiny_reason.model import plot_memory_budget
-    from tiny_reason.train import ensure_adapter
     if recipe not in RECIPES: raise ValueError(f"recipe {recipe!r}: choose one of {', '.join(RECIPES)}")
     arms, out = RECIPES[recipe], Path(out_dir)
     # a rank no target matrix holds: refused before the base evaluation
@@ -246,8 +242,6 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbos
     if "distilled" in arms and cfg.distill.traces: read_traces(cfg.distill.traces)
     if "grpo" in arms: grpo_rows(cfg)
     if cfg.eval.harness_tasks:  # an unknown task, or no lm-eval installed: now, in one line
-        from tiny_reason.harness import harness_evaluate
-        from tiny_reason.harness import harness_task, require_lm_eval
         require_lm_eval(); [harness_task(f"lm-eval:{t}") for t in cfg.eval.harness_tasks]
     follows = teacher_is_sft(cfg, adapter)  # this run's SFT adapter teaches (`run_config`)
     # locked: a second run into this folder waits, then resumes (57_folder_claims)

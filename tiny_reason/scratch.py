@@ -6,13 +6,17 @@
 from __future__ import annotations
 import torch
 from .config import Config  # before transformers: it silences bitsandbytes' `kernels` message
-from .config import UnknownName
-from .data import THINK_PRIME, assistant_text
+from .config import UnknownName, save_config
+from .data import THINK_PRIME, assistant_text, prepare_examples, split_solution
 from .rwkv7 import RWKV7, RWKV7Config
 import math, re, time
 import torch.nn.functional as F
 from pathlib import Path
 from .scratch_io import StepTimer, model_dir, peak_bytes, save_scratch
+from .loader import load_tokenizer, model_config, pick_precision
+from .train import checkpointing_args, seed_everything
+from .evaluation import grade_row
+from .accuracy_stats import summarize
 
 # %% auto #0
 __all__ = ['ARCHS', 'SIZES', 'SCRATCH_SHAPING', 'corpus_text', 'reasoning_prompt', 'pack', 'scratch_corpus', 'build_model',
@@ -40,7 +44,6 @@ def pack(texts: list[str], tok, block_size: int) -> torch.Tensor:
 # %% ../nbs/06_scratch.ipynb #592c4f74
 def scratch_corpus(cfg: Config) -> tuple[list[str], list[str]]:
     "Train and held-out texts: `scratch.num_samples` rows of `data.source`, formatted and split as in the data lesson."
-    from tiny_reason.data import prepare_examples
     train, val, _ = prepare_examples(cfg, verbose=False, n=cfg.scratch.num_samples)
     return [corpus_text(e) for e in train], [corpus_text(e) for e in val]
 
@@ -84,7 +87,6 @@ def scratch_trainer(cfg: Config, arch: str, output_dir, callbacks=(), tok=None):
     """One `Trainer` for either architecture: the same arguments and packed rows (each row its own labels); only
     `build_model(arch, ...)` differs."""
     from transformers import Trainer, default_data_collator
-    from tiny_reason.loader import load_tokenizer
     tok, (train_texts, val_texts) = tok or load_tokenizer(cfg), scratch_corpus(cfg)
     rows = lambda texts: [{"input_ids": r, "labels": r} for r in pack(texts, tok, cfg.scratch.block_size)]
     model = build_model(arch, model_shape(cfg), vocab_size(cfg), max(cfg.scratch.block_size, cfg.scratch.max_context))
@@ -94,7 +96,6 @@ def scratch_trainer(cfg: Config, arch: str, output_dir, callbacks=(), tok=None):
 # %% ../nbs/06_scratch.ipynb #f7d72b9f
 def vocab_size(cfg: Config) -> int:
     "Rows of the preset model's embedding, so its tokenizer's ids fit: 49,152 for SmolLM2, 151,936 for Qwen2.5."
-    from tiny_reason.loader import model_config
     return model_config(cfg).vocab_size
 
 def parameter_counts(model) -> dict:
@@ -110,8 +111,6 @@ def parameter_counts(model) -> dict:
 def training_args(cfg: Config, output_dir, **overrides):
     "`TrainingArguments` from `cfg.scratch` (and the project seed); `overrides` win."
     from transformers import TrainingArguments
-    from tiny_reason.loader import pick_precision
-    from tiny_reason.train import checkpointing_args
     s, precision = cfg.scratch, pick_precision(cfg.model.precision)
     return TrainingArguments(
         **{
@@ -152,8 +151,6 @@ def scratch_from(cfg: Config, arch: str, last=None, callbacks=(), tok=None) -> P
     save the model, config, log and speed in `model_dir`; return it. `train_scratch` calls it once the folder passes
     the checks every trainer shares."""
     from transformers.trainer_callback import PrinterCallback
-    from tiny_reason.config import save_config
-    from tiny_reason.train import seed_everything
     folder = model_dir(cfg, arch)
     save_config(cfg, folder / "checkpoints")  # what the checkpoints are made with: a resumed run must match it
     seed_everything(cfg.project.seed)
@@ -269,9 +266,6 @@ def print_context(points: dict, weights: dict, where: str, preset: str):
 # %% ../nbs/06_scratch.ipynb #214ebf79
 def reasoning_accuracy(model, tok, cfg: Config, items: list[dict]) -> dict:
     "Reasoning-mode replies to `items`, graded by the evaluation lesson: `summarize`'s report plus the graded rows."
-    from tiny_reason.data import split_solution
-    from tiny_reason.evaluation import grade_row
-    from tiny_reason.accuracy_stats import summarize
     rows = []
     for item in items:
         new = list(

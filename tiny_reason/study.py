@@ -6,16 +6,18 @@
 from __future__ import annotations
 import copy, json, math, statistics
 from pathlib import Path
-from .config import Config, command_parser, config_from_cli
-from .data import split_solution, train_validation_split
+from .config import Config, command_parser, config_from_cli, settings_of
+from .data import (
+    split_solution, train_validation_split, distinct_rows, drawn_rows, drop_repeats, load_rows, touched_items)
 from .files import read_jsonl_objects, write_jsonl, atomic_write_text
 from .accuracy_stats import paired_comparison, wilson_interval
-from .evaluation import read_predictions
+from .evaluation import read_predictions, evaluate
 import contextlib
 from collections import Counter
-from .config import settings_of
-from .data import distinct_rows, drawn_rows, drop_repeats, load_rows, touched_items
 from .folder_claims import claim_folder, mark_folder, results_folder
+from .distill import distill
+from .grpo import ensure_grpo
+from .train import ensure_adapter
 
 # %% auto #0
 __all__ = ['ARMS', 'QUESTIONS', 'AFTER_SFT', 'CONTINUED', 'STUDY_KEYS', 'run_arm', 'holm', 'seed_level', 'item_level', 'stages',
@@ -36,10 +38,6 @@ AFTER_SFT = ("grpo", "placebo", "more_sft", "rft")  # the arms that start from t
 def run_arm(cfg: Config, out: Path, arm: str, seed: int, verbose: bool = False) -> Path:
     """Train (or reuse) one arm at one seed on the seed's split and evaluate it on the study's test items; returns its
     evaluation folder."""
-    from tiny_reason.distill import distill
-    from tiny_reason.evaluation import evaluate
-    from tiny_reason.grpo import ensure_grpo
-    from tiny_reason.train import ensure_adapter
     folder, (train_file, val_file) = out / arm / f"seed{seed}", seed_split(cfg, out, seed)
     rows = lambda path: [r for _, r in read_jsonl_objects(path)]
     c, adapter = arm_config(cfg, out, arm, seed), None

@@ -6,14 +6,13 @@
 from __future__ import annotations
 import copy
 from types import SimpleNamespace
-from .config import set_value
-from .config import Config
-from .model import layer_activation_bytes, param_counts
-from .model import fit_batch
+from .config import set_value, Config
+from .model import layer_activation_bytes, param_counts, fit_batch
 from .study import CONTINUED  # 09's arms that continue the CoT arm's SFT
 from tiny_reason.t4_time import (
     COLAB_HOST, COMPILE_S, HOST_PER_LAYER, T4_BANDWIDTH, generate_call, host_scale, row_tokens, shape, timed,
     train_step)
+from .generation import rows_in_memory
 
 # %% auto #0
 __all__ = ['merged_rows', 'generation', 'sft', 'grpo', 'scratch', 'evaluation', 'grpo_engine', 'study_stages']
@@ -23,7 +22,6 @@ def merged_rows(cfg: Config, mc, prompt: float, new_tokens: int) -> int:
     """Rows a merged 16-bit model generates at once in `eval.fit_memory_gb` (`generation_batch_size`'s rule, the
     weights counted from the config); `eval.batch_size` otherwise."""
     if cfg.eval.engine == "reference" or cfg.eval.fit_memory_gb is None: return cfg.eval.batch_size
-    from tiny_reason.generation import rows_in_memory  # the one rule, the 16-bit weights counted from the config
     return rows_in_memory(mc, 2, sum(param_counts(mc).values()) * 2, prompt, new_tokens, cfg.eval.fit_memory_gb)
 
 def generation(

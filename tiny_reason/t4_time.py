@@ -10,6 +10,7 @@ import tiny_reason
 from .config import Config
 from .model import layer_activation_bytes, lora_trainable_params, param_counts
 from .loader import projection_shapes  # one layer's projections, (d_in, d_out): 17_loader
+from .loader import known_architecture
 
 # %% auto #0
 __all__ = ['T4_MATMUL', 'T4_FP32', 'T4_BANDWIDTH', 'COLAB_HOST', 'HOST_PER_LAYER', 'COMPILE_S', 'SETUP_S', 'DOWNLOAD_BYTES_PER_S',
@@ -68,7 +69,6 @@ def timed(flops: float, nbytes: float, host: float, fp32: bool = False) -> dict:
 # %% ../nbs/33_t4_time.ipynb #db4ff058
 def known_architecture_of(name: str):
     "A model's config from the offline architectures (14_offline), imported here only when asked for."
-    from tiny_reason.loader import known_architecture
     return known_architecture(name)
 
 

@@ -6,8 +6,7 @@
 from __future__ import annotations
 import functools
 from types import SimpleNamespace
-from .t4_time import generate_call, train_step
-from .t4_time import known_architecture_of
+from .t4_time import generate_call, train_step, known_architecture_of
 
 # %% auto #0
 __all__ = ['UNSLOTH', 'HF_STACK', 'GEMMA3_1B', 'anchors', 'reference_s', 'validation_table', 'band_factors', 'band',

@@ -10,11 +10,16 @@ import torch
 # before transformers: it silences bitsandbytes' `kernels` message
 from .config import Config, save_config
 from transformers import TrainerCallback, set_seed
-from .files import atomic_write_text
-from .folder_claims import last_checkpoint
+from .files import atomic_write_text, apply_umask
+from .folder_claims import (
+    last_checkpoint, adapter_problems, checkpoint_dir, sft_run, train_or_restore, whole_folder)
 from .model import check_training_memory  # 21_model_checks
 # a run's folder, resumed, reused or refused, as every trainer here has it (57_folder_claims)
-from .folder_claims import adapter_problems, checkpoint_dir, sft_run, train_or_restore
+from .loader import pick_precision, load_model, load_tokenizer, model_config, fetch_adapter
+from .data import light_tokenizer_hash, prepare_examples, token_lengths
+from .model_card import model_card
+from .scratch_io import device_label
+from .model import lora_trainable_params, fit_batch
 
 # %% auto #0
 __all__ = ['sft_config', 'make_trainer', 'seed_everything', 'save_artifacts', 'train', 'train_from', 'ensure_adapter',
@@ -26,7 +31,6 @@ __all__ = ['sft_config', 'make_trainer', 'seed_everything', 'save_artifacts', 't
 def sft_config(cfg: Config, output_dir, **overrides):
     "TRL `SFTConfig` for `cfg`, every value we rely on set explicitly; `overrides` win (for experiments)."
     from trl import SFTConfig
-    from tiny_reason.loader import pick_precision
     precision, t = pick_precision(cfg.model.precision), cfg.training
     if precision == "fp32" and cfg.model.precision == "auto":  # the one difference from a GPU run: say it
         print("precision: fp32, since there is no CUDA here (a T4 trains in fp16 mixed precision, an Ampere GPU in bf16)")
@@ -53,8 +57,6 @@ def make_trainer(
 ):
     "An `SFTTrainer` for `cfg` on the given examples; loads the model and tokenizer unless given."
     from trl import SFTTrainer
-    from tiny_reason.loader import load_model, load_tokenizer
-    from tiny_reason.data import light_tokenizer_hash
     set_trl_lm_head(cfg)
     tok = tok if tok is not None else load_tokenizer(cfg)
     # training.fit_memory_gb: the micro-batch a GPU's memory holds (`fitted`, in the appendix)
@@ -83,15 +85,12 @@ def save_artifacts(trainer, cfg: Config, adapter_dir) -> Path:
     """Save adapter, tokenizer (with chat template), config, model card, log history and loss plot into `adapter_dir`,
     written whole: killed mid-save, it is whole or absent."""
     import matplotlib.pyplot as plt
-    from tiny_reason.files import apply_umask
-    from tiny_reason.folder_claims import whole_folder
     adapter_dir = Path(adapter_dir)
     if not trainer.is_world_process_zero(): return adapter_dir  # under `accelerate launch`, one process writes
     with whole_folder(adapter_dir) as tmp:  # written into a hidden sibling, then renamed into place (57_folder_claims)
         trainer.model.save_pretrained(tmp)  # adapter_model.safetensors + adapter_config.json
         trainer.processing_class.save_pretrained(tmp)
         save_config(cfg, tmp)
-        from tiny_reason.model_card import model_card
         atomic_write_text(tmp / "README.md", model_card(cfg, "fp32", merged=False))  # in place of PEFT's blank template
         atomic_write_text(tmp / "log_history.json", json.dumps(trainer.state.log_history, indent=1))
         fig = plot_loss(trainer.state.log_history, f"{cfg.preset}: {cfg.model.label}")
@@ -114,8 +113,6 @@ def train(
 
 def train_from(cfg: Config, last=None, callbacks=(), verbose: bool = True) -> Path:
     "`train`'s work once its folders have passed: from checkpoint `last`, or from step 0."
-    from tiny_reason.data import prepare_examples
-    from tiny_reason.loader import load_tokenizer
     seed_everything(cfg.project.seed)
     # rows over data.max_length: dropped, counted
     train_ex, val_ex, _ = prepare_examples(cfg, verbose=verbose, tok=(tok := load_tokenizer(cfg)))
@@ -144,7 +141,6 @@ def run_report(cfg: Config, history: list[dict], n_val: int) -> str:
     """The run this process just trained, from its `log_history`: steps, time and peak memory, then `StepClock`'s
     predicted time beside the measured."""
     import resource
-    from tiny_reason.scratch_io import device_label  # the device, by name: 19_scratch_io
     # the trainer's summary: evaluations included
     end, cuda = next(h for h in reversed(history) if "train_runtime" in h), torch.cuda.is_available()
     # KiB on Linux
@@ -170,8 +166,6 @@ def run_report(cfg: Config, history: list[dict], n_val: int) -> str:
 def adapter_status(cfg: Config) -> str:
     """Where the preset's trained adapter is, or, if it is nowhere yet, the choices (with their cost) a learner has
     before anything long runs."""
-    from tiny_reason.model import lora_trainable_params
-    from tiny_reason.loader import model_config
     adapter, last = Path(cfg.project.adapter_path), last_checkpoint(checkpoint_dir(cfg))
     if (adapter / "adapter_config.json").exists() and not adapter_problems(adapter):
         return f"02_train's adapter is in {adapter}: this lesson uses it."
@@ -203,7 +197,6 @@ def obtain_adapter(cfg: Config, callbacks=(), verbose: bool = True) -> Path:
     """The trained adapter a later lesson needs, from the first place that has it: `project.adapter_path`,
     `project.adapter_source`, or trained now."""
     if cfg.project.adapter_source and not (Path(cfg.project.adapter_path) / "adapter_config.json").exists():
-        from tiny_reason.loader import fetch_adapter
         return fetch_adapter(cfg.project.adapter_source, cfg)
     return ensure_adapter(cfg, callbacks=callbacks, verbose=verbose)
 
@@ -370,8 +363,6 @@ def fitted(cfg: Config, examples: list[dict], tok) -> Config:
     the longest of `examples` (on CUDA); else `cfg` itself."""
     gb = cfg.training.fit_memory_gb
     if gb is None or not torch.cuda.is_available(): return cfg
-    from tiny_reason.data import token_lengths
-    from tiny_reason.model import fit_batch
     longest = min(cfg.data.max_length, max(token_lengths(examples, tok)))
     f, c = fit_batch(cfg, longest, gb * 1e9), copy.deepcopy(cfg)
     c.training.per_device_train_batch_size, c.training.gradient_accumulation_steps = (
@@ -390,9 +381,6 @@ def fitted(cfg: Config, examples: list[dict], tok) -> Config:
 def training_plan(cfg: Config) -> str:
     """One line: what training `cfg` will do; its time on this machine is measured over its first steps (`StepClock`)
     and said then."""
-    from tiny_reason.data import prepare_examples
-    from tiny_reason.data import token_lengths
-    from tiny_reason.loader import load_tokenizer
     train_ex, _, _ = prepare_examples(cfg, verbose=False)
     per_example = sum(token_lengths(train_ex[:64], load_tokenizer(cfg))) / len(train_ex[:64])
     t = cfg.training  # no T4 prediction here: a stage measures where it runs (`tiny-reason time` plans for a T4)
