@@ -10,9 +10,6 @@ import hashlib
 from collections import Counter
 import re
 from fractions import Fraction
-from tiny_reason.number_parsing import (
-    ALTERNATIVE, CLOCK, END_OF_TURN, MAX_ANSWER_DIGITS, NUMBER_PATTERN, denies, format_number, parse_number,
-    stated_numbers)
 import itertools, json, math, time
 from pathlib import Path
 from .config import CONFIG_FILENAME, Config, save_config
@@ -24,11 +21,18 @@ from .folder_claims import mark_folder, results_folder
 from .accuracy_stats import format_summary, paired_comparison, summarize, wilson_interval
 
 # %% auto #0
-__all__ = ['EXTRACTION_RULES', 'RUN_ON', 'CORRECTION', 'REPORT_WEIGHTS', 'normalize_answer', 'gold_answer', 'answers_match',
-           'majority_answer', 'stated_answers', 'one_answer', 'extract_answer', 'grade_row', 'load_test_rows',
-           'drop_long_prompts', 'greedy_settings', 'eval_prompts', 'read_finished', 'say_time_left',
-           'generate_predictions', 'read_predictions', 'grade_file', 'sample_questions', 'sample_settings', 'evaluate',
-           'compare_runs', 'maj_at_k', 'weights_fingerprint']
+__all__ = ['NUMBER_PATTERN', 'EXTRACTION_RULES', 'ALTERNATIVE', 'RUN_ON', 'CORRECTION', 'REPORT_WEIGHTS', 'UNITS', 'TENS',
+           'NUMBER_WORDS', 'SCALES', 'CLOCK', 'END_OF_TURN', 'MAX_ANSWER_DIGITS', 'SENTENCE_END', 'normalize_answer',
+           'gold_answer', 'answers_match', 'majority_answer', 'stated_answers', 'one_answer', 'extract_answer',
+           'grade_row', 'load_test_rows', 'drop_long_prompts', 'greedy_settings', 'eval_prompts', 'read_finished',
+           'say_time_left', 'generate_predictions', 'read_predictions', 'grade_file', 'sample_questions',
+           'sample_settings', 'evaluate', 'compare_runs', 'maj_at_k', 'weights_fingerprint', 'number_word_runs',
+           'words_to_number', 'format_number', 'spoken_text', 'number_matches', 'exact_value', 'parse_number',
+           'stated_numbers', 'denies']
+
+# %% ../nbs/03_eval.ipynb #ccc710f1
+NUMBER_PATTERN = (r"(?:(?<![\w)])-)?(?:\d+(?:,\d{3}(?!\d))*(?:\.\d+)?|\.\d+)"  # a '-' glued to a word is a hyphen
+                  r"(?:[eE][-+]?\d{1,2}(?!\d))?")                                  # 1e3, 2.5e-2: a whole number, not 1
 
 # %% ../nbs/03_eval.ipynb #22a850a7
 def normalize_answer(span: str) -> str | None:
@@ -82,6 +86,9 @@ EXTRACTION_RULES = {  # name: pattern whose group 1 is the answer span; in order
     "a_colon": re.compile(r"(?m)^[ \t]*A:\s*([^\n]*)"),
     "last_number": re.compile(f"({NUMBER_PATTERN})"),  # no marker: only where no other rule finds a number
 }
+# a sentence or line that opens with one of these goes on with the answer before it: `5. Or 6.` states two
+ALTERNATIVE = re.compile(r"(?:or|either|nor|maybe|perhaps|possibly|probably|alternatively|otherwise|actually|wait"
+                         r"|unless|i mean|correction|rather)\b")
 # a line that starts a question of the reply's own: the answers after it answer that question, not ours
 RUN_ON = re.compile(r"(?im)^[ \t>*]*(?:question|problem|q|human|user)\s*\d*\s*[:.]")
 CORRECTION = re.compile(r"(?i)\b(?:correct(?:ed|ion)|actually|i mean|instead|rather)\b")  # a later answer replaces
@@ -445,3 +452,121 @@ def weights_fingerprint(adapter) -> str | None:
                 while chunk := fh.read(1 << 24): h.update(chunk)  # gigabytes of weights: never all in memory
             return h.hexdigest()
     raise FileNotFoundError(f"no LoRA weights in {adapter} (adapter_model.safetensors missing)")
+
+# %% ../nbs/03_eval.ipynb #12a9aa3a
+UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+         "seventeen eighteen nineteen").split()
+TENS = {w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
+NUMBER_WORDS = {**{w: i for i, w in enumerate(UNITS)}, **TENS}
+SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6}
+
+def number_word_runs(text: str) -> list[int]:
+    "Each run of English number words, in order: `'five or six'` -> [5, 6], `'two hundred and five'` -> [205]."
+    runs, total, current, seen, after_scale = [], 0, 0, False, False
+    for w in re.findall(r"[a-z]+", text.lower()):
+        if w in NUMBER_WORDS: current, after_scale = current + NUMBER_WORDS[w], False
+        elif w in SCALES and seen:
+            if SCALES[w] == 100: current *= 100
+            else: total, current = total + current * SCALES[w], 0
+            after_scale = True
+        elif w == "and" and after_scale: continue  # `hundred and five` is one number, `five and six` two
+        elif seen:  # any other word ends the run
+            runs.append(total + current)
+            total, current, seen, after_scale = 0, 0, False, False
+            continue
+        else: continue
+        seen = True
+    return runs + [total + current] if seen else runs
+
+def words_to_number(text: str) -> int | None:
+    "The first run of English number words: `'twenty-five apples'` -> 25, `'three thousand'` -> 3000; else None."
+    return next(iter(number_word_runs(text)), None)
+
+# %% ../nbs/03_eval.ipynb #57cc1323
+CLOCK = re.compile(r"(?<![\d.:])\d{1,2}:\d{2}(?::\d{2})?(?![\d:])(?:\s*[ap]\.?m\b\.?)?", re.I)  # 3:30, 10:15 pm
+END_OF_TURN = re.compile(r"<\|im_end\|>|<\|endoftext\|>|<\|eot_id\|>|<\|end\|>|</s>")  # where a reply ends
+MAX_ANSWER_DIGITS = 100  # GSM8K's answers have a few; past 4,300 Python refuses to convert a number at all
+_VALUE = re.compile(rf"(?P<base>{NUMBER_PATTERN})\s*\^\s*(?P<exp>\d+)"                  # power: 5^2 (5² too)
+                    rf"|(?P<whole>{NUMBER_PATTERN})\s+(?P<num>\d+)\s*/\s*(?P<den>\d+)"  # mixed: 1 1/2
+                    rf"|(?P<a>{NUMBER_PATTERN})\s*/\s*(?P<b>\d+(?:\.\d+)?)"              # fraction: 1/2
+                    rf"|(?P<x>{NUMBER_PATTERN})")                                        # plain: -1234.50
+_CALCULATION = re.compile(rf"(?:\s*[-+*/×÷x^]\s*{NUMBER_PATTERN})*\s*=")  # what follows a number in `48 + 24 = 72`
+_LATEX = [
+    (re.compile(r"\\[dt]?frac\{([^{}]*)\}\{([^{}]*)\}"), r"\1/\2"),
+    (re.compile(r"\\(?:boxed|text|mathrm)\{([^{}]*)\}"), r"\1"),
+    (re.compile(r"\\[,!;: ]|\\\(|\\\)|\\\[|\\\]|\\\$|\*\*"), ""),
+]
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+
+def format_number(x: Fraction | None) -> str | None:
+    "`Fraction(72)` -> `'72'`, `Fraction(1, 2)` -> `'0.5'`, `Fraction(1, 3)` -> `'0.333333333333'`."
+    if x is None: return None
+    return str(x.numerator) if x.denominator == 1 else f"{float(x):.12g}"
+
+# %% ../nbs/03_eval.ipynb #2a42bd15
+def spoken_text(span: str) -> str:
+    """A span as the grader reads it: lower case, LaTeX and currency signs gone, clock times blanked, `1 200` joined,
+    `5²` as the power `5^2`, a unit's exponent (`m²`, `cm^3`) dropped."""
+    s = str(span).strip().lower().replace("\u2212", "-")
+    for pattern, repl in _LATEX: s = pattern.sub(repl, s)
+    # a time is no answer to a GSM8K question; its hour (3 of 3:30) a wrong one
+    s = CLOCK.sub(" ", re.sub(r"[$€£¥₹]", "", s))
+    # a unit's exponent counts nothing (`20 m²` is 20); a number's is a power (`5²` is 25, not 5)
+    s = re.sub(r"(?<=[a-z])(?:\^\d+|[⁰¹²³⁴⁵⁶⁷⁸⁹]+)", "", s)
+    s = re.sub(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+", lambda m: "^" + m[0].translate(_SUPERSCRIPTS), s)
+    # 1 200 -> 1200, but not when the three digits run on into a word or a hyphen (`3 500-ml bottles` is 3, not 3500)
+    return re.sub(r"(?<=\d)[ \u00a0\u202f\u2009](?=\d{3}(?![\w-]))", "", s)
+
+def number_matches(s: str):
+    "Each number in `spoken_text`, in order, as `(match, the text searched)`; a calculation yields only its result."
+    pos = 0
+    while m := _VALUE.search(s, pos):
+        if c := _CALCULATION.match(s, m.end()):  # `48 + 24 = 72`: the result, not the operands
+            s, pos = s[c.end():], 0; continue
+        yield m, s
+        pos = m.end()  # searched on in place: the `-` of `70-72` stays a dash, not a minus
+
+def exact_value(m: re.Match) -> Fraction | None:
+    "One `_VALUE` match as an exact number: power, mixed, fraction or plain; None past 100 digits or over a zero."
+    if sum(ch.isdigit() for ch in m[0]) > MAX_ANSWER_DIGITS: return None  # this span's problem, not the whole file's
+    num = lambda t: Fraction(t.replace(",", ""))
+    if m["base"]:
+        base, exp = num(m["base"]), int(m["exp"])
+        # the power's digits, bounded before it is computed: 9^99 has 95
+        if exp * len(str(abs(base.numerator))) > MAX_ANSWER_DIGITS: return None
+        return base ** exp
+    if m["whole"]:
+        whole, frac = num(m["whole"]), Fraction(int(m["num"]), int(m["den"])) if int(m["den"]) else None
+        return None if frac is None else whole - frac if whole < 0 else whole + frac
+    if m["a"]: return num(m["a"]) / num(m["b"]) if num(m["b"]) else None
+    return num(m["x"])
+
+def parse_number(span: str) -> Fraction | None:
+    "The number an answer span states, exactly: `'$1,234.50'` -> 2469/2, `'1/2'` -> 1/2, `'three'` -> 3; else None."
+    s = spoken_text(span)
+    first = next(number_matches(s), None)
+    if first is None: return None if (w := words_to_number(s)) is None else Fraction(w)
+    return exact_value(first[0])
+
+# %% ../nbs/03_eval.ipynb #ca22b629
+SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")  # a full stop then a space; `1,234.50` has none
+_MODIFIER = re.compile(r"-[a-z]")  # what follows a number in `500-ml`: it describes a noun, it counts nothing
+_DENIAL = re.compile(rf"(?:\bnot|\bnever|n't|\bno)\s+(?:be\s+|equal\s+to\s+|exactly\s+|quite\s+)?"
+                     rf"(?:{NUMBER_PATTERN}|(?:{'|'.join(NUMBER_WORDS)})\b)")
+
+def stated_numbers(span: str) -> list[Fraction]:
+    """The distinct numbers a span's first sentence with a number states, with the sentences that go on from it:
+    `'5 or 6'` -> [5, 6], `'5. Or 6.'` -> [5, 6], `'72 clips. 9'` -> [72]."""
+    found = []
+    for sentence in SENTENCE_END.split(spoken_text(span)):
+        if found and not ALTERNATIVE.match(sentence.lstrip(" ,*(")): break  # the answer's sentences end here
+        counts, modifiers = [], []
+        for m, s in number_matches(sentence):
+            (modifiers if _MODIFIER.match(s, m.end()) else counts).append(exact_value(m))
+        values = counts or modifiers or [Fraction(w) for w in number_word_runs(sentence)]
+        found += [v for v in values if v is not None]
+    return list(dict.fromkeys(found))
+
+def denies(span: str) -> bool:
+    "Whether a span denies a number rather than stating it: `'not 5'`, `\"isn't 5\"`, `'never five'`."
+    return bool(_DENIAL.search(spoken_text(span)))
