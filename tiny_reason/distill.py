@@ -14,7 +14,7 @@ from pathlib import Path
 from .files import atomic_write_text, read_jsonl_objects, write_jsonl
 from .folder_claims import results_folder
 from .generation import engine_that_ran, generated_by, inference_model, sample_replies
-from .loader import load_tokenizer, check_adapter, check_same_base
+from .loader import load_tokenizer, check_adapter
 
 # %% auto #0
 __all__ = ['FILTER_REASONS', 'fresh_questions', 'keep_traces', 'reasoning_of', 'distilled_rows', 'teacher_config', 'load_teacher',
@@ -98,7 +98,7 @@ def check_teacher(cfg: Config) -> Config:
     t, adapter = teacher_config(cfg), cfg.distill.teacher_adapter
     try:
         # another base or format, or a cut copy: before the model loads
-        if adapter is not None: check_same_base(t, check_adapter(adapter))
+        if adapter is not None: check_adapter(adapter, t)
     # a preset's `sft` stays set under another --distill.teacher: say how to drop it
     except (FileNotFoundError, ValueError) as e:
         raise type(e)(

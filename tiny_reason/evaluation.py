@@ -338,14 +338,15 @@ def evaluate(
 ) -> dict:
     """Generate and grade the configured test items (none in `exclude`: `load_test_rows`) with the preset's model,
     plus `adapter` if given; returns the report (`arm`: its name, base or tuned by default)."""
-    from tiny_reason.loader import check_adapter, check_same_base, hub_checked_path, with_trained_lora
+    from tiny_reason.loader import check_adapter, hub_checked_path, with_trained_lora
     from tiny_reason.generation import engine_that_ran, generated_by, inference_model
     from tiny_reason.loader import load_tokenizer
     from tiny_reason.generation import read_samples
     outputs = ("predictions.jsonl", "samples.jsonl", "report.json", CONFIG_FILENAME)
     out_dir = Path(out_dir)
     if adapter is not None:
-        check_same_base(cfg, check_adapter(adapter))  # missing, corrupt, another base or format: now
+        # missing, corrupt, another base or format: before the folder is claimed (evaluate also runs alone: 03, the CLI)
+        check_adapter(adapter, cfg)
         cfg = with_trained_lora(cfg, adapter)  # its own rank runs, whatever cfg says: the record says so
     source = generated_by(cfg, adapter)
     weights = weights_fingerprint(adapter)  # the weights the rows come from: a report belongs to them, not to a path

@@ -15,7 +15,7 @@ from .folder_claims import (
     LITTER, MARKER, claim_folder, folder_lock, folder_mark, mark_folder, no_space)
 from .files import apply_umask, atomic_write_text, current_umask
 from .loader import (
-    DTYPES, load_tokenizer, BASES, load_model, merge_adapter, model_config, check_adapter, check_same_base)
+    DTYPES, load_tokenizer, BASES, load_model, merge_adapter, model_config, check_adapter)
 from .gguf_format import check_gguf, gguf_file_name
 from .gguf_write import gguf_into, modelfile_value  # the GGUF file (59_gguf_write)
 import gc
@@ -343,7 +343,7 @@ def check_export_target(
         raise FileExistsError(
             f"--out {out} holds an earlier export; pass --overwrite to replace it, or choose another --out"
         )
-    check_same_base(cfg, adapter); check_adapter(adapter)
+    check_adapter(adapter, cfg)  # now whole, of this base and format: its config was read above
     if dtype not in DTYPES: raise ValueError(f"dtype must be one of {', '.join(DTYPES)}; got {dtype!r}")
     if base not in BASES: raise ValueError(f"base must be one of {', '.join(BASES)}; got {base!r}")
     saved = adapter / CONFIG_FILENAME

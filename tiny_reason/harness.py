@@ -15,7 +15,7 @@ from .folder_claims import claim_folder, mark_folder, results_folder
 from .generation import generated_by
 from .accuracy_stats import summarize, wilson_interval
 from .loader import (
-    check_adapter, check_same_base, hub_checked_path, load_model, load_tokenizer, pick_precision)
+    check_adapter, hub_checked_path, load_model, load_tokenizer, pick_precision)
 
 # %% auto #0
 __all__ = ['HARNESS_TASKS', 'INSTALL_EVAL', 'FILTERS', 'DISAGREEMENTS', 'require_lm_eval', 'harness_task', 'harness_yaml',
@@ -299,7 +299,7 @@ def harness_evaluate(
     `out_dir/lm-eval_TASK`."""
     task, lm_eval = harness_task(task), require_lm_eval()
     # missing, corrupt, another base or format: now
-    if adapter is not None: check_same_base(cfg, check_adapter(adapter))
+    if adapter is not None: check_adapter(adapter, cfg)
     source, folder, protocol = generated_by(cfg, adapter), Path(out_dir) / f"lm-eval_{task}", f"lm-eval:{task}"
     settings = {
         "protocol": protocol, "lm_eval": lm_eval.__version__, "generated_by": source,

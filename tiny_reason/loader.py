@@ -310,15 +310,17 @@ def hub_checked_path(cfg: Config, needed=()) -> str:
     return check_model_folder(p, needed, fix)
 
 # %% ../nbs/17_loader.ipynb #98a33b25
-def check_adapter(adapter, weights: bool = True) -> Path:
-    """`adapter` as a Path if it is a folder with a readable `adapter_config.json` (a JSON object) and (with
-    `weights`) complete weights; else a one-line error naming the file."""
+def check_adapter(adapter, cfg: Config | None = None, weights: bool = True) -> Path:
+    """`adapter` as a Path if it is a folder with a readable `adapter_config.json` (a JSON object), trained on `cfg`'s
+    base in its prompt format (`check_same_base`, given a `cfg`) and (with `weights`) complete weights; else a
+    one-line error naming the file. Each stage that takes an adapter calls it before it writes or loads anything."""
     adapter, config = Path(adapter), Path(adapter) / "adapter_config.json"
     if not config.is_file(): raise FileNotFoundError(f"no LoRA adapter in {adapter} (adapter_config.json missing)")
     try: ok = isinstance(json.loads(read_text_file(config, "adapter config")), dict)
     except json.JSONDecodeError as e: raise ValueError(f"{config}: not valid JSON ({e.msg}, line {e.lineno} column {e.colno})") from None
     if not ok: raise ValueError(f"{config}: expected a JSON object")
-    if not weights: return adapter  # its config is enough to tell its base and format
+    if cfg is not None: check_same_base(cfg, adapter)  # from its config alone: before its weights are read
+    if not weights: return adapter
     weights = adapter / "adapter_model.safetensors"
     # else PEFT, after the base loads, looks for it on the Hub
     if not weights.is_file() and not (adapter / "adapter_model.bin").is_file():
@@ -569,7 +571,7 @@ def load_adapter(model, adapter, training: bool = False):
 def load_model(cfg: Config, lora: bool = False, adapter=None, training: bool = False):
     "The preset's model: `load_base`, then a fresh LoRA (`lora=True`) or a trained `adapter` folder."
     if adapter is not None:  # checked before the base loads (seconds to minutes): trained on this base, and whole
-        check_same_base(cfg, adapter); check_adapter(adapter)
+        check_adapter(adapter, cfg)
     elif lora: check_lora_rank(cfg)  # a fresh LoRA's rank, from the model's shape alone: before the weights load
     model = load_base(cfg, training=training)
     if adapter is not None: return load_adapter(model, adapter, training=training)
@@ -607,7 +609,7 @@ def fetch_adapter(source, cfg: Config, dest=None) -> Path:
                                                       "from here; give the adapter's folder instead")
         from huggingface_hub import snapshot_download
         path = Path(snapshot_download(str(source), local_dir=str(dest or cfg.project.adapter_path)))
-    check_same_base(cfg, path); check_adapter(path)  # its base first, then whether it is whole
+    check_adapter(path, cfg)
     return path
 
 # %% ../nbs/17_loader.ipynb #ad308030

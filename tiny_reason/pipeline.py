@@ -20,14 +20,15 @@ from .distill import distill, read_traces
 from .grpo import grpo_rows, ensure_grpo
 from .accuracy_stats import plot_accuracies
 from .generation import measure_throughput
-from .loader import check_adapter, check_same_base, model_path, check_lora_rank, load_model, load_tokenizer
+from .loader import check_adapter, model_path, check_lora_rank, load_model, load_tokenizer
 from .model import plot_memory_budget
 from .train import ensure_adapter
 from .harness import harness_evaluate, harness_task, require_lm_eval
 
 # %% auto #0
 __all__ = ['ARM_LABELS', 'PAIRS', 'RECIPES', 'RUN_KEYS', 'compare_arms', 'report_markdown', 'distilled_arm_config', 'run_config',
-           'require_distilled_rows', 'empty_distillation', 'grpo_arm_config', 'run_pipeline', 'run_cli']
+           'require_distilled_rows', 'empty_distillation', 'grpo_arm_config', 'check_run', 'run_stages', 'run_report',
+           'run_pipeline', 'run_cli']
 
 # %% ../nbs/12_pipeline.ipynb #6723f2ee
 ARM_LABELS = {"base": "base", "tuned": "human SFT", "distilled": "distilled SFT", "grpo": "GRPO"}
@@ -221,122 +222,125 @@ RUN_KEYS = (
     "eval.sample"
 )  # what makes a run's results: a rerun with other values goes to another folder
 
-def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbose: bool = True) -> dict:
-    """Prepare, evaluate base, then each arm of `recipe` (SFT unless `adapter` is given, distilled SFT, GRPO),
-    evaluate each on the same items, report."""
-    import matplotlib.pyplot as plt
-    if recipe not in RECIPES: raise ValueError(f"recipe {recipe!r}: choose one of {', '.join(RECIPES)}")
-    arms, out = RECIPES[recipe], Path(out_dir)
-    # a rank no target matrix holds: refused before the base evaluation
-    if adapter is None or arms != ("tuned",): check_lora_rank(cfg)
+def check_run(cfg: Config, out: Path, arms, adapter=None) -> tuple[Config, dict, list[str]]:
+    """Every input the run reads, checked before its first stage: the LoRA rank, the run folder (another run's, or
+    another config's, is refused in one line), the adapter given, the distillation traces, GRPO's prompts and lm-eval's
+    tasks. Returns the run's config (`run_config`), the settings that claim its folder, and the `distill.` settings a
+    rerun changes after a distillation that kept too few rows (`empty_distillation`)."""
+    if adapter is None or arms != ("tuned",): check_lora_rank(cfg)  # a rank no target matrix holds
     cfg = run_config(cfg, out, adapter)
     settings = settings_of(cfg, RUN_KEYS)
-    # a distillation that kept too few rows may run again with other distill settings
     retry = empty_distillation(out, settings)
-    # a folder of another run, or of another config: one line, before any input is read (a run's folder holds
-    # finished stages; a single stage claims its folder once, in results_folder, after its inputs)
+    # a folder of another run, or of another config: before any input is read (a run's folder holds finished
+    # stages; a single stage claims its folder once, in results_folder, after its inputs)
     claim_folder(out, "run", settings, overwrite=bool(retry))
-    # inputs that a later stage reads: checked now,
-    if adapter is not None: check_same_base(cfg, check_adapter(adapter))
-    # not after a base evaluation and a training
+    if adapter is not None: check_adapter(adapter, cfg)
     if "distilled" in arms and cfg.distill.traces: read_traces(cfg.distill.traces)
     if "grpo" in arms: grpo_rows(cfg)
-    if cfg.eval.harness_tasks:  # an unknown task, or no lm-eval installed: now, in one line
+    if cfg.eval.harness_tasks:  # an unknown task, or no lm-eval installed
         require_lm_eval(); [harness_task(f"lm-eval:{t}") for t in cfg.eval.harness_tasks]
+    return cfg, settings, retry
+
+def run_stages(cfg: Config, out: Path, arms, adapter=None, verbose: bool = True) -> dict:
+    """The run's stages in order, each timed and measured (`stage`): model files, data, the base's evaluation, then
+    each arm trained and evaluated on the same items, lm-eval's tasks, and the first arm's throughput. Returns what
+    the report needs: `times`, `memory`, `adapters`, `counts` (rows prepared), `distilled`, `harness`, `throughput`."""
+    times, memory, adapters, distilled, harness = {}, {}, {}, None, {}
+    def timed(name): return stage(name, times, memory, verbose)
+    with timed("model files"): model_path(cfg)  # a download or an offline conversion, once
+    with timed("prepare"): counts = write_prepared(cfg, out / "data", verbose=verbose)
+    with timed("evaluate base model"): evaluate(cfg, out / "eval_base", adapter=None, verbose=verbose)
     follows = teacher_is_sft(cfg, adapter)  # this run's SFT adapter teaches (`run_config`)
+    if "tuned" in arms or (follows and not cfg.distill.traces):  # GRPO from `sft` is a recipe with "tuned"
+        with timed("train"): adapters["tuned"] = Path(adapter) if adapter is not None else ensure_adapter(cfg, verbose=verbose)
+    if "tuned" in arms:
+        with timed("evaluate adapter"): evaluate(cfg, out / "eval_tuned", adapter=adapters["tuned"], verbose=verbose)
+    if "distilled" in arms:
+        with timed("distill"): distilled = distill(cfg, out / "distill", verbose=verbose)
+        require_distilled_rows(distilled, out / "distill")
+        dcfg = distilled_arm_config(cfg, out)
+        with timed("train on distilled traces"): adapters["distilled"] = ensure_adapter(dcfg, verbose=verbose)
+        with timed("evaluate distilled adapter"):
+            evaluate(dcfg, out / "eval_distilled", adapter=adapters["distilled"], verbose=verbose)
+    if "grpo" in arms:
+        with timed("GRPO"): adapters["grpo"] = ensure_grpo(grpo_arm_config(cfg, out, adapters.get("tuned")), verbose=verbose)
+        with timed("evaluate GRPO adapter"): evaluate(cfg, out / "eval_grpo", adapter=adapters["grpo"], verbose=verbose)
+    # the same items and weights, graded by EleutherAI's harness beside our protocol (03_eval)
+    for task in cfg.eval.harness_tasks:
+        with timed(f"lm-eval {task}"):
+            for arm in ("base", *arms):
+                harness.setdefault(arm, {})[task] = harness_evaluate(
+                    cfg, out / f"eval_{arm}", f"lm-eval:{task}", adapter=adapters.get(arm), verbose=False)
+    with timed("throughput"):  # the first trained arm's speed: batched against one prompt at a time
+        tok, model = load_tokenizer(cfg), load_model(cfg, adapter=adapters[arms[0]]).eval()
+        items = load_test_rows(cfg, verbose=False)[: min(cfg.eval.throughput_items, cfg.eval.batch_size)]
+        prompts = [inference_prompt(tok, it["question"], cfg.data.system_prompt, cfg.data.format) for it in items]
+        throughput = {"arm": arms[0], **measure_throughput(
+            model, tok, prompts, max_new_tokens=cfg.eval.throughput_tokens, batch_size=len(prompts))}
+    return dict(times=times, memory=memory, adapters=adapters, counts=counts, distilled=distilled, harness=harness,
+                throughput=throughput)
+
+def run_report(cfg: Config, out: Path, recipe: str, arms, done: dict) -> dict:
+    "The run's report (`report.json`'s content) from `run_stages`' results; its figures saved in `out`."
+    import matplotlib.pyplot as plt
+    comparison, memory, adapters = compare_arms(out, arms), done["memory"], done["adapters"]
+    shown = {ARM_LABELS[a]: comparison[a] for a in ("base", *arms)}
+    for name, fig in (
+        ("accuracy.png", plot_accuracies(shown, f"{cfg.preset}: {cfg.model.label}")),
+        ("memory.png", plot_memory_budget(cfg)), ("memory_stages.png", plot_stage_memory(memory, cfg.preset))
+    ):
+        fig.savefig(out / name, dpi=120); plt.close(fig)
+    for arm, a in adapters.items():
+        if (a / "loss.png").exists():
+            shutil.copy(a / "loss.png", out / ("loss.png" if arm == "tuned" else f"loss_{arm}.png"))
+        if (a / "rewards.png").exists(): shutil.copy(a / "rewards.png", out / "rewards.png")
+    report = {
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": (
+            f"{platform.machine()}, {torch.get_num_threads()} CPU threads"
+            + (f", {torch.cuda.get_device_name()}" if torch.cuda.is_available() else ", no GPU")
+            + f", {malloc_in_use()}"
+        ),
+        "preset": cfg.preset,
+        "recipe": recipe,
+        "results_note": cfg.project.results_note,
+        "model": cfg.model.name,
+        "model_label": cfg.model.label,
+        "adapters": {k: str(v) for k, v in adapters.items()},
+        "data": {"source": cfg.data.source, **done["counts"]},
+        "test": {"source": cfg.eval.test_source, "n": comparison["base"]["n"]},
+        "training": {arm: _training(arm, a, cfg) for arm, a in adapters.items()},
+        "seconds": done["times"],
+        "total_seconds": round(sum(done["times"].values()), 1),
+        "cpu_seconds": cpu_seconds(),
+        "stage_memory": memory,
+        "peak_memory": peak_memory(memory),
+        "throughput": done["throughput"],
+        **comparison,
+        **({"harness": done["harness"]} if done["harness"] else {}),
+    }
+    if "distilled" in arms: report["distill"] = {k: done["distilled"][k] for k in (
+        "teacher", "traces", "kept", "keep_rate", "covered", "questions", "rows", "tokens", "seconds", "median_words")}
+    return report
+
+def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbose: bool = True) -> dict:
+    """Check every input (`check_run`), then run the stages of `recipe` (`run_stages`: prepare, evaluate the base,
+    train and evaluate each arm: SFT unless `adapter` is given, distilled SFT, GRPO) and write the report."""
+    if recipe not in RECIPES: raise ValueError(f"recipe {recipe!r}: choose one of {', '.join(RECIPES)}")
+    arms, out = RECIPES[recipe], Path(out_dir)
+    cfg, settings, retry = check_run(cfg, out, arms, adapter)
     # locked: a second run into this folder waits, then resumes (57_folder_claims)
     with results_folder(out, "run", settings, overwrite=bool(retry)):
         if retry:  # every input checked: the stage that produced nothing goes, the finished ones stay
             shutil.rmtree(out / "distill")
-            print(
-                f"{out / 'distill'} kept too few rows to train on: distillation runs again with the new {', '.join(retry)}; the"
-                " finished stages are kept"
-            )
+            print(f"{out / 'distill'} kept too few rows to train on: distillation runs again with the new "
+                  f"{', '.join(retry)}; the finished stages are kept")
         save_config(cfg, out)
-        times, memory, adapters = {}, {}, {}
-        with stage("model files", times, memory, verbose): model_path(cfg)  # a download or an offline conversion, once
-        with stage("prepare", times, memory, verbose): counts = write_prepared(cfg, out / "data", verbose=verbose)
-        with stage("evaluate base model", times, memory, verbose):
-            evaluate(cfg, out / "eval_base", adapter=None, verbose=verbose)
-        if "tuned" in arms or (follows and not cfg.distill.traces):  # GRPO from `sft` is a recipe with "tuned"
-            with stage("train", times, memory, verbose):
-                adapters["tuned"] = Path(adapter) if adapter is not None else ensure_adapter(cfg, verbose=verbose)
-        if "tuned" in arms:
-            with stage("evaluate adapter", times, memory, verbose):
-                evaluate(cfg, out / "eval_tuned", adapter=adapters["tuned"], verbose=verbose)
-        if "distilled" in arms:
-            with stage("distill", times, memory, verbose): distilled = distill(cfg, out / "distill", verbose=verbose)
-            require_distilled_rows(distilled, out / "distill")
-            dcfg = distilled_arm_config(cfg, out)
-            with stage("train on distilled traces", times, memory, verbose):
-                adapters["distilled"] = ensure_adapter(dcfg, verbose=verbose)
-            with stage("evaluate distilled adapter", times, memory, verbose):
-                evaluate(dcfg, out / "eval_distilled", adapter=adapters["distilled"], verbose=verbose)
-        if "grpo" in arms:
-            gcfg = grpo_arm_config(cfg, out, adapters.get("tuned"))
-            with stage("GRPO", times, memory, verbose): adapters["grpo"] = ensure_grpo(gcfg, verbose=verbose)
-            with stage("evaluate GRPO adapter", times, memory, verbose):
-                evaluate(cfg, out / "eval_grpo", adapter=adapters["grpo"], verbose=verbose)
-        harness = {}
-        # the same items and weights, graded by EleutherAI's harness beside our protocol (03_eval)
-        for task in cfg.eval.harness_tasks:
-            with stage(f"lm-eval {task}", times, memory, verbose):
-                for arm in ("base", *arms):
-                    harness.setdefault(arm, {})[task] = harness_evaluate(
-                        cfg, out / f"eval_{arm}", f"lm-eval:{task}", adapter=adapters.get(arm), verbose=False
-                    )
-        fast = adapters[arms[0]]  # the first trained arm's speed: batched against one prompt at a time
-        with stage("throughput", times, memory, verbose):
-            tok, model = load_tokenizer(cfg), load_model(cfg, adapter=fast).eval()
-            items = load_test_rows(cfg, verbose=False)[: min(cfg.eval.throughput_items, cfg.eval.batch_size)]
-            prompts = [inference_prompt(tok, it["question"], cfg.data.system_prompt, cfg.data.format) for it in items]
-            throughput = {
-                "arm": arms[0],
-                **measure_throughput(model, tok, prompts, max_new_tokens=cfg.eval.throughput_tokens, batch_size=len(prompts)),
-            }
-        comparison = compare_arms(out, arms)
-        shown = {ARM_LABELS[a]: comparison[a] for a in ("base", *arms)}
-        for name, fig in (
-            ("accuracy.png", plot_accuracies(shown, f"{cfg.preset}: {cfg.model.label}")),
-            ("memory.png", plot_memory_budget(cfg)), ("memory_stages.png", plot_stage_memory(memory, cfg.preset))
-        ):
-            fig.savefig(out / name, dpi=120); plt.close(fig)
-        for arm, a in adapters.items():
-            if (a / "loss.png").exists():
-                shutil.copy(a / "loss.png", out / ("loss.png" if arm == "tuned" else f"loss_{arm}.png"))
-            if (a / "rewards.png").exists(): shutil.copy(a / "rewards.png", out / "rewards.png")
-        report = {
-            "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-            "machine": (
-                f"{platform.machine()}, {torch.get_num_threads()} CPU threads"
-                + (f", {torch.cuda.get_device_name()}" if torch.cuda.is_available() else ", no GPU")
-                + f", {malloc_in_use()}"
-            ),
-            "preset": cfg.preset,
-            "recipe": recipe,
-            "results_note": cfg.project.results_note,
-            "model": cfg.model.name,
-            "model_label": cfg.model.label,
-            "adapters": {k: str(v) for k, v in adapters.items()},
-            "data": {"source": cfg.data.source, **counts},
-            "test": {"source": cfg.eval.test_source, "n": comparison["base"]["n"]},
-            "training": {arm: _training(arm, a, cfg) for arm, a in adapters.items()},
-            "seconds": times,
-            "total_seconds": round(sum(times.values()), 1),
-            "cpu_seconds": cpu_seconds(),
-            "stage_memory": memory,
-            "peak_memory": peak_memory(memory),
-            "throughput": throughput,
-            **comparison,
-            **({"harness": harness} if harness else {}),
-        }
-        if "distilled" in arms: report["distill"] = {k: distilled[k] for k in ("teacher", "traces", "kept", "keep_rate", "covered", "questions",
-                                                                              "rows", "tokens", "seconds", "median_words")}
+        report = run_report(cfg, out, recipe, arms, run_stages(cfg, out, arms, adapter, verbose))
         atomic_write_text(out / "report.json", json.dumps(report, indent=1))
         atomic_write_text(out / "report.md", report_markdown(report))
     if verbose: print(f"\nreport: {out / 'report.md'}")
     return report
-
 
 # %% ../nbs/12_pipeline.ipynb #d58d5261
 def run_cli(argv: list[str] | None = None) -> dict:
