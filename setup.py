@@ -31,7 +31,7 @@ setuptools.setup(
         "Natural Language :: " + cfg["language"].title(),
     ] + ["Programming Language :: Python :: " + v for v in py_versions[py_versions.index(min_python):]],
     packages=setuptools.find_packages(include=["tiny_reason", "tiny_reason.*"]),
-    package_data={"tiny_reason": ["configs/*.yaml", "measured/*.json"]},
+    package_data={"tiny_reason": ["configs/*.yaml", "measured/*.json", "examples/*.py"]},
     include_package_data=True,
     python_requires=">=" + min_python,
     install_requires=cfg["requirements"].split(),

@@ -4,8 +4,8 @@
 2. nbdev finds every lesson notebook, and skips virtual environments and hidden folders;
 3. `nbdev_export` and `nbdev_clean` change nothing: the package and the notebooks are in sync and clean;
 4. every figure rendered between markers in index.ipynb and docs/*.md (the lessons table, the study's report, the GPU
-   pass, the T4 predictions, benchmark tables) is what its result file says now (scripts/lesson_stats.py), a planted
-   change is caught, and README.md stays a front page (at most 1,500 words);
+   pass, the T4 predictions, benchmark tables) and in the line beside each lesson's Colab badge is what its result file
+   says now (scripts/lesson_stats.py), a planted change is caught, and README.md stays a front page (at most 1,500 words);
 5. the package's modules import each other in no circle, deferred imports included (the README's layers);
 6. every notebook's Colab badge and install cell point at settings.ini's repository (scripts/repo_links.py);
 7. no notebook stores widget views or widget state (progress bars, the demo): GitHub and the docs cannot draw them;
@@ -62,7 +62,7 @@ def check_in_sync():
     assert not changed, f"nbdev_export/nbdev_clean changed {changed}: run `make export` and commit"
 
 def check_lessons_table():
-    import json, lesson_stats
+    import lesson_stats
     stale = lesson_stats.stale_pages()
     assert not stale, f"rendered figures out of date with their result files in {stale}: run `.venv/bin/python scripts/lesson_stats.py --index`, then `make readme`"
     page = lesson_stats.page_text(ROOT / "index.ipynb")  # the check catches a figure edited by hand: plant one and see it fail
@@ -71,10 +71,13 @@ def check_lessons_table():
     figure = re.search(r"\d+\.\d%", block)[0]
     planted = page.replace(block, block.replace(figure, f"{float(figure[:-1]) + 1:.1f}%", 1))
     assert planted != page and lesson_stats.render_blocks(planted) != planted, "the drift check missed a planted figure"
-    times, scope = lesson_stats.t4_times(), lesson_stats.t4_sim_scope()
-    badge = lambda n: "".join(lesson_stats.badge_cell(json.loads((ROOT / "nbs" / f"{n}.ipynb").read_text())["cells"])["source"])
-    stale = [n for n in lesson_stats.LESSONS if lesson_stats.gpu_line(n, scope) not in badge(n) or lesson_stats.t4_line(n, times) not in badge(n)]
-    assert not stale, f"the predicted T4 time or the GPU-pass line under the Colab badge is missing or out of date in {stale}: run `.venv/bin/python scripts/lesson_stats.py --index`"
+    times = lesson_stats.t4_times()
+    stale = [n for n in lesson_stats.LESSONS if lesson_stats.badge_stale(n, times)]
+    assert not stale, f"the line beside the Colab badge (predicted T4 time, GPU check) is missing or out of date in {stale}: run `.venv/bin/python scripts/lesson_stats.py --index`"
+    name = lesson_stats.LESSONS[0]  # and a minute edited by hand beside a badge is caught
+    text = lesson_stats.with_line("[![Open In Colab](" + lesson_stats.BADGE + ")](x.ipynb)", name, times)
+    planted = re.sub(r"about (\d+) min", lambda m: f"about {int(m[1]) + 1} min", text, count=1)
+    assert planted != text and lesson_stats.with_line(planted, name, times) == text, "the badge-line check missed a planted minute"
 
 README_WORDS = 1500  # a front page, not a lab notebook: the rest lives in docs/
 

@@ -3,9 +3,9 @@ stored outputs, file size, and a reading time (prose at 200 words a minute, code
 
     .venv/bin/python scripts/lesson_stats.py            # a markdown table
     .venv/bin/python scripts/lesson_stats.py --check    # exit 1 if a lesson is over the targets below
-    .venv/bin/python scripts/lesson_stats.py --index    # write the lessons table (cells, words, reading time, predicted T4
-                                                        # time, GPU pass) into index.ipynb, and under each lesson's Colab
-                                                        # badge its predicted T4 time and its GPU-pass line
+    .venv/bin/python scripts/lesson_stats.py --index    # write the lessons table (reading time, predicted T4 time) into
+                                                        # index.ipynb, and beside each lesson's Colab badge one line: its
+                                                        # predicted T4 time and its GPU check (details: docs/speed.md, docs/memory.md)
     .venv/bin/python scripts/lesson_stats.py --pages    # only index.ipynb's and docs/*.md's blocks, no lesson touched
     .venv/bin/python scripts/lesson_stats.py --keep-run runs/latest --index   # `make run`'s report, the front page's first result
 
@@ -76,13 +76,10 @@ def gpu_figures(name: str) -> tuple[dict, dict]:
 GENERATES = {"00_data": "no generation", "01_model": "the model as loaded", "02_train": "the model as loaded",
              "04_demo": "the model as loaded", "06_scratch": "its own small models", "08_export": "adapter and merged model"}
 
-def gpu_run(name: str, short: bool = False) -> str:
-    "This lesson's run in the GPU pass: device, date, and what generated its text (`eval.engine` where the record names it)."
-    record, f = gpu_figures(name)
-    device, date = f.get("device", record["device"]), f.get("date", record["date"])
-    if short: device = device.removeprefix("NVIDIA ")
-    made = f"{f['engine']} engine" if f.get("engine") else GENERATES.get(name, "engine not recorded")
-    return f"{device}, {date}, {made}"
+def generated_by(name: str) -> str:
+    "What generated the lesson's text in the GPU pass: `eval.engine` where the record names it, else what the lesson's code uses."
+    f = gpu_figures(name)[1]
+    return f"{f['engine']} engine" if f.get("engine") else GENERATES.get(name, "engine not recorded")
 
 def t4_sim_scope() -> str:
     "What `make test-gpu` runs under t4-sim, from its config: the full model's shape, random weights, a few steps on a few items."
@@ -91,24 +88,18 @@ def t4_sim_scope() -> str:
     return (f"{c.model.name.split('/')[-1]}'s full shape with random weights, fp16, capped at a T4's {c.model.gpu_memory_limit_gb:g} GB: "
             f"{c.training.max_steps} training steps, {c.eval.test_samples} test items")
 
-def gpu_cell(name: str) -> str:
-    "The lessons table's GPU column: result, time, peak GPU memory reserved, and the run it came from."
-    f = gpu_figures(name)[1]
-    result = f["result"].split(" (")[0] if f["result"] != "pass" else \
-        ", ".join(x for x in ("pass", f.get("seconds") and f"{f['seconds']} s", f"{f['reserved_gib']:.1f} GiB") if x)
-    return f"{result} ({gpu_run(name, short=True)})"
+SPEED_PAGE, MEMORY_PAGE = "../docs/speed.md", "../docs/memory.md"  # from a lesson in nbs/: where its line's details live
 
-def gpu_line(name: str, scope: str) -> str:
-    "The line under a lesson's Colab badge: how the lesson fared in the last `make test-gpu` (t4-sim's `scope`), its time and memory."
+def gpu_line(name: str) -> str:
+    """The GPU check's half of the line beside a lesson's Colab badge: how the lesson fared in the last `make test-gpu`
+    (under t4-sim), where and when; its time, memory and what t4-sim runs are in docs/memory.md's table."""
     record, f = gpu_figures(name)
-    device, date = f.get("device", record["device"]), f.get("date", record["date"])
-    what = f"`make test-gpu` ran this lesson under t4-sim ({scope}) on an {device}, {date}: a check of the T4 path's code and memory, not a training run"
-    if f["result"].startswith("FAIL"):  # "FAIL (why)": two sentences, not a colon chain
-        return f"{GPU_START}**On a GPU**: {what}. It failed{f['result'].removeprefix('FAIL')}.{GPU_END}"
-    if f["result"] != "pass": return f"{GPU_START}**On a GPU**: {what}: {f['result']}.{GPU_END}"
-    took = f" in {f['seconds']} s" if f.get("seconds") else ""
-    memory = f"with at most {f['reserved_gib']:.1f} GiB of GPU memory" if f["reserved_gib"] >= 0.05 else "using no GPU memory"
-    return f"{GPU_START}**On a GPU**: {what}. It passed{took}, {memory}.{GPU_END}"
+    where = f"t4-sim on {f.get('device', record['device']).removeprefix('NVIDIA ')}, {f.get('date', record['date'])}"
+    check = f"[GPU check]({MEMORY_PAGE})"
+    if f["result"] == "pass": text = f"{check} passed ({where})"
+    elif f["result"].startswith("FAIL"): text = f"{check} failed ({where}){f['result'].removeprefix('FAIL')}"  # "FAIL (why)"
+    else: text = f"{check}: {f['result']} (last pass: {record['date']})"
+    return f"{GPU_START}{text}{GPU_END}"
 
 GPU_SUMMARY_START, GPU_SUMMARY_END = "<!-- GPU summary: scripts/lesson_stats.py --index -->", "<!-- end of GPU summary -->"
 
@@ -121,8 +112,8 @@ def gpu_summary() -> str:
     dates = sorted({f.get("date", record["date"]) for f in rows.values()})
     devices = sorted({f.get("device", record["device"]) for f in rows.values()})
     when = dates[0] if len(dates) == 1 else f"{dates[0]} to {dates[-1]}"
-    text = (f"In the last GPU pass (`make test-gpu`, {' and '.join(devices)}, {when}), each lesson alone under t4-sim "
-            f"({t4_sim_scope()}). {len(passed)} of {len(rows)} lessons passed" + (f"; {'; '.join(others)}." if others else "."))
+    text = (f"The last GPU pass (`make test-gpu` on {' and '.join(devices)}, {when}) ran each lesson alone under t4-sim "
+            f"({t4_sim_scope()}): {len(passed)} of {len(rows)} lessons passed" + (f"; {'; '.join(others)}." if others else "."))
     return f"{GPU_SUMMARY_START}{text}{GPU_SUMMARY_END}"
 
 T4_START, T4_END = "<!-- T4 time: scripts/lesson_stats.py --index -->", "<!-- end of T4 time -->"
@@ -144,39 +135,55 @@ def t4_times() -> dict:
     return out
 
 def t4_line(name: str, times: dict) -> str:
-    "The line under a lesson's badge: its predicted time on a free T4 and its longest stage, from the same model as `tiny-reason time`."
-    minutes, (stage, _) = times[name]
-    m, lo, hi = minutes_band(minutes * 60)
-    return (f"{T4_START}**On a free Colab T4: about {m} min, predicted**, not measured (between {lo} and {hi} min, by how far the prediction "
-            f"missed published runs). The longest stage is {stage}. `tiny-reason time --lesson {name}` lists each stage and its work.{T4_END}")
+    """The T4 half of the line beside a lesson's badge: its predicted minutes on a free T4 and their band, from the same
+    model as `tiny-reason time` (docs/speed.md: each stage, the longest, and what the band means)."""
+    m, lo, hi = minutes_band(times[name][0] * 60)
+    return f"{T4_START}On a free Colab T4: about {m} min, [predicted]({SPEED_PAGE}) ({lo}-{hi} min){T4_END}"
+
+def lesson_line(name: str, times: dict) -> str:
+    "The one line of metadata a lesson shows, beside its Colab badge: the predicted T4 time and the GPU check."
+    return f"{t4_line(name, times)} · {gpu_line(name)}"
 
 def index_table() -> str:
-    "The lessons table of index.ipynb: link, Colab badge, summary, reading time, predicted T4 time with its band, and the GPU pass with each row's own run."
+    "The lessons table of index.ipynb: link, Colab badge, summary, estimated reading time, predicted T4 time with its band."
     times = t4_times()
-    out = [INDEX_START, "| lesson | | what it teaches | reading time | on a T4 (predicted, band) | GPU pass (device, date, what generated) |",
-           "|---|---|---|---:|---:|---|"]
+    out = [INDEX_START, "| lesson | | what it teaches | reading time (estimate) | on a T4 (predicted, band) |",
+           "|---|---|---|---:|---:|"]
     for n in LESSONS:
         path = ROOT / "nbs" / f"{n}.ipynb"
         m, lo, hi = minutes_band(times[n][0] * 60)
         out.append(f"| [{n}](nbs/{n}.ipynb) | [![Open In Colab]({BADGE})]({COLAB}/{n}.ipynb) | {summary(path)} | "
-                   f"~{stats(path)['minutes']} min | ~{m} min ({lo}-{hi}) | {gpu_cell(n)} |")
+                   f"~{stats(path)['minutes']} min | ~{m} min ({lo}-{hi}) |")
     return "\n".join(out + [INDEX_END])
 
 def badge_cell(cells: list[dict]) -> dict:
-    "The markdown cell of a lesson's `cells` that holds its Colab badge (the GPU-pass line lives there)."
+    "The markdown cell of a lesson's `cells` that holds its Colab badge (its one line of metadata sits beside it)."
     return next(c for c in cells if c["cell_type"] == "markdown" and BADGE in "".join(c["source"]))
 
-def write_lessons():
-    "Put (or replace) the predicted T4 time and the GPU-pass line under each lesson's Colab badge; nothing else in the lesson changes."
-    pats = [re.compile(r"\n*" + re.escape(a) + ".*?" + re.escape(b), re.S) for a, b in ((T4_START, T4_END), (GPU_START, GPU_END))]
-    times, scope = t4_times(), t4_sim_scope()
-    for n in LESSONS:
+BADGE_LINK = re.compile(r"\[!\[Open In Colab\]\(" + re.escape(BADGE) + r"\)\]\([^)\s]*\)")  # the badge, as repo_links.py writes it
+RENDERED = [re.compile(r"\s*(?:·\s*)?" + re.escape(a) + ".*?" + re.escape(b), re.S) for a, b in ((T4_START, T4_END), (GPU_START, GPU_END))]
+
+def with_line(text: str, name: str, times: dict) -> str:
+    "A badge cell's `text` with the lesson's line right after the badge, and no other rendered T4 time or GPU check in it."
+    for pat in RENDERED: text = pat.sub("", text)
+    return BADGE_LINK.sub(lambda m: f"{m[0]} · {lesson_line(name, times)}", text, count=1)
+
+def badge_stale(name: str, times: dict) -> bool:
+    "True if lesson `name`'s badge cell is not what `write_lessons` would write now."
+    text = "".join(badge_cell(json.loads((ROOT / "nbs" / f"{name}.ipynb").read_text())["cells"])["source"])
+    return with_line(text, name, times) != text
+
+def write_lessons(names=LESSONS):
+    "Put (or replace) the line beside each lesson's Colab badge: predicted T4 time, GPU check; nothing else in the lesson changes."
+    times = t4_times()
+    for n in names:
         path = ROOT / "nbs" / f"{n}.ipynb"
         nb = json.loads(path.read_text())
-        cell, text = badge_cell(nb["cells"]), None
+        cell = badge_cell(nb["cells"])
         text = "".join(cell["source"])
-        for pat in pats: text = pat.sub("", text)
-        cell["source"] = (text.rstrip() + "\n\n" + t4_line(n, times) + "\n\n" + gpu_line(n, scope)).splitlines(keepends=True)
+        new = with_line(text, n, times)
+        if new == text: continue
+        cell["source"] = new.splitlines(keepends=True)
         path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
 
 VALIDATION_START, VALIDATION_END = "<!-- T4 validation: scripts/lesson_stats.py --index -->", "<!-- end of T4 validation -->"
@@ -256,13 +263,13 @@ def gpu_table() -> str:
     "Every lesson's row of the last GPU pass (assets/gpu_pass.json), between markers."
     record = json.loads(GPU_PASS.read_text())
     out = [GPU_TABLE_START, f"{record['what']}; {record['device']}, {record['date']}, {record['software']}. Source: {record['source']}.", "",
-           "| lesson | result | time | GPU allocated / reserved (GiB) | host RSS (GiB) |", "|---|---|---:|---:|---:|"]
+           "| lesson | result | time | GPU allocated / reserved (GiB) | host RSS (GiB) | what generated |", "|---|---|---:|---:|---:|---|"]
     for n in LESSONS:
         f = record["lessons"].get(n, {"result": "not run"})
         mem = f"{f['allocated_gib']:.2f} / {f['reserved_gib']:.2f}" if "reserved_gib" in f else "-"
         result = f["result"] + (f" ({f['note']})" if f.get("note") else "")
         seconds = f"{f['seconds']} s" if "seconds" in f else "-"
-        out.append(f"| {n} | {result} | {seconds} | {mem} | {f.get('host_rss_gib', '-')} |")
+        out.append(f"| {n} | {result} | {seconds} | {mem} | {f.get('host_rss_gib', '-')} | {generated_by(n)} |")
     return "\n".join(out + [GPU_TABLE_END])
 
 TIMES_START, TIMES_END = "<!-- T4 lesson times: scripts/lesson_stats.py --index -->", "<!-- end of T4 lesson times -->"
@@ -374,5 +381,5 @@ if __name__ == "__main__":
     if "--pages" in sys.argv: write_index(); print("index.ipynb and docs/*.md: rendered blocks written (the lessons untouched)")
     if "--index" in sys.argv:  # the lessons first: their GPU lines count as words
         # twice: a block rendered into a lesson (03's cpu-gsm run) changes its reading time, which the index shows
-        write_lessons(); write_index(); write_index(); print("index.ipynb: lessons table written; each lesson's GPU-pass line too")
+        write_lessons(); write_index(); write_index(); print("index.ipynb: lessons table written; each lesson's line beside its badge too")
     if "--check" in sys.argv and problems: sys.exit(1)

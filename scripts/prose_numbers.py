@@ -7,7 +7,7 @@ the same prose cell names (`[15_rwkv7](15_rwkv7.ipynb)` or `15_rwkv7`). Lists th
 A number is its digits with thousands commas dropped (`1,152` -> `1152`); it is found in an output where the same digits
 stand alone (not inside a longer number), or where a printed number rounds to it at the prose's digits, as it is or in
 thousands, millions or billions (`15.62` GiB -> `15.6`, `165,656` bytes -> `166` kB, `1,543,714,304` -> `1.54` billion). Numbers no cell can print (constants, other presets' config values, cited papers) are listed in `SOURCED` with where
-they come from; so is the GPU-pass line under each Colab badge, written from `assets/gpu_pass.json` (check_repo checks
+they come from; so is the line beside each Colab badge (predicted T4 time, GPU check), written from `assets/gpu_pass.json` and the T4 model (check_repo checks
 it is current), and a result file's table rendered between include markers (`<!-- include: assets/results/... -->`,
 lesson_stats.py: its numbers are the file's, written by the benchmark that measured them). Counted: numbers with at least three significant digits (`546`, `130.5`,
 `0.0386`; not `0.05` or `0.77`). Not counted: dates (`2026-11-22`), years, arXiv ids (`2402.03300`), and anything inside

@@ -100,7 +100,7 @@ class TrainingSection:
     save_total_limit: int = 3
     group_by_length: bool = True
     fit_memory_gb: float | None = None    # a GPU's memory: the fewest micro-batches that fit it (same rows a step)
-    logprob_chunk_rows: int | None = None  # vocabulary rows a tile of TRL's fused LM head scores; None: TRL's
+    logprob_chunk_rows: int | None = None  # TRL's fused LM head: rows a tile, completions only; None: TRL's own
     # compile forward and backward (torch.compile): fewer kernel launches, paid for in the first steps (22_train_checks)
     torch_compile: bool = False
     start_adapter: str | None = None     # an adapter SFT continues from (STaR, 09's arms); None: a new LoRA

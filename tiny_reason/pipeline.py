@@ -27,8 +27,8 @@ from .harness import harness_evaluate, harness_task, require_lm_eval
 
 # %% auto #0
 __all__ = ['ARM_LABELS', 'PAIRS', 'RECIPES', 'RUN_KEYS', 'compare_arms', 'report_markdown', 'distilled_arm_config', 'run_config',
-           'require_distilled_rows', 'empty_distillation', 'grpo_arm_config', 'check_run', 'run_stages', 'run_report',
-           'run_pipeline', 'run_cli']
+           'require_distilled_rows', 'empty_distillation', 'grpo_arm_config', 'check_run', 'run_stages',
+           'pipeline_report', 'run_pipeline', 'run_cli']
 
 # %% ../nbs/12_pipeline.ipynb #6723f2ee
 ARM_LABELS = {"base": "base", "tuned": "human SFT", "distilled": "distilled SFT", "grpo": "GRPO"}
@@ -280,7 +280,7 @@ def run_stages(cfg: Config, out: Path, arms, adapter=None, verbose: bool = True)
     return dict(times=times, memory=memory, adapters=adapters, counts=counts, distilled=distilled, harness=harness,
                 throughput=throughput)
 
-def run_report(cfg: Config, out: Path, recipe: str, arms, done: dict) -> dict:
+def pipeline_report(cfg: Config, out: Path, recipe: str, arms, done: dict) -> dict:
     "The run's report (`report.json`'s content) from `run_stages`' results; its figures saved in `out`."
     import matplotlib.pyplot as plt
     comparison, memory, adapters = compare_arms(out, arms), done["memory"], done["adapters"]
@@ -336,7 +336,7 @@ def run_pipeline(cfg: Config, out_dir, adapter=None, recipe: str = "sft", verbos
             print(f"{out / 'distill'} kept too few rows to train on: distillation runs again with the new "
                   f"{', '.join(retry)}; the finished stages are kept")
         save_config(cfg, out)
-        report = run_report(cfg, out, recipe, arms, run_stages(cfg, out, arms, adapter, verbose))
+        report = pipeline_report(cfg, out, recipe, arms, run_stages(cfg, out, arms, adapter, verbose))
         atomic_write_text(out / "report.json", json.dumps(report, indent=1))
         atomic_write_text(out / "report.md", report_markdown(report))
     if verbose: print(f"\nreport: {out / 'report.md'}")

@@ -13,13 +13,11 @@ from transformers import TrainerCallback, set_seed
 from .files import atomic_write_text, apply_umask
 from .folder_claims import (
     last_checkpoint, adapter_problems, checkpoint_dir, sft_run, train_or_restore, whole_folder)
-from .model import check_training_memory  # 21_model_checks
-# a run's folder, resumed, reused or refused, as every trainer here has it (57_folder_claims)
 from .loader import pick_precision, load_model, load_tokenizer, model_config, fetch_adapter
 from .data import light_tokenizer_hash, prepare_examples, token_lengths
 from .model_card import model_card
 from .scratch_io import device_label
-from .model import lora_trainable_params, fit_batch
+from .model import check_training_memory, lora_trainable_params, fit_batch
 
 # %% auto #0
 __all__ = ['sft_config', 'make_trainer', 'seed_everything', 'save_artifacts', 'train', 'train_from', 'ensure_adapter',
@@ -262,15 +260,18 @@ def to_dataset(examples: list[dict]):
     from datasets import Dataset
     return Dataset.from_list([{"prompt": e["prompt"], "completion": e["completion"]} for e in examples])
 
+_TRL_LM_HEAD = {}  # TRL's own values, put back for a config that sets none
+
 def set_trl_lm_head(cfg: Config) -> None:
-    """TRL's fused LM head (SFT and GRPO), as the table above sets it: `training.logprob_chunk_rows` vocabulary rows a
-    tile, the completions scored."""
+    """TRL's fused LM head (SFT and GRPO) as `training.logprob_chunk_rows` asks: that many vocabulary rows a tile,
+    and only the positions that carry a loss scored, as TRL does on a GPU; unset, TRL's own choices."""
     import trl.trainer.utils as trl_utils
-    if cfg.training.logprob_chunk_rows and hasattr(trl_utils, "_CHUNKED_LOGPROB_CHUNK_SIZE"):
-        trl_utils._CHUNKED_LOGPROB_CHUNK_SIZE = cfg.training.logprob_chunk_rows
-    # TRL reads it only to pick the positions its LM head scores: the completions, everywhere
-    if hasattr(trl_utils, "_use_triton"):
-        trl_utils._use_triton = lambda device: True  # (its tiles keep their own device check: torch ops on a CPU)
+    names = [n for n in ("_CHUNKED_LOGPROB_CHUNK_SIZE", "_use_triton") if hasattr(trl_utils, n)]  # private to TRL
+    for n in names: setattr(trl_utils, n, _TRL_LM_HEAD.setdefault(n, getattr(trl_utils, n)))
+    if not cfg.training.logprob_chunk_rows: return
+    if "_CHUNKED_LOGPROB_CHUNK_SIZE" in names: trl_utils._CHUNKED_LOGPROB_CHUNK_SIZE = cfg.training.logprob_chunk_rows
+    # TRL reads it only to pick the positions its LM head scores (its tiles keep their own device check)
+    if "_use_triton" in names: trl_utils._use_triton = lambda device: True
 
 # %% ../nbs/02_train.ipynb #7fca904c
 class StepClock(TrainerCallback):

@@ -1,0 +1,138 @@
+"""Teach a small chat model to reason step by step on GSM8K: QLoRA fine-tuning with TRL, in one file.
+
+What tiny_reason's lesson 02 trains, written with public libraries only (transformers, peft, trl, bitsandbytes,
+datasets): copy it, read it top to bottom, change the settings below. Each GSM8K solution (its calculator notes
+removed) goes inside <think>...</think>, then **Final Answer:** N, in the model's own chat template; the loss counts
+the answer's tokens only. On a CUDA GPU the frozen base loads in 4-bit NF4 (QLoRA); on a CPU it stays in fp32 and
+the same LoRA trains on it, slowly: give a small model there.
+
+    pip install transformers trl peft bitsandbytes datasets accelerate
+    python sft_qlora.py                     # Qwen2.5-1.5B-Instruct, 2,000 GSM8K rows, 250 steps (a free Colab T4)
+    python sft_qlora.py --model FOLDER --train_file train.jsonl --validation_file val.jsonl --max_steps 4
+
+A JSONL file holds GSM8K rows: {"question": ..., "answer": "... #### 72"}. The adapter lands in --out.
+"""
+import argparse, json, random, re
+import torch
+from datasets import Dataset, load_dataset
+from peft import LoraConfig, get_peft_model, prepare_model_for_kbit_training
+from transformers import AutoModelForCausalLM, AutoTokenizer, BitsAndBytesConfig, set_seed
+from trl import SFTConfig, SFTTrainer
+
+# The settings: tiny_reason's colab-t4 preset, the recipe lesson 02 teaches.
+MODEL = "Qwen/Qwen2.5-1.5B-Instruct"  # a Hub id or a local folder
+SYSTEM_PROMPT = "You are a helpful assistant that solves math problems step by step."
+NUM_SAMPLES, VALIDATION_SPLIT = 2000, 0.1  # GSM8K training rows used; the share held out to choose the checkpoint
+MAX_LENGTH = 1024  # tokens a row may have; GSM8K's longest is far shorter
+LORA_R, LORA_ALPHA, LORA_DROPOUT = 16, 32, 0.0  # alpha / r = 2 scales the update B @ A
+TARGET_MODULES = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]  # all seven projections
+BATCH_SIZE, GRADIENT_ACCUMULATION = 2, 4  # 8 rows a step, 2 at a time; on a GPU that holds more, raise BATCH_SIZE
+MAX_STEPS, WARMUP_STEPS = 250, 50
+LEARNING_RATE = 2e-4  # LoRA wants about 10x the rate of full fine-tuning
+WEIGHT_DECAY = 0.01
+EVAL_STEPS = SAVE_STEPS = 50  # validation loss every 50 steps; the best checkpoint is the one saved at the end
+SEED = 3407
+THINK = "<think>\n"  # the reply starts here: at inference, the prompt ends with it too
+PAD_CANDIDATES = ["<|endoftext|>", "<|finetune_right_pad_id|>", "<pad>", "<unk>"]
+
+
+def solution_parts(answer: str) -> tuple[str, str]:
+    "GSM8K's answer as (the steps without calculator notes, the final number): '48/2 = <<48/2=24>>24 ... #### 72'."
+    steps, final = answer.rsplit("####", 1)
+    steps = re.sub(r"<<[^<>\n]*=[^<>\n]*>>", "", steps)  # '<<48/2=24>>': the calculator the data's authors used
+    return steps.strip(), final.strip().replace(",", "")
+
+
+def to_example(row: dict) -> dict:
+    "A GSM8K row as TRL's prompt-completion messages: the completion is the reasoning, then the answer."
+    steps, answer = solution_parts(row["answer"])
+    prompt = [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": row["question"].strip()}]
+    reply = f"{THINK}{steps}\n</think>\n\n**Final Answer:** {answer}"
+    return {"prompt": prompt, "completion": [{"role": "assistant", "content": reply}]}
+
+
+def read_jsonl(path) -> list[dict]:
+    with open(path, encoding="utf-8") as f: return [json.loads(line) for line in f if line.strip()]
+
+
+def gsm8k_rows(train_file=None, validation_file=None) -> tuple[list[dict], list[dict]]:
+    "Training and validation rows: two local files, or NUM_SAMPLES of GSM8K's train split, shuffled, part held out."
+    if train_file: return read_jsonl(train_file), read_jsonl(validation_file)
+    rows = list(load_dataset("openai/gsm8k", "main", split="train"))
+    random.Random(SEED).shuffle(rows)
+    rows = rows[:NUM_SAMPLES]
+    n_val = max(1, round(len(rows) * VALIDATION_SPLIT))
+    # tiny_reason also drops malformed and repeated rows, and keeps a question's rows on one side (lesson 00)
+    return rows[n_val:], rows[:n_val]
+
+
+def load_tokenizer(model: str):
+    tok = AutoTokenizer.from_pretrained(model)
+    if tok.pad_token is None or tok.pad_token == tok.eos_token:  # padding must not look like the end of a reply
+        tok.pad_token = next(t for t in PAD_CANDIDATES if t in tok.get_vocab() and t != tok.eos_token)
+    tok.padding_side = "left"  # generation appends to the right end of every row
+    return tok
+
+
+def load_model(model: str, dtype: torch.dtype):
+    "The frozen base (4-bit NF4 with double quantization on a GPU, the QLoRA recipe) with a fresh LoRA on top."
+    on_gpu = torch.cuda.is_available()
+    nf4 = BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_use_double_quant=True,
+                             bnb_4bit_compute_dtype=dtype) if on_gpu else None  # bitsandbytes' NF4 wants CUDA
+    base = AutoModelForCausalLM.from_pretrained(model, quantization_config=nf4, dtype=dtype,
+                                                device_map={"": 0} if on_gpu else None)
+    if on_gpu: base = prepare_model_for_kbit_training(base, use_gradient_checkpointing=False)  # norms in fp32
+    base.gradient_checkpointing_enable({"use_reentrant": False})  # recompute activations in backward: less memory
+    lora = LoraConfig(r=LORA_R, lora_alpha=LORA_ALPHA, lora_dropout=LORA_DROPOUT, target_modules=TARGET_MODULES,
+                      bias="none", task_type="CAUSAL_LM")
+    return get_peft_model(base, lora)  # B = 0: it starts as the base
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--model", default=MODEL, help="a Hub id or a local model folder")
+    p.add_argument("--train_file", help="GSM8K rows as JSONL (default: GSM8K's train split from the Hub)")
+    p.add_argument("--validation_file", help="held-out rows as JSONL (with --train_file)")
+    p.add_argument("--max_steps", type=int, default=MAX_STEPS)
+    p.add_argument("--out", default="lora_adapter", help="where the adapter is saved")
+    args = p.parse_args(argv)
+    if bool(args.train_file) != bool(args.validation_file): p.error("give --train_file and --validation_file together")
+
+    on_gpu = torch.cuda.is_available()
+    # bf16 where the GPU computes it natively (Ampere on), fp16 on a T4, fp32 on a CPU
+    dtype = torch.float32 if not on_gpu else (
+        torch.bfloat16 if torch.cuda.is_bf16_supported(including_emulation=False) else torch.float16)
+    set_seed(SEED)  # the LoRA's initial A, the data order, dropout
+    tok = load_tokenizer(args.model)
+    train_rows, val_rows = gsm8k_rows(args.train_file, args.validation_file)
+    train, val = (Dataset.from_list([to_example(r) for r in rows]) for rows in (train_rows, val_rows))
+    model = load_model(args.model, dtype)
+
+    config = SFTConfig(
+        output_dir=f"{args.out}_checkpoints", seed=SEED, data_seed=SEED, max_steps=args.max_steps,
+        per_device_train_batch_size=BATCH_SIZE, per_device_eval_batch_size=BATCH_SIZE * 2,
+        gradient_accumulation_steps=GRADIENT_ACCUMULATION, learning_rate=LEARNING_RATE, lr_scheduler_type="linear",
+        warmup_steps=WARMUP_STEPS, weight_decay=WEIGHT_DECAY,
+        optim="adamw_8bit" if on_gpu else "adamw_torch",  # 8-bit optimizer states save GPU memory; a CPU has room
+        bf16=dtype == torch.bfloat16, fp16=dtype == torch.float16, use_cpu=not on_gpu,
+        max_length=MAX_LENGTH, packing=False, completion_only_loss=True,  # the loss: the reply's tokens only
+        train_sampling_strategy="group_by_length",  # rows of like length share a batch: less padding
+        gradient_checkpointing=True, gradient_checkpointing_kwargs={"use_reentrant": False},
+        eval_strategy="steps", eval_steps=EVAL_STEPS, eval_on_start=True, prediction_loss_only=True,
+        save_strategy="steps", save_steps=SAVE_STEPS, save_total_limit=3,
+        load_best_model_at_end=True, metric_for_best_model="eval_loss", greater_is_better=False,
+        logging_steps=10, report_to="none", dataloader_num_workers=0)
+    trainer = SFTTrainer(model=model, args=config, processing_class=tok, train_dataset=train, eval_dataset=val)
+    # TRL casts the LoRA weights of a 4-bit base to bf16; fp32 keeps the small updates a 16-bit weight would round away
+    for w in trainer.model.parameters():
+        if w.requires_grad and w.dtype != torch.float32: w.data = w.data.float()
+    # Left out, as they change no weight: tiny_reason's TRL LM-head setting (less memory, sums in another order) and,
+    # on a GPU, its choice of how many of a step's 8 rows go through at once (the same rows, the same step).
+    trainer.train()
+    trainer.save_model(args.out)  # adapter_model.safetensors and adapter_config.json
+    tok.save_pretrained(args.out)
+    print(f"adapter saved in {args.out}")
+
+
+if __name__ == "__main__":
+    main()
