@@ -8,8 +8,7 @@ import hashlib, re
 import torch
 from .config import Config, command_parser, config_from_cli, run_flags, save_config
 from .data import THINK_PRIME, MalformedRow, inference_prompt, split_solution, unseen_rows
-from .evaluation import NUMBER_PATTERN
-from .evaluation import extract_answer, grade_row
+from .evaluation import NUMBER_PATTERN, extract_answer, grade_row
 from .generation import generate_batch, stop_token_ids
 import json
 from pathlib import Path

@@ -3,7 +3,7 @@
 What tiny_reason's lesson 02 trains, written with public libraries only (transformers, peft, trl, bitsandbytes,
 datasets): copy it, read it top to bottom, change the settings below. Each GSM8K solution (its calculator notes
 removed) goes inside <think>...</think>, then **Final Answer:** N, in the model's own chat template; the loss counts
-the answer's tokens only. On a CUDA GPU the frozen base loads in 4-bit NF4 (QLoRA); on a CPU it stays in fp32 and
+the reply's tokens only. On a CUDA GPU the frozen base loads in 4-bit NF4 (QLoRA); on a CPU it stays in fp32 and
 the same LoRA trains on it, slowly: give a small model there.
 
     pip install transformers trl peft bitsandbytes datasets accelerate
@@ -30,7 +30,7 @@ BATCH_SIZE, GRADIENT_ACCUMULATION = 2, 4  # 8 rows a step, 2 at a time; on a GPU
 MAX_STEPS, WARMUP_STEPS = 250, 50
 LEARNING_RATE = 2e-4  # LoRA wants about 10x the rate of full fine-tuning
 WEIGHT_DECAY = 0.01
-EVAL_STEPS = SAVE_STEPS = 50  # validation loss every 50 steps; the best checkpoint is the one saved at the end
+EVAL_STEPS = SAVE_STEPS = 50  # validation loss every 50 steps: the checkpoint with the lowest is the adapter saved
 SEED = 3407
 THINK = "<think>\n"  # the reply starts here: at inference, the prompt ends with it too
 PAD_CANDIDATES = ["<|endoftext|>", "<|finetune_right_pad_id|>", "<pad>", "<unk>"]
@@ -126,8 +126,8 @@ def main(argv=None):
     # TRL casts the LoRA weights of a 4-bit base to bf16; fp32 keeps the small updates a 16-bit weight would round away
     for w in trainer.model.parameters():
         if w.requires_grad and w.dtype != torch.float32: w.data = w.data.float()
-    # Left out, as they change no weight: tiny_reason's TRL LM-head setting (less memory, sums in another order) and,
-    # on a GPU, its choice of how many of a step's 8 rows go through at once (the same rows, the same step).
+    # Left out: tiny_reason's TRL LM-head setting (less memory on a CPU) and, on a GPU, its choice of how many of a
+    # step's 8 rows go through at once: both compute the same loss, summed in another order.
     trainer.train()
     trainer.save_model(args.out)  # adapter_model.safetensors and adapter_config.json
     tok.save_pretrained(args.out)
