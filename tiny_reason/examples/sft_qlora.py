@@ -6,7 +6,7 @@ removed) goes inside <think>...</think>, then **Final Answer:** N, in the model'
 the reply's tokens only. On a CUDA GPU the frozen base loads in 4-bit NF4 (QLoRA); on a CPU it stays in fp32 and
 the same LoRA trains on it, slowly: give a small model there.
 
-    pip install transformers trl peft bitsandbytes datasets accelerate
+    pip install -U transformers trl peft bitsandbytes datasets accelerate   # recent releases: TRL 1.x, transformers 5.x
     python sft_qlora.py                     # Qwen2.5-1.5B-Instruct, 2,000 GSM8K rows, 250 steps (a free Colab T4)
     python sft_qlora.py --model FOLDER --train_file train.jsonl --validation_file val.jsonl --max_steps 4
 
