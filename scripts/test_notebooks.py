@@ -42,11 +42,11 @@ LESSONS = ["00_data", "01_model", "02_train", "03_eval", "04_demo", "05_distill"
 SIM_REFERENCE = ["12_pipeline", "17_loader", "21_model_checks", "22_train_checks", "23_eval_stage", "24_demo_checks"]
 NO_ADAPTER = {"00_data", "01_model", "02_train", "06_scratch", "10_config", "39_measure", "13_files", "14_offline", "15_rwkv7", "16_bad_input",
               "17_loader", "18_generation", "19_scratch_io", "20_data_checks", "21_model_checks", "26_scratch_checks", "27_formats",
-              "09_study", "31_study_checks", "32_harness", "33_t4_time", "34_lesson_time", "35_gguf_format", "37_exercises", "46_answer_keys", "62_beyond_keys", "47_figures", "45_library_reaches", "50_number_parsing", "53_accuracy_stats", "55_t4_validation", "56_t4_stages", "57_folder_claims", "59_gguf_write", "index"}  # need no trained cpu-test adapter
+              "09_study", "31_study_checks", "32_harness", "33_t4_time", "34_lesson_time", "35_gguf_format", "46_answer_keys", "62_beyond_keys", "47_figures", "45_library_reaches", "50_number_parsing", "53_accuracy_stats", "55_t4_validation", "56_t4_stages", "57_folder_claims", "59_gguf_write", "index"}  # need no trained cpu-test adapter
 GROUPS = {  # short notebooks that share one process: (kind, name) -> notebooks, run in this order
     ("cpu", "short"): ["10_config", "39_measure", "20_data_checks", "19_scratch_io", "14_offline", "15_rwkv7",
                        "26_scratch_checks", "00_data", "06_scratch", "01_model", "33_t4_time",
-                       "34_lesson_time", "35_gguf_format", "37_exercises", "46_answer_keys", "62_beyond_keys", "47_figures", "45_library_reaches",
+                       "34_lesson_time", "35_gguf_format", "46_answer_keys", "62_beyond_keys", "47_figures", "45_library_reaches",
                        "50_number_parsing", "53_accuracy_stats", "55_t4_validation", "56_t4_stages", "57_folder_claims", "59_gguf_write", "index"],
     ("cpu", "short-adapter"): ["03_eval", "24_demo_checks", "04_demo"],
     ("sim", "short"): ["21_model_checks", "23_eval_stage", "24_demo_checks"],
@@ -54,7 +54,7 @@ GROUPS = {  # short notebooks that share one process: (kind, name) -> notebooks,
 ESTIMATE = {"cpu:short-adapter": 197, "cpu:05_distill": 110, "cpu:short": 131, "cpu:16_bad_input": 40, "cpu:17_loader": 55, "cpu:25_model_card": 20, "cpu:54_export_folder": 45, "cpu:21_model_checks": 80, "cpu:07_grpo": 245, "cpu:08_export": 165,
             "cpu:02_train": 165, "cpu:09_study": 75, "cpu:27_formats": 21, "cpu:13_files": 4,  # make test, 2026-11-26 (AMD EPYC, 2 cores)
             "cpu:32_harness": 56, "cpu:12_pipeline": 146, "cpu:30_nothing_lost": 118, "cpu:31_study_checks": 145,
-            "cpu:22_train_checks": 65, "cpu:40_distill_checks": 60, "cpu:36_gguf_check": 196, "cpu:11_cli": 10, "cpu:63_stage_commands": 25, "cpu:44_adapter_commands": 70, "sim:short": 42,
+            "cpu:22_train_checks": 65, "cpu:40_distill_checks": 60, "cpu:36_gguf_check": 196, "cpu:37_exercises": 150, "cpu:11_cli": 10, "cpu:63_stage_commands": 25, "cpu:44_adapter_commands": 70, "sim:short": 42,
             "badge:09_study": 34, "badge:08_export": 75, "sim:12_pipeline": 29, "badge:05_distill": 28,
             "cpu:29_grpo_checks": 150, "cpu:29_grpo_checks": 70, "badge:07_grpo": 23, "sim:22_train_checks": 23, "badge:03_eval": 21, "badge:04_demo": 14,
             "badge:02_train": 12, "sim:17_loader": 12, "cpu:23_eval_stage": 70, "cpu:18_generation": 30, "cpu:18_generation": 35, "badge:06_scratch": 9, "badge:01_model": 9, "badge:00_data": 4,

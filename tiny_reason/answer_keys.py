@@ -5,6 +5,7 @@
 # %% ../nbs/46_answer_keys.ipynb #06eddad0
 from __future__ import annotations
 import math, operator
+from pathlib import Path
 from .config import UnknownName, WrongType, load_config
 from .exercises import ANSWER_KEYS, answer_key, check
 import tiny_reason.beyond_keys  # noqa: F401  registers the keys of lessons 05-09 (62_beyond_keys)
@@ -12,14 +13,14 @@ from .data import (
     to_example, tokenize_with_trl, word_problem_rows, strip_calculator_annotations, prepare_examples,
     token_lengths, THINK_PRIME, inference_prompt)
 from .accuracy_stats import wilson_interval, mcnemar_exact
-from .evaluation import grade_row, extract_answer
-from .loader import load_tokenizer, model_config, known_architecture, lora_config
+from .evaluation import evaluate, grade_row, extract_answer
+from .loader import add_lora, load_model, load_tokenizer, model_config, known_architecture, lora_config
 from .model import lora_trainable_params, weight_bytes, memory_budget, QWEN2_5_1_5B
-from .train import ensure_adapter
+from .train import ensure_adapter, obtain_adapter
 from .demo import split_reasoning
 
 # %% auto #0
-__all__ = ['NATALIA', 'GRADER_REPLIES', 'check_exercise', 'short_run_eval_loss']
+__all__ = ['NATALIA', 'GRADER_REPLIES', 'check_exercise', 'short_run_eval_loss', 'budget_report', 'right_replies']
 
 # %% ../nbs/46_answer_keys.ipynb #afa8bbcf
 def check_exercise(lesson: str, n: int, answer, cfg) -> bool | None:
@@ -87,6 +88,17 @@ def _(cfg):
     a, b = (memory_budget(t4, m, batch_size=bs, checkpointing=c, mc=qwen, device="cuda")["total"] <= 8 * 2**30
             for m, bs, c in (("qlora", 2, False), ("lora", 8, True)))
     return "both" if a and b else "A" if a else "B" if b else "neither"
+
+@answer_key("01_model", 4, "PEFT trains r x (d_in + d_out) per adapted matrix; and B starts at zero, so what is B·A·x?")
+def _(cfg):
+    import copy, torch
+    c = copy.deepcopy(cfg); c.lora.r = 64
+    tok, model = load_tokenizer(c), load_model(c).eval()
+    ids = tok("Nora has 34 stickers and gives 6 away.", return_tensors="pt").to(model.device)
+    with torch.no_grad(): before = model(**ids).logits.float()
+    model = add_lora(model, c).eval()
+    with torch.no_grad(): after = model(**ids).logits.float()
+    return [sum(p.numel() for p in model.parameters() if p.requires_grad), (after - before).abs().max().item()]
 
 # %% ../nbs/46_answer_keys.ipynb #ebf8e901
 # 02_train
@@ -169,6 +181,21 @@ def _(cfg):
         i for i, reply in enumerate(GRADER_REPLIES) if grade_row({"generated_text": reply, "gold": "72"})["correct"]
     ]
 
+def budget_report(cfg, tokens: int) -> dict:
+    """`evaluate`'s report for the trained adapter on the first 32 test items at a reply budget of `tokens`: one
+    folder a budget, so a second call reuses its rows (03's exercise 4)."""
+    import copy
+    c = copy.deepcopy(cfg)
+    c.eval.max_new_tokens, c.eval.test_samples, c.eval.samples = tokens, min(32, cfg.eval.test_samples), 1
+    return evaluate(
+        c, Path(cfg.project.output_dir) / f"exercise_budget_{tokens}", obtain_adapter(cfg, verbose=False), verbose=False
+    )
+
+@answer_key("03_eval", 4, "run evaluate at both budgets and read each report's flexible correct count and its truncated count")
+def _(cfg):
+    full, half = budget_report(cfg, cfg.eval.max_new_tokens), budget_report(cfg, cfg.eval.max_new_tokens // 2)
+    return [full["flexible"]["correct"], half["flexible"]["correct"], half["truncated"]]
+
 # %% ../nbs/46_answer_keys.ipynb #a594e243
 # 04_demo
 @answer_key("04_demo", 1, "the answer is a string, as the grader returns it; with no `</think>` yet, everything is reasoning")
@@ -197,3 +224,15 @@ def _(cfg):
     prompt = inference_prompt(tok, question, cfg.data.system_prompt, cfg.data.format)
     n = lambda s: len(tok(s, add_special_tokens=False)["input_ids"])
     return [n(prompt) - n(prompt.removesuffix(THINK_PRIME)), n(prompt)]
+
+def right_replies(cfg, temperature: float) -> int:
+    """Right replies among 4 samples at `temperature` on each of the first 16 test items, from the trained adapter: one
+    folder a temperature, so a second call reuses them (04's exercise 4)."""
+    import copy
+    c = copy.deepcopy(cfg)
+    c.eval.test_samples, c.eval.samples, c.eval.sample_temperature = min(16, cfg.eval.test_samples), 4, temperature
+    folder = Path(cfg.project.output_dir) / f"exercise_temperature_{temperature:g}"
+    return sum(evaluate(c, folder, obtain_adapter(cfg, verbose=False), verbose=False)["maj_at_k"]["item_hits"])
+
+@answer_key("04_demo", 4, "sample both temperatures with evaluate and sum maj_at_k's item_hits for each")
+def _(cfg): return [right_replies(cfg, 0.3), right_replies(cfg, 1.3)]

@@ -5,19 +5,23 @@
 # %% ../nbs/62_beyond_keys.ipynb #3de52616
 from __future__ import annotations
 import math
+from pathlib import Path
 from .exercises import answer_key
 from .evaluation import majority_answer
 from .gguf_format import bits_per_weight, planned_types
 from .study import QUESTIONS, holm, seed_level
-from .accuracy_stats import mcnemar_exact
-from .distill import keep_traces
-from .scratch import build_model, model_shape, vocab_size, parameter_counts, perplexity, cache_bytes
-from .grpo import group_advantages, grpo_args
-from .loader import model_config, lora_config, known_architecture
+from .accuracy_stats import mcnemar_exact, mcnemar_power
+from .distill import distill, keep_traces
+from .scratch import build_model, model_shape, vocab_size, parameter_counts, perplexity, cache_bytes, context_point
+from .grpo import group_advantages, grpo_args, group_signal, grpo_prompts, start_adapter
+from .loader import load_model, load_tokenizer, model_config, model_path, lora_config, known_architecture
 from .model import meta_model, QWEN2_5_1_5B
+from .gguf_write import write_gguf
+from .export import tensor_bits
+from .train import obtain_adapter
 
 # %% auto #0
-__all__ = ['TRACES']
+__all__ = ['TRACES', 'filtered_traces']
 
 # %% ../nbs/62_beyond_keys.ipynb #7e3c4ddc
 # 05_distill
@@ -50,6 +54,19 @@ def _(cfg):
     top, share = majority_answer(["18", None, "18", "20", None])
     return [top, share, share >= cfg.distill.min_agreement]
 
+def filtered_traces(cfg, temperature: float) -> list[int]:
+    """[kept, duplicates] of `distill` on the first 16 fresh questions at `temperature`: one folder a temperature, so a
+    second call reuses the traces (05's exercise 4)."""
+    import copy
+    obtain_adapter(cfg, verbose=False)  # the teacher
+    c = copy.deepcopy(cfg)
+    c.distill.questions, c.distill.temperature = min(16, cfg.distill.questions), temperature
+    report = distill(c, Path(cfg.project.output_dir) / f"exercise_distill_{temperature:g}", verbose=False)
+    return [report["kept"], report["duplicates"]]
+
+@answer_key("05_distill", 4, "run distill at both temperatures and read each report's kept and duplicates counts")
+def _(cfg): return filtered_traces(cfg, 0.7) + filtered_traces(cfg, 0.2)
+
 # %% ../nbs/62_beyond_keys.ipynb #e8958e6b
 # 06_scratch
 @answer_key("06_scratch", 1, "the embedding and head stay the same and each layer doubles. The 'blocks' count also "
@@ -77,6 +94,16 @@ def _(cfg):
         # a state's size after any number of tokens
         return cache_bytes(build_model("rwkv7", s, 16).zero_state(1)) / kv_per_token
 
+@answer_key("06_scratch", 4, "each token keeps 2 x layers x kv_heads x head_dim numbers of 4 bytes; 256 tokens")
+def _(cfg):
+    import copy, torch
+    ids, held = torch.randint(0, vocab_size(cfg), (256,), generator=torch.Generator().manual_seed(0)), []
+    for kv_heads in (model_shape(cfg)["heads"], 1):
+        c = copy.deepcopy(cfg); c.scratch.size_overrides = {**cfg.scratch.size_overrides, "kv_heads": kv_heads}
+        model = build_model("transformer", model_shape(c), vocab_size(c), context=512).eval()
+        held.append(context_point(model, ids, 256, 1, 256)["held_bytes"])
+    return held
+
 # %% ../nbs/62_beyond_keys.ipynb #ee6aff28
 # 07_grpo
 @answer_key("07_grpo", 1, "the mean is 1/G; the sample std of one 1 among G - 1 zeros is 1/sqrt(G); a reward every reply earns moves the mean, not the gaps")
@@ -95,6 +122,18 @@ def _(cfg):
     c = copy.deepcopy(cfg); c.grpo.num_generations = 2
     args = grpo_args(c, tempfile.mkdtemp())  # TRL's GRPOConfig, as training builds it
     return args.generation_batch_size // args.num_generations
+
+@answer_key("07_grpo", 4, "run group_signal with num_generations 2 and cfg.grpo.num_generations on the same 8 prompts and read zero_variance_share")
+def _(cfg):
+    import copy
+    obtain_adapter(cfg, verbose=False)  # GRPO's start
+    tok = load_tokenizer(cfg)
+    model, shares = load_model(cfg, adapter=start_adapter(cfg)).eval(), []
+    prompts = grpo_prompts(cfg, tok)[:8]
+    for G in (2, cfg.grpo.num_generations):
+        c = copy.deepcopy(cfg); c.grpo.num_generations = G
+        shares.append(group_signal(model, tok, prompts, c)["zero_variance_share"])
+    return shares
 
 # %% ../nbs/62_beyond_keys.ipynb #c422b060
 # 08_export
@@ -133,6 +172,15 @@ def _(cfg):
     ]
     return sum(n * bits_per_weight(t) for t, n in plan) / sum(n for _, n in plan)
 
+@answer_key("08_export", 5, "the output matrix, tied to the embedding here, keeps a higher type; weigh each matrix's bits by its weights")
+def _(cfg):
+    from huggingface_hub import snapshot_download
+    source = model_path(cfg)
+    folder = source if Path(source).is_dir() else snapshot_download(source)
+    path = write_gguf(folder, Path(cfg.project.output_dir) / "gguf" / "exercise-base-Q4_0.gguf", "q4_0")
+    matrices = [(b, n) for _, t, b, n in tensor_bits(path) if t != "F32"]
+    return sum(b * n for b, n in matrices) / sum(n for _, n in matrices)
+
 # %% ../nbs/62_beyond_keys.ipynb #03fe4791
 # 09_study
 @answer_key("09_study", 1, "Holm multiplies the smallest of m p-values by m")
@@ -148,3 +196,12 @@ def _(cfg):
 def _(cfg):
     # every seed the same way
     return next(n for n in range(2, 20) if seed_level({s: 0.1 for s in range(n)})["sign_p"] < 0.05)
+
+@answer_key("09_study", 4, "fixed with chance (d + g) / 2, broken with (d - g) / 2; count the draws whose mcnemar_exact is below 0.05")
+def _(cfg):
+    import copy
+    import numpy as np
+    c = copy.deepcopy(cfg); c.study.test_items = 300
+    n, gain, d = c.study.test_items, 0.04, 0.25
+    studies = np.random.default_rng(0).multinomial(n, [(d + gain) / 2, (d - gain) / 2, 1 - d], size=2000)
+    return [float(np.mean([mcnemar_exact(f, b) < 0.05 for f, b, _ in studies])), float(mcnemar_power(n, gain, d))]
