@@ -19,7 +19,7 @@ __all__ = ['SEVEN_PROJECTIONS', 'ALIASES', 'EMPTY_ITEM', 'ALL_KEYS', 'NONE_MEANS
            'KERNELS_WARNING', 'RETIRED', 'PATH_KEYS', 'DRIVE_ROOT', 'CONFIG_FILENAME', 'ProjectSection', 'ModelSection',
            'LoraSection', 'DataSection', 'TrainingSection', 'EvalSection', 'ScratchSection', 'DistillSection',
            'GRPOSection', 'StudySection', 'trainer_names', 'Config', 'all_keys', 'UnknownName', 'WrongType',
-           'resolve_key', 'coerce', 'get_value', 'settings_of', 'validate', 'preset_dir', 'list_presets',
+           'resolve_key', 'coerce', 'get_value', 'settings_of', 'validate', 'say_once', 'preset_dir', 'list_presets',
            'UniqueKeyLoader', 'read_yaml', 'flatten', 'preset_values', 'resolve_preset', 'set_value', 'load_config',
            'teacher_is_sft', 'derive_paths', 'keep_on_drive', 'save_config', 'parse_overrides', 'command_parser',
            'run_flags', 'config_from_cli', 'held_interrupt', 'config_cli']
@@ -547,6 +547,13 @@ def _not_kernels_warning(record: logging.LogRecord) -> bool: return not record.g
 
 # the logger exists before bitsandbytes is imported, so the filter is in place when it logs
 logging.getLogger("bitsandbytes.backends.cpu.ops").addFilter(_not_kernels_warning)
+
+# %% ../nbs/10_config.ipynb #6e452288
+_SAID: set[str] = set()  # the messages `say_once` has printed in this process
+
+def say_once(message: str) -> None:
+    "Print `message` the first time this process asks, and never again: a note each trainer built would repeat."
+    if message not in _SAID: _SAID.add(message); print(message)
 
 # %% ../nbs/10_config.ipynb #ed80e51b
 def preset_dir() -> Path:

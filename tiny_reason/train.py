@@ -8,7 +8,7 @@ import copy, json, math, os, time
 from pathlib import Path
 import torch
 # before transformers: it silences bitsandbytes' `kernels` message
-from .config import Config, save_config
+from .config import Config, save_config, say_once
 from transformers import TrainerCallback, set_seed
 from .files import atomic_write_text, apply_umask
 from .folder_claims import (
@@ -30,8 +30,8 @@ def sft_config(cfg: Config, output_dir, **overrides):
     "TRL `SFTConfig` for `cfg`, every value we rely on set explicitly; `overrides` win (for experiments)."
     from trl import SFTConfig
     precision, t = pick_precision(cfg.model.precision), cfg.training
-    if precision == "fp32" and cfg.model.precision == "auto":  # the one difference from a GPU run: say it
-        print("precision: fp32, since there is no CUDA here (a T4 trains in fp16 mixed precision, an Ampere GPU in bf16)")
+    if precision == "fp32" and cfg.model.precision == "auto":  # the one difference from a GPU run: said once a process
+        say_once("precision: fp32, since there is no CUDA here (a T4 trains in fp16 mixed precision, an Ampere GPU in bf16)")
     args = dict(
         output_dir=str(output_dir), seed=cfg.project.seed, data_seed=cfg.project.seed,
         max_steps=t.max_steps, per_device_train_batch_size=t.per_device_train_batch_size,
