@@ -123,14 +123,14 @@ def _(cfg):
     args = grpo_args(c, tempfile.mkdtemp())  # TRL's GRPOConfig, as training builds it
     return args.generation_batch_size // args.num_generations
 
-@answer_key("07_grpo", 4, "run group_signal with num_generations 2 and cfg.grpo.num_generations on the same 8 prompts and read zero_variance_share")
+@answer_key("07_grpo", 4, "run group_signal with num_generations 2 and 4 on the same 8 prompts and read zero_variance_share")
 def _(cfg):
     import copy
     obtain_adapter(cfg, verbose=False)  # GRPO's start
     tok = load_tokenizer(cfg)
     model, shares = load_model(cfg, adapter=start_adapter(cfg)).eval(), []
     prompts = grpo_prompts(cfg, tok)[:8]
-    for G in (2, cfg.grpo.num_generations):
+    for G in (2, 4):
         c = copy.deepcopy(cfg); c.grpo.num_generations = G
         shares.append(group_signal(model, tok, prompts, c)["zero_variance_share"])
     return shares
@@ -197,7 +197,7 @@ def _(cfg):
     # every seed the same way
     return next(n for n in range(2, 20) if seed_level({s: 0.1 for s in range(n)})["sign_p"] < 0.05)
 
-@answer_key("09_study", 4, "fixed with chance (d + g) / 2, broken with (d - g) / 2; count the draws whose mcnemar_exact is below 0.05")
+@answer_key("09_study", 4, "fixed with chance (d + g) / 2, broken with (d - g) / 2; count the draws whose mcnemar_exact is below 0.05", rel=0.1)
 def _(cfg):
     import copy
     import numpy as np
