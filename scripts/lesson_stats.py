@@ -210,6 +210,20 @@ def study_block() -> str:
                                    for x in (p, parts[i + 1])]
     return f"{STUDY_START}\n" + "\n\n".join(keep) + f"\n{STUDY_END}"
 
+FINDINGS_CELL = "Markdown(study_findings(report))"  # 09_study's cell whose stored output is the findings in words
+FINDINGS = {"all": ("",), "RFT": ("RFT", "voting"), "GRPO": ("GRPO", "grpo")}  # a page's lines: those holding a word
+FINDINGS_MARKS = {k: (f"<!-- study findings{'' if k == 'all' else ', ' + k}: scripts/lesson_stats.py --index -->",
+                      f"<!-- end of study findings{'' if k == 'all' else ', ' + k} -->") for k in FINDINGS}
+
+def findings_block(which: str) -> str:
+    "The study's findings in words as 09_study's committed run printed them (`study_findings`), the lines about `which`, between markers."
+    cells = json.loads((ROOT / "nbs" / "09_study.ipynb").read_text())["cells"]
+    cell = next(c for c in cells if FINDINGS_CELL in "".join(c["source"]))
+    text = next("".join(o["data"]["text/markdown"]) for o in cell["outputs"] if "text/markdown" in o.get("data", {}))
+    lines = [l for l in text.strip().splitlines() if any(w in l for w in FINDINGS[which])]
+    start, end = FINDINGS_MARKS[which]
+    return "\n".join([start, *lines, end])
+
 STUDY_PLOT = ROOT / "assets" / "cpu_study.png"  # the front page's and docs/results.md's picture of the study
 
 def study_png() -> bytes:
@@ -337,10 +351,11 @@ BLOCKS = {"module layers": (LAYERS_START, LAYERS_END, lambda: layers_block()), "
           "T4 lesson times": (TIMES_START, TIMES_END, lambda: times_block()), "memory budget": (MEMORY_START, MEMORY_END, lambda: memory_block()),
           "beyond SFT": (BEYOND_START, BEYOND_END, lambda: beyond_block()),
           "GPU summary": (GPU_SUMMARY_START, GPU_SUMMARY_END, lambda: gpu_summary()),
-          "cpu-gsm result": (GSM_START, GSM_END, lambda: gsm_block())}
-PAGES = [ROOT / "index.ipynb", ROOT / "nbs" / "02_train.ipynb", ROOT / "nbs" / "03_eval.ipynb",
+          "cpu-gsm result": (GSM_START, GSM_END, lambda: gsm_block()),
+          **{f"study findings, {k}": (*FINDINGS_MARKS[k], lambda k=k: findings_block(k)) for k in FINDINGS}}
+PAGES = [ROOT / "index.ipynb", *(ROOT / "nbs" / f"{n}.ipynb" for n in ("02_train", "03_eval", "05_distill", "07_grpo")),
          *sorted((ROOT / "docs").glob("*.md"))]  # where rendered blocks live: the front page, the docs pages, 02_train
-# (the SFT schedules) and 03_eval (the cpu-gsm run)
+# (the SFT schedules), 03_eval (the cpu-gsm run), 05_distill and 07_grpo (the study's findings about them)
 
 def render_blocks(text: str) -> str:
     "`text` with every known block between its markers replaced by what its result file says now."

@@ -9,7 +9,7 @@ stand alone (not inside a longer number), or where a printed number rounds to it
 thousands, millions or billions (`15.62` GiB -> `15.6`, `165,656` bytes -> `166` kB, `1,543,714,304` -> `1.54` billion). Numbers no cell can print (constants, other presets' config values, cited papers) are listed in `SOURCED` with where
 they come from; so is the line beside each Colab badge (predicted T4 time, GPU check), written from `assets/gpu_pass.json` and the T4 model (check_repo checks
 it is current), and a result file's table rendered between include markers (`<!-- include: assets/results/... -->`,
-lesson_stats.py: its numbers are the file's, written by the benchmark that measured them). Counted: numbers with at least three significant digits (`546`, `130.5`,
+lesson_stats.py: its numbers are the file's, written by the benchmark that measured them), and the study's findings rendered between their markers (`<!-- study findings, GRPO: ... -->`: 09_study's stored output, word for word). Counted: numbers with at least three significant digits (`546`, `130.5`,
 `0.0386`; not `0.05` or `0.77`). Not counted: dates (`2026-11-22`), years, arXiv ids (`2402.03300`), and anything inside
 `code spans`, LaTeX (`$...$`) or link targets, nor a lesson's appendix (`## Appendix`: the rest of its module's code,
 reference material as the reference notebooks are).
@@ -23,7 +23,7 @@ APPENDIX = "## Appendix"  # a lesson's last section: the rest of its module's co
 from lesson_stats import LESSONS
 
 NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(e-?\d+)?(?![\w])")
-SKIP = re.compile(r"<!-- GPU pass.*?<!-- end of GPU pass -->|<!-- T4 time.*?<!-- end of T4 time -->|<!-- include: .*?<!-- end of include -->|`[^`]*`|\$\$.*?\$\$|\$[^$]*\$|\]\([^)]*\)|\d{4}-\d{2}-\d{2}|\b\d{4}\.\d{5}\b|https?://\S+", re.S)
+SKIP = re.compile(r"<!-- GPU pass.*?<!-- end of GPU pass -->|<!-- T4 time.*?<!-- end of T4 time -->|<!-- include: .*?<!-- end of include -->|<!-- study findings.*?<!-- end of study findings[^>]*-->|`[^`]*`|\$\$.*?\$\$|\$[^$]*\$|\]\([^)]*\)|\d{4}-\d{2}-\d{2}|\b\d{4}\.\d{5}\b|https?://\S+", re.S)
 NAMED = re.compile(r"\b(\d\d_[a-z0-9_]+)\b")
 
 # Numbers no cell can print, each with where it comes from: constants, config values of a preset the lesson does not run,

@@ -20,10 +20,10 @@ from .grpo import ensure_grpo
 from .train import ensure_adapter
 
 # %% auto #0
-__all__ = ['ARMS', 'QUESTIONS', 'AFTER_SFT', 'CONTINUED', 'STUDY_KEYS', 'run_arm', 'holm', 'seed_level', 'item_level', 'stages',
-           'sampled_curves', 'summarize_study', 'split_files', 'seed_split', 'arm_config', 'arm_details', 'study_rows',
-           'study_markdown', 'plot_sampled', 'plot_study', 'study_cli', 'study_settings', 'terminated_as_interrupted',
-           'run_study']
+__all__ = ['ARMS', 'QUESTIONS', 'AFTER_SFT', 'CONTINUED', 'STUDY_KEYS', 'run_arm', 'holm', 'seed_level', 'item_level',
+           'detectable_mean', 'stages', 'sampled_curves', 'summarize_study', 'split_files', 'seed_split', 'arm_config',
+           'arm_details', 'study_rows', 'study_markdown', 'plot_sampled', 'plot_study', 'study_findings', 'study_cli',
+           'study_settings', 'terminated_as_interrupted', 'run_study']
 
 # %% ../nbs/09_study.ipynb #3d5a6fea
 ARMS = {"base": "base, told the format", "answer_only": "SFT on answers only", "cot": "SFT with the chain of thought",
@@ -114,7 +114,15 @@ def item_level(a: dict, b: dict, resamples: int = 2000, seed: int = 0) -> dict:
     rng, (n, k) = np.random.default_rng(seed), d.shape
     means = [d[np.ix_(rng.integers(0, n, n), rng.integers(0, k, k))].mean() for _ in range(resamples)]
     lo, hi = np.percentile(means, [2.5, 97.5])
-    return {"items": n, "seeds": seeds, "mean": float(per_item.mean()), "t_p": p, "ci95": (float(lo), float(hi))}
+    sd = float(per_item.std(ddof=1)) if n > 1 else 0.0
+    return {"items": n, "seeds": seeds, "mean": float(per_item.mean()), "t_p": p, "ci95": (float(lo), float(hi)),
+            "sd": sd, "found_80": detectable_mean(sd, n)}
+
+def detectable_mean(sd: float, n: int, power: float = 0.8, alpha: float = 0.05) -> float:
+    """The smallest true mean difference a two-sided t test at `alpha` over `n` items with this `sd` finds `power` of
+    the time: (z(1 - alpha/2) + z(power)) sd / sqrt(n), the normal approximation (n is over a thousand here)."""
+    from scipy.stats import norm
+    return float((norm.ppf(1 - alpha / 2) + norm.ppf(power)) * sd / math.sqrt(n))
 
 # %% ../nbs/09_study.ipynb #7fc131a5
 def stages(arms, seeds) -> list[tuple[str, int]]:
@@ -133,7 +141,8 @@ def stages(arms, seeds) -> list[tuple[str, int]]:
 # %% ../nbs/09_study.ipynb #c1b6cff7
 def sampled_curves(out: Path, arms, seeds) -> dict:
     """Each sampled arm's greedy accuracy, pass@k and maj@k on the items it sampled (its `sampled` evaluation, first
-    seed), k = 1 to `study.samples`."""
+    seed), k = 1 to `study.samples`; `vote`: the majority of all k against greedy decoding, item by item (fixed = right
+    only by the vote); `any_right`: each item's pass@k, whether one of its k samples was right."""
     curves = {}
     for arm in arms:
         path = out / arm / f"seed{seeds[0]}" / "sampled" / "report.json"
@@ -141,8 +150,13 @@ def sampled_curves(out: Path, arms, seeds) -> dict:
         r = json.loads(path.read_text())
         m = r["maj_at_k"]
         by_k = lambda key: {int(k): v for k, v in m[key].items()}  # JSON's keys are text
+        # the greedy replies of the same items, in the order the vote's `item_correct` holds them
+        greedy = [{"question": g["question"], "correct": g["correct"]}
+                  for _, g in read_predictions(path.parent / "predictions.jsonl")]
+        voted = [{"question": g["question"], "correct": v} for g, v in zip(greedy, m["item_correct"])]
         curves[arm] = {"items": r["n"], "greedy": r["flexible"]["accuracy"], "temperature": m["temperature"],
-                       "pass": by_k("pass_by_k"), "maj": by_k("by_k")}
+                       "pass": by_k("pass_by_k"), "maj": by_k("by_k"), "k": m["k"],
+                       "vote": paired_comparison(greedy, voted), "any_right": [h > 0 for h in m["item_hits"]]}
     return curves
 
 # %% ../nbs/09_study.ipynb #9af85eec
@@ -397,6 +411,35 @@ def plot_study(r: dict, title: str = ""):
     ax.set_xticks(range(len(r["arms"])), [t["label"].replace(" ", "\n", 1) for t in r["arms"].values()], fontsize=8)
     ax.set(ylabel="accuracy (flexible)", ylim=(0, 1), title=title); ax.grid(axis="y", alpha=0.3); fig.tight_layout()
     return fig
+
+# %% ../nbs/09_study.ipynb #f1nd1ngs
+def study_findings(r: dict, alpha: float = 0.05) -> str:
+    """What the study found, in words, one line per question: the primary test's mean difference, its interval, its
+    Holm-adjusted p and a verdict (found at `alpha`, or not established beside the smallest gain the test finds 4 times
+    in 5); then what sampling shows at the first seed: voting against greedy, and pass@k arm against arm."""
+    pts, pct, label = lambda x: f"{100 * x:+.1f}", lambda x: f"{x:.1%}", lambda a: r["arms"][a]["label"]
+    lines = []
+    for t in r["item_level"]:
+        a, b = t["arms"]
+        if t["holm_p"] < alpha: verdict = f"found: {label(b)} {'higher' if t['mean'] > 0 else 'lower'}"
+        else: verdict = f"not established (this test finds a true difference of {pts(t['found_80'])[1:]} points 4 times in 5)"
+        lines.append(f"- **{t['question']}** {label(b)} against {label(a)}: {pts(t['mean'])} points (95% interval "
+                     f"{pts(t['ci95'][0])} to {pts(t['ci95'][1])}; Holm p {t['holm_p']:.2g}): {verdict}.")
+    for a, v in r.get("sampled", {}).items():
+        k, vote = v["k"], v["vote"]
+        lines.append(f"- **voting, {a}:** the majority of {k} replies at temperature {v['temperature']} against greedy "
+                     f"decoding on the same {v['items']} items: {pct(v['maj'][k])} vs {pct(v['greedy'])} (fixed "
+                     f"{vote['fixed']}, broken {vote['broken']}; McNemar p {vote['mcnemar_p']:.2g}); one of the {k} "
+                     f"replies right (pass@{k}): {pct(v['pass'][k])}.")
+    sampled = r.get("sampled", {})
+    for a, b in [(a, b) for a, b in QUESTIONS.values() if a in sampled and b in sampled]:
+        x, y = ([{"question": i, "correct": c} for i, c in enumerate(sampled[arm]["any_right"])] for arm in (a, b))
+        pair, k = paired_comparison(x, y), sampled[b]["k"]
+        lines.append(f"- **pass@{k}, {b} against {a}:** {pct(sampled[b]['pass'][k])} vs {pct(sampled[a]['pass'][k])} "
+                     f"of the same items have a right reply among {k} (fixed {pair['fixed']}, broken {pair['broken']}; "
+                     f"McNemar p {pair['mcnemar_p']:.2g}).")
+    return "\n".join(lines)
+
 
 # %% ../nbs/09_study.ipynb #59809f7e
 def study_cli(argv: list[str] | None = None) -> dict:
