@@ -150,9 +150,10 @@ def sampled_curves(out: Path, arms, seeds) -> dict:
         r = json.loads(path.read_text())
         m = r["maj_at_k"]
         by_k = lambda key: {int(k): v for k, v in m[key].items()}  # JSON's keys are text
-        # the greedy replies of the same items, in the order the vote's `item_correct` holds them
-        greedy = [{"question": g["question"], "correct": g["correct"]}
-                  for _, g in read_predictions(path.parent / "predictions.jsonl")]
+        # the greedy replies of the same items in the items' order, which the vote's `item_correct` keeps (the file
+        # holds them in the order they were generated)
+        greedy = sorted((g for _, g in read_predictions(path.parent / "predictions.jsonl")), key=lambda g: g["id"])
+        greedy = [{"question": g["question"], "correct": g["correct"]} for g in greedy]
         voted = [{"question": g["question"], "correct": v} for g, v in zip(greedy, m["item_correct"])]
         curves[arm] = {"items": r["n"], "greedy": r["flexible"]["accuracy"], "temperature": m["temperature"],
                        "pass": by_k("pass_by_k"), "maj": by_k("by_k"), "k": m["k"],
