@@ -210,6 +210,14 @@ def study_block() -> str:
                                    for x in (p, parts[i + 1])]
     return f"{STUDY_START}\n" + "\n\n".join(keep) + f"\n{STUDY_END}"
 
+PRIMARY_START, PRIMARY_END = "<!-- study primary: scripts/lesson_stats.py --index -->", "<!-- end of study primary -->"
+
+def primary_block() -> str:
+    "The study's primary tests (item by item across seeds), the table alone, as 09_study's committed run displayed it, between markers: the front page's."
+    parts = "".join(study_output("text/markdown")).strip().split("\n\n")
+    table = next(parts[i + 1] for i, p in enumerate(parts[:-1]) if p.startswith("Item by item"))
+    return f"{PRIMARY_START}\n{table}\n{PRIMARY_END}"
+
 FINDINGS_CELL = "Markdown(study_findings(report))"  # 09_study's cell whose stored output is the findings in words
 FINDINGS = {"all": ("",), "RFT": ("RFT", "voting"), "GRPO": ("GRPO", "grpo")}  # a page's lines: those holding a word
 FINDINGS_MARKS = {k: (f"<!-- study findings{'' if k == 'all' else ', ' + k}: scripts/lesson_stats.py --index -->",
@@ -347,6 +355,7 @@ def layers_block() -> str:
 
 BLOCKS = {"module layers": (LAYERS_START, LAYERS_END, lambda: layers_block()), "lessons table": (INDEX_START, INDEX_END, lambda: index_table()), "T4 validation": (VALIDATION_START, VALIDATION_END, lambda: validation_block()),
           "study result": (STUDY_START, STUDY_END, lambda: study_block()),
+          "study primary": (PRIMARY_START, PRIMARY_END, lambda: primary_block()),
           "run result": (RUN_START, RUN_END, lambda: run_block()), "GPU pass table": (GPU_TABLE_START, GPU_TABLE_END, lambda: gpu_table()),
           "T4 lesson times": (TIMES_START, TIMES_END, lambda: times_block()), "memory budget": (MEMORY_START, MEMORY_END, lambda: memory_block()),
           "beyond SFT": (BEYOND_START, BEYOND_END, lambda: beyond_block()),
