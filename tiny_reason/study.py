@@ -423,7 +423,8 @@ def study_findings(r: dict, alpha: float = 0.05) -> str:
     for t in r["item_level"]:
         a, b = t["arms"]
         if t["holm_p"] < alpha: verdict = f"found: {label(b)} {'higher' if t['mean'] > 0 else 'lower'}"
-        else: verdict = f"not established (this test finds a true difference of {pts(t['found_80'])[1:]} points 4 times in 5)"
+        else:
+            verdict = f"not established (this test finds a true difference of {100 * t['found_80']:.1f} points 4 times in 5)"
         lines.append(f"- **{t['question']}** {label(b)} against {label(a)}: {pts(t['mean'])} points (95% interval "
                      f"{pts(t['ci95'][0])} to {pts(t['ci95'][1])}; Holm p {t['holm_p']:.2g}): {verdict}.")
     for a, v in r.get("sampled", {}).items():
@@ -440,7 +441,6 @@ def study_findings(r: dict, alpha: float = 0.05) -> str:
                      f"of the same items have a right reply among {k} (fixed {pair['fixed']}, broken {pair['broken']}; "
                      f"McNemar p {pair['mcnemar_p']:.2g}).")
     return "\n".join(lines)
-
 
 # %% ../nbs/09_study.ipynb #59809f7e
 def study_cli(argv: list[str] | None = None) -> dict:
