@@ -9,7 +9,7 @@ from collections import Counter
 # %% auto #0
 __all__ = ['CATEGORIES', 'error_category', 'wilson_interval', 'mcnemar_exact', 'summarize', 'paired_comparison', 'format_summary',
            'format_paired', 'plot_accuracies', 'mcnemar_power', 'items_for_power', 'paired_difference',
-           'detectable_gain']
+           'detectable_gain', 'detectable_mean']
 
 # %% ../nbs/53_accuracy_stats.ipynb #f15b1ce8
 CATEGORIES = ("correct", "wrong number", "no final answer", "truncated")
@@ -168,3 +168,10 @@ def detectable_gain(n: int, discordant: float, power: float = 0.8, alpha: float 
         mid = (lo + hi) // 2
         lo, hi = (lo, mid) if mcnemar_power(n, mid / 1000, discordant, alpha) >= power else (mid, hi)
     return hi / 1000
+
+def detectable_mean(sd: float, n: int, power: float = 0.8, alpha: float = 0.05) -> float:
+    """The smallest true mean difference a two-sided t test at `alpha` over `n` items with this `sd` finds `power` of
+    the time: (z(1 - alpha/2) + z(power)) sd / sqrt(n), the normal approximation (for n in the hundreds or more)."""
+    from statistics import NormalDist
+    z = NormalDist().inv_cdf
+    return (z(1 - alpha / 2) + z(power)) * sd / n**0.5

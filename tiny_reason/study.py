@@ -10,7 +10,7 @@ from .config import Config, command_parser, config_from_cli, settings_of
 from .data import (
     split_solution, train_validation_split, distinct_rows, drawn_rows, drop_repeats, load_rows, touched_items)
 from .files import read_jsonl_objects, write_jsonl, atomic_write_text
-from .accuracy_stats import paired_comparison, wilson_interval
+from .accuracy_stats import detectable_mean, paired_comparison, wilson_interval
 from .evaluation import read_predictions, evaluate
 import contextlib
 from collections import Counter
@@ -20,10 +20,10 @@ from .grpo import ensure_grpo
 from .train import ensure_adapter
 
 # %% auto #0
-__all__ = ['ARMS', 'QUESTIONS', 'AFTER_SFT', 'CONTINUED', 'STUDY_KEYS', 'run_arm', 'holm', 'seed_level', 'item_level',
-           'detectable_mean', 'stages', 'sampled_curves', 'summarize_study', 'split_files', 'seed_split', 'arm_config',
-           'arm_details', 'study_rows', 'study_markdown', 'plot_sampled', 'plot_study', 'study_findings', 'study_cli',
-           'study_settings', 'terminated_as_interrupted', 'run_study']
+__all__ = ['ARMS', 'QUESTIONS', 'AFTER_SFT', 'CONTINUED', 'STUDY_KEYS', 'run_arm', 'holm', 'seed_level', 'item_level', 'stages',
+           'sampled_curves', 'summarize_study', 'split_files', 'seed_split', 'arm_config', 'arm_details', 'study_rows',
+           'study_markdown', 'plot_sampled', 'plot_study', 'study_findings', 'study_cli', 'study_settings',
+           'terminated_as_interrupted', 'run_study']
 
 # %% ../nbs/09_study.ipynb #3d5a6fea
 ARMS = {"base": "base, told the format", "answer_only": "SFT on answers only", "cot": "SFT with the chain of thought",
@@ -117,12 +117,6 @@ def item_level(a: dict, b: dict, resamples: int = 2000, seed: int = 0) -> dict:
     sd = float(per_item.std(ddof=1)) if n > 1 else 0.0
     return {"items": n, "seeds": seeds, "mean": float(per_item.mean()), "t_p": p, "ci95": (float(lo), float(hi)),
             "sd": sd, "found_80": detectable_mean(sd, n)}
-
-def detectable_mean(sd: float, n: int, power: float = 0.8, alpha: float = 0.05) -> float:
-    """The smallest true mean difference a two-sided t test at `alpha` over `n` items with this `sd` finds `power` of
-    the time: (z(1 - alpha/2) + z(power)) sd / sqrt(n), the normal approximation (n is over a thousand here)."""
-    from scipy.stats import norm
-    return float((norm.ppf(1 - alpha / 2) + norm.ppf(power)) * sd / math.sqrt(n))
 
 # %% ../nbs/09_study.ipynb #7fc131a5
 def stages(arms, seeds) -> list[tuple[str, int]]:
