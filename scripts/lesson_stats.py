@@ -232,6 +232,18 @@ def findings_block(which: str) -> str:
     start, end = FINDINGS_MARKS[which]
     return "\n".join([start, *lines, end])
 
+TIME_CELL = "'all stages'"  # 09_study's cell that prints the study's stage times
+TIME_START, TIME_END = "<!-- study time: scripts/lesson_stats.py --index -->", "<!-- end of study time -->"
+
+def time_block() -> str:
+    "How long `make study`'s stages took, the totals 09_study's committed run printed (all stages, each seed's), between markers."
+    cells = json.loads((ROOT / "nbs" / "09_study.ipynb").read_text())["cells"]
+    cell = next(c for c in cells if TIME_CELL in "".join(c["source"]) and c["cell_type"] == "code")
+    text = "".join("".join(o.get("text", "")) for o in cell["outputs"] if o.get("name") == "stdout")
+    lines = [l for l in text.splitlines() if l.startswith(("all stages", "a seed's stages"))]
+    if len(lines) != 2: raise ValueError(f"09_study's time cell printed {len(lines)} of its 2 total lines")
+    return "\n".join([TIME_START, "```text", *lines, "```", TIME_END])
+
 STUDY_PLOT = ROOT / "assets" / "cpu_study.png"  # the front page's and docs/results.md's picture of the study
 
 def study_png() -> bytes:
@@ -356,6 +368,7 @@ def layers_block() -> str:
 BLOCKS = {"module layers": (LAYERS_START, LAYERS_END, lambda: layers_block()), "lessons table": (INDEX_START, INDEX_END, lambda: index_table()), "T4 validation": (VALIDATION_START, VALIDATION_END, lambda: validation_block()),
           "study result": (STUDY_START, STUDY_END, lambda: study_block()),
           "study primary": (PRIMARY_START, PRIMARY_END, lambda: primary_block()),
+          "study time": (TIME_START, TIME_END, lambda: time_block()),
           "run result": (RUN_START, RUN_END, lambda: run_block()), "GPU pass table": (GPU_TABLE_START, GPU_TABLE_END, lambda: gpu_table()),
           "T4 lesson times": (TIMES_START, TIMES_END, lambda: times_block()), "memory budget": (MEMORY_START, MEMORY_END, lambda: memory_block()),
           "beyond SFT": (BEYOND_START, BEYOND_END, lambda: beyond_block()),
