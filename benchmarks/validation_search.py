@@ -136,8 +136,8 @@ def run_rft(root: Path, out: Path, overrides: dict) -> dict:
     _, valid = shared_rows(load_config("cpu"), root / SHARED)
     report = distill(cfg, out / "distill", verbose=True)  # the SFT adapter samples the fresh questions (`fresh_questions`)
     kept = [r for _, r in read_jsonl_objects(out / "distill" / "distilled.jsonl")]
-    train_ex, val_ex, _ = prepare_examples(cfg, verbose=False)
-    start = time.time(); rft = ensure_adapter(rft_config(cfg, train_ex, val_ex, kept), verbose=False); seconds = time.time() - start
+    _, val_ex, _ = prepare_examples(cfg, verbose=False)  # SFT continues from its adapter on the kept traces (05)
+    start = time.time(); rft = ensure_adapter(rft_config(cfg, val_ex, kept, sft), verbose=False); seconds = time.time() - start
     traces = Path(cfg.distill.traces) if cfg.distill.traces else out / "distill" / "traces.jsonl"  # given: an earlier run's samples
     sampled = {question_key(t["question"]) for _, t in read_jsonl_objects(traces)}
     items = [r for r in valid if question_key(r["question"]) not in sampled]

@@ -103,7 +103,10 @@ class TrainingSection:
     logprob_chunk_rows: int | None = None  # TRL's fused LM head: rows a tile, completions only; None: TRL's own
     # compile forward and backward (torch.compile): fewer kernel launches, paid for in the first steps (22_train_checks)
     torch_compile: bool = False
-    start_adapter: str | None = None     # an adapter SFT continues from (STaR, 09's arms); None: a new LoRA
+    start_adapter: str | None = None     # an adapter SFT continues from (05's RFT, 09's arms); None: a new LoRA
+    # the schedule that has finished learning, chosen on validation (docs/search.md): where 05's RFT and 07's GRPO
+    # start (`plateau_config`); None: not searched for this recipe, and max_steps stands in
+    plateau_steps: int | None = None
 
 @dataclass
 class EvalSection:
@@ -156,6 +159,7 @@ class DistillSection:                      # 05_distill: a teacher writes chains
     max_new_tokens: int = 512
     batch_size: int = 8                   # questions per generate call, so batch_size x k sequences
     keep_per_question: int = 1            # m: at most this many kept traces per question, the shortest first
+    rft_steps: int = 250                  # RFT: SFT steps continuing the adapter that sampled, on its kept traces
     min_agreement: float = 0.5            # without gold: keep the majority answer if at least this share of the k agree
 
 @dataclass
@@ -400,7 +404,7 @@ RULES = [  # (key, test, what it must be)
         "lora.r training.max_steps training.per_device_train_batch_size training.gradient_accumulation_steps "
         "training.eval_steps training.save_steps eval.batch_size eval.max_new_tokens eval.throughput_items "
         "eval.throughput_tokens distill.k distill.max_new_tokens distill.batch_size "
-        "distill.keep_per_question grpo.max_completion_length grpo.max_steps grpo.batch_size "
+        "distill.keep_per_question distill.rft_steps grpo.max_completion_length grpo.max_steps grpo.batch_size "
         "grpo.gradient_accumulation_steps grpo.save_steps grpo.sample_every scratch.batch_size "
         "scratch.gradient_accumulation_steps scratch.max_steps scratch.log_steps scratch.save_steps "
         "scratch.new_tokens scratch.test_items scratch.reply_tokens study.max_steps study.rft_k study.grpo_steps "
@@ -412,7 +416,7 @@ RULES = [  # (key, test, what it must be)
     *_at_least(
         2, "study.train_questions study.test_items", "all"
     ),  # ALL_KEYS: the counts whose None is written `all`
-    *_at_least(1, "training.logprob_chunk_rows eval.paired_items", "none"),
+    *_at_least(1, "training.logprob_chunk_rows training.plateau_steps eval.paired_items", "none"),
     *_at_least(16, "data.max_length scratch.max_context"),
     *_at_least(8, "scratch.block_size"),
     *_one_of(

@@ -147,8 +147,9 @@ def distill(cfg: Config, out_dir, verbose: bool = True) -> dict:
     into `out_dir`."""
     import matplotlib.pyplot as plt
     start, given = time.time(), cfg.distill.traces
-    # what samples, too
+    # what samples, too; not RFT's training after it (rft_steps), which no sample depends on
     settings = settings_of(cfg, ("project.seed", "model.", "data.", "distill.") + (() if given else ("eval.engine",)))
+    settings.pop("distill.rft_steps", None)
     outputs = ("traces.jsonl", "distilled.jsonl", "report.json", "lengths.png", CONFIG_FILENAME)
     if not given: check_teacher(cfg)  # its adapter, before the questions are drawn
     traces, questions, source, engine = (
@@ -212,23 +213,27 @@ def distill(cfg: Config, out_dir, verbose: bool = True) -> dict:
     return report
 
 # %% ../nbs/05_distill.ipynb #5d5252df
-def rft_config(cfg: Config, train_ex: list[dict], val_ex: list[dict], kept_rows: list[dict]) -> Config:
-    """A copy of `cfg` that trains on `train_ex` (as GSM8K rows) then `kept_rows`, validates on `val_ex`, and saves
-    into `project.output_dir/rft`, where it writes those rows."""
+def rft_config(cfg: Config, val_ex: list[dict], kept_rows: list[dict], adapter) -> Config:
+    """A copy of `cfg` that continues training `adapter`, the SFT adapter whose right replies were kept, on
+    `kept_rows` for `distill.rft_steps` steps (STaR), validates on `val_ex` (as GSM8K rows), and saves into
+    `project.output_dir/rft`, where it writes those rows."""
     import copy
+    if not kept_rows: raise ValueError("rft_config: no kept trace to train on; sample more (distill.questions, distill.k)")
     # back to GSM8K's format
     as_row = lambda e: {"question": e["question"], "answer": f"{e['steps']}\n#### {e['answer']}"}
     rft_dir = Path(cfg.project.output_dir) / "rft"
     rft_dir.mkdir(parents=True, exist_ok=True)
-    # human rows, then the kept traces
-    write_jsonl([as_row(e) for e in train_ex] + list(kept_rows), rft_dir / "rows.jsonl")
+    write_jsonl(list(kept_rows), rft_dir / "rows.jsonl")
     # 02_train's validation rows, unchanged
     write_jsonl([as_row(e) for e in val_ex], rft_dir / "validation.jsonl")
     rft_cfg = copy.deepcopy(cfg)
     for key, value in {
         "data.source": str(rft_dir / "rows.jsonl"), "data.validation_source": str(rft_dir / "validation.jsonl"),
         "data.num_samples": None, "project.output_dir": str(rft_dir),
-        "project.adapter_path": str(rft_dir / "lora_adapter")
+        "project.adapter_path": str(rft_dir / "lora_adapter"), "training.start_adapter": str(adapter),
+        "training.max_steps": cfg.distill.rft_steps,
+        "training.save_steps": min(cfg.training.save_steps, cfg.distill.rft_steps),
+        "training.eval_steps": min(cfg.training.eval_steps, cfg.distill.rft_steps)
     }.items():
         set_value(rft_cfg, key, value)
     return rft_cfg

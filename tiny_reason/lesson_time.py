@@ -159,7 +159,7 @@ def lesson_stages(cfg: Config, lesson: str) -> list[tuple[str, dict]]:
                         rows=d.batch_size * d.k,
                     ),
                 ),
-                ("RFT: training on human rows and kept traces", sft(cfg, mc)),
+                ("RFT: SFT continued on the kept traces", sft(cfg, mc, steps=d.rft_steps)),
                 ("SFT and RFT: evaluation", evaluation(cfg, mc, 2 * min(d.questions, e.test_samples))),
                 ("maj@4 evaluation", evaluation(cfg, mc, min(d.questions, e.test_samples), k=4)),
             ]

@@ -8,7 +8,7 @@ import copy, json, math, os, time
 from pathlib import Path
 import torch
 # before transformers: it silences bitsandbytes' `kernels` message
-from .config import Config, save_config, say_once
+from .config import Config, save_config, say_once, teacher_is_sft
 from transformers import TrainerCallback, set_seed
 from .files import atomic_write_text, apply_umask
 from .folder_claims import (
@@ -21,9 +21,9 @@ from .model import check_training_memory, lora_trainable_params, fit_batch
 
 # %% auto #0
 __all__ = ['sft_config', 'make_trainer', 'seed_everything', 'save_artifacts', 'train', 'train_from', 'ensure_adapter',
-           'train_padding_share', 'run_report', 'adapter_status', 'obtain_adapter', 'plot_loss', 'LiveLossPlot',
-           'StopAfter', 'StopOnNonFinite', 'checkpointing_args', 'to_dataset', 'set_trl_lm_head', 'StepClock', 'fitted',
-           'training_plan']
+           'train_padding_share', 'run_report', 'adapter_status', 'plateau_config', 'obtain_adapter', 'plot_loss',
+           'LiveLossPlot', 'StopAfter', 'StopOnNonFinite', 'checkpointing_args', 'to_dataset', 'set_trl_lm_head',
+           'StepClock', 'fitted', 'training_plan']
 
 # %% ../nbs/02_train.ipynb #57d87802
 def sft_config(cfg: Config, output_dir, **overrides):
@@ -165,8 +165,10 @@ def adapter_status(cfg: Config) -> str:
     """Where the preset's trained adapter is, or, if it is nowhere yet, the choices (with their cost) a learner has
     before anything long runs."""
     adapter, last = Path(cfg.project.adapter_path), last_checkpoint(checkpoint_dir(cfg))
+    t = cfg.training  # `plateau_config`'s: trained to where SFT stops learning, not 02's shorter run
+    whose = f"The SFT adapter trained to its plateau ({t.max_steps} steps)" if t.max_steps == t.plateau_steps else "02_train's adapter"
     if (adapter / "adapter_config.json").exists() and not adapter_problems(adapter):
-        return f"02_train's adapter is in {adapter}: this lesson uses it."
+        return f"{whose} is in {adapter}: this lesson uses it."
     if cfg.project.adapter_source:
         return (
             f"the adapter comes from {cfg.project.adapter_source} (a folder is used as it is; a Hub id is fetched into"
@@ -190,6 +192,19 @@ def adapter_status(cfg: Config) -> str:
             f"- or neither: the next cell {train_now}.",
         ]
     )
+
+def plateau_config(cfg: Config) -> Config:
+    """`cfg` for the SFT that has finished learning: `training.plateau_steps` steps (chosen on validation,
+    docs/search.md) into its own folder, `sft_plateau` under `project.output_dir`, so 02's shorter run stays where it
+    is; a distillation teacher that is the SFT adapter follows it. `cfg` itself where no plateau was searched for the
+    recipe (None) or 02 already trains to it. Where the methods after SFT start: 05's RFT, 07's GRPO."""
+    steps = cfg.training.plateau_steps
+    if steps is None or steps == cfg.training.max_steps: return cfg
+    c, folder = copy.deepcopy(cfg), Path(cfg.project.output_dir) / "sft_plateau"
+    c.training.max_steps = steps
+    c.project.output_dir, c.project.adapter_path = str(folder), str(folder / "lora_adapter")
+    if teacher_is_sft(cfg): c.distill.teacher_adapter = c.project.adapter_path
+    return c
 
 def obtain_adapter(cfg: Config, callbacks=(), verbose: bool = True) -> Path:
     """The trained adapter a later lesson needs, from the first place that has it: `project.adapter_path`,
