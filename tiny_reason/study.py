@@ -411,7 +411,8 @@ def plot_study(r: dict, title: str = ""):
 def study_findings(r: dict, alpha: float = 0.05) -> str:
     """What the study found, in words, one line per question: the primary test's mean difference, its interval, its
     Holm-adjusted p and a verdict (found at `alpha`, or not established beside the smallest gain the test finds 4 times
-    in 5); then what sampling shows at the first seed: voting against greedy, and pass@k arm against arm."""
+    in 5); then what sampling shows at the first seed: voting against greedy, and pass@k arm against arm, each a
+    secondary test outside Holm's correction."""
     pts, pct, label = lambda x: f"{100 * x:+.1f}", lambda x: f"{x:.1%}", lambda a: r["arms"][a]["label"]
     lines = []
     for t in r["item_level"]:
@@ -425,15 +426,15 @@ def study_findings(r: dict, alpha: float = 0.05) -> str:
         k, vote = v["k"], v["vote"]
         lines.append(f"- **voting, {a}:** the majority of {k} replies at temperature {v['temperature']} against greedy "
                      f"decoding on the same {v['items']} items: {pct(v['maj'][k])} vs {pct(v['greedy'])} (fixed "
-                     f"{vote['fixed']}, broken {vote['broken']}; McNemar p {vote['mcnemar_p']:.2g}); one of the {k} "
-                     f"replies right (pass@{k}): {pct(v['pass'][k])}.")
+                     f"{vote['fixed']}, broken {vote['broken']}; McNemar p {vote['mcnemar_p']:.2g}, uncorrected); one of "
+                     f"the {k} replies right (pass@{k}): {pct(v['pass'][k])}.")
     sampled = r.get("sampled", {})
     for a, b in [(a, b) for a, b in QUESTIONS.values() if a in sampled and b in sampled]:
         x, y = ([{"question": i, "correct": c} for i, c in enumerate(sampled[arm]["any_right"])] for arm in (a, b))
         pair, k = paired_comparison(x, y), sampled[b]["k"]
         lines.append(f"- **pass@{k}, {b} against {a}:** {pct(sampled[b]['pass'][k])} vs {pct(sampled[a]['pass'][k])} "
                      f"of the same items have a right reply among {k} (fixed {pair['fixed']}, broken {pair['broken']}; "
-                     f"McNemar p {pair['mcnemar_p']:.2g}).")
+                     f"McNemar p {pair['mcnemar_p']:.2g}, uncorrected).")
     return "\n".join(lines)
 
 # %% ../nbs/09_study.ipynb #59809f7e
