@@ -244,6 +244,16 @@ def time_block() -> str:
     if len(lines) != 2: raise ValueError(f"09_study's time cell printed {len(lines)} of its 2 total lines")
     return "\n".join([TIME_START, "```text", *lines, "```", TIME_END])
 
+LESSON_TIMES = ROOT / "assets" / "results" / "cpu_lesson_times.json"  # scripts/run_lessons.py writes it
+LESSON_TIMES_START, LESSON_TIMES_END = "<!-- cpu lesson times: scripts/lesson_stats.py --index -->", "<!-- end of cpu lesson times -->"
+
+def lesson_times_block() -> str:
+    "Each lesson's wall time in its last `make lessons` run on the `cpu` preset (scripts/run_lessons.py), between markers."
+    times = json.loads(LESSON_TIMES.read_text())
+    rows = [f"| {n} | {t['minutes']:.1f} min | {t['date']} | {t['machine']} |" for n, t in times.items()]
+    return "\n".join([LESSON_TIMES_START, "| lesson | wall time, `cpu` preset | run on | machine |", "|---|---:|---|---|",
+                      *rows, LESSON_TIMES_END])
+
 STUDY_PLOT = ROOT / "assets" / "cpu_study.png"  # the front page's and docs/results.md's picture of the study
 
 def study_png() -> bytes:
@@ -369,6 +379,7 @@ BLOCKS = {"module layers": (LAYERS_START, LAYERS_END, lambda: layers_block()), "
           "study result": (STUDY_START, STUDY_END, lambda: study_block()),
           "study primary": (PRIMARY_START, PRIMARY_END, lambda: primary_block()),
           "study time": (TIME_START, TIME_END, lambda: time_block()),
+          "cpu lesson times": (LESSON_TIMES_START, LESSON_TIMES_END, lambda: lesson_times_block()),
           "run result": (RUN_START, RUN_END, lambda: run_block()), "GPU pass table": (GPU_TABLE_START, GPU_TABLE_END, lambda: gpu_table()),
           "T4 lesson times": (TIMES_START, TIMES_END, lambda: times_block()), "memory budget": (MEMORY_START, MEMORY_END, lambda: memory_block()),
           "beyond SFT": (BEYOND_START, BEYOND_END, lambda: beyond_block()),

@@ -10,7 +10,7 @@ GitHub cannot draw), and so are transformers' FutureWarnings about names it rena
 prints or draws is kept. The notebooks are then cleaned by `nbdev_clean`
 (execution counts and metadata go, outputs stay: `clear_all = False` in settings.ini).
 """
-import os, re, subprocess, sys, time
+import datetime, json, os, platform, re, subprocess, sys, time
 from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
@@ -44,6 +44,15 @@ def tidy_outputs(nb) -> None:
             else: merged.append(o)
         if cell.cell_type == "code": cell.outputs = merged
 
+TIMES = ROOT / "assets" / "results" / "cpu_lesson_times.json"  # each lesson's last run here (lesson_stats renders it)
+
+def record_time(name: str, seconds: float) -> None:
+    "Keep `name`'s wall time, the date and the machine in `TIMES`, beside the other lessons' last runs."
+    times = json.loads(TIMES.read_text()) if TIMES.exists() else {}
+    times[name] = {"minutes": round(seconds / 60, 1), "date": datetime.date.today().isoformat(),
+                   "machine": f"{platform.machine()}, {os.cpu_count()} cores"}
+    TIMES.write_text(json.dumps(dict(sorted(times.items())), indent=1) + "\n")
+
 def run(name: str, timeout: int = 3600) -> float:
     "Execute `nbs/NAME.ipynb` in a fresh kernel and write it back with its outputs; returns the seconds it took."
     path = ROOT / "nbs" / f"{name}.ipynb"
@@ -59,6 +68,7 @@ if __name__ == "__main__":
     names = sys.argv[1:] or LESSONS + ["15_rwkv7"]  # 06_scratch cites 15_rwkv7's checks against `rwkv`: stored too
     for name in names:
         secs = run(name)
+        record_time(name, secs)
         subprocess.run([str(ROOT / ".venv" / "bin" / "nbdev_clean"), "--fname", f"nbs/{name}.ipynb"], cwd=ROOT, check=True)
         s = stats(ROOT / "nbs" / f"{name}.ipynb")
         print(f"{name}: {secs / 60:.1f} min, {s['with output']}/{s['code cells']} code cells with output, {s['kB']:,} kB", flush=True)
