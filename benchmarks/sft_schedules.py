@@ -10,7 +10,7 @@ batch), trained from the base model into ROOT/NAME and scored greedily on the sa
 item, by question or by worked steps). Every schedule tried is appended to `assets/results/sft_schedules.json`, with
 which questions it got right, and `assets/results/sft_schedules.md` is written from it: each schedule's accuracy
 with its 95% interval, and, paired on the same questions, whether any longer schedule beats it (McNemar's exact
-test); `assets/cpu_sft_schedules.png` draws the curve. The cheapest schedule that no longer one beats is where SFT has finished learning (the plateau).
+test); `assets/cpu_sft_schedules.png` draws the curve. The cheapest schedule that none of the longer schedules beats is where SFT has finished learning (the plateau).
 One schedule costs its training (about 3 s a step on 2 cores) and one evaluation of the questions.
 The command line is checked whole before anything is read or written, and before torch loads.
 """
@@ -161,7 +161,7 @@ def table() -> str:
                      f"({r['max_steps'] * r['rows_a_step'] / r['training_rows']:.1f}) | "
                      f"{r['training_s'] / 60:.1f} min | {loss} | {r['correct'] / r['n']:.1%} ({r['correct']}/{r['n']}; "
                      f"{lo:.1%}-{hi:.1%}) | {said} |")
-    if plateau: lines += ["", f"The cheapest schedule no longer one beats (McNemar p < {LEVEL}): **{plateau}**."]
+    if plateau: lines += ["", f"The cheapest schedule that none of the longer schedules beats (McNemar p < {LEVEL}): **{plateau}**."]
     if AUDIT.exists():
         a = json.loads(AUDIT.read_text())
         lines += ["", f"Of the {a['questions']:,} validation questions, {a['sft_row']} are an SFT row's problem under "

@@ -16,13 +16,13 @@ from .files import read_text_file, atomic_write_text
 
 # %% auto #0
 __all__ = ['SEVEN_PROJECTIONS', 'ALIASES', 'EMPTY_ITEM', 'ALL_KEYS', 'NONE_MEANS', 'RULES', 'GENERATED_MAX', 'GENERATED_COUNTS',
-           'KERNELS_WARNING', 'RETIRED', 'PATH_KEYS', 'DRIVE_ROOT', 'CONFIG_FILENAME', 'ProjectSection', 'ModelSection',
-           'LoraSection', 'DataSection', 'TrainingSection', 'EvalSection', 'ScratchSection', 'DistillSection',
-           'GRPOSection', 'StudySection', 'trainer_names', 'Config', 'all_keys', 'UnknownName', 'WrongType',
-           'resolve_key', 'coerce', 'get_value', 'settings_of', 'validate', 'say_once', 'preset_dir', 'list_presets',
-           'UniqueKeyLoader', 'read_yaml', 'flatten', 'preset_values', 'resolve_preset', 'set_value', 'load_config',
-           'teacher_is_sft', 'derive_paths', 'keep_on_drive', 'save_config', 'parse_overrides', 'command_parser',
-           'run_flags', 'config_from_cli', 'held_interrupt', 'config_cli']
+           'SELECTORS', 'KERNELS_WARNING', 'RETIRED', 'PATH_KEYS', 'DRIVE_ROOT', 'CONFIG_FILENAME', 'ProjectSection',
+           'ModelSection', 'LoraSection', 'DataSection', 'TrainingSection', 'EvalSection', 'ScratchSection',
+           'DistillSection', 'GRPOSection', 'StudySection', 'trainer_names', 'Config', 'all_keys', 'UnknownName',
+           'WrongType', 'resolve_key', 'coerce', 'get_value', 'settings_of', 'validate', 'say_once', 'preset_dir',
+           'list_presets', 'UniqueKeyLoader', 'read_yaml', 'flatten', 'preset_values', 'resolve_preset', 'set_value',
+           'load_config', 'teacher_is_sft', 'derive_paths', 'keep_on_drive', 'save_config', 'parse_overrides',
+           'command_parser', 'run_flags', 'config_from_cli', 'held_interrupt', 'config_cli']
 
 # %% ../nbs/10_config.ipynb #993780fe
 SEVEN_PROJECTIONS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
@@ -159,7 +159,7 @@ class DistillSection:                      # 05_distill: a teacher writes chains
     max_new_tokens: int = 512
     batch_size: int = 8                   # questions per generate call, so batch_size x k sequences
     keep_per_question: int = 1            # m: at most this many kept traces per question, the shortest first
-    rft_steps: int = 250                  # RFT: SFT steps continuing the adapter that sampled, on its kept traces
+    rft_steps: int = 250                  # RFT (05): SFT steps that continue the SFT adapter on the kept traces
     min_agreement: float = 0.5            # without gold: keep the majority answer if at least this share of the k agree
 
 @dataclass
@@ -481,9 +481,14 @@ def get_value(cfg: Config, dotted: str):
     sec, name = dotted.split(".")
     return getattr(getattr(cfg, sec), name)
 
+# keys that only choose another key's value where a lesson builds its config (`plateau_config` sets
+# training.max_steps, `rft_config` too): no result depends on them directly, so no result folder records them
+SELECTORS = frozenset({"training.plateau_steps", "distill.rft_steps"})
+
 def settings_of(cfg: Config, prefixes: tuple) -> dict:
-    "`{dotted key: value}` of every key starting with one of `prefixes`: what made a result, to compare with a rerun's."
-    return {k: get_value(cfg, k) for k in all_keys() if k.startswith(prefixes)}
+    """`{dotted key: value}` of every key starting with one of `prefixes`, `SELECTORS` aside: what made a result, to
+    compare with a rerun's."""
+    return {k: get_value(cfg, k) for k in all_keys() if k.startswith(prefixes) and k not in SELECTORS}
 
 def _gsm_templates(source) -> bool: return source == "synthetic" or str(source).startswith("synthetic:gsm_symbolic")
 

@@ -147,9 +147,8 @@ def distill(cfg: Config, out_dir, verbose: bool = True) -> dict:
     into `out_dir`."""
     import matplotlib.pyplot as plt
     start, given = time.time(), cfg.distill.traces
-    # what samples, too; not RFT's training after it (rft_steps), which no sample depends on
+    # what samples, too
     settings = settings_of(cfg, ("project.seed", "model.", "data.", "distill.") + (() if given else ("eval.engine",)))
-    settings.pop("distill.rft_steps", None)
     outputs = ("traces.jsonl", "distilled.jsonl", "report.json", "lengths.png", CONFIG_FILENAME)
     if not given: check_teacher(cfg)  # its adapter, before the questions are drawn
     traces, questions, source, engine = (
@@ -214,9 +213,9 @@ def distill(cfg: Config, out_dir, verbose: bool = True) -> dict:
 
 # %% ../nbs/05_distill.ipynb #5d5252df
 def rft_config(cfg: Config, val_ex: list[dict], kept_rows: list[dict], adapter) -> Config:
-    """A copy of `cfg` that continues training `adapter`, the SFT adapter whose right replies were kept, on
-    `kept_rows` for `distill.rft_steps` steps (STaR), validates on `val_ex` (as GSM8K rows), and saves into
-    `project.output_dir/rft`, where it writes those rows."""
+    """A copy of `cfg` that continues training `adapter`, the SFT adapter, on the teacher's `kept_rows` for
+    `distill.rft_steps` steps (STaR when the teacher is that adapter), validates on `val_ex` (as GSM8K rows), and
+    saves into `project.output_dir/rft`, where it writes those rows."""
     import copy
     if not kept_rows: raise ValueError("rft_config: no kept trace to train on; sample more (distill.questions, distill.k)")
     # back to GSM8K's format

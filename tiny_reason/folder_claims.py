@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 from .files import atomic_write_text, current_umask, dangling_link, file_above, writable_folder
 from dataclasses import dataclass
-from .config import Config, load_config, CONFIG_FILENAME, get_value, all_keys, read_yaml, resolve_key
+from .config import Config, load_config, CONFIG_FILENAME, get_value, all_keys, read_yaml, resolve_key, SELECTORS
 
 # %% auto #0
 __all__ = ['SFT_SHAPING', 'ADAPTER_FILES', 'SFT_RUN', 'GRPO_SHAPING', 'GRPO_RUN', 'RUN_KINDS', 'MARKER', 'LITTER',
@@ -36,7 +36,7 @@ def config_differences(cfg: Config, folder, shaping: tuple = SFT_SHAPING, run="p
     saved = load_config(config_file=path)
     there, here = get_value(saved, run), get_value(cfg, run)  # a path: where it lies from the run folder
     same = lambda k: same_place(get_value(saved, k), there, get_value(cfg, k), here)
-    return [k for k in all_keys() if k.startswith(shaping) and not same(k)]
+    return [k for k in all_keys() if k.startswith(shaping) and k not in SELECTORS and not same(k)]
 
 # %% ../nbs/57_folder_claims.ipynb #65b49c6c
 def checkpoint_dir(cfg: Config) -> Path: return Path(cfg.project.output_dir) / "checkpoints"

@@ -275,7 +275,7 @@ def grpo_from(
 from .folder_claims import GRPO_RUN, GRPO_SHAPING
 
 def start_folder(cfg: Config) -> Path | None:
-    "The adapter folder `grpo.start` names (02_train's for `sft`), there or not yet; None for `base`."
+    "The adapter folder `grpo.start` names (for `sft`, `project.adapter_path`), there or not yet; None for `base`."
     start = cfg.grpo.start
     return None if start == "base" else Path(cfg.project.adapter_path if start == "sft" else start)
 
@@ -311,11 +311,11 @@ def save_grpo(trainer, cfg: Config, adapter_dir) -> Path:
 
 # %% ../nbs/07_grpo.ipynb #519e77ea
 def start_adapter(cfg: Config) -> Path | None:
-    "The adapter GRPO trains on: 02_train's for `sft`, a folder, or None for `base`."
+    "The adapter GRPO trains on: for `sft` the SFT adapter in `project.adapter_path`, a folder, or None for `base`."
     if cfg.grpo.start == "base": return None
     if cfg.grpo.start != "sft": return check_adapter(cfg.grpo.start)
     try: return check_adapter(cfg.project.adapter_path)
-    except FileNotFoundError: raise FileNotFoundError(f"grpo.start 'sft' needs 02_train's adapter in {cfg.project.adapter_path}: "
+    except FileNotFoundError: raise FileNotFoundError(f"grpo.start 'sft' needs the SFT adapter in {cfg.project.adapter_path}: "
                                                       "train it first (02_train, `tiny-reason train`), or use --start base") from None
 
 def grpo_plan(cfg: Config) -> str:

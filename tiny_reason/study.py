@@ -468,8 +468,8 @@ def study_settings(cfg: Config) -> dict:
     arm, default = settings_of(arm_config(cfg, Path(), "arm", 0), STUDY_KEYS), settings_of(Config(), STUDY_KEYS)
     # a field added later changes nothing
     return {"project.seed": cfg.project.seed, **{k: v for k, v in arm.items() if v != default[k] and k not in
-            # more seeds or arms resume; every arm sets its own steps: 05's and 07's start and RFT's steps change none
-            ("project.seed", "study.seeds", "study.arms", "training.plateau_steps", "distill.rft_steps")
+            # more seeds or arms resume
+            ("project.seed", "study.seeds", "study.arms")
             and not k.startswith("eval.throughput")}}
 
 # %% ../nbs/09_study.ipynb #c8df0af0

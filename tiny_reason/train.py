@@ -166,7 +166,8 @@ def adapter_status(cfg: Config) -> str:
     before anything long runs."""
     adapter, last = Path(cfg.project.adapter_path), last_checkpoint(checkpoint_dir(cfg))
     t = cfg.training  # `plateau_config`'s: trained to where SFT stops learning, not 02's shorter run
-    whose = f"The SFT adapter trained to its plateau ({t.max_steps} steps)" if t.max_steps == t.plateau_steps else "02_train's adapter"
+    plateau = t.max_steps == t.plateau_steps
+    whose = f"The SFT adapter trained to its plateau ({t.max_steps} steps)" if plateau else "02_train's adapter"
     if (adapter / "adapter_config.json").exists() and not adapter_problems(adapter):
         return f"{whose} is in {adapter}: this lesson uses it."
     if cfg.project.adapter_source:
@@ -186,8 +187,8 @@ def adapter_status(cfg: Config) -> str:
             f"No trained adapter in {adapter}. Before anything long runs, the choices:",
             "- on Colab, USE_DRIVE = True if an earlier runtime kept its outputs on Google Drive (found in seconds);",
             (
-                "- ADAPTER_SOURCE = a Hub repo id (user/name, as 02_train pushes it) or a folder with a trained"
-                f" adapter (~{megabytes:.0f} MB);"
+                f"- ADAPTER_SOURCE = a Hub repo id (user/name) or a folder with an adapter trained {t.max_steps} steps"
+                f" with this preset (~{megabytes:.0f} MB){'' if plateau else ', as 02_train pushes it'};"
             ),
             f"- or neither: the next cell {train_now}.",
         ]
@@ -196,14 +197,18 @@ def adapter_status(cfg: Config) -> str:
 def plateau_config(cfg: Config) -> Config:
     """`cfg` for the SFT that has finished learning: `training.plateau_steps` steps (chosen on validation,
     docs/search.md) into its own folder, `sft_plateau` under `project.output_dir`, so 02's shorter run stays where it
-    is; a distillation teacher that is the SFT adapter follows it. `cfg` itself where no plateau was searched for the
-    recipe (None) or 02 already trains to it. Where the methods after SFT start: 05's RFT, 07's GRPO."""
+    is. What starts from the SFT adapter follows it: a distillation teacher that is that adapter, and GRPO's run folder
+    where it was the default one, so a GRPO run from 02's adapter is never taken for one from this. `cfg` itself where
+    no plateau was searched for the recipe (None) or 02 already trains to it. Where 05's RFT and 07's GRPO start."""
     steps = cfg.training.plateau_steps
     if steps is None or steps == cfg.training.max_steps: return cfg
     c, folder = copy.deepcopy(cfg), Path(cfg.project.output_dir) / "sft_plateau"
     c.training.max_steps = steps
     c.project.output_dir, c.project.adapter_path = str(folder), str(folder / "lora_adapter")
     if teacher_is_sft(cfg): c.distill.teacher_adapter = c.project.adapter_path
+    g = cfg.grpo  # `derive_paths`' defaults, moved with the project folder
+    if Path(g.output_dir) == Path(cfg.project.output_dir) / "grpo" and Path(g.adapter_path) == Path(g.output_dir) / "lora_adapter":
+        c.grpo.output_dir, c.grpo.adapter_path = str(folder / "grpo"), str(folder / "grpo" / "lora_adapter")
     return c
 
 def obtain_adapter(cfg: Config, callbacks=(), verbose: bool = True) -> Path:
