@@ -134,8 +134,8 @@ def run_rft(root: Path, out: Path, overrides: dict) -> dict:
     from tiny_reason.distill import distill, rft_config
     from tiny_reason.files import read_jsonl_objects
     from tiny_reason.train import ensure_adapter
-    sft = Path(load_config("cpu").project.adapter_path)
-    cfg = load_config("cpu", overrides={**method_overrides("rft", root, out), **overrides})  # teacher: `sft`
+    cfg = load_config("cpu", overrides={**method_overrides("rft", root, out), **overrides})
+    sft = Path(cfg.distill.teacher_adapter)  # the SFT adapter samples, and RFT continues it
     _, valid = shared_rows(load_config("cpu"), root / SHARED)
     report = distill(cfg, out / "distill", verbose=True)  # the SFT adapter samples the fresh questions (`fresh_questions`)
     kept = [r for _, r in read_jsonl_objects(out / "distill" / "distilled.jsonl")]
