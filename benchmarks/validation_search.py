@@ -128,9 +128,9 @@ def groups_tied(adapter: Path) -> dict:
     return {"groups_tied": {"all": mean(tied), "first 5 steps": mean(tied[:5]), "last 5 steps": mean(tied[-5:])}}
 
 def run_rft(root: Path, out: Path, overrides: dict) -> dict:
-    """RFT as 05 runs it now: the SFT adapter (`distill.teacher_adapter`: 02's, or an override) samples the fresh questions and
-    continues on its kept traces for `distill.rft_steps` steps. Runs 3 and 4 of the table ran the earlier design:
-    02's recipe again from the base model, on the human rows plus the kept traces."""
+    """RFT as 05 runs it now: the SFT adapter (`distill.teacher_adapter`: 02's, or an override) samples the fresh
+    questions and continues on its kept traces for `distill.rft_steps` steps. Runs 3 and 4 of the table ran the
+    earlier design: 02's recipe again from the base model, on the human rows plus the kept traces."""
     from tiny_reason.distill import distill, rft_config
     from tiny_reason.files import read_jsonl_objects
     from tiny_reason.train import ensure_adapter
