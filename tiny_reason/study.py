@@ -412,14 +412,20 @@ def plot_study(r: dict, title: str = ""):
 # %% ../nbs/09_study.ipynb #f1nd1ngs
 def study_findings(r: dict, alpha: float = 0.05) -> str:
     """What the study found, in words, one line per question: the primary test's mean difference, its interval, its
-    Holm-adjusted p and a verdict (found at `alpha`, or not established beside the smallest gain the test finds 4 times
+    Holm-adjusted p and a verdict (found at `alpha` with an interval clear of zero; found for these seeds only, where
+    the interval over items and seeds holds zero; or not established beside the smallest gain the test finds 4 times
     in 5); then what sampling shows at the first seed: voting against greedy, and pass@k arm against arm, each a
     secondary test outside Holm's correction."""
     pts, pct, label = lambda x: f"{100 * x:+.1f}", lambda x: f"{x:.1%}", lambda a: r["arms"][a]["label"]
     lines = []
     for t in r["item_level"]:
         a, b = t["arms"]
-        if t["holm_p"] < alpha: verdict = f"found: {label(b)} {'higher' if t['mean'] > 0 else 'lower'}"
+        lo, hi = t["ci95"]
+        if t["holm_p"] < alpha and (lo > 0 or hi < 0):
+            verdict = f"found: {label(b)} {'higher' if t['mean'] > 0 else 'lower'}"
+        elif t["holm_p"] < alpha:  # the t test holds the seeds fixed; the interval also resamples them
+            verdict = (f"found for these seeds' models ({label(b)} {'higher' if t['mean'] > 0 else 'lower'}), not for "
+                       "a new training run: the interval, which also resamples the seeds, holds zero")
         else:
             verdict = f"not established (this test finds a true difference of {100 * t['found_80']:.1f} points 4 times in 5)"
         lines.append(f"- **{t['question']}** {label(b)} against {label(a)}: {pts(t['mean'])} points (95% interval "
