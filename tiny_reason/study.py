@@ -382,8 +382,9 @@ def study_markdown(r: dict, note: str = "") -> str:
 def plot_sampled(r: dict, title: str = ""):
     """pass@k and maj@k against k for each sampled arm, greedy as a dotted line: the headroom a method could turn into
     pass@1."""
+    import textwrap
     import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(7, 3.4), dpi=90)
+    fig, ax = plt.subplots(figsize=(7.5, 3.8), dpi=90)
     for (a, v), color in zip(r["sampled"].items(), ("tab:blue", "tab:orange", "tab:green", "tab:red")):
         ks = sorted(v["pass"])
         ax.plot(ks, [v["pass"][k] for k in ks], "o-", color=color, ms=3, label=f"{a}: pass@k")
@@ -395,8 +396,9 @@ def plot_sampled(r: dict, title: str = ""):
 
 def plot_study(r: dict, title: str = ""):
     "Each arm's accuracy: a bar at the mean over seeds, each seed as a dot with its Wilson 95% interval."
+    import textwrap
     import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(7, 3.4), dpi=90)
+    fig, ax = plt.subplots(figsize=(7.5, 3.8), dpi=90)
     for x, (a, t) in enumerate(r["arms"].items()):
         ax.bar(x, t["mean"], 0.6, color="tab:blue", alpha=0.35)
         for j, s in enumerate(t["accuracy"]):
@@ -405,7 +407,8 @@ def plot_study(r: dict, title: str = ""):
                 x + dx, t["accuracy"][s], yerr=[[t["accuracy"][s] - lo], [hi - t["accuracy"][s]]], fmt="o",
                 color="tab:blue", ms=4, capsize=3
             )
-    ax.set_xticks(range(len(r["arms"])), [t["label"].replace(" ", "\n", 1) for t in r["arms"].values()], fontsize=8)
+    labels = [textwrap.fill(t["label"], 13) for t in r["arms"].values()]  # narrow enough not to run into each other
+    ax.set_xticks(range(len(r["arms"])), labels, fontsize=8)
     ax.set(ylabel="accuracy (flexible)", ylim=(0, 1), title=title); ax.grid(axis="y", alpha=0.3); fig.tight_layout()
     return fig
 
