@@ -213,10 +213,14 @@ def study_block() -> str:
 PRIMARY_START, PRIMARY_END = "<!-- study primary: scripts/lesson_stats.py --index -->", "<!-- end of study primary -->"
 
 def primary_block() -> str:
-    "The study's primary tests (item by item across seeds), the table alone, as 09_study's committed run displayed it, between markers: the front page's."
+    "The study's primary tests (item by item across seeds) as 09_study's committed run displayed them, five of the table's columns, between markers: the front page's."
     parts = "".join(study_output("text/markdown")).strip().split("\n\n")
     table = next(parts[i + 1] for i, p in enumerate(parts[:-1]) if p.startswith("Item by item"))
-    return f"{PRIMARY_START}\n{table}\n{PRIMARY_END}"
+    keep = ("question", "arms", "mean difference (points)", "95% interval", "Holm p", "found 4 times in 5")  # the front page's few
+    rows = [[c.strip() for c in line.strip().strip("|").split("|")] for line in table.splitlines()]
+    cols = [rows[0].index(k) for k in keep]
+    lines = ["| " + " | ".join(r[c] for c in cols) + " |" for r in rows]
+    return "\n".join([PRIMARY_START, *lines, PRIMARY_END])
 
 FINDINGS_CELL = "Markdown(study_findings(report))"  # 09_study's cell whose stored output is the findings in words
 FINDINGS = {"all": ("",), "RFT": ("RFT", "voting"), "GRPO": ("GRPO", "grpo")}  # a page's lines: those holding a word
