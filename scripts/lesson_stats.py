@@ -213,7 +213,7 @@ def study_block() -> str:
 PRIMARY_START, PRIMARY_END = "<!-- study primary: scripts/lesson_stats.py --index -->", "<!-- end of study primary -->"
 
 def primary_block() -> str:
-    "The study's primary tests (item by item across seeds) as 09_study's committed run displayed them, five of the table's columns, between markers: the front page's."
+    "The study's primary tests (item by item across seeds) as 09_study's committed run displayed them, six of the table's columns, between markers: the front page's."
     parts = "".join(study_output("text/markdown")).strip().split("\n\n")
     table = next(parts[i + 1] for i, p in enumerate(parts[:-1]) if p.startswith("Item by item"))
     keep = ("question", "arms", "mean difference (points)", "95% interval", "Holm p", "found 4 times in 5")  # the front page's few

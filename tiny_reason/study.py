@@ -382,7 +382,6 @@ def study_markdown(r: dict, note: str = "") -> str:
 def plot_sampled(r: dict, title: str = ""):
     """pass@k and maj@k against k for each sampled arm, greedy as a dotted line: the headroom a method could turn into
     pass@1."""
-    import textwrap
     import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(7.5, 3.8), dpi=90)
     for (a, v), color in zip(r["sampled"].items(), ("tab:blue", "tab:orange", "tab:green", "tab:red")):
