@@ -46,11 +46,17 @@ def tidy_outputs(nb) -> None:
 
 TIMES = ROOT / "assets" / "results" / "cpu_lesson_times.json"  # each lesson's last run here (lesson_stats renders it)
 
+def cpu_model() -> str:
+    "The CPU's model name and a comma (Linux's /proc/cpuinfo), else nothing: two machines of 2 cores differ 2x in speed."
+    try: line = next(l for l in Path("/proc/cpuinfo").read_text().splitlines() if l.startswith("model name"))
+    except (OSError, StopIteration): return ""
+    return line.split(":", 1)[1].strip() + ", "
+
 def record_time(name: str, seconds: float) -> None:
     "Keep `name`'s wall time, the date and the machine in `TIMES`, beside the other lessons' last runs."
     times = json.loads(TIMES.read_text()) if TIMES.exists() else {}
     times[name] = {"minutes": round(seconds / 60, 1), "date": datetime.date.today().isoformat(),
-                   "machine": f"{platform.machine()}, {os.cpu_count()} cores"}
+                   "machine": f"{platform.machine()}, {cpu_model()}{os.cpu_count()} cores"}
     TIMES.write_text(json.dumps(dict(sorted(times.items())), indent=1) + "\n")
 
 def run(name: str, timeout: int = 3600) -> float:

@@ -163,7 +163,9 @@ def child(paths: list[str], env: dict, log: str) -> None:
         rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) * 1024
         print("FIGURES " + json.dumps({"allocated": torch.cuda.max_memory_allocated(), "reserved": torch.cuda.max_memory_reserved(),
                                        "host_rss": rss}), flush=True)
-    sys.exit(1 if failed else 0)
+    # the verdict is the notebooks': exit without the interpreter's teardown, where a native library's atexit work once
+    # failed a job whose notebook had printed ok (badge:06_scratch, 2026-11-28; not reproduced alone)
+    sys.stdout.flush(); os._exit(1 if failed else 0)
 
 def run(selected: list[Job], tmp: Path, workers: int, sampler=None) -> bool:
     os.environ.update(OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")  # the forkserver imports torch with one thread, as the jobs run
@@ -198,7 +200,8 @@ def run(selected: list[Job], tmp: Path, workers: int, sampler=None) -> bool:
             shown = ("  ok  ", "  FAIL", "       ") if len(job.notebooks) > 1 else ("       ",)  # a group's notebooks; slow cells
             inner = "".join(f"\n{l}" for l in job.log.splitlines() if l.startswith(shown))
             figures = "".join(f", {k} {v / 2**30:.2f} GiB" for k, v in job.figures.items())  # the GPU pass's, as each lesson ends
-            print(f"{'ok  ' if job.ok else 'FAIL'} {job.key:<28} {job.seconds:5.0f} s{figures}{inner}", flush=True)
+            code = "" if job.ok else f" (exit code {proc.exitcode})"  # a signal shows as its negative number
+            print(f"{'ok  ' if job.ok else 'FAIL'} {job.key:<28} {job.seconds:5.0f} s{code}{figures}{inner}", flush=True)
             with lock: done.add(job.key); lock.notify_all()
     threads = [threading.Thread(target=worker) for _ in range(workers)]
     for t in threads: t.start()

@@ -122,6 +122,9 @@ class EvalSection:
     throughput_tokens: int = 48           # new tokens per prompt in that check
     samples: int = 1                      # maj@k: k sampled replies an item, majority-voted, beside greedy (05_distill)
     paired_items: int | None = None       # items of 05's and 07's tuned-against-tuned comparisons; None: test_samples
+    # such a comparison (`paired_test_config`) on this many fresh items instead (`fresh_test_items`: none that any stage
+    # trained on, chose settings on or reported a result on); None: the first `paired_items` of the test pool
+    fresh_items: int | None = None
     sample_temperature: float = 0.7       # the temperature of those samples
 
 @dataclass
@@ -416,7 +419,7 @@ RULES = [  # (key, test, what it must be)
     *_at_least(
         2, "study.train_questions study.test_items", "all"
     ),  # ALL_KEYS: the counts whose None is written `all`
-    *_at_least(1, "training.logprob_chunk_rows training.plateau_steps eval.paired_items", "none"),
+    *_at_least(1, "training.logprob_chunk_rows training.plateau_steps eval.paired_items eval.fresh_items", "none"),
     *_at_least(16, "data.max_length scratch.max_context"),
     *_at_least(8, "scratch.block_size"),
     *_one_of(
@@ -468,7 +471,7 @@ RULES = [  # (key, test, what it must be)
 # rows a generator makes in one run, all held in memory: ~0.7 GB of gsm_symbolic's (measured: 139 MB for 20,000)
 GENERATED_MAX = 100_000
 GENERATED_COUNTS = {
-    "data.source": "data.num_samples scratch.num_samples", "eval.test_source": "eval.test_samples eval.paired_items",
+    "data.source": "data.num_samples scratch.num_samples", "eval.test_source": "eval.test_samples eval.paired_items eval.fresh_items",
     "grpo.eval_source": "eval.test_samples eval.paired_items", "grpo.prompt_source": "grpo.prompts",
     "distill.question_source": "distill.questions", "study.source": "study.train_questions study.test_items"
 }  # a source, and the counts drawn from it

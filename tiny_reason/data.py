@@ -20,8 +20,8 @@ __all__ = ['CALCULATOR_ANNOTATION', 'NUMBER', 'PROMPT_FORMATS', 'THINK_PRIME', '
            'token_lengths', 'inference_prompt', 'synthetic_rows', 'hub_rows', 'load_rows', 'nothing_left',
            'summary_line', 'question_key', 'drop_repeats', 'keep_questions_together', 'drop_too_long',
            'prepare_examples', 'test_pool', 'solution_key', 'distinct_rows', 'drawn_rows', 'unseen_rows',
-           'touched_items', 'plot_token_lengths', 'write_prepared', 'light_tokenizer_hash', 'tokenize_with_trl',
-           'word_problem_rows']
+           'touched_items', 'fresh_test_items', 'plot_token_lengths', 'write_prepared', 'light_tokenizer_hash',
+           'tokenize_with_trl', 'word_problem_rows']
 
 # %% ../nbs/00_data.ipynb #1a5550ca
 CALCULATOR_ANNOTATION = re.compile(r"<<[^<>\n]*=[^<>\n]*>>")
@@ -256,7 +256,8 @@ def prepare_examples(cfg: Config, verbose: bool = True, n=..., tok=None) -> tupl
 
 # %% ../nbs/00_data.ipynb #edb306be
 # past any training seed
-SEED_OFFSETS = {"test": 1_000_000, "rft": 2_000_000, "validation": 3_000_000, "grpo": 4_000_000, "study": 5_000_000}
+SEED_OFFSETS = {"test": 1_000_000, "rft": 2_000_000, "validation": 3_000_000, "grpo": 4_000_000, "study": 5_000_000,
+                "fresh": 6_000_000}
 VALIDATION_QUESTIONS = 1000  # the most validation questions a settings search draws (benchmarks/sft_schedules.py)
 
 def test_pool(cfg: Config) -> list[dict]:
@@ -310,6 +311,29 @@ def touched_items(cfg: Config, source: str) -> list[dict]:
     e = cfg.eval  # the most test items a lesson scores, as `test_pool` sizes them (a Hub split: its first ones)
     tested = test_pool(cfg)[:max(e.test_samples or 1000, e.paired_items or 0) + 32]
     return [*tested, *unseen_rows(cfg, source, VALIDATION_QUESTIONS, "validation")]
+
+def fresh_test_items(cfg: Config) -> list[dict]:
+    """`eval.fresh_items` items of `eval.test_source` that no stage trained on, chose settings on or reported a
+    result on: none of SFT's rows, nor of any other purpose's draw (`SEED_OFFSETS`: the lessons' test items, RFT's
+    questions, GRPO's prompts, validation questions, the study's rows), each problem once (`distinct_rows`)."""
+    e, d, s = cfg.eval, cfg.data, cfg.study
+    if not e.fresh_items: raise ValueError("eval.fresh_items is not set: how many fresh test items to draw")
+    train, val, _ = prepare_examples(cfg, verbose=False)
+    held = [*train, *val, *touched_items(cfg, e.test_source),
+            *load_rows(s.source, cfg, "train", n=s.train_questions, seed=cfg.project.seed)]  # the study's questions
+    # every draw another purpose makes, in full: more than it kept, so nothing it used slips through
+    for purpose, source, n in (
+        ("rft", cfg.distill.question_source or d.source, cfg.distill.questions), ("rft", s.source, s.train_questions),
+        ("grpo", cfg.grpo.prompt_source, cfg.grpo.prompts), ("validation", d.source, VALIDATION_QUESTIONS),
+        ("validation", cfg.grpo.prompt_source, VALIDATION_QUESTIONS), ("study", s.source, s.test_items),
+    ):
+        held += drawn_rows(cfg, source, n, purpose, e.test_split if purpose == "study" else None)
+    # twice the rows asked: a generator repeats some problems, and some are held
+    rows = distinct_rows(drawn_rows(cfg, e.test_source, 2 * e.fresh_items, "fresh", e.test_split), held, e.fresh_items)
+    if len(rows) < e.fresh_items:
+        raise ValueError(f"eval.test_source {e.test_source}: only {len(rows)} fresh test items, {e.fresh_items} asked "
+                         "(a generator gives more: each purpose draws from a seed of its own)")
+    return rows
 
 # %% ../nbs/00_data.ipynb #3a83562c
 def plot_token_lengths(lengths: list[int], max_length: int, title: str = ""):

@@ -9,6 +9,7 @@ from .config import Config, CONFIG_FILENAME, save_config, set_value, settings_of
 from .data import (
     THINK_PRIME, MalformedRow, split_solution, inference_prompt, unseen_rows, prepare_examples, load_rows)
 from .evaluation import answers_match, extract_answer, gold_answer, majority_answer, compare_runs, evaluate
+from .evaluation import paired_test_config
 import json, time
 from pathlib import Path
 from .files import atomic_write_text, read_jsonl_objects, write_jsonl
@@ -238,16 +239,13 @@ def rft_config(cfg: Config, val_ex: list[dict], kept_rows: list[dict], adapter) 
     return rft_cfg
 
 def compare_adapters(cfg: Config, adapter, rft_cfg: Config, rft_adapter) -> dict:
-    """`compare_runs` of `adapter` under `cfg` (base) and `rft_adapter` under `rft_cfg` (tuned) on `eval.paired_items`
-    test items"""
+    """`compare_runs` of `adapter` under `cfg` (base) and `rft_adapter` under `rft_cfg` (tuned) on the same test
+    items (`paired_test_config`: `eval.fresh_items` fresh ones, else `eval.paired_items`)"""
     # none that either arm trained on; both evaluations go into `rft_cfg`'s output folder
-    import copy
     seen = [*load_rows(cfg.data.source, cfg, cfg.data.split, n=cfg.data.num_samples),  # what either arm trained on:
             *load_rows(rft_cfg.data.source, rft_cfg, rft_cfg.data.split)]            # no test item among them
-    n_items = cfg.eval.paired_items or cfg.eval.test_samples  # two tuned arms differ by less than base and tuned
-    arms = [copy.deepcopy(c) for c in (cfg, rft_cfg)]
-    for c in arms: set_value(c, "eval.test_samples", n_items)
     out = Path(rft_cfg.project.output_dir)
+    arms = [paired_test_config(c, out) for c in (cfg, rft_cfg)]
     evaluate(arms[0], out / "sft_eval", adapter=adapter, exclude=seen, verbose=False)
     evaluate(arms[1], out / "eval", adapter=rft_adapter, exclude=seen, verbose=False)
     return compare_runs(out / "sft_eval", out / "eval")

@@ -15,8 +15,8 @@ from pathlib import Path
 from .config import CONFIG_FILENAME, Config, save_config
 from .data import (
     THINK_PRIME, MalformedRow, inference_prompt, split_solution, drop_repeats, load_rows, nothing_left,
-    question_key, solution_key, test_pool)
-from .files import atomic_write_text, read_resumable
+    question_key, solution_key, test_pool, fresh_test_items)
+from .files import atomic_write_text, read_resumable, write_jsonl
 from .folder_claims import mark_folder, results_folder
 from .accuracy_stats import format_summary, paired_comparison, summarize, wilson_interval
 
@@ -24,11 +24,11 @@ from .accuracy_stats import format_summary, paired_comparison, summarize, wilson
 __all__ = ['NUMBER_PATTERN', 'EXTRACTION_RULES', 'ALTERNATIVE', 'RUN_ON', 'CORRECTION', 'REPORT_WEIGHTS', 'UNITS', 'TENS',
            'NUMBER_WORDS', 'SCALES', 'CLOCK', 'END_OF_TURN', 'MAX_ANSWER_DIGITS', 'SENTENCE_END', 'normalize_answer',
            'gold_answer', 'answers_match', 'majority_answer', 'stated_answers', 'one_answer', 'extract_answer',
-           'grade_row', 'load_test_rows', 'drop_long_prompts', 'greedy_settings', 'eval_prompts', 'read_finished',
-           'say_time_left', 'generate_predictions', 'read_predictions', 'grade_file', 'sample_questions',
-           'sample_settings', 'evaluate', 'compare_runs', 'maj_at_k', 'weights_fingerprint', 'number_word_runs',
-           'words_to_number', 'format_number', 'spoken_text', 'number_matches', 'exact_value', 'parse_number',
-           'stated_numbers', 'denies']
+           'grade_row', 'load_test_rows', 'drop_long_prompts', 'paired_test_config', 'greedy_settings', 'eval_prompts',
+           'read_finished', 'say_time_left', 'generate_predictions', 'read_predictions', 'grade_file',
+           'sample_questions', 'sample_settings', 'evaluate', 'compare_runs', 'maj_at_k', 'weights_fingerprint',
+           'number_word_runs', 'words_to_number', 'format_number', 'spoken_text', 'number_matches', 'exact_value',
+           'parse_number', 'stated_numbers', 'denies']
 
 # %% ../nbs/03_eval.ipynb #ccc710f1
 NUMBER_PATTERN = (r"(?:(?<![\w)])-)?(?:\d+(?:,\d{3}(?!\d))*(?:\.\d+)?|\.\d+)"  # a '-' glued to a word is a hyphen
@@ -202,6 +202,23 @@ def drop_long_prompts(items: list[dict], tok, cfg: Config, verbose: bool = True)
     if verbose and len(kept) < len(items): print(f"test items: dropped {len(items) - len(kept)} whose prompt alone is over "
                                                  f"{cfg.data.max_length} tokens (data.max_length), using {len(kept)}")
     return kept
+
+def paired_test_config(cfg: Config, out_dir) -> Config:
+    """A copy of `cfg` whose evaluation answers the items of a comparison of two tuned arms (05, 07): with
+    `eval.fresh_items`, that many fresh items (`fresh_test_items`, 00_data), written to `out_dir/fresh_test.jsonl`
+    and read from there; else the first `eval.paired_items` (None: `eval.test_samples`) of the test pool."""
+    import copy
+    c = copy.deepcopy(cfg)
+    e = c.eval
+    if not e.fresh_items:  # two tuned arms differ by less than base and tuned: more items than a first evaluation
+        e.test_samples = e.paired_items or e.test_samples
+        return c
+    path = Path(out_dir) / "fresh_test.jsonl"  # a file the reports name: the items can be read, and were
+    rows = [{"question": r["question"], "answer": r["answer"]} for r in fresh_test_items(c)]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_jsonl(rows, path)
+    e.test_source, e.test_samples = str(path), e.fresh_items
+    return c
 
 # %% ../nbs/03_eval.ipynb #0a5fe95e
 def greedy_settings(cfg: Config) -> dict:
