@@ -471,7 +471,8 @@ RULES = [  # (key, test, what it must be)
 # rows a generator makes in one run, all held in memory: ~0.7 GB of gsm_symbolic's (measured: 139 MB for 20,000)
 GENERATED_MAX = 100_000
 GENERATED_COUNTS = {
-    "data.source": "data.num_samples scratch.num_samples", "eval.test_source": "eval.test_samples eval.paired_items eval.fresh_items",
+    "data.source": "data.num_samples scratch.num_samples",
+    "eval.test_source": "eval.test_samples eval.paired_items eval.fresh_items",
     "grpo.eval_source": "eval.test_samples eval.paired_items", "grpo.prompt_source": "grpo.prompts",
     "distill.question_source": "distill.questions", "study.source": "study.train_questions study.test_items"
 }  # a source, and the counts drawn from it
