@@ -8,8 +8,8 @@ from collections import Counter
 from .config import Config, CONFIG_FILENAME, save_config, set_value, settings_of, validate
 from .data import (
     THINK_PRIME, MalformedRow, split_solution, inference_prompt, unseen_rows, prepare_examples, load_rows)
-from .evaluation import (
-    answers_match, extract_answer, gold_answer, majority_answer, compare_runs, evaluate, paired_test_config)
+from .evaluation import answers_match, extract_answer, gold_answer, majority_answer, compare_runs, evaluate
+from .evaluation import paired_test_config  # a comparison's items (fresh ones where the preset asks)
 import json, time
 from pathlib import Path
 from .files import atomic_write_text, read_jsonl_objects, write_jsonl
