@@ -15,8 +15,8 @@ from), and no validation question a prompt. An RFT run drops any validation ques
 sampled. The paired result is appended to `assets/results/search_cpu.json` (every configuration tried, in order) and
 `assets/results/search_cpu.md` is written from it; docs/search.md includes that table. One run is one seed: about
 30 min on 2 cores for GRPO, 20 for RFT. The settings chosen go into configs/cpu.yaml; 05 and 07 then run their tests
-(05 on `eval.fresh_items` fresh items, `fresh_test_items`; 07 on `eval.paired_items`). The command line is checked whole (`parse_args`) before anything is read or
-written, and before torch loads: a mistake ends in the usage line and one line naming it.
+on the same `eval.fresh_items` fresh items (`fresh_test_items`). The command line is checked whole (`parse_args`)
+before anything is read or written, and before torch loads: a mistake ends in the usage line and one line naming it.
 """
 import argparse, datetime, json, sys, time
 from pathlib import Path

@@ -357,7 +357,7 @@ def included(path: str, drop: str | None = None) -> str:
 BEYOND_START, BEYOND_END = "<!-- beyond SFT: scripts/lesson_stats.py --index -->", "<!-- end of beyond SFT -->"
 BEYOND = {"05_distill": ("compare_adapters(cfg, adapter_dir", ("RFT rows:", "before the test:", "cpu, the same", "RFT against SFT:")),  # lesson: its cell, the lines
           "07_grpo": ("compare_arms(eval_dir", ("before the test:", "     human SFT:", "          GRPO:", "grpo_vs_tuned:",
-                                              "GRPO vs SFT:"))}
+                                              "GRPO against SFT:"))}
 
 def stored_lines(name: str, code: str, starts: tuple) -> list[str]:
     "The lines of lesson `name`'s stored output, in the cell whose source holds `code`, that begin with one of `starts`."

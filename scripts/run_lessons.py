@@ -59,8 +59,9 @@ def record_time(name: str, seconds: float) -> None:
                    "machine": f"{platform.machine()}, {cpu_model()}{os.cpu_count()} cores"}
     TIMES.write_text(json.dumps(dict(sorted(times.items())), indent=1) + "\n")
 
-def run(name: str, timeout: int = 3600) -> float:
-    "Execute `nbs/NAME.ipynb` in a fresh kernel and write it back with its outputs; returns the seconds it took."
+def run(name: str, timeout: int = 3 * 3600) -> float:
+    """Execute `nbs/NAME.ipynb` in a fresh kernel and write it back with its outputs; returns the seconds it took.
+    `timeout` bounds one cell: 07's GRPO or its three arms on 1,200 items take about an hour on a slow 2-core machine."""
     path = ROOT / "nbs" / f"{name}.ipynb"
     nb = nbformat.read(path, as_version=4)
     t0 = time.time()

@@ -473,7 +473,8 @@ GENERATED_MAX = 100_000
 GENERATED_COUNTS = {
     "data.source": "data.num_samples scratch.num_samples",
     "eval.test_source": "eval.test_samples eval.paired_items eval.fresh_items",
-    "grpo.eval_source": "eval.test_samples eval.paired_items", "grpo.prompt_source": "grpo.prompts",
+    "grpo.eval_source": "eval.test_samples eval.paired_items eval.fresh_items",
+    "grpo.prompt_source": "grpo.prompts",
     "distill.question_source": "distill.questions", "study.source": "study.train_questions study.test_items"
 }  # a source, and the counts drawn from it
 

@@ -8,7 +8,7 @@ import hashlib, re
 import torch
 from .config import Config, command_parser, config_from_cli, run_flags, save_config
 from .data import THINK_PRIME, MalformedRow, inference_prompt, split_solution, unseen_rows
-from .evaluation import NUMBER_PATTERN, extract_answer, grade_row
+from .evaluation import NUMBER_PATTERN, extract_answer, grade_row, paired_test_config
 from .generation import generate_batch, stop_token_ids
 import json
 from pathlib import Path
@@ -337,14 +337,13 @@ def ensure_grpo(
     )
 
 # %% ../nbs/07_grpo.ipynb #d6233805
-def grpo_eval_config(cfg: Config) -> Config:
-    """The GRPO evaluation's config: `eval.paired_items` test items (else `eval.test_samples`) of `grpo.eval_source`
-    (else `eval.test_source`)."""
+def grpo_eval_config(cfg: Config, out_dir) -> Config:
+    """The GRPO evaluation's config: the items of a comparison of two tuned arms (`paired_test_config`: `eval.fresh_items`
+    fresh ones, written into `out_dir`, else `eval.paired_items`) of `grpo.eval_source` (else `eval.test_source`)."""
     import copy
     c = copy.deepcopy(cfg)
     c.eval.test_source = cfg.grpo.eval_source or cfg.eval.test_source
-    c.eval.test_samples = cfg.eval.paired_items or cfg.eval.test_samples  # GRPO and SFT differ by a few points
-    return c
+    return paired_test_config(c, out_dir)  # GRPO and SFT differ by a few points
 
 # %% ../nbs/07_grpo.ipynb #54e11e84
 def grpo_cli(argv: list[str] | None = None) -> Path:
