@@ -355,9 +355,10 @@ def included(path: str, drop: str | None = None) -> str:
     return "\n".join(out)
 
 BEYOND_START, BEYOND_END = "<!-- beyond SFT: scripts/lesson_stats.py --index -->", "<!-- end of beyond SFT -->"
-BEYOND = {"05_distill": ("compare_adapters(cfg, adapter_dir", ("RFT rows:", "before the test:", "cpu, the same", "RFT against SFT:")),  # lesson: its cell, the lines
-          "07_grpo": ("compare_arms(eval_dir", ("before the test:", "     human SFT:", "          GRPO:", "grpo_vs_tuned:",
-                                              "GRPO against SFT:"))}
+BEYOND = {"05_distill": [("compare_adapters(cfg, adapter_dir", ("RFT rows:", "before the test:", "cpu, the same", "RFT against SFT:")),
+                         ("vote_cfg.eval.samples = 4", ("before the vote:", "cpu, ", "maj@4 against greedy:"))],
+          "07_grpo": [("compare_arms(eval_dir", ("before the test:", "     human SFT:", "          GRPO:", "grpo_vs_tuned:",
+                                               "GRPO against SFT:"))]}  # lesson: its cells, each with the lines kept
 
 def stored_lines(name: str, code: str, starts: tuple) -> list[str]:
     "The lines of lesson `name`'s stored output, in the cell whose source holds `code`, that begin with one of `starts`."
@@ -367,10 +368,12 @@ def stored_lines(name: str, code: str, starts: tuple) -> list[str]:
     return [l.strip() for l in text.splitlines() if l.startswith(starts)]
 
 def beyond_block() -> str:
-    "05's RFT and 07's GRPO against SFT on the same held-out items, as their committed `cpu` runs printed them, between markers."
+    """05's RFT and vote and 07's GRPO against SFT on the same held-out items, as their committed `cpu` runs printed
+    them, between markers."""
     lines = [BEYOND_START]
-    for name, (code, starts) in BEYOND.items():
-        lines += [f"[{name}](../nbs/{name}.ipynb), its stored `cpu` run:", "", "```text", *stored_lines(name, code, starts), "```", ""]
+    for name, cells in BEYOND.items():
+        printed = [l for code, starts in cells for l in stored_lines(name, code, starts)]
+        lines += [f"[{name}](../nbs/{name}.ipynb), its stored `cpu` run:", "", "```text", *printed, "```", ""]
     return "\n".join(lines[:-1] + [BEYOND_END])
 
 LAYERS_START, LAYERS_END = "<!-- module layers: scripts/lesson_stats.py --index -->", "<!-- end of module layers -->"

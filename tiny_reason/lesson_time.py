@@ -128,6 +128,7 @@ def lesson_stages(cfg: Config, lesson: str) -> list[tuple[str, dict]]:
     # the model's shape; a rank no target matrix holds is refused
     mc, e, d, g = check_lora_rank(cfg), cfg.eval, cfg.distill, cfg.grpo
     start = lambda adapter=True: fresh_runtime(cfg, mc, adapter)
+    paired = e.fresh_items or e.paired_items or e.test_samples  # 05's and 07's tuned arms: paired_test_config (03_eval)
     stages = {
         "00_data": lambda: start(False)[:1],
         "01_model": (
@@ -160,8 +161,8 @@ def lesson_stages(cfg: Config, lesson: str) -> list[tuple[str, dict]]:
                     ),
                 ),
                 ("RFT: SFT continued on the kept traces", sft(cfg, mc, steps=d.rft_steps)),
-                ("SFT and RFT: evaluation", evaluation(cfg, mc, 2 * min(d.questions, e.test_samples))),
-                ("maj@4 evaluation", evaluation(cfg, mc, min(d.questions, e.test_samples), k=4)),
+                ("SFT and RFT: evaluation", evaluation(cfg, mc, 2 * paired)),
+                ("maj@4 evaluation", evaluation(cfg, mc, paired, k=4)),
             ]
         ),
         "06_scratch": (
@@ -186,7 +187,7 @@ def lesson_stages(cfg: Config, lesson: str) -> list[tuple[str, dict]]:
                     ),
                 ),
                 ("GRPO", grpo(cfg, mc, engine=grpo_engine(cfg))),
-                ("three evaluations", evaluation(cfg, mc, 3 * e.test_samples)),
+                ("three evaluations", evaluation(cfg, mc, 3 * paired)),
             ]
         ),
         "08_export": (
