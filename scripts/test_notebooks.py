@@ -51,10 +51,10 @@ GROUPS = {  # short notebooks that share one process: (kind, name) -> notebooks,
     ("cpu", "short-adapter"): ["03_eval", "24_demo_checks", "04_demo"],
     ("sim", "short"): ["21_model_checks", "23_eval_stage", "24_demo_checks"],
 }
-ESTIMATE = {"cpu:short-adapter": 197, "cpu:05_distill": 110, "cpu:short": 131, "cpu:16_bad_input": 40, "cpu:17_loader": 55, "cpu:25_model_card": 20, "cpu:54_export_folder": 45, "cpu:21_model_checks": 80, "cpu:07_grpo": 245, "cpu:08_export": 165,
-            "cpu:02_train": 165, "cpu:09_study": 75, "cpu:27_formats": 21, "cpu:13_files": 4,  # make test, 2026-11-26 (AMD EPYC, 2 cores)
+ESTIMATE = {"cpu:short-adapter": 104, "cpu:05_distill": 117, "cpu:short": 152, "cpu:16_bad_input": 40, "cpu:17_loader": 55, "cpu:25_model_card": 20, "cpu:54_export_folder": 45, "cpu:21_model_checks": 80, "cpu:07_grpo": 167, "cpu:08_export": 149,
+            "cpu:02_train": 113, "cpu:09_study": 65, "cpu:27_formats": 19, "cpu:13_files": 3,  # make test, 2026-11-29 (AMD EPYC, 2 cores)
             "cpu:32_harness": 56, "cpu:12_pipeline": 146, "cpu:30_nothing_lost": 118, "cpu:31_study_checks": 145,
-            "cpu:22_train_checks": 65, "cpu:40_distill_checks": 60, "cpu:36_gguf_check": 196, "cpu:37_exercises": 150, "cpu:11_cli": 10, "cpu:63_stage_commands": 25, "cpu:44_adapter_commands": 70, "sim:short": 42,
+            "cpu:22_train_checks": 65, "cpu:40_distill_checks": 60, "cpu:36_gguf_check": 196, "cpu:37_exercises": 392, "cpu:11_cli": 10, "cpu:63_stage_commands": 25, "cpu:44_adapter_commands": 70, "sim:short": 42,
             "badge:09_study": 34, "badge:08_export": 75, "sim:12_pipeline": 29, "badge:05_distill": 28,
             "cpu:29_grpo_checks": 150, "cpu:29_grpo_checks": 70, "badge:07_grpo": 23, "sim:22_train_checks": 23, "badge:03_eval": 21, "badge:04_demo": 14,
             "badge:02_train": 12, "sim:17_loader": 12, "cpu:23_eval_stage": 70, "cpu:18_generation": 30, "cpu:18_generation": 35, "badge:06_scratch": 9, "badge:01_model": 9, "badge:00_data": 4,
