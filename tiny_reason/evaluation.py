@@ -24,8 +24,8 @@ from .accuracy_stats import format_summary, paired_comparison, summarize, wilson
 __all__ = ['NUMBER_PATTERN', 'EXTRACTION_RULES', 'ALTERNATIVE', 'RUN_ON', 'CORRECTION', 'REPORT_WEIGHTS', 'UNITS', 'TENS',
            'NUMBER_WORDS', 'SCALES', 'CLOCK', 'END_OF_TURN', 'MAX_ANSWER_DIGITS', 'SENTENCE_END', 'normalize_answer',
            'gold_answer', 'answers_match', 'majority_answer', 'stated_answers', 'one_answer', 'extract_answer',
-           'grade_row', 'load_test_rows', 'drop_long_prompts', 'paired_test_config', 'greedy_settings', 'eval_prompts',
-           'read_finished', 'say_time_left', 'generate_predictions', 'read_predictions', 'grade_file',
+           'grade_row', 'load_test_rows', 'drop_long_prompts', 'paired_count', 'paired_test_config', 'greedy_settings',
+           'eval_prompts', 'read_finished', 'say_time_left', 'generate_predictions', 'read_predictions', 'grade_file',
            'sample_questions', 'sample_settings', 'evaluate', 'compare_runs', 'maj_at_k', 'weights_fingerprint',
            'number_word_runs', 'words_to_number', 'format_number', 'spoken_text', 'number_matches', 'exact_value',
            'parse_number', 'stated_numbers', 'denies']
@@ -203,6 +203,12 @@ def drop_long_prompts(items: list[dict], tok, cfg: Config, verbose: bool = True)
                                                  f"{cfg.data.max_length} tokens (data.max_length), using {len(kept)}")
     return kept
 
+def paired_count(cfg: Config) -> int | None:
+    """How many items a comparison of two tuned arms (05, 07) answers: `eval.fresh_items`, else `eval.paired_items`,
+    else `eval.test_samples` (None: every item read)."""
+    e = cfg.eval
+    return e.fresh_items or e.paired_items or e.test_samples
+
 def paired_test_config(cfg: Config, out_dir) -> Config:
     """A copy of `cfg` whose evaluation answers the items of a comparison of two tuned arms (05, 07): with
     `eval.fresh_items`, that many fresh items (`fresh_test_items`, 00_data), written to `out_dir/fresh_test.jsonl`
@@ -211,13 +217,13 @@ def paired_test_config(cfg: Config, out_dir) -> Config:
     c = copy.deepcopy(cfg)
     e = c.eval
     if not e.fresh_items:  # two tuned arms differ by less than base and tuned: more items than a first evaluation
-        e.test_samples = e.paired_items or e.test_samples
+        e.test_samples = paired_count(c)
         return c
     path = Path(out_dir) / "fresh_test.jsonl"  # a file the reports name: the items can be read, and were
     rows = [{"question": r["question"], "answer": r["answer"]} for r in fresh_test_items(c)]
     path.parent.mkdir(parents=True, exist_ok=True)
     write_jsonl(rows, path)
-    e.test_source, e.test_samples = str(path), e.fresh_items
+    e.test_source, e.test_samples = str(path), paired_count(c)
     return c
 
 # %% ../nbs/03_eval.ipynb #0a5fe95e

@@ -14,6 +14,7 @@ from .t4_time import (
 from .t4_stages import evaluation, generation, grpo, grpo_engine, scratch, sft, study_stages
 from .t4_validation import minutes_band, minutes_text
 from .files import read_jsonl_objects
+from .evaluation import paired_count  # as many items as 05's and 07's comparisons answer (03_eval)
 from .scratch import model_shape, vocab_size
 
 # %% auto #0
@@ -128,7 +129,7 @@ def lesson_stages(cfg: Config, lesson: str) -> list[tuple[str, dict]]:
     # the model's shape; a rank no target matrix holds is refused
     mc, e, d, g = check_lora_rank(cfg), cfg.eval, cfg.distill, cfg.grpo
     start = lambda adapter=True: fresh_runtime(cfg, mc, adapter)
-    paired = e.fresh_items or e.paired_items or e.test_samples  # 05's and 07's tuned arms: paired_test_config (03_eval)
+    paired = paired_count(cfg)  # the items 05's and 07's tuned arms answer (03_eval)
     stages = {
         "00_data": lambda: start(False)[:1],
         "01_model": (
