@@ -12,6 +12,7 @@ import re
 from fractions import Fraction
 import itertools, json, math, time
 from pathlib import Path
+from typing import NamedTuple
 from .config import CONFIG_FILENAME, Config, save_config
 from .data import (
     THINK_PRIME, MalformedRow, inference_prompt, split_solution, drop_repeats, load_rows, nothing_left,
@@ -21,18 +22,20 @@ from .folder_claims import mark_folder, results_folder
 from .accuracy_stats import format_summary, paired_comparison, summarize, wilson_interval
 
 # %% auto #0
-__all__ = ['NUMBER_PATTERN', 'EXTRACTION_RULES', 'ALTERNATIVE', 'RUN_ON', 'CORRECTION', 'REPORT_WEIGHTS', 'UNITS', 'TENS',
-           'NUMBER_WORDS', 'SCALES', 'CLOCK', 'END_OF_TURN', 'MAX_ANSWER_DIGITS', 'SENTENCE_END', 'normalize_answer',
-           'gold_answer', 'answers_match', 'majority_answer', 'stated_answers', 'one_answer', 'extract_answer',
-           'grade_row', 'load_test_rows', 'drop_long_prompts', 'paired_count', 'paired_test_config', 'greedy_settings',
-           'eval_prompts', 'read_finished', 'say_time_left', 'generate_predictions', 'read_predictions', 'grade_file',
+__all__ = ['NUMBER_PATTERN', 'EXTRACTION_RULES', 'RUN_ON', 'REPORT_WEIGHTS', 'UNITS', 'TENS', 'NUMBER_WORDS', 'SCALES', 'PARTS',
+           'CLOCK', 'END_OF_TURN', 'MAX_ANSWER_DIGITS', 'UNIT_SIZES', 'CORRECTION', 'ALTERNATIVE', 'UNCERTAIN',
+           'OFFERED', 'EXPLANATION', 'normalize_answer', 'gold_answer', 'answers_match', 'majority_answer',
+           'cut_run_on', 'Answer', 'one_answer', 'read_reply', 'extract_answer', 'grade_row', 'load_test_rows',
+           'drop_long_prompts', 'paired_count', 'paired_test_config', 'greedy_settings', 'eval_prompts',
+           'read_finished', 'say_time_left', 'generate_predictions', 'read_predictions', 'grade_rows', 'grade_file',
            'sample_questions', 'sample_settings', 'evaluate', 'compare_runs', 'maj_at_k', 'weights_fingerprint',
-           'number_word_runs', 'words_to_number', 'format_number', 'spoken_text', 'number_matches', 'exact_value',
-           'parse_number', 'stated_numbers', 'denies']
+           'model_fingerprint', 'number_word_runs', 'words_to_number', 'format_number', 'spoken_text', 'Quantity',
+           'same_quantity', 'equivalents', 'quantities', 'parse_number', 'clauses', 'Reading', 'read_clause',
+           'stated_numbers', 'denies']
 
 # %% ../nbs/03_eval.ipynb #ccc710f1
 NUMBER_PATTERN = (r"(?:(?<![\w)])-)?(?:\d+(?:,\d{3}(?!\d))*(?:\.\d+)?|\.\d+)"  # a '-' glued to a word is a hyphen
-                  r"(?:[eE][-+]?\d{1,2}(?!\d))?")                                  # 1e3, 2.5e-2: a whole number, not 1
+                  r"(?:[eE][-+]?\d+(?!\d))?")                                      # 1e3, 2.5e-2: one number, not 1
 
 # %% ../nbs/03_eval.ipynb #22a850a7
 def normalize_answer(span: str) -> str | None:
@@ -41,17 +44,23 @@ def normalize_answer(span: str) -> str | None:
 
 # %% ../nbs/03_eval.ipynb #0d988d46
 def gold_answer(gold) -> str:
-    "A gold answer, bare (`'1,000'`, `72`) or a GSM8K solution ending in `#### N`, as canonical number text."
+    """A gold answer, bare (`'1,000'`, `72`) or a GSM8K solution ending in `#### N`, as canonical number text; a gold
+    that states no number, or two (`5 or 6`, `5-6`), is refused."""
     if isinstance(gold, bool) or not isinstance(gold, (str, int, float, Fraction)):  # `[5]` is no answer key
         raise ValueError(f"gold answer {str(gold)[:60]} is a {type(gold).__name__}, not a number or text")
     text = str(gold)
     span = text.rsplit("####", 1)[1] if "####" in text else text
-    value = normalize_answer(span)
-    if value is None and (longest := max(map(len, re.findall(r"\d+", span.replace(",", ""))), default=0)) > MAX_ANSWER_DIGITS:
-        raise ValueError(f"gold answer {text[-60:]!r}: a number of {longest:,} digits; the grader reads at most "
-                         f"{MAX_ANSWER_DIGITS}")
-    if value is None: raise ValueError(f"gold answer {text[-60:]!r} holds no number")
-    return value
+    if any(q.value is None for q in quantities(spoken_text(span))):  # too long to read, or over a zero
+        digits = [len(r) for r in re.findall(r"\d+", span.replace(",", ""))]
+        digits += [int(e) + 1 for e in re.findall(r"[eE][-+]?(\d{1,9})", span)]  # 1e300 has 301
+        size = f"{max(digits):,} digits" if max(digits, default=0) > MAX_ANSWER_DIGITS else "too many digits, or over a zero"
+        raise ValueError(f"gold answer {text[-60:]!r}: a number of {size}; the grader reads at most {MAX_ANSWER_DIGITS}")
+    values = stated_numbers(span)
+    if len(values) > 1:
+        raise ValueError(f"gold answer {text[-60:]!r} states {len(values)} numbers "
+                         f"({', '.join(map(format_number, values[:3]))}); a gold answer is one number")
+    if not values: raise ValueError(f"gold answer {text[-60:]!r} holds no number")
+    return format_number(values[0])
 
 # %% ../nbs/03_eval.ipynb #43bab35f
 def answers_match(prediction: str | None, gold: str | None) -> bool:
@@ -80,71 +89,128 @@ def majority_answer(predictions: list) -> tuple[str | None, float]:
 # %% ../nbs/03_eval.ipynb #0c3af248
 EXTRACTION_RULES = {  # name: pattern whose group 1 is the answer span; in order of weight
     "strict": re.compile(r"\*\*Final Answer:\*\*\s*([^\n]*)"),
-    "boxed": re.compile(r"\\boxed\{((?:[^{}]|\{[^{}]*\})*)\}"),
-    "answer_is": re.compile(r"(?i)\banswer(?:\*\*)?\s*(?:is\b|:)[\s:*]*([^\n]*)"),
+    "boxed": re.compile(r"\\boxed\{((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}"),
+    "answer_is": re.compile(r"(?i)\banswer(?:\*\*)?\s*(?:is\b|:)[ \t:*]*([^\n]*)"),
     "hashes": re.compile(r"####\s*([^\n]*)"),
     "a_colon": re.compile(r"(?m)^[ \t]*A:\s*([^\n]*)"),
     "last_number": re.compile(f"({NUMBER_PATTERN})"),  # no marker: only where no other rule finds a number
 }
-# a sentence or line that opens with one of these goes on with the answer before it: `5. Or 6.` states two
-ALTERNATIVE = re.compile(r"(?:or|either|nor|maybe|perhaps|possibly|probably|alternatively|otherwise|actually|wait"
-                         r"|unless|i mean|correction|rather)\b")
-# a line that starts a question of the reply's own: the answers after it answer that question, not ours
-RUN_ON = re.compile(r"(?im)^[ \t>*]*(?:question|problem|q|human|user)\s*\d*\s*[:.]")
-CORRECTION = re.compile(r"(?i)\b(?:correct(?:ed|ion)|actually|i mean|instead|rather)\b")  # a later answer replaces
-_GOES_ON = re.compile(r"\n[ \t*]*(?:" + ALTERNATIVE.pattern + r")[^\n]*", re.I)  # `5` then a line `or 6`
+# a line that starts a question, an instruction or a turn of the reply's own: what follows answers that, not ours
+RUN_ON = re.compile(r"(?im)^[ \t>*#]*(?:(?:next|new|another|follow-up)\s+)?(?:question|problem|q|human|user"
+                    r"|instruction|input|exercise)\s*\d*\s*[:.]")
 
-def stated_answers(part: str, rules: list[str]) -> list[tuple]:
-    """Every answer `part` states under `rules`, in order, as `(start, end, rule, numbers, denied)`; a span goes on
-    over each next line that opens with an alternative."""
+def cut_run_on(text: str) -> str:
+    """`text` up to a turn of its own (a `<think>` after its start), and up to a question or instruction of its own
+    that starts after it has written a number (after its first `</think>`, where it has one)."""
+    if (turn := text.find("<think>", len(text) - len(text.lstrip()) + 1)) > 0: text = text[:turn]
+    at = text.find("</think>")
+    at = 0 if at < 0 else at + len("</think>")
+    for m in RUN_ON.finditer(text, at):
+        if re.search(r"\d", text[at:m.start()]): return text[:m.start()]
+    return text
+
+class Answer(NamedTuple):
+    "The one quantity a reply commits to, as `read_reply` reads it."
+    value: Fraction | None       # as first stated
+    same: tuple                  # the same quantity in each other unit it was stated in (a loss: both signs)
+    rule: str | None             # the weightiest rule that stated it; `hedged`; `unreadable`; None: no number
+
+class _Tally:
+    "What the answers read so far commit to: their quantities, the rules that stated them, a hedge, a slot unread."
+    def __init__(self): self.reset()
+    def reset(self): self.quantities, self.rules, self.hedged, self.unreadable = [], [], False, False
+    def commit(self, reading, rule):  # a stated answer, or a named correction
+        if reading.denied or (reading.uncertain and reading.quantities): self.hedged = True
+        elif not reading.quantities: self.unreadable = True
+        self.quantities += reading.quantities + reading.alternatives
+        if reading.quantities: self.rules.append(rule)
+    def offer(self, reading): self.quantities += reading.quantities + reading.alternatives  # a second candidate
+    def answer(self) -> Answer:
+        groups = []  # quantities that are one: `2.5 hours` and `150 minutes`
+        for q in self.quantities:
+            if q.value is None: self.unreadable = True; continue
+            group = next((g for g in groups if same_quantity(q, g[0])), None)
+            if group is None: groups.append([q])
+            else: group.append(q)
+        if self.hedged or len(groups) > 1 or (groups and not self.rules): return Answer(None, (), "hedged")
+        if not groups: return Answer(None, (), "unreadable" if self.unreadable else None)
+        first = groups[0][0].value
+        same = tuple(dict.fromkeys(v for q in groups[0] for v in equivalents(q) if v != first))
+        return Answer(first, same, min(self.rules, key=list(EXTRACTION_RULES).index))
+
+def _statements(part: str, rules: list[str]) -> list[tuple]:
+    """`(start, (head start, head end), after, rule)` of each answer `part` states under `rules`, in order: the head
+    is the clause holding its number, `after` where the clauses that may go on from it begin."""
     found = []
     for name in rules:
         for m in EXTRACTION_RULES[name].finditer(part):
-            end = m.end(1)
-            while more := _GOES_ON.match(part, end): end = more.end()
-            span = part[m.start(1):end]
-            numbers, denied = stated_numbers(span), denies(span)
-            if numbers or denied: found.append((m.start(), end, name, numbers, denied))
-    return sorted(found)
-
-def one_answer(part: str, rules: list[str]) -> tuple[str | None, str | None]:
-    """`(answer, rule)`: the one number every answer in `part` states, named by the weightiest rule that stated it;
-    `(None, 'hedged')` if they state two or deny one; `(None, None)` if `part` states none."""
-    answers = stated_answers(part, rules)
-    if answers and (question := RUN_ON.search(part, answers[0][1])):  # runs on: read up to its own question
-        answers = [a for a in answers if a[0] < question.start()]
+            if not m[1].strip(" *:"): continue  # an empty slot states nothing
+            if name == "answer_is" and not _STARTS_WITH_NUMBER.match(m[1]): continue  # `the answer is reasonable`
+            head = (m.start(1), m.end(1)) if name == "boxed" else _head(part, m.start(1), m.end(1))
+            found.append((m.start(), head, m.end() if name == "boxed" else head[1], name))
     kept = []
-    for answer in answers:
-        if kept and CORRECTION.search(part, kept[-1][1], answer[0]): kept = []  # `corrected: \boxed{..}` replaces
-        kept.append(answer)
-    if any(denied or len(numbers) > 1 for *_, numbers, denied in kept): return None, "hedged"
-    values = {numbers[0] for *_, numbers, _ in kept}
-    if len(values) > 1: return None, "hedged"  # two answers, wherever they sit
-    if not values: return None, None
-    return format_number(values.pop()), min((a[2] for a in kept), key=list(EXTRACTION_RULES).index)
+    for f in sorted(found):  # `**Final Answer:** \boxed{5}`: one answer, the weightier rule's, not two
+        if not (kept and f[0] < kept[-1][2]): kept.append(f)
+    return kept
 
-def extract_answer(text: str) -> tuple[str | None, str | None]:
-    """`(answer, rule)`: the one number the reply states after its last `</think>` (`(None, 'hedged')`: two);
-    where it states none, the last number there; only then the same in the thinking, never strict."""
-    text = CLOCK.sub(" ", END_OF_TURN.split(text, maxsplit=1)[0])  # no clock times: `last_number` would read 3:30 as 30
+def _follow(tally: _Tally, part: str, rule, head: tuple, after: int, end: int) -> None:
+    """Tally one stated answer: its head clause, then each clause after it up to `end`. A clause that opens with a
+    correction (`Actually, 6`) replaces what came before; one that offers a number (`or 6`, `but 6 is also possible`,
+    `if we count Tom, it is 6`) or holds a number alone (`6`, `- 6`) is a second candidate; other words explain."""
+    tally.commit(read_clause(part[head[0]:head[1]]), rule)
+    cue = None
+    for a, b in clauses(part, after, end):
+        s = _LEAD.sub("", spoken_text(part[a:b]))
+        if CORRECTION.match(s): cue = "correction"
+        elif ALTERNATIVE.match(s) or OFFERED.search(s): cue = "alternative"
+        reading = read_clause(part[a:b])
+        if not reading.quantities:  # a cue alone (`or`, `Actually,`) goes on into the next clause
+            if CORRECTION.sub("", ALTERNATIVE.sub("", s)).strip(" ,.:;!?*"): cue = None
+            continue
+        if cue == "correction": tally.reset(); tally.commit(reading, rule)
+        elif cue == "alternative" or _bare(spoken_text(part[a:b]), reading.quantities): tally.offer(reading)
+        cue = None
+
+def one_answer(part: str, rules: list[str]) -> Answer:
+    """The one quantity `part` commits to under `rules`: every answer it states, each read with the clauses after it
+    (`_follow`); an answer after a named correction (`\\boxed{6}, corrected: \\boxed{5}`) replaces those before it."""
+    tally, statements = _Tally(), _statements(part, rules)
+    for k, (start, head, after, rule) in enumerate(statements):
+        if k and CORRECTION.search(spoken_text(part[statements[k - 1][2]:start])): tally.reset()
+        _follow(tally, part, rule, head, after, statements[k + 1][0] if k + 1 < len(statements) else len(part))
+    return tally.answer()
+
+def read_reply(text: str) -> Answer:
+    """The one quantity a reply commits to after its last `</think>` (rule `hedged`: it offers two; `unreadable`: its
+    stated answer holds no number it can read); where that part states none, its last number in digits; only then
+    the same in the thinking, never strict."""
+    text = cut_run_on(END_OF_TURN.split(text, maxsplit=1)[0])
     thinking, _, answer = text.rpartition("</think>")  # no `</think>`: all of it is the answer
     markers = [name for name in EXTRACTION_RULES if name != "last_number"]
     for part, rules in ((answer, markers), (thinking, markers[1:])):  # the thinking never holds a strict answer
-        prediction, rule = one_answer(part, rules)
-        if rule: return prediction, rule
-        numbers = [n for m in EXTRACTION_RULES["last_number"].finditer(part) if (n := stated_numbers(m[1]))]
-        if numbers: return format_number(numbers[-1][0]), "last_number"
-    return None, None
+        found = one_answer(part, rules)
+        if found.rule: return found
+        spoken = spoken_text(part)  # `last_number` reads digits, as it always has: not `three`, not 3:30's 30
+        numbers = [q for q in quantities(spoken) if q.value is not None and q.role != "denied" and
+                   spoken[q.start] in "-.0123456789"]
+        if numbers: return Answer(numbers[-1].value, (), "last_number")
+    return Answer(None, (), None)
+
+def extract_answer(text: str) -> tuple[str | None, str | None]:
+    "`(answer, rule)`: the quantity `read_reply` reads, as canonical number text (as first stated), and its rule."
+    found = read_reply(text)
+    return format_number(found.value), found.rule
 
 # %% ../nbs/03_eval.ipynb #65038795
 def grade_row(row: dict) -> dict:
     """A row with `generated_text`, `gold` (and `truncated`), plus `prediction`, `extraction_rule`, `correct`
-    (flexible) and `strict_correct`."""
+    (flexible) and `strict_correct`. The gold matches the reply's quantity in any unit the reply stated it in."""
     gold = gold_answer(row["gold"])
-    prediction, rule = extract_answer(row["generated_text"])
-    correct = not row.get("truncated") and answers_match(prediction, gold)  # a reply cut off at the limit is no answer
-    return {**row, "prediction": prediction, "extraction_rule": rule, "correct": correct,
-            "strict_correct": correct and rule == "strict"}
+    found = read_reply(row["generated_text"])
+    stated = [format_number(v) for v in (found.value, *found.same) if v is not None]
+    correct = not row.get("truncated") and any(answers_match(v, gold) for v in stated)  # a cut reply is no answer
+    return {**row, "prediction": format_number(found.value), "extraction_rule": found.rule, "correct": correct,
+            "strict_correct": correct and found.rule == "strict"}
 
 # %% ../nbs/03_eval.ipynb #b021c87c
 _question_key = question_key  # what makes two questions the same (20_data_checks)
@@ -285,6 +351,10 @@ def generate_predictions(
     from tqdm.auto import tqdm
     prompts, settings = eval_prompts(tok, items, cfg), greedy_settings(cfg)
     done = read_finished(path, items, prompts, source, settings)
+    regraded = {i: grade_row(r) for i, r in done.items()}  # a stored verdict may be an older grader's, or edited
+    if regraded != done:  # the file holds what this grader reads: rewritten whole, atomically
+        atomic_write_text(path, "".join(json.dumps(regraded[i], ensure_ascii=False) + "\n" for i in sorted(regraded)))
+    done = regraded
     todo = [i for i in range(len(items)) if i not in done]
     lengths = {i: len(tok(prompts[i], add_special_tokens=False)["input_ids"]) for i in todo}
     if todo and cfg.eval.engine == "compiled" and not compiles(cfg, model):
@@ -329,18 +399,24 @@ def read_predictions(path) -> list[tuple[int, dict]]:
     "Rows of a predictions JSONL file with their line numbers; errors name the file and line."
     return read_jsonl_objects(path, "predictions file")
 
-def grade_file(path) -> list[dict]:
-    """Grade every row of a predictions file; an unreadable line or a row without `generated_text`/`gold` names
-    file:line."""
+def grade_rows(rows: list[tuple[int, dict]], path) -> list[dict]:
+    """Grade the `(line, row)` pairs `read_predictions` read from `path`; a row without `generated_text` or `gold`, or
+    whose `truncated` is not true or false, names file:line."""
     graded = []
-    for n, row in read_predictions(path):
+    for n, row in rows:
         for key in ("generated_text", "gold"):
             if key not in row or row[key] is None: raise ValueError(f"{path}:{n}: row has no '{key}'")
         if not isinstance(row["generated_text"], str): raise ValueError(f"{path}:{n}: 'generated_text' is not text")
+        if not isinstance(row.get("truncated", False), bool):  # the text "false" is true to Python: a cut reply
+            raise ValueError(f"{path}:{n}: 'truncated' is {row['truncated']!r}, not true or false")
         try: graded.append(grade_row(row))
         except ValueError as e: raise ValueError(f"{path}:{n}: {e}") from None
     if not graded: raise ValueError(f"{path}: no rows to grade")
     return graded
+
+def grade_file(path) -> list[dict]:
+    "Grade every row of a predictions file (`grade_rows`), read once: a pipe (`/dev/stdin`) is read only once."
+    return grade_rows(read_predictions(path), path)
 
 # %% ../nbs/03_eval.ipynb #d412d65e
 def sample_questions(items: list[dict]) -> list[dict]:
@@ -373,6 +449,9 @@ def evaluate(
         cfg = with_trained_lora(cfg, adapter)  # its own rank runs, whatever cfg says: the record says so
     source = generated_by(cfg, adapter)
     weights = weights_fingerprint(adapter)  # the weights the rows come from: a report belongs to them, not to a path
+    # a model folder (an export) is named by its weights too: exported again with --overwrite, it is another model
+    model_weights = model_fingerprint(cfg.model.name) if adapter is None and Path(cfg.model.name).is_dir() else None
+    if model_weights: source = f"{source} ({model_weights[:12]})"
     # no usable item: stop before anything is loaded or written
     items = load_test_rows(cfg, verbose=verbose, exclude=exclude)
     if model is None: hub_checked_path(cfg, needed=("config.json",))  # missing, cut, no Hub: said before marking
@@ -406,7 +485,7 @@ def evaluate(
             )
     report = {
         "arm": arm or ("base" if adapter is None else "tuned"), "adapter": None if adapter is None else str(adapter),
-        REPORT_WEIGHTS: weights,
+        REPORT_WEIGHTS: weights, **({"model_sha256": model_weights} if model_weights else {}),
         "preset": cfg.preset, "results_note": cfg.project.results_note, "model": cfg.model.name,
         "test_source": cfg.eval.test_source, "max_new_tokens": cfg.eval.max_new_tokens, "engine": engine,
         **summarize(rows)
@@ -424,8 +503,9 @@ def compare_runs(base_dir, tuned_dir) -> dict:
     runs = {}
     for arm, d in (("base", Path(base_dir)), ("tuned", Path(tuned_dir))):
         if not (d / "report.json").exists(): raise FileNotFoundError(f"no report.json in {d}: run evaluate there first")
-        rows = sorted((r for _, r in read_predictions(d / "predictions.jsonl")), key=lambda r: r["id"])
-        runs[arm] = (json.loads((d / "report.json").read_text()), rows)
+        # graded again: a verdict stored by an older grader, or edited, is not this grader's
+        rows = sorted((grade_row(r) for _, r in read_predictions(d / "predictions.jsonl")), key=lambda r: r["id"])
+        runs[arm] = ({**json.loads((d / "report.json").read_text()), **summarize(rows)}, rows)
     (b, brows), (t, trows) = runs["base"], runs["tuned"]
     return {"base": b, "tuned": t, "paired": paired_comparison(brows, trows),
             "paired_strict": paired_comparison(brows, trows, "strict_correct")}
@@ -477,32 +557,60 @@ def weights_fingerprint(adapter) -> str | None:
             return h.hexdigest()
     raise FileNotFoundError(f"no LoRA weights in {adapter} (adapter_model.safetensors missing)")
 
+def model_fingerprint(folder) -> str:
+    """The SHA-256 (hex) of a model folder's weights files (`*.safetensors`, else `*.bin`), names and bytes, in name
+    order: which weights an evaluation of `evaluate --model` came from."""
+    files = sorted(Path(folder).glob("*.safetensors")) or sorted(Path(folder).glob("*.bin"))
+    h = hashlib.sha256()
+    for f in files:
+        h.update(f.name.encode() + b"\0")
+        with f.open("rb") as fh:
+            while chunk := fh.read(1 << 24): h.update(chunk)  # gigabytes of weights: never all in memory
+    return h.hexdigest()
+
 # %% ../nbs/03_eval.ipynb #12a9aa3a
 UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
          "seventeen eighteen nineteen").split()
 TENS = {w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
 NUMBER_WORDS = {**{w: i for i, w in enumerate(UNITS)}, **TENS}
-SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6}
+SCALES = {"hundred": 100, "thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12, "dozen": 12}
+PARTS = {"half": Fraction(1, 2), "halves": Fraction(1, 2), "quarter": Fraction(1, 4), "quarters": Fraction(1, 4),
+         "third": Fraction(1, 3), "thirds": Fraction(1, 3)}  # `one and a half`, `two thirds`, `half a dozen`
 
-def number_word_runs(text: str) -> list[int]:
-    "Each run of English number words, in order: `'five or six'` -> [5, 6], `'two hundred and five'` -> [205]."
-    runs, total, current, seen, after_scale = [], 0, 0, False, False
-    for w in re.findall(r"[a-z]+", text.lower()):
-        if w in NUMBER_WORDS: current, after_scale = current + NUMBER_WORDS[w], False
+def _word_run(words: list[str], i: int = 0) -> tuple[Fraction | None, int]:
+    """The number the English words from `words[i]` spell, and the index after them (`i`: none starts there). `and`
+    joins only after a scale (`two hundred and five`) or before a part (`one and a half`); `a` counts one only before a
+    scale or a part (`a dozen`); a value past `MAX_ANSWER_DIGITS` digits is None."""
+    total, current, seen, j = Fraction(0), Fraction(0), False, i
+    at = lambda k: words[k] if k < len(words) else ""
+    while j < len(words):
+        w = words[j]
+        if w in NUMBER_WORDS: current, seen = current + NUMBER_WORDS[w], True
+        elif w in ("a", "an") and (at(j + 1) in SCALES or at(j + 1) in PARTS) and (not seen or at(j - 1) == "and"):
+            current, seen = current + 1, True  # `a dozen`; `one and a half`: the part below replaces this one
+        elif w == "half" and not seen and at(j + 1) in ("a", "an") and at(j + 2) in SCALES:
+            current, seen, j = Fraction(1, 2), True, j + 2; continue  # `half a dozen`
         elif w in SCALES and seen:
-            if SCALES[w] == 100: current *= 100
-            else: total, current = total + current * SCALES[w], 0
-            after_scale = True
-        elif w == "and" and after_scale: continue  # `hundred and five` is one number, `five and six` two
-        elif seen:  # any other word ends the run
-            runs.append(total + current)
-            total, current, seen, after_scale = 0, 0, False, False
-            continue
-        else: continue
-        seen = True
-    return runs + [total + current] if seen else runs
+            if SCALES[w] < 1000: current *= SCALES[w]
+            else: total, current = total + current * SCALES[w], Fraction(0)
+        elif w in PARTS and seen:  # `two thirds`; `one and a half`
+            current = current - 1 + PARTS[w] if at(j - 1) in ("a", "an") and at(j - 2) == "and" else current * PARTS[w]
+        elif not (w == "and" and seen and (at(j - 1) in SCALES and at(j + 1) in NUMBER_WORDS
+                                           or at(j + 1) in ("a", "an") and at(j + 2) in PARTS)): break
+        if max(abs(total), abs(current)) >= _TOO_BIG: return None, j + 1  # 2,200 `hundred`s: no number Python prints
+        j += 1
+    return (total + current if seen else None), (j if seen else i)
 
-def words_to_number(text: str) -> int | None:
+def number_word_runs(text: str) -> list[Fraction | None]:
+    "Each run of English number words, in order: `'five or six'` -> [5, 6], `'two hundred and five'` -> [205]."
+    words, runs, i = re.findall(r"[a-z]+", str(text).lower()), [], 0
+    while i < len(words):
+        value, j = _word_run(words, i)
+        if j > i: runs.append(value); i = j
+        else: i += 1
+    return runs
+
+def words_to_number(text: str) -> Fraction | None:
     "The first run of English number words: `'twenty-five apples'` -> 25, `'three thousand'` -> 3000; else None."
     return next(iter(number_word_runs(text)), None)
 
@@ -510,15 +618,17 @@ def words_to_number(text: str) -> int | None:
 CLOCK = re.compile(r"(?<![\d.:])\d{1,2}:\d{2}(?::\d{2})?(?![\d:])(?:\s*[ap]\.?m\b\.?)?", re.I)  # 3:30, 10:15 pm
 END_OF_TURN = re.compile(r"<\|im_end\|>|<\|endoftext\|>|<\|eot_id\|>|<\|end\|>|</s>")  # where a reply ends
 MAX_ANSWER_DIGITS = 100  # GSM8K's answers have a few; past 4,300 Python refuses to convert a number at all
-_VALUE = re.compile(rf"(?P<base>{NUMBER_PATTERN})\s*\^\s*(?P<exp>\d+)"                  # power: 5^2 (5² too)
-                    rf"|(?P<whole>{NUMBER_PATTERN})\s+(?P<num>\d+)\s*/\s*(?P<den>\d+)"  # mixed: 1 1/2
-                    rf"|(?P<a>{NUMBER_PATTERN})\s*/\s*(?P<b>\d+(?:\.\d+)?)"              # fraction: 1/2
-                    rf"|(?P<x>{NUMBER_PATTERN})")                                        # plain: -1234.50
-_CALCULATION = re.compile(rf"(?:\s*[-+*/×÷x^]\s*{NUMBER_PATTERN})*\s*=")  # what follows a number in `48 + 24 = 72`
+_TOO_BIG = 10 ** MAX_ANSWER_DIGITS
 _LATEX = [
+    (re.compile(r"\{,\}"), ""),                                                # 5{,}000
+    (re.compile(r"\\[dt]?frac\s*(\d)\s*(\d)"), r"\1/\2"),                      # \frac12
+    (re.compile(r"(\d)\s*\\[dt]?frac\{([^{}]*)\}\{([^{}]*)\}"), r"\1 \2/\3"),  # 7\frac{1}{2}: a mixed number
     (re.compile(r"\\[dt]?frac\{([^{}]*)\}\{([^{}]*)\}"), r"\1/\2"),
-    (re.compile(r"\\(?:boxed|text|mathrm)\{([^{}]*)\}"), r"\1"),
-    (re.compile(r"\\[,!;: ]|\\\(|\\\)|\\\[|\\\]|\\\$|\*\*"), ""),
+    (re.compile(r"\^\{([^{}]*)\}"), r"^\1"),                                   # 2^{10}
+    (re.compile(r"\\(?:times|cdot)\b"), " × "),
+    (re.compile(r"\\(?:boxed|text|textbf|mathrm|mathbf|operatorname)\s*\{([^{}]*)\}"), r"\1"),
+    (re.compile(r"\\(?:left|right)\b|\\[,!;: ]|\\\(|\\\)|\\\[|\\\]|\\\$|\*\*|__"), ""),
+    (re.compile(r"\\%"), "%"),
 ]
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
@@ -529,8 +639,9 @@ def format_number(x: Fraction | None) -> str | None:
 
 # %% ../nbs/03_eval.ipynb #2a42bd15
 def spoken_text(span: str) -> str:
-    """A span as the grader reads it: lower case, LaTeX and currency signs gone, clock times blanked, `1 200` joined,
-    `5²` as the power `5^2`, a unit's exponent (`m²`, `cm^3`) dropped."""
+    """A span as the grader reads it: lower case, LaTeX and currency signs gone, clock times blanked, `1 200`,
+    `1'000` and `1_000` joined, `5²` as the power `5^2`, a unit's exponent (`m²`, `cm^3`) dropped, `twenty-five` and
+    `isn't` as words."""
     s = str(span).strip().lower().replace("\u2212", "-")
     for pattern, repl in _LATEX: s = pattern.sub(repl, s)
     # a time is no answer to a GSM8K question; its hour (3 of 3:30) a wrong one
@@ -538,59 +649,273 @@ def spoken_text(span: str) -> str:
     # a unit's exponent counts nothing (`20 m²` is 20); a number's is a power (`5²` is 25, not 5)
     s = re.sub(r"(?<=[a-z])(?:\^\d+|[⁰¹²³⁴⁵⁶⁷⁸⁹]+)", "", s)
     s = re.sub(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+", lambda m: "^" + m[0].translate(_SUPERSCRIPTS), s)
+    s = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", s).replace("n't", " not")  # `twenty-five`, `isn't 5`
+    s = re.sub(r"(?<=\d)['’_](?=\d{3}(?!\d))", "", s)  # 1'000, 1_000
     # 1 200 -> 1200, but not when the three digits run on into a word or a hyphen (`3 500-ml bottles` is 3, not 3500)
     return re.sub(r"(?<=\d)[ \u00a0\u202f\u2009](?=\d{3}(?![\w-]))", "", s)
 
-def number_matches(s: str):
-    "Each number in `spoken_text`, in order, as `(match, the text searched)`; a calculation yields only its result."
-    pos = 0
-    while m := _VALUE.search(s, pos):
-        if c := _CALCULATION.match(s, m.end()):  # `48 + 24 = 72`: the result, not the operands
-            s, pos = s[c.end():], 0; continue
-        yield m, s
-        pos = m.end()  # searched on in place: the `-` of `70-72` stays a dash, not a minus
+UNIT_SIZES = {  # a unit word: (its dimension, its size in that dimension's smallest unit here), exact
+    **dict.fromkeys(("second", "seconds", "sec", "secs"), ("time", 1)),
+    **dict.fromkeys(("minute", "minutes", "min", "mins"), ("time", 60)),
+    **dict.fromkeys(("hour", "hours", "hr", "hrs"), ("time", 3600)),
+    **dict.fromkeys(("day", "days"), ("time", 86400)), **dict.fromkeys(("week", "weeks"), ("time", 604800)),
+    **dict.fromkeys(("mm", "millimeter", "millimeters", "millimetre", "millimetres"), ("length", 1)),
+    **dict.fromkeys(("cm", "centimeter", "centimeters", "centimetre", "centimetres"), ("length", 10)),
+    **dict.fromkeys(("meter", "meters", "metre", "metres"), ("length", 1000)),
+    **dict.fromkeys(("km", "kilometer", "kilometers", "kilometre", "kilometres"), ("length", 10**6)),
+    **dict.fromkeys(("inch", "inches"), ("length", Fraction(254, 10))),
+    **dict.fromkeys(("foot", "feet", "ft"), ("length", Fraction(3048, 10))),
+    **dict.fromkeys(("yard", "yards", "yd", "yds"), ("length", Fraction(9144, 10))),
+    **dict.fromkeys(("mile", "miles", "mi"), ("length", Fraction(1609344))),
+    **dict.fromkeys(("gram", "grams"), ("mass", 1)), **dict.fromkeys(("kg", "kilogram", "kilograms"), ("mass", 1000)),
+    **dict.fromkeys(("ounce", "ounces", "oz"), ("mass", Fraction(28349523125, 10**9))),
+    **dict.fromkeys(("pound", "pounds", "lb", "lbs"), ("mass", Fraction(45359237, 10**5))),
+    **dict.fromkeys(("cent", "cents"), ("money", 1)), **dict.fromkeys(("dollar", "dollars"), ("money", 100)),
+}
+_SECOND_UNITS = {"in": UNIT_SIZES["inch"]}  # `in` is inches only second in a compound: `5 ft. 6 in.`
 
-def exact_value(m: re.Match) -> Fraction | None:
-    "One `_VALUE` match as an exact number: power, mixed, fraction or plain; None past 100 digits or over a zero."
-    if sum(ch.isdigit() for ch in m[0]) > MAX_ANSWER_DIGITS: return None  # this span's problem, not the whole file's
-    num = lambda t: Fraction(t.replace(",", ""))
-    if m["base"]:
-        base, exp = num(m["base"]), int(m["exp"])
-        # the power's digits, bounded before it is computed: 9^99 has 95
-        if exp * len(str(abs(base.numerator))) > MAX_ANSWER_DIGITS: return None
-        return base ** exp
-    if m["whole"]:
-        whole, frac = num(m["whole"]), Fraction(int(m["num"]), int(m["den"])) if int(m["den"]) else None
-        return None if frac is None else whole - frac if whole < 0 else whole + frac
-    if m["a"]: return num(m["a"]) / num(m["b"]) if num(m["b"]) else None
-    return num(m["x"])
+class Quantity(NamedTuple):
+    "One quantity in a text: its exact value, where it is, its unit and what it does there."
+    value: Fraction | None   # None: past MAX_ANSWER_DIGITS digits, or over a zero
+    start: int
+    end: int
+    unit: tuple | None       # (dimension, size) of the unit word after it; a compound's adds (its amount, its sizes)
+    role: str                # count; modifier (`500-ml`); denied (`not 6`); operand (of a calculation)
+    signed: bool = False     # `a loss of 5`: -5 as a profit, 5 as a loss
+
+def same_quantity(a: Quantity, b: Quantity) -> bool:
+    "Whether two quantities are one: equal numbers, or equal amounts of one dimension in two units."
+    if a.value is None or b.value is None: return False
+    if a.unit and b.unit and a.unit[0] == b.unit[0]: return a.value * a.unit[1] == b.value * b.unit[1]
+    return a.value == b.value
+
+def equivalents(q: Quantity) -> list[Fraction]:
+    "The values one quantity is stated as: its own; a compound's in each unit it names; a loss's with either sign."
+    values = [q.value]
+    if q.unit and len(q.unit) > 2: values += [q.unit[2] / size for size in q.unit[3][1:]]
+    return values + [-q.value] if q.signed else values
+
+# %% ../nbs/03_eval.ipynb #5e1f0a77
+_TOKEN = re.compile(rf"(?P<num>{NUMBER_PATTERN})|(?P<word>[a-z]+)|(?P<sym>\S)")
+_OPERATORS = {"+": "+", "-": "-", "*": "*", "×": "*", "x": "*", "·": "*", "/": "/", "÷": "/", "^": "^", "=": "=",
+              "plus": "+", "minus": "-", "times": "*", "over": "/", "equals": "="}
+_SPOKEN_EQUALS = ("is", "makes", "gives")  # `48 plus 24 is 72`: an `=` only right after a number
+_DENY_FILLER = ("be", "equal", "to", "exactly", "quite")  # `not equal to 6`
+_LOSS = ("loss", "deficit", "decrease", "drop")  # `a loss of $5`
+
+def _number(text: str) -> Fraction | None:
+    "A number token's exact value; None past `MAX_ANSWER_DIGITS` digits (checked before Python converts it)."
+    mantissa, _, exp = text.replace(",", "").lower().partition("e")
+    if sum(ch.isdigit() for ch in mantissa) > MAX_ANSWER_DIGITS or exp and abs(int(exp)) > MAX_ANSWER_DIGITS: return None
+    return Fraction(mantissa) * Fraction(10) ** int(exp or 0)
+
+def _bounded(x: Fraction | None) -> Fraction | None:
+    "`x`, or None where its numerator or denominator is past `MAX_ANSWER_DIGITS` digits."
+    return None if x is None or max(abs(x.numerator), x.denominator) >= _TOO_BIG else x
+
+def _read_value(toks: list, i: int) -> tuple[Fraction | None, int]:
+    """The value of the number (or number words) starting at token `i`, and the token after it (`i`: none starts
+    there), with what belongs to it: a power (`5^2`), a mixed number (`1 1/2`), a fraction, `× 10^3`, a scale word
+    (`2 million`, `3 dozen`, `5k`), `and a half`."""
+    text = lambda k: toks[k][1] if k < len(toks) else ""
+    num = lambda k: k < len(toks) and toks[k][0] == "num"
+    if not num(i):  # number words
+        value, used = _word_run([t[1] for t in itertools.takewhile(lambda t: t[0] == "word", toks[i:i + 64])])
+        return (None, i) if used == 0 else (_bounded(value), i + used)
+    value, j = _number(text(i)), i + 1
+    if value is None: return None, j
+    if text(j) == "^" and num(j + 1) and text(j + 1).isdigit():  # 5^2: its digits bounded before it is computed
+        exp = int(text(j + 1))
+        value, j = (value ** exp if exp * len(str(value.numerator)) <= MAX_ANSWER_DIGITS else None), j + 2
+    elif num(j) and text(j).isdigit() and text(j + 1) == "/" and num(j + 2) and value.denominator == 1:  # 1 1/2
+        den = _number(text(j + 2))
+        value, j = ((value + (-1 if value < 0 else 1) * _number(text(j)) / den) if den else None), j + 3
+    elif text(j) == "/" and num(j + 1):  # 1/2
+        den = _number(text(j + 1))
+        value, j = (value / den if den else None), j + 2
+    if value is None: return None, j
+    if _OPERATORS.get(text(j)) == "*" and text(j + 1) == "10" and text(j + 2) == "^" and num(j + 3) \
+            and text(j + 3).lstrip("-").isdigit() and abs(int(text(j + 3))) <= MAX_ANSWER_DIGITS:
+        value, j = value * Fraction(10) ** int(text(j + 3)), j + 4  # 1.5 × 10^3
+    if text(j) in SCALES: value, j = value * SCALES[text(j)], j + 1  # 2 million, 3 dozen
+    elif text(j) == "k" and toks[j][2] == toks[j - 1][3]: value, j = value * 1000, j + 1  # $5k
+    if text(j) == "and" and text(j + 1) in ("a", "an") and text(j + 2) in PARTS:  # 1 and a half
+        value, j = value + (-1 if value < 0 else 1) * PARTS[text(j + 2)], j + 3
+    return _bounded(value), j
+
+def _scan(s: str) -> list[tuple]:
+    """The spoken text `s` as items: `('q', Quantity)`, `('op', '+')` (an operator, `=` among them) and `('gap',
+    token)`. A number's sign, denial or loss comes from the words just before it; its role and unit from after it."""
+    toks = [(m.lastgroup, m[0], m.start(), m.end()) for m in _TOKEN.finditer(s)]
+    items, i, sign, deny, loss = [], 0, 1, False, False
+    while i < len(toks):
+        value, j = _read_value(toks, i)
+        if j > i:
+            role, unit, after = "denied" if deny else "count", None, toks[j][1] if j < len(toks) else ""
+            if after == "-" and j + 1 < len(toks) and toks[j + 1][0] == "word" and toks[j][2] == toks[j - 1][3] \
+                    and toks[j + 1][2] == toks[j][3]:
+                role, j = ("modifier" if role == "count" else role), j + 2  # 500-ml: it describes a noun
+            elif after in UNIT_SIZES: unit, j = UNIT_SIZES[after], j + 1
+            elif after in ("%", "percent"): j += 1
+            if value is not None: value = -abs(value) if loss else sign * value
+            items.append(("q", Quantity(value, toks[i][2], toks[j - 1][3], unit, role, loss)))
+            i, sign, deny, loss = j, 1, False, False
+            continue
+        text, previous_q = toks[i][1], bool(items) and items[-1][0] == "q"
+        if text in ("minus", "negative") and not previous_q: sign = -1  # `minus five`; after a number it subtracts
+        elif text in _OPERATORS or (text in _SPOKEN_EQUALS and previous_q): items.append(("op", _OPERATORS.get(text, "=")))
+        elif text in ("divided", "multiplied") and i + 1 < len(toks) and toks[i + 1][1] == "by":
+            items.append(("op", "/" if text == "divided" else "*")); i += 1
+        else:
+            items.append(("gap", text))
+            deny = text in ("not", "never", "no") or deny and text in _DENY_FILLER
+            loss, sign = text == "of" and i > 0 and toks[i - 1][1] in _LOSS, 1
+        i += 1
+    return items
+
+def _compounds(items: list) -> list:
+    "`5 ft 6 in`, `5 dollars and 50 cents`, `2 hours 30 minutes`: each one quantity, valued in its first unit."
+    out, k = [], 0
+    while k < len(items):
+        kind, q = items[k]
+        parts, m = [q], k + 1
+        while kind == "q" and q.unit and q.value is not None:  # each next part in a smaller unit of the same kind
+            n = m
+            while n < len(items) and items[n] in (("gap", "."), ("gap", ","), ("gap", "and")): n += 1
+            if not (n < len(items) and items[n][0] == "q" and items[n][1].value is not None): break
+            unit, skip = items[n][1].unit, 0
+            if unit is None and n + 1 < len(items) and items[n + 1][0] == "gap" and items[n + 1][1] in _SECOND_UNITS:
+                unit, skip = _SECOND_UNITS[items[n + 1][1]], 1
+            if not (unit and unit[0] == parts[-1].unit[0] and unit[1] < parts[-1].unit[1]): break
+            parts.append(items[n][1]._replace(unit=unit)); m = n + 1 + skip
+        if len(parts) > 1:
+            amount = sum(p.value * p.unit[1] for p in parts)
+            unit = (q.unit[0], q.unit[1], amount, tuple(p.unit[1] for p in parts))
+            out.append(("q", q._replace(value=amount / q.unit[1], end=parts[-1].end, unit=unit))); k = m
+        else: out.append(items[k]); k += 1
+    return out
+
+def _evaluate(side: list) -> Quantity:
+    "One side of a calculation, computed exactly: `^` first, then `*` and `/`, then `+` and `-`."
+    qs, ops, value = [q for kind, q in side if kind == "q"], [x for kind, x in side if kind == "op"], None
+    if all(q.value is not None for q in qs) and len(qs) <= 64:
+        try:
+            terms, term, sign = [], qs[0].value, 1
+            for op, q in zip(ops, qs[1:]):
+                if op == "*": term *= q.value
+                elif op == "/": term /= q.value
+                elif op == "^": term = term ** int(q.value) if q.value.denominator == 1 and abs(q.value) <= 64 else None
+                else: terms.append(sign * term); term, sign = q.value, (1 if op == "+" else -1)
+            value = _bounded(sum(terms) + sign * term)
+        except (ZeroDivisionError, TypeError): value = None
+    return Quantity(value, qs[0].start, qs[-1].end, None, "count")
+
+def quantities(s: str) -> list[Quantity]:
+    """Every quantity the spoken text `s` states, in order, with its role: a calculation (`48 + 24 = 72`, `12 = 3 ×
+    4`, `48 plus 24 is 72`) states its result, its other numbers are operands; `not 6` is denied; `500-ml` a modifier;
+    `minus five` is -5; the unit word after a number is kept, and `5 ft 6 in` is one quantity."""
+    items, out, k = _compounds(_scan(s)), [], 0
+    while k < len(items):
+        if items[k][0] != "q": k += 1; continue
+        chain, m = [items[k]], k + 1  # numbers joined by operators
+        while m + 1 < len(items) and items[m][0] == "op" and items[m + 1][0] == "q": chain += items[m:m + 2]; m += 2
+        qs = [q for kind, q in chain if kind == "q"]
+        if ("op", "=") not in chain: out += qs  # `5 - 2`, `70-72`: each number alone (two answers, or a range)
+        else:  # a side of one number states it; where none does, the last side's value
+            sides = [list(g) for is_eq, g in itertools.groupby(chain, lambda c: c == ("op", "=")) if not is_eq]
+            stated = [side[0][1] for side in sides if len(side) == 1] or [_evaluate(sides[-1])]
+            out += [q if q in stated else q._replace(role="operand") for q in qs] + [q for q in stated if q not in qs]
+        k = m
+    return sorted(out, key=lambda q: q.start)
 
 def parse_number(span: str) -> Fraction | None:
     "The number an answer span states, exactly: `'$1,234.50'` -> 2469/2, `'1/2'` -> 1/2, `'three'` -> 3; else None."
-    s = spoken_text(span)
-    first = next(number_matches(s), None)
-    if first is None: return None if (w := words_to_number(s)) is None else Fraction(w)
-    return exact_value(first[0])
+    qs = [q for q in quantities(spoken_text(span)) if q.role in ("count", "modifier")]
+    counts = [q for q in qs if q.role == "count"] or qs  # `3 500-ml bottles` is 3; `a 3-year-old`, with nothing else, 3
+    return counts[0].value if counts else None
 
 # %% ../nbs/03_eval.ipynb #ca22b629
-SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")  # a full stop then a space; `1,234.50` has none
-_MODIFIER = re.compile(r"-[a-z]")  # what follows a number in `500-ml`: it describes a noun, it counts nothing
-_DENIAL = re.compile(rf"(?:\bnot|\bnever|n't|\bno)\s+(?:be\s+|equal\s+to\s+|exactly\s+|quite\s+)?"
-                     rf"(?:{NUMBER_PATTERN}|(?:{'|'.join(NUMBER_WORDS)})\b)")
+_ABBREVIATIONS = ("approx", "vs", "e.g", "i.e", "etc", "ft", "in", "yd", "yds", "mi", "oz", "lb", "lbs", "hr", "hrs",
+                  "min", "mins", "sec", "secs", "mr", "mrs", "ms", "dr", "st", "no", "cm", "mm", "km", "kg", "ca")
+_CLAUSE_END = re.compile(r"\n|[!?;](?=\s|$)|\.(?=\s|$)")  # a full stop then a space; `1,234.50` has none
+CORRECTION = re.compile(r"(?:or\s+rather|rather|actually|i\s+mean|correction|corrected|sorry|oops|wait|no\s+wait"
+                        r"|on\s+second\s+thought|let\s+me\s+correct(?:\s+that)?|instead)\b")
+ALTERNATIVE = re.compile(r"(?:or|either|nor|maybe|perhaps|possibly|alternatively|otherwise|unless|vs)\b")
+UNCERTAIN = re.compile(r"\b(?:not\s+sure|unsure|uncertain|not\s+certain|maybe|perhaps|possibly|i\s+guess)\b"
+                       r"|\b(?:might|could|may)\s+be\s+(?:about\s+|around\s+)?[-.\d]")
+OFFERED = re.compile(r"\b(?:also\s+(?:possible|valid|correct|right|an\s+option)\b|(?:could|might|may)(?:\s+also)?\s+be"
+                     r"\s+(?:about\s+|around\s+)?[-.\d])|\bif\b.*\b(?:is|are|be|becomes|gives|makes|gets?)\s+[-.\d]")
+EXPLANATION = re.compile(r"\b(?:since|because|given\s+that|due\s+to|based\s+on|as\s+(?:shown|computed|calculated|found)"
+                         r"|see\s+step|from\s+step)\b")
+_LEAD = re.compile(r"^[\s>*#•·\-–—:,.)(\]]*")  # bullets, markdown, a stray colon before a clause's words
+_FILLER = {"about", "approximately", "approx", "around", "roughly", "exactly", "total", "in", "all", "altogether", "the",
+           "answer", "is", "so", "that", "i", "e", "ie", "eg", "which", "or", "a", "an", "and", "k", "minus", "negative",
+           "also", "however", "but"}
+_STARTS_WITH_NUMBER = re.compile(r"^[\s:*]*(?:that\s+|exactly\s+|approximately\s+|about\s+|around\s+|roughly\s+"
+                                 r"|simply\s+|just\s+)?(?:[-−$€£¥₹(\\~]|\d|\.\d|(?:" + "|".join(NUMBER_WORDS) +
+                                 r"|a\s+dozen|minus|negative|half)\b)", re.I)
+
+def clauses(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    "The clauses of `text[start:end]` as `(start, end)`: its lines, split at sentence ends (not after `approx.`, `ft.`)."
+    end, out, at = len(text) if end is None else end, [], start
+    for m in _CLAUSE_END.finditer(text, start, end):
+        if m[0] == "." and (w := re.search(r"([a-z.]+)$", text[max(at, m.start() - 8):m.start()].lower())) \
+                and w[1].strip(".") in _ABBREVIATIONS: continue
+        if text[at:m.end()].strip(): out.append((at, m.end()))
+        at = m.end()
+    if text[at:end].strip(): out.append((at, end))
+    return out
+
+def _head(text: str, start: int, end: int) -> tuple[int, int]:
+    "The first clause of `text[start:end]` that holds a number (or a clock time); the whole span where none does."
+    return next(((a, b) for a, b in clauses(text, start, end)
+                 if quantities(spoken_text(text[a:b])) or CLOCK.search(text[a:b])), (start, end))
+
+class Reading(NamedTuple):
+    "What one clause states as an answer."
+    quantities: list     # what it commits to: several are a hedge
+    alternatives: list   # what a parenthesis adds: `(150 minutes)` restates, `(or 6)` offers another
+    uncertain: bool      # `maybe`, `not sure`, `could be 6`
+    denied: bool         # it only denies a number: `not 5`
+
+def _bare(s: str, qs: list) -> bool:
+    "Whether spoken text `s` holds one quantity `qs` and at most one other word (a noun, `in total`): `6 apples`."
+    words = [w for w in re.findall(r"[a-z]+", s) if w not in _FILLER and w not in UNIT_SIZES and w not in NUMBER_WORDS
+             and w not in SCALES and w not in PARTS]
+    return len(qs) == 1 and len(words) <= 1
+
+def read_clause(clause: str) -> Reading:
+    """What one clause states, read as a careful grader reads it: a named correction (`6, or rather 5`) keeps what
+    follows it; a parenthesis of arithmetic or words explains (`72 (48 + 24)`, `(see step 2)`), one of a number alone
+    restates (`(150 minutes)`), one that offers a number is an alternative (`(or 6)`); a `since` or `because` clause
+    explains; then the counted quantities that are left (a calculation's result, not `not 6`)."""
+    s = spoken_text(clause)
+    last_count = max((q.start for q in quantities(s) if q.role == "count"), default=-1)
+    if corrections := [m for m in CORRECTION.finditer(s) if m.end() <= last_count]: s = s[corrections[-1].end():]
+    uncertain, alternatives, kept, last = bool(UNCERTAIN.search(s)), [], [], 0
+    for m in re.finditer(r"\(([^()]*)\)", s):
+        qs = [q for q in quantities(m[1]) if q.role == "count"]
+        if qs and (ALTERNATIVE.match(_LEAD.sub("", m[1])) or UNCERTAIN.search(m[1]) or _bare(m[1], qs)):
+            alternatives += qs
+        kept.append(s[last:m.start()]); last = m.end()
+    s = "".join(kept) + s[last:]
+    if e := EXPLANATION.search(s):  # `72, since ...` ends there; `Since 48 + 24 = 72, 72` starts after its comma
+        lead = not s[:e.start()].strip(" ,")
+        s = s[:e.start()] + (s[s.index(",", e.end()):] if lead and "," in s[e.end():] else "")
+    qs = quantities(s)
+    if any(s[q.start] in "-.0123456789" for q in qs):  # words are read only beside no digits: `5 for each one` is 5
+        qs = [q for q in qs if s[q.start] in "-.0123456789"]
+    counts = [q for q in qs if q.role == "count"] or [q for q in qs if q.role == "modifier"]
+    return Reading(counts, alternatives, uncertain, not counts and any(q.role == "denied" for q in qs))
 
 def stated_numbers(span: str) -> list[Fraction]:
-    """The distinct numbers a span's first sentence with a number states, with the sentences that go on from it:
-    `'5 or 6'` -> [5, 6], `'5. Or 6.'` -> [5, 6], `'72 clips. 9'` -> [72]."""
-    found = []
-    for sentence in SENTENCE_END.split(spoken_text(span)):
-        if found and not ALTERNATIVE.match(sentence.lstrip(" ,*(")): break  # the answer's sentences end here
-        counts, modifiers = [], []
-        for m, s in number_matches(sentence):
-            (modifiers if _MODIFIER.match(s, m.end()) else counts).append(exact_value(m))
-        values = counts or modifiers or [Fraction(w) for w in number_word_runs(sentence)]
-        found += [v for v in values if v is not None]
-    return list(dict.fromkeys(found))
+    """The distinct numbers a span states as its answer: its first clause with a number, and the clauses that go on
+    from it (`_follow`): `'5 or 6'` -> [5, 6], `'5. Or 6.'` -> [5, 6], `'5. Actually, 6.'` -> [6]."""
+    tally, head = _Tally(), _head(span, 0, len(span))
+    _follow(tally, span, None, head, head[1], len(span))
+    return list(dict.fromkeys(q.value for q in tally.quantities if q.value is not None))
 
 def denies(span: str) -> bool:
     "Whether a span denies a number rather than stating it: `'not 5'`, `\"isn't 5\"`, `'never five'`."
-    return bool(_DENIAL.search(spoken_text(span)))
+    head = _head(span, 0, len(span))
+    return read_clause(span[head[0]:head[1]]).denied

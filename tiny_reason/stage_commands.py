@@ -10,8 +10,8 @@ import json, sys
 from pathlib import Path
 from .config import command_parser, config_from_cli, held_interrupt, run_flags, ScratchSection
 from .data import write_prepared, THINK_PRIME
-from .folder_claims import checkpoint_dir, claim_file
-from .evaluation import read_predictions, grade_file
+from .folder_claims import checkpoint_dir, claim_file, folder_mark
+from .evaluation import read_predictions, grade_rows
 from .accuracy_stats import summarize, format_summary
 from .files import read_jsonl_objects, write_jsonl
 
@@ -56,10 +56,11 @@ def train_cli(argv: list[str] | None = None) -> Path:
     return adapter
 
 # %% ../nbs/63_stage_commands.ipynb #2ef84f97
-def check_one_row_per_item(path):
-    "A one-line `ValueError` at a row with an earlier row's `id` (and `sample`): an item would count twice."
+def check_one_row_per_item(rows: list[tuple[int, dict]], path):
+    """A one-line `ValueError` at a row with an earlier row's `id` (and `sample`): an item would count twice. `rows`:
+    the `(line, row)` pairs `read_predictions` read from `path`."""
     first = {}
-    for n, r in read_predictions(path):
+    for n, r in rows:
         if "id" not in r: continue  # no ids: nothing tells a repeated item from two that read alike
         ids = [int(v) if isinstance(v, float) and v.is_integer() else v for v in (r["id"], r.get("sample"))]
         key = json.dumps(ids)  # `sample`: one of an item's k samples (samples.jsonl); ids 1 and 1.0 are one item
@@ -79,15 +80,20 @@ def grade_cli(argv: list[str] | None = None) -> dict:
     p.add_argument("--out", help="write the graded rows here, a new file (default: print the summary only)")
     p.add_argument(
         "--overwrite", action="store_true",
-        help="replace --out if it holds graded rows (an earlier grade's, or evaluate's predictions)"
+        help="replace --out if it holds graded rows of an earlier grade (never in a folder of another command's results)"
     )
     args = p.parse_args(argv)
     def graded(f):  # the rows grade writes (as evaluate's predictions.jsonl holds): --overwrite replaces no other file
         try: return all({"prediction", "correct", "strict_correct"} <= set(r) for _, r in read_jsonl_objects(f, "--out file"))
         except (OSError, ValueError): return False
-    if args.out: claim_file(args.out, "grade", args.overwrite, graded)  # before anything is read or written
-    check_one_row_per_item(args.predictions)
-    rows = grade_file(args.predictions)
+    if args.out:  # before anything is read or written
+        claim_file(args.out, "grade", args.overwrite, graded)
+        if (mark := folder_mark(Path(args.out).parent)) is not None:  # evaluate's predictions.jsonl, under its report
+            raise FileExistsError(f"--out {args.out}: {Path(args.out).parent} holds the results of tiny-reason "
+                                  f"{mark.get('command')}, which grade never writes into; choose another --out")
+    read = read_predictions(args.predictions)  # once: a pipe (`/dev/stdin`) is read only once
+    check_one_row_per_item(read, args.predictions)
+    rows = grade_rows(read, args.predictions)
     s = summarize(rows)
     if args.out: write_jsonl(rows, args.out)
     print(format_summary(s, f"{args.predictions}") + (f"\ngraded rows: {args.out}" if args.out else ""))
