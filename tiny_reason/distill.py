@@ -8,7 +8,7 @@ from collections import Counter
 from .config import Config, CONFIG_FILENAME, save_config, set_value, settings_of, validate
 from .data import (
     THINK_PRIME, MalformedRow, split_solution, inference_prompt, unseen_rows, prepare_examples, load_rows)
-from .evaluation import answers_match, extract_answer, gold_answer, majority_answer, compare_runs, evaluate
+from .evaluation import extract_answer, gold_answer, grade_row, majority_answer, compare_runs, evaluate
 from .evaluation import paired_test_config  # a comparison's items (fresh ones where the preset asks)
 import json, time
 from pathlib import Path
@@ -50,7 +50,8 @@ def keep_traces(
         if gold is None:  # self-consistency: the majority answer of the finished traces, if enough of them agree on it
             top, share = majority_answer([r["prediction"] for r in finished])
             gold = top if share >= min_agreement else None
-        good = [r for r in finished if gold is not None and answers_match(r["prediction"], gold_answer(gold))]
+        good = [r for r in finished if gold is not None and  # the grader's verdict: a quantity in any unit it stated
+                grade_row({"generated_text": THINK_PRIME + r["generated_text"], "gold": gold})["correct"]]
         counts["wrong or no answer"] += len(finished) - len(good)
         unique = {}  # the shortest first; a duplicate (up to whitespace) keeps the first one seen
         for r in sorted(good, key=lambda r: len(r["generated_text"])):
