@@ -112,7 +112,7 @@ def cut_run_on(text: str) -> str:
 class Answer(NamedTuple):
     "The one quantity a reply commits to, as `read_reply` reads it."
     value: Fraction | None       # as first stated
-    same: tuple                  # the same quantity in each other unit it was stated in (a loss: both signs)
+    same: tuple                  # the same quantity in each other unit it was stated in
     rule: str | None             # the weightiest rule that stated it; `hedged`; `unreadable`; None: no number
 
 class _Tally:
@@ -681,7 +681,6 @@ class Quantity(NamedTuple):
     end: int
     unit: tuple | None       # (dimension, size) of the unit word after it; a compound's adds (its amount, its sizes)
     role: str                # count; modifier (`500-ml`); denied (`not 6`); operand (of a calculation)
-    signed: bool = False     # `a loss of 5`: -5 as a profit, 5 as a loss
 
 def same_quantity(a: Quantity, b: Quantity) -> bool:
     "Whether two quantities are one: equal numbers, or equal amounts of one dimension in two units."
@@ -690,10 +689,10 @@ def same_quantity(a: Quantity, b: Quantity) -> bool:
     return a.value == b.value
 
 def equivalents(q: Quantity) -> list[Fraction]:
-    "The values one quantity is stated as: its own; a compound's in each unit it names; a loss's with either sign."
+    "The values one quantity is stated as: its own, and a compound's in each other unit it names (`5 ft 6 in`: 5.5, 66)."
     values = [q.value]
     if q.unit and len(q.unit) > 2: values += [q.unit[2] / size for size in q.unit[3][1:]]
-    return values + [-q.value] if q.signed else values
+    return values
 
 # %% ../nbs/03_eval.ipynb #5e1f0a77
 _TOKEN = re.compile(rf"(?P<num>{NUMBER_PATTERN})|(?P<word>[a-z]+)|(?P<sym>\S)")
@@ -701,7 +700,7 @@ _OPERATORS = {"+": "+", "-": "-", "*": "*", "×": "*", "x": "*", "·": "*", "/":
               "plus": "+", "minus": "-", "times": "*", "over": "/", "equals": "="}
 _SPOKEN_EQUALS = ("is", "makes", "gives")  # `48 plus 24 is 72`: an `=` only right after a number
 _DENY_FILLER = ("be", "equal", "to", "exactly", "quite")  # `not equal to 6`
-_LOSS = ("loss", "deficit", "decrease", "drop")  # `a loss of $5`
+_LOSS = ("loss", "deficit", "decrease", "drop")  # `a loss of $5` is a profit of -5 (and only that: the grader is a reward)
 
 def _number(text: str) -> Fraction | None:
     "A number token's exact value; None past `MAX_ANSWER_DIGITS` digits (checked before Python converts it)."
@@ -758,7 +757,7 @@ def _scan(s: str) -> list[tuple]:
             elif after in UNIT_SIZES: unit, j = UNIT_SIZES[after], j + 1
             elif after in ("%", "percent"): j += 1
             if value is not None: value = -abs(value) if loss else sign * value
-            items.append(("q", Quantity(value, toks[i][2], toks[j - 1][3], unit, role, loss)))
+            items.append(("q", Quantity(value, toks[i][2], toks[j - 1][3], unit, role)))
             i, sign, deny, loss = j, 1, False, False
             continue
         text, previous_q = toks[i][1], bool(items) and items[-1][0] == "q"
@@ -851,9 +850,11 @@ _LEAD = re.compile(r"^[\s>*#•·\-–—:,.)(\]]*")  # bullets, markdown, a str
 _FILLER = {"about", "approximately", "approx", "around", "roughly", "exactly", "total", "in", "all", "altogether", "the",
            "answer", "is", "so", "that", "i", "e", "ie", "eg", "which", "or", "a", "an", "and", "k", "minus", "negative",
            "also", "however", "but"}
+# "the answer is" states an answer where a number, or a hedge or denial of one, follows: not `is reasonable since 9`
 _STARTS_WITH_NUMBER = re.compile(r"^[\s:*]*(?:that\s+|exactly\s+|approximately\s+|about\s+|around\s+|roughly\s+"
                                  r"|simply\s+|just\s+)?(?:[-−$€£¥₹(\\~]|\d|\.\d|(?:" + "|".join(NUMBER_WORDS) +
-                                 r"|a\s+dozen|minus|negative|half)\b)", re.I)
+                                 r"|a\s+dozen|minus|negative|half|either|maybe|perhaps|possibly|probably|likely"
+                                 r"|between|not|never)\b)", re.I)
 
 def clauses(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     "The clauses of `text[start:end]` as `(start, end)`: its lines, split at sentence ends (not after `approx.`, `ft.`)."
