@@ -15,14 +15,15 @@ import functools
 from .files import read_text_file, atomic_write_text
 
 # %% auto #0
-__all__ = ['SEVEN_PROJECTIONS', 'ALIASES', 'EMPTY_ITEM', 'ALL_KEYS', 'NONE_MEANS', 'RULES', 'GENERATED_MAX', 'GENERATED_COUNTS',
-           'SELECTORS', 'KERNELS_WARNING', 'RETIRED', 'PATH_KEYS', 'DRIVE_ROOT', 'CONFIG_FILENAME', 'ProjectSection',
-           'ModelSection', 'LoraSection', 'DataSection', 'TrainingSection', 'EvalSection', 'ScratchSection',
-           'DistillSection', 'GRPOSection', 'StudySection', 'trainer_names', 'Config', 'all_keys', 'UnknownName',
-           'WrongType', 'resolve_key', 'coerce', 'get_value', 'settings_of', 'validate', 'say_once', 'preset_dir',
-           'list_presets', 'UniqueKeyLoader', 'read_yaml', 'flatten', 'preset_values', 'resolve_preset', 'set_value',
-           'load_config', 'teacher_is_sft', 'derive_paths', 'keep_on_drive', 'save_config', 'parse_overrides',
-           'command_parser', 'run_flags', 'config_from_cli', 'held_interrupt', 'config_cli']
+__all__ = ['SEVEN_PROJECTIONS', 'ALIASES', 'COMMAND_KEYS', 'EMPTY_ITEM', 'ALL_KEYS', 'NONE_MEANS', 'RULES', 'GENERATED_MAX',
+           'GENERATED_COUNTS', 'SELECTORS', 'KERNELS_WARNING', 'RETIRED', 'PATH_KEYS', 'DRIVE_ROOT', 'CONFIG_FILENAME',
+           'ProjectSection', 'ModelSection', 'LoraSection', 'DataSection', 'TrainingSection', 'EvalSection',
+           'ScratchSection', 'DistillSection', 'GRPOSection', 'StudySection', 'trainer_names', 'Config', 'CommandKeys',
+           'all_keys', 'UnknownName', 'WrongType', 'resolve_key', 'coerce', 'get_value', 'settings_of', 'validate',
+           'say_once', 'preset_dir', 'list_presets', 'UniqueKeyLoader', 'read_yaml', 'flatten', 'preset_values',
+           'asked_preset', 'resolve_preset', 'set_value', 'file_preset', 'load_config', 'teacher_is_sft',
+           'derive_paths', 'keep_on_drive', 'save_config', 'parse_overrides', 'command_parser', 'run_flags',
+           'config_from_cli', 'held_interrupt', 'config_cli']
 
 # %% ../nbs/10_config.ipynb #993780fe
 SEVEN_PROJECTIONS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
@@ -262,6 +263,37 @@ ALIASES = {
     "samples": "eval.samples",  # evaluate's replies per question; the study's is --study.samples
 }
 
+@dataclass(frozen=True)
+class CommandKeys:
+    "What a command reads of the config, as far as its short flags go (`resolve_key`)."
+    own: str | None = None  # the section of its own settings (its steps, rates, batches), if it has one
+    ignores: str = ""       # the keys it never reads: dotted keys, or whole sections written with their dot
+    reads: str = ""         # keys of an ignored section it reads all the same
+
+    def ignored(self, key: str) -> bool:
+        "Whether the command never reads `key`."
+        return key not in self.reads.split() and any(key == k or k.endswith(".") and key.startswith(k)
+                                                    for k in self.ignores.split())
+
+# the trainers and samplers that read a section of their own; other commands (`run`, `memory`, `config`) read the
+# shared keys ALIASES names
+COMMAND_KEYS = {
+    "train": CommandKeys("training", "grpo. distill. scratch. study."),
+    # TRL's optimizer and LM head are set as SFT sets them (grpo_args, set_trl_lm_head)
+    "grpo": CommandKeys("grpo", "training. eval.max_new_tokens eval.samples eval.sample_temperature distill. scratch. "
+                                "study.", reads="training.optim training.weight_decay training.logprob_chunk_rows"),
+    # it samples and keeps traces; training on them is `train`'s
+    "distill": CommandKeys("distill", "training. eval.max_new_tokens eval.samples scratch. study."),
+    "scratch": CommandKeys("scratch", "training. lora. grpo. distill. study."),  # whole models, from random weights
+    "evaluate": CommandKeys("eval", "training."),
+    "chat": CommandKeys("eval", "training."),
+    "export": CommandKeys("eval", "training."),  # the merged folder's own evaluation
+    "prepare": CommandKeys(None, "training."),
+    # each arm's steps, rows, test items and replies are the study's (09_study's `arm_config`)
+    "study": CommandKeys("study", "training.max_steps eval.test_source eval.test_samples eval.max_new_tokens "
+                                  "eval.samples data.source data.num_samples data.system_prompt"),
+}
+
 def _sections() -> dict: return {k: v for k, v in typing.get_type_hints(Config).items() if k != "preset"}
 
 def all_keys() -> list[str]:
@@ -280,14 +312,25 @@ class UnknownName(KeyError):
 class WrongType(TypeError):
     "A value the user wrote of a type its key does not take: bad input, one line in the CLI (a plain `TypeError`: a bug)."
 
-def resolve_key(key: str) -> str:
-    "Map a CLI or YAML key (short alias, unique bare field name or dotted path) to its dotted path."
+def resolve_key(key: str, command: str | None = None) -> str:
+    """Map a CLI or YAML key (short alias, unique bare field name or dotted path) to its dotted path. Given to
+    `command` (`COMMAND_KEYS`), a short name names that command's setting: where the key it names elsewhere is one
+    the command never reads (`grpo --max_steps`: training.max_steps), the command's own of that name
+    (grpo.max_steps), else it is refused; a dotted path is taken as written."""
     key = key.lstrip("-").replace("-", "_")
     keys = all_keys()
     if key in keys: return key
-    if key in ALIASES: return ALIASES[key]
     bare = [k for k in keys if k.split(".")[-1] == key]
-    if len(bare) == 1: return bare[0]
+    shared = ALIASES.get(key) or (bare[0] if len(bare) == 1 else None)
+    c = COMMAND_KEYS.get(command, CommandKeys())
+    own = f"{c.own}.{key}" if c.own and f"{c.own}.{key}" in keys else None
+    if shared and c.ignored(shared):
+        if own: return own
+        mine = f"; its own settings are {c.own}'s (tiny-reason config prints them)" if c.own else ""
+        raise UnknownName(f"--{key} sets {shared}, which tiny-reason {command} does not read, and {command} has no "
+                          f"{key} of its own{mine}")
+    if shared: return shared
+    if own: return own  # a name several sections have: the command's own
     if bare: raise UnknownName(f"config key '{key}' names {len(bare)} keys ({', '.join(bare)}): write the one you mean")
     # `--data my.jsonl`: a section, not a key (`prepare` and `run` have a --data flag; other commands do not)
     if key in _sections():
@@ -642,10 +685,17 @@ def preset_values(name: str, chain: tuple = ()) -> dict:
     return {**(preset_values(parent, (*chain, name)) if parent else {}), **flat}
 
 # %% ../nbs/10_config.ipynb #5f676298
-def resolve_preset(flag: str | None = None, env: typing.Mapping | None = None, cuda: bool | None = None) -> str:
-    "Preset name: `flag`, else `$TINY_REASON_PRESET`, else `colab-t4` with CUDA and `cpu` without."
+def asked_preset(flag: str | None = None, env: typing.Mapping | None = None) -> tuple[str | None, str]:
+    """The preset a user named and how a message says it: `flag` (`--preset NAME`), else `$TINY_REASON_PRESET`
+    (`TINY_REASON_PRESET=NAME`); `(None, '')` if neither."""
     env = os.environ if env is None else env
-    name = flag or env.get("TINY_REASON_PRESET")
+    if flag: return flag, f"--preset {flag}"
+    name = env.get("TINY_REASON_PRESET")
+    return (name, f"TINY_REASON_PRESET={name}") if name else (None, "")
+
+def resolve_preset(flag: str | None = None, env: typing.Mapping | None = None, cuda: bool | None = None) -> str:
+    "Preset name: `flag`, else `$TINY_REASON_PRESET` (`asked_preset`), else `colab-t4` with CUDA and `cpu` without."
+    name = asked_preset(flag, env)[0]
     if not name:
         if cuda is None:
             import torch
@@ -671,12 +721,23 @@ def set_value(cfg: Config, dotted: str, value):
     sec, name = dotted.split(".")
     setattr(getattr(cfg, sec), name, coerce(dotted, value))
 
-def load_config(preset: str | None = None, config_file=None, overrides: dict | None = None) -> Config:
-    "Config from `preset` (see `resolve_preset`), then `config_file` (YAML), then `overrides` (`{key: value}`)."
+def file_preset(preset: str | None, file_values: dict, config_file, said: str = "") -> str | None:
+    """The preset a config file is read on: the one it names (`extends:`, or a saved config's `preset:`), else
+    `preset`. Both named and not the same is refused, however `preset` was given (`said`: `--preset NAME` or
+    `TINY_REASON_PRESET=NAME`, `asked_preset`): the file's values were written for its own preset, and either could be
+    the one meant."""
+    key = next((k for k in ("extends", "preset") if file_values.get(k)), None)
+    if preset and key and file_values[key] != preset:
+        raise ValueError(f"{said or f'preset {preset}'} and {config_file} ({key}: {file_values[key]}) name two "
+                         "presets: keep one")
+    return file_values[key] if key else preset
+
+def load_config(preset: str | None = None, config_file=None, overrides: dict | None = None, said: str = "") -> Config:
+    """Config from `preset` (see `resolve_preset`), then `config_file` (YAML; the preset it names, `file_preset`), then
+    `overrides` (`{key: value}`); `said`: how `preset` was given, for a message."""
     file_values = flatten(read_yaml(config_file), str(config_file)) if config_file is not None else {}
-    base = file_values.pop("extends", None) or file_values.pop("preset", None)
-    file_values.pop("preset", None)
-    name = resolve_preset(preset or base)
+    name = resolve_preset(file_preset(preset, file_values, config_file, said))
+    file_values.pop("extends", None); file_values.pop("preset", None)
     cfg = Config(preset=name)
     values = {**preset_values(name), **file_values, **{resolve_key(k): v for k, v in (overrides or {}).items()}}
     for k, v in values.items(): set_value(cfg, k, v)
@@ -718,8 +779,9 @@ def save_config(cfg: Config, folder) -> Path:
     return atomic_write_text(Path(folder) / CONFIG_FILENAME, yaml.safe_dump(cfg.to_dict(), sort_keys=False))
 
 # %% ../nbs/10_config.ipynb #940379b2
-def parse_overrides(argv: list[str]) -> dict:
-    "`['--max_steps', '5', '--lora.r=8']` -> `{'training.max_steps': '5', 'lora.r': '8'}`."
+def parse_overrides(argv: list[str], command: str | None = None) -> dict:
+    """`['--max_steps', '5', '--lora.r=8']` -> `{'training.max_steps': '5', 'lora.r': '8'}`; given to `command`, a short
+    name is that command's setting (`resolve_key`): `grpo`'s `--max_steps` is `grpo.max_steps`."""
     out, given, i = {}, {}, 0
     while i < len(argv):
         a = argv[i]
@@ -727,7 +789,7 @@ def parse_overrides(argv: list[str]) -> dict:
         if "=" in a: (k, v), i = a[2:].split("=", 1), i + 1
         elif i + 1 >= len(argv): raise ValueError(f"missing a value for '{a}'")
         else: (k, v), i = (a[2:], argv[i + 1]), i + 2
-        if (key := resolve_key(k)) in out:  # YAML refuses a key set twice: so does a command line
+        if (key := resolve_key(k, command)) in out:  # YAML refuses a key set twice: so does a command line
             raise ValueError(f"config key '{key}' is set twice, by --{given[key]} {out[key]} and --{k} {v}; keep one")
         out[key], given[key] = v, k
     return out
@@ -742,14 +804,18 @@ def command_parser(prog: str, description: str):
         allow_abbrev=False,
         epilog=(
             "Any other --key value overrides the config: a short name (--learning_rate 1e-4, "
-            "--lora_r 8) or a dotted path (--training.max_steps 5)."
+            "--lora_r 8), this command's own setting of that name where it has one, or a dotted path "
+            "(--training.max_steps 5)."
         ),
     )
     p.add_argument(
         "--preset",
         help=f"one of {', '.join(list_presets())} (default: $TINY_REASON_PRESET, else colab-t4 with CUDA, cpu without)",
     )
-    p.add_argument("--config", help="YAML file of overrides; it may start with `extends: PRESET`")
+    p.add_argument("--config", help="YAML file of overrides; it may start with `extends: PRESET` (then --preset or"
+                   " TINY_REASON_PRESET, if given, must name the same)")
+    # `tiny-reason grpo`: a short flag is grpo's own setting (`resolve_key`)
+    p.set_defaults(command=prog.split()[-1])
     return p
 
 def run_flags(p, checkpoints: str, result: str):
@@ -760,9 +826,11 @@ def run_flags(p, checkpoints: str, result: str):
     return p
 
 def config_from_cli(args, rest: list[str], extra: dict | None = None) -> Config:
-    """The config for parsed `--preset`/`--config`, command-specific `extra` values, then the leftover `--key value`
-    overrides."""
-    return load_config(args.preset, args.config, {**(extra or {}), **parse_overrides(rest)})
+    """The config for parsed `--preset`/`--config` (or `$TINY_REASON_PRESET`, `asked_preset`), command-specific `extra`
+    values, then the leftover `--key value` overrides, short names as `args.command` reads them (`resolve_key`)."""
+    preset, said = asked_preset(args.preset)
+    overrides = {**(extra or {}), **parse_overrides(rest, getattr(args, "command", None))}
+    return load_config(preset, args.config, overrides, said)
 
 # %% ../nbs/10_config.ipynb #e9a84a0c
 @contextlib.contextmanager

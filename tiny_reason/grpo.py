@@ -8,7 +8,7 @@ import hashlib, re
 import torch
 from .config import Config, command_parser, config_from_cli, run_flags, save_config
 from .data import THINK_PRIME, MalformedRow, inference_prompt, split_solution, unseen_rows
-from .evaluation import NUMBER_PATTERN, extract_answer, grade_row, paired_test_config
+from .evaluation import NUMBER_PATTERN, extract_answer, grade_row, paired_test_config, weights_fingerprint
 from .generation import generate_batch, stop_token_ids
 import json
 from pathlib import Path
@@ -22,11 +22,12 @@ from .folder_claims import train_or_restore
 from .library_reaches import missing_reaches
 
 # %% auto #0
-__all__ = ['STRICT_FORMAT', 'REWARDS', 'correctness_reward', 'format_reward', 'soft_format_reward', 'placebo_reward', 'grpo_rows',
-           'grpo_prompts', 'group_signal', 'group_advantages', 'grpo_args', 'record_groups', 'heldout_prompts',
-           'HeldOutCorrectness', 'uses_generation_copy', 'grpo_from', 'start_folder', 'train_grpo', 'save_grpo',
-           'start_adapter', 'grpo_plan', 'ensure_grpo', 'grpo_eval_config', 'grpo_cli', 'as_trl_reward',
-           'reply_snippet', 'refresh_copy', 'merged_copy', 'check_copy_reach', 'generate_with_copy']
+__all__ = ['STRICT_FORMAT', 'REWARDS', 'START_RECORD', 'correctness_reward', 'format_reward', 'soft_format_reward',
+           'placebo_reward', 'grpo_rows', 'grpo_prompts', 'group_signal', 'group_advantages', 'grpo_args',
+           'record_groups', 'heldout_prompts', 'HeldOutCorrectness', 'uses_generation_copy', 'grpo_from',
+           'start_folder', 'start_record', 'check_same_start', 'train_grpo', 'save_grpo', 'start_adapter', 'grpo_plan',
+           'ensure_grpo', 'grpo_eval_config', 'grpo_cli', 'as_trl_reward', 'reply_snippet', 'refresh_copy',
+           'merged_copy', 'check_copy_reach', 'generate_with_copy']
 
 # %% ../nbs/07_grpo.ipynb #b8580f6e
 STRICT_FORMAT = re.compile(
@@ -238,6 +239,7 @@ def grpo_from(
     if copy_on: check_copy_reach()  # TRL's private name, before a model loads
     seed_everything(cfg.project.seed); set_trl_lm_head(cfg)  # the LM head as SFT scores it (02_train)
     tok, start = load_tokenizer(cfg), start_adapter(cfg)
+    record = start_record(cfg)  # the start's weights as they are now: a resumed run's are checked against them
     # too few questions left: one line, before a model loads
     held_out = heldout_prompts(cfg, tok) if g.heldout_prompts else []
     as_loaded = copy.deepcopy(cfg)
@@ -266,9 +268,10 @@ def grpo_from(
     if copy_on:  # no NF4 or LoRA work per decoding step
         generate_with_copy(trainer, merged_copy(trainer.model, DTYPES[sampling_precision(cfg)]))
     save_config(cfg, out / "checkpoints")  # what the checkpoints are made with: a resumed run must match it
+    atomic_write_text(out / "checkpoints" / START_RECORD, json.dumps(record, indent=1))  # and from which weights
     # 02_train: a run cut after its last step is loaded, not trained further
     train_or_restore(trainer, last, g.max_steps)
-    return save_grpo(trainer, cfg, g.adapter_path)
+    return save_grpo(trainer, cfg, g.adapter_path, record)
 
 # %% ../nbs/07_grpo.ipynb #ebb8c362
 # GRPO's kind of run, beside SFT's in 57_folder_claims: each trainer names the other's results, never saves over them
@@ -279,30 +282,66 @@ def start_folder(cfg: Config) -> Path | None:
     start = cfg.grpo.start
     return None if start == "base" else Path(cfg.project.adapter_path if start == "sft" else start)
 
+# beside GRPO's checkpoints and in its adapter: the weights the run started from. The config names the start's
+# folder, not its weights: an SFT adapter retrained in place (`train --overwrite`) keeps its name
+START_RECORD = "start_adapter.json"
+
+def start_record(cfg: Config) -> dict:
+    """The adapter GRPO starts from (`start_folder`) and the SHA-256 of its weights (`weights_fingerprint`, 03_eval);
+    both None for `base`."""
+    start = start_folder(cfg)
+    return {"folder": None if start is None else str(start), "weights_sha256": weights_fingerprint(start)}
+
+def check_same_start(cfg: Config, folder, fix: str) -> None:
+    """Refuse to go on from `folder` (GRPO's checkpoints, or its adapter) when its `START_RECORD` names other start
+    weights than `start_folder` holds now: resumed or reused, the run would mix two starts while its config names
+    the new one. `fix`: what to do instead. Nothing to compare without a record or without weights there now
+    (`start_adapter` refuses that before a model loads)."""
+    path = Path(folder) / START_RECORD
+    if not path.is_file(): return  # a run from before the record was kept
+    try: then = json.loads(path.read_text(encoding="utf-8"))["weights_sha256"]
+    except (ValueError, KeyError, TypeError): raise ValueError(f"{path}: unreadable; {fix}") from None
+    start = start_folder(cfg)
+    try: now = weights_fingerprint(start)
+    except FileNotFoundError: return
+    if now != then:
+        raise FileExistsError(
+            f"{folder} was trained from other weights than {start} holds now (sha256 {str(then)[:12]} then,"
+            f" {str(now)[:12]} now: the start adapter was trained again since); going on would mix the two: {fix}"
+        )
+
 def train_grpo(cfg: Config, resume: bool = False, overwrite: bool = False, callbacks=(), verbose: bool = True,
                generation_copy: bool | None = None, table: bool = True, reuse: bool = False) -> Path:
     """07_grpo's run (`grpo_from`) once its folders pass `training_run` (57_folder_claims): `lora.r` (17_loader) and
     another config's checkpoints refused, then the run folder locked, a finished run never trained over, a stopped one
     resumed only when asked, or with `reuse` (`ensure_grpo`) a finished one reused; returns the adapter folder. The
-    adapter it starts from is its input: never its run or result folder."""
-    start = start_folder(cfg)
+    adapter it starts from is its input: never its run or result folder; a run is resumed or reused only from the
+    start weights it began with (`check_same_start`)."""
+    start, ckpts, adapter = start_folder(cfg), Path(cfg.grpo.output_dir) / "checkpoints", Path(cfg.grpo.adapter_path)
     inputs = [(start, f"the adapter GRPO starts from (grpo.start {cfg.grpo.start}),")] if start else []
+    fix = ("delete it, or call train_grpo(cfg, overwrite=True), to train from the adapter there now" if reuse else
+           "pass --overwrite (without --resume) to start over from the adapter there now, deleting the checkpoints")
+    if reuse and (adapter / "adapter_config.json").is_file(): check_same_start(cfg, adapter, fix)
+    def checks(resuming, overwriting):
+        check_lora_rank(cfg)
+        if resuming: check_same_start(cfg, ckpts, fix)
     return training_run(
-        cfg, GRPO_RUN, Path(cfg.grpo.adapter_path) / "adapter_config.json", Path(cfg.grpo.output_dir) / "checkpoints",
+        cfg, GRPO_RUN, adapter / "adapter_config.json", ckpts,
         lambda last: grpo_from(cfg, last, callbacks, verbose, generation_copy, table), resume, overwrite, reuse,
-        checks=lambda r, o: check_lora_rank(cfg), verbose=verbose, inputs=inputs
+        checks=checks, verbose=verbose, inputs=inputs
     )
 
-
 # %% ../nbs/07_grpo.ipynb #01e81593
-def save_grpo(trainer, cfg: Config, adapter_dir) -> Path:
-    "Save adapter, tokenizer, config, log history and `rewards.png` into `adapter_dir`."
+def save_grpo(trainer, cfg: Config, adapter_dir, start: dict | None = None) -> Path:
+    """Save adapter, tokenizer, config, log history, `rewards.png` and `start` (`start_record`, as the run began)
+    into `adapter_dir`."""
     import matplotlib.pyplot as plt
     adapter_dir = Path(adapter_dir)
     if not trainer.is_world_process_zero(): return adapter_dir
     adapter_dir.mkdir(parents=True, exist_ok=True)
     trainer.model.save_pretrained(adapter_dir); trainer.processing_class.save_pretrained(adapter_dir); save_config(cfg, adapter_dir)
     atomic_write_text(adapter_dir / "log_history.json", json.dumps(trainer.state.log_history, indent=1))
+    if start is not None: atomic_write_text(adapter_dir / START_RECORD, json.dumps(start, indent=1))
     fig = plot_grpo_log(
         trainer.state.log_history, f"{cfg.preset}: GRPO from {cfg.grpo.start}", cfg.grpo.max_completion_length
     )
