@@ -18,9 +18,9 @@ from .loader import adapter_model, load_model, sampling_precision
 __all__ = ['ENGINES', 'MAX_ROWS', 'STATIC_PAD', 'PACKED_GQA', 'reply_logprobs', 'logprob_bound', 'logprob_agreement',
            'measure_throughput', 'read_samples', 'sampling_plan', 'sample_replies', 'stop_token_ids',
            'generation_kwargs', 'prefilled', 'static_cache', 'generate_batch', 'length_sorted_batches', 'padding_share',
-           'padded_width', 'inference_model', 'sdpa_packed_gqa', 'use_packed_gqa', 'compiles', 'engine_that_ran',
-           'fixed_shape_batches', 'generation_plan', 'generation_batch_size', 'rows_in_memory', 'greedy_reply',
-           'generated_by', 'prompt_hash', 'same_generator']
+           'padded_width', 'inference_model', 'contiguous_head_input', 'sdpa_packed_gqa', 'use_packed_gqa', 'compiles',
+           'engine_that_ran', 'fixed_shape_batches', 'generation_plan', 'generation_batch_size', 'rows_in_memory',
+           'greedy_reply', 'generated_by', 'prompt_hash', 'same_generator']
 
 # %% ../nbs/18_generation.ipynb #9f482e28
 def reply_logprobs(model, tok, prompt: str, reply: str) -> tuple[torch.Tensor, float]:
@@ -306,12 +306,22 @@ def inference_model(cfg: Config, adapter=None):
     engine = cfg.eval.engine
     if engine not in ENGINES:
         raise ValueError(f"config key 'eval.engine' must be one of {', '.join(ENGINES)}, got {engine!r}")
-    if engine == "reference": return load_model(cfg, adapter=adapter).eval()
+    if engine == "reference": return contiguous_head_input(load_model(cfg, adapter=adapter).eval())
     model = adapter_model(
         cfg, adapter, sampling_precision(cfg), "nf4" if cfg.model.load_in_4bit else "unquantized"
     )
-    model = (model.merge_and_unload() if adapter is not None else model).eval()
+    model = contiguous_head_input((model.merge_and_unload() if adapter is not None else model).eval())
     return use_packed_gqa(model) if engine == "compiled" else model
+
+def contiguous_head_input(model):
+    """`model` whose output layer reads a contiguous copy of its input: `generate` hands it each row's last position,
+    a strided view, which a CPU multiplies against a frozen 16-bit weight copied once per row (pytorch#151934)."""
+    # torch folds a strided input into one matrix product only where an operand needs a gradient; a merged copy's
+    # weights do not, so matmul broadcasts the weight to every row and bf16 `bmm` copies it: 64 rows of SmolLM2's
+    # 54 MiB head, 3.4 GiB for one prefill. The copy of the input is rows x hidden values
+    head = model.get_output_embeddings()
+    if head is not None: head.register_forward_pre_hook(lambda module, args: (args[0].contiguous(), *args[1:]))
+    return model
 
 PACKED_GQA = "sdpa_packed_gqa"  # the name transformers knows our attention function by
 
