@@ -10,7 +10,7 @@ import hashlib
 from collections import Counter
 import re
 from fractions import Fraction
-import itertools, json, math, time
+import dataclasses, itertools, json, math, time
 from pathlib import Path
 from typing import NamedTuple
 from .config import CONFIG_FILENAME, Config, save_config
@@ -674,7 +674,8 @@ UNIT_SIZES = {  # a unit word: (its dimension, its size in that dimension's smal
 }
 _SECOND_UNITS = {"in": UNIT_SIZES["inch"]}  # `in` is inches only second in a compound: `5 ft. 6 in.`
 
-class Quantity(NamedTuple):
+@dataclasses.dataclass(frozen=True)
+class Quantity:
     "One quantity in a text: its exact value, where it is, its unit and what it does there."
     value: Fraction | None   # None: past MAX_ANSWER_DIGITS digits, or over a zero
     start: int
@@ -786,11 +787,11 @@ def _compounds(items: list) -> list:
             if unit is None and n + 1 < len(items) and items[n + 1][0] == "gap" and items[n + 1][1] in _SECOND_UNITS:
                 unit, skip = _SECOND_UNITS[items[n + 1][1]], 1
             if not (unit and unit[0] == parts[-1].unit[0] and unit[1] < parts[-1].unit[1]): break
-            parts.append(items[n][1]._replace(unit=unit)); m = n + 1 + skip
+            parts.append(dataclasses.replace(items[n][1], unit=unit)); m = n + 1 + skip
         if len(parts) > 1:
             amount = sum(p.value * p.unit[1] for p in parts)
             unit = (q.unit[0], q.unit[1], amount, tuple(p.unit[1] for p in parts))
-            out.append(("q", q._replace(value=amount / q.unit[1], end=parts[-1].end, unit=unit))); k = m
+            out.append(("q", dataclasses.replace(q, value=amount / q.unit[1], end=parts[-1].end, unit=unit))); k = m
         else: out.append(items[k]); k += 1
     return out
 
@@ -823,7 +824,7 @@ def quantities(s: str) -> list[Quantity]:
         else:  # a side of one number states it; where none does, the last side's value
             sides = [list(g) for is_eq, g in itertools.groupby(chain, lambda c: c == ("op", "=")) if not is_eq]
             stated = [side[0][1] for side in sides if len(side) == 1] or [_evaluate(sides[-1])]
-            out += [q if q in stated else q._replace(role="operand") for q in qs] + [q for q in stated if q not in qs]
+            out += [q if q in stated else dataclasses.replace(q, role="operand") for q in qs] + [q for q in stated if q not in qs]
         k = m
     return sorted(out, key=lambda q: q.start)
 

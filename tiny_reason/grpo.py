@@ -9,7 +9,7 @@ import torch
 from .config import Config, command_parser, config_from_cli, run_flags, save_config
 from .data import THINK_PRIME, MalformedRow, inference_prompt, split_solution, unseen_rows
 from .evaluation import NUMBER_PATTERN, extract_answer, grade_row, paired_test_config, weights_fingerprint
-from .generation import generate_batch, stop_token_ids
+from .generation import contiguous_head_input, generate_batch, stop_token_ids
 import json
 from pathlib import Path
 from .files import atomic_write_text, apply_umask
@@ -459,7 +459,8 @@ def merged_copy(model, dtype):
     # the checkpoint's (its end-of-turn ids), as the policy's
     dense.generation_config = copy.deepcopy(base.generation_config)
     dense.generation_config.use_cache = True
-    return refresh_copy(dense.eval().requires_grad_(False), model)
+    # frozen bf16 on a CPU: its output layer's weight was copied once per row (18_generation)
+    return contiguous_head_input(refresh_copy(dense.eval().requires_grad_(False), model))
 
 # %% ../nbs/07_grpo.ipynb #ece82694
 def check_copy_reach() -> None:
