@@ -5,22 +5,25 @@
     cd nbs && ../.venv/bin/python ../benchmarks/validation_search.py sft ROOT NAME key=value ...   # an SFT control
     ../.venv/bin/python ../benchmarks/validation_search.py table                                   # the table, again
 
-Each run starts from the `cpu` preset's SFT adapter (`nbs/outputs/cpu/lora_adapter`, 02_train's; a GRPO run from
-the adapter `project.adapter_path=` or `grpo.start=` names, which it is then scored beside), trains one
-configuration (the `cpu` preset of the day, with the given `key=value` overrides) into ROOT/NAME, and answers the
-validation questions greedily with it and with the SFT adapter. ROOT/shared holds what every configuration shares:
-2,000 fresh GRPO prompts (generated at `project.seed + 4,000,000`) and 300 validation questions (at
-`project.seed + 3,000,000`), none of them an SFT row or a test-pool row (`test_pool`, where the test items come
-from), and no validation question a prompt. An RFT run drops any validation question among the ones it
-sampled. The paired result is appended to `assets/results/search_cpu.json` (every configuration tried, in order) and
-`assets/results/search_cpu.md` is written from it; docs/search.md includes that table. One run is one seed: about
-30 min on 2 cores for GRPO, 20 for RFT. The settings chosen go into configs/cpu.yaml; 05 and 07 then run their tests
-on the same `eval.fresh_items` fresh items (`fresh_test_items`). The command line is checked whole (`parse_args`)
-before anything is read or written, and before torch loads: a mistake ends in the usage line and one line naming it.
+Each run starts from the `cpu` preset's SFT adapter (`nbs/outputs/cpu/lora_adapter`, 02_train's; a GRPO run from the
+adapter `project.adapter_path=` or `grpo.start=` names, which it is then scored beside; `grpo.start=base`: the base
+model), trains one configuration (the `cpu` preset of the day, with the given `key=value` overrides) into ROOT/NAME,
+and answers the validation questions greedily with it and with the SFT adapter. ROOT/shared holds what every
+configuration shares: 2,000 fresh GRPO prompts (generated at `project.seed + 4,000,000`) and 300 validation questions
+(at `project.seed + 3,000,000`), none of them an SFT row or a test-pool row (`test_pool`, where the test items come
+from), and no validation question a prompt. An RFT run drops any validation question among the ones it sampled. The
+paired result is appended to `assets/results/search_cpu.json` (every configuration tried, in order) and
+`assets/results/search_cpu.md` is written from it; docs/search.md includes that table. One run is one seed: about 30
+min on 2 cores for GRPO, 20 for RFT. The settings chosen go into configs/cpu.yaml; 05 and 07 then run their tests on
+the same `eval.fresh_items` fresh items (`fresh_test_items`). The command line is checked whole (`parse_args`) before
+anything is read or written, and before torch loads but for the last check, the LoRA rank against the model's shape:
+a mistake ends in the usage line and one line naming it. A key the arm would not read is a mistake too (`unread`:
+GRPO's steps are `grpo.max_steps`, not `training.max_steps`); a short name is the arm's own setting, as on the
+command line (`max_steps=5` is grpo.max_steps for GRPO).
 """
 import argparse, datetime, json, sys, time
 from pathlib import Path
-from tiny_reason.config import load_config
+from tiny_reason.config import all_keys, CommandKeys, COMMAND_KEYS, load_config, PATH_KEYS, resolve_key
 from tiny_reason.data import SEED_OFFSETS, load_rows, prepare_examples, question_key, test_pool
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,10 +41,34 @@ def method_overrides(method: str, root: Path, out: Path) -> dict:
         "sft": {"project.output_dir": str(out), "project.adapter_path": str(out / "lora_adapter")},
     }[method]
 
+# the command whose keys an arm reads (`COMMAND_KEYS`, 10_config: a short name is that command's setting, GRPO's
+# `max_steps` is grpo.max_steps); RFT samples as `distill` and trains as `train`, so it reads both sections
+ARM_COMMAND = {"grpo": "grpo", "sft": "train", "rft": None}
+# what an arm does not read beyond its command's `COMMAND_KEYS` (a section written with its dot): every arm is scored
+# with the preset's own eval settings (`score`); GRPO loads the model with grpo.gradient_checkpointing (`grpo_from`);
+# RFT trains distill.rft_steps steps from distill.teacher_adapter into ROOT/NAME/rft (`rft_config`)
+SCORING_ONLY = "eval.max_new_tokens eval.samples eval.sample_temperature"
+UNREAD = {"grpo": "model.gradient_checkpointing", "sft": "eval.",
+          "rft": f"training.max_steps training.start_adapter project.adapter_path grpo. study. scratch. {SCORING_ONLY}"}
+INSTEAD = {"rft": {"training.max_steps": "distill.rft_steps", "training.start_adapter": "distill.teacher_adapter"},
+           "grpo": {"training.per_device_train_batch_size": "grpo.batch_size"}}
+
+def unread(method: str, dotted: str) -> str | None:
+    """None if the `method` arm reads config key `dotted`; else the key it reads instead, or '' if none:
+    `unread('grpo', 'training.max_steps')` -> `'grpo.max_steps'`, `unread('sft', 'grpo.beta')` -> `''`. Given, a key
+    it never reads would change nothing, so it is refused."""
+    command = COMMAND_KEYS.get(ARM_COMMAND[method])
+    extra = CommandKeys(ignores=UNREAD[method])
+    if not (command and command.ignored(dotted) or extra.ignored(dotted)): return None
+    own = f"{command.own}.{dotted.split('.')[1]}" if command and command.own else None
+    instead = INSTEAD.get(method, {}).get(dotted) or own
+    return instead if instead in all_keys() and instead != dotted else ""
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     """The command line, every part checked before anything is read or written: the method, ROOT and NAME, each
-    `key=value` (a config key, given once, with a value it accepts: the whole run's config is built here), and the
-    SFT adapter every run starts from. A mistake ends in argparse's usage line and one line naming it."""
+    `key=value` (a config key the arm reads, given once, with a value it accepts: the whole run's config is built
+    here), the SFT adapter every run starts from (none for `grpo.start=base`), and last the LoRA rank (`lora.r`, the
+    library's `check_lora_rank`, which loads torch). A mistake ends in argparse's usage line and one line naming it."""
     p = argparse.ArgumentParser(prog="validation_search.py", allow_abbrev=False,
                                 description="Settings for 07_grpo and 05_distill, chosen on validation questions.")
     sub = p.add_subparsers(dest="method", required=True, metavar="{grpo,rft,sft,table}")
@@ -61,24 +88,32 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         q.error(f"NAME '{args.name}' must be one folder name, the configuration's folder inside ROOT")
     if args.name == SHARED: q.error(f"NAME '{SHARED}' is ROOT/{SHARED}, what all configurations share: choose another")
     if args.root.exists() and not args.root.is_dir(): q.error(f"ROOT '{args.root}' is a file, not a folder")
-    from tiny_reason.config import resolve_key
     overrides, given = {}, {}
     for kv in args.overrides:
         key, eq, value = kv.partition("=")
         if not eq or not key: q.error(f"'{kv}' is not key=value (as in grpo.max_steps=50)")
-        try: dotted = resolve_key(key)
+        try: dotted = resolve_key(key, ARM_COMMAND[args.method])  # a short name: the arm's own setting
         except KeyError as e: q.error(e.args[0])
         if dotted in given: q.error(f"config key '{dotted}' is set twice, by {given[dotted]} and {kv}; keep one")
-        overrides[key], given[dotted] = value, kv
+        if dotted in PATH_KEYS and not value.strip():  # load_config would read it as the preset's own
+            q.error(f"'{kv}' gives config key '{dotted}' no path: give one, or leave the key out")
+        if (instead := unread(args.method, dotted)) is not None:
+            q.error(f"'{kv}' sets {dotted}, which the {args.method} arm does not read"
+                    + (f": write {instead}={value}" if instead else ""))
+        overrides[dotted], given[dotted] = value, kv  # dotted: load_config reads a short name as SFT's
     out = args.root / args.name
     try: cfg = load_config("cpu", overrides={**method_overrides(args.method, args.root, out), **overrides})
     except (KeyError, TypeError, ValueError) as e: q.error(e.args[0] if e.args else str(e))
-    # the adapter the run starts from: GRPO's `grpo.start` (by default `project.adapter_path`), else the preset's
-    start = cfg.project.adapter_path if cfg.grpo.start == "sft" else cfg.grpo.start
-    sft = Path(start if args.method == "grpo" else load_config("cpu").project.adapter_path)
-    if not (sft / "adapter_config.json").is_file():
-        q.error(f"no SFT adapter at '{sft}' (seen from {Path.cwd()}): run this from nbs/, once 02_train has trained "
+    # the adapter the run starts from: GRPO's `grpo.start` (`sft`: `project.adapter_path`; `base`: none), else the
+    # preset's SFT adapter
+    start = load_config("cpu").project.adapter_path if args.method != "grpo" else (
+        {"sft": cfg.project.adapter_path, "base": None}.get(cfg.grpo.start, cfg.grpo.start))
+    if start is not None and not (Path(start) / "adapter_config.json").is_file():
+        q.error(f"no SFT adapter at '{start}' (seen from {Path.cwd()}): run this from nbs/, once 02_train has trained "
                 "the cpu preset's")
+    from tiny_reason.loader import check_lora_rank  # torch: only once every other check has passed
+    try: check_lora_rank(cfg)  # a rank no target matrix holds (the CLI's line), not an error deep in the run
+    except (OSError, ValueError) as e: q.error(e.args[0] if e.args else str(e))
     args.overrides = overrides
     return args
 
@@ -115,9 +150,10 @@ def run_grpo(root: Path, out: Path, overrides: dict) -> dict:
     g = load_config("cpu", overrides={**method_overrides("grpo", root, out), **overrides})
     adapter = train_grpo(g, verbose=True, table=False, reuse=True)
     seconds = json.loads((adapter / "log_history.json").read_text())[-1].get("train_runtime", 0)
-    start = start_folder(g)  # the SFT adapter it started from (grpo.start, or project.adapter_path), scored beside it
-    return {"method": "grpo", "training_s": round(seconds), **groups_tied(adapter),
-            **score(out, {"sft": start, "grpo": adapter}, valid)}
+    start = start_folder(g)  # the adapter it started from (grpo.start, or project.adapter_path), scored beside it
+    said = {} if start else {"note": "grpo.start=base: the first count is the base model's, not an SFT adapter's"}
+    return {"method": "grpo", "training_s": round(seconds), **groups_tied(adapter), **said,
+            **score(out, {"sft" if start else "base": start, "grpo": adapter}, valid)}
 
 def groups_tied(adapter: Path) -> dict:
     """The share of a GRPO run's groups whose replies all tied on reward (TRL's `frac_reward_zero_std`, from its log):

@@ -6,7 +6,8 @@
 from __future__ import annotations
 import difflib, importlib, os, shlex, sys
 # first: it silences bitsandbytes' `kernels` message before any command imports bitsandbytes
-from .config import command_parser, config_from_cli, held_interrupt, run_flags, UnknownName, WrongType
+from .config import (
+    command_parser, config_from_cli, held_interrupt, run_flags, resolve_key, UnknownName, WrongType, PATH_KEYS)
 from .folder_claims import last_checkpoint, checkpoint_dir
 
 COMMANDS = {  # name: (module, one line of help); the command runs `NAME_cli(argv)` from that module
@@ -42,7 +43,7 @@ def usage() -> str:
     lines = ["usage: tiny-reason COMMAND [--preset P] [--config FILE] [--key value ...]", "", "commands:"]
     lines += [f"  {n:<9} {h}" for n, (_, h) in COMMANDS.items()]
     return "\n".join(lines + ["", "`tiny-reason COMMAND -h` for a command's flags; TINY_REASON_DEBUG=1 shows the traceback",
-                               "behind a one-line error."])
+                               "behind a one-line error (0, false or empty: the line alone)."])
 
 # the errors that mean the input is wrong: a value, a file, a missing extra, a name or type the user wrote
 BAD_INPUT = (ValueError, OSError, ImportError, UnknownName, WrongType)
@@ -57,15 +58,27 @@ def error_line(e: BaseException) -> str:
         return f"not UTF-8 text (byte 0x{e.object[e.start]:02x} at offset {e.start})"
     return str(e.args[0]) if e.args else type(e).__name__
 
+def debug_traceback() -> bool:
+    """Whether `TINY_REASON_DEBUG` asks for the traceback behind a one-line error: set to anything but `0`, `false`,
+    `no`, `off` or nothing (`TINY_REASON_DEBUG=0` means off, as a reader of the word expects)."""
+    return os.environ.get("TINY_REASON_DEBUG", "").strip().lower() not in ("", "0", "false", "no", "off")
+
 PATH_FLAGS = ("--out", "--adapter", "--model", "--data", "--test_data", "--predictions", "--report", "--config")
 
+def names_path(flag: str) -> bool:
+    "Whether `flag` takes a path: one of `PATH_FLAGS`, or a config key of `PATH_KEYS` (`--output_dir`, `--data.source`)."
+    if flag in PATH_FLAGS: return True
+    try: return flag.startswith("--") and resolve_key(flag) in PATH_KEYS
+    except UnknownName: return False  # not a config key: the command's parser names it
+
 def empty_path_flag(argv: list[str]) -> str | None:
-    """The first of `PATH_FLAGS` given an empty value (`--out ''`, `--out=`), or None: an empty path would name the
-    current folder."""
+    """The first flag that takes a path (`names_path`) given an empty value (`--out ''`, `--output_dir=`), or None: an
+    empty path would name the current folder, and an empty config path key the preset's own (`--output_dir ''`
+    trained into outputs/PRESET)."""
     for i, a in enumerate(argv):
         flag, eq, value = a.partition("=")
         if not eq: value = argv[i + 1] if i + 1 < len(argv) else None  # a flag given last: argparse asks for its value
-        if flag in PATH_FLAGS and value is not None and not value.strip(): return flag
+        if value is not None and not value.strip() and names_path(flag): return flag
     return None
 
 def home_expanded(argv: list[str]) -> list[str]:
@@ -138,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         if interrupted(e):
             print(interrupted_line(name, rest), file=sys.stderr); return 130
         # bad input or a missing extra: one line, no traceback, unless TINY_REASON_DEBUG asks for it
-        if isinstance(e, BAD_INPUT) and not os.environ.get("TINY_REASON_DEBUG"):
+        if isinstance(e, BAD_INPUT) and not debug_traceback():
             print(f"tiny-reason {name}: error: {error_line(e)}", file=sys.stderr); return 2
         if not isinstance(e, (SystemExit, *BAD_INPUT)):  # a plain KeyError, an AttributeError...: ours to fix
             print(f"tiny-reason {name}: an error inside tiny-reason, not in your input; its traceback:", file=sys.stderr)
@@ -146,8 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 # %% auto #0
-__all__ = ['COMMANDS', 'LIGHT_COMMANDS', 'BAD_INPUT', 'PATH_FLAGS', 'usage', 'error_line', 'empty_path_flag', 'home_expanded',
-           'interrupted', 'interrupted_line', 'main']
+__all__ = ['COMMANDS', 'LIGHT_COMMANDS', 'BAD_INPUT', 'PATH_FLAGS', 'usage', 'error_line', 'debug_traceback', 'names_path',
+           'empty_path_flag', 'home_expanded', 'interrupted', 'interrupted_line', 'main']
 
 # %% ../nbs/11_cli.ipynb #e709fe6d
 #| eval: false

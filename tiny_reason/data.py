@@ -14,11 +14,11 @@ from .folder_claims import results_folder
 from .files import read_gsm8k_jsonl, read_jsonl_objects, write_jsonl
 
 # %% auto #0
-__all__ = ['CALCULATOR_ANNOTATION', 'NUMBER', 'PROMPT_FORMATS', 'THINK_PRIME', 'GENERATOR_SUFFIX', 'SEED_OFFSETS',
-           'VALIDATION_QUESTIONS', 'CAPITALIZED_WORD', 'NAMES', 'strip_calculator_annotations', 'MalformedRow',
-           'split_solution', 'assistant_text', 'prompt_messages', 'to_example', 'format_rows', 'train_validation_split',
-           'token_lengths', 'inference_prompt', 'synthetic_rows', 'hub_rows', 'load_rows', 'nothing_left',
-           'summary_line', 'question_key', 'drop_repeats', 'keep_questions_together', 'drop_too_long',
+__all__ = ['CALCULATOR_ANNOTATION', 'NUMBER', 'PROMPT_FORMATS', 'THINK_PRIME', 'GENERATOR_SUFFIX', 'MAX_CHARS_PER_TOKEN',
+           'SEED_OFFSETS', 'VALIDATION_QUESTIONS', 'CAPITALIZED_WORD', 'NAMES', 'strip_calculator_annotations',
+           'MalformedRow', 'split_solution', 'assistant_text', 'prompt_messages', 'to_example', 'format_rows',
+           'train_validation_split', 'token_lengths', 'inference_prompt', 'synthetic_rows', 'hub_rows', 'load_rows',
+           'nothing_left', 'summary_line', 'question_key', 'drop_repeats', 'keep_questions_together', 'drop_too_long',
            'prepare_examples', 'test_pool', 'solution_key', 'distinct_rows', 'drawn_rows', 'unseen_rows',
            'touched_items', 'fresh_test_items', 'plot_token_lengths', 'write_prepared', 'light_tokenizer_hash',
            'tokenize_with_trl', 'word_problem_rows']
@@ -150,6 +150,11 @@ def hub_rows(cfg: Config, split: str) -> list[dict]:
         for r in load_dataset(cfg.data.dataset_name, cfg.data.subset, split=split)
     ]
 
+# a row must fit `data.max_length` tokens: over this many characters a token it could only if its average token were
+# longer than any tokenizer's longest (SmolLM2's is 81 characters, a run of spaces; a word is 4 to 6), so it is
+# refused as text, before a tokenizer spends a minute and gigabytes on it (a 150 MB row killed the Rust tokenizer)
+MAX_CHARS_PER_TOKEN = 100
+
 def load_rows(
     source: str, cfg: Config, split: str = "train", n: int | None = None, seed: int | None = None
 ) -> list[dict]:
@@ -166,6 +171,13 @@ def load_rows(
     if any(not r["question"].strip() for r in rows):  # an item asking nothing: evaluated, or trained on
         line = next(n for n, r in read_jsonl_objects(source) if not r["question"].strip())  # blanks counted
         raise ValueError(f"{source}:{line}: empty 'question': every row needs the question it asks")
+    longest = MAX_CHARS_PER_TOKEN * cfg.data.max_length
+    size = lambda r: len(r["question"]) + len(r["answer"])
+    if any(size(r) > longest for r in rows):
+        line, r = next((n, r) for n, r in read_jsonl_objects(source) if size(r) > longest)  # blanks counted
+        raise ValueError(
+            f"{source}:{line}: a row of {size(r):,} characters, over the {longest:,} that data.max_length"
+            f" {cfg.data.max_length} tokens could hold at {MAX_CHARS_PER_TOKEN} a token: shorten it or leave it out")
     return rows
 
 # %% ../nbs/00_data.ipynb #5dc6c48b

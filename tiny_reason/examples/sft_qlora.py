@@ -10,9 +10,10 @@ the same LoRA trains on it, slowly: give a small model there.
     python sft_qlora.py                     # Qwen2.5-1.5B-Instruct, 2,000 GSM8K rows, 250 steps (a free Colab T4)
     python sft_qlora.py --model FOLDER --train_file train.jsonl --validation_file val.jsonl --max_steps 4
 
-A JSONL file holds GSM8K rows: {"question": ..., "answer": "... #### 72"}. The adapter lands in --out.
+A JSONL file holds GSM8K rows: {"question": ..., "answer": "... #### 72"}. The adapter lands in --out. A mistake in
+the command, a file or a row stops it with one line, before the model loads.
 """
-import argparse, json, random, re
+import argparse, json, os, random, re
 import torch
 from datasets import Dataset, load_dataset
 from peft import LoraConfig, get_peft_model, prepare_model_for_kbit_training
@@ -52,7 +53,20 @@ def to_example(row: dict) -> dict:
 
 
 def read_jsonl(path) -> list[dict]:
-    with open(path, encoding="utf-8") as f: return [json.loads(line) for line in f if line.strip()]
+    "GSM8K rows of a JSONL file; a line that is not one is a ValueError naming the file and the line."
+    rows = []
+    with open(path, "rb") as f:  # bytes: a line that is not UTF-8 is named by its number too
+        for n, line in enumerate(f, 1):
+            if not line.strip(): continue
+            try: row = json.loads(line.decode("utf-8"))
+            except UnicodeDecodeError: raise ValueError(f"{path}:{n}: not UTF-8 text") from None
+            except json.JSONDecodeError as e: raise ValueError(f"{path}:{n}: not JSON ({e.msg})") from None
+            if not (isinstance(row, dict) and isinstance(row.get("question"), str)
+                    and "####" in str(row.get("answer"))):
+                raise ValueError(f"{path}:{n}: not a GSM8K row: it needs a 'question' and an 'answer' ending '#### N'")
+            rows.append(row)
+    if not rows: raise ValueError(f"{path}: no rows")
+    return rows
 
 
 def gsm8k_rows(train_file=None, validation_file=None) -> tuple[list[dict], list[dict]]:
@@ -88,25 +102,46 @@ def load_model(model: str, dtype: torch.dtype):
     return get_peft_model(base, lora)  # B = 0: it starts as the base
 
 
+def steps(text: str) -> int:
+    "--max_steps: a whole number of optimizer steps, at least 1 (TRL reads -1 as 3 epochs: not asked for here)."
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a step count >= 1")
+    return int(text)
+
+
+def local_model(model: str) -> bool:
+    "Whether --model names a folder rather than a Hub id ('org/name'): it is there, or reads as a path."
+    return os.path.exists(model) or model.startswith(("/", ".", "~"))
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--model", default=MODEL, help="a Hub id or a local model folder")
     p.add_argument("--train_file", help="GSM8K rows as JSONL (default: GSM8K's train split from the Hub)")
     p.add_argument("--validation_file", help="held-out rows as JSONL (with --train_file)")
-    p.add_argument("--max_steps", type=int, default=MAX_STEPS)
+    p.add_argument("--max_steps", type=steps, default=MAX_STEPS, help="optimizer steps, at least 1")
     p.add_argument("--out", default="lora_adapter", help="where the adapter is saved")
     args = p.parse_args(argv)
+    # every input checked before anything loads: a mistake is one line, not a traceback minutes in
     if bool(args.train_file) != bool(args.validation_file): p.error("give --train_file and --validation_file together")
+    for flag, give in (("out", "the folder the adapter is saved in"), ("model", "a model folder or a Hub id")):
+        if not getattr(args, flag).strip(): p.error(f"--{flag} is empty: give {give}")
+    model_dir = os.path.expanduser(args.model)
+    if local_model(args.model) and not os.path.isfile(os.path.join(model_dir, "config.json")):
+        p.error(f"--model {args.model}: no model folder there (no config.json); give a model folder or a Hub id")
+    try: train_rows, val_rows = gsm8k_rows(args.train_file, args.validation_file)
+    except OSError as e: p.error(f"{e.filename}: {e.strerror}" if e.filename else str(e).splitlines()[0])  # or the Hub
+    except ValueError as e: p.error(str(e))
 
     on_gpu = torch.cuda.is_available()
     # bf16 where the GPU computes it natively (Ampere on), fp16 on a T4, fp32 on a CPU
     dtype = torch.float32 if not on_gpu else (
         torch.bfloat16 if torch.cuda.is_bf16_supported(including_emulation=False) else torch.float16)
     set_seed(SEED)  # the LoRA's initial A, the data order, dropout
-    tok = load_tokenizer(args.model)
-    train_rows, val_rows = gsm8k_rows(args.train_file, args.validation_file)
+    try: tok = load_tokenizer(model_dir)
+    except (OSError, ValueError) as e: p.error(f"--model {args.model}: {str(e).splitlines()[0]}")  # a Hub id not there
     train, val = (Dataset.from_list([to_example(r) for r in rows]) for rows in (train_rows, val_rows))
-    model = load_model(args.model, dtype)
+    model = load_model(model_dir, dtype)
 
     config = SFTConfig(
         output_dir=f"{args.out}_checkpoints", seed=SEED, data_seed=SEED, max_steps=args.max_steps,
