@@ -18,12 +18,13 @@ from .config import Config, load_config, CONFIG_FILENAME, get_value, all_keys, r
 
 # %% auto #0
 __all__ = ['SFT_SHAPING', 'ADAPTER_FILES', 'SFT_RUN', 'GRPO_SHAPING', 'GRPO_RUN', 'RUN_KINDS', 'MARKER', 'LITTER',
-           'config_differences', 'checkpoint_dir', 'StartEvalUnlogged', 'train_or_restore', 'adapter_problems',
-           'RunKind', 'stopped_run', 'start_point', 'saved_folders', 'saved_kind', 'claim_result', 'result_lock',
-           'adapter_checks', 'reuses_finished', 'training_run', 'sft_run', 'folder_mark', 'same_place',
-           'setting_differences', 'not_an_input', 'claim_folder', 'mark_folder', 'claim_file', 'folder_lock',
-           'results_folder', 'no_space', 'last_checkpoint', 'run_end', 'resume_point', 'folder_problems',
-           'whole_folder']
+           'TRAINER_FOLDERS', 'RUN_WRITES', 'config_differences', 'checkpoint_dir', 'StartEvalUnlogged',
+           'train_or_restore', 'adapter_problems', 'RunKind', 'stopped_run', 'start_point', 'saved_folders',
+           'saved_kind', 'claim_result', 'result_lock', 'adapter_checks', 'reuses_finished', 'trained_otherwise',
+           'training_checks', 'training_run', 'adapter_run', 'sft_folders', 'sft_run', 'folder_mark', 'same_place',
+           'setting_differences', 'not_an_input', 'trainer_folder', 'not_a_trainers', 'claim_stage', 'claim_folder',
+           'mark_folder', 'claim_file', 'folder_lock', 'results_folder', 'no_space', 'last_checkpoint', 'run_end',
+           'resume_point', 'clear_checkpoints', 'folder_problems', 'whole_folder']
 
 # %% ../nbs/57_folder_claims.ipynb #ef8b85d1
 # eval, scratch and notes do not change the weights
@@ -104,6 +105,7 @@ class RunKind:
     retrain: str = "train"        # the call that trains it again, with overwrite=True
     command: str = "train"        # the tiny-reason command that saves it, as messages name it
     leaves: str = ""              # a file only its result holds (its figure): which trainer saved a folder moved since
+    writes: tuple = ()            # what its runs write beside their checkpoints, besides `RUN_WRITES`
     @property
     def a_what(self) -> str:
         "What a finished run leaves, with its article, as a sentence names it: `an adapter`, `a model`."
@@ -118,7 +120,8 @@ SFT_RUN = RunKind(SFT_SHAPING, leaves="loss.png")
 GRPO_SHAPING = ("project.seed", "model.", "lora.", "grpo.")  # what shapes a GRPO adapter
 GRPO_RUN = RunKind(
     GRPO_SHAPING, job="grpo", what="GRPO adapter", key="grpo.adapter_path", hint="--overwrite or choose another "
-    "--grpo.adapter_path", flag="--grpo.output_dir", retrain="train_grpo", command="grpo", leaves="rewards.png"
+    "--grpo.adapter_path", flag="--grpo.output_dir", retrain="train_grpo", command="grpo", leaves="rewards.png",
+    writes=("completions", "start_adapter.json")  # TRL's logged completions; 07_grpo's START_RECORD
 )  # 29_grpo_checks trains it
 RUN_KINDS = (SFT_RUN, GRPO_RUN)  # the trainers whose results are adapters: each names the other's, never saves over it
 
@@ -159,7 +162,9 @@ def start_point(
     checkpoints deleted)."""
     if checks: checks(resume, overwrite)
     stopped_run(cfg, ckpts, kind, finished=Path(done).exists(), resume=resume, overwrite=overwrite)
-    return resume_point(done, ckpts, resume, overwrite, kind.a_what, kind.hint, keep_checkpoints=True)
+    return resume_point(
+        done, ckpts, resume, overwrite, kind.a_what, kind.hint, keep_checkpoints=True, writes=kind.writes
+    )
 
 def saved_folders(kind: RunKind, result) -> tuple | None:
     """`(run folder, result folder)` as the config saved in the result folder `result` records `kind`'s; None where
@@ -244,16 +249,45 @@ def adapter_checks(cfg: Config, resume: bool = False, overwrite: bool = False) -
         )
 
 # %% ../nbs/57_folder_claims.ipynb #54c21cd7
-def reuses_finished(lesson: bool, found_before: bool, flags: bool) -> bool:
-    """Whether a call reuses a finished run of its config that it finds once it holds the lock:
+def reuses_finished(lesson: bool, found_before: bool, resume: bool, overwrite: bool, stopped: bool) -> bool:
+    """Whether a call reuses a finished run of its config that it finds once it holds the lock (`stopped`: its
+    checkpoints hold a run stopped since, which `resume` continues):
 
-    | the call | finished before the lock | `resume` or `overwrite` | reuses it |
+    | the call | finished before the lock | flags | reuses it |
     |---|---|---|---|
-    | a lesson's (`reuse`) | either | either | yes |
+    | a lesson's (`reuse`) | either | none | yes |
     | a command's | no: another process finished it while this one waited | neither | yes |
-    | a command's | yes | either | no: `start_point` refuses it, or starts over |
-    | a command's | no | one of them | no: `start_point` resumes or starts over |"""
-    return lesson or not (found_before or flags)
+    | a command's | either | `resume`, no stopped run | yes: nothing to resume, and it says so |
+    | a command's | either | `resume`, a stopped run | no: `start_point` resumes it |
+    | a command's | either | `overwrite` alone | no: `start_point` starts over |
+    | a command's | yes | neither | no: `start_point` refuses it |"""
+    if lesson: return True
+    return not stopped if resume else not (found_before or overwrite)
+
+def trained_otherwise(cfg: Config, kind: RunKind, done) -> FileExistsError | None:
+    "A lesson's refusal of the finished result beside `done` that another config trained (`kind.shaping` keys differ)."
+    differ = config_differences(cfg, Path(done).parent, kind.shaping, kind.folders[0])
+    if not differ: return None
+    return FileExistsError(f"{Path(done).parent} holds {kind.a_what} trained with another config "
+                           f"({', '.join(differ[:5])} differ); delete it, or choose another {kind.key}")
+
+def training_checks(
+    cfg: Config, kind: RunKind, done, ckpts, resume: bool = False, overwrite: bool = False, reuse: bool = False,
+    checks=None, whole=None, inputs=()
+) -> None:
+    """Every refusal `training_run` makes before its lock (which writes a file), writing nothing; `run` asks them of
+    each arm it trains before its first stage writes. The arguments are `training_run`'s."""
+    done, ckpts = Path(done), Path(ckpts)
+    for folder, words in inputs:  # a command's output is never its own input, as export's (57_folder_claims)
+        not_an_input(done.parent, [folder], f"--{kind.key}", words)
+        not_an_input(ckpts.parent, [folder], kind.flag, words)
+    # the result's folder is the run's too: one saved by a run in another folder is refused (`claim_result`)
+    claim_result(kind, done, ckpts)
+    if not reuse: stopped_run(cfg, ckpts, kind, done.exists(), resume, overwrite)  # another config's checkpoints
+    elif not (done.exists() and not (whole and whole(done.parent))):  # a lesson's, nothing finished to reuse
+        stopped_run(cfg, ckpts, kind, resume=True, lesson=True)
+    elif refused := trained_otherwise(cfg, kind, done): raise refused  # a lesson's, another config's result
+    if checks: checks(resume or (reuse and last_checkpoint(ckpts) is not None), overwrite)
 
 def training_run(
     cfg: Config, kind: RunKind, done, ckpts, train_fn, resume: bool = False, overwrite: bool = False,
@@ -262,60 +296,66 @@ def training_run(
     """The one way a trainer writes its run folder (`ckpts`' parent): locked (another process training there finishes
     first), refused or resumed (`start_point`), then `train_fn(last)` from checkpoint `last` (None: step 0); returns
     its result. A finished run (`done`, the file it leaves) that another process saved with this config while this one
-    waited is reused. `reuse` (a lesson's call): a finished run of this config reused, another config's refused, else
+    waited is reused, and so is one `resume` finds with no stopped run to continue: nothing changes, and it says so.
+    `reuse` (a lesson's call): a finished run of this config reused, another config's refused, else
     this config's stopped run resumed, else trained (saying `plan()` first); `whole(folder)` lists what a cut-off save
     left short (saved again from the last checkpoint, if one is left). `inputs`: `(folder, words)` pairs, what the run
     reads (GRPO's start adapter): its run folder and its result's never are, hold or lie inside one (`not_an_input`)."""
     import contextlib, os
     done, ckpts = Path(done), Path(ckpts)
-    for folder, words in inputs:  # a command's output is never its own input, as export's (57_folder_claims)
-        not_an_input(done.parent, [folder], f"--{kind.key}", words)
-        not_an_input(ckpts.parent, [folder], kind.flag, words)
     found_before = done.exists()  # a finished result before the lock: only a lesson's call reuses it
     single_process = int(os.environ.get("WORLD_SIZE", "1")) == 1  # one torchrun job's processes train together: no lock
     # a lesson reuses it, or refuses it: its checkpoints do not matter
     whole_result = lambda: done.exists() and not (whole and whole(done.parent))
-    # the result's folder is the run's too: one saved by a run in another folder (`claim_result`), or one
-    # such a run trains into now (`result_lock`), is refused
-    claim_result(kind, done, ckpts)  # refused before the lock (which writes a file): another run's result,
-    if not reuse: stopped_run(cfg, ckpts, kind, found_before, resume, overwrite)  # another config's checkpoints
-    elif not whole_result(): stopped_run(cfg, ckpts, kind, resume=True, lesson=True)
-    if checks: checks(resume or (reuse and last_checkpoint(ckpts) is not None), overwrite)
+    training_checks(cfg, kind, done, ckpts, resume, overwrite, reuse, checks, whole, inputs)
     waiting = f"waiting: another process is training into {ckpts.parent}"
     with (folder_lock(ckpts.parent, kind.job, waiting) if single_process else contextlib.nullcontext()), \
          (result_lock(kind, done, ckpts) if single_process else contextlib.nullcontext()):
         claim_result(kind, done, ckpts)  # saved while this one waited
-        finished = whole_result()
-        if finished and reuses_finished(reuse, found_before, resume or overwrite):
-            if differ := config_differences(cfg, done.parent, kind.shaping, kind.folders[0]):
-                if reuse: raise FileExistsError(f"{done.parent} holds {kind.a_what} trained with another config ({', '.join(differ[:5])} differ); "
-                                                f"delete it, or choose another {kind.key}")
-            else:
-                if verbose: print(f"reusing {done.parent}: another process with this config finished it while this one waited" if not reuse else
-                                  f"reusing the {kind.what} in {done.parent} (delete it, or call {kind.retrain}(cfg, overwrite=True), to retrain)")
+        last = last_checkpoint(ckpts)
+        stopped = last is not None and run_end(last) == "stopped"
+        if whole_result() and reuses_finished(reuse, found_before, resume, overwrite, stopped):
+            if not (refused := trained_otherwise(cfg, kind, done)):
+                if verbose: print(
+                    f"reusing the {kind.what} in {done.parent} (delete it, or call {kind.retrain}(cfg, "
+                    "overwrite=True), to retrain)" if reuse else
+                    f"nothing to resume: the run {run_end(last) if last else 'finished'} and {done.parent} holds its "
+                    f"{kind.what}; nothing was changed (--overwrite trains it anew)" if resume else
+                    f"reusing {done.parent}: another process with this config finished it while this one waited")
                 return done.parent
+            if reuse: raise refused
         if reuse:  # resumed if this config's run stopped, else trained: never another config's checkpoints
             stopped_run(cfg, ckpts, kind, resume=True, lesson=True)
-            resume, overwrite = last_checkpoint(ckpts) is not None, False
+            resume, overwrite = last is not None, False
         last = start_point(cfg, kind, done, ckpts, resume, overwrite, checks)
-        if verbose and last: print(f"resuming from {last}" + (": a run with this config stopped there" if reuse else ""))
+        if verbose and last:
+            print(f"resuming from {last}" + (": a run with this config stopped there" if reuse else ""))
         elif verbose and plan and reuse: print(plan())  # called only now: it may read the data
         return train_fn(last)
+
+def adapter_run(cfg: Config, kind: RunKind) -> dict:
+    """A trainer's folders whose result is an adapter (`RUN_KINDS`), where `cfg` puts them, as `training_run` and
+    `training_checks` take them: `done`, the adapter's `adapter_config.json`, and `ckpts`, the run's checkpoints."""
+    run, result = (Path(get_value(cfg, k)) for k in kind.folders)
+    return dict(kind=kind, done=result / "adapter_config.json", ckpts=run / "checkpoints")
+
+def sft_folders(cfg: Config) -> dict:
+    """SFT's `adapter_run`, with its own refusals (`adapter_checks`), a cut-off adapter saved again (`whole`), and the
+    adapter it continues from, if any (`training.start_adapter`), an input: never its run or result folder."""
+    start = cfg.training.start_adapter and Path(cfg.training.start_adapter)
+    return dict(
+        adapter_run(cfg, SFT_RUN), checks=lambda r, o: adapter_checks(cfg, r, o), whole=adapter_problems,
+        inputs=[(start, "the adapter SFT continues from (training.start_adapter),")] if start else []
+    )
 
 def sft_run(
     cfg: Config, train_fn, resume: bool = False, overwrite: bool = False, reuse: bool = False, plan=None,
     verbose: bool = True
 ) -> Path:
-    """SFT's `training_run` (what `train` and `ensure_adapter` call): `adapter_path` and `output_dir/checkpoints`,
-    SFT's own refusals (`adapter_checks`), a cut-off adapter saved again; the adapter it continues from, if any
-    (`training.start_adapter`), is an input, never its run or result folder."""
-    start = cfg.training.start_adapter and Path(cfg.training.start_adapter)
-    return training_run(
-        cfg, SFT_RUN, Path(cfg.project.adapter_path) / "adapter_config.json", checkpoint_dir(cfg), train_fn, resume,
-        overwrite, reuse, checks=lambda r, o: adapter_checks(cfg, r, o), plan=plan, whole=adapter_problems,
-        verbose=verbose, inputs=[(start, "the adapter SFT continues from (training.start_adapter),")] if start else []
-    )
-
+    """SFT's `training_run` (what `train` and `ensure_adapter` call), in `sft_folders`: `adapter_path` and
+    `output_dir/checkpoints`."""
+    return training_run(cfg, train_fn=train_fn, resume=resume, overwrite=overwrite, reuse=reuse, plan=plan,
+                        verbose=verbose, **sft_folders(cfg))
 
 # %% ../nbs/57_folder_claims.ipynb #b988660d
 MARKER = ".tiny_reason.json"  # which command's results a folder holds, and with which settings
@@ -363,20 +403,70 @@ def not_an_input(folder, inputs=(), flag: str = "--out", what: str = "this comma
                              f"another {flag}")
     return folder
 
-def claim_folder(folder, command: str, settings: dict | None = None, outputs=(), inputs=(), overwrite: bool = False,
-                 flag: str = "--out") -> Path:
-    """Check, writing nothing, that `command` may write `outputs` into `folder`; a one-line error names what it would
-    lose."""
-    folder, settings = Path(folder), settings or {}
+TRAINER_FOLDERS = {  # what a trainer's folder is, by what it holds, as a message names it
+    "checkpoints": "a training run's checkpoints",  # `checkpoint-N` folders: what `--resume` continues
+    "run": "a training run's folder",               # `checkpoints/checkpoint-N`: results may lie in it, beside them
+    "adapter": "a trained adapter",                 # `adapter_config.json`: saved again whole, replacing its folder
+}
+
+def trainer_folder(folder) -> tuple[str, str] | None:
+    """Which of `TRAINER_FOLDERS` `folder` is, with the entry that says so: `("checkpoints", "checkpoint-2")`,
+    `("run", "checkpoints/checkpoint-2")`, `("adapter", "adapter_config.json")`; None if none (or unreadable)."""
+    folder = Path(folder)
+    def checkpoint_in(f: Path) -> str | None:  # its last `checkpoint-N`, complete or not
+        steps = [int(m[1]) for p in f.iterdir() if (m := re.fullmatch(r"checkpoint-(\d+)", p.name)) and p.is_dir()]
+        return f"checkpoint-{max(steps)}" if steps else None
+    try:
+        if not folder.is_dir(): return None
+        if c := checkpoint_in(folder): return "checkpoints", c
+        if (folder / "checkpoints").is_dir() and (c := checkpoint_in(folder / "checkpoints")):
+            return "run", f"checkpoints/{c}"
+        if (folder / "adapter_config.json").is_file(): return "adapter", "adapter_config.json"
+    except OSError: pass  # unreadable: the write that follows says so
+    return None
+
+def not_a_trainers(folder, flag: str = "--out") -> Path:
+    """Refuse, in one line, a folder of results that is a trainer's folder (`trainer_folder`), or lies inside a run's
+    checkpoints or an adapter: there a command's files would replace the run's own (its `experiment_config.yaml`, which
+    `--resume` compares and `export` copies), or go with them (an adapter is saved again whole). Inside a run's folder,
+    beside its checkpoints and adapter, is fine."""
+    folder = Path(folder)
+    if found := trainer_folder(folder):
+        raise FileExistsError(f"{flag} {folder} is {TRAINER_FOLDERS[found[0]]} (it holds {found[1]}), not a folder "
+                              f"for results; choose another {flag}")
+    for above in folder.resolve().parents:
+        found = trainer_folder(above)
+        # checkpoints above only where a run saved its config beside them: not every folder under one where another
+        # tool's trainer left a `checkpoint-N`
+        if found and (found[0] == "adapter" or found[0] == "checkpoints" and (above / CONFIG_FILENAME).is_file()):
+            raise FileExistsError(f"{flag} {folder} lies inside {above}, {TRAINER_FOLDERS[found[0]]} (it holds "
+                                  f"{found[1]}): its results would be mixed into it; choose another {flag}")
+    return folder
+
+def claim_stage(folder, command: str, flag: str = "--out", inputs=()) -> Path:
+    """Check, writing nothing, that `command` may write into `folder`, whatever the settings (a larger command's claim
+    compares them: `run`'s stages): not a file, a link to nothing, one of `inputs`, a trainer's folder or another
+    command's results."""
+    folder = Path(folder)
     if folder.exists() and not folder.is_dir(): raise NotADirectoryError(f"{flag} {folder} is a file, not a folder")
     if said := dangling_link(folder):  # `mkdir` there says only `file exists`
         raise FileNotFoundError(f"{flag} {folder} {said}; choose another {flag}")
-    not_an_input(folder, inputs, flag)
+    not_an_input(folder, inputs, flag)  # before: an input is named as one, even where it is a trainer's folder too
+    not_a_trainers(folder, flag)
     mark = folder_mark(folder)
     if mark is not None and mark.get("command") != command:
         raise FileExistsError(
             f"{flag} {folder} holds the results of tiny-reason {mark.get('command')}; choose another {flag}"
         )
+    return folder
+
+def claim_folder(folder, command: str, settings: dict | None = None, outputs=(), inputs=(), overwrite: bool = False,
+                 flag: str = "--out") -> Path:
+    """Check, writing nothing, that `command` may write `outputs` into `folder`; a one-line error names what it would
+    lose."""
+    folder, settings = Path(folder), settings or {}
+    claim_stage(folder, command, flag, inputs)
+    mark = folder_mark(folder)
     if mark is not None:
         differ = setting_differences(mark, settings, folder)
         if differ and not overwrite: raise FileExistsError(
@@ -480,9 +570,10 @@ def run_end(last) -> str:
     return f"finished (step {step} of {end})" if done else "stopped"
 
 def resume_point(result, checkpoints, resume: bool = False, overwrite: bool = False, what: str = "a finished run",
-                 hint: str = "--overwrite", keep_checkpoints: bool = False) -> Path | None:
+                 hint: str = "--overwrite", keep_checkpoints: bool = False, writes=()) -> Path | None:
     """Check the folders before any model loads: `result` (the file a finished run leaves) is never replaced silently,
-    nor (with `keep_checkpoints`) a stopped run's checkpoints; the checkpoint to resume from, or None."""
+    nor (with `keep_checkpoints`) a stopped run's checkpoints; the checkpoint to resume from, or None. A fresh run
+    under `overwrite` clears what runs wrote in `checkpoints` (`clear_checkpoints`; `writes`: its kind's own files)."""
     result, checkpoints = Path(result), Path(checkpoints)
     writable_folder(checkpoints.parent, "output folder"); writable_folder(result.parent.parent, "output folder")
     if result.exists() and not (overwrite or resume):
@@ -492,7 +583,7 @@ def resume_point(result, checkpoints, resume: bool = False, overwrite: bool = Fa
         if last is None: raise FileNotFoundError(f"--resume: no complete checkpoint in {checkpoints} to resume from")
         return last
     # a fresh run: no later --resume may pick up the old one's
-    if overwrite: shutil.rmtree(checkpoints, ignore_errors=True)
+    if overwrite: clear_checkpoints(checkpoints, writes)
     # a run stopped there: its steps are not trained over unasked
     elif keep_checkpoints and (last := last_checkpoint(checkpoints)) is not None:
         step, end = last.name.split("-")[-1], run_end(last)
@@ -507,6 +598,28 @@ def resume_point(result, checkpoints, resume: bool = False, overwrite: bool = Fa
             "or --overwrite to start over (deleting its checkpoints)"
         )
     return None
+
+# in a checkpoints folder, beside `checkpoint-N`, what every run writes: the config its checkpoints were made with,
+# the trainer's model card
+RUN_WRITES = (CONFIG_FILENAME, "README.md")
+
+def clear_checkpoints(checkpoints, writes=()) -> list[str]:
+    """Delete what runs wrote in the folder `checkpoints` (each `checkpoint-N`, `RUN_WRITES` and `writes`, a kind's
+    own: `RunKind.writes`), and the folder once nothing else is left in it; what else it holds is kept, and named in
+    one printed line. Returns the names kept."""
+    checkpoints = Path(checkpoints)
+    if not checkpoints.is_dir(): return []
+    theirs = lambda p: re.fullmatch(r"checkpoint-\d+", p.name) or p.name in (*RUN_WRITES, *writes, *LITTER)
+    kept = sorted(p.name for p in checkpoints.iterdir() if not theirs(p))
+    for p in checkpoints.iterdir():
+        if not theirs(p): continue
+        if p.is_dir() and not p.is_symlink(): shutil.rmtree(p, ignore_errors=True)
+        else: p.unlink(missing_ok=True)
+    if kept: print(f"--overwrite: kept {', '.join(kept[:3])}{', ...' if len(kept) > 3 else ''} in {checkpoints}: "
+                   "no run wrote it; the old run's checkpoints are deleted", flush=True)
+    else:
+        with contextlib.suppress(OSError): checkpoints.rmdir()
+    return kept
 
 # %% ../nbs/57_folder_claims.ipynb #5b2e9d41
 def _unreadable(p: Path) -> str | None:

@@ -9,9 +9,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 import torch
 from .config import (
-    Config, save_config, command_parser, config_from_cli, teacher_is_sft, settings_of)
+    CONFIG_FILENAME, Config, save_config, command_parser, config_from_cli, teacher_is_sft, settings_of)
 from .files import atomic_write_text
 from .folder_claims import claim_folder, results_folder, folder_mark, setting_differences
+# what `run` checks before its first stage: each stage's folder, each arm's run
+from .folder_claims import GRPO_RUN, adapter_run, claim_stage, sft_folders, training_checks
 # each stage's time and peak memory (39_measure)
 from .measure import cpu_seconds, malloc_in_use, peak_memory, plot_stage_memory, stage
 from .evaluation import compare_runs, evaluate, load_test_rows
@@ -27,8 +29,8 @@ from .harness import harness_evaluate, harness_task, require_lm_eval
 
 # %% auto #0
 __all__ = ['ARM_LABELS', 'PAIRS', 'RECIPES', 'RUN_KEYS', 'compare_arms', 'report_markdown', 'distilled_arm_config', 'run_config',
-           'require_distilled_rows', 'empty_distillation', 'grpo_arm_config', 'check_run', 'run_stages',
-           'pipeline_report', 'run_pipeline', 'run_cli']
+           'require_distilled_rows', 'empty_distillation', 'grpo_arm_config', 'needs_sft', 'stage_folders', 'check_run',
+           'run_stages', 'pipeline_report', 'run_pipeline', 'run_cli']
 
 # %% ../nbs/12_pipeline.ipynb #6723f2ee
 ARM_LABELS = {"base": "base", "tuned": "human SFT", "distilled": "distilled SFT", "grpo": "GRPO"}
@@ -222,18 +224,45 @@ RUN_KEYS = (
     "eval.sample"
 )  # what makes a run's results: a rerun with other values goes to another folder
 
+def needs_sft(cfg: Config, arms, adapter=None) -> bool:
+    """Whether the run uses an SFT adapter beside the base: the `tuned` arm (GRPO from `sft` is a recipe with it), or
+    a teacher that is this run's SFT adapter with no traces given (`run_config`); trained unless `adapter` is given."""
+    return "tuned" in arms or (teacher_is_sft(cfg, adapter) and not cfg.distill.traces)
+
+def stage_folders(cfg: Config, out: Path, arms, adapter=None) -> tuple[dict, list]:
+    """The folders `run`'s stages write in `out` (`cfg` is `run_config`'s): `{folder: command}` for each folder of
+    results, and `[(config, folders)]` for each arm it trains (`folders`: its run's, as `training_run` takes them)."""
+    results = {out / "data": "prepare", **{out / f"eval_{arm}": "evaluate" for arm in ("base", *arms)}}
+    trained = [(cfg, sft_folders(cfg))] if adapter is None and needs_sft(cfg, arms, adapter) else []
+    if "distilled" in arms:
+        results[out / "distill"] = "distill"
+        trained.append((d := distilled_arm_config(cfg, out), sft_folders(d)))
+    if "grpo" in arms:
+        g = grpo_arm_config(cfg, out, adapter or cfg.project.adapter_path)
+        trained.append((g, adapter_run(g, GRPO_RUN)))
+    return results, trained
+
 def check_run(cfg: Config, out: Path, arms, adapter=None) -> tuple[Config, dict, list[str]]:
-    """Every input the run reads, checked before its first stage: the LoRA rank, the run folder (another run's, or
-    another config's, is refused in one line), the adapter given, the distillation traces, GRPO's prompts and lm-eval's
-    tasks. Returns the run's config (`run_config`), the settings that claim its folder, and the `distill.` settings a
-    rerun changes after a distillation that kept too few rows (`empty_distillation`)."""
+    """Every input the run reads and every folder it writes, checked before its first stage: the LoRA rank, the run
+    folder (another run's, another config's, a trainer's, or one holding what the run writes, is refused in one line),
+    each stage's folder (`stage_folders`: another command's results, each arm's run as `training_run` would refuse it),
+    the adapter given, the distillation traces, GRPO's prompts and lm-eval's tasks. Returns the run's config
+    (`run_config`), the settings that claim its folder, and the `distill.` settings a rerun changes after a
+    distillation that kept too few rows (`empty_distillation`)."""
     if adapter is None or arms != ("tuned",): check_lora_rank(cfg)  # a rank no target matrix holds
     cfg = run_config(cfg, out, adapter)
     settings = settings_of(cfg, RUN_KEYS)
     retry = empty_distillation(out, settings)
-    # a folder of another run, or of another config: before any input is read (a run's folder holds finished
-    # stages; a single stage claims its folder once, in results_folder, after its inputs)
-    claim_folder(out, "run", settings, overwrite=bool(retry))
+    results, trained = stage_folders(cfg, out, arms, adapter)
+    # what the run writes in `out`: a folder without the run's mark that holds any of it is another's
+    top = lambda p: Path(p).relative_to(out).parts[0]
+    writes = [CONFIG_FILENAME, "report.json", "report.md", *map(top, results),
+              *(top(f[k].parent) for _, f in trained for k in ("done", "ckpts"))]
+    # the folder plan, before any input is read (a run's folder holds finished stages; a single stage claims its
+    # folder once, in results_folder, after its inputs): the run's folder, then each stage's
+    claim_folder(out, "run", settings, outputs=list(dict.fromkeys(writes)), overwrite=bool(retry))
+    for folder, command in results.items(): claim_stage(folder, command)
+    for arm_cfg, folders in trained: training_checks(arm_cfg, reuse=True, **folders)  # as `ensure_adapter` asks
     if adapter is not None: check_adapter(adapter, cfg)
     if "distilled" in arms and cfg.distill.traces: read_traces(cfg.distill.traces)
     if "grpo" in arms: grpo_rows(cfg)
@@ -250,8 +279,7 @@ def run_stages(cfg: Config, out: Path, arms, adapter=None, verbose: bool = True)
     with timed("model files"): model_path(cfg)  # a download or an offline conversion, once
     with timed("prepare"): counts = write_prepared(cfg, out / "data", verbose=verbose)
     with timed("evaluate base model"): evaluate(cfg, out / "eval_base", adapter=None, verbose=verbose)
-    follows = teacher_is_sft(cfg, adapter)  # this run's SFT adapter teaches (`run_config`)
-    if "tuned" in arms or (follows and not cfg.distill.traces):  # GRPO from `sft` is a recipe with "tuned"
+    if needs_sft(cfg, arms, adapter):
         with timed("train"): adapters["tuned"] = Path(adapter) if adapter is not None else ensure_adapter(cfg, verbose=verbose)
     if "tuned" in arms:
         with timed("evaluate adapter"): evaluate(cfg, out / "eval_tuned", adapter=adapters["tuned"], verbose=verbose)
