@@ -168,7 +168,7 @@ def _follow(tally: _Tally, part: str, rule, head: tuple, after: int, end: int) -
             if CORRECTION.sub("", ALTERNATIVE.sub("", s)).strip(" ,.:;!?*"): cue = None
             continue
         if cue == "correction": tally.reset(); tally.commit(reading, rule)
-        elif cue == "alternative" or _bare(spoken_text(part[a:b]), reading.quantities): tally.offer(reading)
+        elif cue == "alternative" or _bare(s, quantities(s)): tally.offer(reading)  # `Check: 18 - 6 = 12` is no number alone
         cue = None
 
 def one_answer(part: str, rules: list[str]) -> Answer:
