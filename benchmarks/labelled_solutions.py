@@ -7,10 +7,10 @@
 this repository): for each of GSM8K's 1,319 test questions, four model solutions (6B and 175B, fine-tuned and
 verifier-ranked), each labelled `is_correct` against the solution's final `A: N`; 5,276 in all. A piece of the file
 (a chunk cut anywhere) is read line by line, the cut first and last lines dropped. The gold is the ground truth's final
-`A:` number. The result goes to assets/results/labelled_solutions.{json,md}, which docs/troubleshooting.md links to;
+`A:` number. The result goes to assets/results/labelled_solutions.{json,md}, which docs/troubleshooting.md includes;
 every disagreement is listed there with the solution's last characters.
 """
-import json, sys
+import json, re, sys
 from pathlib import Path
 from tiny_reason.evaluation import grade_row
 
@@ -44,15 +44,15 @@ def main(paths: list[str]) -> dict:
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.with_suffix(".json").write_text(json.dumps(result, indent=1) + "\n")
     scope = "the whole file" if result["whole_file"] else f"{len(rows):,} of its 5,276 solutions ({len(paths)} pieces)"
-    lines = [f"# The grader against OpenAI's labelled GSM8K solutions",
-             "", f"`benchmarks/labelled_solutions.py` on {scope}: the grader agrees with OpenAI's `is_correct` on "
-             f"**{result['agree']:,} of {len(rows):,}**.", "", f"Read from: {', '.join(result['files'])}.", ""]
+    lines = ["<!-- written by benchmarks/labelled_solutions.py; docs/troubleshooting.md includes it -->",
+             f"`benchmarks/labelled_solutions.py` on {scope}: the grader agrees with OpenAI's `is_correct` on "
+             f"**{result['agree']:,} of {len(rows):,}** (read from {', '.join(result['files'])}).", ""]
     lines += [f"- {d['model']}, gold {d['gold']}, label {d['label']}: read {d['prediction']} ({d['rule']}): "
               f"`{d['ending'][-80:]!r}`" for d in disagree]
     OUT.with_suffix(".md").write_text("\n".join(lines) + "\n")
-    print(lines[2])
+    print(lines[1])
     return result
 
 if __name__ == "__main__":
     if len(sys.argv) < 2: sys.exit(__doc__)
-    main(sys.argv[1:])
+    main(sorted(sys.argv[1:], key=lambda p: [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", p)]))  # chunk_2 before chunk_10
