@@ -45,10 +45,10 @@ def method_overrides(method: str, root: Path, out: Path) -> dict:
 # `max_steps` is grpo.max_steps); RFT samples as `distill` and trains as `train`, so it reads both sections
 ARM_COMMAND = {"grpo": "grpo", "sft": "train", "rft": None}
 # what an arm does not read beyond its command's `COMMAND_KEYS` (a section written with its dot): every arm is scored
-# with the preset's own eval settings (`score`); GRPO loads the model with grpo.gradient_checkpointing (`grpo_from`);
+# with the preset's own eval settings (`score`); what GRPO never reads is COMMAND_KEYS' (10_config);
 # RFT trains distill.rft_steps steps from distill.teacher_adapter into ROOT/NAME/rft (`rft_config`)
 SCORING_ONLY = "eval.max_new_tokens eval.samples eval.sample_temperature"
-UNREAD = {"grpo": "model.gradient_checkpointing", "sft": "eval.",
+UNREAD = {"sft": "eval.",
           "rft": f"training.max_steps training.start_adapter project.adapter_path grpo. study. scratch. {SCORING_ONLY}"}
 INSTEAD = {"rft": {"training.max_steps": "distill.rft_steps", "training.start_adapter": "distill.teacher_adapter"},
            "grpo": {"training.per_device_train_batch_size": "grpo.batch_size"}}
@@ -58,7 +58,7 @@ def unread(method: str, dotted: str) -> str | None:
     `unread('grpo', 'training.max_steps')` -> `'grpo.max_steps'`, `unread('sft', 'grpo.beta')` -> `''`. Given, a key
     it never reads would change nothing, so it is refused."""
     command = COMMAND_KEYS.get(ARM_COMMAND[method])
-    extra = CommandKeys(ignores=UNREAD[method])
+    extra = CommandKeys(ignores=UNREAD.get(method, ""))
     if not (command and command.ignored(dotted) or extra.ignored(dotted)): return None
     own = f"{command.own}.{dotted.split('.')[1]}" if command and command.own else None
     instead = INSTEAD.get(method, {}).get(dotted) or own

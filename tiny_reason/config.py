@@ -280,8 +280,10 @@ class CommandKeys:
 COMMAND_KEYS = {
     "train": CommandKeys("training", "grpo. distill. scratch. study."),
     # TRL's optimizer and LM head are set as SFT sets them (grpo_args, set_trl_lm_head)
+    # its model loads with grpo.gradient_checkpointing (grpo_from), not the model section's
     "grpo": CommandKeys("grpo", "training. eval.max_new_tokens eval.samples eval.sample_temperature distill. scratch. "
-                                "study.", reads="training.optim training.weight_decay training.logprob_chunk_rows"),
+                                "study. model.gradient_checkpointing",
+                        reads="training.optim training.weight_decay training.logprob_chunk_rows"),
     # it samples and keeps traces; training on them is `train`'s
     "distill": CommandKeys("distill", "training. eval.max_new_tokens eval.samples scratch. study."),
     "scratch": CommandKeys("scratch", "training. lora. grpo. distill. study."),  # whole models, from random weights
