@@ -180,6 +180,8 @@ class GRPOSection:                       # 07_grpo: reinforcement learning again
     loss_type: str = "dapo"               # token-level loss over the whole batch (no length bias), TRL 1.16's default
     scale_rewards: str = "group"          # advantages over the group's std (group) | the batch's (batch) | none
     mask_truncated_completions: bool = False  # drop cut-off completions from the loss
+    permute_rewards: bool = False         # a placebo (09_study): each group's summed rewards shuffled among its replies,
+                                          # so ties and advantage sizes stay and only the link to the reply goes
     learning_rate: float = 1e-5
     max_steps: int = 100
     warmup_steps: int = 0
