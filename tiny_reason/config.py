@@ -15,18 +15,21 @@ import functools
 from .files import read_text_file, atomic_write_text
 
 # %% auto #0
-__all__ = ['SEVEN_PROJECTIONS', 'ALIASES', 'COMMAND_KEYS', 'EMPTY_ITEM', 'ALL_KEYS', 'NONE_MEANS', 'RULES', 'GENERATED_MAX',
-           'GENERATED_COUNTS', 'SELECTORS', 'KERNELS_WARNING', 'RETIRED', 'PATH_KEYS', 'DRIVE_ROOT', 'CONFIG_FILENAME',
-           'ProjectSection', 'ModelSection', 'LoraSection', 'DataSection', 'TrainingSection', 'EvalSection',
-           'ScratchSection', 'DistillSection', 'GRPOSection', 'StudySection', 'trainer_names', 'Config', 'CommandKeys',
-           'all_keys', 'UnknownName', 'WrongType', 'resolve_key', 'coerce', 'get_value', 'settings_of', 'validate',
-           'say_once', 'preset_dir', 'list_presets', 'UniqueKeyLoader', 'read_yaml', 'flatten', 'preset_values',
-           'asked_preset', 'resolve_preset', 'set_value', 'file_preset', 'load_config', 'teacher_is_sft',
-           'derive_paths', 'keep_on_drive', 'save_config', 'parse_overrides', 'command_parser', 'run_flags',
-           'config_from_cli', 'held_interrupt', 'config_cli']
+__all__ = ['SEVEN_PROJECTIONS', 'FINAL_ANSWER', 'ALIASES', 'COMMAND_KEYS', 'EMPTY_ITEM', 'ALL_KEYS', 'NONE_MEANS', 'RULES',
+           'GENERATED_MAX', 'GENERATED_COUNTS', 'SELECTORS', 'KERNELS_WARNING', 'RETIRED', 'PATH_KEYS', 'DRIVE_ROOT',
+           'CONFIG_FILENAME', 'ProjectSection', 'ModelSection', 'LoraSection', 'DataSection', 'TrainingSection',
+           'EvalSection', 'ScratchSection', 'DistillSection', 'GRPOSection', 'StudySection', 'trainer_names', 'Config',
+           'CommandKeys', 'all_keys', 'UnknownName', 'WrongType', 'resolve_key', 'coerce', 'get_value', 'settings_of',
+           'validate', 'say_once', 'preset_dir', 'list_presets', 'UniqueKeyLoader', 'read_yaml', 'flatten',
+           'preset_values', 'asked_preset', 'resolve_preset', 'set_value', 'file_preset', 'load_config',
+           'teacher_is_sft', 'derive_paths', 'keep_on_drive', 'save_config', 'parse_overrides', 'command_parser',
+           'run_flags', 'config_from_cli', 'held_interrupt', 'config_cli']
 
 # %% ../nbs/10_config.ipynb #993780fe
 SEVEN_PROJECTIONS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
+# the marker a reply's answer line starts with: the data writes it (00), evaluation and GRPO's reward read it (03, 07),
+# the study's system prompt asks for it
+FINAL_ANSWER = "**Final Answer:**"
 
 @dataclass
 class ProjectSection:
@@ -208,7 +211,7 @@ class StudySection:                      # 09_study: what the chain of thought a
     arms: list[str] = field(default_factory=lambda: ["base", "answer_only", "cot", "grpo", "placebo", "more_sft", "rft"])
     # every arm, the base model too, is told the format
     system_prompt: str = ("Solve the math problem step by step. Write your reasoning inside <think> and </think>, then "
-                          "the result as **Final Answer:** followed by the number.")
+                          f"the result as {FINAL_ANSWER} followed by the number.")
     max_steps: int = 250                  # optimizer steps of each SFT arm (answers only, CoT, RFT), the same for all
     rft_k: int = 4                        # replies sampled per fresh question from the CoT arm, for RFT
     grpo_steps: int = 100                 # GRPO steps from the CoT arm

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random, re, unicodedata
 from collections import Counter
 import contextlib
-from .config import save_config, Config, settings_of
+from .config import FINAL_ANSWER, save_config, Config, settings_of
 from .folder_claims import results_folder
 from .files import read_gsm8k_jsonl, read_jsonl_objects, write_jsonl
 
@@ -52,7 +52,7 @@ def split_solution(answer: str) -> tuple[str, str]:
 # %% ../nbs/00_data.ipynb #f664e8d5
 def assistant_text(steps: str, answer: str) -> str:
     "The target the model learns: reasoning in `<think>` tags, then the bolded final answer."
-    return f"<think>\n{steps}\n</think>\n\n**Final Answer:** {answer}"
+    return f"<think>\n{steps}\n</think>\n\n{FINAL_ANSWER} {answer}"
 
 def prompt_messages(question: str, system_prompt: str) -> list[dict]:
     "System and user messages: what the model sees before it answers."

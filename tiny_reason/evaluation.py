@@ -13,7 +13,7 @@ from fractions import Fraction
 import dataclasses, itertools, json, math, time
 from pathlib import Path
 from typing import NamedTuple
-from .config import CONFIG_FILENAME, Config, save_config
+from .config import CONFIG_FILENAME, FINAL_ANSWER, Config, save_config
 from .data import (
     THINK_PRIME, MalformedRow, inference_prompt, split_solution, drop_repeats, load_rows, nothing_left,
     question_key, solution_key, test_pool, fresh_test_items)
@@ -88,7 +88,7 @@ def majority_answer(predictions: list) -> tuple[str | None, float]:
 
 # %% ../nbs/03_eval.ipynb #0c3af248
 EXTRACTION_RULES = {  # name: pattern whose group 1 is the answer span; in order of weight
-    "strict": re.compile(r"\*\*Final Answer:\*\*\s*([^\n]*)"),
+    "strict": re.compile(re.escape(FINAL_ANSWER) + r"\s*([^\n]*)"),  # `**Final Answer:** 72`
     "boxed": re.compile(r"\\boxed\{((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}"),
     "answer_is": re.compile(r"(?i)\banswer(?:\*\*)?\s*(?:is\b|:)[ \t:*]*([^\n]*)"),
     "hashes": re.compile(r"####\s*([^\n]*)"),
