@@ -208,14 +208,15 @@ class StudySection:                      # 09_study: what the chain of thought a
     test_items: int | None = 500          # held-out items for every arm (+-5 points at 50% needs 385; 300 give +-5.7)
     seeds: list[int] = field(default_factory=lambda: [3407, 3408, 3409])  # each trained arm runs once per seed
     # which arms a study runs
-    arms: list[str] = field(default_factory=lambda: ["base", "answer_only", "cot", "grpo", "placebo", "more_sft", "rft"])
+    arms: list[str] = field(default_factory=lambda: ["base", "answer_only", "cot", "grpo", "permuted", "placebo",
+                                                     "matched_sft", "more_sft", "rft"])
     # every arm, the base model too, is told the format
     system_prompt: str = ("Solve the math problem step by step. Write your reasoning inside <think> and </think>, then "
                           f"the result as {FINAL_ANSWER} followed by the number.")
     max_steps: int = 250                  # optimizer steps of each SFT arm (answers only, CoT, RFT), the same for all
     rft_k: int = 4                        # replies sampled per fresh question from the CoT arm, for RFT
     grpo_steps: int = 100                 # GRPO steps from the CoT arm
-    continue_steps: int = 100             # SFT steps of each arm that continues the CoT arm (more_sft, rft)
+    continue_steps: int = 100             # SFT steps of each arm that continues the CoT arm (matched_sft, more_sft, rft)
     samples: int = 16                     # replies an item for pass@k and maj@k (eval.sample_temperature); 1: none
     sample_items: int = 300               # the first test items they are sampled for
     sampled_arms: list[str] = field(default_factory=lambda: ["cot", "grpo"])  # at the first seed

@@ -8,7 +8,7 @@ import copy, json, math, statistics
 from pathlib import Path
 from .config import Config, command_parser, config_from_cli, settings_of
 from .data import (
-    split_solution, train_validation_split, distinct_rows, drawn_rows, drop_repeats, load_rows, touched_items)
+    split_solution, train_validation_split, distinct_rows, drawn_rows, drop_repeats, load_rows, question_key, touched_items)
 from .files import read_jsonl_objects, write_jsonl, atomic_write_text
 from .accuracy_stats import detectable_mean, paired_comparison, wilson_interval
 from .evaluation import read_predictions, evaluate
@@ -16,23 +16,25 @@ import contextlib
 from collections import Counter
 from .folder_claims import claim_folder, mark_folder, results_folder
 from .distill import distill
-from .grpo import ensure_grpo
+from .grpo import ensure_grpo, grpo_rows
 from .train import ensure_adapter
 
 # %% auto #0
-__all__ = ['ARMS', 'QUESTIONS', 'AFTER_SFT', 'CONTINUED', 'STUDY_KEYS', 'run_arm', 'holm', 'seed_level', 'item_level', 'stages',
-           'sampled_curves', 'summarize_study', 'split_files', 'seed_split', 'arm_config', 'arm_details', 'study_rows',
-           'study_markdown', 'plot_sampled', 'plot_study', 'study_findings', 'study_cli', 'study_settings',
-           'terminated_as_interrupted', 'run_study']
+__all__ = ['ARMS', 'QUESTIONS', 'AFTER_SFT', 'CONTINUED', 'STUDY_KEYS', 'run_arm', 'holm', 'seed_level', 'seed_power',
+           'seeds_needed', 'seed_tests', 'item_level', 'stages', 'sampled_curves', 'summarize_study', 'split_files',
+           'seed_split', 'arm_config', 'arm_details', 'study_rows', 'p_text', 'study_markdown', 'plot_sampled',
+           'plot_study', 'study_findings', 'study_cli', 'study_settings', 'terminated_as_interrupted', 'run_study']
 
 # %% ../nbs/09_study.ipynb #3d5a6fea
 ARMS = {"base": "base, told the format", "answer_only": "SFT on answers only", "cot": "SFT with the chain of thought",
-        "grpo": "GRPO from CoT SFT", "placebo": "GRPO, a coin for a reward", "more_sft": "CoT SFT, continued",
-        "rft": "RFT from CoT SFT"}
+        "grpo": "GRPO from CoT SFT", "permuted": "GRPO, its rewards shuffled in each group",
+        "placebo": "GRPO, a coin for a reward", "matched_sft": "CoT SFT, continued on GRPO's questions",
+        "more_sft": "CoT SFT, continued on all fresh questions", "rft": "RFT from CoT SFT"}
 QUESTIONS = {"does the reasoning matter?": ("answer_only", "cot"), "does GRPO add to CoT SFT?": ("cot", "grpo"),
-             "the reward, or any update?": ("placebo", "grpo"), "GRPO, or more SFT?": ("more_sft", "grpo"),
+             "the reward's information, or its shape?": ("permuted", "grpo"),
+             "GRPO, or SFT on the same questions?": ("matched_sft", "grpo"),
              "does RFT add to CoT SFT?": ("cot", "rft"), "its own replies, or human steps?": ("more_sft", "rft")}
-AFTER_SFT = ("grpo", "placebo", "more_sft", "rft")  # the arms that start from the CoT arm
+AFTER_SFT = ("grpo", "permuted", "placebo", "matched_sft", "more_sft", "rft")  # the arms that start from the CoT arm
 
 # %% ../nbs/09_study.ipynb #c794f305
 def run_arm(cfg: Config, out: Path, arm: str, seed: int, verbose: bool = False) -> Path:
@@ -51,9 +53,16 @@ def run_arm(cfg: Config, out: Path, arm: str, seed: int, verbose: bool = False) 
                 )
         adapter = ensure_adapter(arm_config(cfg, out, arm, seed, *files), verbose=verbose)
     elif arm == "cot": adapter = ensure_adapter(c, verbose=verbose)
-    # GRPO on the fresh questions, paid by the grader or (placebo) by a coin (`arm_config` sets the rewards)
-    elif arm in ("grpo", "placebo"): adapter = ensure_grpo(c, verbose=verbose)
-    # SFT continued from the CoT arm on the fresh questions' worked steps: the same questions GRPO and RFT get
+    # GRPO on fresh questions, paid by the grader, by its rewards shuffled in each group, or by a coin (`arm_config`)
+    elif arm in ("grpo", "permuted", "placebo"): adapter = ensure_grpo(c, verbose=verbose)
+    # SFT continued from the CoT arm on the worked steps of the questions GRPO trains on (`grpo_rows` of its arm)
+    elif arm == "matched_sft":
+        steps = folder / "grpo_questions_steps.jsonl"
+        if not steps.exists():
+            asked = {question_key(r["question"]) for r in grpo_rows(arm_config(cfg, out, "grpo", seed))}
+            write_jsonl([r for r in rows(out / "fresh_steps.jsonl") if question_key(r["question"]) in asked], steps)
+        adapter = ensure_adapter(arm_config(cfg, out, arm, seed, steps), verbose=verbose)
+    # SFT continued from the CoT arm on all fresh questions' worked steps: more data than GRPO sees, those RFT samples
     elif arm == "more_sft":
         adapter = ensure_adapter(arm_config(cfg, out, arm, seed, out / "fresh_steps.jsonl"), verbose=verbose)
     # the CoT arm samples `rft_k` replies to each fresh question; SFT continues from it on the right ones (STaR)
@@ -89,15 +98,45 @@ def holm(pvalues: list[float]) -> list[float]:
 
 # %% ../nbs/09_study.ipynb #ea199638
 def seed_level(differences: dict) -> dict:
-    """The arm-level view of one paired difference per seed: mean, sd, a 95% t interval over seeds, and an exact
-    two-sided sign test (SciPy's)."""
-    from scipy.stats import binomtest, t
+    """The recipe-level view of one paired difference per seed: mean, sd, a paired t test over the seeds (df = seeds -
+    1) with its 95% interval, and an exact two-sided sign test (SciPy's)."""
+    from scipy.stats import binomtest, t, ttest_1samp
     d, n = list(differences.values()), len(differences)
     mean, sd = statistics.mean(d), statistics.stdev(d) if n > 1 else float("nan")
     half = float(t.ppf(0.975, n - 1)) * sd / math.sqrt(n) if n > 1 else float("nan")
+    if n < 2: t_p = float("nan")
+    elif sd > 0: t_p = float(ttest_1samp(d, 0.0).pvalue)
+    else: t_p = 1.0 if mean == 0 else 0.0  # every seed moved by the same amount: no noise to test against
     up, m = sum(x > 0 for x in d), sum(x != 0 for x in d)  # a seed with no difference is dropped, as the sign test does
-    return {"differences": differences, "mean": mean, "sd": sd, "ci95": (mean - half, mean + half),
-            "sign_p": float(binomtest(up, m).pvalue) if m else 1.0}
+    return {"differences": differences, "seeds": n, "mean": mean, "sd": sd, "ci95": (mean - half, mean + half),
+            "t_p": t_p, "sign_p": float(binomtest(up, m).pvalue) if m else 1.0}
+
+def seed_power(effect: float, sd: float, seeds: int, alpha: float) -> float:
+    """The chance that `seed_level`'s t test over `seeds` seeds finds (two-sided, at `alpha`) a true mean difference
+    `effect` when the seeds' differences spread with `sd`: the noncentral t, as the normal's two tails past the
+    critical value averaged over the chi-square spread of the seeds' sd (SciPy's `nct` loses digits far out)."""
+    from scipy import integrate
+    from scipy.stats import chi2, norm, t
+    if seeds < 2 or not sd > 0: return float("nan")
+    df = seeds - 1
+    crit, shift = float(t.ppf(1 - alpha / 2, df)), effect / sd * math.sqrt(seeds)
+    tails = lambda v: norm.sf(crit * math.sqrt(v / df) - shift) + norm.cdf(-crit * math.sqrt(v / df) - shift)
+    return float(integrate.quad(lambda v: tails(v) * chi2.pdf(v, df), 0, math.inf, limit=200)[0])
+
+def seeds_needed(effect: float, sd: float, alpha: float, power: float = 0.8, most: int = 100) -> int | None:
+    "The fewest seeds whose t test finds `effect` at `alpha` with `power` (`seed_power`); None past `most`."
+    return next((n for n in range(2, most + 1) if seed_power(effect, sd, n, alpha) >= power), None)
+
+def seed_tests(questions: list[dict], alpha: float = 0.05) -> list[dict]:
+    """`questions` (each `seed_level`'s result) with the Holm-adjusted p over them, and the power at the effect each saw
+    and the seeds for 80%, both at Holm's strictest level (`alpha` / the number of questions): the claim's level."""
+    level = alpha / len(questions) if questions else alpha
+    out = [dict(q) for q in questions]
+    for q, p in zip(out, holm([q["t_p"] for q in out])):
+        q["holm_p"], q["alpha"] = p, level
+        q["power"] = seed_power(q["mean"], q["sd"], q["seeds"], level)
+        q["seeds_80"] = seeds_needed(q["mean"], q["sd"], level) if q["sd"] > 0 else None
+    return out
 
 # %% ../nbs/09_study.ipynb #fd6e5579
 def item_level(a: dict, b: dict, resamples: int = 2000, seed: int = 0) -> dict:
@@ -156,9 +195,10 @@ def sampled_curves(out: Path, arms, seeds) -> dict:
 
 # %% ../nbs/09_study.ipynb #9af85eec
 def summarize_study(out: Path, arms, seeds) -> dict:
-    """Each arm's accuracy by seed (Wilson 95%), mean and spread over seeds; each question's paired tests: item by item
-    across seeds (`item_level`, the primary one, Holm-adjusted over the questions), seed by seed (McNemar,
-    Holm-adjusted) and over seeds (`seed_level`)."""
+    """Each arm's accuracy by seed (Wilson 95%), mean and spread over seeds; each question's paired tests: over the
+    training seeds (`seed_level`, the primary one: the recipe; Holm-adjusted over the questions, with its power,
+    `seed_tests`), item by item across seeds (`item_level`: these trained models) and seed by seed (McNemar,
+    Holm-adjusted)."""
     rows = {}
     for arm, seed in stages(arms, seeds):
         got = sorted(
@@ -187,13 +227,13 @@ def summarize_study(out: Path, arms, seeds) -> dict:
         for s in seeds
     ]
     for t, p in zip(tests, holm([t["mcnemar_p"] for t in tests])): t["holm_p"] = p
-    over_seeds = [
+    over_seeds = seed_tests([
         {
             "question": q, "arms": (a, b),
             **seed_level({s: table[b]["accuracy"][s] - table[a]["accuracy"][s] for s in seeds})
         }
         for q, a, b in pairs
-    ]
+    ])
     correct = lambda arm: {s: [int(r["correct"]) for r in rows[arm][s]] for s in seeds}
     items = [{"question": q, "arms": (a, b), **item_level(correct(a), correct(b))} for q, a, b in pairs]
     for t, p in zip(items, holm([t["t_p"] for t in items])): t["holm_p"] = p
@@ -219,7 +259,7 @@ def seed_split(cfg: Config, out: Path, seed: int) -> tuple[Path, Path]:
     return train_file, val_file
 
 # %% ../nbs/09_study.ipynb #c11c64c6
-CONTINUED = ("more_sft", "rft")  # 09's arms that continue the CoT arm's SFT on other rows
+CONTINUED = ("matched_sft", "more_sft", "rft")  # 09's arms that continue the CoT arm's SFT on other rows
 
 def arm_config(cfg: Config, out: Path, arm: str, seed: int, data_file=None, validation_file=None) -> Config:
     """The config of one arm and seed: its own folder, its training and validation rows (by default the seed's split),
@@ -239,7 +279,10 @@ def arm_config(cfg: Config, out: Path, arm: str, seed: int, data_file=None, vali
     )
     c.grpo.output_dir, c.grpo.adapter_path = str(folder / "grpo"), str(folder / "grpo" / "lora_adapter")
     c.grpo.prompt_source = c.distill.question_source = str(out / "fresh.jsonl")  # questions no SFT arm trained on
-    c.grpo.max_steps, c.grpo.save_steps, c.grpo.prompts = s.grpo_steps, min(c.grpo.save_steps, s.grpo_steps), None
+    # as many fresh questions as its steps take, each once: `matched_sft` trains on the same questions' worked steps
+    g = c.grpo
+    g.max_steps, g.save_steps = s.grpo_steps, min(g.save_steps, s.grpo_steps)
+    g.prompts = s.grpo_steps * g.batch_size * g.gradient_accumulation_steps // g.num_generations
     c.grpo.heldout_prompts = 0  # every GRPO prompt is a fresh question, none left to hold out; the test items score it
     c.distill.teacher, c.distill.teacher_format, c.distill.traces = None, None, None
     c.distill.questions, c.distill.k, c.distill.max_new_tokens = None, s.rft_k, s.max_new_tokens
@@ -249,6 +292,7 @@ def arm_config(cfg: Config, out: Path, arm: str, seed: int, data_file=None, vali
     if arm in CONTINUED: c.training.start_adapter = cot  # SFT again, from where the CoT arm ended (its steps above)
     if arm == "placebo":  # a coin pays each reply; correctness, weighted 0, is only logged beside it
         c.grpo.rewards = {"placebo": 1.0, "correctness": 0.0}
+    c.grpo.permute_rewards = arm == "permuted"  # each group's own rewards, shuffled among its replies (07's appendix)
     return c
 
 # %% ../nbs/09_study.ipynb #bc8038f2
@@ -263,7 +307,7 @@ def arm_details(out: Path, arms, seeds) -> dict:
             "kept rows": r["rows"], "questions": r["questions"], "median words": r["median_words"],
             "copies": r.get("copies of a training row")
         }
-    for arm, s in [(a, s) for a in ("grpo", "placebo") if a in arms for s in seeds]:
+    for arm, s in [(a, s) for a in ("grpo", "permuted", "placebo") if a in arms for s in seeds]:
         log = [
             h
             for h in json.loads((out / arm / f"seed{s}" / "grpo" / "lora_adapter" / "log_history.json").read_text())
@@ -313,9 +357,13 @@ def study_rows(cfg: Config, out: Path, verbose: bool = False) -> tuple[Path, Pat
     return files["train"], files["test"]
 
 # %% ../nbs/09_study.ipynb #6cec6438
+def p_text(p: float) -> str:
+    "A p-value in two digits; one that underflowed to 0 (smaller than a double holds) as `< 1e-300`."
+    return "< 1e-300" if p == 0 else f"{p:.2g}"
+
 def study_markdown(r: dict, note: str = "") -> str:
     """The study's tables: accuracy by arm (each seed with its Wilson interval, mean and spread), the paired tests
-    item by item across seeds (the primary one), seed by seed, and over seeds."""
+    over seeds (the primary one), item by item across seeds (these trained models), and seed by seed."""
     pct = lambda x: f"{x:.1%}"
     lines = [
         note, "", "| arm | n | accuracy by seed (95% Wilson) | mean ± sd over seeds | format-valid |",
@@ -326,16 +374,34 @@ def study_markdown(r: dict, note: str = "") -> str:
         spread = f"{pct(t['mean'])} ± {pct(t['sd'])}" if len(t["accuracy"]) > 1 else f"{pct(t['mean'])} (one run)"
         lines.append(f"| {t['label']} | {t['n']} | {seeds} | {spread} | {pct(t['format_valid'])} |")
     pts = lambda x: f"{100 * x:+.1f}"
+    if len(r["seeds"]) > 1:  # the primary test: each seed's difference counts once (the recipe, not these models)
+        level = r["seed_level"][0]["alpha"] if r["seed_level"] else 0.05
+        lines += [
+            "", "Over training seeds, the recipe as the unit: the primary test (each seed's difference in accuracy, second"
+            f" arm minus first, in points; a paired t test over the seeds, its 95% t interval; Holm-adjusted over the "
+            f"{len(r['seed_level'])} questions; power: the chance this many seeds find the difference seen, at Holm's "
+            f"strictest level {level:.2g}; the last column, the seeds that would find it 4 times in 5):", "",
+            "| question | arms | seeds | difference by seed | mean ± sd | 95% interval | t test p | Holm p | power |"
+            " seeds for 80% |",
+            "|---|---|---:|---|---|---|---:|---:|---:|---:|",
+        ]
+        lines += [
+            f"| {v['question']} | {v['arms'][0]} -> {v['arms'][1]} | {v['seeds']} | "
+            f"{', '.join(pts(d) for d in v['differences'].values())} | {pts(v['mean'])} ± {100 * v['sd']:.1f} | "
+            f"{pts(v['ci95'][0])} to {pts(v['ci95'][1])} | {p_text(v['t_p'])} | {p_text(v['holm_p'])} | {v['power']:.0%} | "
+            f"{v['seeds_80'] or 'over 100'} |"
+            for v in r["seed_level"]
+        ]
     lines += [
-        "", f"Item by item across seeds, the primary test (each item's difference, second arm minus first, averaged over"
-        f" the seeds; a paired t test over the items, Holm-adjusted over the {len(r['item_level'])} questions; the 95%"
-        " interval from resampling items and seeds together; the last column, the smallest true difference the test"
-        " finds 4 times in 5 at these items' spread):", "",
+        "", f"These trained models, item by item across seeds (each item's difference, second arm minus first, averaged"
+        f" over the seeds; a paired t test over the items, which holds the seeds' models fixed, Holm-adjusted over the"
+        f" {len(r['item_level'])} questions; the 95% interval from resampling items and seeds together; the last column,"
+        " the smallest true difference the test finds 4 times in 5 at these items' spread):", "",
         "| question | arms | items x seeds | mean difference (points) | 95% interval | t test p | Holm p | found 4 times in 5 |",
         "|---|---|---:|---:|---|---:|---:|---:|",
     ]
     lines += [f"| {t['question']} | {t['arms'][0]} -> {t['arms'][1]} | {t['items']} x {len(t['seeds'])} | "
-              f"{pts(t['mean'])} | {pts(t['ci95'][0])} to {pts(t['ci95'][1])} | {t['t_p']:.2g} | {t['holm_p']:.2g} | "
+              f"{pts(t['mean'])} | {pts(t['ci95'][0])} to {pts(t['ci95'][1])} | {p_text(t['t_p'])} | {p_text(t['holm_p'])} | "
               f"{100 * t['found_80']:.1f} |"
               for t in r["item_level"]]
     lines += [
@@ -350,22 +416,6 @@ def study_markdown(r: dict, note: str = "") -> str:
     ]
     lines += [f"| {t['question']} | {t['arms'][0]} -> {t['arms'][1]} | {t['seed']} | {t['fixed']} | {t['broken']} | "
               f"{t['mcnemar_p']:.3g} | {t['holm_p']:.3g} |" for t in r["tests"]]
-    if len(r["seeds"]) > 1:
-        lines += [
-            "",
-            (
-                "Over seeds, the arm as the unit (each seed's difference in accuracy, second arm minus first, in points;"
-                " 95% t interval):"
-            ),
-            "",
-            "| question | arms | difference by seed | mean ± sd | 95% interval | sign test p |",
-            "|---|---|---|---|---|---:|",
-        ]
-        lines += [
-            f"| {v['question']} | {v['arms'][0]} -> {v['arms'][1]} | {', '.join(pts(d) for d in v['differences'].values())}"
-            f" | {pts(v['mean'])} ± {100 * v['sd']:.1f} | {pts(v['ci95'][0])} to {pts(v['ci95'][1])} | {v['sign_p']:.2g} |"
-            for v in r["seed_level"]
-        ]
     if r.get("sampled"):
         ks = sorted({k for v in r["sampled"].values() for k in v["pass"] if k & (k - 1) == 0})  # 1, 2, 4, 8, 16
         lines += [
@@ -413,25 +463,25 @@ def plot_study(r: dict, title: str = ""):
 
 # %% ../nbs/09_study.ipynb #f1nd1ngs
 def study_findings(r: dict, alpha: float = 0.05) -> str:
-    """What the study found, in words, one line per question: the primary test's mean difference, its interval, its
-    Holm-adjusted p and a verdict (found at `alpha` with an interval clear of zero; found for these seeds only, where
-    the interval over items and seeds holds zero; or not established beside the smallest gain the test finds 4 times
-    in 5); then what sampling shows at the first seed: voting against greedy, and pass@k arm against arm, each a
-    secondary test outside Holm's correction."""
+    """What the study found, in words, one line per question: the primary test over training seeds (`seed_tests`):
+    its mean difference, interval, Holm-adjusted p and a verdict (found at `alpha`; or not established, with the
+    power these seeds had at the difference seen and the seeds that would find it 4 times in 5); beside it, the
+    item-level test of these trained models. Then what sampling shows at the first seed: voting against greedy, and
+    pass@k arm against arm, each a secondary test outside Holm's correction."""
     pts, pct, label = lambda x: f"{100 * x:+.1f}", lambda x: f"{x:.1%}", lambda a: r["arms"][a]["label"]
+    items = {t["question"]: t for t in r["item_level"]}
     lines = []
-    for t in r["item_level"]:
-        a, b = t["arms"]
-        lo, hi = t["ci95"]
-        if t["holm_p"] < alpha and (lo > 0 or hi < 0):
-            verdict = f"found: {label(b)} {'higher' if t['mean'] > 0 else 'lower'}"
-        elif t["holm_p"] < alpha:  # the t test holds the seeds fixed; the interval also resamples them
-            verdict = (f"found for these seeds' models ({label(b)} {'higher' if t['mean'] > 0 else 'lower'}), not for "
-                       "a new training run: the interval, which also resamples the seeds, holds zero")
+    for v in r["seed_level"]:
+        a, b = v["arms"]
+        if v["holm_p"] < alpha: verdict = f"found: {label(b)} {'higher' if v['mean'] > 0 else 'lower'}"
         else:
-            verdict = f"not established (this test finds a true difference of {100 * t['found_80']:.1f} points 4 times in 5)"
-        lines.append(f"- **{t['question']}** {label(b)} against {label(a)}: {pts(t['mean'])} points (95% interval "
-                     f"{pts(t['ci95'][0])} to {pts(t['ci95'][1])}; Holm p {t['holm_p']:.2g}): {verdict}.")
+            verdict = (f"not established (these {v['seeds']} seeds find a difference this size {v['power']:.0%} of the "
+                       f"time; {v['seeds_80'] or 'over 100'} seeds would find it 4 times in 5)")
+        t = items[v["question"]]
+        lines.append(f"- **{v['question']}** {label(b)} against {label(a)}: {pts(v['mean'])} points over "
+                     f"{v['seeds']} seeds (95% interval {pts(v['ci95'][0])} to {pts(v['ci95'][1])}; Holm p "
+                     f"{p_text(v['holm_p'])}): {verdict}. These trained models, item by item: {pts(t['mean'])} "
+                     f"({pts(t['ci95'][0])} to {pts(t['ci95'][1])}; Holm p {p_text(t['holm_p'])}).")
     for a, v in r.get("sampled", {}).items():
         k, vote = v["k"], v["vote"]
         lines.append(f"- **voting, {a}:** the majority of {k} replies at temperature {v['temperature']} against greedy "
@@ -446,6 +496,7 @@ def study_findings(r: dict, alpha: float = 0.05) -> str:
                      f"of the same items have a right reply among {k} (fixed {pair['fixed']}, broken {pair['broken']}; "
                      f"McNemar p {pair['mcnemar_p']:.2g}, uncorrected).")
     return "\n".join(lines)
+
 
 # %% ../nbs/09_study.ipynb #59809f7e
 def study_cli(argv: list[str] | None = None) -> dict:
