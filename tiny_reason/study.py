@@ -469,15 +469,21 @@ def study_findings(r: dict, alpha: float = 0.05) -> str:
     item-level test of these trained models. Then what sampling shows at the first seed: voting against greedy, and
     pass@k arm against arm, each a secondary test outside Holm's correction."""
     pts, pct, label = lambda x: f"{100 * x:+.1f}", lambda x: f"{x:.1%}", lambda a: r["arms"][a]["label"]
-    items = {t["question"]: t for t in r["item_level"]}
+    over_seeds = {v["question"]: v for v in r["seed_level"]}
     lines = []
-    for v in r["seed_level"]:
-        a, b = v["arms"]
+    for t in r["item_level"]:
+        (a, b), v = t["arms"], over_seeds.get(t["question"])
+        if v is None or v["seeds"] < 2:  # one training seed: nothing to test the recipe with
+            found = t["holm_p"] < alpha and (t["ci95"][0] > 0 or t["ci95"][1] < 0)
+            lines.append(f"- **{t['question']}** {label(b)} against {label(a)}, one training seed, so a test of this "
+                         f"trained model, not of the recipe: {pts(t['mean'])} points item by item ({pts(t['ci95'][0])} "
+                         f"to {pts(t['ci95'][1])}; Holm p {p_text(t['holm_p'])}): "
+                         + (f"{label(b)} {'higher' if t['mean'] > 0 else 'lower'}." if found else "not established."))
+            continue
         if v["holm_p"] < alpha: verdict = f"found: {label(b)} {'higher' if v['mean'] > 0 else 'lower'}"
         else:
             verdict = (f"not established (these {v['seeds']} seeds find a difference this size {v['power']:.0%} of the "
                        f"time; {v['seeds_80'] or 'over 100'} seeds would find it 4 times in 5)")
-        t = items[v["question"]]
         lines.append(f"- **{v['question']}** {label(b)} against {label(a)}: {pts(v['mean'])} points over "
                      f"{v['seeds']} seeds (95% interval {pts(v['ci95'][0])} to {pts(v['ci95'][1])}; Holm p "
                      f"{p_text(v['holm_p'])}): {verdict}. These trained models, item by item: {pts(t['mean'])} "
