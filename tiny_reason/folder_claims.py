@@ -19,12 +19,13 @@ from .config import Config, load_config, CONFIG_FILENAME, get_value, all_keys, r
 # %% auto #0
 __all__ = ['SFT_SHAPING', 'ADAPTER_FILES', 'SFT_RUN', 'GRPO_SHAPING', 'GRPO_RUN', 'RUN_KINDS', 'MARKER', 'LITTER',
            'TRAINER_FOLDERS', 'RUN_WRITES', 'config_differences', 'checkpoint_dir', 'StartEvalUnlogged',
-           'train_or_restore', 'adapter_problems', 'RunKind', 'stopped_run', 'start_point', 'saved_folders',
-           'saved_kind', 'claim_result', 'result_lock', 'adapter_checks', 'reuses_finished', 'trained_otherwise',
-           'training_checks', 'training_run', 'adapter_run', 'sft_folders', 'sft_run', 'folder_mark', 'same_place',
-           'setting_differences', 'not_an_input', 'trainer_folder', 'not_a_trainers', 'claim_stage', 'claim_folder',
-           'mark_folder', 'claim_file', 'folder_lock', 'results_folder', 'no_space', 'last_checkpoint', 'run_end',
-           'resume_point', 'clear_checkpoints', 'folder_problems', 'whole_folder']
+           'restore_finished', 'train_or_restore', 'adapter_problems', 'RunKind', 'stopped_run', 'start_point',
+           'saved_folders', 'saved_kind', 'claim_result', 'result_lock', 'adapter_checks', 'reuses_finished',
+           'trained_otherwise', 'training_checks', 'Run', 'training_folder', 'training_run', 'adapter_run',
+           'sft_folders', 'sft_run', 'folder_mark', 'same_place', 'setting_differences', 'not_an_input',
+           'trainer_folder', 'not_a_trainers', 'claim_stage', 'claim_folder', 'mark_folder', 'claim_file',
+           'folder_lock', 'results_folder', 'no_space', 'last_checkpoint', 'run_end', 'resume_point',
+           'clear_checkpoints', 'folder_problems', 'whole_folder']
 
 # %% ../nbs/57_folder_claims.ipynb #ef8b85d1
 # eval, scratch and notes do not change the weights
@@ -55,14 +56,11 @@ def StartEvalUnlogged():
             self.first = False
     return _Unlogged()
 
-def train_or_restore(trainer, last, max_steps: int) -> None:
-    """Train `trainer`, resuming from checkpoint `last` if given; a checkpoint at `max_steps` holds a finished run cut
-    before its save, so its best (or last) weights and its state are loaded instead: a resumed Trainer would take one
-    step more."""
-    if last is None or int(Path(last).name.split("-")[-1]) < max_steps:
-        if last is not None and getattr(getattr(trainer, "args", None), "eval_on_start", False):
-            trainer.add_callback(StartEvalUnlogged())
-        trainer.train(resume_from_checkpoint=str(last) if last else None); return
+def restore_finished(trainer, last, max_steps: int) -> bool:
+    """Whether checkpoint `last` holds a finished run (at `max_steps`) cut before its save; if so, its state and its
+    best (or last) LoRA weights are loaded into `trainer`, no step trained: a resumed Trainer would take one step
+    more. `train_or_restore` (02_train) asks it before it trains."""
+    if last is None or int(Path(last).name.split("-")[-1]) < max_steps: return False
     from peft import load_peft_weights, set_peft_model_state_dict
     from transformers.trainer_callback import TrainerState
     trainer.state = TrainerState.load_from_json(str(Path(last) / "trainer_state.json"))
@@ -75,6 +73,11 @@ def train_or_restore(trainer, last, max_steps: int) -> None:
         )
     # the LoRA weights; the frozen base is not in a checkpoint
     set_peft_model_state_dict(trainer.model, load_peft_weights(str(best)))
+    return True
+
+def train_or_restore(trainer, last, max_steps: int) -> None:  # TEMPORARY: until 07_grpo imports it from train
+    from tiny_reason.train import train_or_restore as moved
+    moved(trainer, last, max_steps)
 
 # %% ../nbs/57_folder_claims.ipynb #a2bd61dd
 ADAPTER_FILES = (
@@ -289,19 +292,27 @@ def training_checks(
     elif refused := trained_otherwise(cfg, kind, done): raise refused  # a lesson's, another config's result
     if checks: checks(resume or (reuse and last_checkpoint(ckpts) is not None), overwrite)
 
-def training_run(
-    cfg: Config, kind: RunKind, done, ckpts, train_fn, resume: bool = False, overwrite: bool = False,
-    reuse: bool = False, checks=None, plan=None, whole=None, verbose: bool = True, inputs=()
-) -> Path:
-    """The one way a trainer writes its run folder (`ckpts`' parent): locked (another process training there finishes
-    first), refused or resumed (`start_point`), then `train_fn(last)` from checkpoint `last` (None: step 0); returns
-    its result. A finished run (`done`, the file it leaves) that another process saved with this config while this one
-    waited is reused, and so is one `resume` finds with no stopped run to continue: nothing changes, and it says so.
-    `reuse` (a lesson's call): a finished run of this config reused, another config's refused, else
-    this config's stopped run resumed, else trained (saying `plan()` first); `whole(folder)` lists what a cut-off save
-    left short (saved again from the last checkpoint, if one is left). `inputs`: `(folder, words)` pairs, what the run
-    reads (GRPO's start adapter): its run folder and its result's never are, hold or lie inside one (`not_an_input`)."""
-    import contextlib, os
+@dataclass(frozen=True)
+class Run:
+    """What `training_folder` yields: `reused`, a finished result to return as it is (nothing trains), else `last`,
+    the checkpoint to train on from (None: step 0)."""
+    last: Path | None = None
+    reused: Path | None = None
+
+@contextlib.contextmanager
+def training_folder(
+    cfg: Config, kind: RunKind, done, ckpts, resume: bool = False, overwrite: bool = False, reuse: bool = False,
+    checks=None, plan=None, whole=None, verbose: bool = True, inputs=()
+):
+    """The one way a trainer enters its run folder (`ckpts`' parent), for the `with` block: locked (another process
+    training there finishes first), refused or resumed (`start_point`); yields a `Run`, whose `last` checkpoint (None:
+    step 0) the block trains from. A finished run (`done`, the file it leaves) that another process saved with this
+    config while this one waited is reused (`Run.reused`), and so is one `resume` finds with no stopped run to
+    continue: nothing changes, and it says so. `reuse` (a lesson's call): a finished run of this config reused,
+    another config's refused, else this config's stopped run resumed, else trained (saying `plan()` first);
+    `whole(folder)` lists what a cut-off save left short (saved again from the last checkpoint, if one is left).
+    `inputs`: `(folder, words)` pairs, what the run reads (GRPO's start adapter): its run folder and its result's
+    never are, hold or lie inside one (`not_an_input`)."""
     done, ckpts = Path(done), Path(ckpts)
     found_before = done.exists()  # a finished result before the lock: only a lesson's call reuses it
     single_process = int(os.environ.get("WORLD_SIZE", "1")) == 1  # one torchrun job's processes train together: no lock
@@ -322,7 +333,7 @@ def training_run(
                     f"nothing to resume: the run {run_end(last) if last else 'finished'} and {done.parent} holds its "
                     f"{kind.what}; nothing was changed (--overwrite trains it anew)" if resume else
                     f"reusing {done.parent}: another process with this config finished it while this one waited")
-                return done.parent
+                yield Run(reused=done.parent); return
             if reuse: raise refused
         if reuse:  # resumed if this config's run stopped, else trained: never another config's checkpoints
             stopped_run(cfg, ckpts, kind, resume=True, lesson=True)
@@ -331,10 +342,19 @@ def training_run(
         if verbose and last:
             print(f"resuming from {last}" + (": a run with this config stopped there" if reuse else ""))
         elif verbose and plan and reuse: print(plan())  # called only now: it may read the data
-        return train_fn(last)
+        yield Run(last=last)
+
+def training_run(
+    cfg: Config, kind: RunKind, done, ckpts, train_fn, resume: bool = False, overwrite: bool = False,
+    reuse: bool = False, checks=None, plan=None, whole=None, verbose: bool = True, inputs=()
+) -> Path:
+    """`train_fn(last)` in `training_folder` (the arguments are its): the result a finished run left, reused, else
+    what `train_fn` returns. GRPO's and the scratch trainer's stages call it; SFT's `train` enters `sft_run`."""
+    with training_folder(cfg, kind, done, ckpts, resume, overwrite, reuse, checks, plan, whole, verbose, inputs) as run:
+        return run.reused or train_fn(run.last)
 
 def adapter_run(cfg: Config, kind: RunKind) -> dict:
-    """A trainer's folders whose result is an adapter (`RUN_KINDS`), where `cfg` puts them, as `training_run` and
+    """A trainer's folders whose result is an adapter (`RUN_KINDS`), where `cfg` puts them, as `training_folder` and
     `training_checks` take them: `done`, the adapter's `adapter_config.json`, and `ckpts`, the run's checkpoints."""
     run, result = (Path(get_value(cfg, k)) for k in kind.folders)
     return dict(kind=kind, done=result / "adapter_config.json", ckpts=run / "checkpoints")
@@ -348,14 +368,15 @@ def sft_folders(cfg: Config) -> dict:
         inputs=[(start, "the adapter SFT continues from (training.start_adapter),")] if start else []
     )
 
+@contextlib.contextmanager
 def sft_run(
-    cfg: Config, train_fn, resume: bool = False, overwrite: bool = False, reuse: bool = False, plan=None,
-    verbose: bool = True
-) -> Path:
-    """SFT's `training_run` (what `train` and `ensure_adapter` call), in `sft_folders`: `adapter_path` and
-    `output_dir/checkpoints`."""
-    return training_run(cfg, train_fn=train_fn, resume=resume, overwrite=overwrite, reuse=reuse, plan=plan,
-                        verbose=verbose, **sft_folders(cfg))
+    cfg: Config, resume: bool = False, overwrite: bool = False, reuse: bool = False, plan=None, verbose: bool = True
+):
+    """SFT's `training_folder` (what `train` enters), in `sft_folders`: `adapter_path` and `output_dir/checkpoints`;
+    yields its `Run`."""
+    with training_folder(cfg, resume=resume, overwrite=overwrite, reuse=reuse, plan=plan, verbose=verbose,
+                         **sft_folders(cfg)) as run:
+        yield run
 
 # %% ../nbs/57_folder_claims.ipynb #b988660d
 MARKER = ".tiny_reason.json"  # which command's results a folder holds, and with which settings

@@ -26,7 +26,7 @@ REACHES = {
     "transformers:PretrainedConfig()._attn_implementation": ("generation.use_packed_gqa",),
     "transformers.generation.configuration_utils:CompileConfig._compile_all_devices": ("generation.compiles",),
     "transformers.trainer_callback:TrainerState.load_from_json": (
-        "folder_claims.train_or_restore", "scratch.restore_scratch"
+        "folder_claims.restore_finished", "scratch.restore_scratch"
     ),
     "peft.utils.integrations:dequantize_bnb_weight": ("grpo._dense",),
     "peft.utils.integrations:get_bnb_param_type": ("grpo._dense",),
