@@ -18,7 +18,7 @@ from .loader import (
     check_adapter, pick_precision, DTYPES, load_model, load_tokenizer, sampling_precision, check_lora_rank)
 from .figures import plot_grpo_log
 from .train import checkpointing_args, StopOnNonFinite, set_trl_lm_head, seed_everything
-from .folder_claims import train_or_restore
+from .train import train_or_restore  # 02_train: the trainer's call, and a finished run restored
 from .library_reaches import missing_reaches
 
 # %% auto #0
