@@ -1,7 +1,7 @@
 # tiny_reason: the two commands of the README.
 #   make run   -> create .venv if missing, install the library (not llama.cpp, which the run does not use), run the pipeline with the auto preset
 #   make test  -> install, then run every notebook as a test (nbdev_test) and the repo checks
-#   make test-slow -> what make test leaves to CI to keep its 13 minutes: the colab-sim passes (each lesson alone, as its badge
+#   make test-slow -> what make test leaves to CI to keep it short: the colab-sim passes (each lesson alone, as its badge
 #                    runs it), the minutes-long plumbing suites, lm-eval, the `#| slow` cells
 #   make docs  -> the docs site, offline, into _site/ (docs/site.md), and its link check
 # torch is installed first and pinned, so pip never swaps it for a multi-GB CUDA build;
@@ -11,17 +11,18 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 TORCH  ?= torch==2.13.0   # e.g. TORCH="torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu"
 OUT    ?= runs/latest
-# tcmalloc where the system has it (Debian/Ubuntu: libtcmalloc-minimal4): glibc's malloc keeps a training run's freed
-# memory (3.0 GiB peak on the cpu preset against 1.4 GiB), and a fixed mmap threshold costs a third of the time in the
-# kernel (the README's allocator table). Empty, glibc's malloc is used.
+# tcmalloc where the system has it (Debian/Ubuntu: libtcmalloc-minimal4): glibc's malloc keeps more of a training run's
+# freed memory (the cpu preset's training peak: 1.72 GiB against tcmalloc's 1.25, assets/results/cpu_memory_settings.md,
+# written by benchmarks/allocators.py, which also measures glibc's own knobs). Empty, glibc's malloc is used.
 MALLOC ?= $(firstword $(wildcard /usr/lib/*/libtcmalloc_minimal.so.4 /usr/lib/libtcmalloc_minimal.so.4))
 # the tests' scratch folders (adapters, merged models, checkpoints: GBs per run) go here and are removed afterwards,
 # so repeated runs on one machine cannot fill its disk; a failed run's are removed by the next
 TEST_TMP := $(CURDIR)/.tmp-test
 
 # llama.cpp, for `export --gguf` and the test that loads its files (35_gguf_format), through pip: llama-cpp-python's sdist
-# compiles llama.cpp here, once (about 4 min on 2 cores; then seconds, from the cache below). Built for any x86-64 CPU
-# with AVX2 (GGML_NATIVE=OFF): its default build, tuned to the building CPU, crashed in decode on an AMX/AVX-512 CPU.
+# compiles llama.cpp here, once (about 4 min on 2 cores; then seconds, from the cache below), with the system's C/C++
+# compiler (Debian/Ubuntu: build-essential; macOS: xcode-select --install; CMake and Ninja come from PyPI where missing).
+# Built for any x86-64 CPU with AVX2 (GGML_NATIVE=OFF): its default build, tuned to the building CPU, crashed in decode on an AMX/AVX-512 CPU.
 # pip's wheel cache does not key on CMAKE_ARGS and would hand back a wheel built without the flag, crash included, so
 # the build goes into a cache of its own that only this line writes, and --no-binary refuses any wheel built elsewhere
 LLAMA_CPP       ?= llama-cpp-python==0.3.36
@@ -65,7 +66,7 @@ test: install
 	LD_PRELOAD=$(MALLOC) $(BIN)/python scripts/test_notebooks.py --tmp $(TEST_TMP)  # every notebook under cpu-test: two workers
 	rm -rf $(TEST_TMP)
 
-test-slow: install  # what make test leaves out to keep its 13 minutes (scripts/test_notebooks.py --slow; CI runs it after make test)
+test-slow: install  # what make test leaves out to keep it short, the take-home script's test too (scripts/test_notebooks.py --slow; CI runs it after make test)
 	rm -rf $(TEST_TMP) && mkdir -p $(TEST_TMP)
 	LD_PRELOAD=$(MALLOC) $(BIN)/python scripts/test_notebooks.py --slow --tmp $(TEST_TMP)
 	rm -rf $(TEST_TMP)

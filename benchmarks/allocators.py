@@ -2,6 +2,8 @@
 
     .venv/bin/python benchmarks/allocators.py                 # 20 steps per setting, about 35 minutes on 2 cores
     .venv/bin/python benchmarks/allocators.py --steps 8 --only defaults tcmalloc
+    .venv/bin/python benchmarks/allocators.py --steps 20 --only tcmalloc "tcmalloc, no gradient checkpointing" \
+        "tcmalloc, LM head in one piece" "tcmalloc, NF4 base" --out assets/results/cpu_memory_settings.md
 
 Each setting trains in a fresh process (an allocator is chosen when a process starts), with the `cpu` preset's real
 recipe (batch 4, gradient checkpointing, TRL's LM head in chunks of 1,024 rows), no evaluation and no checkpoint, and
@@ -10,7 +12,7 @@ real (non-pad) tokens. A benchmark, not a test: run it alone on an idle machine;
 Settings whose library is missing here (jemalloc and tcmalloc come from Debian's libjemalloc2 and libtcmalloc-minimal4,
 mimalloc from PyPI's cmeel-mimalloc) are reported as skipped.
 """
-import argparse, glob, json, os, platform, subprocess, sys, time
+import argparse, glob, json, os, platform, subprocess, sys, tempfile, time
 
 KiB, MiB = 1024, 2**20
 tunables = lambda **kv: {"GLIBC_TUNABLES": ":".join(f"glibc.malloc.{k}={v}" for k, v in kv.items())}
@@ -33,6 +35,8 @@ SETTINGS = {  # name: (what it is, environment of the child, in-process setting 
                                             "model.gradient_checkpointing=false"),
     "tcmalloc, LM head in one piece": ("tcmalloc, TRL's fused LM head unchunked (32,768 rows)", {"LD_PRELOAD": "libtcmalloc_minimal.so.4"},
                                        "training.logprob_chunk_rows=none"),
+    "tcmalloc, NF4 base": ("tcmalloc, the base model quantized to NF4 (bitsandbytes) under the fp32 LoRA",
+                           {"LD_PRELOAD": "libtcmalloc_minimal.so.4"}, "model.load_in_4bit=true"),
 }
 
 def library(name: str) -> str | None:
@@ -75,10 +79,13 @@ def run(name: str, steps: int) -> dict:
         env["LD_PRELOAD"] = path
     cmd = [sys.executable, __file__, "--child", "--steps", str(steps)] + (["--inprocess", inprocess] if inprocess else [])
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env={**os.environ, **env, "TQDM_DISABLE": "1"}, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    err = tempfile.TemporaryFile(mode="w+")  # a file, not a pipe: the child's progress bars could fill a pipe's buffer
+    proc = subprocess.Popen(cmd, env={**os.environ, **env, "TQDM_DISABLE": "1"}, stdout=subprocess.PIPE, stderr=err, text=True)
     out = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
-    if status: return {"skipped": f"the child failed (status {status})"}
+    if status:
+        err.seek(0)
+        return {"skipped": f"the child failed (status {status}): {(err.read().strip().splitlines() or [''])[-1][:200]}"}
     r = json.loads(out.strip().splitlines()[-1])
     return {**r, "wall_s": time.perf_counter() - start, "user_s": usage.ru_utime, "sys_s": usage.ru_stime,
             "peak_rss_gib": usage.ru_maxrss * KiB / 2**30, "tok_s": r["real_tokens"] / r["train_s"]}
@@ -87,15 +94,25 @@ if __name__ == "__main__":
     p = argparse.ArgumentParser()
     p.add_argument("--steps", type=int, default=20)
     p.add_argument("--only", nargs="*", help="run these settings only (names as in the table)")
+    p.add_argument("--out", help="also write the table to this file (a result the presets' comments cite)")
     p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--inprocess", help=argparse.SUPPRESS)
     a = p.parse_args()
     if a.child: child(a.steps, a.inprocess); sys.exit(0)
     names = a.only or list(SETTINGS)
-    print(f"[cpu preset, SmolLM2-135M-Instruct, CPU ({platform.machine()}, {os.cpu_count()} cores)] {a.steps} training steps "
+    command = " ".join(["benchmarks/allocators.py", "--steps", str(a.steps), "--out", str(a.out)])
+    lines = [f"<!-- written by {command} (--only: the settings below, one run each): do not edit -->", ""]
+    kept = {}  # with --out, rows an earlier run wrote there at the same step count stay: one setting a run on a shared machine
+    if a.out and os.path.exists(a.out) and command in open(a.out).read():
+        kept = {l.split(" | ")[0][2:]: l for l in open(a.out).read().splitlines() if l.startswith("| ") and not l.startswith("| setting")}
+    def say(line: str):
+        print(line, flush=True); lines.append(line)
+        rows = [r for n, r in kept.items() if n not in names]
+        if a.out: open(a.out, "w").write("\n".join(lines[:4] + rows + lines[4:]) + "\n")  # after every row: a cut run keeps its rows
+    say(f"[cpu preset, SmolLM2-135M-Instruct, CPU ({platform.machine()}, {os.cpu_count()} cores)] {a.steps} training steps "
           "of batch 4 per setting, each in a fresh process; CPU seconds and peak RSS of the whole process (load included)")
-    print(f"| setting | real tokens/s in training | user s | system s | system / user | peak RSS (GiB) |\n|---|---:|---:|---:|---:|---:|")
+    say(f"\n| setting | real tokens/s in training | user s | system s | system / user | peak RSS (GiB) |\n|---|---:|---:|---:|---:|---:|")
     for name in names:
         r = run(name, a.steps)
-        if "skipped" in r: print(f"| {name} | skipped: {r['skipped']} | | | | |"); continue
-        print(f"| {name} | {r['tok_s']:.0f} | {r['user_s']:.0f} | {r['sys_s']:.0f} | {r['sys_s'] / r['user_s']:.0%} | {r['peak_rss_gib']:.2f} |", flush=True)
+        if "skipped" in r: say(f"| {name} | skipped: {r['skipped']} | | | | |"); continue
+        say(f"| {name} | {r['tok_s']:.0f} | {r['user_s']:.0f} | {r['sys_s']:.0f} | {r['sys_s'] / r['user_s']:.0%} | {r['peak_rss_gib']:.2f} |")

@@ -17,9 +17,11 @@
     present tense, and the history is in git;
 11. the package's modules import each other at the top: an import of one of its own modules inside a function is kept
     only where it keeps a light module (no torch on import) light, and that module says why in a
-    `# light at import:` line (scripts/module_graph.py).
+    `# light at import:` line (scripts/module_graph.py);
+12. every fixed/broken count in a lesson's prose is one its stored outputs print, and every measured number in a
+    preset's comments (configs/*.yaml) is printed by the result or notebook the comment names, or is gone.
 """
-import subprocess, sys
+import json, re, subprocess, sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,7 +75,7 @@ def check_lessons_table():
     assert planted != page and lesson_stats.render_blocks(planted) != planted, "the drift check missed a planted figure"
     times = lesson_stats.t4_times()
     stale = [n for n in lesson_stats.LESSONS if lesson_stats.badge_stale(n, times)]
-    assert not stale, f"the line beside the Colab badge (predicted T4 time, GPU check) is missing or out of date in {stale}: run `.venv/bin/python scripts/lesson_stats.py --index`"
+    assert not stale, f"the line beside the Colab badge (predicted T4 time, GPU run) is missing or out of date in {stale}: run `.venv/bin/python scripts/lesson_stats.py --index`"
     name = lesson_stats.LESSONS[0]  # and a minute edited by hand beside a badge is caught
     text = lesson_stats.with_line("[![Open In Colab](" + lesson_stats.BADGE + ")](x.ipynb)", name, times)
     planted = re.sub(r"about (\d+) min", lambda m: f"about {int(m[1]) + 1} min", text, count=1)
@@ -91,6 +93,121 @@ def check_prose_numbers():
     import prose_numbers
     missing = [f"{name}: {n}" for name in prose_numbers.LESSONS for n, _ in prose_numbers.unprinted(name)]
     assert not missing, f"numbers in lesson prose that no stored output prints (scripts/prose_numbers.py): {', '.join(missing)}"
+
+PAIRED = (re.compile(r"(\d[\d,]*) fixed,? (?:and )?(\d[\d,]*) broken"), re.compile(r"fixed (\d[\d,]*) and broke (\d[\d,]*)"))
+PAIRED_SHOWN = (re.compile(r"fixed\s+(\d+)\s*(?:and\s+)?broken?\s+(\d+)"), re.compile(r"(\d+) fixed,? (?:and )?(\d+) broken"))
+
+# pairs a lesson's prose gives as an exercise's own input, not as a result
+PAIRED_SOURCED = {("03_eval", "19", "11"): "exercise 2's split of 30 discordant items",
+                  ("09_study", "38", "22"): "its exercise's split, twice exercise 2's of 03_eval"}
+RENDERED_BLOCK = re.compile(r"<!-- [^>]*scripts/lesson_stats\.py[^>]*-->.*?<!-- end of [^>]*-->", re.S)  # a result file's words
+
+def paired_counts(text: str, patterns=PAIRED) -> set[tuple[str, str]]:
+    "Every (fixed, broken) pair `text` states: `97 fixed and 2 broken`, `fixed 97 and broke 2`; commas dropped."
+    return {(a.replace(",", ""), b.replace(",", "")) for pat in patterns for a, b in pat.findall(text)}
+
+def unprinted_pairs(name: str, prose: str | None = None) -> list[str]:
+    "The (fixed, broken) counts lesson `name`'s prose (or `prose`) states that none of its stored outputs prints."
+    import prose_numbers
+    path = ROOT / "nbs" / f"{name}.ipynb"
+    if prose is None:
+        cells = json.loads(path.read_text())["cells"]
+        md = ["".join(c["source"]) for c in cells if c["cell_type"] == "markdown"]
+        cut = next((i for i, t in enumerate(md) if t.startswith(prose_numbers.APPENDIX)), len(md))
+        prose = "\n".join(md[:cut])
+    shown = paired_counts(prose_numbers.outputs(path), PAIRED_SHOWN)
+    return [f"{a} fixed and {b} broken" for a, b in sorted(paired_counts(RENDERED_BLOCK.sub(" ", prose)))
+            if (a, b) not in shown and (name, a, b) not in PAIRED_SOURCED]
+
+def check_paired_counts():
+    "A lesson's prose that counts fixed and broken items states a pair its own stored outputs print (03: 97 and 2)."
+    import prose_numbers
+    bad = [f"{n}: {p}" for n in prose_numbers.LESSONS for p in unprinted_pairs(n)]
+    assert not bad, f"fixed/broken counts in lesson prose that no stored output prints: {bad}"
+    assert unprinted_pairs("03_eval", "Here 97 fixed and 1 broken (flexible).") == ["97 fixed and 1 broken"], \
+        "the paired-count check missed a planted count"
+
+# numbers in the presets' comments no result file or stored output prints, each with where it comes from
+CONFIG_SOURCED = {
+    ("colab-t4.yaml", "7473"): "GSM8K's training split (Cobbe et al. 2021)",
+    ("colab-t4.yaml", "1319"): "GSM8K's test split (Cobbe et al. 2021)",
+    ("tinyllama-t4.yaml", "32000"): "TinyLlama-1.1B-Chat's vocabulary (its config.json)",
+    ("colab-t4.yaml", "177.7"): "the tiny models' parameter count at Qwen2.5's vocabulary (06_scratch's formula, colab-t4's sizes)",
+    ("colab-t4.yaml", "183.3"): "the tiny models' parameter count at Qwen2.5's vocabulary (06_scratch's formula, colab-t4's sizes)",
+    ("colab-sim.yaml", "151936"): "Qwen2.5's vocabulary (its config.json; 01_model prints it)",
+    ("colab-t4-full.yaml", "1600"): "grpo.max_steps 100 x 16 replies a step (colab-t4's grpo batch)",
+    ("colab-t4.yaml", "1800"): "data.num_samples 2,000 less validation_split 0.1",
+    ("colab-t4.yaml", "8192"): "scratch.block_size 512 x batch_size 4 x gradient_accumulation_steps 4",
+    ("colab-t4.yaml", "640"): "grpo.max_steps 40 x 16 replies a step",
+    ("colab-t4.yaml", "5.6"): "Wilson's 95% interval at 150 of 300 items: +-5.6 points (accuracy_stats.wilson_interval)",
+}
+# a number as prose_numbers reads one, and also glued to a ratio or a scale (`2.4x`, `4.9M`, `82k`)
+CONFIG_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:e-?\d+)?(?:[xkMB%](?!\w)|(?!\w))")
+SOURCE_NAMED = re.compile(r"\b(\d\d_[a-z0-9_]+)\b|(assets/results/[\w.-]+)|(docs/[\w-]+\.md)")
+
+def config_comments(text: str) -> list[tuple[int, str]]:
+    "(line number, text) of each comment block of a YAML file: a comment and the comment-only lines that continue it."
+    blocks = []
+    for i, line in enumerate(text.splitlines(), 1):
+        if "#" not in line: continue
+        comment = line[line.index("#") + 1:]
+        if line.lstrip().startswith("#") and blocks and blocks[-1][2] == i - 1: blocks[-1][1] += " " + comment
+        else: blocks.append([i, comment, i])
+        blocks[-1][2] = i
+    return [(i, c) for i, c, _ in blocks]
+
+def measured(comment: str) -> list[str]:
+    "The numbers in a comment that read as measurements: 3+ significant digits, a decimal point, or a ratio/percent (`2.4x`, `22%`)."
+    import prose_numbers
+    found = []
+    comment = prose_numbers.SKIP.sub(" ", comment)
+    for m in CONFIG_NUMBER.finditer(comment):
+        n, after = prose_numbers.digits(m[1] + (m[2] or "")), comment[m.end(2) if m[2] else m.end(1):][:1]
+        significant = n.split("e")[0].replace(".", "").lstrip("0")
+        if (len(significant) >= 3 or "." in n or after in ("x", "%")) and not re.fullmatch(r"(19|20)\d\d", n): found.append(n)
+    return found
+
+def source_text(named: str) -> str:
+    "What a comment's named source shows: a notebook's stored outputs, a result file, or the result files a docs page includes."
+    import prose_numbers
+    if named.startswith("assets/"): return prose_numbers.digits((ROOT / named).read_text()) if (ROOT / named).exists() else ""
+    if named.startswith("docs/"):
+        page = (ROOT / named).read_text() if (ROOT / named).exists() else ""
+        return "\n".join(source_text(f) for f in re.findall(r"<!-- include: (assets/results/[\w.-]+)", page))
+    path = ROOT / "nbs" / f"{named}.ipynb"
+    return prose_numbers.outputs(path) if path.exists() else ""
+
+def unsourced_config_numbers(path: Path, text: str | None = None) -> list[str]:
+    """Numbers in a preset's comments that the sources the comment names do not print, as printed or rounded (a notebook's
+    stored outputs, a result file, the result files a docs page includes); a comment that names none is held against
+    every result file and stored output, where the number must stand as written. The presets' own values count (a comment may restate one), and `CONFIG_SOURCED`'s constants."""
+    import prose_numbers
+    text = path.read_text() if text is None else text
+    values = prose_numbers.digits("\n".join(re.sub(r"#.*", "", p.read_text()) for p in sorted((ROOT / "configs").glob("*.yaml"))))
+    everything = None
+    stands = lambda n, shown: re.search(rf"(?<![\d.]){re.escape(n)}(?![\d])", shown)
+    bad = []
+    for line, comment in config_comments(text):
+        names = [next(g for g in m if g) for m in SOURCE_NAMED.findall(comment)]
+        found = stands  # against everything, a number must stand as written; against a named source, as it rounds there
+        if names: shown, found = "\n".join(source_text(n) for n in names), lambda n, shown: prose_numbers.printed(n, shown)
+        else:
+            if everything is None:
+                everything = "\n".join([prose_numbers.outputs(p) for p in sorted((ROOT / "nbs").glob("*.ipynb"))] +
+                                       [source_text(f"assets/results/{p.name}") for p in sorted((ROOT / "assets" / "results").iterdir())])
+            shown = everything
+        bad += [f"{path.name}:{line}: {n}" for n in measured(comment)
+                if not found(n, shown) and not stands(n, values) and (path.name, n) not in CONFIG_SOURCED]
+    return bad
+
+def check_config_numbers():
+    "Every measured number in a preset's comments is printed by what the comment cites (or any result), or is gone."
+    bad = [b for p in sorted((ROOT / "configs").glob("*.yaml")) for b in unsourced_config_numbers(p)]
+    assert not bad, f"numbers in configs/*.yaml comments no committed result prints (name the file, or remove the number): {bad}"
+    planted = "  load_in_4bit: false  # fp32 LoRA trains ~2.4x faster than NF4 (assets/results/cpu_memory_settings.md)\n" \
+              "  x: 1  # the peak from 2.99 to 1.33 GiB (02_train)\n"
+    caught = unsourced_config_numbers(ROOT / "configs" / "cpu.yaml", planted)
+    assert caught == ["cpu.yaml:1: 2.4", "cpu.yaml:2: 2.99", "cpu.yaml:2: 1.33"], f"the config-number check caught {caught}"
 
 def check_no_import_cycles():
     from module_graph import import_graph
@@ -197,7 +314,7 @@ def check_imports_at_top():
     assert caught == {"no_reason", "light_target", "heavy_anyway"}, f"the deferred-import check caught {caught}"
 
 if __name__ == "__main__":
-    checks = [check_readme, check_readme_words, check_notebooks_found, check_in_sync, check_lessons_table, check_prose_numbers, check_no_import_cycles, check_repo_links,
+    checks = [check_readme, check_readme_words, check_notebooks_found, check_in_sync, check_lessons_table, check_prose_numbers, check_paired_counts, check_config_numbers, check_no_import_cycles, check_repo_links,
               check_no_widget_state, check_llama_cpp_build, check_python_floor, check_no_history, check_imports_at_top]
     failed = 0
     for check in checks:

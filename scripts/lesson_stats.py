@@ -5,8 +5,9 @@ stored outputs, file size, and a reading time (prose at 200 words a minute, code
     .venv/bin/python scripts/lesson_stats.py --check    # exit 1 if a lesson is over the targets below
     .venv/bin/python scripts/lesson_stats.py --index    # write the lessons table (reading time, predicted T4 time) into
                                                         # index.ipynb, and beside each lesson's Colab badge one line: its
-                                                        # predicted T4 time and its GPU check (details: docs/speed.md, docs/memory.md)
+                                                        # predicted T4 time and whether it ran on a GPU (details: docs/speed.md, docs/memory.md)
     .venv/bin/python scripts/lesson_stats.py --pages    # only index.ipynb's and docs/*.md's blocks, no lesson touched
+    .venv/bin/python scripts/lesson_stats.py --lessons 00_data 03_eval   # only these lessons' lines beside their badges
     .venv/bin/python scripts/lesson_stats.py --keep-run runs/latest --index   # `make run`'s report, the front page's first result
 
 Targets: a lesson takes a newcomer about 20 minutes: at most ~1,500 words of prose, ~45 cells, no code cell
@@ -91,14 +92,15 @@ def t4_sim_scope() -> str:
 SPEED_PAGE, MEMORY_PAGE = "../docs/speed.md", "../docs/memory.md"  # from a lesson in nbs/: where its line's details live
 
 def gpu_line(name: str) -> str:
-    """The GPU check's half of the line beside a lesson's Colab badge: how the lesson fared in the last `make test-gpu`
-    (under t4-sim), where and when; its time, memory and what t4-sim runs are in docs/memory.md's table."""
+    """The GPU half of the line beside a lesson's Colab badge, in a learner's words: whether the lesson ran on a GPU in
+    the last `make test-gpu` (t4-sim: a T4's memory limit, random weights of the real model's shape), and when; its
+    time, memory and what t4-sim runs are in docs/memory.md's table."""
     record, f = gpu_figures(name)
-    where = f"t4-sim on {f.get('device', record['device']).removeprefix('NVIDIA ')}, {f.get('date', record['date'])}"
-    check = f"[GPU check]({MEMORY_PAGE})"
-    if f["result"] == "pass": text = f"{check} passed ({where})"
-    elif f["result"].startswith("FAIL"): text = f"{check} failed ({where}){f['result'].removeprefix('FAIL')}"  # "FAIL (why)"
-    else: text = f"{check}: {f['result']} (last pass: {record['date']})"
+    how, when = "at a T4's memory limit, with random weights of the real shape", f.get("date", record["date"])
+    if f["result"] == "pass": text = f"[Ran on a GPU]({MEMORY_PAGE}) {how} ({when})."
+    elif f["result"].startswith("FAIL"): text = f"[Failed on a GPU]({MEMORY_PAGE}) {how} ({when}){f['result'].removeprefix('FAIL')}."  # "FAIL (why)"
+    else: text = f"[Not run on a GPU]({MEMORY_PAGE}) in the last pass ({record['date']}): {f['result']}."
+    # the period ends the line's sentence: the lesson's first sentence, after it, is counted and read apart
     return f"{GPU_START}{text}{GPU_END}"
 
 GPU_SUMMARY_START, GPU_SUMMARY_END = "<!-- GPU summary: scripts/lesson_stats.py --index -->", "<!-- end of GPU summary -->"
@@ -141,7 +143,7 @@ def t4_line(name: str, times: dict) -> str:
     return f"{T4_START}On a free Colab T4: about {m} min, [predicted]({SPEED_PAGE}) ({lo}-{hi} min){T4_END}"
 
 def lesson_line(name: str, times: dict) -> str:
-    "The one line of metadata a lesson shows, beside its Colab badge: the predicted T4 time and the GPU check."
+    "The one line of metadata a lesson shows, beside its Colab badge: the predicted T4 time and whether it ran on a GPU."
     return f"{t4_line(name, times)} · {gpu_line(name)}"
 
 def index_table() -> str:
@@ -164,7 +166,7 @@ BADGE_LINK = re.compile(r"\[!\[Open In Colab\]\(" + re.escape(BADGE) + r"\)\]\([
 RENDERED = [re.compile(r"\s*(?:·\s*)?" + re.escape(a) + ".*?" + re.escape(b), re.S) for a, b in ((T4_START, T4_END), (GPU_START, GPU_END))]
 
 def with_line(text: str, name: str, times: dict) -> str:
-    "A badge cell's `text` with the lesson's line right after the badge, and no other rendered T4 time or GPU check in it."
+    "A badge cell's `text` with the lesson's line right after the badge, and no other rendered T4 time or GPU line in it."
     for pat in RENDERED: text = pat.sub("", text)
     return BADGE_LINK.sub(lambda m: f"{m[0]} · {lesson_line(name, times)}", text, count=1)
 
@@ -174,7 +176,7 @@ def badge_stale(name: str, times: dict) -> bool:
     return with_line(text, name, times) != text
 
 def write_lessons(names=LESSONS):
-    "Put (or replace) the line beside each lesson's Colab badge: predicted T4 time, GPU check; nothing else in the lesson changes."
+    "Put (or replace) the line beside each lesson's Colab badge: predicted T4 time, GPU run; nothing else in the lesson changes."
     times = t4_times()
     for n in names:
         path = ROOT / "nbs" / f"{n}.ipynb"
@@ -289,7 +291,7 @@ def run_block(report=RUN_REPORT, markers=(RUN_START, RUN_END), what: str = "`mak
             f"{r[a]['format_valid_rate']:.0%} |" for a, label in arms]
     head = (f"**{what}, {r['preset']} preset** ({r.get('model_label', r['model'])}; {r['test']['source']}: {r['test']['n']} held-out items; "
             f"{r['training']['tuned']['max_steps']} training steps; {r['total_seconds'] / 60:.0f} min of stages on "
-            f"{', '.join(r['machine'].split(', ')[:2])}, {r['date'][:10]})")
+            f"{', '.join(r['machine'].split(', ')[:2])}, {r['date'][:10]}).")  # a sentence of its own
     return "\n".join([markers[0], head, "", "| arm | accuracy (95% Wilson) | strict: in the trained format | format-valid |", "|---|---|---|---:|",
                       *rows, "", f"Paired on the same items: SFT fixed {p['fixed']} and broke {p['broken']} of the base model's answers; "
                       f"McNemar exact p = {p['mcnemar_p']:.2g}.", markers[1]])
@@ -302,7 +304,7 @@ def gsm_block() -> str:
     gain = detectable_gain(p["n"], share)
     power = (f"At this discordance ({p['fixed'] + p['broken']} of {p['n']} items), the smallest true gain {p['n']} items find with 80% power is "
              f"{gain:.1%}." if gain else f"At this discordance ({p['fixed'] + p['broken']} of {p['n']} items), no true gain up to {share:.1%} is "
-             f"found with 80% power on {p['n']} items: the run shows the format learned, and cannot rule out a small gain in skill.")
+             f"found with 80% power on {p['n']} items. The run shows the format learned, and cannot rule out a small gain in skill.")
     return block.replace(f"\n{GSM_END}", f"\n{power}\n{GSM_END}")
 
 GPU_TABLE_START, GPU_TABLE_END = "<!-- GPU pass table: scripts/lesson_stats.py --index -->", "<!-- end of GPU pass table -->"
@@ -434,6 +436,10 @@ if __name__ == "__main__":
     print(table(rows))
     problems = [p for r in rows for p in over(r)]
     if problems: print("\nover target:\n  " + "\n  ".join(problems))
+    if "--lessons" in sys.argv:  # the names after the flag, up to the next flag
+        after = sys.argv[sys.argv.index("--lessons") + 1:]
+        names = after[:next((i for i, a in enumerate(after) if a.startswith("--")), len(after))]
+        write_lessons(names); print(f"the line beside the badge written in {', '.join(names)}")
     if "--pages" in sys.argv: write_index(); print("index.ipynb and docs/*.md: rendered blocks written (the lessons untouched)")
     if "--index" in sys.argv:  # the lessons first: their GPU lines count as words
         # twice: a block rendered into a lesson (03's cpu-gsm run) changes its reading time, which the index shows
