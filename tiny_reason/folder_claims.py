@@ -19,13 +19,12 @@ from .config import Config, load_config, CONFIG_FILENAME, get_value, all_keys, r
 # %% auto #0
 __all__ = ['SFT_SHAPING', 'ADAPTER_FILES', 'SFT_RUN', 'GRPO_SHAPING', 'GRPO_RUN', 'RUN_KINDS', 'MARKER', 'LITTER',
            'TRAINER_FOLDERS', 'RUN_WRITES', 'config_differences', 'checkpoint_dir', 'StartEvalUnlogged',
-           'restore_finished', 'train_or_restore', 'adapter_problems', 'RunKind', 'stopped_run', 'start_point',
-           'saved_folders', 'saved_kind', 'claim_result', 'result_lock', 'adapter_checks', 'reuses_finished',
-           'trained_otherwise', 'training_checks', 'Run', 'training_folder', 'training_run', 'adapter_run',
-           'sft_folders', 'sft_run', 'folder_mark', 'same_place', 'setting_differences', 'not_an_input',
-           'trainer_folder', 'not_a_trainers', 'claim_stage', 'claim_folder', 'mark_folder', 'claim_file',
-           'folder_lock', 'results_folder', 'no_space', 'last_checkpoint', 'run_end', 'resume_point',
-           'clear_checkpoints', 'folder_problems', 'whole_folder']
+           'restore_finished', 'adapter_problems', 'RunKind', 'stopped_run', 'start_point', 'saved_folders',
+           'saved_kind', 'claim_result', 'result_lock', 'adapter_checks', 'reuses_finished', 'trained_otherwise',
+           'training_checks', 'Run', 'training_folder', 'training_run', 'adapter_run', 'sft_folders', 'sft_run',
+           'folder_mark', 'same_place', 'setting_differences', 'not_an_input', 'trainer_folder', 'not_a_trainers',
+           'claim_stage', 'claim_folder', 'mark_folder', 'claim_file', 'folder_lock', 'results_folder', 'no_space',
+           'last_checkpoint', 'run_end', 'resume_point', 'clear_checkpoints', 'folder_problems', 'whole_folder']
 
 # %% ../nbs/57_folder_claims.ipynb #ef8b85d1
 # eval, scratch and notes do not change the weights
@@ -74,10 +73,6 @@ def restore_finished(trainer, last, max_steps: int) -> bool:
     # the LoRA weights; the frozen base is not in a checkpoint
     set_peft_model_state_dict(trainer.model, load_peft_weights(str(best)))
     return True
-
-def train_or_restore(trainer, last, max_steps: int) -> None:  # TEMPORARY: until 07_grpo imports it from train
-    from tiny_reason.train import train_or_restore as moved
-    moved(trainer, last, max_steps)
 
 # %% ../nbs/57_folder_claims.ipynb #a2bd61dd
 ADAPTER_FILES = (
