@@ -166,7 +166,7 @@ def table() -> str:
         a = json.loads(AUDIT.read_text())
         lines += ["", f"Of the {a['questions']:,} validation questions, {a['sft_row']} are an SFT row's problem under "
                   f"other names (the same worked steps, names aside), {a['test_pool_row']} a test item's, and "
-                  f"{a['earlier_question']} an earlier validation question's: every schedule is scored on the same "
+                  f"{a['earlier_question']} an earlier validation question's. Every schedule is scored on the same "
                   "questions, so the comparison holds."]
     return "\n".join(lines) + "\n"
 
