@@ -34,7 +34,7 @@ trainer's own time prediction (`StepClock`: made after 6 of the 16 steps, from t
 time the run took. With random weights (t4-sim) a fourth setup, the host floor, runs the fitted one at Qwen2.5-1.5B's
 depth with its widths shrunk (`HOST_FLOOR_WIDTHS`): the arithmetic gone, what is left is the host's work a step, the
 time no GPU can take off; a fitted step near it is bound by launches and Python, not by the GPU.
-T4 figures are predictions of the T4 time model (`tiny_reason.t4_time`, 33_t4_time) for the same calls and steps: the
+T4 figures are predictions of the T4 time model (`tiny_reason.course.t4_time`, 33_t4_time) for the same calls and steps: the
 work counted, not this GPU's busy share scaled (a busy GPU is not a saturated one).
 A benchmark, not a test: as each measurement ends it prints a line, and at the end one Markdown table of them all,
 headed by the device, the date and the command (docs/speed.md renders it from assets/results/); --out writes the figures as JSON,
@@ -80,9 +80,9 @@ class Busy:
 
 def t4_generation(cfg, engine: str, compiled: bool, calls: list[int], new_tokens: int, source: str) -> float | None:
     """Predicted T4 tokens/s for the same generate calls (`calls`: rows each), every reply at `new_tokens`: the T4 time
-    model (tiny_reason.t4_time, 33_t4_time) counts their work. Not this GPU's time scaled: a busy share is not saturation."""
+    model (tiny_reason.course.t4_time, 33_t4_time) counts their work. Not this GPU's time scaled: a busy share is not saturation."""
     from tiny_reason.loader import model_config
-    from tiny_reason.t4_time import COMPILE_S, generate_call, row_tokens
+    from tiny_reason.course.t4_time import COMPILE_S, generate_call, row_tokens
     mc, prompt, kind = model_config(cfg), row_tokens(cfg, source)["prompt_tokens"], engine if compiled or engine != "compiled" else "merged"
     seconds = sum(generate_call(mc, n, prompt, new_tokens, kind, kbit=cfg.model.load_in_4bit)["seconds"] for n in calls) + COMPILE_S * compiled
     return sum(calls) * new_tokens / seconds if calls else None
@@ -90,7 +90,7 @@ def t4_generation(cfg, engine: str, compiled: bool, calls: list[int], new_tokens
 def t4_step(cfg, r: dict) -> float:
     "Predicted T4 seconds for one step of training setup `r` (its micro-batches and checkpointing) on the preset's rows (33_t4_time)."
     from tiny_reason.loader import model_config
-    from tiny_reason.t4_time import row_tokens, train_step
+    from tiny_reason.course.t4_time import row_tokens, train_step
     t = row_tokens(cfg)
     return train_step(model_config(cfg), r["micro_batch"] * r["accumulation"], t["prompt_tokens"], t["completion_tokens"], r["accumulation"],
                       r["checkpointing"], cfg.lora.r, len(cfg.lora.target_modules), cfg.model.load_in_4bit)["seconds"]

@@ -1,6 +1,6 @@
 """Kernel launches the host issues per decoder layer, forward and backward, for the three kinds of layer the course
 trains: a QLoRA layer (NF4 base + LoRA on the seven projections, PEFT and bitsandbytes), a plain Transformer layer and an
-RWKV-7 block in its chunked form (06_scratch). The T4 time model (`tiny_reason.t4_time`) scales the host time it measured
+RWKV-7 block in its chunked form (06_scratch). The T4 time model (`tiny_reason.course.t4_time`) scales the host time it measured
 for a QLoRA layer on a GPU server by these counts: launches, not arithmetic, are the host's work.
 
     .venv/bin/python benchmarks/host_ops.py      # writes tiny_reason/measured/host_ops.json (CPU, about a minute)

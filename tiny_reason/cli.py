@@ -13,7 +13,7 @@ from .folder_claims import last_checkpoint, checkpoint_dir
 COMMANDS = {  # name: (module, one line of help); the command runs `NAME_cli(argv)` from that module
     "prepare": ("stage_commands", "format GSM8K rows into train/validation JSONL"),
     "memory": ("stage_commands", "print the memory budget of a preset"),
-    "time": ("lesson_time", "each lesson's predicted time on a free Colab T4, and the work behind it"),
+    "time": ("course.lesson_time", "each lesson's predicted time on a free Colab T4, and the work behind it"),
     "train": ("stage_commands", "QLoRA fine-tuning with TRL"),
     "evaluate": ("adapter_commands", "generate and grade on held-out items"),
     "grade": ("stage_commands", "grade a predictions file without a model"),
