@@ -346,6 +346,7 @@ def included(path: str, drop: str | None = None) -> str:
 
 BEYOND_START, BEYOND_END = "<!-- beyond SFT: scripts/lesson_stats.py --index -->", "<!-- end of beyond SFT -->"
 BEYOND = {"05_distill": [("compare_adapters(cfg, adapter_dir", ("RFT rows:", "before the test:", "cpu, the same", "RFT against SFT:")),
+                         ("schedule_control(cfg, train_ex", ("schedule control:", "cpu, the same", "control against SFT:")),
                          ("vote_cfg.eval.samples = 4", ("before the vote:", "cpu, ", "maj@4 against greedy:"))],
           "07_grpo": [("compare_arms(eval_dir", ("before the test:", "     human SFT:", "          GRPO:", "grpo_vs_tuned:",
                                                "GRPO against SFT:"))]}  # lesson: its cells, each with the lines kept

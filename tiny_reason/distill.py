@@ -19,8 +19,8 @@ from .loader import load_tokenizer, check_adapter
 
 # %% auto #0
 __all__ = ['FILTER_REASONS', 'fresh_questions', 'keep_traces', 'reasoning_of', 'distilled_rows', 'teacher_config', 'load_teacher',
-           'check_teacher', 'read_traces', 'upper_median', 'plot_chain_lengths', 'distill', 'rft_config',
-           'compare_adapters', 'plot_maj_at_k']
+           'check_teacher', 'read_traces', 'upper_median', 'plot_chain_lengths', 'distill', 'rft_config', 'gsm8k_row',
+           'schedule_control', 'compare_adapters', 'plot_maj_at_k']
 
 # %% ../nbs/05_distill.ipynb #e20cabb7
 def fresh_questions(cfg: Config) -> list[dict]:
@@ -214,19 +214,17 @@ def distill(cfg: Config, out_dir, verbose: bool = True) -> dict:
     return report
 
 # %% ../nbs/05_distill.ipynb #5d5252df
-def rft_config(cfg: Config, val_ex: list[dict], kept_rows: list[dict], adapter) -> Config:
+def rft_config(cfg: Config, val_ex: list[dict], kept_rows: list[dict], adapter, folder: str = "rft") -> Config:
     """A copy of `cfg` that continues training `adapter`, the SFT adapter, on the teacher's `kept_rows` for
     `distill.rft_steps` steps (STaR when the teacher is that adapter), validates on `val_ex` (as GSM8K rows), and
-    saves into `project.output_dir/rft`, where it writes those rows."""
+    saves into `project.output_dir/folder`, where it writes those rows."""
     import copy
     if not kept_rows: raise ValueError("rft_config: no kept trace to train on; sample more (distill.questions, distill.k)")
-    # back to GSM8K's format
-    as_row = lambda e: {"question": e["question"], "answer": f"{e['steps']}\n#### {e['answer']}"}
-    rft_dir = Path(cfg.project.output_dir) / "rft"
+    rft_dir = Path(cfg.project.output_dir) / folder
     rft_dir.mkdir(parents=True, exist_ok=True)
     write_jsonl(list(kept_rows), rft_dir / "rows.jsonl")
     # 02_train's validation rows, unchanged
-    write_jsonl([as_row(e) for e in val_ex], rft_dir / "validation.jsonl")
+    write_jsonl([gsm8k_row(e) for e in val_ex], rft_dir / "validation.jsonl")
     rft_cfg = copy.deepcopy(cfg)
     for key, value in {
         "data.source": str(rft_dir / "rows.jsonl"), "data.validation_source": str(rft_dir / "validation.jsonl"),
@@ -238,6 +236,16 @@ def rft_config(cfg: Config, val_ex: list[dict], kept_rows: list[dict], adapter) 
     }.items():
         set_value(rft_cfg, key, value)
     return rft_cfg
+
+def gsm8k_row(e: dict) -> dict:
+    "A prepared example (`prepare_examples`) back in GSM8K's format: its question, then its steps and `#### answer`."
+    return {"question": e["question"], "answer": f"{e['steps']}\n#### {e['answer']}"}
+
+def schedule_control(cfg: Config, train_ex: list[dict], val_ex: list[dict], adapter) -> Config:
+    """RFT's schedule with nothing new to learn: `rft_config` on the SFT adapter's own human training rows
+    (`train_ex`), in `project.output_dir/rft_control`. The same steps, warmup and rate as RFT, from the same start:
+    what restarting the schedule on a converged adapter costs by itself."""
+    return rft_config(cfg, val_ex, [gsm8k_row(e) for e in train_ex], adapter, folder="rft_control")
 
 def compare_adapters(cfg: Config, adapter, rft_cfg: Config, rft_adapter) -> dict:
     """`compare_runs` of `adapter` under `cfg` (base) and `rft_adapter` under `rft_cfg` (tuned) on the same test
