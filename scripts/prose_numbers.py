@@ -43,8 +43,6 @@ SOURCED = {
     ("02_train", "4096"): "TRL's LM-head tile, positions",
     ("02_train", "1736"): "the longest cpu batch: 4 rows x 434 tokens, the longest cpu example (00_data prints it)",
     ("02_train", "49152"): "SmolLM2's vocabulary (printed in 01_model)",
-    ("02_train", "2.99"): "measured once by hand with and without logprob_chunk_rows (cpu.yaml's comment), not by a cell",
-    ("02_train", "1.33"): "measured once by hand with and without logprob_chunk_rows (cpu.yaml's comment), not by a cell",
     ("02_train", "200"): "the padding cell's own argument (its first 200 batches)",
     ("02_train", "250"): "colab-t4.yaml's training.max_steps",
     ("02_train", "1800"): "colab-t4.yaml's data.num_samples",
