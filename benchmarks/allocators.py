@@ -2,6 +2,8 @@
 
     .venv/bin/python benchmarks/allocators.py                 # 20 steps per setting, about 35 minutes on 2 cores
     .venv/bin/python benchmarks/allocators.py --steps 8 --only defaults tcmalloc
+    .venv/bin/python benchmarks/allocators.py --preset cpu-gemma --steps 12 --only tcmalloc "tcmalloc, LM head in one piece" \
+        --out assets/results/cpu_gemma_memory_settings.md     # another preset's recipe (Gemma-3's 262,144-row LM head)
     .venv/bin/python benchmarks/allocators.py --steps 20 --only tcmalloc "tcmalloc, no gradient checkpointing" \
         "tcmalloc, LM head in one piece" "tcmalloc, NF4 base" --out assets/results/cpu_memory_settings.md
 
@@ -33,7 +35,7 @@ SETTINGS = {  # name: (what it is, environment of the child, in-process setting 
     # the cpu preset's other memory fixes, each measured with the allocator it runs under
     "tcmalloc, no gradient checkpointing": ("tcmalloc, activations kept for backward", {"LD_PRELOAD": "libtcmalloc_minimal.so.4"},
                                             "model.gradient_checkpointing=false"),
-    "tcmalloc, LM head in one piece": ("tcmalloc, TRL's fused LM head unchunked (32,768 rows)", {"LD_PRELOAD": "libtcmalloc_minimal.so.4"},
+    "tcmalloc, LM head in one piece": ("tcmalloc, TRL's fused LM head unchunked (its default tile)", {"LD_PRELOAD": "libtcmalloc_minimal.so.4"},
                                        "training.logprob_chunk_rows=none"),
     "tcmalloc, NF4 base": ("tcmalloc, the base model quantized to NF4 (bitsandbytes) under the fp32 LoRA",
                            {"LD_PRELOAD": "libtcmalloc_minimal.so.4"}, "model.load_in_4bit=true"),
@@ -46,7 +48,7 @@ def library(name: str) -> str | None:
     found = [p for pat in pats for p in glob.glob(pat)]
     return found[0] if found else None
 
-def child(steps: int, inprocess: str | None):
+def child(steps: int, inprocess: str | None, preset: str = "cpu"):
     "Train `steps` steps of the cpu recipe (with `inprocess`: `trim`, or a `key=value` override) in this process; print one JSON line."
     import torch, tempfile
     from transformers import TrainerCallback
@@ -58,7 +60,7 @@ def child(steps: int, inprocess: str | None):
     class Trim(TrainerCallback):
         def on_step_end(self, *a, **k): ctypes.CDLL("libc.so.6").malloc_trim(0)
     import ctypes
-    cfg = load_config("cpu", overrides=dict([inprocess.split("=", 1)]) if inprocess and "=" in inprocess else {})
+    cfg = load_config(preset, overrides=dict([inprocess.split("=", 1)]) if inprocess and "=" in inprocess else {})
     seed_everything(cfg.project.seed)
     train_ex, val_ex, _ = prepare_examples(cfg, verbose=False)
     tok, model = load_tokenizer(cfg), load_model(cfg, lora=True, training=True)
@@ -70,14 +72,15 @@ def child(steps: int, inprocess: str | None):
     t = time.perf_counter(); trainer.train(); secs = time.perf_counter() - t
     print(json.dumps({"real_tokens": real, "train_s": secs, "threads": torch.get_num_threads()}))
 
-def run(name: str, steps: int) -> dict:
+def run(name: str, steps: int, preset: str = "cpu") -> dict:
     what, env, inprocess = SETTINGS[name]
     env = dict(env)
     if "LD_PRELOAD" in env:
         path = library(env["LD_PRELOAD"])
         if path is None: return {"skipped": f"{env['LD_PRELOAD']} is not installed"}
         env["LD_PRELOAD"] = path
-    cmd = [sys.executable, __file__, "--child", "--steps", str(steps)] + (["--inprocess", inprocess] if inprocess else [])
+    cmd = [sys.executable, __file__, "--child", "--steps", str(steps), "--preset", preset] + (
+        ["--inprocess", inprocess] if inprocess else [])
     start = time.perf_counter()
     err = tempfile.TemporaryFile(mode="w+")  # a file, not a pipe: the child's progress bars could fill a pipe's buffer
     proc = subprocess.Popen(cmd, env={**os.environ, **env, "TQDM_DISABLE": "1"}, stdout=subprocess.PIPE, stderr=err, text=True)
@@ -93,14 +96,16 @@ def run(name: str, steps: int) -> dict:
 if __name__ == "__main__":
     p = argparse.ArgumentParser()
     p.add_argument("--steps", type=int, default=20)
+    p.add_argument("--preset", default="cpu", help="whose training recipe (default: cpu)")
     p.add_argument("--only", nargs="*", help="run these settings only (names as in the table)")
     p.add_argument("--out", help="also write the table to this file (a result the presets' comments cite)")
     p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--inprocess", help=argparse.SUPPRESS)
     a = p.parse_args()
-    if a.child: child(a.steps, a.inprocess); sys.exit(0)
+    if a.child: child(a.steps, a.inprocess, a.preset); sys.exit(0)
     names = a.only or list(SETTINGS)
-    command = " ".join(["benchmarks/allocators.py", "--steps", str(a.steps), "--out", str(a.out)])
+    command = " ".join(["benchmarks/allocators.py"] + (["--preset", a.preset] if a.preset != "cpu" else [])
+                       + ["--steps", str(a.steps), "--out", str(a.out)])
     lines = [f"<!-- written by {command} (--only: the settings below, one run each): do not edit -->", ""]
     kept = {}  # with --out, rows an earlier run wrote there at the same step count stay: one setting a run on a shared machine
     if a.out and os.path.exists(a.out) and command in open(a.out).read():
@@ -109,10 +114,12 @@ if __name__ == "__main__":
         print(line, flush=True); lines.append(line)
         rows = [r for n, r in kept.items() if n not in names]
         if a.out: open(a.out, "w").write("\n".join(lines[:4] + rows + lines[4:]) + "\n")  # after every row: a cut run keeps its rows
-    say(f"[cpu preset, SmolLM2-135M-Instruct, CPU ({platform.machine()}, {os.cpu_count()} cores)] {a.steps} training steps "
+    from tiny_reason.config import load_config
+    label = "SmolLM2-135M-Instruct" if a.preset == "cpu" else load_config(a.preset).model.label
+    say(f"[{a.preset} preset, {label}, CPU ({platform.machine()}, {os.cpu_count()} cores)] {a.steps} training steps "
           "of batch 4 per setting, each in a fresh process; CPU seconds and peak RSS of the whole process (load included)")
     say(f"\n| setting | real tokens/s in training | user s | system s | system / user | peak RSS (GiB) |\n|---|---:|---:|---:|---:|---:|")
     for name in names:
-        r = run(name, a.steps)
+        r = run(name, a.steps, a.preset)
         if "skipped" in r: say(f"| {name} | skipped: {r['skipped']} | | | | |"); continue
         say(f"| {name} | {r['tok_s']:.0f} | {r['user_s']:.0f} | {r['sys_s']:.0f} | {r['sys_s'] / r['user_s']:.0%} | {r['peak_rss_gib']:.2f} |")

@@ -1,10 +1,11 @@
 """When has the `cpu` preset's SFT finished learning? Schedules chosen on validation questions, never on test items.
 
-    cd nbs && ../.venv/bin/python ../benchmarks/sft_schedules.py ROOT NAME key=value ...  # train and score one schedule
-    ../.venv/bin/python ../benchmarks/sft_schedules.py table                              # the table, again
-    ../.venv/bin/python ../benchmarks/sft_schedules.py audit ROOT                         # the validation file's overlaps
+    cd nbs && ../.venv/bin/python ../benchmarks/sft_schedules.py run ROOT NAME key=value ...  # train, score a schedule
+    ../.venv/bin/python ../benchmarks/sft_schedules.py table                                  # the table, again
+    ../.venv/bin/python ../benchmarks/sft_schedules.py audit ROOT                             # the validation file's overlaps
+    ... --preset cpu-gemma ...                     # another preset's schedules (the `cpu` preset's by default)
 
-Each schedule is 02_train's recipe (the `cpu` preset of the day) with the given `key=value` overrides (steps, rate,
+Each schedule is 02_train's recipe (the `cpu` preset of the day, or `--preset`'s) with the given `key=value` overrides (steps, rate,
 batch), trained from the base model into ROOT/NAME and scored greedily on the same validation questions:
 `ROOT/validation.jsonl`, drawn once at `project.seed + 3,000,000` (`unseen_rows`: none of them an SFT row or a test
 item, by question or by worked steps). Every schedule tried is appended to `assets/results/sft_schedules.json`, with
@@ -18,15 +19,25 @@ import argparse, datetime, json, sys, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+PRESET = "cpu"  # `--preset`: whose schedules; its files below (the `cpu` preset's keep their first names)
 RESULTS, TABLE = ROOT / "assets" / "results" / "sft_schedules.json", ROOT / "assets" / "results" / "sft_schedules.md"
 FIGURE = ROOT / "assets" / "cpu_sft_schedules.png"
 AUDIT = ROOT / "assets" / "results" / "sft_schedules_validation.json"  # `audit`'s counts
+
+def use_preset(preset: str) -> None:
+    "Point the results, table, figure and audit files at `preset`'s (`cpu`: the names above)."
+    global PRESET, RESULTS, TABLE, FIGURE, AUDIT
+    if preset == "cpu": return
+    PRESET, tag = preset, preset.replace("-", "_")
+    RESULTS, TABLE = ROOT / "assets" / "results" / f"sft_schedules_{tag}.json", ROOT / "assets" / "results" / f"sft_schedules_{tag}.md"
+    FIGURE, AUDIT = ROOT / "assets" / f"{tag}_sft_schedules.png", ROOT / "assets" / "results" / f"sft_schedules_{tag}_validation.json"
 LEVEL = 0.05      # a longer schedule beats a shorter one when McNemar's exact p on their discordant pairs is below it
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     "The command line, every part checked before anything is read or written; a mistake ends in the usage line."
     p = argparse.ArgumentParser(prog="sft_schedules.py", allow_abbrev=False, description=__doc__.splitlines()[0])
+    p.add_argument("--preset", default="cpu", help="whose schedules (default: cpu); its own results files")
     sub = p.add_subparsers(dest="command", required=True, metavar="{run,table,audit}")
     sub.add_parser("table", help="write the table again from assets/results/sft_schedules.json")
     a = sub.add_parser("audit", help="count the validation questions that share worked steps with other pools")
@@ -36,6 +47,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     q.add_argument("name", metavar="NAME", help="this schedule's folder, ROOT/NAME")
     q.add_argument("overrides", nargs="*", default=[], metavar="key=value", help="a config key over the cpu preset")
     args = p.parse_args(argv)
+    from tiny_reason.config import list_presets
+    if args.preset not in list_presets(): p.error(f"no preset {args.preset!r}; known: {', '.join(list_presets())}")
+    use_preset(args.preset)
     if args.command == "table": return args
     if args.command == "audit":
         if not (args.root / "validation.jsonl").is_file(): a.error(f"ROOT '{args.root}' holds no validation.jsonl")
@@ -53,7 +67,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         except KeyError as e: q.error(e.args[0])
         if dotted in overrides: q.error(f"config key '{dotted}' is set twice; keep one")
         overrides[dotted] = value
-    try: load_config("cpu", overrides={**own_folders(args.root / args.name), **overrides})
+    try: load_config(PRESET, overrides={**own_folders(args.root / args.name), **overrides})
     except (KeyError, TypeError, ValueError) as e: q.error(e.args[0] if e.args else str(e))
     args.overrides = overrides
     return args
@@ -72,7 +86,7 @@ def validation_rows(root: Path) -> list[dict]:
     if not path.exists():
         from tiny_reason.config import load_config
         from tiny_reason.data import VALIDATION_QUESTIONS, unseen_rows
-        rows = unseen_rows(load_config("cpu"), load_config("cpu").data.source, VALIDATION_QUESTIONS, "validation")
+        rows = unseen_rows(load_config(PRESET), load_config(PRESET).data.source, VALIDATION_QUESTIONS, "validation")
         if len(rows) < VALIDATION_QUESTIONS:
             sys.exit(f"only {len(rows)} validation questions could be drawn, {VALIDATION_QUESTIONS} asked")
         root.mkdir(parents=True, exist_ok=True)
@@ -88,10 +102,10 @@ def run_schedule(root: Path, name: str, overrides: dict) -> dict:
     from tiny_reason.train import ensure_adapter
     out = root / name
     items = validation_rows(root)
-    cfg = load_config("cpu", overrides={**own_folders(out), **overrides})
+    cfg = load_config(PRESET, overrides={**own_folders(out), **overrides})
     start = time.time(); adapter = ensure_adapter(cfg, verbose=True); seconds = time.time() - start
     history = json.loads((adapter / "log_history.json").read_text())
-    ecfg = load_config("cpu", overrides={"eval.test_source": str(root / "validation.jsonl"), "eval.test_samples": None})
+    ecfg = load_config(PRESET, overrides={"eval.test_source": str(root / "validation.jsonl"), "eval.test_samples": None})
     report = evaluate(ecfg, out / "validation", adapter=adapter, exclude=[], verbose=False)
     rows = sorted((json.loads(l) for l in (out / "validation" / "predictions.jsonl").read_text().splitlines()),
                   key=lambda r: r["id"])
@@ -125,7 +139,7 @@ def audit(root: Path) -> dict:
     `solution_key` masked names, and is kept, so that every schedule is scored on the same questions."""
     from tiny_reason.config import load_config
     from tiny_reason.data import prepare_examples, solution_key, test_pool
-    cfg, rows = load_config("cpu"), validation_rows(root)
+    cfg, rows = load_config(PRESET), validation_rows(root)
     train, val, _ = prepare_examples(cfg, verbose=False)
     sft, tested, seen, repeats = {solution_key(r) for r in train + val}, {solution_key(r) for r in test_pool(cfg)}, set(), 0
     for r in rows: repeats += solution_key(r) in seen; seen.add(solution_key(r))
@@ -141,8 +155,8 @@ def table() -> str:
     "Every schedule tried, as Markdown, from the results file, the plateau marked."
     from tiny_reason.accuracy_stats import wilson_interval
     runs = json.loads(RESULTS.read_text()) if RESULTS.exists() else []
-    lines = ["<!-- written by benchmarks/sft_schedules.py from assets/results/sft_schedules.json: do not edit -->",
-             "| # | schedule (over the cpu preset of the day) | rows seen (passes) | training | last eval loss | validation "
+    lines = [f"<!-- written by benchmarks/sft_schedules.py from assets/results/{RESULTS.name}: do not edit -->",
+             f"| # | schedule (over the {PRESET} preset of the day) | rows seen (passes) | training | last eval loss | validation "
              "accuracy (95% Wilson) | beaten by a longer schedule? |",
              "|---:|---|---:|---:|---:|---|---|"]
     plateau = None
@@ -176,6 +190,7 @@ def figure(path: Path = FIGURE):
     import matplotlib; matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from tiny_reason.accuracy_stats import wilson_interval
+    from tiny_reason.config import load_config
     runs = json.loads(RESULTS.read_text())
     fig, ax = plt.subplots(figsize=(7, 3.4))
     for rate in sorted({r["learning_rate"] for r in runs}):
@@ -190,7 +205,7 @@ def figure(path: Path = FIGURE):
     n = runs[0]["n"]
     ax.set(xlabel="passes over the SFT rows (rows seen / training rows)",
            ylabel=f"accuracy on {n:,} validation\nquestions (%, 95% CI)",
-           title="SFT schedules, cpu preset (SmolLM2-135M-Instruct, Q4_1 GGUF)")
+           title=f"SFT schedules, {PRESET} preset ({load_config(PRESET).model.label})")
     ax.legend(loc="lower right"); ax.grid(alpha=0.3); fig.tight_layout(); fig.savefig(path, dpi=110)
     return path
 

@@ -69,7 +69,7 @@ def check_lessons_table():
     assert not stale, f"rendered figures out of date with their result files in {stale}: run `.venv/bin/python scripts/lesson_stats.py --index`, then `make readme`"
     page = lesson_stats.page_text(ROOT / "index.ipynb")  # the check catches a figure edited by hand: plant one and see it fail
     import re
-    block = page[page.index(lesson_stats.RUN_START):page.index(lesson_stats.RUN_END)]  # make run's result, rendered from its file
+    block = page[page.index(lesson_stats.FAMILIES_START):page.index(lesson_stats.FAMILIES_END)]  # the runs' results, from their files
     figure = re.search(r"\d+\.\d%", block)[0]
     planted = page.replace(block, block.replace(figure, f"{float(figure[:-1]) + 1:.1f}%", 1))
     assert planted != page and lesson_stats.render_blocks(planted) != planted, "the drift check missed a planted figure"

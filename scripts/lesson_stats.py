@@ -259,13 +259,17 @@ GSM_START, GSM_END = "<!-- cpu-gsm result: scripts/lesson_stats.py --index -->",
 RESULTS = ROOT / "assets" / "results"
 RUN_REPORT, RUN_PLOT = RESULTS / "cpu_run.json", ROOT / "assets" / "cpu_run_accuracy.png"  # `make run`'s, kept by --keep-run
 GSM_REPORT = RESULTS / "cpu_gsm_run.json"  # `tiny-reason run --preset cpu-gsm`'s, kept by --keep-run
+GEMMA_REPORT = RESULTS / "cpu_gemma_run.json"  # `tiny-reason run --preset cpu-gemma`'s (the second family), kept by --keep-run
+FAMILIES_START, FAMILIES_END = "<!-- families result: scripts/lesson_stats.py --index -->", "<!-- end of families result -->"
+GEMMA_START, GEMMA_END = "<!-- cpu-gemma result: scripts/lesson_stats.py --index -->", "<!-- end of cpu-gemma result -->"
 
 def keep_run(folder: str) -> None:
     "Copy a finished `tiny-reason run` folder's report.json (and, for the cpu preset, its accuracy plot) to where the pages render them from."
     import shutil
     report = json.loads((Path(folder) / "report.json").read_text())  # a run that did not finish has none: nothing is copied
-    target = {"cpu": RUN_REPORT, "cpu-gsm": GSM_REPORT}.get(report["preset"])
-    if target is None: raise SystemExit(f"{folder}: a {report['preset']} run; the pages show the cpu and cpu-gsm presets' runs only")
+    target = {"cpu": RUN_REPORT, "cpu-gsm": GSM_REPORT, "cpu-gemma": GEMMA_REPORT}.get(report["preset"])
+    if target is None:
+        raise SystemExit(f"{folder}: a {report['preset']} run; the pages show the cpu, cpu-gsm and cpu-gemma presets' runs only")
     target.write_text(json.dumps(report, indent=1) + "\n")
     if target == RUN_REPORT: shutil.copy(Path(folder) / "accuracy.png", RUN_PLOT)
 
@@ -294,6 +298,20 @@ def gsm_block() -> str:
              f"{gain:.1%}." if gain else f"At this discordance ({p['fixed'] + p['broken']} of {p['n']} items), no true gain up to {share:.1%} is "
              f"found with 80% power on {p['n']} items. The run shows the format learned, and cannot rule out a small gain in skill.")
     return block.replace(f"\n{GSM_END}", f"\n{power}\n{GSM_END}")
+
+def families_block() -> str:
+    "The recipe on each model family (`tiny-reason run`'s kept reports, one row a family, the model as run), between markers."
+    from tiny_reason.families import family_of
+    rows = []
+    for path in (RUN_REPORT, GEMMA_REPORT):
+        r = json.loads(path.read_text())
+        acc = lambda a: f"{r[a]['flexible']['accuracy']:.1%} ({r[a]['flexible']['correct']}/{r[a]['n']})"
+        p = r["paired"]
+        rows.append(f"| {family_of(r['model']).title} | {r.get('model_label', r['model'])} | `{r['preset']}` | "
+                    f"{r['training']['tuned']['max_steps']} | {acc('base')} | {acc('tuned')} | {p['fixed']} / {p['broken']} | "
+                    f"{p['mcnemar_p']:.2g} | {r['total_seconds'] / 60:.0f} min, {max(m['peak_rss_bytes'] for m in r['stage_memory'].values()) / 2**30:.1f} GiB |")
+    return "\n".join([FAMILIES_START, "| family | model, as run | preset | SFT steps | base | CoT SFT | fixed / broke | McNemar p "
+                      "| stages' time, peak RSS |", "|---|---|---|---:|---:|---:|---:|---:|---:|", *rows, FAMILIES_END])
 
 GPU_TABLE_START, GPU_TABLE_END = "<!-- GPU pass table: scripts/lesson_stats.py --index -->", "<!-- end of GPU pass table -->"
 
@@ -383,6 +401,9 @@ BLOCKS = {"module layers": (LAYERS_START, LAYERS_END, lambda: layers_block()), "
           "beyond SFT": (BEYOND_START, BEYOND_END, lambda: beyond_block()),
           "GPU summary": (GPU_SUMMARY_START, GPU_SUMMARY_END, lambda: gpu_summary()),
           "cpu-gsm result": (GSM_START, GSM_END, lambda: gsm_block()),
+          "families result": (FAMILIES_START, FAMILIES_END, lambda: families_block()),
+          "cpu-gemma result": (GEMMA_START, GEMMA_END, lambda: run_block(GEMMA_REPORT, (GEMMA_START, GEMMA_END),
+                                                                          "`tiny-reason run --preset cpu-gemma`")),
           **{f"study findings, {k}": (*FINDINGS_MARKS[k], lambda k=k: findings_block(k)) for k in FINDINGS}}
 PAGES = [ROOT / "index.ipynb", *(ROOT / "nbs" / f"{n}.ipynb" for n in ("02_train", "03_eval", "05_distill", "07_grpo", "09_study")),
          *sorted((ROOT / "docs").glob("*.md"))]  # where rendered blocks live: the front page, the docs pages, 02_train

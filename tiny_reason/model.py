@@ -5,6 +5,7 @@
 # %% ../nbs/01_model.ipynb #6a47437e
 from __future__ import annotations
 import torch
+from .families import Family, family_of
 from .config import Config, UnknownName, load_config
 # the loader: reference notebook 17_loader
 from .loader import (
@@ -28,12 +29,15 @@ linear_shapes = projection_shapes
 def param_counts(mc) -> dict:
     "Parameters by kind: the decoder's linear weights (what NF4 quantizes) and the parts that stay unquantized."
     shapes, L, h = linear_shapes(mc), mc.num_hidden_layers, mc.hidden_size
-    if mc.model_type == "qwen2": biased = ["q_proj", "k_proj", "v_proj"]
-    else: biased = (["q_proj", "k_proj", "v_proj", "o_proj"] if getattr(mc, "attention_bias", False) else []) + \
-                   (["gate_proj", "up_proj", "down_proj"] if getattr(mc, "mlp_bias", False) else [])
+    try: family = family_of(getattr(mc, "name_or_path", None) or None, mc.model_type)  # 64_families
+    except UnknownName: family = Family("unknown", "", mc.model_type, "")  # a Llama-like model of no family known
+    biased = list(family.biased) or (
+        (["q_proj", "k_proj", "v_proj", "o_proj"] if getattr(mc, "attention_bias", False) else []) +
+        (["gate_proj", "up_proj", "down_proj"] if getattr(mc, "mlp_bias", False) else []))
+    (per_layer, per_head), head_dim = family.norms, getattr(mc, "head_dim", None) or h // mc.num_attention_heads
     return {"linear": L * sum(a * b for a, b in shapes.values()), "embeddings": mc.vocab_size * h,
             "lm_head": 0 if mc.tie_word_embeddings else mc.vocab_size * h,  # tied: the embedding matrix, reused
-            "norms": (2 * L + 1) * h, "biases": L * sum(shapes[m][1] for m in biased)}
+            "norms": L * (per_layer * h + per_head * head_dim) + h, "biases": L * sum(shapes[m][1] for m in biased)}
 
 # %% ../nbs/01_model.ipynb #c48304db
 def nf4_levels() -> torch.Tensor:

