@@ -121,16 +121,31 @@ def run_schedule(root: Path, name: str, overrides: dict) -> dict:
     }
 
 
-def longer_ones(run: dict, runs: list[dict]) -> list[tuple[dict, dict]]:
-    "Each longer schedule, paired with `run` on the same questions: fixed, broken, McNemar's p, and whether it beats it."
+def paired(run: dict, other: dict) -> dict:
+    "`other` against `run` on the same questions: fixed, broken, McNemar's exact p, and whether it beats `run`."
     from tiny_reason.accuracy_stats import mcnemar_exact
+    fixed = sum(a == "0" and b == "1" for a, b in zip(run["item_correct"], other["item_correct"]))
+    broken = sum(a == "1" and b == "0" for a, b in zip(run["item_correct"], other["item_correct"]))
+    p = mcnemar_exact(fixed, broken)
+    return {"fixed": fixed, "broken": broken, "p": p, "beats": fixed > broken and p < LEVEL}
+
+def longer_ones(run: dict, runs: list[dict]) -> list[tuple[dict, dict]]:
+    """Each longer schedule at the same learning rate, paired with `run` on the same questions (a schedule is a length
+    at a rate: rates are compared at equal lengths, `same_length`)."""
+    return [(o, paired(run, o)) for o in runs if o["learning_rate"] == run["learning_rate"]
+            and o["max_steps"] * o["rows_a_step"] > run["max_steps"] * run["rows_a_step"]]
+
+def same_length(runs: list[dict]) -> list[str]:
+    "One line for each pair of schedules of the same length at different rates: the higher rate against the lower."
     out = []
-    for other in runs:
-        if other["max_steps"] * other["rows_a_step"] <= run["max_steps"] * run["rows_a_step"]: continue
-        fixed = sum(a == "0" and b == "1" for a, b in zip(run["item_correct"], other["item_correct"]))
-        broken = sum(a == "1" and b == "0" for a, b in zip(run["item_correct"], other["item_correct"]))
-        p = mcnemar_exact(fixed, broken)
-        out.append((other, {"fixed": fixed, "broken": broken, "p": p, "beats": fixed > broken and p < LEVEL}))
+    for i, a in enumerate(runs):
+        for b in runs[i + 1:]:
+            if a["max_steps"] * a["rows_a_step"] != b["max_steps"] * b["rows_a_step"] or a["learning_rate"] == b["learning_rate"]:
+                continue
+            lo, hi = sorted((a, b), key=lambda r: r["learning_rate"])
+            c = paired(hi, lo)
+            out.append(f"- {lo['name']} (rate {lo['learning_rate']:g}) against {hi['name']} (rate {hi['learning_rate']:g}): "
+                       f"fixed {c['fixed']}, broke {c['broken']}, p {c['p']:.2g}")
     return out
 
 def audit(root: Path) -> dict:
@@ -159,23 +174,29 @@ def table() -> str:
              f"| # | schedule (over the {PRESET} preset of the day) | rows seen (passes) | training | last eval loss | validation "
              "accuracy (95% Wilson) | beaten by a longer schedule? |",
              "|---:|---|---:|---:|---:|---|---|"]
-    plateau = None
+    plateau = {}  # learning rate -> its cheapest schedule that no longer one at that rate beats
+    several = len({r["learning_rate"] for r in runs}) > 1
     for i, r in enumerate(sorted(runs, key=lambda r: (r["max_steps"] * r["rows_a_step"], r["name"])), 1):
         lo, hi = wilson_interval(r["correct"], r["n"])
         beaten = beaten_by(r, runs)
         said = "; ".join(f"{o['name']}: fixed {c['fixed']}, broke {c['broken']}, p {c['p']:.2g}" for o, c in beaten)
-        longer = any(o["max_steps"] * o["rows_a_step"] > r["max_steps"] * r["rows_a_step"] for o in runs)
-        if longer and not beaten and plateau is None: plateau = r["name"]  # a longer schedule was tried, and lost
+        longer = bool(longer_ones(r, runs))
+        if longer and not beaten: plateau.setdefault(r["learning_rate"], r["name"])  # a longer one was tried, and lost
         settings = ", ".join(f"`{k}={v}`" for k, v in r["overrides"].items()) or "the preset as it is"
         loss = f"{r['eval_loss'][-1][1]:.4f} (step {r['eval_loss'][-1][0]})" if r["eval_loss"] else "-"
         unbeaten = "; ".join(f"{o['name']}: fixed {c['fixed']}, broke {c['broken']}, p {c['p']:.2g}"
                              for o, c in longer_ones(r, runs))
-        said = said or (f"no ({unbeaten})" if longer else "(none longer tried)")
+        said = said or (f"no ({unbeaten})" if longer else "(none longer tried" + (" at its rate)" if several else ")"))
         lines.append(f"| {i} | {r['name']}: {settings} | {r['max_steps'] * r['rows_a_step']:,} "
                      f"({r['max_steps'] * r['rows_a_step'] / r['training_rows']:.1f}) | "
                      f"{r['training_s'] / 60:.1f} min | {loss} | {r['correct'] / r['n']:.1%} ({r['correct']}/{r['n']}; "
                      f"{lo:.1%}-{hi:.1%}) | {said} |")
-    if plateau: lines += ["", f"The cheapest schedule that none of the longer schedules beats (McNemar p < {LEVEL}): **{plateau}**."]
+    rates = sorted({r["learning_rate"] for r in runs})
+    if len(rates) > 1 and (pairs := same_length(runs)):
+        lines += ["", "Rates at equal length, the same questions (fixed: right only at the lower rate):", "", *pairs]
+    for rate, name in sorted(plateau.items()):
+        at = f" at a rate of {rate:g}" if len(rates) > 1 else ""
+        lines += ["", f"The cheapest schedule{at} that none of the longer schedules{at} beats (McNemar p < {LEVEL}): **{name}**."]
     if AUDIT.exists():
         a = json.loads(AUDIT.read_text())
         lines += ["", f"Of the {a['questions']:,} validation questions, {a['sft_row']} are an SFT row's problem under "
