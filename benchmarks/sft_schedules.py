@@ -206,8 +206,9 @@ def table() -> str:
     return "\n".join(lines) + "\n"
 
 
-def figure(path: Path = FIGURE):
+def figure(path: Path | None = None):
     "Validation accuracy against the rows each schedule trained on, with 95% intervals: where the curve flattens."
+    path = path or FIGURE  # the preset's, chosen at run time (`use_preset`)
     import matplotlib; matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from tiny_reason.accuracy_stats import wilson_interval
@@ -227,7 +228,7 @@ def figure(path: Path = FIGURE):
     ax.set(xlabel="passes over the SFT rows (rows seen / training rows)",
            ylabel=f"accuracy on {n:,} validation\nquestions (%, 95% CI)",
            title=f"SFT schedules, {PRESET} preset ({load_config(PRESET).model.label})")
-    ax.legend(loc="lower right"); ax.grid(alpha=0.3); fig.tight_layout(); fig.savefig(path, dpi=110)
+    ax.legend(loc="best"); ax.grid(alpha=0.3); fig.tight_layout(); fig.savefig(path, dpi=110)
     return path
 
 
