@@ -308,10 +308,10 @@ def families_block() -> str:
         acc = lambda a: f"{r[a]['flexible']['accuracy']:.1%} ({r[a]['flexible']['correct']}/{r[a]['n']})"
         p = r["paired"]
         rows.append(f"| {family_of(r['model']).title} | {r.get('model_label', r['model'])} | `{r['preset']}` | "
-                    f"{r['training']['tuned']['max_steps']} | {acc('base')} | {acc('tuned')} | {p['fixed']} / {p['broken']} | "
+                    f"{r['training']['tuned']['max_steps']}, {r['training']['tuned']['learning_rate']:g} | {acc('base')} | {acc('tuned')} | {p['fixed']} / {p['broken']} | "
                     f"{p['mcnemar_p']:.2g} | {r['total_seconds'] / 60:.0f} min, {max(m['peak_rss_bytes'] for m in r['stage_memory'].values()) / 2**30:.1f} GiB |")
-    return "\n".join([FAMILIES_START, "| family | model, as run | preset | SFT steps | base | CoT SFT | fixed / broke | McNemar p "
-                      "| stages' time, peak RSS |", "|---|---|---|---:|---:|---:|---:|---:|---:|", *rows, FAMILIES_END])
+    return "\n".join([FAMILIES_START, "| family | model, as run | preset | steps, rate | base | CoT SFT | fixed / broke | McNemar p "
+                      "| time, peak RSS |", "|---|---|---|---:|---:|---:|---:|---:|---:|", *rows, FAMILIES_END])
 
 GPU_TABLE_START, GPU_TABLE_END = "<!-- GPU pass table: scripts/lesson_stats.py --index -->", "<!-- end of GPU pass table -->"
 
