@@ -104,8 +104,7 @@ if __name__ == "__main__":
     a = p.parse_args()
     if a.child: child(a.steps, a.inprocess, a.preset); sys.exit(0)
     names = a.only or list(SETTINGS)
-    command = " ".join(["benchmarks/allocators.py"] + (["--preset", a.preset] if a.preset != "cpu" else [])
-                       + ["--steps", str(a.steps), "--out", str(a.out)])
+    command = " ".join(["benchmarks/allocators.py", "--preset", a.preset, "--steps", str(a.steps), "--out", str(a.out)])
     lines = [f"<!-- written by {command} (--only: the settings below, one run each): do not edit -->", ""]
     kept = {}  # with --out, rows an earlier run wrote there at the same step count stay: one setting a run on a shared machine
     if a.out and os.path.exists(a.out) and command in open(a.out).read():
@@ -115,7 +114,7 @@ if __name__ == "__main__":
         rows = [r for n, r in kept.items() if n not in names]
         if a.out: open(a.out, "w").write("\n".join(lines[:4] + rows + lines[4:]) + "\n")  # after every row: a cut run keeps its rows
     from tiny_reason.config import load_config
-    label = "SmolLM2-135M-Instruct" if a.preset == "cpu" else load_config(a.preset).model.label
+    label = load_config(a.preset).model.label
     say(f"[{a.preset} preset, {label}, CPU ({platform.machine()}, {os.cpu_count()} cores)] {a.steps} training steps "
           "of batch 4 per setting, each in a fresh process; CPU seconds and peak RSS of the whole process (load included)")
     say(f"\n| setting | real tokens/s in training | user s | system s | system / user | peak RSS (GiB) |\n|---|---:|---:|---:|---:|---:|")

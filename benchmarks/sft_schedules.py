@@ -8,10 +8,11 @@
 Each schedule is 02_train's recipe (the `cpu` preset of the day, or `--preset`'s) with the given `key=value` overrides (steps, rate,
 batch), trained from the base model into ROOT/NAME and scored greedily on the same validation questions:
 `ROOT/validation.jsonl`, drawn once at `project.seed + 3,000,000` (`unseen_rows`: none of them an SFT row or a test
-item, by question or by worked steps). Every schedule tried is appended to `assets/results/sft_schedules.json`, with
-which questions it got right, and `assets/results/sft_schedules.md` is written from it: each schedule's accuracy
+item, by question or by worked steps). Every schedule tried is appended to `assets/results/sft_schedules_PRESET.json`
+(PRESET with `_` for `-`), with which questions it got right, and `assets/results/sft_schedules_PRESET.md` is written
+from it: each schedule's accuracy
 with its 95% interval, and, paired on the same questions, whether any longer schedule beats it (McNemar's exact
-test); `assets/cpu_sft_schedules.png` draws the curve. The cheapest schedule that none of the longer schedules beats is where SFT has finished learning (the plateau).
+test); `assets/PRESET_sft_schedules.png` draws the curve. The cheapest schedule that none of the longer schedules beats is where SFT has finished learning (the plateau).
 One schedule costs its training (about 3 s a step on 2 cores) and one evaluation of the questions.
 The command line is checked whole before anything is read or written, and before torch loads.
 """
@@ -19,15 +20,11 @@ import argparse, datetime, json, sys, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PRESET = "cpu"  # `--preset`: whose schedules; its files below (the `cpu` preset's keep their first names)
-RESULTS, TABLE = ROOT / "assets" / "results" / "sft_schedules.json", ROOT / "assets" / "results" / "sft_schedules.md"
-FIGURE = ROOT / "assets" / "cpu_sft_schedules.png"
-AUDIT = ROOT / "assets" / "results" / "sft_schedules_validation.json"  # `audit`'s counts
+PRESET = RESULTS = TABLE = FIGURE = AUDIT = None  # `--preset`'s name and files (`use_preset`)
 
 def use_preset(preset: str) -> None:
-    "Point the results, table, figure and audit files at `preset`'s (`cpu`: the names above)."
+    "Point the results, table, figure and audit (`audit`'s counts) files at `preset`'s."
     global PRESET, RESULTS, TABLE, FIGURE, AUDIT
-    if preset == "cpu": return
     PRESET, tag = preset, preset.replace("-", "_")
     RESULTS, TABLE = ROOT / "assets" / "results" / f"sft_schedules_{tag}.json", ROOT / "assets" / "results" / f"sft_schedules_{tag}.md"
     FIGURE, AUDIT = ROOT / "assets" / f"{tag}_sft_schedules.png", ROOT / "assets" / "results" / f"sft_schedules_{tag}_validation.json"
@@ -39,7 +36,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="sft_schedules.py", allow_abbrev=False, description=__doc__.splitlines()[0])
     p.add_argument("--preset", default="cpu", help="whose schedules (default: cpu); its own results files")
     sub = p.add_subparsers(dest="command", required=True, metavar="{run,table,audit}")
-    sub.add_parser("table", help="write the table again from assets/results/sft_schedules.json")
+    sub.add_parser("table", help="write the table again from assets/results/sft_schedules_PRESET.json")
     a = sub.add_parser("audit", help="count the validation questions that share worked steps with other pools")
     a.add_argument("root", type=Path, metavar="ROOT", help="the search's folder, holding validation.jsonl")
     q = sub.add_parser("run", help="train one schedule and score it on the validation questions", allow_abbrev=False)
