@@ -69,7 +69,8 @@ def use_more_bits(i: int, n: int) -> bool:
     return i < n // 8 or i >= 7 * n // 8 or (i - n // 8) % 3 == 2
 
 def planned_types(config: dict, kind: str) -> dict:
-    """`{GGUF name: (GGML type, weights)}` for a `config.json` of a family with a GGUF architecture (64_families) (a dict) in file type `kind` (f32, f16, bf16,
+    """`{GGUF name: (GGML type, weights)}` for a `config.json` (a dict) of a family
+    with a GGUF architecture (64_families) in file type `kind` (f32, f16, bf16,
     q8_0 or q4_k_m), by llama.cpp's quantizer's rules for these tensors: norms and biases stay F32; q4_k_m gives the
     output (or the embedding tied to it) Q6_K, and attn_v and ffn_down Q6_K in `use_more_bits` layers; a row whose length
     is not a multiple of the type's block falls back (Q4_K to Q5_0, Q6_K to Q8_0, the output to Q8_0)."""
@@ -81,6 +82,7 @@ def planned_types(config: dict, kind: str) -> dict:
         config["num_attention_heads"] * hd, config["num_key_value_heads"] * hd, config["intermediate_size"],
         config["vocab_size"], config.get("tie_word_embeddings")
     )
+    family, sizes = family_of(model_type=config.get("model_type")), {"q_proj": ("q", q), "k_proj": ("k", kv), "v_proj": ("v", kv)}
     shapes = {"token_embd.weight": (V, h), "output_norm.weight": (h,), **({} if tied else {"output.weight": (V, h)})}
     for i in range(L):
         shapes.update(
@@ -93,8 +95,6 @@ def planned_types(config: dict, kind: str) -> dict:
                 ]
             }
         )
-        family = family_of(model_type=config.get("model_type"))
-        sizes = {"q_proj": ("q", q), "k_proj": ("k", kv), "v_proj": ("v", kv)}
         shapes.update({f"blk.{i}.attn_{sizes[p][0]}.bias": (sizes[p][1],) for p in family.biased})
         if family.norms[0] > 2: shapes.update({f"blk.{i}.post_attention_norm.weight": (h,), f"blk.{i}.post_ffw_norm.weight": (h,)})
         if family.norms[1]: shapes.update({f"blk.{i}.attn_q_norm.weight": (hd,), f"blk.{i}.attn_k_norm.weight": (hd,)})
